@@ -1,0 +1,51 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app courseware
+HOST ?= 127.0.0.1
+PORT ?= 5000
+WORKERS ?= 2
+
+.PHONY: run test translations serve-setup check-browser update-translations clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Reinstall only when the package metadata changes.
+$(VENV)/.installed: $(BIN)/python setup.cfg pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+# Message catalogs are compiled from the committed .po files on every build.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -d courseware/translations 2>&1 | tail -n 2
+
+update-translations: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o courseware/translations/messages.pot .
+	$(BIN)/pybabel update -i courseware/translations/messages.pot -d courseware/translations
+
+serve-setup: translations
+	$(FLASK) db upgrade
+	$(FLASK) demo
+	-$(FLASK) content sync 2>/dev/null
+
+run: serve-setup
+	@echo "Serving on http://$(HOST):$(PORT)"
+	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - 'courseware:create_app()'
+
+# Browser tests drive Debian's Chromium; the fonts make Chinese readable in screenshots.
+check-browser:
+	@command -v chromium >/dev/null && dpkg -s fonts-noto-cjk >/dev/null 2>&1 || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk)
+
+test: $(VENV)/.installed-test translations check-browser
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,86 @@
+"""Courseware: a self-hosted training platform for cadres (干部)."""
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+
+def create_app(test_config=None):
+    """Create and configure the application: defaults → instance/config.py → environment → tests."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object("courseware.defaults")
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("COURSEWARE")
+    app.config.pop("PASSWORD", None)  # COURSEWARE_PASSWORD is the CLI's, never a setting
+    if os.environ.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+    if os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
+    app.config["SQLALCHEMY_DATABASE_URI"] = _database_url(app)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    return app
+
+
+def _instance_secret_key(instance: Path) -> str:
+    """Read the secret key from instance/secret_key, generating it on first run."""
+    path = instance / "secret_key"
+    try:
+        # O_EXCL: when several workers start at once, exactly one writes the key.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    key = secrets.token_hex(32)
+    with os.fdopen(fd, "w") as f:
+        f.write(key)
+    return key
+
+
+def _database_url(app: Flask) -> str:
+    """Default to SQLite in the instance folder; accept plain postgresql:// URLs for psycopg 3."""
+    url = app.config.get("SQLALCHEMY_DATABASE_URI")
+    if not url:
+        return "sqlite:///" + os.path.join(app.instance_path, "courseware.sqlite3")
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _init_extensions(app: Flask) -> None:
+    from courseware import access, i18n, security, templating
+    from courseware.accounts import sessions
+    from courseware.db import db
+    from courseware.extensions import csrf, migrate
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True
+    )
+    # Access is checked before CSRF, so a stranger is sent to sign in, not told the token is bad.
+    access.init_app(app)
+    csrf.init_app(app)
+    sessions.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from courseware.accounts import admin, cli, views
+    from courseware.errors import handlers
+    from courseware.main import views as main_views
+
+    app.register_blueprint(main_views.bp)
+    app.register_blueprint(views.bp)
+    app.register_blueprint(admin.bp)
+    handlers.init_app(app)
+    cli.init_app(app)

@@ -1,0 +1,70 @@
+"""Who may use which route.
+
+Every view declares its audience with one of the decorators below. A single before-request hook
+enforces the declaration, and a view that declares nothing is refused to everyone, so a new route
+cannot be left open by mistake.
+"""
+from flask import abort, current_app, request
+from flask_login import current_user
+
+from courseware.accounts.models import Role
+
+PUBLIC = "public"
+SIGNED_IN = "signed-in"
+
+
+def _declare(view, audience):
+    view.access = audience
+    return view
+
+
+def public(view):
+    """Anyone, signed in or not, may use this view."""
+    return _declare(view, PUBLIC)
+
+
+def signed_in(view):
+    """Anyone signed in may use this view."""
+    return _declare(view, SIGNED_IN)
+
+
+def roles(*allowed: Role):
+    """Only users holding one of these roles may use this view."""
+    values = frozenset(Role(r).value for r in allowed)
+
+    def decorator(view):
+        return _declare(view, values)
+
+    return decorator
+
+
+def audience_of(endpoint: str):
+    """Return the declared audience of an endpoint, or None when it declares none."""
+    view = current_app.view_functions.get(endpoint)
+    if endpoint == "static":
+        return PUBLIC
+    view = getattr(view, "__wrapped__", view)
+    return getattr(view, "access", None)
+
+
+def enforce_access():
+    """Send strangers to sign in and answer 403 to users whose role does not fit."""
+    if request.endpoint is None:  # 404 and 405 are answered by Flask itself
+        return None
+    audience = audience_of(request.endpoint)
+    if audience == PUBLIC:
+        return None
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
+    if audience == SIGNED_IN:
+        return None
+    if audience is None:
+        current_app.logger.error("Route %s declares no audience; refused", request.endpoint)
+        abort(403)
+    if current_user.role not in audience:
+        abort(403)
+    return None
+
+
+def init_app(app):
+    app.before_request(enforce_access)

@@ -1,0 +1,1 @@
+"""People and organisation: users, units (单位), classes (班次), sign-in, roster import, audit log."""

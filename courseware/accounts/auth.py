@@ -1,0 +1,64 @@
+"""Signing in and changing passwords."""
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from courseware.accounts import audit, sessions, throttle
+from courseware.accounts.credentials import normalise_username
+from courseware.accounts.models import User
+from courseware.db import db
+from courseware.netutil import client_ip
+
+# Checked when no account matches, so a wrong username costs as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("not a real password", method="scrypt")
+
+
+@dataclass
+class Throttled(Exception):
+    """Too many failed sign-ins from this address, for this account or in all."""
+
+    until: datetime
+
+
+def sign_in(username: str, password: str) -> User | None:
+    """Check a username and password and start a session; None when they do not match.
+
+    Raises Throttled, without checking the password, while the account-and-address or the
+    address is locked. The answer is the same whether or not the account exists.
+    """
+    key, ip = normalise_username(username), client_ip()
+    until = throttle.locked_until(key, ip)
+    if until is not None:
+        audit.record("login.throttled", target=key, actor=None)
+        db.session.commit()
+        raise Throttled(until)
+    user = db.session.scalar(sa.select(User).where(User.username == key))
+    ok = user.check_password(password) if user else check_password_hash(_DUMMY_HASH, password)
+    if not (ok and user.active):
+        throttle.record_failure(key, ip)
+        audit.record("login.failure", target=key, actor=None)
+        db.session.commit()
+        return None
+    throttle.clear_failures(key, ip)
+    sessions.start_session(user)
+    audit.record("login.success", target=user.username, actor=user)
+    db.session.commit()
+    return user
+
+
+def sign_out() -> None:
+    """End the current session."""
+    audit.record("logout")
+    sessions.end_session()
+    db.session.commit()
+
+
+def change_password(user: User, new_password: str) -> None:
+    """Set the user's own new password and end their other sessions."""
+    user.set_password(new_password)
+    user.must_change_password = False
+    sessions.end_all_sessions(user, keep_token=user.session_token)
+    audit.record("password.change", target=user.username)
+    db.session.commit()

@@ -1,0 +1,211 @@
+"""Forms for signing in, passwords, and the administrators' pages."""
+import re
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
+
+from courseware.accounts.credentials import normalise_username, password_problem
+from courseware.accounts.models import Cohort, RankLevel, Role, Unit, User
+from courseware.db import db
+from courseware.templating import ROLE_LABELS
+
+PHONE_PATTERN = re.compile(r"^1[3-9]\d{9}$")
+
+
+def role_choices():
+    return list(ROLE_LABELS.items())
+
+
+def rank_choices():
+    return [
+        ("", _l("Not set")),
+        (RankLevel.TOWNSHIP.value, _l("Township level and below")),
+        (RankLevel.COUNTY.value, _l("County level and above")),
+    ]
+
+
+def unit_choices(blank_label=None):
+    """All units as (id, full path), sorted by path, for select boxes."""
+    units = db.session.scalars(sa.select(Unit)).all()
+    choices = sorted(((str(u.id), u.path()) for u in units), key=lambda c: c[1])
+    return [("", blank_label or _l("No unit"))] + choices
+
+
+def normalise_phone(raw: str) -> str:
+    """Drop spaces, dashes and a +86 prefix from a mainland mobile number."""
+    phone = re.sub(r"[\s\-()]", "", raw or "")
+    if phone.startswith("+86"):
+        phone = phone[3:]
+    elif phone.startswith("0086"):
+        phone = phone[4:]
+    return phone
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
+    next = HiddenField()
+    submit = SubmitField(_l("Sign in"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=256)])
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("new_password", message=_l("The two passwords differ."))],
+    )
+    submit = SubmitField(_l("Change password"))
+
+    def validate_current_password(self, field):
+        if not current_user.check_password(field.data):
+            raise ValidationError(_l("The current password is wrong."))
+
+    def validate_new_password(self, field):
+        problem = password_problem(field.data, current_user.username)
+        if problem:
+            raise ValidationError(problem)
+        if current_user.check_password(field.data):
+            raise ValidationError(_l("Choose a password different from the current one."))
+
+
+class ActionForm(FlaskForm):
+    """A form with nothing but its CSRF token, for buttons that change something."""
+
+    submit = SubmitField(_l("Confirm"))
+
+
+class UnitForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=128)])
+    parent_id = SelectField(_l("Parent unit"), validators=[Optional()])
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, unit=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unit = unit
+        self.parent_id.choices = unit_choices(_l("None (top level)"))
+
+    def validate_parent_id(self, field):
+        if not field.data or self.unit is None:
+            return
+        parent = db.session.get(Unit, int(field.data))
+        while parent is not None:
+            if parent.id == self.unit.id:
+                raise ValidationError(_l("A unit cannot be placed inside itself."))
+            parent = parent.parent
+
+    def validate_name(self, field):
+        parent_id = int(self.parent_id.data) if self.parent_id.data else None
+        same_parent = Unit.parent_id.is_(None) if parent_id is None else Unit.parent_id == parent_id
+        clash = db.session.scalar(sa.select(Unit).where(Unit.name == field.data.strip(), same_parent))
+        if clash is not None and clash is not self.unit:
+            raise ValidationError(_l("This parent already has a unit of that name."))
+
+
+class UserForm(FlaskForm):
+    username = StringField(_l("Username or staff number"), validators=[DataRequired(), Length(max=64)])
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=64)])
+    role = SelectField(_l("Role"), choices=role_choices)
+    unit_id = SelectField(_l("Unit"), validators=[Optional()])
+    position = StringField(_l("Position (职务)"), validators=[Optional(), Length(max=128)])
+    rank_level = SelectField(_l("Rank level (职级)"), choices=rank_choices, validators=[Optional()])
+    phone = StringField(_l("Mobile phone"), validators=[Optional(), Length(max=20)])
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.unit_id.choices = unit_choices()
+
+    def validate_username(self, field):
+        field.data = normalise_username(field.data)
+        if not field.data:
+            raise ValidationError(_l("This field is required."))
+        clash = db.session.scalar(sa.select(User).where(User.username == field.data))
+        if clash is not None and clash is not self.user:
+            raise ValidationError(_l("This username is taken."))
+
+    def validate_phone(self, field):
+        field.data = normalise_phone(field.data)
+        if field.data and not PHONE_PATTERN.match(field.data):
+            raise ValidationError(_l("Enter an 11-digit mainland mobile number, such as 13800138000."))
+
+
+class CohortForm(FlaskForm):
+    name = StringField(_l("Class name"), validators=[DataRequired(), Length(max=128)])
+    start_date = DateField(_l("Start date"), validators=[Optional()])
+    end_date = DateField(_l("End date"), validators=[Optional()])
+    instructor_ids = SelectMultipleField(_l("Instructors"), validators=[Optional()])
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, cohort=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cohort = cohort
+        instructors = db.session.scalars(
+            sa.select(User).where(User.role == Role.INSTRUCTOR.value).order_by(User.username)
+        )
+        self.instructor_ids.choices = [(str(u.id), f"{u.name} ({u.username})") for u in instructors]
+
+    def validate_name(self, field):
+        clash = db.session.scalar(sa.select(Cohort).where(Cohort.name == field.data.strip()))
+        if clash is not None and clash is not self.cohort:
+            raise ValidationError(_l("A class of that name exists already."))
+
+    def validate_end_date(self, field):
+        if field.data and self.start_date.data and field.data < self.start_date.data:
+            raise ValidationError(_l("The end date comes before the start date."))
+
+
+class AddMembersForm(FlaskForm):
+    usernames = TextAreaField(
+        _l("Usernames, one per line or separated by spaces or commas"), validators=[Optional()]
+    )
+    unit_id = SelectField(_l("Or every learner of a unit"), validators=[Optional()])
+    submit = SubmitField(_l("Add learners"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unit_id.choices = unit_choices(_l("No unit chosen"))
+
+
+class RosterUploadForm(FlaskForm):
+    file = FileField(_l("Roster file (CSV or XLSX, at most 5 MB)"), validators=[FileRequired()])
+    submit = SubmitField(_l("Check the file"))
+
+
+class AuditFilterForm(FlaskForm):
+    """Filters for the audit log; read from the query string, so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    action = StringField(_l("Action"), validators=[Optional(), Length(max=64)])
+    actor = StringField(_l("Who"), validators=[Optional(), Length(max=64)])
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional()])
+    submit = SubmitField(_l("Filter"))
+
+
+class UserFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Search by name or username"), validators=[Optional(), Length(max=64)])
+    role = SelectField(_l("Role"), choices=lambda: [("", _l("All roles"))] + role_choices())
+    show_inactive = BooleanField(_l("Show deactivated accounts"))
+    submit = SubmitField(_l("Search"))

@@ -1,0 +1,201 @@
+"""Accounts: units, users, their sign-in sessions, classes (班次) and the audit log."""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from courseware.db import db
+from courseware.timeutil import utcnow
+
+
+class Role(str, enum.Enum):
+    """What a person may do: 学员 learner, 教师 instructor, 管理员 administrator."""
+
+    LEARNER = "learner"
+    INSTRUCTOR = "instructor"
+    ADMIN = "admin"
+
+
+class RankLevel(str, enum.Enum):
+    """职级 band that decides the yearly credit-hour (学时) quota."""
+
+    TOWNSHIP = "township"  # 乡科级及以下: at least 90 学时 a year
+    COUNTY = "county"  # 县处级及以上: at least 550 学时 in five years
+
+
+class Unit(db.Model):
+    """A unit (单位) in the organisation tree: province → department → office."""
+
+    __tablename__ = "unit"
+    __table_args__ = (sa.UniqueConstraint("parent_id", "name", name="uq_unit_parent_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(128))
+    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("unit.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    parent: Mapped[Unit | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[Unit]] = relationship(back_populates="parent", order_by="Unit.name")
+
+    def path(self) -> str:
+        """Return the unit's full name from the root, joined by " / "."""
+        names, unit = [], self
+        while unit is not None:
+            names.append(unit.name)
+            unit = unit.parent
+        return " / ".join(reversed(names))
+
+
+class User(UserMixin, db.Model):
+    """A person who signs in; learners are cadres (干部)."""
+
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored normalised (NFKC, lower case) so that "Zhang" and "ｚｈａｎｇ" are one account.
+    username: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(64))
+    role: Mapped[str] = mapped_column(sa.String(16), default=Role.LEARNER.value)
+    unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("unit.id"), index=True)
+    position: Mapped[str] = mapped_column(sa.String(128), default="")  # 职务
+    rank_level: Mapped[str | None] = mapped_column(sa.String(16))  # 职级 band, see RankLevel
+    phone: Mapped[str] = mapped_column(sa.String(20), default="")
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    # Set for accounts given a generated password; cleared when the owner picks their own.
+    must_change_password: Mapped[bool] = mapped_column(default=True)
+    # Demo accounts keep their published password; the UI marks them.
+    is_demo: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+    locale: Mapped[str | None] = mapped_column(sa.String(8))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[dt.datetime | None]
+
+    unit: Mapped[Unit | None] = relationship()
+
+    # The sign-in session this request belongs to; set by the session loader, not stored.
+    session_token = None
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str | None:
+        """Identify the sign-in session, not the user, so each session can be ended on its own."""
+        return self.session_token
+
+    def set_password(self, password: str, generated: bool = False) -> None:
+        """Hash with scrypt, a memory-hard KDF.
+
+        A generated password carries about 70 random bits, beyond any brute force, so it is hashed
+        at a lower cost; that keeps a 1,000-row roster import quick. Chosen passwords get full cost.
+        """
+        method = "scrypt:4096:8:1" if generated else "scrypt"
+        self.password_hash = generate_password_hash(password, method=method)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def has_role(self, *roles: Role | str) -> bool:
+        return self.role in {Role(r).value for r in roles}
+
+
+class UserSession(db.Model):
+    """A signed-in browser session, kept in the database so any worker can end it."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[dt.datetime | None]
+    ip: Mapped[str] = mapped_column(sa.String(45), default="")
+    user_agent: Mapped[str] = mapped_column(sa.String(255), default="")
+
+    user: Mapped[User] = relationship()
+
+
+class LoginFailure(db.Model):
+    """One failed sign-in, counted for throttling by account-and-address and by address."""
+
+    __tablename__ = "login_failure"
+    __table_args__ = (
+        sa.Index("ix_login_failure_key_ip_at", "username_key", "ip", "at"),
+        sa.Index("ix_login_failure_ip_at", "ip", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The username as typed (normalised); it need not belong to an account.
+    username_key: Mapped[str] = mapped_column(sa.String(64))
+    ip: Mapped[str] = mapped_column(sa.String(45))
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+cohort_instructor = sa.Table(
+    "cohort_instructor",
+    db.metadata,
+    sa.Column("cohort_id", sa.ForeignKey("cohort.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+)
+
+cohort_member = sa.Table(
+    "cohort_member",
+    db.metadata,
+    sa.Column("cohort_id", sa.ForeignKey("cohort.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Cohort(db.Model):
+    """A class (班次): a group of learners taught together by instructors over a period."""
+
+    __tablename__ = "cohort"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(128), unique=True)
+    start_date: Mapped[dt.date | None]
+    end_date: Mapped[dt.date | None]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    instructors: Mapped[list[User]] = relationship(
+        secondary=cohort_instructor, order_by="User.username"
+    )
+    members: Mapped[list[User]] = relationship(secondary=cohort_member, order_by="User.username")
+
+
+class AuditEvent(db.Model):
+    """Who did what, when (UTC) and from where; never edited or deleted."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
+    # A copy of the username, so the entry stays readable whatever happens to the account.
+    actor_username: Mapped[str] = mapped_column(sa.String(64), default="")
+    action: Mapped[str] = mapped_column(sa.String(64), index=True)
+    target: Mapped[str] = mapped_column(sa.String(255), default="")
+    detail: Mapped[str] = mapped_column(sa.Text, default="")
+    ip: Mapped[str] = mapped_column(sa.String(45), default="")
+
+
+class RosterUpload(db.Model):
+    """An uploaded roster kept between preview and commit, so any worker can finish it."""
+
+    __tablename__ = "roster_upload"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
+    filename: Mapped[str] = mapped_column(sa.String(255))
+    content: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    committed_at: Mapped[dt.datetime | None]
+    # The sheet of initial passwords, kept only until it is downloaded once.
+    credentials_sheet: Mapped[bytes | None] = mapped_column(sa.LargeBinary)

@@ -1,0 +1,166 @@
+"""Administrative changes to users, units and classes, each recorded in the audit log.
+
+Every function adds its change and its audit entry to the session; the caller commits once, so the
+change and its record land together or not at all.
+"""
+import sqlalchemy as sa
+
+from courseware.accounts import audit, sessions
+from courseware.accounts.credentials import generate_password
+from courseware.accounts.models import Cohort, Role, Unit, User
+from courseware.db import db
+
+# Fields an administrator edits on a user, with how each is compared and stored.
+USER_FIELDS = ("username", "name", "role", "unit_id", "position", "rank_level", "phone")
+
+
+def _changes(obj, values: dict) -> dict:
+    """Apply values to obj and return {field: [old, new]} for those that differ."""
+    changed = {}
+    for field, new in values.items():
+        old = getattr(obj, field)
+        if old != new:
+            changed[field] = [old, new]
+            setattr(obj, field, new)
+    return changed
+
+
+def create_user(values: dict) -> tuple[User, str]:
+    """Create an account with a generated password it must change at first sign-in.
+
+    Returns the user and the initial password, which is shown once and never stored in clear.
+    """
+    password = generate_password()
+    user = User(**{k: values.get(k) for k in USER_FIELDS if k in values})
+    user.position = user.position or ""
+    user.phone = user.phone or ""
+    user.set_password(password, generated=True)
+    user.must_change_password = True
+    db.session.add(user)
+    db.session.flush()
+    audit.record("user.create", target=user.username, detail={"role": user.role})
+    return user, password
+
+
+def update_user(user: User, values: dict) -> dict:
+    """Change an account's details; role changes are audited under their own action."""
+    changed = _changes(user, {k: values[k] for k in USER_FIELDS if k in values})
+    if "role" in changed:
+        audit.record("user.role", target=user.username, detail=changed["role"])
+    if changed:
+        audit.record("user.update", target=user.username, detail=changed)
+    return changed
+
+
+def set_active(user: User, active: bool) -> None:
+    """Deactivate (ending every session at once) or reactivate an account."""
+    user.active = active
+    if not active:
+        sessions.end_all_sessions(user)
+    audit.record("user.activate" if active else "user.deactivate", target=user.username)
+
+
+def reset_password(user: User) -> str:
+    """Give the account a new generated password and end its sessions; return the password."""
+    password = generate_password()
+    user.set_password(password, generated=True)
+    user.must_change_password = True
+    sessions.end_all_sessions(user)
+    audit.record("user.reset_password", target=user.username)
+    return password
+
+
+def save_unit(unit: Unit | None, name: str, parent_id: int | None) -> Unit:
+    """Create a unit, or rename or move an existing one."""
+    if unit is None:
+        unit = Unit(name=name, parent_id=parent_id)
+        db.session.add(unit)
+        db.session.flush()
+        audit.record("unit.create", target=unit.path())
+        return unit
+    changed = _changes(unit, {"name": name, "parent_id": parent_id})
+    if changed:
+        db.session.flush()
+        audit.record("unit.update", target=unit.path(), detail=changed)
+    return unit
+
+
+def unit_in_use(unit: Unit) -> bool:
+    """True when a unit still has sub-units or people, and so may not be deleted."""
+    if unit.children:
+        return True
+    return db.session.scalar(sa.select(sa.func.count()).where(User.unit_id == unit.id)) > 0
+
+
+def delete_unit(unit: Unit) -> None:
+    """Delete an empty unit."""
+    audit.record("unit.delete", target=unit.path())
+    db.session.delete(unit)
+
+
+def save_cohort(cohort: Cohort | None, name, start_date, end_date, instructor_ids) -> Cohort:
+    """Create or edit a class (班次) and set its instructors."""
+    instructors = (
+        db.session.scalars(
+            sa.select(User).where(User.id.in_(instructor_ids), User.role == Role.INSTRUCTOR.value)
+        ).all()
+        if instructor_ids
+        else []
+    )
+    created = cohort is None
+    if created:
+        cohort = Cohort(name=name)
+        db.session.add(cohort)
+    changed = _changes(cohort, {"name": name, "start_date": start_date, "end_date": end_date})
+    if set(cohort.instructors) != set(instructors):
+        changed["instructors"] = [
+            [u.username for u in cohort.instructors],
+            [u.username for u in instructors],
+        ]
+        cohort.instructors = instructors
+    db.session.flush()
+    if created or changed:
+        audit.record("class.create" if created else "class.update", target=cohort.name, detail=changed)
+    return cohort
+
+
+def add_members(cohort: Cohort, learners: list[User]) -> list[User]:
+    """Add learners to a class; return those who were not members already."""
+    new = [u for u in learners if u not in cohort.members]
+    cohort.members.extend(new)
+    if new:
+        audit.record("class.add_members", target=cohort.name, detail=[u.username for u in new])
+    return new
+
+
+def remove_member(cohort: Cohort, learner: User) -> None:
+    """Take a learner out of a class."""
+    if learner in cohort.members:
+        cohort.members.remove(learner)
+        audit.record("class.remove_member", target=cohort.name, detail=learner.username)
+
+
+def find_learners(usernames: list[str]) -> tuple[list[User], list[str]]:
+    """Look up learners by username; return those found and the names that matched no learner."""
+    if not usernames:
+        return [], []
+    found = db.session.scalars(
+        sa.select(User).where(User.username.in_(usernames), User.role == Role.LEARNER.value)
+    ).all()
+    known = {u.username for u in found}
+    return list(found), [n for n in usernames if n not in known]
+
+
+def learners_of_unit(unit_id: int) -> list[User]:
+    """Every active learner of a unit and of its sub-units."""
+    ids, frontier = {unit_id}, [unit_id]
+    while frontier:
+        frontier = list(db.session.scalars(sa.select(Unit.id).where(Unit.parent_id.in_(frontier))))
+        ids.update(frontier)
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .where(User.unit_id.in_(ids), User.role == Role.LEARNER.value, User.active.is_(True))
+            .order_by(User.username)
+        )
+    )

@@ -1,0 +1,92 @@
+"""Sign-in sessions kept in the database, so logout and deactivation end them on every worker."""
+import secrets
+
+import sqlalchemy as sa
+from flask import redirect, request, session, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager, current_user, login_user, logout_user
+
+from courseware.accounts.models import User, UserSession
+from courseware.db import db
+from courseware.netutil import client_ip
+from courseware.timeutil import utcnow
+
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = _l("Please sign in to see this page.")
+login_manager.login_message_category = "info"
+# Sessions are checked against the database on every request instead.
+login_manager.session_protection = None
+
+# Endpoints a user who must change their password may still reach.
+ALLOWED_BEFORE_PASSWORD_CHANGE = {"auth.change_password", "auth.logout", "main.set_language", "static"}
+
+
+@login_manager.user_loader
+def load_user(token: str) -> User | None:
+    """Return the user of a live session on an active account, or None."""
+    row = db.session.execute(
+        sa.select(User)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(UserSession.token == token, UserSession.ended_at.is_(None), User.active.is_(True))
+    ).scalar_one_or_none()
+    if row is not None:
+        row.session_token = token
+    return row
+
+
+def start_session(user: User) -> None:
+    """Sign the user in with a fresh session, so a cookie planted before login is worthless."""
+    session.clear()
+    token = secrets.token_urlsafe(32)
+    db.session.add(
+        UserSession(
+            token=token,
+            user_id=user.id,
+            ip=client_ip(),
+            user_agent=(request.user_agent.string or "")[:255],
+        )
+    )
+    user.session_token = token
+    user.last_login_at = utcnow()
+    session.permanent = True
+    login_user(user)
+
+
+def end_session() -> None:
+    """End the current session: the cookie stops working even if someone kept a copy."""
+    if current_user.is_authenticated:
+        db.session.execute(
+            sa.update(UserSession)
+            .where(UserSession.token == current_user.session_token)
+            .values(ended_at=utcnow())
+        )
+    logout_user()
+    session.clear()
+
+
+def end_all_sessions(user: User, keep_token: str | None = None) -> None:
+    """End every session of a user (deactivation, password reset), except perhaps the current one."""
+    stmt = sa.update(UserSession).where(
+        UserSession.user_id == user.id, UserSession.ended_at.is_(None)
+    )
+    if keep_token:
+        stmt = stmt.where(UserSession.token != keep_token)
+    db.session.execute(stmt.values(ended_at=utcnow()))
+
+
+def require_password_change():
+    """Hold users with a generated password on the change-password page until they pick one."""
+    if (
+        current_user.is_authenticated
+        and current_user.must_change_password
+        and not current_user.is_demo
+        and request.endpoint not in ALLOWED_BEFORE_PASSWORD_CHANGE
+    ):
+        return redirect(url_for("auth.change_password"))
+    return None
+
+
+def init_app(app):
+    login_manager.init_app(app)
+    app.before_request(require_password_change)

@@ -1,0 +1,94 @@
+"""Signing in and out, one's own password, and instructors' view of their classes."""
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from courseware.access import public, roles, signed_in
+from courseware.accounts import auth
+from courseware.accounts.forms import ActionForm, ChangePasswordForm, LoginForm
+from courseware.accounts.models import Cohort, Role, cohort_instructor
+from courseware.db import db
+
+bp = Blueprint("auth", __name__)
+
+
+def safe_next(target: str | None) -> str:
+    """Only follow redirects to paths on this site."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("main.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    """Show the sign-in form and sign the user in."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm(next=request.args.get("next", ""))
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = auth.sign_in(form.username.data, form.password.data)
+        except auth.Throttled as exc:
+            flash(
+                _(
+                    "Too many failed sign-ins. Sign-in from this device is paused until %(time)s; "
+                    "try again then.",
+                    time=format_datetime(exc.until, "short"),
+                ),
+                "error",
+            )
+            status = 429
+        else:
+            if user is not None:
+                return redirect(safe_next(form.next.data))
+            form.password.errors.append(_("Wrong username or password."))
+            status = 401
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+@signed_in
+def logout():
+    """Sign out and end the session on the server."""
+    form = ActionForm()
+    if form.validate_on_submit():
+        auth.sign_out()
+        flash(_("You have signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@signed_in
+def change_password():
+    """Let users change their own password; required after a generated one."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        auth.change_password(current_user, form.new_password.data)
+        flash(_("Your password has been changed."), "success")
+        return redirect(url_for("main.index"))
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/classes")
+@roles(Role.INSTRUCTOR, Role.ADMIN)
+def my_classes():
+    """List the classes an instructor teaches (administrators see every class)."""
+    stmt = sa.select(Cohort).order_by(Cohort.start_date.desc(), Cohort.name)
+    if current_user.role == Role.INSTRUCTOR.value:
+        stmt = stmt.join(cohort_instructor).where(cohort_instructor.c.user_id == current_user.id)
+    cohorts = db.session.scalars(stmt).all()
+    return render_template("auth/classes.html", cohorts=cohorts)
+
+
+@bp.route("/classes/<int:cohort_id>")
+@roles(Role.INSTRUCTOR, Role.ADMIN)
+def class_detail(cohort_id):
+    """Show a class's members to its instructors and to administrators."""
+    cohort = db.get_or_404(Cohort, cohort_id)
+    if current_user.role != Role.ADMIN.value and current_user not in cohort.instructors:
+        abort(403)
+    return render_template("auth/class_detail.html", cohort=cohort)

@@ -1,0 +1,37 @@
+"""Default settings; instance/config.py, COURSEWARE_* variables and tests override them."""
+from datetime import timedelta
+
+# Babel: Simplified Chinese first, English when asked for.
+LANGUAGES = ["zh_CN", "en"]
+BABEL_DEFAULT_LOCALE = "zh_CN"
+BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+# A CSRF token must outlive the longest quiz and a full day in class.
+WTF_CSRF_TIME_LIMIT = 12 * 3600
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# When None the cookie is marked Secure exactly when the request came over HTTPS.
+SESSION_COOKIE_SECURE = None
+PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+
+# Roster files and other uploads.
+MAX_CONTENT_LENGTH = 5 * 1024 * 1024
+ROSTER_MAX_BYTES = 5 * 1024 * 1024
+# An XLSX is a zip: refuse one that would inflate past this, or by more than this ratio.
+ROSTER_MAX_UNZIPPED_BYTES = 50 * 1024 * 1024
+ROSTER_MAX_ZIP_RATIO = 100
+
+# Sign-in throttling: failures counted over a window, then refused for LOGIN_LOCKOUT.
+LOGIN_WINDOW = timedelta(minutes=15)
+LOGIN_LOCKOUT = timedelta(minutes=15)
+LOGIN_MAX_FAILURES = 10  # per account and client address
+LOGIN_MAX_FAILURES_PER_ADDRESS = 50  # per address, over all accounts (password spraying)
+PASSWORD_MIN_LENGTH = 8
+
+# Set to the number of proxies in front of the app so client addresses are read correctly.
+PROXY_COUNT = 0
+
+USERS_PER_PAGE = 50
+AUDIT_PER_PAGE = 100

@@ -1,0 +1,34 @@
+"""The home page and the language switch."""
+import sqlalchemy as sa
+from flask import Blueprint, redirect, render_template, request
+from flask_login import current_user
+
+from courseware import i18n
+from courseware.access import public
+from courseware.accounts.models import Cohort, cohort_instructor, cohort_member
+from courseware.accounts.views import safe_next
+from courseware.db import db
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+@public
+def index():
+    """Introduce Courseware to visitors; show each signed-in user where to go next."""
+    cohorts = []
+    if current_user.is_authenticated:
+        link = cohort_member if current_user.role == "learner" else cohort_instructor
+        cohorts = db.session.scalars(
+            sa.select(Cohort).join(link).where(link.c.user_id == current_user.id).order_by(Cohort.name)
+        ).all()
+    return render_template("main/index.html", cohorts=cohorts)
+
+
+@bp.route("/language", methods=["POST"])
+@public
+def set_language():
+    """Switch the interface language and remember the choice."""
+    response = redirect(safe_next(request.form.get("next")))
+    i18n.remember_locale(response, request.form.get("locale", ""))
+    return response

@@ -1,0 +1,166 @@
+"""Fixtures: an app on a fresh database per test (SQLite, and PostgreSQL when TEST_DATABASE_URL is
+set), a client, a CLI runner, factories for users and units, and a signed-in helper."""
+import os
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from courseware import create_app
+from courseware.accounts.models import Role, Unit, User
+from courseware.db import db
+
+PASSWORD = "correct-horse-battery"
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+def reset_postgresql(url: str) -> None:
+    """Drop everything in the test database's public schema."""
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def database_url(backend: str, tmp_path) -> str:
+    if backend == "postgresql":
+        url = os.environ["TEST_DATABASE_URL"]
+        reset_postgresql(url)
+        return url
+    return f"sqlite:///{tmp_path / 'test.sqlite3'}"
+
+
+def make_app(url: str, **overrides):
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "WTF_CSRF_ENABLED": True,
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request):
+    return request.param
+
+
+@pytest.fixture
+def app(backend, tmp_path):
+    """An application whose database was created empty for this test."""
+    app = make_app(database_url(backend, tmp_path))
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_unit(app):
+    """Create a unit path such as ("浙江省", "省委组织部") and return the last unit's id."""
+
+    def make(*names):
+        with app.app_context():
+            parent = None
+            for name in names:
+                unit = db.session.scalar(
+                    sa.select(Unit).where(
+                        Unit.name == name,
+                        Unit.parent_id.is_(None) if parent is None else Unit.parent_id == parent.id,
+                    )
+                )
+                if unit is None:
+                    unit = Unit(name=name, parent=parent)
+                    db.session.add(unit)
+                    db.session.flush()
+                parent = unit
+            db.session.commit()
+            return parent.id
+
+    return make
+
+
+@pytest.fixture
+def make_user(app):
+    """Create a user with sensible defaults and return its id."""
+    counter = iter(range(1, 10_000))
+
+    def make(role=Role.LEARNER, username=None, password=PASSWORD, **fields):
+        with app.app_context():
+            user = User(
+                username=username or f"{Role(role).value}{next(counter)}",
+                name=fields.pop("name", "测试用户"),
+                role=Role(role).value,
+                must_change_password=fields.pop("must_change_password", False),
+                **fields,
+            )
+            user.set_password(password, generated=True)
+            db.session.add(user)
+            db.session.commit()
+            return user.id
+
+    return make
+
+
+CSRF_PATTERN = re.compile(r'name="csrf-token" content="([^"]+)"')
+
+
+def csrf_token(client, path="/login") -> str:
+    """Fetch a page and return the CSRF token it carries."""
+    response = client.get(path)
+    match = CSRF_PATTERN.search(response.get_data(as_text=True))
+    assert match, f"no CSRF token on {path} ({response.status_code})"
+    return match.group(1)
+
+
+class Auth:
+    """Sign in and out through the real forms."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, username, password=PASSWORD, headers=None):
+        token = csrf_token(self.client)
+        return self.client.post(
+            "/login",
+            data={"username": username, "password": password, "csrf_token": token},
+            headers=headers or {},
+        )
+
+    def logout(self):
+        token = csrf_token(self.client, "/")
+        return self.client.post("/logout", data={"csrf_token": token})
+
+    def post(self, path, data=None, **kwargs):
+        """POST with a valid CSRF token taken from the home page."""
+        data = dict(data or {})
+        data.setdefault("csrf_token", csrf_token(self.client, "/"))
+        return self.client.post(path, data=data, **kwargs)
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
+
+
+@pytest.fixture
+def admin(make_user, auth):
+    """Sign in as an administrator; return the user id."""
+    user_id = make_user(Role.ADMIN, username="boss", name="管理员")
+    response = auth.login("boss")
+    assert response.status_code == 302
+    return user_id
