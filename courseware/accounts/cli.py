@@ -1,10 +1,11 @@
 """Command-line tools: `flask --app courseware user …` and `flask --app courseware demo`."""
 import os
+import sys
 from pathlib import Path
 
 import click
 import sqlalchemy as sa
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from courseware.accounts import demo, operations, roster
 from courseware.accounts.credentials import normalise_username, password_problem
@@ -63,7 +64,7 @@ def import_roster(file, dry_run, passwords_out):
         table = roster.read_table(file.name, file.read_bytes())
     except roster.RosterFileError as exc:
         raise click.ClickException(f"{file}: {exc}") from None
-    with click.progressbar(length=len(table.rows), label="Checking rows", file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(length=len(table.rows), label="Checking rows", file=sys.stderr) as bar:
         plan = roster.plan_import(table, progress=bar.update)
     if not plan.ok:
         for problem in plan.problems:
@@ -75,7 +76,7 @@ def import_roster(file, dry_run, passwords_out):
     if dry_run:
         return
     with click.progressbar(
-        length=len(plan.creates) + len(plan.updates), label="Importing", file=click.get_text_stream("stderr")
+        length=len(plan.creates) + len(plan.updates), label="Importing", file=sys.stderr
     ) as bar:
         result = roster.apply_plan(plan, file.name, progress=bar.update)
     db.session.commit()
@@ -88,6 +89,7 @@ def import_roster(file, dry_run, passwords_out):
 
 
 @click.command("demo")
+@with_appcontext
 def create_demo():
     """Create the demo organisation if the database has no users; print the demo logins."""
     if demo.database_is_empty():

@@ -1,0 +1,255 @@
+"""Roster import: encodings, row-level problems, all-or-nothing commits, idempotence, refusals."""
+import codecs
+import io
+import re
+import zipfile
+
+import pytest
+import sqlalchemy as sa
+from openpyxl import Workbook, load_workbook
+
+from courseware.accounts import roster
+from courseware.accounts.models import AuditEvent, RosterUpload, User
+from courseware.db import db
+from tests.conftest import Auth
+
+HEADER = ["姓名", "用户名", "单位", "职务", "职级", "手机"]
+ROWS = [
+    ["张𠮷", "zj001", "省委组织部", "科长", "乡科级", "13800138000"],
+    ["王䶮", "zj002", "浙江省/省委组织部/干部教育处", "副处长", "县处级", "+86 139-0013-9000"],
+    ["=1+2", "zj003", "", "科员", "", ""],
+]
+
+
+def csv_bytes(rows, encoding="utf-8", bom=False, header=HEADER):
+    text = "\n".join(",".join(r) for r in [header, *rows]) + "\n"
+    data = text.encode(encoding)
+    return codecs.BOM_UTF8 + data if bom else data
+
+
+def xlsx_bytes(rows, header=HEADER):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def units(make_unit):
+    make_unit("浙江省", "省委组织部", "干部教育处")
+
+
+def plan(app, filename, content):
+    with app.test_request_context():
+        return roster.plan_import(roster.read_table(filename, content))
+
+
+def run_import(app, filename, content):
+    with app.test_request_context():
+        p = roster.plan_import(roster.read_table(filename, content))
+        assert p.ok, [(x.place(), x.message) for x in p.problems]
+        result = roster.apply_plan(p, filename)
+        db.session.commit()
+        return len(result.created), len(result.updated), len(p.unchanged)
+
+
+def users_by_name(app):
+    with app.app_context():
+        return {u.username: u for u in db.session.scalars(sa.select(User))}
+
+
+@pytest.mark.parametrize(
+    "filename, content",
+    [
+        ("roster.csv", csv_bytes(ROWS)),
+        ("roster.csv", csv_bytes(ROWS, bom=True)),
+        ("roster.csv", csv_bytes(ROWS, encoding="gb18030")),
+        ("roster.xlsx", xlsx_bytes(ROWS)),
+    ],
+    ids=["utf8", "utf8-bom", "gb18030", "xlsx"],
+)
+def test_import_in_every_encoding(app, units, filename, content):
+    assert run_import(app, filename, content) == (3, 0, 0)
+    users = users_by_name(app)
+    assert users["zj001"].name == "张𠮷"
+    assert users["zj002"].name == "王䶮"
+    assert users["zj002"].phone == "13900139000"
+    assert users["zj002"].rank_level == "county"
+    assert users["zj001"].must_change_password
+    # A formula-looking cell is kept as the text it is, never evaluated.
+    assert users["zj003"].name == "=1+2"
+
+
+def test_phone_typed_as_a_number_in_excel(app, units):
+    content = xlsx_bytes([["李四", 10086, "省委组织部", "科员", "", 13800138000]])
+    run_import(app, "r.xlsx", content)
+    assert users_by_name(app)["10086"].phone == "13800138000"
+
+
+BAD_ROWS = [
+    (["", "a1", "", "", "", ""], "第 2 行，A (姓名) 列", "此单元格为空"),
+    (["甲", "", "", "", "", ""], "第 2 行，B (用户名) 列", "此单元格为空"),
+    (["甲", "a1", "财政部", "", "", ""], "第 2 行，C (单位) 列", "没有名为“财政部”的单位"),
+    (["甲", "a1", "", "", "", "1380013800"], "第 2 行，F (手机) 列", "不是 11 位手机号码"),
+    (["甲" * 65, "a1", "", "", "", ""], "第 2 行，A (姓名) 列", "过长：65 个字符，最多 64 个"),
+    (["甲", "a1", "", "", "正部级", ""], "第 2 行，E (职级) 列", "正部级"),
+]
+
+
+@pytest.mark.parametrize("row, place, message", BAD_ROWS)
+def test_each_bad_row_is_named_by_row_and_column(app, units, row, place, message):
+    p = plan(app, "r.csv", csv_bytes([row]))
+    assert not p.ok
+    with app.test_request_context():
+        found = [(x.place(), x.message) for x in p.problems]
+    assert any(pl == place and message in msg for pl, msg in found), found
+
+
+def test_duplicate_username_inside_the_file(app, units):
+    rows = [["甲", "a1", "", "", "", ""], ["乙", "b2", "", "", "", ""], ["丙", "A1", "", "", "", ""]]
+    p = plan(app, "r.csv", csv_bytes(rows))
+    with app.test_request_context():
+        found = [(x.place(), x.message) for x in p.problems]
+    assert found == [("第 4 行，B (用户名) 列", "用户名“a1”在第 2 行重复出现。")]
+
+
+def test_missing_column(app, units):
+    p = plan(app, "r.csv", csv_bytes([["甲", "", ""]], header=["姓名", "单位", "职务"]))
+    with app.test_request_context():
+        assert [x.message for x in p.problems] == ["缺少“用户名”列。"]
+
+
+def test_a_file_with_one_bad_row_imports_nothing(app, client, units, admin):
+    rows = ROWS + [["坏", "zj004", "不存在的单位", "", "", ""]]
+    auth = Auth(client)
+    response = auth.post(
+        "/admin/import",
+        data={"file": (io.BytesIO(csv_bytes(rows)), "roster.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    preview = client.get(response.location).get_data(as_text=True)
+    assert "第 5 行，C (单位) 列" in preview
+    upload_id = int(response.location.rstrip("/").split("/")[-1])
+    commit = auth.post(f"/admin/import/{upload_id}/commit")
+    assert commit.status_code == 302
+    assert set(users_by_name(app)) == {"boss"}
+
+
+def test_reimporting_the_same_file_changes_nothing(app, units):
+    content = csv_bytes(ROWS)
+    run_import(app, "r.csv", content)
+    before = {n: (u.password_hash, u.name, u.phone) for n, u in users_by_name(app).items()}
+    assert run_import(app, "r.csv", content) == (0, 0, 3)
+    after = {n: (u.password_hash, u.name, u.phone) for n, u in users_by_name(app).items()}
+    assert before == after
+
+
+def test_an_edited_file_updates_matching_users(app, units):
+    run_import(app, "r.csv", csv_bytes(ROWS))
+    edited = [list(r) for r in ROWS]
+    edited[0][3] = "副处长"
+    edited[0][5] = "13700137000"
+    assert run_import(app, "r.csv", csv_bytes(edited)) == (0, 1, 2)
+    user = users_by_name(app)["zj001"]
+    assert (user.position, user.phone) == ("副处长", "13700137000")
+
+
+@pytest.mark.parametrize(
+    "filename, content, message",
+    [
+        ("big.csv", b"a" * (5 * 1024 * 1024 + 1), "文件超过 5 MB"),
+        ("fake.xlsx", csv_bytes(ROWS), "不是 Excel 工作簿"),
+        ("fake.csv", xlsx_bytes(ROWS), "不是文本文件"),
+        ("roster.pdf", b"%PDF-1.4", ".csv"),
+        ("binary.csv", b"\xff\xfe\x00\x00garbage", "不是文本文件"),
+    ],
+)
+def test_files_that_are_not_what_they_claim_are_refused(app, filename, content, message):
+    with app.test_request_context(), pytest.raises(roster.RosterFileError) as error:
+        roster.read_table(filename, content)
+    assert message in str(error.value)
+
+
+def zip_bomb() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (80 * 1024 * 1024))
+    return buffer.getvalue()
+
+
+def test_a_zip_bomb_is_refused(app):
+    content = zip_bomb()
+    assert len(content) < 1024 * 1024
+    with app.test_request_context(), pytest.raises(roster.RosterFileError) as error:
+        roster.read_table("bomb.xlsx", content)
+    assert "zip" in str(error.value).lower() or "压缩" in str(error.value)
+
+
+def test_web_import_shows_passwords_once_and_the_sheet_downloads_once(app, client, units, admin):
+    auth = Auth(client)
+    response = auth.post(
+        "/admin/import",
+        data={"file": (io.BytesIO(xlsx_bytes(ROWS)), "roster.xlsx")},
+        content_type="multipart/form-data",
+    )
+    upload_id = int(response.location.rstrip("/").split("/")[-1])
+    done = auth.post(f"/admin/import/{upload_id}/commit")
+    page = done.get_data(as_text=True)
+    passwords = re.findall(r'<td class="secret">([^<]+)</td>', page)
+    assert len(passwords) == 3
+    # The shown password works, and its owner must replace it.
+    new_user = Auth(app.test_client())
+    assert new_user.login("zj001", passwords[0]).status_code == 302
+    assert new_user.client.get("/").location.endswith("/password")
+    sheet = auth.post(f"/admin/import/{upload_id}/passwords")
+    assert sheet.status_code == 200
+    rows = list(load_workbook(io.BytesIO(sheet.data)).active.iter_rows(values_only=True))
+    assert rows[1][1:] == ("zj001", passwords[0])
+    # The name "=1+2" is written neutralised, as text.
+    assert rows[3][0] == "'=1+2"
+    again = auth.post(f"/admin/import/{upload_id}/passwords")
+    assert again.status_code == 302
+    with app.app_context():
+        assert db.session.get(RosterUpload, upload_id).credentials_sheet is None
+        assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "roster.import"))
+    # Committing again does not import twice.
+    auth.post(f"/admin/import/{upload_id}/commit")
+    assert len(users_by_name(app)) == 4
+
+
+def test_another_administrators_upload_is_not_visible(app, client, units, admin, make_user):
+    auth = Auth(client)
+    response = auth.post(
+        "/admin/import",
+        data={"file": (io.BytesIO(csv_bytes(ROWS)), "roster.csv")},
+        content_type="multipart/form-data",
+    )
+    make_user("admin", username="other-admin")
+    other = Auth(app.test_client())
+    other.login("other-admin")
+    assert other.client.get(response.location).status_code == 403
+
+
+def test_cli_import_reports_problems_and_imports_nothing(app, runner, units, tmp_path):
+    path = tmp_path / "roster.csv"
+    path.write_bytes(csv_bytes(ROWS + [["坏", "zj004", "", "", "", "12345"]]))
+    result = runner.invoke(args=["user", "import", str(path)], env={"LANG": "en_US.UTF-8"})
+    assert result.exit_code != 0
+    assert f"{path}: row 5, column F (手机):" in result.output
+    assert users_by_name(app) == {}
+
+
+def test_cli_import_creates_users_and_prints_passwords(app, runner, units, tmp_path):
+    path = tmp_path / "roster.xlsx"
+    path.write_bytes(xlsx_bytes(ROWS))
+    result = runner.invoke(args=["user", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"^zj001\t\S{12}\t张𠮷$", result.output, re.M)
+    assert set(users_by_name(app)) == {"zj001", "zj002", "zj003"}

@@ -1,0 +1,125 @@
+"""Every route declares who may use it, and the declaration holds for every role and method.
+
+The table below is written by hand on purpose: a new route that is not in it fails this test, so
+whoever adds a route must decide, here, who may use it.
+"""
+import pytest
+import sqlalchemy as sa
+
+from courseware.accounts.models import AuditEvent, Role
+from courseware.db import db
+from tests.conftest import Auth
+
+PUBLIC, SIGNED_IN = "public", "signed-in"
+STAFF = {"instructor", "admin"}
+ADMIN = {"admin"}
+
+EXPECTED = {
+    "static": PUBLIC,
+    "main.index": PUBLIC,
+    "main.set_language": PUBLIC,
+    "auth.login": PUBLIC,
+    "auth.logout": SIGNED_IN,
+    "auth.change_password": SIGNED_IN,
+    "auth.my_classes": STAFF,
+    "auth.class_detail": STAFF,
+}
+ADMIN_PREFIX = "admin."
+VISITORS = ["anonymous", "learner", "instructor", "admin"]
+
+
+def expected_audience(endpoint):
+    if endpoint.startswith(ADMIN_PREFIX):
+        return ADMIN
+    assert endpoint in EXPECTED, f"{endpoint} is not in the access table of tests/test_access.py"
+    return EXPECTED[endpoint]
+
+
+def concrete_url(rule) -> str:
+    """Fill a rule's variables with placeholder values."""
+    values = {}
+    for name in rule.arguments:
+        converter = rule._converters[name]
+        values[name] = 1 if type(converter).__name__ in ("IntegerConverter", "FloatConverter") else "x"
+    return rule.build(values, append_unknown=False)[1]
+
+
+def all_requests(app):
+    for rule in app.url_map.iter_rules():
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule.endpoint, method, concrete_url(rule)
+
+
+def signed_in_client(app, make_user, who):
+    client = app.test_client()
+    if who != "anonymous":
+        make_user(Role(who), username=f"{who}-visitor")
+        assert Auth(client).login(f"{who}-visitor").status_code == 302
+    return client
+
+
+@pytest.mark.parametrize("who", VISITORS)
+def test_every_route_enforces_its_declared_audience(app, make_user, who):
+    client = signed_in_client(app, make_user, who)
+    checked = 0
+    for endpoint, method, url in all_requests(app):
+        audience = expected_audience(endpoint)
+        response = client.open(url, method=method)
+        where = f"{method} {url} ({endpoint}) as {who}"
+        if audience == PUBLIC:
+            assert response.status_code not in (401, 403), where
+        elif who == "anonymous":
+            assert response.status_code == 302, where
+            assert "/login" in response.location, where
+        elif audience == SIGNED_IN or who in audience:
+            assert response.status_code != 403, where
+            assert "/login" not in (response.location or ""), where
+        else:
+            assert response.status_code == 403, where
+        checked += 1
+    assert checked >= 25
+
+
+def test_every_view_declares_an_audience(app):
+    from courseware.access import audience_of
+
+    with app.test_request_context():
+        undeclared = [e for e in app.view_functions if audience_of(e) is None]
+    assert undeclared == []
+
+
+def test_an_undeclared_view_is_refused_to_everyone(app, make_user):
+    app.add_url_rule("/forgotten", "forgotten", lambda: "open")
+    client = signed_in_client(app, make_user, "admin")
+    assert client.get("/forgotten").status_code == 403
+
+
+def post_rules(app):
+    return [(e, u) for e, m, u in all_requests(app) if m == "POST"]
+
+
+@pytest.mark.parametrize("who", ["anonymous", "admin"])
+def test_every_post_without_a_csrf_token_is_refused(app, make_user, who):
+    client = signed_in_client(app, make_user, who)
+    with app.app_context():
+        before = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
+    refused = 0
+    for endpoint, url in post_rules(app):
+        if who == "anonymous" and expected_audience(endpoint) != PUBLIC:
+            continue
+        response = client.post(url, data={"name": "x", "username": "x", "locale": "en"})
+        assert response.status_code == 400, f"POST {url} ({endpoint}) as {who}"
+        assert "表单已过期" in response.get_data(as_text=True)
+        refused += 1
+    assert refused >= (2 if who == "anonymous" else 15)
+    with app.app_context():
+        after = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
+    assert after == before
+
+
+def test_a_wrong_csrf_token_is_refused(client, make_user):
+    make_user(username="zhang")
+    response = client.post(
+        "/login", data={"username": "zhang", "password": "whatever", "csrf_token": "forged"}
+    )
+    assert response.status_code == 400
