@@ -121,7 +121,7 @@ CSRF_PATTERN = re.compile(r'name="csrf-token" content="([^"]+)"')
 
 def csrf_token(client, path="/login") -> str:
     """Fetch a page and return the CSRF token it carries."""
-    response = client.get(path)
+    response = client.get(path, follow_redirects=True)
     match = CSRF_PATTERN.search(response.get_data(as_text=True))
     assert match, f"no CSRF token on {path} ({response.status_code})"
     return match.group(1)
@@ -133,12 +133,12 @@ class Auth:
     def __init__(self, client):
         self.client = client
 
-    def login(self, username, password=PASSWORD, headers=None):
+    def login(self, username, password=PASSWORD, **kwargs):
         token = csrf_token(self.client)
         return self.client.post(
             "/login",
             data={"username": username, "password": password, "csrf_token": token},
-            headers=headers or {},
+            **kwargs,
         )
 
     def logout(self):

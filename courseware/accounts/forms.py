@@ -91,7 +91,7 @@ class ActionForm(FlaskForm):
 
 
 class UnitForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=128)])
+    name = StringField(_l("Unit name"), validators=[DataRequired(), Length(max=128)])
     parent_id = SelectField(_l("Parent unit"), validators=[Optional()])
     submit = SubmitField(_l("Save"))
 

@@ -1,0 +1,82 @@
+"""An administrator imports a roster in the browser; a new learner must change the initial password."""
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from courseware.accounts.models import Role, User
+from courseware.db import db
+from tests.browser.conftest import screenshot
+from tests.conftest import PASSWORD
+
+ROSTER = (
+    "姓名,用户名,单位,职务,职级,手机\n"
+    "张𠮷,zj101,省委组织部,科长,乡科级,13800138000\n"
+    "王䶮,zj102,省委组织部,副处长,县处级,13900139000\n"
+)
+
+pytestmark = pytest.mark.browser
+
+
+def sign_in(page, base, username, password):
+    page.goto(f"{base}/login")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+
+
+def test_admin_imports_a_roster_and_a_new_learner_changes_the_password(
+    app, live_server, page, make_user, make_unit, tmp_path
+):
+    make_unit("浙江省", "省委组织部")
+    make_user(Role.ADMIN, username="boss", name="管理员")
+    roster_file = tmp_path / "花名册.csv"
+    roster_file.write_text(ROSTER, encoding="utf-8-sig")
+
+    sign_in(page, live_server, "boss", PASSWORD)
+    page.get_by_role("link", name="导入花名册").first.click()
+    page.get_by_label(re.compile("花名册文件")).set_input_files(str(roster_file))
+    page.get_by_role("button", name="检查文件").click()
+    page.wait_for_url(re.compile(r"/admin/import/\d+$"))
+    assert page.locator("#creates tbody tr").count() == 2
+    screenshot(page, "roster-preview")
+    page.get_by_role("button", name=re.compile("导入 2")).click()
+    password = page.locator("#credentials tbody tr").first.locator("td.secret").inner_text().strip()
+    assert len(password) == 12
+    screenshot(page, "roster-imported")
+
+    page.get_by_role("link", name="前往用户列表").click()
+    assert page.get_by_role("link", name="zj101").is_visible()
+    assert page.get_by_text("王䶮").is_visible()
+
+    page.get_by_role("button", name="退出登录").click()
+    sign_in(page, live_server, "zj101", password)
+    page.wait_for_url(re.compile(r"/password$"))
+    page.get_by_label("当前密码").fill(password)
+    page.get_by_label("新密码", exact=True).fill("my-own-secret-1")
+    page.get_by_label("确认新密码").fill("my-own-secret-1")
+    page.get_by_role("button", name="修改密码").click()
+    page.wait_for_url(re.compile(r"/$"))
+    assert page.get_by_role("heading", name=re.compile("张𠮷")).is_visible()
+    screenshot(page, "learner-home")
+    assert page.console_errors == []
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.username == "zj101"))
+        assert not user.must_change_password
+
+
+def test_language_switch_and_keyboard(app, live_server, page):
+    page.goto(f"{live_server}/login")
+    # The first Tab reaches the skip link, which jumps to the content.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    page.get_by_role("button", name="English").click()
+    assert page.get_by_role("heading", name="Sign in").is_visible()
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.reload()
+    assert page.get_by_role("heading", name="Sign in").is_visible()
+    # Nothing is wider than a 360-px phone screen.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(page, "login-en")
+    page.get_by_role("button", name="中文").click()
+    assert page.get_by_role("heading", name="登录").is_visible()
