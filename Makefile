@@ -33,11 +33,10 @@ update-translations: $(VENV)/.installed
 serve-setup: translations
 	$(FLASK) db upgrade
 	$(FLASK) demo
-	-$(FLASK) content sync 2>/dev/null
 
 run: serve-setup
 	@echo "Serving on http://$(HOST):$(PORT)"
-	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - 'courseware:create_app()'
+	$(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) --access-logfile - 'courseware:create_app()'
 
 # Browser tests drive Debian's Chromium; the fonts make Chinese readable in screenshots.
 check-browser:

@@ -1,0 +1,150 @@
+"""Administrators manage units, users and classes; every change is audited."""
+import sqlalchemy as sa
+
+from courseware.accounts.models import AuditEvent, Cohort, Role, Unit, User
+from courseware.db import db
+from tests.conftest import Auth
+
+
+def audit_actions(app):
+    with app.app_context():
+        return db.session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)).all()
+
+
+def test_unit_tree_create_move_and_delete(app, client, auth, admin):
+    assert auth.post("/admin/units", data={"name": "浙江省", "parent_id": ""}).status_code == 302
+    with app.app_context():
+        province = db.session.scalar(sa.select(Unit).where(Unit.name == "浙江省")).id
+    auth.post("/admin/units", data={"name": "省委组织部", "parent_id": str(province)})
+    with app.app_context():
+        department = db.session.scalar(sa.select(Unit).where(Unit.name == "省委组织部"))
+        assert department.path() == "浙江省 / 省委组织部"
+        department_id = department.id
+    # A unit cannot be moved inside its own descendant.
+    response = auth.post(f"/admin/units/{province}", data={"name": "浙江省", "parent_id": str(department_id)})
+    assert response.status_code == 200 and "不能" in response.get_data(as_text=True)
+    # The same name twice under one parent is refused.
+    response = auth.post("/admin/units", data={"name": "省委组织部", "parent_id": str(province)})
+    assert response.status_code == 200
+    # A unit with sub-units cannot be deleted; an empty one can.
+    auth.post(f"/admin/units/{province}/delete")
+    auth.post(f"/admin/units/{department_id}/delete")
+    with app.app_context():
+        assert [u.name for u in db.session.scalars(sa.select(Unit))] == ["浙江省"]
+    assert audit_actions(app)[-3:] == ["unit.create", "unit.create", "unit.delete"]
+
+
+def test_create_edit_reset_and_deactivate_a_user(app, client, auth, admin, make_unit):
+    unit_id = make_unit("浙江省", "杭州市")
+    response = auth.post(
+        "/admin/users/new",
+        data={
+            "username": "Li01", "name": "李明", "role": "learner", "unit_id": str(unit_id),
+            "position": "科员", "rank_level": "township", "phone": "138 0013 8000",
+        },
+    )
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert 'id="initial-password"' in page
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.username == "li01"))
+        assert user.phone == "13800138000" and user.must_change_password
+        user_id = user.id
+    response = auth.post(
+        f"/admin/users/{user_id}",
+        data={"username": "li01", "name": "李明", "role": "instructor", "unit_id": "", "position": "讲师",
+              "rank_level": "", "phone": ""},
+    )
+    assert response.status_code == 302
+    assert auth.post(f"/admin/users/{user_id}/reset-password").status_code == 200
+    auth.post(f"/admin/users/{user_id}/deactivate")
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        assert (user.role, user.active, user.unit_id) == ("instructor", False, None)
+    assert audit_actions(app)[-5:] == [
+        "user.create", "user.role", "user.update", "user.reset_password", "user.deactivate"
+    ]
+
+
+def test_user_form_names_bad_input(client, auth, admin, make_user):
+    make_user(username="taken")
+    response = auth.post(
+        "/admin/users/new",
+        data={"username": "TAKEN", "name": "", "role": "learner", "phone": "12345"},
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "用户名已被占用" in page
+    assert 'aria-invalid="true"' in page
+
+
+def test_an_administrator_cannot_lock_themselves_out(app, auth, admin):
+    auth.post(f"/admin/users/{admin}/deactivate")
+    auth.post(
+        f"/admin/users/{admin}",
+        data={"username": "boss", "name": "管理员", "role": "learner"},
+    )
+    with app.app_context():
+        user = db.session.get(User, admin)
+        assert user.active and user.role == "admin"
+
+
+def test_classes_with_instructors_and_members(app, client, auth, admin, make_user, make_unit):
+    unit_id = make_unit("浙江省", "衢州市")
+    teacher = make_user(Role.INSTRUCTOR, username="t1")
+    make_user(username="l1", unit_id=unit_id)
+    make_user(username="l2", unit_id=unit_id)
+    make_user(username="l3")
+    response = auth.post(
+        "/admin/classes/new",
+        data={"name": "春季班", "start_date": "2026-03-01", "end_date": "2026-02-01", "instructor_ids": [str(teacher)]},
+    )
+    assert response.status_code == 200 and "结束日期早于开始日期" in response.get_data(as_text=True)
+    response = auth.post(
+        "/admin/classes/new",
+        data={"name": "春季班", "start_date": "2026-03-01", "end_date": "2026-06-30", "instructor_ids": [str(teacher)]},
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        cohort_id = db.session.scalar(sa.select(Cohort.id))
+    # An unknown username adds nobody.
+    auth.post(f"/admin/classes/{cohort_id}/members", data={"usernames": "l3, nobody", "unit_id": ""})
+    auth.post(f"/admin/classes/{cohort_id}/members", data={"usernames": "l3", "unit_id": str(unit_id)})
+    with app.app_context():
+        cohort = db.session.get(Cohort, cohort_id)
+        assert sorted(u.username for u in cohort.members) == ["l1", "l2", "l3"]
+        assert [u.username for u in cohort.instructors] == ["t1"]
+        l3 = db.session.scalar(sa.select(User.id).where(User.username == "l3"))
+    auth.post(f"/admin/classes/{cohort_id}/members/{l3}/remove")
+    with app.app_context():
+        assert len(db.session.get(Cohort, cohort_id).members) == 2
+
+
+def test_instructors_see_only_their_own_classes(app, client, auth, make_user):
+    mine = make_user(Role.INSTRUCTOR, username="t1")
+    other = make_user(Role.INSTRUCTOR, username="t2")
+    with app.app_context():
+        db.session.add_all(
+            [
+                Cohort(name="我的班", instructors=[db.session.get(User, mine)]),
+                Cohort(name="别人的班", instructors=[db.session.get(User, other)]),
+            ]
+        )
+        db.session.commit()
+        ids = dict(db.session.execute(sa.select(Cohort.name, Cohort.id)).all())
+    auth.login("t1")
+    page = client.get("/classes").get_data(as_text=True)
+    assert "我的班" in page and "别人的班" not in page
+    assert client.get(f"/classes/{ids['我的班']}").status_code == 200
+    assert client.get(f"/classes/{ids['别人的班']}").status_code == 403
+
+
+def test_audit_log_filters(app, client, auth, admin, make_user):
+    make_user(username="zhang")
+    Auth(app.test_client()).login("zhang", "wrong-password")
+    page = client.get("/admin/audit?action=login.failure").get_data(as_text=True)
+    assert "login.failure" in page and "login.success" not in page
+    page = client.get("/admin/audit?action=login&date_from=2000-01-01&date_to=2000-01-02").get_data(as_text=True)
+    assert "login.failure" not in page
+    bad = client.get("/admin/audit?date_from=not-a-date")
+    assert bad.status_code == 200
