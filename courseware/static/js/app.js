@@ -9,12 +9,29 @@
     event.detail.headers["X-CSRFToken"] = token();
   });
   window.courseware = { csrfToken: token };
-  // Buttons marked data-confirm ask before submitting their form.
+  // Buttons marked data-confirm ask before submitting their form; forms marked data-busy show
+  // a progress bar and refuse a second submission while the server works.
   document.addEventListener("submit", function (event) {
+    var form = event.target;
     var button = event.submitter;
     var message = button && button.getAttribute("data-confirm");
     if (message && !window.confirm(message)) {
       event.preventDefault();
+      return;
+    }
+    if (form.hasAttribute("data-busy")) {
+      if (form.getAttribute("data-busy") === "on") {
+        event.preventDefault();
+        return;
+      }
+      form.setAttribute("data-busy", "on");
+      var busy = form.querySelector(".busy");
+      if (busy) {
+        busy.hidden = false;
+      }
+      if (button) {
+        button.setAttribute("aria-disabled", "true");
+      }
     }
   });
 })();
