@@ -33,6 +33,7 @@ update-translations: $(VENV)/.installed
 serve-setup: translations
 	$(FLASK) db upgrade
 	$(FLASK) demo
+	$(FLASK) content sync
 
 run: serve-setup
 	@echo "Serving on http://$(HOST):$(PORT)"

@@ -76,11 +76,19 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from courseware.accounts import admin, cli, views
+    from courseware.content import cli as content_cli
     from courseware.errors import handlers
+    from courseware.lessons import author_views
+    from courseware.lessons import views as lesson_views
     from courseware.main import views as main_views
+    from courseware.progress import views as progress_views
 
     app.register_blueprint(main_views.bp)
     app.register_blueprint(views.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(lesson_views.bp)
+    app.register_blueprint(author_views.bp)
+    app.register_blueprint(progress_views.bp)
     handlers.init_app(app)
     cli.init_app(app)
+    content_cli.init_app(app)

@@ -35,3 +35,12 @@ PROXY_COUNT = 0
 
 USERS_PER_PAGE = 50
 AUDIT_PER_PAGE = 100
+
+# Content folders; by default lessons/, quizzes/ and exercises/ beside the package.
+LESSONS_DIR = None
+QUIZZES_DIR = None
+EXERCISES_DIR = None
+# A lesson is complete when its end is reached and this share of its minutes was spent on it.
+LESSON_COMPLETION_SHARE = 0.5
+LESSON_BEAT_SECONDS = 15  # how often an open, visible lesson page reports reading time
+LESSON_BEAT_MAX_SECONDS = 60  # the most one heartbeat may credit

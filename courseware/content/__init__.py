@@ -1,0 +1,1 @@
+"""Course content as files: parse and validate lessons/, render Markdown safely."""

@@ -1,0 +1,85 @@
+"""`flask --app courseware content check | sync | export`."""
+from pathlib import Path
+
+import click
+import sqlalchemy as sa
+from flask import current_app
+from flask.cli import AppGroup
+
+from courseware.content.files import load_courses
+from courseware.db import db
+
+content_cli = AppGroup("content", help="Check, sync and export the course files.")
+
+
+def content_dir(kind: str) -> Path:
+    """Where lessons, quizzes or exercises live: COURSEWARE_<KIND>_DIR, else beside the package."""
+    configured = current_app.config.get(f"{kind.upper()}_DIR")
+    return Path(configured) if configured else Path(current_app.root_path).parent / kind
+
+
+def item_exists(kind: str, course: str, slug: str) -> bool:
+    """Whether a quiz or exercise named in course.yaml has a file."""
+    folder = content_dir("quizzes" if kind == "quiz" else "exercises") / course
+    suffixes = (".yaml", ".gift") if kind == "quiz" else (".yaml",)
+    return any((folder / f"{slug}{s}").exists() for s in suffixes)
+
+
+def check_all():
+    """Load every course; return (courses, problems)."""
+    return load_courses(content_dir("lessons"), item_exists)
+
+
+def _report_problems(problems) -> None:
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    raise click.ClickException(f"{len(problems)} problems in the content files")
+
+
+@content_cli.command("check")
+def check():
+    """Check every content file; print each problem as path:line: message."""
+    courses, problems = check_all()
+    if problems:
+        _report_problems(problems)
+    lessons = sum(len(c.lessons) for c in courses)
+    click.echo(f"{len(courses)} courses, {lessons} lessons: no problems.")
+
+
+@content_cli.command("sync")
+@click.option("--take-files", is_flag=True, help="Where a lesson changed in the files and the browser, take the files.")
+def sync(take_files):
+    """Check, then update the database from the files in one transaction."""
+    from courseware.lessons.sync import sync_courses
+
+    courses, problems = check_all()
+    if problems:
+        _report_problems(problems)
+    report = sync_courses(courses, take_files=take_files)
+    db.session.commit()
+    for line in report.changes:
+        click.echo(line)
+    for line in report.conflicts:
+        click.echo(f"conflict: {line}", err=True)
+    if not report.changes:
+        click.echo("Nothing changed.")
+
+
+@content_cli.command("export")
+@click.argument("course_slug")
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+def export(course_slug, folder):
+    """Write a course's published lessons to FOLDER (default: its folder under lessons/)."""
+    from courseware.lessons.export import export_course
+    from courseware.lessons.models import Course
+
+    course = db.session.scalar(sa.select(Course).where(Course.slug == course_slug))
+    if course is None:
+        raise click.ClickException(f"no course {course_slug!r}")
+    source_folder = content_dir("lessons") / course_slug
+    written = export_course(course, folder or source_folder, media_from=source_folder)
+    click.echo(f"Wrote {len(written)} files to {folder or source_folder}.")
+
+
+def init_app(app):
+    app.cli.add_command(content_cli)

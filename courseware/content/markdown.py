@@ -1,0 +1,98 @@
+"""The one place Markdown becomes HTML: Python-Markdown, then nh3 with an explicit allow-list.
+
+Lessons are written by instructors, whose accounts can be stolen, so nothing they write is trusted:
+raw HTML passes through Python-Markdown and is then cut down to the tags, attributes and URL
+schemes listed here.
+"""
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import markdown as md
+import nh3
+
+# Bump when the rendering below changes, so cached HTML is rebuilt.
+RENDERER_VERSION = "1"
+
+EXTENSIONS = ["tables", "fenced_code", "footnotes", "toc", "admonition", "def_list", "sane_lists"]
+EXTENSION_CONFIGS = {"toc": {"toc_depth": "2-3", "permalink": False}}
+
+TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details", "div", "dl",
+    "dt", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark",
+    "ol", "p", "pre", "q", "s", "small", "span", "strong", "sub", "summary", "sup", "table",
+    "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+}
+ATTRIBUTES = {
+    "*": {"id", "class", "title", "lang"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"align", "colspan", "rowspan"},
+    "th": {"align", "colspan", "rowspan", "scope"},
+    "ol": {"start"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+# Where a lesson may link to another lesson of its course: "03-speak-early.md" or its .en twin.
+LESSON_LINK = re.compile(r"^(?:\./)?\d\d-(?P<slug>[a-z0-9][a-z0-9-]*)(?:\.en)?\.md(?P<anchor>#[\w-]*)?$")
+URL_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
+MEDIA_PATH = re.compile(r"^(?:\./)?media/(?P<name>[A-Za-z0-9_][A-Za-z0-9_.-]*)$")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: str
+    toc: str
+
+
+def content_key(text: str) -> str:
+    """The cache key of a text: its hash together with the renderer's version."""
+    return hashlib.sha256(f"{RENDERER_VERSION}\0{text}".encode()).hexdigest()
+
+
+def _attribute_filter(media_url: str | None):
+    def keep(tag, attribute, value):
+        if attribute in ("href", "src"):
+            # A browser ignores spaces and control characters inside a scheme ("java script:");
+            # refuse any URL whose scheme, so read, is not allowed.
+            scheme = URL_SCHEME.match(re.sub(r"[\x00-\x20]", "", value).lower())
+            if scheme and scheme.group(1) not in URL_SCHEMES:
+                return None
+        if tag == "img" and attribute == "src":
+            match = MEDIA_PATH.match(value)
+            if media_url is None:
+                return value if value.lower().startswith("https://") else None
+            # In a lesson, images come only from the course's own media folder.
+            return f"{media_url}/{match['name']}" if match else None
+        if tag == "a" and attribute == "href":
+            match = LESSON_LINK.match(value)
+            if match:
+                return match["slug"] + (match["anchor"] or "")
+        return value
+
+    return keep
+
+
+def render_markdown(text: str, media_url: str | None = None) -> Rendered:
+    """Render Markdown to sanitised HTML and a sanitised table of contents.
+
+    With `media_url` (a lesson's), images must be `media/NAME` and are served from there; links
+    to sibling lesson files become links to those lessons.
+    """
+    converter = md.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
+    html = converter.convert(text or "")
+    clean = dict(
+        tags=TAGS,
+        attributes=ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        clean_content_tags={"script", "style", "iframe", "object", "embed", "template", "math", "svg"},
+        attribute_filter=_attribute_filter(media_url),
+        link_rel="noopener noreferrer",
+    )
+    return Rendered(html=nh3.clean(html, **clean), toc=nh3.clean(converter.toc, **clean))
+
+
+@lru_cache(maxsize=512)
+def render_cached(text: str, media_url: str | None = None) -> Rendered:
+    """Render once per process for the same text (previews, pages without a stored revision)."""
+    return render_markdown(text, media_url)

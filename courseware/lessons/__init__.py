@@ -1,0 +1,1 @@
+"""Lessons: courses and their lessons, revisions, reading and authoring."""

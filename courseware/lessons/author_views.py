@@ -1,0 +1,152 @@
+"""Instructors' lesson editor: edit with live preview, drafts, publish, history, diff, revert."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from courseware.access import roles
+from courseware.accounts.forms import ActionForm
+from courseware.accounts.models import Role
+from courseware.content.markdown import render_cached
+from courseware.db import db
+from courseware.lessons import authoring, reading
+from courseware.lessons.forms import LessonForm, NewLessonForm
+from courseware.lessons.models import Lesson, LessonRevision
+from courseware.lessons.revisions import latest_revision
+
+bp = Blueprint("author", __name__, url_prefix="/author")
+
+# Instructors and administrators write lessons for every course of the school.
+staff_only = roles(Role.INSTRUCTOR, Role.ADMIN)
+
+
+def _lesson(course_slug, lesson_slug) -> Lesson:
+    course = reading.get_course(course_slug)
+    lesson = db.session.scalar(db.select(Lesson).where(Lesson.course_id == course.id, Lesson.slug == lesson_slug))
+    if lesson is None:
+        abort(404)
+    return lesson
+
+
+def _revision(lesson: Lesson, revision_id: int) -> LessonRevision:
+    revision = db.session.get(LessonRevision, revision_id)
+    if revision is None or revision.lesson_id != lesson.id:
+        abort(404)
+    return revision
+
+
+@bp.route("/")
+@staff_only
+def index():
+    """Every course and lesson, with links to edit."""
+    return render_template("author/index.html", courses=reading.active_courses(), text=reading.text)
+
+
+@bp.route("/<course_slug>/<lesson_slug>/edit", methods=["GET", "POST"])
+@staff_only
+def edit(course_slug, lesson_slug):
+    """Edit a lesson; save a draft or publish. A stale save is refused and both texts kept."""
+    lesson = _lesson(course_slug, lesson_slug)
+    form = LessonForm()
+    latest = latest_revision(lesson)
+    conflict = None
+    if form.validate_on_submit():
+        result = authoring.save_lesson(
+            lesson, form.to_source(lesson.slug, lesson.number), author=current_user,
+            base_id=int(form.base_revision_id.data) if form.base_revision_id.data else None,
+            publish=bool(form.publish.data), note=form.note.data or "",
+        )
+        db.session.commit()
+        if result.conflict_with is None:
+            flash(_("Revision %(n)d published.", n=result.revision.number) if form.publish.data
+                  else _("Draft saved as revision %(n)d.", n=result.revision.number), "success")
+            return redirect(url_for("author.edit", course_slug=course_slug, lesson_slug=lesson_slug))
+        conflict = result
+        flash(_("Someone else saved this lesson (revision %(theirs)d) after you started editing. Your text was "
+                "not published; it is kept as revision %(yours)d. Compare the two below, then save again.",
+                theirs=result.conflict_with.number, yours=result.revision.number), "error")
+        form.base_revision_id.data = str(result.conflict_with.id)
+    elif request.method == "GET" and latest is not None:
+        form.fill_from(latest)
+        form.base_revision_id.data = str(latest.id)
+    return render_template("author/edit.html", form=form, lesson=lesson, latest=latest, conflict=conflict,
+                           text=reading.text)
+
+
+@bp.route("/<course_slug>/new", methods=["GET", "POST"])
+@staff_only
+def new(course_slug):
+    """Write a new lesson for a course."""
+    course = reading.get_course(course_slug)
+    form = NewLessonForm()
+    if form.validate_on_submit():
+        if any(lesson.slug == form.slug.data for lesson in course.lessons):
+            form.slug.errors.append(_("This course already has a lesson with that short name."))
+        else:
+            lesson = authoring.create_lesson(course, form.slug.data, form.to_source(form.slug.data, 0),
+                                             author=current_user, publish=bool(form.publish.data))
+            db.session.commit()
+            flash(_("Lesson created."), "success")
+            return redirect(url_for("author.edit", course_slug=course.slug, lesson_slug=lesson.slug))
+    return render_template("author/new.html", form=form, course=course, text=reading.text)
+
+
+@bp.route("/preview", methods=["POST"])
+@staff_only
+def preview():
+    """Render Markdown through the same sanitiser learners get (for the editor's live preview)."""
+    language = request.form.get("lang", "zh")
+    if language not in ("zh", "en"):
+        abort(400)
+    body = request.form.get(f"body_{language}", "")
+    if len(body) > 200_000:
+        abort(413)
+    rendered = render_cached(body, "media")
+    return render_template("author/_preview.html", rendered=rendered)
+
+
+@bp.route("/<course_slug>/<lesson_slug>/history")
+@staff_only
+def history(course_slug, lesson_slug):
+    """Every revision of a lesson, and a form to compare two."""
+    lesson = _lesson(course_slug, lesson_slug)
+    return render_template("author/history.html", lesson=lesson, revisions=authoring.revisions_of(lesson),
+                           action=ActionForm(), text=reading.text)
+
+
+@bp.route("/<course_slug>/<lesson_slug>/diff")
+@staff_only
+def diff(course_slug, lesson_slug):
+    """Show what changed between two revisions."""
+    lesson = _lesson(course_slug, lesson_slug)
+    try:
+        old, new = (_revision(lesson, int(request.args[k])) for k in ("a", "b"))
+    except (KeyError, ValueError):
+        flash(_("Choose two revisions to compare."), "error")
+        return redirect(url_for("author.history", course_slug=course_slug, lesson_slug=lesson_slug))
+    return render_template("author/diff.html", lesson=lesson, old=old, new=new, lines=authoring.diff_lines(old, new))
+
+
+@bp.route("/<course_slug>/<lesson_slug>/revisions/<int:revision_id>/publish", methods=["POST"])
+@staff_only
+def publish(course_slug, lesson_slug, revision_id):
+    """Publish a saved draft."""
+    lesson = _lesson(course_slug, lesson_slug)
+    revision = _revision(lesson, revision_id)
+    if ActionForm().validate_on_submit():
+        authoring.publish_revision(lesson, revision)
+        db.session.commit()
+        flash(_("Revision %(n)d published.", n=revision.number), "success")
+    return redirect(url_for("author.history", course_slug=course_slug, lesson_slug=lesson_slug))
+
+
+@bp.route("/<course_slug>/<lesson_slug>/revisions/<int:revision_id>/revert", methods=["POST"])
+@staff_only
+def revert(course_slug, lesson_slug, revision_id):
+    """Publish a copy of an older revision."""
+    lesson = _lesson(course_slug, lesson_slug)
+    old = _revision(lesson, revision_id)
+    if ActionForm().validate_on_submit():
+        revision = authoring.revert_to(lesson, old, author=current_user)
+        db.session.commit()
+        flash(_("Reverted: revision %(new)d is a copy of revision %(old)d.", new=revision.number, old=old.number), "success")
+    return redirect(url_for("author.history", course_slug=course_slug, lesson_slug=lesson_slug))

@@ -1,0 +1,94 @@
+"""Courses, lessons and lesson revisions. Content lives in files; the database keeps revisions."""
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from courseware.db import db
+from courseware.timeutil import utcnow
+
+
+class Course(db.Model):
+    """A course (课程) such as 微博与领导工作, synced from lessons/<slug>/course.yaml."""
+
+    __tablename__ = "course"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # {"zh": ..., "en": ...} for title, summary and audience.
+    title: Mapped[dict] = mapped_column(sa.JSON)
+    summary: Mapped[dict] = mapped_column(sa.JSON)
+    audience: Mapped[dict] = mapped_column(sa.JSON)
+    credit_hours: Mapped[float]  # 学时 credited on completion
+    # Ordered [kind, slug] pairs: lessons now, quizzes and exercises later.
+    items: Mapped[list] = mapped_column(sa.JSON)
+    completion: Mapped[dict] = mapped_column(sa.JSON)
+    settings_hash: Mapped[str] = mapped_column(sa.String(64))
+    archived_at: Mapped[dt.datetime | None]
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    lessons: Mapped[list[Lesson]] = relationship(back_populates="course", order_by="Lesson.position")
+
+
+class Lesson(db.Model):
+    """A lesson of a course; what learners read is its published revision."""
+
+    __tablename__ = "lesson"
+    __table_args__ = (sa.UniqueConstraint("course_id", "slug", name="uq_lesson_course_slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("course.id"), index=True)
+    slug: Mapped[str] = mapped_column(sa.String(64))
+    position: Mapped[int] = mapped_column(default=0)
+    # File number NN of NN-slug.md, kept so an export writes the same file names.
+    number: Mapped[int] = mapped_column(default=0)
+    published_revision_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("lesson_revision.id", use_alter=True, name="fk_lesson_published_revision")
+    )
+    # Fingerprint of the files at the last sync; tells a file change from a browser edit.
+    file_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    archived_at: Mapped[dt.datetime | None]
+
+    course: Mapped[Course] = relationship(back_populates="lessons")
+    published: Mapped[LessonRevision | None] = relationship(foreign_keys=[published_revision_id], post_update=True)
+
+
+class LessonRevision(db.Model):
+    """One saved version of a lesson, in Chinese and (optionally) English. Never changed after saving
+    except for its cached HTML and its status."""
+
+    __tablename__ = "lesson_revision"
+    __table_args__ = (sa.UniqueConstraint("lesson_id", "number", name="uq_lesson_revision_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lesson_id: Mapped[int] = mapped_column(sa.ForeignKey("lesson.id"), index=True)
+    number: Mapped[int]  # 1, 2, 3 … within the lesson
+    status: Mapped[str] = mapped_column(sa.String(16))  # draft | published | conflict
+    source: Mapped[str] = mapped_column(sa.String(16))  # file | browser | revert
+    minutes: Mapped[int]
+    title_zh: Mapped[str] = mapped_column(sa.String(200))
+    title_en: Mapped[str | None] = mapped_column(sa.String(200))
+    objectives_zh: Mapped[list] = mapped_column(sa.JSON)
+    objectives_en: Mapped[list | None] = mapped_column(sa.JSON)
+    body_zh: Mapped[str] = mapped_column(sa.Text)
+    body_en: Mapped[str | None] = mapped_column(sa.Text)
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
+    # Rendered HTML, cached by the hash of the text and the renderer's version (render_key).
+    html_zh: Mapped[str] = mapped_column(sa.Text, default="")
+    toc_zh: Mapped[str] = mapped_column(sa.Text, default="")
+    html_en: Mapped[str | None] = mapped_column(sa.Text)
+    toc_en: Mapped[str | None] = mapped_column(sa.Text)
+    render_key: Mapped[str] = mapped_column(sa.String(64), default="")
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    # The revision the author started from; a save on a stale base is a conflict.
+    base_revision_id: Mapped[int | None] = mapped_column(sa.ForeignKey("lesson_revision.id"))
+    note: Mapped[str] = mapped_column(sa.String(255), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    lesson: Mapped[Lesson] = relationship(foreign_keys=[lesson_id])
+    author = relationship("User")
+
+    def has_english(self) -> bool:
+        return bool(self.title_en)

@@ -1,0 +1,82 @@
+"""Make lesson revisions and keep their rendered HTML current."""
+import sqlalchemy as sa
+
+from courseware.content.files import LessonSource, LessonText
+from courseware.content.markdown import content_key, render_markdown
+from courseware.db import db
+from courseware.lessons.models import Lesson, LessonRevision
+
+# Lesson pages live at /courses/<course>/<lesson>, so media/NAME resolves to the course's media.
+MEDIA_URL = "media"
+
+
+def source_of(revision: LessonRevision, slug: str, number: int) -> LessonSource:
+    """The lesson a revision holds, as the file format sees it."""
+    en = None
+    if revision.title_en:
+        en = LessonText(revision.title_en, tuple(revision.objectives_en or ()), revision.body_en or "")
+    zh = LessonText(revision.title_zh, tuple(revision.objectives_zh), revision.body_zh)
+    return LessonSource(slug=slug, number=number, minutes=revision.minutes, zh=zh, en=en)
+
+
+def _render_key(revision: LessonRevision) -> str:
+    return content_key(f"{revision.body_zh}\0{revision.body_en or ''}")
+
+
+def render(revision: LessonRevision) -> None:
+    """Render both languages and remember for which text and renderer version."""
+    zh = render_markdown(revision.body_zh, MEDIA_URL)
+    revision.html_zh, revision.toc_zh = zh.html, zh.toc
+    if revision.body_en is not None:
+        en = render_markdown(revision.body_en, MEDIA_URL)
+        revision.html_en, revision.toc_en = en.html, en.toc
+    else:
+        revision.html_en = revision.toc_en = None
+    revision.render_key = _render_key(revision)
+
+
+def ensure_rendered(revision: LessonRevision) -> bool:
+    """Re-render only when the renderer changed since the HTML was stored; True when it did."""
+    if revision.render_key == _render_key(revision):
+        return False
+    render(revision)
+    return True
+
+
+def add_revision(lesson: Lesson, source: LessonSource, *, status: str, origin: str, author=None,
+                 base: LessonRevision | None = None, note: str = "") -> LessonRevision:
+    """Store a new revision of a lesson; publishing makes it the one learners read."""
+    number = (
+        db.session.scalar(sa.select(sa.func.max(LessonRevision.number)).where(LessonRevision.lesson_id == lesson.id))
+        or 0
+    ) + 1
+    revision = LessonRevision(
+        lesson=lesson,
+        number=number,
+        status=status,
+        source=origin,
+        minutes=source.minutes,
+        title_zh=source.zh.title,
+        objectives_zh=list(source.zh.objectives),
+        body_zh=source.zh.body,
+        title_en=source.en.title if source.en else None,
+        objectives_en=list(source.en.objectives) if source.en else None,
+        body_en=source.en.body if source.en else None,
+        content_hash=source.content_hash,
+        author=author,
+        base_revision_id=base.id if base else None,
+        note=note[:255],
+    )
+    render(revision)
+    db.session.add(revision)
+    db.session.flush()
+    if status == "published":
+        lesson.published = revision
+    return revision
+
+
+def latest_revision(lesson: Lesson) -> LessonRevision | None:
+    """The newest revision of any status: the base for the next edit."""
+    return db.session.scalar(
+        sa.select(LessonRevision).where(LessonRevision.lesson_id == lesson.id).order_by(LessonRevision.number.desc()).limit(1)
+    )

@@ -1,0 +1,93 @@
+"""Reading: the course catalogue, a course's lessons, a lesson page, and course media."""
+
+from flask import Blueprint, abort, current_app, render_template, send_from_directory
+from flask_login import current_user
+
+from courseware.access import signed_in
+from courseware.content.cli import content_dir
+from courseware.content.markdown import MEDIA_PATH
+from courseware.db import db
+from courseware.lessons import reading
+from courseware.lessons.revisions import ensure_rendered
+from courseware.progress import tracking
+
+bp = Blueprint("lessons", __name__, url_prefix="/courses")
+
+# Images a lesson may show; anything else (SVG can carry script) is not served.
+MEDIA_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp"}
+
+
+@bp.route("/")
+@signed_in
+def catalogue():
+    """List the courses with their credit hours and the reader's progress."""
+    courses = reading.active_courses()
+    rows = []
+    for course in courses:
+        lessons = reading.readable_lessons(course)
+        done = tracking.statuses(current_user.id, [lesson.id for lesson in lessons])
+        completed = sum(1 for row in done.values() if row.status == tracking.COMPLETED)
+        rows.append((course, len(lessons), completed))
+    return render_template("lessons/catalogue.html", rows=rows, text=reading.text)
+
+
+@bp.route("/<course_slug>")
+@signed_in
+def course(course_slug):
+    """Show a course's lessons with each one's status, and where to go on."""
+    course = reading.get_course(course_slug)
+    lessons = reading.readable_lessons(course)
+    rows = tracking.statuses(current_user.id, [lesson.id for lesson in lessons])
+    return render_template(
+        "lessons/course.html",
+        course=course,
+        lessons=lessons,
+        rows=rows,
+        status_of=tracking.status_of,
+        resume=tracking.resume_lesson(lessons, rows) if rows else None,
+        text=reading.text,
+        title_of=reading.lesson_title,
+    )
+
+
+@bp.route("/<course_slug>/<lesson_slug>")
+@signed_in
+def lesson(course_slug, lesson_slug):
+    """Show the published revision of a lesson and open a visit for the reading heartbeat."""
+    course = reading.get_course(course_slug)
+    lesson = reading.get_lesson(course, lesson_slug)
+    revision = lesson.published
+    ensure_rendered(revision)
+    lessons = reading.readable_lessons(course)
+    index = next(i for i, item in enumerate(lessons) if item.id == lesson.id)
+    row = tracking.statuses(current_user.id, [lesson.id]).get(lesson.id)
+    visit = tracking.open_visit(current_user.id, lesson, revision)
+    db.session.commit()
+    return render_template(
+        "lessons/lesson.html",
+        course=course,
+        lesson=lesson,
+        view=reading.lesson_view(revision),
+        previous=lessons[index - 1] if index > 0 else None,
+        next=lessons[index + 1] if index + 1 < len(lessons) else None,
+        progress=row,
+        visit=visit,
+        required=tracking.required_seconds(revision.minutes),
+        beat_seconds=current_app.config["LESSON_BEAT_SECONDS"],
+        text=reading.text,
+        title_of=reading.lesson_title,
+    )
+
+
+@bp.route("/<course_slug>/media/<filename>")
+@signed_in
+def media(course_slug, filename):
+    """Serve an image from the course's media folder with its proper content type."""
+    course = reading.get_course(course_slug)
+    suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if not MEDIA_PATH.match(f"media/{filename}") or suffix not in MEDIA_TYPES:
+        abort(404)
+    folder = content_dir("lessons") / course.slug / "media"
+    return send_from_directory(folder, filename, mimetype=MEDIA_TYPES[suffix], max_age=3600)
+
+

@@ -1,0 +1,1 @@
+"""Progress: visits, per-lesson summaries, completion."""
