@@ -18,6 +18,12 @@ def dict_without_page(args: dict) -> dict:
     return {k: v for k, v in args.items() if k != "page"}
 
 
+def hours(value) -> str:
+    """Credit hours without a needless ".0": 8 and 1.5."""
+    return f"{value:g}"
+
+
 def init_app(app):
     app.jinja_env.globals["role_label"] = role_label
     app.jinja_env.filters["dict_without_page"] = dict_without_page
+    app.jinja_env.filters["hours"] = hours

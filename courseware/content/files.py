@@ -194,6 +194,8 @@ def parse_lesson_text(text: str, path: str, original: bool):
     if problems:
         return None, None, body_line, problems
     lesson = LessonText(title.strip(), tuple(o.strip() for o in objectives), normalise_body(body))
+    # Line numbers refer to the normalised body, which has lost its leading blank lines.
+    body_line += len(body) - len(body.lstrip("\n"))
     return lesson, minutes, body_line, []
 
 

@@ -4,7 +4,7 @@ import re
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from courseware.content.files import LessonSource, LessonText, normalise_body
 
@@ -15,7 +15,7 @@ def _lines(text: str | None) -> tuple[str, ...]:
 
 class LessonForm(FlaskForm):
     title_zh = StringField(_l("Title (Chinese)"), validators=[DataRequired(), Length(max=200)])
-    minutes = IntegerField(_l("Estimated minutes"), validators=[DataRequired(), NumberRange(min=1, max=600)])
+    minutes = IntegerField(_l("Estimated minutes"), validators=[InputRequired(), NumberRange(min=1, max=600)])
     objectives_zh = TextAreaField(_l("Learning objectives (Chinese), one per line"), validators=[Optional()])
     body_zh = TextAreaField(_l("Lesson text (Chinese, Markdown)"), validators=[DataRequired(), Length(max=200_000)])
     title_en = StringField(_l("Title (English)"), validators=[Optional(), Length(max=200)])
@@ -26,8 +26,9 @@ class LessonForm(FlaskForm):
     save_draft = SubmitField(_l("Save draft"))
     publish = SubmitField(_l("Publish"))
 
-    def validate_title_en(self, field):
-        if (self.body_en.data or "").strip() and not (field.data or "").strip():
+    def validate_body_en(self, field):
+        # Checked here, not on the title: an empty optional title stops its own validators.
+        if (field.data or "").strip() and not (self.title_en.data or "").strip():
             raise ValidationError(_l("An English text needs an English title."))
 
     def to_source(self, slug: str, number: int) -> LessonSource:

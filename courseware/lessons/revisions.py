@@ -76,7 +76,13 @@ def add_revision(lesson: Lesson, source: LessonSource, *, status: str, origin: s
 
 
 def latest_revision(lesson: Lesson) -> LessonRevision | None:
-    """The newest revision of any status: the base for the next edit."""
+    """The newest draft or published revision: the base for the next edit.
+
+    Conflict copies are kept for the record but are nobody's base.
+    """
     return db.session.scalar(
-        sa.select(LessonRevision).where(LessonRevision.lesson_id == lesson.id).order_by(LessonRevision.number.desc()).limit(1)
+        sa.select(LessonRevision)
+        .where(LessonRevision.lesson_id == lesson.id, LessonRevision.status != "conflict")
+        .order_by(LessonRevision.number.desc())
+        .limit(1)
     )

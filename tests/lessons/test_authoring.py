@@ -1,0 +1,131 @@
+"""Writing lessons in the browser: drafts, publishing, conflicts, history, diff, revert, preview."""
+import re
+
+import sqlalchemy as sa
+
+from courseware.accounts.models import Role
+from courseware.db import db
+from courseware.lessons.models import Lesson, LessonRevision
+from tests.conftest import Auth, csrf_token
+
+EDIT = "/author/test-course/second/edit"
+
+
+def form_of(client, url=EDIT):
+    """Read the editor's current values, as a browser would submit them."""
+    page = client.get(url).get_data(as_text=True)
+    base = re.search(r'name="base_revision_id" type="hidden" value="(\d*)"', page).group(1)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    return {
+        "csrf_token": token, "base_revision_id": base, "title_zh": "第二课", "minutes": "4",
+        "objectives_zh": "目标一", "body_zh": "第二课正文。", "title_en": "", "objectives_en": "", "body_en": "",
+    }
+
+
+def published_text(app, slug="second"):
+    with app.app_context():
+        lesson = db.session.scalar(sa.select(Lesson).where(Lesson.slug == slug))
+        return lesson.published.body_zh
+
+
+def staff(app, make_user, username):
+    make_user(Role.INSTRUCTOR, username=username)
+    helper = Auth(app.test_client())
+    assert helper.login(username).status_code == 302
+    return helper.client
+
+
+def test_drafts_stay_hidden_until_published(app, client, auth, make_user, lessons_dir, sync):
+    sync()
+    teacher = staff(app, make_user, "t1")
+    data = form_of(teacher) | {"body_zh": "草稿里的新段落。", "save_draft": "1"}
+    assert teacher.post(EDIT, data=data).status_code == 302
+    make_user(username="zhang")
+    auth.login("zhang")
+    assert "草稿里的新段落" not in client.get("/courses/test-course/second").get_data(as_text=True)
+    data = form_of(teacher) | {"body_zh": "发布的新段落。", "publish": "1"}
+    teacher.post(EDIT, data=data)
+    assert "发布的新段落" in client.get("/courses/test-course/second").get_data(as_text=True)
+
+
+def test_the_second_of_two_concurrent_saves_is_refused_and_both_texts_kept(app, make_user, lessons_dir, sync):
+    sync()
+    first, second = staff(app, make_user, "t1"), staff(app, make_user, "t2")
+    form_a, form_b = form_of(first), form_of(second)  # both start from the same revision
+    assert first.post(EDIT, data=form_a | {"body_zh": "甲的修改。", "publish": "1"}).status_code == 302
+    refused = second.post(EDIT, data=form_b | {"body_zh": "乙的修改。", "publish": "1"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 200
+    assert "其他人保存了本课" in page
+    assert "乙的修改。" in page and "甲的修改。" in page  # her text in the form, his shown beside it
+    assert published_text(app) == "甲的修改。\n"
+    with app.app_context():
+        kept = db.session.scalar(sa.select(LessonRevision).where(LessonRevision.status == "conflict"))
+        assert kept.body_zh == "乙的修改。\n"
+    # Saving again from the refreshed form goes through.
+    retry = re.search(r'name="base_revision_id" type="hidden" value="(\d+)"', page).group(1)
+    ok = second.post(EDIT, data=form_b | {"base_revision_id": retry, "body_zh": "乙的修改。", "publish": "1"})
+    assert ok.status_code == 302 and published_text(app) == "乙的修改。\n"
+
+
+def test_history_diff_and_revert(app, make_user, lessons_dir, sync):
+    sync()
+    teacher = staff(app, make_user, "t1")
+    teacher.post(EDIT, data=form_of(teacher) | {"body_zh": "新的正文。", "publish": "1"})
+    with app.app_context():
+        lesson_id = db.session.scalar(sa.select(Lesson.id).where(Lesson.slug == "second"))
+        old, new = db.session.scalars(
+            sa.select(LessonRevision).where(LessonRevision.lesson_id == lesson_id).order_by(LessonRevision.number)
+        ).all()
+        old_id, new_id = old.id, new.id
+    history = teacher.get("/author/test-course/second/history").get_data(as_text=True)
+    assert "学员当前所见" in history
+    diff = teacher.get(f"/author/test-course/second/diff?a={old_id}&b={new_id}").get_data(as_text=True)
+    assert '<span class="diff-remove">-第二课正文。</span>' in diff
+    assert '<span class="diff-add">+新的正文。</span>' in diff
+    token = csrf_token(teacher, "/author/")
+    teacher.post(f"/author/test-course/second/revisions/{old_id}/revert", data={"csrf_token": token})
+    assert published_text(app) == "第二课正文。\n"
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).where(LessonRevision.lesson_id == lesson_id)) == 3
+
+
+def test_bad_input_is_named_and_nothing_is_saved(app, make_user, lessons_dir, sync):
+    sync()
+    teacher = staff(app, make_user, "t1")
+    response = teacher.post(EDIT, data=form_of(teacher) | {"minutes": "0", "body_en": "Text", "publish": "1"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "有英文课文时须填写英文标题" in page
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(LessonRevision)) == 2
+
+
+def test_preview_uses_the_sanitiser(app, make_user, lessons_dir, sync):
+    sync()
+    teacher = staff(app, make_user, "t1")
+    token = form_of(teacher)["csrf_token"]
+    response = teacher.post(
+        "/author/preview",
+        data={"lang": "zh", "body_zh": "**粗体**<script>alert(1)</script>[x](javascript:alert(1))"},
+        headers={"X-CSRFToken": token},
+    )
+    html = response.get_data(as_text=True)
+    assert "<strong>粗体</strong>" in html and "<script" not in html and "javascript:" not in html
+
+
+def test_a_new_lesson_written_in_the_browser(app, client, auth, make_user, lessons_dir, sync):
+    sync()
+    teacher = staff(app, make_user, "t1")
+    data = form_of(teacher, "/author/test-course/new") | {"slug": "Third Lesson", "title_zh": "第三课", "publish": "1"}
+    response = teacher.post("/author/test-course/new", data=data)
+    assert "请使用小写字母" in response.get_data(as_text=True)
+    response = teacher.post("/author/test-course/new", data=data | {"slug": "third"})
+    assert response.status_code == 302
+    make_user(username="zhang")
+    auth.login("zhang")
+    assert client.get("/courses/test-course/third").status_code == 200
+    # The next sync keeps it and says so.
+    report = sync()
+    assert any("third" in line for line in report.conflicts)
+    assert client.get("/courses/test-course/third").status_code == 200

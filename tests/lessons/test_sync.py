@@ -1,0 +1,103 @@
+"""content sync: all or nothing, idempotent, archive-not-delete, browser edits kept; export round trip."""
+import filecmp
+
+import sqlalchemy as sa
+
+from courseware.db import db
+from courseware.lessons.models import Course, Lesson, LessonRevision
+from courseware.progress.models import LessonProgress
+from tests.lessons.conftest import lesson_text
+
+
+def counts(app):
+    with app.app_context():
+        return (
+            db.session.scalar(sa.select(sa.func.count()).select_from(Lesson)),
+            db.session.scalar(sa.select(sa.func.count()).select_from(LessonRevision)),
+            db.session.scalar(sa.select(Course.updated_at)),
+        )
+
+
+def published_body(app, slug):
+    with app.app_context():
+        lesson = db.session.scalar(sa.select(Lesson).where(Lesson.slug == slug))
+        return lesson.published.body_zh
+
+
+def test_first_sync_adds_and_a_second_changes_nothing(app, lessons_dir, sync):
+    report = sync()
+    assert len(report.changes) == 3
+    before = counts(app)
+    again = sync()
+    assert again.changes == [] and again.conflicts == []
+    assert counts(app) == before == (2, 2, before[2])
+
+
+def test_a_changed_file_gets_a_new_revision(app, lessons_dir, sync):
+    sync()
+    (lessons_dir / "02-second.md").write_text(lesson_text("第二课", "改过的正文。", minutes=4), "utf-8")
+    report = sync()
+    assert report.changes == ["test-course/02-second.md: new revision"]
+    assert published_body(app, "second") == "改过的正文。\n"
+
+
+def test_a_removed_lesson_is_archived_not_deleted_and_keeps_progress(app, lessons_dir, sync, make_user):
+    sync()
+    learner = make_user()
+    with app.app_context():
+        lesson = db.session.scalar(sa.select(Lesson).where(Lesson.slug == "second"))
+        db.session.add(LessonProgress(user_id=learner, lesson_id=lesson.id))
+        db.session.commit()
+    (lessons_dir / "02-second.md").unlink()
+    (lessons_dir / "01-first.md").write_text(lesson_text("第一课", "第一课正文。"), "utf-8")
+    (lessons_dir / "course.yaml").write_text(
+        (lessons_dir / "course.yaml").read_text("utf-8").replace("  - lesson: second\n", ""), "utf-8")
+    report = sync()
+    assert "test-course/second: archived (no longer in the files)" in report.changes
+    with app.app_context():
+        lesson = db.session.scalar(sa.select(Lesson).where(Lesson.slug == "second"))
+        assert lesson.archived_at is not None
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(LessonProgress)) == 1
+
+
+def test_sync_refuses_everything_when_one_file_is_bad(app, runner, lessons_dir):
+    (lessons_dir / "02-second.md").write_text("---\nminutes: 3\n---\n正文\n", "utf-8")
+    result = runner.invoke(args=["content", "sync"])
+    assert result.exit_code != 0
+    assert "02-second.md:2: a title is required" in result.output
+    assert counts(app)[:2] == (0, 0)
+
+
+def test_a_browser_edit_is_not_overwritten_by_a_changed_file(app, lessons_dir, sync, make_user):
+    from courseware.content.files import LessonSource, LessonText
+    from courseware.lessons.authoring import save_lesson
+
+    sync()
+    with app.test_request_context():
+        lesson = db.session.scalar(sa.select(Lesson).where(Lesson.slug == "second"))
+        edit = LessonSource("second", 2, 4, LessonText("第二课", ("目标一",), "浏览器里改的。\n"), None)
+        save_lesson(lesson, edit, author=None, base_id=lesson.published.id, publish=True)
+        db.session.commit()
+    (lessons_dir / "02-second.md").write_text(lesson_text("第二课", "文件里改的。", minutes=4), "utf-8")
+    report = sync()
+    assert report.changes == []
+    assert report.conflicts and "02-second.md" in report.conflicts[0]
+    assert published_body(app, "second") == "浏览器里改的。\n"
+    # Taking the files is a deliberate choice.
+    sync(take_files=True)
+    assert published_body(app, "second") == "文件里改的。\n"
+
+
+def test_export_sync_export_is_identical(app, runner, lessons_dir, sync, tmp_path):
+    sync()
+    exported, again = tmp_path / "exported" / "test-course", tmp_path / "again"
+    assert runner.invoke(args=["content", "export", "test-course", str(exported)]).exit_code == 0
+    # Sync from the exported files: nothing changes, and a second export is byte for byte the same.
+    app.config["LESSONS_DIR"] = str(exported.parent)
+    assert sync().changes == []
+    assert runner.invoke(args=["content", "export", "test-course", str(again)]).exit_code == 0
+    names = sorted(p.name for p in exported.iterdir())
+    assert names == sorted(p.name for p in again.iterdir())
+    assert "01-first.en.md" in names
+    match, mismatch, errors = filecmp.cmpfiles(exported, again, names, shallow=False)
+    assert mismatch == [] and errors == []
