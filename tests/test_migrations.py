@@ -27,3 +27,14 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
         db.engine.dispose()
+
+
+def test_migrations_go_down_and_up_again(backend, tmp_path):
+    app = make_app(database_url(backend, tmp_path))
+    with app.app_context():
+        flask_migrate.upgrade()
+        flask_migrate.downgrade(revision="base")
+        with db.engine.connect() as conn:
+            assert set(sa.inspect(conn).get_table_names()) <= {"alembic_version"}
+        flask_migrate.upgrade()
+        db.engine.dispose()

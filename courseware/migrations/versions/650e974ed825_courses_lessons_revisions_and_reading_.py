@@ -43,7 +43,6 @@ def upgrade():
     sa.Column('file_hash', sa.String(length=64), nullable=True),
     sa.Column('archived_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['course_id'], ['course.id'], name=op.f('fk_lesson_course_id_course')),
-    sa.ForeignKeyConstraint(['published_revision_id'], ['lesson_revision.id'], name='fk_lesson_published_revision', use_alter=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_lesson')),
     sa.UniqueConstraint('course_id', 'slug', name='uq_lesson_course_slug')
     )
@@ -102,6 +101,10 @@ def upgrade():
     with op.batch_alter_table('lesson_revision', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_lesson_revision_lesson_id'), ['lesson_id'], unique=False)
 
+    # lesson and lesson_revision point at each other: add this key once both exist.
+    with op.batch_alter_table('lesson', schema=None) as batch_op:
+        batch_op.create_foreign_key('fk_lesson_published_revision', 'lesson_revision', ['published_revision_id'], ['id'])
+
     op.create_table('lesson_visit',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -130,6 +133,9 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_lesson_visit_lesson_id'))
 
     op.drop_table('lesson_visit')
+    with op.batch_alter_table('lesson', schema=None) as batch_op:
+        batch_op.drop_constraint('fk_lesson_published_revision', type_='foreignkey')
+
     with op.batch_alter_table('lesson_revision', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_lesson_revision_lesson_id'))
 
