@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from courseware.content.files import load_courses
-from tests.lessons.conftest import COURSE_YAML, lesson_text
+from tests.conftest import COURSE_YAML, lesson_text
 
 REPO_LESSONS = Path(__file__).resolve().parents[2] / "lessons"
 

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from courseware.db import db
 from courseware.lessons.models import Course, Lesson, LessonRevision
 from courseware.progress.models import LessonProgress
-from tests.lessons.conftest import lesson_text
+from tests.conftest import lesson_text
 
 
 def counts(app):

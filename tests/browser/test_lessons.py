@@ -1,0 +1,94 @@
+"""In the browser: an instructor publishes an edit that an English-reading learner then reads;
+reading progress survives a reload; the worst XSS payloads run no script."""
+import json
+import re
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from courseware.accounts.models import Role
+from courseware.db import db
+from courseware.progress.models import LessonProgress
+from tests.browser.conftest import screenshot
+from tests.conftest import PASSWORD, lesson_text
+
+pytestmark = pytest.mark.browser
+WORST = ["mdxss-031", "mdxss-037", "mdxss-046", "mdxss-057", "mdxss-071", "mdxss-073", "mdxss-074", "mdxss-027", "mdxss-030"]
+
+
+def sign_in(page, base, username):
+    page.goto(f"{base}/login")
+    page.locator("#username").fill(username)
+    page.locator("#password").fill(PASSWORD)
+    page.locator("#submit").click()
+    page.wait_for_load_state()
+
+
+def test_instructor_publishes_and_an_english_learner_reads_it(app, live_server, browser, make_user, lessons_dir, sync):
+    sync()
+    make_user(Role.INSTRUCTOR, username="teacher", name="李老师")
+    make_user(username="reader", name="Reader", locale="en")
+
+    teacher = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
+    sign_in(teacher, live_server, "teacher")
+    teacher.goto(f"{live_server}/author/")
+    teacher.get_by_role("row", name=re.compile("第一课")).get_by_role("link", name="编辑").click()
+    body_en = teacher.get_by_label("课文（英文，Markdown）")
+    body_en.fill("## Introduction\n\nA **newly published** paragraph.")
+    # The live preview is rendered by the server.
+    teacher.locator("#preview-en strong").wait_for()
+    assert teacher.locator("#preview-en strong").inner_text() == "newly published"
+    screenshot(teacher, "lesson-editor")
+    teacher.get_by_role("button", name="发布").click()
+    assert teacher.get_by_text(re.compile("修订版 2 已发布")).is_visible()
+
+    learner = browser.new_context(viewport={"width": 360, "height": 780}, locale="en-US").new_page()
+    sign_in(learner, live_server, "reader")
+    learner.get_by_role("link", name="Courses").first.click()
+    learner.get_by_role("link", name="Test course").click()
+    learner.get_by_role("link", name="Lesson one").click()
+    assert learner.get_by_text("newly published").is_visible()
+    assert learner.locator("#lesson").get_attribute("lang") == "en"
+    screenshot(learner, "lesson-english")
+
+
+def test_progress_survives_a_reload(app, live_server, browser, make_user, lessons_dir, sync):
+    app.config["LESSON_BEAT_SECONDS"] = 1
+    sync()
+    make_user(username="reader")
+    page = browser.new_context(viewport={"width": 360, "height": 640}, locale="zh-CN").new_page()
+    sign_in(page, live_server, "reader")
+    page.goto(f"{live_server}/courses/test-course/first")
+    with page.expect_response(lambda r: r.url.endswith("/progress/beat") and r.status == 200):
+        pass
+    page.wait_for_timeout(2500)
+    with app.app_context():
+        before = db.session.scalar(sa.select(LessonProgress.active_seconds))
+    assert before >= 1
+    page.reload()
+    page.wait_for_timeout(2500)
+    with app.app_context():
+        row = db.session.scalar(sa.select(LessonProgress))
+        assert row.active_seconds > before
+    page.goto(f"{live_server}/courses/test-course")
+    assert page.get_by_text("学习中").is_visible()
+    assert page.get_by_role("button", name=re.compile("继续学习：第一课")).is_visible()
+
+
+def test_the_worst_payloads_run_no_script(app, live_server, page, make_user, lessons_dir, sync):
+    corpus = json.loads((Path(__file__).parents[1] / "data" / "markdown_xss.json").read_text("utf-8"))
+    payloads = "\n\n".join(case["input"] for case in corpus if case["id"] in WORST)
+    (lessons_dir / "02-second.md").write_text(lesson_text("第二课", payloads, minutes=4), "utf-8")
+    sync()
+    make_user(username="reader")
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    sign_in(page, live_server, "reader")
+    page.goto(f"{live_server}/courses/test-course/second")
+    page.locator(".lesson-body a, .lesson-body p").first.wait_for()
+    for link in page.locator(".lesson-body a").all():
+        link.hover()
+    page.wait_for_timeout(500)
+    assert dialogs == []
+    assert page.evaluate("document.querySelectorAll('.lesson-body script, .lesson-body svg, .lesson-body math').length") == 0
