@@ -6,7 +6,7 @@ LANGUAGES = ["zh_CN", "en"]
 BABEL_DEFAULT_LOCALE = "zh_CN"
 BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
 
-SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+SQLALCHEMY_ENGINE_OPTIONS: dict = {}
 
 # A CSRF token must outlive the longest quiz and a full day in class.
 WTF_CSRF_TIME_LIMIT = 12 * 3600

@@ -1,7 +1,6 @@
 """Security headers on every response and session cookies that follow the request's scheme."""
-from flask import request
+from flask import request, session
 from flask.sessions import SecureCookieSessionInterface
-from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 # No inline script or style anywhere: everything comes from /static.
@@ -36,9 +35,10 @@ def add_security_headers(response):
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "same-origin")
-    if request.endpoint != "static" and (
-        current_user.is_authenticated or request.endpoint in ("auth.login", None)
-    ):
+    # Read the session, not current_user: the view may have committed, and touching the user
+    # object again would reload it from the database.
+    signed_in = "_user_id" in session
+    if request.endpoint != "static" and (signed_in or request.endpoint in ("auth.login", None)):
         headers["Cache-Control"] = "no-store"
     return response
 

@@ -22,14 +22,19 @@ login_manager.session_protection = None
 ALLOWED_BEFORE_PASSWORD_CHANGE = {"auth.change_password", "auth.logout", "main.set_language", "static"}
 
 
+# Built once: this runs on every signed-in request, and building a statement costs more than
+# running it on SQLite.
+LIVE_SESSION_USER = (
+    sa.select(User)
+    .join(UserSession, UserSession.user_id == User.id)
+    .where(UserSession.token == sa.bindparam("token"), UserSession.ended_at.is_(None), User.active.is_(True))
+)
+
+
 @login_manager.user_loader
 def load_user(token: str) -> User | None:
     """Return the user of a live session on an active account, or None."""
-    row = db.session.execute(
-        sa.select(User)
-        .join(UserSession, UserSession.user_id == User.id)
-        .where(UserSession.token == token, UserSession.ended_at.is_(None), User.active.is_(True))
-    ).scalar_one_or_none()
+    row = db.session.execute(LIVE_SESSION_USER, {"token": token}).scalar_one_or_none()
     if row is not None:
         row.session_token = token
     return row

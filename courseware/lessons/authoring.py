@@ -12,7 +12,7 @@ from courseware.accounts import audit
 from courseware.content.files import LessonSource
 from courseware.db import db
 from courseware.lessons.models import Course, Lesson, LessonRevision
-from courseware.lessons.revisions import add_revision, latest_revision, source_of
+from courseware.lessons.revisions import add_revision, latest_revision, set_published, source_of
 
 
 @dataclass
@@ -51,8 +51,7 @@ def create_lesson(course: Course, slug: str, source: LessonSource, *, author, pu
 
 def publish_revision(lesson: Lesson, revision: LessonRevision) -> None:
     """Make an existing draft the revision learners read."""
-    revision.status = "published"
-    lesson.published = revision
+    set_published(lesson, revision)
     audit.record("lesson.publish", target=f"{lesson.course.slug}/{lesson.slug}", detail={"revision": revision.number})
 
 

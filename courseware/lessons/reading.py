@@ -1,4 +1,5 @@
 """What a reader sees: courses, their lessons and the text in the reader's language."""
+import datetime as dt
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -25,13 +26,81 @@ def readable_lessons(course: Course) -> list[Lesson]:
     return [lesson for lesson in course.lessons if lesson.archived_at is None and lesson.published_revision_id]
 
 
-def get_lesson(course: Course, slug: str) -> Lesson:
-    lesson = db.session.scalar(
-        sa.select(Lesson).where(Lesson.course_id == course.id, Lesson.slug == slug, Lesson.archived_at.is_(None))
-    )
-    if lesson is None or lesson.published_revision_id is None:
+@dataclass(frozen=True)
+class LessonKey:
+    """Just enough to find a lesson page in the cache: read with one small query per view."""
+
+    lesson_id: int
+    revision_id: int
+    minutes: int
+    course_version: dt.datetime
+
+
+# Statements on the hot path are built once (building costs more than running them on SQLite).
+_lesson, _course, _revision = Lesson.__table__, Course.__table__, LessonRevision.__table__
+FIND_LESSON = (
+    sa.select(_lesson.c.id, _lesson.c.published_revision_id, _revision.c.minutes, _course.c.updated_at)
+    .join(_course, _course.c.id == _lesson.c.course_id)
+    .join(_revision, _revision.c.id == _lesson.c.published_revision_id)
+    .where(_course.c.slug == sa.bindparam("course"), _course.c.archived_at.is_(None),
+           _lesson.c.slug == sa.bindparam("lesson"), _lesson.c.archived_at.is_(None))
+)
+
+
+def find_lesson(course_slug: str, lesson_slug: str) -> LessonKey:
+    """Locate a readable lesson by its slugs, without loading its text."""
+    row = db.session.execute(FIND_LESSON, {"course": course_slug, "lesson": lesson_slug}).first()
+    if row is None:
         abort(404)
-    return lesson
+    return LessonKey(*row)
+
+
+@dataclass(frozen=True)
+class LessonPage:
+    """What a lesson page shows every reader in one language, kept between requests."""
+
+    course_slug: str
+    course_title: str
+    view: "LessonView"
+    previous: "LessonLink | None"
+    next: "LessonLink | None"
+
+
+# Lesson pages by (revision, language, course version), per process: a page view then reads no
+# lesson text and renders no Markdown. The course version changes whenever any lesson of the
+# course is published, moved or archived, so neighbours' titles are never stale.
+_PAGES: dict[tuple, LessonPage] = {}
+_PAGES_MAX = 256
+
+
+def lesson_page(key: LessonKey) -> LessonPage:
+    """The shared part of a lesson page, from the cache or built once."""
+    cache_key = (key.revision_id, language(), key.course_version)
+    page = _PAGES.get(cache_key)
+    if page is None:
+        page = _build_page(key)
+        if len(_PAGES) >= _PAGES_MAX:
+            _PAGES.clear()
+        _PAGES[cache_key] = page
+    return page
+
+
+def _build_page(key: LessonKey) -> LessonPage:
+    from courseware.lessons.revisions import ensure_rendered
+
+    lesson = db.session.get(Lesson, key.lesson_id)
+    revision = db.session.get(LessonRevision, key.revision_id)
+    if ensure_rendered(revision):  # the renderer changed since this revision was stored
+        db.session.commit()
+    links = lesson_links(lesson.course)
+    index = next(i for i, link in enumerate(links) if link.slug == lesson.slug)
+    return LessonPage(
+        course_slug=lesson.course.slug,
+        course_title=text(lesson.course.title),
+        view=lesson_view(revision),
+        previous=links[index - 1] if index > 0 else None,
+        next=links[index + 1] if index + 1 < len(links) else None,
+    )
 
 
 def language() -> str:
@@ -67,3 +136,21 @@ def lesson_view(revision: LessonRevision) -> LessonView:
 
 def lesson_title(revision: LessonRevision) -> str:
     return revision.title_en if language() == "en" and revision.title_en else revision.title_zh
+
+
+@dataclass(frozen=True)
+class LessonLink:
+    slug: str
+    title: str
+
+
+def lesson_links(course: Course) -> list[LessonLink]:
+    """The course's readable lessons as (slug, title) in order, read in one query without their text."""
+    rows = db.session.execute(
+        sa.select(Lesson.slug, LessonRevision.title_zh, LessonRevision.title_en)
+        .join(LessonRevision, LessonRevision.id == Lesson.published_revision_id)
+        .where(Lesson.course_id == course.id, Lesson.archived_at.is_(None))
+        .order_by(Lesson.position)
+    )
+    english = language() == "en"
+    return [LessonLink(slug, (title_en if english and title_en else title_zh)) for slug, title_zh, title_en in rows]

@@ -5,6 +5,7 @@ from courseware.content.files import LessonSource, LessonText
 from courseware.content.markdown import content_key, render_markdown
 from courseware.db import db
 from courseware.lessons.models import Lesson, LessonRevision
+from courseware.timeutil import utcnow
 
 # Lesson pages live at /courses/<course>/<lesson>, so media/NAME resolves to the course's media.
 MEDIA_URL = "media"
@@ -71,8 +72,20 @@ def add_revision(lesson: Lesson, source: LessonSource, *, status: str, origin: s
     db.session.add(revision)
     db.session.flush()
     if status == "published":
-        lesson.published = revision
+        set_published(lesson, revision)
     return revision
+
+
+def set_published(lesson: Lesson, revision: LessonRevision) -> None:
+    """Make a revision the one learners read, and mark the course changed for page caches."""
+    revision.status = "published"
+    lesson.published = revision
+    course_changed(lesson.course)
+
+
+def course_changed(course) -> None:
+    """Record that what a course shows has changed (its lesson pages key their caches on this)."""
+    course.updated_at = utcnow()
 
 
 def latest_revision(lesson: Lesson) -> LessonRevision | None:

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from courseware.content.files import CourseSource, LessonSource, fingerprint
 from courseware.db import db
 from courseware.lessons.models import Course, Lesson
-from courseware.lessons.revisions import add_revision
+from courseware.lessons.revisions import add_revision, course_changed
 from courseware.timeutil import utcnow
 
 
@@ -52,6 +52,7 @@ def _sync_lesson(course: Course, lesson: Lesson | None, source: LessonSource, po
         return
     if lesson.position != position or lesson.number != source.number or lesson.archived_at is not None:
         lesson.position, lesson.number, lesson.archived_at = position, source.number, None
+        course_changed(course)
         report.changes.append(f"{where}: moved or restored")
     digest = source.content_hash
     published = lesson.published
@@ -99,6 +100,7 @@ def sync_courses(sources: list[CourseSource], take_files: bool = False) -> SyncR
                 )
                 continue
             lesson.archived_at = utcnow()
+            course_changed(course)
             report.changes.append(f"{course.slug}/{lesson.slug}: archived (no longer in the files)")
     in_files = {s.slug for s in sources}
     for slug, course in courses.items():

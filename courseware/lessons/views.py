@@ -8,7 +8,6 @@ from courseware.content.cli import content_dir
 from courseware.content.markdown import MEDIA_PATH
 from courseware.db import db
 from courseware.lessons import reading
-from courseware.lessons.revisions import ensure_rendered
 from courseware.progress import tracking
 
 bp = Blueprint("lessons", __name__, url_prefix="/courses")
@@ -53,30 +52,28 @@ def course(course_slug):
 @bp.route("/<course_slug>/<lesson_slug>")
 @signed_in
 def lesson(course_slug, lesson_slug):
-    """Show the published revision of a lesson and open a visit for the reading heartbeat."""
-    course = reading.get_course(course_slug)
-    lesson = reading.get_lesson(course, lesson_slug)
-    revision = lesson.published
-    ensure_rendered(revision)
-    lessons = reading.readable_lessons(course)
-    index = next(i for i, item in enumerate(lessons) if item.id == lesson.id)
-    row = tracking.statuses(current_user.id, [lesson.id]).get(lesson.id)
-    visit = tracking.open_visit(current_user.id, lesson, revision)
-    db.session.commit()
-    return render_template(
+    """Show the published revision of a lesson and open a visit for the reading heartbeat.
+
+    The hot path: one query finds the lesson, one reads the learner's progress, one row is
+    written; the text and its neighbours come from the per-process page cache.
+    """
+    key = reading.find_lesson(course_slug, lesson_slug)
+    page = reading.lesson_page(key)
+    position, completed = tracking.reading_state(current_user.id, key.lesson_id)
+    visit_id = tracking.open_visit(current_user.id, key.lesson_id, key.revision_id)
+    html = render_template(
         "lessons/lesson.html",
-        course=course,
-        lesson=lesson,
-        view=reading.lesson_view(revision),
-        previous=lessons[index - 1] if index > 0 else None,
-        next=lessons[index + 1] if index + 1 < len(lessons) else None,
-        progress=row,
-        visit=visit,
-        required=tracking.required_seconds(revision.minutes),
+        page=page,
+        view=page.view,
+        visit_id=visit_id,
+        position=position,
+        completed=completed,
+        required=tracking.required_seconds(key.minutes),
         beat_seconds=current_app.config["LESSON_BEAT_SECONDS"],
-        text=reading.text,
-        title_of=reading.lesson_title,
     )
+    # Commit after rendering: a commit expires every loaded row, and the page would reload them.
+    db.session.commit()
+    return html
 
 
 @bp.route("/<course_slug>/media/<filename>")

@@ -4,10 +4,10 @@ A lesson is completed when the learner has reached its end *and* spent a share o
 minutes on it (LESSON_COMPLETION_SHARE, default one half): opening a page is not reading it.
 """
 import datetime as dt
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.exc import IntegrityError
 
 from courseware.db import db
 from courseware.lessons.models import Lesson, LessonRevision
@@ -28,50 +28,100 @@ def required_seconds(minutes: int) -> int:
     return int(minutes * 60 * current_app.config["LESSON_COMPLETION_SHARE"])
 
 
-def open_visit(user_id: int, lesson: Lesson, revision: LessonRevision) -> LessonVisit:
-    """Log a page view: the one row a lesson page writes."""
-    visit = LessonVisit(user_id=user_id, lesson_id=lesson.id, revision_id=revision.id)
-    db.session.add(visit)
-    return visit
+# Statements for the lesson page and the heartbeat, built once: they run on every page view and
+# every few seconds per reader, and building a statement costs more than running it on SQLite.
+# They use the tables, not the mapped classes, so they skip the ORM's per-statement work.
+_visit, _progress, _revision = LessonVisit.__table__, LessonProgress.__table__, LessonRevision.__table__
+OPEN_VISIT = sa.insert(_visit).returning(_visit.c.id)
+READING_STATE = sa.select(_progress.c.position, _progress.c.status).where(
+    _progress.c.user_id == sa.bindparam("user"), _progress.c.lesson_id == sa.bindparam("lesson")
+)
+VISIT_FOR_BEAT = (
+    sa.select(_visit.c.lesson_id, _visit.c.last_beat_at, _revision.c.minutes)
+    .join(_revision, _revision.c.id == _visit.c.revision_id)
+    .where(_visit.c.id == sa.bindparam("visit"), _visit.c.user_id == sa.bindparam("user"))
+)
+CREDIT_VISIT = (
+    sa.update(_visit)
+    .where(_visit.c.id == sa.bindparam("visit"))
+    .values(
+        active_seconds=_visit.c.active_seconds + sa.bindparam("credit"),
+        last_beat_at=sa.bindparam("now"),
+        reached_end=sa.or_(_visit.c.reached_end, sa.bindparam("end", type_=sa.Boolean)),
+    )
+)
 
 
-def _progress_row(user_id: int, lesson_id: int) -> LessonProgress:
-    """Fetch the summary row, creating it; two tabs racing to create it end with one row."""
-    stmt = sa.select(LessonProgress).where(LessonProgress.user_id == user_id, LessonProgress.lesson_id == lesson_id)
-    row = db.session.scalar(stmt)
-    if row is not None:
-        return row
-    try:
-        with db.session.begin_nested():
-            row = LessonProgress(user_id=user_id, lesson_id=lesson_id, active_seconds=0, reached_end=False, position=0.0)
-            db.session.add(row)
-    except IntegrityError:
-        row = db.session.scalar(stmt)
-    return row
+def open_visit(user_id: int, lesson_id: int, revision_id: int) -> int:
+    """Log a page view, the one row a lesson page writes; return the visit's id."""
+    now = utcnow()
+    return db.session.execute(
+        OPEN_VISIT,
+        dict(user_id=user_id, lesson_id=lesson_id, revision_id=revision_id, started_at=now,
+             last_beat_at=now, active_seconds=0, reached_end=False),
+    ).scalar_one()
 
 
-def record_beat(user_id: int, visit_id: int, seconds: int, reached_end: bool, position: float) -> LessonProgress:
-    """Credit visible reading time to a visit and to the learner's summary; maybe complete it."""
-    visit = db.session.get(LessonVisit, visit_id)
-    if visit is None or visit.user_id != user_id:
+def reading_state(user_id: int, lesson_id: int) -> tuple[float, bool]:
+    """Where the learner was on the page (0–1) and whether the lesson is completed."""
+    row = db.session.execute(READING_STATE, {"user": user_id, "lesson": lesson_id}).first()
+    return (row.position, row.status == COMPLETED) if row else (0.0, False)
+
+
+def _upsert(table):
+    """INSERT … ON CONFLICT for the database in use (SQLite and PostgreSQL spell it alike)."""
+    if db.engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)
+
+
+@dataclass(frozen=True)
+class BeatResult:
+    status: str
+    active_seconds: int
+    reached_end: bool
+
+
+def record_beat(user_id: int, visit_id: int, seconds: int, reached_end: bool, position: float) -> BeatResult:
+    """Credit visible reading time to a visit and to the learner's summary; maybe complete it.
+
+    A handful of single-row statements and no ORM objects: this runs every few seconds for every
+    learner reading.
+    """
+    visit = db.session.execute(VISIT_FOR_BEAT, {"visit": visit_id, "user": user_id}).first()
+    if visit is None:
         raise VisitNotFound(visit_id)
     now = utcnow()
     allowed = int((now - visit.last_beat_at + BEAT_SLACK).total_seconds())
     credit = max(0, min(int(seconds), allowed, current_app.config["LESSON_BEAT_MAX_SECONDS"]))
-    visit.active_seconds += credit
-    visit.last_beat_at = now
-    visit.reached_end = visit.reached_end or bool(reached_end)
-    progress = _progress_row(user_id, visit.lesson_id)
-    progress.active_seconds += credit
-    progress.reached_end = progress.reached_end or bool(reached_end)
-    progress.last_opened_at = now
-    progress.position = min(max(float(position), 0.0), 1.0)
-    if progress.status != COMPLETED:
-        minutes = db.session.scalar(sa.select(LessonRevision.minutes).where(LessonRevision.id == visit.revision_id))
-        if progress.reached_end and progress.active_seconds >= required_seconds(minutes):
-            progress.status = COMPLETED
-            progress.completed_at = now
-    return progress
+    reached_end = bool(reached_end)
+    position = min(max(float(position), 0.0), 1.0)
+    db.session.execute(CREDIT_VISIT, {"visit": visit_id, "credit": credit, "now": now, "end": reached_end})
+    table = LessonProgress.__table__
+    insert = _upsert(table).values(
+        user_id=user_id, lesson_id=visit.lesson_id, status=IN_PROGRESS, first_opened_at=now,
+        last_opened_at=now, active_seconds=credit, reached_end=reached_end, position=position,
+    )
+    summary = db.session.execute(
+        insert.on_conflict_do_update(
+            index_elements=[table.c.user_id, table.c.lesson_id],
+            set_=dict(
+                active_seconds=table.c.active_seconds + credit,
+                reached_end=sa.or_(table.c.reached_end, sa.literal(reached_end)),
+                last_opened_at=now,
+                position=position,
+            ),
+        ).returning(table.c.id, table.c.status, table.c.active_seconds, table.c.reached_end)
+    ).first()
+    status = summary.status
+    if status != COMPLETED and summary.reached_end and summary.active_seconds >= required_seconds(visit.minutes):
+        status = COMPLETED
+        db.session.execute(
+            sa.update(_progress).where(_progress.c.id == summary.id).values(status=COMPLETED, completed_at=now)
+        )
+    return BeatResult(status, summary.active_seconds, summary.reached_end)
 
 
 def statuses(user_id: int, lesson_ids) -> dict[int, LessonProgress]:
