@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 WORKERS ?= 2
 
-.PHONY: run test translations serve-setup check-browser update-translations clean
+.PHONY: run test bench translations serve-setup check-browser update-translations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,12 @@ check-browser:
 
 test: $(VENV)/.installed-test translations check-browser
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Benchmarks print ratios measured in one run; the lesson-page one drives load with wrk.
+bench: $(VENV)/.installed
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
+	$(BIN)/python bench/sqlite_write_burst.py
+	$(BIN)/python bench/lesson_page.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
