@@ -1,8 +1,8 @@
 """Interface language: the user's choice, then the browser's, then Simplified Chinese."""
 import os
 
-from flask import current_app, has_request_context, request
-from flask_babel import Babel, get_locale
+from flask import current_app, g, has_request_context, request
+from flask_babel import Babel, get_locale, get_translations
 from flask_login import current_user
 
 from courseware.db import db
@@ -42,6 +42,18 @@ def html_lang() -> str:
     return "zh-CN" if locale.language == "zh" else locale.language
 
 
+def request_translations():
+    """The catalog for this request, looked up once: a page makes dozens of gettext calls."""
+    if "translations" not in g:
+        g.translations = get_translations()
+    return g.translations
+
+
 def init_app(app):
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: request_translations().ugettext(s),
+        ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
+        newstyle=True,
+    )
     app.jinja_env.globals["html_lang"] = html_lang

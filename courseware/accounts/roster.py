@@ -222,7 +222,7 @@ def _table(records: list[list[str]]) -> Table:
     ]
     if not numbered:
         raise RosterFileError(_("The file has no rows."))
-    (_, header), rows = numbered[0], numbered[1:]
+    header, rows = numbered[0][1], numbered[1:]
     return Table(header=header, rows=rows)
 
 

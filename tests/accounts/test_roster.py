@@ -167,6 +167,7 @@ def test_an_edited_file_updates_matching_users(app, units):
         ("fake.csv", xlsx_bytes(ROWS), "不是文本文件"),
         ("roster.pdf", b"%PDF-1.4", ".csv"),
         ("binary.csv", b"\xff\xfe\x00\x00garbage", "不是文本文件"),
+        ("empty.csv", b"\n\n", "没有"),
     ],
 )
 def test_files_that_are_not_what_they_claim_are_refused(app, filename, content, message):
