@@ -15,6 +15,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # When None the cookie is marked Secure exactly when the request came over HTTPS.
 SESSION_COOKIE_SECURE = None
 PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+# Re-sign the session cookie only when the session changes, not on every response.
+SESSION_REFRESH_EACH_REQUEST = False
 
 # Roster files and other uploads.
 MAX_CONTENT_LENGTH = 5 * 1024 * 1024
