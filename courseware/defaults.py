@@ -29,7 +29,8 @@ ROSTER_MAX_ZIP_RATIO = 100
 LOGIN_WINDOW = timedelta(minutes=15)
 LOGIN_LOCKOUT = timedelta(minutes=15)
 LOGIN_MAX_FAILURES = 10  # per account and client address
-LOGIN_MAX_FAILURES_PER_ADDRESS = 50  # per address, over all accounts (password spraying)
+# Per address over all accounts (password spraying); high enough for a classroom behind one NAT.
+LOGIN_MAX_FAILURES_PER_ADDRESS = 100
 PASSWORD_MIN_LENGTH = 8
 
 # Set to the number of proxies in front of the app so client addresses are read correctly.

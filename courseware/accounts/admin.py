@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from courseware.access import roles
-from courseware.accounts import operations, roster
+from courseware.accounts import audit, operations, roster
 from courseware.accounts.credentials import normalise_username
 from courseware.accounts.forms import (
     ActionForm,
@@ -151,6 +151,18 @@ def user_activate(user_id):
         operations.set_active(user, True)
         db.session.commit()
         flash(_("%(name)s can sign in again.", name=user.name), "success")
+    return redirect(url_for("admin.user_edit", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/unlock", methods=["POST"])
+@admin_only
+def user_unlock(user_id):
+    """Forget an account's failed sign-ins, from every address."""
+    user = _get_user(user_id)
+    if ActionForm().validate_on_submit():
+        operations.clear_sign_in_failures(user)
+        db.session.commit()
+        flash(_("Failed sign-ins of %(name)s cleared; they can sign in again.", name=user.name), "success")
     return redirect(url_for("admin.user_edit", user_id=user.id))
 
 
@@ -321,7 +333,8 @@ def roster_preview(upload_id):
     """Show every row's fate and every problem, named by row and column."""
     upload = _own_upload(upload_id)
     plan = roster.plan_import(roster.read_table(upload.filename, upload.content))
-    return render_template("admin/import_preview.html", upload=upload, plan=plan, action=ActionForm())
+    return render_template("admin/import_preview.html", upload=upload, plan=plan, action=ActionForm(),
+                           labels=roster.field_labels(), readable=roster.readable)
 
 
 @bp.route("/import/<int:upload_id>/commit", methods=["POST"])
@@ -378,9 +391,11 @@ def audit_log():
     """Read the audit log, newest first, filtered by action, person and date."""
     form = AuditFilterForm(request.args)
     form.validate()
+    if form.date_from.data and form.date_to.data and form.date_from.data > form.date_to.data:
+        form.date_to.errors.append(_("The end date comes before the start date."))
     stmt = sa.select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     if form.action.data:
-        stmt = stmt.where(AuditEvent.action.startswith(form.action.data.strip()))
+        stmt = stmt.where(AuditEvent.action.startswith(form.action.data.strip(), autoescape=True))
     if form.actor.data:
         who = form.actor.data.strip()
         stmt = stmt.where(sa.or_(AuditEvent.actor_username == normalise_username(who), AuditEvent.target == who))
@@ -389,4 +404,4 @@ def audit_log():
     if form.date_to.data and not form.date_to.errors:
         stmt = stmt.where(AuditEvent.at < dt.datetime.combine(form.date_to.data + dt.timedelta(days=1), dt.time()))
     page = db.paginate(stmt, per_page=current_app.config["AUDIT_PER_PAGE"], error_out=False)
-    return render_template("admin/audit.html", page=page, form=form)
+    return render_template("admin/audit.html", page=page, form=form, action_label=audit.action_label)

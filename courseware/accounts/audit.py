@@ -2,11 +2,48 @@
 import json
 
 from flask import has_request_context
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from courseware.accounts.models import AuditEvent, User
 from courseware.db import db
 from courseware.netutil import client_ip
+
+
+# How each action reads in the audit log; unknown actions show their code.
+ACTION_LABELS = {
+    "login.success": _l("Signed in"),
+    "login.failure": _l("Failed sign-in"),
+    "login.throttled": _l("Sign-in refused: too many failures"),
+    "login.deactivated": _l("Sign-in refused: account deactivated"),
+    "logout": _l("Signed out"),
+    "password.change": _l("Changed own password"),
+    "password.wrong_current": _l("Wrong current password"),
+    "user.create": _l("Account created"),
+    "user.update": _l("Account edited"),
+    "user.role": _l("Role changed"),
+    "user.activate": _l("Account reactivated"),
+    "user.deactivate": _l("Account deactivated"),
+    "user.reset_password": _l("Password reset"),
+    "user.unlock": _l("Failed sign-ins cleared"),
+    "unit.create": _l("Unit created"),
+    "unit.update": _l("Unit edited"),
+    "unit.delete": _l("Unit deleted"),
+    "class.create": _l("Class created"),
+    "class.update": _l("Class edited"),
+    "class.add_members": _l("Learners added to a class"),
+    "class.remove_member": _l("Learner removed from a class"),
+    "roster.import": _l("Roster imported"),
+    "lesson.draft": _l("Lesson draft saved"),
+    "lesson.publish": _l("Lesson published"),
+    "lesson.revert": _l("Lesson reverted"),
+    "lesson.conflict": _l("Lesson save refused (edit conflict)"),
+}
+
+
+def action_label(action: str) -> str:
+    label = ACTION_LABELS.get(action)
+    return str(label) if label else action
 
 
 def record(action: str, target: str = "", detail=None, actor: User | None = None) -> AuditEvent:

@@ -15,6 +15,10 @@ from courseware.netutil import client_ip
 _DUMMY_HASH = generate_password_hash("not a real password", method="scrypt")
 
 
+class Deactivated:
+    """The password was right but the account is deactivated (only its owner can learn this)."""
+
+
 @dataclass
 class Throttled(Exception):
     """Too many failed sign-ins from this address, for this account or in all."""
@@ -22,7 +26,7 @@ class Throttled(Exception):
     until: datetime
 
 
-def sign_in(username: str, password: str) -> User | None:
+def sign_in(username: str, password: str) -> User | Deactivated | None:
     """Check a username and password and start a session; None when they do not match.
 
     Raises Throttled, without checking the password, while the account-and-address or the
@@ -36,16 +40,32 @@ def sign_in(username: str, password: str) -> User | None:
         raise Throttled(until)
     user = db.session.scalar(sa.select(User).where(User.username == key))
     ok = user.check_password(password) if user else check_password_hash(_DUMMY_HASH, password)
-    if not (ok and user.active):
+    if not ok:
         throttle.record_failure(key, ip)
         audit.record("login.failure", target=key, actor=None)
         db.session.commit()
         return None
+    if not user.active:
+        audit.record("login.deactivated", target=key, actor=None)
+        db.session.commit()
+        return Deactivated()
     throttle.clear_failures(key, ip)
     sessions.start_session(user)
     audit.record("login.success", target=user.username, actor=user)
     db.session.commit()
     return user
+
+
+def password_guesses_locked(user: User) -> datetime | None:
+    """When wrong current passwords have locked this user's password change, until when."""
+    return throttle.locked_until(user.username, client_ip())
+
+
+def record_wrong_current_password(user: User) -> None:
+    """Count a wrong current password on the change-password form as a failed sign-in."""
+    throttle.record_failure(user.username, client_ip())
+    audit.record("password.wrong_current", target=user.username)
+    db.session.commit()
 
 
 def sign_out() -> None:

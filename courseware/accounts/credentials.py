@@ -20,11 +20,22 @@ def generate_password() -> str:
     return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(GENERATED_PASSWORD_LENGTH))
 
 
+# Passwords every guesser tries first.
+COMMON_PASSWORDS = {
+    "12345678", "123456789", "1234567890", "87654321", "11111111", "00000000", "88888888",
+    "66666666", "password", "password1", "qwertyui", "qwertyuiop", "abcd1234", "1qaz2wsx",
+    "a1234567", "aa123456", "abc12345", "abcdefgh", "iloveyou", "woaini1314", "5201314520",
+    "zxcvbnm1", "admin123", "admin888", "12341234", "11223344", "147258369", "123123123",
+}
+
+
 def password_problem(password: str, username: str = "") -> str | None:
     """Return why a chosen password is unacceptable, or None when it is fine."""
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(password) < minimum:
         return _("A password needs at least %(n)d characters.", n=minimum)
+    if password.lower() in COMMON_PASSWORDS or len(set(password)) <= 2:
+        return _("This password is among the first that anyone would guess; choose another.")
     if username and normalise_username(password) == normalise_username(username):
         return _("The password must not be the username.")
     return None

@@ -25,6 +25,17 @@ from courseware.db import db
 from courseware.templating import ROLE_LABELS
 
 PHONE_PATTERN = re.compile(r"^1[3-9]\d{9}$")
+# Staff numbers and pinyin names; \w also admits Chinese characters.
+USERNAME_PATTERN = re.compile(r"^[\w.@-]+$")
+
+
+def _subtree(unit: Unit) -> list[Unit]:
+    """A unit and all units below it."""
+    found, frontier = [], [unit]
+    while frontier:
+        found += frontier
+        frontier = [child for u in frontier for child in u.children]
+    return found
 
 
 def role_choices():
@@ -68,7 +79,11 @@ class ChangePasswordForm(FlaskForm):
     new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=256)])
     confirm = PasswordField(
         _l("Repeat the new password"),
-        validators=[DataRequired(), EqualTo("new_password", message=_l("The two passwords differ."))],
+        validators=[
+            DataRequired(),
+            Length(max=256),
+            EqualTo("new_password", message=_l("The two passwords differ.")),
+        ],
     )
     submit = SubmitField(_l("Change password"))
 
@@ -98,7 +113,12 @@ class UnitForm(FlaskForm):
     def __init__(self, *args, unit=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.unit = unit
-        self.parent_id.choices = unit_choices(_l("None (top level)"))
+        choices = unit_choices(_l("None (top level)"))
+        if unit is not None:
+            # A unit cannot move under itself or under one of its own sub-units.
+            own = {str(u.id) for u in _subtree(unit)}
+            choices = [c for c in choices if c[0] not in own]
+        self.parent_id.choices = choices
 
     def validate_parent_id(self, field):
         if not field.data or self.unit is None:
@@ -110,6 +130,8 @@ class UnitForm(FlaskForm):
             parent = parent.parent
 
     def validate_name(self, field):
+        if "/" in field.data or "／" in field.data:
+            raise ValidationError(_l("A unit name cannot contain “/”: it separates units in a path."))
         parent_id = int(self.parent_id.data) if self.parent_id.data else None
         same_parent = Unit.parent_id.is_(None) if parent_id is None else Unit.parent_id == parent_id
         clash = db.session.scalar(sa.select(Unit).where(Unit.name == field.data.strip(), same_parent))
@@ -136,6 +158,8 @@ class UserForm(FlaskForm):
         field.data = normalise_username(field.data)
         if not field.data:
             raise ValidationError(_l("This field is required."))
+        if not USERNAME_PATTERN.match(field.data):
+            raise ValidationError(_l("Use letters, digits and . _ - @ only, without spaces."))
         clash = db.session.scalar(sa.select(User).where(User.username == field.data))
         if clash is not None and clash is not self.user:
             raise ValidationError(_l("This username is taken."))

@@ -84,6 +84,19 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:
         return self.active
 
+    # Flask-Login's UserMixin compares users by get_id(), which here names a sign-in session and is
+    # None for everyone but the requester; compare rows instead.
+    def __eq__(self, other):
+        if not isinstance(other, User):
+            return NotImplemented
+        return self is other or (self.id is not None and self.id == other.id)
+
+    def __ne__(self, other):
+        result = self.__eq__(other)
+        return result if result is NotImplemented else not result
+
+    __hash__ = object.__hash__
+
     def get_id(self) -> str | None:
         """Identify the sign-in session, not the user, so each session can be ended on its own."""
         return self.session_token

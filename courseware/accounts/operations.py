@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from courseware.accounts import audit, sessions
 from courseware.accounts.credentials import generate_password
-from courseware.accounts.models import Cohort, Role, Unit, User
+from courseware.accounts.models import Cohort, LoginFailure, Role, Unit, User
 from courseware.db import db
 
 # Fields an administrator edits on a user, with how each is compared and stored.
@@ -58,6 +58,12 @@ def set_active(user: User, active: bool) -> None:
     if not active:
         sessions.end_all_sessions(user)
     audit.record("user.activate" if active else "user.deactivate", target=user.username)
+
+
+def clear_sign_in_failures(user: User) -> None:
+    """Lift a sign-in lock on an account, whatever address caused it."""
+    db.session.execute(sa.delete(LoginFailure).where(LoginFailure.username_key == user.username))
+    audit.record("user.unlock", target=user.username)
 
 
 def reset_password(user: User) -> str:

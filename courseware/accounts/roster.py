@@ -23,7 +23,7 @@ from flask_babel import lazy_gettext as _l
 
 from courseware.accounts import audit, operations
 from courseware.accounts.credentials import normalise_username
-from courseware.accounts.forms import PHONE_PATTERN, normalise_phone
+from courseware.accounts.forms import PHONE_PATTERN, USERNAME_PATTERN, normalise_phone
 from courseware.accounts.models import RankLevel, Role, Unit, User
 from courseware.db import db
 
@@ -313,6 +313,9 @@ def _check_row(number, cells, positions, header, units) -> tuple[dict, list[Prob
         if key in REQUIRED and not text:
             problems.append(Problem(number, column(key), _("This cell is empty.")))
             continue
+        if not text:
+            # An empty optional cell leaves the stored value alone; clearing is done on the user's page.
+            continue
         if key in MAX_LENGTH and len(text) > MAX_LENGTH[key]:
             problems.append(
                 Problem(
@@ -324,30 +327,31 @@ def _check_row(number, cells, positions, header, units) -> tuple[dict, list[Prob
             continue
         if key == "username":
             values["username"] = normalise_username(text)
+            if not USERNAME_PATTERN.match(values["username"]):
+                problems.append(
+                    Problem(number, column(key), _("Use letters, digits and . _ - @ only, without spaces."))
+                )
         elif key == "unit":
-            if text:
-                unit, why = units.find(text)
-                if why:
-                    problems.append(Problem(number, column(key), why))
-                values["unit_id"] = unit.id if unit else None
-            else:
-                values["unit_id"] = None
+            unit, why = units.find(text)
+            if why:
+                problems.append(Problem(number, column(key), why))
+            values["unit_id"] = unit.id if unit else None
         elif key == "phone":
             phone = normalise_phone(text)
-            if phone and not PHONE_PATTERN.match(phone):
+            if not PHONE_PATTERN.match(phone):
                 problems.append(
                     Problem(number, column(key), _("“%(value)s” is not an 11-digit mobile number.", value=text))
                 )
             values["phone"] = phone
         elif key == "rank_level":
-            rank = _choice(text, RANK_VALUES) if text else None
-            if text and rank is None:
+            rank = _choice(text, RANK_VALUES)
+            if rank is None:
                 problems.append(
                     Problem(number, column(key), _("Unknown rank level “%(value)s”; use 乡科级 or 县处级.", value=text))
                 )
             values["rank_level"] = rank
         elif key == "role":
-            role = _choice(text, ROLE_VALUES) if text else Role.LEARNER.value
+            role = _choice(text, ROLE_VALUES)
             if role is None:
                 problems.append(
                     Problem(number, column(key), _("Unknown role “%(value)s”; use 学员 or 教师.", value=text))
@@ -416,6 +420,31 @@ def _compare_with_database(plan: Plan, entries: list[Entry]) -> None:
             plan.updates.append((entry, user, changes))
         else:
             plan.unchanged.append(entry)
+
+
+def field_labels() -> dict:
+    """What each stored field is called on the preview page."""
+    return {
+        "username": _("Username"), "name": _("Name"), "unit_id": _("Unit"), "position": _("Position"),
+        "rank_level": _("Rank level"), "phone": _("Mobile phone"), "role": _("Role"),
+    }
+
+
+def readable(field: str, value) -> str:
+    """A stored value as an administrator reads it: unit paths, role and rank names."""
+    from courseware.accounts.forms import rank_choices
+    from courseware.templating import role_label
+
+    if value in (None, ""):
+        return "—"
+    if field == "unit_id":
+        unit = db.session.get(Unit, value)
+        return unit.path() if unit else str(value)
+    if field == "role":
+        return role_label(value)
+    if field == "rank_level":
+        return str(dict(rank_choices()).get(value, value))
+    return str(value)
 
 
 # --- applying ---------------------------------------------------------------------------------

@@ -33,20 +33,19 @@ def login():
         try:
             user = auth.sign_in(form.username.data, form.password.data)
         except auth.Throttled as exc:
-            flash(
-                _(
-                    "Too many failed sign-ins. Sign-in from this device is paused until %(time)s; "
-                    "try again then.",
-                    time=format_datetime(exc.until, "short"),
-                ),
-                "error",
-            )
+            flash(_throttled_message(exc.until), "error")
             status = 429
         else:
-            if user is not None:
+            if isinstance(user, auth.Deactivated):
+                form.password.errors.append(
+                    _("This account has been deactivated. Ask your training administrator.")
+                )
+                status = 403
+            elif user is not None:
                 return redirect(safe_next(form.next.data))
-            form.password.errors.append(_("Wrong username or password."))
-            status = 401
+            else:
+                form.password.errors.append(_("Wrong username or password."))
+                status = 401
     return render_template("auth/login.html", form=form), status
 
 
@@ -66,11 +65,27 @@ def logout():
 def change_password():
     """Let users change their own password; required after a generated one."""
     form = ChangePasswordForm()
+    if request.method == "POST":
+        # Guessing the current password on an unattended PC is throttled like signing in.
+        until = auth.password_guesses_locked(current_user)
+        if until is not None:
+            flash(_throttled_message(until), "error")
+            return render_template("auth/change_password.html", form=form), 429
     if form.validate_on_submit():
         auth.change_password(current_user, form.new_password.data)
         flash(_("Your password has been changed."), "success")
         return redirect(url_for("main.index"))
+    if form.current_password.errors:
+        auth.record_wrong_current_password(current_user)
     return render_template("auth/change_password.html", form=form)
+
+
+def _throttled_message(until) -> str:
+    return _(
+        "Too many failed attempts. Try again after %(time)s, or ask your training administrator to unlock "
+        "the account.",
+        time=format_datetime(until, "short"),
+    )
 
 
 @bp.route("/classes")

@@ -188,6 +188,8 @@ def parse_lesson_text(text: str, path: str, original: bool):
         problems.append(Problem(path, lines.get(("minutes",), 2), "minutes must be a whole number from 1 to 600"))
     if not original and "minutes" in data:
         problems.append(Problem(path, lines[("minutes",)], "minutes belong in the original; remove them here"))
+    if not body.strip():
+        problems.append(Problem(path, body_line, "the lesson has no text after its front matter"))
     unknown = set(data) - {"title", "objectives", "minutes"}
     for key in sorted(unknown, key=str):
         problems.append(Problem(path, lines.get((key,), 2), f"unknown field {key!r}"))

@@ -110,7 +110,7 @@ def history(course_slug, lesson_slug):
     """Every revision of a lesson, and a form to compare two."""
     lesson = _lesson(course_slug, lesson_slug)
     return render_template("author/history.html", lesson=lesson, revisions=authoring.revisions_of(lesson),
-                           action=ActionForm(), text=reading.text)
+                           action=ActionForm(), text=reading.text, note_text=authoring.note_text)
 
 
 @bp.route("/<course_slug>/<lesson_slug>/diff")

@@ -4,6 +4,7 @@ A save names the revision the author started from. When someone else saved since
 refused, the author's text is kept as a "conflict" revision, and both texts are shown.
 """
 import difflib
+import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -62,6 +63,23 @@ def revert_to(lesson: Lesson, old: LessonRevision, *, author) -> LessonRevision:
                             base=latest_revision(lesson), note=f"revert to revision {old.number}")
     audit.record("lesson.revert", target=f"{lesson.course.slug}/{lesson.slug}", detail={"to": old.number})
     return revision
+
+
+def note_text(revision: LessonRevision) -> str:
+    """A revision's note; notes the system wrote are shown in the reader's language."""
+    from flask_babel import gettext as _
+
+    system = {
+        "content sync": _("from the files (content sync)"),
+        "created in the browser": _("created in the browser"),
+        "refused: another save came first": _("refused: another save came first"),
+    }
+    if revision.note in system:
+        return system[revision.note]
+    match = re.fullmatch(r"revert to revision (\d+)", revision.note)
+    if match:
+        return _("copy of revision %(n)d", n=int(match.group(1)))
+    return revision.note
 
 
 def revisions_of(lesson: Lesson) -> list[LessonRevision]:

@@ -26,10 +26,14 @@ class LessonForm(FlaskForm):
     save_draft = SubmitField(_l("Save draft"))
     publish = SubmitField(_l("Publish"))
 
+    # Each check sits on the field that is filled in: an empty Optional() field skips its validators.
     def validate_body_en(self, field):
-        # Checked here, not on the title: an empty optional title stops its own validators.
         if (field.data or "").strip() and not (self.title_en.data or "").strip():
             raise ValidationError(_l("An English text needs an English title."))
+
+    def validate_title_en(self, field):
+        if (field.data or "").strip() and not (self.body_en.data or "").strip():
+            raise ValidationError(_l("An English title needs an English text; leave both empty for no translation."))
 
     def to_source(self, slug: str, number: int) -> LessonSource:
         """The lesson as typed, in the same shape as a lesson read from files."""

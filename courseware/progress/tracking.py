@@ -4,6 +4,7 @@ A lesson is completed when the learner has reached its end *and* spent a share o
 minutes on it (LESSON_COMPLETION_SHARE, default one half): opening a page is not reading it.
 """
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -37,8 +38,9 @@ READING_STATE = sa.select(_progress.c.position, _progress.c.status).where(
     _progress.c.user_id == sa.bindparam("user"), _progress.c.lesson_id == sa.bindparam("lesson")
 )
 VISIT_FOR_BEAT = (
-    sa.select(_visit.c.lesson_id, _visit.c.last_beat_at, _revision.c.minutes)
+    sa.select(_visit.c.lesson_id, _visit.c.last_beat_at, _revision.c.minutes, _progress.c.last_opened_at)
     .join(_revision, _revision.c.id == _visit.c.revision_id)
+    .outerjoin(_progress, sa.and_(_progress.c.user_id == _visit.c.user_id, _progress.c.lesson_id == _visit.c.lesson_id))
     .where(_visit.c.id == sa.bindparam("visit"), _visit.c.user_id == sa.bindparam("user"))
 )
 CREDIT_VISIT = (
@@ -96,19 +98,25 @@ def record_beat(user_id: int, visit_id: int, seconds: int, reached_end: bool, po
     now = utcnow()
     allowed = int((now - visit.last_beat_at + BEAT_SLACK).total_seconds())
     credit = max(0, min(int(seconds), allowed, current_app.config["LESSON_BEAT_MAX_SECONDS"]))
+    # The same lesson open in several windows must not count several times over: the summary
+    # gains at most the wall time since its own last beat (what one beat loses to network delay,
+    # the next one makes up).
+    lesson_credit = credit
+    if visit.last_opened_at is not None:
+        lesson_credit = max(0, min(credit, round((now - visit.last_opened_at).total_seconds())))
     reached_end = bool(reached_end)
-    position = min(max(float(position), 0.0), 1.0)
+    position = min(max(float(position), 0.0), 1.0) if math.isfinite(position) else 0.0
     db.session.execute(CREDIT_VISIT, {"visit": visit_id, "credit": credit, "now": now, "end": reached_end})
     table = LessonProgress.__table__
     insert = _upsert(table).values(
         user_id=user_id, lesson_id=visit.lesson_id, status=IN_PROGRESS, first_opened_at=now,
-        last_opened_at=now, active_seconds=credit, reached_end=reached_end, position=position,
+        last_opened_at=now, active_seconds=lesson_credit, reached_end=reached_end, position=position,
     )
     summary = db.session.execute(
         insert.on_conflict_do_update(
             index_elements=[table.c.user_id, table.c.lesson_id],
             set_=dict(
-                active_seconds=table.c.active_seconds + credit,
+                active_seconds=table.c.active_seconds + lesson_credit,
                 reached_end=sa.or_(table.c.reached_end, sa.literal(reached_end)),
                 last_opened_at=now,
                 position=position,

@@ -1,4 +1,6 @@
 """The reading heartbeat and the learner's own "my learning" page."""
+import math
+
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
@@ -20,6 +22,8 @@ def beat():
         seconds = int(data.get("seconds", 0))
         position = float(data.get("position", 0))
     except (KeyError, TypeError, ValueError):
+        abort(400)
+    if not (0 < visit_id < 2**31 and math.isfinite(position)):
         abort(400)
     try:
         progress = tracking.record_beat(current_user.id, visit_id, seconds, bool(data.get("reached_end")), position)

@@ -148,3 +148,19 @@ def test_audit_log_filters(app, client, auth, admin, make_user):
     assert "login.failure" not in page
     bad = client.get("/admin/audit?date_from=not-a-date")
     assert bad.status_code == 200
+
+
+def test_removing_one_learner_removes_that_learner_only(app, auth, admin, make_user):
+    ids = {name: make_user(username=name) for name in ("l1", "l2", "l3")}
+    with app.app_context():
+        db.session.add(Cohort(name="班", members=[db.session.get(User, i) for i in ids.values()]))
+        db.session.commit()
+        cohort_id = db.session.scalar(sa.select(Cohort.id))
+    auth.post(f"/admin/classes/{cohort_id}/members/{ids['l3']}/remove")
+    extra = make_user(username="l4")
+    auth.post(f"/admin/classes/{cohort_id}/members", data={"usernames": "l4", "unit_id": ""})
+    with app.app_context():
+        members = sorted(u.username for u in db.session.get(Cohort, cohort_id).members)
+        assert members == ["l1", "l2", "l4"] and extra
+        removed = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "class.remove_member"))
+        assert "l3" in removed.detail

@@ -78,7 +78,8 @@ def test_deactivation_ends_every_session(app, client, make_user):
     boss.login("boss")
     assert boss.post(f"/admin/users/{learner_id}/deactivate").status_code == 302
     assert learner.client.get("/password").status_code == 302
-    assert learner.login("zhang").status_code == 401
+    refused = learner.login("zhang")
+    assert refused.status_code == 403 and "账号已被停用" in refused.get_data(as_text=True)
 
 
 def test_change_password(client, auth, make_user, app):
@@ -150,7 +151,7 @@ def test_ten_failures_lock_the_account_from_that_address(app, auth, make_user, u
     assert [r.status_code for r in responses] == [401] * 10
     locked = failures(auth, username, 1)[0]
     assert locked.status_code == 429
-    assert "登录失败次数过多" in locked.get_data(as_text=True)
+    assert "尝试失败次数过多" in locked.get_data(as_text=True)
     # Even the right password is refused while locked, from that address.
     assert attempt(auth, username, PASSWORD).status_code == 429
 
@@ -160,7 +161,7 @@ def test_lockout_message_in_english(app, auth, make_user):
     failures(auth, "zhang", 10)
     response = attempt(auth, "zhang", "x", headers={"Accept-Language": "en"})
     assert response.status_code == 429
-    assert "Too many failed sign-ins" in response.get_data(as_text=True)
+    assert "Too many failed attempts" in response.get_data(as_text=True)
 
 
 def test_a_stranger_cannot_lock_a_cadre_out_from_another_address(app, client, auth, make_user):
@@ -200,3 +201,32 @@ def test_passwords_are_hashed_with_scrypt(app, make_user):
         assert PASSWORD not in user.password_hash
         user.set_password("chosen-password")
         assert user.password_hash.startswith("scrypt:32768:")
+
+
+def test_an_administrator_can_lift_a_lock(app, client, auth, make_user):
+    from tests.conftest import Auth
+
+    user_id = make_user(username="zhang")
+    failures(auth, "zhang", 10)
+    assert attempt(auth, "zhang", PASSWORD).status_code == 429
+    make_user(Role.ADMIN, username="boss")
+    boss = Auth(app.test_client())
+    boss.login("boss")
+    boss.post(f"/admin/users/{user_id}/unlock")
+    assert attempt(auth, "zhang", PASSWORD).status_code == 302
+
+
+def test_guessing_the_current_password_is_throttled(client, auth, make_user):
+    make_user(username="zhang")
+    auth.login("zhang")
+    for _ in range(10):
+        auth.post("/password", data={"current_password": "guess", "new_password": "new-secret-1", "confirm": "new-secret-1"})
+    response = auth.post("/password", data={"current_password": PASSWORD, "new_password": "new-secret-1", "confirm": "new-secret-1"})
+    assert response.status_code == 429
+
+
+def test_common_passwords_are_refused(client, auth, make_user):
+    make_user(username="zhang")
+    auth.login("zhang")
+    response = auth.post("/password", data={"current_password": PASSWORD, "new_password": "12345678", "confirm": "12345678"})
+    assert response.status_code == 200 and "猜到" in response.get_data(as_text=True)

@@ -254,3 +254,17 @@ def test_cli_import_creates_users_and_prints_passwords(app, runner, units, tmp_p
     assert result.exit_code == 0, result.output
     assert re.search(r"^zj001\t\S{12}\t张𠮷$", result.output, re.M)
     assert set(users_by_name(app)) == {"zj001", "zj002", "zj003"}
+
+
+def test_a_blank_optional_cell_keeps_the_stored_value(app, units):
+    run_import(app, "r.csv", csv_bytes(ROWS))
+    edited = [list(r) for r in ROWS]
+    edited[0][2] = edited[0][5] = ""  # unit and phone left empty
+    assert run_import(app, "r.csv", csv_bytes(edited)) == (0, 0, 3)
+    user = users_by_name(app)["zj001"]
+    assert user.phone == "13800138000" and user.unit_id is not None
+
+
+def test_usernames_with_spaces_or_markup_are_refused(app, units):
+    p = plan(app, "r.csv", csv_bytes([["甲", "wang wu", "", "", "", ""], ["乙", "<b>x</b>", "", "", "", ""]]))
+    assert [x.row for x in p.problems] == [2, 3]

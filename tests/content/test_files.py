@@ -36,6 +36,7 @@ def problems_for(tmp_path, files):
         ({"01-first.md": "---\ntitle: [第一课\nminutes: 5\n---\n正文\n"}, "lessons/c/01-first.md:3: bad YAML"),
         ({"01-first.md": "---\nminutes: 5\n---\n正文\n"}, "lessons/c/01-first.md:2: a title is required"),
         ({"01-first.md": "---\ntitle: 一\nminutes: 五\n---\n正文\n"}, "lessons/c/01-first.md:3: minutes must be a whole number"),
+        ({"02-second.en.md": "---\ntitle: Two\n---\n\n"}, "lessons/c/02-second.en.md:4: the lesson has no text"),
         ({"01-first.md": "正文，没有前言\n"}, "lessons/c/01-first.md:1: the file must start with YAML front matter"),
         ({"course.yaml": COURSE_YAML.replace("- lesson: second", "- lesson: third")}, "lessons/c/course.yaml:10: unknown item lesson: third"),
         ({"course.yaml": COURSE_YAML.replace("- lesson: second", "- video: second")}, "lessons/c/course.yaml:10: unknown item video: second"),

@@ -97,6 +97,8 @@ def test_bad_input_is_named_and_nothing_is_saved(app, make_user, lessons_dir, sy
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "有英文课文时须填写英文标题" in page
+    response = teacher.post(EDIT, data=form_of(teacher) | {"title_en": "Two", "body_en": "", "publish": "1"})
+    assert "有英文标题时须填写英文课文" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(LessonRevision)) == 2
 

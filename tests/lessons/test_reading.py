@@ -3,6 +3,7 @@ import datetime as dt
 import json
 import re
 
+import pytest
 import sqlalchemy as sa
 
 from courseware.db import db
@@ -26,11 +27,16 @@ def beat(client, visit, seconds=15, reached_end=False, position=0.5):
     )
 
 
-def age_visit(app, visit, seconds):
-    """Pretend the last heartbeat was `seconds` ago."""
+def age_visit(app, visit, seconds, summary=True):
+    """Pretend the visit's last heartbeat (and the learner's last beat on the lesson) was `seconds` ago."""
     with app.app_context():
         row = db.session.get(LessonVisit, visit)
         row.last_beat_at -= dt.timedelta(seconds=seconds)
+        progress = db.session.scalar(
+            sa.select(LessonProgress).where(LessonProgress.user_id == row.user_id, LessonProgress.lesson_id == row.lesson_id)
+        )
+        if summary and progress is not None:
+            progress.last_opened_at -= dt.timedelta(seconds=seconds)
         db.session.commit()
 
 
@@ -86,6 +92,33 @@ def test_time_without_reaching_the_end_does_not_complete(app, client, auth, make
         age_visit(app, visit, 60)
         data = beat(client, visit, seconds=60, reached_end=False).get_json()
     assert data["status"] == "in_progress" and data["active_seconds"] >= 200
+
+
+def test_two_windows_on_one_lesson_do_not_count_twice(app, client, auth, make_user, lessons_dir, sync):
+    sync()
+    make_user(username="zhang")
+    auth.login("zhang")
+    _, first = open_lesson(client, "second")
+    _, second = open_lesson(client, "second")
+    beat(client, first, seconds=1)
+    beat(client, second, seconds=1)
+    for _ in range(3):
+        age_visit(app, first, 30)
+        age_visit(app, second, 30, summary=False)
+        beat(client, first, seconds=30)
+        data = beat(client, second, seconds=30).get_json()
+    # Three 30-second stretches of wall time, whatever the number of windows.
+    assert 90 <= data["active_seconds"] <= 92
+
+
+@pytest.mark.parametrize("payload", [{"visit": 1, "position": "NaN"}, {"visit": 10**30}, {"visit": "x"}, {}])
+def test_malformed_heartbeats_are_answered_400(client, auth, make_user, payload):
+    make_user(username="zhang")
+    auth.login("zhang")
+    token = csrf_token(client, "/courses/")
+    response = client.post("/progress/beat", data=json.dumps(payload),
+                           headers={"X-CSRFToken": token, "Content-Type": "application/json"})
+    assert response.status_code == 400
 
 
 def test_a_heartbeat_for_someone_elses_visit_is_refused(app, client, auth, make_user, lessons_dir, sync):
