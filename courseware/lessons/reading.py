@@ -3,11 +3,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import abort
+from flask import abort, render_template
 from flask_babel import get_locale
+from markupsafe import Markup
 
 from courseware.db import db
 from courseware.lessons.models import Course, Lesson, LessonRevision
+from courseware.progress.models import LessonProgress
 
 
 def active_courses() -> list[Course]:
@@ -28,28 +30,34 @@ def readable_lessons(course: Course) -> list[Lesson]:
 
 @dataclass(frozen=True)
 class LessonKey:
-    """Just enough to find a lesson page in the cache: read with one small query per view."""
+    """Just enough to find a lesson page in the cache, with the reader's place in it: one small
+    query per view."""
 
     lesson_id: int
     revision_id: int
     minutes: int
     course_version: dt.datetime
+    position: float  # where the reader was on the page (0–1)
+    status: str | None  # the reader's progress status, None before their first visit
 
 
 # Statements on the hot path are built once (building costs more than running them on SQLite).
 _lesson, _course, _revision = Lesson.__table__, Course.__table__, LessonRevision.__table__
+_progress = LessonProgress.__table__
 FIND_LESSON = (
-    sa.select(_lesson.c.id, _lesson.c.published_revision_id, _revision.c.minutes, _course.c.updated_at)
+    sa.select(_lesson.c.id, _lesson.c.published_revision_id, _revision.c.minutes, _course.c.updated_at,
+              sa.func.coalesce(_progress.c.position, 0.0), _progress.c.status)
     .join(_course, _course.c.id == _lesson.c.course_id)
     .join(_revision, _revision.c.id == _lesson.c.published_revision_id)
+    .outerjoin(_progress, sa.and_(_progress.c.lesson_id == _lesson.c.id, _progress.c.user_id == sa.bindparam("user")))
     .where(_course.c.slug == sa.bindparam("course"), _course.c.archived_at.is_(None),
            _lesson.c.slug == sa.bindparam("lesson"), _lesson.c.archived_at.is_(None))
 )
 
 
-def find_lesson(course_slug: str, lesson_slug: str) -> LessonKey:
-    """Locate a readable lesson by its slugs, without loading its text."""
-    row = db.session.execute(FIND_LESSON, {"course": course_slug, "lesson": lesson_slug}).first()
+def find_lesson(course_slug: str, lesson_slug: str, user_id: int) -> LessonKey:
+    """Locate a readable lesson by its slugs, and the reader's progress on it, without its text."""
+    row = db.session.execute(FIND_LESSON, {"course": course_slug, "lesson": lesson_slug, "user": user_id}).first()
     if row is None:
         abort(404)
     return LessonKey(*row)
@@ -57,13 +65,11 @@ def find_lesson(course_slug: str, lesson_slug: str) -> LessonKey:
 
 @dataclass(frozen=True)
 class LessonPage:
-    """What a lesson page shows every reader in one language, kept between requests."""
+    """What a lesson page shows every reader in one language, rendered once and kept."""
 
-    course_slug: str
-    course_title: str
-    view: "LessonView"
-    previous: "LessonLink | None"
-    next: "LessonLink | None"
+    title: str
+    top_html: Markup  # breadcrumb, header, objectives, contents and text
+    bottom_html: Markup  # previous/next
 
 
 # Lesson pages by (revision, language, course version), per process: a page view then reads no
@@ -94,12 +100,17 @@ def _build_page(key: LessonKey) -> LessonPage:
         db.session.commit()
     links = lesson_links(lesson.course)
     index = next(i for i, link in enumerate(links) if link.slug == lesson.slug)
-    return LessonPage(
+    context = dict(
         course_slug=lesson.course.slug,
         course_title=text(lesson.course.title),
         view=lesson_view(revision),
         previous=links[index - 1] if index > 0 else None,
         next=links[index + 1] if index + 1 < len(links) else None,
+    )
+    return LessonPage(
+        title=context["view"].title,
+        top_html=Markup(render_template("lessons/_lesson_top.html", **context)),
+        bottom_html=Markup(render_template("lessons/_lesson_bottom.html", **context)),
     )
 
 

@@ -34,9 +34,6 @@ def required_seconds(minutes: int) -> int:
 # They use the tables, not the mapped classes, so they skip the ORM's per-statement work.
 _visit, _progress, _revision = LessonVisit.__table__, LessonProgress.__table__, LessonRevision.__table__
 OPEN_VISIT = sa.insert(_visit).returning(_visit.c.id)
-READING_STATE = sa.select(_progress.c.position, _progress.c.status).where(
-    _progress.c.user_id == sa.bindparam("user"), _progress.c.lesson_id == sa.bindparam("lesson")
-)
 VISIT_FOR_BEAT = (
     sa.select(_visit.c.lesson_id, _visit.c.last_beat_at, _revision.c.minutes, _progress.c.last_opened_at)
     .join(_revision, _revision.c.id == _visit.c.revision_id)
@@ -64,10 +61,17 @@ def open_visit(user_id: int, lesson_id: int, revision_id: int) -> int:
     ).scalar_one()
 
 
-def reading_state(user_id: int, lesson_id: int) -> tuple[float, bool]:
-    """Where the learner was on the page (0–1) and whether the lesson is completed."""
-    row = db.session.execute(READING_STATE, {"user": user_id, "lesson": lesson_id}).first()
-    return (row.position, row.status == COMPLETED) if row else (0.0, False)
+SHOWN_REVISION = sa.select(_revision.c.id).where(
+    _revision.c.id == sa.bindparam("revision"), _revision.c.lesson_id == sa.bindparam("lesson"),
+    _revision.c.status == "published",
+)
+
+
+def open_visit_for(user_id: int, lesson_id: int, revision_id: int) -> int:
+    """Open a visit for a revision learners were shown; refuse drafts and made-up pairs."""
+    if db.session.execute(SHOWN_REVISION, {"revision": revision_id, "lesson": lesson_id}).first() is None:
+        raise VisitNotFound(revision_id)
+    return open_visit(user_id, lesson_id, revision_id)
 
 
 def _upsert(table):

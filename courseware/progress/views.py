@@ -16,21 +16,34 @@ bp = Blueprint("progress", __name__)
 @signed_in
 def beat():
     """Credit visible reading time to the learner's visit; answer with the lesson's status."""
-    data = request.get_json(silent=True) or {}
+    data = request.get_json(silent=True)
     try:
-        visit_id = int(data["visit"])
+        visit_id = _id(data["visit"]) if data.get("visit") is not None else None
+        lesson_id, revision_id = (None, None) if visit_id else (_id(data["lesson"]), _id(data["revision"]))
         seconds = int(data.get("seconds", 0))
         position = float(data.get("position", 0))
-    except (KeyError, TypeError, ValueError):
+    except (AttributeError, KeyError, TypeError, ValueError):
         abort(400)
-    if not (0 < visit_id < 2**31 and math.isfinite(position)):
+    if not math.isfinite(position):
         abort(400)
     try:
+        if visit_id is None:
+            # The page's first beat opens the visit, so viewing a page writes nothing.
+            visit_id = tracking.open_visit_for(current_user.id, lesson_id, revision_id)
         progress = tracking.record_beat(current_user.id, visit_id, seconds, bool(data.get("reached_end")), position)
     except tracking.VisitNotFound:
         abort(404)
     db.session.commit()
-    return {"status": progress.status, "active_seconds": progress.active_seconds, "reached_end": progress.reached_end}
+    return {"visit": visit_id, "status": progress.status, "active_seconds": progress.active_seconds,
+            "reached_end": progress.reached_end}
+
+
+def _id(value) -> int:
+    """A database id from JSON: a positive integer that fits the column."""
+    number = int(value)
+    if isinstance(value, bool) or not 0 < number < 2**31:
+        raise ValueError(value)
+    return number
 
 
 @bp.route("/my-learning")

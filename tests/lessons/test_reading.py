@@ -7,24 +7,31 @@ import pytest
 import sqlalchemy as sa
 
 from courseware.db import db
+from courseware.lessons.models import LessonRevision
 from courseware.progress.models import LessonProgress, LessonVisit
 from tests.conftest import csrf_token
 
 
 def open_lesson(client, slug, **kwargs):
+    """Open a lesson page and send its first heartbeat, which opens the visit; return both."""
     response = client.get(f"/courses/test-course/{slug}", **kwargs)
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    return page, int(re.search(r'data-visit="(\d+)"', page).group(1))
+    lesson = int(re.search(r'data-lesson="(\d+)"', page).group(1))
+    revision = int(re.search(r'data-revision="(\d+)"', page).group(1))
+    first = post_beat(client, {"lesson": lesson, "revision": revision, "seconds": 0, "position": 0})
+    assert first.status_code == 200
+    return page, first.get_json()["visit"]
+
+
+def post_beat(client, payload):
+    token = csrf_token(client, "/courses/")
+    return client.post("/progress/beat", data=json.dumps(payload),
+                       headers={"X-CSRFToken": token, "Content-Type": "application/json"})
 
 
 def beat(client, visit, seconds=15, reached_end=False, position=0.5):
-    token = csrf_token(client, "/courses/")
-    return client.post(
-        "/progress/beat",
-        data=json.dumps({"visit": visit, "seconds": seconds, "reached_end": reached_end, "position": position}),
-        headers={"X-CSRFToken": token, "Content-Type": "application/json"},
-    )
+    return post_beat(client, {"visit": visit, "seconds": seconds, "reached_end": reached_end, "position": position})
 
 
 def age_visit(app, visit, seconds, summary=True):
@@ -111,14 +118,29 @@ def test_two_windows_on_one_lesson_do_not_count_twice(app, client, auth, make_us
     assert 90 <= data["active_seconds"] <= 92
 
 
-@pytest.mark.parametrize("payload", [{"visit": 1, "position": "NaN"}, {"visit": 10**30}, {"visit": "x"}, {}])
+@pytest.mark.parametrize(
+    "payload", [{"visit": 1, "position": "NaN"}, {"visit": 10**30}, {"visit": "x"}, {}, [], {"lesson": 1}]
+)
 def test_malformed_heartbeats_are_answered_400(client, auth, make_user, payload):
     make_user(username="zhang")
     auth.login("zhang")
-    token = csrf_token(client, "/courses/")
-    response = client.post("/progress/beat", data=json.dumps(payload),
-                           headers={"X-CSRFToken": token, "Content-Type": "application/json"})
-    assert response.status_code == 400
+    assert post_beat(client, payload).status_code == 400
+
+
+def test_viewing_a_page_writes_nothing_and_a_draft_cannot_be_logged(app, client, auth, make_user, lessons_dir, sync):
+    sync()
+    make_user(username="zhang")
+    auth.login("zhang")
+    page = client.get("/courses/test-course/first").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(LessonVisit)) == 0
+        draft = LessonRevision(lesson_id=1, number=9, status="draft", source="browser", minutes=1, title_zh="草稿",
+                               objectives_zh=[], body_zh="草稿", content_hash="x")
+        db.session.add(draft)
+        db.session.commit()
+        draft_id, lesson_id = draft.id, draft.lesson_id
+    assert 'data-lesson="' in page
+    assert post_beat(client, {"lesson": lesson_id, "revision": draft_id}).status_code == 404
 
 
 def test_a_heartbeat_for_someone_elses_visit_is_refused(app, client, auth, make_user, lessons_dir, sync):
@@ -143,7 +165,7 @@ def test_returning_learner_resumes_and_sees_my_learning(app, client, auth, make_
     beat(client, visit, seconds=5, position=0.6)
     course = client.get("/courses/test-course").get_data(as_text=True)
     assert "继续学习：第二课" in course
-    page, _ = open_lesson(client, "second")
+    page = client.get("/courses/test-course/second").get_data(as_text=True)
     assert 'data-position="0.6"' in page
     learning = client.get("/my-learning").get_data(as_text=True)
     assert "测试课程" in learning and "0 / 2" in learning

@@ -2,9 +2,11 @@
 // with whether the end was reached and how far down the page the reader is.
 (function () {
   "use strict";
-  var article = document.getElementById("lesson");
+  var article = document.getElementById("lesson-end");
   if (!article) { return; }
-  var visit = Number(article.getAttribute("data-visit"));
+  var lesson = Number(article.getAttribute("data-lesson"));
+  var revision = Number(article.getAttribute("data-revision"));
+  var visit = null;  // opened by the first heartbeat
   var url = article.getAttribute("data-beat-url");
   var every = Number(article.getAttribute("data-beat-seconds")) || 15;
   var status = document.getElementById("lesson-status");
@@ -25,11 +27,15 @@
       credentials: "same-origin",
       keepalive: true,
       headers: { "Content-Type": "application/json", "X-CSRFToken": window.courseware.csrfToken() },
-      body: JSON.stringify({ visit: visit, seconds: seconds, reached_end: reachedEnd, position: position() })
+      body: JSON.stringify({
+        visit: visit, lesson: lesson, revision: revision,
+        seconds: seconds, reached_end: reachedEnd, position: position()
+      })
     }).then(function (response) {
       if (!response.ok) { throw new Error(String(response.status)); }
       return response.json();
     }).then(function (data) {
+      visit = data.visit;
       if (data.status === "completed" && !completed) {
         completed = true;
         status.textContent = status.getAttribute("data-done-text");
