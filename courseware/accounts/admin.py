@@ -13,6 +13,7 @@ from flask import (
     render_template,
     request,
     send_file,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -98,7 +99,7 @@ def user_new():
     if form.validate_on_submit():
         user, password = operations.create_user(_user_values(form))
         db.session.commit()
-        return render_template("admin/password_once.html", user=user, password=password, created=True)
+        return _show_password_once(user, password, created=True)
     return render_template("admin/user_form.html", form=form, user=None)
 
 
@@ -175,7 +176,29 @@ def user_reset_password(user_id):
         abort(400)
     password = operations.reset_password(user)
     db.session.commit()
-    return render_template("admin/password_once.html", user=user, password=password, created=False)
+    return _show_password_once(user, password, created=False)
+
+
+def _show_password_once(user, password, created):
+    """Redirect to a page that shows the password once, so reloading it does not reset it again.
+
+    The password rides in the administrator's own session until that page takes it out.
+    """
+    session["password_once"] = {"user_id": user.id, "password": password, "created": created}
+    return redirect(url_for("admin.user_password", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/password")
+@admin_only
+def user_password(user_id):
+    """Show a new initial password, once."""
+    user = _get_user(user_id)
+    shown = session.get("password_once")
+    if not shown or shown.get("user_id") != user.id:
+        flash(_("That password was shown already. Reset the password to issue a new one."), "info")
+        return redirect(url_for("admin.user_edit", user_id=user.id))
+    session.pop("password_once")
+    return render_template("admin/password_once.html", user=user, password=shown["password"], created=shown["created"])
 
 
 # --- units ------------------------------------------------------------------------------------
