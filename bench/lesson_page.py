@@ -2,7 +2,7 @@
 
 Needs wrk (Debian package `wrk`), the load generator, which runs as its own process.
 
-Run: .venv/bin/python bench/lesson_page.py [seconds-per-measurement] [connections] [rounds]
+Run: .venv/bin/python bench/lesson_page.py [seconds-per-measurement] [connections] [rounds] [threads]
 
 Starts gunicorn (2 workers) on a fresh SQLite database with the demo class and the course files,
 then measures with wrk, in one run:
@@ -115,6 +115,7 @@ def main():
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 5
     connections = int(sys.argv[2]) if len(sys.argv) > 2 else 16
     rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 3
+    threads = int(sys.argv[4]) if len(sys.argv) > 4 else 1
     if shutil.which("wrk") is None:
         sys.exit("This benchmark drives the load with wrk: apt-get install wrk (or `make bench`).")
     with tempfile.TemporaryDirectory() as folder:
@@ -123,7 +124,8 @@ def main():
         prepare(env)
         port = free_port()
         server = subprocess.Popen(
-            [BIN / "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}", "bench.bare_app:app"],
+            [BIN / "gunicorn", "--workers", "2", "--threads", str(threads), "--bind", f"127.0.0.1:{port}",
+             "bench.bare_app:app"],
             env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         )
         try:
@@ -141,8 +143,8 @@ def main():
                 "(c) heartbeat": ("POST", "/progress/beat", {"Cookie": cookie, "X-CSRFToken": token,
                                                              "Content-Type": "application/json"}, beat),
             }
-            print(f"wrk, {rounds} rounds of {seconds:g} s each, {connections} connections; "
-                  "gunicorn 2 sync workers; SQLite")
+            kind = "sync workers" if threads == 1 else f"workers × {threads} threads"
+            print(f"wrk, {rounds} rounds of {seconds:g} s each, {connections} connections; gunicorn 2 {kind}; SQLite")
             for name, (method, path, headers, body) in cases.items():
                 measure(port, method, path, headers, body, 1, connections)  # warm up
             # Interleave the cases and take medians, so a passing disturbance hits all of them.
