@@ -145,21 +145,19 @@ def main():
             }
             kind = "sync workers" if threads == 1 else f"workers × {threads} threads"
             print(f"wrk, {rounds} rounds of {seconds:g} s each, {connections} connections; gunicorn 2 {kind}; SQLite")
-            for name, (method, path, headers, body) in cases.items():
+            for method, path, headers, body in cases.values():
                 measure(port, method, path, headers, body, 1, connections)  # warm up
             # Interleave the cases and take medians, so a passing disturbance hits all of them.
             runs = {name: [] for name in cases}
             for _ in range(rounds):
                 for name, (method, path, headers, body) in cases.items():
                     runs[name].append(measure(port, method, path, headers, body, seconds, connections))
-            medians = {}
             for name, results in runs.items():
                 rate, p50, p99 = (statistics.median(r[i] for r in results) for i in range(3))
                 errors = sum(r[3] for r in results)
-                medians[name] = rate
                 print(f"{name:18} {rate:8.0f} req/s   p50 {p50 * 1000:6.1f} ms   p99 {p99 * 1000:6.1f} ms   errors {errors}")
-            ratios_b = [b[0] / a[0] for a, b in zip(runs["(a) bare route"], runs["(b) lesson page"])]
-            ratios_c = [c[0] / a[0] for a, c in zip(runs["(a) bare route"], runs["(c) heartbeat"])]
+            ratios_b = [b[0] / a[0] for a, b in zip(runs["(a) bare route"], runs["(b) lesson page"], strict=True)]
+            ratios_c = [c[0] / a[0] for a, c in zip(runs["(a) bare route"], runs["(c) heartbeat"], strict=True)]
             print(f"ratio b/a {statistics.median(ratios_b):.2f} (rounds: {', '.join(f'{r:.2f}' for r in ratios_b)}; goal ≥ 0.30)")
             print(f"ratio c/a {statistics.median(ratios_c):.2f} (rounds: {', '.join(f'{r:.2f}' for r in ratios_c)}; "
                   "goal ≥ 0.10 with p99 < 0.5 s)")

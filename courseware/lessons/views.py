@@ -6,7 +6,6 @@ from flask_login import current_user
 from courseware.access import signed_in
 from courseware.content.cli import content_dir
 from courseware.content.markdown import MEDIA_PATH
-from courseware.db import db
 from courseware.lessons import reading
 from courseware.progress import tracking
 
