@@ -2,8 +2,6 @@
 import secrets
 
 import sqlalchemy as sa
-from sqlalchemy.orm import make_transient_to_detached
-from sqlalchemy.orm.util import identity_key
 from flask import redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, login_user, logout_user
@@ -24,29 +22,21 @@ login_manager.session_protection = None
 ALLOWED_BEFORE_PASSWORD_CHANGE = {"auth.change_password", "auth.logout", "main.set_language", "static"}
 
 
-# Built once and run without the ORM's loading machinery: this runs on every signed-in request,
-# where building a statement and an ORM row costs more than running the query on SQLite.
-_user, _session = User.__table__, UserSession.__table__
+# Built once: this runs on every signed-in request, and building a statement costs more than
+# running it on SQLite.
 LIVE_SESSION_USER = (
-    sa.select(*_user.c)
-    .join(_session, _session.c.user_id == _user.c.id)
-    .where(_session.c.token == sa.bindparam("token"), _session.c.ended_at.is_(None), _user.c.active.is_(True))
+    sa.select(User)
+    .join(UserSession, UserSession.user_id == User.id)
+    .where(UserSession.token == sa.bindparam("token"), UserSession.ended_at.is_(None), User.active.is_(True))
 )
 
 
 @login_manager.user_loader
 def load_user(token: str) -> User | None:
     """Return the user of a live session on an active account, or None."""
-    row = db.session.execute(LIVE_SESSION_USER, {"token": token}).mappings().first()
-    if row is None:
-        return None
-    user = db.session.identity_map.get(identity_key(User, row["id"]))
-    if user is None:
-        # Attach the row as if the ORM had loaded it: same object, no second query.
-        user = User(**row)
-        make_transient_to_detached(user)
-        db.session.add(user)
-    user.session_token = token
+    user = db.session.execute(LIVE_SESSION_USER, {"token": token}).scalar_one_or_none()
+    if user is not None:
+        user.session_token = token
     return user
 
 
