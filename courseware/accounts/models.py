@@ -113,9 +113,6 @@ class User(UserMixin, db.Model):
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 
-    def has_role(self, *roles: Role | str) -> bool:
-        return self.role in {Role(r).value for r in roles}
-
 
 class UserSession(db.Model):
     """A signed-in browser session, kept in the database so any worker can end it."""

@@ -98,15 +98,10 @@ class Plan:
     updates: list[tuple[Entry, User, dict]] = field(default_factory=list)
     unchanged: list[Entry] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    columns: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return not self.problems
-
-    @property
-    def row_count(self) -> int:
-        return len(self.creates) + len(self.updates) + len(self.unchanged)
 
 
 # --- reading the file -------------------------------------------------------------------------
@@ -365,7 +360,7 @@ def _check_row(number, cells, positions, header, units) -> tuple[dict, list[Prob
 def plan_import(table: Table, progress=None) -> Plan:
     """Check every row against the file and the database, and work out what would change."""
     positions, problems = map_columns(table.header)
-    plan = Plan(problems=problems, columns={k: table.header[i] for k, i in positions.items()})
+    plan = Plan(problems=problems)
     if problems:
         return plan
     units = UnitIndex()
