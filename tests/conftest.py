@@ -9,9 +9,8 @@ import sqlalchemy as sa
 
 from courseware import create_app
 from courseware.accounts.models import Role, Unit, User
-from courseware.content.cli import check_all
+from courseware.content.cli import check_all, sync_content
 from courseware.db import db
-from courseware.lessons.sync import sync_courses
 
 PASSWORD = "correct-horse-battery"
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
@@ -209,6 +208,7 @@ def lessons_dir(app, tmp_path):
         lesson_text("Lesson one", "## Introduction\n\nThe first lesson.", minutes=None, objectives=("Goal one",)), "utf-8")
     (course / "02-second.md").write_text(lesson_text("第二课", "第二课正文。", minutes=4), "utf-8")
     app.config["LESSONS_DIR"] = str(root)
+    app.config["QUIZZES_DIR"] = str(tmp_path / "quizzes")
     return course
 
 
@@ -218,9 +218,9 @@ def sync(app):
 
     def run(take_files=False):
         with app.app_context():
-            courses, problems = check_all()
+            courses, quizzes, problems = check_all()
             assert problems == []
-            report = sync_courses(courses, take_files=take_files)
+            report = sync_content(courses, quizzes, take_files=take_files)
             db.session.commit()
             return report
 

@@ -24,7 +24,10 @@ EXPECTED = {
     "auth.my_classes": STAFF,
     "auth.class_detail": STAFF,
 }
-PREFIXES = {"admin.": ADMIN, "author.": STAFF, "lessons.": SIGNED_IN, "progress.": SIGNED_IN}
+PREFIXES = {
+    "admin.": ADMIN, "author.": STAFF, "lessons.": SIGNED_IN, "progress.": SIGNED_IN,
+    "quizzes.": SIGNED_IN, "teach_quizzes.": STAFF,
+}
 VISITORS = ["anonymous", "learner", "instructor", "admin"]
 
 

@@ -38,6 +38,10 @@ ACTION_LABELS = {
     "lesson.publish": _l("Lesson published"),
     "lesson.revert": _l("Lesson reverted"),
     "lesson.conflict": _l("Lesson save refused (edit conflict)"),
+    "quiz.grade": _l("Quiz answer graded"),
+    "quiz.override": _l("Quiz override set"),
+    "quiz.regrade": _l("Quiz regraded"),
+    "quiz.import": _l("Questions imported"),
 }
 
 

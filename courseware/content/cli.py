@@ -1,13 +1,15 @@
 """`flask --app courseware content check | sync | export`."""
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 import sqlalchemy as sa
 from flask import current_app
 from flask.cli import AppGroup
 
-from courseware.content.files import load_courses
+from courseware.content.files import Problem, load_courses
 from courseware.db import db
+from courseware.lessons.models import Course
 
 content_cli = AppGroup("content", help="Check, sync and export the course files.")
 
@@ -25,9 +27,36 @@ def item_exists(kind: str, course: str, slug: str) -> bool:
     return any((folder / f"{slug}{s}").exists() for s in suffixes)
 
 
+def content_zone() -> ZoneInfo:
+    """The zone quiz opening and closing times are written in."""
+    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
+
+
 def check_all():
-    """Load every course; return (courses, problems)."""
-    return load_courses(content_dir("lessons"), item_exists)
+    """Load every course and its quizzes; return (courses, quizzes, problems)."""
+    from courseware.quizzes.files import load_all_quizzes
+
+    courses, problems = load_courses(content_dir("lessons"), item_exists)
+    lessons = {c.slug: {lesson.slug for lesson in c.lessons} for c in courses}
+    quizzes, quiz_problems = load_all_quizzes(content_dir("quizzes"), content_zone(), lessons)
+    root = content_dir("quizzes")
+    known = {c.slug for c in courses} | {p.name for p in content_dir("lessons").glob("*") if p.is_dir()}
+    for course in quizzes:
+        if course.course not in known:
+            quiz_problems.append(Problem(str(root.name + "/" + course.course), 1, f"no course {course.course} in the lessons folder"))
+    return courses, quizzes, sorted(problems + quiz_problems)
+
+
+def sync_content(courses, quizzes, take_files=False):
+    """Apply checked courses and quizzes to the database; the caller commits."""
+    from courseware.lessons.sync import sync_courses
+    from courseware.quizzes.sync import sync_quizzes
+
+    report = sync_courses(courses, take_files=take_files)
+    db.session.flush()
+    course_ids = dict(db.session.execute(sa.select(Course.slug, Course.id)).all())
+    report.changes += sync_quizzes(quizzes, course_ids)
+    return report
 
 
 def _report_problems(problems) -> None:
@@ -39,23 +68,23 @@ def _report_problems(problems) -> None:
 @content_cli.command("check")
 def check():
     """Check every content file; print each problem as path:line: message."""
-    courses, problems = check_all()
+    courses, quizzes, problems = check_all()
     if problems:
         _report_problems(problems)
     lessons = sum(len(c.lessons) for c in courses)
-    click.echo(f"{len(courses)} courses, {lessons} lessons: no problems.")
+    quiz_count = sum(len(c.quizzes) for c in quizzes)
+    questions = sum(len(c.questions) for c in quizzes)
+    click.echo(f"{len(courses)} courses, {lessons} lessons, {quiz_count} quizzes, {questions} questions: no problems.")
 
 
 @content_cli.command("sync")
 @click.option("--take-files", is_flag=True, help="Where a lesson changed in the files and the browser, take the files.")
 def sync(take_files):
     """Check, then update the database from the files in one transaction."""
-    from courseware.lessons.sync import sync_courses
-
-    courses, problems = check_all()
+    courses, quizzes, problems = check_all()
     if problems:
         _report_problems(problems)
-    report = sync_courses(courses, take_files=take_files)
+    report = sync_content(courses, quizzes, take_files)
     db.session.commit()
     for line in report.changes:
         click.echo(line)
@@ -71,7 +100,6 @@ def sync(take_files):
 def export(course_slug, folder):
     """Write a course's published lessons to FOLDER (default: its folder under lessons/)."""
     from courseware.lessons.export import export_course
-    from courseware.lessons.models import Course
 
     course = db.session.scalar(sa.select(Course).where(Course.slug == course_slug))
     if course is None:

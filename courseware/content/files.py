@@ -19,7 +19,7 @@ LESSON_FILE = re.compile(r"^(?P<number>\d\d)-(?P<slug>[a-z0-9][a-z0-9-]*)(?P<en>
 LINK = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 ITEM_KINDS = ("lesson", "quiz", "exercise")
 # Lesson pages sit beside these at /courses/<course>/...
-RESERVED_SLUGS = {"media", "edit", "new"}
+RESERVED_SLUGS = {"media", "edit", "new", "quiz"}
 LANGUAGES = ("zh", "en")
 
 

@@ -1,0 +1,1 @@
+"""Quizzes: questions in files (YAML and GIFT), timed attempts, grading and item analysis."""

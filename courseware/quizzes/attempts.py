@@ -1,0 +1,376 @@
+"""Starting, saving, submitting and grading attempts. The server's clock is the only clock.
+
+Every change to an attempt is a conditional UPDATE on its row, so a double click, a second tab
+or a retried request finds the row already changed and does nothing twice.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import random
+import secrets
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from courseware.db import db
+from courseware.quizzes.grading import grade_response, is_blank
+from courseware.quizzes.models import Answer, Attempt, QuestionRecord, Quiz, QuizOverride
+from courseware.quizzes.questions import Question
+from courseware.timeutil import utcnow
+
+# Longest text a learner may type into one answer; essays rarely pass a few thousand characters.
+MAX_ANSWER_CHARS = 20_000
+# Types whose options the page may show in another order.
+SHUFFLED_OPTIONS = ("single", "multiple")
+
+
+class AttemptRefused(Exception):
+    """An action on an attempt that cannot be done; the message says why, for the learner."""
+
+    def __init__(self, message, status: int = 409):
+        super().__init__(str(message))
+        self.message = message
+        self.status = status
+
+
+def _time(value: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if value else None
+
+
+def grace() -> dt.timedelta:
+    """Room for answers already on their way when the deadline passes."""
+    return dt.timedelta(seconds=current_app.config.get("QUIZ_GRACE_SECONDS", 30))
+
+
+# --- what a learner may do --------------------------------------------------------------------
+
+
+@dataclass
+class Availability:
+    opens: dt.datetime | None
+    closes: dt.datetime | None
+    allowed: int          # 0: unlimited
+    used: int
+    open_attempt: Attempt | None
+    reason: str | None    # why a new attempt cannot start, None when it can
+
+    @property
+    def can_start(self) -> bool:
+        return self.reason is None
+
+
+def override_for(quiz_id: int, user_id: int) -> QuizOverride | None:
+    return db.session.scalar(sa.select(QuizOverride).where(QuizOverride.quiz_id == quiz_id, QuizOverride.user_id == user_id))
+
+
+def attempts_of(quiz_id: int, user_id: int) -> list[Attempt]:
+    return list(db.session.scalars(
+        sa.select(Attempt).where(Attempt.quiz_id == quiz_id, Attempt.user_id == user_id).order_by(Attempt.number)
+    ))
+
+
+def availability(quiz: Quiz, user_id: int, now: dt.datetime) -> Availability:
+    settings = quiz.settings
+    override = override_for(quiz.id, user_id)
+    attempts = attempts_of(quiz.id, user_id)
+    for attempt in attempts:
+        close_if_overdue(attempt, now)
+    allowed = settings.get("attempts", 0)
+    if allowed and override:
+        allowed += override.extra_attempts
+    opens, closes = _time(settings.get("opens")), _time(settings.get("closes"))
+    open_attempt = next((a for a in attempts if a.status == "open"), None)
+    reason = None
+    if quiz.archived_at is not None:
+        reason = _l("This quiz has been withdrawn.")
+    elif opens and now < opens:
+        reason = _l("This quiz is not open yet.")
+    elif closes and now >= closes:
+        reason = _l("This quiz is closed.")
+    elif open_attempt is not None:
+        reason = _l("You have an attempt in progress.")
+    elif allowed and len(attempts) >= allowed:
+        reason = _l("You have used all your attempts.")
+    return Availability(opens, closes, allowed, len(attempts), open_attempt, reason)
+
+
+# --- starting ---------------------------------------------------------------------------------
+
+
+def _records_by_name(course_id: int) -> dict[str, QuestionRecord]:
+    rows = db.session.scalars(sa.select(QuestionRecord).where(
+        QuestionRecord.course_id == course_id, QuestionRecord.archived_at.is_(None)))
+    return {r.name: r for r in rows}
+
+
+def shown_order(question: Question, rng: random.Random, shuffle_options: bool) -> list[int]:
+    """The order the page shows a question's parts in; the attempt keeps it for every reload."""
+    if question.type in SHUFFLED_OPTIONS or (question.type == "fill" and question.fill_choices):
+        order = list(range(len(question.options)))
+        if shuffle_options:
+            rng.shuffle(order)
+        return order
+    if question.type == "matching":
+        order = list(range(len(question.pairs)))
+        rng.shuffle(order)
+        return order
+    if question.type == "ordering":
+        order = list(range(len(question.items)))
+        # Shown in the right order the question would answer itself.
+        for _ in range(10):
+            rng.shuffle(order)
+            if order != sorted(order):
+                break
+        return order
+    return []
+
+
+def build_layout(quiz: Quiz, seed: int) -> list[tuple[QuestionRecord, list[int]]]:
+    """The questions of one attempt, drawn and ordered by its seed: the same seed, the same page."""
+    rng = random.Random(seed)
+    records = _records_by_name(quiz.course_id)
+    chosen: list[QuestionRecord] = []
+    used: set[str] = set()
+    for slot in quiz.slots:
+        if "question" in slot:
+            record = records.get(slot["question"])
+            if record is not None and record.name not in used:
+                chosen.append(record)
+                used.add(record.name)
+            continue
+        pool = sorted((r for r in records.values()
+                       if r.category == slot["category"] and r.type != "description" and r.name not in used),
+                      key=lambda r: r.name)
+        for record in rng.sample(pool, min(slot["draw"], len(pool))):
+            chosen.append(record)
+            used.add(record.name)
+    if quiz.settings.get("shuffle_questions"):
+        rng.shuffle(chosen)
+    shuffle_options = quiz.settings.get("shuffle_options", True)
+    return [(r, shown_order(r.question, rng, shuffle_options)) for r in chosen]
+
+
+def deadline_for(quiz: Quiz, user_id: int, started: dt.datetime) -> dt.datetime | None:
+    """The earlier of start + time limit (+ the learner's extra time) and the closing time."""
+    limit = quiz.settings.get("time_limit") or 0
+    closes = _time(quiz.settings.get("closes"))
+    candidates = []
+    if limit:
+        override = override_for(quiz.id, user_id)
+        extra = override.extra_minutes if override else 0
+        candidates.append(started + dt.timedelta(minutes=limit + extra))
+    if closes:
+        candidates.append(closes)
+    return min(candidates) if candidates else None
+
+
+def start_attempt(quiz: Quiz, user_id: int, now: dt.datetime) -> Attempt:
+    """Start an attempt, or return the one already open (a double click starts one)."""
+    state = availability(quiz, user_id, now)
+    if state.open_attempt is not None:
+        return state.open_attempt
+    if not state.can_start:
+        raise AttemptRefused(state.reason, 403)
+    seed = secrets.randbits(48)
+    layout = build_layout(quiz, seed)
+    if not layout:
+        raise AttemptRefused(_l("This quiz has no questions yet."), 409)
+    attempt = Attempt(
+        quiz_id=quiz.id, user_id=user_id, number=state.used + 1, seed=seed, status="open",
+        started_at=now, deadline=deadline_for(quiz, user_id, now), sequence=0,
+        max_score=sum(r.question.max_points for r, _ in layout),
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(attempt)
+            db.session.flush()
+    except IntegrityError:
+        # Another request started the same attempt number a moment ago: use that one.
+        existing = db.session.scalar(sa.select(Attempt).where(
+            Attempt.quiz_id == quiz.id, Attempt.user_id == user_id, Attempt.number == state.used + 1))
+        if existing is None:
+            raise
+        return existing
+    for position, (record, order) in enumerate(layout):
+        db.session.add(Answer(attempt_id=attempt.id, position=position, question_id=record.id,
+                              shown_order=order, points=record.question.max_points, response=None))
+    db.session.flush()
+    return attempt
+
+
+# --- saving -----------------------------------------------------------------------------------
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def response_from_form(question: Question, position: int, form) -> object:
+    """Read one question's response from the attempt form (the page and the autosave send the same)."""
+    name = f"a{position}"
+    kind = question.type
+    if kind == "single" or (kind == "fill" and question.fill_choices):
+        return _int_or_none(form.get(name))
+    if kind == "multiple":
+        return sorted({i for i in (_int_or_none(v) for v in form.getlist(name)) if i is not None})
+    if kind == "truefalse":
+        return {"true": True, "false": False}.get(form.get(name))
+    if kind in ("short", "fill", "numerical", "essay"):
+        value = form.get(name)
+        return None if value is None else value[:MAX_ANSWER_CHARS]
+    if kind == "matching":
+        real = [i for i, p in enumerate(question.pairs) if any(p.left.values())]
+        return [_int_or_none(form.get(f"{name}-{i}")) for i in real]
+    if kind == "ordering":
+        return [_int_or_none(form.get(f"{name}-{i}")) for i in range(len(question.items))]
+    return None
+
+
+def close_if_overdue(attempt: Attempt, now: dt.datetime) -> bool:
+    """Hand in an attempt whose deadline (and grace) has passed, with the answers it saved."""
+    if attempt.status == "open" and attempt.deadline is not None and now > attempt.deadline + grace():
+        submit_attempt(attempt, now, closed_by="deadline")
+        return True
+    return False
+
+
+def _claim(attempt: Attempt, sequence: int) -> bool:
+    """Raise the attempt's sequence to `sequence` unless a newer save or the hand-in got there first."""
+    return bool(db.session.execute(
+        sa.update(Attempt)
+        .where(Attempt.id == attempt.id, Attempt.status == "open", Attempt.sequence < sequence)
+        .values(sequence=sequence)
+        .execution_options(synchronize_session=False)
+    ).rowcount)
+
+
+def save_answers(attempt: Attempt, sequence: int, form, now: dt.datetime) -> int:
+    """Save the responses in `form` if `sequence` is newer than the last save; return the sequence.
+
+    A save carrying an older sequence comes from another window or a late retry: it is refused,
+    because applying it would overwrite newer answers.
+    """
+    if close_if_overdue(attempt, now):
+        raise AttemptRefused(_l("Time is up: your attempt was handed in with the answers saved before the deadline."), 410)
+    if attempt.status != "open":
+        raise AttemptRefused(_l("This attempt has already been handed in; it cannot be changed."), 410)
+    responses = {a.position: response_from_form(a.question.question, a.position, form) for a in attempt.answers}
+    if sequence <= attempt.sequence or not _claim(attempt, sequence):
+        # Either older than the last save, or another request claimed this number first.
+        db.session.refresh(attempt)
+        for answer in attempt.answers:
+            db.session.refresh(answer)
+        if attempt.status != "open":
+            raise AttemptRefused(_l("This attempt has already been handed in; it cannot be changed."), 410)
+        answers = {a.position: a for a in attempt.answers}
+        if sequence == attempt.sequence and all(answers[p].response == r for p, r in responses.items()):
+            return attempt.sequence  # the same save arriving twice
+        raise AttemptRefused(_l("These answers are older than ones saved from another window. Reload the page to continue with the newest answers."), 409)
+    answers = {a.position: a for a in attempt.answers}
+    attempt.sequence = sequence
+    for position, response in responses.items():
+        answer = answers[position]
+        if answer.response != response:
+            answer.response = response
+            answer.saved_at = now
+    db.session.flush()
+    return sequence
+
+
+# --- submitting and grading -------------------------------------------------------------------
+
+
+def grade_answer(answer: Answer) -> None:
+    result = grade_response(answer.question.question, answer.response)
+    answer.fraction = result.fraction
+    answer.state = result.state
+
+
+def total(attempt: Attempt) -> None:
+    """Score, pass/fail and whether an instructor still has to grade something."""
+    pending = any(a.final_fraction is None and a.state == "manual" for a in attempt.answers)
+    attempt.score = round(sum(a.points * (a.final_fraction or 0) for a in attempt.answers), 4)
+    attempt.max_score = round(sum(a.points for a in attempt.answers), 4)
+    attempt.needs_grading = pending
+    if pending:
+        attempt.passed = None
+    else:
+        mark = attempt.quiz.settings.get("pass_mark", 60)
+        attempt.passed = attempt.max_score == 0 or attempt.score * 100 >= mark * attempt.max_score - 1e-9
+
+
+def submit_attempt(attempt: Attempt, now: dt.datetime, closed_by: str = "learner") -> bool:
+    """Hand in and grade; True if this call did it, False if it was already handed in."""
+    handed_in = db.session.execute(
+        sa.update(Attempt)
+        .where(Attempt.id == attempt.id, Attempt.status == "open")
+        .values(status="submitted", submitted_at=now, closed_by=closed_by)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(attempt)
+    if not handed_in:
+        return False
+    for answer in attempt.answers:
+        grade_answer(answer)
+    total(attempt)
+    db.session.flush()
+    return True
+
+
+def close_overdue(now: dt.datetime) -> int:
+    """Hand in every attempt past its deadline; for cron, so results do not wait for a visit."""
+    overdue = db.session.scalars(sa.select(Attempt).where(
+        Attempt.status == "open", Attempt.deadline.is_not(None), Attempt.deadline < now - grace()))
+    return sum(1 for attempt in list(overdue) if close_if_overdue(attempt, now))
+
+
+def regrade_question(record: QuestionRecord) -> int:
+    """Regrade every handed-in answer to a question after its key changed; return how many changed."""
+    changed = 0
+    answers = db.session.scalars(sa.select(Answer).join(Attempt).where(
+        Answer.question_id == record.id, Attempt.status == "submitted"))
+    for answer in list(answers):
+        before = (answer.fraction, answer.state)
+        grade_answer(answer)
+        if (answer.fraction, answer.state) != before:
+            changed += 1
+            total(answer.attempt)
+    db.session.flush()
+    return changed
+
+
+def remaining_seconds(attempt: Attempt, now: dt.datetime) -> int | None:
+    if attempt.deadline is None:
+        return None
+    return max(0, int((attempt.deadline - now).total_seconds()))
+
+
+def may_review(attempt: Attempt, now: dt.datetime) -> bool:
+    """Whether the learner may see each answer with its feedback, as the quiz's review setting says."""
+    review = attempt.quiz.settings.get("review", "immediately")
+    if attempt.status != "submitted" or review == "never":
+        return False
+    if review == "after_close":
+        closes = _time(attempt.quiz.settings.get("closes"))
+        return closes is not None and now >= closes
+    return True
+
+
+def counted_attempt(attempts: list[Attempt], rule: str) -> Attempt | None:
+    """The attempt that counts for the course: the best or the last handed-in one."""
+    done = [a for a in attempts if a.status == "submitted" and a.score is not None]
+    if not done:
+        return None
+    if rule == "last":
+        return done[-1]
+    return max(done, key=lambda a: (a.score / a.max_score if a.max_score else 1.0, -a.number))
+
+
+def answered(attempt: Attempt) -> int:
+    return sum(1 for a in attempt.answers if not is_blank(a.response))

@@ -1,0 +1,529 @@
+"""Read quiz and bank files into plain values, naming every problem as `path:line: message`.
+
+`quizzes/<course>/<quiz>.yaml` holds a quiz's settings and its questions; `banks/*.yaml` and
+`banks/*.gift` hold categories of questions to draw from. Nothing here touches the database.
+The format is described in docs/quizzes.md.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from courseware.content.files import LANGUAGES, SLUG, Problem, fingerprint, parse_yaml
+from courseware.quizzes.questions import BLANK, Number, Option, Pair, Question
+
+REVIEW_CHOICES = ("immediately", "after_close", "never")
+GRADE_CHOICES = ("best", "last")
+QUIZ_FIELDS = {
+    "title", "description", "lesson", "time_limit", "opens", "closes", "attempts", "pass_mark",
+    "shuffle_questions", "shuffle_options", "review", "grade", "questions",
+}
+COMMON_FIELDS = {"id", "type", "text", "points", "explanation", "format"}
+TYPE_FIELDS = {
+    "single": {"options"},
+    "multiple": {"options"},
+    "truefalse": {"answer", "feedback_true", "feedback_false"},
+    "short": {"answers"},
+    "numerical": {"answer", "tolerance", "min", "max", "answers"},
+    "matching": {"pairs", "distractors"},
+    "ordering": {"items"},
+    "fill": {"answers", "options"},
+    "essay": {"answer_guide"},
+    "description": set(),
+}
+YAML_FORMATS = ("markdown", "html", "plain")
+
+
+@dataclass
+class QuizSource:
+    """A quiz as its file says."""
+
+    course: str
+    slug: str
+    path: str
+    title: dict
+    description: dict
+    lesson: str | None
+    settings: dict
+    # Each slot is {"question": name} or {"draw": n, "category": c}.
+    slots: list[dict]
+    questions: list[Question] = field(default_factory=list)
+
+    @property
+    def content_hash(self) -> str:
+        return fingerprint({
+            "title": self.title, "description": self.description, "lesson": self.lesson,
+            "settings": self.settings, "slots": self.slots,
+        })
+
+
+@dataclass
+class CourseQuizzes:
+    """Everything under quizzes/<course>/: quizzes and every question they may use."""
+
+    course: str
+    quizzes: list[QuizSource]
+    questions: list[Question]
+
+
+class Reader:
+    """Collects problems for one file while reading its YAML tree."""
+
+    def __init__(self, path: str, lines: dict):
+        self.path = path
+        self.lines = lines
+        self.problems: list[Problem] = []
+
+    def line(self, key: tuple) -> int:
+        while key and key not in self.lines:
+            key = key[:-1]
+        return self.lines.get(key, 1)
+
+    def problem(self, key: tuple, message: str) -> None:
+        self.problems.append(Problem(self.path, self.line(key), message))
+
+    def text(self, value, key: tuple, required: bool = True) -> dict:
+        """A text written as a string (the Chinese original) or as {zh: …, en: …}."""
+        if value is None and not required:
+            return {"zh": "", "en": ""}
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            value = {"zh": str(value)}
+        if not isinstance(value, dict) or set(value) - set(LANGUAGES):
+            self.problem(key, "a text is a string or a mapping with zh (and en)")
+            return {"zh": "", "en": ""}
+        result = {lang: str(value.get(lang) if value.get(lang) is not None else "").strip() for lang in LANGUAGES}
+        if required and not result["zh"]:
+            self.problem(key, "the Chinese text (zh) is missing")
+        return result
+
+    def number(self, value, key: tuple, name: str, low=None, high=None, whole=False):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or (whole and not isinstance(value, int)):
+            self.problem(key, f"{name} must be a {'whole ' if whole else ''}number")
+            return None
+        if (low is not None and value < low) or (high is not None and value > high):
+            self.problem(key, f"{name} must be between {low} and {high}")
+            return None
+        return value
+
+
+# --- questions --------------------------------------------------------------------------------
+
+
+def _weight(reader: Reader, entry: dict, key: tuple, default: float) -> float:
+    if "weight" in entry:
+        value = reader.number(entry["weight"], key + ("weight",), "weight", -100, 100)
+        return (value or 0) / 100
+    if "correct" in entry:
+        if not isinstance(entry["correct"], bool):
+            reader.problem(key + ("correct",), "correct must be true or false")
+        return 1.0 if entry["correct"] is True else 0.0
+    return default
+
+
+def _options(reader: Reader, raw, key: tuple, kind: str) -> list[Option]:
+    if not isinstance(raw, list) or len(raw) < 2:
+        reader.problem(key, f"a {kind} question needs a list of at least two options")
+        return []
+    options = []
+    for i, entry in enumerate(raw):
+        k = key + (i,)
+        if not isinstance(entry, dict) or "text" not in entry:
+            reader.problem(k, "an option is a mapping with text (and correct, weight, feedback)")
+            continue
+        for extra in sorted(set(entry) - {"text", "correct", "weight", "feedback"}, key=str):
+            reader.problem(k + (extra,), f"unknown option field {extra!r}")
+        options.append(Option(
+            text=reader.text(entry["text"], k + ("text",)),
+            weight=_weight(reader, entry, k, 0.0),
+            feedback=reader.text(entry.get("feedback"), k + ("feedback",), required=False),
+        ))
+    return options
+
+
+def _answers(reader: Reader, raw, key: tuple) -> list[Option]:
+    """Accepted typed answers: each a text or {text, weight, feedback}."""
+    if not isinstance(raw, list) or not raw:
+        reader.problem(key, "answers must list the accepted answers")
+        return []
+    answers = []
+    for i, entry in enumerate(raw):
+        k = key + (i,)
+        if isinstance(entry, dict) and "text" in entry:
+            answers.append(Option(
+                text=reader.text(entry["text"], k + ("text",)),
+                weight=_weight(reader, entry, k, 1.0),
+                feedback=reader.text(entry.get("feedback"), k + ("feedback",), required=False),
+            ))
+        else:
+            answers.append(Option(text=reader.text(entry, k), weight=1.0))
+    return answers
+
+
+def _share_multiple(options: list[Option], raw: list) -> None:
+    """Correct options without an explicit weight share the points equally."""
+    unweighted = [o for o, r in zip(options, raw) if isinstance(r, dict) and "weight" not in r and o.weight > 0]
+    if unweighted:
+        fixed = sum(o.weight for o, r in zip(options, raw) if isinstance(r, dict) and "weight" in r and o.weight > 0)
+        share = max(0.0, 1.0 - fixed) / len(unweighted)
+        for option in unweighted:
+            option.weight = round(share, 7)
+
+
+def _numbers(reader: Reader, data: dict, key: tuple) -> list[Number]:
+    if "answers" in data:
+        raw = data["answers"]
+        if not isinstance(raw, list) or not raw:
+            reader.problem(key + ("answers",), "answers must list {answer, tolerance, weight}")
+            return []
+        entries = [(r, key + ("answers", i)) for i, r in enumerate(raw)]
+    else:
+        entries = [(data, key)]
+    numbers = []
+    for entry, k in entries:
+        if not isinstance(entry, dict):
+            reader.problem(k, "a numerical answer is a mapping")
+            continue
+        if "min" in entry or "max" in entry:
+            low = reader.number(entry.get("min"), k + ("min",), "min")
+            high = reader.number(entry.get("max"), k + ("max",), "max")
+            if low is None or high is None:
+                continue
+            if low > high:
+                reader.problem(k + ("min",), "min is above max")
+                continue
+            value, tolerance = (low + high) / 2, (high - low) / 2
+        else:
+            value = reader.number(entry.get("answer"), k + ("answer",), "answer")
+            tolerance = reader.number(entry.get("tolerance", 0), k + ("tolerance",), "tolerance", 0)
+            if value is None or tolerance is None:
+                continue
+        weight = _weight(reader, entry, k, 1.0) if entry is not data else 1.0
+        numbers.append(Number(value=float(value), tolerance=float(tolerance), weight=weight,
+                              feedback=reader.text(entry.get("feedback"), k + ("feedback",), required=False)))
+    return numbers
+
+
+def parse_question(reader: Reader, data, key: tuple, category: str) -> Question | None:
+    """One question from its YAML mapping, or None with the problems noted."""
+    if not isinstance(data, dict):
+        reader.problem(key, "a question is a mapping with id, type and text")
+        return None
+    kind = data.get("type")
+    if kind not in TYPE_FIELDS:
+        reader.problem(key + ("type",), f"unknown question type {kind!r}; one of: {', '.join(TYPE_FIELDS)}")
+        return None
+    name = data.get("id")
+    if not isinstance(name, str) or not SLUG.match(name):
+        reader.problem(key + ("id",), "a question needs an id of lowercase letters, digits and hyphens")
+        return None
+    for extra in sorted(set(data) - COMMON_FIELDS - TYPE_FIELDS[kind], key=str):
+        reader.problem(key + (extra,), f"unknown field {extra!r} for a {kind} question")
+    fmt = data.get("format", "markdown")
+    if fmt not in YAML_FORMATS:
+        reader.problem(key + ("format",), f"format must be one of {', '.join(YAML_FORMATS)}")
+    points = 0.0 if kind == "description" else reader.number(data.get("points", 1), key + ("points",), "points", 0, 1000)
+    question = Question(
+        type=kind, name=name, text=reader.text(data.get("text"), key + ("text",)),
+        format=fmt if fmt in YAML_FORMATS else "markdown", category=category,
+        points=float(points or 0), explanation=reader.text(data.get("explanation"), key + ("explanation",), required=False),
+    )
+    before = len(reader.problems)
+    if kind in ("single", "multiple"):
+        question.options = _options(reader, data.get("options"), key + ("options",), kind)
+        if kind == "multiple":
+            _share_multiple(question.options, data.get("options") or [])
+        if question.options and max(o.weight for o in question.options) <= 0:
+            reader.problem(key + ("options",), "no option is marked correct")
+    elif kind == "truefalse":
+        if not isinstance(data.get("answer"), bool):
+            reader.problem(key + ("answer",), "a truefalse question needs answer: true or false")
+        question.answer = data.get("answer") is True
+        question.feedback_true = reader.text(data.get("feedback_true"), key + ("feedback_true",), required=False)
+        question.feedback_false = reader.text(data.get("feedback_false"), key + ("feedback_false",), required=False)
+    elif kind == "short":
+        question.options = _answers(reader, data.get("answers"), key + ("answers",))
+    elif kind == "numerical":
+        question.numbers = _numbers(reader, data, key)
+    elif kind == "matching":
+        question.pairs = _pairs(reader, data, key)
+    elif kind == "ordering":
+        raw = data.get("items")
+        if not isinstance(raw, list) or len(raw) < 2:
+            reader.problem(key + ("items",), "an ordering question needs at least two items in the right order")
+        else:
+            question.items = [reader.text(v, key + ("items", i)) for i, v in enumerate(raw)]
+    elif kind == "fill":
+        for lang in LANGUAGES:
+            if question.text[lang] and question.text[lang].count(BLANK) != 1:
+                reader.problem(key + ("text",), f"the {lang} text must contain {BLANK} exactly once")
+        if ("answers" in data) == ("options" in data):
+            reader.problem(key, "a fill question has either answers (typed) or options (chosen)")
+        elif "options" in data:
+            question.fill_choices = True
+            question.options = _options(reader, data["options"], key + ("options",), kind)
+        else:
+            question.options = _answers(reader, data["answers"], key + ("answers",))
+    elif kind == "essay":
+        question.guide = reader.text(data.get("answer_guide"), key + ("answer_guide",), required=False)
+    return question if len(reader.problems) == before else None
+
+
+def _pairs(reader: Reader, data: dict, key: tuple) -> list[Pair]:
+    raw = data.get("pairs")
+    if not isinstance(raw, list) or len(raw) < 2:
+        reader.problem(key + ("pairs",), "a matching question needs at least two pairs")
+        return []
+    pairs = []
+    for i, entry in enumerate(raw):
+        k = key + ("pairs", i)
+        if not isinstance(entry, dict) or set(entry) != {"left", "right"}:
+            reader.problem(k, "a pair is a mapping with left and right")
+            continue
+        pairs.append(Pair(left=reader.text(entry["left"], k + ("left",)), right=reader.text(entry["right"], k + ("right",))))
+    distractors = data.get("distractors") or []
+    if not isinstance(distractors, list):
+        reader.problem(key + ("distractors",), "distractors must be a list of texts")
+        distractors = []
+    for i, value in enumerate(distractors):
+        pairs.append(Pair(left={"zh": "", "en": ""}, right=reader.text(value, key + ("distractors", i))))
+    return pairs
+
+
+# --- quizzes and banks ------------------------------------------------------------------------
+
+
+def _local_time(reader: Reader, value, key: tuple, zone: ZoneInfo):
+    """A time written in the server's zone, stored as naive UTC like every time in the database."""
+    if value is None:
+        return None
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time())
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            reader.problem(key, f"{key[-1]} must be a date and time such as 2026-12-01 09:00")
+            return None
+    if not isinstance(value, dt.datetime):
+        reader.problem(key, f"{key[-1]} must be a date and time such as 2026-12-01 09:00")
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=zone)
+    return value.astimezone(dt.timezone.utc).replace(tzinfo=None).isoformat(timespec="minutes")
+
+
+def _settings(reader: Reader, data: dict, zone: ZoneInfo) -> dict:
+    def choice(name, choices, default):
+        value = data.get(name, default)
+        if value not in choices:
+            reader.problem((name,), f"{name} must be one of: {', '.join(choices)}")
+            return default
+        return value
+
+    def flag(name, default):
+        value = data.get(name, default)
+        if not isinstance(value, bool):
+            reader.problem((name,), f"{name} must be true or false")
+            return default
+        return value
+
+    settings = {
+        "time_limit": reader.number(data.get("time_limit", 0), ("time_limit",), "time_limit", 0, 24 * 60, whole=True) or 0,
+        "opens": _local_time(reader, data.get("opens"), ("opens",), zone),
+        "closes": _local_time(reader, data.get("closes"), ("closes",), zone),
+        "attempts": reader.number(data.get("attempts", 0), ("attempts",), "attempts", 0, 100, whole=True) or 0,
+        "pass_mark": reader.number(data.get("pass_mark", 60), ("pass_mark",), "pass_mark", 0, 100),
+        "shuffle_questions": flag("shuffle_questions", False),
+        "shuffle_options": flag("shuffle_options", True),
+        "review": choice("review", REVIEW_CHOICES, "immediately"),
+        "grade": choice("grade", GRADE_CHOICES, "best"),
+    }
+    if settings["pass_mark"] is None:
+        settings["pass_mark"] = 60
+    if settings["opens"] and settings["closes"] and settings["opens"] >= settings["closes"]:
+        reader.problem(("closes",), "closes must be after opens")
+    if settings["review"] == "after_close" and not settings["closes"]:
+        reader.problem(("review",), "review after_close needs a closing time (closes)")
+    return settings
+
+
+def parse_quiz(text: str, path: str, course: str, slug: str, zone: ZoneInfo) -> tuple[QuizSource | None, list[Problem]]:
+    data, lines, problems = parse_yaml(text, path)
+    if problems:
+        return None, problems
+    reader = Reader(path, lines)
+    if not isinstance(data, dict):
+        reader.problem((), "a quiz file is a mapping of settings and questions")
+        return None, reader.problems
+    for extra in sorted(set(data) - QUIZ_FIELDS, key=str):
+        reader.problem((extra,), f"unknown quiz field {extra!r}")
+    title = reader.text(data.get("title"), ("title",))
+    description = reader.text(data.get("description"), ("description",), required=False)
+    lesson = data.get("lesson")
+    if lesson is not None and (not isinstance(lesson, str) or not SLUG.match(lesson)):
+        reader.problem(("lesson",), "lesson must be a lesson slug")
+        lesson = None
+    settings = _settings(reader, data, zone)
+    slots, questions = [], []
+    raw = data.get("questions")
+    if not isinstance(raw, list) or not raw:
+        reader.problem(("questions",), "questions must list the quiz's questions (or draw: N from: CATEGORY)")
+        raw = []
+    for i, entry in enumerate(raw):
+        key = ("questions", i)
+        if isinstance(entry, dict) and "draw" in entry:
+            count = reader.number(entry.get("draw"), key + ("draw",), "draw", 1, 500, whole=True)
+            category = entry.get("from")
+            if not isinstance(category, str) or not category.strip():
+                reader.problem(key + ("from",), "draw needs from: the bank category")
+            elif set(entry) - {"draw", "from"}:
+                reader.problem(key, "a draw has only draw and from")
+            elif count:
+                slots.append({"draw": count, "category": category.strip()})
+            continue
+        question = parse_question(reader, entry, key, category="")
+        if question:
+            questions.append(question)
+            slots.append({"question": question.name})
+    if reader.problems:
+        return None, reader.problems
+    return QuizSource(course, slug, path, title, description, lesson, settings, slots, questions), []
+
+
+def parse_bank_yaml(text: str, path: str) -> tuple[list[Question], list[Problem]]:
+    data, lines, problems = parse_yaml(text, path)
+    if problems:
+        return [], problems
+    reader = Reader(path, lines)
+    if not isinstance(data, dict):
+        reader.problem((), "a bank file is a mapping with category and questions")
+        return [], reader.problems
+    for extra in sorted(set(data) - {"category", "questions"}, key=str):
+        reader.problem((extra,), f"unknown bank field {extra!r}")
+    category = data.get("category")
+    if not isinstance(category, str) or not category.strip():
+        reader.problem(("category",), "a bank needs a category")
+        category = ""
+    raw = data.get("questions")
+    if not isinstance(raw, list) or not raw:
+        reader.problem(("questions",), "questions must list the bank's questions")
+        raw = []
+    questions = [q for i, e in enumerate(raw) if (q := parse_question(reader, e, ("questions", i), category.strip()))]
+    return (questions, []) if not reader.problems else ([], reader.problems)
+
+
+def parse_bank_file(path: Path, shown: str) -> tuple[list[Question], list[Problem]]:
+    """A bank in YAML or GIFT."""
+    if path.suffix == ".gift":
+        from courseware.quizzes.gift import decode_gift, parse_gift
+
+        text, problems = decode_gift(path.read_bytes(), shown)
+        if problems:
+            return [], problems
+        return parse_gift(text, shown)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return [], [Problem(shown, 1, "the file must be saved as UTF-8")]
+    return parse_bank_yaml(text, shown)
+
+
+def load_course_quizzes(folder: Path, root: Path, zone: ZoneInfo, lesson_slugs=None) -> tuple[CourseQuizzes | None, list[Problem]]:
+    """Read quizzes/<course>/: every quiz and bank; check ids, draws and lesson references."""
+    def rel(p: Path) -> str:
+        return str(p.relative_to(root.parent)) if root.parent in p.parents else str(p)
+
+    problems: list[Problem] = []
+    quizzes: list[QuizSource] = []
+    questions: list[Question] = []
+    where: dict[str, str] = {}
+    quiz_lines: dict[str, dict] = {}
+
+    def add_questions(found: list[Question], shown: str, line_of) -> None:
+        for q in found:
+            if q.name in where:
+                problems.append(Problem(shown, line_of(q), f"question id {q.name} is used twice (also in {where[q.name]})"))
+            else:
+                where[q.name] = shown
+                questions.append(q)
+
+    for path in sorted(folder.glob("*")):
+        if path.is_dir() or path.name.startswith("."):
+            continue
+        shown = rel(path)
+        if path.suffix not in (".yaml", ".gift") or not SLUG.match(path.stem):
+            problems.append(Problem(shown, 1, "a quiz file is named <quiz-slug>.yaml (banks go in banks/)"))
+            continue
+        if path.suffix == ".gift":
+            found, found_problems = parse_bank_file(path, shown)
+            problems += found_problems
+            if not found_problems:
+                for q in found:
+                    q.category = q.category or f"quiz:{path.stem}"
+                add_questions(found, shown, lambda q: 1)
+                settings = _settings(Reader(shown, {}), {}, zone)
+                title = {"zh": path.stem, "en": ""}
+                quizzes.append(QuizSource(folder.name, path.stem, shown, title, {"zh": "", "en": ""}, None, settings,
+                                          [{"question": q.name} for q in found if q.type], []))
+            continue
+        try:
+            text = path.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            problems.append(Problem(shown, 1, "the file must be saved as UTF-8"))
+            continue
+        quiz, found_problems = parse_quiz(text, shown, folder.name, path.stem, zone)
+        problems += found_problems
+        if quiz:
+            _, lines, _ = parse_yaml(text, shown)
+            quiz_lines[quiz.slug] = lines
+            add_questions(quiz.questions, shown, lambda q: lines.get(("questions", _slot_of(quiz, q.name), "id"), 1))
+            if quiz.lesson and lesson_slugs is not None and quiz.lesson not in lesson_slugs:
+                problems.append(Problem(shown, lines.get(("lesson",), 1), f"unknown lesson {quiz.lesson}"))
+            quizzes.append(quiz)
+
+    banks = folder / "banks"
+    if banks.is_dir():
+        for path in sorted(banks.iterdir()):
+            shown = rel(path)
+            if path.suffix not in (".yaml", ".gift"):
+                problems.append(Problem(shown, 1, "a bank file ends in .yaml or .gift"))
+                continue
+            found, found_problems = parse_bank_file(path, shown)
+            problems += found_problems
+            add_questions(found, shown, lambda q: 1)
+
+    categories: dict[str, int] = {}
+    for q in questions:
+        if q.category and q.type != "description":
+            categories[q.category] = categories.get(q.category, 0) + 1
+    for quiz in quizzes:
+        for i, slot in enumerate(quiz.slots):
+            if "draw" in slot:
+                have = categories.get(slot["category"], 0)
+                if have < slot["draw"]:
+                    lines = quiz_lines.get(quiz.slug, {})
+                    problems.append(Problem(quiz.path, lines.get(("questions", i, "draw"), 1),
+                                            f"draw {slot['draw']} from {slot['category']}: the category has {have} questions"))
+    if problems:
+        return None, problems
+    return CourseQuizzes(folder.name, quizzes, questions), []
+
+
+def _slot_of(quiz: QuizSource, name: str) -> int:
+    return next((i for i, s in enumerate(quiz.slots) if s.get("question") == name), 0)
+
+
+def load_all_quizzes(root: Path, zone: ZoneInfo, lessons_by_course: dict | None = None) -> tuple[list[CourseQuizzes], list[Problem]]:
+    """Read every course folder under quizzes/."""
+    if not root.is_dir():
+        return [], []
+    found, problems = [], []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        slugs = None if lessons_by_course is None else lessons_by_course.get(folder.name, set())
+        course, course_problems = load_course_quizzes(folder, root, zone, slugs)
+        problems += course_problems
+        if course:
+            found.append(course)
+    return found, sorted(problems)

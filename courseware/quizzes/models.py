@@ -1,0 +1,133 @@
+"""Quizzes, their questions, attempts and answers."""
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from courseware.db import db
+from courseware.quizzes import questions
+from courseware.timeutil import utcnow
+
+
+class QuestionRecord(db.Model):
+    """A question of a course, from a quiz file or a bank; `data` is questions.Question as a dict."""
+
+    __tablename__ = "question"
+    __table_args__ = (sa.UniqueConstraint("course_id", "name", name="uq_question_course_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("course.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(80))
+    category: Mapped[str] = mapped_column(sa.String(200), default="", index=True)
+    type: Mapped[str] = mapped_column(sa.String(16))
+    data: Mapped[dict] = mapped_column(sa.JSON)
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
+    # Changes when the answer key changes, so attempts know they need regrading.
+    key_hash: Mapped[str] = mapped_column(sa.String(64), default="")
+    archived_at: Mapped[dt.datetime | None]
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    @property
+    def question(self) -> questions.Question:
+        return questions.Question.from_dict(self.data)
+
+
+class Quiz(db.Model):
+    """A quiz of a course, synced from quizzes/<course>/<slug>.yaml."""
+
+    __tablename__ = "quiz"
+    __table_args__ = (sa.UniqueConstraint("course_id", "slug", name="uq_quiz_course_slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("course.id"), index=True)
+    slug: Mapped[str] = mapped_column(sa.String(64))
+    title: Mapped[dict] = mapped_column(sa.JSON)
+    description: Mapped[dict] = mapped_column(sa.JSON)
+    lesson_slug: Mapped[str | None] = mapped_column(sa.String(64))
+    # time_limit (minutes), opens/closes (ISO, UTC), attempts, pass_mark (%), shuffle_questions,
+    # shuffle_options, review, grade: see quizzes/files.py.
+    settings: Mapped[dict] = mapped_column(sa.JSON)
+    # [{"question": name}] or [{"draw": n, "category": c}], in order.
+    slots: Mapped[list] = mapped_column(sa.JSON)
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
+    archived_at: Mapped[dt.datetime | None]
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    course = relationship("Course")
+
+
+class QuizOverride(db.Model):
+    """Extra time or attempts for one learner, set by an instructor."""
+
+    __tablename__ = "quiz_override"
+    __table_args__ = (sa.UniqueConstraint("quiz_id", "user_id", name="uq_quiz_override_quiz_user"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quiz_id: Mapped[int] = mapped_column(sa.ForeignKey("quiz.id"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
+    extra_minutes: Mapped[int] = mapped_column(default=0)
+    extra_attempts: Mapped[int] = mapped_column(default=0)
+    set_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    set_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Attempt(db.Model):
+    """One learner's attempt at a quiz. The server's clock alone decides its deadline."""
+
+    __tablename__ = "quiz_attempt"
+    # The unique number stops a double click from starting two attempts.
+    __table_args__ = (sa.UniqueConstraint("quiz_id", "user_id", "number", name="uq_quiz_attempt_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quiz_id: Mapped[int] = mapped_column(sa.ForeignKey("quiz.id"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    seed: Mapped[int] = mapped_column(sa.BigInteger)
+    status: Mapped[str] = mapped_column(sa.String(16), default="open", index=True)  # open | submitted
+    started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    deadline: Mapped[dt.datetime | None] = mapped_column(index=True)
+    submitted_at: Mapped[dt.datetime | None]
+    # learner | deadline: who closed it.
+    closed_by: Mapped[str | None] = mapped_column(sa.String(16))
+    # Raised by every accepted save; a save carrying an older number came from a stale window.
+    sequence: Mapped[int] = mapped_column(default=0)
+    score: Mapped[float | None]
+    max_score: Mapped[float] = mapped_column(default=0.0)
+    passed: Mapped[bool | None]
+    needs_grading: Mapped[bool] = mapped_column(default=False)
+
+    quiz: Mapped[Quiz] = relationship()
+    answers: Mapped[list[Answer]] = relationship(back_populates="attempt", order_by="Answer.position")
+
+
+class Answer(db.Model):
+    """The response to one question of an attempt, saved the moment it changes."""
+
+    __tablename__ = "quiz_answer"
+    __table_args__ = (sa.UniqueConstraint("attempt_id", "position", name="uq_quiz_answer_position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(sa.ForeignKey("quiz_attempt.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    question_id: Mapped[int] = mapped_column(sa.ForeignKey("question.id"), index=True)
+    # The order the learner sees the options (or right-hand texts, or items) in.
+    shown_order: Mapped[list] = mapped_column(sa.JSON, default=list)
+    response: Mapped[dict | list | str | int | bool | None] = mapped_column(sa.JSON)
+    saved_at: Mapped[dt.datetime | None]
+    points: Mapped[float] = mapped_column(default=1.0)
+    fraction: Mapped[float | None]
+    state: Mapped[str] = mapped_column(sa.String(16), default="unanswered")
+    # An instructor's grade replaces the computer's; both are kept.
+    manual_fraction: Mapped[float | None]
+    comment: Mapped[str | None] = mapped_column(sa.Text)
+    graded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    graded_at: Mapped[dt.datetime | None]
+
+    attempt: Mapped[Attempt] = relationship(back_populates="answers")
+    question: Mapped[QuestionRecord] = relationship()
+
+    @property
+    def final_fraction(self) -> float | None:
+        return self.manual_fraction if self.manual_fraction is not None else self.fraction

@@ -1,0 +1,107 @@
+"""Bring the database's quizzes and questions in line with the files, inside the caller's transaction.
+
+Questions and quizzes that left the files are archived, never deleted: attempts point at them.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from courseware.content.files import fingerprint
+from courseware.db import db
+from courseware.quizzes.attempts import regrade_question
+from courseware.quizzes.files import CourseQuizzes, QuizSource
+from courseware.quizzes.models import QuestionRecord, Quiz
+from courseware.quizzes.questions import Question
+from courseware.timeutil import utcnow
+
+
+def key_hash(question: Question) -> str:
+    """A fingerprint of what grading depends on: a change means attempts must be regraded."""
+    data = question.to_dict()
+    for name in ("text", "format", "category", "explanation", "guide", "feedback_true", "feedback_false", "name"):
+        data.pop(name, None)
+    for option in data["options"]:
+        option.pop("feedback", None)
+    for number in data["numbers"]:
+        number.pop("feedback", None)
+    return fingerprint(data)
+
+
+def upsert_questions(course_id: int, found: list[Question], archive_missing: bool, changes: list[str]) -> dict[str, QuestionRecord]:
+    """Add or update the given questions of a course; optionally archive the ones not given."""
+    now = utcnow()
+    records = {r.name: r for r in db.session.scalars(sa.select(QuestionRecord).where(QuestionRecord.course_id == course_id))}
+    names = set()
+    for question in found:
+        names.add(question.name)
+        record = records.get(question.name)
+        if record is None:
+            record = QuestionRecord(course_id=course_id, name=question.name)
+            db.session.add(record)
+            records[question.name] = record
+            changes.append(f"question {question.name}: added")
+        elif record.content_hash == question.content_hash and record.archived_at is None:
+            continue
+        else:
+            changes.append(f"question {question.name}: updated")
+        new_key = key_hash(question)
+        key_changed = record.id is not None and record.key_hash != new_key
+        record.category = question.category
+        record.type = question.type
+        record.data = question.to_dict()
+        record.content_hash = question.content_hash
+        record.key_hash = new_key
+        if key_changed:
+            regraded = regrade_question(record)
+            if regraded:
+                changes.append(f"question {question.name}: answer key changed, {regraded} answers regraded")
+        record.archived_at = None
+        record.updated_at = now
+    if archive_missing:
+        for name, record in records.items():
+            if name not in names and record.archived_at is None:
+                record.archived_at = now
+                changes.append(f"question {name}: archived")
+    return records
+
+
+def _sync_quiz(course_id: int, quiz: Quiz | None, source: QuizSource, changes: list[str]) -> Quiz:
+    if quiz is None:
+        quiz = Quiz(course_id=course_id, slug=source.slug)
+        db.session.add(quiz)
+        changes.append(f"quiz {source.slug}: added")
+    elif quiz.content_hash == source.content_hash and quiz.archived_at is None:
+        return quiz
+    else:
+        changes.append(f"quiz {source.slug}: updated")
+    quiz.title = source.title
+    quiz.description = source.description
+    quiz.lesson_slug = source.lesson
+    quiz.settings = source.settings
+    quiz.slots = source.slots
+    quiz.content_hash = source.content_hash
+    quiz.archived_at = None
+    quiz.updated_at = utcnow()
+    return quiz
+
+
+def sync_quizzes(found: list[CourseQuizzes], course_ids: dict[str, int]) -> list[str]:
+    """Update every course's quizzes and questions from the files; return what changed."""
+    changes: list[str] = []
+    for course in found:
+        course_id = course_ids[course.course]
+        upsert_questions(course_id, course.questions, archive_missing=True, changes=changes)
+        quizzes = {q.slug: q for q in db.session.scalars(sa.select(Quiz).where(Quiz.course_id == course_id))}
+        for source in course.quizzes:
+            _sync_quiz(course_id, quizzes.pop(source.slug, None), source, changes)
+        for slug, quiz in quizzes.items():
+            if quiz.archived_at is None:
+                quiz.archived_at = utcnow()
+                changes.append(f"quiz {slug}: archived")
+    synced = {c.course for c in found}
+    for slug, course_id in course_ids.items():
+        if slug not in synced:
+            for quiz in db.session.scalars(sa.select(Quiz).where(Quiz.course_id == course_id, Quiz.archived_at.is_(None))):
+                quiz.archived_at = utcnow()
+                changes.append(f"quiz {quiz.slug}: archived")
+    return changes

@@ -1,0 +1,241 @@
+"""Quizzes for instructors: attempts and item analysis, exports, the grading queue, overrides,
+regrading, and importing a question bank in the browser with a preview."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from courseware.access import roles
+from courseware.accounts.audit import record
+from courseware.accounts.models import Role, User
+from courseware.accounts.credentials import normalise_username
+from courseware.db import db
+from courseware.lessons.models import Course
+from courseware.lessons.reading import text
+from courseware.quizzes import analysis, bank, display
+from courseware.quizzes.attempts import regrade_question, total
+from courseware.quizzes.models import Answer, Attempt, QuestionRecord, Quiz, QuizOverride
+from courseware.timeutil import utcnow
+
+bp = Blueprint("teach_quizzes", __name__, url_prefix="/teach/quizzes")
+STAFF = (Role.INSTRUCTOR, Role.ADMIN)
+# Uploaded question files are small; a bank of a thousand questions stays well under this.
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+
+
+def get_quiz(quiz_id: int) -> Quiz:
+    quiz = db.session.get(Quiz, quiz_id)
+    if quiz is None:
+        abort(404)
+    return quiz
+
+
+@bp.route("/")
+@roles(*STAFF)
+def index():
+    quizzes = list(db.session.scalars(
+        sa.select(Quiz).join(Course, Course.id == Quiz.course_id)
+        .where(Quiz.archived_at.is_(None)).order_by(Course.slug, Quiz.id)))
+    counts = dict(db.session.execute(
+        sa.select(Attempt.quiz_id, sa.func.count()).where(Attempt.status == "submitted").group_by(Attempt.quiz_id)).all())
+    waiting = db.session.scalar(sa.select(sa.func.count()).select_from(Attempt).where(Attempt.needs_grading.is_(True)))
+    return render_template("quizzes/teach/index.html", quizzes=quizzes, counts=counts, waiting=waiting, text=text)
+
+
+@bp.route("/<int:quiz_id>")
+@roles(*STAFF)
+def overview(quiz_id):
+    quiz = get_quiz(quiz_id)
+    attempts = analysis.submitted_attempts(quiz)
+    return render_template(
+        "quizzes/teach/overview.html", quiz=quiz, attempts=attempts,
+        users=analysis.users_by_id(a.user_id for a in attempts), stats=analysis.item_analysis(attempts),
+        percent=analysis.percent, duration=analysis.duration_minutes, text=text,
+        overrides=_overrides(quiz),
+    )
+
+
+@bp.route("/<int:quiz_id>/export.<fmt>")
+@roles(*STAFF)
+def export(quiz_id, fmt):
+    quiz = get_quiz(quiz_id)
+    attempts = analysis.submitted_attempts(quiz)
+    overview_rows = analysis.overview_rows(attempts)
+    item_rows = analysis.item_rows(analysis.item_analysis(attempts))
+    name = f"quiz-{quiz.slug}"
+    if fmt == "csv":
+        which = request.args.get("part", "attempts")
+        header, rows = ((analysis.ITEM_HEADER, item_rows) if which == "items"
+                        else (analysis.OVERVIEW_HEADER, overview_rows))
+        return Response(analysis.to_csv(header, rows), mimetype="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f"attachment; filename={name}-{which}.csv"})
+    if fmt == "xlsx":
+        data = analysis.to_xlsx([("attempts", analysis.OVERVIEW_HEADER, overview_rows),
+                                 ("items", analysis.ITEM_HEADER, item_rows)])
+        return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        headers={"Content-Disposition": f"attachment; filename={name}.xlsx"})
+    abort(404)
+
+
+@bp.route("/<int:quiz_id>/regrade", methods=["POST"])
+@roles(*STAFF)
+def regrade(quiz_id):
+    quiz = get_quiz(quiz_id)
+    question_ids = set(db.session.scalars(
+        sa.select(Answer.question_id).join(Attempt).where(Attempt.quiz_id == quiz.id).distinct()))
+    changed = sum(regrade_question(db.session.get(QuestionRecord, qid)) for qid in question_ids)
+    record("quiz.regrade", f"quiz:{quiz.slug}", {"changed": changed})
+    db.session.commit()
+    flash(_("Regraded: %(n)d answers changed.", n=changed), "success")
+    return redirect(url_for(".overview", quiz_id=quiz.id))
+
+
+# --- overrides --------------------------------------------------------------------------------
+
+
+def _overrides(quiz: Quiz):
+    rows = db.session.execute(
+        sa.select(QuizOverride, User).join(User, User.id == QuizOverride.user_id)
+        .where(QuizOverride.quiz_id == quiz.id).order_by(User.username)).all()
+    return rows
+
+
+def _whole(value: str, low: int, high: int) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if low <= number <= high else None
+
+
+@bp.route("/<int:quiz_id>/overrides", methods=["POST"])
+@roles(*STAFF)
+def set_override(quiz_id):
+    quiz = get_quiz(quiz_id)
+    username = normalise_username(request.form.get("username", ""))
+    user = db.session.scalar(sa.select(User).where(User.username == username))
+    minutes = _whole(request.form.get("extra_minutes", "0") or "0", 0, 600)
+    extra = _whole(request.form.get("extra_attempts", "0") or "0", 0, 20)
+    if user is None:
+        flash(_("No account with the username %(name)s.", name=username or "—"), "error")
+    elif minutes is None or extra is None:
+        flash(_("Extra time must be 0–600 minutes and extra attempts 0–20."), "error")
+    else:
+        override = db.session.scalar(sa.select(QuizOverride).where(
+            QuizOverride.quiz_id == quiz.id, QuizOverride.user_id == user.id))
+        if override is None:
+            override = QuizOverride(quiz_id=quiz.id, user_id=user.id)
+            db.session.add(override)
+        override.extra_minutes, override.extra_attempts = minutes, extra
+        override.set_by_id, override.set_at = current_user.id, utcnow()
+        record("quiz.override", f"quiz:{quiz.slug}", {"user": user.username, "extra_minutes": minutes, "extra_attempts": extra})
+        db.session.commit()
+        flash(_("Saved: %(name)s gets %(m)d extra minutes and %(a)d extra attempts.", name=user.name, m=minutes, a=extra), "success")
+    return redirect(url_for(".overview", quiz_id=quiz.id) + "#overrides")
+
+
+# --- grading ----------------------------------------------------------------------------------
+
+
+@bp.route("/grading")
+@roles(*STAFF)
+def grading():
+    """Essays waiting for a grade, and typed answers the computer marked wrong, for a second look."""
+    show = request.args.get("show", "waiting")
+    query = (sa.select(Answer).join(Attempt).join(QuestionRecord, QuestionRecord.id == Answer.question_id)
+             .where(Attempt.status == "submitted")
+             .options(selectinload(Answer.attempt), selectinload(Answer.question)).order_by(Attempt.submitted_at))
+    if show == "short":
+        query = query.where(QuestionRecord.type.in_(("short", "fill")), Answer.state.in_(("wrong", "partial")),
+                            Answer.graded_by_id.is_(None))
+    else:
+        query = query.where(Answer.state == "manual", Answer.manual_fraction.is_(None))
+    answers = list(db.session.scalars(query.limit(200)))
+    users = analysis.users_by_id(a.attempt.user_id for a in answers)
+    return render_template("quizzes/teach/grading.html", answers=answers, users=users, show=show, text=text,
+                           html=display.html)
+
+
+@bp.route("/answers/<int:answer_id>", methods=["GET", "POST"])
+@roles(*STAFF)
+def grade(answer_id):
+    answer = db.session.get(Answer, answer_id)
+    if answer is None or answer.attempt.status != "submitted":
+        abort(404)
+    question = answer.question.question
+    error = None
+    if request.method == "POST":
+        try:
+            points = float(request.form.get("points", "").replace(",", "."))
+        except ValueError:
+            points = None
+        comment = request.form.get("comment", "").strip()[:2000]
+        if points is None or not 0 <= points <= answer.points:
+            error = _("Points must be a number from 0 to %(max)s.", max=answer.points)
+        else:
+            before = answer.final_fraction
+            answer.manual_fraction = points / answer.points if answer.points else 0.0
+            answer.comment = comment or None
+            answer.graded_by_id, answer.graded_at = current_user.id, utcnow()
+            total(answer.attempt)
+            record("quiz.grade", f"attempt:{answer.attempt_id}", {
+                "question": answer.question.name, "before": before, "after": answer.manual_fraction, "comment": comment})
+            db.session.commit()
+            flash(_("Grade saved."), "success")
+            return redirect(url_for(".grading", show=request.args.get("show", "waiting")))
+    learner = db.session.get(User, answer.attempt.user_id)
+    shown = display.shown_questions([answer])[0]
+    return render_template("quizzes/teach/grade.html", answer=answer, question=question, learner=learner,
+                           shown=shown, error=error, text=text, html=display.html, fill_parts=display.fill_parts)
+
+
+# --- importing a bank in the browser ----------------------------------------------------------
+
+
+def _courses():
+    return list(db.session.scalars(sa.select(Course).where(Course.archived_at.is_(None)).order_by(Course.slug)))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@roles(*STAFF)
+def import_bank():
+    """Upload a .gift or .yaml file, see every question (or every problem), then confirm."""
+    courses = _courses()
+    if request.method == "GET":
+        return render_template("quizzes/teach/import.html", courses=courses, text=text)
+    course = next((c for c in courses if str(c.id) == request.form.get("course")), None)
+    confirming = "content" in request.form
+    if confirming:
+        filename = request.form.get("filename", "")
+        data = request.form.get("content", "").encode("utf-8")
+    else:
+        upload = request.files.get("file")
+        filename = upload.filename if upload else ""
+        data = upload.read(MAX_UPLOAD_BYTES + 1) if upload else b""
+    errors = []
+    if course is None:
+        errors.append(_("Choose the course that receives the questions."))
+    if not filename:
+        errors.append(_("Choose a .gift or .yaml file."))
+    elif len(data) > MAX_UPLOAD_BYTES:
+        errors.append(_("The file is larger than 2 MB."))
+    if errors:
+        return render_template("quizzes/teach/import.html", courses=courses, errors=errors, text=text), 400
+    questions, problems = bank.read_bank(data, filename, filename)
+    if problems or not confirming:
+        from courseware.quizzes.gift import decode_gift
+
+        content = data.decode("utf-8-sig", errors="replace") if not filename.lower().endswith((".gift", ".txt")) \
+            else (decode_gift(data, filename)[0] or "")
+        return render_template("quizzes/teach/import.html", courses=courses, course=course, filename=filename,
+                               content=content, questions=questions, problems=problems, text=text,
+                               html=display.html), (400 if problems else 200)
+    changes = bank.import_questions(course, questions)
+    record("quiz.import", f"course:{course.slug}", {"file": filename, "questions": len(questions), "changed": len(changes)})
+    db.session.commit()
+    flash(_("Imported %(n)d questions into %(course)s (%(c)d added or changed).", n=len(questions),
+            course=text(course.title), c=len(changes)), "success")
+    return redirect(url_for(".index"))

@@ -1,0 +1,153 @@
+"""Taking quizzes: the quiz page, the attempt page with autosave, hand-in and the result."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from courseware.access import signed_in
+from courseware.db import db
+from courseware.lessons.models import Course
+from courseware.lessons.reading import text
+from courseware.quizzes import attempts as service
+from courseware.quizzes import display
+from courseware.quizzes.models import Attempt, Quiz
+from courseware.timeutil import utcnow
+
+bp = Blueprint("quizzes", __name__, url_prefix="/quizzes")
+
+
+def get_quiz(course_slug: str, quiz_slug: str) -> Quiz:
+    quiz = db.session.scalar(
+        sa.select(Quiz).join(Course, Course.id == Quiz.course_id)
+        .where(Course.slug == course_slug, Quiz.slug == quiz_slug, Course.archived_at.is_(None))
+    )
+    if quiz is None or quiz.archived_at is not None:
+        abort(404)
+    return quiz
+
+
+def own_attempt(attempt_id: int) -> Attempt:
+    """An attempt is its learner's alone; anyone else is told it does not exist."""
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.user_id != current_user.id:
+        abort(404)
+    return attempt
+
+
+def wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+@bp.route("/<course_slug>/<quiz_slug>")
+@signed_in
+def quiz(course_slug, quiz_slug):
+    quiz = get_quiz(course_slug, quiz_slug)
+    now = utcnow()
+    state = service.availability(quiz, current_user.id, now)
+    db.session.commit()  # overdue attempts found on the way were handed in
+    attempts = service.attempts_of(quiz.id, current_user.id)
+    counted = service.counted_attempt(attempts, quiz.settings.get("grade", "best"))
+    return render_template("quizzes/quiz.html", quiz=quiz, state=state, attempts=attempts, counted=counted,
+                           text=text, html=display.html, now=now)
+
+
+@bp.route("/<course_slug>/<quiz_slug>/start", methods=["POST"])
+@signed_in
+def start(course_slug, quiz_slug):
+    quiz = get_quiz(course_slug, quiz_slug)
+    try:
+        attempt = service.start_attempt(quiz, current_user.id, utcnow())
+    except service.AttemptRefused as refused:
+        db.session.commit()
+        flash(str(refused.message), "error")
+        return redirect(url_for(".quiz", course_slug=course_slug, quiz_slug=quiz_slug))
+    db.session.commit()
+    return redirect(url_for(".attempt", attempt_id=attempt.id))
+
+
+@bp.route("/attempts/<int:attempt_id>")
+@signed_in
+def attempt(attempt_id):
+    attempt = own_attempt(attempt_id)
+    now = utcnow()
+    if service.close_if_overdue(attempt, now):
+        db.session.commit()
+        flash(_("Time is up: your attempt was handed in with the answers saved before the deadline."), "error")
+    if attempt.status != "open":
+        return redirect(url_for(".result", attempt_id=attempt.id))
+    return render_template(
+        "quizzes/attempt.html", attempt=attempt, quiz=attempt.quiz, course=attempt.quiz.course,
+        shown=display.shown_questions(attempt.answers), remaining=service.remaining_seconds(attempt, now),
+        text=text, html=display.html, fill_parts=display.fill_parts,
+    )
+
+
+def _sequence() -> int:
+    try:
+        return int(request.form.get("sequence", ""))
+    except ValueError:
+        return -1
+
+
+def _saved_reply(attempt: Attempt, sequence: int):
+    return jsonify(ok=True, sequence=sequence, remaining=service.remaining_seconds(attempt, utcnow()),
+                   message=_("Saved"))
+
+
+@bp.route("/attempts/<int:attempt_id>/save", methods=["POST"])
+@signed_in
+def save(attempt_id):
+    """Save every answer on the page. The page calls this on each change; the button does too."""
+    attempt = own_attempt(attempt_id)
+    try:
+        sequence = service.save_answers(attempt, _sequence(), request.form, utcnow())
+    except service.AttemptRefused as refused:
+        db.session.commit()
+        if wants_json():
+            return jsonify(ok=False, message=str(refused.message), status=attempt.status,
+                           sequence=attempt.sequence, result=url_for(".result", attempt_id=attempt.id)), refused.status
+        flash(str(refused.message), "error")
+        return redirect(url_for(".attempt", attempt_id=attempt.id))
+    db.session.commit()
+    if wants_json():
+        return _saved_reply(attempt, sequence)
+    flash(_("Your answers are saved."), "success")
+    return redirect(url_for(".attempt", attempt_id=attempt.id))
+
+
+@bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
+@signed_in
+def submit(attempt_id):
+    """Save what the page sends, then hand in. A second hand-in finds it done and shows the result."""
+    attempt = own_attempt(attempt_id)
+    now = utcnow()
+    if attempt.status == "open":
+        try:
+            service.save_answers(attempt, _sequence(), request.form, now)
+        except service.AttemptRefused as refused:
+            db.session.commit()
+            if refused.status == 409:
+                flash(str(refused.message), "error")
+                return redirect(url_for(".attempt", attempt_id=attempt.id))
+            # Handed in already (a double click, another tab, the deadline): show the result.
+        service.submit_attempt(attempt, now)
+        db.session.commit()
+    return redirect(url_for(".result", attempt_id=attempt.id))
+
+
+@bp.route("/attempts/<int:attempt_id>/result")
+@signed_in
+def result(attempt_id):
+    attempt = own_attempt(attempt_id)
+    now = utcnow()
+    if service.close_if_overdue(attempt, now):
+        db.session.commit()
+    if attempt.status == "open":
+        return redirect(url_for(".attempt", attempt_id=attempt.id))
+    return render_template(
+        "quizzes/result.html", attempt=attempt, quiz=attempt.quiz, course=attempt.quiz.course,
+        review=service.may_review(attempt, now), shown=display.shown_questions(attempt.answers),
+        text=text, html=display.html, fill_parts=display.fill_parts,
+    )
