@@ -8,6 +8,7 @@ from courseware.content.cli import content_dir
 from courseware.content.markdown import MEDIA_PATH
 from courseware.lessons import reading
 from courseware.progress import tracking
+from courseware.quizzes.attempts import quiz_statuses
 
 bp = Blueprint("lessons", __name__, url_prefix="/courses")
 
@@ -40,12 +41,26 @@ def course(course_slug):
         "lessons/course.html",
         course=course,
         lessons=lessons,
+        items=course_items(course, lessons),
+        quizzes=quiz_statuses(course.id, current_user.id),
         rows=rows,
         status_of=tracking.status_of,
         resume=tracking.resume_lesson(lessons, rows) if rows else None,
         text=reading.text,
         title_of=reading.lesson_title,
     )
+
+
+def course_items(course, lessons) -> list[tuple[str, object]]:
+    """The course's items in the order course.yaml gives: lessons as rows, quizzes by slug."""
+    by_slug = {lesson.slug: lesson for lesson in lessons}
+    items = []
+    for kind, slug in course.items:
+        if kind == "lesson" and slug in by_slug:
+            items.append(("lesson", by_slug[slug]))
+        elif kind == "quiz":
+            items.append(("quiz", slug))
+    return items
 
 
 @bp.route("/<course_slug>/<lesson_slug>")

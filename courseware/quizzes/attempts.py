@@ -374,3 +374,31 @@ def counted_attempt(attempts: list[Attempt], rule: str) -> Attempt | None:
 
 def answered(attempt: Attempt) -> int:
     return sum(1 for a in attempt.answers if not is_blank(a.response))
+
+
+@dataclass
+class QuizStatus:
+    """A quiz as a learner's course page shows it."""
+
+    quiz: Quiz
+    status: str              # not_started | in_progress | completed
+    counted: Attempt | None  # the attempt that counts
+    passed: bool
+
+
+def quiz_statuses(course_id: int, user_id: int) -> dict[str, QuizStatus]:
+    """Each quiz of a course with the learner's standing: done once an attempt passed."""
+    quizzes = list(db.session.scalars(sa.select(Quiz).where(Quiz.course_id == course_id, Quiz.archived_at.is_(None))))
+    rows = db.session.scalars(sa.select(Attempt).where(
+        Attempt.user_id == user_id, Attempt.quiz_id.in_([q.id for q in quizzes])).order_by(Attempt.number))
+    by_quiz: dict[int, list[Attempt]] = {}
+    for attempt in rows:
+        by_quiz.setdefault(attempt.quiz_id, []).append(attempt)
+    result = {}
+    for quiz in quizzes:
+        attempts = by_quiz.get(quiz.id, [])
+        counted = counted_attempt(attempts, quiz.settings.get("grade", "best"))
+        passed = bool(counted and counted.passed)
+        status = "completed" if passed else "in_progress" if attempts else "not_started"
+        result[quiz.slug] = QuizStatus(quiz, status, counted, passed)
+    return result
