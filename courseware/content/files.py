@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*\Z")
 LESSON_FILE = re.compile(r"^(?P<number>\d\d)-(?P<slug>[a-z0-9][a-z0-9-]*)(?P<en>\.en)?\.md$")
 # Markdown links and images, to check their targets: [text](target) and ![alt](target).
 LINK = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")

@@ -86,6 +86,7 @@ def export_quiz(quiz: Quiz, fmt: str) -> tuple[str, list[tuple[str, str]]]:
         return write_gift([q for q in questions if not gift_unsupported(q)]), skipped
     from courseware.quizzes.yaml_io import write_bank_yaml
 
+    # A bank file has one category; a quiz's own questions have none, so they take the quiz's name.
     categories = {q.category for q in questions}
-    category = categories.pop() if len(categories) == 1 else quiz.slug
+    category = (categories.pop() if len(categories) == 1 else "") or quiz.slug
     return write_bank_yaml(questions, category), []

@@ -56,7 +56,7 @@ def test_a_full_attempt_is_saved_handed_in_once_and_graded(app, client, auth, ma
     # The same save again (a retry) is accepted without change; an older one is refused.
     assert save(client, attempt_id, 1, RIGHT, token).status_code == 200
     stale = save(client, attempt_id, 1, {**RIGHT, "a0": "1"}, token)
-    assert stale.status_code == 409 and "another window" in stale.get_json()["message"]
+    assert stale.status_code == 409 and "另一个窗口" in stale.get_json()["message"]
     with app.app_context():
         saved = {a.position: a.response for a in db.session.scalars(sa.select(Answer).where(Answer.attempt_id == attempt_id))}
     assert saved[0] == 0 and saved[3] == "ＡＢＣ１" and saved[6] == [1, 2, 3]
@@ -78,7 +78,7 @@ def test_a_full_attempt_is_saved_handed_in_once_and_graded(app, client, auth, ma
 
     # After hand-in nothing changes any more.
     late = save(client, attempt_id, 5, {**RIGHT, "a0": "1"}, token)
-    assert late.status_code == 410 and "handed in" in late.get_json()["message"]
+    assert late.status_code == 410 and "已经交卷" in late.get_json()["message"]
     result = client.get(f"/quizzes/attempts/{attempt_id}/result").get_data(as_text=True)
     assert re.search(r"\b8\s*(of|/)\s*9\b", result)
     assert "见第一课。" in result  # the explanation, as review is immediate
@@ -149,7 +149,7 @@ def test_the_server_clock_closes_an_attempt_with_its_saved_answers(app, client, 
     # ...after it, the save is refused and the attempt is handed in with what was saved.
     move_deadline(app, attempt_id, 120)
     late = save(client, attempt_id, 3, RIGHT, token)
-    assert late.status_code == 410 and "Time is up" in late.get_json()["message"]
+    assert late.status_code == 410 and "时间到" in late.get_json()["message"]
     attempt = the_attempt(app, attempt_id)
     assert attempt.status == "submitted" and attempt.closed_by == "deadline" and attempt.score == 2
 
@@ -170,7 +170,7 @@ def test_attempts_allowed_and_an_override_for_one_more(app, client, auth, make_u
         attempt_id = start(auth)
         client.post(f"/quizzes/attempts/{attempt_id}/submit", data={"csrf_token": csrf_token(client, "/"), "sequence": "1"})
     refused = auth.post(QUIZ_URL + "/start", follow_redirects=True)
-    assert "used all your attempts" in refused.get_data(as_text=True)
+    assert "作答次数已用完" in refused.get_data(as_text=True)
 
     teacher = app.test_client()
     make_user(Role.INSTRUCTOR, username="teacher-a")
@@ -206,7 +206,7 @@ def test_instructor_grades_an_essay_and_sees_the_analysis(app, client, auth, mak
     queue = teacher.get("/teach/quizzes/grading").get_data(as_text=True)
     answer_id = int(re.search(r"/teach/quizzes/answers/(\d+)", queue).group(1))
     bad = Auth(teacher).post(f"/teach/quizzes/answers/{answer_id}", data={"points": "5", "comment": ""})
-    assert bad.status_code == 200 and "from 0 to" in bad.get_data(as_text=True)
+    assert bad.status_code == 200 and "0 到" in bad.get_data(as_text=True)
     Auth(teacher).post(f"/teach/quizzes/answers/{answer_id}", data={"points": "0.5", "comment": "再具体些"})
     attempt = the_attempt(app, attempt_id)
     assert attempt.score == 8.5 and not attempt.needs_grading and attempt.passed is True
@@ -214,7 +214,7 @@ def test_instructor_grades_an_essay_and_sees_the_analysis(app, client, auth, mak
         assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "quiz.grade")) is not None
         quiz_id = db.session.scalar(sa.select(Quiz.id))
     overview = teacher.get(f"/teach/quizzes/{quiz_id}").get_data(as_text=True)
-    assert "pick-one" in overview and "facility 1.0" in overview
+    assert "pick-one" in overview and "难度系数 1.0" in overview
     assert "再具体些" in client.get(f"/quizzes/attempts/{attempt_id}/result").get_data(as_text=True)
 
 
