@@ -9,7 +9,7 @@ from courseware.content.files import Problem
 from courseware.db import db
 from courseware.lessons.models import Course
 from courseware.quizzes.models import QuestionRecord, Quiz
-from courseware.quizzes.questions import Question
+from courseware.quizzes.questions import Question, make_names_unique
 from courseware.quizzes.sync import upsert_questions
 
 
@@ -24,6 +24,7 @@ def read_bank(data: bytes, filename: str, shown: str) -> tuple[list[Question], l
         if problems:
             return [], problems
         questions, problems = parse_gift(text, shown)
+        make_names_unique(questions)
     elif suffix in (".yaml", ".yml"):
         try:
             text = data.decode("utf-8-sig")

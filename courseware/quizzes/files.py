@@ -12,7 +12,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from courseware.content.files import LANGUAGES, SLUG, Problem, fingerprint, parse_yaml
-from courseware.quizzes.questions import BLANK, Number, Option, Pair, Question
+from courseware.quizzes.questions import BLANK, Number, Option, Pair, Question, make_names_unique
 
 REVIEW_CHOICES = ("immediately", "after_close", "never")
 GRADE_CHOICES = ("best", "last")
@@ -422,7 +422,9 @@ def parse_bank_file(path: Path, shown: str) -> tuple[list[Question], list[Proble
         text, problems = decode_gift(path.read_bytes(), shown)
         if problems:
             return [], problems
-        return parse_gift(text, shown)
+        questions, problems = parse_gift(text, shown)
+        make_names_unique(questions)
+        return questions, problems
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -122,3 +122,21 @@ def default_name(question_text: dict) -> str:
     """A stable name for a question written without one (GIFT allows that)."""
     digest = hashlib.sha256((question_text.get("zh") or "").encode("utf-8")).hexdigest()
     return f"q-{digest[:10]}"
+
+
+def make_names_unique(questions: list[Question]) -> None:
+    """GIFT names are labels, not keys: Moodle's own files repeat them. Number the repeats in file
+    order (name-2, name-3) so that importing the same file again finds the same questions."""
+    seen: dict[str, int] = {}
+    taken = {q.name for q in questions}
+    for question in questions:
+        count = seen.get(question.name, 0) + 1
+        seen[question.name] = count
+        if count > 1:
+            candidate = f"{question.name}-{count}"
+            while candidate in taken:
+                count += 1
+                candidate = f"{question.name}-{count}"
+            seen[question.name] = count
+            taken.add(candidate)
+            question.name = candidate

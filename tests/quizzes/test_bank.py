@@ -85,3 +85,13 @@ def test_browser_import_previews_then_imports(app, client, make_user, quiz_cours
     with app.app_context():
         record = db.session.scalar(sa.select(QuestionRecord).where(QuestionRecord.name == "three-speaks"))
         assert record is not None and record.category == "imported/basics" and record.type == "single"
+
+
+def test_repeated_gift_names_become_distinct_and_stable():
+    text = "::same:: 一 {=甲 ~乙}\n\n::same:: 二 {=甲 ~乙}\n\n::same-2:: 三 {T}\n\n同一题 {}\n\n同一题 {}\n"
+    first, problems = read_bank(text.encode(), "x.gift", "x.gift")
+    assert problems == []
+    names = [q.name for q in first]
+    assert len(set(names)) == 5 and names[:3] == ["same", "same-3", "same-2"]
+    again, _ = read_bank(text.encode(), "x.gift", "x.gift")
+    assert [q.name for q in again] == names
