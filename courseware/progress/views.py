@@ -7,7 +7,9 @@ from flask_login import current_user
 from courseware.access import signed_in
 from courseware.db import db
 from courseware.progress import tracking
+from courseware.lessons.reading import text
 from courseware.progress.learning import my_learning
+from courseware.quizzes.attempts import learner_results
 
 bp = Blueprint("progress", __name__)
 
@@ -50,4 +52,5 @@ def _id(value) -> int:
 @signed_in
 def learning():
     """Courses in progress, completed lessons and time spent."""
-    return render_template("progress/my_learning.html", summary=my_learning(current_user.id))
+    return render_template("progress/my_learning.html", summary=my_learning(current_user.id),
+                           quiz_results=learner_results(current_user.id), text=text)

@@ -21,6 +21,7 @@ from courseware.db import db
 from courseware.lessons.reading import text
 from courseware.quizzes.grading import is_blank
 from courseware.quizzes.models import Answer, Attempt, Quiz
+from courseware.quizzes.questions import BLANK
 from courseware.textsafety import neutralise
 
 
@@ -115,7 +116,7 @@ def item_analysis(attempts: list[Attempt]) -> list[ItemStats]:
         question = record.question
         if question.type == "description":
             continue
-        item = ItemStats(record.name, question.type, text(question.text)[:120], attempts=len(pairs))
+        item = ItemStats(record.name, question.type, text(question.text).replace(BLANK, "___")[:120], attempts=len(pairs))
         graded = [(a, x) for a, x in pairs if x.final_fraction is not None]
         if graded:
             fractions = [x.final_fraction for _, x in graded]

@@ -402,3 +402,13 @@ def quiz_statuses(course_id: int, user_id: int) -> dict[str, QuizStatus]:
         status = "completed" if passed else "in_progress" if attempts else "not_started"
         result[quiz.slug] = QuizStatus(quiz, status, counted, passed)
     return result
+
+
+def learner_results(user_id: int) -> list[tuple[Quiz, Attempt | None, int]]:
+    """Every quiz a learner has attempted: the attempt that counts and how many they made."""
+    attempts = list(db.session.scalars(sa.select(Attempt).where(Attempt.user_id == user_id).order_by(Attempt.number)))
+    by_quiz: dict[int, list[Attempt]] = {}
+    for attempt in attempts:
+        by_quiz.setdefault(attempt.quiz_id, []).append(attempt)
+    quizzes = db.session.scalars(sa.select(Quiz).where(Quiz.id.in_(by_quiz), Quiz.archived_at.is_(None)).order_by(Quiz.course_id, Quiz.id))
+    return [(q, counted_attempt(by_quiz[q.id], q.settings.get("grade", "best")), len(by_quiz[q.id])) for q in quizzes]

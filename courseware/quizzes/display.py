@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from courseware.content.markdown import render_markdown
@@ -13,9 +14,24 @@ from courseware.quizzes.models import Answer
 from courseware.quizzes.questions import BLANK, Question
 
 
+TYPE_LABELS = {
+    "single": _l("single choice"), "multiple": _l("multiple response"), "truefalse": _l("true/false"),
+    "short": _l("short answer"), "numerical": _l("numerical"), "matching": _l("matching"),
+    "ordering": _l("ordering"), "fill": _l("fill in the blank"), "essay": _l("essay"),
+    "description": _l("description"),
+}
+# Where a fill-in question's blank is, when the text is shown whole (previews, analysis).
+SHOWN_BLANK = "＿＿＿"
+
+
+def type_label(kind: str) -> str:
+    return str(TYPE_LABELS.get(kind, kind))
+
+
 @lru_cache(maxsize=4096)
 def _html(source: str, fmt: str) -> Markup:
     """Every question text goes through the lessons' one sanitiser; plain texts are escaped."""
+    source = source.replace(BLANK, SHOWN_BLANK)
     if fmt in ("markdown", "html"):
         return Markup(render_markdown(source).html)
     return Markup("<p>") + Markup("<br>").join(escape(line) for line in source.split("\n")) + Markup("</p>")

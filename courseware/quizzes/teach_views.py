@@ -232,7 +232,7 @@ def import_bank():
             else (decode_gift(data, filename)[0] or "")
         return render_template("quizzes/teach/import.html", courses=courses, course=course, filename=filename,
                                content=content, questions=questions, problems=problems, text=text,
-                               html=display.html), (400 if problems else 200)
+                               html=display.html, type_label=display.type_label), (400 if problems else 200)
     changes = bank.import_questions(course, questions)
     record("quiz.import", f"course:{course.slug}", {"file": filename, "questions": len(questions), "changed": len(changes)})
     db.session.commit()

@@ -241,3 +241,16 @@ def test_learners_cannot_open_the_instructor_pages(app, client, auth, make_user,
     learner(make_user, auth)
     assert client.get("/teach/quizzes/").status_code == 403
     assert client.get("/teach/quizzes/grading").status_code == 403
+
+
+def test_results_show_on_the_course_page_and_in_my_learning(app, client, auth, make_user, quiz_course):
+    learner(make_user, auth)
+    course = client.get("/courses/test-course").get_data(as_text=True)
+    assert "/quizzes/test-course/check" in course
+    attempt_id = start(auth)
+    client.post(f"/quizzes/attempts/{attempt_id}/submit",
+                data={"csrf_token": csrf_token(client, "/"), "sequence": "1", **{k: v for k, v in RIGHT.items() if k != "a8"}})
+    course = client.get("/courses/test-course").get_data(as_text=True)
+    assert "status-completed" in course.split("/quizzes/test-course/check")[1][:600]
+    mine = client.get("/my-learning").get_data(as_text=True)
+    assert "8 / 9" in mine and "及格" in mine
