@@ -112,7 +112,7 @@
         saved = reply.data.sequence;
         retryDelay = 2000;
         syncClock(reply.data.remaining);
-        if (dirty) { keepLocally(); save(); return; }
+        if (dirty) { keepLocally(); window.clearTimeout(typingTimer); save(); return; }
         forgetLocally();
         say("saved", reply.data.message);
         return;
@@ -129,9 +129,9 @@
       throw new Error("server " + reply.status);
     }).catch(function () {
       // No connection or a server error: the answers stay on this device and go again later.
+      // The save may have reached the server with only its reply lost: never send its number
+      // again with other answers, or the server would refuse them as coming from another window.
       inFlight = false;
-      sent -= 1;
-      sequenceInput.value = sent + 1;
       dirty = true;
       keepLocally();
       say("offline");
@@ -143,6 +143,7 @@
 
   function changed(event) {
     if (stopped) { return; }
+    dirty = true;              // a save now in flight does not carry this change
     keepLocally();
     say("unsaved");
     window.clearTimeout(typingTimer);
