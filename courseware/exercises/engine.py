@@ -1,0 +1,516 @@
+"""The crisis-exercise engine: scenario + seed + timed actions -> the same state, log and scores.
+
+Pure Python, no Flask and no database: the server stores the actions and replays them here on every
+request, so no state lives in a worker's memory and a run reads the same on any worker.
+
+The clock counts simulated minutes. Scheduled injects fire when the clock reaches them (in a
+branch, counted from the moment the branch was entered); triggered injects fire after a false
+statement or after a silence. Rumours grow every minute until a post states a fact that counters
+them, then shrink, faster after a well-written post. Scoring follows docs/exercises.md.
+"""
+from __future__ import annotations
+
+import random
+import unicodedata
+from dataclasses import dataclass, field
+
+from courseware.exercises.scenario import MAIN, Inject, Scenario
+
+# A promised update counts as delivered when a substantive post follows within this many minutes.
+PROMISE_MINUTES = 60
+# Rumour reach stops growing here: the simulated province has this many people online.
+REACH_CAP = 50_000_000
+# How much of its reach a fully countered rumour loses each minute.
+DECAY = 0.05
+ACTIONS = ("post", "reply", "call", "decide", "wait", "publish", "adhoc")
+
+# What the public says under an official post, by how well it was written.
+REACTIONS = {
+    "good": [
+        {"zh": "说得清楚，谢谢及时通报！", "en": "Clear, thank you for the quick update!"},
+        {"zh": "有数据有措施，放心多了。", "en": "Facts and measures: that is reassuring."},
+        {"zh": "点赞，希望继续跟进。", "en": "Well done, please keep us posted."},
+    ],
+    "fair": [
+        {"zh": "还有哪些具体措施？", "en": "What concrete measures are there?"},
+        {"zh": "希望说得再具体一点。", "en": "Could you be more specific?"},
+    ],
+    "poor": [
+        {"zh": "官话套话，说了等于没说。", "en": "Empty officialese, it says nothing."},
+        {"zh": "这是什么态度？", "en": "What kind of attitude is this?"},
+        {"zh": "不信，等真相。", "en": "Not convinced. Waiting for the truth."},
+    ],
+}
+
+
+class ActionError(ValueError):
+    """An action the run cannot take; `code` names why, for the page to say in the user's language."""
+
+    def __init__(self, code: str, **params):
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+@dataclass
+class Action:
+    kind: str
+    at: float | None = None   # simulated minute; None: now plus the action's cost (turns)
+    text: str = ""
+    target: str = ""          # reply, decide, publish: an inject id; call: a department id
+    option: str = ""          # decide: the option id
+    minutes: float = 0        # wait
+    persona: str = ""         # adhoc
+    channel: str = ""         # adhoc
+    ref: int | None = None    # the stored action's id, so reviews can point at a post
+
+
+@dataclass
+class PostScore:
+    well: float
+    chars: int
+    facts: list[str]
+    contradictions: list[str]
+    penalised: list[str]
+    empathy: bool
+    next_step: bool
+    promise: bool
+    substantive: bool
+    reasons: list[str]        # codes: penalised, too_long, no_empathy, no_substance, no_next_step
+
+
+@dataclass
+class Event:
+    minute: float
+    kind: str                 # inject | post | reply | call | decide | wait | adhoc | reaction | end
+    text: dict | str = ""
+    inject: str = ""
+    persona: str = ""
+    channel: str = ""
+    option: str = ""
+    facts: list[str] = field(default_factory=list)
+    score: PostScore | None = None
+    ref: int | None = None
+
+
+@dataclass
+class State:
+    minute: float = 0.0
+    branch: str = MAIN
+    branch_started: float = 0.0
+    fired: dict = field(default_factory=dict)          # inject id -> minute
+    log: list[Event] = field(default_factory=list)
+    reach: dict = field(default_factory=dict)          # rumour id -> people reached
+    countered: dict = field(default_factory=dict)      # rumour id -> strength 0..1
+    sentiment: float = 50.0
+    trust: float = 50.0
+    known: set = field(default_factory=set)            # facts the trainee has learnt
+    stated: dict = field(default_factory=dict)         # fact id -> first minute stated
+    contradicted: list = field(default_factory=list)   # (minute, contradiction id)
+    refusals: int = 0
+    promises: list = field(default_factory=list)       # [minute made, minute delivered or None]
+    first_substantive: float | None = None
+    decisions: dict = field(default_factory=dict)      # inject id -> option id
+    series: list = field(default_factory=list)         # (minute, reach, sentiment, trust)
+    finished: bool = False
+
+    @property
+    def total_reach(self) -> int:
+        return int(sum(self.reach.values()))
+
+    def posts(self) -> list[Event]:
+        return [e for e in self.log if e.kind in ("post", "reply")]
+
+
+# --- text matching ----------------------------------------------------------------------------
+
+
+def fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text or "").casefold()
+
+
+def matches(text: str, keywords: dict) -> list[str]:
+    """The keywords (of either language) found in a text."""
+    folded = fold(text)
+    return [w for lang in ("zh", "en") for w in keywords.get(lang, []) if w and fold(w) in folded]
+
+
+def score_post(scenario: Scenario, text: str) -> PostScore:
+    """How well one post is written, as the rubric's `well` dimension sees it, and what it states."""
+    rubric = scenario.rubric
+    facts = [f.id for f in scenario.facts if matches(text, f.keywords)]
+    contradictions = [c.id for c in scenario.contradictions if matches(text, c.keywords)]
+    penalised = matches(text, rubric.penalised)
+    empathy = bool(matches(text, rubric.empathy))
+    next_step = bool(matches(text, rubric.next_steps))
+    promise = bool(matches(text, rubric.promises))
+    chars = len(text.strip())
+    score, reasons = 100.0, []
+    if penalised:
+        score -= 40
+        reasons.append("penalised")
+    if chars > rubric.max_chars:
+        score -= 20
+        reasons.append("too_long")
+    if not empathy:
+        score -= 15
+        reasons.append("no_empathy")
+    if not facts:
+        score -= 15
+        reasons.append("no_substance")
+    if not next_step and not promise:
+        score -= 10
+        reasons.append("no_next_step")
+    countering = any(set(r.countered_by) & set(facts) for r in scenario.rumours)
+    substantive = bool(facts or countering) and not penalised
+    return PostScore(max(0.0, score), chars, facts, contradictions, penalised, empathy, next_step, promise,
+                     substantive, reasons)
+
+
+# --- the clock --------------------------------------------------------------------------------
+
+
+def start(scenario: Scenario) -> State:
+    state = State(sentiment=scenario.start.get("sentiment", 50.0), trust=scenario.start.get("trust", 50.0))
+    state.reach = {r.id: float(r.reach) for r in scenario.rumours}
+    state.series.append((0, state.total_reach, state.sentiment, state.trust))
+    return state
+
+
+def due_minute(inject: Inject, state: State) -> float | None:
+    """When an inject fires, or None if it will not (another branch, or its trigger did not happen)."""
+    if inject.id in state.fired:
+        return None
+    if inject.trigger == "contradiction":
+        return state.contradicted[0][0] + inject.at if state.contradicted else None
+    if inject.trigger == "silence":
+        if state.first_substantive is not None and state.first_substantive <= inject.at:
+            return None
+        return inject.at
+    if inject.branch != state.branch:
+        return None
+    return (state.branch_started if inject.branch != MAIN else 0) + inject.at
+
+
+def fire(scenario: Scenario, state: State, inject: Inject, minute: float) -> None:
+    state.fired[inject.id] = minute
+    state.known.update(inject.reveals)
+    state.log.append(Event(minute, "inject", inject.text, inject=inject.id, persona=inject.persona,
+                           channel=inject.channel, facts=list(inject.reveals)))
+
+
+def _fire_due(scenario: Scenario, state: State, minute: float) -> None:
+    # A branch entered at this minute may make more injects due at once: loop until none is.
+    while True:
+        due = [(m, i) for i in scenario.injects if (m := due_minute(i, state)) is not None and m <= minute]
+        if not due:
+            return
+        m, inject = min(due, key=lambda pair: (pair[0], scenario.injects.index(pair[1])))
+        fire(scenario, state, inject, max(m, 0))
+
+
+def _grow(scenario: Scenario, state: State, rng: random.Random) -> None:
+    """One simulated minute of rumour spread."""
+    boost = (1.5 if state.contradicted else 1.0) * (1.2 if state.refusals else 1.0)
+    for rumour in scenario.rumours:
+        jitter = rng.uniform(0.9, 1.1)
+        strength = state.countered.get(rumour.id, 0.0)
+        if strength:
+            state.reach[rumour.id] *= 1 - DECAY * strength * jitter
+        else:
+            state.reach[rumour.id] = min(REACH_CAP, state.reach[rumour.id] * (1 + rumour.growth * jitter * boost))
+
+
+def advance(scenario: Scenario, state: State, rng: random.Random, target: float) -> None:
+    """Move the clock to `target`, minute by minute: injects fire, rumours spread."""
+    target = min(target, scenario.duration)
+    _fire_due(scenario, state, state.minute)
+    minute = int(state.minute)
+    while minute + 1 <= target:
+        minute += 1
+        _grow(scenario, state, rng)
+        state.minute = minute
+        _fire_due(scenario, state, minute)
+        state.series.append((minute, state.total_reach, round(state.sentiment, 1), round(state.trust, 1)))
+    state.minute = max(state.minute, target)
+    _fire_due(scenario, state, state.minute)
+
+
+def _clamp(value: float) -> float:
+    return max(0.0, min(100.0, value))
+
+
+# --- actions ----------------------------------------------------------------------------------
+
+
+def _publish(scenario: Scenario, state: State, rng: random.Random, action: Action, kind: str) -> None:
+    text = action.text.strip()
+    if not text:
+        raise ActionError("empty_post")
+    score = score_post(scenario, text)
+    minute = state.minute
+    state.log.append(Event(minute, kind, text, inject=action.target, facts=score.facts, score=score, ref=action.ref))
+    for fact in score.facts:
+        state.stated.setdefault(fact, minute)
+    if score.contradictions:
+        state.contradicted += [(minute, c) for c in score.contradictions]
+        state.trust -= 15
+        state.sentiment -= 5
+    if score.penalised:
+        state.refusals += 1
+        state.sentiment -= 10
+        state.trust -= 5
+    else:
+        state.sentiment += (score.well - 60) / 10
+        state.trust += (score.well - 60) / 10 + 2 * len(score.facts)
+    state.sentiment, state.trust = _clamp(state.sentiment), _clamp(state.trust)
+    if not score.contradictions:
+        strength = score.well / 100 * (1.0 if minute <= scenario.window else 0.6)
+        for rumour in scenario.rumours:
+            if set(rumour.countered_by) & set(score.facts):
+                state.countered[rumour.id] = max(state.countered.get(rumour.id, 0.0), strength)
+    if score.substantive:
+        if state.first_substantive is None:
+            state.first_substantive = minute
+        for promise in state.promises:
+            if promise[1] is None and promise[0] < minute <= promise[0] + PROMISE_MINUTES:
+                promise[1] = minute
+    if score.promise:
+        state.promises.append([minute, None])
+    quality = "good" if score.well >= 75 and not score.contradictions else "fair" if score.well >= 50 else "poor"
+    state.log.append(Event(minute, "reaction", rng.choice(REACTIONS[quality]), ref=action.ref))
+
+
+def apply(scenario: Scenario, state: State, rng: random.Random, action: Action) -> None:
+    """Carry out one action at the current minute; ActionError if it cannot be done."""
+    kind = action.kind
+    if kind == "post":
+        _publish(scenario, state, rng, action, "post")
+    elif kind == "reply":
+        inject = scenario.inject(action.target)
+        if inject is None or inject.id not in state.fired or inject.channel not in ("post", "comment", "mention", "news"):
+            raise ActionError("no_such_message")
+        _publish(scenario, state, rng, action, "reply")
+    elif kind == "call":
+        persona = scenario.persona(action.target)
+        if persona is None or persona.kind != "department":
+            raise ActionError("no_such_department")
+        state.known.update(persona.reveals)
+        state.log.append(Event(state.minute, "call", persona.reply, persona=persona.id, facts=list(persona.reveals), ref=action.ref))
+    elif kind == "decide":
+        inject = scenario.inject(action.target)
+        if inject is None or inject.decision is None or inject.id not in state.fired:
+            raise ActionError("no_such_decision")
+        if inject.id in state.decisions:
+            raise ActionError("already_decided")
+        option = next((o for o in inject.decision.options if o.id == action.option), None)
+        if option is None:
+            raise ActionError("no_such_option")
+        state.decisions[inject.id] = option.id
+        state.sentiment = _clamp(state.sentiment + option.effects.get("sentiment", 0))
+        state.trust = _clamp(state.trust + option.effects.get("trust", 0))
+        for rumour_id in state.reach:
+            state.reach[rumour_id] *= max(0.0, 1 + option.effects.get("reach", 0) / 100)
+        state.log.append(Event(state.minute, "decide", option.text, inject=inject.id, option=option.id, ref=action.ref))
+        if option.goto:
+            state.branch, state.branch_started = option.goto, state.minute
+    elif kind == "publish":
+        inject = scenario.inject(action.target)
+        if inject is None or inject.id in state.fired:
+            raise ActionError("no_such_inject")
+        fire(scenario, state, inject, state.minute)
+    elif kind == "adhoc":
+        if not action.text.strip():
+            raise ActionError("empty_post")
+        state.log.append(Event(state.minute, "adhoc", action.text.strip(), persona=action.persona,
+                               channel=action.channel or "post", ref=action.ref))
+    elif kind != "wait":
+        raise ActionError("unknown_action")
+
+
+def action_minute(scenario: Scenario, state: State, action: Action) -> float:
+    """When an action happens: its own time (real-time and live runs), else now plus its cost."""
+    if action.at is not None:
+        return max(state.minute, float(action.at))
+    if action.kind == "wait":
+        return state.minute + max(0.0, action.minutes)
+    return state.minute + scenario.costs.get(action.kind, 0)
+
+
+def run(scenario: Scenario, seed: int, actions: list[Action], until: float | None = None) -> State:
+    """Replay a run from the start. The same scenario, seed and actions give the same state."""
+    rng = random.Random(seed)
+    state = start(scenario)
+    advance(scenario, state, rng, 0)
+    for action in actions:
+        if state.finished:
+            raise ActionError("finished")
+        # The action's cost is the time it takes: it lands when that time is over.
+        advance(scenario, state, rng, action_minute(scenario, state, action))
+        apply(scenario, state, rng, action)
+        if state.minute >= scenario.duration:
+            finish(scenario, state, rng)
+    if until is not None and not state.finished:
+        advance(scenario, state, rng, until)
+        if state.minute >= scenario.duration:
+            finish(scenario, state, rng)
+    return state
+
+
+def finish(scenario: Scenario, state: State, rng: random.Random | None = None) -> None:
+    if state.finished:
+        return
+    if rng is not None:
+        advance(scenario, state, rng, scenario.duration)
+    state.finished = True
+    state.log.append(Event(state.minute, "end"))
+
+
+def pending_decisions(scenario: Scenario, state: State) -> list[Inject]:
+    return [i for i in scenario.injects if i.decision and i.id in state.fired and i.id not in state.decisions]
+
+
+def next_inject(scenario: Scenario, state: State) -> Inject | None:
+    """The next scheduled inject of the active branch: what the instructor's button publishes."""
+    waiting = [(m, i) for i in scenario.injects if i.trigger is None and (m := due_minute(i, state)) is not None]
+    return min(waiting, key=lambda pair: (pair[0], scenario.injects.index(pair[1])))[1] if waiting else None
+
+
+# --- scores and the after-action review -------------------------------------------------------
+
+
+@dataclass
+class Dimension:
+    name: str
+    weight: float
+    score: float
+    reasons: list[tuple[str, dict]]
+
+
+@dataclass
+class Scores:
+    dimensions: list[Dimension]
+    total: float
+    plan: list[tuple[str, dict]]
+
+
+def early_score(scenario: Scenario, state: State) -> Dimension:
+    weight = scenario.rubric.weights.get("early", 0)
+    first = state.first_substantive
+    if first is None:
+        return Dimension("early", weight, 0.0, [("no_substantive_post", {})])
+    window = scenario.window
+    if first <= window / 2:
+        score = 100.0
+    else:
+        score = max(0.0, 100 * (2 * window - first) / (1.5 * window))
+    return Dimension("early", weight, round(score, 1), [("first_post_at", {"minute": round(first), "window": window})])
+
+
+def well_score(scenario: Scenario, state: State, overrides: dict) -> Dimension:
+    weight = scenario.rubric.weights.get("well", 0)
+    posts = state.posts()
+    if not posts:
+        return Dimension("well", weight, 0.0, [("no_posts", {})])
+    scores = [overrides.get(p.ref, p.score.well) for p in posts]
+    reasons = []
+    counts: dict[str, int] = {}
+    for post in posts:
+        for reason in post.score.reasons:
+            counts[reason] = counts.get(reason, 0) + 1
+    for reason, count in sorted(counts.items()):
+        reasons.append((reason, {"count": count, "posts": len(posts), "max_chars": scenario.rubric.max_chars}))
+    if any(p.ref in overrides for p in posts):
+        reasons.append(("reviewed", {"count": sum(1 for p in posts if p.ref in overrides)}))
+    return Dimension("well", weight, round(sum(scores) / len(scores), 1), reasons)
+
+
+def truthful_score(scenario: Scenario, state: State) -> Dimension:
+    weight = scenario.rubric.weights.get("truthful", 0)
+    required = [f.id for f in scenario.facts if f.required]
+    stated = [f for f in required if f in state.stated]
+    facts_part = 70 * (len(stated) / len(required) if required else 1)
+    made = [p for p in state.promises if p[0] + PROMISE_MINUTES <= state.minute or p[1] is not None]
+    kept = [p for p in made if p[1] is not None]
+    promise_part = 30 * (len(kept) / len(made) if made else 1)
+    score = max(0.0, facts_part + promise_part - 40 * len(state.contradicted))
+    reasons = [("facts_stated", {"stated": len(stated), "required": len(required)})]
+    if made:
+        reasons.append(("promises_kept", {"kept": len(kept), "made": len(made)}))
+    if state.contradicted:
+        reasons.append(("false_statements", {"count": len(state.contradicted)}))
+    return Dimension("truthful", weight, round(score, 1), reasons)
+
+
+def expected_vs_actual(scenario: Scenario, state: State) -> list[dict]:
+    """For every inject that fired: what was expected, what the trainee did and when."""
+    rows = []
+    for inject_id, minute in sorted(state.fired.items(), key=lambda pair: pair[1]):
+        inject = scenario.inject(inject_id)
+        answer = None
+        if inject.expects != "none":
+            for event in state.log:
+                if event.minute < minute:
+                    continue
+                if (inject.expects == "post" and event.kind in ("post", "reply")) or \
+                   (inject.expects == "reply" and event.kind == "reply" and event.inject == inject.id) or \
+                   (inject.expects == "call" and event.kind == "call") or \
+                   (inject.expects == "decide" and event.kind == "decide" and event.inject == inject.id):
+                    answer = event
+                    break
+        if inject.expects == "none":
+            status = "none"
+        elif answer is None:
+            status = "missed"
+        else:
+            status = "on_time" if answer.minute - minute <= inject.within else "late"
+        rows.append({"inject": inject, "minute": minute, "answer": answer, "status": status})
+    return rows
+
+
+def improvement_plan(scenario: Scenario, state: State, dimensions: list[Dimension], rows: list[dict]) -> list[tuple[str, dict]]:
+    plan = []
+    early = dimensions[0]
+    if state.first_substantive is None:
+        plan.append(("post_within_window", {"window": scenario.window}))
+    elif early.score < 100:
+        plan.append(("post_earlier", {"minute": round(state.first_substantive), "window": scenario.window}))
+    posts = state.posts()
+    refusals = sorted({w for p in posts for w in p.score.penalised})
+    if refusals:
+        plan.append(("avoid_phrases", {"phrases": "、".join(refusals)}))
+    if any("too_long" in p.score.reasons for p in posts):
+        plan.append(("shorter_posts", {"max_chars": scenario.rubric.max_chars}))
+    if any("no_empathy" in p.score.reasons for p in posts):
+        plan.append(("show_empathy", {}))
+    if any("no_next_step" in p.score.reasons for p in posts):
+        plan.append(("say_next_steps", {}))
+    missing = [f for f in scenario.facts if f.required and f.id not in state.stated]
+    if missing:
+        plan.append(("state_facts", {"facts": missing}))
+        callable_ = {d.id for d in scenario.departments if set(d.reveals) & {f.id for f in missing}}
+        called = {e.persona for e in state.log if e.kind == "call"}
+        if callable_ - called:
+            plan.append(("call_departments", {"departments": [scenario.persona(d) for d in sorted(callable_ - called)]}))
+    if state.contradicted:
+        plan.append(("check_before_posting", {"claims": [scenario_contradiction(scenario, c) for _, c in state.contradicted]}))
+    if any(p[1] is None for p in state.promises if p[0] + PROMISE_MINUTES <= state.minute):
+        plan.append(("keep_promises", {}))
+    missed = [r["inject"] for r in rows if r["status"] in ("missed", "late")]
+    if missed:
+        plan.append(("answer_injects", {"injects": missed}))
+    return plan or [("keep_it_up", {})]
+
+
+def scenario_contradiction(scenario: Scenario, contradiction_id: str):
+    return next(c for c in scenario.contradictions if c.id == contradiction_id)
+
+
+def scores(scenario: Scenario, state: State, overrides: dict | None = None) -> Scores:
+    """Score a run on early / well / truthful, with reasons and an improvement plan."""
+    overrides = overrides or {}
+    dimensions = [early_score(scenario, state), well_score(scenario, state, overrides), truthful_score(scenario, state)]
+    weight = sum(d.weight for d in dimensions) or 1
+    total = round(sum(d.score * d.weight for d in dimensions) / weight, 1)
+    plan = improvement_plan(scenario, state, dimensions, expected_vs_actual(scenario, state))
+    return Scores(dimensions, total, plan)

@@ -1,0 +1,147 @@
+"""A crisis-response scenario as plain values (see docs/exercises.md). No Flask, no database."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+CHANNELS = ("post", "comment", "mention", "call", "news", "instruction")
+PERSONA_KINDS = ("netizen", "journalist", "superior", "department", "media")
+DISPOSITIONS = ("hostile", "anxious", "neutral", "supportive")
+EXPECTS = ("post", "reply", "call", "decide", "none")
+TRIGGERS = ("contradiction", "silence")
+MAIN = "main"
+DEFAULT_COSTS = {"post": 10, "reply": 5, "call": 10, "decide": 5}
+
+
+@dataclass
+class Fact:
+    id: str
+    text: dict
+    keywords: dict
+    required: bool = True
+
+
+@dataclass
+class Contradiction:
+    id: str
+    text: dict
+    keywords: dict
+
+
+@dataclass
+class Rumour:
+    id: str
+    text: dict
+    reach: float
+    growth: float
+    countered_by: list[str]
+
+
+@dataclass
+class Persona:
+    id: str
+    kind: str
+    name: dict
+    handle: str = ""
+    disposition: str = "neutral"
+    reveals: list[str] = field(default_factory=list)
+    reply: dict = field(default_factory=lambda: {"zh": "", "en": ""})
+
+
+@dataclass
+class Option:
+    id: str
+    text: dict
+    effects: dict = field(default_factory=dict)
+    goto: str | None = None
+
+
+@dataclass
+class Decision:
+    prompt: dict
+    options: list[Option]
+
+
+@dataclass
+class Inject:
+    id: str
+    at: int
+    channel: str
+    persona: str
+    text: dict
+    branch: str = MAIN
+    trigger: str | None = None
+    reveals: list[str] = field(default_factory=list)
+    expects: str = "none"
+    within: int = 30
+    expected: dict = field(default_factory=lambda: {"zh": "", "en": ""})
+    decision: Decision | None = None
+
+
+@dataclass
+class Rubric:
+    weights: dict                 # early / well / truthful (and others) -> weight, adding to 100
+    behaviours: dict              # dimension -> {"zh": [...], "en": [...]}
+    max_chars: int = 140
+    penalised: dict = field(default_factory=dict)
+    empathy: dict = field(default_factory=dict)
+    next_steps: dict = field(default_factory=dict)
+    promises: dict = field(default_factory=dict)
+
+
+@dataclass
+class Scenario:
+    slug: str
+    title: dict
+    summary: dict
+    role: dict
+    handle: dict
+    briefing: dict
+    clock: str
+    seconds_per_minute: int
+    costs: dict
+    duration: int
+    window: int
+    start: dict
+    min_score: float
+    facts: list[Fact]
+    contradictions: list[Contradiction]
+    rumours: list[Rumour]
+    personas: list[Persona]
+    injects: list[Inject]
+    rubric: Rubric
+    debrief: dict
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Scenario":
+        data = dict(data)
+        data["facts"] = [Fact(**f) for f in data["facts"]]
+        data["contradictions"] = [Contradiction(**c) for c in data["contradictions"]]
+        data["rumours"] = [Rumour(**r) for r in data["rumours"]]
+        data["personas"] = [Persona(**p) for p in data["personas"]]
+        injects = []
+        for raw in data["injects"]:
+            raw = dict(raw)
+            if raw.get("decision"):
+                decision = dict(raw["decision"])
+                decision["options"] = [Option(**o) for o in decision["options"]]
+                raw["decision"] = Decision(**decision)
+            injects.append(Inject(**raw))
+        data["injects"] = injects
+        data["rubric"] = Rubric(**data["rubric"])
+        return cls(**data)
+
+    def persona(self, persona_id: str) -> Persona | None:
+        return next((p for p in self.personas if p.id == persona_id), None)
+
+    def inject(self, inject_id: str) -> Inject | None:
+        return next((i for i in self.injects if i.id == inject_id), None)
+
+    def fact(self, fact_id: str) -> Fact | None:
+        return next((f for f in self.facts if f.id == fact_id), None)
+
+    @property
+    def departments(self) -> list[Persona]:
+        return [p for p in self.personas if p.kind == "department"]
