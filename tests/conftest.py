@@ -209,6 +209,7 @@ def lessons_dir(app, tmp_path):
     (course / "02-second.md").write_text(lesson_text("第二课", "第二课正文。", minutes=4), "utf-8")
     app.config["LESSONS_DIR"] = str(root)
     app.config["QUIZZES_DIR"] = str(tmp_path / "quizzes")
+    app.config["EXERCISES_DIR"] = str(tmp_path / "exercises")
     return course
 
 
@@ -218,9 +219,9 @@ def sync(app):
 
     def run(take_files=False):
         with app.app_context():
-            courses, quizzes, problems = check_all()
+            courses, items, problems = check_all()
             assert problems == []
-            report = sync_content(courses, quizzes, take_files=take_files)
+            report = sync_content(courses, items, take_files=take_files)
             db.session.commit()
             return report
 

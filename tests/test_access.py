@@ -26,7 +26,7 @@ EXPECTED = {
 }
 PREFIXES = {
     "admin.": ADMIN, "author.": STAFF, "lessons.": SIGNED_IN, "progress.": SIGNED_IN,
-    "quizzes.": SIGNED_IN, "teach_quizzes.": STAFF,
+    "quizzes.": SIGNED_IN, "teach_quizzes.": STAFF, "exercises.": SIGNED_IN, "teach_exercises.": STAFF,
 }
 VISITORS = ["anonymous", "learner", "instructor", "admin"]
 

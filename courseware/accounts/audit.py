@@ -42,6 +42,8 @@ ACTION_LABELS = {
     "quiz.override": _l("Quiz override set"),
     "quiz.regrade": _l("Quiz regraded"),
     "quiz.import": _l("Questions imported"),
+    "exercise.live": _l("Live exercise prepared"),
+    "exercise.review": _l("Exercise post scored"),
 }
 
 

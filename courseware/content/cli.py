@@ -1,4 +1,5 @@
 """`flask --app courseware content check | sync | export`."""
+from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -27,13 +28,22 @@ def item_exists(kind: str, course: str, slug: str) -> bool:
     return any((folder / f"{slug}{s}").exists() for s in suffixes)
 
 
+@dataclass
+class CourseItems:
+    """What the quizzes/ and exercises/ folders hold, checked."""
+
+    quizzes: list
+    exercises: dict
+
+
 def content_zone() -> ZoneInfo:
     """The zone quiz opening and closing times are written in."""
     return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
 
 
 def check_all():
-    """Load every course and its quizzes; return (courses, quizzes, problems)."""
+    """Load every course with its quizzes and exercises; return (courses, items, problems)."""
+    from courseware.exercises.files import load_all_scenarios
     from courseware.quizzes.files import load_all_quizzes
 
     courses, problems = load_courses(content_dir("lessons"), item_exists)
@@ -44,18 +54,24 @@ def check_all():
     for course in quizzes:
         if course.course not in known:
             quiz_problems.append(Problem(str(root.name + "/" + course.course), 1, f"no course {course.course} in the lessons folder"))
-    return courses, quizzes, sorted(problems + quiz_problems)
+    exercises, exercise_problems = load_all_scenarios(content_dir("exercises"))
+    for course_slug in exercises:
+        if course_slug not in known:
+            exercise_problems.append(Problem(f"exercises/{course_slug}", 1, f"no course {course_slug} in the lessons folder"))
+    return courses, CourseItems(quizzes, exercises), sorted(problems + quiz_problems + exercise_problems)
 
 
-def sync_content(courses, quizzes, take_files=False):
-    """Apply checked courses and quizzes to the database; the caller commits."""
+def sync_content(courses, items, take_files=False):
+    """Apply checked courses, quizzes and exercises to the database; the caller commits."""
+    from courseware.exercises.sync import sync_exercises
     from courseware.lessons.sync import sync_courses
     from courseware.quizzes.sync import sync_quizzes
 
     report = sync_courses(courses, take_files=take_files)
     db.session.flush()
     course_ids = dict(db.session.execute(sa.select(Course.slug, Course.id)).all())
-    report.changes += sync_quizzes(quizzes, course_ids)
+    report.changes += sync_quizzes(items.quizzes, course_ids)
+    report.changes += sync_exercises(items.exercises, course_ids)
     return report
 
 
@@ -68,23 +84,25 @@ def _report_problems(problems) -> None:
 @content_cli.command("check")
 def check():
     """Check every content file; print each problem as path:line: message."""
-    courses, quizzes, problems = check_all()
+    courses, items, problems = check_all()
     if problems:
         _report_problems(problems)
     lessons = sum(len(c.lessons) for c in courses)
-    quiz_count = sum(len(c.quizzes) for c in quizzes)
-    questions = sum(len(c.questions) for c in quizzes)
-    click.echo(f"{len(courses)} courses, {lessons} lessons, {quiz_count} quizzes, {questions} questions: no problems.")
+    quiz_count = sum(len(c.quizzes) for c in items.quizzes)
+    questions = sum(len(c.questions) for c in items.quizzes)
+    exercises = sum(len(found) for found in items.exercises.values())
+    click.echo(f"{len(courses)} courses, {lessons} lessons, {quiz_count} quizzes, {questions} questions, "
+               f"{exercises} exercises: no problems.")
 
 
 @content_cli.command("sync")
 @click.option("--take-files", is_flag=True, help="Where a lesson changed in the files and the browser, take the files.")
 def sync(take_files):
     """Check, then update the database from the files in one transaction."""
-    courses, quizzes, problems = check_all()
+    courses, items, problems = check_all()
     if problems:
         _report_problems(problems)
-    report = sync_content(courses, quizzes, take_files)
+    report = sync_content(courses, items, take_files)
     db.session.commit()
     for line in report.changes:
         click.echo(line)

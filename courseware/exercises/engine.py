@@ -22,7 +22,7 @@ PROMISE_MINUTES = 60
 REACH_CAP = 50_000_000
 # How much of its reach a fully countered rumour loses each minute.
 DECAY = 0.05
-ACTIONS = ("post", "reply", "call", "decide", "wait", "publish", "adhoc")
+ACTIONS = ("post", "reply", "call", "decide", "wait", "publish", "publish_next", "adhoc")
 
 # What the public says under an official post, by how well it was written.
 REACTIONS = {
@@ -319,6 +319,11 @@ def apply(scenario: Scenario, state: State, rng: random.Random, action: Action) 
         if inject is None or inject.id in state.fired:
             raise ActionError("no_such_inject")
         fire(scenario, state, inject, state.minute)
+    elif kind == "publish_next":
+        # A live class shares the button, but each team may be in its own branch.
+        inject = next_inject(scenario, state)
+        if inject is not None:
+            fire(scenario, state, inject, state.minute)
     elif kind == "adhoc":
         if not action.text.strip():
             raise ActionError("empty_post")

@@ -7,6 +7,7 @@ from courseware.access import signed_in
 from courseware.content.cli import content_dir
 from courseware.content.markdown import MEDIA_PATH
 from courseware.lessons import reading
+from courseware.exercises.runs import best_runs
 from courseware.progress import tracking
 from courseware.quizzes.attempts import quiz_statuses
 
@@ -43,6 +44,7 @@ def course(course_slug):
         lessons=lessons,
         items=course_items(course, lessons),
         quizzes=quiz_statuses(course.id, current_user.id),
+        exercises=best_runs(course.id, current_user.id),
         rows=rows,
         status_of=tracking.status_of,
         resume=tracking.resume_lesson(lessons, rows) if rows else None,
@@ -58,8 +60,8 @@ def course_items(course, lessons) -> list[tuple[str, object]]:
     for kind, slug in course.items:
         if kind == "lesson" and slug in by_slug:
             items.append(("lesson", by_slug[slug]))
-        elif kind == "quiz":
-            items.append(("quiz", slug))
+        elif kind in ("quiz", "exercise"):
+            items.append((kind, slug))
     return items
 
 

@@ -1,0 +1,120 @@
+"""Exercises, runs (one learner's, or one team's in a live class), their actions and reviews.
+
+A run stores only its actions; the engine replays them on each request, so every worker sees the
+same state and nothing lives in a worker's memory.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from courseware.db import db
+from courseware.exercises.scenario import Scenario
+from courseware.timeutil import utcnow
+
+
+class Exercise(db.Model):
+    """A scenario of a course, synced from exercises/<course>/<slug>.yaml."""
+
+    __tablename__ = "exercise"
+    __table_args__ = (sa.UniqueConstraint("course_id", "slug", name="uq_exercise_course_slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("course.id"), index=True)
+    slug: Mapped[str] = mapped_column(sa.String(64))
+    title: Mapped[dict] = mapped_column(sa.JSON)
+    data: Mapped[dict] = mapped_column(sa.JSON)
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
+    archived_at: Mapped[dt.datetime | None]
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    course = relationship("Course")
+
+    @property
+    def scenario(self) -> Scenario:
+        cached = getattr(self, "_scenario", None)
+        if cached is None or cached[0] != self.content_hash:
+            cached = (self.content_hash, Scenario.from_dict(self.data))
+            self._scenario = cached
+        return cached[1]
+
+
+class LiveSession(db.Model):
+    """A live classroom run: the instructor's clock, shared by every team of the class."""
+
+    __tablename__ = "exercise_live"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exercise_id: Mapped[int] = mapped_column(sa.ForeignKey("exercise.id"), index=True)
+    cohort_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cohort.id", ondelete="SET NULL"))
+    instructor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(sa.String(16), default="waiting")  # waiting | running | paused | finished
+    seed: Mapped[int] = mapped_column(sa.BigInteger)
+    # Simulated minutes per real minute while running.
+    speed: Mapped[float] = mapped_column(default=1.0)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[dt.datetime | None]
+    paused_at: Mapped[dt.datetime | None]
+    paused_seconds: Mapped[float] = mapped_column(default=0.0)
+    # Raised by every change, so polling pages know when to redraw.
+    version: Mapped[int] = mapped_column(default=0)
+
+    exercise: Mapped[Exercise] = relationship()
+    teams: Mapped[list[ExerciseRun]] = relationship(back_populates="live", order_by="ExerciseRun.id")
+
+
+class ExerciseRun(db.Model):
+    """One play of a scenario: a learner's self-paced run, or a team's run in a live class."""
+
+    __tablename__ = "exercise_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exercise_id: Mapped[int] = mapped_column(sa.ForeignKey("exercise.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    live_id: Mapped[int | None] = mapped_column(sa.ForeignKey("exercise_live.id", ondelete="CASCADE"), index=True)
+    team_name: Mapped[str] = mapped_column(sa.String(64), default="")
+    # Learner ids of a live team; a self-paced run belongs to user_id alone.
+    members: Mapped[list] = mapped_column(sa.JSON, default=list)
+    seed: Mapped[int] = mapped_column(sa.BigInteger)
+    status: Mapped[str] = mapped_column(sa.String(16), default="open")  # open | finished
+    started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[dt.datetime | None]
+    score: Mapped[float | None]
+    version: Mapped[int] = mapped_column(default=0)
+
+    exercise: Mapped[Exercise] = relationship()
+    live: Mapped[LiveSession | None] = relationship(back_populates="teams")
+
+
+class RunAction(db.Model):
+    """Something done in a run, in order: a post, reply, call, decision or wait — or, with live_id
+    and no run, an instructor's inject for every team of a live class."""
+
+    __tablename__ = "exercise_action"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int | None] = mapped_column(sa.ForeignKey("exercise_run.id", ondelete="CASCADE"), index=True)
+    live_id: Mapped[int | None] = mapped_column(sa.ForeignKey("exercise_live.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    # The simulated minute it happened at; None in a turns run, where its cost decides.
+    at_minute: Mapped[float | None]
+    payload: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class PostReview(db.Model):
+    """An instructor's score for one post, replacing the automatic one, with a comment."""
+
+    __tablename__ = "exercise_review"
+    __table_args__ = (sa.UniqueConstraint("action_id", name="uq_exercise_review_action"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(sa.ForeignKey("exercise_run.id", ondelete="CASCADE"), index=True)
+    action_id: Mapped[int] = mapped_column(sa.ForeignKey("exercise_action.id", ondelete="CASCADE"))
+    score: Mapped[float]
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    reviewer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    reviewed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,80 @@
+"""The after-action report: the replayed timeline, expected against actual action, scores with
+reasons, the metric curves and an improvement plan."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+
+from courseware.exercises import engine, messages, runs
+from courseware.exercises.models import ExerciseRun
+from courseware.lessons.reading import text
+from courseware.textsafety import neutralise
+
+CHART_WIDTH, CHART_HEIGHT = 600, 200
+
+
+def chart(series: list, duration: int) -> dict:
+    """Polyline points for the three metrics; reach on a log scale, as rumours grow geometrically."""
+    if not series:
+        return {"sentiment": "", "trust": "", "reach": "", "max_reach": 0}
+    top = max(max(r for _, r, _, _ in series), 10)
+
+    def x(minute):
+        return round(minute / max(duration, 1) * CHART_WIDTH, 1)
+
+    def y(value):
+        return round(CHART_HEIGHT - value / 100 * CHART_HEIGHT, 1)
+
+    def reach_y(reach):
+        return round(CHART_HEIGHT - math.log10(max(reach, 1)) / math.log10(top) * CHART_HEIGHT, 1)
+
+    return {
+        "sentiment": " ".join(f"{x(m)},{y(s)}" for m, _, s, _ in series),
+        "trust": " ".join(f"{x(m)},{y(t)}" for m, _, _, t in series),
+        "reach": " ".join(f"{x(m)},{reach_y(r)}" for m, r, _, _ in series),
+        "max_reach": top,
+    }
+
+
+def samples(series: list, every: int = 30) -> list:
+    """The curves as a table, for readers who cannot see the chart."""
+    return [row for row in series if row[0] % every == 0] + ([series[-1]] if series and series[-1][0] % every else [])
+
+
+def build(run: ExerciseRun, now: dt.datetime) -> dict:
+    scenario = run.exercise.scenario
+    state = runs.replay(run, now)
+    scored = engine.scores(scenario, state, runs.overrides(run))
+    return {
+        "run": run, "scenario": scenario, "state": state, "scores": scored,
+        "rows": engine.expected_vs_actual(scenario, state), "chart": chart(state.series, scenario.duration),
+        "samples": samples(state.series), "reviews": runs.reviews(run), "persona": scenario.persona,
+        "width": CHART_WIDTH, "height": CHART_HEIGHT,
+    }
+
+
+def to_csv(report: dict) -> str:
+    """The timeline and the scores, one row each; every cell neutralised against formulas."""
+    scenario, state, scored = report["scenario"], report["state"], report["scores"]
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(["minute", "kind", "who", "text", "well score"])
+    for event in state.log:
+        persona = scenario.persona(event.persona) if event.persona else None
+        who = text(persona.name) if persona else ""
+        body = text(event.text) if isinstance(event.text, dict) else event.text
+        score = event.score.well if event.score else ""
+        writer.writerow([round(event.minute), event.kind, neutralise(who), neutralise(body), score])
+    writer.writerow([])
+    writer.writerow(["dimension", "weight", "score"])
+    for dimension in scored.dimensions:
+        writer.writerow([dimension.name, dimension.weight, dimension.score])
+    writer.writerow(["total", 100, scored.total])
+    writer.writerow([])
+    writer.writerow(["improvement plan"])
+    for code, params in scored.plan:
+        writer.writerow([neutralise(messages.say(messages.PLAN, code, params, scenario))])
+    return out.getvalue()

@@ -1,0 +1,209 @@
+"""Runs on the server: which actions a run holds, what the clock says, acting, finishing, live control.
+
+Every request rebuilds a run's state by replaying its stored actions through the engine.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+import sqlalchemy as sa
+
+from courseware.db import db
+from courseware.exercises import engine
+from courseware.exercises.models import Exercise, ExerciseRun, LiveSession, PostReview, RunAction
+from courseware.timeutil import utcnow
+
+MAX_POST_CHARS = 2000
+
+
+def run_actions(run: ExerciseRun) -> list[RunAction]:
+    """The run's own actions and, in a live class, the instructor's injects, in the order they happened."""
+    query = sa.select(RunAction).where(RunAction.run_id == run.id)
+    if run.live_id is not None:
+        query = sa.select(RunAction).where(sa.or_(RunAction.run_id == run.id,
+                                                  sa.and_(RunAction.live_id == run.live_id, RunAction.run_id.is_(None))))
+    return list(db.session.scalars(query.order_by(RunAction.id)))
+
+
+def to_engine(row: RunAction) -> engine.Action:
+    p = row.payload or {}
+    return engine.Action(row.kind, at=row.at_minute, text=p.get("text", ""), target=p.get("target", ""),
+                         option=p.get("option", ""), minutes=p.get("minutes", 0), persona=p.get("persona", ""),
+                         channel=p.get("channel", ""), ref=row.id)
+
+
+def live_minute(live: LiveSession, now: dt.datetime) -> float:
+    """The live class's simulated minute: real time since the start, less the pauses, times the speed."""
+    if live.started_at is None:
+        return 0.0
+    until = live.paused_at or now
+    seconds = (until - live.started_at).total_seconds() - live.paused_seconds
+    return max(0.0, seconds / 60 * live.speed)
+
+
+def clock_minute(run: ExerciseRun, now: dt.datetime) -> float | None:
+    """The minute the clock shows now; None when the clock moves only with the trainee's actions."""
+    scenario = run.exercise.scenario
+    if run.status == "finished":
+        return float(scenario.duration)
+    if run.live is not None:
+        return live_minute(run.live, now)
+    if scenario.clock == "realtime":
+        return (now - run.started_at).total_seconds() / scenario.seconds_per_minute
+    return None
+
+
+def replay(run: ExerciseRun, now: dt.datetime, extra: engine.Action | None = None) -> engine.State:
+    actions = [to_engine(a) for a in run_actions(run)] + ([extra] if extra else [])
+    until = clock_minute(run, now)
+    return engine.run(run.exercise.scenario, run.seed, actions, until=until)
+
+
+def overrides(run: ExerciseRun) -> dict[int, float]:
+    return dict(db.session.execute(sa.select(PostReview.action_id, PostReview.score).where(PostReview.run_id == run.id)).all())
+
+
+def reviews(run: ExerciseRun) -> dict[int, PostReview]:
+    return {r.action_id: r for r in db.session.scalars(sa.select(PostReview).where(PostReview.run_id == run.id))}
+
+
+def start_run(exercise: Exercise, user_id: int, now: dt.datetime) -> ExerciseRun:
+    """Start a self-paced run, or return the one still open."""
+    open_run = db.session.scalar(sa.select(ExerciseRun).where(
+        ExerciseRun.exercise_id == exercise.id, ExerciseRun.user_id == user_id,
+        ExerciseRun.live_id.is_(None), ExerciseRun.status == "open"))
+    if open_run is not None:
+        return open_run
+    run = ExerciseRun(exercise_id=exercise.id, user_id=user_id, members=[user_id], seed=secrets.randbits(48),
+                      status="open", started_at=now)
+    db.session.add(run)
+    db.session.flush()
+    return run
+
+
+def action_from_form(kind: str, form) -> engine.Action:
+    text = (form.get("text") or "").strip()[:MAX_POST_CHARS]
+    minutes = form.get("minutes", "0")
+    try:
+        minutes = max(0.0, min(600.0, float(minutes)))
+    except ValueError:
+        minutes = 0.0
+    return engine.Action(kind, text=text, target=form.get("target", ""), option=form.get("option", ""), minutes=minutes)
+
+
+def act(run: ExerciseRun, user_id: int, action: engine.Action, now: dt.datetime) -> engine.State:
+    """Check the action against a replay, then store it; engine.ActionError if it cannot be taken."""
+    if run.status != "open":
+        raise engine.ActionError("finished")
+    if action.kind not in ("post", "reply", "call", "decide", "wait"):
+        raise engine.ActionError("unknown_action")
+    minute = clock_minute(run, now)
+    if run.live is not None and run.live.status not in ("running", "paused"):
+        raise engine.ActionError("live_not_running")
+    action.at = minute
+    state = replay(run, now, action)
+    payload = {k: v for k, v in {"text": action.text, "target": action.target, "option": action.option,
+                                  "minutes": action.minutes}.items() if v}
+    db.session.add(RunAction(run_id=run.id, kind=action.kind, at_minute=minute, payload=payload, user_id=user_id, created_at=now))
+    run.version += 1
+    if state.finished:
+        finish_run(run, now)
+    db.session.flush()
+    return state
+
+
+def finish_run(run: ExerciseRun, now: dt.datetime) -> None:
+    """End a run: the clock runs out to the scenario's end and the score is kept."""
+    if run.status == "finished":
+        return
+    run.status, run.finished_at = "finished", now
+    state = replay(run, now)
+    run.score = engine.scores(run.exercise.scenario, state, overrides(run)).total
+    run.version += 1
+
+
+def rescore(run: ExerciseRun, now: dt.datetime) -> None:
+    if run.status == "finished":
+        run.score = engine.scores(run.exercise.scenario, replay(run, now), overrides(run)).total
+        run.version += 1
+
+
+# --- live classes -----------------------------------------------------------------------------
+
+
+def create_live(exercise: Exercise, instructor_id: int, cohort_id: int | None, teams: list[tuple[str, list[int]]],
+                speed: float) -> LiveSession:
+    live = LiveSession(exercise_id=exercise.id, cohort_id=cohort_id, instructor_id=instructor_id, status="waiting",
+                       seed=secrets.randbits(48), speed=speed)
+    db.session.add(live)
+    db.session.flush()
+    for name, members in teams:
+        db.session.add(ExerciseRun(exercise_id=exercise.id, live_id=live.id, team_name=name, members=members,
+                                   seed=live.seed, status="open"))
+    db.session.flush()
+    return live
+
+
+def control_live(live: LiveSession, command: str, form, user_id: int, now: dt.datetime) -> None:
+    """The instructor's buttons: start, pause, resume, next inject, ad-hoc inject, finish."""
+    if command == "start" and live.status == "waiting":
+        live.status, live.started_at = "running", now
+        for run in live.teams:
+            run.started_at = now
+    elif command == "pause" and live.status == "running":
+        live.status, live.paused_at = "paused", now
+    elif command == "resume" and live.status == "paused":
+        live.paused_seconds += (now - live.paused_at).total_seconds()
+        live.status, live.paused_at = "running", None
+    elif command in ("next", "adhoc") and live.status in ("running", "paused"):
+        payload = {}
+        if command == "adhoc":
+            text = (form.get("text") or "").strip()[:MAX_POST_CHARS]
+            if not text:
+                raise engine.ActionError("empty_post")
+            payload = {"text": text, "persona": form.get("persona", ""), "channel": form.get("channel", "post")}
+        db.session.add(RunAction(live_id=live.id, run_id=None, kind="publish_next" if command == "next" else "adhoc",
+                                 at_minute=live_minute(live, now), payload=payload, user_id=user_id, created_at=now))
+    elif command == "finish" and live.status != "finished":
+        if live.status == "paused":
+            live.paused_seconds += (now - live.paused_at).total_seconds()
+            live.paused_at = None
+        live.status = "finished"
+        db.session.flush()
+        for run in live.teams:
+            finish_run(run, now)
+    else:
+        raise engine.ActionError("not_now")
+    live.version += 1
+    for run in live.teams:
+        run.version += 1
+    db.session.flush()
+
+
+def may_play(run: ExerciseRun, user_id: int) -> bool:
+    return run.user_id == user_id or user_id in (run.members or [])
+
+
+def learner_live_runs(user_id: int) -> list[ExerciseRun]:
+    """The live team runs a learner belongs to that have not finished."""
+    runs = db.session.scalars(sa.select(ExerciseRun).join(LiveSession, LiveSession.id == ExerciseRun.live_id)
+                              .where(LiveSession.status != "finished"))
+    return [r for r in runs if user_id in (r.members or [])]
+
+
+def best_runs(course_id: int, user_id: int) -> dict[str, tuple[Exercise, ExerciseRun | None, str]]:
+    """Each exercise of a course with the learner's best finished run and its status for the course page."""
+    exercises = list(db.session.scalars(sa.select(Exercise).where(Exercise.course_id == course_id, Exercise.archived_at.is_(None))))
+    runs = list(db.session.scalars(sa.select(ExerciseRun).where(ExerciseRun.exercise_id.in_([e.id for e in exercises]))))
+    result = {}
+    for exercise in exercises:
+        mine = [r for r in runs if r.exercise_id == exercise.id and (r.user_id == user_id or user_id in (r.members or []))]
+        done = [r for r in mine if r.status == "finished" and r.score is not None]
+        best = max(done, key=lambda r: r.score, default=None)
+        if best is not None and best.score >= exercise.scenario.min_score:
+            status = "completed"
+        else:
+            status = "in_progress" if mine else "not_started"
+        result[exercise.slug] = (exercise, best, status)
+    return result

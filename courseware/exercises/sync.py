@@ -1,0 +1,37 @@
+"""Bring the database's exercises in line with the files, inside the caller's transaction.
+Exercises that left the files are archived, never deleted: runs point at them."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from courseware.content.files import fingerprint
+from courseware.db import db
+from courseware.exercises.models import Exercise
+from courseware.exercises.scenario import Scenario
+from courseware.timeutil import utcnow
+
+
+def sync_exercises(found: dict[str, list[Scenario]], course_ids: dict[str, int]) -> list[str]:
+    changes: list[str] = []
+    now = utcnow()
+    for course_slug, course_id in course_ids.items():
+        existing = {e.slug: e for e in db.session.scalars(sa.select(Exercise).where(Exercise.course_id == course_id))}
+        for scenario in found.get(course_slug, []):
+            data = scenario.to_dict()
+            digest = fingerprint(data)
+            exercise = existing.pop(scenario.slug, None)
+            if exercise is None:
+                exercise = Exercise(course_id=course_id, slug=scenario.slug)
+                db.session.add(exercise)
+                changes.append(f"exercise {scenario.slug}: added")
+            elif exercise.content_hash == digest and exercise.archived_at is None:
+                continue
+            else:
+                changes.append(f"exercise {scenario.slug}: updated")
+            exercise.title, exercise.data, exercise.content_hash = scenario.title, data, digest
+            exercise.archived_at, exercise.updated_at = None, now
+        for slug, exercise in existing.items():
+            if exercise.archived_at is None:
+                exercise.archived_at = now
+                changes.append(f"exercise {slug}: archived")
+    return changes

@@ -1,0 +1,138 @@
+"""Playing an exercise: the briefing, the simulated microblog, actions, and the after-action report."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from courseware.access import signed_in
+from courseware.accounts.models import Role
+from courseware.db import db
+from courseware.exercises import engine, messages, report, runs
+from courseware.exercises.models import Exercise, ExerciseRun
+from courseware.lessons.models import Course
+from courseware.lessons.reading import text
+from courseware.quizzes.display import html
+from courseware.timeutil import utcnow
+
+bp = Blueprint("exercises", __name__, url_prefix="/exercises")
+STAFF_ROLES = (Role.INSTRUCTOR.value, Role.ADMIN.value)
+
+
+def get_exercise(course_slug: str, slug: str) -> Exercise:
+    exercise = db.session.scalar(sa.select(Exercise).join(Course, Course.id == Exercise.course_id).where(
+        Course.slug == course_slug, Exercise.slug == slug, Exercise.archived_at.is_(None), Course.archived_at.is_(None)))
+    if exercise is None:
+        abort(404)
+    return exercise
+
+
+def get_run(run_id: int, staff_may_read: bool = False) -> ExerciseRun:
+    """A run is its player's (or team's); instructors may read any, never play it."""
+    run = db.session.get(ExerciseRun, run_id)
+    if run is None:
+        abort(404)
+    if runs.may_play(run, current_user.id) or (staff_may_read and current_user.role in STAFF_ROLES):
+        return run
+    abort(404)
+
+
+@bp.route("/<course_slug>/<slug>")
+@signed_in
+def intro(course_slug, slug):
+    exercise = get_exercise(course_slug, slug)
+    mine = list(db.session.scalars(sa.select(ExerciseRun).where(
+        ExerciseRun.exercise_id == exercise.id, ExerciseRun.user_id == current_user.id).order_by(ExerciseRun.id)))
+    return render_template("exercises/intro.html", exercise=exercise, scenario=exercise.scenario, runs=mine,
+                           open_run=next((r for r in mine if r.status == "open"), None), text=text, html=html)
+
+
+@bp.route("/<course_slug>/<slug>/start", methods=["POST"])
+@signed_in
+def start(course_slug, slug):
+    exercise = get_exercise(course_slug, slug)
+    run = runs.start_run(exercise, current_user.id, utcnow())
+    db.session.commit()
+    return redirect(url_for(".play", run_id=run.id))
+
+
+def _play_context(run: ExerciseRun):
+    now = utcnow()
+    state = runs.replay(run, now)
+    scenario = run.exercise.scenario
+    return dict(run=run, scenario=scenario, state=state, text=text, html=html, messages=messages,
+                pending=engine.pending_decisions(scenario, state), feed=list(reversed(state.log)),
+                persona=scenario.persona, inject=scenario.inject, polling=run.live is not None or scenario.clock == "realtime")
+
+
+@bp.route("/runs/<int:run_id>")
+@signed_in
+def play(run_id):
+    run = get_run(run_id)
+    if run.status == "finished":
+        return redirect(url_for(".report_page", run_id=run.id))
+    return render_template("exercises/play.html", **_play_context(run))
+
+
+@bp.route("/runs/<int:run_id>/feed")
+@signed_in
+def feed(run_id):
+    """The part of the page that changes, for pages that poll (live classes and real-time runs)."""
+    run = get_run(run_id)
+    if run.status == "finished":
+        response = Response(status=204)
+        response.headers["HX-Redirect"] = url_for(".report_page", run_id=run.id)
+        return response
+    return render_template("exercises/_board.html", **_play_context(run))
+
+
+@bp.route("/runs/<int:run_id>/act", methods=["POST"])
+@signed_in
+def act(run_id):
+    run = get_run(run_id)
+    kind = request.form.get("kind", "")
+    try:
+        runs.act(run, current_user.id, runs.action_from_form(kind, request.form), utcnow())
+    except engine.ActionError as error:
+        db.session.rollback()
+        flash(messages.error_message(error), "error")
+        return redirect(url_for(".play", run_id=run.id))
+    db.session.commit()
+    if run.status == "finished":
+        return redirect(url_for(".report_page", run_id=run.id))
+    return redirect(url_for(".play", run_id=run.id) + ("#feed" if kind != "post" else ""))
+
+
+@bp.route("/runs/<int:run_id>/finish", methods=["POST"])
+@signed_in
+def finish(run_id):
+    run = get_run(run_id)
+    if run.live is not None:
+        flash(str(messages.ACTION_ERRORS["not_now"]), "error")
+        return redirect(url_for(".play", run_id=run.id))
+    runs.finish_run(run, utcnow())
+    db.session.commit()
+    return redirect(url_for(".report_page", run_id=run.id))
+
+
+@bp.route("/runs/<int:run_id>/report")
+@signed_in
+def report_page(run_id):
+    run = get_run(run_id, staff_may_read=True)
+    return render_template("exercises/report.html", **report.build(run, utcnow()), text=text, html=html, messages=messages)
+
+
+@bp.route("/runs/<int:run_id>/report.csv")
+@signed_in
+def report_csv(run_id):
+    run = get_run(run_id, staff_may_read=True)
+    data = report.to_csv(report.build(run, utcnow()))
+    return Response(data, mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f"attachment; filename=exercise-run-{run.id}.csv"})
+
+
+@bp.route("/live")
+@signed_in
+def live_list():
+    """Live classes the learner's team is in."""
+    return render_template("exercises/live_list.html", runs=runs.learner_live_runs(current_user.id), text=text)

@@ -1,0 +1,149 @@
+"""Self-paced and live runs through the routes, reviews and the after-action report."""
+import re
+
+import sqlalchemy as sa
+
+from courseware.accounts.models import AuditEvent, Cohort, Role, User
+from courseware.db import db
+from courseware.exercises.models import ExerciseRun, LiveSession, RunAction
+from tests.conftest import Auth, csrf_token
+
+IDEAL = "我们理解大家的担心。全省食盐储备充足，碘盐不能防辐射，请勿抢购。我们将持续通报。"
+
+
+def start_run(auth):
+    response = auth.post("/exercises/test-course/drill/start")
+    assert response.status_code == 302
+    return int(re.search(r"/exercises/runs/(\d+)$", response.location).group(1))
+
+
+def act(client, run_id, **data):
+    data.setdefault("csrf_token", csrf_token(client, f"/exercises/runs/{run_id}"))
+    return client.post(f"/exercises/runs/{run_id}/act", data=data)
+
+
+def test_a_self_paced_run_from_briefing_to_report(app, client, auth, make_user, exercise_course):
+    make_user(Role.LEARNER, username="learner-a")
+    assert auth.login("learner-a").status_code == 302
+    intro = client.get("/exercises/test-course/drill").get_data(as_text=True)
+    assert "有传言说盐要断供。" in intro
+    run_id = start_run(auth)
+    assert start_run(auth) == run_id  # an open run is continued, not duplicated
+    page = client.get(f"/exercises/runs/{run_id}").get_data(as_text=True)
+    assert "超市的盐被抢光了！" in page and "省盐业公司" in page
+
+    assert act(client, run_id, kind="call", target="salt-co").status_code == 302
+    assert act(client, run_id, kind="post", text=IDEAL).status_code == 302
+    # The leader's question comes at minute 40: deciding before it is refused with a message.
+    bad = act(client, run_id, kind="decide", target="i3", option="press")
+    assert bad.status_code == 302
+    assert "这个决定现在还不能作出。" in client.get(bad.location).get_data(as_text=True)
+    with app.app_context():
+        kinds = [a.kind for a in db.session.scalars(sa.select(RunAction).order_by(RunAction.id))]
+    assert kinds == ["call", "post"]  # the refused decision was not stored
+
+    empty = act(client, run_id, kind="post", text="   ")
+    assert empty.status_code == 302
+    # A reload shows the post: it was on the server before the page showed it.
+    page = client.get(f"/exercises/runs/{run_id}").get_data(as_text=True)
+    assert IDEAL in page and "储备充足，价格稳定。" in page
+
+    done = client.post(f"/exercises/runs/{run_id}/finish", data={"csrf_token": csrf_token(client, f"/exercises/runs/{run_id}")})
+    assert done.status_code == 302 and done.location.endswith(f"/exercises/runs/{run_id}/report")
+    report = client.get(done.location).get_data(as_text=True)
+    assert "<svg" in report and "polyline" in report and "复盘。" in report
+    with app.app_context():
+        run = db.session.get(ExerciseRun, run_id)
+        assert run.status == "finished" and run.score is not None and run.score > 60
+    csv = client.get(f"/exercises/runs/{run_id}/report.csv")
+    assert csv.status_code == 200 and IDEAL in csv.get_data(as_text=True)
+    # After the end nothing more can be done.
+    act(client, run_id, kind="post", text=IDEAL)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(RunAction)) == 2
+    course = client.get("/courses/test-course").get_data(as_text=True)
+    assert "/exercises/test-course/drill" in course
+
+
+def test_runs_are_private_and_review_is_for_instructors(app, client, auth, make_user, exercise_course):
+    make_user(Role.LEARNER, username="learner-a")
+    assert auth.login("learner-a").status_code == 302
+    run_id = start_run(auth)
+    act(client, run_id, kind="post", text="无可奉告。")
+    other = app.test_client()
+    make_user(Role.LEARNER, username="learner-b")
+    assert Auth(other).login("learner-b").status_code == 302
+    assert other.get(f"/exercises/runs/{run_id}").status_code == 404
+    assert other.get(f"/exercises/runs/{run_id}/report").status_code == 404
+    assert act(other, run_id, kind="post", text=IDEAL).status_code == 404
+    assert other.get(f"/teach/exercises/runs/{run_id}/review").status_code == 403
+
+    teacher = app.test_client()
+    make_user(Role.INSTRUCTOR, username="teacher-a")
+    assert Auth(teacher).login("teacher-a").status_code == 302
+    page = teacher.get(f"/teach/exercises/runs/{run_id}/review").get_data(as_text=True)
+    assert "无可奉告。" in page
+    with app.app_context():
+        action_id = db.session.scalar(sa.select(RunAction.id).where(RunAction.kind == "post"))
+    wrong = Auth(teacher).post(f"/teach/exercises/runs/{run_id}/review", data={"action": action_id, "score": "120"}, follow_redirects=True)
+    assert "0 到 100" in wrong.get_data(as_text=True)
+    Auth(teacher).post(f"/teach/exercises/runs/{run_id}/review", data={"action": action_id, "score": "70", "comment": "态度生硬"})
+    report = client.get(f"/exercises/runs/{run_id}/report").get_data(as_text=True)
+    assert "态度生硬" in report
+    with app.app_context():
+        assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "exercise.review")) is not None
+
+
+def test_a_live_class_follows_the_instructor(app, make_user, exercise_course):
+    teacher_id = make_user(Role.INSTRUCTOR, username="teacher-a")
+    learners = [make_user(Role.LEARNER, username=f"learner-{c}") for c in "ab"]
+    with app.app_context():
+        cohort = Cohort(name="2026 春季班")
+        db.session.add(cohort)
+        cohort.members.extend(db.session.get(User, i) for i in learners)
+        db.session.commit()
+        cohort_id = cohort.id
+        exercise_id = db.session.scalar(sa.text("SELECT id FROM exercise"))
+    teacher = app.test_client()
+    assert Auth(teacher).login("teacher-a").status_code == 302
+    created = Auth(teacher).post(f"/teach/exercises/{exercise_id}/live", data={"cohort": cohort_id, "teams": "2", "speed": "1"})
+    assert created.status_code == 302
+    live_id = int(created.location.rsplit("/", 1)[1])
+    clients = []
+    for username in ("learner-a", "learner-b"):
+        c = app.test_client()
+        assert Auth(c).login(username).status_code == 302
+        clients.append(c)
+    team_runs = []
+    for c in clients:
+        page = c.get("/exercises/live").get_data(as_text=True)
+        team_runs.append(int(re.search(r"/exercises/runs/(\d+)", page).group(1)))
+    assert len(set(team_runs)) == 2
+    # Before the start nobody can post.
+    act(clients[0], team_runs[0], kind="post", text=IDEAL)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(RunAction)) == 0
+
+    def command(name, **data):
+        return Auth(teacher).post(f"/teach/exercises/live/{live_id}/control", data={"command": name, **data})
+
+    command("start")
+    for c, run_id in zip(clients, team_runs):
+        assert "超市的盐被抢光了！" in c.get(f"/exercises/runs/{run_id}/feed").get_data(as_text=True)
+    command("next")
+    command("adhoc", persona="journalist", channel="news", text="现场记者：超市已补货。")
+    for c, run_id in zip(clients, team_runs):
+        board = c.get(f"/exercises/runs/{run_id}/feed").get_data(as_text=True)
+        assert "碘盐能防辐射吗？" in board and "现场记者：超市已补货。" in board
+    act(clients[0], team_runs[0], kind="post", text=IDEAL)
+    projector = teacher.get(f"/teach/exercises/live/{live_id}/projector/board").get_data(as_text=True)
+    assert IDEAL in projector and "超市的盐被抢光了！" in projector
+    command("pause")
+    with app.app_context():
+        assert db.session.get(LiveSession, live_id).status == "paused"
+    command("finish")
+    with app.app_context():
+        runs = db.session.scalars(sa.select(ExerciseRun).where(ExerciseRun.live_id == live_id)).all()
+        assert all(r.status == "finished" and r.score is not None for r in runs)
+        assert runs[0].score > runs[1].score  # the team that posted did better than the silent one
+    assert teacher.get(f"/teach/exercises/live/{live_id}/report").status_code == 200
