@@ -56,12 +56,23 @@ def start(course_slug, slug):
     return redirect(url_for(".play", run_id=run.id))
 
 
+def newest_first(log: list) -> list:
+    """The timeline newest first, with the public's reactions kept under the post they answer."""
+    groups: list[list] = []
+    for event in log:
+        if event.kind == "reaction" and groups:
+            groups[-1].append(event)
+        else:
+            groups.append([event])
+    return [event for group in reversed(groups) for event in group]
+
+
 def _play_context(run: ExerciseRun):
     now = utcnow()
     state = runs.replay(run, now)
     scenario = run.exercise.scenario
     return dict(run=run, scenario=scenario, state=state, text=text, html=html, messages=messages,
-                pending=engine.pending_decisions(scenario, state), feed=list(reversed(state.log)),
+                pending=engine.pending_decisions(scenario, state), feed=newest_first(state.log),
                 persona=scenario.persona, inject=scenario.inject, polling=run.live is not None or scenario.clock == "realtime")
 
 
