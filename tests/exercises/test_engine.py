@@ -121,3 +121,21 @@ def test_expected_against_actual(drill):
     assert rows["i3"]["status"] == "missed" and rows["i4"]["status"] == "missed"
     late = engine.run(drill, 1, [Action("wait", minutes=35), Action("post", text=IDEAL)], until=120)
     assert {r["inject"].id: r["status"] for r in engine.expected_vs_actual(drill, late)}["i1"] == "late"
+
+
+def test_real_time_actions_land_at_their_own_minute(drill):
+    """In real-time and live runs the server stamps each action with the clock's minute."""
+    state = engine.run(drill, 1, [Action("post", at=33.5, text=IDEAL), Action("call", at=41, target="salt-co")], until=50)
+    posts = state.posts()
+    assert posts[0].minute == 33.5 and state.first_substantive == 33.5
+    assert [e.minute for e in state.log if e.kind == "call"] == [41]
+    assert state.minute == 50 and "i3" in state.fired  # the leader's question came at 40 on its own
+
+
+def test_live_publish_next_follows_each_teams_branch(drill):
+    """One "publish next" button, two teams in different branches: each gets its own next inject."""
+    common = [Action("wait", minutes=40)]
+    pressed = engine.run(drill, 1, common + [Action("decide", target="i3", option="press"), Action("publish_next")])
+    waited = engine.run(drill, 1, common + [Action("decide", target="i3", option="wait"), Action("publish_next")])
+    assert "p1" in pressed.fired and pressed.fired["p1"] == 45
+    assert "i4" in waited.fired and waited.fired["i4"] == 45 and "p1" not in waited.fired
