@@ -60,7 +60,8 @@ def test_a_clean_course_has_no_problems(tmp_path):
 
 def test_the_course_in_the_repository_passes_and_is_fully_translated():
     def quiz_file_exists(kind, course, slug):
-        return (REPO_LESSONS.parent / "quizzes" / course / f"{slug}.yaml").exists()
+        folder = "quizzes" if kind == "quiz" else "exercises"
+        return (REPO_LESSONS.parent / folder / course / f"{slug}.yaml").exists()
 
     courses, problems = load_courses(REPO_LESSONS, quiz_file_exists)
     assert [str(p) for p in problems] == []
