@@ -27,6 +27,7 @@ EXPECTED = {
 PREFIXES = {
     "admin.": ADMIN, "author.": STAFF, "lessons.": SIGNED_IN, "progress.": SIGNED_IN,
     "quizzes.": SIGNED_IN, "teach_quizzes.": STAFF, "exercises.": SIGNED_IN, "teach_exercises.": STAFF,
+    "teach_progress.": STAFF, "credits.": ADMIN,
 }
 VISITORS = ["anonymous", "learner", "instructor", "admin"]
 

@@ -260,7 +260,8 @@ def _items(data, lines, path, problems) -> list[tuple[str, str]]:
     return items
 
 
-def _completion(data, lines, path, problems, lesson_slugs) -> dict:
+def _completion(data, lines, path, problems, lesson_slugs, items=()) -> dict:
+    """The completion rule: which lessons, quizzes (passed) and exercises (done) and how many minutes."""
     rule = data.get("completion") or {"lessons": "all"}
     line = lines.get(("completion",), 1)
     if not isinstance(rule, dict):
@@ -269,16 +270,22 @@ def _completion(data, lines, path, problems, lesson_slugs) -> dict:
     unknown = set(rule) - {"lessons", "quizzes", "exercises", "min_active_minutes"}
     for key in sorted(unknown, key=str):
         problems.append(Problem(path, lines.get(("completion", key), line), f"unknown completion field {key!r}"))
-    lessons = rule.get("lessons", "all")
-    if lessons != "all":
-        if not isinstance(lessons, list):
-            problems.append(Problem(path, lines.get(("completion", "lessons"), line), "completion lessons must be 'all' or a list of lesson slugs"))
-        else:
-            for i, slug in enumerate(lessons):
-                if slug not in lesson_slugs:
-                    problems.append(Problem(path, lines.get(("completion", "lessons", i), line), f"completion names unknown lesson {slug}"))
+    known = {"lessons": set(lesson_slugs),
+             "quizzes": {slug for kind, slug in items if kind == "quiz"},
+             "exercises": {slug for kind, slug in items if kind == "exercise"}}
+    for key, slugs in known.items():
+        value = rule.get(key, "all" if key == "lessons" else None)
+        if value is None or value == "all":
+            continue
+        where = lines.get(("completion", key), line)
+        if not isinstance(value, list):
+            problems.append(Problem(path, where, f"completion {key} must be 'all' or a list of slugs"))
+            continue
+        for i, slug in enumerate(value):
+            if slug not in slugs:
+                problems.append(Problem(path, lines.get(("completion", key, i), where), f"completion names unknown {key[:-1] if key != 'quizzes' else 'quiz'} {slug}"))
     minimum = rule.get("min_active_minutes", 0)
-    if not isinstance(minimum, int) or minimum < 0:
+    if not isinstance(minimum, int) or isinstance(minimum, bool) or minimum < 0:
         problems.append(Problem(path, lines.get(("completion", "min_active_minutes"), line), "min_active_minutes must be a whole number"))
     return dict(rule)
 
@@ -361,7 +368,7 @@ def load_course(folder: Path, root: Path, other_items=None) -> tuple[CourseSourc
     for slug, name in seen.items():
         if slug not in listed:
             problems.append(Problem(rel(folder / name), 1, f"lesson {slug} is not listed in course.yaml items"))
-    completion = _completion(data, lines, cp, problems, set(seen))
+    completion = _completion(data, lines, cp, problems, set(seen), items)
     if problems:
         return None, problems
     ordered = tuple(lessons[slug] for kind, slug in items if kind == "lesson")

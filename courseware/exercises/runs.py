@@ -121,12 +121,24 @@ def finish_run(run: ExerciseRun, now: dt.datetime) -> None:
     state = replay(run, now)
     run.score = engine.scores(run.exercise.scenario, state, overrides(run)).total
     run.version += 1
+    db.session.flush()
+    _check_course(run, now)
+
+
+def _check_course(run: ExerciseRun, now: dt.datetime) -> None:
+    """A finished run may complete the course for its player, or for each member of its team."""
+    from courseware.progress.completion import check_completion
+
+    for user_id in set(run.members or []) | ({run.user_id} if run.user_id else set()):
+        check_completion(run.exercise.course_id, user_id, now)
 
 
 def rescore(run: ExerciseRun, now: dt.datetime) -> None:
     if run.status == "finished":
         run.score = engine.scores(run.exercise.scenario, replay(run, now), overrides(run)).total
         run.version += 1
+        db.session.flush()
+        _check_course(run, now)
 
 
 # --- live classes -----------------------------------------------------------------------------

@@ -9,6 +9,9 @@ from courseware.content.markdown import MEDIA_PATH
 from courseware.lessons import reading
 from courseware.exercises.runs import best_runs
 from courseware.progress import tracking
+from courseware.progress.classes import assigned_to
+from courseware.progress.completion import completion_of
+from courseware.timeutil import utcnow
 from courseware.quizzes.attempts import quiz_statuses
 
 bp = Blueprint("lessons", __name__, url_prefix="/courses")
@@ -28,7 +31,10 @@ def catalogue():
         done = tracking.statuses(current_user.id, [lesson.id for lesson in lessons])
         completed = sum(1 for row in done.values() if row.status == tracking.COMPLETED)
         rows.append((course, len(lessons), completed))
-    return render_template("lessons/catalogue.html", rows=rows, text=reading.text)
+    # Courses a learner's classes assign come first, soonest due first.
+    assigned = {a.course.id: a for a in assigned_to(current_user.id)}
+    rows.sort(key=lambda row: (0, assigned[row[0].id].due_on.toordinal()) if row[0].id in assigned else (1, 0))
+    return render_template("lessons/catalogue.html", rows=rows, assigned=assigned, today=utcnow().date(), text=reading.text)
 
 
 @bp.route("/<course_slug>")
@@ -45,6 +51,7 @@ def course(course_slug):
         items=course_items(course, lessons),
         quizzes=quiz_statuses(course.id, current_user.id),
         exercises=best_runs(course.id, current_user.id),
+        completion=completion_of(course.id, current_user.id),
         rows=rows,
         status_of=tracking.status_of,
         resume=tracking.resume_lesson(lessons, rows) if rows else None,

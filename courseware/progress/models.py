@@ -42,3 +42,65 @@ class LessonProgress(db.Model):
     reached_end: Mapped[bool] = mapped_column(default=False)
     # How far down the page the learner was (0–1), to resume there.
     position: Mapped[float] = mapped_column(default=0.0)
+
+
+class CourseAssignment(db.Model):
+    """A course assigned to a class (班次), with when it starts and when it is due."""
+
+    __tablename__ = "course_assignment"
+    __table_args__ = (sa.UniqueConstraint("cohort_id", "course_id", name="uq_course_assignment_cohort_course"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohort.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("course.id"), index=True)
+    starts_on: Mapped[dt.date]
+    due_on: Mapped[dt.date]
+    assigned_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    assigned_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class CourseCompletion(db.Model):
+    """A learner met a course's completion rule: written once, kept when the rule changes later."""
+
+    __tablename__ = "course_completion"
+    __table_args__ = (sa.UniqueConstraint("user_id", "course_id", name="uq_course_completion_user_course"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("course.id"), index=True)
+    completed_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    # The rule as it stood when it was met.
+    rule: Mapped[dict] = mapped_column(sa.JSON)
+    # The mean score over the course's quizzes and exercises, when it has any.
+    score: Mapped[float | None]
+
+
+class CreditEntry(db.Model):
+    """One line of the 学时 ledger. Entries are never edited or deleted: a mistake is reversed by a
+    new entry with the opposite hours and a reason."""
+
+    __tablename__ = "credit_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    hours: Mapped[float]
+    earned_on: Mapped[dt.date] = mapped_column(index=True)
+    kind: Mapped[str] = mapped_column(sa.String(16))  # course | external | reversal
+    # A course credits once: the completion it came from is unique here.
+    completion_id: Mapped[int | None] = mapped_column(sa.ForeignKey("course_completion.id"), unique=True)
+    course_id: Mapped[int | None] = mapped_column(sa.ForeignKey("course.id"))
+    note: Mapped[str] = mapped_column(sa.String(500), default="")
+    reverses_id: Mapped[int | None] = mapped_column(sa.ForeignKey("credit_entry.id"), unique=True)
+    entered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class QuotaRule(db.Model):
+    """How many 学时 a rank band must earn, over how many calendar years (administrators set it)."""
+
+    __tablename__ = "quota_rule"
+
+    rank_level: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    hours: Mapped[float]
+    years: Mapped[int]
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -88,6 +88,8 @@ class BeatResult:
     status: str
     active_seconds: int
     reached_end: bool
+    # Set when this beat completed the lesson: the course may be complete now too.
+    completed_lesson: int | None = None
 
 
 def record_beat(user_id: int, visit_id: int, seconds: int, reached_end: bool, position: float) -> BeatResult:
@@ -127,13 +129,13 @@ def record_beat(user_id: int, visit_id: int, seconds: int, reached_end: bool, po
             ),
         ).returning(table.c.id, table.c.status, table.c.active_seconds, table.c.reached_end)
     ).first()
-    status = summary.status
+    status, newly = summary.status, False
     if status != COMPLETED and summary.reached_end and summary.active_seconds >= required_seconds(visit.minutes):
-        status = COMPLETED
+        status, newly = COMPLETED, True
         db.session.execute(
             sa.update(_progress).where(_progress.c.id == summary.id).values(status=COMPLETED, completed_at=now)
         )
-    return BeatResult(status, summary.active_seconds, summary.reached_end)
+    return BeatResult(status, summary.active_seconds, summary.reached_end, visit.lesson_id if newly else None)
 
 
 def statuses(user_id: int, lesson_ids) -> dict[int, LessonProgress]:

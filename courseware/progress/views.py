@@ -8,7 +8,12 @@ from courseware.access import signed_in
 from courseware.db import db
 from courseware.progress import tracking
 from courseware.lessons.reading import text
+from courseware.lessons.models import Lesson
+from courseware.progress.completion import check_completion
+from courseware.progress import ledger
+from courseware.progress.classes import assigned_to
 from courseware.progress.learning import my_learning
+from courseware.timeutil import utcnow
 from courseware.quizzes.attempts import learner_results
 
 bp = Blueprint("progress", __name__)
@@ -35,6 +40,8 @@ def beat():
         progress = tracking.record_beat(current_user.id, visit_id, seconds, bool(data.get("reached_end")), position)
     except tracking.VisitNotFound:
         abort(404)
+    if progress.completed_lesson is not None:
+        check_completion(db.session.get(Lesson, progress.completed_lesson).course_id, current_user.id, utcnow())
     db.session.commit()
     return {"visit": visit_id, "status": progress.status, "active_seconds": progress.active_seconds,
             "reached_end": progress.reached_end}
@@ -52,5 +59,8 @@ def _id(value) -> int:
 @signed_in
 def learning():
     """Courses in progress, completed lessons and time spent."""
+    today = utcnow().date()
     return render_template("progress/my_learning.html", summary=my_learning(current_user.id),
-                           quiz_results=learner_results(current_user.id), text=text)
+                           quiz_results=learner_results(current_user.id), text=text,
+                           assigned=assigned_to(current_user.id), today=today,
+                           entries=ledger.entries_of(current_user.id), standing=ledger.quota_standing(current_user, today))

@@ -100,9 +100,13 @@ def availability(quiz: Quiz, user_id: int, now: dt.datetime) -> Availability:
 # --- starting ---------------------------------------------------------------------------------
 
 
-def _records_by_name(course_id: int) -> dict[str, QuestionRecord]:
+def _records_for(quiz: Quiz) -> dict[str, QuestionRecord]:
+    """The questions a quiz names and those of the categories it draws from, by name."""
+    names = [slot["question"] for slot in quiz.slots if "question" in slot]
+    categories = [slot["category"] for slot in quiz.slots if "draw" in slot]
     rows = db.session.scalars(sa.select(QuestionRecord).where(
-        QuestionRecord.course_id == course_id, QuestionRecord.archived_at.is_(None)))
+        QuestionRecord.course_id == quiz.course_id, QuestionRecord.archived_at.is_(None),
+        sa.or_(QuestionRecord.name.in_(names), QuestionRecord.category.in_(categories))))
     return {r.name: r for r in rows}
 
 
@@ -131,7 +135,7 @@ def shown_order(question: Question, rng: random.Random, shuffle_options: bool) -
 def build_layout(quiz: Quiz, seed: int) -> list[tuple[QuestionRecord, list[int]]]:
     """The questions of one attempt, drawn and ordered by its seed: the same seed, the same page."""
     rng = random.Random(seed)
-    records = _records_by_name(quiz.course_id)
+    records = _records_for(quiz)
     chosen: list[QuestionRecord] = []
     used: set[str] = set()
     for slot in quiz.slots:
@@ -223,7 +227,8 @@ def response_from_form(question: Question, position: int, form) -> object:
         return {"true": True, "false": False}.get(form.get(name))
     if kind in ("short", "fill", "numerical", "essay"):
         value = form.get(name)
-        return None if value is None else value[:MAX_ANSWER_CHARS]
+        # An empty box is no answer, the same as a box never sent.
+        return value[:MAX_ANSWER_CHARS] if value and value.strip() else None
     if kind == "matching":
         real = [i for i, p in enumerate(question.pairs) if any(p.left.values())]
         return [_int_or_none(form.get(f"{name}-{i}")) for i in real]
@@ -320,6 +325,10 @@ def submit_attempt(attempt: Attempt, now: dt.datetime, closed_by: str = "learner
         grade_answer(answer)
     total(attempt)
     db.session.flush()
+    if attempt.passed:
+        from courseware.progress.completion import check_completion
+
+        check_completion(attempt.quiz.course_id, attempt.user_id, now)
     return True
 
 

@@ -38,9 +38,10 @@ MANUAL = Grade(None, "manual")
 
 
 def is_blank(response) -> bool:
-    return response is None or response == "" or response == [] or (
-        isinstance(response, str) and not response.strip()
-    )
+    """Nothing chosen or typed; an untouched matching or ordering question is a list of nulls."""
+    if isinstance(response, list):
+        return all(item is None for item in response)
+    return response is None or (isinstance(response, str) and not response.strip())
 
 
 def _index(response, size: int) -> int | None:

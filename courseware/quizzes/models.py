@@ -11,6 +11,19 @@ from courseware.quizzes import questions
 from courseware.timeutil import utcnow
 
 
+_PARSED: dict[str, questions.Question] = {}
+
+
+def _parsed(content_hash: str, data: dict) -> questions.Question:
+    # Keyed by content: a changed question has a new hash, so nothing stale is ever served.
+    question = _PARSED.get(content_hash)
+    if question is None:
+        if len(_PARSED) > 20_000:
+            _PARSED.clear()
+        question = _PARSED[content_hash] = questions.Question.from_dict(data)
+    return question
+
+
 class QuestionRecord(db.Model):
     """A question of a course, from a quiz file or a bank; `data` is questions.Question as a dict."""
 
@@ -31,7 +44,8 @@ class QuestionRecord(db.Model):
 
     @property
     def question(self) -> questions.Question:
-        return questions.Question.from_dict(self.data)
+        """The parsed question; parsed once per process for each version of its content."""
+        return _parsed(self.content_hash, self.data)
 
 
 class Quiz(db.Model):

@@ -18,6 +18,7 @@ from courseware.lessons.reading import text
 from courseware.quizzes import analysis, bank, display
 from courseware.quizzes.attempts import regrade_question, total
 from courseware.quizzes.models import Answer, Attempt, QuestionRecord, Quiz, QuizOverride
+from courseware.progress.completion import check_completion
 from courseware.timeutil import utcnow
 
 bp = Blueprint("teach_quizzes", __name__, url_prefix="/teach/quizzes")
@@ -181,6 +182,8 @@ def grade(answer_id):
             answer.comment = comment or None
             answer.graded_by_id, answer.graded_at = current_user.id, utcnow()
             total(answer.attempt)
+            if answer.attempt.passed:
+                check_completion(answer.attempt.quiz.course_id, answer.attempt.user_id, utcnow())
             record("quiz.grade", f"attempt:{answer.attempt_id}", {
                 "question": answer.question.name, "before": before, "after": answer.manual_fraction, "comment": comment})
             db.session.commit()

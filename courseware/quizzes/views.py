@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,7 +13,7 @@ from courseware.lessons.models import Course
 from courseware.lessons.reading import text
 from courseware.quizzes import attempts as service
 from courseware.quizzes import display
-from courseware.quizzes.models import Attempt, Quiz
+from courseware.quizzes.models import Answer, Attempt, Quiz
 from courseware.timeutil import utcnow
 
 bp = Blueprint("quizzes", __name__, url_prefix="/quizzes")
@@ -30,7 +31,8 @@ def get_quiz(course_slug: str, quiz_slug: str) -> Quiz:
 
 def own_attempt(attempt_id: int) -> Attempt:
     """An attempt is its learner's alone; anyone else is told it does not exist."""
-    attempt = db.session.get(Attempt, attempt_id)
+    # Answers and their questions in two queries, not one per question.
+    attempt = db.session.get(Attempt, attempt_id, options=[selectinload(Attempt.answers).selectinload(Answer.question)])
     if attempt is None or attempt.user_id != current_user.id:
         abort(404)
     return attempt

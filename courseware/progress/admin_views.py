@@ -1,0 +1,129 @@
+"""The 学时 ledger for administrators: look up a cadre, add credit for training elsewhere, reverse an
+entry with a reason, set the quotas, and see who is behind."""
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from courseware.access import roles
+from courseware.accounts.credentials import normalise_username
+from courseware.accounts.models import RankLevel, Role, Unit, User
+from courseware.db import db
+from courseware.progress import ledger
+from courseware.progress.classes import unit_and_below
+from courseware.progress.models import CreditEntry
+from courseware.timeutil import utcnow
+
+bp = Blueprint("credits", __name__, url_prefix="/admin/credits")
+
+LEDGER_ERRORS = {
+    "hours": _l("Hours must be a number above 0 and at most 1000."),
+    "future": _l("The date cannot be in the future."),
+    "note": _l("Say what the training was (or why the entry is reversed)."),
+    "reversal": _l("A reversal cannot itself be reversed; add a new entry instead."),
+    "reversed": _l("This entry has already been reversed."),
+}
+
+
+def _today() -> dt.date:
+    return utcnow().date()
+
+
+@bp.route("/")
+@roles(Role.ADMIN)
+def index():
+    query = request.args.get("q", "").strip()
+    user = None
+    if query:
+        user = db.session.scalar(sa.select(User).where(User.username == normalise_username(query)))
+        if user is None:
+            flash(_("No account with the username %(name)s.", name=query), "error")
+    return render_template("progress/admin/credits.html", query=query, learner=user,
+                           entries=ledger.entries_of(user.id) if user else [],
+                           reversed_ids=_reversed_ids(user.id) if user else set(),
+                           standing=ledger.quota_standing(user, _today()) if user else None, today=_today())
+
+
+def _reversed_ids(user_id: int) -> set[int]:
+    return set(db.session.scalars(sa.select(CreditEntry.reverses_id).where(
+        CreditEntry.user_id == user_id, CreditEntry.reverses_id.is_not(None))))
+
+
+@bp.route("/<int:user_id>/add", methods=["POST"])
+@roles(Role.ADMIN)
+def add(user_id):
+    user = db.get_or_404(User, user_id)
+    try:
+        hours = float(request.form.get("hours", "").replace(",", "."))
+    except ValueError:
+        hours = -1
+    earned_on = None
+    try:
+        earned_on = dt.date.fromisoformat(request.form.get("earned_on", "").strip())
+    except ValueError:
+        flash(_("Dates are written as 2026-12-01."), "error")
+    if earned_on is not None:
+        try:
+            ledger.add_external(user, hours, earned_on, request.form.get("note", ""), current_user, _today())
+        except ledger.LedgerError as error:
+            flash(str(LEDGER_ERRORS[str(error)]), "error")
+        else:
+            db.session.commit()
+            flash(_("Credit added."), "success")
+    return redirect(url_for(".index", q=user.username))
+
+
+@bp.route("/entries/<int:entry_id>/reverse", methods=["POST"])
+@roles(Role.ADMIN)
+def reverse(entry_id):
+    entry = db.session.get(CreditEntry, entry_id)
+    if entry is None:
+        abort(404)
+    user = db.session.get(User, entry.user_id)
+    try:
+        ledger.reverse(entry, request.form.get("reason", ""), current_user, _today())
+    except ledger.LedgerError as error:
+        flash(str(LEDGER_ERRORS[str(error)]), "error")
+    else:
+        db.session.commit()
+        flash(_("The entry is reversed."), "success")
+    return redirect(url_for(".index", q=user.username))
+
+
+@bp.route("/quotas", methods=["GET", "POST"])
+@roles(Role.ADMIN)
+def quotas():
+    errors = []
+    if request.method == "POST":
+        values = {}
+        for level in (RankLevel.TOWNSHIP.value, RankLevel.COUNTY.value):
+            try:
+                hours = float(request.form.get(f"{level}-hours", ""))
+                years = int(request.form.get(f"{level}-years", ""))
+            except ValueError:
+                hours, years = -1, 0
+            if not (0 < hours <= 5000 and 1 <= years <= 10):
+                errors.append(_("Hours must be above 0 (at most 5000) and the period 1–10 years."))
+                break
+            values[level] = (hours, years)
+        if not errors:
+            for level, (hours, years) in values.items():
+                ledger.set_quota(level, hours, years)
+            db.session.commit()
+            flash(_("Quotas saved."), "success")
+            return redirect(url_for(".quotas"))
+    return render_template("progress/admin/quotas.html", quotas=ledger.quotas(), errors=errors), (400 if errors else 200)
+
+
+@bp.route("/behind")
+@roles(Role.ADMIN)
+def behind():
+    unit_id = request.args.get("unit", type=int)
+    units = sorted(db.session.scalars(sa.select(Unit)), key=lambda u: u.path())
+    rows = ledger.behind(_today(), unit_and_below(unit_id) if unit_id else None)
+    return render_template("progress/admin/behind.html", rows=rows, units=units, unit_id=unit_id, today=_today())

@@ -1,0 +1,148 @@
+"""Classes and their courses: assignments with due dates, the class progress grid, a learner's detail."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from courseware.accounts.models import Cohort, Unit, User, cohort_instructor, cohort_member
+from courseware.db import db
+from courseware.lessons import reading
+from courseware.lessons.models import Course
+from courseware.progress import tracking
+from courseware.progress.completion import completions_for
+from courseware.progress.models import CourseAssignment
+
+
+class AssignmentError(ValueError):
+    """An assignment that cannot be made; the code says why."""
+
+
+def teaches(user: User, cohort: Cohort) -> bool:
+    """Administrators see every class; instructors only the classes they teach."""
+    if user.role == "admin":
+        return True
+    return db.session.scalar(sa.select(cohort_instructor.c.user_id).where(
+        cohort_instructor.c.cohort_id == cohort.id, cohort_instructor.c.user_id == user.id)) is not None
+
+
+def assign(cohort: Cohort, course: Course, starts_on: dt.date, due_on: dt.date, by: User) -> CourseAssignment:
+    if due_on < starts_on:
+        raise AssignmentError("dates")
+    assignment = db.session.scalar(sa.select(CourseAssignment).where(
+        CourseAssignment.cohort_id == cohort.id, CourseAssignment.course_id == course.id))
+    if assignment is None:
+        assignment = CourseAssignment(cohort_id=cohort.id, course_id=course.id, starts_on=starts_on, due_on=due_on)
+        db.session.add(assignment)
+    assignment.starts_on, assignment.due_on, assignment.assigned_by_id = starts_on, due_on, by.id
+    db.session.flush()
+    return assignment
+
+
+def assignments_of_cohort(cohort_id: int) -> list[CourseAssignment]:
+    return list(db.session.scalars(sa.select(CourseAssignment).where(CourseAssignment.cohort_id == cohort_id)
+                                   .order_by(CourseAssignment.due_on)))
+
+
+@dataclass
+class Assigned:
+    course: Course
+    due_on: dt.date
+    starts_on: dt.date
+    cohort: Cohort
+    completed: bool
+
+    def overdue(self, today: dt.date) -> bool:
+        return not self.completed and today > self.due_on
+
+
+def assigned_to(user_id: int) -> list[Assigned]:
+    """The courses a learner's classes assign, soonest due first (the earliest due date wins)."""
+    rows = db.session.execute(
+        sa.select(CourseAssignment, Course, Cohort)
+        .join(cohort_member, cohort_member.c.cohort_id == CourseAssignment.cohort_id)
+        .join(Course, Course.id == CourseAssignment.course_id).join(Cohort, Cohort.id == CourseAssignment.cohort_id)
+        .where(cohort_member.c.user_id == user_id, Course.archived_at.is_(None))
+        .order_by(CourseAssignment.due_on)).all()
+    done = completions_for(user_id)
+    seen, result = set(), []
+    for assignment, course, cohort in rows:
+        if course.id in seen:
+            continue
+        seen.add(course.id)
+        result.append(Assigned(course, assignment.due_on, assignment.starts_on, cohort, course.id in done))
+    return result
+
+
+def unit_and_below(unit_id: int) -> set[int]:
+    """A unit's id and every unit under it, so a unit's figures include its sub-units."""
+    ids, frontier = {unit_id}, [unit_id]
+    while frontier:
+        children = list(db.session.scalars(sa.select(Unit.id).where(Unit.parent_id.in_(frontier))))
+        frontier = [c for c in children if c not in ids]
+        ids.update(frontier)
+    return ids
+
+
+@dataclass
+class Cell:
+    status: str              # not_started | in_progress | completed
+    score: float | None = None
+
+
+@dataclass
+class GridRow:
+    user: User
+    cells: list[Cell]
+    completed_course: bool
+
+    @property
+    def done(self) -> int:
+        return sum(1 for c in self.cells if c.status == "completed")
+
+
+def class_grid(cohort: Cohort, course: Course, unit_id: int | None = None) -> tuple[list[tuple[str, str, str]], list[GridRow]]:
+    """Learners × the course's items: each cell the status and, for quizzes and exercises, the score."""
+    from courseware.exercises.runs import best_runs
+    from courseware.quizzes.attempts import quiz_statuses
+
+    lessons = {lesson.slug: lesson for lesson in reading.readable_lessons(course)}
+    columns = []
+    for kind, slug in course.items:
+        if kind == "lesson" and slug in lessons:
+            columns.append((kind, slug, reading.lesson_title(lessons[slug].published)))
+        elif kind in ("quiz", "exercise"):
+            columns.append((kind, slug, slug))
+    members = list(cohort.members)
+    if unit_id is not None:
+        allowed = unit_and_below(unit_id)
+        members = [m for m in members if m.unit_id in allowed]
+    rows = []
+    for user in members:
+        progress = tracking.statuses(user.id, [lesson.id for lesson in lessons.values()])
+        quizzes = quiz_statuses(course.id, user.id)
+        exercises = best_runs(course.id, user.id)
+        cells = []
+        for kind, slug, _ in columns:
+            if kind == "lesson":
+                cells.append(Cell(tracking.status_of(progress, lessons[slug].id)))
+            elif kind == "quiz" and slug in quizzes:
+                q = quizzes[slug]
+                score = round(100 * q.counted.score / q.counted.max_score, 1) if q.counted and q.counted.max_score else None
+                cells.append(Cell(q.status, score))
+            elif kind == "exercise" and slug in exercises:
+                _, best, status = exercises[slug]
+                cells.append(Cell(status, best.score if best else None))
+            else:
+                cells.append(Cell("not_started"))
+        rows.append(GridRow(user, cells, course.id in completions_for(user.id)))
+    return columns, rows
+
+
+def sort_rows(rows: list[GridRow], key: str) -> list[GridRow]:
+    if key == "progress":
+        return sorted(rows, key=lambda r: (-r.done, r.user.username))
+    if key == "unit":
+        return sorted(rows, key=lambda r: ((r.user.unit.path() if r.user.unit else ""), r.user.username))
+    return sorted(rows, key=lambda r: r.user.username)

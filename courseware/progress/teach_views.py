@@ -1,0 +1,159 @@
+"""Instructors' view of their classes: assigning courses, the progress grid, a learner's detail,
+and a course's completion rule."""
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from courseware.access import roles
+from courseware.accounts.audit import record
+from courseware.accounts.models import Cohort, Role, Unit, User, cohort_member
+from courseware.db import db
+from courseware.exercises.models import ExerciseRun
+from courseware.lessons import reading
+from courseware.lessons.models import Course
+from courseware.lessons.reading import text
+from courseware.progress import classes
+from courseware.progress.completion import standing
+from courseware.progress.models import CourseAssignment, LessonProgress
+from courseware.quizzes.models import Attempt
+from courseware.timeutil import utcnow
+
+bp = Blueprint("teach_progress", __name__, url_prefix="/teach")
+STAFF = (Role.INSTRUCTOR, Role.ADMIN)
+
+
+def taught_cohort(cohort_id: int) -> Cohort:
+    cohort = db.get_or_404(Cohort, cohort_id)
+    if not classes.teaches(current_user, cohort):
+        abort(403)
+    return cohort
+
+
+def _date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat((value or "").strip())
+    except ValueError:
+        return None
+
+
+@bp.route("/classes/<int:cohort_id>/courses", methods=["GET", "POST"])
+@roles(*STAFF)
+def assignments(cohort_id):
+    """Assign courses to a class with a start and a due date."""
+    cohort = taught_cohort(cohort_id)
+    courses = reading.active_courses()
+    errors = []
+    if request.method == "POST":
+        course = next((c for c in courses if str(c.id) == request.form.get("course")), None)
+        starts_on, due_on = _date(request.form.get("starts_on")), _date(request.form.get("due_on"))
+        if course is None:
+            errors.append(_("Choose a course."))
+        if starts_on is None or due_on is None:
+            errors.append(_("Dates are written as 2026-12-01."))
+        elif due_on < starts_on:
+            errors.append(_("The due date must not come before the start date."))
+        if not errors:
+            classes.assign(cohort, course, starts_on, due_on, current_user)
+            record("class.assign", f"class:{cohort.name}", {"course": course.slug, "starts_on": starts_on.isoformat(), "due_on": due_on.isoformat()})
+            db.session.commit()
+            flash(_("Assigned %(course)s to %(cohort)s, due %(due)s.", course=text(course.title), cohort=cohort.name, due=due_on.isoformat()), "success")
+            return redirect(url_for(".assignments", cohort_id=cohort.id))
+    return render_template("progress/teach/assignments.html", cohort=cohort, courses=courses, errors=errors,
+                           assignments=classes.assignments_of_cohort(cohort.id), today=utcnow().date(), text=text,
+                           form=request.form), (400 if errors else 200)
+
+
+@bp.route("/classes/<int:cohort_id>/courses/<int:assignment_id>/remove", methods=["POST"])
+@roles(*STAFF)
+def unassign(cohort_id, assignment_id):
+    cohort = taught_cohort(cohort_id)
+    assignment = db.session.get(CourseAssignment, assignment_id)
+    if assignment is None or assignment.cohort_id != cohort.id:
+        abort(404)
+    record("class.unassign", f"class:{cohort.name}", {"course": assignment.course_id})
+    db.session.delete(assignment)
+    db.session.commit()
+    flash(_("The course is no longer assigned to this class; progress already made is kept."), "success")
+    return redirect(url_for(".assignments", cohort_id=cohort.id))
+
+
+@bp.route("/classes/<int:cohort_id>/progress")
+@roles(*STAFF)
+def grid(cohort_id):
+    """Learners × course items, each cell the status and score; sortable and filterable by unit."""
+    cohort = taught_cohort(cohort_id)
+    assigned = classes.assignments_of_cohort(cohort.id)
+    courses = [db.session.get(Course, a.course_id) for a in assigned] or reading.active_courses()
+    course = next((c for c in courses if str(c.id) == request.args.get("course")), courses[0] if courses else None)
+    unit_id = request.args.get("unit", type=int)
+    units = sorted({m.unit for m in cohort.members if m.unit}, key=lambda u: u.path())
+    columns, rows = classes.class_grid(cohort, course, unit_id) if course else ([], [])
+    rows = classes.sort_rows(rows, request.args.get("sort", "name"))
+    due = next((a.due_on for a in assigned if course and a.course_id == course.id), None)
+    return render_template("progress/teach/grid.html", cohort=cohort, courses=courses, course=course, columns=columns,
+                           rows=rows, units=units, unit_id=unit_id, sort=request.args.get("sort", "name"), due=due,
+                           today=utcnow().date(), text=text)
+
+
+@bp.route("/learners/<int:user_id>")
+@roles(*STAFF)
+def learner(user_id):
+    """One learner across their classes: courses, every attempt, every exercise run, time spent."""
+    user = db.get_or_404(User, user_id)
+    cohorts = list(db.session.scalars(sa.select(Cohort).join(cohort_member).where(cohort_member.c.user_id == user.id)))
+    if current_user.role != Role.ADMIN.value and not any(classes.teaches(current_user, c) for c in cohorts):
+        abort(404)  # not one of this instructor's learners: as if there were no such learner
+    attempts = list(db.session.scalars(sa.select(Attempt).where(Attempt.user_id == user.id).order_by(Attempt.started_at.desc())))
+    runs = [r for r in db.session.scalars(sa.select(ExerciseRun).order_by(ExerciseRun.started_at.desc()))
+            if r.user_id == user.id or user.id in (r.members or [])]
+    seconds = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(LessonProgress.active_seconds), 0))
+                                .where(LessonProgress.user_id == user.id))
+    standings = [(c, standing(c, user.id)) for c in reading.active_courses()]
+    return render_template("progress/teach/learner.html", learner=user, cohorts=cohorts, attempts=attempts, runs=runs,
+                           minutes=int(seconds or 0) // 60, standings=standings,
+                           assigned=classes.assigned_to(user.id), today=utcnow().date(), text=text)
+
+
+@bp.route("/courses/<course_slug>/completion", methods=["GET", "POST"])
+@roles(*STAFF)
+def completion_rule(course_slug):
+    """Edit which items a course requires. Completions already earned stay; the change is audited."""
+    course = reading.get_course(course_slug)
+    lessons = [lesson.slug for lesson in reading.readable_lessons(course)]
+    quizzes = [slug for kind, slug in course.items if kind == "quiz"]
+    exercises = [slug for kind, slug in course.items if kind == "exercise"]
+    error = None
+    if request.method == "POST":
+        rule = {}
+        for key, available in (("lessons", lessons), ("quizzes", quizzes), ("exercises", exercises)):
+            chosen = [s for s in request.form.getlist(key) if s in available]
+            if key == "lessons" or chosen:
+                rule[key] = "all" if len(chosen) == len(available) and chosen else chosen
+        minutes = request.form.get("min_active_minutes", "0").strip() or "0"
+        if not minutes.isdigit() or int(minutes) > 10_000:
+            error = _("Minimum minutes must be a whole number from 0 to 10000.")
+        else:
+            if int(minutes):
+                rule["min_active_minutes"] = int(minutes)
+            before = course.completion
+            course.completion = rule
+            course.updated_at = utcnow()
+            record("course.completion", f"course:{course.slug}", {"before": before, "after": rule})
+            db.session.commit()
+            flash(_("The completion rule is saved. Completions already earned stay."), "success")
+            return redirect(url_for(".completion_rule", course_slug=course.slug))
+    rule = course.completion or {"lessons": "all"}
+
+    def chosen(key, available):
+        value = rule.get(key, "all" if key == "lessons" else [])
+        return set(available) if value == "all" else set(value or [])
+
+    return render_template("progress/teach/completion.html", course=course, lessons=lessons, quizzes=quizzes,
+                           exercises=exercises, chosen_lessons=chosen("lessons", lessons),
+                           chosen_quizzes=chosen("quizzes", quizzes), chosen_exercises=chosen("exercises", exercises),
+                           minutes=rule.get("min_active_minutes", 0), error=error, text=text), (400 if error else 200)
