@@ -1,0 +1,577 @@
+"""A classroom starts the same quiz at once, saves answers and hands in: on SQLite and on PostgreSQL.
+
+Run: .venv/bin/python bench/quiz_storm.py [learners] [saves] [think-seconds] [threads] [databases]
+     defaults:                            300        20      5               4         sqlite,postgresql
+
+For each database it creates a throwaway database (a temporary SQLite file; on PostgreSQL a database
+courseware_bench_<pid> on 127.0.0.1:5432, user postgres, dropped afterwards), migrates it, syncs the
+course files, inserts the learners' accounts directly, and starts gunicorn (2 workers, each with
+`threads` threads as `make run` serves; 1 means sync workers). Then, in one run:
+  1. signs every learner in through the real form, in parallel, before anything is measured;
+  2. idle server: a few learners, one after the other, each take the quiz as in the storm (start,
+     open the attempt page, `saves` saves, hand in) with no pause: the p50 of a single save;
+  3. the storm: one thread per learner, the starts spread evenly over 5 seconds; each learner starts
+     the quiz `final` of microblogging-and-leadership, opens the attempt page, saves `saves` times
+     with a pause drawn uniformly from 0 to 2 × think-seconds before each save and before the
+     hand-in, then hands in. Every request is timed by the client (send to last byte). The default
+     pause, 5 s on average, answers 20 questions in under two minutes: a harder class than a real one;
+  4. reads the database to check that every acknowledged answer is there.
+
+Each save is the form the attempt page's script sends (FormData of the whole form: csrf_token,
+sequence 1, 2, 3 …, every question's fields, untouched text fields and selects as empty strings)
+with exactly one more question answered than the save before: save k answers the questions at the
+first k positions. So every save acknowledged with 200 {"ok": true, "sequence": k} put exactly one
+new answer in the database (the first save also stores "" for the untouched text questions, as the
+page's own first save does; those stay blank and are not counted). "answers found" counts those
+answers whose row in quiz_answer holds the response the app makes of the form sent
+(courseware.quizzes.attempts.response_from_form) and whose saved_at is no later than the moment the
+client received that save's acknowledgement — so an answer that only the hand-in (which resends the
+whole form) wrote does not count as found. "other answers changed" counts questions no acknowledged
+save answered whose row differs from what their untouched fields give (must be 0). An HTTP error is
+any request that failed to connect or time out, or answered other than: start 302 to the attempt,
+attempt page 200, save 200 with ok and the same sequence, hand-in 302 to the result.
+
+Prints a table per database and a summary; the goal is zero lost, zero errors and p99 of a save
+under 0.5 s on both. Also prints gunicorn's own time per save (from its access log, without the
+time a request waited for a free worker thread) and the CPU the server and this client used, to see
+where the time goes: client and server share the machine's cores.
+"""
+import datetime as dt
+import http.client
+import json
+import os
+import random
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = ROOT / ".venv" / "bin"
+COURSE, QUIZ = "microblogging-and-leadership", "final"
+QUIZ_PAGE = f"/quizzes/{COURSE}/{QUIZ}"
+PASSWORD = "bench-password-0"
+PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
+START_SPREAD = 5.0          # seconds over which the learners start
+IDLE_LEARNERS = 3           # learners taking the quiz one after the other on the idle server
+GOAL_P99 = 0.5
+TIMEOUT = 60                # seconds a client waits for one response
+
+
+# --- steps run inside the app (a child process with the database's environment) ---------------
+
+
+def prepare_accounts(count: int) -> None:
+    """Insert learner accounts with a cheap hash: sign-in is slow scrypt on purpose, not the subject."""
+    import sqlalchemy as sa
+
+    from courseware import create_app
+    from courseware.accounts.models import User
+    from courseware.db import db
+    from courseware.quizzes.models import Quiz
+
+    app = create_app()
+    with app.app_context():
+        if db.session.scalar(sa.select(Quiz).where(Quiz.slug == QUIZ)) is None:
+            sys.exit(f"no quiz {QUIZ!r} after the content sync")
+        hasher = User()
+        hasher.set_password(PASSWORD, generated=True)  # scrypt:4096:8:1, one hash for all
+        names = [f"storm{i:04d}" for i in range(1, count + 1)] + [f"idle{i}" for i in range(1, IDLE_LEARNERS + 1)]
+        db.session.execute(sa.insert(User), [
+            {"username": n, "name": n, "role": "learner", "password_hash": hasher.password_hash,
+             "must_change_password": False} for n in names
+        ])
+        db.session.commit()
+
+
+def verify(path: str) -> None:
+    """Print, as JSON, what the database holds of the answers the clients were told were saved."""
+    import sqlalchemy as sa
+    from werkzeug.datastructures import MultiDict
+
+    from courseware import create_app
+    from courseware.db import db
+    from courseware.quizzes.attempts import response_from_form
+    from courseware.quizzes.models import Answer, Attempt
+
+    records = json.loads(Path(path).read_text())
+    found = stray = submitted = sequences = rows = 0
+    mismatches = []
+    app = create_app()
+    with app.app_context():
+        for record in records:
+            attempt = db.session.get(Attempt, record["attempt"])
+            form = MultiDict([tuple(pair) for pair in record["form"]])
+            acked = {int(p): dt.datetime.fromisoformat(at) for p, at in record["acked"].items()}
+            for answer in attempt.answers:
+                rows += 1
+                expected = response_from_form(answer.question.question, answer.position, form)
+                if answer.position in acked:
+                    if (answer.response == expected and answer.saved_at is not None
+                            and answer.saved_at <= acked[answer.position]):
+                        found += 1
+                    elif len(mismatches) < 5:
+                        mismatches.append(f"attempt {attempt.id} position {answer.position}: stored "
+                                          f"{answer.response!r} at {answer.saved_at}, sent {expected!r}, "
+                                          f"acknowledged {acked[answer.position]}")
+                elif answer.response != expected:
+                    stray += 1  # not answered by any acknowledged save, yet not what untouched fields give
+            submitted += attempt.status == "submitted"
+            sequences += attempt.sequence == record["last_sequence"]
+        ids = [r["attempt"] for r in records]
+        with_saved_at = db.session.scalar(sa.select(sa.func.count()).select_from(Answer).where(
+            Answer.attempt_id.in_(ids), Answer.saved_at.is_not(None))) if ids else 0
+    print(json.dumps({"found": found, "stray": stray, "submitted": submitted, "sequences": sequences,
+                      "rows": rows, "with_saved_at": with_saved_at, "mismatches": mismatches}))
+
+
+def in_app(env, *args) -> str:
+    """Run one of the steps above in a child process with the database's environment."""
+    done = subprocess.run([sys.executable, __file__, *args], env=env, cwd=ROOT, capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"{' '.join(args)} failed:\n{done.stdout}{done.stderr}")
+    return done.stdout
+
+
+def prepare(env, learners: int) -> None:
+    for args in (["db", "upgrade"], ["content", "sync"]):
+        done = subprocess.run([BIN / "flask", "--app", "courseware", *args], env=env, cwd=ROOT,
+                              capture_output=True, text=True)
+        if done.returncode:
+            raise SystemExit(f"flask {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
+    in_app(env, "_prepare", str(learners))
+
+
+# --- the client ---------------------------------------------------------------------------------
+
+
+class Failed(Exception):
+    """A request that counts as an HTTP error."""
+
+
+class Client:
+    """One browser: its cookies and CSRF token. Each request opens its own connection, so an idle
+    keep-alive connection the server closed in a pause never turns into a false error."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.cookies: dict[str, str] = {}
+        self.token = ""
+
+    def request(self, method, path, form=None, headers=None):
+        """Return (status, response headers, body text, seconds from send to the last byte)."""
+        headers = dict(headers or {})
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = None
+        if form is not None:
+            body = urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=TIMEOUT)
+        try:
+            began = time.perf_counter()
+            conn.request(method, path, body, headers)
+            response = conn.getresponse()
+            text = response.read().decode()
+            seconds = time.perf_counter() - began
+        except (OSError, http.client.HTTPException) as exc:
+            raise Failed(f"{method} {path.split('?')[0]}: {type(exc).__name__}") from None
+        finally:
+            conn.close()
+        for cookie in response.msg.get_all("Set-Cookie") or []:
+            name, _, value = cookie.split(";")[0].partition("=")
+            if value and "max-age=0" not in cookie.lower():
+                self.cookies[name.strip()] = value
+            else:
+                self.cookies.pop(name.strip(), None)
+        return response.status, response, text, seconds
+
+    def read_token(self, page: str) -> None:
+        match = re.search(r'name="csrf-token" content="([^"]+)"', page)
+        if match is None:
+            raise Failed("no CSRF token on the page")
+        self.token = match.group(1)
+
+
+def sign_in(port: int, username: str) -> Client:
+    client = Client(port)
+    status, _, page, _ = client.request("GET", "/login")
+    client.read_token(page)
+    status, response, _, _ = client.request("POST", "/login", [
+        ("username", username), ("password", PASSWORD), ("csrf_token", client.token)])
+    if status != 302:
+        raise SystemExit(f"signing in {username} answered {status}")
+    # The first page after sign-in puts a new CSRF secret into the session: the cookie changes.
+    status, _, page, _ = client.request("GET", QUIZ_PAGE)
+    if status != 200:
+        raise SystemExit(f"the quiz page answered {status} to {username}")
+    client.read_token(page)
+    return client
+
+
+class AttemptPage(HTMLParser):
+    """The attempt form as a browser's FormData sends it, and one answer for each question."""
+
+    def __init__(self):
+        super().__init__()
+        self.position = None
+        self.blank: dict[int, list] = {}    # what each question's fields send untouched
+        self.answer: dict[int, list] = {}   # what they send once the learner answered
+        self._select = None                 # (name, first non-empty option seen)
+        self._named = set()
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "fieldset" and re.fullmatch(r"q\d+", a.get("id") or ""):
+            self.position = int(a["id"][1:])
+            self.blank[self.position], self.answer[self.position] = [], []
+            return
+        if self.position is None:
+            return
+        name, blank, answer = a.get("name"), self.blank[self.position], self.answer[self.position]
+        if tag == "input" and name:
+            if a.get("type") in ("radio", "checkbox"):
+                if name not in self._named:  # unchecked boxes send nothing; answer with the first
+                    answer.append((name, a.get("value", "on")))
+            else:
+                blank.append((name, ""))
+                answer.append((name, f"{self.position + 1}"))  # a number, also a fine text answer
+            self._named.add(name)
+        elif tag == "textarea" and name:
+            blank.append((name, ""))
+            answer.append((name, f"answer {self.position + 1}"))
+        elif tag == "select" and name:
+            self._select = [name, None]
+        elif tag == "option" and self._select is not None and self._select[1] is None and a.get("value"):
+            self._select[1] = a["value"]
+
+    def handle_endtag(self, tag):
+        if tag == "select" and self._select is not None and self.position is not None:
+            name, first = self._select
+            self.blank[self.position].append((name, ""))
+            self.answer[self.position].append((name, first or ""))
+            self._select = None
+        elif tag == "fieldset":
+            self.position = None
+
+
+class Tally:
+    """What one learner's run did, filled in as it goes."""
+
+    def __init__(self):
+        self.attempt = None
+        self.saves: list[float] = []         # latency of each acknowledged save
+        self.sent: list[float] = []          # when each of those was sent (perf_counter)
+        self.page_loaded = None              # when the attempt page arrived (perf_counter)
+        self.acked: dict[int, str] = {}      # answered position -> when its save was acknowledged
+        self.form: list = []
+        self.last_sequence = 0
+        self.errors: list[str] = []
+        self.other: dict[str, list[float]] = {}
+
+
+def utc_now_iso() -> str:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None).isoformat()
+
+
+def take_quiz(client: Client, saves: int, think: float, rng: random.Random, tally: Tally) -> None:
+    """Start, open the attempt, save `saves` times one more answer each, hand in."""
+    def pause():
+        if think > 0:
+            time.sleep(rng.uniform(0, 2 * think))
+
+    try:
+        status, response, _, seconds = client.request("POST", f"{QUIZ_PAGE}/start", [("csrf_token", client.token)])
+        match = re.search(r"/quizzes/attempts/(\d+)$", response.getheader("Location") or "")
+        if status != 302 or match is None:
+            raise Failed(f"start: {status} {response.getheader('Location')}")
+        tally.other.setdefault("start", []).append(seconds)
+        tally.attempt = int(match.group(1))
+        base = f"/quizzes/attempts/{tally.attempt}"
+        status, _, page, seconds = client.request("GET", base)
+        if status != 200:
+            raise Failed(f"attempt page: {status}")
+        tally.other.setdefault("attempt page", []).append(seconds)
+        tally.page_loaded = time.perf_counter()
+        parsed = AttemptPage()
+        parsed.feed(page)
+        positions = sorted(p for p, fields in parsed.answer.items() if fields)
+        if len(positions) < saves:
+            raise Failed(f"attempt page: {len(positions)} questions for {saves} saves")
+    except Failed as failed:
+        tally.errors.append(str(failed))
+        return
+
+    def form(answered: int, sequence: int) -> list:
+        pairs = [("csrf_token", client.token), ("sequence", str(sequence))]
+        chosen = set(positions[:answered])
+        for position in sorted(parsed.blank):
+            pairs += parsed.answer[position] if position in chosen else parsed.blank[position]
+        return pairs
+
+    for k in range(1, saves + 1):
+        pause()
+        sent = time.perf_counter()
+        try:
+            status, _, text, seconds = client.request("POST", f"{base}/save", form(k, k),
+                                                      {"Accept": "application/json"})
+            reply = json.loads(text) if status == 200 else {}
+            if status != 200 or reply.get("ok") is not True or reply.get("sequence") != k:
+                raise Failed(f"save: {status} {text[:120]!r}")
+        except (Failed, ValueError) as failed:
+            tally.errors.append(str(failed))
+            continue
+        tally.saves.append(seconds)
+        tally.sent.append(sent)
+        tally.acked[positions[k - 1]] = utc_now_iso()
+        tally.last_sequence = k
+    tally.form = form(saves, saves + 1)
+    pause()
+    try:
+        status, response, _, seconds = client.request("POST", f"{base}/submit", tally.form)
+        if status != 302 or not (response.getheader("Location") or "").endswith(f"{base}/result"):
+            raise Failed(f"hand-in: {status} {response.getheader('Location')}")
+        tally.other.setdefault("hand-in", []).append(seconds)
+        tally.last_sequence = saves + 1
+    except Failed as failed:
+        tally.errors.append(str(failed))
+
+
+# --- measuring ----------------------------------------------------------------------------------
+
+
+def percentile(values, share: float) -> float:
+    """The nearest-rank percentile; NaN for no values."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered) - 1, round(share * len(ordered) + 0.5) - 1))]
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:7.1f} ms"
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU of the gunicorn master and its workers so far."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(proc.name) == pid or int(fields[1]) == pid:  # fields[1] is the parent's id
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def server_save_times(log: Path, skip: int) -> list[float]:
+    """Gunicorn's own time for each save logged after the first `skip` lines (in seconds)."""
+    lines = log.read_text().splitlines()[skip:]
+    return [int(parts[3]) / 1e6 for parts in (line.split() for line in lines)
+            if len(parts) == 4 and parts[0] == "POST" and parts[1].endswith("/save")]
+
+
+def start_server(env, port: int, threads: int, log: Path):
+    server = subprocess.Popen(
+        [BIN / "gunicorn", "--workers", "2", "--threads", str(threads), "--bind", f"127.0.0.1:{port}",
+         "--backlog", "2048", "--access-logfile", str(log), "--access-logformat", "%(m)s %(U)s %(s)s %(D)s",
+         "courseware:create_app()"],
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+    for _ in range(200):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return server
+        except OSError:
+            if server.poll() is not None:
+                raise SystemExit("gunicorn did not start")
+            time.sleep(0.1)
+    raise SystemExit("gunicorn did not open its port")
+
+
+def run(label: str, env, learners: int, saves: int, think: float, threads: int, folder: Path) -> dict:
+    prepare(env, learners)
+    port = 0
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = folder / f"access-{label}.log"
+    server = start_server(env, port, threads, log)
+    try:
+        load = os.getloadavg()[0]
+        began = time.perf_counter()
+        with ThreadPoolExecutor(16) as pool:
+            clients = list(pool.map(lambda n: sign_in(port, n), [f"storm{i:04d}" for i in range(1, learners + 1)]))
+            idle_clients = list(pool.map(lambda n: sign_in(port, n), [f"idle{i}" for i in range(1, IDLE_LEARNERS + 1)]))
+        signed_in = time.perf_counter() - began
+
+        idle = []
+        for client in idle_clients:
+            tally = Tally()
+            take_quiz(client, saves, 0, random.Random(0), tally)
+            if tally.errors:
+                raise SystemExit(f"on the idle server: {tally.errors}")
+            idle.append(tally)
+        idle_saves = [s for t in idle for s in t.saves]
+
+        time.sleep(1)
+        skip = len(log.read_text().splitlines())
+        tallies = [Tally() for _ in range(learners)]
+        go = threading.Event()
+        start_at = [0.0]
+
+        def learner(i: int):
+            go.wait()
+            delay = start_at[0] + i * START_SPREAD / learners - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            try:
+                take_quiz(clients[i], saves, think, random.Random(i), tallies[i])
+            except Exception as exc:  # counted, so a crashed learner cannot pass unnoticed
+                tallies[i].errors.append(f"client: {type(exc).__name__}: {exc}")
+
+        workers = [threading.Thread(target=learner, args=(i,), daemon=True) for i in range(learners)]
+        for w in workers:
+            w.start()
+        cpu_server, cpu_client = cpu_seconds(server.pid), time.process_time()
+        start_at[0] = time.perf_counter()
+        go.set()
+        for w in workers:
+            w.join()
+        storm = time.perf_counter() - start_at[0]
+        cpu_server, cpu_client = cpu_seconds(server.pid) - cpu_server, time.process_time() - cpu_client
+        server_saves = server_save_times(log, skip)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)
+
+    records = [{"attempt": t.attempt, "form": t.form, "acked": t.acked, "last_sequence": t.last_sequence}
+               for t in tallies if t.attempt is not None]
+    path = folder / f"records-{label}.json"
+    path.write_text(json.dumps(records))
+    checked = json.loads(in_app(env, "_verify", str(path)))
+    storm_saves = [s for t in tallies for s in t.saves]
+    # Saves sent once every learner had the attempt page: the start burst is over.
+    settled = max((t.page_loaded for t in tallies if t.page_loaded), default=start_at[0])
+    later = [s for t in tallies for s, at in zip(t.saves, t.sent) if at >= settled]
+    errors = [e for t in tallies for e in t.errors]
+    others = {}
+    for t in tallies:
+        for name, values in t.other.items():
+            others.setdefault(name, []).extend(values)
+    return {
+        "label": label, "load": load, "signed_in": signed_in,
+        "idle_p50": statistics.median(idle_saves), "idle_n": len(idle_saves),
+        "started": len(records), "saved": sum(len(t.acked) for t in tallies), "checked": checked,
+        "errors": errors, "p50": percentile(storm_saves, 0.50), "p99": percentile(storm_saves, 0.99),
+        "max": max(storm_saves, default=float("nan")), "server_p50": percentile(server_saves, 0.50),
+        "server_p99": percentile(server_saves, 0.99), "others": others, "storm": storm,
+        "cpu_server": cpu_server, "cpu_client": cpu_client, "n_saves": len(storm_saves),
+        "settled": settled - start_at[0], "later_n": len(later), "later_p50": percentile(later, 0.5),
+        "later_p99": percentile(later, 0.99),
+    }
+
+
+def report(r: dict, learners: int, saves: int) -> bool:
+    c = r["checked"]
+    lost = r["saved"] - c["found"]
+    ok = lost == 0 and not r["errors"] and r["p99"] < GOAL_P99
+    print(f"\n{r['label']}   (machine load average before: {r['load']:.1f}; "
+          f"{learners} sign-ins took {r['signed_in']:.1f} s)")
+    print(f"  attempts started                  {r['started']:7d}   (of {learners}; handed in: {c['submitted']}; "
+          f"with the last sequence sent: {c['sequences']})")
+    print(f"  answers saved (acknowledged)      {r['saved']:7d}   (of {learners * saves})")
+    print(f"  answers found in the database     {c['found']:7d}   lost: {lost}   "
+          f"other answers changed: {c['stray']}")
+    print(f"  HTTP errors                       {len(r['errors']):7d}")
+    for kind, count in sorted(_count(r["errors"]).items(), key=lambda kv: -kv[1])[:5]:
+        print(f"      {count:5d} × {kind}")
+    for line in c["mismatches"]:
+        print(f"      {line}")
+    print(f"  save, idle server          p50 {ms(r['idle_p50'])}   ({r['idle_n']} saves, one learner at a time)")
+    print(f"  save, storm                p50 {ms(r['p50'])}   p99 {ms(r['p99'])}   max {ms(r['max'])}   "
+          f"(goal p99 < {GOAL_P99 * 1000:.0f} ms)")
+    print(f"  save, after the starts     p50 {ms(r['later_p50'])}   p99 {ms(r['later_p99'])}   "
+          f"({r['later_n']} saves sent after every learner had the attempt page, {r['settled']:.1f} s in)")
+    print(f"  save, storm, gunicorn's    p50 {ms(r['server_p50'])}   p99 {ms(r['server_p99'])}   "
+          "(without waiting for a free worker thread)")
+    for name in ("start", "attempt page", "hand-in"):
+        values = r["others"].get(name, [])
+        if values:
+            print(f"  {name + ', storm':26} p50 {ms(percentile(values, 0.5))}   p99 {ms(percentile(values, 0.99))}")
+    print(f"  storm took {r['storm']:.1f} s, {r['n_saves'] / r['storm']:.0f} saves/s; CPU used: server "
+          f"{r['cpu_server']:.1f} s, this client {r['cpu_client']:.1f} s (of {2 * r['storm']:.0f} s on 2 cores)")
+    print(f"  {'PASS' if ok else 'FAIL'}: zero lost, zero errors, p99 save < {GOAL_P99 * 1000:.0f} ms")
+    return ok
+
+
+def _count(errors):
+    counts = {}
+    for error in errors:
+        counts[error] = counts.get(error, 0) + 1
+    return counts
+
+
+def postgres_database(name: str, create: bool) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if create:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "_prepare":
+        return prepare_accounts(int(sys.argv[2]))
+    if len(sys.argv) > 1 and sys.argv[1] == "_verify":
+        return verify(sys.argv[2])
+    learners = int(sys.argv[1]) if len(sys.argv) > 1 else 300
+    saves = int(sys.argv[2]) if len(sys.argv) > 2 else 20
+    think = float(sys.argv[3]) if len(sys.argv) > 3 else 5.0
+    threads = int(sys.argv[4]) if len(sys.argv) > 4 else 4
+    databases = (sys.argv[5] if len(sys.argv) > 5 else "sqlite,postgresql").split(",")
+    kind = "sync workers" if threads == 1 else f"workers × {threads} threads"
+    print(f"{learners} learners start quiz {QUIZ!r} within {START_SPREAD:g} s, each saves {saves} answers "
+          f"(pause 0–{2 * think:g} s before each) and hands in; gunicorn 2 {kind}")
+    results = []
+    for database in databases:
+        with tempfile.TemporaryDirectory() as folder:
+            base = dict(os.environ, SECRET_KEY="bench", COURSEWARE_LESSONS_DIR=str(ROOT / "lessons"),
+                        PYTHONPATH=str(ROOT))
+            if database == "sqlite":
+                env = dict(base, DATABASE_URL=f"sqlite:///{folder}/bench.sqlite3")
+                results.append(run("SQLite", env, learners, saves, think, threads, Path(folder)))
+            elif database == "postgresql":
+                name = f"courseware_bench_{os.getpid()}"
+                postgres_database(name, create=True)
+                try:
+                    env = dict(base, DATABASE_URL=f"{PG_SERVER.replace('postgresql', 'postgresql+psycopg')}/{name}")
+                    results.append(run("PostgreSQL", env, learners, saves, think, threads, Path(folder)))
+                finally:
+                    postgres_database(name, create=False)
+            else:
+                sys.exit(f"unknown database {database!r}: sqlite or postgresql")
+        report(results[-1], learners, saves)
+    print("\n              started   saved   found   lost  errors  idle p50   storm p50   storm p99")
+    for r in results:
+        c = r["checked"]
+        print(f"{r['label']:12} {r['started']:8d} {r['saved']:7d} {c['found']:7d} {r['saved'] - c['found']:6d} "
+              f"{len(r['errors']):7d} {ms(r['idle_p50'])} {ms(r['p50'])}  {ms(r['p99'])}")
+
+
+if __name__ == "__main__":
+    main()
