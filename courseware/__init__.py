@@ -86,6 +86,8 @@ def _register_blueprints(app: Flask) -> None:
     from courseware.main import views as main_views
     from courseware.progress import views as progress_views
     from courseware.exercises import teach_views as exercise_teach_views
+    from courseware.api import views as api_views
+    from courseware.certificates import views as certificate_views
     from courseware.progress import admin_views as credit_views
     from courseware.progress import teach_views as progress_teach_views
     from courseware.exercises import views as exercise_views
@@ -105,6 +107,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(exercise_teach_views.bp)
     app.register_blueprint(progress_teach_views.bp)
     app.register_blueprint(credit_views.bp)
+    app.register_blueprint(certificate_views.bp)
+    app.register_blueprint(api_views.bp)
     handlers.init_app(app)
     cli.init_app(app)
     content_cli.init_app(app)

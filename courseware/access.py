@@ -28,6 +28,18 @@ def signed_in(view):
     return _declare(view, SIGNED_IN)
 
 
+TOKEN = "token:"
+
+
+def token(scope: str):
+    """Only calls carrying an API token with this scope (Authorization: Bearer …); no session."""
+
+    def decorator(view):
+        return _declare(view, TOKEN + scope)
+
+    return decorator
+
+
 def roles(*allowed: Role):
     """Only users holding one of these roles may use this view."""
     values = frozenset(Role(r).value for r in allowed)
@@ -54,6 +66,10 @@ def enforce_access():
     audience = audience_of(request.endpoint)
     if audience == PUBLIC:
         return None
+    if isinstance(audience, str) and audience.startswith(TOKEN):
+        from courseware.api.tokens import authenticate
+
+        return authenticate(audience[len(TOKEN):])
     if not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()
     if audience == SIGNED_IN:

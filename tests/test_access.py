@@ -10,7 +10,7 @@ from courseware.accounts.models import AuditEvent, Role
 from courseware.db import db
 from tests.conftest import Auth
 
-PUBLIC, SIGNED_IN = "public", "signed-in"
+PUBLIC, SIGNED_IN, TOKEN = "public", "signed-in", "token"
 STAFF = {"instructor", "admin"}
 ADMIN = {"admin"}
 
@@ -23,16 +23,25 @@ EXPECTED = {
     "auth.change_password": SIGNED_IN,
     "auth.my_classes": STAFF,
     "auth.class_detail": STAFF,
+    "certificates.verify": PUBLIC,
+    "certificates.mine": SIGNED_IN,
+    "certificates.show": SIGNED_IN,
+    "certificates.pdf": SIGNED_IN,
+    "certificates.admin": ADMIN,
+    "certificates.revoke": ADMIN,
+    "api.openapi": PUBLIC,
 }
 PREFIXES = {
     "admin.": ADMIN, "author.": STAFF, "lessons.": SIGNED_IN, "progress.": SIGNED_IN,
     "quizzes.": SIGNED_IN, "teach_quizzes.": STAFF, "exercises.": SIGNED_IN, "teach_exercises.": STAFF,
-    "teach_progress.": STAFF, "credits.": ADMIN,
+    "teach_progress.": STAFF, "credits.": ADMIN, "api.": TOKEN,
 }
 VISITORS = ["anonymous", "learner", "instructor", "admin"]
 
 
 def expected_audience(endpoint):
+    if endpoint in EXPECTED:
+        return EXPECTED[endpoint]
     for prefix, audience in PREFIXES.items():
         if endpoint.startswith(prefix):
             return audience
@@ -73,6 +82,9 @@ def test_every_route_enforces_its_declared_audience(app, make_user, who):
         where = f"{method} {url} ({endpoint}) as {who}"
         if audience == PUBLIC:
             assert response.status_code not in (401, 403), where
+        elif audience == TOKEN:
+            # The API takes tokens, never the browser's session: without one, everyone gets 401.
+            assert response.status_code == 401, where
         elif who == "anonymous":
             assert response.status_code == 302, where
             assert "/login" in response.location, where

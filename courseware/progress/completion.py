@@ -105,6 +105,9 @@ def check_completion(course_id: int, user_id: int, now: dt.datetime) -> CourseCo
     except IntegrityError:
         return None
     ledger.credit_course(completion, course)
+    from courseware.certificates.issue import issue_certificate
+
+    issue_certificate(completion, course)
     return completion
 
 

@@ -1,0 +1,1 @@
+"""Certificates: issued on completing a course, printable, verifiable by code, revocable."""
