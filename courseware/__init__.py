@@ -89,6 +89,8 @@ def _register_blueprints(app: Flask) -> None:
     from courseware.api import views as api_views
     from courseware.certificates import views as certificate_views
     from courseware.progress import admin_views as credit_views
+    from courseware.reports import cli as report_cli
+    from courseware.reports import views as report_views
     from courseware.progress import teach_views as progress_teach_views
     from courseware.exercises import views as exercise_views
     from courseware.quizzes import cli as quiz_cli
@@ -107,9 +109,11 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(exercise_teach_views.bp)
     app.register_blueprint(progress_teach_views.bp)
     app.register_blueprint(credit_views.bp)
+    app.register_blueprint(report_views.bp)
     app.register_blueprint(certificate_views.bp)
     app.register_blueprint(api_views.bp)
     handlers.init_app(app)
     cli.init_app(app)
     content_cli.init_app(app)
     quiz_cli.init_app(app)
+    report_cli.init_app(app)

@@ -30,6 +30,11 @@ EXPECTED = {
     "certificates.admin": ADMIN,
     "certificates.revoke": ADMIN,
     "api.openapi": PUBLIC,
+    "reports.index": STAFF,
+    "reports.summary": STAFF,
+    "reports.start_export": ADMIN,
+    "reports.export_status": ADMIN,
+    "reports.download": ADMIN,
 }
 PREFIXES = {
     "admin.": ADMIN, "author.": STAFF, "lessons.": SIGNED_IN, "progress.": SIGNED_IN,

@@ -1,0 +1,215 @@
+"""Completion figures by unit, class or course for a date range, and the rows behind them.
+
+The page, the downloads and the command line all take their numbers from these functions, so
+they cannot disagree.
+
+- enrolled: learners × courses their classes assign (a learner in two classes counts once);
+- completed: those enrolments completed within the date range;
+- 学时 earned: ledger entries (courses, training elsewhere, reversals) dated within the range;
+- overdue: enrolments past their due date and not completed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from courseware.accounts.models import Cohort, Unit, User, cohort_member
+from courseware.db import db
+from courseware.lessons.models import Course
+from courseware.progress.models import CourseAssignment, CourseCompletion, CreditEntry
+
+GROUPINGS = ("unit", "class", "course")
+
+
+@dataclass
+class Filters:
+    by: str = "unit"
+    start: dt.date | None = None
+    end: dt.date | None = None
+    unit_id: int | None = None
+
+
+@dataclass
+class Line:
+    key: int
+    label: str
+    enrolled: int = 0
+    completed: int = 0
+    scores: list = field(default_factory=list)
+    hours: float = 0.0
+    overdue: list = field(default_factory=list)   # (user, course, due) tuples
+
+    @property
+    def rate(self) -> float | None:
+        return round(100 * self.completed / self.enrolled, 1) if self.enrolled else None
+
+    @property
+    def average_score(self) -> float | None:
+        return round(sum(self.scores) / len(self.scores), 1) if self.scores else None
+
+
+def unit_tree() -> tuple[dict[int, Unit], dict[int | None, list[int]]]:
+    units = {u.id: u for u in db.session.scalars(sa.select(Unit))}
+    children: dict[int | None, list[int]] = {}
+    for unit in units.values():
+        children.setdefault(unit.parent_id, []).append(unit.id)
+    return units, children
+
+
+def subtree(unit_id: int, children: dict) -> set[int]:
+    ids, frontier = set(), [unit_id]
+    while frontier:
+        current = frontier.pop()
+        if current not in ids:
+            ids.add(current)
+            frontier.extend(children.get(current, []))
+    return ids
+
+
+def _in_range(day: dt.date, filters: Filters) -> bool:
+    return (filters.start is None or day >= filters.start) and (filters.end is None or day <= filters.end)
+
+
+def enrolments() -> dict[tuple[int, int], tuple[dt.date, list[int]]]:
+    """(learner, course) -> (earliest due date, the classes assigning it)."""
+    rows = db.session.execute(
+        sa.select(cohort_member.c.user_id, CourseAssignment.course_id, CourseAssignment.due_on, CourseAssignment.cohort_id)
+        .join(CourseAssignment, CourseAssignment.cohort_id == cohort_member.c.cohort_id))
+    result: dict = {}
+    for user_id, course_id, due_on, cohort_id in rows:
+        due, cohorts = result.get((user_id, course_id), (due_on, []))
+        result[(user_id, course_id)] = (min(due, due_on), cohorts + [cohort_id])
+    return result
+
+
+def report(filters: Filters, today: dt.date) -> list[Line]:
+    """One line per unit (with its sub-units), class or course."""
+    units, children = unit_tree()
+    users = {u.id: u for u in db.session.scalars(sa.select(User).where(User.role == "learner"))}
+    if filters.unit_id is not None:
+        allowed = subtree(filters.unit_id, children)
+        users = {i: u for i, u in users.items() if u.unit_id in allowed}
+    courses = {c.id: c for c in db.session.scalars(sa.select(Course))}
+    completions = {(c.user_id, c.course_id): c for c in db.session.scalars(sa.select(CourseCompletion))}
+    enrolled = {k: v for k, v in enrolments().items() if k[0] in users}
+    hours_by_user: dict[int, float] = {}
+    query = sa.select(CreditEntry.user_id, sa.func.sum(CreditEntry.hours)).group_by(CreditEntry.user_id)
+    if filters.start:
+        query = query.where(CreditEntry.earned_on >= filters.start)
+    if filters.end:
+        query = query.where(CreditEntry.earned_on <= filters.end)
+    for user_id, hours in db.session.execute(query):
+        if user_id in users:
+            hours_by_user[user_id] = float(hours or 0)
+
+    def line_keys(user_id: int, course_id: int, cohort_ids: list[int]) -> list[int]:
+        if filters.by == "course":
+            return [course_id]
+        if filters.by == "class":
+            return cohort_ids
+        unit_id = users[user_id].unit_id
+        keys = []
+        while unit_id is not None:  # a unit's figures include its sub-units: count in every ancestor
+            keys.append(unit_id)
+            unit_id = units[unit_id].parent_id
+        return keys
+
+    lines: dict[int, Line] = {}
+    labels = _labels(filters.by, units, courses)
+    for (user_id, course_id), (due_on, cohort_ids) in enrolled.items():
+        completion = completions.get((user_id, course_id))
+        done = completion is not None and _in_range(completion.completed_at.date(), filters)
+        for key in line_keys(user_id, course_id, cohort_ids):
+            line = lines.setdefault(key, Line(key, labels(key)))
+            line.enrolled += 1
+            if done:
+                line.completed += 1
+                if completion.score is not None:
+                    line.scores.append(completion.score)
+            elif completion is None and due_on < today:
+                line.overdue.append((users[user_id], courses[course_id], due_on))
+    if filters.by == "unit":
+        for user_id, hours in hours_by_user.items():
+            for key in line_keys(user_id, 0, []):
+                lines.setdefault(key, Line(key, labels(key))).hours += hours
+    else:
+        for (user_id, course_id), (_, cohort_ids) in enrolled.items():
+            credited = hours_for(user_id, course_id, filters)
+            for key in line_keys(user_id, course_id, cohort_ids):
+                lines[key].hours += credited
+    for line in lines.values():
+        line.hours = round(line.hours, 2)
+    return sorted(lines.values(), key=lambda line: line.label)
+
+
+def hours_for(user_id: int, course_id: int, filters: Filters) -> float:
+    query = sa.select(sa.func.coalesce(sa.func.sum(CreditEntry.hours), 0)).where(
+        CreditEntry.user_id == user_id, CreditEntry.course_id == course_id)
+    if filters.start:
+        query = query.where(CreditEntry.earned_on >= filters.start)
+    if filters.end:
+        query = query.where(CreditEntry.earned_on <= filters.end)
+    return float(db.session.scalar(query) or 0)
+
+
+def _labels(by: str, units: dict, courses: dict):
+    if by == "unit":
+        return lambda key: units[key].path()
+    if by == "course":
+        return lambda key: (courses[key].title or {}).get("zh", courses[key].slug)
+    names = dict(db.session.execute(sa.select(Cohort.id, Cohort.name)).all())
+    return lambda key: names.get(key, str(key))
+
+
+def monthly_completions(filters: Filters) -> list[tuple[str, int]]:
+    """Completions per month in the range: the chart of completion over time."""
+    query = sa.select(CourseCompletion.completed_at)
+    if filters.unit_id is not None:
+        _, children = unit_tree()
+        query = query.join(User, User.id == CourseCompletion.user_id).where(User.unit_id.in_(subtree(filters.unit_id, children)))
+    counts: dict[str, int] = {}
+    for (completed_at,) in db.session.execute(query):
+        if _in_range(completed_at.date(), filters):
+            month = completed_at.strftime("%Y-%m")
+            counts[month] = counts.get(month, 0) + 1
+    return sorted(counts.items())
+
+
+SUMMARY_HEADER = ["group", "enrolled", "completed", "completion rate (%)", "average score", "学时 earned", "overdue"]
+
+
+def summary_rows(lines: list[Line]) -> list[list]:
+    return [[line.label, line.enrolled, line.completed, line.rate, line.average_score, line.hours, len(line.overdue)]
+            for line in lines]
+
+
+DETAIL_HEADER = ["unit", "username", "name", "phone", "course", "completed at", "score", "学时"]
+
+
+def detail_query(filters: Filters):
+    """Every completion in the range with who and where: the rows of the detailed export.
+
+    A Core statement, run with streaming results, so memory does not grow with the rows.
+    """
+    query = (
+        sa.select(Unit.name, User.username, User.name, User.phone, Course.slug, CourseCompletion.completed_at,
+                  CourseCompletion.score, Course.credit_hours)
+        .join(User, User.id == CourseCompletion.user_id)
+        .join(Course, Course.id == CourseCompletion.course_id)
+        .outerjoin(Unit, Unit.id == User.unit_id)
+        .order_by(CourseCompletion.id)
+    )
+    if filters.start:
+        query = query.where(CourseCompletion.completed_at >= dt.datetime.combine(filters.start, dt.time()))
+    if filters.end:
+        query = query.where(CourseCompletion.completed_at < dt.datetime.combine(filters.end + dt.timedelta(days=1), dt.time()))
+    if filters.unit_id is not None:
+        _, children = unit_tree()
+        query = query.where(User.unit_id.in_(subtree(filters.unit_id, children)))
+    return query
+
+
+def count_detail(filters: Filters) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(detail_query(filters).order_by(None).subquery()))

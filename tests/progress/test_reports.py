@@ -1,0 +1,169 @@
+"""Completion reports: unit roll-up, figures equal to the downloads, neutralised and typed cells,
+streamed exports whose memory does not grow with the rows, the command line and the audit log."""
+import csv
+import datetime as dt
+import io
+import json
+import tracemalloc
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from openpyxl import load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from courseware.accounts.models import AuditEvent, Cohort, Role, Unit, User
+from courseware.db import db
+from courseware.lessons.models import Course
+from courseware.progress.models import CourseAssignment, CourseCompletion, CreditEntry
+from courseware.reports import export, queries
+from courseware.timeutil import utcnow
+from tests.conftest import Auth
+
+INJECTION = json.loads((Path(__file__).resolve().parents[1] / "data" / "csv_injection.json").read_text("utf-8"))
+
+
+@pytest.fixture
+def organisation(app, make_unit, make_user, lessons_dir, sync):
+    """浙江省 > 组织部 > 干部一处 and 浙江省 > 宣传部; four learners; one class assigned the course."""
+    sync()
+    office = make_unit("浙江省", "组织部", "干部一处")
+    dept = make_unit("浙江省", "组织部")
+    publicity = make_unit("浙江省", "宣传部")
+    people = {
+        "a": make_user(username="a", name="=HYPERLINK(\"x\")", unit_id=office, phone="0571123"),
+        "b": make_user(username="b", name="乙", unit_id=office),
+        "c": make_user(username="c", name="丙", unit_id=dept),
+        "d": make_user(username="d", name="丁", unit_id=publicity),
+    }
+    with app.app_context():
+        course = db.session.scalar(sa.select(Course))
+        cohort = Cohort(name="2026 春季班")
+        cohort.members.extend(db.session.get(User, i) for i in people.values())
+        db.session.add(cohort)
+        db.session.flush()
+        db.session.add(CourseAssignment(cohort_id=cohort.id, course_id=course.id, starts_on=dt.date(2026, 1, 1), due_on=dt.date(2026, 3, 1)))
+        for key, when, score in [("a", dt.datetime(2026, 2, 10), 90.0), ("c", dt.datetime(2026, 5, 3), 70.0)]:
+            completion = CourseCompletion(user_id=people[key], course_id=course.id, completed_at=when, rule={}, score=score)
+            db.session.add(completion)
+            db.session.flush()
+            db.session.add(CreditEntry(user_id=people[key], hours=2.0, earned_on=when.date(), kind="course",
+                                       completion_id=completion.id, course_id=course.id))
+        db.session.add(CreditEntry(user_id=people["b"], hours=5.0, earned_on=dt.date(2026, 4, 1), kind="external", note="党校"))
+        db.session.commit()
+    return {"units": {"office": office, "dept": dept, "publicity": publicity, "province": make_unit("浙江省")}, "people": people}
+
+
+def lines_by_label(app, **kwargs):
+    with app.app_context():
+        return {line.label: line for line in queries.report(queries.Filters(**kwargs), dt.date(2026, 11, 27))}
+
+
+def test_units_roll_up_their_sub_units(app, organisation):
+    lines = lines_by_label(app)
+    province, dept, office, publicity = lines["浙江省"], lines["浙江省 / 组织部"], lines["浙江省 / 组织部 / 干部一处"], lines["浙江省 / 宣传部"]
+    assert (office.enrolled, office.completed, office.hours, len(office.overdue)) == (2, 1, 7.0, 1)
+    assert (dept.enrolled, dept.completed, dept.hours) == (3, 2, 9.0)
+    assert (province.enrolled, province.completed, province.rate, province.average_score) == (4, 2, 50.0, 80.0)
+    assert (publicity.enrolled, publicity.completed, [u.username for u, _, _ in publicity.overdue]) == (1, 0, ["d"])
+    # A date range counts only what happened in it.
+    spring = lines_by_label(app, start=dt.date(2026, 1, 1), end=dt.date(2026, 3, 31))
+    assert (spring["浙江省"].completed, spring["浙江省"].hours) == (1, 2.0)
+    by_course = lines_by_label(app, by="course")
+    assert [(l.enrolled, l.completed, l.hours) for l in by_course.values()] == [(4, 2, 4.0)]
+
+
+def test_the_page_and_the_downloads_show_the_same_numbers(app, client, admin, organisation):
+    page = client.get("/reports/?by=unit").get_data(as_text=True)
+    assert "浙江省 / 组织部 / 干部一处" in page and "50%" in page
+    csv_text = client.get("/reports/summary.csv?by=unit").get_data(as_text=True)
+    assert csv_text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(csv_text.lstrip("\ufeff"))))
+    assert rows[0] == queries.SUMMARY_HEADER
+    lines = lines_by_label(app)
+    for row in rows[1:]:
+        line = lines[row[0]]
+        assert [int(row[1]), int(row[2]), float(row[5]), int(row[6])] == [line.enrolled, line.completed, line.hours, len(line.overdue)]
+        assert f"<th scope=\"row\">{row[0]}</th><td>{row[1]}</td><td>{row[2]}</td>" in page
+    book = load_workbook(io.BytesIO(client.get("/reports/summary.xlsx?by=unit").data))
+    sheet = book["summary"]
+    values = list(sheet.iter_rows(values_only=True))
+    assert [list(v[:3]) for v in values[1:]] == [[r[0], int(r[1]), int(r[2])] for r in rows[1:]]
+    assert all(isinstance(v, (int, float)) for v in values[1][1:3] + values[1][5:])  # numbers stay numbers
+    with app.app_context():
+        assert db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.action == "report.export")).all() == ["report.export"] * 2
+
+
+def test_bad_dates_are_named(client, admin, organisation):
+    response = client.get("/reports/?from=2026-13-01")
+    assert response.status_code == 400 and "2026-13-01" in response.get_data(as_text=True)
+    assert client.get("/reports/?from=2026-05-01&to=2026-01-01").status_code == 400
+
+
+@pytest.mark.parametrize("case", INJECTION, ids=lambda c: c["id"])
+def test_every_exported_cell_is_neutralised(case):
+    rows = list(csv.reader(io.StringIO("".join(export.stream_csv(["name"], [[case["input"]]])).lstrip("\ufeff"))))
+    assert rows[1][0] == case["neutralised_cell"]
+    out = io.BytesIO()
+    export.write_xlsx(out, [("s", ["name", "username"], [[case["input"], case["input"]]])])
+    sheet = load_workbook(io.BytesIO(out.getvalue())).active
+    # XML turns a raw carriage return into a line feed; the leading quote is what matters.
+    expected = ILLEGAL_CHARACTERS_RE.sub("", case["neutralised_cell"]).replace("\r", "\n")
+    assert sheet.cell(2, 1).value == expected and sheet.cell(2, 1).data_type == "s"
+
+
+def test_xlsx_cells_are_typed_and_long_sheets_split():
+    out = io.BytesIO()
+    when = dt.datetime(2026, 5, 3, 9, 30)
+    rows = [["干部一处", "007", "0571123", 2.5, when, dt.date(2026, 5, 3)] for _ in range(5)]
+    export.write_xlsx(out, [("rows", ["unit", "username", "phone", "学时", "completed at", "day"], rows)], max_rows=3)
+    book = load_workbook(io.BytesIO(out.getvalue()))
+    assert book.sheetnames == ["rows", "rows (2)", "rows (3)"]
+    first = [c for c in next(book["rows"].iter_rows(min_row=2, max_row=2))]
+    assert first[1].value == "007" and first[2].value == "0571123"  # identifiers keep their zeros
+    assert first[3].value == 2.5 and first[4].value == when and first[4].is_date
+    assert sum(s.max_row - 1 for s in book.worksheets) == 5
+
+
+def peak_memory(rows: int) -> int:
+    tracemalloc.start()
+    for _ in export.stream_csv(["a", "b", "c"], (("干部" * 5, i, 1.5) for i in range(rows))):
+        pass
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak
+
+
+def test_streaming_memory_stays_flat_as_rows_grow():
+    small, large = peak_memory(20_000), peak_memory(200_000)
+    assert large < small * 2  # ten times the rows, not ten times the memory
+
+
+def test_detail_export_in_the_background_with_progress(app, client, admin, make_user, organisation):
+    app.config["REPORT_EXPORT_INLINE"] = True
+    response = Auth(client).post("/reports/exports?by=unit", data={"format": "xlsx"})
+    assert response.status_code == 302
+    status = client.get(response.location).get_data(as_text=True)
+    assert "已完成：2 行。" in status
+    download = client.get(response.location + "/download")
+    sheet = load_workbook(io.BytesIO(download.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == tuple(queries.DETAIL_HEADER) and len(rows) == 3
+    assert rows[1][2] == "'=HYPERLINK(\"x\")" and rows[1][3] == "0571123"
+    other = app.test_client()
+    make_user(Role.ADMIN, username="boss2")
+    assert Auth(other).login("boss2").status_code == 302
+    assert other.get(response.location + "/download").status_code == 404  # an export is its maker's
+
+
+def test_command_line_export(app, runner, organisation, tmp_path):
+    out = tmp_path / "units.csv"
+    result = runner.invoke(args=["report", "export", "--by", "unit", "--format", "csv", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(out.read_text("utf-8").lstrip("\ufeff"))))
+    assert rows[0] == queries.SUMMARY_HEADER and len(rows) == 5
+    detail = tmp_path / "all.xlsx"
+    result = runner.invoke(args=["report", "export", "--detail", "--from", "2026-05-01", "--format", "xlsx", str(detail)])
+    assert result.exit_code == 0 and "Wrote 1 rows" in result.output
+    bad = runner.invoke(args=["report", "export", "--from", "2026-05-01", "--to", "2026-01-01", str(out)])
+    assert bad.exit_code != 0
