@@ -32,8 +32,8 @@ update-translations: $(VENV)/.installed
 
 serve-setup: translations
 	$(FLASK) db upgrade
-	$(FLASK) demo
 	$(FLASK) content sync
+	$(FLASK) demo
 
 run: serve-setup
 	@echo "Serving on http://$(HOST):$(PORT)"

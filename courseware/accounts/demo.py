@@ -75,17 +75,27 @@ def create_demo(today: dt.date | None = None) -> list[User]:
             _person(f"learner{i + 1:02d}", name, Role.LEARNER, units[LEARNER_UNITS[i % 4]],
                     POSITIONS[i % 5], rank.value)
         )
-    db.session.add(
-        Cohort(
-            name=CLASS_NAME,
-            start_date=today - dt.timedelta(days=7),
-            end_date=today + dt.timedelta(days=60),
-            instructors=staff[1:],
-            members=learners,
-        )
+    cohort = Cohort(
+        name=CLASS_NAME,
+        start_date=today - dt.timedelta(days=7),
+        end_date=today + dt.timedelta(days=60),
+        instructors=staff[1:],
+        members=learners,
     )
+    db.session.add(cohort)
     db.session.flush()
+    _assign_courses(cohort, today)
     return staff + learners
+
+
+def _assign_courses(cohort: Cohort, today: dt.date) -> None:
+    """Give the demo class the courses already loaded, due in eight weeks, so its pages have work."""
+    from courseware.lessons.models import Course
+    from courseware.progress.models import CourseAssignment
+
+    for course in db.session.scalars(sa.select(Course).where(Course.archived_at.is_(None))):
+        db.session.add(CourseAssignment(cohort_id=cohort.id, course_id=course.id, starts_on=cohort.start_date,
+                                        due_on=today + dt.timedelta(days=56)))
 
 
 def demo_logins() -> list[User]:
