@@ -55,6 +55,8 @@ def clock_minute(run: ExerciseRun, now: dt.datetime) -> float | None:
 
 
 def replay(run: ExerciseRun, now: dt.datetime, extra: engine.Action | None = None) -> engine.State:
+    if run.live is not None and run.live.status == "waiting" and extra is None:
+        return engine.start(run.exercise.scenario)  # nothing happens before the instructor starts
     actions = [to_engine(a) for a in run_actions(run)] + ([extra] if extra else [])
     until = clock_minute(run, now)
     return engine.run(run.exercise.scenario, run.seed, actions, until=until)

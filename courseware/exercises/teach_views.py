@@ -65,7 +65,8 @@ def create_live(exercise_id):
     if not members:
         flash(_("That class has no learners."), "error")
         return redirect(url_for(".index"))
-    teams = [(_("Team %(n)d", n=i + 1), members[i::team_count]) for i in range(min(team_count, len(members)))]
+    # Stored as a number and named in each reader's language when shown.
+    teams = [(str(i + 1), members[i::team_count]) for i in range(min(team_count, len(members)))]
     live = runs.create_live(exercise, current_user.id, cohort.id, teams, speed)
     record("exercise.live", f"exercise:{exercise.slug}", {"live": live.id, "cohort": cohort.name, "teams": len(teams)})
     db.session.commit()

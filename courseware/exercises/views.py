@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from courseware.access import signed_in
@@ -16,6 +17,12 @@ from courseware.quizzes.display import html
 from courseware.timeutil import utcnow
 
 bp = Blueprint("exercises", __name__, url_prefix="/exercises")
+
+
+@bp.app_template_filter("team")
+def team_label(name: str) -> str:
+    """A live team's name in the reader's language: teams are stored by number."""
+    return _("Team %(n)s", n=name) if name.isdigit() else name
 STAFF_ROLES = (Role.INSTRUCTOR.value, Role.ADMIN.value)
 
 

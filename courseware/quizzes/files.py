@@ -93,6 +93,10 @@ class Reader:
         if not isinstance(value, dict) or set(value) - set(LANGUAGES):
             self.problem(key, "a text is a string or a mapping with zh (and en)")
             return {"zh": "", "en": ""}
+        if any(isinstance(v, bool) for v in value.values()):
+            # YAML reads a bare Yes, No, On or Off as true/false: the author meant the word.
+            self.problem(key, "put the text in quotes: YAML reads a bare Yes, No, On or Off as true or false")
+            return {"zh": "", "en": ""}
         result = {lang: str(value.get(lang) if value.get(lang) is not None else "").strip() for lang in LANGUAGES}
         if required and not result["zh"]:
             self.problem(key, "the Chinese text (zh) is missing")

@@ -1,0 +1,398 @@
+"""In the browser: a learner plays the crisis-response drill alone from the briefing to the
+after-action report; a live class follows its instructor, with the projector, two learners in two
+teams and htmx polling under the CSP."""
+import re
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import expect
+
+from courseware.accounts.models import Cohort, Role, User
+from courseware.db import db
+from courseware.exercises.models import ExerciseRun, LiveSession
+from tests.browser.conftest import screenshot
+from tests.conftest import PASSWORD
+from tests.exercises.conftest import exercise_course  # noqa: F401  (a fixture)
+
+pytestmark = pytest.mark.browser
+
+RUN_URL = re.compile(r"/exercises/runs/(\d+)$")
+REPORT_URL = re.compile(r"/exercises/runs/\d+/report$")
+# Polling is every 2 s: a change shows within two polls and a margin.
+POLL_MS = 6000
+# States both facts of the drill, shows understanding and says what comes next; no contradiction.
+POST_EN = ("We understand your worries: we hold sufficient reserves of salt. Iodised salt does not "
+           "protect against radiation. We will keep you updated.")
+POST_ZH = "我们理解大家的担心。全省食盐储备充足，碘盐不能防辐射，请勿抢购。我们将持续通报。"
+
+
+def new_context(browser, locale, width=360, height=780):
+    """A browser context whose pages record console errors, page errors and CSP violations, and
+    accept confirm dialogs (keeping their messages)."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale=locale)
+    context.console_errors = []
+    context.dialogs = []
+    context.on("console", lambda msg: context.console_errors.append(f"{msg.page.url if msg.page else ''}: {msg.text}")
+               if msg.type == "error" else None)
+    context.on("weberror", lambda error: context.console_errors.append(f"pageerror: {error.error}"))
+    # CSP violations are events on the document: report them on the console as well.
+    context.add_init_script(
+        "document.addEventListener('securitypolicyviolation', function (e) {"
+        " console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI); });"
+    )
+    context.on("page", lambda page: page.on("dialog", lambda dialog: (context.dialogs.append(dialog.message), dialog.accept())))
+    return context
+
+
+def sign_in(page, base, username):
+    page.goto(f"{base}/login")
+    page.locator("#username").fill(username)
+    page.locator("#password").fill(PASSWORD)
+    page.locator("#submit").click()
+    page.wait_for_load_state()
+    expect(page).not_to_have_url(re.compile(r"/login"))
+
+
+def signed_in_page(browser, base, username, locale, **size):
+    context = new_context(browser, locale, **size)
+    page = context.new_page()
+    sign_in(page, base, username)
+    return context, page
+
+
+def htmx_ready(page):
+    """htmx loaded and processed the page (it is deferred)."""
+    page.wait_for_function("() => window.htmx !== undefined && document.readyState === 'complete'")
+
+
+def count_swaps(page):
+    """Count the times htmx refreshed the page's polled board (window.boardSwaps)."""
+    page.evaluate("() => { window.boardSwaps = 0;"
+                  " document.body.addEventListener('htmx:afterSettle', () => { window.boardSwaps += 1; }); }")
+
+
+def test_a_learner_plays_the_drill_from_briefing_to_report(app, live_server, browser, make_user, exercise_course):  # noqa: F811
+    make_user(username="reader", name="Reader", locale="en")
+    context, page = signed_in_page(browser, live_server, "reader", "en-US")
+
+    # From the course page to the briefing.
+    page.get_by_role("link", name="Courses").first.click()
+    page.get_by_role("link", name="Test course").click()
+    page.get_by_role("link", name="Drill: salt").click()
+    expect(page).to_have_url(re.compile(r"/exercises/test-course/drill$"))
+    assert page.locator("html").get_attribute("lang") == "en"
+    expect(page.get_by_role("heading", name="Drill: salt", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="Briefing")).to_be_visible()
+    expect(page.get_by_text("A rumour says salt will run out.")).to_be_visible()
+    expect(page.get_by_text("The exercise lasts 120 simulated minutes.")).to_be_visible()
+    page.get_by_role("button", name="Start the exercise").click()
+    expect(page).to_have_url(RUN_URL)
+    run_id = int(RUN_URL.search(page.url).group(1))
+
+    timeline = page.locator("#feed")
+    expect(page.get_by_text("Minute 0 of 120")).to_be_visible()
+    expect(timeline.get_by_text("The salt is sold out!")).to_be_visible()
+    # A self-paced run on the turn clock does not poll.
+    assert page.locator("#board").get_attribute("hx-trigger") is None
+
+    # Call the department: it tells the facts, and the call takes ten minutes.
+    page.get_by_role("button", name="Call Salt company").click()
+    expect(timeline.get_by_text("Reserves are sufficient and prices are stable.")).to_be_visible()
+    expect(page.get_by_text("Minute 10 of 120")).to_be_visible()
+
+    # The composer has an accessible name and counts the characters as one types.
+    composer = page.get_by_role("textbox", name="Your post")
+    expect(composer).to_have_attribute("id", "post-text")
+    counter = page.locator("#post-count")
+    expect(counter).to_have_text("Keep it within 140 characters.")
+    composer.fill("Hello")
+    expect(counter).to_have_text("5 / 140")
+    composer.fill(POST_EN * 2)
+    expect(counter).to_have_text(f"{len(POST_EN * 2)} / 140")
+    expect(counter).to_have_class(re.compile(r"\bover\b"))
+    composer.fill("")
+    composer.press_sequentially(POST_EN[:12])
+    expect(counter).to_have_text("12 / 140")
+    composer.fill(POST_EN)
+    expect(counter).to_have_text(f"{len(POST_EN)} / 140")
+    expect(counter).not_to_have_class(re.compile(r"\bover\b"))
+
+    # Publish by keyboard: from the text, Tab reaches the Publish button and Enter sends the post.
+    composer.focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.tagName + ' ' + document.activeElement.textContent.trim()") == "BUTTON Publish"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page).to_have_url(RUN_URL)
+    mine = timeline.locator(".feed-item.mine")
+    expect(mine).to_have_count(1)
+    expect(mine).to_contain_text(POST_EN)
+    expect(mine).to_contain_text("Your post")
+    expect(page.get_by_text("Minute 20 of 120")).to_be_visible()
+    assert composer.input_value() == ""
+
+    # A reload shows the post: it is on the server.
+    page.reload()
+    expect(timeline.locator(".feed-item.mine")).to_contain_text(POST_EN)
+    expect(timeline.get_by_text("@ProvinceInfo does salt protect us?")).to_be_visible()
+
+    # Wait until the deputy governor asks for a decision (minute 40), then decide.
+    decision = page.locator("section.decision")
+    minute = 20
+    while decision.count() == 0 and minute < 60:
+        page.get_by_role("button", name="Wait 10 minutes").click()
+        minute += 10
+        expect(page.get_by_text(f"Minute {minute} of 120")).to_be_visible()
+    assert minute == 40
+    expect(decision).to_have_count(1)
+    expect(decision.get_by_role("heading", name="Decision: Press conference?")).to_be_visible()
+    options = decision.get_by_role("radio")
+    expect(options).to_have_count(2)
+    expect(decision.get_by_role("radio", name="Yes")).to_be_visible()
+    decision.get_by_role("radio", name="Yes").focus()
+    page.keyboard.press("Space")
+    expect(decision.locator("input[value=press]")).to_be_checked()
+    decision.get_by_role("button", name="Decide").click()
+    expect(decision).to_have_count(0)
+    expect(timeline.locator(".feed-item.decided")).to_have_count(1)
+    page.get_by_role("button", name="Wait 10 minutes").click()
+    expect(timeline.get_by_text("The press conference is on")).to_be_visible()
+    screenshot(page, "exercise-play")
+
+    # Finish, confirmed, and read the after-action report.
+    page.get_by_role("button", name="Finish and see the report").click()
+    expect(page).to_have_url(re.compile(rf"/exercises/runs/{run_id}/report$"))
+    assert context.dialogs == ["End the exercise now? The clock runs out to the end and you get your report."]
+    expect(page.get_by_role("heading", name="After-action report: Drill: salt", level=1)).to_be_visible()
+
+    scores = page.get_by_role("region", name="Scores")
+    expect(scores.get_by_text(re.compile(r"^Total: [\d.]+ of 100"))).to_be_visible()
+    dimensions = scores.locator("tbody th[scope=row]")
+    expect(dimensions).to_have_text(["Speak early (早讲话)", "Speak well (会讲话)", "Speak truthfully (讲实话)"])
+    expect(scores.locator("thead th")).to_have_text(["Dimension", "Weight", "Score", "Why"])
+    expect(scores.locator("tbody tr").first.locator("td").nth(0)).to_have_text("35")
+    expect(scores.get_by_text("First substantive post at minute 20 (window: 60 minutes).")).to_be_visible()
+
+    chart = page.locator("svg.chart[role=img]")
+    expect(chart).to_be_visible()
+    assert chart.get_attribute("aria-labelledby")
+    for line in ("reach", "sentiment", "trust"):
+        points = chart.locator(f"polyline.line-{line}").get_attribute("points")
+        assert len(points.split()) == 121, line  # minute 0 to 120
+    figures = page.get_by_role("group").filter(has_text="The figures")
+    page.get_by_text("The figures").click()
+    expect(figures.locator("tbody tr").first.locator("td").first).to_have_text("0")
+    expect(figures.locator("tbody tr").last.locator("td").first).to_have_text("120")
+
+    expected = page.get_by_role("region", name="Expected and actual action")
+    expect(expected.locator("thead th")).to_have_text(["Minute", "Event", "Expected", "What you did", "In time?"])
+    first_row = expected.locator("tbody tr").first
+    expect(first_row).to_contain_text("The salt is sold out!")
+    expect(first_row).to_contain_text("Publish the facts")
+    expect(first_row).to_contain_text("minute 20")
+    expect(first_row).to_contain_text("on time")
+    expect(expected.locator("tbody tr").filter(has_text="does salt protect us?")).to_contain_text("missed")
+    expect(expected.locator("tbody tr").filter(has_text="Shall we hold a press conference?")).to_contain_text("on time")
+
+    plan = page.get_by_role("region", name="Improvement plan")
+    assert plan.locator("li").count() >= 1
+    expect(plan.locator("li").first).not_to_be_empty()
+    debrief = page.get_by_role("region", name="Debrief")
+    expect(debrief).to_contain_text("Debrief.")
+    expect(page.get_by_role("region", name="Timeline replayed")).to_contain_text(POST_EN)
+    screenshot(page, "exercise-report")
+    with app.app_context():
+        run = db.session.get(ExerciseRun, run_id)
+        assert run.status == "finished" and run.score >= 60
+    assert context.console_errors == []
+
+    # The course page counts the exercise done; the intro links to the report.
+    page.goto(f"{live_server}/courses/test-course")
+    item = page.locator("li.exercise-item")
+    expect(item.get_by_role("link", name="Drill: salt")).to_be_visible()
+    expect(item.locator(".status-completed")).to_have_text("done")
+    item.get_by_role("link", name="Drill: salt").click()
+    expect(page.get_by_role("link", name=re.compile(r"after-action report, score"))).to_be_visible()
+    expect(page.get_by_role("button", name="Start the exercise")).to_be_visible()
+    assert context.console_errors == []
+    context.close()
+
+    # Once in Chinese: the same pages are built the same way.
+    make_user(username="lin", name="林")
+    context, page = signed_in_page(browser, live_server, "lin", "zh-CN")
+    page.goto(f"{live_server}/courses/test-course")
+    page.get_by_role("link", name="演练：抢盐").click()
+    assert page.locator("html").get_attribute("lang").startswith("zh")
+    expect(page.get_by_role("heading", name="演练：抢盐", level=1)).to_be_visible()
+    expect(page.get_by_text("有传言说盐要断供。")).to_be_visible()
+    page.get_by_role("button", name="开始演练").click()
+    expect(page).to_have_url(RUN_URL)
+    expect(page.locator("#feed").get_by_text("超市的盐被抢光了！")).to_be_visible()
+    page.get_by_role("button", name="致电省盐业公司").click()
+    expect(page.locator("#feed").get_by_text("储备充足，价格稳定。")).to_be_visible()
+    composer = page.get_by_role("textbox", name="你的发帖")
+    composer.fill(POST_ZH)
+    expect(page.locator("#post-count")).to_have_text(f"{len(POST_ZH)} / 140")
+    page.get_by_role("button", name="发布", exact=True).click()
+    expect(page.locator("#feed .feed-item.mine")).to_contain_text(POST_ZH)
+    expect(page.get_by_role("button", name="等待 10 分钟")).to_be_visible()
+    screenshot(page, "exercise-play-zh")
+    page.get_by_role("button", name="结束并查看复盘报告").click()
+    expect(page).to_have_url(REPORT_URL)
+    expect(page.get_by_role("region", name="改进计划")).to_be_visible()
+    expect(page.locator("svg.chart polyline")).to_have_count(3)
+    assert page.get_by_role("region", name="复盘讲评").inner_text().endswith("复盘。")
+    assert len(context.dialogs) == 1
+    assert context.console_errors == []
+    context.close()
+
+
+@pytest.fixture
+def live_class(app, make_user, exercise_course):  # noqa: F811
+    """An instructor and a class of two learners: one reads English, the other Chinese."""
+    make_user(Role.INSTRUCTOR, username="teacher", name="李老师")
+    learners = [make_user(username="anna", name="Anna", locale="en"), make_user(username="bo", name="薄")]
+    with app.app_context():
+        cohort = Cohort(name="2026 春季班")
+        db.session.add(cohort)
+        cohort.members.extend(db.session.get(User, i) for i in learners)
+        db.session.commit()
+        return cohort.id
+
+
+def test_a_live_class_follows_the_instructor(app, live_server, browser, live_class):
+    teacher_context, control = signed_in_page(browser, live_server, "teacher", "zh-CN", width=1280, height=900)
+    learners = [signed_in_page(browser, live_server, username, locale)
+                for username, locale in (("anna", "en-US"), ("bo", "zh-CN"))]
+    contexts = [teacher_context] + [c for c, _ in learners]
+    anna, bo = (page for _, page in learners)
+
+    # The instructor prepares a live run for the class in two teams.
+    control.goto(f"{live_server}/teach/exercises/")
+    form = control.locator("form").filter(has=control.get_by_role("button", name="准备现场演练"))
+    form.get_by_label("班次").select_option(label="2026 春季班")
+    form.get_by_label("小组数").fill("2")
+    form.get_by_label("每分钟推进的模拟分钟数").fill("1")
+    form.get_by_role("button", name="准备现场演练").click()
+    expect(control).to_have_url(re.compile(r"/teach/exercises/live/\d+$"))
+    live_id = int(control.url.rsplit("/", 1)[1])
+    htmx_ready(control)
+    expect(control.locator("#board")).to_contain_text("等待开始")
+
+    # The projector opens in a page of its own.
+    with teacher_context.expect_page() as opened:
+        control.get_by_role("link", name="打开投影视图").click()
+    projector = opened.value
+    expect(projector).to_have_url(re.compile(rf"/teach/exercises/live/{live_id}/projector$"))
+    htmx_ready(projector)
+    board = projector.locator("#projector-board")
+    expect(board.get_by_role("region", name="第 1 组")).to_be_visible()
+    expect(board.get_by_role("region", name="第 2 组")).to_be_visible()
+
+    # Each learner finds the team's run under Live exercises.
+    team_runs = {}
+    for page, link_name in ((anna, "Live exercises"), (bo, "现场演练")):
+        page.get_by_role("link", name=link_name).first.click()
+        expect(page).to_have_url(re.compile(r"/exercises/live$"))
+        links = page.locator("main ul a")
+        expect(links).to_have_count(1)
+        links.click()
+        expect(page).to_have_url(RUN_URL)
+        team_runs[page] = int(RUN_URL.search(page.url).group(1))
+        htmx_ready(page)
+        assert page.locator("#board").get_attribute("hx-trigger") == "every 2s"
+    assert len(set(team_runs.values())) == 2
+    expect(anna.locator("#board")).to_contain_text("waiting for the instructor")
+    expect(bo.locator("#board")).to_contain_text("等待教师开始")
+    # A live team has no wait or finish button: the instructor keeps the clock.
+    expect(anna.get_by_role("button", name="Wait 10 minutes")).to_have_count(0)
+    expect(anna.get_by_role("button", name="Finish and see the report")).to_have_count(0)
+
+    # Start: the learners' pages follow by themselves.
+    control.get_by_role("button", name="开始", exact=True).click()
+    expect(control.locator("#board")).to_contain_text("进行中")
+    expect(anna.locator("#board")).to_contain_text("running", timeout=POLL_MS)
+    expect(bo.locator("#board")).to_contain_text("进行中", timeout=POLL_MS)
+    expect(anna.locator("#feed").get_by_text("The salt is sold out!")).to_be_visible()
+    expect(anna.locator("#feed").get_by_text("@ProvinceInfo does salt protect us?")).to_have_count(0)
+
+    # The next inject reaches both teams within a couple of polls.
+    control.get_by_role("button", name="发布下一个事件").click()
+    expect(control.get_by_role("alert")).to_have_count(0)
+    expect(anna.locator("#feed").get_by_text("@ProvinceInfo does salt protect us?")).to_be_visible(timeout=POLL_MS)
+    expect(bo.locator("#feed").get_by_text("@某省发布 碘盐能防辐射吗？")).to_be_visible(timeout=POLL_MS)
+    expect(board.get_by_role("region", name="事件")).to_contain_text("碘盐能防辐射吗？", timeout=POLL_MS)
+
+    # A reply being written survives the polls that refresh the timeline around it.
+    mention = anna.locator("#feed .feed-item").filter(has_text="does salt protect us?")
+    mention.locator("summary").filter(has_text="Reply").click()
+    reply = mention.get_by_role("textbox", name="Your reply to Xiao Wang")
+    reply.fill("Thank you for asking: iodised salt does not protect")
+    count_swaps(anna)
+    anna.wait_for_function("() => window.boardSwaps >= 2", timeout=POLL_MS)
+    expect(reply).to_be_visible()
+    expect(reply).to_have_value("Thank you for asking: iodised salt does not protect")
+    expect(reply).to_be_focused()
+    reply.press_sequentially(" against radiation.")
+    reply.press("Tab")
+    expect(mention.get_by_role("button", name="Reply")).to_be_focused()
+    with anna.expect_navigation():
+        anna.keyboard.press("Enter")
+    expect(anna.locator("#feed .feed-item.mine")).to_contain_text(
+        "Thank you for asking: iodised salt does not protect against radiation.")
+    expect(anna.locator("#feed .feed-item.mine")).to_contain_text("Your reply")
+
+    # Each learner posts; the projector shows both teams' posts.
+    for page, label, button, text in ((anna, "Your post", "Publish", POST_EN), (bo, "你的发帖", "发布", POST_ZH)):
+        composer = page.get_by_role("textbox", name=label)
+        composer.fill(text)
+        expect(page.locator("#post-count")).to_have_text(f"{len(text)} / 140")
+        page.get_by_role("button", name=button, exact=True).click()
+        expect(page).to_have_url(RUN_URL)
+        expect(page.locator("#feed .feed-item.mine").first).to_contain_text(text)
+        htmx_ready(page)
+    teams = {}
+    with app.app_context():
+        for run in db.session.scalars(sa.select(ExerciseRun).where(ExerciseRun.live_id == live_id)):
+            teams[run.id] = f"第 {run.team_name} 组"
+    expect(board.get_by_role("region", name=teams[team_runs[anna]])).to_contain_text(POST_EN, timeout=POLL_MS)
+    expect(board.get_by_role("region", name=teams[team_runs[anna]])).to_contain_text("does not protect against radiation.")
+    expect(board.get_by_role("region", name=teams[team_runs[bo]])).to_contain_text(POST_ZH, timeout=POLL_MS)
+    expect(control.locator("#board tbody tr")).to_have_count(2)
+    screenshot(projector, "exercise-projector")
+    screenshot(anna, "exercise-live-learner")
+
+    # The next inject asks for a decision; a choice being made survives the polls too.
+    control.get_by_role("button", name="发布下一个事件").click()
+    decision = bo.locator("section.decision")
+    expect(decision.get_by_role("heading", name=re.compile(r"^决策.*开发布会吗？$"))).to_be_visible(timeout=POLL_MS)
+    expect(anna.get_by_role("heading", name="Decision: Press conference?")).to_be_visible(timeout=POLL_MS)
+    decision.get_by_label("不开").check()
+    count_swaps(bo)
+    bo.wait_for_function("() => window.boardSwaps >= 2", timeout=POLL_MS)
+    expect(decision.get_by_label("不开")).to_be_checked()
+    decision.get_by_role("button", name="确定").click()
+    expect(bo.locator("section.decision")).to_have_count(0)
+    expect(bo.locator("#feed .feed-item.decided")).to_contain_text("不开")
+    expect(anna.get_by_role("heading", name="Decision: Press conference?")).to_be_visible()
+
+    # The instructor ends the exercise: the learners' pages move to their reports.
+    control.get_by_role("button", name="结束演练").click()
+    assert teacher_context.dialogs == ["为所有小组结束演练吗？"]
+    expect(control.locator("#board")).to_contain_text("已结束")
+    for page in (anna, bo):
+        expect(page).to_have_url(re.compile(rf"/exercises/runs/{team_runs[page]}/report$"), timeout=POLL_MS)
+    expect(anna.get_by_role("heading", level=1)).to_contain_text("After-action report: Drill: salt")
+    expect(anna.get_by_role("region", name="Scores").locator("tbody tr")).to_have_count(3)
+    expect(bo.get_by_role("region", name="复盘讲评")).to_contain_text("复盘。")
+    expect(projector.locator("#projector-board")).to_contain_text("已结束", timeout=POLL_MS)
+    with app.app_context():
+        assert db.session.get(LiveSession, live_id).status == "finished"
+        assert all(r.status == "finished" and r.score is not None
+                   for r in db.session.scalars(sa.select(ExerciseRun).where(ExerciseRun.live_id == live_id)))
+    anna.goto(f"{live_server}/exercises/live")
+    expect(anna.get_by_text("No live exercise is running for you now.")).to_be_visible()
+
+    for context in contexts:
+        assert context.console_errors == []
+        context.close()
