@@ -61,6 +61,14 @@ class ScenarioReader(Reader):
             return []
         return value
 
+    def entries(self, data: dict, name: str, what: str, required: bool = True):
+        """Each well-formed entry of a list of mappings with ids: (key, entry, id); the rest are reported."""
+        seen: dict = {}
+        for i, raw in enumerate(self.items(data, name, required)):
+            key = (name, i)
+            if self.mapping(raw, key, what) is not None and (ident := self.ident(raw, key, seen, what.split()[-1])):
+                yield key, raw, ident
+
     def mapping(self, value, key: tuple, what: str) -> dict | None:
         if not isinstance(value, dict):
             self.problem(key, f"{what} must be a mapping")
@@ -75,12 +83,8 @@ class ScenarioReader(Reader):
 
 
 def _facts(r: ScenarioReader, data: dict) -> list[Fact]:
-    seen: dict = {}
     facts = []
-    for i, raw in enumerate(r.items(data, "facts")):
-        key = ("facts", i)
-        if r.mapping(raw, key, "a fact") is None or not (fid := r.ident(raw, key, seen, "fact")):
-            continue
+    for key, raw, fid in r.entries(data, "facts", "a fact"):
         required = raw.get("required", True)
         if not isinstance(required, bool):
             r.problem(key + ("required",), "required must be true or false")
@@ -90,24 +94,16 @@ def _facts(r: ScenarioReader, data: dict) -> list[Fact]:
 
 
 def _contradictions(r: ScenarioReader, data: dict) -> list[Contradiction]:
-    seen: dict = {}
     found = []
-    for i, raw in enumerate(r.items(data, "contradictions", required=False)):
-        key = ("contradictions", i)
-        if r.mapping(raw, key, "a contradiction") is None or not (cid := r.ident(raw, key, seen, "contradiction")):
-            continue
+    for key, raw, cid in r.entries(data, "contradictions", "a contradiction", required=False):
         found.append(Contradiction(cid, r.text(raw.get("text"), key + ("text",)),
                                    r.keywords(raw.get("keywords"), key + ("keywords",), required=True)))
     return found
 
 
 def _rumours(r: ScenarioReader, data: dict, fact_ids: set) -> list[Rumour]:
-    seen: dict = {}
     rumours = []
-    for i, raw in enumerate(r.items(data, "rumours")):
-        key = ("rumours", i)
-        if r.mapping(raw, key, "a rumour") is None or not (rid := r.ident(raw, key, seen, "rumour")):
-            continue
+    for key, raw, rid in r.entries(data, "rumours", "a rumour"):
         reach = r.number(raw.get("reach"), key + ("reach",), "reach", 0, 1e9)
         growth = r.number(raw.get("growth"), key + ("growth",), "growth", 0, 1)
         countered = raw.get("countered_by") or []
@@ -123,12 +119,8 @@ def _rumours(r: ScenarioReader, data: dict, fact_ids: set) -> list[Rumour]:
 
 
 def _personas(r: ScenarioReader, data: dict, fact_ids: set) -> list[Persona]:
-    seen: dict = {}
     personas = []
-    for i, raw in enumerate(r.items(data, "personas")):
-        key = ("personas", i)
-        if r.mapping(raw, key, "a persona") is None or not (pid := r.ident(raw, key, seen, "persona")):
-            continue
+    for key, raw, pid in r.entries(data, "personas", "a persona"):
         kind = raw.get("kind")
         if kind not in PERSONA_KINDS:
             r.problem(key + ("kind",), f"kind must be one of: {', '.join(PERSONA_KINDS)}")

@@ -38,6 +38,12 @@ def own_attempt(attempt_id: int) -> Attempt:
     return attempt
 
 
+def _page(attempt: Attempt) -> dict:
+    """What the attempt and result pages both show: the quiz, its course and the questions."""
+    return dict(attempt=attempt, quiz=attempt.quiz, course=attempt.quiz.course, shown=display.shown_questions(attempt.answers),
+                text=text, html=display.html, fill_parts=display.fill_parts)
+
+
 def wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json"
 
@@ -79,11 +85,7 @@ def attempt(attempt_id):
         flash(_("Time is up: your attempt was handed in with the answers saved before the deadline."), "error")
     if attempt.status != "open":
         return redirect(url_for(".result", attempt_id=attempt.id))
-    return render_template(
-        "quizzes/attempt.html", attempt=attempt, quiz=attempt.quiz, course=attempt.quiz.course,
-        shown=display.shown_questions(attempt.answers), remaining=service.remaining_seconds(attempt, now),
-        text=text, html=display.html, fill_parts=display.fill_parts,
-    )
+    return render_template("quizzes/attempt.html", **_page(attempt), remaining=service.remaining_seconds(attempt, now))
 
 
 def _sequence() -> int:
@@ -148,8 +150,4 @@ def result(attempt_id):
         db.session.commit()
     if attempt.status == "open":
         return redirect(url_for(".attempt", attempt_id=attempt.id))
-    return render_template(
-        "quizzes/result.html", attempt=attempt, quiz=attempt.quiz, course=attempt.quiz.course,
-        review=service.may_review(attempt, now), shown=display.shown_questions(attempt.answers),
-        text=text, html=display.html, fill_parts=display.fill_parts,
-    )
+    return render_template("quizzes/result.html", **_page(attempt), review=service.may_review(attempt, now))

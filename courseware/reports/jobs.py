@@ -29,23 +29,22 @@ def filters_from(params: dict) -> queries.Filters:
 
 
 def write_detail(filters: queries.Filters, fmt: str, target, progress=None) -> int:
-    """The detailed rows, streamed from the database into a CSV or XLSX file."""
-    rows = export.streamed_rows(db.session, queries.detail_query(filters))
+    """The detailed rows, streamed from the database into a CSV or XLSX file.
+
+    CSV leaves the per-cell work to the database: on PostgreSQL COPY writes the file
+    (export.copy_detail_csv); elsewhere the rows come neutralised and formatted by SQL and go to
+    the csv module in batches. Both give the rows export.stream_csv would."""
+    query = queries.detail_query(filters)
     if fmt == "xlsx":
+        rows = export.streamed_rows(db.session, query)
         return export.write_xlsx(target, [("completions", queries.DETAIL_HEADER, rows)], progress)
-    count = 0
-
-    def counted():
-        nonlocal count
-        for row in rows:
-            count += 1
-            if progress and count % export.BATCH == 0:
-                progress(count)
-            yield row
-
+    connection = db.session.connection()
+    dialect = connection.dialect.name
+    if dialect == "postgresql":
+        return export.copy_detail_csv(connection, query, target, queries.DETAIL_HEADER, progress)
     with open(target, "w", encoding="utf-8", newline="") as out:
-        for chunk in export.stream_csv(queries.DETAIL_HEADER, counted()):
-            out.write(chunk)
+        export.csv_start(out, queries.DETAIL_HEADER)
+        count = export.write_csv_rows(connection, export.csv_ready(query, dialect), out, progress)
     if progress:
         progress(count)
     return count

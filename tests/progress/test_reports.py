@@ -167,3 +167,87 @@ def test_command_line_export(app, runner, organisation, tmp_path):
     assert result.exit_code == 0 and "Wrote 1 rows" in result.output
     bad = runner.invoke(args=["report", "export", "--from", "2026-05-01", "--to", "2026-01-01", str(out)])
     assert bad.exit_code != 0
+
+
+@pytest.fixture
+def tricky_completions(app, organisation, backend):
+    """A completion for a learner per injection case: the case in the name, the phone and a unit's name;
+    times with microseconds, a missing score and scores that are and are not whole numbers."""
+    with app.app_context():
+        course = db.session.scalar(sa.select(Course))
+        course.credit_hours = 1.5
+        cases = [c["input"] for c in INJECTION if not (backend == "postgresql" and "\0" in c["input"])]
+        for i, text in enumerate(cases):
+            unit = Unit(name=text[:128], parent_id=organisation["units"]["office"] if i % 2 else None)
+            db.session.add(unit)
+            db.session.flush()
+            user = User(username=f"inj{i:03d}", name=text[:64], role="learner", unit_id=unit.id, phone=text[:20],
+                        password_hash="x", must_change_password=False)
+            db.session.add(user)
+            db.session.flush()
+            db.session.add(CourseCompletion(user_id=user.id, course_id=course.id, rule={},
+                                            completed_at=dt.datetime(2026, 2, 1, 8, 0, 59, 999_999) + dt.timedelta(days=i),
+                                            score=[None, 80.0, 66.66666666666667, -1.0][i % 4]))
+        db.session.commit()
+    return len(cases)
+
+
+def python_path_rows(filters) -> list[list[str]]:
+    """What the csv module path (stream_csv, a Python call per cell) writes, read back."""
+    text = "".join(export.stream_csv(queries.DETAIL_HEADER, export.streamed_rows(db.session, queries.detail_query(filters))))
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:], newline="")))
+
+
+def file_rows(path) -> list[list[str]]:
+    with open(path, encoding="utf-8", newline="") as f:
+        data = f.read()
+    assert data.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(data[1:], newline="")))
+
+
+FILTER_CASES = [{}, {"start": dt.date(2026, 2, 5), "end": dt.date(2026, 2, 20)}, {"unit": "office"}]
+
+
+@pytest.mark.parametrize("case", FILTER_CASES, ids=["all", "dates", "unit"])
+def test_detail_csv_equals_the_python_path(app, organisation, tricky_completions, tmp_path, case):
+    """write_detail's CSV (SQL-neutralised rows in batches, or COPY on PostgreSQL) reads back as the
+    rows the per-cell Python path gives, with every formula neutralised."""
+    from courseware.reports import jobs
+
+    case = dict(case)
+    if case.pop("unit", None):
+        case["unit_id"] = organisation["units"]["office"]
+    filters = queries.Filters(**case)
+    with app.app_context():
+        expected = python_path_rows(filters)
+        done = []
+        count = jobs.write_detail(filters, "csv", tmp_path / "d.csv", done.append)
+        got = file_rows(tmp_path / "d.csv")
+    assert got == expected and count == len(expected) - 1 and done[-1] == count
+    assert len(expected) > 3 and any(row[2].startswith("'=") for row in got)
+
+
+def test_copy_detail_csv_gives_the_python_paths_neutralised_rows(app, backend, organisation, tricky_completions, tmp_path):
+    """On PostgreSQL the detailed CSV comes from COPY with the neutralisation done in SQL: the same
+    neutralised rows as textsafety.neutralise gives, cell for cell. (SQLite has no COPY.)"""
+    if backend != "postgresql":
+        pytest.skip("COPY exists only on PostgreSQL")
+    from courseware.textsafety import neutralise
+
+    with app.app_context():
+        for filters in (queries.Filters(), queries.Filters(start=dt.date(2026, 2, 5), unit_id=organisation["units"]["province"])):
+            expected = python_path_rows(filters)
+            count = export.copy_detail_csv(db.session.connection(), queries.detail_query(filters), tmp_path / "c.csv",
+                                           queries.DETAIL_HEADER)
+            got = file_rows(tmp_path / "c.csv")
+            assert got[0] == queries.DETAIL_HEADER and got == expected and count == len(expected) - 1
+        rows = {row[1]: row for row in file_rows(tmp_path / "c.csv")[1:]} | {
+            row[1]: row for row in python_path_rows(queries.Filters())[1:]}
+    neutralised = [c for c in INJECTION if "\0" not in c["input"]]
+    for i, case in enumerate(neutralised):
+        row = rows[f"inj{i:03d}"]
+        assert row[2] == neutralise(case["input"][:64]) and row[3] == neutralise(case["input"][:20])
+        assert row[0] == neutralise(case["input"][:128])
+        assert row[5] == (dt.datetime(2026, 2, 1, 8, 0, 59) + dt.timedelta(days=i)).isoformat(sep=" ")
+        assert row[6] == ["", "80.0", "66.66666666666667", "-1.0"][i % 4] and row[7] == "1.5"
