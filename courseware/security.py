@@ -21,6 +21,17 @@ CONTENT_SECURITY_POLICY = "; ".join(
 class SessionInterface(SecureCookieSessionInterface):
     """Mark the session cookie Secure whenever the request came over HTTPS."""
 
+    def __init__(self):
+        self._serializers = {}
+
+    def get_signing_serializer(self, app):
+        """Flask's serializer, built once per set of keys rather than on every request."""
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        serializer = self._serializers.get(keys)
+        if serializer is None:
+            serializer = self._serializers[keys] = super().get_signing_serializer(app)
+        return serializer
+
     def get_cookie_secure(self, app):
         configured = app.config["SESSION_COOKIE_SECURE"]
         if configured is None:

@@ -1,7 +1,8 @@
 """Helpers available in every template."""
 import secrets
+import time
 
-from flask import render_template, request, url_for
+from flask import current_app, g, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -38,6 +39,46 @@ _NAV_CACHE: dict[tuple, str] = {}
 _NAV_CACHE_MAX = 4096
 
 
+# Static URLs by script root and file name, per process: they change only with a deployment, and
+# url_for costs more than the rest of the page head.
+_STATIC_URLS: dict[tuple[str, str], str] = {}
+
+
+def static_url(filename: str) -> str:
+    """The URL of a file under /static, as url_for("static", filename=...) gives it."""
+    key = (request.script_root, filename)
+    url = _STATIC_URLS.get(key)
+    if url is None:
+        url = _STATIC_URLS[key] = url_for("static", filename=filename)
+    return url
+
+
+# Signed CSRF tokens by session secret, reused for a minute in each process, since signing is the
+# dearest part of the page head. The secret in the session stays the same either way; a reused
+# token only carries a signing time up to a minute older, so it expires that much sooner.
+CSRF_REUSE_SECONDS = 60
+_SIGNED_CSRF_MAX = 4096
+_signed_csrf: dict[tuple, tuple[float, str]] = {}
+
+
+def csrf_token() -> str:
+    """This request's signed CSRF token, as flask_wtf's generate_csrf() gives it."""
+    field = current_app.config["WTF_CSRF_FIELD_NAME"]
+    secret = session.get(field)
+    if field in g or secret is None:
+        return generate_csrf()  # already signed for this request, or the session has no secret yet
+    key = (current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key, field, secret)
+    entry = _signed_csrf.get(key)
+    if entry is not None and entry[0] > time.monotonic():
+        setattr(g, field, entry[1])  # so forms and generate_csrf() use the same token
+        return entry[1]
+    token = generate_csrf()
+    if len(_signed_csrf) >= _SIGNED_CSRF_MAX:
+        _signed_csrf.clear()
+    _signed_csrf[key] = (time.monotonic() + CSRF_REUSE_SECONDS, token)
+    return token
+
+
 def navigation() -> Markup:
     """The page header: links for the user's role, their name, sign-out and the language switch."""
     from courseware.i18n import html_lang
@@ -54,10 +95,14 @@ def navigation() -> Markup:
             _NAV_CACHE.clear()
         _NAV_CACHE[key] = html
     back = request.full_path if request.method == "GET" else url_for("main.index")
-    return Markup(html.replace(_CSRF_MARK, str(escape(generate_csrf()))).replace(_NEXT_MARK, str(escape(back))))
+    return Markup(html.replace(_CSRF_MARK, str(escape(csrf_token()))).replace(_NEXT_MARK, str(escape(back))))
 
 
 def init_app(app):
+    # Replaces flask_wtf's csrf_token() (a global and a context processor) in templates.
+    app.jinja_env.globals["csrf_token"] = csrf_token
+    app.context_processor(lambda: {"csrf_token": csrf_token})
+    app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.globals["navigation"] = navigation
     app.jinja_env.globals["role_label"] = role_label
     app.jinja_env.filters["dict_without_page"] = dict_without_page

@@ -1,10 +1,13 @@
 """Sign-in sessions kept in the database, so logout and deactivation end them on every worker."""
 import secrets
+import time
 
 import sqlalchemy as sa
 from flask import redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, login_user, logout_user
+from sqlalchemy import event
+from sqlalchemy.orm import make_transient_to_detached
 
 from courseware.accounts.models import User, UserSession
 from courseware.db import db
@@ -31,13 +34,65 @@ LIVE_SESSION_USER = (
 )
 
 
+# Signed-in users by session token, kept a few seconds in each process: a page view then asks the
+# database nothing to learn who is asking. The price is that a session ended, or an account
+# deactivated or changed, by another process (the other workers, other servers) is noticed there
+# only when the entry expires, up to USER_CACHE_SECONDS later. In this process logout, ending a
+# user's sessions and any change to the user's row take effect at once.
+USER_CACHE_SECONDS = 5
+_USER_CACHE_MAX = 4096
+_users: dict[str, tuple[float, User]] = {}
+
+
 @login_manager.user_loader
 def load_user(token: str) -> User | None:
     """Return the user of a live session on an active account, or None."""
-    user = db.session.execute(LIVE_SESSION_USER, {"token": token}).scalar_one_or_none()
-    if user is not None:
-        user.session_token = token
+    cached = _cached_user(token)
+    if cached is not None:
+        # A copy in this request's database session, so changes to it are saved as usual.
+        user = db.session.merge(cached, load=False)
+    else:
+        user = db.session.execute(LIVE_SESSION_USER, {"token": token}).scalar_one_or_none()
+        if user is None:
+            return None
+        _remember_user(token, user)
+    user.session_token = token
     return user
+
+
+def _cached_user(token: str) -> User | None:
+    entry = _users.get(token)
+    if entry is None or entry[0] < time.monotonic():
+        return None
+    return entry[1]
+
+
+def _remember_user(token: str, user: User) -> None:
+    if len(_users) >= _USER_CACHE_MAX:
+        _users.clear()
+    _users[token] = (time.monotonic() + USER_CACHE_SECONDS, _detached_copy(user))
+
+
+def _detached_copy(user: User) -> User:
+    """A copy of the user's columns that belongs to no database session and never expires."""
+    copy = User.__mapper__.class_manager.new_instance()
+    for column in User.__mapper__.column_attrs:
+        setattr(copy, column.key, getattr(user, column.key))
+    make_transient_to_detached(copy)
+    return copy
+
+
+def forget_user(user_id: int) -> None:
+    """Drop every cached session of a user, so the next request reads the database."""
+    for token in [token for token, (_, user) in list(_users.items()) if user.id == user_id]:
+        _users.pop(token, None)
+
+
+@event.listens_for(User, "after_update")
+@event.listens_for(User, "after_delete")
+def _forget_changed_user(mapper, connection, user: User) -> None:
+    """A role, name or status changed in this process applies from the next request on."""
+    forget_user(user.id)
 
 
 def start_session(user: User) -> None:
@@ -66,6 +121,7 @@ def end_session() -> None:
             .where(UserSession.token == current_user.session_token)
             .values(ended_at=utcnow())
         )
+        _users.pop(current_user.session_token, None)
     logout_user()
     session.clear()
 
@@ -78,6 +134,7 @@ def end_all_sessions(user: User, keep_token: str | None = None) -> None:
     if keep_token:
         stmt = stmt.where(UserSession.token != keep_token)
     db.session.execute(stmt.values(ended_at=utcnow()))
+    forget_user(user.id)
 
 
 def require_password_change():
