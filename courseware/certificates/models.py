@@ -2,12 +2,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from courseware.db import db
 from courseware.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from courseware.accounts.models import User
+    from courseware.lessons.models import Course
 
 
 class Certificate(db.Model):
@@ -29,6 +34,10 @@ class Certificate(db.Model):
     revoked_at: Mapped[dt.datetime | None]
     revoked_reason: Mapped[str | None] = mapped_column(sa.String(500))
     revoked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    course: Mapped[Course] = relationship()
+    revoked_by: Mapped[User | None] = relationship(foreign_keys=[revoked_by_id])
 
     @property
     def valid(self) -> bool:

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, current_app, render_template, send_from_dire
 from flask_login import current_user
 
 from courseware.access import signed_in
+from courseware.certificates import records as certificates
 from courseware.content.cli import content_dir
 from courseware.content.markdown import MEDIA_PATH
 from courseware.lessons import reading
@@ -52,6 +53,7 @@ def course(course_slug):
         quizzes=quiz_statuses(course.id, current_user.id),
         exercises=best_runs(course.id, current_user.id),
         completion=completion_of(course.id, current_user.id),
+        certificate=certificates.for_course(course.id, current_user.id),
         rows=rows,
         status_of=tracking.status_of,
         resume=tracking.resume_lesson(lessons, rows) if rows else None,

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from courseware.access import signed_in
+from courseware.certificates import records as certificates
 from courseware.db import db
 from courseware.progress import tracking
 from courseware.lessons.reading import text
@@ -63,4 +64,5 @@ def learning():
     return render_template("progress/my_learning.html", summary=my_learning(current_user.id),
                            quiz_results=learner_results(current_user.id), text=text,
                            assigned=assigned_to(current_user.id), today=today,
-                           entries=ledger.entries_of(current_user.id), standing=ledger.quota_standing(current_user, today))
+                           entries=ledger.entries_of(current_user.id), standing=ledger.quota_standing(current_user, today),
+                           certificates=certificates.of_user(current_user.id), display_code=certificates.display_code)

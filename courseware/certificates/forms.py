@@ -1,0 +1,31 @@
+"""Forms: typing a code to verify, searching certificates, revoking one."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField, SubmitField
+from wtforms.validators import DataRequired, Length, Optional
+
+from courseware.certificates.operations import MAX_REASON
+from courseware.certificates.records import MAX_TYPED_CODE
+
+
+class VerifyForm(FlaskForm):
+    """The public code form; read from the query string, so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    code = StringField(_l("Verification code"), validators=[DataRequired(), Length(max=MAX_TYPED_CODE)])
+    submit = SubmitField(_l("Verify"))
+
+
+class SearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Username or verification code"), validators=[Optional(), Length(max=MAX_TYPED_CODE)])
+    submit = SubmitField(_l("Search"))
+
+
+class RevokeForm(FlaskForm):
+    reason = StringField(_l("Reason for revoking"), validators=[DataRequired(), Length(max=MAX_REASON)])
+    submit = SubmitField(_l("Revoke"))

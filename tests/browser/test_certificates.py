@@ -1,0 +1,60 @@
+"""In the browser: a learner who completed a course finds the certificate, prints it on one A4 sheet,
+downloads the PDF; then a stranger checks the code on the public page."""
+import re
+
+import pytest
+
+from tests.browser.conftest import screenshot
+from tests.browser.test_lessons import sign_in
+from tests.certificates.conftest import complete_course  # noqa: F401  (a fixture)
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_learner_gets_the_certificate_and_a_stranger_verifies_it(app, live_server, browser, make_user, make_unit,
+                                                                   complete_course, tmp_path):
+    unit_id = make_unit("浙江省", "杭州市")
+    issued = complete_course(make_user(username="reader", name="张伟", unit_id=unit_id, locale="en"))
+
+    learner = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US", accept_downloads=True).new_page()
+    errors = []
+    learner.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    sign_in(learner, live_server, "reader")
+    learner.get_by_role("link", name="My learning").click()
+    learner.locator(".certificate-list").get_by_role("link", name="Test course").click()
+    learner.wait_for_load_state()
+    assert learner.url.endswith(f"/certificates/{issued.certificate_id}")
+    certificate = learner.locator(".certificate")
+    assert certificate.get_by_text("张伟").is_visible()
+    assert certificate.get_by_text("浙江省 / 杭州市").is_visible()
+    assert learner.locator("svg.qr").is_visible()
+    code = learner.locator(".certificate-verify .certificate-code").inner_text()
+    assert code.replace("-", "") == issued.code
+    screenshot(learner, "certificate")
+
+    # Printed, the certificate alone fills one A4 sheet.
+    learner.emulate_media(media="print")
+    printed = learner.pdf(prefer_css_page_size=True, print_background=True)
+    assert len(re.findall(rb"/Type\s*/Page\b", printed)) == 1
+    assert learner.locator("body > header").is_hidden()
+    learner.emulate_media(media="screen")
+
+    with learner.expect_download() as info:
+        learner.get_by_role("button", name="Download PDF").click()
+    download = info.value
+    assert download.suggested_filename == f"certificate-{issued.code}.pdf"
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    assert saved.read_bytes().startswith(b"%PDF")
+    assert errors == []  # nothing the CSP refused, no script errors
+
+    stranger = browser.new_context(viewport={"width": 360, "height": 780}, locale="en-US").new_page()
+    stranger.goto(f"{live_server}/verify")
+    stranger.get_by_label("Verification code").fill(code.lower().replace("-", " "))
+    stranger.get_by_role("button", name="Verify").click()
+    stranger.wait_for_load_state()
+    assert stranger.url.endswith(f"/verify/{issued.code}")
+    assert stranger.get_by_text("This certificate is valid.").is_visible()
+    assert stranger.get_by_text("张伟").is_visible()
+    assert stranger.get_by_text("杭州市").count() == 0
+    screenshot(stranger, "certificate-verified")
