@@ -87,6 +87,7 @@ def _register_blueprints(app: Flask) -> None:
     from courseware.progress import views as progress_views
     from courseware.exercises import teach_views as exercise_teach_views
     from courseware.api import views as api_views
+    from courseware.api import admin_views as api_admin_views
     from courseware.certificates import views as certificate_views
     from courseware.progress import admin_views as credit_views
     from courseware.reports import cli as report_cli
@@ -112,6 +113,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(report_views.bp)
     app.register_blueprint(certificate_views.bp)
     app.register_blueprint(api_views.bp)
+    app.register_blueprint(api_admin_views.bp)
     handlers.init_app(app)
     cli.init_app(app)
     content_cli.init_app(app)

@@ -44,6 +44,12 @@ ACTION_LABELS = {
     "quiz.import": _l("Questions imported"),
     "exercise.live": _l("Live exercise prepared"),
     "exercise.review": _l("Exercise post scored"),
+    "api.token_create": _l("API token created"),
+    "api.token_revoke": _l("API token revoked"),
+    "api.call": _l("API call"),
+    "api.forbidden": _l("API call refused: token lacks the scope"),
+    "api.revoked": _l("API call refused: token revoked"),
+    "certificate.revoke": _l("Certificate revoked"),
 }
 
 

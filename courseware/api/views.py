@@ -1,6 +1,134 @@
-"""The JSON API, /api/v1."""
-from flask import Blueprint
+"""The JSON API, /api/v1: thin views over api/reports.py, api/rosters.py and api/xapi.py.
 
+Calls carry a bearer token (see api/tokens.py), never the browser's session, so the blueprint is
+exempt from CSRF: a cross-site page cannot make a browser attach a token the way it attaches a
+cookie.
+"""
+from flask import Blueprint, abort, g, jsonify, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+from courseware.access import public, token
 from courseware.api import models  # noqa: F401  (the tables, for migrations)
+from courseware.api import openapi as openapi_document
+from courseware.api import reports, rosters, tokens, xapi
+from courseware.api.params import MAX_ID, ApiError
+from courseware.db import db
+from courseware.errors.handlers import messages
+from courseware.extensions import csrf
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+bp.after_request(tokens.audit_call)
+
+read = token("reports:read")
+manage = token("rosters:manage")
+
+
+@bp.errorhandler(ApiError)
+def api_error(error: ApiError):
+    return error.body(), error.status
+
+
+@bp.errorhandler(400)
+@bp.errorhandler(404)
+@bp.errorhandler(405)
+@bp.errorhandler(413)
+@bp.errorhandler(422)
+def http_error(error: HTTPException):
+    return {"error": messages().get(error.code, error.description)}, error.code
+
+
+def _found(record):
+    if record is None:
+        abort(404)
+    return record
+
+
+def _id(value: int) -> int:
+    # Larger numbers name no row, and PostgreSQL would refuse them as integers.
+    if not 1 <= value <= MAX_ID:
+        abort(404)
+    return value
+
+
+@bp.route("/openapi.json")
+@public
+def openapi():
+    """The OpenAPI 3.0 description of this API."""
+    return jsonify(openapi_document.document())
+
+
+@bp.route("/units")
+@read
+def units():
+    """Every unit (单位) of the organisation tree."""
+    return reports.list_units()
+
+
+@bp.route("/users")
+@read
+def users():
+    """Users, paginated; filtered by unit (with sub-units), role and last change."""
+    return reports.list_users(request.args)
+
+
+@bp.route("/users", methods=["POST"])
+@manage
+def save_users():
+    """Create or update users from JSON, all or nothing."""
+    payload = request.get_json(silent=True)
+    if payload is None:
+        raise ApiError(_("The body must be JSON (Content-Type: application/json)."), "users", 400)
+    result = rosters.save_users(payload, g.api_token)
+    db.session.commit()
+    return result
+
+
+@bp.route("/users/<int:user_id>")
+@read
+def user(user_id):
+    """One user."""
+    return _found(reports.get_user(_id(user_id)))
+
+
+@bp.route("/classes")
+@read
+def classes():
+    """Every class (班次)."""
+    return reports.list_classes()
+
+
+@bp.route("/classes/<int:class_id>/enrolments")
+@read
+def enrolments(class_id):
+    """A class's learners and its assigned courses."""
+    return _found(reports.class_enrolments(_id(class_id)))
+
+
+@bp.route("/completions")
+@read
+def completions():
+    """Course completions, paginated and filtered."""
+    return reports.list_completions(request.args)
+
+
+@bp.route("/credits")
+@read
+def credits():
+    """Lines of the 学时 ledger, paginated and filtered."""
+    return reports.list_credits(request.args)
+
+
+@bp.route("/certificates/<code>")
+@read
+def certificate(code):
+    """Verify a certificate by its code."""
+    return _found(reports.verify_certificate(code))
+
+
+@bp.route("/xapi/statements")
+@read
+def xapi_statements():
+    """Completions and quiz results as xAPI statements."""
+    return xapi.statements(request.args)
