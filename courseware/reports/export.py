@@ -52,55 +52,22 @@ def stream_csv(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
 
 
 def xlsx_cell(value, column: str):
-    """Numbers stay numbers and dates dates; identifiers become text; text is neutralised, and the
-    control characters a worksheet cannot hold are dropped."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
+    """Numbers stay numbers and dates dates; identifiers become text; text is neutralised (the
+    writer drops the control characters a worksheet cannot hold)."""
     if value is None:
         return None
     if column in TEXT_COLUMNS or isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", neutralise(str(value)))
+        return neutralise(str(value))
     return value
 
 
 def write_xlsx(target, sheets: list[tuple[str, list[str], Iterable[Iterable]]],
                progress: Callable[[int], None] | None = None, max_rows: int = XLSX_MAX_ROWS) -> int:
-    """Write sheets to `target` (a path or a binary file) in openpyxl's write-only mode, which keeps
-    no rows in memory; a sheet longer than `max_rows` continues on "name (2)". Returns rows written."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
+    """Write sheets to `target` (a path or a binary file), streaming: no rows are kept in memory; a
+    sheet longer than `max_rows` continues on "name (2)". Returns the rows written."""
+    from courseware.reports.xlsx import write_workbook
 
-    book = Workbook(write_only=True)
-    written = 0
-    for title, header, rows in sheets:
-        part, sheet, used = 1, None, 0
-        date_style = "yyyy-mm-dd hh:mm"
-        for row in rows:
-            if sheet is None or used >= max_rows:
-                sheet = book.create_sheet(title if part == 1 else f"{title} ({part})")
-                part += 1
-                sheet.append(header)
-                used = 1
-            cells = []
-            for column, value in zip(header, row):
-                cell = WriteOnlyCell(sheet, value=xlsx_cell(value, column))
-                if isinstance(value, dt.datetime):
-                    cell.number_format = date_style
-                elif isinstance(value, dt.date):
-                    cell.number_format = "yyyy-mm-dd"
-                cells.append(cell)
-            sheet.append(cells)
-            used += 1
-            written += 1
-            if progress and written % BATCH == 0:
-                progress(written)
-        if sheet is None:
-            sheet = book.create_sheet(title)
-            sheet.append(header)
-    book.save(target)
-    if progress:
-        progress(written)
-    return written
+    return write_workbook(target, sheets, cell=xlsx_cell, progress=progress, max_rows=max_rows, every=BATCH)
 
 
 def streamed_rows(session, query) -> Iterator[tuple]:
