@@ -40,7 +40,6 @@ other work, so expect some noise between runs; the ratios are measured within on
 """
 import csv
 import datetime as dt
-import io
 import json
 import os
 import random

@@ -61,6 +61,17 @@ class ScenarioReader(Reader):
             return []
         return value
 
+    def fact_ids(self, raw: dict, key: tuple, name: str, known: set, message: str) -> list[str]:
+        """A list of fact ids (reveals, countered_by), each checked against the facts defined."""
+        value = raw.get(name) or []
+        if not isinstance(value, list):
+            self.problem(key + (name,), message)
+            return []
+        for j, fid in enumerate(value):
+            if fid not in known:
+                self.problem(key + (name, j), f"unknown fact {fid}")
+        return [str(f) for f in value]
+
     def entries(self, data: dict, name: str, what: str, required: bool = True):
         """Each well-formed entry of a list of mappings with ids: (key, entry, id); the rest are reported."""
         seen: dict = {}
@@ -106,15 +117,11 @@ def _rumours(r: ScenarioReader, data: dict, fact_ids: set) -> list[Rumour]:
     for key, raw, rid in r.entries(data, "rumours", "a rumour"):
         reach = r.number(raw.get("reach"), key + ("reach",), "reach", 0, 1e9)
         growth = r.number(raw.get("growth"), key + ("growth",), "growth", 0, 1)
-        countered = raw.get("countered_by") or []
-        if not isinstance(countered, list) or not countered:
+        countered = r.fact_ids(raw, key, "countered_by", fact_ids, "countered_by must list the facts that counter this rumour")
+        if not countered and isinstance(raw.get("countered_by"), list):
             r.problem(key + ("countered_by",), "countered_by must list the facts that counter this rumour")
-            countered = []
-        for j, fid in enumerate(countered):
-            if fid not in fact_ids:
-                r.problem(key + ("countered_by", j), f"unknown fact {fid}")
         rumours.append(Rumour(rid, r.text(raw.get("text"), key + ("text",)), float(reach or 0), float(growth or 0),
-                              [str(f) for f in countered]))
+                              countered))
     return rumours
 
 
@@ -127,18 +134,12 @@ def _personas(r: ScenarioReader, data: dict, fact_ids: set) -> list[Persona]:
         disposition = raw.get("disposition", "neutral")
         if disposition not in DISPOSITIONS:
             r.problem(key + ("disposition",), f"disposition must be one of: {', '.join(DISPOSITIONS)}")
-        reveals = raw.get("reveals") or []
-        if not isinstance(reveals, list):
-            r.problem(key + ("reveals",), "reveals must list fact ids")
-            reveals = []
-        for j, fid in enumerate(reveals):
-            if fid not in fact_ids:
-                r.problem(key + ("reveals", j), f"unknown fact {fid}")
+        reveals = r.fact_ids(raw, key, "reveals", fact_ids, "reveals must list fact ids")
         if reveals and kind != "department":
             r.problem(key + ("reveals",), "only a department can be called to reveal facts")
         personas.append(Persona(pid, kind if kind in PERSONA_KINDS else "netizen", r.text(raw.get("name"), key + ("name",)),
                                 str(raw.get("handle") or ""), disposition if disposition in DISPOSITIONS else "neutral",
-                                [str(f) for f in reveals], r.text(raw.get("reply"), key + ("reply",), required=False)))
+                                reveals, r.text(raw.get("reply"), key + ("reply",), required=False)))
     return personas
 
 
@@ -196,13 +197,7 @@ def _injects(r: ScenarioReader, data: dict, persona_ids: set, fact_ids: set, dur
         trigger = raw.get("trigger")
         if trigger is not None and trigger not in TRIGGERS:
             r.problem(key + ("trigger",), f"trigger must be one of: {', '.join(TRIGGERS)}")
-        reveals = raw.get("reveals") or []
-        if not isinstance(reveals, list):
-            r.problem(key + ("reveals",), "reveals must list fact ids")
-            reveals = []
-        for j, fid in enumerate(reveals):
-            if fid not in fact_ids:
-                r.problem(key + ("reveals", j), f"unknown fact {fid}")
+        reveals = r.fact_ids(raw, key, "reveals", fact_ids, "reveals must list fact ids")
         expects = raw.get("expects", "none")
         if expects not in EXPECTS:
             r.problem(key + ("expects",), f"expects must be one of: {', '.join(EXPECTS)}")
@@ -219,7 +214,7 @@ def _injects(r: ScenarioReader, data: dict, persona_ids: set, fact_ids: set, dur
             last_at[branch] = (at, r.line(key + ("at",)))
         injects.append(Inject(
             iid, at or 0, channel if channel in CHANNELS else "post", str(persona), r.text(raw.get("text"), key + ("text",)),
-            branch, trigger, [str(f) for f in reveals], expects if expects in EXPECTS else "none", within or 0,
+            branch, trigger, reveals, expects if expects in EXPECTS else "none", within or 0,
             r.text(raw.get("expected"), key + ("expected",), required=expects != "none"), decision,
         ))
     return injects

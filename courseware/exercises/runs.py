@@ -12,7 +12,6 @@ import sqlalchemy as sa
 from courseware.db import db
 from courseware.exercises import engine
 from courseware.exercises.models import Exercise, ExerciseRun, LiveSession, PostReview, RunAction
-from courseware.timeutil import utcnow
 
 MAX_POST_CHARS = 2000
 

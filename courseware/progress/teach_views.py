@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from courseware.access import roles
 from courseware.accounts.audit import record
-from courseware.accounts.models import Cohort, Role, Unit, User, cohort_member
+from courseware.accounts.models import Cohort, Role, User, cohort_member
 from courseware.db import db
 from courseware.exercises.models import ExerciseRun
 from courseware.lessons import reading

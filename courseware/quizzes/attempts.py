@@ -19,7 +19,6 @@ from courseware.db import db
 from courseware.quizzes.grading import grade_response, is_blank
 from courseware.quizzes.models import Answer, Attempt, QuestionRecord, Quiz, QuizOverride
 from courseware.quizzes.questions import Question
-from courseware.timeutil import utcnow
 
 # Longest text a learner may type into one answer; essays rarely pass a few thousand characters.
 MAX_ANSWER_CHARS = 20_000

@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from courseware.access import roles
 from courseware.accounts.audit import record
-from courseware.accounts.models import Cohort, Role, Unit, cohort_instructor
+from courseware.accounts.models import Role, Unit, cohort_instructor
 from courseware.db import db
 from courseware.reports import export, jobs, queries
 from courseware.reports.models import ExportJob  # noqa: F401  (also the table, for migrations)

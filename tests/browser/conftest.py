@@ -46,6 +46,17 @@ def page(browser):
     context.close()
 
 
+def sign_in(page, base, username, password=None):
+    """Sign in through the real form and wait for the page that follows."""
+    from tests.conftest import PASSWORD
+
+    page.goto(f"{base}/login")
+    page.locator("#username").fill(username)
+    page.locator("#password").fill(password or PASSWORD)
+    page.locator("#submit").click()
+    page.wait_for_load_state()
+
+
 def screenshot(page, name):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

@@ -10,8 +10,7 @@ from playwright.sync_api import expect
 from courseware.accounts.models import Cohort, Role, User
 from courseware.db import db
 from courseware.exercises.models import ExerciseRun, LiveSession
-from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD
+from tests.browser.conftest import screenshot, sign_in as signed_in
 from tests.exercises.conftest import exercise_course  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.browser
@@ -45,11 +44,7 @@ def new_context(browser, locale, width=360, height=780):
 
 
 def sign_in(page, base, username):
-    page.goto(f"{base}/login")
-    page.locator("#username").fill(username)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("#submit").click()
-    page.wait_for_load_state()
+    signed_in(page, base, username)
     expect(page).not_to_have_url(re.compile(r"/login"))
 
 

@@ -10,19 +10,11 @@ import sqlalchemy as sa
 from courseware.accounts.models import Role
 from courseware.db import db
 from courseware.progress.models import LessonProgress
-from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD, lesson_text
+from tests.browser.conftest import screenshot, sign_in
+from tests.conftest import lesson_text
 
 pytestmark = pytest.mark.browser
 WORST = ["mdxss-031", "mdxss-037", "mdxss-046", "mdxss-057", "mdxss-071", "mdxss-073", "mdxss-074", "mdxss-027", "mdxss-030"]
-
-
-def sign_in(page, base, username):
-    page.goto(f"{base}/login")
-    page.locator("#username").fill(username)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("#submit").click()
-    page.wait_for_load_state()
 
 
 def test_instructor_publishes_and_an_english_learner_reads_it(app, live_server, browser, make_user, lessons_dir, sync):

@@ -10,8 +10,7 @@ from playwright.sync_api import expect
 
 from courseware.db import db
 from courseware.quizzes.models import Answer, Attempt
-from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD
+from tests.browser.conftest import screenshot, sign_in
 from tests.quizzes.conftest import QUIZ_YAML
 
 pytestmark = pytest.mark.browser
@@ -53,14 +52,6 @@ def new_page(browser, locale):
         " console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI); });"
     )
     return page
-
-
-def sign_in(page, base, username):
-    page.goto(f"{base}/login")
-    page.locator("#username").fill(username)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("#submit").click()
-    page.wait_for_load_state()
 
 
 def wait_saved(page):

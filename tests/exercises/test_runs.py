@@ -95,7 +95,7 @@ def test_runs_are_private_and_review_is_for_instructors(app, client, auth, make_
 
 
 def test_a_live_class_follows_the_instructor(app, make_user, exercise_course):
-    teacher_id = make_user(Role.INSTRUCTOR, username="teacher-a")
+    make_user(Role.INSTRUCTOR, username="teacher-a")
     learners = [make_user(Role.LEARNER, username=f"learner-{c}") for c in "ab"]
     with app.app_context():
         cohort = Cohort(name="2026 春季班")

@@ -6,10 +6,10 @@ import pytest
 import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
-from courseware.accounts.models import AuditEvent, Cohort, Role, Unit, User
+from courseware.accounts.models import AuditEvent, Cohort, Role, User
 from courseware.db import db
 from courseware.exercises import engine
-from courseware.exercises.models import Exercise, ExerciseRun
+from courseware.exercises.models import Exercise
 from courseware.exercises.runs import act, finish_run, start_run
 from courseware.lessons.models import Course, Lesson
 from courseware.progress import ledger
@@ -217,7 +217,7 @@ def test_assignments_due_dates_and_the_class_grid(app, client, make_user, make_u
     learner = make_user(username="zhang", unit_id=unit_id)
     other = make_user(username="li")
     teacher = make_user(Role.INSTRUCTOR, username="teacher")
-    stranger = make_user(Role.INSTRUCTOR, username="stranger")
+    make_user(Role.INSTRUCTOR, username="stranger")
     with app.app_context():
         cohort = Cohort(name="2026 秋季班")
         cohort.members.extend([db.session.get(User, learner), db.session.get(User, other)])

@@ -17,7 +17,6 @@ from courseware.db import db
 from courseware.lessons.models import Course
 from courseware.progress.models import CourseAssignment, CourseCompletion, CreditEntry
 from courseware.reports import export, queries
-from courseware.timeutil import utcnow
 from tests.conftest import Auth
 
 INJECTION = json.loads((Path(__file__).resolve().parents[1] / "data" / "csv_injection.json").read_text("utf-8"))

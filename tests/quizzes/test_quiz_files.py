@@ -2,7 +2,6 @@
 
 No database and no app: the readers take text, a folder and a time zone.
 """
-import textwrap
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
