@@ -55,6 +55,7 @@ class Availability:
     used: int
     open_attempt: Attempt | None
     reason: str | None    # why a new attempt cannot start, None when it can
+    override: QuizOverride | None = None
 
     @property
     def can_start(self) -> bool:
@@ -93,7 +94,7 @@ def availability(quiz: Quiz, user_id: int, now: dt.datetime) -> Availability:
         reason = _l("You have an attempt in progress.")
     elif allowed and len(attempts) >= allowed:
         reason = _l("You have used all your attempts.")
-    return Availability(opens, closes, allowed, len(attempts), open_attempt, reason)
+    return Availability(opens, closes, allowed, len(attempts), open_attempt, reason, override)
 
 
 # --- starting ---------------------------------------------------------------------------------
@@ -156,13 +157,12 @@ def build_layout(quiz: Quiz, seed: int) -> list[tuple[QuestionRecord, list[int]]
     return [(r, shown_order(r.question, rng, shuffle_options)) for r in chosen]
 
 
-def deadline_for(quiz: Quiz, user_id: int, started: dt.datetime) -> dt.datetime | None:
+def deadline_for(quiz: Quiz, override: QuizOverride | None, started: dt.datetime) -> dt.datetime | None:
     """The earlier of start + time limit (+ the learner's extra time) and the closing time."""
     limit = quiz.settings.get("time_limit") or 0
     closes = _time(quiz.settings.get("closes"))
     candidates = []
     if limit:
-        override = override_for(quiz.id, user_id)
         extra = override.extra_minutes if override else 0
         candidates.append(started + dt.timedelta(minutes=limit + extra))
     if closes:
@@ -183,7 +183,7 @@ def start_attempt(quiz: Quiz, user_id: int, now: dt.datetime) -> Attempt:
         raise AttemptRefused(_l("This quiz has no questions yet."), 409)
     attempt = Attempt(
         quiz_id=quiz.id, user_id=user_id, number=state.used + 1, seed=seed, status="open",
-        started_at=now, deadline=deadline_for(quiz, user_id, now), sequence=0,
+        started_at=now, deadline=deadline_for(quiz, state.override, now), sequence=0,
         max_score=sum(r.question.max_points for r, _ in layout),
     )
     try:

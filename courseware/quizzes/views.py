@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -32,7 +32,8 @@ def get_quiz(course_slug: str, quiz_slug: str) -> Quiz:
 def own_attempt(attempt_id: int) -> Attempt:
     """An attempt is its learner's alone; anyone else is told it does not exist."""
     # Answers and their questions in two queries, not one per question.
-    attempt = db.session.get(Attempt, attempt_id, options=[selectinload(Attempt.answers).selectinload(Answer.question)])
+    attempt = db.session.get(Attempt, attempt_id, options=[
+        joinedload(Attempt.quiz).joinedload(Quiz.course), selectinload(Attempt.answers).selectinload(Answer.question)])
     if attempt is None or attempt.user_id != current_user.id:
         abort(404)
     return attempt
