@@ -102,7 +102,8 @@ class GridRow:
         return sum(1 for c in self.cells if c.status == "completed")
 
 
-def class_grid(cohort: Cohort, course: Course, unit_id: int | None = None) -> tuple[list[tuple[str, str, str]], list[GridRow]]:
+def class_grid(cohort: Cohort, course: Course, unit_id: int | None = None,
+               user_id: int | None = None) -> tuple[list[tuple[str, str, str]], list[GridRow]]:
     """Learners × the course's items: each cell the status and, for quizzes and exercises, the score."""
     from courseware.exercises.runs import best_runs
     from courseware.quizzes.attempts import quiz_statuses
@@ -114,7 +115,7 @@ def class_grid(cohort: Cohort, course: Course, unit_id: int | None = None) -> tu
             columns.append((kind, slug, reading.lesson_title(lessons[slug].published)))
         elif kind in ("quiz", "exercise"):
             columns.append((kind, slug, slug))
-    members = list(cohort.members)
+    members = [m for m in cohort.members if user_id is None or m.id == user_id]
     if unit_id is not None:
         allowed = unit_and_below(unit_id)
         members = [m for m in members if m.unit_id in allowed]

@@ -114,9 +114,16 @@ def learner(user_id):
     seconds = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(LessonProgress.active_seconds), 0))
                                 .where(LessonProgress.user_id == user.id))
     standings = [(c, standing(c, user.id)) for c in reading.active_courses()]
+    # The class grid again, one row: this learner in each of their classes' assigned courses.
+    grids = []
+    for cohort in cohorts:
+        for assignment in classes.assignments_of_cohort(cohort.id):
+            course = db.session.get(Course, assignment.course_id)
+            columns, rows = classes.class_grid(cohort, course, user_id=user.id)
+            grids.append((cohort, course, assignment, columns, rows))
     return render_template("progress/teach/learner.html", learner=user, cohorts=cohorts, attempts=attempts, runs=runs,
                            minutes=int(seconds or 0) // 60, standings=standings,
-                           assigned=classes.assigned_to(user.id), today=utcnow().date(), text=text)
+                           assigned=classes.assigned_to(user.id), grids=grids, today=utcnow().date(), text=text)
 
 
 @bp.route("/courses/<course_slug>/completion", methods=["GET", "POST"])

@@ -245,4 +245,7 @@ def test_assignments_due_dates_and_the_class_grid(app, client, make_user, make_u
     assert only_unit.count("/teach/learners/") == 1
     detail = t.get(f"/teach/learners/{learner}")
     assert detail.status_code == 200
+    # The learner's own row of the class grid, for each class and assigned course.
+    page = detail.get_data(as_text=True)
+    assert "2026 秋季班" in page and page.count('class="grid-table"') == 1
     assert s.get(f"/teach/learners/{learner}").status_code == 404
