@@ -1,6 +1,8 @@
 """Taking quizzes: the quiz page, the attempt page with autosave, hand-in and the result."""
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
@@ -37,6 +39,16 @@ def own_attempt(attempt_id: int) -> Attempt:
     if attempt is None or attempt.user_id != current_user.id:
         abort(404)
     return attempt
+
+
+def _current(attempt_id: int) -> tuple[Attempt, dt.datetime, bool]:
+    """The learner's attempt as it stands now: one past its deadline is handed in first."""
+    attempt = own_attempt(attempt_id)
+    now = utcnow()
+    closed = service.close_if_overdue(attempt, now)
+    if closed:
+        db.session.commit()
+    return attempt, now, closed
 
 
 def _page(attempt: Attempt) -> dict:
@@ -79,10 +91,8 @@ def start(course_slug, quiz_slug):
 @bp.route("/attempts/<int:attempt_id>")
 @signed_in
 def attempt(attempt_id):
-    attempt = own_attempt(attempt_id)
-    now = utcnow()
-    if service.close_if_overdue(attempt, now):
-        db.session.commit()
+    attempt, now, closed = _current(attempt_id)
+    if closed:
         flash(_("Time is up: your attempt was handed in with the answers saved before the deadline."), "error")
     if attempt.status != "open":
         return redirect(url_for(".result", attempt_id=attempt.id))
@@ -145,10 +155,7 @@ def submit(attempt_id):
 @bp.route("/attempts/<int:attempt_id>/result")
 @signed_in
 def result(attempt_id):
-    attempt = own_attempt(attempt_id)
-    now = utcnow()
-    if service.close_if_overdue(attempt, now):
-        db.session.commit()
+    attempt, now, _closed = _current(attempt_id)
     if attempt.status == "open":
         return redirect(url_for(".attempt", attempt_id=attempt.id))
     return render_template("quizzes/result.html", **_page(attempt), review=service.may_review(attempt, now))
