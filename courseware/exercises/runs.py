@@ -205,13 +205,22 @@ def learner_live_runs(user_id: int) -> list[ExerciseRun]:
     return [r for r in runs if user_id in (r.members or [])]
 
 
+def runs_of(user_id: int, *conditions) -> list[ExerciseRun]:
+    """A learner's runs: their own, and those of the live teams they were in (members is JSON, so
+    membership is checked here rather than in SQL)."""
+    rows = db.session.scalars(sa.select(ExerciseRun).where(
+        sa.or_(ExerciseRun.user_id == user_id, ExerciseRun.live_id.is_not(None)), *conditions)
+        .order_by(ExerciseRun.started_at.desc()))
+    return [r for r in rows if r.user_id == user_id or user_id in (r.members or [])]
+
+
 def best_runs(course_id: int, user_id: int) -> dict[str, tuple[Exercise, ExerciseRun | None, str]]:
     """Each exercise of a course with the learner's best finished run and its status for the course page."""
     exercises = list(db.session.scalars(sa.select(Exercise).where(Exercise.course_id == course_id, Exercise.archived_at.is_(None))))
-    runs = list(db.session.scalars(sa.select(ExerciseRun).where(ExerciseRun.exercise_id.in_([e.id for e in exercises]))))
+    runs = runs_of(user_id, ExerciseRun.exercise_id.in_([e.id for e in exercises]))
     result = {}
     for exercise in exercises:
-        mine = [r for r in runs if r.exercise_id == exercise.id and (r.user_id == user_id or user_id in (r.members or []))]
+        mine = [r for r in runs if r.exercise_id == exercise.id]
         done = [r for r in mine if r.status == "finished" and r.score is not None]
         best = max(done, key=lambda r: r.score, default=None)
         if best is not None and best.score >= exercise.scenario.min_score:

@@ -22,10 +22,7 @@ MAX_TEAMS = 12
 
 
 def get_live(live_id: int) -> LiveSession:
-    live = db.session.get(LiveSession, live_id)
-    if live is None:
-        abort(404)
-    return live
+    return db.get_or_404(LiveSession, live_id)
 
 
 @bp.route("/")

@@ -13,7 +13,7 @@ from courseware.access import roles
 from courseware.accounts.audit import record
 from courseware.accounts.models import Cohort, Role, User, cohort_member
 from courseware.db import db
-from courseware.exercises.models import ExerciseRun
+from courseware.exercises.runs import runs_of
 from courseware.lessons import reading
 from courseware.lessons.models import Course
 from courseware.lessons.reading import text
@@ -109,8 +109,7 @@ def learner(user_id):
     if current_user.role != Role.ADMIN.value and not any(classes.teaches(current_user, c) for c in cohorts):
         abort(404)  # not one of this instructor's learners: as if there were no such learner
     attempts = list(db.session.scalars(sa.select(Attempt).where(Attempt.user_id == user.id).order_by(Attempt.started_at.desc())))
-    runs = [r for r in db.session.scalars(sa.select(ExerciseRun).order_by(ExerciseRun.started_at.desc()))
-            if r.user_id == user.id or user.id in (r.members or [])]
+    runs = runs_of(user.id)
     seconds = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(LessonProgress.active_seconds), 0))
                                 .where(LessonProgress.user_id == user.id))
     standings = [(c, standing(c, user.id)) for c in reading.active_courses()]

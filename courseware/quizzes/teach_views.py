@@ -28,10 +28,7 @@ MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
 
 def get_quiz(quiz_id: int) -> Quiz:
-    quiz = db.session.get(Quiz, quiz_id)
-    if quiz is None:
-        abort(404)
-    return quiz
+    return db.get_or_404(Quiz, quiz_id)
 
 
 @bp.route("/")

@@ -94,15 +94,6 @@ def report(filters: Filters, today: dt.date) -> list[Line]:
     courses = {c.id: c for c in db.session.scalars(sa.select(Course))}
     completions = {(c.user_id, c.course_id): c for c in db.session.scalars(sa.select(CourseCompletion))}
     enrolled = {k: v for k, v in enrolments().items() if k[0] in users}
-    hours_by_user: dict[int, float] = {}
-    query = sa.select(CreditEntry.user_id, sa.func.sum(CreditEntry.hours)).group_by(CreditEntry.user_id)
-    if filters.start:
-        query = query.where(CreditEntry.earned_on >= filters.start)
-    if filters.end:
-        query = query.where(CreditEntry.earned_on <= filters.end)
-    for user_id, hours in db.session.execute(query):
-        if user_id in users:
-            hours_by_user[user_id] = float(hours or 0)
 
     def line_keys(user_id: int, course_id: int, cohort_ids: list[int]) -> list[int]:
         if filters.by == "course":
@@ -131,27 +122,29 @@ def report(filters: Filters, today: dt.date) -> list[Line]:
             elif completion is None and due_on < today:
                 line.overdue.append((users[user_id], courses[course_id], due_on))
     if filters.by == "unit":
-        for user_id, hours in hours_by_user.items():
-            for key in line_keys(user_id, 0, []):
-                lines.setdefault(key, Line(key, labels(key))).hours += hours
+        for (user_id,), hours in credit_totals(filters, CreditEntry.user_id).items():
+            if user_id in users:
+                for key in line_keys(user_id, 0, []):
+                    lines.setdefault(key, Line(key, labels(key))).hours += hours
     else:
+        # Classes and courses count the 学时 of their own courses, every entry in one query.
+        by_course = credit_totals(filters, CreditEntry.user_id, CreditEntry.course_id)
         for (user_id, course_id), (_, cohort_ids) in enrolled.items():
-            credited = hours_for(user_id, course_id, filters)
             for key in line_keys(user_id, course_id, cohort_ids):
-                lines[key].hours += credited
+                lines[key].hours += by_course.get((user_id, course_id), 0.0)
     for line in lines.values():
         line.hours = round(line.hours, 2)
     return sorted(lines.values(), key=lambda line: line.label)
 
 
-def hours_for(user_id: int, course_id: int, filters: Filters) -> float:
-    query = sa.select(sa.func.coalesce(sa.func.sum(CreditEntry.hours), 0)).where(
-        CreditEntry.user_id == user_id, CreditEntry.course_id == course_id)
+def credit_totals(filters: Filters, *group) -> dict[tuple, float]:
+    """Ledger hours dated within the range, summed by the given columns."""
+    query = sa.select(*group, sa.func.sum(CreditEntry.hours)).group_by(*group)
     if filters.start:
         query = query.where(CreditEntry.earned_on >= filters.start)
     if filters.end:
         query = query.where(CreditEntry.earned_on <= filters.end)
-    return float(db.session.scalar(query) or 0)
+    return {tuple(row[:-1]): float(row[-1] or 0) for row in db.session.execute(query)}
 
 
 def _labels(by: str, units: dict, courses: dict):
