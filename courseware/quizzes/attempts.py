@@ -14,10 +14,11 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from courseware.db import db
 from courseware.quizzes.grading import grade_response, is_blank
-from courseware.quizzes.models import Answer, Attempt, QuestionRecord, Quiz, QuizOverride
+from courseware.quizzes.models import Answer, Attempt, QuestionRecord, Quiz, QuizOverride, parse_records, parsed_question
 from courseware.quizzes.questions import Question
 
 # Longest text a learner may type into one answer; essays rarely pass a few thousand characters.
@@ -100,13 +101,18 @@ def availability(quiz: Quiz, user_id: int, now: dt.datetime) -> Availability:
 # --- starting ---------------------------------------------------------------------------------
 
 
-def _records_for(quiz: Quiz) -> dict[str, QuestionRecord]:
-    """The questions a quiz names and those of the categories it draws from, by name."""
+def _records_for(quiz: Quiz) -> dict[str, sa.Row]:
+    """The questions a quiz names and those of the categories it draws from, by name: rows of id,
+    name, category, type and content_hash (ORM objects of a whole bank would cost more than the rest
+    of a start), each parsed once per process."""
     names = [slot["question"] for slot in quiz.slots if "question" in slot]
     categories = [slot["category"] for slot in quiz.slots if "draw" in slot]
-    rows = db.session.scalars(sa.select(QuestionRecord).where(
+    rows = db.session.execute(sa.select(
+        QuestionRecord.id, QuestionRecord.name, QuestionRecord.category, QuestionRecord.type,
+        QuestionRecord.content_hash).where(
         QuestionRecord.course_id == quiz.course_id, QuestionRecord.archived_at.is_(None),
-        sa.or_(QuestionRecord.name.in_(names), QuestionRecord.category.in_(categories))))
+        sa.or_(QuestionRecord.name.in_(names), QuestionRecord.category.in_(categories)))).all()
+    parse_records(rows)
     return {r.name: r for r in rows}
 
 
@@ -132,11 +138,11 @@ def shown_order(question: Question, rng: random.Random, shuffle_options: bool) -
     return []
 
 
-def build_layout(quiz: Quiz, seed: int) -> list[tuple[QuestionRecord, list[int]]]:
+def build_layout(quiz: Quiz, seed: int) -> list[tuple[sa.Row, list[int]]]:
     """The questions of one attempt, drawn and ordered by its seed: the same seed, the same page."""
     rng = random.Random(seed)
     records = _records_for(quiz)
-    chosen: list[QuestionRecord] = []
+    chosen: list[sa.Row] = []
     used: set[str] = set()
     for slot in quiz.slots:
         if "question" in slot:
@@ -154,7 +160,7 @@ def build_layout(quiz: Quiz, seed: int) -> list[tuple[QuestionRecord, list[int]]
     if quiz.settings.get("shuffle_questions"):
         rng.shuffle(chosen)
     shuffle_options = quiz.settings.get("shuffle_options", True)
-    return [(r, shown_order(r.question, rng, shuffle_options)) for r in chosen]
+    return [(r, shown_order(parsed_question(r.content_hash), rng, shuffle_options)) for r in chosen]
 
 
 def deadline_for(quiz: Quiz, override: QuizOverride | None, started: dt.datetime) -> dt.datetime | None:
@@ -184,7 +190,7 @@ def start_attempt(quiz: Quiz, user_id: int, now: dt.datetime) -> Attempt:
     attempt = Attempt(
         quiz_id=quiz.id, user_id=user_id, number=state.used + 1, seed=seed, status="open",
         started_at=now, deadline=deadline_for(quiz, state.override, now), sequence=0,
-        max_score=sum(r.question.max_points for r, _ in layout),
+        max_score=sum(parsed_question(r.content_hash).max_points for r, _ in layout),
     )
     try:
         with db.session.begin_nested():
@@ -197,10 +203,12 @@ def start_attempt(quiz: Quiz, user_id: int, now: dt.datetime) -> Attempt:
         if existing is None:
             raise
         return existing
-    for position, (record, order) in enumerate(layout):
-        db.session.add(Answer(attempt_id=attempt.id, position=position, question_id=record.id,
-                              shown_order=order, points=record.question.max_points, response=None))
-    db.session.flush()
+    # One executemany with a short statement: as ORM objects the rows would go as one long INSERT
+    # with every value inlined, which the driver parses anew each time (a few ms per start).
+    db.session.execute(sa.insert(Answer), [
+        dict(attempt_id=attempt.id, position=position, question_id=record.id, shown_order=order,
+             points=parsed_question(record.content_hash).max_points, response=None)
+        for position, (record, order) in enumerate(layout)])
     return attempt
 
 
@@ -277,7 +285,7 @@ def save_answers(attempt: Attempt, sequence: int, form, now: dt.datetime) -> int
             return attempt.sequence  # the same save arriving twice
         raise AttemptRefused(_l("These answers are older than ones saved from another window. Reload the page to continue with the newest answers."), 409)
     answers = {a.position: a for a in attempt.answers}
-    attempt.sequence = sequence
+    set_committed_value(attempt, "sequence", sequence)  # _claim wrote it already
     for position, response in responses.items():
         answer = answers[position]
         if answer.response != response:

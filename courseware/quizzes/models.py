@@ -24,6 +24,25 @@ def _parsed(content_hash: str, data: dict) -> questions.Question:
     return question
 
 
+def parse_records(records) -> None:
+    """Parse, with one query, those of `records` (QuestionRecords or rows with id and content_hash)
+    whose version this process has not parsed yet.
+
+    For records loaded without their `data`: the rest of a request then reads every question from
+    the cache (parsed_question) instead of loading each text on its own."""
+    missing = {r.id for r in records if r.content_hash not in _PARSED}
+    if missing:
+        rows = db.session.execute(sa.select(QuestionRecord.content_hash, QuestionRecord.data)
+                                  .where(QuestionRecord.id.in_(missing)))
+        for content_hash, data in rows:
+            _parsed(content_hash, data)
+
+
+def parsed_question(content_hash: str) -> questions.Question:
+    """A question parse_records has parsed in this request."""
+    return _PARSED[content_hash]
+
+
 class QuestionRecord(db.Model):
     """A question of a course, from a quiz file or a bank; `data` is questions.Question as a dict."""
 
@@ -44,8 +63,9 @@ class QuestionRecord(db.Model):
 
     @property
     def question(self) -> questions.Question:
-        """The parsed question; parsed once per process for each version of its content."""
-        return _parsed(self.content_hash, self.data)
+        """The parsed question; parsed once per process for each version of its content. Its text
+        (`data`) is read only on the first use of that version, so queries may defer it."""
+        return _PARSED.get(self.content_hash) or _parsed(self.content_hash, self.data)
 
 
 class Quiz(db.Model):

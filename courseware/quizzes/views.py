@@ -15,7 +15,7 @@ from courseware.lessons.models import Course
 from courseware.lessons.reading import text
 from courseware.quizzes import attempts as service
 from courseware.quizzes import display
-from courseware.quizzes.models import Answer, Attempt, Quiz
+from courseware.quizzes.models import Answer, Attempt, QuestionRecord, Quiz, parse_records
 from courseware.timeutil import utcnow
 
 bp = Blueprint("quizzes", __name__, url_prefix="/quizzes")
@@ -31,13 +31,22 @@ def get_quiz(course_slug: str, quiz_slug: str) -> Quiz:
     return quiz
 
 
-def own_attempt(attempt_id: int) -> Attempt:
-    """An attempt is its learner's alone; anyone else is told it does not exist."""
-    # Answers and their questions in two queries, not one per question.
-    attempt = db.session.get(Attempt, attempt_id, options=[
-        joinedload(Attempt.quiz).joinedload(Quiz.course), selectinload(Attempt.answers).selectinload(Answer.question)])
+def own_attempt(attempt_id: int, page: bool = True) -> Attempt:
+    """An attempt is its learner's alone; anyone else is told it does not exist.
+
+    The answers come with their questions in one query, not one per question. A page also needs the
+    quiz and its course; a save needs neither, nor the questions' text, which it takes from this
+    process's parsed copy of each question version (parse_records)."""
+    questions = selectinload(Attempt.answers).joinedload(Answer.question)
+    if page:
+        options = [questions, joinedload(Attempt.quiz).joinedload(Quiz.course)]
+    else:
+        options = [questions.defer(QuestionRecord.data)]
+    attempt = db.session.get(Attempt, attempt_id, options=options)
     if attempt is None or attempt.user_id != current_user.id:
         abort(404)
+    if not page:
+        parse_records([a.question for a in attempt.answers])
     return attempt
 
 
@@ -84,8 +93,9 @@ def start(course_slug, quiz_slug):
         db.session.commit()
         flash(str(refused.message), "error")
         return redirect(url_for(".quiz", course_slug=course_slug, quiz_slug=quiz_slug))
+    attempt_id = attempt.id  # read before the commit expires it
     db.session.commit()
-    return redirect(url_for(".attempt", attempt_id=attempt.id))
+    return redirect(url_for(".attempt", attempt_id=attempt_id))
 
 
 @bp.route("/attempts/<int:attempt_id>")
@@ -106,8 +116,8 @@ def _sequence() -> int:
         return -1
 
 
-def _saved_reply(attempt: Attempt, sequence: int):
-    return jsonify(ok=True, sequence=sequence, remaining=service.remaining_seconds(attempt, utcnow()),
+def _saved_reply(attempt: Attempt, sequence: int, now: dt.datetime):
+    return jsonify(ok=True, sequence=sequence, remaining=service.remaining_seconds(attempt, now),
                    message=_("Saved"))
 
 
@@ -115,28 +125,32 @@ def _saved_reply(attempt: Attempt, sequence: int):
 @signed_in
 def save(attempt_id):
     """Save every answer on the page. The page calls this on each change; the button does too."""
-    attempt = own_attempt(attempt_id)
+    attempt = own_attempt(attempt_id, page=False)
+    now = utcnow()
     try:
-        sequence = service.save_answers(attempt, _sequence(), request.form, utcnow())
+        sequence = service.save_answers(attempt, _sequence(), request.form, now)
     except service.AttemptRefused as refused:
         db.session.commit()
         if wants_json():
             return jsonify(ok=False, message=str(refused.message), status=attempt.status,
-                           sequence=attempt.sequence, result=url_for(".result", attempt_id=attempt.id)), refused.status
+                           sequence=attempt.sequence, result=url_for(".result", attempt_id=attempt_id)), refused.status
         flash(str(refused.message), "error")
-        return redirect(url_for(".attempt", attempt_id=attempt.id))
+        return redirect(url_for(".attempt", attempt_id=attempt_id))
+    # The reply is made before the commit, which would expire the attempt and the user and cost a
+    # reload of both: a save is the most frequent request of a classroom.
+    reply = _saved_reply(attempt, sequence, now) if wants_json() else None
     db.session.commit()
-    if wants_json():
-        return _saved_reply(attempt, sequence)
+    if reply is not None:
+        return reply
     flash(_("Your answers are saved."), "success")
-    return redirect(url_for(".attempt", attempt_id=attempt.id))
+    return redirect(url_for(".attempt", attempt_id=attempt_id))
 
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
 @signed_in
 def submit(attempt_id):
     """Save what the page sends, then hand in. A second hand-in finds it done and shows the result."""
-    attempt = own_attempt(attempt_id)
+    attempt = own_attempt(attempt_id, page=False)
     now = utcnow()
     if attempt.status == "open":
         try:
@@ -149,7 +163,7 @@ def submit(attempt_id):
             # Handed in already (a double click, another tab, the deadline): show the result.
         service.submit_attempt(attempt, now)
         db.session.commit()
-    return redirect(url_for(".result", attempt_id=attempt.id))
+    return redirect(url_for(".result", attempt_id=attempt_id))
 
 
 @bp.route("/attempts/<int:attempt_id>/result")
