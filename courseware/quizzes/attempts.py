@@ -272,7 +272,7 @@ def save_answers(attempt: Attempt, sequence: int, form, now: dt.datetime) -> int
         raise AttemptRefused(_l("Time is up: your attempt was handed in with the answers saved before the deadline."), 410)
     if attempt.status != "open":
         raise AttemptRefused(_l("This attempt has already been handed in; it cannot be changed."), 410)
-    responses = {a.position: response_from_form(a.question.question, a.position, form) for a in attempt.answers}
+    responses = {a.position: response_from_form(a.parsed, a.position, form) for a in attempt.answers}
     if sequence <= attempt.sequence or not _claim(attempt, sequence):
         # Either older than the last save, or another request claimed this number first.
         db.session.refresh(attempt)
@@ -299,7 +299,7 @@ def save_answers(attempt: Attempt, sequence: int, form, now: dt.datetime) -> int
 
 
 def grade_answer(answer: Answer) -> None:
-    result = grade_response(answer.question.question, answer.response)
+    result = grade_response(answer.parsed, answer.response)
     answer.fraction = result.fraction
     answer.state = result.state
 

@@ -107,7 +107,7 @@ class ShownQuestion:
 def shown_questions(answers: list[Answer]) -> list[ShownQuestion]:
     shown, number = [], 0
     for answer in answers:
-        question = answer.question.question
+        question = answer.parsed
         if question.type != "description":
             number += 1
         shown.append(ShownQuestion(answer.position, number if question.type != "description" else None,

@@ -5,6 +5,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm.attributes import set_committed_value
 
 from courseware.db import db
 from courseware.quizzes import questions
@@ -36,6 +37,20 @@ def parse_records(records) -> None:
                                   .where(QuestionRecord.id.in_(missing)))
         for content_hash, data in rows:
             _parsed(content_hash, data)
+
+
+def load_attempt_answers(attempt) -> None:
+    """Load an attempt's answers, each with the version of its question and that version parsed,
+    in at most two queries: ORM objects for the question records would cost more than the rest of
+    an attempt page."""
+    rows = db.session.execute(
+        sa.select(Answer, QuestionRecord.id, QuestionRecord.content_hash)
+        .join(QuestionRecord, QuestionRecord.id == Answer.question_id)
+        .where(Answer.attempt_id == attempt.id).order_by(Answer.position)).all()
+    parse_records(rows)
+    for answer, _, content_hash in rows:
+        answer.question_hash = content_hash
+    set_committed_value(attempt, "answers", [row[0] for row in rows])
 
 
 def parsed_question(content_hash: str) -> questions.Question:
@@ -161,6 +176,17 @@ class Answer(db.Model):
 
     attempt: Mapped[Attempt] = relationship(back_populates="answers")
     question: Mapped[QuestionRecord] = relationship()
+
+    # The version of the question, when it was loaded with the answer (load_attempt_answers): the
+    # parsed question then comes from this process's cache, without loading the record.
+    question_hash = None
+
+    @property
+    def parsed(self) -> questions.Question:
+        """The question this answers, parsed."""
+        if self.question_hash is not None and self.question_hash in _PARSED:
+            return _PARSED[self.question_hash]
+        return self.question.question
 
     @property
     def final_fraction(self) -> float | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -15,7 +15,7 @@ from courseware.lessons.models import Course
 from courseware.lessons.reading import text
 from courseware.quizzes import attempts as service
 from courseware.quizzes import display
-from courseware.quizzes.models import Answer, Attempt, QuestionRecord, Quiz, parse_records
+from courseware.quizzes.models import Attempt, Quiz, load_attempt_answers
 from courseware.timeutil import utcnow
 
 bp = Blueprint("quizzes", __name__, url_prefix="/quizzes")
@@ -34,19 +34,13 @@ def get_quiz(course_slug: str, quiz_slug: str) -> Quiz:
 def own_attempt(attempt_id: int, page: bool = True) -> Attempt:
     """An attempt is its learner's alone; anyone else is told it does not exist.
 
-    The answers come with their questions in one query, not one per question. A page also needs the
-    quiz and its course; a save needs neither, nor the questions' text, which it takes from this
-    process's parsed copy of each question version (parse_records)."""
-    questions = selectinload(Attempt.answers).joinedload(Answer.question)
-    if page:
-        options = [questions, joinedload(Attempt.quiz).joinedload(Quiz.course)]
-    else:
-        options = [questions.defer(QuestionRecord.data)]
+    The answers come with their questions' versions in one query (load_attempt_answers); a page
+    also needs the quiz and its course, which come with the attempt."""
+    options = [joinedload(Attempt.quiz).joinedload(Quiz.course)] if page else []
     attempt = db.session.get(Attempt, attempt_id, options=options)
     if attempt is None or attempt.user_id != current_user.id:
         abort(404)
-    if not page:
-        parse_records([a.question for a in attempt.answers])
+    load_attempt_answers(attempt)
     return attempt
 
 
