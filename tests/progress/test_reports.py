@@ -249,4 +249,4 @@ def test_copy_detail_csv_gives_the_python_paths_neutralised_rows(app, backend, o
         assert row[2] == neutralise(case["input"][:64]) and row[3] == neutralise(case["input"][:20])
         assert row[0] == neutralise(case["input"][:128])
         assert row[5] == (dt.datetime(2026, 2, 1, 8, 0, 59) + dt.timedelta(days=i)).isoformat(sep=" ")
-        assert row[6] == ["", "80.0", "66.66666666666667", "-1.0"][i % 4] and row[7] == "1.5"
+        assert row[6] == ["", "80", "66.66666666666667", "-1"][i % 4] and row[7] == "1.5"
