@@ -88,6 +88,7 @@ def _register_blueprints(app: Flask) -> None:
     from courseware.exercises import teach_views as exercise_teach_views
     from courseware.api import views as api_views
     from courseware.api import admin_views as api_admin_views
+    from courseware.certificates import cli as certificates_cli
     from courseware.certificates import views as certificate_views
     from courseware.progress import admin_views as credit_views
     from courseware.reports import cli as report_cli
@@ -119,3 +120,4 @@ def _register_blueprints(app: Flask) -> None:
     content_cli.init_app(app)
     quiz_cli.init_app(app)
     report_cli.init_app(app)
+    certificates_cli.init_app(app)

@@ -50,6 +50,7 @@ ACTION_LABELS = {
     "api.forbidden": _l("API call refused: token lacks the scope"),
     "api.revoked": _l("API call refused: token revoked"),
     "certificate.revoke": _l("Certificate revoked"),
+    "certificate.issue_missing": _l("Missing certificates issued"),
 }
 
 

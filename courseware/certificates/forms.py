@@ -1,7 +1,7 @@
 """Forms: typing a code to verify, searching certificates, revoking one."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField, SubmitField
+from wtforms import BooleanField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
 from courseware.certificates.operations import MAX_REASON
@@ -28,4 +28,5 @@ class SearchForm(FlaskForm):
 
 class RevokeForm(FlaskForm):
     reason = StringField(_l("Reason for revoking"), validators=[DataRequired(), Length(max=MAX_REASON)])
+    reverse_credit = BooleanField(_l("Also reverse the 学时 the course credited"))
     submit = SubmitField(_l("Revoke"))

@@ -13,6 +13,7 @@ from courseware.certificates.forms import RevokeForm, SearchForm, VerifyForm
 from courseware.certificates.models import Certificate
 from courseware.db import db
 from courseware.lessons.reading import text
+from courseware.templating import hours
 from courseware.timeutil import utcnow
 
 bp = Blueprint("certificates", __name__)
@@ -102,10 +103,15 @@ def revoke(certificate_id):
         flash(_("Give a reason for revoking the certificate."), "error")
         return redirect(back)
     try:
-        operations.revoke(certificate, form.reason.data, current_user._get_current_object(), utcnow())
+        reversal = operations.revoke(certificate, form.reason.data, current_user._get_current_object(), utcnow(),
+                                     reverse_credit=form.reverse_credit.data)
     except operations.AlreadyRevoked:
         flash(_("That certificate was revoked already."), "error")
         return redirect(back)
     db.session.commit()
     flash(_("Certificate %(code)s revoked.", code=records.display_code(certificate.code)), "success")
+    if reversal is not None:
+        flash(_("%(hours)s 学时 were taken back from the learner's ledger.", hours=hours(-reversal.hours)), "success")
+    elif form.reverse_credit.data:
+        flash(_("The 学时 of this course had been reversed already; the ledger is unchanged."), "info")
     return redirect(back)

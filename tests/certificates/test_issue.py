@@ -45,3 +45,27 @@ def test_each_learner_gets_their_own_code(app, make_user, certified, complete_co
     with app.app_context():
         certificate = db.session.get(Certificate, other.certificate_id)
         assert (certificate.name, certificate.unit) == ("李四", "")
+
+
+def test_completions_without_a_certificate_get_one_from_the_command(app, runner, make_user, certified, complete_course):
+    """Completions recorded before certificates existed: `certificates issue-missing` issues theirs, once."""
+    from courseware.accounts.models import AuditEvent
+
+    other = complete_course(make_user(username="lisi", name="李四"))
+    with app.app_context():
+        for certificate_id in (certified.certificate_id, other.certificate_id):
+            db.session.delete(db.session.get(Certificate, certificate_id))
+        db.session.commit()
+    result = runner.invoke(args=["certificates", "issue-missing"])
+    assert result.exit_code == 0, result.output
+    assert "Issued 2 certificates." in result.output
+    with app.app_context():
+        issued = db.session.scalars(sa.select(Certificate).order_by(Certificate.user_id)).all()
+        assert [(c.user_id, c.name) for c in issued] == [(certified.user_id, "张伟"), (other.user_id, "李四")]
+        assert all(c.valid and len(c.code) == 12 for c in issued)
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)
+                                 .where(AuditEvent.action == "certificate.issue_missing")) == 1
+    again = runner.invoke(args=["certificates", "issue-missing"])
+    assert again.exit_code == 0 and "Issued 0 certificates." in again.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Certificate)) == 2

@@ -96,3 +96,50 @@ def test_search_by_username_or_code(app, client, make_user, certified, complete_
     page = client.get("/admin/certificates", query_string={"q": "nobody"}).get_data(as_text=True)
     assert "No certificates found." in page
     assert 'href="/admin/certificates"' in client.get("/admin/").get_data(as_text=True)
+
+
+def ledger_of(app, user_id):
+    from courseware.progress.models import CreditEntry
+
+    with app.app_context():
+        return [(e.kind, e.hours, e.note) for e in db.session.scalars(
+            sa.select(CreditEntry).where(CreditEntry.user_id == user_id).order_by(CreditEntry.id))]
+
+
+def test_revoking_may_take_back_the_courses_credit(app, client, make_user, certified, complete_course):
+    admin = sign_in_admin(app, client, make_user)
+    [(kind, hours, _)] = ledger_of(app, certified.user_id)
+    assert kind == "course" and hours > 0
+
+    # Left unticked, the ledger keeps the hours.
+    other = complete_course(make_user(username="lisi", name="李四"))
+    admin.post(f"/admin/certificates/{other.certificate_id}/revoke", data={"reason": "证书信息有误"})
+    assert [k for k, _, _ in ledger_of(app, other.user_id)] == ["course"]
+
+    response = admin.post(f"/admin/certificates/{certified.certificate_id}/revoke",
+                          data={"reason": "考试作弊，经核实", "reverse_credit": "y"})
+    page = client.get(response.location).get_data(as_text=True)
+    assert f"{hours:g} 学时 were taken back" in page
+    assert ledger_of(app, certified.user_id) == [("course", hours, ledger_of(app, certified.user_id)[0][2]),
+                                                ("reversal", -hours, "考试作弊，经核实")]
+    [event] = [e for e in revocations(app) if e.target == certified.code]
+    assert json.loads(event.detail)["reverse_credit"] is True
+
+
+def test_credit_reversed_already_is_not_reversed_twice(app, client, make_user, certified):
+    from courseware.accounts.models import User
+    from courseware.progress import ledger
+    from courseware.progress.models import CreditEntry
+    from courseware.timeutil import utcnow
+
+    admin = sign_in_admin(app, client, make_user)
+    with app.app_context():
+        entry = db.session.scalar(sa.select(CreditEntry).where(CreditEntry.user_id == certified.user_id))
+        boss = db.session.scalar(sa.select(User).where(User.username == "boss"))
+        ledger.reverse(entry, "重复登记", boss, utcnow().date())
+        db.session.commit()
+    response = admin.post(f"/admin/certificates/{certified.certificate_id}/revoke",
+                          data={"reason": "考试作弊", "reverse_credit": "y"})
+    assert "had been reversed already" in client.get(response.location).get_data(as_text=True)
+    assert [k for k, _, _ in ledger_of(app, certified.user_id)] == ["course", "reversal"]
+    assert not certificate(app, certified.certificate_id).valid
