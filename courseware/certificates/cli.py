@@ -17,14 +17,7 @@ def issue_missing():
     certificates were issued). Safe to run again: it issues nothing twice."""
     total = db.session.scalar(sa.select(sa.func.count()).select_from(operations.without_certificate().subquery()))
     with click.progressbar(length=total, label=f"Issuing {total:,} certificates", file=sys.stderr) as bar:
-        last = 0
-
-        def progress(done):
-            nonlocal last
-            bar.update(done - last)
-            last = done
-
-        issued = operations.issue_missing(progress)
+        issued = operations.issue_missing(progress=bar.update)
     db.session.commit()
     click.echo(f"Issued {issued:,} certificates.")
 
