@@ -58,3 +58,30 @@ def test_a_learner_gets_the_certificate_and_a_stranger_verifies_it(app, live_ser
     assert stranger.get_by_text("张伟").is_visible()
     assert stranger.get_by_text("杭州市").count() == 0
     screenshot(stranger, "certificate-verified")
+
+
+def test_an_administrator_revokes_a_certificate_and_takes_back_its_hours(app, live_server, browser, make_user,
+                                                                          complete_course):
+    """In Chinese, with the keyboard: the revoke form opens, takes a reason and the 学时 box; the ledger
+    loses the course's hours and the public page says the certificate is no longer valid."""
+    from courseware.accounts.models import Role
+
+    issued = complete_course(make_user(username="reader", name="张伟"))
+    make_user(Role.ADMIN, username="boss", name="管理员", locale="zh_CN")
+    admin = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN").new_page()
+    sign_in(admin, live_server, "boss")
+    admin.goto(f"{live_server}/admin/certificates")
+    admin.locator("details.revoke summary").focus()
+    admin.keyboard.press("Enter")
+    admin.get_by_label("撤销理由").fill("考试作弊，经核实")
+    admin.get_by_label("同时冲销该课程计入的学时").check()
+    screenshot(admin, "certificate-revoke-zh")
+    admin.get_by_role("button", name="撤销", exact=True).press("Enter")
+    admin.wait_for_load_state()
+    assert admin.get_by_text("已撤销。").is_visible()
+    assert admin.get_by_text("学时。").first.is_visible()
+    assert "已从学员的学时台账中冲减" in admin.content()
+
+    stranger = browser.new_context(locale="en-US").new_page()
+    stranger.goto(f"{live_server}/verify/{issued.code}")
+    assert stranger.get_by_text("no longer valid").is_visible()
