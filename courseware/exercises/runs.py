@@ -206,26 +206,47 @@ def learner_live_runs(user_id: int) -> list[ExerciseRun]:
 
 
 def runs_of(user_id: int, *conditions) -> list[ExerciseRun]:
-    """A learner's runs: their own, and those of the live teams they were in (members is JSON, so
-    membership is checked here rather than in SQL)."""
+    """A learner's runs, newest first: their own, and those of the live teams they were in."""
+    return runs_of_learners([user_id], *conditions)[user_id]
+
+
+def runs_of_learners(user_ids, *conditions) -> dict[int, list[ExerciseRun]]:
+    """Several learners' runs, newest first, by user id: their own, and those of the live teams they
+    were in. Members is JSON, so team membership is checked here rather than in SQL; the live runs
+    that may hold a learner are read once for all of them."""
+    users = list(user_ids)
     rows = db.session.scalars(sa.select(ExerciseRun).where(
-        sa.or_(ExerciseRun.user_id == user_id, ExerciseRun.live_id.is_not(None)), *conditions)
+        sa.or_(ExerciseRun.user_id.in_(users), ExerciseRun.live_id.is_not(None)), *conditions)
         .order_by(ExerciseRun.started_at.desc()))
-    return [r for r in rows if r.user_id == user_id or user_id in (r.members or [])]
+    result: dict[int, list[ExerciseRun]] = {user_id: [] for user_id in users}
+    for run in rows:
+        for user_id in {run.user_id, *(run.members or [])}:
+            if user_id in result:
+                result[user_id].append(run)
+    return result
 
 
 def best_runs(course_id: int, user_id: int) -> dict[str, tuple[Exercise, ExerciseRun | None, str]]:
     """Each exercise of a course with the learner's best finished run and its status for the course page."""
+    return best_runs_for(course_id, [user_id])[user_id]
+
+
+def best_runs_for(course_id: int, user_ids) -> dict[int, dict[str, tuple[Exercise, ExerciseRun | None, str]]]:
+    """Each exercise of a course with each learner's best finished run and status, by user id then
+    exercise slug: the exercises and the runs are read once, however many learners."""
     exercises = list(db.session.scalars(sa.select(Exercise).where(Exercise.course_id == course_id, Exercise.archived_at.is_(None))))
-    runs = runs_of(user_id, ExerciseRun.exercise_id.in_([e.id for e in exercises]))
-    result = {}
-    for exercise in exercises:
-        mine = [r for r in runs if r.exercise_id == exercise.id]
-        done = [r for r in mine if r.status == "finished" and r.score is not None]
-        best = max(done, key=lambda r: r.score, default=None)
-        if best is not None and best.score >= exercise.scenario.min_score:
-            status = "completed"
-        else:
-            status = "in_progress" if mine else "not_started"
-        result[exercise.slug] = (exercise, best, status)
-    return result
+    runs = runs_of_learners(user_ids, ExerciseRun.exercise_id.in_([e.id for e in exercises]))
+    return {user_id: {exercise.slug: best_run(exercise, [r for r in mine if r.exercise_id == exercise.id])
+                      for exercise in exercises}
+            for user_id, mine in runs.items()}
+
+
+def best_run(exercise: Exercise, runs: list[ExerciseRun]) -> tuple[Exercise, ExerciseRun | None, str]:
+    """A learner's best finished run of an exercise, of their runs of it, and their status in it."""
+    done = [r for r in runs if r.status == "finished" and r.score is not None]
+    best = max(done, key=lambda r: r.score, default=None)
+    if best is not None and best.score >= exercise.scenario.min_score:
+        status = "completed"
+    else:
+        status = "in_progress" if runs else "not_started"
+    return exercise, best, status

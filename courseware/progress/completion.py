@@ -112,7 +112,22 @@ def check_completion(course_id: int, user_id: int, now: dt.datetime) -> CourseCo
 
 
 def completions_for(user_id: int) -> dict[int, CourseCompletion]:
-    return {c.course_id: c for c in db.session.scalars(sa.select(CourseCompletion).where(CourseCompletion.user_id == user_id))}
+    """The learner's completions, by course id."""
+    return completions_by_user([user_id])[user_id]
+
+
+def completions_by_user(user_ids, course_id: int | None = None) -> dict[int, dict[int, CourseCompletion]]:
+    """Several learners' completions in one query, by user id then course id; only one course's if given."""
+    users = list(user_ids)
+    result: dict[int, dict[int, CourseCompletion]] = {user_id: {} for user_id in users}
+    if not users:
+        return result
+    query = sa.select(CourseCompletion).where(CourseCompletion.user_id.in_(users))
+    if course_id is not None:
+        query = query.where(CourseCompletion.course_id == course_id)
+    for completion in db.session.scalars(query):
+        result[completion.user_id][completion.course_id] = completion
+    return result
 
 
 def active_minutes(user_id: int, lesson_ids) -> int:

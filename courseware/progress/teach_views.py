@@ -91,6 +91,7 @@ def grid(cohort_id):
     courses = [db.session.get(Course, a.course_id) for a in assigned] or reading.active_courses()
     course = next((c for c in courses if str(c.id) == request.args.get("course")), courses[0] if courses else None)
     unit_id = request.args.get("unit", type=int)
+    classes.load_units(cohort.members)  # every unit and its parents in one query, not one each
     units = sorted({m.unit for m in cohort.members if m.unit}, key=lambda u: u.path())
     columns, rows = classes.class_grid(cohort, course, unit_id) if course else ([], [])
     rows = classes.sort_rows(rows, request.args.get("sort", "name"))

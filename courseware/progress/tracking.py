@@ -140,13 +140,21 @@ def record_beat(user_id: int, visit_id: int, seconds: int, reached_end: bool, po
 
 def statuses(user_id: int, lesson_ids) -> dict[int, LessonProgress]:
     """The learner's summary rows for the given lessons, by lesson id."""
-    ids = list(lesson_ids)
-    if not ids:
-        return {}
+    return statuses_for([user_id], lesson_ids)[user_id]
+
+
+def statuses_for(user_ids, lesson_ids) -> dict[int, dict[int, LessonProgress]]:
+    """Several learners' summary rows for the given lessons in one query: by user id, then lesson id."""
+    users, ids = list(user_ids), list(lesson_ids)
+    result: dict[int, dict[int, LessonProgress]] = {user_id: {} for user_id in users}
+    if not users or not ids:
+        return result
     rows = db.session.scalars(
-        sa.select(LessonProgress).where(LessonProgress.user_id == user_id, LessonProgress.lesson_id.in_(ids))
+        sa.select(LessonProgress).where(LessonProgress.user_id.in_(users), LessonProgress.lesson_id.in_(ids))
     )
-    return {row.lesson_id: row for row in rows}
+    for row in rows:
+        result[row.user_id][row.lesson_id] = row
+    return result
 
 
 def status_of(rows: dict, lesson_id: int) -> str:

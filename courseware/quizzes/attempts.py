@@ -404,20 +404,30 @@ class QuizStatus:
 
 def quiz_statuses(course_id: int, user_id: int) -> dict[str, QuizStatus]:
     """Each quiz of a course with the learner's standing: done once an attempt passed."""
+    return quiz_statuses_for(course_id, [user_id])[user_id]
+
+
+def quiz_statuses_for(course_id: int, user_ids) -> dict[int, dict[str, QuizStatus]]:
+    """Each quiz of a course with each learner's standing, by user id then quiz slug: the quizzes
+    and every learner's attempts at them are read once, however many learners."""
+    users = list(user_ids)
     quizzes = list(db.session.scalars(sa.select(Quiz).where(Quiz.course_id == course_id, Quiz.archived_at.is_(None))))
-    rows = db.session.scalars(sa.select(Attempt).where(
-        Attempt.user_id == user_id, Attempt.quiz_id.in_([q.id for q in quizzes])).order_by(Attempt.number))
-    by_quiz: dict[int, list[Attempt]] = {}
-    for attempt in rows:
-        by_quiz.setdefault(attempt.quiz_id, []).append(attempt)
-    result = {}
-    for quiz in quizzes:
-        attempts = by_quiz.get(quiz.id, [])
-        counted = counted_attempt(attempts, quiz.settings.get("grade", "best"))
-        passed = bool(counted and counted.passed)
-        status = "completed" if passed else "in_progress" if attempts else "not_started"
-        result[quiz.slug] = QuizStatus(quiz, status, counted, passed)
-    return result
+    by_learner: dict[tuple[int, int], list[Attempt]] = {}
+    if users and quizzes:
+        rows = db.session.scalars(sa.select(Attempt).where(
+            Attempt.user_id.in_(users), Attempt.quiz_id.in_([q.id for q in quizzes])).order_by(Attempt.number))
+        for attempt in rows:
+            by_learner.setdefault((attempt.user_id, attempt.quiz_id), []).append(attempt)
+    return {user_id: {quiz.slug: quiz_status(quiz, by_learner.get((user_id, quiz.id), [])) for quiz in quizzes}
+            for user_id in users}
+
+
+def quiz_status(quiz: Quiz, attempts: list[Attempt]) -> QuizStatus:
+    """A learner's standing in a quiz from their attempts at it, in attempt order."""
+    counted = counted_attempt(attempts, quiz.settings.get("grade", "best"))
+    passed = bool(counted and counted.passed)
+    status = "completed" if passed else "in_progress" if attempts else "not_started"
+    return QuizStatus(quiz, status, counted, passed)
 
 
 def learner_results(user_id: int) -> list[tuple[Quiz, Attempt | None, int]]:

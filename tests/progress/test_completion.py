@@ -1,8 +1,6 @@
 """Course completion rules, the 学时 ledger, quotas, assignments and the class grid."""
 import datetime as dt
-import shutil
 
-import pytest
 import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
@@ -19,24 +17,9 @@ from courseware.quizzes.attempts import save_answers, start_attempt, submit_atte
 from courseware.quizzes.models import Quiz
 from courseware.timeutil import utcnow
 from tests.conftest import Auth, csrf_token
-from tests.exercises.conftest import DRILL
-from tests.quizzes.conftest import QUIZ_YAML, RIGHT
+from tests.quizzes.conftest import RIGHT
 
 IDEAL = "我们理解大家的担心。全省食盐储备充足，碘盐不能防辐射，请勿抢购。我们将持续通报。"
-
-
-@pytest.fixture
-def full_course(app, lessons_dir, sync, tmp_path):
-    """The test course with a quiz and an exercise; completion needs all lessons, the quiz and the exercise."""
-    (tmp_path / "quizzes" / "test-course").mkdir(parents=True)
-    (tmp_path / "quizzes" / "test-course" / "check.yaml").write_text(QUIZ_YAML.replace("    type: essay\n    text: 谈谈你的看法。\n    answer_guide: 言之有理即可。\n", "    type: description\n    text: 说明。\n"), "utf-8")
-    (tmp_path / "exercises" / "test-course").mkdir(parents=True)
-    shutil.copy(DRILL, tmp_path / "exercises" / "test-course" / "drill.yaml")
-    course_yaml = lessons_dir / "course.yaml"
-    text = course_yaml.read_text("utf-8").replace("  - lesson: second\n", "  - lesson: second\n  - quiz: check\n  - exercise: drill\n")
-    text = text.replace("completion:\n  lessons: all\n", "completion:\n  lessons: all\n  quizzes: [check]\n  exercises: [drill]\n")
-    course_yaml.write_text(text, "utf-8")
-    sync()
 
 
 def complete_lessons(app, user_id):
