@@ -113,13 +113,18 @@ def class_grid(cohort: Cohort, course: Course, unit_id: int | None = None,
     from courseware.exercises.runs import best_runs_for
     from courseware.quizzes.attempts import quiz_statuses_for
 
+    from courseware.exercises.models import Exercise
+    from courseware.quizzes.models import Quiz
+
     lessons = {lesson.slug: lesson for lesson in reading.readable_lessons(course)}
+    titles = {(kind, slug): reading.text(title) for model, kind in ((Quiz, "quiz"), (Exercise, "exercise"))
+              for slug, title in db.session.execute(sa.select(model.slug, model.title).where(model.course_id == course.id))}
     columns = []
     for kind, slug in course.items:
         if kind == "lesson" and slug in lessons:
             columns.append((kind, slug, reading.lesson_title(lessons[slug].published)))
         elif kind in ("quiz", "exercise"):
-            columns.append((kind, slug, slug))
+            columns.append((kind, slug, titles.get((kind, slug)) or slug))
     members = [m for m in cohort.members if user_id is None or m.id == user_id]
     if unit_id is not None:
         allowed = unit_and_below(unit_id)
