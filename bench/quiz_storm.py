@@ -44,8 +44,9 @@ attempt page 200, save 200 with ok and the same sequence, hand-in 302 to the res
 
 Prints a table per database and a summary; the goal is zero lost, zero errors and p99 of a save
 under 0.5 s on both. Also prints gunicorn's own time per save (from its access log, without the
-time a request waited for a free worker thread) and the CPU the server and the client processes used,
-to see where the time goes: client and server share the machine's cores.
+time a request waited for a free worker thread) and the CPU the server, PostgreSQL's processes (all of
+the local server's, so run nothing else against it) and the client processes used, to see where
+the time goes: client, server and database share the machine's cores.
 """
 import datetime as dt
 import http.client
@@ -472,6 +473,25 @@ def cpu_seconds(pid: int) -> float:
     return total
 
 
+def database_cpu_seconds() -> float:
+    """User and system CPU of the local PostgreSQL server's processes so far (its connections to
+    the app stay open through the storm, so none of the work done for it leaves with an exited one).
+    SQLite works inside the server's processes, so there this stays 0."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if (proc / "comm").read_text().strip() != "postgres":
+                continue
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def server_save_times(log: Path, skip: int) -> list[float]:
     """Gunicorn's own time for each save logged after the first `skip` lines (in seconds)."""
     lines = log.read_text().splitlines()[skip:]
@@ -544,6 +564,7 @@ def run(label: str, env, learners: int, saves: int, think: float, threads: int, 
                 except EOFError:
                     raise SystemExit("a client process ended before the storm") from None
             cpu_server, cpu_client = cpu_seconds(server.pid), time.process_time()
+            cpu_database = database_cpu_seconds() if label == "PostgreSQL" else 0.0
             start_wall = time.time() + 0.2  # every process has it before the first learner is due
             start = local_moment(start_wall)
             for conn in children:
@@ -564,6 +585,7 @@ def run(label: str, env, learners: int, saves: int, think: float, threads: int, 
                     children_cpu += got["cpu"]
             storm = time.monotonic() - start
             cpu_server = cpu_seconds(server.pid) - cpu_server
+            cpu_database = database_cpu_seconds() - cpu_database if label == "PostgreSQL" else 0.0
             cpu_client = time.process_time() - cpu_client + children_cpu
         finally:
             for conn, (child, _) in children.items():
@@ -599,7 +621,7 @@ def run(label: str, env, learners: int, saves: int, think: float, threads: int, 
         "errors": errors, "p50": percentile(storm_saves, 0.50), "p99": percentile(storm_saves, 0.99),
         "max": max(storm_saves, default=float("nan")), "server_p50": percentile(server_saves, 0.50),
         "server_p99": percentile(server_saves, 0.99), "others": others, "storm": storm,
-        "cpu_server": cpu_server, "cpu_client": cpu_client, "n_saves": len(storm_saves),
+        "cpu_server": cpu_server, "cpu_database": cpu_database, "cpu_client": cpu_client, "n_saves": len(storm_saves),
         "processes": processes, "threads_each": sorted({len(share) for _, share in children.values()}),
         "settled": settled, "later_n": len(later), "later_p50": percentile(later, 0.5),
         "later_p99": percentile(later, 0.99),
@@ -634,7 +656,9 @@ def report(r: dict, learners: int, saves: int) -> bool:
         if values:
             print(f"  {name + ', storm':26} p50 {ms(percentile(values, 0.5))}   p99 {ms(percentile(values, 0.99))}")
     print(f"  storm took {r['storm']:.1f} s, {r['n_saves'] / r['storm']:.0f} saves/s; CPU used: server "
-          f"{r['cpu_server']:.1f} s, this client {r['cpu_client']:.1f} s (of {2 * r['storm']:.0f} s on 2 cores)")
+          f"{r['cpu_server']:.1f} s, "
+          + (f"PostgreSQL {r['cpu_database']:.1f} s, " if r["cpu_database"] else "")
+          + f"this client {r['cpu_client']:.1f} s (of {2 * r['storm']:.0f} s on 2 cores)")
     print(f"  the client ran the storm in {r['processes']} processes of "
           f"{'–'.join(map(str, r['threads_each']))} learner threads each")
     print(f"  {'PASS' if ok else 'FAIL'}: zero lost, zero errors, p99 save < {GOAL_P99 * 1000:.0f} ms")
