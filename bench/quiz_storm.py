@@ -457,39 +457,33 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:7.1f} ms"
 
 
-def cpu_seconds(pid: int) -> float:
-    """User and system CPU of the gunicorn master and its workers so far."""
+def processes_cpu_seconds(wanted) -> float:
+    """User and system CPU so far of the processes for which wanted(pid, name, parent pid) is true."""
     tick = os.sysconf("SC_CLK_TCK")
     total = 0.0
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
             continue
         try:
-            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+            stat = (proc / "stat").read_text()  # "pid (name) state parent …"
         except OSError:
             continue
-        if int(proc.name) == pid or int(fields[1]) == pid:  # fields[1] is the parent's id
+        name, fields = stat[stat.index("(") + 1:stat.rindex(")")], stat.rsplit(")", 1)[1].split()
+        if wanted(int(proc.name), name, int(fields[1])):
             total += (int(fields[11]) + int(fields[12])) / tick
     return total
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU of the gunicorn master and its workers so far."""
+    return processes_cpu_seconds(lambda p, name, parent: pid in (p, parent))
 
 
 def database_cpu_seconds() -> float:
     """User and system CPU of the local PostgreSQL server's processes so far (its connections to
     the app stay open through the storm, so none of the work done for it leaves with an exited one).
     SQLite works inside the server's processes, so there this stays 0."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            if (proc / "comm").read_text().strip() != "postgres":
-                continue
-            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) / tick
-    return total
+    return processes_cpu_seconds(lambda p, name, parent: name == "postgres")
 
 
 def server_save_times(log: Path, skip: int) -> list[float]:
