@@ -18,7 +18,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from courseware.db import db
 from courseware.quizzes.grading import grade_response, is_blank
-from courseware.quizzes.models import Answer, Attempt, QuestionRecord, Quiz, QuizOverride, parse_records, parsed_question
+from courseware.quizzes.models import (Answer, Attempt, QuestionRecord, Quiz, QuizOverride, load_attempt_answers, parse_records,
+                                       parsed_question)
 from courseware.quizzes.questions import Question
 
 # Longest text a learner may type into one answer; essays rarely pass a few thousand characters.
@@ -275,9 +276,8 @@ def save_answers(attempt: Attempt, sequence: int, form, now: dt.datetime) -> int
     responses = {a.position: response_from_form(a.parsed, a.position, form) for a in attempt.answers}
     if sequence <= attempt.sequence or not _claim(attempt, sequence):
         # Either older than the last save, or another request claimed this number first.
-        db.session.refresh(attempt)
-        for answer in attempt.answers:
-            db.session.refresh(answer)
+        db.session.refresh(attempt, ["status", "sequence"])
+        load_attempt_answers(attempt)
         if attempt.status != "open":
             raise AttemptRefused(_l("This attempt has already been handed in; it cannot be changed."), 410)
         answers = {a.position: a for a in attempt.answers}
@@ -325,7 +325,8 @@ def submit_attempt(attempt: Attempt, now: dt.datetime, closed_by: str = "learner
         .values(status="submitted", submitted_at=now, closed_by=closed_by)
         .execution_options(synchronize_session=False)
     ).rowcount
-    db.session.refresh(attempt)
+    # Only the row's own columns: the answers loaded with the attempt stay loaded.
+    db.session.refresh(attempt, ["status", "submitted_at", "closed_by", "sequence"])
     if not handed_in:
         return False
     for answer in attempt.answers:

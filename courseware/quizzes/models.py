@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 from sqlalchemy.orm.attributes import set_committed_value
 
 from courseware.db import db
@@ -25,13 +25,13 @@ def _parsed(content_hash: str, data: dict) -> questions.Question:
     return question
 
 
-def parse_records(records) -> None:
-    """Parse, with one query, those of `records` (QuestionRecords or rows with id and content_hash)
-    whose version this process has not parsed yet.
+def parse_versions(versions) -> None:
+    """Parse, with one query, those question versions (pairs of record id and content_hash) this
+    process has not parsed yet.
 
-    For records loaded without their `data`: the rest of a request then reads every question from
-    the cache (parsed_question) instead of loading each text on its own."""
-    missing = {r.id for r in records if r.content_hash not in _PARSED}
+    For records and answers loaded without the question's `data`: the rest of a request then reads
+    every question from the cache (parsed_question) instead of loading each text on its own."""
+    missing = {record_id for record_id, content_hash in versions if content_hash not in _PARSED}
     if missing:
         rows = db.session.execute(sa.select(QuestionRecord.content_hash, QuestionRecord.data)
                                   .where(QuestionRecord.id.in_(missing)))
@@ -39,18 +39,21 @@ def parse_records(records) -> None:
             _parsed(content_hash, data)
 
 
-def load_attempt_answers(attempt) -> None:
-    """Load an attempt's answers, each with the version of its question and that version parsed,
-    in at most two queries: ORM objects for the question records would cost more than the rest of
-    an attempt page."""
-    rows = db.session.execute(
-        sa.select(Answer, QuestionRecord.id, QuestionRecord.content_hash)
-        .join(QuestionRecord, QuestionRecord.id == Answer.question_id)
-        .where(Answer.attempt_id == attempt.id).order_by(Answer.position)).all()
-    parse_records(rows)
-    for answer, _, content_hash in rows:
-        answer.question_hash = content_hash
-    set_committed_value(attempt, "answers", [row[0] for row in rows])
+def parse_records(records) -> None:
+    """parse_versions for QuestionRecords or rows with id and content_hash."""
+    parse_versions((r.id, r.content_hash) for r in records)
+
+
+def load_attempt_answers(attempt) -> list:
+    """Load an attempt's answers, each with the version of its question parsed, in at most two
+    queries: loading the question records as ORM objects would cost more than the rest of an
+    attempt page."""
+    answers = list(db.session.scalars(
+        sa.select(Answer).where(Answer.attempt_id == attempt.id).order_by(Answer.position)
+        .execution_options(populate_existing=True)))
+    parse_versions((a.question_id, a.question_hash) for a in answers)
+    set_committed_value(attempt, "answers", answers)
+    return answers
 
 
 def parsed_question(content_hash: str) -> questions.Question:
@@ -177,16 +180,16 @@ class Answer(db.Model):
     attempt: Mapped[Attempt] = relationship(back_populates="answers")
     question: Mapped[QuestionRecord] = relationship()
 
-    # The version of the question, when it was loaded with the answer (load_attempt_answers): the
-    # parsed question then comes from this process's cache, without loading the record.
-    question_hash = None
+    # The version of its question, read with the answer: the parsed question then comes from this
+    # process's cache, without loading the question's record.
+    question_hash: Mapped[str] = column_property(
+        sa.select(QuestionRecord.content_hash).where(QuestionRecord.id == question_id)
+        .correlate_except(QuestionRecord).scalar_subquery())
 
     @property
     def parsed(self) -> questions.Question:
         """The question this answers, parsed."""
-        if self.question_hash is not None and self.question_hash in _PARSED:
-            return _PARSED[self.question_hash]
-        return self.question.question
+        return _PARSED.get(self.question_hash) or self.question.question
 
     @property
     def final_fraction(self) -> float | None:

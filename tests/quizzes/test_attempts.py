@@ -100,6 +100,46 @@ def test_partial_and_wrong_answers_score_as_the_keys_say(app, client, auth, make
     assert attempt.passed is False and not attempt.needs_grading
 
 
+class Statements:
+    """The SQL statements the app runs while the block runs."""
+
+    def __init__(self, app):
+        self.app, self.seen = app, []
+
+    def _count(self, conn, cursor, statement, parameters, context, executemany):
+        self.seen.append(statement)
+
+    def __enter__(self):
+        with self.app.app_context():
+            sa.event.listen(db.engine, "before_cursor_execute", self._count)
+        return self
+
+    def __exit__(self, *exc):
+        with self.app.app_context():
+            sa.event.remove(db.engine, "before_cursor_execute", self._count)
+
+
+def test_saves_and_the_hand_in_read_the_answers_together_not_one_by_one(app, client, auth, make_user, quiz_course):
+    """A classroom saves every few seconds: each request reads the attempt's answers in one query,
+    whatever the quiz's length, also when a retried save must re-read them."""
+    learner(make_user, auth)
+    attempt_id = start(auth)
+    token = csrf_token(client, f"/quizzes/attempts/{attempt_id}")
+    with Statements(app) as first:
+        assert save(client, attempt_id, 1, RIGHT, token).get_json()["ok"]
+    with Statements(app) as retried:
+        assert save(client, attempt_id, 1, RIGHT, token).get_json()["ok"]
+    with Statements(app) as handed_in:
+        done = client.post(f"/quizzes/attempts/{attempt_id}/submit", data={"csrf_token": token, "sequence": "1", **RIGHT})
+    assert done.status_code == 302
+    assert the_attempt(app, attempt_id).score == 8
+    for request in (first, retried, handed_in):
+        answers_read = [s for s in request.seen if re.search(r"FROM quiz_answer\b", s) and s.lstrip().startswith("SELECT")]
+        assert len(answers_read) <= 2, answers_read
+        one_question = [s for s in request.seen if re.search(r"question\.id = (\?|%\()", s)]
+        assert not one_question, one_question
+
+
 def test_another_learner_cannot_see_or_change_an_attempt(app, client, auth, make_user, quiz_course):
     learner(make_user, auth)
     attempt_id = start(auth)
