@@ -34,13 +34,15 @@ def get_quiz(course_slug: str, quiz_slug: str) -> Quiz:
 def own_attempt(attempt_id: int, page: bool = True) -> Attempt:
     """An attempt is its learner's alone; anyone else is told it does not exist.
 
-    The answers come with their questions' versions in one query (load_attempt_answers); a page
-    also needs the quiz and its course, which come with the attempt."""
+    A page also needs the quiz, its course and the answers with their questions: the quiz and course
+    come with the attempt, the answers with their questions' versions in one more query
+    (load_attempt_answers). A save or a hand-in reads the answers itself."""
     options = [joinedload(Attempt.quiz).joinedload(Quiz.course)] if page else []
     attempt = db.session.get(Attempt, attempt_id, options=options)
     if attempt is None or attempt.user_id != current_user.id:
         abort(404)
-    load_attempt_answers(attempt)
+    if page:
+        load_attempt_answers(attempt)
     return attempt
 
 

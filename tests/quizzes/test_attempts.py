@@ -120,8 +120,8 @@ class Statements:
 
 
 def test_saves_and_the_hand_in_read_the_answers_together_not_one_by_one(app, client, auth, make_user, quiz_course):
-    """A classroom saves every few seconds: each request reads the attempt's answers in one query,
-    whatever the quiz's length, also when a retried save must re-read them."""
+    """A classroom saves every few seconds: each request reads an attempt's answers all at once,
+    never one by one, also when a retried save must read them again."""
     learner(make_user, auth)
     attempt_id = start(auth)
     token = csrf_token(client, f"/quizzes/attempts/{attempt_id}")
@@ -134,10 +134,11 @@ def test_saves_and_the_hand_in_read_the_answers_together_not_one_by_one(app, cli
     assert done.status_code == 302
     assert the_attempt(app, attempt_id).score == 8
     for request in (first, retried, handed_in):
-        answers_read = [s for s in request.seen if re.search(r"FROM quiz_answer\b", s) and s.lstrip().startswith("SELECT")]
-        assert len(answers_read) <= 2, answers_read
-        one_question = [s for s in request.seen if re.search(r"question\.id = (\?|%\()", s)]
-        assert not one_question, one_question
+        # No statement reads one answer or one question (on SQLite "= ?", on PostgreSQL "= %(…)s").
+        one_by_one = [s for s in request.seen if s.lstrip().startswith("SELECT")
+                      and re.search(r"\b(quiz_answer|question)\.id = (\?|%\()", s)]
+        assert not one_by_one, one_by_one
+        assert sum(1 for s in request.seen if re.search(r"FROM quiz_answer\b", s)) <= 3
 
 
 def test_another_learner_cannot_see_or_change_an_attempt(app, client, auth, make_user, quiz_course):
