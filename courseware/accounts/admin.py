@@ -9,6 +9,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -20,7 +21,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from courseware.access import roles
-from courseware.accounts import audit, operations, roster
+from courseware.accounts import audit, import_job, operations, roster
 from courseware.accounts.credentials import normalise_username
 from courseware.accounts.forms import (
     ActionForm,
@@ -34,7 +35,6 @@ from courseware.accounts.forms import (
 )
 from courseware.accounts.models import AuditEvent, Cohort, Role, RosterUpload, Unit, User
 from courseware.db import db
-from courseware.timeutil import utcnow
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -363,24 +363,46 @@ def roster_preview(upload_id):
 @bp.route("/import/<int:upload_id>/commit", methods=["POST"])
 @admin_only
 def roster_commit(upload_id):
-    """Apply a checked roster in one transaction, or nothing when any row is bad."""
+    """Start importing a checked roster in the background, all or nothing, and show its progress."""
     upload = _own_upload(upload_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    if upload.committed_at is not None:
-        flash(_("This file has been imported already."), "info")
-        return redirect(url_for("admin.roster_preview", upload_id=upload.id))
+    if upload.status in ("queued", "running", "done"):
+        # A second click, or the form sent again: the import under way is the only one.
+        return redirect(url_for("admin.roster_progress", upload_id=upload.id))
     # Checked again: units or users may have changed since the preview.
     plan = roster.plan_import(roster.read_table(upload.filename, upload.content))
     if not plan.ok:
         flash(_("The file has problems; nothing was imported."), "error")
         return redirect(url_for("admin.roster_preview", upload_id=upload.id))
-    result = roster.apply_plan(plan, upload.filename)
-    upload.committed_at = utcnow()
-    if result.created:
-        upload.credentials_sheet = roster.credentials_sheet(result.created)
-    db.session.commit()
-    return render_template("admin/import_done.html", upload=upload, result=result, plan=plan, action=ActionForm())
+    if not import_job.start(upload, len(plan.creates) + len(plan.updates)):
+        flash(_("This file is being imported already."), "info")
+    return redirect(url_for("admin.roster_progress", upload_id=upload.id))
+
+
+@bp.route("/import/<int:upload_id>/progress")
+@admin_only
+def roster_progress(upload_id):
+    """The import's progress; the page asks again every second, and moves on to the result when done."""
+    upload = _own_upload(upload_id)
+    if request.headers.get("HX-Request"):
+        response = make_response(render_template("admin/_import_job.html", upload=upload))
+        if upload.status == "done":
+            response.headers["HX-Redirect"] = url_for("admin.roster_done", upload_id=upload.id)
+        return response
+    return render_template("admin/import_progress.html", upload=upload)
+
+
+@bp.route("/import/<int:upload_id>/done")
+@admin_only
+def roster_done(upload_id):
+    """What the import did, and the new accounts' initial passwords until their sheet is downloaded."""
+    upload = _own_upload(upload_id)
+    if upload.status != "done":
+        return redirect(url_for("admin.roster_progress", upload_id=upload.id))
+    credentials = roster.read_credentials_sheet(upload.credentials_sheet) if upload.credentials_sheet else []
+    return render_template("admin/import_done.html", upload=upload, summary=upload.summary or {},
+                           credentials=credentials, action=ActionForm())
 
 
 @bp.route("/import/<int:upload_id>/passwords", methods=["POST"])

@@ -209,3 +209,11 @@ class RosterUpload(db.Model):
     committed_at: Mapped[dt.datetime | None]
     # The sheet of initial passwords, kept only until it is downloaded once.
     credentials_sheet: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    # The import runs in the background (accounts/import_job.py): None until it is started, then
+    # queued | running | done | failed, with the rows done of the total for the progress bar.
+    status: Mapped[str | None] = mapped_column(sa.String(16))
+    done: Mapped[int] = mapped_column(default=0)
+    total: Mapped[int] = mapped_column(default=0)
+    # {"created": n, "updated": n, "unchanged": n} once done.
+    summary: Mapped[dict | None] = mapped_column(sa.JSON)
+    error: Mapped[str | None] = mapped_column(sa.String(500))

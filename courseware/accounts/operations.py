@@ -25,30 +25,40 @@ def _changes(obj, values: dict) -> dict:
     return changed
 
 
-def create_user(values: dict) -> tuple[User, str]:
+def initial_password() -> tuple[str, str]:
+    """A generated password and its hash: the slow part of creating an account, which a roster
+    import does for every row before it writes any."""
+    password = generate_password()
+    holder = User()
+    holder.set_password(password, generated=True)
+    return password, holder.password_hash
+
+
+def create_user(values: dict, actor: User | None = None, prepared: tuple[str, str] | None = None) -> tuple[User, str]:
     """Create an account with a generated password it must change at first sign-in.
 
     Returns the user and the initial password, which is shown once and never stored in clear.
+    `prepared` is an initial_password() made beforehand; `actor` who did it, when not the signed-in
+    user (a background import).
     """
-    password = generate_password()
+    password, password_hash = prepared or initial_password()
     user = User(**{k: values.get(k) for k in USER_FIELDS if k in values})
     user.position = user.position or ""
     user.phone = user.phone or ""
-    user.set_password(password, generated=True)
+    user.password_hash = password_hash
     user.must_change_password = True
     db.session.add(user)
-    db.session.flush()
-    audit.record("user.create", target=user.username, detail={"role": user.role})
+    audit.record("user.create", target=user.username, detail={"role": user.role}, actor=actor)
     return user, password
 
 
-def update_user(user: User, values: dict) -> dict:
+def update_user(user: User, values: dict, actor: User | None = None) -> dict:
     """Change an account's details; role changes are audited under their own action."""
     changed = _changes(user, {k: values[k] for k in USER_FIELDS if k in values})
     if "role" in changed:
-        audit.record("user.role", target=user.username, detail=changed["role"])
+        audit.record("user.role", target=user.username, detail=changed["role"], actor=actor)
     if changed:
-        audit.record("user.update", target=user.username, detail=changed)
+        audit.record("user.update", target=user.username, detail=changed, actor=actor)
     return changed
 
 

@@ -451,25 +451,32 @@ class Result:
     updated: list[User]
 
 
-def apply_plan(plan: Plan, filename: str, progress=None) -> Result:
-    """Create and update the planned users in the current transaction; the caller commits."""
+def apply_plan(plan: Plan, filename: str, progress=None, actor: User | None = None,
+               prepared: list[tuple[str, str]] | None = None) -> Result:
+    """Create and update the planned users in the current transaction; the caller commits.
+
+    `prepared` holds an initial password and its hash for each account to create, made beforehand
+    (a background import hashes them before it opens its write transaction)."""
     if not plan.ok:
         raise ValueError("a plan with problems cannot be applied")
     result = Result(created=[], updated=[])
-    for entry in plan.creates:
+    for index, entry in enumerate(plan.creates):
         values = {"role": Role.LEARNER.value, **entry.values}
-        result.created.append(operations.create_user(values))
+        result.created.append(operations.create_user(values, actor, prepared[index] if prepared else None))
         if progress:
             progress(1)
     for entry, user, _changes in plan.updates:
-        operations.update_user(user, entry.values)
+        operations.update_user(user, entry.values, actor)
         result.updated.append(user)
         if progress:
             progress(1)
+    # The accounts go in together: their usernames were checked against the file and the database.
+    db.session.flush()
     audit.record(
         "roster.import",
         target=filename,
         detail={"created": len(result.created), "updated": len(result.updated), "unchanged": len(plan.unchanged)},
+        actor=actor,
     )
     return result
 
@@ -488,3 +495,19 @@ def credentials_sheet(created: list[tuple[User, str]]) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def read_credentials_sheet(sheet: bytes) -> list[tuple[str, str, str]]:
+    """Name, username and initial password of each account on a credentials_sheet, to show them
+    on the page until the sheet is downloaded."""
+    from openpyxl import load_workbook
+
+    from courseware.textsafety import FORMULA_TRIGGERS
+
+    def shown(cell) -> str:
+        # The sheet's names are neutralised (a quote before a formula); the page shows them as typed.
+        text = str(cell or "")
+        return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_TRIGGERS) else text
+
+    rows = load_workbook(io.BytesIO(sheet), read_only=True).worksheets[0].iter_rows(min_row=2, values_only=True)
+    return [tuple(shown(cell) for cell in row[:3]) for row in rows]

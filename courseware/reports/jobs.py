@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
 
 from courseware.db import db
+from courseware.jobs import run_in_background
 from courseware.reports import export, queries
 from courseware.reports.models import ExportJob
 from courseware.timeutil import utcnow
@@ -79,8 +79,4 @@ def run_job(app, job_id: int) -> None:
 
 
 def start(job: ExportJob) -> None:
-    app = current_app._get_current_object()
-    if app.config.get("REPORT_EXPORT_INLINE"):
-        run_job(app, job.id)
-        return
-    threading.Thread(target=run_job, args=(app, job.id), daemon=True, name=f"export-{job.id}").start()
+    run_in_background(run_job, job.id, "export")

@@ -193,18 +193,27 @@ def test_a_zip_bomb_is_refused(app):
     assert "zip" in str(error.value).lower() or "压缩" in str(error.value)
 
 
-def test_web_import_shows_passwords_once_and_the_sheet_downloads_once(app, client, units, admin):
+def upload(auth, content, filename="roster.csv"):
+    response = auth.post("/admin/import", data={"file": (io.BytesIO(content), filename)},
+                         content_type="multipart/form-data")
+    assert response.status_code == 302, response.status_code
+    return int(response.location.rstrip("/").split("/")[-1])
+
+
+def test_web_import_shows_passwords_until_the_sheet_is_downloaded_once(app, client, units, admin):
+    app.config["JOBS_INLINE"] = True
     auth = Auth(client)
-    response = auth.post(
-        "/admin/import",
-        data={"file": (io.BytesIO(xlsx_bytes(ROWS)), "roster.xlsx")},
-        content_type="multipart/form-data",
-    )
-    upload_id = int(response.location.rstrip("/").split("/")[-1])
-    done = auth.post(f"/admin/import/{upload_id}/commit")
-    page = done.get_data(as_text=True)
+    upload_id = upload(auth, xlsx_bytes(ROWS), "roster.xlsx")
+    started = auth.post(f"/admin/import/{upload_id}/commit")
+    assert started.location.endswith(f"/admin/import/{upload_id}/progress")
+    progress = client.get(started.location).get_data(as_text=True)
+    assert f"/admin/import/{upload_id}/done" in progress
+    page = client.get(f"/admin/import/{upload_id}/done").get_data(as_text=True)
+    assert "新建 3 个账号，更新 0 个，0 个无变化。" in page
     passwords = re.findall(r'<td class="secret">([^<]+)</td>', page)
     assert len(passwords) == 3
+    # The name is shown as typed, though the sheet holds it neutralised.
+    assert "<td>=1+2</td>" in page
     # The shown password works, and its owner must replace it.
     new_user = Auth(app.test_client())
     assert new_user.login("zj001", passwords[0]).status_code == 302
@@ -217,11 +226,94 @@ def test_web_import_shows_passwords_once_and_the_sheet_downloads_once(app, clien
     assert rows[3][0] == "'=1+2"
     again = auth.post(f"/admin/import/{upload_id}/passwords")
     assert again.status_code == 302
+    assert 'class="secret"' not in client.get(f"/admin/import/{upload_id}/done").get_data(as_text=True)
     with app.app_context():
         assert db.session.get(RosterUpload, upload_id).credentials_sheet is None
-        assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "roster.import"))
+        event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "roster.import"))
+        assert event.actor_username == "boss" and '"created": 3' in event.detail
+        creator = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "user.create").limit(1))
+        assert creator.actor_username == "boss"
     # Committing again does not import twice.
+    again = auth.post(f"/admin/import/{upload_id}/commit")
+    assert again.location.endswith(f"/admin/import/{upload_id}/progress")
+    assert len(users_by_name(app)) == 4
+
+
+def test_the_progress_page_shows_rows_done_and_moves_on_when_the_import_is_done(app, client, units, admin):
+    auth = Auth(client)
+    upload_id = upload(auth, csv_bytes(ROWS))
+    with app.app_context():
+        row = db.session.get(RosterUpload, upload_id)
+        row.status, row.done, row.total = "running", 1, 3
+        db.session.commit()
+    polled = client.get(f"/admin/import/{upload_id}/progress", headers={"HX-Request": "true"})
+    assert 'value="1" max="3"' in polled.get_data(as_text=True) and "HX-Redirect" not in polled.headers
+    # While it runs, the preview offers no second import.
+    assert f"/admin/import/{upload_id}/commit" not in client.get(f"/admin/import/{upload_id}").get_data(as_text=True)
+    with app.app_context():
+        row = db.session.get(RosterUpload, upload_id)
+        row.status, row.done, row.summary = "done", 3, {"created": 3, "updated": 0, "unchanged": 0}
+        db.session.commit()
+    polled = client.get(f"/admin/import/{upload_id}/progress", headers={"HX-Request": "true"})
+    assert polled.headers["HX-Redirect"].endswith(f"/admin/import/{upload_id}/done")
+
+
+def test_a_background_import_runs_in_its_own_thread_and_finishes(app, client, units, admin):
+    import time
+
+    auth = Auth(client)
+    upload_id = upload(auth, csv_bytes(ROWS))
+    assert auth.post(f"/admin/import/{upload_id}/commit").status_code == 302
+    for _ in range(300):
+        polled = client.get(f"/admin/import/{upload_id}/progress", headers={"HX-Request": "true"})
+        if "HX-Redirect" in polled.headers:
+            break
+        time.sleep(0.1)
+    assert "HX-Redirect" in polled.headers
+    assert {"zj001", "zj002", "zj003"} <= set(users_by_name(app))
+
+
+def test_an_import_whose_rows_went_bad_meanwhile_fails_whole_and_can_be_retried(app, client, units, admin):
+    from courseware.accounts import import_job
+    from courseware.accounts.models import Unit
+
+    auth = Auth(client)
+    upload_id = upload(auth, csv_bytes(ROWS))
+    with app.test_request_context():
+        row = db.session.get(RosterUpload, upload_id)
+        assert row.status is None
+        row.status = "queued"
+        db.session.commit()
+        # Between the check and the import, the unit of row 2 is renamed.
+        unit = db.session.scalar(sa.select(Unit).where(Unit.name == "省委组织部"))
+        unit.name = "组织部"
+        db.session.commit()
+    import_job.run_import(app, upload_id)
+    assert set(users_by_name(app)) == {"boss"}
+    page = client.get(f"/admin/import/{upload_id}/progress").get_data(as_text=True)
+    assert "文件存在问题，未导入任何内容。" in page
+    # The preview names the row, and the file may be imported once it is fixed: here, the unit's name.
+    assert "第 2 行" in client.get(f"/admin/import/{upload_id}").get_data(as_text=True)
+    with app.app_context():
+        unit = db.session.scalar(sa.select(Unit).where(Unit.name == "组织部"))
+        unit.name = "省委组织部"
+        db.session.commit()
+    app.config["JOBS_INLINE"] = True
     auth.post(f"/admin/import/{upload_id}/commit")
+    assert {"zj001", "zj002", "zj003"} <= set(users_by_name(app))
+
+
+def test_two_commits_at_once_start_one_import(app, units, admin):
+    from courseware.accounts import import_job
+
+    app.config["JOBS_INLINE"] = True
+    with app.test_request_context():
+        row = RosterUpload(uploaded_by_id=db.session.scalar(sa.select(User.id)), filename="r.csv", content=csv_bytes(ROWS))
+        db.session.add(row)
+        db.session.commit()
+        stale = db.session.get(RosterUpload, row.id)
+        assert import_job.start(stale, 3) is True
+        assert import_job.start(stale, 3) is False
     assert len(users_by_name(app)) == 4
 
 

@@ -139,7 +139,7 @@ def test_streaming_memory_stays_flat_as_rows_grow():
 
 
 def test_detail_export_in_the_background_with_progress(app, client, admin, make_user, organisation):
-    app.config["REPORT_EXPORT_INLINE"] = True
+    app.config["JOBS_INLINE"] = True
     response = Auth(client).post("/reports/exports?by=unit", data={"format": "xlsx"})
     assert response.status_code == 302
     status = client.get(response.location).get_data(as_text=True)

@@ -1,0 +1,87 @@
+"""A checked roster imported in the background, with its progress on the upload's row.
+
+Almost all of an import's time goes on hashing the new accounts' initial passwords, so that is done
+first, row by row, with the progress committed as it goes; the accounts are then written in one
+transaction, all or none, as the preview promised. (SQLite lets one connection write at a time:
+progress written during the long hashing would otherwise wait behind the import's own transaction.)
+"""
+from __future__ import annotations
+
+import time
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import force_locale
+
+from courseware.accounts import operations, roster
+from courseware.accounts.models import RosterUpload, User
+from courseware.db import db
+from courseware.jobs import run_in_background
+from courseware.timeutil import utcnow
+
+# How often the progress is written while passwords are hashed, at most.
+PROGRESS_SECONDS = 0.5
+
+
+def start(upload: RosterUpload, total: int) -> bool:
+    """Queue the import of a checked upload; False if it is queued, running or done already.
+
+    The upload is claimed with a conditional UPDATE, so two clicks at once start one import."""
+    claimed = db.session.execute(
+        sa.update(RosterUpload)
+        .where(RosterUpload.id == upload.id, sa.or_(RosterUpload.status.is_(None), RosterUpload.status == "failed"))
+        .values(status="queued", done=0, total=total, error=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    if claimed:
+        run_in_background(run_import, upload.id, "roster-import")
+    return bool(claimed)
+
+
+def _set(upload_id: int, **values) -> None:
+    db.session.execute(sa.update(RosterUpload).where(RosterUpload.id == upload_id).values(**values))
+    db.session.commit()
+
+
+def run_import(app, upload_id: int) -> None:
+    with app.app_context():
+        upload = db.session.get(RosterUpload, upload_id)
+        actor = db.session.get(User, upload.uploaded_by_id)
+        try:
+            # The sheet of passwords and the audit speak the language of the one who imports.
+            with force_locale(actor.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+                _import(upload, actor)
+        except Exception as error:  # the page must say it failed rather than wait forever
+            db.session.rollback()
+            _set(upload_id, status="failed", error=str(error)[:500])
+            raise
+        finally:
+            db.session.remove()
+
+
+def _import(upload: RosterUpload, actor: User) -> None:
+    upload_id, filename = upload.id, upload.filename
+    # Checked again: units or users may have changed since the preview.
+    plan = roster.plan_import(roster.read_table(filename, upload.content))
+    if not plan.ok:
+        _set(upload_id, status="failed", error="problems")
+        return
+    _set(upload_id, status="running", total=len(plan.creates) + len(plan.updates))
+    prepared, written = [], time.monotonic()
+    for _entry in plan.creates:
+        prepared.append(operations.initial_password())
+        if time.monotonic() - written >= PROGRESS_SECONDS:
+            _set(upload_id, done=len(prepared))
+            written = time.monotonic()
+    db.session.expire_all()  # the plan's users are read again in the writing transaction
+    plan = roster.plan_import(roster.read_table(filename, upload.content))
+    if not plan.ok or len(plan.creates) != len(prepared):
+        _set(upload_id, status="failed", error="problems")
+        return
+    result = roster.apply_plan(plan, filename, actor=actor, prepared=prepared)
+    db.session.execute(sa.update(RosterUpload).where(RosterUpload.id == upload_id).values(
+        status="done", done=len(plan.creates) + len(plan.updates), committed_at=utcnow(),
+        summary={"created": len(result.created), "updated": len(result.updated), "unchanged": len(plan.unchanged)},
+        credentials_sheet=roster.credentials_sheet(result.created) if result.created else None))
+    db.session.commit()
