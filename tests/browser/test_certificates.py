@@ -71,6 +71,9 @@ def test_an_administrator_revokes_a_certificate_and_takes_back_its_hours(app, li
     admin = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN").new_page()
     sign_in(admin, live_server, "boss")
     admin.goto(f"{live_server}/admin/certificates")
+    # On a phone each certificate is a card, its values under their columns' names: nothing scrolls sideways.
+    assert admin.evaluate("(() => { const w = document.querySelector('.table-wrap'); return w.scrollWidth <= w.clientWidth; })()")
+    assert admin.locator("td[data-label='用户名']").first.is_visible()
     admin.locator("details.revoke summary").focus()
     admin.keyboard.press("Enter")
     admin.get_by_label("撤销理由").fill("考试作弊，经核实")
