@@ -8,6 +8,9 @@ from courseware.access import public
 from courseware.accounts.models import Cohort, cohort_instructor, cohort_member
 from courseware.accounts.views import safe_next
 from courseware.db import db
+from courseware.lessons.reading import text
+from courseware.progress.classes import assigned_to
+from courseware.timeutil import utcnow
 
 bp = Blueprint("main", __name__)
 
@@ -16,13 +19,15 @@ bp = Blueprint("main", __name__)
 @public
 def index():
     """Introduce Courseware to visitors; show each signed-in user where to go next."""
-    cohorts = []
+    cohorts, assigned = [], []
     if current_user.is_authenticated:
         link = cohort_member if current_user.role == "learner" else cohort_instructor
         cohorts = db.session.scalars(
             sa.select(Cohort).join(link).where(link.c.user_id == current_user.id).order_by(Cohort.name)
         ).all()
-    return render_template("main/index.html", cohorts=cohorts)
+        if current_user.role == "learner":
+            assigned = assigned_to(current_user.id)
+    return render_template("main/index.html", cohorts=cohorts, assigned=assigned, today=utcnow().date(), text=text)
 
 
 @bp.route("/language", methods=["POST"])

@@ -222,6 +222,9 @@ def test_assignments_due_dates_and_the_class_grid(app, client, make_user, make_u
     assert Auth(client).login("zhang").status_code == 302
     mine = client.get("/my-learning").get_data(as_text=True)
     assert "已逾期：应于 2026-02-01 完成" in mine
+    # The home page leads the learner to the assigned course too.
+    home = client.get("/").get_data(as_text=True)
+    assert "已逾期：应于 2026-02-01 完成" in home and "/courses/test-course" in home
     grid = t.get(f"/teach/classes/{cohort_id}/progress").get_data(as_text=True)
     assert grid.count("/teach/learners/") == 2
     only_unit = t.get(f"/teach/classes/{cohort_id}/progress?unit={make_unit('省委组织部')}").get_data(as_text=True)
