@@ -65,8 +65,14 @@ def _count(model) -> int:
 @bp.route("/users")
 @admin_only
 def users():
-    """List users, filtered by name, role and whether they are active."""
+    """List users, filtered by name, role, whether they are active and whether they ever signed in."""
     form = UserFilterForm(request.args)
+    page = db.paginate(_filtered_users(form), per_page=current_app.config["USERS_PER_PAGE"], error_out=False)
+    return render_template("admin/users.html", page=page, form=form, action=ActionForm(),
+                           bulk_limit=BULK_PASSWORDS_LIMIT)
+
+
+def _filtered_users(form: UserFilterForm) -> sa.Select:
     stmt = sa.select(User).order_by(User.username)
     if form.q.data:
         like = f"%{form.q.data.strip()}%"
@@ -75,8 +81,44 @@ def users():
         stmt = stmt.where(User.role == form.role.data)
     if not form.show_inactive.data:
         stmt = stmt.where(User.active.is_(True))
-    page = db.paginate(stmt, per_page=current_app.config["USERS_PER_PAGE"], error_out=False)
-    return render_template("admin/users.html", page=page, form=form)
+    if form.never_signed_in.data:
+        stmt = stmt.where(User.last_login_at.is_(None))
+    return stmt
+
+
+# Hashing one password takes several milliseconds: a thousand is a few seconds' wait.
+BULK_PASSWORDS_LIMIT = 1000
+
+
+@bp.route("/users/initial-passwords", methods=["POST"])
+@admin_only
+def users_initial_passwords():
+    """New initial passwords, as a spreadsheet, for the listed accounts that have never signed in.
+
+    For accounts whose first password was never handed out: those the API created (it returns no
+    passwords), or a roster's whose sheet was lost. Administrators and demo accounts are left alone,
+    and so is anyone who has signed in since the list was shown."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    form = UserFilterForm(request.form)
+    stmt = (_filtered_users(form).where(User.last_login_at.is_(None), User.active.is_(True),
+                                        User.role != Role.ADMIN.value, User.is_demo.is_(False)))
+    targets = list(db.session.scalars(stmt.limit(BULK_PASSWORDS_LIMIT + 1)))
+    back = redirect(url_for("admin.users", **{k: v for k, v in request.form.items() if k in form.data and v}))
+    if not targets:
+        flash(_("No account in this list is waiting for its first sign-in."), "info")
+        return back
+    if len(targets) > BULK_PASSWORDS_LIMIT:
+        flash(_("More than %(n)d accounts: narrow the list, by role or by a search, and issue them in parts.",
+                n=BULK_PASSWORDS_LIMIT), "error")
+        return back
+    created = [(user, operations.reset_password(user)) for user in targets]
+    audit.record("users.initial_passwords", detail={"accounts": len(created)})
+    sheet = roster.credentials_sheet(created)
+    db.session.commit()
+    digest = hashlib.sha256(sheet).hexdigest()[:8]
+    return send_file(io.BytesIO(sheet), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     as_attachment=True, download_name=f"initial-passwords-{digest}.xlsx")
 
 
 def _user_values(form: UserForm) -> dict:

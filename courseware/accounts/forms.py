@@ -232,4 +232,5 @@ class UserFilterForm(FlaskForm):
     q = StringField(_l("Search by name or username"), validators=[Optional(), Length(max=64)])
     role = SelectField(_l("Role"), choices=lambda: [("", _l("All roles"))] + role_choices())
     show_inactive = BooleanField(_l("Show deactivated accounts"))
+    never_signed_in = BooleanField(_l("Only accounts that have never signed in"))
     submit = SubmitField(_l("Search"))

@@ -2,8 +2,8 @@
 
 The rows go through the same checks as a roster file (花名册, accounts/roster.py): the JSON is
 turned into a roster table, planned, and applied only when no row has a problem. New accounts get
-a generated initial password that the API never returns; an administrator issues it by resetting
-the password on the user's page.
+a generated initial password that the API never returns; an administrator issues them, as a
+spreadsheet, from Administration → Users with "only accounts that have never signed in".
 """
 from __future__ import annotations
 

@@ -167,3 +167,55 @@ def test_removing_one_learner_removes_that_learner_only(app, auth, admin, make_u
         assert members == ["l1", "l2", "l4"] and extra
         removed = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "class.remove_member"))
         assert "l3" in removed.detail
+
+
+def test_initial_passwords_for_accounts_that_never_signed_in(app, client, auth, admin, make_user):
+    """Accounts made through the API carry a password nobody knows: the administrator lists those
+    that never signed in and issues their passwords as one spreadsheet."""
+    import io
+
+    from openpyxl import load_workbook
+
+    for i in range(3):
+        make_user(username=f"api{i}", name=f"学员{i}")
+    make_user(Role.INSTRUCTOR, username="api-teacher", name="=教师")
+    make_user(username="seasoned", name="老学员")
+    make_user(Role.ADMIN, username="admin2", name="另一位管理员")
+    make_user(username="demo1", is_demo=True)
+    make_user(username="gone", active=False)
+    assert Auth(app.test_client()).login("seasoned").status_code == 302
+
+    listed = client.get("/admin/users?never_signed_in=y").get_data(as_text=True)
+    assert "api0" in listed and "seasoned" not in listed
+    assert "发放初始密码（电子表格）" in listed
+    # Without the filter the button is not offered: it would reach every account.
+    assert "发放初始密码（电子表格）" not in client.get("/admin/users").get_data(as_text=True)
+
+    # The form's own filter, narrowed to learners named 学员, then all who wait.
+    only_learners = auth.post("/admin/users/initial-passwords", data={"never_signed_in": "y", "q": "学员"})
+    assert only_learners.status_code == 200 and only_learners.mimetype.endswith("spreadsheetml.sheet")
+    first = {r[1]: r for r in list(load_workbook(io.BytesIO(only_learners.data)).active.iter_rows(values_only=True))[1:]}
+    assert sorted(first) == ["api0", "api1", "api2"]
+    sheet = auth.post("/admin/users/initial-passwords", data={"never_signed_in": "y"})
+    rows = {r[1]: r for r in list(load_workbook(io.BytesIO(sheet.data)).active.iter_rows(values_only=True))[1:]}
+    assert set(rows) == {"api0", "api1", "api2", "api-teacher"}
+    assert rows["api-teacher"][0] == "'=教师"  # neutralised
+    # The newest password works, and must be changed; the first sheet's no longer does.
+    fresh = Auth(app.test_client())
+    assert fresh.login("api1", first["api1"][2]).status_code == 401  # refused
+    assert fresh.login("api1", rows["api1"][2]).status_code == 302
+    assert fresh.client.get("/").location.endswith("/password")
+    with app.app_context():
+        actions = db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.action.like("user%"))).all()
+    assert actions.count("user.reset_password") == 3 + 4 and "users.initial_passwords" in actions
+
+
+def test_initial_passwords_refuse_without_csrf_and_say_when_nobody_waits(app, client, auth, admin, make_user):
+    make_user(username="api0")
+    assert client.post("/admin/users/initial-passwords", data={"never_signed_in": "y"}).status_code == 400
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
+            AuditEvent.action == "user.reset_password")) == 0
+    nobody = auth.post("/admin/users/initial-passwords", data={"never_signed_in": "y", "q": "nobody-here"})
+    assert nobody.status_code == 302 and "never_signed_in=y" in nobody.location
+    assert "没有等待首次登录的账号" in client.get(nobody.location).get_data(as_text=True)

@@ -112,3 +112,32 @@ def test_a_large_roster_shows_its_progress_in_english(app, live_server, page, ma
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(page, "roster-import-done-en")
     assert page.console_errors == []
+
+
+def test_initial_passwords_for_accounts_that_never_signed_in_download_as_a_sheet(
+    app, live_server, page, make_user, tmp_path
+):
+    """Chinese, on a phone: the administrator lists the accounts that never signed in, confirms, and
+    receives their new passwords as a spreadsheet; the button is usable again afterwards."""
+    from openpyxl import load_workbook
+
+    make_user(Role.ADMIN, username="boss", name="管理员")
+    for i in range(2):
+        make_user(username=f"api{i}", name=f"接口学员{i}")
+    browser_sign_in(page, live_server, "boss")
+    page.goto(f"{live_server}/admin/users")
+    page.get_by_label("仅显示从未登录过的账号").check()
+    page.get_by_role("button", name="搜索").click()
+    page.wait_for_url(re.compile(r"never_signed_in=y"))
+    button = page.get_by_role("button", name="发放初始密码（电子表格）")
+    screenshot(page, "users-never-signed-in-zh")
+    page.once("dialog", lambda dialog: dialog.accept())
+    with page.expect_download() as download:
+        button.focus()
+        page.keyboard.press("Enter")
+    path = tmp_path / "passwords.xlsx"
+    download.value.save_as(path)
+    rows = list(load_workbook(path).active.iter_rows(values_only=True))
+    assert rows[0] == ("姓名", "用户名", "初始密码") and sorted(r[1] for r in rows[1:]) == ["api0", "api1"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page.console_errors == []

@@ -32,6 +32,19 @@
       if (button) {
         button.setAttribute("aria-disabled", "true");
       }
+      // A form answered by a download leaves the page where it is: it may be sent again later.
+      var seconds = Number(form.getAttribute("data-busy-seconds"));
+      if (seconds > 0) {
+        window.setTimeout(function () {
+          form.setAttribute("data-busy", "");
+          if (busy) {
+            busy.hidden = true;
+          }
+          if (button) {
+            button.removeAttribute("aria-disabled");
+          }
+        }, seconds * 1000);
+      }
     }
   });
 })();
