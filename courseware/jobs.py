@@ -6,8 +6,13 @@ page that polls it can read them; the work itself runs in a thread of the worker
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 
+import sqlalchemy as sa
 from flask import current_app
+
+from courseware.db import db
+from courseware.timeutil import utcnow
 
 
 def run_in_background(work, job_id: int, name: str) -> None:
@@ -18,3 +23,25 @@ def run_in_background(work, job_id: int, name: str) -> None:
         work(app, job_id)
         return
     threading.Thread(target=work, args=(app, job_id), daemon=True, name=f"{name}-{job_id}").start()
+
+
+def set_state(model, row_id: int, **values) -> None:
+    """Write a job's state in a commit of its own, for the page that polls it."""
+    db.session.execute(sa.update(model).where(model.id == row_id).values(**values))
+    db.session.commit()
+
+
+@contextmanager
+def job_context(app, model, row_id: int):
+    """The app context a job runs in. When the work raises, its row says it failed, so that the
+    page polling it stops waiting (a row that keeps when it finished gets that too)."""
+    with app.app_context():
+        try:
+            yield
+        except Exception as error:
+            db.session.rollback()
+            finished = {"finished_at": utcnow()} if hasattr(model, "finished_at") else {}
+            set_state(model, row_id, status="failed", error=str(error)[:500], **finished)
+            raise
+        finally:
+            db.session.remove()

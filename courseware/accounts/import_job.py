@@ -16,7 +16,7 @@ from flask_babel import force_locale
 from courseware.accounts import operations, roster
 from courseware.accounts.models import RosterUpload, User
 from courseware.db import db
-from courseware.jobs import run_in_background
+from courseware.jobs import job_context, run_in_background, set_state
 from courseware.timeutil import utcnow
 
 # How often the progress is written while passwords are hashed, at most.
@@ -40,24 +40,16 @@ def start(upload: RosterUpload, total: int) -> bool:
 
 
 def _set(upload_id: int, **values) -> None:
-    db.session.execute(sa.update(RosterUpload).where(RosterUpload.id == upload_id).values(**values))
-    db.session.commit()
+    set_state(RosterUpload, upload_id, **values)
 
 
 def run_import(app, upload_id: int) -> None:
-    with app.app_context():
+    with job_context(app, RosterUpload, upload_id):
         upload = db.session.get(RosterUpload, upload_id)
         actor = db.session.get(User, upload.uploaded_by_id)
-        try:
-            # The sheet of passwords and the audit speak the language of the one who imports.
-            with force_locale(actor.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-                _import(upload, actor)
-        except Exception as error:  # the page must say it failed rather than wait forever
-            db.session.rollback()
-            _set(upload_id, status="failed", error=str(error)[:500])
-            raise
-        finally:
-            db.session.remove()
+        # The sheet of passwords and the audit speak the language of the one who imports.
+        with force_locale(actor.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+            _import(upload, actor)
 
 
 def _import(upload: RosterUpload, actor: User) -> None:

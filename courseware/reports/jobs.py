@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from courseware.db import db
-from courseware.jobs import run_in_background
+from courseware.jobs import job_context, run_in_background, set_state
 from courseware.reports import export, queries
 from courseware.reports.models import ExportJob
 from courseware.timeutil import utcnow
@@ -50,32 +50,20 @@ def write_detail(filters: queries.Filters, fmt: str, target, progress=None) -> i
     return count
 
 
-def _set(job_id: int, **values) -> None:
-    db.session.execute(sa.update(ExportJob).where(ExportJob.id == job_id).values(**values))
-    db.session.commit()
-
-
 def run_job(app, job_id: int) -> None:
-    with app.app_context():
+    with job_context(app, ExportJob, job_id):
         job = db.session.get(ExportJob, job_id)
         filters = filters_from(job.params)
         target = export_folder() / f"export-{job.id}.{job.format}"
-        try:
-            _set(job_id, status="running", total=queries.count_detail(filters))
-            # Progress is written from a second session: the export's own stays on its cursor.
-            with db.engine.connect() as progress_conn:
-                def progress(done):
-                    progress_conn.execute(sa.update(ExportJob).where(ExportJob.id == job_id).values(done=done))
-                    progress_conn.commit()
+        set_state(ExportJob, job_id, status="running", total=queries.count_detail(filters))
+        # Progress is written from a second session: the export's own stays on its cursor.
+        with db.engine.connect() as progress_conn:
+            def progress(done):
+                progress_conn.execute(sa.update(ExportJob).where(ExportJob.id == job_id).values(done=done))
+                progress_conn.commit()
 
-                write_detail(filters, job.format, target, progress)
-            _set(job_id, status="done", filename=target.name, finished_at=utcnow())
-        except Exception as error:  # the page must say it failed rather than spin forever
-            db.session.rollback()
-            _set(job_id, status="failed", error=str(error)[:500], finished_at=utcnow())
-            raise
-        finally:
-            db.session.remove()
+            write_detail(filters, job.format, target, progress)
+        set_state(ExportJob, job_id, status="done", filename=target.name, finished_at=utcnow())
 
 
 def start(job: ExportJob) -> None:

@@ -360,3 +360,32 @@ def test_a_blank_optional_cell_keeps_the_stored_value(app, units):
 def test_usernames_with_spaces_or_markup_are_refused(app, units):
     p = plan(app, "r.csv", csv_bytes([["甲", "wang wu", "", "", "", ""], ["乙", "<b>x</b>", "", "", "", ""]]))
     assert [x.row for x in p.problems] == [2, 3]
+
+
+def test_an_import_that_breaks_half_way_saves_nothing_and_says_so(app, client, units, admin, monkeypatch):
+    """A failure after some accounts were added to the transaction (here, writing the audit entry of
+    the import) rolls every one of them back, and the progress page says the import failed."""
+    from courseware.accounts import audit, import_job
+
+    auth = Auth(client)
+    upload_id = upload(auth, csv_bytes(ROWS))
+    with app.app_context():
+        db.session.get(RosterUpload, upload_id).status = "queued"
+        db.session.commit()
+    real_record = audit.record
+
+    def failing_record(action, *args, **kwargs):
+        if action == "roster.import":
+            raise RuntimeError("disk full")
+        return real_record(action, *args, **kwargs)
+
+    monkeypatch.setattr(audit, "record", failing_record)
+    with pytest.raises(RuntimeError):
+        import_job.run_import(app, upload_id)
+    monkeypatch.undo()
+    assert set(users_by_name(app)) == {"boss"}
+    with app.app_context():
+        row = db.session.get(RosterUpload, upload_id)
+        assert (row.status, row.error, row.committed_at) == ("failed", "disk full", None)
+    page = client.get(f"/admin/import/{upload_id}/progress").get_data(as_text=True)
+    assert "导入失败，未导入任何内容：disk full" in page
