@@ -158,11 +158,15 @@ def test_timed_quiz_survives_reload_and_lost_connection_and_a_double_hand_in(
     save_state = page.locator("#save-state")
     offline_text = save_state.get_attribute("data-offline")
     assert offline_text
+    bar_height = page.locator("#attempt-bar").bounding_box()["height"]
     page.context.set_offline(True)
     page.locator('#q3 input[name="a3"]').fill("abc2")
-    page.locator("#q2").get_by_label("False").check()
     page.get_by_role("status").filter(has_text=offline_text).wait_for()
-    assert save_state.inner_text().strip() == offline_text
+    # The warning takes no more room than "saved" did: nothing moves under the learner's finger.
+    assert page.locator("#attempt-bar").bounding_box()["height"] == bar_height
+    page.locator("#q2").get_by_label("False").check()
+    page.wait_for_function("(text) => document.getElementById('save-state').textContent.trim() === text", arg=offline_text)
+    assert page.locator("#attempt-bar").bounding_box()["height"] == bar_height
     assert answers_in_db(app, attempt_id)[3] == "abc1"
     screenshot(page, "quiz-offline")
 
