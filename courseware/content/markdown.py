@@ -13,7 +13,7 @@ import markdown as md
 import nh3
 
 # Bump when the rendering below changes, so cached HTML is rebuilt.
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
 
 EXTENSIONS = ["tables", "fenced_code", "footnotes", "toc", "admonition", "def_list", "sane_lists"]
 EXTENSION_CONFIGS = {"toc": {"toc_depth": "2-3", "permalink": False}}
@@ -50,7 +50,9 @@ def content_key(text: str) -> str:
     return hashlib.sha256(f"{RENDERER_VERSION}\0{text}".encode()).hexdigest()
 
 
-def _attribute_filter(media_url: str | None):
+def _attribute_filter(media_url: str | None, base: str = ""):
+    """`base` goes before the links to sibling lessons and media, which are otherwise relative to
+    the lesson's own page (an editor's preview is on another page)."""
     def keep(tag, attribute, value):
         if attribute in ("href", "src"):
             # A browser ignores spaces and control characters inside a scheme ("java script:");
@@ -63,17 +65,17 @@ def _attribute_filter(media_url: str | None):
             if media_url is None:
                 return value if value.lower().startswith("https://") else None
             # In a lesson, images come only from the course's own media folder.
-            return f"{media_url}/{match['name']}" if match else None
+            return f"{base}{media_url}/{match['name']}" if match else None
         if tag == "a" and attribute == "href":
             match = LESSON_LINK.match(value)
             if match:
-                return match["slug"] + (match["anchor"] or "")
+                return base + match["slug"] + (match["anchor"] or "")
         return value
 
     return keep
 
 
-def render_markdown(text: str, media_url: str | None = None) -> Rendered:
+def render_markdown(text: str, media_url: str | None = None, base: str = "") -> Rendered:
     """Render Markdown to sanitised HTML and a sanitised table of contents.
 
     With `media_url` (a lesson's), images must be `media/NAME` and are served from there; links
@@ -86,13 +88,20 @@ def render_markdown(text: str, media_url: str | None = None) -> Rendered:
         attributes=ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         clean_content_tags={"script", "style", "iframe", "object", "embed", "template", "math", "svg"},
-        attribute_filter=_attribute_filter(media_url),
+        attribute_filter=_attribute_filter(media_url, base),
         link_rel="noopener noreferrer",
     )
-    return Rendered(html=nh3.clean(html, **clean), toc=nh3.clean(converter.toc, **clean))
+    return Rendered(html=_scrollable_tables(nh3.clean(html, **clean)), toc=nh3.clean(converter.toc, **clean))
+
+
+def _scrollable_tables(html: str) -> str:
+    """Put each table in a box that scrolls sideways by itself, so a wide table does not widen a
+    phone's page; the box takes keyboard focus, so it scrolls without a mouse too. Runs on the
+    sanitiser's output, whose tables carry no attributes."""
+    return html.replace("<table>", '<div class="table-scroll" tabindex="0"><table>').replace("</table>", "</table></div>")
 
 
 @lru_cache(maxsize=512)
-def render_cached(text: str, media_url: str | None = None) -> Rendered:
+def render_cached(text: str, media_url: str | None = None, base: str = "") -> Rendered:
     """Render once per process for the same text (previews, pages without a stored revision)."""
-    return render_markdown(text, media_url)
+    return render_markdown(text, media_url, base)

@@ -11,7 +11,7 @@ from courseware.db import db
 from courseware.lessons import authoring, reading
 from courseware.lessons.forms import LessonForm, NewLessonForm
 from courseware.lessons.models import Lesson, LessonRevision
-from courseware.lessons.revisions import latest_revision
+from courseware.lessons.revisions import MEDIA_URL, latest_revision
 
 bp = Blueprint("author", __name__, url_prefix="/author")
 
@@ -90,18 +90,24 @@ def new(course_slug):
     return render_template("author/new.html", form=form, course=course, text=reading.text)
 
 
-@bp.route("/preview", methods=["POST"])
+@bp.route("/<course_slug>/preview", methods=["POST"])
 @staff_only
-def preview():
-    """Render Markdown through the same sanitiser learners get (for the editor's live preview)."""
+def preview(course_slug):
+    """Render Markdown through the same sanitiser learners get (for the editor's live preview).
+
+    Links to other lessons and images point where they will on the lesson's page, so that they
+    work from the editor too."""
+    course = reading.get_course(course_slug)
     language = request.form.get("lang", "zh")
     if language not in ("zh", "en"):
         abort(400)
     body = request.form.get(f"body_{language}", "")
     if len(body) > 200_000:
         abort(413)
-    rendered = render_cached(body, "media")
-    return render_template("author/_preview.html", rendered=rendered)
+    rendered = render_cached(body, MEDIA_URL, url_for("lessons.course", course_slug=course.slug) + "/")
+    # A link followed from the preview opens beside the editor, which keeps what is being typed.
+    html = rendered.html.replace("<a href=", '<a target="_blank" href=')
+    return render_template("author/_preview.html", html=html)
 
 
 @bp.route("/<course_slug>/<lesson_slug>/history")

@@ -27,10 +27,35 @@ def test_instructor_publishes_and_an_english_learner_reads_it(app, live_server, 
     teacher.goto(f"{live_server}/author/")
     teacher.get_by_role("row", name=re.compile("第一课")).get_by_role("link", name="编辑").click()
     body_en = teacher.get_by_label("课文（英文，Markdown）")
-    body_en.fill("## Introduction\n\nA **newly published** paragraph.")
-    # The live preview is rendered by the server.
+    wide_table = ("| Channel | What the public expects | What the department did | What it should have done |\n"
+                  "|---|---|---|---|\n"
+                  "| Government microblog | An answer within the hour, in plain words | Silence for two days | "
+                  "A first statement at once, then updates as facts are confirmed |\n")
+    body_en.fill("## Introduction\n\nA **newly published** paragraph; see [lesson two](02-second.md).\n\n" + wide_table)
+    # The live preview is rendered by the server, and its links lead where the lesson page's will.
     teacher.locator("#preview-en strong").wait_for()
     assert teacher.locator("#preview-en strong").inner_text() == "newly published"
+    with teacher.expect_popup() as opened:
+        teacher.locator("#preview-en").get_by_role("link", name="lesson two").click()
+    beside = opened.value
+    beside.wait_for_load_state()
+    assert beside.url.endswith("/courses/test-course/second")
+    assert beside.get_by_role("heading", name="第二课").first.is_visible()
+    beside.close()
+    # The editor kept the text: it was not left.
+    assert "newly published" in body_en.input_value()
+    # Leaving the editor with the text unsent asks first; staying keeps it.
+    asked = []
+
+    def stay(dialog):
+        asked.append(dialog.type)
+        dialog.dismiss()
+
+    teacher.once("dialog", stay)
+    teacher.get_by_role("link", name="历史").click()
+    teacher.wait_for_timeout(500)
+    assert asked == ["beforeunload"] and "/edit" in teacher.url
+    assert "newly published" in body_en.input_value()
     screenshot(teacher, "lesson-editor")
     teacher.get_by_role("button", name="发布").click()
     assert teacher.get_by_text(re.compile("修订版 2 已发布")).is_visible()
@@ -42,6 +67,9 @@ def test_instructor_publishes_and_an_english_learner_reads_it(app, live_server, 
     learner.get_by_role("link", name="Lesson one").click()
     assert learner.get_by_text("newly published").is_visible()
     assert learner.locator("#lesson").get_attribute("lang") == "en"
+    # The wide table scrolls in its own box: the page stays as wide as the phone.
+    assert learner.locator(".table-scroll table").count() == 1
+    assert learner.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(learner, "lesson-english")
 
 

@@ -108,12 +108,27 @@ def test_preview_uses_the_sanitiser(app, make_user, lessons_dir, sync):
     teacher = staff(app, make_user, "t1")
     token = form_of(teacher)["csrf_token"]
     response = teacher.post(
-        "/author/preview",
+        "/author/test-course/preview",
         data={"lang": "zh", "body_zh": "**粗体**<script>alert(1)</script>[x](javascript:alert(1))"},
         headers={"X-CSRFToken": token},
     )
     html = response.get_data(as_text=True)
     assert "<strong>粗体</strong>" in html and "<script" not in html and "javascript:" not in html
+
+
+def test_links_in_the_preview_lead_where_the_lesson_page_will(app, make_user, lessons_dir, sync):
+    """The editor's page is not the lesson's: a link to a sibling lesson file, or an image of the
+    course, must not be left relative to the editor's address."""
+    sync()
+    teacher = staff(app, make_user, "t1")
+    token = form_of(teacher)["csrf_token"]
+    body = "[第二课](02-second.md#intro) ![图](media/chart.png)"
+    html = teacher.post("/author/test-course/preview", data={"lang": "zh", "body_zh": body},
+                        headers={"X-CSRFToken": token}).get_data(as_text=True)
+    assert 'href="/courses/test-course/second#intro"' in html
+    assert 'src="/courses/test-course/media/chart.png"' in html
+    assert teacher.post("/author/no-such-course/preview", data={"lang": "zh", "body_zh": body},
+                        headers={"X-CSRFToken": token}).status_code == 404
 
 
 def test_a_new_lesson_written_in_the_browser(app, client, auth, make_user, lessons_dir, sync):

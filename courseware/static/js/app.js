@@ -9,6 +9,26 @@
     event.detail.headers["X-CSRFToken"] = token();
   });
   window.courseware = { csrfToken: token };
+  // Forms marked data-warn-unsaved (the lesson editor) ask before the page is left with changes
+  // typed but not sent; sending the form itself is no loss.
+  var unsaved = null;
+  document.addEventListener("input", function (event) {
+    var form = event.target.form;
+    if (form && form.hasAttribute("data-warn-unsaved")) {
+      unsaved = form;
+    }
+  });
+  document.addEventListener("submit", function (event) {
+    if (event.target === unsaved) {
+      unsaved = null;
+    }
+  });
+  window.addEventListener("beforeunload", function (event) {
+    if (unsaved) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
   // Buttons marked data-confirm ask before submitting their form; forms marked data-busy show
   // a progress bar and refuse a second submission while the server works.
   document.addEventListener("submit", function (event) {
