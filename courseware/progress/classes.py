@@ -103,6 +103,25 @@ class GridRow:
         return sum(1 for c in self.cells if c.status == "completed")
 
 
+def course_items(course: Course, lessons: dict | None = None) -> list[tuple[str, str, str]]:
+    """The course's readable lessons, quizzes and exercises in course order, as (kind, slug, title
+    in the reader's language); `lessons` by slug, when the caller has them already."""
+    from courseware.exercises.models import Exercise
+    from courseware.quizzes.models import Quiz
+
+    if lessons is None:
+        lessons = {lesson.slug: lesson for lesson in reading.readable_lessons(course)}
+    titles = {(kind, slug): reading.text(title) for model, kind in ((Quiz, "quiz"), (Exercise, "exercise"))
+              for slug, title in db.session.execute(sa.select(model.slug, model.title).where(model.course_id == course.id))}
+    items = []
+    for kind, slug in course.items:
+        if kind == "lesson" and slug in lessons:
+            items.append((kind, slug, reading.lesson_title(lessons[slug].published)))
+        elif kind in ("quiz", "exercise"):
+            items.append((kind, slug, titles.get((kind, slug)) or slug))
+    return items
+
+
 def class_grid(cohort: Cohort, course: Course, unit_id: int | None = None,
                user_id: int | None = None) -> tuple[list[tuple[str, str, str]], list[GridRow]]:
     """Learners × the course's items: each cell the status and, for quizzes and exercises, the score.
@@ -113,18 +132,8 @@ def class_grid(cohort: Cohort, course: Course, unit_id: int | None = None,
     from courseware.exercises.runs import best_runs_for
     from courseware.quizzes.attempts import quiz_statuses_for
 
-    from courseware.exercises.models import Exercise
-    from courseware.quizzes.models import Quiz
-
     lessons = {lesson.slug: lesson for lesson in reading.readable_lessons(course)}
-    titles = {(kind, slug): reading.text(title) for model, kind in ((Quiz, "quiz"), (Exercise, "exercise"))
-              for slug, title in db.session.execute(sa.select(model.slug, model.title).where(model.course_id == course.id))}
-    columns = []
-    for kind, slug in course.items:
-        if kind == "lesson" and slug in lessons:
-            columns.append((kind, slug, reading.lesson_title(lessons[slug].published)))
-        elif kind in ("quiz", "exercise"):
-            columns.append((kind, slug, titles.get((kind, slug)) or slug))
+    columns = course_items(course, lessons)
     members = [m for m in cohort.members if user_id is None or m.id == user_id]
     if unit_id is not None:
         allowed = unit_and_below(unit_id)

@@ -131,9 +131,11 @@ def learner(user_id):
 def completion_rule(course_slug):
     """Edit which items a course requires. Completions already earned stay; the change is audited."""
     course = reading.get_course(course_slug)
-    lessons = [lesson.slug for lesson in reading.readable_lessons(course)]
-    quizzes = [slug for kind, slug in course.items if kind == "quiz"]
-    exercises = [slug for kind, slug in course.items if kind == "exercise"]
+    items = classes.course_items(course)
+    titles = {(kind, slug): title for kind, slug, title in items}
+    lessons = [slug for kind, slug, _title in items if kind == "lesson"]
+    quizzes = [slug for kind, slug, _title in items if kind == "quiz"]
+    exercises = [slug for kind, slug, _title in items if kind == "exercise"]
     error = None
     if request.method == "POST":
         rule = {}
@@ -163,4 +165,4 @@ def completion_rule(course_slug):
     return render_template("progress/teach/completion.html", course=course, lessons=lessons, quizzes=quizzes,
                            exercises=exercises, chosen_lessons=chosen("lessons", lessons),
                            chosen_quizzes=chosen("quizzes", quizzes), chosen_exercises=chosen("exercises", exercises),
-                           minutes=rule.get("min_active_minutes", 0), error=error, text=text), (400 if error else 200)
+                           minutes=rule.get("min_active_minutes", 0), error=error, text=text, titles=titles), (400 if error else 200)

@@ -1,5 +1,6 @@
 """Course completion rules, the 学时 ledger, quotas, assignments and the class grid."""
 import datetime as dt
+import re
 
 import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
@@ -130,6 +131,10 @@ def test_rule_changes_keep_earned_completions_and_are_audited(app, client, make_
     assert Auth(client).login("teacher").status_code == 302
     page = client.get("/teach/courses/test-course/completion")
     assert page.status_code == 200
+    # Each item is offered by its title in the reader's language, not by its file name.
+    boxes = re.findall(r'<input type="checkbox" name="(\w+)" value="([\w-]+)"[^>]*> ([^<]+)</label>', page.get_data(as_text=True))
+    assert ("lessons", "first", "第一课") in boxes
+    assert all(title.strip() != slug for _key, slug, title in boxes)
     token = csrf_token(client, "/")
 
     def save_rule(minutes):
