@@ -92,7 +92,7 @@ def child_export(kind: str, target: str) -> None:
                     yield row
 
             with open(target, "w", encoding="utf-8", newline="") as out:
-                for chunk in export.stream_csv(queries.DETAIL_HEADER, counted()):
+                for chunk in export.stream_csv(queries.header(queries.detail_columns()), counted()):
                     out.write(chunk)
         else:
             count = jobs.write_detail(queries.Filters(), kind, target)

@@ -10,7 +10,8 @@ from courseware.db import db
 from courseware.netutil import client_ip
 
 
-# How each action reads in the audit log; unknown actions show their code.
+# How each action reads in the audit log; unknown actions show their code. Every code passed to
+# record() needs a line here (tests/accounts/test_audit_labels.py reads the sources to check).
 ACTION_LABELS = {
     "login.success": _l("Signed in"),
     "login.failure": _l("Failed sign-in"),
@@ -26,6 +27,7 @@ ACTION_LABELS = {
     "user.deactivate": _l("Account deactivated"),
     "user.reset_password": _l("Password reset"),
     "user.unlock": _l("Failed sign-ins cleared"),
+    "users.initial_passwords": _l("Initial passwords issued to accounts never signed in (spreadsheet)"),
     "unit.create": _l("Unit created"),
     "unit.update": _l("Unit edited"),
     "unit.delete": _l("Unit deleted"),
@@ -33,6 +35,15 @@ ACTION_LABELS = {
     "class.update": _l("Class edited"),
     "class.add_members": _l("Learners added to a class"),
     "class.remove_member": _l("Learner removed from a class"),
+    "class.assign": _l("Course assigned to a class"),
+    "class.unassign": _l("Course assignment withdrawn from a class"),
+    "course.completion": _l("Completion rule changed"),
+    "credit.course": _l("学时 credited for a completed course"),
+    "credit.external": _l("学时 entered for training elsewhere"),
+    "credit.reverse": _l("学时 entry reversed"),
+    "quota.update": _l("学时 quota changed"),
+    "report.export": _l("Report exported"),
+    "report.download": _l("Report export downloaded"),
     "roster.import": _l("Roster imported"),
     "lesson.draft": _l("Lesson draft saved"),
     "lesson.publish": _l("Lesson published"),

@@ -224,6 +224,10 @@ class AuditFilterForm(FlaskForm):
     date_to = DateField(_l("To"), validators=[Optional()])
     submit = SubmitField(_l("Filter"))
 
+    def validate_date_to(self, field):
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError(_l("The end date comes before the start date."))
+
 
 class UserFilterForm(FlaskForm):
     class Meta:

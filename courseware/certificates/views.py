@@ -111,7 +111,7 @@ def revoke(certificate_id):
     db.session.commit()
     flash(_("Certificate %(code)s revoked.", code=records.display_code(certificate.code)), "success")
     if reversal is not None:
-        flash(_("%(hours)s 学时 were taken back from the learner's ledger.", hours=hours(-reversal.hours)), "success")
+        flash(_("%(hours)s credit hours were taken back from the learner's ledger.", hours=hours(-reversal.hours)), "success")
     elif form.reverse_credit.data:
         flash(_("The 学时 of this course had been reversed already; the ledger is unchanged."), "info")
     return redirect(back)

@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from courseware.accounts.models import User
@@ -132,8 +133,10 @@ def item_analysis(attempts: list[Attempt]) -> list[ItemStats]:
     return stats
 
 
-OVERVIEW_HEADER = ["username", "name", "unit", "attempt", "status", "started (UTC)", "handed in (UTC)",
-                   "minutes", "score", "max", "percent", "passed"]
+def overview_header() -> list[str]:
+    """The attempts sheet's column names, in the reader's language."""
+    return [_("username"), _("name"), _("unit"), _("attempt"), _("status"), _("started (UTC)"),
+            _("handed in (UTC)"), _("minutes"), _("score"), _("max"), _("percent"), _("passed")]
 
 
 def overview_rows(attempts: list[Attempt]) -> list[list]:
@@ -154,7 +157,10 @@ def overview_rows(attempts: list[Attempt]) -> list[list]:
     return rows
 
 
-ITEM_HEADER = ["question", "type", "text", "attempts", "facility", "discrimination", "answer", "count", "correct"]
+def item_header() -> list[str]:
+    """The item analysis sheet's column names, in the reader's language."""
+    return [_("question"), _("type"), _("text"), _("attempts"), _("facility"), _("discrimination"), _("answer"),
+            _("count"), _("correct")]
 
 
 def item_rows(stats: list[ItemStats]) -> list[list]:
@@ -175,7 +181,7 @@ def to_csv(header: list[str], rows: list[list]) -> str:
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
-    writer.writerow(header)
+    writer.writerow([neutralise(v) for v in header])
     for row in rows:
         writer.writerow([neutralise(v) if isinstance(v, str) else v for v in row])
     return out.getvalue()
@@ -188,7 +194,7 @@ def to_xlsx(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
     book.remove(book.active)
     for title, header, rows in sheets:
         sheet = book.create_sheet(title)
-        sheet.append(header)
+        sheet.append([neutralise(v) for v in header])
         for row in rows:
             sheet.append([neutralise(v) if isinstance(v, str) else v for v in row])
     out = io.BytesIO()

@@ -66,13 +66,13 @@ def export(quiz_id, fmt):
     name = f"quiz-{quiz.slug}"
     if fmt == "csv":
         which = request.args.get("part", "attempts")
-        header, rows = ((analysis.ITEM_HEADER, item_rows) if which == "items"
-                        else (analysis.OVERVIEW_HEADER, overview_rows))
-        return Response(analysis.to_csv(header, rows), mimetype="text/csv; charset=utf-8",
+        header, rows = ((analysis.item_header(), item_rows) if which == "items"
+                        else (analysis.overview_header(), overview_rows))
+        return Response(analysis.to_csv(header, rows), mimetype="text/csv",
                         headers={"Content-Disposition": f"attachment; filename={name}-{which}.csv"})
     if fmt == "xlsx":
-        data = analysis.to_xlsx([("attempts", analysis.OVERVIEW_HEADER, overview_rows),
-                                 ("items", analysis.ITEM_HEADER, item_rows)])
+        data = analysis.to_xlsx([(_("attempts"), analysis.overview_header(), overview_rows),
+                                 (_("items"), analysis.item_header(), item_rows)])
         return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         headers={"Content-Disposition": f"attachment; filename={name}.xlsx"})
     abort(404)

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 
 from courseware.accounts.audit import record
 from courseware.db import db
@@ -39,12 +40,14 @@ def export_report(by, start, end, unit_id, fmt, detail, out):
             written = jobs.write_detail(filters, fmt, out, progress)
     else:
         rows = queries.summary_rows(queries.report(filters, utcnow().date()))
+        # Headers in the terminal's language, as every command speaks (courseware.i18n).
+        columns = queries.summary_columns(by)
         if fmt == "csv":
             with open(out, "w", encoding="utf-8", newline="") as handle:
-                for chunk in export.stream_csv(queries.SUMMARY_HEADER, rows):
+                for chunk in export.stream_csv(queries.header(columns), rows):
                     handle.write(chunk)
         else:
-            export.write_xlsx(out, [("summary", queries.SUMMARY_HEADER, rows)])
+            export.write_xlsx(out, [(_("summary"), columns, rows)])
         written = len(rows)
     record("report.export", f"cli:{by}", {"detail": detail, "format": fmt, "rows": written,
                                            "from": filters.start.isoformat() if filters.start else "",

@@ -43,12 +43,17 @@ def csv_cell(value):
     return neutralise(value) if isinstance(value, str) else value
 
 
+def header_cells(header: list[str]) -> list[str]:
+    """A header line's cells: translated text, neutralised like every other cell of an export."""
+    return [neutralise(str(text)) for text in header]
+
+
 def stream_csv(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
     """CSV text in chunks, for a streamed response or a file."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write("\ufeff")
-    writer.writerow(header)
+    writer.writerow(header_cells(header))
     count = 0
     for row in rows:
         writer.writerow([csv_cell(v) for v in row])
@@ -60,20 +65,23 @@ def stream_csv(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
     yield buffer.getvalue()
 
 
-def xlsx_cell(value, column: str):
+def xlsx_cell(value, key: str):
     """Numbers stay numbers and dates dates; identifiers become text; text is neutralised (the
     writer drops the control characters a worksheet cannot hold)."""
     if value is None:
         return None
-    if column in TEXT_COLUMNS or isinstance(value, str):
+    if key in TEXT_COLUMNS or isinstance(value, str):
         return neutralise(str(value))
     return value
 
 
-def write_xlsx(target, sheets: list[tuple[str, list[str], Iterable[Iterable]]],
+def write_xlsx(target, sheets: list[tuple[str, list[tuple[str, str]], Iterable[Iterable]]],
                progress: Callable[[int], None] | None = None, max_rows: int = XLSX_MAX_ROWS) -> int:
     """Write sheets to `target` (a path or a binary file), streaming: no rows are kept in memory; a
-    sheet longer than `max_rows` continues on "name (2)". Returns the rows written."""
+    sheet longer than `max_rows` continues on "name (2)". Returns the rows written.
+
+    Each sheet is (title, columns, rows); a column is (key, header), as queries.detail_columns gives:
+    the header is what the reader sees, in any language, the key says how its cells are written."""
     from courseware.reports.xlsx import write_workbook
 
     return write_workbook(target, sheets, cell=xlsx_cell, progress=progress, max_rows=max_rows, every=BATCH)
@@ -127,7 +135,7 @@ def csv_ready(query, dialect: str):
 def csv_start(out, header: list[str], lineterminator: str = "\r\n") -> None:
     """The UTF-8 byte order mark Excel needs and the header line, on a text file."""
     out.write("\ufeff")
-    csv.writer(out, lineterminator=lineterminator).writerow(header)
+    csv.writer(out, lineterminator=lineterminator).writerow(header_cells(header))
 
 
 def write_csv_rows(connection, query, out, progress: Callable[[int], None] | None = None) -> int:

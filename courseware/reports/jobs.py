@@ -6,7 +6,10 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 
+from courseware.accounts.models import User
 from courseware.db import db
 from courseware.jobs import job_context, run_in_background, set_state
 from courseware.reports import export, queries
@@ -33,21 +36,34 @@ def write_detail(filters: queries.Filters, fmt: str, target, progress=None) -> i
 
     CSV leaves the per-cell work to the database: on PostgreSQL COPY writes the file
     (export.copy_detail_csv); elsewhere the rows come neutralised and formatted by SQL and go to
-    the csv module in batches. Both give the rows export.stream_csv would."""
+    the csv module in batches. Both give the rows export.stream_csv would. The header and the
+    sheet's name are in the current language (a job forces its maker's, see run_job)."""
     query = queries.detail_query(filters)
+    columns = queries.detail_columns()
     if fmt == "xlsx":
         rows = export.streamed_rows(db.session, query)
-        return export.write_xlsx(target, [("completions", queries.DETAIL_HEADER, rows)], progress)
+        return export.write_xlsx(target, [(_("completions"), columns, rows)], progress)
+    header = queries.header(columns)
     connection = db.session.connection()
     dialect = connection.dialect.name
     if dialect == "postgresql":
-        return export.copy_detail_csv(connection, query, target, queries.DETAIL_HEADER, progress)
+        return export.copy_detail_csv(connection, query, target, header, progress)
     with open(target, "w", encoding="utf-8", newline="") as out:
-        export.csv_start(out, queries.DETAIL_HEADER)
+        export.csv_start(out, header)
         count = export.write_csv_rows(connection, export.csv_ready(query, dialect), out, progress)
     if progress:
         progress(count)
     return count
+
+
+def job_locale(job: ExportJob) -> str:
+    """The language the export was asked for in: kept with the job, since the thread has no request.
+
+    Jobs from before the language was kept fall back to their maker's chosen one."""
+    if job.params.get("locale"):
+        return job.params["locale"]
+    maker = db.session.get(User, job.user_id)
+    return (maker.locale if maker else None) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def run_job(app, job_id: int) -> None:
@@ -55,9 +71,10 @@ def run_job(app, job_id: int) -> None:
         job = db.session.get(ExportJob, job_id)
         filters = filters_from(job.params)
         target = export_folder() / f"export-{job.id}.{job.format}"
+        locale = job_locale(job)
         set_state(ExportJob, job_id, status="running", total=queries.count_detail(filters))
         # Progress is written from a second session: the export's own stays on its cursor.
-        with db.engine.connect() as progress_conn:
+        with db.engine.connect() as progress_conn, force_locale(locale):
             def progress(done):
                 progress_conn.execute(sa.update(ExportJob).where(ExportJob.id == job_id).values(done=done))
                 progress_conn.commit()

@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from courseware.accounts.models import Cohort, Unit, User, cohort_member
 from courseware.db import db
@@ -170,15 +171,46 @@ def monthly_completions(filters: Filters) -> list[tuple[str, int]]:
     return sorted(counts.items())
 
 
-SUMMARY_HEADER = ["group", "enrolled", "completed", "completion rate (%)", "average score", "学时 earned", "overdue"]
+# An export's columns are (key, header) pairs: the key is what the code knows a column by (export.TEXT_COLUMNS
+# reads it), the header is what the reader sees, in the language of whoever asked for the file.
+GROUP_HEADERS = {"unit": _l("unit"), "class": _l("class"), "course": _l("course")}
+SUMMARY_COLUMNS = [("enrolled", _l("enrolled")), ("completed", _l("completed")), ("rate", _l("completion rate (%)")),
+                   ("average_score", _l("average score")), ("credit_hours", _l("credit hours (学时) earned")),
+                   ("overdue", _l("overdue"))]
+OVERDUE_COLUMNS = [("username", _l("username")), ("name", _l("name")), ("course", _l("course")), ("due", _l("due"))]
+DETAIL_COLUMNS = [("unit", _l("unit")), ("username", _l("username")), ("name", _l("name")), ("phone", _l("phone")),
+                  ("course", _l("course")), ("completed_at", _l("completed at")), ("score", _l("score")),
+                  ("credit_hours", _l("credit hours (学时)"))]
+
+
+def headed(columns: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The columns with their headers translated now, in the current language (a job forces its maker's)."""
+    return [(key, str(text)) for key, text in columns]
+
+
+def header(columns: list[tuple[str, str]]) -> list[str]:
+    """The header line of a CSV file: the columns' headers in the current language."""
+    return [str(text) for _, text in columns]
+
+
+def summary_columns(by: str) -> list[tuple[str, str]]:
+    """The summary's columns; the first names the grouping (unit, class or course)."""
+    return headed([("group", GROUP_HEADERS[by])] + SUMMARY_COLUMNS)
+
+
+def overdue_columns(by: str) -> list[tuple[str, str]]:
+    """The overdue enrolments' columns, in the summary workbook's second sheet."""
+    return headed([("group", GROUP_HEADERS[by])] + OVERDUE_COLUMNS)
+
+
+def detail_columns() -> list[tuple[str, str]]:
+    """The detailed export's columns, one per value detail_query selects."""
+    return headed(DETAIL_COLUMNS)
 
 
 def summary_rows(lines: list[Line]) -> list[list]:
     return [[line.label, line.enrolled, line.completed, line.rate, line.average_score, line.hours, len(line.overdue)]
             for line in lines]
-
-
-DETAIL_HEADER = ["unit", "username", "name", "phone", "course", "completed at", "score", "学时"]
 
 
 def detail_query(filters: Filters):

@@ -6,6 +6,7 @@ import io
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, redirect, render_template, request, send_file, stream_with_context, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -19,6 +20,9 @@ from courseware.timeutil import utcnow
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 STAFF = (Role.INSTRUCTOR, Role.ADMIN)
+# Werkzeug adds "; charset=utf-8" to a text type itself: naming it here too sent it twice.
+CSV_TYPE = "text/csv"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def read_filters() -> tuple[queries.Filters, list[str]]:
@@ -85,16 +89,15 @@ def summary(fmt):
     overdue = [[line.label, user.username, user.name, course.slug, due] for line in lines for user, course, due in line.overdue]
     record("report.export", f"summary:{filters.by}", {**_params(filters), "format": fmt, "rows": len(rows)})
     db.session.commit()
+    columns = queries.summary_columns(filters.by)
     if fmt == "csv":
-        return Response(stream_with_context(export.stream_csv(queries.SUMMARY_HEADER, rows)), mimetype="text/csv; charset=utf-8",
+        return Response(stream_with_context(export.stream_csv(queries.header(columns), rows)), mimetype=CSV_TYPE,
                         headers={"Content-Disposition": f"attachment; filename={_filename(filters, 'csv')}"})
     if fmt == "xlsx":
         out = io.BytesIO()
-        export.write_xlsx(out, [("summary", queries.SUMMARY_HEADER, rows),
-                                ("overdue", ["group", "username", "name", "course", "due"], overdue)])
+        export.write_xlsx(out, [(_("summary"), columns, rows), (_("overdue"), queries.overdue_columns(filters.by), overdue)])
         out.seek(0)
-        return send_file(out, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                         as_attachment=True, download_name=_filename(filters, "xlsx"))
+        return send_file(out, mimetype=XLSX_TYPE, as_attachment=True, download_name=_filename(filters, "xlsx"))
     abort(404)
 
 
@@ -106,9 +109,11 @@ def start_export():
     fmt = request.form.get("format", "csv")
     if errors or fmt not in ("csv", "xlsx"):
         abort(400)
-    job = ExportJob(user_id=current_user.id, params=_params(filters), format=fmt, status="queued")
+    # The file is written in another thread, with no request to tell its language: the job keeps it.
+    job = ExportJob(user_id=current_user.id, params={**_params(filters), "locale": str(get_locale())}, format=fmt,
+                    status="queued")
     db.session.add(job)
-    record("report.export", f"detail:{filters.by}", {**job.params, "format": fmt})
+    record("report.export", f"detail:{filters.by}", {**_params(filters), "format": fmt})
     db.session.commit()
     jobs.start(job)
     return redirect(url_for(".export_status", job_id=job.id))
@@ -137,6 +142,6 @@ def download(job_id):
         abort(404)
     record("report.download", f"export:{job.id}", {"rows": job.done})
     db.session.commit()
-    mimetype = "text/csv; charset=utf-8" if job.format == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    mimetype = CSV_TYPE if job.format == "csv" else XLSX_TYPE
     return send_file(jobs.export_folder() / job.filename, mimetype=mimetype, as_attachment=True,
                      download_name=f"completions-{job.id}.{job.format}")

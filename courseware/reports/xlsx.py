@@ -83,15 +83,18 @@ def cell_xml(ref: str, value) -> str:
     return _text(ref, str(value))
 
 
-def write_workbook(target, sheets: Iterable[tuple[str, list[str], Iterable[Iterable]]], cell=None,
+def write_workbook(target, sheets: Iterable[tuple[str, list[tuple[str, str]], Iterable[Iterable]]], cell=None,
                    progress: Callable[[int], None] | None = None, max_rows: int = 1_048_576, every: int = 5_000) -> int:
-    """Write the sheets to `target` (a path or a binary file). `cell(value, column)` prepares each
-    value first (neutralising text); a sheet longer than `max_rows` continues on "name (2)"."""
+    """Write the sheets, each (title, columns, rows) with columns as (key, header) pairs, to `target`
+    (a path or a binary file). `cell(value, key)` prepares each value first (neutralising text); a
+    sheet longer than `max_rows` continues on "name (2)"."""
     names, written = [], 0
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as book:
-        for title, header, rows in sheets:
+        for title, columns, rows in sheets:
             part, out, used = 1, None, 0
-            letters = column_letters(len(header))
+            letters = column_letters(len(columns))
+            header = [cell(str(h), "") if cell else str(h) for _, h in columns]  # a header is text like any other
+            keys = [key for key, _ in columns]
             header_xml = '<row r="1">' + "".join(_text(f"{c}1", h) for c, h in zip(letters, header)) + "</row>"
             for row in rows:
                 if out is None or used >= max_rows:
@@ -100,7 +103,7 @@ def write_workbook(target, sheets: Iterable[tuple[str, list[str], Iterable[Itera
                     names.append(title if part == 1 else f"{title} ({part})")
                     out = _open(book, len(names), header_xml)
                     part, used = part + 1, 1
-                values = [cell(v, c) for v, c in zip(row, header)] if cell else row
+                values = [cell(v, k) for v, k in zip(row, keys)] if cell else row
                 used += 1
                 out.write((f'<row r="{used}">' + "".join(cell_xml(f"{c}{used}", v) for c, v in zip(letters, values))
                            + "</row>").encode("utf-8"))

@@ -107,7 +107,7 @@ def test_a_large_roster_shows_its_progress_in_english(app, live_server, page, ma
         assert page.get_by_text(re.compile(f"of {rows} rows imported")).count() == 1
         screenshot(page, "roster-import-progress-en")
     page.wait_for_url(re.compile(r"/done$"), timeout=60_000)
-    assert page.get_by_role("status").filter(has_text=f"{rows} accounts created").is_visible()
+    assert page.get_by_role("status").filter(has_text=f"Accounts created: {rows};").is_visible()
     assert page.locator("#credentials tbody tr").count() == rows
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(page, "roster-import-done-en")

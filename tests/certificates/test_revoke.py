@@ -119,7 +119,7 @@ def test_revoking_may_take_back_the_courses_credit(app, client, make_user, certi
     response = admin.post(f"/admin/certificates/{certified.certificate_id}/revoke",
                           data={"reason": "考试作弊，经核实", "reverse_credit": "y"})
     page = client.get(response.location).get_data(as_text=True)
-    assert f"{hours:g} 学时 were taken back" in page
+    assert f"{hours:g} credit hours were taken back" in page
     assert ledger_of(app, certified.user_id) == [("course", hours, ledger_of(app, certified.user_id)[0][2]),
                                                 ("reversal", -hours, "考试作弊，经核实")]
     [event] = [e for e in revocations(app) if e.target == certified.code]

@@ -78,14 +78,14 @@ def test_the_page_and_the_downloads_show_the_same_numbers(app, client, admin, or
     csv_text = client.get("/reports/summary.csv?by=unit").get_data(as_text=True)
     assert csv_text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(csv_text.lstrip("\ufeff"))))
-    assert rows[0] == queries.SUMMARY_HEADER
+    assert rows[0][0] == "单位" and len(rows[0]) == 7  # headed in the page's language
     lines = lines_by_label(app)
     for row in rows[1:]:
         line = lines[row[0]]
         assert [int(row[1]), int(row[2]), float(row[5]), int(row[6])] == [line.enrolled, line.completed, line.hours, len(line.overdue)]
         assert f"<th scope=\"row\">{row[0]}</th><td>{row[1]}</td><td>{row[2]}</td>" in page
     book = load_workbook(io.BytesIO(client.get("/reports/summary.xlsx?by=unit").data))
-    sheet = book["summary"]
+    sheet = book.worksheets[0]
     values = list(sheet.iter_rows(values_only=True))
     assert [list(v[:3]) for v in values[1:]] == [[r[0], int(r[1]), int(r[2])] for r in rows[1:]]
     assert all(isinstance(v, (int, float)) for v in values[1][1:3] + values[1][5:])  # numbers stay numbers
@@ -104,7 +104,7 @@ def test_every_exported_cell_is_neutralised(case):
     rows = list(csv.reader(io.StringIO("".join(export.stream_csv(["name"], [[case["input"]]])).lstrip("\ufeff"))))
     assert rows[1][0] == case["neutralised_cell"]
     out = io.BytesIO()
-    export.write_xlsx(out, [("s", ["name", "username"], [[case["input"], case["input"]]])])
+    export.write_xlsx(out, [("s", [("name", "name"), ("username", "username")], [[case["input"], case["input"]]])])
     sheet = load_workbook(io.BytesIO(out.getvalue())).active
     # XML turns a raw carriage return into a line feed; the leading quote is what matters.
     expected = ILLEGAL_CHARACTERS_RE.sub("", case["neutralised_cell"]).replace("\r", "\n")
@@ -115,7 +115,8 @@ def test_xlsx_cells_are_typed_and_long_sheets_split():
     out = io.BytesIO()
     when = dt.datetime(2026, 5, 3, 9, 30)
     rows = [["干部一处", "007", "0571123", 2.5, when, dt.date(2026, 5, 3)] for _ in range(5)]
-    export.write_xlsx(out, [("rows", ["unit", "username", "phone", "学时", "completed at", "day"], rows)], max_rows=3)
+    columns = [("unit", "单位"), ("username", "用户名"), ("phone", "手机"), ("credit_hours", "学时"), ("completed_at", "完成时间"), ("day", "日期")]
+    export.write_xlsx(out, [("rows", columns, rows)], max_rows=3)
     book = load_workbook(io.BytesIO(out.getvalue()))
     assert book.sheetnames == ["rows", "rows (2)", "rows (3)"]
     first = [c for c in next(book["rows"].iter_rows(min_row=2, max_row=2))]
@@ -147,7 +148,7 @@ def test_detail_export_in_the_background_with_progress(app, client, admin, make_
     download = client.get(response.location + "/download")
     sheet = load_workbook(io.BytesIO(download.data)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == tuple(queries.DETAIL_HEADER) and len(rows) == 3
+    assert (rows[0][0], rows[0][2], rows[0][4]) == ("单位", "姓名", "课程") and len(rows) == 3
     assert rows[1][2] == "'=HYPERLINK(\"x\")" and rows[1][3] == "0571123"
     other = app.test_client()
     make_user(Role.ADMIN, username="boss2")
@@ -160,7 +161,7 @@ def test_command_line_export(app, runner, organisation, tmp_path):
     result = runner.invoke(args=["report", "export", "--by", "unit", "--format", "csv", str(out)])
     assert result.exit_code == 0, result.output
     rows = list(csv.reader(io.StringIO(out.read_text("utf-8").lstrip("\ufeff"))))
-    assert rows[0] == queries.SUMMARY_HEADER and len(rows) == 5
+    assert rows[0][0] == "单位" and len(rows) == 5  # the terminal (LANG=C) gets the default language
     detail = tmp_path / "all.xlsx"
     result = runner.invoke(args=["report", "export", "--detail", "--from", "2026-05-01", "--format", "xlsx", str(detail)])
     assert result.exit_code == 0 and "Wrote 1 rows" in result.output
@@ -193,7 +194,8 @@ def tricky_completions(app, organisation, backend):
 
 def python_path_rows(filters) -> list[list[str]]:
     """What the csv module path (stream_csv, a Python call per cell) writes, read back."""
-    text = "".join(export.stream_csv(queries.DETAIL_HEADER, export.streamed_rows(db.session, queries.detail_query(filters))))
+    header = queries.header(queries.detail_columns())
+    text = "".join(export.stream_csv(header, export.streamed_rows(db.session, queries.detail_query(filters))))
     assert text.startswith("\ufeff")
     return list(csv.reader(io.StringIO(text[1:], newline="")))
 
@@ -237,10 +239,11 @@ def test_copy_detail_csv_gives_the_python_paths_neutralised_rows(app, backend, o
     with app.app_context():
         for filters in (queries.Filters(), queries.Filters(start=dt.date(2026, 2, 5), unit_id=organisation["units"]["province"])):
             expected = python_path_rows(filters)
+            header = queries.header(queries.detail_columns())
             count = export.copy_detail_csv(db.session.connection(), queries.detail_query(filters), tmp_path / "c.csv",
-                                           queries.DETAIL_HEADER)
+                                           header)
             got = file_rows(tmp_path / "c.csv")
-            assert got[0] == queries.DETAIL_HEADER and got == expected and count == len(expected) - 1
+            assert got[0] == header and got == expected and count == len(expected) - 1
         rows = {row[1]: row for row in file_rows(tmp_path / "c.csv")[1:]} | {
             row[1]: row for row in python_path_rows(queries.Filters())[1:]}
     neutralised = [c for c in INJECTION if "\0" not in c["input"]]
@@ -250,3 +253,97 @@ def test_copy_detail_csv_gives_the_python_paths_neutralised_rows(app, backend, o
         assert row[0] == neutralise(case["input"][:128])
         assert row[5] == (dt.datetime(2026, 2, 1, 8, 0, 59) + dt.timedelta(days=i)).isoformat(sep=" ")
         assert row[6] == ["", "80", "66.66666666666667", "-1"][i % 4] and row[7] == "1.5"
+
+
+# --- the exports speak the language of whoever asked for them ----------------------------------
+
+DETAIL_EN = ["unit", "username", "name", "phone", "course", "completed at", "score", "credit hours (学时)"]
+SUMMARY_EN = ["enrolled", "completed", "completion rate (%)", "average score", "credit hours (学时) earned", "overdue"]
+
+
+@pytest.fixture
+def english_admin(client, make_user):
+    """Sign in as an administrator who reads English."""
+    user_id = make_user(Role.ADMIN, username="boss_en", locale="en")
+    assert Auth(client).login("boss_en").status_code == 302
+    return user_id
+
+
+def queued_export(app, client, monkeypatch, fmt, **headers):
+    """Ask for a detailed export and return its job's id, without running it: the test runs it
+    as the background thread does, with no request around it."""
+    from courseware.reports import jobs
+
+    started = []
+    monkeypatch.setattr(jobs, "start", lambda job: started.append(job.id))
+    response = Auth(client).post("/reports/exports?by=unit", data={"format": fmt}, headers=headers)
+    assert response.status_code == 302 and len(started) == 1
+    return started[0]
+
+
+def run_queued(app, job_id):
+    from courseware.reports import jobs
+    from courseware.reports.models import ExportJob
+
+    jobs.run_job(app, job_id)
+    with app.app_context():
+        job = db.session.get(ExportJob, job_id)
+        assert job.status == "done", job.error
+        return jobs.export_folder() / job.filename
+
+
+def test_detail_export_is_headed_in_its_makers_language(app, client, english_admin, organisation, monkeypatch):
+    """The thread that writes the file has no request: its language is the one the export was asked
+    in, not the server's (Chinese here, as a terminal without an English LANG gets)."""
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    csv_rows = file_rows(run_queued(app, queued_export(app, client, monkeypatch, "csv")))
+    assert csv_rows[0] == DETAIL_EN and len(csv_rows) == 3
+    assert csv_rows[1][2] == "'=HYPERLINK(\"x\")"  # cells are still neutralised
+    book = load_workbook(run_queued(app, queued_export(app, client, monkeypatch, "xlsx")))
+    assert book.sheetnames == ["completions"]
+    rows = list(book.active.iter_rows(values_only=True))
+    assert list(rows[0]) == DETAIL_EN and rows[1][2] == "'=HYPERLINK(\"x\")" and rows[1][3] == "0571123"
+
+
+def test_detail_export_keeps_the_language_of_the_request(app, client, admin, organisation, monkeypatch):
+    """An administrator with no language of their own gets the one their browser asked for; a
+    Chinese page gives a Chinese header, even on a server whose terminal speaks English."""
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    job_id = queued_export(app, client, monkeypatch, "csv", **{"Accept-Language": "en"})
+    assert file_rows(run_queued(app, job_id))[0] == DETAIL_EN
+    job_id = queued_export(app, client, monkeypatch, "csv", **{"Accept-Language": "zh-CN"})
+    header = file_rows(run_queued(app, job_id))[0]
+    assert (header[0], header[2], header[4]) == ("单位", "姓名", "课程")
+
+
+def test_summary_exports_are_headed_in_the_readers_language(client, english_admin, organisation):
+    rows = list(csv.reader(io.StringIO(client.get("/reports/summary.csv?by=unit").get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[0] == ["unit"] + SUMMARY_EN
+    book = load_workbook(io.BytesIO(client.get("/reports/summary.xlsx?by=class").data))
+    assert book.sheetnames == ["summary", "overdue"]
+    assert list(next(book["summary"].iter_rows(values_only=True))) == ["class"] + SUMMARY_EN
+    assert list(next(book["overdue"].iter_rows(values_only=True))) == ["class", "username", "name", "course", "due"]
+
+
+def test_command_line_exports_speak_the_terminals_language(runner, organisation, tmp_path):
+    out = tmp_path / "units.csv"
+    result = runner.invoke(args=["report", "export", "--by", "course", str(out)], env={"LANG": "en_US.UTF-8"})
+    assert result.exit_code == 0, result.output
+    assert file_rows(out)[0] == ["course"] + SUMMARY_EN
+    result = runner.invoke(args=["report", "export", "--detail", str(out)], env={"LANG": "en_US.UTF-8"})
+    assert result.exit_code == 0, result.output
+    assert file_rows(out)[0] == DETAIL_EN
+    result = runner.invoke(args=["report", "export", "--detail", str(out)], env={"LANG": "zh_CN.UTF-8"})
+    header = file_rows(out)[0]
+    assert result.exit_code == 0 and (header[0], header[2], header[4]) == ("单位", "姓名", "课程")
+
+
+def test_csv_downloads_name_their_charset_once(app, client, admin, organisation):
+    app.config["JOBS_INLINE"] = True
+    assert client.get("/reports/summary.csv?by=unit").headers["Content-Type"] == "text/csv; charset=utf-8"
+    response = Auth(client).post("/reports/exports?by=unit", data={"format": "csv"})
+    download = client.get(response.location + "/download")
+    assert download.status_code == 200 and download.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert download.data.startswith("\ufeff".encode())
+    xlsx = client.get("/reports/summary.xlsx?by=unit").headers["Content-Type"]
+    assert xlsx == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

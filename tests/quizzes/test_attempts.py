@@ -278,6 +278,30 @@ def test_exports_neutralise_formulas(app, client, auth, make_user, quiz_course):
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
 
 
+def test_quiz_exports_speak_the_instructors_language(app, client, auth, make_user, quiz_course):
+    """Column and sheet names follow the instructor's language; the CSV says its charset once."""
+    import io
+
+    from openpyxl import load_workbook
+
+    learner(make_user, auth)
+    attempt_id = start(auth)
+    client.post(f"/quizzes/attempts/{attempt_id}/submit", data={"csrf_token": csrf_token(client, "/"), "sequence": "1"})
+    with app.app_context():
+        quiz_id = db.session.scalar(sa.select(Quiz.id))
+    for locale, first_column, sheets in (("zh_CN", "用户名", None), ("en", "username", ["attempts", "items"])):
+        teacher = app.test_client()
+        make_user(Role.INSTRUCTOR, username=f"teacher-{locale[:2]}", locale=locale)
+        assert Auth(teacher).login(f"teacher-{locale[:2]}").status_code == 302
+        csv_reply = teacher.get(f"/teach/quizzes/{quiz_id}/export.csv")
+        assert csv_reply.headers["Content-Type"] == "text/csv; charset=utf-8"
+        assert csv_reply.get_data(as_text=True).lstrip("\ufeff").split(",")[0] == first_column
+        book = load_workbook(io.BytesIO(teacher.get(f"/teach/quizzes/{quiz_id}/export.xlsx").data))
+        assert book.worksheets[0].cell(1, 1).value == first_column
+        if sheets:
+            assert book.sheetnames == sheets
+
+
 def test_learners_cannot_open_the_instructor_pages(app, client, auth, make_user, quiz_course):
     learner(make_user, auth)
     assert client.get("/teach/quizzes/").status_code == 403
