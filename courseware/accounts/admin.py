@@ -18,6 +18,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from courseware.access import roles
@@ -343,7 +344,7 @@ def cohort_add_members(cohort_id):
         else:
             added = operations.add_members(cohort, learners)
             db.session.commit()
-            flash(_("%(n)d learners added.", n=len(added)), "success")
+            flash(ngettext("%(num)d learner added.", "%(num)d learners added.", len(added)), "success")
     return redirect(url_for("admin.cohort_edit", cohort_id=cohort.id))
 
 

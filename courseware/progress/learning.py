@@ -34,11 +34,12 @@ def my_learning(user_id: int) -> Summary:
     by_course: dict[int, list] = {}
     for progress, lesson in rows:
         by_course.setdefault(lesson.course_id, []).append(progress)
+    started = set(by_course) | _courses_with_quizzes_or_exercises(user_id)
     lines = []
     for course in reading.active_courses():
-        if course.id not in by_course:
+        if course.id not in started:
             continue
-        progress = by_course[course.id]
+        progress = by_course.get(course.id, [])
         lines.append(CourseLine(
             course=course,
             total=len(reading.readable_lessons(course)),
@@ -48,3 +49,14 @@ def my_learning(user_id: int) -> Summary:
     completed = sorted(((lesson, p) for p, lesson in rows if p.status == COMPLETED),
                        key=lambda pair: pair[1].completed_at, reverse=True)
     return Summary(courses=lines, completed_lessons=completed, seconds=sum(p.active_seconds for p, _ in rows))
+
+
+def _courses_with_quizzes_or_exercises(user_id: int) -> set[int]:
+    """Courses a learner began with a quiz or an exercise rather than a lesson: begun all the same."""
+    from courseware.exercises.models import Exercise, ExerciseRun
+    from courseware.quizzes.models import Attempt, Quiz
+
+    quizzes = sa.select(Quiz.course_id).join(Attempt, Attempt.quiz_id == Quiz.id).where(Attempt.user_id == user_id)
+    exercises = sa.select(Exercise.course_id).join(ExerciseRun, ExerciseRun.exercise_id == Exercise.id).where(
+        ExerciseRun.user_id == user_id)
+    return set(db.session.scalars(quizzes.union(exercises)))

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from courseware.access import roles
 from courseware.accounts.audit import record
@@ -34,13 +34,19 @@ def get_quiz(quiz_id: int) -> Quiz:
 @bp.route("/")
 @roles(*STAFF)
 def index():
-    quizzes = list(db.session.scalars(
-        sa.select(Quiz).join(Course, Course.id == Quiz.course_id)
-        .where(Quiz.archived_at.is_(None)).order_by(Course.slug, Quiz.id)))
+    quizzes = sorted(db.session.scalars(
+        sa.select(Quiz).join(Course, Course.id == Quiz.course_id).options(joinedload(Quiz.course))
+        .where(Quiz.archived_at.is_(None))), key=course_order)
     counts = dict(db.session.execute(
         sa.select(Attempt.quiz_id, sa.func.count()).where(Attempt.status == "submitted").group_by(Attempt.quiz_id)).all())
     waiting = db.session.scalar(sa.select(sa.func.count()).select_from(Attempt).where(Attempt.needs_grading.is_(True)))
     return render_template("quizzes/teach/index.html", quizzes=quizzes, counts=counts, waiting=waiting, text=text)
+
+
+def course_order(quiz: Quiz) -> tuple:
+    """Courses by name, and within a course the quizzes where course.yaml places them."""
+    places = [slug for kind, slug in quiz.course.items if kind == "quiz"]
+    return (quiz.course.slug, places.index(quiz.slug) if quiz.slug in places else len(places), quiz.id)
 
 
 @bp.route("/<int:quiz_id>")

@@ -187,6 +187,7 @@ def test_initial_passwords_for_accounts_that_never_signed_in(app, client, auth, 
 
     listed = client.get("/admin/users?never_signed_in=y").get_data(as_text=True)
     assert "api0" in listed and "seasoned" not in listed
+    assert "没有符合条件的用户。" in client.get("/admin/users?q=nobody-by-this-name").get_data(as_text=True)
     assert "发放初始密码（电子表格）" in listed
     # Without the filter the button is not offered: it would reach every account.
     assert "发放初始密码（电子表格）" not in client.get("/admin/users").get_data(as_text=True)

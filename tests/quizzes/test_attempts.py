@@ -255,7 +255,7 @@ def test_instructor_grades_an_essay_and_sees_the_analysis(app, client, auth, mak
         assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "quiz.grade")) is not None
         quiz_id = db.session.scalar(sa.select(Quiz.id))
     overview = teacher.get(f"/teach/quizzes/{quiz_id}").get_data(as_text=True)
-    assert "pick-one" in overview and "难度系数 1.0" in overview
+    assert "pick-one" in overview and "难度系数 1.0，区分度" in overview
     assert "再具体些" in client.get(f"/quizzes/attempts/{attempt_id}/result").get_data(as_text=True)
 
 
@@ -319,3 +319,22 @@ def test_results_show_on_the_course_page_and_in_my_learning(app, client, auth, m
     assert "status-completed" in course.split("/quizzes/test-course/check")[1][:600]
     mine = client.get("/my-learning").get_data(as_text=True)
     assert "8 / 9" in mine and "及格" in mine
+    # The course was begun with its quiz, before any lesson: it is among the courses begun.
+    assert "您还没有开始学习任何课程" not in mine
+    assert re.search(r'<td><a href="/courses/test-course">[^<]+</a></td>\s*<td>0 / 2</td>', mine)
+
+
+def test_instructors_list_quizzes_in_course_order():
+    """Within a course, quizzes come where course.yaml places them, not in the order they were added."""
+    from types import SimpleNamespace
+
+    from courseware.quizzes.teach_views import course_order
+
+    course = SimpleNamespace(slug="c", items=[("lesson", "one"), ("quiz", "check-one"), ("lesson", "two"),
+                                              ("quiz", "check-two"), ("quiz", "final")])
+    other = SimpleNamespace(slug="b", items=[("quiz", "z")])
+    quizzes = [SimpleNamespace(id=i, slug=slug, course=c) for i, (slug, c) in
+               enumerate([("final", course), ("check-two", course), ("check-one", course), ("z", other),
+                          ("withdrawn-from-the-file", course)])]
+    assert [q.slug for q in sorted(quizzes, key=course_order)] == [
+        "z", "check-one", "check-two", "final", "withdrawn-from-the-file"]
