@@ -23,6 +23,8 @@ REACH_CAP = 50_000_000
 # How much of its reach a fully countered rumour loses each minute.
 DECAY = 0.05
 ACTIONS = ("post", "reply", "call", "decide", "wait", "publish", "publish_next", "adhoc")
+# The channels whose messages the trainee can reply to (a call or an instruction is not answered in public).
+REPLY_CHANNELS = ("post", "comment", "mention", "news")
 
 # What the public says under an official post, by how well it was written.
 REACTIONS = {
@@ -288,7 +290,7 @@ def apply(scenario: Scenario, state: State, rng: random.Random, action: Action) 
         _publish(scenario, state, rng, action, "post")
     elif kind == "reply":
         inject = scenario.inject(action.target)
-        if inject is None or inject.id not in state.fired or inject.channel not in ("post", "comment", "mention", "news"):
+        if inject is None or inject.id not in state.fired or inject.channel not in REPLY_CHANNELS:
             raise ActionError("no_such_message")
         _publish(scenario, state, rng, action, "reply")
     elif kind == "call":
@@ -373,6 +375,11 @@ def finish(scenario: Scenario, state: State, rng: random.Random | None = None) -
 
 def pending_decisions(scenario: Scenario, state: State) -> list[Inject]:
     return [i for i in scenario.injects if i.decision and i.id in state.fired and i.id not in state.decisions]
+
+
+def answerable(state: State) -> set[str]:
+    """The ids of the fired injects the trainee may reply to."""
+    return {e.inject for e in state.log if e.kind == "inject" and e.channel in REPLY_CHANNELS}
 
 
 def next_inject(scenario: Scenario, state: State) -> Inject | None:

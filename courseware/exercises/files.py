@@ -1,6 +1,7 @@
 """Read and check scenario files, naming every problem as `path:line: message` (docs/exercises.md)."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from courseware.content.files import LANGUAGES, SLUG, Problem, parse_yaml
@@ -16,6 +17,8 @@ TOP_FIELDS = {
 }
 INJECT_FIELDS = {"id", "at", "channel", "persona", "text", "branch", "trigger", "reveals", "expects", "within", "expected", "decision"}
 METRICS = ("sentiment", "trust", "reach")
+# Chinese characters: an English handle must have none, or English readers see Chinese names.
+CHINESE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 class ScenarioReader(Reader):
@@ -39,6 +42,28 @@ class ScenarioReader(Reader):
             result[lang] = [str(w).strip() for w in words]
         if required and not (result["zh"] or result["en"]):
             self.problem(key, "at least one keyword is needed")
+        return result
+
+    def handle(self, value, key: tuple, required: bool = False) -> dict:
+        """An account's handle in each language: "@江城小王", or {zh: "@江城小王", en: "@JiangchengXiaoWang"}.
+        A bare string is the Chinese handle; English readers see it until the file gives an English one."""
+        if value is None and not required:
+            return {"zh": "", "en": ""}
+        shaped = isinstance(value, (str, int)) and not isinstance(value, bool)
+        if isinstance(value, dict):
+            shaped = not set(value) - set(LANGUAGES) and all(
+                v is None or (isinstance(v, (str, int)) and not isinstance(v, bool)) for v in value.values())
+        if not shaped:
+            self.problem(key, 'a handle is written "@名字" or {zh: "@名字", en: "@Name"}')
+            return {"zh": "", "en": ""}
+        result = self.text(value, key, required=False)
+        if not result["zh"] and (required or result["en"]):
+            self.problem(key, "the Chinese handle (zh) is missing")
+        for lang in LANGUAGES:
+            if "\n" in result[lang]:
+                self.problem(key + (lang,), "a handle is one line")
+        if CHINESE.search(result["en"]):
+            self.problem(key + ("en",), f"the English handle {result['en']} has Chinese characters: write it in English, such as @JiangchengXiaoWang")
         return result
 
     def ident(self, data: dict, key: tuple, seen: dict, what: str) -> str | None:
@@ -138,7 +163,7 @@ def _personas(r: ScenarioReader, data: dict, fact_ids: set) -> list[Persona]:
         if reveals and kind != "department":
             r.problem(key + ("reveals",), "only a department can be called to reveal facts")
         personas.append(Persona(pid, kind if kind in PERSONA_KINDS else "netizen", r.text(raw.get("name"), key + ("name",)),
-                                str(raw.get("handle") or ""), disposition if disposition in DISPOSITIONS else "neutral",
+                                r.handle(raw.get("handle"), key + ("handle",)), disposition if disposition in DISPOSITIONS else "neutral",
                                 reveals, r.text(raw.get("reply"), key + ("reply",), required=False)))
     return personas
 
@@ -305,7 +330,7 @@ def parse_scenario(text: str, path: str, slug: str) -> tuple[Scenario | None, li
     min_score = r.number(data.get("min_score", 60), ("min_score",), "min_score", 0, 100)
     scenario = Scenario(
         slug=slug, title=r.text(data.get("title"), ("title",)), summary=r.text(data.get("summary"), ("summary",), required=False),
-        role=r.text(data.get("role"), ("role",)), handle=r.text(data.get("handle"), ("handle",)),
+        role=r.text(data.get("role"), ("role",)), handle=r.handle(data.get("handle"), ("handle",), required=True),
         briefing=r.text(data.get("briefing"), ("briefing",)), clock=clock,
         seconds_per_minute=r.whole(data.get("seconds_per_minute"), ("seconds_per_minute",), "seconds_per_minute", 1, 600, default=10),
         costs=costs, duration=duration, window=window, start=metrics, min_score=float(min_score if min_score is not None else 60),

@@ -41,10 +41,15 @@ class Persona:
     id: str
     kind: str
     name: dict
-    handle: str = ""
+    handle: dict = field(default_factory=lambda: {"zh": "", "en": ""})  # @name on the microblog, or a phone line
     disposition: str = "neutral"
     reveals: list[str] = field(default_factory=list)
     reply: dict = field(default_factory=lambda: {"zh": "", "en": ""})
+
+    def __post_init__(self):
+        # Scenarios stored before handles had an English form keep a bare Chinese string.
+        if isinstance(self.handle, str):
+            self.handle = {"zh": self.handle, "en": ""}
 
 
 @dataclass

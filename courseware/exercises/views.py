@@ -1,6 +1,8 @@
 """Playing an exercise: the briefing, the simulated microblog, actions, and the after-action report."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -74,13 +76,26 @@ def newest_first(log: list) -> list:
     return [event for group in reversed(groups) for event in group]
 
 
+@dataclass(frozen=True)
+class Draft:
+    """A post or reply the server refused, given back as typed, with the reason to show beside its box."""
+
+    text: str
+    error: str
+    reply_to: str = ""  # the inject whose reply box gets it back; "" for the post box
+
+
 def _play_context(run: ExerciseRun):
     now = utcnow()
     state = runs.replay(run, now)
     scenario = run.exercise.scenario
+    is_open = run.status == "open"
     return dict(run=run, scenario=scenario, state=state, text=text, html=html, messages=messages,
                 pending=engine.pending_decisions(scenario, state), feed=newest_first(state.log),
-                persona=scenario.persona, inject=scenario.inject, polling=run.live is not None or scenario.clock == "realtime")
+                persona=scenario.persona, inject=scenario.inject, draft=None,
+                replyable=engine.answerable(state) if is_open else set(),
+                # A finished run's page would be sent on to the report by the next poll, taking a refused text with it.
+                polling=is_open and (run.live is not None or scenario.clock == "realtime"))
 
 
 @bp.route("/runs/<int:run_id>")
@@ -113,12 +128,25 @@ def act(run_id):
         runs.act(run, current_user.id, runs.action_from_form(kind, request.form), utcnow())
     except engine.ActionError as error:
         db.session.rollback()
+        if kind in ("post", "reply"):
+            return refused_post(run, kind, error)
         flash(messages.error_message(error), "error")
         return redirect(url_for(".play", run_id=run.id))
     db.session.commit()
     if run.status == "finished":
         return redirect(url_for(".report_page", run_id=run.id))
     return redirect(url_for(".play", run_id=run.id) + ("#feed" if kind != "post" else ""))
+
+
+def refused_post(run: ExerciseRun, kind: str, error: engine.ActionError):
+    """Show the page again with the refused text in its box and the reason beside it: a redirect
+    would lose what the learner typed (a cookie cannot carry 2,000 characters)."""
+    context = _play_context(run)
+    target = request.form.get("target", "")
+    # A reply to a message the page no longer offers goes back into the post box, so it is not lost.
+    reply_to = target if kind == "reply" and target in context["replyable"] else ""
+    context["draft"] = Draft(request.form.get("text", ""), messages.error_message(error), reply_to)
+    return render_template("exercises/play.html", **context), 422
 
 
 @bp.route("/runs/<int:run_id>/finish", methods=["POST"])
@@ -145,7 +173,7 @@ def report_page(run_id):
 def report_csv(run_id):
     run = get_run(run_id, staff_may_read=True)
     data = report.to_csv(report.build(run, utcnow()))
-    return Response(data, mimetype="text/csv; charset=utf-8",
+    return Response(data, mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename=exercise-run-{run.id}.csv"})
 
 

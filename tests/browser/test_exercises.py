@@ -23,16 +23,19 @@ POLL_MS = 6000
 POST_EN = ("We understand your worries: we hold sufficient reserves of salt. Iodised salt does not "
            "protect against radiation. We will keep you updated.")
 POST_ZH = "我们理解大家的担心。全省食盐储备充足，碘盐不能防辐射，请勿抢购。我们将持续通报。"
+# A refused post comes back as a page with status 422, which Chromium reports on the console.
+REFUSED = re.compile(r"^http://[^/]+/exercises/runs/\d+/act: Failed to load resource: "
+                     r"the server responded with a status of 422 \(UNPROCESSABLE ENTITY\)$")
 
 
 def new_context(browser, locale, width=360, height=780):
-    """A browser context whose pages record console errors, page errors and CSP violations, and
-    accept confirm dialogs (keeping their messages)."""
+    """A browser context whose pages record console errors (but a refused post's status), page errors
+    and CSP violations, and accept confirm dialogs (keeping their messages)."""
     context = browser.new_context(viewport={"width": width, "height": height}, locale=locale)
     context.console_errors = []
     context.dialogs = []
     context.on("console", lambda msg: context.console_errors.append(f"{msg.page.url if msg.page else ''}: {msg.text}")
-               if msg.type == "error" else None)
+               if msg.type == "error" and not REFUSED.match(f"{msg.page.url if msg.page else ''}: {msg.text}") else None)
     context.on("weberror", lambda error: context.console_errors.append(f"pageerror: {error.error}"))
     # CSP violations are events on the document: report them on the console as well.
     context.add_init_script(
@@ -95,22 +98,50 @@ def test_a_learner_plays_the_drill_from_briefing_to_report(app, live_server, bro
     expect(timeline.get_by_text("Reserves are sufficient and prices are stable.")).to_be_visible()
     expect(page.get_by_text("Minute 10 of 120")).to_be_visible()
 
-    # The composer has an accessible name and counts the characters as one types.
+    # An empty post is answered by the server in the page's language, beside the box, not by the
+    # browser's bubble in the browser's; the box has the focus again and nothing was posted.
     composer = page.get_by_role("textbox", name="Your post")
+    composer.fill("   ")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Publish", exact=True).click()
+    error = page.locator("#post-error")
+    expect(error).to_have_text("Write something before posting.")
+    expect(error).to_have_attribute("role", "alert")
+    expect(composer).to_have_attribute("aria-invalid", "true")
+    expect(composer).to_have_attribute("aria-describedby", re.compile(r"\bpost-error\b"))
+    expect(composer).to_be_focused()
+    expect(timeline.locator(".feed-item.mine")).to_have_count(0)
+    expect(page.get_by_text("Minute 10 of 120")).to_be_visible()
+
+    # The composer has an accessible name and counts the characters as one types.
     expect(composer).to_have_attribute("id", "post-text")
     counter = page.locator("#post-count")
+    warning = page.locator("#post-over")
     expect(counter).to_have_text("Keep it within 140 characters.")
     composer.fill("Hello")
     expect(counter).to_have_text("5 / 140")
+    expect(warning).to_have_text("")
+    # Once the text is edited, the box is no longer marked wrong and the reason goes.
+    expect(error).to_have_count(0)
+    expect(composer).not_to_have_attribute("aria-invalid", "true")
+    expect(composer).to_have_attribute("aria-describedby", "post-count post-over")
+    # Longer than a microblog allows: still allowed, but the page says so in words, politely.
     composer.fill(POST_EN * 2)
     expect(counter).to_have_text(f"{len(POST_EN * 2)} / 140")
     expect(counter).to_have_class(re.compile(r"\bover\b"))
+    expect(warning).to_have_text("Longer than 140 characters: a microblog this long is cut off or loses readers.")
+    expect(warning).to_be_visible()
+    expect(warning).to_have_attribute("aria-live", "polite")
+    expect(composer).to_have_attribute("aria-describedby", re.compile(r"\bpost-over\b"))
+    screenshot(page, "exercise-over-length")
     composer.fill("")
+    expect(warning).to_have_text("")
     composer.press_sequentially(POST_EN[:12])
     expect(counter).to_have_text("12 / 140")
     composer.fill(POST_EN)
     expect(counter).to_have_text(f"{len(POST_EN)} / 140")
     expect(counter).not_to_have_class(re.compile(r"\bover\b"))
+    expect(warning).to_have_text("")
 
     # Publish by keyboard: from the text, Tab reaches the Publish button and Enter sends the post.
     composer.focus()
@@ -302,6 +333,19 @@ def test_a_live_class_follows_the_instructor(app, live_server, browser, live_cla
     # A live team has no wait or finish button: the instructor keeps the clock.
     expect(anna.get_by_role("button", name="Wait 10 minutes")).to_have_count(0)
     expect(anna.get_by_role("button", name="Finish and see the report")).to_have_count(0)
+
+    # Posting before the start is refused with the reason beside the box, and the text stays in
+    # it: counted, and over the limit, said so at once.
+    early = POST_EN * 2
+    anna.get_by_role("textbox", name="Your post").fill(early)
+    with anna.expect_navigation():
+        anna.get_by_role("button", name="Publish", exact=True).click()
+    expect(anna.locator("#post-error")).to_have_text("The instructor has not started the exercise yet.")
+    expect(anna.get_by_role("textbox", name="Your post")).to_have_value(early)
+    expect(anna.locator("#post-count")).to_have_text(f"{len(early)} / 140")
+    expect(anna.locator("#post-over")).to_have_text("Longer than 140 characters: a microblog this long is cut off or loses readers.")
+    htmx_ready(anna)
+    assert anna.locator("#board").get_attribute("hx-trigger") == "every 2s"
 
     # Start: the learners' pages follow by themselves.
     control.get_by_role("button", name="开始", exact=True).click()

@@ -1,19 +1,37 @@
-"""The test course with the drill exercise, synced into the database."""
+"""The test course with the drill exercise (or the first course's salt panic), synced into the database."""
 import shutil
 from pathlib import Path
 
 import pytest
 
-DRILL = Path(__file__).resolve().parents[1] / "data" / "exercises" / "drill.yaml"
+REPO = Path(__file__).resolve().parents[2]
+DRILL = REPO / "tests" / "data" / "exercises" / "drill.yaml"
+SALT_PANIC = REPO / "exercises" / "microblogging-and-leadership" / "salt-panic.yaml"
+
+
+def add_exercise(lessons_dir, tmp_path, source: Path) -> Path:
+    """Put a scenario file into the test course's exercises folder and list it in course.yaml."""
+    folder = tmp_path / "exercises" / "test-course"
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(source, folder / source.name)
+    course_yaml = lessons_dir / "course.yaml"
+    course_yaml.write_text(course_yaml.read_text("utf-8").replace(
+        "  - lesson: second\n", f"  - lesson: second\n  - exercise: {source.stem}\n"), "utf-8")
+    return folder
 
 
 @pytest.fixture
 def exercise_course(app, lessons_dir, sync, tmp_path):
-    folder = tmp_path / "exercises" / "test-course"
-    folder.mkdir(parents=True)
-    shutil.copy(DRILL, folder / "drill.yaml")
-    course_yaml = lessons_dir / "course.yaml"
-    course_yaml.write_text(course_yaml.read_text("utf-8").replace("  - lesson: second\n", "  - lesson: second\n  - exercise: drill\n"), "utf-8")
+    folder = add_exercise(lessons_dir, tmp_path, DRILL)
     report = sync()
     assert "exercise drill: added" in report.changes
+    return folder
+
+
+@pytest.fixture
+def salt_panic_course(app, lessons_dir, sync, tmp_path):
+    """The test course with the salt panic exercise as the first course ships it."""
+    folder = add_exercise(lessons_dir, tmp_path, SALT_PANIC)
+    report = sync()
+    assert "exercise salt-panic: added" in report.changes
     return folder

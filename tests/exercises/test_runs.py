@@ -11,8 +11,8 @@ from tests.conftest import Auth, csrf_token
 IDEAL = "我们理解大家的担心。全省食盐储备充足，碘盐不能防辐射，请勿抢购。我们将持续通报。"
 
 
-def start_run(auth):
-    response = auth.post("/exercises/test-course/drill/start")
+def start_run(auth, slug="drill"):
+    response = auth.post(f"/exercises/test-course/{slug}/start")
     assert response.status_code == 302
     return int(re.search(r"/exercises/runs/(\d+)$", response.location).group(1))
 
@@ -43,7 +43,8 @@ def test_a_self_paced_run_from_briefing_to_report(app, client, auth, make_user, 
     assert kinds == ["call", "post"]  # the refused decision was not stored
 
     empty = act(client, run_id, kind="post", text="   ")
-    assert empty.status_code == 302
+    assert empty.status_code == 422
+    assert '<p id="post-error" class="field-error" role="alert">请先输入内容再发布。</p>' in empty.get_data(as_text=True)
     # A reload shows the post: it was on the server before the page showed it.
     page = client.get(f"/exercises/runs/{run_id}").get_data(as_text=True)
     assert IDEAL in page and "储备充足，价格稳定。" in page
@@ -57,6 +58,7 @@ def test_a_self_paced_run_from_briefing_to_report(app, client, auth, make_user, 
         assert run.status == "finished" and run.score is not None and run.score > 60
     csv = client.get(f"/exercises/runs/{run_id}/report.csv")
     assert csv.status_code == 200 and IDEAL in csv.get_data(as_text=True)
+    assert csv.headers["Content-Type"] == "text/csv; charset=utf-8"
     # After the end nothing more can be done.
     act(client, run_id, kind="post", text=IDEAL)
     with app.app_context():
@@ -147,3 +149,104 @@ def test_a_live_class_follows_the_instructor(app, make_user, exercise_course):
         assert all(r.status == "finished" and r.score is not None for r in runs)
         assert runs[0].score > runs[1].score  # the team that posted did better than the silent one
     assert teacher.get(f"/teach/exercises/live/{live_id}/report").status_code == 200
+    # A post sent after the end comes back in its box, and the page no longer polls: the next poll
+    # would send it on to the report, taking the text with it.
+    late = act(clients[0], team_runs[0], kind="post", text=IDEAL)
+    assert late.status_code == 422
+    page = late.get_data(as_text=True)
+    assert f">\n{IDEAL}</textarea>" in page and "本次演练已经结束。" in page and "hx-trigger" not in page
+
+
+def stored_actions(app) -> list[str]:
+    with app.app_context():
+        return [a.kind for a in db.session.scalars(sa.select(RunAction).order_by(RunAction.id))]
+
+
+def composer(page: str) -> str:
+    """The post box's form on an exercise page, from its tag."""
+    return "<form" + page.split('id="compose-title"', 1)[1].split("<form", 1)[1].split("</form>", 1)[0]
+
+
+def reply_box(page: str, inject: str) -> str:
+    return page.split(f'<details id="reply-{inject}"', 1)[1].split("</details>", 1)[0]
+
+
+def test_an_empty_post_is_answered_beside_the_box_in_the_pages_language(app, client, auth, make_user, exercise_course):
+    make_user(username="reader", locale="en")
+    assert auth.login("reader").status_code == 302
+    run_id = start_run(auth)
+    page = client.get(f"/exercises/runs/{run_id}").get_data(as_text=True)
+    # The browser's own bubble would speak the browser's language: the server answers instead.
+    assert "novalidate" in composer(page).split(">", 1)[0]
+    assert "novalidate" in reply_box(page, "i1").split("<form", 1)[1].split(">", 1)[0]
+
+    for blank in ("", "  \n\u3000 "):
+        refused = act(client, run_id, kind="post", text=blank)
+        assert refused.status_code == 422
+        box = composer(refused.get_data(as_text=True))
+        assert '<p id="post-error" class="field-error" role="alert">Write something before posting.</p>' in box
+        assert re.search(r'<textarea id="post-text"[^>]*aria-describedby="post-error post-count post-over"[^>]*aria-invalid="true"', box)
+    # An empty reply is answered in its own box, opened.
+    refused = act(client, run_id, kind="reply", target="i1", text=" ")
+    assert refused.status_code == 422
+    box = reply_box(refused.get_data(as_text=True), "i1")
+    assert box.startswith(" hx-preserve open>")
+    assert '<p id="reply-error-i1" class="field-error" role="alert">Write something before posting.</p>' in box
+    assert "Write something before posting." not in composer(refused.get_data(as_text=True))
+    assert stored_actions(app) == []  # nothing half-way
+
+
+def test_a_refused_post_keeps_what_was_typed(app, client, auth, make_user, exercise_course):
+    make_user(username="reader", locale="en")
+    assert auth.login("reader").status_code == 302
+    run_id = start_run(auth)
+    # A reply to a message that has not come yet goes back into the post box, as typed.
+    typed = "\nThanks for asking: <b>iodised salt</b> does not protect.  "
+    refused = act(client, run_id, kind="reply", target="i2", text=typed)
+    assert refused.status_code == 422
+    box = composer(refused.get_data(as_text=True))
+    assert "That message cannot be answered." in box
+    # The newline after the tag is dropped by the parser, so the text's own first newline survives.
+    assert ">\n\nThanks for asking: &lt;b&gt;iodised salt&lt;/b&gt; does not protect.  </textarea>" in box
+    client.post(f"/exercises/runs/{run_id}/finish", data={"csrf_token": csrf_token(client, f"/exercises/runs/{run_id}")})
+    long_post = "We understand. " * 20
+    refused = act(client, run_id, kind="post", text=long_post)
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert "This exercise has ended." in composer(page) and f">\n{long_post}</textarea>" in composer(page)
+    assert stored_actions(app) == []
+
+
+def test_the_over_length_warning_is_ready_in_the_pages_language(client, auth, make_user, exercise_course):
+    make_user(username="reader", locale="en")
+    assert auth.login("reader").status_code == 302
+    run_id = start_run(auth)
+    box = composer(client.get(f"/exercises/runs/{run_id}").get_data(as_text=True))
+    assert ('<p id="post-over" class="field-error" aria-live="polite" data-message="Longer than 140 characters: '
+            'a microblog this long is cut off or loses readers."></p>') in box
+    assert 'aria-describedby="post-count post-over"' in box
+
+
+def test_accounts_show_their_handles_in_the_readers_language(app, make_user, salt_panic_course):
+    """The salt panic as shipped: every account on the timeline under its handle in the reader's language."""
+    pages = {}
+    for username, locale in (("reader", "en"), ("duzhe", "zh")):
+        make_user(username=username, locale=locale)
+        client = app.test_client()
+        assert Auth(client).login(username).status_code == 302
+        run_id = start_run(Auth(client), "salt-panic")
+        assert act(client, run_id, kind="wait", minutes="30").status_code == 302
+        pages[locale] = client.get(f"/exercises/runs/{run_id}").get_data(as_text=True)
+        finished = client.post(f"/exercises/runs/{run_id}/finish", data={"csrf_token": csrf_token(client, f"/exercises/runs/{run_id}")})
+        pages[locale + "-report"] = client.get(finished.location).get_data(as_text=True)
+    english = {"@JiangchengXiaoWang": "Xiao Wang, a Jiangcheng resident", "@OldChenSays": "Lao Chen, a public-spirited netizen",
+               "@ViceGovernor": "The vice governor in charge", "@ContrarianBro": "A contrarian netizen", "@ProvinceNews": "Provincial news site"}
+    chinese = {"@江城小王": "江城市民小王", "@老陈说事": "热心网友老陈", "@某省副省长": "分管副省长", "@较真哥": "爱较真的网友", "@某省新闻网": "省新闻网"}
+    for handles, page in ((english, pages["en"]), (chinese, pages["zh"])):
+        for handle, name in handles.items():
+            assert f'<strong>{name}</strong> <span class="muted">{handle} · ' in page
+    assert "@ProvinceInfo" in pages["en"] and "@某省发布" in pages["zh"]
+    for page in (pages["en"], pages["en-report"]):
+        assert not re.search(r"@[\u3400-\u9fff]", page)
+    for page in (pages["zh"], pages["zh-report"]):
+        assert "@JiangchengXiaoWang" not in page and "@ProvinceInfo" not in page

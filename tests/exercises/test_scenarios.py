@@ -1,10 +1,12 @@
 """Scenario files: the first course's three, and errors named by file and line."""
+import re
 from pathlib import Path
 
 import pytest
 
 from courseware.exercises import engine
 from courseware.exercises.files import load_all_scenarios, parse_scenario
+from courseware.exercises.scenario import Scenario
 
 REPO = Path(__file__).resolve().parents[2]
 DRILL = (REPO / "tests" / "data" / "exercises" / "drill.yaml").read_text("utf-8")
@@ -52,3 +54,95 @@ def test_a_branch_nobody_reaches_is_reported():
     text = DRILL.replace("          goto: press\n", "")
     scenario, problems = parse_scenario(text, "x.yaml", "x")
     assert "x.yaml:84: branch press is never reached: no decision option goes there" in [str(p) for p in problems]
+
+
+# --- handles ----------------------------------------------------------------------------------
+
+# An English handle reads like a Weibo name in English, or names an internal phone line.
+ENGLISH_HANDLE = re.compile(r"@[A-Z][A-Za-z0-9]+|Ext\. \d{4}")
+
+
+def texts_of(scenario):
+    """Every {zh, en} text a reader sees in a scenario."""
+    yield from (scenario.briefing, scenario.debrief, scenario.summary)
+    for inject in scenario.injects:
+        yield from (inject.text, inject.expected)
+        if inject.decision:
+            yield inject.decision.prompt
+            yield from (option.text for option in inject.decision.options)
+    yield from (persona.reply for persona in scenario.personas)
+
+
+def test_every_account_has_an_english_handle():
+    found, _ = load_all_scenarios(REPO / "exercises")
+    for scenario in found["microblogging-and-leadership"]:
+        handles = [scenario.handle] + [p.handle for p in scenario.personas]
+        assert all(h["zh"] for h in handles), scenario.slug
+        for handle in handles:
+            assert ENGLISH_HANDLE.fullmatch(handle["en"]), (scenario.slug, handle)
+        english = [h["en"] for h in handles]
+        assert len(set(english)) == len(english), scenario.slug  # two accounts never share a name
+    salt = {s.slug: s for s in found["microblogging-and-leadership"]}["salt-panic"]
+    assert {p.id: p.handle for p in salt.personas if p.id in ("resident", "reporter-netizen", "vice-governor")} == {
+        "resident": {"zh": "@江城小王", "en": "@JiangchengXiaoWang"},
+        "reporter-netizen": {"zh": "@老陈说事", "en": "@OldChenSays"},
+        "vice-governor": {"zh": "@某省副省长", "en": "@ViceGovernor"},
+    }
+
+
+def test_mentions_in_the_texts_use_the_handles_of_their_language():
+    found, _ = load_all_scenarios(REPO / "exercises")
+    for scenario in found["microblogging-and-leadership"]:
+        accounts = [scenario.handle] + [p.handle for p in scenario.personas if p.handle["zh"].startswith("@")]
+        for text in texts_of(scenario):
+            assert not re.search(r"@[\u3400-\u9fff]", text["en"]), (scenario.slug, text["en"][:80])
+            for handle in accounts:
+                if handle["zh"] in text["zh"]:
+                    assert handle["en"] in text["en"], (scenario.slug, handle, text["en"][:80])
+
+
+PERSONA_HANDLE = '    handle: "@xiaowang"\n'
+
+
+@pytest.mark.parametrize("written, expected", [
+    ('    handle: "@xiaowang"\n', {"zh": "@xiaowang", "en": ""}),  # a bare string, as before: the Chinese handle
+    ('    handle: {zh: "@江城小王", en: "@JiangchengXiaoWang"}\n', {"zh": "@江城小王", "en": "@JiangchengXiaoWang"}),
+    ('    handle:\n      zh: 内线 8001\n      en: Ext. 8001\n', {"zh": "内线 8001", "en": "Ext. 8001"}),
+    ("", {"zh": "", "en": ""}),
+])
+def test_a_persona_handle_is_a_string_or_one_per_language(written, expected):
+    scenario, problems = parse_scenario(DRILL.replace(PERSONA_HANDLE, written, 1), "x.yaml", "x")
+    assert problems == []
+    assert scenario.persona("netizen").handle == expected
+
+
+@pytest.mark.parametrize("written, expected", [
+    ('    handle: {zh: "@江城小王", en: "@江城小王"}\n',
+     "x.yaml:35: the English handle @江城小王 has Chinese characters: write it in English, such as @JiangchengXiaoWang"),
+    ('    handle:\n      zh: "@江城小王"\n      en: "@小王"\n',
+     "x.yaml:37: the English handle @小王 has Chinese characters: write it in English, such as @JiangchengXiaoWang"),
+    ('    handle: {zh: "@江城小王", fr: "@XiaoWang"}\n', 'x.yaml:35: a handle is written "@名字" or {zh: "@名字", en: "@Name"}'),
+    ('    handle: ["@江城小王", "@XiaoWang"]\n', 'x.yaml:35: a handle is written "@名字" or {zh: "@名字", en: "@Name"}'),
+    ('    handle: {en: "@XiaoWang"}\n', "x.yaml:35: the Chinese handle (zh) is missing"),
+    ('    handle:\n      zh: "@江城小王"\n      en: "@Jiangcheng\\nXiaoWang"\n', "x.yaml:37: a handle is one line"),
+])
+def test_handle_errors_name_the_line(written, expected):
+    scenario, problems = parse_scenario(DRILL.replace(PERSONA_HANDLE, written, 1), "x.yaml", "x")
+    assert scenario is None
+    assert expected in [str(p) for p in problems]
+
+
+def test_the_trainee_handle_is_checked_like_the_others():
+    text = DRILL.replace('handle: {zh: "@某省发布", en: "@ProvinceInfo"}', 'handle: {zh: "@某省发布", en: "@某省发布"}')
+    scenario, problems = parse_scenario(text, "x.yaml", "x")
+    assert "x.yaml:4: the English handle @某省发布 has Chinese characters: write it in English, such as @JiangchengXiaoWang" in [str(p) for p in problems]
+
+
+def test_a_scenario_stored_before_english_handles_still_loads():
+    scenario, _ = parse_scenario(DRILL, "x.yaml", "x")
+    data = scenario.to_dict()
+    for persona in data["personas"]:
+        persona["handle"] = persona["handle"]["zh"]  # as the database held it
+    stored = Scenario.from_dict(data)
+    assert stored.persona("netizen").handle == {"zh": "@xiaowang", "en": ""}
+    assert stored.persona("leader").handle == {"zh": "", "en": ""}
