@@ -22,6 +22,22 @@ def act(client, run_id, **data):
     return client.post(f"/exercises/runs/{run_id}/act", data=data)
 
 
+def test_a_decision_with_no_option_chosen_is_answered_in_the_pages_language(app, client, auth, make_user,
+                                                                            exercise_course):
+    """The decision form leaves the check to the server, not to the browser's own bubble, which
+    speaks the browser's language rather than the page's."""
+    make_user(Role.LEARNER, username="learner-a")
+    assert auth.login("learner-a").status_code == 302
+    run_id = start_run(auth)
+    assert act(client, run_id, kind="wait", minutes="40").status_code == 302
+    page = client.get(f"/exercises/runs/{run_id}").get_data(as_text=True)
+    assert re.search(r'<form [^>]*id="decide-i3"[^>]*novalidate', page)
+    unchosen = act(client, run_id, kind="decide", target="i3")
+    assert unchosen.status_code == 302 and "请选择一个选项。" in client.get(unchosen.location).get_data(as_text=True)
+    with app.app_context():
+        assert [a.kind for a in db.session.scalars(sa.select(RunAction))] == ["wait"]
+
+
 def test_a_self_paced_run_from_briefing_to_report(app, client, auth, make_user, exercise_course):
     make_user(Role.LEARNER, username="learner-a")
     assert auth.login("learner-a").status_code == 302
