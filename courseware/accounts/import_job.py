@@ -39,10 +39,6 @@ def start(upload: RosterUpload, total: int) -> bool:
     return bool(claimed)
 
 
-def _set(upload_id: int, **values) -> None:
-    set_state(RosterUpload, upload_id, **values)
-
-
 def run_import(app, upload_id: int) -> None:
     with job_context(app, RosterUpload, upload_id):
         upload = db.session.get(RosterUpload, upload_id)
@@ -57,19 +53,19 @@ def _import(upload: RosterUpload, actor: User) -> None:
     # Checked again: units or users may have changed since the preview.
     plan = roster.plan_import(roster.read_table(filename, upload.content))
     if not plan.ok:
-        _set(upload_id, status="failed", error="problems")
+        set_state(RosterUpload, upload_id, status="failed", error="problems")
         return
-    _set(upload_id, status="running", total=len(plan.creates) + len(plan.updates))
+    set_state(RosterUpload, upload_id, status="running", total=len(plan.creates) + len(plan.updates))
     prepared, written = [], time.monotonic()
     for _entry in plan.creates:
         prepared.append(operations.initial_password())
         if time.monotonic() - written >= PROGRESS_SECONDS:
-            _set(upload_id, done=len(prepared))
+            set_state(RosterUpload, upload_id, done=len(prepared))
             written = time.monotonic()
     db.session.expire_all()  # the plan's users are read again in the writing transaction
     plan = roster.plan_import(roster.read_table(filename, upload.content))
     if not plan.ok or len(plan.creates) != len(prepared):
-        _set(upload_id, status="failed", error="problems")
+        set_state(RosterUpload, upload_id, status="failed", error="problems")
         return
     result = roster.apply_plan(plan, filename, actor=actor, prepared=prepared)
     db.session.execute(sa.update(RosterUpload).where(RosterUpload.id == upload_id).values(

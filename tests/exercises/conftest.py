@@ -9,29 +9,24 @@ DRILL = REPO / "tests" / "data" / "exercises" / "drill.yaml"
 SALT_PANIC = REPO / "exercises" / "microblogging-and-leadership" / "salt-panic.yaml"
 
 
-def add_exercise(lessons_dir, tmp_path, source: Path) -> Path:
-    """Put a scenario file into the test course's exercises folder and list it in course.yaml."""
+def add_exercise(lessons_dir, tmp_path, sync, source: Path) -> Path:
+    """Put a scenario file into the test course's exercises folder, list it in course.yaml and sync."""
     folder = tmp_path / "exercises" / "test-course"
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copy(source, folder / source.name)
     course_yaml = lessons_dir / "course.yaml"
     course_yaml.write_text(course_yaml.read_text("utf-8").replace(
         "  - lesson: second\n", f"  - lesson: second\n  - exercise: {source.stem}\n"), "utf-8")
+    assert f"exercise {source.stem}: added" in sync().changes
     return folder
 
 
 @pytest.fixture
 def exercise_course(app, lessons_dir, sync, tmp_path):
-    folder = add_exercise(lessons_dir, tmp_path, DRILL)
-    report = sync()
-    assert "exercise drill: added" in report.changes
-    return folder
+    return add_exercise(lessons_dir, tmp_path, sync, DRILL)
 
 
 @pytest.fixture
 def salt_panic_course(app, lessons_dir, sync, tmp_path):
     """The test course with the salt panic exercise as the first course ships it."""
-    folder = add_exercise(lessons_dir, tmp_path, SALT_PANIC)
-    report = sync()
-    assert "exercise salt-panic: added" in report.changes
-    return folder
+    return add_exercise(lessons_dir, tmp_path, sync, SALT_PANIC)
