@@ -18,8 +18,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from courseware.db import db
 from courseware.quizzes.grading import grade_response, is_blank
-from courseware.quizzes.models import (Answer, Attempt, QuestionRecord, Quiz, QuizOverride, load_attempt_answers, parse_records,
-                                       parse_versions, parsed_question)
+from courseware.quizzes.models import (Answer, Attempt, QuestionRecord, Quiz, QuizOverride, load_attempt_answers, parse_versions,
+                                       parsed_question)
 from courseware.quizzes.questions import Question
 
 # Longest text a learner may type into one answer; essays rarely pass a few thousand characters.
@@ -113,7 +113,7 @@ def _records_for(quiz: Quiz) -> dict[str, sa.Row]:
         QuestionRecord.content_hash).where(
         QuestionRecord.course_id == quiz.course_id, QuestionRecord.archived_at.is_(None),
         sa.or_(QuestionRecord.name.in_(names), QuestionRecord.category.in_(categories)))).all()
-    parse_records(rows)
+    parse_versions((r.id, r.content_hash) for r in rows)
     return {r.name: r for r in rows}
 
 

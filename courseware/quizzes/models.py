@@ -39,11 +39,6 @@ def parse_versions(versions) -> None:
             _parsed(content_hash, data)
 
 
-def parse_records(records) -> None:
-    """parse_versions for QuestionRecords or rows with id and content_hash."""
-    parse_versions((r.id, r.content_hash) for r in records)
-
-
 def load_attempt_answers(attempt) -> list:
     """Load an attempt's answers, each with the version of its question parsed, in at most two
     queries: loading the question records as ORM objects would cost more than the rest of an
@@ -57,7 +52,7 @@ def load_attempt_answers(attempt) -> list:
 
 
 def parsed_question(content_hash: str) -> questions.Question:
-    """A question parse_records has parsed in this request."""
+    """A question parse_versions has parsed in this request."""
     return _PARSED[content_hash]
 
 
