@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 WORKERS ?= 2
 
-.PHONY: run test bench translations serve-setup check-browser update-translations clean
+.PHONY: run test lint bench translations serve-setup check-browser update-translations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,7 +44,12 @@ check-browser:
 	@command -v chromium >/dev/null && dpkg -s fonts-noto-cjk >/dev/null 2>&1 || \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk)
 
-test: $(VENV)/.installed-test translations check-browser
+# Style and layering come first: a lint failure fails the tests.
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check courseware tests bench
+	$(BIN)/ruff format --check courseware tests bench
+
+test: lint translations check-browser
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Benchmarks print ratios measured in one run; the lesson-page one drives load with wrk.

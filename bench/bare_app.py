@@ -1,4 +1,5 @@
 """The application with one extra route that returns a fixed string: the benchmark's baseline."""
+
 from courseware import create_app
 from courseware.access import public
 

@@ -11,11 +11,12 @@ then measures with wrk, in one run:
   (c) the reading heartbeat, a signed-in write.
 Prints requests per second, p50 and p99 latency for each, and the ratios b/a and c/a.
 """
+
 import http.client
 import json
-import shutil
 import os
 import re
+import shutil
 import signal
 import socket
 import statistics
@@ -39,7 +40,9 @@ def free_port() -> int:
 
 def prepare(env):
     for args in (["db", "upgrade"], ["demo"], ["content", "sync"]):
-        subprocess.run([BIN / "flask", "--app", "courseware", *args], env=env, check=True, capture_output=True)
+        subprocess.run(
+            [BIN / "flask", "--app", "courseware", *args], env=env, check=True, capture_output=True
+        )
 
 
 def sign_in(port, username):
@@ -51,7 +54,12 @@ def sign_in(port, username):
     cookie = response.getheader("Set-Cookie").split(";")[0]
     token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
     body = urlencode({"username": username, "password": "courseware-demo", "csrf_token": token})
-    conn.request("POST", "/login", body, {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
+    conn.request(
+        "POST",
+        "/login",
+        body,
+        {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
+    )
     response = conn.getresponse()
     response.read()
     assert response.status == 302, response.status
@@ -66,8 +74,12 @@ def sign_in(port, username):
     revision = int(re.search(r'data-revision="(\d+)"', page).group(1))
     # The page's first heartbeat opens the visit that later beats credit.
     body = json.dumps({"lesson": lesson, "revision": revision, "seconds": 0, "position": 0})
-    conn.request("POST", "/progress/beat", body,
-                 {"Cookie": cookie, "X-CSRFToken": token, "Content-Type": "application/json"})
+    conn.request(
+        "POST",
+        "/progress/beat",
+        body,
+        {"Cookie": cookie, "X-CSRFToken": token, "Content-Type": "application/json"},
+    )
     visit = json.loads(conn.getresponse().read())["visit"]
     return cookie, token, visit
 
@@ -96,9 +108,19 @@ def measure(port, method, path, headers, body, seconds, connections):
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(wrk_script(method, headers, body))
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds:g}s", "--latency", "-s", script.name,
-         f"http://127.0.0.1:{port}{path}"],
-        capture_output=True, text=True, check=True,
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{seconds:g}s",
+            "--latency",
+            "-s",
+            script.name,
+            f"http://127.0.0.1:{port}{path}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     os.unlink(script.name)
     if "Latency Distribution" not in out:
@@ -119,14 +141,31 @@ def main():
     if shutil.which("wrk") is None:
         sys.exit("This benchmark drives the load with wrk: apt-get install wrk (or `make bench`).")
     with tempfile.TemporaryDirectory() as folder:
-        env = dict(os.environ, DATABASE_URL=f"sqlite:///{folder}/bench.sqlite3", SECRET_KEY="bench",
-                   COURSEWARE_LESSONS_DIR=str(ROOT / "lessons"), PYTHONPATH=str(ROOT))
+        env = dict(
+            os.environ,
+            DATABASE_URL=f"sqlite:///{folder}/bench.sqlite3",
+            SECRET_KEY="bench",
+            COURSEWARE_LESSONS_DIR=str(ROOT / "lessons"),
+            PYTHONPATH=str(ROOT),
+        )
         prepare(env)
         port = free_port()
         server = subprocess.Popen(
-            [BIN / "gunicorn", "--workers", "2", "--threads", str(threads), "--bind", f"127.0.0.1:{port}",
-             "bench.bare_app:app"],
-            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            [
+                BIN / "gunicorn",
+                "--workers",
+                "2",
+                "--threads",
+                str(threads),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "bench.bare_app:app",
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
         try:
             for _ in range(100):
@@ -140,27 +179,47 @@ def main():
             cases = {
                 "(a) bare route": ("GET", "/bench/bare", {}, None),
                 "(b) lesson page": ("GET", LESSON, {"Cookie": cookie}, None),
-                "(c) heartbeat": ("POST", "/progress/beat", {"Cookie": cookie, "X-CSRFToken": token,
-                                                             "Content-Type": "application/json"}, beat),
+                "(c) heartbeat": (
+                    "POST",
+                    "/progress/beat",
+                    {"Cookie": cookie, "X-CSRFToken": token, "Content-Type": "application/json"},
+                    beat,
+                ),
             }
             kind = "sync workers" if threads == 1 else f"workers × {threads} threads"
-            print(f"wrk, {rounds} rounds of {seconds:g} s each, {connections} connections; gunicorn 2 {kind}; SQLite")
+            print(
+                f"wrk, {rounds} rounds of {seconds:g} s each, {connections} connections; gunicorn 2 {kind}; SQLite"
+            )
             for method, path, headers, body in cases.values():
                 measure(port, method, path, headers, body, 1, connections)  # warm up
             # Interleave the cases and take medians, so a passing disturbance hits all of them.
             runs = {name: [] for name in cases}
             for _ in range(rounds):
                 for name, (method, path, headers, body) in cases.items():
-                    runs[name].append(measure(port, method, path, headers, body, seconds, connections))
+                    runs[name].append(
+                        measure(port, method, path, headers, body, seconds, connections)
+                    )
             for name, results in runs.items():
                 rate, p50, p99 = (statistics.median(r[i] for r in results) for i in range(3))
                 errors = sum(r[3] for r in results)
-                print(f"{name:18} {rate:8.0f} req/s   p50 {p50 * 1000:6.1f} ms   p99 {p99 * 1000:6.1f} ms   errors {errors}")
-            ratios_b = [b[0] / a[0] for a, b in zip(runs["(a) bare route"], runs["(b) lesson page"], strict=True)]
-            ratios_c = [c[0] / a[0] for a, c in zip(runs["(a) bare route"], runs["(c) heartbeat"], strict=True)]
-            print(f"ratio b/a {statistics.median(ratios_b):.2f} (rounds: {', '.join(f'{r:.2f}' for r in ratios_b)}; goal ≥ 0.30)")
-            print(f"ratio c/a {statistics.median(ratios_c):.2f} (rounds: {', '.join(f'{r:.2f}' for r in ratios_c)}; "
-                  "goal ≥ 0.10 with p99 < 0.5 s)")
+                print(
+                    f"{name:18} {rate:8.0f} req/s   p50 {p50 * 1000:6.1f} ms   p99 {p99 * 1000:6.1f} ms   errors {errors}"
+                )
+            ratios_b = [
+                b[0] / a[0]
+                for a, b in zip(runs["(a) bare route"], runs["(b) lesson page"], strict=True)
+            ]
+            ratios_c = [
+                c[0] / a[0]
+                for a, c in zip(runs["(a) bare route"], runs["(c) heartbeat"], strict=True)
+            ]
+            print(
+                f"ratio b/a {statistics.median(ratios_b):.2f} (rounds: {', '.join(f'{r:.2f}' for r in ratios_b)}; goal ≥ 0.30)"
+            )
+            print(
+                f"ratio c/a {statistics.median(ratios_c):.2f} (rounds: {', '.join(f'{r:.2f}' for r in ratios_c)}; "
+                "goal ≥ 0.10 with p99 < 0.5 s)"
+            )
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=10)

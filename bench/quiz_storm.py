@@ -48,6 +48,7 @@ time a request waited for a free worker thread) and the CPU the server, PostgreS
 the local server's, so run nothing else against it) and the client processes used, to see where
 the time goes: client, server and database share the machine's cores.
 """
+
 import datetime as dt
 import http.client
 import json
@@ -75,11 +76,11 @@ COURSE, QUIZ = "microblogging-and-leadership", "final"
 QUIZ_PAGE = f"/quizzes/{COURSE}/{QUIZ}"
 PASSWORD = "bench-password-0"
 PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
-START_SPREAD = 5.0          # seconds over which the learners start
-IDLE_LEARNERS = 3           # learners taking the quiz one after the other on the idle server
+START_SPREAD = 5.0  # seconds over which the learners start
+IDLE_LEARNERS = 3  # learners taking the quiz one after the other on the idle server
 GOAL_P99 = 0.5
-TIMEOUT = 60                # seconds a client waits for one response
-CLIENT_PROCESSES = 5        # client processes the storm's learners are shared out to
+TIMEOUT = 60  # seconds a client waits for one response
+CLIENT_PROCESSES = 5  # client processes the storm's learners are shared out to
 
 
 # --- steps run inside the app (a child process with the database's environment) ---------------
@@ -100,11 +101,22 @@ def prepare_accounts(count: int) -> None:
             sys.exit(f"no quiz {QUIZ!r} after the content sync")
         hasher = User()
         hasher.set_password(PASSWORD, generated=True)  # scrypt:4096:8:1, one hash for all
-        names = [f"storm{i:04d}" for i in range(1, count + 1)] + [f"idle{i}" for i in range(1, IDLE_LEARNERS + 1)]
-        db.session.execute(sa.insert(User), [
-            {"username": n, "name": n, "role": "learner", "password_hash": hasher.password_hash,
-             "must_change_password": False} for n in names
-        ])
+        names = [f"storm{i:04d}" for i in range(1, count + 1)] + [
+            f"idle{i}" for i in range(1, IDLE_LEARNERS + 1)
+        ]
+        db.session.execute(
+            sa.insert(User),
+            [
+                {
+                    "username": n,
+                    "name": n,
+                    "role": "learner",
+                    "password_hash": hasher.password_hash,
+                    "must_change_password": False,
+                }
+                for n in names
+            ],
+        )
         db.session.commit()
 
 
@@ -131,27 +143,52 @@ def verify(path: str) -> None:
                 rows += 1
                 expected = response_from_form(answer.question.question, answer.position, form)
                 if answer.position in acked:
-                    if (answer.response == expected and answer.saved_at is not None
-                            and answer.saved_at <= acked[answer.position]):
+                    if (
+                        answer.response == expected
+                        and answer.saved_at is not None
+                        and answer.saved_at <= acked[answer.position]
+                    ):
                         found += 1
                     elif len(mismatches) < 5:
-                        mismatches.append(f"attempt {attempt.id} position {answer.position}: stored "
-                                          f"{answer.response!r} at {answer.saved_at}, sent {expected!r}, "
-                                          f"acknowledged {acked[answer.position]}")
+                        mismatches.append(
+                            f"attempt {attempt.id} position {answer.position}: stored "
+                            f"{answer.response!r} at {answer.saved_at}, sent {expected!r}, "
+                            f"acknowledged {acked[answer.position]}"
+                        )
                 elif answer.response != expected:
                     stray += 1  # not answered by any acknowledged save, yet not what untouched fields give
             submitted += attempt.status == "submitted"
             sequences += attempt.sequence == record["last_sequence"]
         ids = [r["attempt"] for r in records]
-        with_saved_at = db.session.scalar(sa.select(sa.func.count()).select_from(Answer).where(
-            Answer.attempt_id.in_(ids), Answer.saved_at.is_not(None))) if ids else 0
-    print(json.dumps({"found": found, "stray": stray, "submitted": submitted, "sequences": sequences,
-                      "rows": rows, "with_saved_at": with_saved_at, "mismatches": mismatches}))
+        with_saved_at = (
+            db.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(Answer)
+                .where(Answer.attempt_id.in_(ids), Answer.saved_at.is_not(None))
+            )
+            if ids
+            else 0
+        )
+    print(
+        json.dumps(
+            {
+                "found": found,
+                "stray": stray,
+                "submitted": submitted,
+                "sequences": sequences,
+                "rows": rows,
+                "with_saved_at": with_saved_at,
+                "mismatches": mismatches,
+            }
+        )
+    )
 
 
 def in_app(env, *args) -> str:
     """Run one of the steps above in a child process with the database's environment."""
-    done = subprocess.run([sys.executable, __file__, *args], env=env, cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, __file__, *args], env=env, cwd=ROOT, capture_output=True, text=True
+    )
     if done.returncode:
         raise SystemExit(f"{' '.join(args)} failed:\n{done.stdout}{done.stderr}")
     return done.stdout
@@ -159,8 +196,13 @@ def in_app(env, *args) -> str:
 
 def prepare(env, learners: int) -> None:
     for args in (["db", "upgrade"], ["content", "sync"]):
-        done = subprocess.run([BIN / "flask", "--app", "courseware", *args], env=env, cwd=ROOT,
-                              capture_output=True, text=True)
+        done = subprocess.run(
+            [BIN / "flask", "--app", "courseware", *args],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
         if done.returncode:
             raise SystemExit(f"flask {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
     in_app(env, "_prepare", str(learners))
@@ -221,8 +263,11 @@ def sign_in(port: int, username: str) -> Client:
     client = Client(port)
     status, _, page, _ = client.request("GET", "/login")
     client.read_token(page)
-    status, response, _, _ = client.request("POST", "/login", [
-        ("username", username), ("password", PASSWORD), ("csrf_token", client.token)])
+    status, response, _, _ = client.request(
+        "POST",
+        "/login",
+        [("username", username), ("password", PASSWORD), ("csrf_token", client.token)],
+    )
     if status != 302:
         raise SystemExit(f"signing in {username} answered {status}")
     # The first page after sign-in puts a new CSRF secret into the session: the cookie changes.
@@ -245,17 +290,20 @@ class AttemptPage:
     # What follows a tag's name up to its ">". Possessive: giving back characters could never reach a
     # ">" (the loop takes one only inside quotes), and an unclosed tag costs no exponential search.
     _ATTRS = r"""(?:[^'">]++|"[^"]*+"|'[^']*+')*+"""
-    _TAG = re.compile(rf"""<(?:!--.*?-->"""
-                      rf"""|(?i:script)(?=[\t\n\r\f />]){_ATTRS}>.*?</(?i:script)\s*>"""
-                      rf"""|(?i:style)(?=[\t\n\r\f />]){_ATTRS}>.*?</(?i:style)\s*>"""
-                      rf"""|(/?)([a-zA-Z][^\t\n\r\f />\x00]*)({_ATTRS})>)""", re.S)
+    _TAG = re.compile(
+        rf"""<(?:!--.*?-->"""
+        rf"""|(?i:script)(?=[\t\n\r\f />]){_ATTRS}>.*?</(?i:script)\s*>"""
+        rf"""|(?i:style)(?=[\t\n\r\f />]){_ATTRS}>.*?</(?i:style)\s*>"""
+        rf"""|(/?)([a-zA-Z][^\t\n\r\f />\x00]*)({_ATTRS})>)""",
+        re.S,
+    )
     _ATTR = re.compile(r"""([^\s/>=][^\s/=>]*)(?:\s*=+\s*("[^"]*"|'[^']*'|(?!['"])[^>\s]*))?""")
 
     def __init__(self, page: str):
         self.position = None
-        self.blank: dict[int, list] = {}    # what each question's fields send untouched
-        self.answer: dict[int, list] = {}   # what they send once the learner answered
-        self._select = None                 # (name, first non-empty option seen)
+        self.blank: dict[int, list] = {}  # what each question's fields send untouched
+        self.answer: dict[int, list] = {}  # what they send once the learner answered
+        self._select = None  # (name, first non-empty option seen)
         self._named = set()
         for end, tag, rest in self._TAG.findall(page):  # a comment, script or style: tag ""
             tag = tag.lower()
@@ -263,10 +311,19 @@ class AttemptPage:
                 if tag in ("fieldset", "select"):  # the only end tags the handler acts on
                     self.handle_endtag(tag)
                 continue
-            acts = tag == "fieldset" or self.position is not None and (
-                tag in ("input", "textarea", "select")
-                or tag == "option" and self._select is not None and self._select[1] is None)
-            if not acts:  # handle_starttag would do nothing with this tag: its attributes are not read
+            acts = (
+                tag == "fieldset"
+                or self.position is not None
+                and (
+                    tag in ("input", "textarea", "select")
+                    or tag == "option"
+                    and self._select is not None
+                    and self._select[1] is None
+                )
+            )
+            if (
+                not acts
+            ):  # handle_starttag would do nothing with this tag: its attributes are not read
                 continue
             attrs, last = [], 0
             for attr in self._ATTR.finditer(rest):
@@ -300,7 +357,12 @@ class AttemptPage:
             answer.append((name, f"answer {self.position + 1}"))
         elif tag == "select" and name:
             self._select = [name, None]
-        elif tag == "option" and self._select is not None and self._select[1] is None and a.get("value"):
+        elif (
+            tag == "option"
+            and self._select is not None
+            and self._select[1] is None
+            and a.get("value")
+        ):
             self._select[1] = a["value"]
 
     def handle_endtag(self, tag):
@@ -318,10 +380,10 @@ class Tally:
 
     def __init__(self):
         self.attempt = None
-        self.saves: list[float] = []         # latency of each acknowledged save
-        self.sent: list[float] = []          # when each of those was sent (seconds after the start)
-        self.page_loaded = None              # when the attempt page arrived (seconds after the start)
-        self.acked: dict[int, str] = {}      # answered position -> when its save was acknowledged
+        self.saves: list[float] = []  # latency of each acknowledged save
+        self.sent: list[float] = []  # when each of those was sent (seconds after the start)
+        self.page_loaded = None  # when the attempt page arrived (seconds after the start)
+        self.acked: dict[int, str] = {}  # answered position -> when its save was acknowledged
         self.form: list = []
         self.last_sequence = 0
         self.errors: list[str] = []
@@ -329,20 +391,25 @@ class Tally:
 
 
 def utc_now_iso() -> str:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None).isoformat()
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat()
 
 
-def take_quiz(client: Client, saves: int, think: float, rng: random.Random, tally: Tally, start: float) -> None:
+def take_quiz(
+    client: Client, saves: int, think: float, rng: random.Random, tally: Tally, start: float
+) -> None:
     """Start, open the attempt, save `saves` times one more answer each, hand in.
 
     `start` is the common start moment on this process's time.monotonic(): the moments the tally
     keeps are counted from it, so that they compare across client processes."""
+
     def pause():
         if think > 0:
             time.sleep(rng.uniform(0, 2 * think))
 
     try:
-        status, response, _, seconds = client.request("POST", f"{QUIZ_PAGE}/start", [("csrf_token", client.token)])
+        status, response, _, seconds = client.request(
+            "POST", f"{QUIZ_PAGE}/start", [("csrf_token", client.token)]
+        )
         match = re.search(r"/quizzes/attempts/(\d+)$", response.getheader("Location") or "")
         if status != 302 or match is None:
             raise Failed(f"start: {status} {response.getheader('Location')}")
@@ -373,8 +440,9 @@ def take_quiz(client: Client, saves: int, think: float, rng: random.Random, tall
         pause()
         sent = time.monotonic() - start
         try:
-            status, _, text, seconds = client.request("POST", f"{base}/save", form(k, k),
-                                                      {"Accept": "application/json"})
+            status, _, text, seconds = client.request(
+                "POST", f"{base}/save", form(k, k), {"Accept": "application/json"}
+            )
             reply = json.loads(text) if status == 200 else {}
             if status != 200 or reply.get("ok") is not True or reply.get("sequence") != k:
                 raise Failed(f"save: {status} {text[:120]!r}")
@@ -402,8 +470,9 @@ def local_moment(wall: float) -> float:
     return time.monotonic() + (wall - time.time())
 
 
-def storm_client(port: int, learners: int, saves: int, think: float, share: list[int], sessions: list,
-                 conn) -> None:
+def storm_client(
+    port: int, learners: int, saves: int, think: float, share: list[int], sessions: list, conn
+) -> None:
     """One client process of the storm: a thread for each learner of its share.
 
     `share` holds the learners' numbers (0 … learners - 1: they fix each learner's start and pauses),
@@ -438,7 +507,9 @@ def storm_client(port: int, learners: int, saves: int, think: float, share: list
     go.set()
     for w in workers:
         w.join()
-    conn.send({"tallies": {i: vars(t) for i, t in tallies.items()}, "cpu": time.process_time() - cpu})
+    conn.send(
+        {"tallies": {i: vars(t) for i, t in tallies.items()}, "cpu": time.process_time() - cpu}
+    )
     conn.close()
 
 
@@ -468,7 +539,7 @@ def processes_cpu_seconds(wanted) -> float:
             stat = (proc / "stat").read_text()  # "pid (name) state parent …"
         except OSError:
             continue
-        name, fields = stat[stat.index("(") + 1:stat.rindex(")")], stat.rsplit(")", 1)[1].split()
+        name, fields = stat[stat.index("(") + 1 : stat.rindex(")")], stat.rsplit(")", 1)[1].split()
         if wanted(int(proc.name), name, int(fields[1])):
             total += (int(fields[11]) + int(fields[12])) / tick
     return total
@@ -489,29 +560,51 @@ def database_cpu_seconds() -> float:
 def server_save_times(log: Path, skip: int) -> list[float]:
     """Gunicorn's own time for each save logged after the first `skip` lines (in seconds)."""
     lines = log.read_text().splitlines()[skip:]
-    return [int(parts[3]) / 1e6 for parts in (line.split() for line in lines)
-            if len(parts) == 4 and parts[0] == "POST" and parts[1].endswith("/save")]
+    return [
+        int(parts[3]) / 1e6
+        for parts in (line.split() for line in lines)
+        if len(parts) == 4 and parts[0] == "POST" and parts[1].endswith("/save")
+    ]
 
 
 def start_server(env, port: int, threads: int, log: Path):
     server = subprocess.Popen(
-        [BIN / "gunicorn", "--workers", "2", "--threads", str(threads), "--bind", f"127.0.0.1:{port}",
-         "--backlog", "2048", "--access-logfile", str(log), "--access-logformat", "%(m)s %(U)s %(s)s %(D)s",
-         "courseware:create_app()"],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        [
+            BIN / "gunicorn",
+            "--workers",
+            "2",
+            "--threads",
+            str(threads),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--backlog",
+            "2048",
+            "--access-logfile",
+            str(log),
+            "--access-logformat",
+            "%(m)s %(U)s %(s)s %(D)s",
+            "courseware:create_app()",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     for _ in range(200):
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
             return server
-        except OSError:
+        except OSError as error:
             if server.poll() is not None:
-                raise SystemExit("gunicorn did not start")
+                raise SystemExit("gunicorn did not start") from error
             time.sleep(0.1)
     raise SystemExit("gunicorn did not open its port")
 
 
-def run(label: str, env, learners: int, saves: int, think: float, threads: int, folder: Path) -> dict:
+def run(
+    label: str, env, learners: int, saves: int, think: float, threads: int, folder: Path
+) -> dict:
     prepare(env, learners)
     port = 0
     with socket.socket() as s:
@@ -523,8 +616,16 @@ def run(label: str, env, learners: int, saves: int, think: float, threads: int, 
         load = os.getloadavg()[0]
         began = time.perf_counter()
         with ThreadPoolExecutor(16) as pool:
-            clients = list(pool.map(lambda n: sign_in(port, n), [f"storm{i:04d}" for i in range(1, learners + 1)]))
-            idle_clients = list(pool.map(lambda n: sign_in(port, n), [f"idle{i}" for i in range(1, IDLE_LEARNERS + 1)]))
+            clients = list(
+                pool.map(
+                    lambda n: sign_in(port, n), [f"storm{i:04d}" for i in range(1, learners + 1)]
+                )
+            )
+            idle_clients = list(
+                pool.map(
+                    lambda n: sign_in(port, n), [f"idle{i}" for i in range(1, IDLE_LEARNERS + 1)]
+                )
+            )
         signed_in = time.perf_counter() - began
 
         idle = []
@@ -547,8 +648,11 @@ def run(label: str, env, learners: int, saves: int, think: float, threads: int, 
                 share = list(range(n, learners, processes))
                 mine, theirs = context.Pipe()
                 sessions = [(clients[i].cookies, clients[i].token) for i in share]
-                child = context.Process(target=storm_client, daemon=True,
-                                        args=(port, learners, saves, think, share, sessions, theirs))
+                child = context.Process(
+                    target=storm_client,
+                    daemon=True,
+                    args=(port, learners, saves, think, share, sessions, theirs),
+                )
                 child.start()
                 theirs.close()
                 children[mine] = (child, share)
@@ -572,7 +676,9 @@ def run(label: str, env, learners: int, saves: int, think: float, threads: int, 
                     except EOFError:  # it died: its learners count as failed
                         child.join(timeout=5)
                         for i in share:
-                            tallies[i].errors.append(f"client: process {child.pid} ended with {child.exitcode}")
+                            tallies[i].errors.append(
+                                f"client: process {child.pid} ended with {child.exitcode}"
+                            )
                         continue
                     for i, fields in got["tallies"].items():
                         vars(tallies[i]).update(fields)
@@ -593,8 +699,11 @@ def run(label: str, env, learners: int, saves: int, think: float, threads: int, 
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
 
-    records = [{"attempt": t.attempt, "form": t.form, "acked": t.acked, "last_sequence": t.last_sequence}
-               for t in tallies if t.attempt is not None]
+    records = [
+        {"attempt": t.attempt, "form": t.form, "acked": t.acked, "last_sequence": t.last_sequence}
+        for t in tallies
+        if t.attempt is not None
+    ]
     path = folder / f"records-{label}.json"
     path.write_text(json.dumps(records))
     checked = json.loads(in_app(env, "_verify", str(path)))
@@ -609,15 +718,31 @@ def run(label: str, env, learners: int, saves: int, think: float, threads: int, 
         for name, values in t.other.items():
             others.setdefault(name, []).extend(values)
     return {
-        "label": label, "load": load, "signed_in": signed_in,
-        "idle_p50": statistics.median(idle_saves), "idle_n": len(idle_saves),
-        "started": len(records), "saved": sum(len(t.acked) for t in tallies), "checked": checked,
-        "errors": errors, "p50": percentile(storm_saves, 0.50), "p99": percentile(storm_saves, 0.99),
-        "max": max(storm_saves, default=float("nan")), "server_p50": percentile(server_saves, 0.50),
-        "server_p99": percentile(server_saves, 0.99), "others": others, "storm": storm,
-        "cpu_server": cpu_server, "cpu_database": cpu_database, "cpu_client": cpu_client, "n_saves": len(storm_saves),
-        "processes": processes, "threads_each": sorted({len(share) for _, share in children.values()}),
-        "settled": settled, "later_n": len(later), "later_p50": percentile(later, 0.5),
+        "label": label,
+        "load": load,
+        "signed_in": signed_in,
+        "idle_p50": statistics.median(idle_saves),
+        "idle_n": len(idle_saves),
+        "started": len(records),
+        "saved": sum(len(t.acked) for t in tallies),
+        "checked": checked,
+        "errors": errors,
+        "p50": percentile(storm_saves, 0.50),
+        "p99": percentile(storm_saves, 0.99),
+        "max": max(storm_saves, default=float("nan")),
+        "server_p50": percentile(server_saves, 0.50),
+        "server_p99": percentile(server_saves, 0.99),
+        "others": others,
+        "storm": storm,
+        "cpu_server": cpu_server,
+        "cpu_database": cpu_database,
+        "cpu_client": cpu_client,
+        "n_saves": len(storm_saves),
+        "processes": processes,
+        "threads_each": sorted({len(share) for _, share in children.values()}),
+        "settled": settled,
+        "later_n": len(later),
+        "later_p50": percentile(later, 0.5),
         "later_p99": percentile(later, 0.99),
     }
 
@@ -626,36 +751,58 @@ def report(r: dict, learners: int, saves: int) -> bool:
     c = r["checked"]
     lost = r["saved"] - c["found"]
     ok = lost == 0 and not r["errors"] and r["p99"] < GOAL_P99
-    print(f"\n{r['label']}   (machine load average before: {r['load']:.1f}; "
-          f"{learners} sign-ins took {r['signed_in']:.1f} s)")
-    print(f"  attempts started                  {r['started']:7d}   (of {learners}; handed in: {c['submitted']}; "
-          f"with the last sequence sent: {c['sequences']})")
+    print(
+        f"\n{r['label']}   (machine load average before: {r['load']:.1f}; "
+        f"{learners} sign-ins took {r['signed_in']:.1f} s)"
+    )
+    print(
+        f"  attempts started                  {r['started']:7d}   (of {learners}; handed in: {c['submitted']}; "
+        f"with the last sequence sent: {c['sequences']})"
+    )
     print(f"  answers saved (acknowledged)      {r['saved']:7d}   (of {learners * saves})")
-    print(f"  answers found in the database     {c['found']:7d}   lost: {lost}   "
-          f"other answers changed: {c['stray']}")
+    print(
+        f"  answers found in the database     {c['found']:7d}   lost: {lost}   "
+        f"other answers changed: {c['stray']}"
+    )
     print(f"  HTTP errors                       {len(r['errors']):7d}")
     for kind, count in sorted(_count(r["errors"]).items(), key=lambda kv: -kv[1])[:5]:
         print(f"      {count:5d} × {kind}")
     for line in c["mismatches"]:
         print(f"      {line}")
-    print(f"  save, idle server          p50 {ms(r['idle_p50'])}   ({r['idle_n']} saves, one learner at a time)")
-    print(f"  save, storm                p50 {ms(r['p50'])}   p99 {ms(r['p99'])}   max {ms(r['max'])}   "
-          f"(goal p99 < {GOAL_P99 * 1000:.0f} ms)")
-    print(f"  save, after the starts     p50 {ms(r['later_p50'])}   p99 {ms(r['later_p99'])}   "
-          f"({r['later_n']} saves sent after every learner had the attempt page, {r['settled']:.1f} s in)")
-    print(f"  save, storm, gunicorn's    p50 {ms(r['server_p50'])}   p99 {ms(r['server_p99'])}   "
-          "(without waiting for a free worker thread)")
+    print(
+        f"  save, idle server          p50 {ms(r['idle_p50'])}   ({r['idle_n']} saves, one learner at a time)"
+    )
+    print(
+        f"  save, storm                p50 {ms(r['p50'])}   p99 {ms(r['p99'])}   max {ms(r['max'])}   "
+        f"(goal p99 < {GOAL_P99 * 1000:.0f} ms)"
+    )
+    print(
+        f"  save, after the starts     p50 {ms(r['later_p50'])}   p99 {ms(r['later_p99'])}   "
+        f"({r['later_n']} saves sent after every learner had the attempt page, {r['settled']:.1f} s in)"
+    )
+    print(
+        f"  save, storm, gunicorn's    p50 {ms(r['server_p50'])}   p99 {ms(r['server_p99'])}   "
+        "(without waiting for a free worker thread)"
+    )
     for name in ("start", "attempt page", "hand-in"):
         values = r["others"].get(name, [])
         if values:
-            print(f"  {name + ', storm':26} p50 {ms(percentile(values, 0.5))}   p99 {ms(percentile(values, 0.99))}")
-    print(f"  storm took {r['storm']:.1f} s, {r['n_saves'] / r['storm']:.0f} saves/s; CPU used: server "
-          f"{r['cpu_server']:.1f} s, "
-          + (f"PostgreSQL {r['cpu_database']:.1f} s, " if r["cpu_database"] else "")
-          + f"this client {r['cpu_client']:.1f} s (of {2 * r['storm']:.0f} s on 2 cores)")
-    print(f"  the client ran the storm in {r['processes']} processes of "
-          f"{'–'.join(map(str, r['threads_each']))} learner threads each")
-    print(f"  {'PASS' if ok else 'FAIL'}: zero lost, zero errors, p99 save < {GOAL_P99 * 1000:.0f} ms")
+            print(
+                f"  {name + ', storm':26} p50 {ms(percentile(values, 0.5))}   p99 {ms(percentile(values, 0.99))}"
+            )
+    print(
+        f"  storm took {r['storm']:.1f} s, {r['n_saves'] / r['storm']:.0f} saves/s; CPU used: server "
+        f"{r['cpu_server']:.1f} s, "
+        + (f"PostgreSQL {r['cpu_database']:.1f} s, " if r["cpu_database"] else "")
+        + f"this client {r['cpu_client']:.1f} s (of {2 * r['storm']:.0f} s on 2 cores)"
+    )
+    print(
+        f"  the client ran the storm in {r['processes']} processes of "
+        f"{'–'.join(map(str, r['threads_each']))} learner threads each"
+    )
+    print(
+        f"  {'PASS' if ok else 'FAIL'}: zero lost, zero errors, p99 save < {GOAL_P99 * 1000:.0f} ms"
+    )
     return ok
 
 
@@ -686,13 +833,19 @@ def main():
     threads = int(sys.argv[4]) if len(sys.argv) > 4 else 4
     databases = (sys.argv[5] if len(sys.argv) > 5 else "sqlite,postgresql").split(",")
     kind = "sync workers" if threads == 1 else f"workers × {threads} threads"
-    print(f"{learners} learners start quiz {QUIZ!r} within {START_SPREAD:g} s, each saves {saves} answers "
-          f"(pause 0–{2 * think:g} s before each) and hands in; gunicorn 2 {kind}")
+    print(
+        f"{learners} learners start quiz {QUIZ!r} within {START_SPREAD:g} s, each saves {saves} answers "
+        f"(pause 0–{2 * think:g} s before each) and hands in; gunicorn 2 {kind}"
+    )
     results = []
     for database in databases:
         with tempfile.TemporaryDirectory() as folder:
-            base = dict(os.environ, SECRET_KEY="bench", COURSEWARE_LESSONS_DIR=str(ROOT / "lessons"),
-                        PYTHONPATH=str(ROOT))
+            base = dict(
+                os.environ,
+                SECRET_KEY="bench",
+                COURSEWARE_LESSONS_DIR=str(ROOT / "lessons"),
+                PYTHONPATH=str(ROOT),
+            )
             if database == "sqlite":
                 env = dict(base, DATABASE_URL=f"sqlite:///{folder}/bench.sqlite3")
                 results.append(run("SQLite", env, learners, saves, think, threads, Path(folder)))
@@ -700,18 +853,27 @@ def main():
                 name = f"courseware_bench_{os.getpid()}"
                 postgres_database(name, create=True)
                 try:
-                    env = dict(base, DATABASE_URL=f"{PG_SERVER.replace('postgresql', 'postgresql+psycopg')}/{name}")
-                    results.append(run("PostgreSQL", env, learners, saves, think, threads, Path(folder)))
+                    env = dict(
+                        base,
+                        DATABASE_URL=f"{PG_SERVER.replace('postgresql', 'postgresql+psycopg')}/{name}",
+                    )
+                    results.append(
+                        run("PostgreSQL", env, learners, saves, think, threads, Path(folder))
+                    )
                 finally:
                     postgres_database(name, create=False)
             else:
                 sys.exit(f"unknown database {database!r}: sqlite or postgresql")
         report(results[-1], learners, saves)
-    print("\n              started   saved   found   lost  errors  idle p50   storm p50   storm p99")
+    print(
+        "\n              started   saved   found   lost  errors  idle p50   storm p50   storm p99"
+    )
     for r in results:
         c = r["checked"]
-        print(f"{r['label']:12} {r['started']:8d} {r['saved']:7d} {c['found']:7d} {r['saved'] - c['found']:6d} "
-              f"{len(r['errors']):7d} {ms(r['idle_p50'])} {ms(r['p50'])}  {ms(r['p99'])}")
+        print(
+            f"{r['label']:12} {r['started']:8d} {r['saved']:7d} {c['found']:7d} {r['saved'] - c['found']:6d} "
+            f"{len(r['errors']):7d} {ms(r['idle_p50'])} {ms(r['p50'])}  {ms(r['p99'])}"
+        )
 
 
 if __name__ == "__main__":

@@ -38,6 +38,7 @@ process (peak minus the peak before the export began): importing the app alone a
 100 MB of resident memory here, which no export can lower. The machine these figures come from has 2 cores shared with
 other work, so expect some noise between runs; the ratios are measured within one run.
 """
+
 import csv
 import datetime as dt
 import json
@@ -65,7 +66,7 @@ CHECK_ROWS = 1000
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华"
 # A few cadres whose names a spreadsheet would run as a formula: the export must neutralise them.
-ODD_NAMES = ["=HYPERLINK(\"http://x\")", "+86 王", "-李四", "@SUM(A1)", "\t赵六", "张,\"三\""]
+ODD_NAMES = ['=HYPERLINK("http://x")', "+86 王", "-李四", "@SUM(A1)", "\t赵六", '张,"三"']
 
 
 # --- steps run inside the app (a child process with the database's environment) ---------------
@@ -87,7 +88,9 @@ def child_export(kind: str, target: str) -> None:
 
             def counted():
                 nonlocal count
-                for row in export.streamed_rows(db.session, queries.detail_query(queries.Filters())):
+                for row in export.streamed_rows(
+                    db.session, queries.detail_query(queries.Filters())
+                ):
                     count += 1
                     yield row
 
@@ -109,12 +112,15 @@ def child_sql(dialect: str) -> None:
 
     compiled = queries.detail_query(queries.Filters()).compile(
         dialect=(postgresql.dialect() if dialect == "postgresql" else sqlite.dialect()),
-        compile_kwargs={"literal_binds": True})
+        compile_kwargs={"literal_binds": True},
+    )
     print(" ".join(str(compiled).split()))
 
 
 def in_app(env, *args) -> str:
-    done = subprocess.run([sys.executable, __file__, *args], env=env, cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, __file__, *args], env=env, cwd=ROOT, capture_output=True, text=True
+    )
     if done.returncode:
         raise SystemExit(f"{' '.join(args)} failed:\n{done.stdout}{done.stderr}")
     return done.stdout
@@ -140,18 +146,29 @@ def units() -> list[tuple]:
 
 
 def courses() -> list[tuple]:
-    return [(c + 1, f"course-{c + 1:02d}", json.dumps({"zh": f"课程{c + 1}"}, ensure_ascii=False),
-             [1.0, 1.5, 2.0, 2.5, 3.0, 4.0][c % 6]) for c in range(COURSES)]
+    return [
+        (
+            c + 1,
+            f"course-{c + 1:02d}",
+            json.dumps({"zh": f"课程{c + 1}"}, ensure_ascii=False),
+            [1.0, 1.5, 2.0, 2.5, 3.0, 4.0][c % 6],
+        )
+        for c in range(COURSES)
+    ]
 
 
 def users(cadres: int, unit_rows: list[tuple]):
-    offices = [u[0] for u in unit_rows if u[2] not in (None, 1)] + [u[0] for u in unit_rows if u[2] == 1]
+    offices = [u[0] for u in unit_rows if u[2] not in (None, 1)] + [
+        u[0] for u in unit_rows if u[2] == 1
+    ]
     rng = random.Random(7)
     for i in range(1, cadres + 1):
         if i % 997 == 0:
             name = ODD_NAMES[(i // 997) % len(ODD_NAMES)]
         else:
-            name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.randint(1, 2)))
+            name = rng.choice(SURNAMES) + "".join(
+                rng.choice(GIVEN) for _ in range(rng.randint(1, 2))
+            )
         unit = None if i % 5003 == 0 else offices[i % len(offices)]
         yield (i, f"{i:07d}", name, unit, f"0{rng.randint(100, 999)}{rng.randint(0, 9999999):07d}")
 
@@ -163,8 +180,14 @@ def completions(cadres: int, per_cadre: int):
     for u in range(1, cadres + 1):
         for c in range(1, per_cadre + 1):
             n += 1
-            moment = EPOCH + dt.timedelta(seconds=rng.randint(0, 500 * 86400), microseconds=rng.randint(0, 999999))
-            score = None if n % 17 == 0 else rng.choice((60.0, 72.5, 80.0, 85.0, 90.5, 100.0, 66.66666666666667))
+            moment = EPOCH + dt.timedelta(
+                seconds=rng.randint(0, 500 * 86400), microseconds=rng.randint(0, 999999)
+            )
+            score = (
+                None
+                if n % 17 == 0
+                else rng.choice((60.0, 72.5, 80.0, 85.0, 90.5, 100.0, 66.66666666666667))
+            )
             yield (n, u, (c - 1) % COURSES + 1, moment, score)
 
 
@@ -174,19 +197,25 @@ def fill_sqlite(path: Path, cadres: int, per_cadre: int) -> None:
     conn.execute("BEGIN")
     now = sqlite_time(EPOCH)
     unit_rows = units()
-    conn.executemany("INSERT INTO unit (id, name, parent_id, created_at) VALUES (?, ?, ?, ?)",
-                     [(*u, now) for u in unit_rows])
+    conn.executemany(
+        "INSERT INTO unit (id, name, parent_id, created_at) VALUES (?, ?, ?, ?)",
+        [(*u, now) for u in unit_rows],
+    )
     conn.executemany(
         "INSERT INTO course (id, slug, title, summary, audience, credit_hours, items, completion, settings_hash,"
-        " updated_at) VALUES (?, ?, ?, '{}', '{}', ?, '[]', '{}', '', ?)", [(*c, now) for c in courses()])
+        " updated_at) VALUES (?, ?, ?, '{}', '{}', ?, '[]', '{}', '', ?)",
+        [(*c, now) for c in courses()],
+    )
     conn.executemany(
         'INSERT INTO "user" (id, username, name, role, unit_id, position, phone, password_hash,'
         " must_change_password, is_demo, active, created_at)"
         " VALUES (?, ?, ?, 'learner', ?, '', ?, 'bench-not-a-hash', 0, 0, 1, ?)",
-        ((*u, now) for u in users(cadres, unit_rows)))
+        ((*u, now) for u in users(cadres, unit_rows)),
+    )
     conn.executemany(
         "INSERT INTO course_completion (id, user_id, course_id, completed_at, rule, score) VALUES (?, ?, ?, ?, '{}', ?)",
-        ((n, u, c, sqlite_time(m), s) for n, u, c, m, s in completions(cadres, per_cadre)))
+        ((n, u, c, sqlite_time(m), s) for n, u, c, m, s in completions(cadres, per_cadre)),
+    )
     conn.execute("COMMIT")
     conn.execute("ANALYZE")
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -201,21 +230,48 @@ def fill_postgresql(url: str, cadres: int, per_cadre: int) -> None:
         with cur.copy("COPY unit (id, name, parent_id, created_at) FROM STDIN") as copy:
             for u in unit_rows:
                 copy.write_row((*u, EPOCH))
-        with cur.copy("COPY course (id, slug, title, summary, audience, credit_hours, items, completion,"
-                      " settings_hash, updated_at) FROM STDIN") as copy:
+        with cur.copy(
+            "COPY course (id, slug, title, summary, audience, credit_hours, items, completion,"
+            " settings_hash, updated_at) FROM STDIN"
+        ) as copy:
             for c_id, slug, title, hours in courses():
                 copy.write_row((c_id, slug, title, "{}", "{}", hours, "[]", "{}", "", EPOCH))
-        with cur.copy('COPY "user" (id, username, name, role, unit_id, position, phone, password_hash,'
-                      " must_change_password, is_demo, active, created_at) FROM STDIN") as copy:
+        with cur.copy(
+            'COPY "user" (id, username, name, role, unit_id, position, phone, password_hash,'
+            " must_change_password, is_demo, active, created_at) FROM STDIN"
+        ) as copy:
             for i, username, name, unit, phone in users(cadres, unit_rows):
-                copy.write_row((i, username, name, "learner", unit, "", phone, "bench-not-a-hash",
-                                False, False, True, EPOCH))
-        with cur.copy("COPY course_completion (id, user_id, course_id, completed_at, rule, score) FROM STDIN") as copy:
+                copy.write_row(
+                    (
+                        i,
+                        username,
+                        name,
+                        "learner",
+                        unit,
+                        "",
+                        phone,
+                        "bench-not-a-hash",
+                        False,
+                        False,
+                        True,
+                        EPOCH,
+                    )
+                )
+        with cur.copy(
+            "COPY course_completion (id, user_id, course_id, completed_at, rule, score) FROM STDIN"
+        ) as copy:
             for n, u, c, moment, score in completions(cadres, per_cadre):
                 copy.write_row((n, u, c, moment, "{}", score))
-        for table, column in (("unit", "id"), ("course", "id"), ("user", "id"), ("course_completion", "id")):
-            cur.execute(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', '{column}'),"
-                        f" (SELECT max({column}) FROM \"{table}\"))")
+        for table, column in (
+            ("unit", "id"),
+            ("course", "id"),
+            ("user", "id"),
+            ("course_completion", "id"),
+        ):
+            cur.execute(
+                f"SELECT setval(pg_get_serial_sequence('\"{table}\"', '{column}'),"
+                f' (SELECT max({column}) FROM "{table}"))'
+            )
         conn.commit()
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
@@ -237,12 +293,18 @@ def raw_dump(dialect: str, database, sql: str, target: Path) -> float:
     began = time.perf_counter()
     if dialect == "sqlite":
         with open(target, "wb") as out:
-            done = subprocess.run(["sqlite3", "-csv", "-header", str(database), sql], stdout=out,
-                                  stderr=subprocess.PIPE)
+            done = subprocess.run(
+                ["sqlite3", "-csv", "-header", str(database), sql],
+                stdout=out,
+                stderr=subprocess.PIPE,
+            )
     else:
         copy = f"\\copy ({sql}) TO '{target}' CSV HEADER"
-        done = subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", database, "-c", copy],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        done = subprocess.run(
+            ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", database, "-c", copy],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
     seconds = time.perf_counter() - began
     if done.returncode:
         raise SystemExit(f"the raw dump failed: {done.stderr.decode(errors='replace')}")
@@ -264,17 +326,24 @@ def rows_of(path: Path, which: str) -> list[list[str]]:
         return tail[-CHECK_ROWS:]
 
 
-def run(dialect: str, env, database, cadres: int, per_cadre: int, folder: Path, exports: list[str]) -> dict:
+def run(
+    dialect: str, env, database, cadres: int, per_cadre: int, folder: Path, exports: list[str]
+) -> dict:
     expected = cadres * per_cadre
     began = time.perf_counter()
     if dialect == "sqlite":
         fill_sqlite(database, cadres, per_cadre)
     else:
         fill_postgresql(database, cadres, per_cadre)
-    print(f"  {dialect}: {expected:,} completion rows inserted in {time.perf_counter() - began:.1f} s", flush=True)
+    print(
+        f"  {dialect}: {expected:,} completion rows inserted in {time.perf_counter() - began:.1f} s",
+        flush=True,
+    )
     sql = in_app(env, "_sql", dialect).strip()
     dump = folder / "raw.csv"
-    raw_dump(dialect, database, sql, dump)  # warm-up: the table in the page cache, as for the exports
+    raw_dump(
+        dialect, database, sql, dump
+    )  # warm-up: the table in the page cache, as for the exports
     dumped_rows = sum(1 for _ in open(dump, "rb")) - 1
     if dumped_rows != expected:
         raise SystemExit(f"the raw dump wrote {dumped_rows} rows, expected {expected}")
@@ -284,7 +353,9 @@ def run(dialect: str, env, database, cadres: int, per_cadre: int, folder: Path, 
     for kind in exports:
         suffix = "xlsx" if kind == "xlsx" else "csv"
         target = folder / f"{kind}.{suffix}"
-        results[kind] = json.loads(in_app(env, "_export", kind, str(target)).strip().splitlines()[-1])
+        results[kind] = json.loads(
+            in_app(env, "_export", kind, str(target)).strip().splitlines()[-1]
+        )
         results[kind]["bytes"] = target.stat().st_size
         print(f"  {kind:10} {results[kind]['seconds']:.2f} s", flush=True)
         if results[kind]["rows"] != expected:
@@ -293,37 +364,69 @@ def run(dialect: str, env, database, cadres: int, per_cadre: int, folder: Path, 
     print(f"  raw dump {raws[1]:.2f} s", flush=True)
     same = None
     if "csv" in exports and "csv-module" in exports:
-        same = all(rows_of(folder / "csv.csv", w) == rows_of(folder / "csv-module.csv", w) for w in ("first", "last"))
-    return {"rows": expected, "raw": raws, "raw_mb": dump.stat().st_size / 1e6, "same": same, **results}
+        same = all(
+            rows_of(folder / "csv.csv", w) == rows_of(folder / "csv-module.csv", w)
+            for w in ("first", "last")
+        )
+    return {
+        "rows": expected,
+        "raw": raws,
+        "raw_mb": dump.stat().st_size / 1e6,
+        "same": same,
+        **results,
+    }
 
 
 def report(dialect: str, r: dict) -> bool:
     raw = sum(r["raw"]) / len(r["raw"])
-    print(f"\n{dialect}: {r['rows']:,} rows   (raw dump {r['raw'][0]:.2f} s before, {r['raw'][1]:.2f} s after;"
-          f" {r['raw_mb']:.0f} MB)")
-    print(f"  {'':26}{'seconds':>9}{'x raw':>8}{'peak MB':>9}{'before MB':>11}{'added MB':>10}{'file MB':>9}")
+    print(
+        f"\n{dialect}: {r['rows']:,} rows   (raw dump {r['raw'][0]:.2f} s before, {r['raw'][1]:.2f} s after;"
+        f" {r['raw_mb']:.0f} MB)"
+    )
+    print(
+        f"  {'':26}{'seconds':>9}{'x raw':>8}{'peak MB':>9}{'before MB':>11}{'added MB':>10}{'file MB':>9}"
+    )
     tool = "raw dump (" + ("sqlite3 -csv" if dialect == "sqlite" else "psql \\copy") + ")"
-    print(f"  {tool:26}"
-          f"{raw:9.2f}{1:8.2f}{'':>9}{'':>11}{'':>10}{r['raw_mb']:9.0f}")
-    labels = {"csv": "CSV (write_detail)", "csv-module": "CSV, csv module (before)", "xlsx": "XLSX (write_detail)"}
+    print(f"  {tool:26}{raw:9.2f}{1:8.2f}{'':>9}{'':>11}{'':>10}{r['raw_mb']:9.0f}")
+    labels = {
+        "csv": "CSV (write_detail)",
+        "csv-module": "CSV, csv module (before)",
+        "xlsx": "XLSX (write_detail)",
+    }
     for kind, label in labels.items():
         if kind not in r:
             print(f"  {label:26}{'not run':>9}")
             continue
         x = r[kind]
-        print(f"  {label:26}{x['seconds']:9.2f}{x['seconds'] / raw:8.2f}{x['peak_kb'] / 1024:9.0f}"
-              f"{x['before_kb'] / 1024:11.0f}{(x['peak_kb'] - x['before_kb']) / 1024:10.0f}{x['bytes'] / 1e6:9.0f}")
+        print(
+            f"  {label:26}{x['seconds']:9.2f}{x['seconds'] / raw:8.2f}{x['peak_kb'] / 1024:9.0f}"
+            f"{x['before_kb'] / 1024:11.0f}{(x['peak_kb'] - x['before_kb']) / 1024:10.0f}{x['bytes'] / 1e6:9.0f}"
+        )
     added = {k: (r[k]["peak_kb"] - r[k]["before_kb"]) / 1024 for k in ("csv", "xlsx") if k in r}
     goals = []
     if "csv" in r:
-        goals.append((f"CSV at most {GOAL_CSV[dialect]}x the raw dump", r["csv"]["seconds"] / raw <= GOAL_CSV[dialect]))
+        goals.append(
+            (
+                f"CSV at most {GOAL_CSV[dialect]}x the raw dump",
+                r["csv"]["seconds"] / raw <= GOAL_CSV[dialect],
+            )
+        )
     if "xlsx" in r:
-        goals.append((f"XLSX under {GOAL_XLSX:.0f}x the raw dump", r["xlsx"]["seconds"] / raw < GOAL_XLSX))
+        goals.append(
+            (f"XLSX under {GOAL_XLSX:.0f}x the raw dump", r["xlsx"]["seconds"] / raw < GOAL_XLSX)
+        )
     for kind, mb in added.items():
-        goals.append((f"{kind.upper()} adds under {GOAL_MB} MB to the process (peak {r[kind]['peak_kb'] / 1024:.0f} MB"
-                       f" with the app's {r[kind]['before_kb'] / 1024:.0f} MB)", mb < GOAL_MB))
+        goals.append(
+            (
+                f"{kind.upper()} adds under {GOAL_MB} MB to the process (peak {r[kind]['peak_kb'] / 1024:.0f} MB"
+                f" with the app's {r[kind]['before_kb'] / 1024:.0f} MB)",
+                mb < GOAL_MB,
+            )
+        )
     if r["same"] is not None:
-        goals.append((f"CSV rows equal the csv module's (first and last {CHECK_ROWS}, parsed)", r["same"]))
+        goals.append(
+            (f"CSV rows equal the csv module's (first and last {CHECK_ROWS}, parsed)", r["same"])
+        )
     for text, met in goals:
         print(f"  {'met    ' if met else 'MISSED '} {text}")
     return all(met for _, met in goals)
@@ -337,15 +440,20 @@ def main():
     if not set(exports) <= {"csv", "csv-module", "xlsx"}:
         raise SystemExit("exports: a comma-separated list of csv, csv-module, xlsx")
     if not 1 <= per_cadre <= COURSES:
-        raise SystemExit(f"completions-per-cadre must be 1 to {COURSES} (one completion per course)")
+        raise SystemExit(
+            f"completions-per-cadre must be 1 to {COURSES} (one completion per course)"
+        )
     if "sqlite" in databases and not shutil.which("sqlite3"):
         raise SystemExit("the sqlite3 command-line tool is missing: apt-get install -y sqlite3")
     if "postgresql" in databases and not shutil.which("psql"):
         raise SystemExit("psql is missing: apt-get install -y postgresql-client")
     # Ctrl-C raises KeyboardInterrupt; make a plain kill unwind the same way, so the database is dropped.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    print(f"{cadres:,} cadres x {per_cadre} completions = {cadres * per_cadre:,} rows; "
-          f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f} (shared with other work)", flush=True)
+    print(
+        f"{cadres:,} cadres x {per_cadre} completions = {cadres * per_cadre:,} rows; "
+        f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f} (shared with other work)",
+        flush=True,
+    )
     base = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "FLASK_APP")}
     base.setdefault("SECRET_KEY", "bench")
     results = {}
@@ -358,13 +466,20 @@ def main():
             elif dialect == "postgresql":
                 name = f"courseware_bench_{os.getpid()}"
                 database = f"{PG_SERVER}/{name}"
-                env = dict(base, DATABASE_URL=f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}")
+                env = dict(
+                    base, DATABASE_URL=f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+                )
                 postgres_database(name, create=True)
             else:
                 raise SystemExit(f"unknown database {dialect!r}: sqlite or postgresql")
             try:
-                done = subprocess.run([BIN / "flask", "--app", "courseware", "db", "upgrade"], env=env, cwd=ROOT,
-                                      capture_output=True, text=True)
+                done = subprocess.run(
+                    [BIN / "flask", "--app", "courseware", "db", "upgrade"],
+                    env=env,
+                    cwd=ROOT,
+                    capture_output=True,
+                    text=True,
+                )
                 if done.returncode:
                     raise SystemExit(f"flask db upgrade failed:\n{done.stdout}{done.stderr}")
                 results[dialect] = run(dialect, env, database, cadres, per_cadre, folder, exports)

@@ -4,6 +4,7 @@ Run: .venv/bin/python bench/sqlite_write_burst.py [writers] [writes-per-writer]
 Prints, for each setting, how many writes were lost to "database is locked" and the write rate,
 and the ratio between the settings, measured in the same run.
 """
+
 import sqlite3
 import sys
 import tempfile
@@ -54,7 +55,10 @@ def main():
     writers = int(sys.argv[1]) if len(sys.argv) > 1 else 30
     per_writer = int(sys.argv[2]) if len(sys.argv) > 2 else 10
     results = {}
-    for label, wal, timeout in (("rollback journal, no timeout", False, 0), ("WAL, 5 s busy timeout", True, 5000)):
+    for label, wal, timeout in (
+        ("rollback journal, no timeout", False, 0),
+        ("WAL, 5 s busy timeout", True, 5000),
+    ):
         with tempfile.TemporaryDirectory() as folder:
             results[label] = burst(Path(folder) / "b.sqlite3", wal, timeout, writers, per_writer)
         lost, rate = results[label]

@@ -1,4 +1,5 @@
 """Courseware: a self-hosted training platform for cadres (干部)."""
+
 import os
 import secrets
 from pathlib import Path
@@ -26,7 +27,10 @@ def create_app(test_config=None):
     app.config["SQLALCHEMY_DATABASE_URI"] = _database_url(app)
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # A server connection can drop between requests; a local file cannot.
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            "pool_pre_ping": True,
+            **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+        }
 
     _init_extensions(app)
     _register_blueprints(app)
@@ -54,7 +58,7 @@ def _database_url(app: Flask) -> str:
         return "sqlite:///" + os.path.join(app.instance_path, "courseware.sqlite3")
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -79,25 +83,25 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from courseware.accounts import admin, cli, views
+    from courseware.api import admin_views as api_admin_views
+    from courseware.api import views as api_views
+    from courseware.certificates import cli as certificates_cli
+    from courseware.certificates import views as certificate_views
     from courseware.content import cli as content_cli
     from courseware.errors import handlers
+    from courseware.exercises import teach_views as exercise_teach_views
+    from courseware.exercises import views as exercise_views
     from courseware.lessons import author_views
     from courseware.lessons import views as lesson_views
     from courseware.main import views as main_views
-    from courseware.progress import views as progress_views
-    from courseware.exercises import teach_views as exercise_teach_views
-    from courseware.api import views as api_views
-    from courseware.api import admin_views as api_admin_views
-    from courseware.certificates import cli as certificates_cli
-    from courseware.certificates import views as certificate_views
     from courseware.progress import admin_views as credit_views
-    from courseware.reports import cli as report_cli
-    from courseware.reports import views as report_views
     from courseware.progress import teach_views as progress_teach_views
-    from courseware.exercises import views as exercise_views
+    from courseware.progress import views as progress_views
     from courseware.quizzes import cli as quiz_cli
     from courseware.quizzes import teach_views
     from courseware.quizzes import views as quiz_views
+    from courseware.reports import cli as report_cli
+    from courseware.reports import views as report_views
 
     app.register_blueprint(main_views.bp)
     app.register_blueprint(views.bp)

@@ -4,6 +4,7 @@ Every view declares its audience with one of the decorators below. A single befo
 enforces the declaration, and a view that declares nothing is refused to everyone, so a new route
 cannot be left open by mistake.
 """
+
 from flask import abort, current_app, request
 from flask_login import current_user
 
@@ -69,7 +70,7 @@ def enforce_access():
     if isinstance(audience, str) and audience.startswith(TOKEN):
         from courseware.api.tokens import authenticate
 
-        return authenticate(audience[len(TOKEN):])
+        return authenticate(audience[len(TOKEN) :])
     if not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()
     if audience == SIGNED_IN:

@@ -1,6 +1,7 @@
 """The database handle every module imports, and engine settings that keep SQLite honest."""
+
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData, event
+from sqlalchemy import event, MetaData
 from sqlalchemy.engine import Engine
 
 # Named constraints let Alembic alter them later, on SQLite as on PostgreSQL.

@@ -1,4 +1,5 @@
 """Default settings; instance/config.py, COURSEWARE_* variables and tests override them."""
+
 from datetime import timedelta
 
 # Babel: Simplified Chinese first, English when asked for.

@@ -1,4 +1,5 @@
 """Interface language: the user's choice, then the browser's, then Simplified Chinese."""
+
 import os
 
 from babel import Locale
@@ -45,7 +46,9 @@ def _locale_code() -> str | None:
         return current_user.locale
     if request.cookies.get(COOKIE) in languages:
         return request.cookies[COOKIE]
-    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return (
+        request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
 
 
 def remember_locale(response, locale: str) -> None:

@@ -3,6 +3,7 @@
 Each job keeps its state and progress in its own database row, so that whichever worker serves the
 page that polls it can read them; the work itself runs in a thread of the worker that started it.
 """
+
 from __future__ import annotations
 
 import threading

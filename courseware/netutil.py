@@ -1,4 +1,5 @@
 """Facts about the current request's client."""
+
 from flask import request
 
 

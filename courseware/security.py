@@ -1,4 +1,5 @@
 """Security headers on every response and session cookies that follow the request's scheme."""
+
 from flask import request, session
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix

@@ -1,4 +1,5 @@
 """Helpers available in every template."""
+
 import secrets
 import time
 
@@ -6,7 +7,7 @@ from flask import current_app, g, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from markupsafe import Markup, escape
+from markupsafe import escape, Markup
 
 ROLE_LABELS = {
     "learner": _l("Learner"),
@@ -85,7 +86,13 @@ def navigation() -> Markup:
 
     language = html_lang()
     if current_user.is_authenticated:
-        key = (current_user.id, current_user.role, current_user.name, current_user.is_demo, language)
+        key = (
+            current_user.id,
+            current_user.role,
+            current_user.name,
+            current_user.is_demo,
+            language,
+        )
     else:
         key = (None, language)
     html = _NAV_CACHE.get(key)
@@ -95,7 +102,9 @@ def navigation() -> Markup:
             _NAV_CACHE.clear()
         _NAV_CACHE[key] = html
     back = request.full_path if request.method == "GET" else url_for("main.index")
-    return Markup(html.replace(_CSRF_MARK, str(escape(csrf_token()))).replace(_NEXT_MARK, str(escape(back))))
+    return Markup(
+        html.replace(_CSRF_MARK, str(escape(csrf_token()))).replace(_NEXT_MARK, str(escape(back)))
+    )
 
 
 def init_app(app):

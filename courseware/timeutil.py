@@ -1,5 +1,6 @@
 """One clock for the whole application."""
-from datetime import datetime, timezone
+
+from datetime import datetime, UTC
 
 
 def utcnow() -> datetime:
@@ -7,4 +8,4 @@ def utcnow() -> datetime:
 
     SQLite drops time zones, so every timestamp is kept as naive UTC on both databases.
     """
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)

@@ -1,5 +1,6 @@
 """Fixtures: an app on a fresh database per test (SQLite, and PostgreSQL when TEST_DATABASE_URL is
 set), a client, a CLI runner, factories for users and units, and a signed-in helper."""
+
 import os
 import re
 import textwrap
@@ -203,9 +204,18 @@ def lessons_dir(app, tmp_path):
     course.mkdir(parents=True)
     (course / "course.yaml").write_text(COURSE_YAML, "utf-8")
     (course / "01-first.md").write_text(
-        lesson_text("第一课", "## 导语\n\n第一课正文。\n\n## 讨论\n\n见[第二课](02-second.md)。"), "utf-8")
+        lesson_text("第一课", "## 导语\n\n第一课正文。\n\n## 讨论\n\n见[第二课](02-second.md)。"),
+        "utf-8",
+    )
     (course / "01-first.en.md").write_text(
-        lesson_text("Lesson one", "## Introduction\n\nThe first lesson.", minutes=None, objectives=("Goal one",)), "utf-8")
+        lesson_text(
+            "Lesson one",
+            "## Introduction\n\nThe first lesson.",
+            minutes=None,
+            objectives=("Goal one",),
+        ),
+        "utf-8",
+    )
     (course / "02-second.md").write_text(lesson_text("第二课", "第二课正文。", minutes=4), "utf-8")
     app.config["LESSONS_DIR"] = str(root)
     app.config["QUIZZES_DIR"] = str(tmp_path / "quizzes")

@@ -3,6 +3,7 @@
 The table below is written by hand on purpose: a new route that is not in it fails this test, so
 whoever adds a route must decide, here, who may use it.
 """
+
 import pytest
 import sqlalchemy as sa
 
@@ -37,9 +38,18 @@ EXPECTED = {
     "reports.download": ADMIN,
 }
 PREFIXES = {
-    "admin.": ADMIN, "author.": STAFF, "lessons.": SIGNED_IN, "progress.": SIGNED_IN,
-    "quizzes.": SIGNED_IN, "teach_quizzes.": STAFF, "exercises.": SIGNED_IN, "teach_exercises.": STAFF,
-    "teach_progress.": STAFF, "credits.": ADMIN, "api.": TOKEN, "api_admin.": ADMIN,
+    "admin.": ADMIN,
+    "author.": STAFF,
+    "lessons.": SIGNED_IN,
+    "progress.": SIGNED_IN,
+    "quizzes.": SIGNED_IN,
+    "teach_quizzes.": STAFF,
+    "exercises.": SIGNED_IN,
+    "teach_exercises.": STAFF,
+    "teach_progress.": STAFF,
+    "credits.": ADMIN,
+    "api.": TOKEN,
+    "api_admin.": ADMIN,
 }
 VISITORS = ["anonymous", "learner", "instructor", "admin"]
 
@@ -59,7 +69,9 @@ def concrete_url(rule) -> str:
     values = {}
     for name in rule.arguments:
         converter = rule._converters[name]
-        values[name] = 1 if type(converter).__name__ in ("IntegerConverter", "FloatConverter") else "x"
+        values[name] = (
+            1 if type(converter).__name__ in ("IntegerConverter", "FloatConverter") else "x"
+        )
     return rule.build(values, append_unknown=False)[1]
 
 

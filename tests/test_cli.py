@@ -1,4 +1,5 @@
 """The command-line tools: user create and demo."""
+
 import sqlalchemy as sa
 
 from courseware.accounts.models import Cohort, User
@@ -8,7 +9,17 @@ from courseware.db import db
 def test_user_create_with_password_from_the_environment(app, runner, make_unit):
     make_unit("浙江省", "省委党校")
     result = runner.invoke(
-        args=["user", "create", "Teacher9", "--role", "instructor", "--name", "钱老师", "--unit", "省委党校"],
+        args=[
+            "user",
+            "create",
+            "Teacher9",
+            "--role",
+            "instructor",
+            "--name",
+            "钱老师",
+            "--unit",
+            "省委党校",
+        ],
         env={"COURSEWARE_PASSWORD": "long-enough-pw"},
     )
     assert result.exit_code == 0, result.output
@@ -23,7 +34,8 @@ def test_user_create_refuses_a_short_password_and_an_unknown_unit(app, runner):
     short = runner.invoke(args=["user", "create", "a"], env={"COURSEWARE_PASSWORD": "short"})
     assert short.exit_code != 0
     unknown = runner.invoke(
-        args=["user", "create", "b", "--unit", "不存在"], env={"COURSEWARE_PASSWORD": "long-enough-pw"}
+        args=["user", "create", "b", "--unit", "不存在"],
+        env={"COURSEWARE_PASSWORD": "long-enough-pw"},
     )
     assert unknown.exit_code != 0 and "不存在" in unknown.output
     with app.app_context():

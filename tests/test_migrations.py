@@ -1,4 +1,5 @@
 """Migrations build the whole schema from empty, on SQLite and on PostgreSQL."""
+
 import flask_migrate
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata

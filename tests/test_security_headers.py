@@ -1,4 +1,5 @@
 """Security headers and cookie flags on every response."""
+
 import pytest
 
 from tests.conftest import Auth

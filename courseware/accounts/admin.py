@@ -1,12 +1,13 @@
 """Administrators' pages: users, units, classes (班次), roster import and the audit log."""
+
 import datetime as dt
 import hashlib
 import io
 
 import sqlalchemy as sa
 from flask import (
-    Blueprint,
     abort,
+    Blueprint,
     current_app,
     flash,
     make_response,
@@ -68,9 +69,16 @@ def _count(model) -> int:
 def users():
     """List users, filtered by name, role, whether they are active and whether they ever signed in."""
     form = UserFilterForm(request.args)
-    page = db.paginate(_filtered_users(form), per_page=current_app.config["USERS_PER_PAGE"], error_out=False)
-    return render_template("admin/users.html", page=page, form=form, action=ActionForm(),
-                           bulk_limit=BULK_PASSWORDS_LIMIT)
+    page = db.paginate(
+        _filtered_users(form), per_page=current_app.config["USERS_PER_PAGE"], error_out=False
+    )
+    return render_template(
+        "admin/users.html",
+        page=page,
+        form=form,
+        action=ActionForm(),
+        bulk_limit=BULK_PASSWORDS_LIMIT,
+    )
 
 
 def _filtered_users(form: UserFilterForm) -> sa.Select:
@@ -102,24 +110,39 @@ def users_initial_passwords():
     if not ActionForm().validate_on_submit():
         abort(400)
     form = UserFilterForm(request.form)
-    stmt = (_filtered_users(form).where(User.last_login_at.is_(None), User.active.is_(True),
-                                        User.role != Role.ADMIN.value, User.is_demo.is_(False)))
+    stmt = _filtered_users(form).where(
+        User.last_login_at.is_(None),
+        User.active.is_(True),
+        User.role != Role.ADMIN.value,
+        User.is_demo.is_(False),
+    )
     targets = list(db.session.scalars(stmt.limit(BULK_PASSWORDS_LIMIT + 1)))
-    back = redirect(url_for("admin.users", **{k: v for k, v in request.form.items() if k in form.data and v}))
+    back = redirect(
+        url_for("admin.users", **{k: v for k, v in request.form.items() if k in form.data and v})
+    )
     if not targets:
         flash(_("No account in this list is waiting for its first sign-in."), "info")
         return back
     if len(targets) > BULK_PASSWORDS_LIMIT:
-        flash(_("More than %(n)d accounts: narrow the list, by role or by a search, and issue them in parts.",
-                n=BULK_PASSWORDS_LIMIT), "error")
+        flash(
+            _(
+                "More than %(n)d accounts: narrow the list, by role or by a search, and issue them in parts.",
+                n=BULK_PASSWORDS_LIMIT,
+            ),
+            "error",
+        )
         return back
     created = [(user, operations.reset_password(user)) for user in targets]
     audit.record("users.initial_passwords", detail={"accounts": len(created)})
     sheet = roster.credentials_sheet(created)
     db.session.commit()
     digest = hashlib.sha256(sheet).hexdigest()[:8]
-    return send_file(io.BytesIO(sheet), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                     as_attachment=True, download_name=f"initial-passwords-{digest}.xlsx")
+    return send_file(
+        io.BytesIO(sheet),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        as_attachment=True,
+        download_name=f"initial-passwords-{digest}.xlsx",
+    )
 
 
 def _user_values(form: UserForm) -> dict:
@@ -206,7 +229,10 @@ def user_unlock(user_id):
     if ActionForm().validate_on_submit():
         operations.clear_sign_in_failures(user)
         db.session.commit()
-        flash(_("Failed sign-ins of %(name)s cleared; they can sign in again.", name=user.name), "success")
+        flash(
+            _("Failed sign-ins of %(name)s cleared; they can sign in again.", name=user.name),
+            "success",
+        )
     return redirect(url_for("admin.user_edit", user_id=user.id))
 
 
@@ -241,7 +267,9 @@ def user_password(user_id):
         flash(_("That password was shown already. Reset the password to issue a new one."), "info")
         return redirect(url_for("admin.user_edit", user_id=user.id))
     session.pop("password_once")
-    return render_template("admin/password_once.html", user=user, password=shown["password"], created=shown["created"])
+    return render_template(
+        "admin/password_once.html", user=user, password=shown["password"], created=shown["created"]
+    )
 
 
 # --- units ------------------------------------------------------------------------------------
@@ -257,7 +285,9 @@ def units():
         db.session.commit()
         flash(_("Unit “%(name)s” added.", name=unit.path()), "success")
         return redirect(url_for("admin.units"))
-    roots = db.session.scalars(sa.select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.name)).all()
+    roots = db.session.scalars(
+        sa.select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.name)
+    ).all()
     return render_template("admin/units.html", roots=roots, form=form)
 
 
@@ -274,7 +304,9 @@ def unit_edit(unit_id):
         db.session.commit()
         flash(_("Unit saved."), "success")
         return redirect(url_for("admin.units"))
-    return render_template("admin/unit_form.html", form=form, unit=unit, in_use=operations.unit_in_use(unit))
+    return render_template(
+        "admin/unit_form.html", form=form, unit=unit, in_use=operations.unit_in_use(unit)
+    )
 
 
 @bp.route("/units/<int:unit_id>/delete", methods=["POST"])
@@ -284,7 +316,10 @@ def unit_delete(unit_id):
     unit = db.get_or_404(Unit, unit_id)
     if ActionForm().validate_on_submit():
         if operations.unit_in_use(unit):
-            flash(_("“%(name)s” still has sub-units or people; move them first.", name=unit.name), "error")
+            flash(
+                _("“%(name)s” still has sub-units or people; move them first.", name=unit.name),
+                "error",
+            )
             return redirect(url_for("admin.unit_edit", unit_id=unit.id))
         operations.delete_unit(unit)
         db.session.commit()
@@ -299,7 +334,9 @@ def unit_delete(unit_id):
 @admin_only
 def cohorts():
     """List every class."""
-    rows = db.session.scalars(sa.select(Cohort).order_by(Cohort.start_date.desc(), Cohort.name)).all()
+    rows = db.session.scalars(
+        sa.select(Cohort).order_by(Cohort.start_date.desc(), Cohort.name)
+    ).all()
     return render_template("admin/cohorts.html", cohorts=rows)
 
 
@@ -324,7 +361,11 @@ def cohort_edit(cohort_id=None):
         flash(_("Class saved."), "success")
         return redirect(url_for("admin.cohort_edit", cohort_id=cohort.id))
     return render_template(
-        "admin/cohort_form.html", form=form, cohort=cohort, members_form=AddMembersForm(), action=ActionForm()
+        "admin/cohort_form.html",
+        form=form,
+        cohort=cohort,
+        members_form=AddMembersForm(),
+        action=ActionForm(),
     )
 
 
@@ -335,16 +376,27 @@ def cohort_add_members(cohort_id):
     cohort = db.get_or_404(Cohort, cohort_id)
     form = AddMembersForm()
     if form.validate_on_submit():
-        names = [normalise_username(n) for n in form.usernames.data.replace(",", " ").replace("，", " ").split()]
+        names = [
+            normalise_username(n)
+            for n in form.usernames.data.replace(",", " ").replace("，", " ").split()
+        ]
         learners, unknown = operations.find_learners(names)
         if form.unit_id.data:
             learners += operations.learners_of_unit(int(form.unit_id.data))
         if unknown:
-            flash(_("No learner has these usernames: %(names)s. Nobody was added.", names=", ".join(unknown)), "error")
+            flash(
+                _(
+                    "No learner has these usernames: %(names)s. Nobody was added.",
+                    names=", ".join(unknown),
+                ),
+                "error",
+            )
         else:
             added = operations.add_members(cohort, learners)
             db.session.commit()
-            flash(ngettext("%(num)d learner added.", "%(num)d learners added.", len(added)), "success")
+            flash(
+                ngettext("%(num)d learner added.", "%(num)d learners added.", len(added)), "success"
+            )
     return redirect(url_for("admin.cohort_edit", cohort_id=cohort.id))
 
 
@@ -399,8 +451,14 @@ def roster_preview(upload_id):
     """Show every row's fate and every problem, named by row and column."""
     upload = _own_upload(upload_id)
     plan = roster.plan_import(roster.read_table(upload.filename, upload.content))
-    return render_template("admin/import_preview.html", upload=upload, plan=plan, action=ActionForm(),
-                           labels=roster.field_labels(), readable=roster.readable)
+    return render_template(
+        "admin/import_preview.html",
+        upload=upload,
+        plan=plan,
+        action=ActionForm(),
+        labels=roster.field_labels(),
+        readable=roster.readable,
+    )
 
 
 @bp.route("/import/<int:upload_id>/commit", methods=["POST"])
@@ -443,9 +501,16 @@ def roster_done(upload_id):
     upload = _own_upload(upload_id)
     if upload.status != "done":
         return redirect(url_for("admin.roster_progress", upload_id=upload.id))
-    credentials = roster.read_credentials_sheet(upload.credentials_sheet) if upload.credentials_sheet else []
-    return render_template("admin/import_done.html", upload=upload, summary=upload.summary or {},
-                           credentials=credentials, action=ActionForm())
+    credentials = (
+        roster.read_credentials_sheet(upload.credentials_sheet) if upload.credentials_sheet else []
+    )
+    return render_template(
+        "admin/import_done.html",
+        upload=upload,
+        summary=upload.summary or {},
+        credentials=credentials,
+        action=ActionForm(),
+    )
 
 
 @bp.route("/import/<int:upload_id>/passwords", methods=["POST"])
@@ -457,7 +522,10 @@ def roster_passwords(upload_id):
         abort(400)
     sheet = upload.credentials_sheet
     if sheet is None:
-        flash(_("The password sheet was downloaded already; reset a password to issue a new one."), "error")
+        flash(
+            _("The password sheet was downloaded already; reset a password to issue a new one."),
+            "error",
+        )
         return redirect(url_for("admin.users"))
     upload.credentials_sheet = None
     db.session.commit()
@@ -481,16 +549,24 @@ def audit_log():
     if not form.validate():
         # A filter that cannot be applied (a reversed range, a date that is not one) is named next to
         # its field; entries filtered by the rest of it would look like the answer and are not.
-        return render_template("admin/audit.html", page=None, form=form, action_label=audit.action_label)
+        return render_template(
+            "admin/audit.html", page=None, form=form, action_label=audit.action_label
+        )
     stmt = sa.select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     if form.action.data:
         stmt = stmt.where(AuditEvent.action.startswith(form.action.data.strip(), autoescape=True))
     if form.actor.data:
         who = form.actor.data.strip()
-        stmt = stmt.where(sa.or_(AuditEvent.actor_username == normalise_username(who), AuditEvent.target == who))
+        stmt = stmt.where(
+            sa.or_(AuditEvent.actor_username == normalise_username(who), AuditEvent.target == who)
+        )
     if form.date_from.data:
         stmt = stmt.where(AuditEvent.at >= dt.datetime.combine(form.date_from.data, dt.time()))
     if form.date_to.data:
-        stmt = stmt.where(AuditEvent.at < dt.datetime.combine(form.date_to.data + dt.timedelta(days=1), dt.time()))
+        stmt = stmt.where(
+            AuditEvent.at < dt.datetime.combine(form.date_to.data + dt.timedelta(days=1), dt.time())
+        )
     page = db.paginate(stmt, per_page=current_app.config["AUDIT_PER_PAGE"], error_out=False)
-    return render_template("admin/audit.html", page=page, form=form, action_label=audit.action_label)
+    return render_template(
+        "admin/audit.html", page=page, form=form, action_label=audit.action_label
+    )

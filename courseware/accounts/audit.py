@@ -1,4 +1,5 @@
 """Append entries to the audit log (审计日志)."""
+
 import json
 
 from flask import has_request_context
@@ -8,7 +9,6 @@ from flask_login import current_user
 from courseware.accounts.models import AuditEvent, User
 from courseware.db import db
 from courseware.netutil import client_ip
-
 
 # How each action reads in the audit log; unknown actions show their code. Every code passed to
 # record() needs a line here (tests/accounts/test_audit_labels.py reads the sources to check).
@@ -27,7 +27,9 @@ ACTION_LABELS = {
     "user.deactivate": _l("Account deactivated"),
     "user.reset_password": _l("Password reset"),
     "user.unlock": _l("Failed sign-ins cleared"),
-    "users.initial_passwords": _l("Initial passwords issued to accounts never signed in (spreadsheet)"),
+    "users.initial_passwords": _l(
+        "Initial passwords issued to accounts never signed in (spreadsheet)"
+    ),
     "unit.create": _l("Unit created"),
     "unit.update": _l("Unit edited"),
     "unit.delete": _l("Unit deleted"),

@@ -1,4 +1,5 @@
 """Signing in and changing passwords."""
+
 from dataclasses import dataclass
 from datetime import datetime
 

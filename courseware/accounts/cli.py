@@ -1,4 +1,5 @@
 """Command-line tools: `flask --app courseware user …` and `flask --app courseware demo`."""
+
 import os
 import sys
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Usernames and passwords: normalising, generating and checking them."""
+
 import secrets
 import unicodedata
 
@@ -22,10 +23,34 @@ def generate_password() -> str:
 
 # Passwords every guesser tries first.
 COMMON_PASSWORDS = {
-    "12345678", "123456789", "1234567890", "87654321", "11111111", "00000000", "88888888",
-    "66666666", "password", "password1", "qwertyui", "qwertyuiop", "abcd1234", "1qaz2wsx",
-    "a1234567", "aa123456", "abc12345", "abcdefgh", "iloveyou", "woaini1314", "5201314520",
-    "zxcvbnm1", "admin123", "admin888", "12341234", "11223344", "147258369", "123123123",
+    "12345678",
+    "123456789",
+    "1234567890",
+    "87654321",
+    "11111111",
+    "00000000",
+    "88888888",
+    "66666666",
+    "password",
+    "password1",
+    "qwertyui",
+    "qwertyuiop",
+    "abcd1234",
+    "1qaz2wsx",
+    "a1234567",
+    "aa123456",
+    "abc12345",
+    "abcdefgh",
+    "iloveyou",
+    "woaini1314",
+    "5201314520",
+    "zxcvbnm1",
+    "admin123",
+    "admin888",
+    "12341234",
+    "11223344",
+    "147258369",
+    "123123123",
 }
 
 

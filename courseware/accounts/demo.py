@@ -1,4 +1,5 @@
 """A demo organisation for trying Courseware out: units, staff, and a class of 30 learners."""
+
 import datetime as dt
 
 import sqlalchemy as sa
@@ -23,8 +24,23 @@ UNIT_PATHS = [
 ]
 LEARNER_UNITS = [UNIT_PATHS[2], UNIT_PATHS[6], UNIT_PATHS[7], UNIT_PATHS[9]]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
-GIVEN_NAMES = ["建华", "秀英", "志强", "丽娟", "海涛", "晓燕", "国平", "文静", "振宇", "红梅",
-               "立新", "慧敏", "卫东", "雪梅", "明辉"]
+GIVEN_NAMES = [
+    "建华",
+    "秀英",
+    "志强",
+    "丽娟",
+    "海涛",
+    "晓燕",
+    "国平",
+    "文静",
+    "振宇",
+    "红梅",
+    "立新",
+    "慧敏",
+    "卫东",
+    "雪梅",
+    "明辉",
+]
 POSITIONS = ["科员", "副科长", "科长", "副处长", "处长"]
 
 STAFF = [
@@ -50,8 +66,14 @@ def _units() -> dict[tuple, Unit]:
 
 def _person(username, name, role, unit, position, rank=None) -> User:
     user = User(
-        username=username, name=name, role=role.value, unit=unit, position=position,
-        rank_level=rank, is_demo=True, must_change_password=False,
+        username=username,
+        name=name,
+        role=role.value,
+        unit=unit,
+        position=position,
+        rank_level=rank,
+        is_demo=True,
+        must_change_password=False,
     )
     user.password_hash = _person.hash
     db.session.add(user)
@@ -72,8 +94,14 @@ def create_demo(today: dt.date | None = None) -> list[User]:
         name = SURNAMES[i % len(SURNAMES)] + GIVEN_NAMES[(i * 7) % len(GIVEN_NAMES)]
         rank = RankLevel.COUNTY if POSITIONS[i % 5] in ("副处长", "处长") else RankLevel.TOWNSHIP
         learners.append(
-            _person(f"learner{i + 1:02d}", name, Role.LEARNER, units[LEARNER_UNITS[i % 4]],
-                    POSITIONS[i % 5], rank.value)
+            _person(
+                f"learner{i + 1:02d}",
+                name,
+                Role.LEARNER,
+                units[LEARNER_UNITS[i % 4]],
+                POSITIONS[i % 5],
+                rank.value,
+            )
         )
     cohort = Cohort(
         name=CLASS_NAME,
@@ -94,18 +122,29 @@ def _assign_courses(cohort: Cohort, today: dt.date) -> None:
     from courseware.progress.models import CourseAssignment
 
     for course in db.session.scalars(sa.select(Course).where(Course.archived_at.is_(None))):
-        db.session.add(CourseAssignment(cohort_id=cohort.id, course_id=course.id, starts_on=cohort.start_date,
-                                        due_on=today + dt.timedelta(days=56)))
+        db.session.add(
+            CourseAssignment(
+                cohort_id=cohort.id,
+                course_id=course.id,
+                starts_on=cohort.start_date,
+                due_on=today + dt.timedelta(days=56),
+            )
+        )
 
 
 def demo_logins() -> list[User]:
     """The demo accounts that still carry the published password."""
     return list(
         db.session.scalars(
-            sa.select(User).where(User.is_demo.is_(True), User.role != Role.LEARNER.value).order_by(User.id)
+            sa.select(User)
+            .where(User.is_demo.is_(True), User.role != Role.LEARNER.value)
+            .order_by(User.id)
         )
     ) + list(
         db.session.scalars(
-            sa.select(User).where(User.is_demo.is_(True), User.role == Role.LEARNER.value).order_by(User.username).limit(2)
+            sa.select(User)
+            .where(User.is_demo.is_(True), User.role == Role.LEARNER.value)
+            .order_by(User.username)
+            .limit(2)
         )
     )

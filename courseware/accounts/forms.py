@@ -1,4 +1,5 @@
 """Forms for signing in, passwords, and the administrators' pages."""
+
 import re
 
 import sqlalchemy as sa
@@ -131,16 +132,22 @@ class UnitForm(FlaskForm):
 
     def validate_name(self, field):
         if "/" in field.data or "／" in field.data:
-            raise ValidationError(_l("A unit name cannot contain “/”: it separates units in a path."))
+            raise ValidationError(
+                _l("A unit name cannot contain “/”: it separates units in a path.")
+            )
         parent_id = int(self.parent_id.data) if self.parent_id.data else None
         same_parent = Unit.parent_id.is_(None) if parent_id is None else Unit.parent_id == parent_id
-        clash = db.session.scalar(sa.select(Unit).where(Unit.name == field.data.strip(), same_parent))
+        clash = db.session.scalar(
+            sa.select(Unit).where(Unit.name == field.data.strip(), same_parent)
+        )
         if clash is not None and clash is not self.unit:
             raise ValidationError(_l("This parent already has a unit of that name."))
 
 
 class UserForm(FlaskForm):
-    username = StringField(_l("Username or staff number"), validators=[DataRequired(), Length(max=64)])
+    username = StringField(
+        _l("Username or staff number"), validators=[DataRequired(), Length(max=64)]
+    )
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=64)])
     role = SelectField(_l("Role"), choices=role_choices)
     unit_id = SelectField(_l("Unit"), validators=[Optional()])
@@ -167,7 +174,9 @@ class UserForm(FlaskForm):
     def validate_phone(self, field):
         field.data = normalise_phone(field.data)
         if field.data and not PHONE_PATTERN.match(field.data):
-            raise ValidationError(_l("Enter an 11-digit mainland mobile number, such as 13800138000."))
+            raise ValidationError(
+                _l("Enter an 11-digit mainland mobile number, such as 13800138000.")
+            )
 
 
 class CohortForm(FlaskForm):

@@ -5,6 +5,7 @@ first, row by row, with the progress committed as it goes; the accounts are then
 transaction, all or none, as the preview promised. (SQLite lets one connection write at a time:
 progress written during the long hashing would otherwise wait behind the import's own transaction.)
 """
+
 from __future__ import annotations
 
 import time
@@ -29,7 +30,10 @@ def start(upload: RosterUpload, total: int) -> bool:
     The upload is claimed with a conditional UPDATE, so two clicks at once start one import."""
     claimed = db.session.execute(
         sa.update(RosterUpload)
-        .where(RosterUpload.id == upload.id, sa.or_(RosterUpload.status.is_(None), RosterUpload.status == "failed"))
+        .where(
+            RosterUpload.id == upload.id,
+            sa.or_(RosterUpload.status.is_(None), RosterUpload.status == "failed"),
+        )
         .values(status="queued", done=0, total=total, error=None)
         .execution_options(synchronize_session=False)
     ).rowcount
@@ -55,7 +59,9 @@ def _import(upload: RosterUpload, actor: User) -> None:
     if not plan.ok:
         set_state(RosterUpload, upload_id, status="failed", error="problems")
         return
-    set_state(RosterUpload, upload_id, status="running", total=len(plan.creates) + len(plan.updates))
+    set_state(
+        RosterUpload, upload_id, status="running", total=len(plan.creates) + len(plan.updates)
+    )
     prepared, written = [], time.monotonic()
     for _entry in plan.creates:
         prepared.append(operations.initial_password())
@@ -68,8 +74,19 @@ def _import(upload: RosterUpload, actor: User) -> None:
         set_state(RosterUpload, upload_id, status="failed", error="problems")
         return
     result = roster.apply_plan(plan, filename, actor=actor, prepared=prepared)
-    db.session.execute(sa.update(RosterUpload).where(RosterUpload.id == upload_id).values(
-        status="done", done=len(plan.creates) + len(plan.updates), committed_at=utcnow(),
-        summary={"created": len(result.created), "updated": len(result.updated), "unchanged": len(plan.unchanged)},
-        credentials_sheet=roster.credentials_sheet(result.created) if result.created else None))
+    db.session.execute(
+        sa.update(RosterUpload)
+        .where(RosterUpload.id == upload_id)
+        .values(
+            status="done",
+            done=len(plan.creates) + len(plan.updates),
+            committed_at=utcnow(),
+            summary={
+                "created": len(result.created),
+                "updated": len(result.updated),
+                "unchanged": len(plan.unchanged),
+            },
+            credentials_sheet=roster.credentials_sheet(result.created) if result.created else None,
+        )
+    )
     db.session.commit()

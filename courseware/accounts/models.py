@@ -1,4 +1,5 @@
 """Accounts: units, users, their sign-in sessions, classes (班次) and the audit log."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -3,6 +3,7 @@
 Every function adds its change and its audit entry to the session; the caller commits once, so the
 change and its record land together or not at all.
 """
+
 import sqlalchemy as sa
 
 from courseware.accounts import audit, sessions
@@ -34,7 +35,9 @@ def initial_password() -> tuple[str, str]:
     return password, holder.password_hash
 
 
-def create_user(values: dict, actor: User | None = None, prepared: tuple[str, str] | None = None) -> tuple[User, str]:
+def create_user(
+    values: dict, actor: User | None = None, prepared: tuple[str, str] | None = None
+) -> tuple[User, str]:
     """Create an account with a generated password it must change at first sign-in.
 
     Returns the user and the initial password, which is shown once and never stored in clear.
@@ -136,7 +139,9 @@ def save_cohort(cohort: Cohort | None, name, start_date, end_date, instructor_id
         cohort.instructors = instructors
     db.session.flush()
     if created or changed:
-        audit.record("class.create" if created else "class.update", target=cohort.name, detail=changed)
+        audit.record(
+            "class.create" if created else "class.update", target=cohort.name, detail=changed
+        )
     return cohort
 
 

@@ -4,6 +4,7 @@ The work is split so that the preview and the commit run the same checks: `read_
 file into rows of text, `plan_import` checks them against the database and says what would change,
 and `apply_plan` makes those changes in the caller's transaction.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -23,14 +24,23 @@ from flask_babel import lazy_gettext as _l
 
 from courseware.accounts import audit, operations
 from courseware.accounts.credentials import normalise_username
-from courseware.accounts.forms import PHONE_PATTERN, USERNAME_PATTERN, normalise_phone
+from courseware.accounts.forms import normalise_phone, PHONE_PATTERN, USERNAME_PATTERN
 from courseware.accounts.models import RankLevel, Role, Unit, User
 from courseware.db import db
 
 # Header spellings accepted for each field, compared after NFKC folding and lower-casing.
 HEADERS = {
     "name": ("姓名", "name", "full name"),
-    "username": ("用户名", "工号", "用户名/工号", "账号", "帐号", "username", "staff number", "login"),
+    "username": (
+        "用户名",
+        "工号",
+        "用户名/工号",
+        "账号",
+        "帐号",
+        "username",
+        "staff number",
+        "login",
+    ),
     "unit": ("单位", "所在单位", "unit"),
     "position": ("职务", "position"),
     "rank_level": ("职级", "rank", "rank level"),
@@ -123,7 +133,7 @@ def read_table(filename: str, content: bytes) -> Table:
 def _decode(content: bytes) -> str:
     """Decode UTF-8 (with or without BOM) or, failing that, GB18030 as saved by Chinese Excel."""
     if content.startswith(codecs.BOM_UTF8):
-        return content[len(codecs.BOM_UTF8):].decode("utf-8")
+        return content[len(codecs.BOM_UTF8) :].decode("utf-8")
     try:
         return content.decode("utf-8")
     except UnicodeDecodeError:
@@ -169,8 +179,10 @@ def _check_zip(content: bytes) -> None:
                         total += len(chunk)
                         if total > ceiling:
                             raise RosterFileError(
-                                _("The workbook expands to far more data than its size suggests; "
-                                  "it was refused as a possible zip bomb.")
+                                _(
+                                    "The workbook expands to far more data than its size suggests; "
+                                    "it was refused as a possible zip bomb."
+                                )
                             )
     except (zipfile.BadZipFile, EOFError, NotImplementedError):
         raise RosterFileError(_("The file is named .xlsx but is not an Excel workbook.")) from None
@@ -213,7 +225,9 @@ def _read_xlsx(content: bytes) -> Table:
 def _table(records: list[list[str]]) -> Table:
     """Split off the header (the first non-empty row) and drop empty rows, keeping row numbers."""
     numbered = [
-        (i, [c.strip() for c in r]) for i, r in enumerate(records, start=1) if any(c.strip() for c in r)
+        (i, [c.strip() for c in r])
+        for i, r in enumerate(records, start=1)
+        if any(c.strip() for c in r)
     ]
     if not numbered:
         raise RosterFileError(_("The file has no rows."))
@@ -316,7 +330,11 @@ def _check_row(number, cells, positions, header, units) -> tuple[dict, list[Prob
                 Problem(
                     number,
                     column(key),
-                    _("Too long: %(length)d characters, at most %(max)d.", length=len(text), max=MAX_LENGTH[key]),
+                    _(
+                        "Too long: %(length)d characters, at most %(max)d.",
+                        length=len(text),
+                        max=MAX_LENGTH[key],
+                    ),
                 )
             )
             continue
@@ -324,7 +342,11 @@ def _check_row(number, cells, positions, header, units) -> tuple[dict, list[Prob
             values["username"] = normalise_username(text)
             if not USERNAME_PATTERN.match(values["username"]):
                 problems.append(
-                    Problem(number, column(key), _("Use letters, digits and . _ - @ only, without spaces."))
+                    Problem(
+                        number,
+                        column(key),
+                        _("Use letters, digits and . _ - @ only, without spaces."),
+                    )
                 )
         elif key == "unit":
             unit, why = units.find(text)
@@ -335,21 +357,33 @@ def _check_row(number, cells, positions, header, units) -> tuple[dict, list[Prob
             phone = normalise_phone(text)
             if not PHONE_PATTERN.match(phone):
                 problems.append(
-                    Problem(number, column(key), _("“%(value)s” is not an 11-digit mobile number.", value=text))
+                    Problem(
+                        number,
+                        column(key),
+                        _("“%(value)s” is not an 11-digit mobile number.", value=text),
+                    )
                 )
             values["phone"] = phone
         elif key == "rank_level":
             rank = _choice(text, RANK_VALUES)
             if rank is None:
                 problems.append(
-                    Problem(number, column(key), _("Unknown rank level “%(value)s”; use 乡科级 or 县处级.", value=text))
+                    Problem(
+                        number,
+                        column(key),
+                        _("Unknown rank level “%(value)s”; use 乡科级 or 县处级.", value=text),
+                    )
                 )
             values["rank_level"] = rank
         elif key == "role":
             role = _choice(text, ROLE_VALUES)
             if role is None:
                 problems.append(
-                    Problem(number, column(key), _("Unknown role “%(value)s”; use 学员 or 教师.", value=text))
+                    Problem(
+                        number,
+                        column(key),
+                        _("Unknown role “%(value)s”; use 学员 or 教师.", value=text),
+                    )
                 )
             values["role"] = role
         else:
@@ -375,7 +409,11 @@ def plan_import(table: Table, progress=None) -> Plan:
                 Problem(
                     number,
                     f"{_column_letter(index)} ({table.header[index]})",
-                    _("The username “%(name)s” is also on row %(row)d.", name=username, row=seen[username]),
+                    _(
+                        "The username “%(name)s” is also on row %(row)d.",
+                        name=username,
+                        row=seen[username],
+                    ),
                 )
             )
         elif username:
@@ -403,7 +441,14 @@ def _compare_with_database(plan: Plan, entries: list[Entry]) -> None:
             continue
         if user.role == Role.ADMIN.value and entry.values.get("role", user.role) != user.role:
             plan.problems.append(
-                Problem(entry.row, None, _("“%(name)s” is an administrator; change that role on the user's page.", name=user.username))
+                Problem(
+                    entry.row,
+                    None,
+                    _(
+                        "“%(name)s” is an administrator; change that role on the user's page.",
+                        name=user.username,
+                    ),
+                )
             )
             continue
         changes = {
@@ -420,8 +465,13 @@ def _compare_with_database(plan: Plan, entries: list[Entry]) -> None:
 def field_labels() -> dict:
     """What each stored field is called on the preview page."""
     return {
-        "username": _("Username"), "name": _("Name"), "unit_id": _("Unit"), "position": _("Position"),
-        "rank_level": _("Rank level"), "phone": _("Mobile phone"), "role": _("Role"),
+        "username": _("Username"),
+        "name": _("Name"),
+        "unit_id": _("Unit"),
+        "position": _("Position"),
+        "rank_level": _("Rank level"),
+        "phone": _("Mobile phone"),
+        "role": _("Role"),
     }
 
 
@@ -451,8 +501,13 @@ class Result:
     updated: list[User]
 
 
-def apply_plan(plan: Plan, filename: str, progress=None, actor: User | None = None,
-               prepared: list[tuple[str, str]] | None = None) -> Result:
+def apply_plan(
+    plan: Plan,
+    filename: str,
+    progress=None,
+    actor: User | None = None,
+    prepared: list[tuple[str, str]] | None = None,
+) -> Result:
     """Create and update the planned users in the current transaction; the caller commits.
 
     `prepared` holds an initial password and its hash for each account to create, made beforehand
@@ -462,7 +517,9 @@ def apply_plan(plan: Plan, filename: str, progress=None, actor: User | None = No
     result = Result(created=[], updated=[])
     for index, entry in enumerate(plan.creates):
         values = {"role": Role.LEARNER.value, **entry.values}
-        result.created.append(operations.create_user(values, actor, prepared[index] if prepared else None))
+        result.created.append(
+            operations.create_user(values, actor, prepared[index] if prepared else None)
+        )
         if progress:
             progress(1)
     for entry, user, _changes in plan.updates:
@@ -475,7 +532,11 @@ def apply_plan(plan: Plan, filename: str, progress=None, actor: User | None = No
     audit.record(
         "roster.import",
         target=filename,
-        detail={"created": len(result.created), "updated": len(result.updated), "unchanged": len(plan.unchanged)},
+        detail={
+            "created": len(result.created),
+            "updated": len(result.updated),
+            "unchanged": len(plan.unchanged),
+        },
         actor=actor,
     )
     return result
@@ -509,5 +570,9 @@ def read_credentials_sheet(sheet: bytes) -> list[tuple[str, str, str]]:
         text = str(cell or "")
         return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_TRIGGERS) else text
 
-    rows = load_workbook(io.BytesIO(sheet), read_only=True).worksheets[0].iter_rows(min_row=2, values_only=True)
+    rows = (
+        load_workbook(io.BytesIO(sheet), read_only=True)
+        .worksheets[0]
+        .iter_rows(min_row=2, values_only=True)
+    )
     return [tuple(shown(cell) for cell in row[:3]) for row in rows]

@@ -1,11 +1,12 @@
 """Sign-in sessions kept in the database, so logout and deactivation end them on every worker."""
+
 import secrets
 import time
 
 import sqlalchemy as sa
 from flask import redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import LoginManager, current_user, login_user, logout_user
+from flask_login import current_user, login_user, LoginManager, logout_user
 from sqlalchemy import event
 from sqlalchemy.orm import make_transient_to_detached
 
@@ -22,7 +23,12 @@ login_manager.login_message_category = "info"
 login_manager.session_protection = None
 
 # Endpoints a user who must change their password may still reach.
-ALLOWED_BEFORE_PASSWORD_CHANGE = {"auth.change_password", "auth.logout", "main.set_language", "static"}
+ALLOWED_BEFORE_PASSWORD_CHANGE = {
+    "auth.change_password",
+    "auth.logout",
+    "main.set_language",
+    "static",
+}
 
 
 # Built once: this runs on every signed-in request, and building a statement costs more than
@@ -30,7 +36,11 @@ ALLOWED_BEFORE_PASSWORD_CHANGE = {"auth.change_password", "auth.logout", "main.s
 LIVE_SESSION_USER = (
     sa.select(User)
     .join(UserSession, UserSession.user_id == User.id)
-    .where(UserSession.token == sa.bindparam("token"), UserSession.ended_at.is_(None), User.active.is_(True))
+    .where(
+        UserSession.token == sa.bindparam("token"),
+        UserSession.ended_at.is_(None),
+        User.active.is_(True),
+    )
 )
 
 

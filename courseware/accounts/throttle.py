@@ -4,6 +4,7 @@ Counting by the account *and* the address means a stranger elsewhere cannot lock
 their failures only lock their own address. Counters live in the database so that every worker
 and every app server sees the same ones.
 """
+
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa

@@ -1,6 +1,7 @@
 """Signing in and out, one's own password, and instructors' view of their classes."""
+
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -8,7 +9,7 @@ from flask_login import current_user
 from courseware.access import public, roles, signed_in
 from courseware.accounts import auth
 from courseware.accounts.forms import ActionForm, ChangePasswordForm, LoginForm
-from courseware.accounts.models import Cohort, Role, cohort_instructor
+from courseware.accounts.models import Cohort, cohort_instructor, Role
 from courseware.db import db
 
 bp = Blueprint("auth", __name__)

@@ -1,6 +1,7 @@
 """Administrators' pages for API tokens: list, create (shown once), revoke."""
+
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
+from flask import abort, Blueprint, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -46,7 +47,10 @@ def created(token_id):
     token = db.get_or_404(ApiToken, token_id)
     shown = session.get(ONCE)
     if not shown or shown.get("id") != token.id:
-        flash(_("That token was shown already. Revoke it and create a new one if it was not copied."), "info")
+        flash(
+            _("That token was shown already. Revoke it and create a new one if it was not copied."),
+            "info",
+        )
         return redirect(url_for("api_admin.index"))
     session.pop(ONCE)
     return render_template("api/token_created.html", token=token, secret=shown["token"])

@@ -1,4 +1,5 @@
 """API tokens: created and revoked by administrators, each with its scopes; only a hash is stored."""
+
 from __future__ import annotations
 
 import datetime as dt

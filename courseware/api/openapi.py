@@ -3,6 +3,7 @@
 Written by hand as a dict, next to the code it describes; tests/api/test_schemathesis.py calls every
 operation with generated requests and checks each answer against it.
 """
+
 from __future__ import annotations
 
 import copy
@@ -27,7 +28,11 @@ DATE = {"type": "string", "format": "date"}
 DATE_TIME = {"type": "string", "format": "date-time"}
 ID = {"type": "integer", "format": "int32", "minimum": 1, "maximum": MAX_ID}
 HOURS = {"type": "number"}
-CURSOR = {"type": "string", "nullable": True, "description": "Pass as `cursor` to get the next page; null on the last page."}
+CURSOR = {
+    "type": "string",
+    "nullable": True,
+    "description": "Pass as `cursor` to get the next page; null on the last page.",
+}
 
 
 def _object(properties: dict, description: str = "", required: list | None = None) -> dict:
@@ -44,7 +49,11 @@ def _object(properties: dict, description: str = "", required: list | None = Non
 
 def _page(item: str, description: str) -> dict:
     return _object(
-        {"items": {"type": "array", "items": _ref(item)}, "limit": {"type": "integer"}, "next_cursor": CURSOR},
+        {
+            "items": {"type": "array", "items": _ref(item)},
+            "limit": {"type": "integer"},
+            "next_cursor": CURSOR,
+        },
         description,
     )
 
@@ -62,16 +71,31 @@ SCHEMAS = {
         "required": ["error"],
     },
     "LocalizedText": _object(
-        {"zh": STRING, "en": _nullable(STRING)}, "A text in Simplified Chinese and, when translated, English."
+        {"zh": STRING, "en": _nullable(STRING)},
+        "A text in Simplified Chinese and, when translated, English.",
     ),
     "Unit": _object(
-        {"id": ID, "name": STRING, "parent_id": _nullable(ID), "path": {**STRING, "description": "Names from the root, joined by \" / \"."}},
+        {
+            "id": ID,
+            "name": STRING,
+            "parent_id": _nullable(ID),
+            "path": {**STRING, "description": 'Names from the root, joined by " / ".'},
+        },
         "A unit (单位) of the organisation tree.",
     ),
     "UnitList": _object({"items": {"type": "array", "items": _ref("Unit")}}),
-    "UserRef": _object({"id": ID, "username": STRING, "name": STRING, "unit_id": _nullable(ID)}, "A user, in short."),
+    "UserRef": _object(
+        {"id": ID, "username": STRING, "name": STRING, "unit_id": _nullable(ID)},
+        "A user, in short.",
+    ),
     "Member": _object(
-        {"id": ID, "username": STRING, "name": STRING, "unit_id": _nullable(ID), "unit_path": _nullable(STRING)}
+        {
+            "id": ID,
+            "username": STRING,
+            "name": STRING,
+            "unit_id": _nullable(ID),
+            "unit_path": _nullable(STRING),
+        }
     ),
     "User": _object(
         {
@@ -82,18 +106,31 @@ SCHEMAS = {
             "unit_id": _nullable(ID),
             "unit_path": _nullable(STRING),
             "position": {**STRING, "description": "职务"},
-            "rank_level": {"type": "string", "enum": [r.value for r in RankLevel], "nullable": True, "description": "职级 band"},
+            "rank_level": {
+                "type": "string",
+                "enum": [r.value for r in RankLevel],
+                "nullable": True,
+                "description": "职级 band",
+            },
             "phone": STRING,
             "active": {"type": "boolean"},
             "created_at": DATE_TIME,
-            "updated_at": {**DATE_TIME, "description": "The last change to the account, as the audit log records it."},
+            "updated_at": {
+                **DATE_TIME,
+                "description": "The last change to the account, as the audit log records it.",
+            },
             "last_login_at": _nullable(DATE_TIME),
         },
         "A person's roster entry. Nothing about signing in is ever included.",
     ),
     "UserPage": _page("User", "A page of users, by id."),
     "CourseRef": _object(
-        {"id": ID, "slug": STRING, "title": _ref("LocalizedText"), "credit_hours": {**HOURS, "description": "学时 credited on completion"}}
+        {
+            "id": ID,
+            "slug": STRING,
+            "title": _ref("LocalizedText"),
+            "credit_hours": {**HOURS, "description": "学时 credited on completion"},
+        }
     ),
     "Class": _object(
         {
@@ -124,7 +161,11 @@ SCHEMAS = {
             "user": _ref("UserRef"),
             "course": _ref("CourseRef"),
             "completed_at": DATE_TIME,
-            "score": {"type": "number", "nullable": True, "description": "Mean score (0–100) over the course's quizzes and exercises."},
+            "score": {
+                "type": "number",
+                "nullable": True,
+                "description": "Mean score (0–100) over the course's quizzes and exercises.",
+            },
         },
         "A learner met a course's completion rule.",
     ),
@@ -153,12 +194,19 @@ SCHEMAS = {
             "course_title": _ref("LocalizedText"),
             "credit_hours": HOURS,
             "issued_on": DATE,
-            "valid": {"type": "boolean", "description": "False once the certificate has been revoked."},
+            "valid": {
+                "type": "boolean",
+                "description": "False once the certificate has been revoked.",
+            },
             "revoked_at": _nullable(DATE_TIME),
         },
         "What a certificate states, as issued, and whether it still stands.",
     ),
-    "LanguageMap": {"type": "object", "additionalProperties": STRING, "description": "Texts keyed by RFC 5646 language tag."},
+    "LanguageMap": {
+        "type": "object",
+        "additionalProperties": STRING,
+        "description": "Texts keyed by RFC 5646 language tag.",
+    },
     "XapiActivity": _object(
         {
             "objectType": {"type": "string", "enum": ["Activity"]},
@@ -179,7 +227,10 @@ SCHEMAS = {
                 }
             ),
             "verb": _object(
-                {"id": {"type": "string", "enum": [v["id"] for v in VERBS.values()]}, "display": _ref("LanguageMap")}
+                {
+                    "id": {"type": "string", "enum": [v["id"] for v in VERBS.values()]},
+                    "display": _ref("LanguageMap"),
+                }
             ),
             "object": _ref("XapiActivity"),
             "result": _object(
@@ -202,7 +253,9 @@ SCHEMAS = {
             "context": _object(
                 {
                     "platform": STRING,
-                    "contextActivities": _object({"parent": {"type": "array", "items": _ref("XapiActivity")}}),
+                    "contextActivities": _object(
+                        {"parent": {"type": "array", "items": _ref("XapiActivity")}}
+                    ),
                 },
                 required=["platform"],
             ),
@@ -214,44 +267,92 @@ SCHEMAS = {
     "StatementResult": _object(
         {
             "statements": {"type": "array", "items": _ref("XapiStatement")},
-            "more": {**STRING, "description": "The address of the next page, or \"\" on the last (as in xAPI)."},
+            "more": {
+                **STRING,
+                "description": 'The address of the next page, or "" on the last (as in xAPI).',
+            },
             "next_cursor": CURSOR,
         }
     ),
     "UserInput": _object(
         {
-            "username": {**STRING, "maxLength": 64, "description": "用户名/工号; matched case-insensitively."},
+            "username": {
+                **STRING,
+                "maxLength": 64,
+                "description": "用户名/工号; matched case-insensitively.",
+            },
             "name": {**STRING, "maxLength": 64},
-            "unit": {**STRING, "nullable": True, "maxLength": 255, "description": "The unit's name or full path (浙江省/组织部)."},
+            "unit": {
+                **STRING,
+                "nullable": True,
+                "maxLength": 255,
+                "description": "The unit's name or full path (浙江省/组织部).",
+            },
             "unit_id": {**ID, "nullable": True, "description": "Instead of `unit`."},
             "position": {**STRING, "nullable": True, "maxLength": 128},
-            "rank_level": {**STRING, "nullable": True, "description": "township (乡科级) or county (县处级)."},
-            "phone": {**STRING, "nullable": True, "maxLength": 20, "description": "An 11-digit mobile number."},
-            "role": {**STRING, "nullable": True, "description": "learner (学员) or instructor (教师); new users are learners."},
+            "rank_level": {
+                **STRING,
+                "nullable": True,
+                "description": "township (乡科级) or county (县处级).",
+            },
+            "phone": {
+                **STRING,
+                "nullable": True,
+                "maxLength": 20,
+                "description": "An 11-digit mobile number.",
+            },
+            "role": {
+                **STRING,
+                "nullable": True,
+                "description": "learner (学员) or instructor (教师); new users are learners.",
+            },
         },
         "A user to create, or to update when the username exists. An absent or empty field leaves the stored value alone.",
         required=["username", "name"],
     ),
     "UsersInput": _object(
-        {"users": {"type": "array", "items": _ref("UserInput"), "minItems": 1, "maxItems": MAX_USERS}}
+        {
+            "users": {
+                "type": "array",
+                "items": _ref("UserInput"),
+                "minItems": 1,
+                "maxItems": MAX_USERS,
+            }
+        }
     ),
     "UsersSaved": _object(
         {
             "created": {"type": "array", "items": _ref("UserRef")},
             "updated": {"type": "array", "items": _ref("UserRef")},
-            "unchanged": {"type": "array", "items": STRING, "description": "Usernames already as sent."},
+            "unchanged": {
+                "type": "array",
+                "items": STRING,
+                "description": "Usernames already as sent.",
+            },
         }
     ),
 }
 
 
 def _query(name: str, schema: dict, description: str) -> dict:
-    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": schema,
+        "description": description,
+    }
 
 
 PARAMETERS = {
-    "limit": _query("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}, "Rows per page."),
-    "offset": _query("offset", {"type": "integer", "minimum": 0}, "Rows to skip; not with `cursor`."),
+    "limit": _query(
+        "limit",
+        {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
+        "Rows per page.",
+    ),
+    "offset": _query(
+        "offset", {"type": "integer", "minimum": 0}, "Rows to skip; not with `cursor`."
+    ),
     "cursor": _query("cursor", STRING, "`next_cursor` of the previous page; not with `offset`."),
     "unit": _query("unit", ID, "A unit's id: rows of people in it or in any unit below it."),
     "user": _query("user", ID, "A user's id."),
@@ -284,7 +385,9 @@ def _responses(ok: str, *codes: int) -> dict:
     return responses
 
 
-def _operation(op_id: str, summary: str, scope: str, ok: str, parameters=(), errors=(400,), **extra) -> dict:
+def _operation(
+    op_id: str, summary: str, scope: str, ok: str, parameters=(), errors=(400,), **extra
+) -> dict:
     return {
         "operationId": op_id,
         "summary": summary,
@@ -304,64 +407,125 @@ def _path_id(name: str, description: str) -> dict:
 READ, MANAGE = "reports:read", "rosters:manage"
 
 PATHS = {
-    "/units": {"get": _operation("listUnits", "Every unit of the organisation tree", READ, "UnitList", errors=())},
+    "/units": {
+        "get": _operation(
+            "listUnits", "Every unit of the organisation tree", READ, "UnitList", errors=()
+        )
+    },
     "/users": {
         "get": _operation(
-            "listUsers", "Users, paginated", READ, "UserPage",
+            "listUsers",
+            "Users, paginated",
+            READ,
+            "UserPage",
             [
                 *_params("unit"),
-                _query("role", {"type": "string", "enum": [r.value for r in Role]}, "Only users with this role."),
-                _query("updated_since", DATE_TIME, "Only users created or changed at or after this moment."),
+                _query(
+                    "role",
+                    {"type": "string", "enum": [r.value for r in Role]},
+                    "Only users with this role.",
+                ),
+                _query(
+                    "updated_since",
+                    DATE_TIME,
+                    "Only users created or changed at or after this moment.",
+                ),
                 *_params("limit", "offset", "cursor"),
             ],
         ),
         "post": _operation(
-            "saveUsers", "Create or update users, all or nothing", MANAGE, "UsersSaved", errors=(400, 422),
+            "saveUsers",
+            "Create or update users, all or nothing",
+            MANAGE,
+            "UsersSaved",
+            errors=(400, 422),
             requestBody={"required": True, "content": _json("UsersInput")},
         ),
     },
     "/users/{user_id}": {
-        "get": _operation("getUser", "One user", READ, "User", [_path_id("user_id", "The user's id.")], errors=(404,))
+        "get": _operation(
+            "getUser",
+            "One user",
+            READ,
+            "User",
+            [_path_id("user_id", "The user's id.")],
+            errors=(404,),
+        )
     },
-    "/classes": {"get": _operation("listClasses", "Every class (班次)", READ, "ClassList", errors=())},
+    "/classes": {
+        "get": _operation("listClasses", "Every class (班次)", READ, "ClassList", errors=())
+    },
     "/classes/{class_id}/enrolments": {
         "get": _operation(
-            "getEnrolments", "A class's learners and assigned courses", READ, "Enrolments",
-            [_path_id("class_id", "The class's id.")], errors=(404,),
+            "getEnrolments",
+            "A class's learners and assigned courses",
+            READ,
+            "Enrolments",
+            [_path_id("class_id", "The class's id.")],
+            errors=(404,),
         )
     },
     "/completions": {
         "get": _operation(
-            "listCompletions", "Course completions, paginated", READ, "CompletionPage",
+            "listCompletions",
+            "Course completions, paginated",
+            READ,
+            "CompletionPage",
             _params("from", "to", "unit", "course", "user", "limit", "offset", "cursor"),
         )
     },
     "/credits": {
         "get": _operation(
-            "listCredits", "Lines of the 学时 (credit-hour) ledger, paginated", READ, "CreditPage",
+            "listCredits",
+            "Lines of the 学时 (credit-hour) ledger, paginated",
+            READ,
+            "CreditPage",
             [
                 *_params("from", "to", "unit", "course", "user"),
-                _query("kind", {"type": "string", "enum": list(CREDIT_KINDS)}, "Only lines of this kind."),
+                _query(
+                    "kind",
+                    {"type": "string", "enum": list(CREDIT_KINDS)},
+                    "Only lines of this kind.",
+                ),
                 *_params("limit", "offset", "cursor"),
             ],
         )
     },
     "/certificates/{code}": {
         "get": _operation(
-            "verifyCertificate", "Verify a certificate by its code", READ, "CertificateVerification",
-            [{"name": "code", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 32},
-              "description": "The code printed on the certificate."}],
+            "verifyCertificate",
+            "Verify a certificate by its code",
+            READ,
+            "CertificateVerification",
+            [
+                {
+                    "name": "code",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string", "maxLength": 32},
+                    "description": "The code printed on the certificate.",
+                }
+            ],
             errors=(404,),
         )
     },
     "/xapi/statements": {
         "get": _operation(
-            "listXapiStatements", "Completions and quiz results as xAPI statements", READ, "StatementResult",
+            "listXapiStatements",
+            "Completions and quiz results as xAPI statements",
+            READ,
+            "StatementResult",
             [
                 _query("since", DATE_TIME, "Only statements with a timestamp after this moment."),
-                _query("until", DATE_TIME, "Only statements with a timestamp at or before this moment."),
+                _query(
+                    "until", DATE_TIME, "Only statements with a timestamp at or before this moment."
+                ),
                 *_params("unit", "course", "user"),
-                _query("verb", {"type": "string", "enum": [v["id"] for v in VERBS.values()]}, "Only statements with this verb."),
+                _query(
+                    "verb",
+                    {"type": "string", "enum": [v["id"] for v in VERBS.values()]},
+                    "Only statements with this verb.",
+                ),
                 *_params("limit", "cursor"),
             ],
         )
@@ -371,7 +535,12 @@ PATHS = {
             "operationId": "getOpenApi",
             "summary": "This document",
             "security": [],
-            "responses": {"200": {"description": "The OpenAPI document", "content": {"application/json": {"schema": {"type": "object"}}}}},
+            "responses": {
+                "200": {
+                    "description": "The OpenAPI document",
+                    "content": {"application/json": {"schema": {"type": "object"}}},
+                }
+            },
         }
     },
 }

@@ -3,6 +3,7 @@
 Every malformed parameter is refused with an ApiError that names it, which the blueprint turns
 into a JSON answer.
 """
+
 from __future__ import annotations
 
 import base64
@@ -24,7 +25,9 @@ MAX_ID = 2**31 - 1
 class ApiError(Exception):
     """A request the API refuses: the status, a message, and the field or parameter at fault."""
 
-    def __init__(self, message: str, field: str | None = None, status: int = 400, errors: list | None = None):
+    def __init__(
+        self, message: str, field: str | None = None, status: int = 400, errors: list | None = None
+    ):
         super().__init__(message)
         self.message = message
         self.field = field
@@ -92,7 +95,7 @@ def datetime(args, name: str) -> dt.datetime | None:
     try:
         moment = dt.datetime.fromisoformat(value)
         if moment.tzinfo is not None:
-            moment = moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
+            moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
         return moment
     except (ValueError, OverflowError):
         raise ApiError(
@@ -106,7 +109,9 @@ def choice(args, name: str, allowed) -> str | None:
     if not value:
         return None
     if value not in allowed:
-        raise ApiError(_("%(name)s must be one of: %(values)s.", name=name, values=", ".join(allowed)), name)
+        raise ApiError(
+            _("%(name)s must be one of: %(values)s.", name=name, values=", ".join(allowed)), name
+        )
     return value
 
 
@@ -152,7 +157,11 @@ def page(args) -> Page:
 
 def encode_cursor(key: tuple) -> str:
     """An opaque cursor naming the last row of a page by its sort key."""
-    return base64.urlsafe_b64encode(json.dumps(list(key), separators=(",", ":")).encode()).decode().rstrip("=")
+    return (
+        base64.urlsafe_b64encode(json.dumps(list(key), separators=(",", ":")).encode())
+        .decode()
+        .rstrip("=")
+    )
 
 
 def decode_cursor(cursor: str) -> tuple:
@@ -165,7 +174,9 @@ def decode_cursor(cursor: str) -> tuple:
         if any(isinstance(k, int) and not 0 <= k <= MAX_ID for k in key):
             raise ValueError(cursor)
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise ApiError(_("The cursor is not valid; use next_cursor from a previous page."), "cursor") from None
+        raise ApiError(
+            _("The cursor is not valid; use next_cursor from a previous page."), "cursor"
+        ) from None
     return tuple(key)
 
 
@@ -176,9 +187,13 @@ def by_id(stmt, column, page_: Page, serialise) -> dict:
     """
     if page_.after is not None:
         if len(page_.after) != 1 or not isinstance(page_.after[0], int):
-            raise ApiError(_("The cursor is not valid; use next_cursor from a previous page."), "cursor")
+            raise ApiError(
+                _("The cursor is not valid; use next_cursor from a previous page."), "cursor"
+            )
         stmt = stmt.where(column > page_.after[0])
-    rows = db.session.execute(stmt.order_by(column).offset(page_.offset).limit(page_.limit + 1)).all()
+    rows = db.session.execute(
+        stmt.order_by(column).offset(page_.offset).limit(page_.limit + 1)
+    ).all()
     more = len(rows) > page_.limit
     rows = rows[: page_.limit]
     return {

@@ -3,6 +3,7 @@ certificates, each as plain JSON-ready dicts.
 
 Users are written field by field, so nothing about sign-in (hashes, sessions, flags) can slip out.
 """
+
 from __future__ import annotations
 
 import re
@@ -10,7 +11,7 @@ import re
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from courseware.accounts.models import AuditEvent, Cohort, Role, Unit, User, cohort_member
+from courseware.accounts.models import AuditEvent, Cohort, cohort_member, Role, Unit, User
 from courseware.api import params
 from courseware.api.params import ApiError
 from courseware.certificates.models import Certificate
@@ -38,7 +39,9 @@ def unit_paths() -> dict[int, str]:
             unit = units[unit_id]
             parent = unit.parent_id
             paths[unit_id] = (
-                unit.name if parent is None or parent not in units or depth > 64 else f"{path(parent, depth + 1)} / {unit.name}"
+                unit.name
+                if parent is None or parent not in units or depth > 64
+                else f"{path(parent, depth + 1)} / {unit.name}"
             )
         return paths[unit_id]
 
@@ -51,7 +54,9 @@ def list_units() -> dict:
     """Every unit, with its parent and full path, in tree order by path."""
     paths = unit_paths()
     units = db.session.scalars(sa.select(Unit)).all()
-    items = [{"id": u.id, "name": u.name, "parent_id": u.parent_id, "path": paths[u.id]} for u in units]
+    items = [
+        {"id": u.id, "name": u.name, "parent_id": u.parent_id, "path": paths[u.id]} for u in units
+    ]
     return {"items": sorted(items, key=lambda u: (u["path"], u["id"]))}
 
 
@@ -61,7 +66,11 @@ def unit_subtree(unit_id: int) -> set[int]:
         raise ApiError(_("There is no unit %(id)d.", id=unit_id), "unit")
     ids, frontier = {unit_id}, [unit_id]
     while frontier:
-        frontier = [i for i in db.session.scalars(sa.select(Unit.id).where(Unit.parent_id.in_(frontier))) if i not in ids]
+        frontier = [
+            i
+            for i in db.session.scalars(sa.select(Unit.id).where(Unit.parent_id.in_(frontier)))
+            if i not in ids
+        ]
         ids.update(frontier)
     return ids
 
@@ -115,11 +124,15 @@ def list_users(args) -> dict:
         stmt = stmt.where(User.role == role)
     if since is not None:
         changed = sa.exists().where(
-            AuditEvent.target == User.username, AuditEvent.action.in_(USER_CHANGES), AuditEvent.at >= since
+            AuditEvent.target == User.username,
+            AuditEvent.action.in_(USER_CHANGES),
+            AuditEvent.at >= since,
         )
         stmt = stmt.where(sa.or_(User.created_at >= since, changed))
     paths = unit_paths()
-    return params.by_id(stmt, User.id, page, lambda user, updated: user_record(user, updated, paths))
+    return params.by_id(
+        stmt, User.id, page, lambda user, updated: user_record(user, updated, paths)
+    )
 
 
 def get_user(user_id: int) -> dict | None:
@@ -154,7 +167,9 @@ def list_classes() -> dict:
     """Every class with its instructors and how many learners it has."""
     counts = dict(
         db.session.execute(
-            sa.select(cohort_member.c.cohort_id, sa.func.count()).group_by(cohort_member.c.cohort_id)
+            sa.select(cohort_member.c.cohort_id, sa.func.count()).group_by(
+                cohort_member.c.cohort_id
+            )
         ).all()
     )
     cohorts = db.session.scalars(sa.select(Cohort).order_by(Cohort.id)).all()
@@ -176,7 +191,8 @@ def class_enrolments(cohort_id: int) -> dict | None:
     return {
         "class": class_record(cohort, len(cohort.members)),
         "members": [
-            {**user_ref(u), "unit_path": paths.get(u.unit_id) if u.unit_id else None} for u in cohort.members
+            {**user_ref(u), "unit_path": paths.get(u.unit_id) if u.unit_id else None}
+            for u in cohort.members
         ],
         "courses": [
             {

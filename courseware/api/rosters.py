@@ -5,6 +5,7 @@ turned into a roster table, planned, and applied only when no row has a problem.
 a generated initial password that the API never returns; an administrator issues them, as a
 spreadsheet, from Administration → Users with "only accounts that have never signed in".
 """
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -73,7 +74,7 @@ def _cells(index: int, item, problems: list) -> list[str] | None:
 
 def _users(payload) -> list:
     if not isinstance(payload, dict) or not isinstance(payload.get("users"), list):
-        raise ApiError(_("Send a JSON object with a list of users under \"users\"."), "users", 422)
+        raise ApiError(_('Send a JSON object with a list of users under "users".'), "users", 422)
     users = payload["users"]
     if not 1 <= len(users) <= MAX_USERS:
         raise ApiError(_("Send from 1 to %(max)d users at a time.", max=MAX_USERS), "users", 422)
@@ -94,8 +95,17 @@ def save_users(payload, token: ApiToken) -> dict:
             continue
         username = normalise_username(cells[0])
         if username and username in seen:
-            problems.append(_problem(index, "username", _(
-                "The username “%(name)s” is also at users[%(other)d].", name=username, other=seen[username])))
+            problems.append(
+                _problem(
+                    index,
+                    "username",
+                    _(
+                        "The username “%(name)s” is also at users[%(other)d].",
+                        name=username,
+                        other=seen[username],
+                    ),
+                )
+            )
             continue
         seen[username] = index
         rows.append((index + 1, cells))  # roster rows are numbered from 1
@@ -103,7 +113,10 @@ def save_users(payload, token: ApiToken) -> dict:
     problems.extend(_from_roster(problem) for problem in plan.problems)
     if problems:
         raise ApiError(
-            _("Nothing was saved: %(n)d problems.", n=len(problems)), problems[0]["field"], 422, problems
+            _("Nothing was saved: %(n)d problems.", n=len(problems)),
+            problems[0]["field"],
+            422,
+            problems,
         )
     result = roster.apply_plan(plan, f"API {tokens.label(token)}")
     return {

@@ -3,6 +3,7 @@
 A token is a bearer secret, not a cookie: the API neither reads nor writes the browser's session,
 and no Flask-Login user is ever loaded for a token route.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -10,14 +11,14 @@ import hashlib
 import secrets
 
 import sqlalchemy as sa
-from sqlalchemy import event
 from flask import current_app, g, has_request_context, request
 from flask.globals import request_ctx
 from flask_babel import gettext as _
+from sqlalchemy import event
 
 from courseware.accounts import audit
 from courseware.accounts.models import AuditEvent, User
-from courseware.api.models import SCOPES, ApiToken
+from courseware.api.models import ApiToken, SCOPES
 from courseware.db import db
 from courseware.timeutil import utcnow
 
@@ -122,7 +123,12 @@ def authenticate(scope: str):
         return _challenge(401, _("The API token has been revoked."), "invalid_token")
     if scope not in (token.scopes or []):
         _audit_refusal(token, "api.forbidden", scope)
-        return _challenge(403, _("The API token lacks the scope %(scope)s.", scope=scope), "insufficient_scope", scope)
+        return _challenge(
+            403,
+            _("The API token lacks the scope %(scope)s.", scope=scope),
+            "insufficient_scope",
+            scope,
+        )
     return None
 
 

@@ -4,15 +4,21 @@ Calls carry a bearer token (see api/tokens.py), never the browser's session, so 
 exempt from CSRF: a cross-site page cannot make a browser attach a token the way it attaches a
 cookie.
 """
-from flask import Blueprint, abort, g, jsonify, request
+
+from flask import abort, Blueprint, g, jsonify, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from courseware.access import public, token
-from courseware.api import models  # noqa: F401  (the tables, for migrations)
+from courseware.api import (
+    models,  # noqa: F401  (the tables, for migrations)
+    reports,
+    rosters,
+    tokens,
+    xapi,
+)
 from courseware.api import openapi as openapi_document
-from courseware.api import reports, rosters, tokens, xapi
-from courseware.api.params import MAX_ID, ApiError
+from courseware.api.params import ApiError, MAX_ID
 from courseware.db import db
 from courseware.errors.handlers import messages
 from courseware.extensions import csrf

@@ -4,6 +4,7 @@ A course completion is "completed"; a graded quiz attempt is "passed" or "failed
 result.score.scaled = score / max_score. Statement ids are derived from the site and the record,
 so exporting the same record twice gives the same id and an LRS can tell it has it already.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -56,7 +57,11 @@ def _language_map(title: dict | None) -> dict:
 
 def actor(user: User) -> dict:
     """The learner as an xAPI Agent identified by their account on this site."""
-    return {"objectType": "Agent", "name": user.name, "account": {"homePage": _home(), "name": user.username}}
+    return {
+        "objectType": "Agent",
+        "name": user.name,
+        "account": {"homePage": _home(), "name": user.username},
+    }
 
 
 def course_activity(course: Course) -> dict:
@@ -114,7 +119,9 @@ def attempt_statement(attempt: Attempt, user: User, quiz: Quiz, course: Course) 
     if score:
         result["score"] = score
     if attempt.submitted_at and attempt.started_at and attempt.submitted_at >= attempt.started_at:
-        result["duration"] = f"PT{int((attempt.submitted_at - attempt.started_at).total_seconds())}S"
+        result["duration"] = (
+            f"PT{int((attempt.submitted_at - attempt.started_at).total_seconds())}S"
+        )
     context = _context()
     context["contextActivities"] = {"parent": [course_activity(course)]}
     return {
@@ -155,7 +162,9 @@ def _cursor(args) -> tuple | None:
             raise ValueError(key)
         return dt.datetime.fromisoformat(moment), kind, record_id
     except (ValueError, TypeError):
-        raise ApiError(_("The cursor is not valid; use next_cursor from a previous page."), "cursor") from None
+        raise ApiError(
+            _("The cursor is not valid; use next_cursor from a previous page."), "cursor"
+        ) from None
 
 
 def statements(args) -> dict:
@@ -196,7 +205,9 @@ def statements(args) -> dict:
             .order_by(CourseCompletion.completed_at, CourseCompletion.id)
             .limit(limit + 1)
         )
-        for completion, user, course in db.session.execute(common(stmt, CourseCompletion.completed_at)):
+        for completion, user, course in db.session.execute(
+            common(stmt, CourseCompletion.completed_at)
+        ):
             key = (completion.completed_at, COMPLETION, completion.id)
             rows.append((key, lambda c=completion, u=user, k=course: completion_statement(c, u, k)))
     if verb in (None, VERBS["passed"]["id"], VERBS["failed"]["id"]):
@@ -205,7 +216,11 @@ def statements(args) -> dict:
             .join(User, User.id == Attempt.user_id)
             .join(Quiz, Quiz.id == Attempt.quiz_id)
             .join(Course, Course.id == Quiz.course_id)
-            .where(Attempt.status == "submitted", Attempt.passed.is_not(None), Attempt.submitted_at.is_not(None))
+            .where(
+                Attempt.status == "submitted",
+                Attempt.passed.is_not(None),
+                Attempt.submitted_at.is_not(None),
+            )
             .where(_after(Attempt.submitted_at, Attempt.id, ATTEMPT, after))
             .order_by(Attempt.submitted_at, Attempt.id)
             .limit(limit + 1)
@@ -214,7 +229,9 @@ def statements(args) -> dict:
             stmt = stmt.where(Attempt.passed.is_(verb == VERBS["passed"]["id"]))
         for attempt, user, quiz, course in db.session.execute(common(stmt, Attempt.submitted_at)):
             key = (attempt.submitted_at, ATTEMPT, attempt.id)
-            rows.append((key, lambda a=attempt, u=user, q=quiz, k=course: attempt_statement(a, u, q, k)))
+            rows.append(
+                (key, lambda a=attempt, u=user, q=quiz, k=course: attempt_statement(a, u, q, k))
+            )
     rows.sort(key=lambda row: row[0])
     more = len(rows) > limit
     rows = rows[:limit]

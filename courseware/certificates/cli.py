@@ -1,4 +1,5 @@
 """`flask --app courseware certificates issue-missing`: certificates for completions that have none."""
+
 import sys
 
 import click
@@ -15,8 +16,12 @@ certificates_cli = AppGroup("certificates", help="Issue certificates.")
 def issue_missing():
     """Issue a certificate for every completion without one (completions recorded before
     certificates were issued). Safe to run again: it issues nothing twice."""
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(operations.without_certificate().subquery()))
-    with click.progressbar(length=total, label=f"Issuing {total:,} certificates", file=sys.stderr) as bar:
+    total = db.session.scalar(
+        sa.select(sa.func.count()).select_from(operations.without_certificate().subquery())
+    )
+    with click.progressbar(
+        length=total, label=f"Issuing {total:,} certificates", file=sys.stderr
+    ) as bar:
         issued = operations.issue_missing(progress=bar.update)
     db.session.commit()
     click.echo(f"Issued {issued:,} certificates.")

@@ -1,4 +1,5 @@
 """Forms: typing a code to verify, searching certificates, revoking one."""
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, SubmitField
@@ -14,7 +15,9 @@ class VerifyForm(FlaskForm):
     class Meta:
         csrf = False
 
-    code = StringField(_l("Verification code"), validators=[DataRequired(), Length(max=MAX_TYPED_CODE)])
+    code = StringField(
+        _l("Verification code"), validators=[DataRequired(), Length(max=MAX_TYPED_CODE)]
+    )
     submit = SubmitField(_l("Verify"))
 
 
@@ -22,11 +25,15 @@ class SearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField(_l("Username or verification code"), validators=[Optional(), Length(max=MAX_TYPED_CODE)])
+    q = StringField(
+        _l("Username or verification code"), validators=[Optional(), Length(max=MAX_TYPED_CODE)]
+    )
     submit = SubmitField(_l("Search"))
 
 
 class RevokeForm(FlaskForm):
-    reason = StringField(_l("Reason for revoking"), validators=[DataRequired(), Length(max=MAX_REASON)])
+    reason = StringField(
+        _l("Reason for revoking"), validators=[DataRequired(), Length(max=MAX_REASON)]
+    )
     reverse_credit = BooleanField(_l("Also reverse the 学时 the course credited"))
     submit = SubmitField(_l("Revoke"))

@@ -1,4 +1,5 @@
 """Issuing a certificate when a course is completed."""
+
 from __future__ import annotations
 
 import secrets
@@ -20,8 +21,14 @@ def issue_certificate(completion, course) -> Certificate:
     """Write the certificate for a completion, with the facts as they stand today."""
     user = db.session.get(User, completion.user_id)
     certificate = Certificate(
-        user_id=user.id, course_id=course.id, completion_id=completion.id, code=new_code(), name=user.name,
-        unit=user.unit.path() if user.unit else "", course_title=dict(course.title), credit_hours=float(course.credit_hours),
+        user_id=user.id,
+        course_id=course.id,
+        completion_id=completion.id,
+        code=new_code(),
+        name=user.name,
+        unit=user.unit.path() if user.unit else "",
+        course_title=dict(course.title),
+        credit_hours=float(course.credit_hours),
         issued_at=completion.completed_at,
     )
     db.session.add(certificate)

@@ -1,4 +1,5 @@
 """A certificate for a completed course, with a public verification code."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,5 +1,6 @@
 """Changing certificates: revocation (撤销) by an administrator, with a reason, audited; issuing
 those that completions lack."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,8 +24,9 @@ class AlreadyRevoked(Exception):
     pass
 
 
-def revoke(certificate: Certificate, reason: str, by: User, now: dt.datetime,
-           reverse_credit: bool = False) -> CreditEntry | None:
+def revoke(
+    certificate: Certificate, reason: str, by: User, now: dt.datetime, reverse_credit: bool = False
+) -> CreditEntry | None:
     """Mark a certificate revoked from now on; it stays listed, and verification says so.
 
     A certificate revoked because the course was not really completed (say, cheating found later)
@@ -38,22 +40,37 @@ def revoke(certificate: Certificate, reason: str, by: User, now: dt.datetime,
     certificate.revoked_at = now
     certificate.revoked_reason = reason[:MAX_REASON]
     certificate.revoked_by_id = by.id
-    audit.record("certificate.revoke", certificate.code, {
-        "certificate": certificate.id, "user": certificate.user_id, "course": certificate.course_id,
-        "reason": certificate.revoked_reason, "reverse_credit": reverse_credit,
-    }, actor=by)
+    audit.record(
+        "certificate.revoke",
+        certificate.code,
+        {
+            "certificate": certificate.id,
+            "user": certificate.user_id,
+            "course": certificate.course_id,
+            "reason": certificate.revoked_reason,
+            "reverse_credit": reverse_credit,
+        },
+        actor=by,
+    )
     if not reverse_credit:
         return None
-    entry = db.session.scalar(sa.select(CreditEntry).where(CreditEntry.completion_id == certificate.completion_id))
-    if entry is None or db.session.scalar(sa.select(CreditEntry.id).where(CreditEntry.reverses_id == entry.id)):
+    entry = db.session.scalar(
+        sa.select(CreditEntry).where(CreditEntry.completion_id == certificate.completion_id)
+    )
+    if entry is None or db.session.scalar(
+        sa.select(CreditEntry.id).where(CreditEntry.reverses_id == entry.id)
+    ):
         return None
     return ledger.reverse(entry, certificate.revoked_reason, by, now.date())
 
 
 def without_certificate() -> sa.Select:
     """The completions that have no certificate."""
-    return (sa.select(CourseCompletion).outerjoin(Certificate, Certificate.completion_id == CourseCompletion.id)
-            .where(Certificate.id.is_(None)))
+    return (
+        sa.select(CourseCompletion)
+        .outerjoin(Certificate, Certificate.completion_id == CourseCompletion.id)
+        .where(Certificate.id.is_(None))
+    )
 
 
 def issue_missing(progress: Callable[[int], None] | None = None) -> int:

@@ -3,12 +3,14 @@
 Chinese is set in ReportLab's built-in CID font STSong-Light (宋体): PDF readers supply the glyphs,
 so no font file ships with the application and the file stays small.
 """
+
 from __future__ import annotations
 
 import io
 from xml.sax.saxutils import escape
 
-from flask_babel import format_date, gettext as _
+from flask_babel import format_date
+from flask_babel import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.pagesizes import A4
@@ -33,8 +35,15 @@ pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 
 
 def _style(size: float, color=colors.black, alignment=TA_CENTER) -> ParagraphStyle:
-    return ParagraphStyle(f"cert-{size}", fontName=FONT, fontSize=size, leading=size * 1.35,
-                          alignment=alignment, textColor=color, wordWrap="CJK")
+    return ParagraphStyle(
+        f"cert-{size}",
+        fontName=FONT,
+        fontSize=size,
+        leading=size * 1.35,
+        alignment=alignment,
+        textColor=color,
+        wordWrap="CJK",
+    )
 
 
 def _is_latin(char: str) -> bool:
@@ -60,8 +69,14 @@ def _markup(text: str) -> str:
     return "".join(runs)
 
 
-def _paragraph(pdf: canvas.Canvas, text: str, style: ParagraphStyle, top: float, left: float | None = None,
-               width: float | None = None) -> float:
+def _paragraph(
+    pdf: canvas.Canvas,
+    text: str,
+    style: ParagraphStyle,
+    top: float,
+    left: float | None = None,
+    width: float | None = None,
+) -> float:
     """Draw wrapped text (centred unless the style says otherwise) whose first line starts at `top`;
     return where the next may start."""
     width = width or A4[0] - 2 * MARGIN - 10 * mm
@@ -83,8 +98,14 @@ def _draw_qr(pdf: canvas.Canvas, url: str, x: float, y: float, size: float) -> N
     for row, cells in enumerate(matrix):
         for column, dark in enumerate(cells):
             if dark:
-                pdf.rect(x + (column + border) * module, y + size - (row + border + 1) * module,
-                         module, module, stroke=0, fill=1)
+                pdf.rect(
+                    x + (column + border) * module,
+                    y + size - (row + border + 1) * module,
+                    module,
+                    module,
+                    stroke=0,
+                    fill=1,
+                )
 
 
 def render(certificate: Certificate, verify_url: str) -> bytes:
@@ -102,7 +123,9 @@ def render(certificate: Certificate, verify_url: str) -> bytes:
     pdf.setLineWidth(2)
     pdf.rect(MARGIN / 2, MARGIN / 2, width - MARGIN, height - MARGIN)
     pdf.setLineWidth(0.5)
-    pdf.rect(MARGIN / 2 + 3 * mm, MARGIN / 2 + 3 * mm, width - MARGIN - 6 * mm, height - MARGIN - 6 * mm)
+    pdf.rect(
+        MARGIN / 2 + 3 * mm, MARGIN / 2 + 3 * mm, width - MARGIN - 6 * mm, height - MARGIN - 6 * mm
+    )
 
     top = height - 45 * mm
     top = _paragraph(pdf, _("Certificate of completion"), _style(28), top) - 16 * mm
@@ -116,22 +139,57 @@ def render(certificate: Certificate, verify_url: str) -> bytes:
     if title_en and title_en != title_zh:
         top = _paragraph(pdf, title_en, _style(14), top) - 2 * mm
     top -= 8 * mm
-    top = _paragraph(pdf, _("Credit hours (学时): %(hours)s", hours=f"{certificate.credit_hours:g}"), _style(13), top) - 3 * mm
-    top = _paragraph(pdf, _("Date of issue: %(date)s", date=format_date(certificate.issued_at, "long")), _style(13), top)
+    top = (
+        _paragraph(
+            pdf,
+            _("Credit hours (学时): %(hours)s", hours=f"{certificate.credit_hours:g}"),
+            _style(13),
+            top,
+        )
+        - 3 * mm
+    )
+    top = _paragraph(
+        pdf,
+        _("Date of issue: %(date)s", date=format_date(certificate.issued_at, "long")),
+        _style(13),
+        top,
+    )
     if certificate.revoked_at is not None:
         top -= 8 * mm
-        _paragraph(pdf, _("Revoked on %(date)s", date=format_date(certificate.revoked_at, "long")),
-                   _style(18, color=RED), top)
+        _paragraph(
+            pdf,
+            _("Revoked on %(date)s", date=format_date(certificate.revoked_at, "long")),
+            _style(18, color=RED),
+            top,
+        )
 
     qr_x, qr_y = width - MARGIN - 5 * mm - QR_SIZE, MARGIN + 5 * mm
     _draw_qr(pdf, verify_url, qr_x, qr_y, QR_SIZE)
     left = MARGIN + 5 * mm
     room = qr_x - left - 4 * mm
     top = qr_y + QR_SIZE - 6 * mm
-    top = _paragraph(pdf, _("Verification code: %(code)s", code=display_code(certificate.code)),
-                     _style(12, alignment=TA_LEFT), top, left, room) - 2 * mm
-    top = _paragraph(pdf, _("Check that it is valid by scanning the QR code or at:"), _style(9, alignment=TA_LEFT),
-                     top, left, room) - 1 * mm
+    top = (
+        _paragraph(
+            pdf,
+            _("Verification code: %(code)s", code=display_code(certificate.code)),
+            _style(12, alignment=TA_LEFT),
+            top,
+            left,
+            room,
+        )
+        - 2 * mm
+    )
+    top = (
+        _paragraph(
+            pdf,
+            _("Check that it is valid by scanning the QR code or at:"),
+            _style(9, alignment=TA_LEFT),
+            top,
+            left,
+            room,
+        )
+        - 1 * mm
+    )
     # A long host name gets smaller type rather than running under the QR code.
     size = min(9, 9 * room / pdfmetrics.stringWidth(verify_url, LATIN, 9))
     pdf.setFont(LATIN, size)

@@ -1,4 +1,5 @@
 """The QR code (二维码) on a certificate: it carries the public verification address."""
+
 from __future__ import annotations
 
 import segno
@@ -23,6 +24,13 @@ def svg(url: str, title: str) -> Markup:
 
     The light background is drawn too, so the code stays readable on a dark page.
     """
-    markup = make(url).svg_inline(scale=4, dark="#000", light="#fff", omitsize=True, svgclass="qr",
-                                  lineclass=None, title=title)
+    markup = make(url).svg_inline(
+        scale=4,
+        dark="#000",
+        light="#fff",
+        omitsize=True,
+        svgclass="qr",
+        lineclass=None,
+        title=title,
+    )
     return Markup(markup)

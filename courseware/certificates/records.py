@@ -1,4 +1,5 @@
 """Finding certificates: by code, by owner, by completion, and the administrators' search."""
+
 from __future__ import annotations
 
 import re
@@ -27,7 +28,7 @@ def normalise_code(raw: str | None) -> str:
 
 def display_code(code: str) -> str:
     """The code in groups of four, as printed: ABCD-EFGH-JKMN."""
-    return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
 def by_code(raw: str | None) -> Certificate | None:
@@ -40,21 +41,29 @@ def by_code(raw: str | None) -> Certificate | None:
 def of_user(user_id: int) -> list[Certificate]:
     """A learner's certificates, newest first, revoked ones included."""
     return db.session.scalars(
-        sa.select(Certificate).where(Certificate.user_id == user_id)
-        .order_by(Certificate.issued_at.desc(), Certificate.id.desc())).all()
+        sa.select(Certificate)
+        .where(Certificate.user_id == user_id)
+        .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+    ).all()
 
 
 def for_course(course_id: int, user_id: int) -> Certificate | None:
     """The learner's certificate for a course, if the course was completed."""
     return db.session.scalar(
-        sa.select(Certificate).where(Certificate.course_id == course_id, Certificate.user_id == user_id)
-        .order_by(Certificate.id.desc()).limit(1))
+        sa.select(Certificate)
+        .where(Certificate.course_id == course_id, Certificate.user_id == user_id)
+        .order_by(Certificate.id.desc())
+        .limit(1)
+    )
 
 
 def search(query: str | None) -> sa.Select:
     """Certificates for the administrators' list, newest first; `query` is a username or a code."""
-    stmt = (sa.select(Certificate).options(joinedload(Certificate.user))
-            .order_by(Certificate.issued_at.desc(), Certificate.id.desc()))
+    stmt = (
+        sa.select(Certificate)
+        .options(joinedload(Certificate.user))
+        .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+    )
     query = (query or "").strip()
     if query:
         conditions = [User.username == normalise_username(query)]
@@ -63,4 +72,3 @@ def search(query: str | None) -> sa.Select:
             conditions.append(Certificate.code == code)
         stmt = stmt.join(User, Certificate.user_id == User.id).where(sa.or_(*conditions))
     return stmt
-

@@ -1,14 +1,30 @@
 """Certificates: the learner's list, the printable page and PDF, public verification, revocation."""
+
 import io
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    abort,
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from courseware.access import public, roles, signed_in
 from courseware.accounts.models import Role
-from courseware.certificates import models  # noqa: F401  (the tables, for migrations)
-from courseware.certificates import operations, pdf, qr, records
+from courseware.certificates import (
+    models,  # noqa: F401  (the tables, for migrations)
+    operations,
+    pdf,
+    qr,
+    records,
+)
 from courseware.certificates.forms import RevokeForm, SearchForm, VerifyForm
 from courseware.certificates.models import Certificate
 from courseware.db import db
@@ -25,14 +41,20 @@ PER_PAGE = 50
 @signed_in
 def mine():
     """List the signed-in user's certificates, revoked ones marked."""
-    return render_template("certificates/mine.html", certificates=records.of_user(current_user.id), text=text,
-                           display_code=records.display_code)
+    return render_template(
+        "certificates/mine.html",
+        certificates=records.of_user(current_user.id),
+        text=text,
+        display_code=records.display_code,
+    )
 
 
 def _visible(certificate_id: int) -> Certificate:
     """The certificate if the reader owns it or is an administrator; 404 otherwise, so ids leak nothing."""
     certificate = db.session.get(Certificate, certificate_id)
-    if certificate is None or (certificate.user_id != current_user.id and current_user.role != Role.ADMIN.value):
+    if certificate is None or (
+        certificate.user_id != current_user.id and current_user.role != Role.ADMIN.value
+    ):
         abort(404)
     return certificate
 
@@ -43,9 +65,13 @@ def show(certificate_id):
     """The certificate as a page that prints on one A4 sheet."""
     certificate = _visible(certificate_id)
     url = qr.verify_url(certificate.code)
-    return render_template("certificates/show.html", certificate=certificate, verify_url=url,
-                           qr_svg=qr.svg(url, _("QR code for verifying this certificate")),
-                           display_code=records.display_code)
+    return render_template(
+        "certificates/show.html",
+        certificate=certificate,
+        verify_url=url,
+        qr_svg=qr.svg(url, _("QR code for verifying this certificate")),
+        display_code=records.display_code,
+    )
 
 
 @bp.route("/certificates/<int:certificate_id>.pdf", endpoint="pdf")
@@ -54,8 +80,12 @@ def pdf_download(certificate_id):
     """The certificate as an A4 PDF download."""
     certificate = _visible(certificate_id)
     data = pdf.render(certificate, qr.verify_url(certificate.code))
-    return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
-                     download_name=pdf.filename(certificate))
+    return send_file(
+        io.BytesIO(data),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=pdf.filename(certificate),
+    )
 
 
 @bp.route("/verify")
@@ -72,9 +102,19 @@ def verify(code=None):
     if code is not None:
         form.code.data = records.display_code(records.normalise_code(code))
     status = 404 if code is not None and certificate is None else 200
-    response = current_app.make_response((render_template(
-        "certificates/verify.html", form=form, code=code, certificate=certificate, text=text,
-        display_code=records.display_code), status))
+    response = current_app.make_response(
+        (
+            render_template(
+                "certificates/verify.html",
+                form=form,
+                code=code,
+                certificate=certificate,
+                text=text,
+                display_code=records.display_code,
+            ),
+            status,
+        )
+    )
     # A verification answer is for the person who asked, not for search engines.
     response.headers["X-Robots-Tag"] = "noindex"
     return response
@@ -88,8 +128,13 @@ def admin():
     form.validate()
     query = form.q.data if not form.q.errors else ""
     page = db.paginate(records.search(query), per_page=PER_PAGE, error_out=False)
-    return render_template("certificates/admin.html", form=form, page=page, text=text,
-                           display_code=records.display_code)
+    return render_template(
+        "certificates/admin.html",
+        form=form,
+        page=page,
+        text=text,
+        display_code=records.display_code,
+    )
 
 
 @bp.route("/admin/certificates/<int:certificate_id>/revoke", methods=["POST"])
@@ -103,15 +148,30 @@ def revoke(certificate_id):
         flash(_("Give a reason for revoking the certificate."), "error")
         return redirect(back)
     try:
-        reversal = operations.revoke(certificate, form.reason.data, current_user._get_current_object(), utcnow(),
-                                     reverse_credit=form.reverse_credit.data)
+        reversal = operations.revoke(
+            certificate,
+            form.reason.data,
+            current_user._get_current_object(),
+            utcnow(),
+            reverse_credit=form.reverse_credit.data,
+        )
     except operations.AlreadyRevoked:
         flash(_("That certificate was revoked already."), "error")
         return redirect(back)
     db.session.commit()
-    flash(_("Certificate %(code)s revoked.", code=records.display_code(certificate.code)), "success")
+    flash(
+        _("Certificate %(code)s revoked.", code=records.display_code(certificate.code)), "success"
+    )
     if reversal is not None:
-        flash(_("%(hours)s credit hours were taken back from the learner's ledger.", hours=hours(-reversal.hours)), "success")
+        flash(
+            _(
+                "%(hours)s credit hours were taken back from the learner's ledger.",
+                hours=hours(-reversal.hours),
+            ),
+            "success",
+        )
     elif form.reverse_credit.data:
-        flash(_("The 学时 of this course had been reversed already; the ledger is unchanged."), "info")
+        flash(
+            _("The 学时 of this course had been reversed already; the ledger is unchanged."), "info"
+        )
     return redirect(back)

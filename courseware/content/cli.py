@@ -1,4 +1,5 @@
 """`flask --app courseware content check | sync | export`."""
+
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -8,7 +9,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import AppGroup
 
-from courseware.content.files import Problem, load_courses
+from courseware.content.files import load_courses, Problem
 from courseware.db import db
 from courseware.lessons.models import Course
 
@@ -50,15 +51,31 @@ def check_all():
     lessons = {c.slug: {lesson.slug for lesson in c.lessons} for c in courses}
     quizzes, quiz_problems = load_all_quizzes(content_dir("quizzes"), content_zone(), lessons)
     root = content_dir("quizzes")
-    known = {c.slug for c in courses} | {p.name for p in content_dir("lessons").glob("*") if p.is_dir()}
+    known = {c.slug for c in courses} | {
+        p.name for p in content_dir("lessons").glob("*") if p.is_dir()
+    }
     for course in quizzes:
         if course.course not in known:
-            quiz_problems.append(Problem(str(root.name + "/" + course.course), 1, f"no course {course.course} in the lessons folder"))
+            quiz_problems.append(
+                Problem(
+                    str(root.name + "/" + course.course),
+                    1,
+                    f"no course {course.course} in the lessons folder",
+                )
+            )
     exercises, exercise_problems = load_all_scenarios(content_dir("exercises"))
     for course_slug in exercises:
         if course_slug not in known:
-            exercise_problems.append(Problem(f"exercises/{course_slug}", 1, f"no course {course_slug} in the lessons folder"))
-    return courses, CourseItems(quizzes, exercises), sorted(problems + quiz_problems + exercise_problems)
+            exercise_problems.append(
+                Problem(
+                    f"exercises/{course_slug}", 1, f"no course {course_slug} in the lessons folder"
+                )
+            )
+    return (
+        courses,
+        CourseItems(quizzes, exercises),
+        sorted(problems + quiz_problems + exercise_problems),
+    )
 
 
 def sync_content(courses, items, take_files=False):
@@ -91,12 +108,18 @@ def check():
     quiz_count = sum(len(c.quizzes) for c in items.quizzes)
     questions = sum(len(c.questions) for c in items.quizzes)
     exercises = sum(len(found) for found in items.exercises.values())
-    click.echo(f"{len(courses)} courses, {lessons} lessons, {quiz_count} quizzes, {questions} questions, "
-               f"{exercises} exercises: no problems.")
+    click.echo(
+        f"{len(courses)} courses, {lessons} lessons, {quiz_count} quizzes, {questions} questions, "
+        f"{exercises} exercises: no problems."
+    )
 
 
 @content_cli.command("sync")
-@click.option("--take-files", is_flag=True, help="Where a lesson changed in the files and the browser, take the files.")
+@click.option(
+    "--take-files",
+    is_flag=True,
+    help="Where a lesson changed in the files and the browser, take the files.",
+)
 def sync(take_files):
     """Check, then update the database from the files in one transaction."""
     courses, items, problems = check_all()

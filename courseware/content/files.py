@@ -3,6 +3,7 @@
 A course is `lessons/<course-slug>/course.yaml` plus lessons `NN-<slug>.md` (Chinese, with YAML
 front matter) and optional translations `NN-<slug>.en.md`. Nothing here touches the database.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -153,13 +154,23 @@ def split_front_matter(text: str, path: str):
     """Return (front matter text, body, line where the body starts, problems)."""
     text = text.replace("\r\n", "\n").lstrip("\ufeff")
     if not text.startswith("---\n"):
-        return None, text, 1, [Problem(path, 1, "the file must start with YAML front matter between '---' lines")]
+        return (
+            None,
+            text,
+            1,
+            [Problem(path, 1, "the file must start with YAML front matter between '---' lines")],
+        )
     end = text.find("\n---\n", 3)
     if end == -1:
         if text.endswith("\n---"):
             end = len(text) - 4
         else:
-            return None, text, 1, [Problem(path, 1, "the front matter is not closed by a '---' line")]
+            return (
+                None,
+                text,
+                1,
+                [Problem(path, 1, "the front matter is not closed by a '---' line")],
+            )
     front = text[4 : end + 1]
     body = text[end + 5 :]
     body_line = front.count("\n") + 3
@@ -175,19 +186,36 @@ def parse_lesson_text(text: str, path: str, original: bool):
     if problems:
         return None, None, body_line, problems
     if not isinstance(data, dict):
-        return None, None, body_line, [Problem(path, 2, "the front matter must be a mapping of fields")]
+        return (
+            None,
+            None,
+            body_line,
+            [Problem(path, 2, "the front matter must be a mapping of fields")],
+        )
     title = data.get("title")
     if not isinstance(title, str) or not title.strip():
         problems.append(Problem(path, lines.get(("title",), 2), "a title is required"))
     objectives = data.get("objectives", [])
-    if not isinstance(objectives, list) or not all(isinstance(o, str) and o.strip() for o in objectives):
-        problems.append(Problem(path, lines.get(("objectives",), 2), "objectives must be a list of sentences"))
+    if not isinstance(objectives, list) or not all(
+        isinstance(o, str) and o.strip() for o in objectives
+    ):
+        problems.append(
+            Problem(path, lines.get(("objectives",), 2), "objectives must be a list of sentences")
+        )
         objectives = []
     minutes = data.get("minutes")
-    if original and (not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= 600):
-        problems.append(Problem(path, lines.get(("minutes",), 2), "minutes must be a whole number from 1 to 600"))
+    if original and (
+        not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= 600
+    ):
+        problems.append(
+            Problem(
+                path, lines.get(("minutes",), 2), "minutes must be a whole number from 1 to 600"
+            )
+        )
     if not original and "minutes" in data:
-        problems.append(Problem(path, lines[("minutes",)], "minutes belong in the original; remove them here"))
+        problems.append(
+            Problem(path, lines[("minutes",)], "minutes belong in the original; remove them here")
+        )
     if not body.strip():
         problems.append(Problem(path, body_line, "the lesson has no text after its front matter"))
     unknown = set(data) - {"title", "objectives", "minutes"}
@@ -201,7 +229,9 @@ def parse_lesson_text(text: str, path: str, original: bool):
     return lesson, minutes, body_line, []
 
 
-def check_links(body: str, body_line: int, path: str, siblings: set[str], media: set[str]) -> list[Problem]:
+def check_links(
+    body: str, body_line: int, path: str, siblings: set[str], media: set[str]
+) -> list[Problem]:
     """Name links to missing lesson files and images missing from the media folder."""
     problems = []
     for offset, line in enumerate(body.split("\n")):
@@ -212,14 +242,18 @@ def check_links(body: str, body_line: int, path: str, siblings: set[str], media:
             if re.match(r"^[a-z][a-z0-9+.-]*:", target) or not target:
                 continue
             if target.startswith("media/"):
-                if target[len("media/"):] not in media:
+                if target[len("media/") :] not in media:
                     problems.append(Problem(path, body_line + offset, f"missing image {target}"))
             elif target.endswith(".md"):
                 if target not in siblings:
                     problems.append(Problem(path, body_line + offset, f"broken link to {target}"))
             else:
                 problems.append(
-                    Problem(path, body_line + offset, f"link to {target}: use a lesson file (NN-slug.md), media/…, or an http(s) address")
+                    Problem(
+                        path,
+                        body_line + offset,
+                        f"link to {target}: use a lesson file (NN-slug.md), media/…, or an http(s) address",
+                    )
                 )
     return problems
 
@@ -233,7 +267,13 @@ def _text_pair(data, key, lines, path, problems, required=True) -> dict:
         value = {"zh": value}
     if not isinstance(value, dict) or (required and not str(value.get("zh") or "").strip()):
         if required:
-            problems.append(Problem(path, lines.get((key,), 1), f"{key} needs a Chinese text (zh) and may have an English one (en)"))
+            problems.append(
+                Problem(
+                    path,
+                    lines.get((key,), 1),
+                    f"{key} needs a Chinese text (zh) and may have an English one (en)",
+                )
+            )
         return {"zh": "", "en": ""}
     return {lang: str(value.get(lang) or "").strip() for lang in LANGUAGES}
 
@@ -241,13 +281,21 @@ def _text_pair(data, key, lines, path, problems, required=True) -> dict:
 def _items(data, lines, path, problems) -> list[tuple[str, str]]:
     raw = data.get("items")
     if not isinstance(raw, list) or not raw:
-        problems.append(Problem(path, lines.get(("items",), 1), "items must list the course's lessons, quizzes and exercises in order"))
+        problems.append(
+            Problem(
+                path,
+                lines.get(("items",), 1),
+                "items must list the course's lessons, quizzes and exercises in order",
+            )
+        )
         return []
     items = []
     for i, entry in enumerate(raw):
         line = lines.get(("items", i), 1)
         if not (isinstance(entry, dict) and len(entry) == 1):
-            problems.append(Problem(path, line, "an item is written '- lesson: SLUG' (or quiz:, exercise:)"))
+            problems.append(
+                Problem(path, line, "an item is written '- lesson: SLUG' (or quiz:, exercise:)")
+            )
             continue
         ((kind, slug),) = entry.items()
         if kind not in ITEM_KINDS or not isinstance(slug, str) or not SLUG.match(slug):
@@ -269,56 +317,89 @@ def _completion(data, lines, path, problems, lesson_slugs, items=()) -> dict:
         return {}
     unknown = set(rule) - {"lessons", "quizzes", "exercises", "min_active_minutes"}
     for key in sorted(unknown, key=str):
-        problems.append(Problem(path, lines.get(("completion", key), line), f"unknown completion field {key!r}"))
-    known = {"lessons": set(lesson_slugs),
-             "quizzes": {slug for kind, slug in items if kind == "quiz"},
-             "exercises": {slug for kind, slug in items if kind == "exercise"}}
+        problems.append(
+            Problem(path, lines.get(("completion", key), line), f"unknown completion field {key!r}")
+        )
+    known = {
+        "lessons": set(lesson_slugs),
+        "quizzes": {slug for kind, slug in items if kind == "quiz"},
+        "exercises": {slug for kind, slug in items if kind == "exercise"},
+    }
     for key, slugs in known.items():
         value = rule.get(key, "all" if key == "lessons" else None)
         if value is None or value == "all":
             continue
         where = lines.get(("completion", key), line)
         if not isinstance(value, list):
-            problems.append(Problem(path, where, f"completion {key} must be 'all' or a list of slugs"))
+            problems.append(
+                Problem(path, where, f"completion {key} must be 'all' or a list of slugs")
+            )
             continue
         for i, slug in enumerate(value):
             if slug not in slugs:
-                problems.append(Problem(path, lines.get(("completion", key, i), where), f"completion names unknown {key[:-1] if key != 'quizzes' else 'quiz'} {slug}"))
+                problems.append(
+                    Problem(
+                        path,
+                        lines.get(("completion", key, i), where),
+                        f"completion names unknown {key[:-1] if key != 'quizzes' else 'quiz'} {slug}",
+                    )
+                )
     minimum = rule.get("min_active_minutes", 0)
     if not isinstance(minimum, int) or isinstance(minimum, bool) or minimum < 0:
-        problems.append(Problem(path, lines.get(("completion", "min_active_minutes"), line), "min_active_minutes must be a whole number"))
+        problems.append(
+            Problem(
+                path,
+                lines.get(("completion", "min_active_minutes"), line),
+                "min_active_minutes must be a whole number",
+            )
+        )
     return dict(rule)
 
 
-def load_course(folder: Path, root: Path, other_items=None) -> tuple[CourseSource | None, list[Problem]]:
+def load_course(
+    folder: Path, root: Path, other_items=None
+) -> tuple[CourseSource | None, list[Problem]]:
     """Read and check one course folder.
 
     `other_items(kind, course_slug, slug)` says whether a quiz or exercise exists; lessons are
     checked against the folder itself.
     """
+
     def rel(p: Path) -> str:
         return str(p.relative_to(root.parent)) if root.parent in p.parents else str(p)
 
     course_path = folder / "course.yaml"
     problems: list[Problem] = []
     if not SLUG.match(folder.name):
-        problems.append(Problem(rel(folder), 1, "a course folder name must be lowercase letters, digits and hyphens"))
+        problems.append(
+            Problem(
+                rel(folder), 1, "a course folder name must be lowercase letters, digits and hyphens"
+            )
+        )
     if not course_path.exists():
         return None, problems + [Problem(rel(course_path), 1, "course.yaml is missing")]
     data, lines, yaml_problems = parse_yaml(course_path.read_text("utf-8"), rel(course_path))
     if yaml_problems:
         return None, problems + yaml_problems
     if not isinstance(data, dict):
-        return None, problems + [Problem(rel(course_path), 1, "course.yaml must be a mapping of fields")]
+        return None, problems + [
+            Problem(rel(course_path), 1, "course.yaml must be a mapping of fields")
+        ]
     cp = rel(course_path)
     title = _text_pair(data, "title", lines, cp, problems)
     summary = _text_pair(data, "summary", lines, cp, problems, required=False)
     audience = _text_pair(data, "audience", lines, cp, problems, required=False)
     hours = data.get("credit_hours")
     if not isinstance(hours, (int, float)) or isinstance(hours, bool) or not 0 < hours <= 1000:
-        problems.append(Problem(cp, lines.get(("credit_hours",), 1), "credit_hours (学时) must be a number above 0"))
+        problems.append(
+            Problem(
+                cp, lines.get(("credit_hours",), 1), "credit_hours (学时) must be a number above 0"
+            )
+        )
         hours = 0
-    for key in sorted(set(data) - {"title", "summary", "audience", "credit_hours", "items", "completion"}, key=str):
+    for key in sorted(
+        set(data) - {"title", "summary", "audience", "credit_hours", "items", "completion"}, key=str
+    ):
         problems.append(Problem(cp, lines.get((key,), 1), f"unknown field {key!r}"))
     items = _items(data, lines, cp, problems)
 
@@ -330,28 +411,44 @@ def load_course(folder: Path, root: Path, other_items=None) -> tuple[CourseSourc
     for path in files:
         match = LESSON_FILE.match(path.name)
         if not match:
-            problems.append(Problem(rel(path), 1, "a lesson file is named NN-slug.md (or NN-slug.en.md for English)"))
+            problems.append(
+                Problem(
+                    rel(path), 1, "a lesson file is named NN-slug.md (or NN-slug.en.md for English)"
+                )
+            )
             continue
         if match["en"]:
             if path.name.replace(".en.md", ".md") not in siblings:
-                problems.append(Problem(rel(path), 1, "an English translation without its Chinese original"))
+                problems.append(
+                    Problem(rel(path), 1, "an English translation without its Chinese original")
+                )
             continue
         slug = match["slug"]
         if slug in RESERVED_SLUGS:
-            problems.append(Problem(rel(path), 1, f"{slug!r} cannot be a lesson slug; it names a page of the course"))
+            problems.append(
+                Problem(
+                    rel(path), 1, f"{slug!r} cannot be a lesson slug; it names a page of the course"
+                )
+            )
             continue
         if slug in seen:
-            problems.append(Problem(rel(path), 1, f"duplicate lesson slug {slug} (also {seen[slug]})"))
+            problems.append(
+                Problem(rel(path), 1, f"duplicate lesson slug {slug} (also {seen[slug]})")
+            )
             continue
         seen[slug] = path.name
-        zh, minutes, body_line, lp = parse_lesson_text(path.read_text("utf-8"), rel(path), original=True)
+        zh, minutes, body_line, lp = parse_lesson_text(
+            path.read_text("utf-8"), rel(path), original=True
+        )
         problems += lp
         if zh:
             problems += check_links(zh.body, body_line, rel(path), siblings, media)
         en = None
         en_path = path.with_name(path.name[:-3] + ".en.md")
         if en_path.exists():
-            en, _, en_line, ep = parse_lesson_text(en_path.read_text("utf-8"), rel(en_path), original=False)
+            en, _, en_line, ep = parse_lesson_text(
+                en_path.read_text("utf-8"), rel(en_path), original=False
+            )
             problems += ep
             if en:
                 problems += check_links(en.body, en_line, rel(en_path), siblings, media)
@@ -361,22 +458,32 @@ def load_course(folder: Path, root: Path, other_items=None) -> tuple[CourseSourc
     for i, (kind, slug) in enumerate(items):
         line = lines.get(("items", i), 1)
         if kind == "lesson" and slug not in seen:
-            problems.append(Problem(cp, line, f"unknown item lesson: {slug} (no file NN-{slug}.md)"))
+            problems.append(
+                Problem(cp, line, f"unknown item lesson: {slug} (no file NN-{slug}.md)")
+            )
         elif kind != "lesson" and not (other_items and other_items(kind, folder.name, slug)):
             problems.append(Problem(cp, line, f"unknown item {kind}: {slug}"))
     listed = {slug for kind, slug in items if kind == "lesson"}
     for slug, name in seen.items():
         if slug not in listed:
-            problems.append(Problem(rel(folder / name), 1, f"lesson {slug} is not listed in course.yaml items"))
+            problems.append(
+                Problem(rel(folder / name), 1, f"lesson {slug} is not listed in course.yaml items")
+            )
     completion = _completion(data, lines, cp, problems, set(seen), items)
     if problems:
         return None, problems
     ordered = tuple(lessons[slug] for kind, slug in items if kind == "lesson")
     return (
         CourseSource(
-            slug=folder.name, title=title, summary=summary, audience=audience,
-            credit_hours=float(hours), items=tuple(items), completion=completion,
-            lessons=ordered, media=frozenset(media),
+            slug=folder.name,
+            title=title,
+            summary=summary,
+            audience=audience,
+            credit_hours=float(hours),
+            items=tuple(items),
+            completion=completion,
+            lessons=ordered,
+            media=frozenset(media),
         ),
         [],
     )

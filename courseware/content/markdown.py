@@ -4,6 +4,7 @@ Lessons are written by instructors, whose accounts can be stolen, so nothing the
 raw HTML passes through Python-Markdown and is then cut down to the tags, attributes and URL
 schemes listed here.
 """
+
 import hashlib
 import re
 from dataclasses import dataclass
@@ -19,10 +20,53 @@ EXTENSIONS = ["tables", "fenced_code", "footnotes", "toc", "admonition", "def_li
 EXTENSION_CONFIGS = {"toc": {"toc_depth": "2-3", "permalink": False}}
 
 TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details", "div", "dl",
-    "dt", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark",
-    "ol", "p", "pre", "q", "s", "small", "span", "strong", "sub", "summary", "sup", "table",
-    "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "caption",
+    "code",
+    "dd",
+    "del",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "ins",
+    "kbd",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "u",
+    "ul",
 }
 ATTRIBUTES = {
     "*": {"id", "class", "title", "lang"},
@@ -34,7 +78,9 @@ ATTRIBUTES = {
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 # Where a lesson may link to another lesson of its course: "03-speak-early.md" or its .en twin.
-LESSON_LINK = re.compile(r"^(?:\./)?\d\d-(?P<slug>[a-z0-9][a-z0-9-]*)(?:\.en)?\.md(?P<anchor>#[\w-]*)?$")
+LESSON_LINK = re.compile(
+    r"^(?:\./)?\d\d-(?P<slug>[a-z0-9][a-z0-9-]*)(?:\.en)?\.md(?P<anchor>#[\w-]*)?$"
+)
 URL_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
 MEDIA_PATH = re.compile(r"^(?:\./)?media/(?P<name>[A-Za-z0-9_][A-Za-z0-9_.-]*)$")
 
@@ -53,6 +99,7 @@ def content_key(text: str) -> str:
 def _attribute_filter(media_url: str | None, base: str = ""):
     """`base` goes before the links to sibling lessons and media, which are otherwise relative to
     the lesson's own page (an editor's preview is on another page)."""
+
     def keep(tag, attribute, value):
         if attribute in ("href", "src"):
             # A browser ignores spaces and control characters inside a scheme ("java script:");
@@ -87,18 +134,31 @@ def render_markdown(text: str, media_url: str | None = None, base: str = "") -> 
         tags=TAGS,
         attributes=ATTRIBUTES,
         url_schemes=URL_SCHEMES,
-        clean_content_tags={"script", "style", "iframe", "object", "embed", "template", "math", "svg"},
+        clean_content_tags={
+            "script",
+            "style",
+            "iframe",
+            "object",
+            "embed",
+            "template",
+            "math",
+            "svg",
+        },
         attribute_filter=_attribute_filter(media_url, base),
         link_rel="noopener noreferrer",
     )
-    return Rendered(html=_scrollable_tables(nh3.clean(html, **clean)), toc=nh3.clean(converter.toc, **clean))
+    return Rendered(
+        html=_scrollable_tables(nh3.clean(html, **clean)), toc=nh3.clean(converter.toc, **clean)
+    )
 
 
 def _scrollable_tables(html: str) -> str:
     """Put each table in a box that scrolls sideways by itself, so a wide table does not widen a
     phone's page; the box takes keyboard focus, so it scrolls without a mouse too. Runs on the
     sanitiser's output, whose tables carry no attributes."""
-    return html.replace("<table>", '<div class="table-scroll" tabindex="0"><table>').replace("</table>", "</table></div>")
+    return html.replace("<table>", '<div class="table-scroll" tabindex="0"><table>').replace(
+        "</table>", "</table></div>"
+    )
 
 
 @lru_cache(maxsize=512)

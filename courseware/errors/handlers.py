@@ -1,4 +1,5 @@
 """Error pages in the user's language; a failed request leaves no half-done transaction."""
+
 from flask import render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -21,9 +22,7 @@ def messages():
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/") or (
-        request.accept_mimetypes.best == "application/json"
-    )
+    return request.path.startswith("/api/") or (request.accept_mimetypes.best == "application/json")
 
 
 def render_error(code: int, message: str | None = None):
@@ -39,7 +38,8 @@ def handle_http_error(error: HTTPException):
 
 def handle_csrf_error(error: CSRFError):
     return render_error(
-        400, _("The form has expired or did not come from this site. Reload the page and try again.")
+        400,
+        _("The form has expired or did not come from this site. Reload the page and try again."),
     )
 
 

@@ -8,13 +8,14 @@ branch, counted from the moment the branch was entered); triggered injects fire 
 statement or after a silence. Rumours grow every minute until a post states a fact that counters
 them, then shrink, faster after a well-written post. Scoring follows docs/exercises.md.
 """
+
 from __future__ import annotations
 
 import random
 import unicodedata
 from dataclasses import dataclass, field
 
-from courseware.exercises.scenario import MAIN, Inject, Scenario
+from courseware.exercises.scenario import Inject, MAIN, Scenario
 
 # A promised update counts as delivered when a substantive post follows within this many minutes.
 PROMISE_MINUTES = 60
@@ -57,14 +58,14 @@ class ActionError(ValueError):
 @dataclass
 class Action:
     kind: str
-    at: float | None = None   # simulated minute; None: now plus the action's cost (turns)
+    at: float | None = None  # simulated minute; None: now plus the action's cost (turns)
     text: str = ""
-    target: str = ""          # reply, decide, publish: an inject id; call: a department id
-    option: str = ""          # decide: the option id
-    minutes: float = 0        # wait
-    persona: str = ""         # adhoc
-    channel: str = ""         # adhoc
-    ref: int | None = None    # the stored action's id, so reviews can point at a post
+    target: str = ""  # reply, decide, publish: an inject id; call: a department id
+    option: str = ""  # decide: the option id
+    minutes: float = 0  # wait
+    persona: str = ""  # adhoc
+    channel: str = ""  # adhoc
+    ref: int | None = None  # the stored action's id, so reviews can point at a post
 
 
 @dataclass
@@ -78,13 +79,13 @@ class PostScore:
     next_step: bool
     promise: bool
     substantive: bool
-    reasons: list[str]        # codes: penalised, too_long, no_empathy, no_substance, no_next_step
+    reasons: list[str]  # codes: penalised, too_long, no_empathy, no_substance, no_next_step
 
 
 @dataclass
 class Event:
     minute: float
-    kind: str                 # inject | post | reply | call | decide | wait | adhoc | reaction | end
+    kind: str  # inject | post | reply | call | decide | wait | adhoc | reaction | end
     text: dict | str = ""
     inject: str = ""
     persona: str = ""
@@ -100,20 +101,20 @@ class State:
     minute: float = 0.0
     branch: str = MAIN
     branch_started: float = 0.0
-    fired: dict = field(default_factory=dict)          # inject id -> minute
+    fired: dict = field(default_factory=dict)  # inject id -> minute
     log: list[Event] = field(default_factory=list)
-    reach: dict = field(default_factory=dict)          # rumour id -> people reached
-    countered: dict = field(default_factory=dict)      # rumour id -> strength 0..1
+    reach: dict = field(default_factory=dict)  # rumour id -> people reached
+    countered: dict = field(default_factory=dict)  # rumour id -> strength 0..1
     sentiment: float = 50.0
     trust: float = 50.0
-    known: set = field(default_factory=set)            # facts the trainee has learnt
-    stated: dict = field(default_factory=dict)         # fact id -> first minute stated
-    contradicted: list = field(default_factory=list)   # (minute, contradiction id)
+    known: set = field(default_factory=set)  # facts the trainee has learnt
+    stated: dict = field(default_factory=dict)  # fact id -> first minute stated
+    contradicted: list = field(default_factory=list)  # (minute, contradiction id)
     refusals: int = 0
-    promises: list = field(default_factory=list)       # [minute made, minute delivered or None]
+    promises: list = field(default_factory=list)  # [minute made, minute delivered or None]
     first_substantive: float | None = None
-    decisions: dict = field(default_factory=dict)      # inject id -> option id
-    series: list = field(default_factory=list)         # (minute, reach, sentiment, trust)
+    decisions: dict = field(default_factory=dict)  # inject id -> option id
+    series: list = field(default_factory=list)  # (minute, reach, sentiment, trust)
     finished: bool = False
 
     @property
@@ -165,15 +166,27 @@ def score_post(scenario: Scenario, text: str) -> PostScore:
         reasons.append("no_next_step")
     countering = any(set(r.countered_by) & set(facts) for r in scenario.rumours)
     substantive = bool(facts or countering) and not penalised
-    return PostScore(max(0.0, score), chars, facts, contradictions, penalised, empathy, next_step, promise,
-                     substantive, reasons)
+    return PostScore(
+        max(0.0, score),
+        chars,
+        facts,
+        contradictions,
+        penalised,
+        empathy,
+        next_step,
+        promise,
+        substantive,
+        reasons,
+    )
 
 
 # --- the clock --------------------------------------------------------------------------------
 
 
 def start(scenario: Scenario) -> State:
-    state = State(sentiment=scenario.start.get("sentiment", 50.0), trust=scenario.start.get("trust", 50.0))
+    state = State(
+        sentiment=scenario.start.get("sentiment", 50.0), trust=scenario.start.get("trust", 50.0)
+    )
     state.reach = {r.id: float(r.reach) for r in scenario.rumours}
     state.series.append((0, state.total_reach, state.sentiment, state.trust))
     return state
@@ -197,14 +210,27 @@ def due_minute(inject: Inject, state: State) -> float | None:
 def fire(scenario: Scenario, state: State, inject: Inject, minute: float) -> None:
     state.fired[inject.id] = minute
     state.known.update(inject.reveals)
-    state.log.append(Event(minute, "inject", inject.text, inject=inject.id, persona=inject.persona,
-                           channel=inject.channel, facts=list(inject.reveals)))
+    state.log.append(
+        Event(
+            minute,
+            "inject",
+            inject.text,
+            inject=inject.id,
+            persona=inject.persona,
+            channel=inject.channel,
+            facts=list(inject.reveals),
+        )
+    )
 
 
 def _fire_due(scenario: Scenario, state: State, minute: float) -> None:
     # A branch entered at this minute may make more injects due at once: loop until none is.
     while True:
-        due = [(m, i) for i in scenario.injects if (m := due_minute(i, state)) is not None and m <= minute]
+        due = [
+            (m, i)
+            for i in scenario.injects
+            if (m := due_minute(i, state)) is not None and m <= minute
+        ]
         if not due:
             return
         m, inject = min(due, key=lambda pair: (pair[0], scenario.injects.index(pair[1])))
@@ -220,7 +246,9 @@ def _grow(scenario: Scenario, state: State, rng: random.Random) -> None:
         if strength:
             state.reach[rumour.id] *= 1 - DECAY * strength * jitter
         else:
-            state.reach[rumour.id] = min(REACH_CAP, state.reach[rumour.id] * (1 + rumour.growth * jitter * boost))
+            state.reach[rumour.id] = min(
+                REACH_CAP, state.reach[rumour.id] * (1 + rumour.growth * jitter * boost)
+            )
 
 
 def advance(scenario: Scenario, state: State, rng: random.Random, target: float) -> None:
@@ -233,7 +261,9 @@ def advance(scenario: Scenario, state: State, rng: random.Random, target: float)
         _grow(scenario, state, rng)
         state.minute = minute
         _fire_due(scenario, state, minute)
-        state.series.append((minute, state.total_reach, round(state.sentiment, 1), round(state.trust, 1)))
+        state.series.append(
+            (minute, state.total_reach, round(state.sentiment, 1), round(state.trust, 1))
+        )
     state.minute = max(state.minute, target)
     _fire_due(scenario, state, state.minute)
 
@@ -245,13 +275,19 @@ def _clamp(value: float) -> float:
 # --- actions ----------------------------------------------------------------------------------
 
 
-def _publish(scenario: Scenario, state: State, rng: random.Random, action: Action, kind: str) -> None:
+def _publish(
+    scenario: Scenario, state: State, rng: random.Random, action: Action, kind: str
+) -> None:
     text = action.text.strip()
     if not text:
         raise ActionError("empty_post")
     score = score_post(scenario, text)
     minute = state.minute
-    state.log.append(Event(minute, kind, text, inject=action.target, facts=score.facts, score=score, ref=action.ref))
+    state.log.append(
+        Event(
+            minute, kind, text, inject=action.target, facts=score.facts, score=score, ref=action.ref
+        )
+    )
     for fact in score.facts:
         state.stated.setdefault(fact, minute)
     if score.contradictions:
@@ -279,7 +315,13 @@ def _publish(scenario: Scenario, state: State, rng: random.Random, action: Actio
                 promise[1] = minute
     if score.promise:
         state.promises.append([minute, None])
-    quality = "good" if score.well >= 75 and not score.contradictions else "fair" if score.well >= 50 else "poor"
+    quality = (
+        "good"
+        if score.well >= 75 and not score.contradictions
+        else "fair"
+        if score.well >= 50
+        else "poor"
+    )
     state.log.append(Event(minute, "reaction", rng.choice(REACTIONS[quality]), ref=action.ref))
 
 
@@ -298,7 +340,16 @@ def apply(scenario: Scenario, state: State, rng: random.Random, action: Action) 
         if persona is None or persona.kind != "department":
             raise ActionError("no_such_department")
         state.known.update(persona.reveals)
-        state.log.append(Event(state.minute, "call", persona.reply, persona=persona.id, facts=list(persona.reveals), ref=action.ref))
+        state.log.append(
+            Event(
+                state.minute,
+                "call",
+                persona.reply,
+                persona=persona.id,
+                facts=list(persona.reveals),
+                ref=action.ref,
+            )
+        )
     elif kind == "decide":
         inject = scenario.inject(action.target)
         if inject is None or inject.decision is None or inject.id not in state.fired:
@@ -313,7 +364,16 @@ def apply(scenario: Scenario, state: State, rng: random.Random, action: Action) 
         state.trust = _clamp(state.trust + option.effects.get("trust", 0))
         for rumour_id in state.reach:
             state.reach[rumour_id] *= max(0.0, 1 + option.effects.get("reach", 0) / 100)
-        state.log.append(Event(state.minute, "decide", option.text, inject=inject.id, option=option.id, ref=action.ref))
+        state.log.append(
+            Event(
+                state.minute,
+                "decide",
+                option.text,
+                inject=inject.id,
+                option=option.id,
+                ref=action.ref,
+            )
+        )
         if option.goto:
             state.branch, state.branch_started = option.goto, state.minute
     elif kind == "publish":
@@ -329,8 +389,16 @@ def apply(scenario: Scenario, state: State, rng: random.Random, action: Action) 
     elif kind == "adhoc":
         if not action.text.strip():
             raise ActionError("empty_post")
-        state.log.append(Event(state.minute, "adhoc", action.text.strip(), persona=action.persona,
-                               channel=action.channel or "post", ref=action.ref))
+        state.log.append(
+            Event(
+                state.minute,
+                "adhoc",
+                action.text.strip(),
+                persona=action.persona,
+                channel=action.channel or "post",
+                ref=action.ref,
+            )
+        )
     elif kind != "wait":
         raise ActionError("unknown_action")
 
@@ -374,7 +442,11 @@ def finish(scenario: Scenario, state: State, rng: random.Random | None = None) -
 
 
 def pending_decisions(scenario: Scenario, state: State) -> list[Inject]:
-    return [i for i in scenario.injects if i.decision and i.id in state.fired and i.id not in state.decisions]
+    return [
+        i
+        for i in scenario.injects
+        if i.decision and i.id in state.fired and i.id not in state.decisions
+    ]
 
 
 def answerable(state: State) -> set[str]:
@@ -384,8 +456,16 @@ def answerable(state: State) -> set[str]:
 
 def next_inject(scenario: Scenario, state: State) -> Inject | None:
     """The next scheduled inject of the active branch: what the instructor's button publishes."""
-    waiting = [(m, i) for i in scenario.injects if i.trigger is None and (m := due_minute(i, state)) is not None]
-    return min(waiting, key=lambda pair: (pair[0], scenario.injects.index(pair[1])))[1] if waiting else None
+    waiting = [
+        (m, i)
+        for i in scenario.injects
+        if i.trigger is None and (m := due_minute(i, state)) is not None
+    ]
+    return (
+        min(waiting, key=lambda pair: (pair[0], scenario.injects.index(pair[1])))[1]
+        if waiting
+        else None
+    )
 
 
 # --- scores and the after-action review -------------------------------------------------------
@@ -416,7 +496,12 @@ def early_score(scenario: Scenario, state: State) -> Dimension:
         score = 100.0
     else:
         score = max(0.0, 100 * (2 * window - first) / (1.5 * window))
-    return Dimension("early", weight, round(score, 1), [("first_post_at", {"minute": round(first), "window": window})])
+    return Dimension(
+        "early",
+        weight,
+        round(score, 1),
+        [("first_post_at", {"minute": round(first), "window": window})],
+    )
 
 
 def well_score(scenario: Scenario, state: State, overrides: dict) -> Dimension:
@@ -431,7 +516,9 @@ def well_score(scenario: Scenario, state: State, overrides: dict) -> Dimension:
         for reason in post.score.reasons:
             counts[reason] = counts.get(reason, 0) + 1
     for reason, count in sorted(counts.items()):
-        reasons.append((reason, {"count": count, "posts": len(posts), "max_chars": scenario.rubric.max_chars}))
+        reasons.append(
+            (reason, {"count": count, "posts": len(posts), "max_chars": scenario.rubric.max_chars})
+        )
     if any(p.ref in overrides for p in posts):
         reasons.append(("reviewed", {"count": sum(1 for p in posts if p.ref in overrides)}))
     return Dimension("well", weight, round(sum(scores) / len(scores), 1), reasons)
@@ -464,10 +551,20 @@ def expected_vs_actual(scenario: Scenario, state: State) -> list[dict]:
             for event in state.log:
                 if event.minute < minute:
                     continue
-                if (inject.expects == "post" and event.kind in ("post", "reply")) or \
-                   (inject.expects == "reply" and event.kind == "reply" and event.inject == inject.id) or \
-                   (inject.expects == "call" and event.kind == "call") or \
-                   (inject.expects == "decide" and event.kind == "decide" and event.inject == inject.id):
+                if (
+                    (inject.expects == "post" and event.kind in ("post", "reply"))
+                    or (
+                        inject.expects == "reply"
+                        and event.kind == "reply"
+                        and event.inject == inject.id
+                    )
+                    or (inject.expects == "call" and event.kind == "call")
+                    or (
+                        inject.expects == "decide"
+                        and event.kind == "decide"
+                        and event.inject == inject.id
+                    )
+                ):
                     answer = event
                     break
         if inject.expects == "none":
@@ -480,13 +577,17 @@ def expected_vs_actual(scenario: Scenario, state: State) -> list[dict]:
     return rows
 
 
-def improvement_plan(scenario: Scenario, state: State, dimensions: list[Dimension], rows: list[dict]) -> list[tuple[str, dict]]:
+def improvement_plan(
+    scenario: Scenario, state: State, dimensions: list[Dimension], rows: list[dict]
+) -> list[tuple[str, dict]]:
     plan = []
     early = dimensions[0]
     if state.first_substantive is None:
         plan.append(("post_within_window", {"window": scenario.window}))
     elif early.score < 100:
-        plan.append(("post_earlier", {"minute": round(state.first_substantive), "window": scenario.window}))
+        plan.append(
+            ("post_earlier", {"minute": round(state.first_substantive), "window": scenario.window})
+        )
     posts = state.posts()
     refusals = sorted({w for p in posts for w in p.score.penalised})
     if refusals:
@@ -503,9 +604,19 @@ def improvement_plan(scenario: Scenario, state: State, dimensions: list[Dimensio
         callable_ = {d.id for d in scenario.departments if set(d.reveals) & {f.id for f in missing}}
         called = {e.persona for e in state.log if e.kind == "call"}
         if callable_ - called:
-            plan.append(("call_departments", {"departments": [scenario.persona(d) for d in sorted(callable_ - called)]}))
+            plan.append(
+                (
+                    "call_departments",
+                    {"departments": [scenario.persona(d) for d in sorted(callable_ - called)]},
+                )
+            )
     if state.contradicted:
-        plan.append(("check_before_posting", {"claims": [scenario_contradiction(scenario, c) for _, c in state.contradicted]}))
+        plan.append(
+            (
+                "check_before_posting",
+                {"claims": [scenario_contradiction(scenario, c) for _, c in state.contradicted]},
+            )
+        )
     if any(p[1] is None for p in state.promises if p[0] + PROMISE_MINUTES <= state.minute):
         plan.append(("keep_promises", {}))
     missed = [r["inject"] for r in rows if r["status"] in ("missed", "late")]
@@ -521,7 +632,11 @@ def scenario_contradiction(scenario: Scenario, contradiction_id: str):
 def scores(scenario: Scenario, state: State, overrides: dict | None = None) -> Scores:
     """Score a run on early / well / truthful, with reasons and an improvement plan."""
     overrides = overrides or {}
-    dimensions = [early_score(scenario, state), well_score(scenario, state, overrides), truthful_score(scenario, state)]
+    dimensions = [
+        early_score(scenario, state),
+        well_score(scenario, state, overrides),
+        truthful_score(scenario, state),
+    ]
     weight = sum(d.weight for d in dimensions) or 1
     total = round(sum(d.score * d.weight for d in dimensions) / weight, 1)
     plan = improvement_plan(scenario, state, dimensions, expected_vs_actual(scenario, state))

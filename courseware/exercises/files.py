@@ -1,21 +1,66 @@
 """Read and check scenario files, naming every problem as `path:line: message` (docs/exercises.md)."""
+
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from courseware.content.files import LANGUAGES, SLUG, Problem, parse_yaml
+from courseware.content.files import LANGUAGES, parse_yaml, Problem, SLUG
 from courseware.exercises.scenario import (
-    CHANNELS, DEFAULT_COSTS, DISPOSITIONS, EXPECTS, MAIN, PERSONA_KINDS, TRIGGERS, Contradiction, Decision,
-    Fact, Inject, Option, Persona, Rubric, Rumour, Scenario,
+    CHANNELS,
+    Contradiction,
+    Decision,
+    DEFAULT_COSTS,
+    DISPOSITIONS,
+    EXPECTS,
+    Fact,
+    Inject,
+    MAIN,
+    Option,
+    Persona,
+    PERSONA_KINDS,
+    Rubric,
+    Rumour,
+    Scenario,
+    TRIGGERS,
 )
 from courseware.quizzes.files import Reader
 
 TOP_FIELDS = {
-    "title", "summary", "role", "handle", "briefing", "clock", "seconds_per_minute", "costs", "duration",
-    "window", "start", "min_score", "facts", "contradictions", "rumours", "personas", "injects", "rubric", "debrief",
+    "title",
+    "summary",
+    "role",
+    "handle",
+    "briefing",
+    "clock",
+    "seconds_per_minute",
+    "costs",
+    "duration",
+    "window",
+    "start",
+    "min_score",
+    "facts",
+    "contradictions",
+    "rumours",
+    "personas",
+    "injects",
+    "rubric",
+    "debrief",
 }
-INJECT_FIELDS = {"id", "at", "channel", "persona", "text", "branch", "trigger", "reveals", "expects", "within", "expected", "decision"}
+INJECT_FIELDS = {
+    "id",
+    "at",
+    "channel",
+    "persona",
+    "text",
+    "branch",
+    "trigger",
+    "reveals",
+    "expects",
+    "within",
+    "expected",
+    "decision",
+}
 METRICS = ("sentiment", "trust", "reach")
 # Chinese characters: an English handle must have none, or English readers see Chinese names.
 CHINESE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -36,7 +81,9 @@ class ScenarioReader(Reader):
         result = {}
         for lang in LANGUAGES:
             words = value.get(lang) or []
-            if not isinstance(words, list) or not all(isinstance(w, (str, int)) and str(w).strip() for w in words):
+            if not isinstance(words, list) or not all(
+                isinstance(w, (str, int)) and str(w).strip() for w in words
+            ):
                 self.problem(key + (lang,), f"{lang} keywords must be a list of words")
                 words = []
             result[lang] = [str(w).strip() for w in words]
@@ -52,7 +99,9 @@ class ScenarioReader(Reader):
         shaped = isinstance(value, (str, int)) and not isinstance(value, bool)
         if isinstance(value, dict):
             shaped = not set(value) - set(LANGUAGES) and all(
-                v is None or (isinstance(v, (str, int)) and not isinstance(v, bool)) for v in value.values())
+                v is None or (isinstance(v, (str, int)) and not isinstance(v, bool))
+                for v in value.values()
+            )
         if not shaped:
             self.problem(key, 'a handle is written "@名字" or {zh: "@名字", en: "@Name"}')
             return {"zh": "", "en": ""}
@@ -63,16 +112,23 @@ class ScenarioReader(Reader):
             if "\n" in result[lang]:
                 self.problem(key + (lang,), "a handle is one line")
         if CHINESE.search(result["en"]):
-            self.problem(key + ("en",), f"the English handle {result['en']} has Chinese characters: write it in English, such as @JiangchengXiaoWang")
+            self.problem(
+                key + ("en",),
+                f"the English handle {result['en']} has Chinese characters: write it in English, such as @JiangchengXiaoWang",
+            )
         return result
 
     def ident(self, data: dict, key: tuple, seen: dict, what: str) -> str | None:
         value = data.get("id")
         if not isinstance(value, str) or not SLUG.match(value):
-            self.problem(key + ("id",), f"a {what} needs an id of lowercase letters, digits and hyphens")
+            self.problem(
+                key + ("id",), f"a {what} needs an id of lowercase letters, digits and hyphens"
+            )
             return None
         if value in seen:
-            self.problem(key + ("id",), f"{what} id {value} is used twice (also line {seen[value]})")
+            self.problem(
+                key + ("id",), f"{what} id {value} is used twice (also line {seen[value]})"
+            )
             return None
         seen[value] = self.line(key + ("id",))
         return value
@@ -102,7 +158,9 @@ class ScenarioReader(Reader):
         seen: dict = {}
         for i, raw in enumerate(self.items(data, name, required)):
             key = (name, i)
-            if self.mapping(raw, key, what) is not None and (ident := self.ident(raw, key, seen, what.split()[-1])):
+            if self.mapping(raw, key, what) is not None and (
+                ident := self.ident(raw, key, seen, what.split()[-1])
+            ):
                 yield key, raw, ident
 
     def mapping(self, value, key: tuple, what: str) -> dict | None:
@@ -124,16 +182,27 @@ def _facts(r: ScenarioReader, data: dict) -> list[Fact]:
         required = raw.get("required", True)
         if not isinstance(required, bool):
             r.problem(key + ("required",), "required must be true or false")
-        facts.append(Fact(fid, r.text(raw.get("text"), key + ("text",)),
-                          r.keywords(raw.get("keywords"), key + ("keywords",), required=True), required is not False))
+        facts.append(
+            Fact(
+                fid,
+                r.text(raw.get("text"), key + ("text",)),
+                r.keywords(raw.get("keywords"), key + ("keywords",), required=True),
+                required is not False,
+            )
+        )
     return facts
 
 
 def _contradictions(r: ScenarioReader, data: dict) -> list[Contradiction]:
     found = []
     for key, raw, cid in r.entries(data, "contradictions", "a contradiction", required=False):
-        found.append(Contradiction(cid, r.text(raw.get("text"), key + ("text",)),
-                                   r.keywords(raw.get("keywords"), key + ("keywords",), required=True)))
+        found.append(
+            Contradiction(
+                cid,
+                r.text(raw.get("text"), key + ("text",)),
+                r.keywords(raw.get("keywords"), key + ("keywords",), required=True),
+            )
+        )
     return found
 
 
@@ -142,11 +211,26 @@ def _rumours(r: ScenarioReader, data: dict, fact_ids: set) -> list[Rumour]:
     for key, raw, rid in r.entries(data, "rumours", "a rumour"):
         reach = r.number(raw.get("reach"), key + ("reach",), "reach", 0, 1e9)
         growth = r.number(raw.get("growth"), key + ("growth",), "growth", 0, 1)
-        countered = r.fact_ids(raw, key, "countered_by", fact_ids, "countered_by must list the facts that counter this rumour")
+        countered = r.fact_ids(
+            raw,
+            key,
+            "countered_by",
+            fact_ids,
+            "countered_by must list the facts that counter this rumour",
+        )
         if not countered and isinstance(raw.get("countered_by"), list):
-            r.problem(key + ("countered_by",), "countered_by must list the facts that counter this rumour")
-        rumours.append(Rumour(rid, r.text(raw.get("text"), key + ("text",)), float(reach or 0), float(growth or 0),
-                              countered))
+            r.problem(
+                key + ("countered_by",), "countered_by must list the facts that counter this rumour"
+            )
+        rumours.append(
+            Rumour(
+                rid,
+                r.text(raw.get("text"), key + ("text",)),
+                float(reach or 0),
+                float(growth or 0),
+                countered,
+            )
+        )
     return rumours
 
 
@@ -158,13 +242,23 @@ def _personas(r: ScenarioReader, data: dict, fact_ids: set) -> list[Persona]:
             r.problem(key + ("kind",), f"kind must be one of: {', '.join(PERSONA_KINDS)}")
         disposition = raw.get("disposition", "neutral")
         if disposition not in DISPOSITIONS:
-            r.problem(key + ("disposition",), f"disposition must be one of: {', '.join(DISPOSITIONS)}")
+            r.problem(
+                key + ("disposition",), f"disposition must be one of: {', '.join(DISPOSITIONS)}"
+            )
         reveals = r.fact_ids(raw, key, "reveals", fact_ids, "reveals must list fact ids")
         if reveals and kind != "department":
             r.problem(key + ("reveals",), "only a department can be called to reveal facts")
-        personas.append(Persona(pid, kind if kind in PERSONA_KINDS else "netizen", r.text(raw.get("name"), key + ("name",)),
-                                r.handle(raw.get("handle"), key + ("handle",)), disposition if disposition in DISPOSITIONS else "neutral",
-                                reveals, r.text(raw.get("reply"), key + ("reply",), required=False)))
+        personas.append(
+            Persona(
+                pid,
+                kind if kind in PERSONA_KINDS else "netizen",
+                r.text(raw.get("name"), key + ("name",)),
+                r.handle(raw.get("handle"), key + ("handle",)),
+                disposition if disposition in DISPOSITIONS else "neutral",
+                reveals,
+                r.text(raw.get("reply"), key + ("reply",), required=False),
+            )
+        )
     return personas
 
 
@@ -186,25 +280,42 @@ def _decision(r: ScenarioReader, raw, key: tuple) -> Decision | None:
             effects = {}
         for metric, value in effects.items():
             if metric not in METRICS:
-                r.problem(k + ("effects", metric), f"unknown metric {metric!r}; one of: {', '.join(METRICS)}")
+                r.problem(
+                    k + ("effects", metric),
+                    f"unknown metric {metric!r}; one of: {', '.join(METRICS)}",
+                )
             elif r.number(value, k + ("effects", metric), metric, -100, 100) is None:
                 pass
         goto = opt.get("goto")
         if goto is not None and (not isinstance(goto, str) or not SLUG.match(goto)):
             r.problem(k + ("goto",), "goto must name a branch")
             goto = None
-        options.append(Option(oid, r.text(opt.get("text"), k + ("text",)),
-                              {m: float(v) for m, v in effects.items() if m in METRICS and isinstance(v, (int, float))}, goto))
+        options.append(
+            Option(
+                oid,
+                r.text(opt.get("text"), k + ("text",)),
+                {
+                    m: float(v)
+                    for m, v in effects.items()
+                    if m in METRICS and isinstance(v, (int, float))
+                },
+                goto,
+            )
+        )
     return Decision(r.text(raw.get("prompt"), key + ("prompt",)), options)
 
 
-def _injects(r: ScenarioReader, data: dict, persona_ids: set, fact_ids: set, duration: int) -> list[Inject]:
+def _injects(
+    r: ScenarioReader, data: dict, persona_ids: set, fact_ids: set, duration: int
+) -> list[Inject]:
     seen: dict = {}
     injects = []
     last_at: dict[str, tuple[int, int]] = {}
     for i, raw in enumerate(r.items(data, "injects")):
         key = ("injects", i)
-        if r.mapping(raw, key, "an inject") is None or not (iid := r.ident(raw, key, seen, "inject")):
+        if r.mapping(raw, key, "an inject") is None or not (
+            iid := r.ident(raw, key, seen, "inject")
+        ):
             continue
         for extra in sorted(set(raw) - INJECT_FIELDS, key=str):
             r.problem(key + (extra,), f"unknown inject field {extra!r}")
@@ -217,7 +328,9 @@ def _injects(r: ScenarioReader, data: dict, persona_ids: set, fact_ids: set, dur
             r.problem(key + ("persona",), f"unknown persona {persona}")
         branch = raw.get("branch", MAIN)
         if not isinstance(branch, str) or not SLUG.match(branch):
-            r.problem(key + ("branch",), "branch must be a name of lowercase letters, digits and hyphens")
+            r.problem(
+                key + ("branch",), "branch must be a name of lowercase letters, digits and hyphens"
+            )
             branch = MAIN
         trigger = raw.get("trigger")
         if trigger is not None and trigger not in TRIGGERS:
@@ -226,8 +339,14 @@ def _injects(r: ScenarioReader, data: dict, persona_ids: set, fact_ids: set, dur
         expects = raw.get("expects", "none")
         if expects not in EXPECTS:
             r.problem(key + ("expects",), f"expects must be one of: {', '.join(EXPECTS)}")
-        within = r.whole(raw.get("within"), key + ("within",), "within", 0, max(duration, 0), default=30)
-        decision = _decision(r, raw["decision"], key + ("decision",)) if raw.get("decision") is not None else None
+        within = r.whole(
+            raw.get("within"), key + ("within",), "within", 0, max(duration, 0), default=30
+        )
+        decision = (
+            _decision(r, raw["decision"], key + ("decision",))
+            if raw.get("decision") is not None
+            else None
+        )
         if expects == "decide" and decision is None:
             r.problem(key + ("expects",), "expects decide needs a decision")
         if decision is not None and expects != "decide":
@@ -235,13 +354,27 @@ def _injects(r: ScenarioReader, data: dict, persona_ids: set, fact_ids: set, dur
         if at is not None and trigger is None:
             previous = last_at.get(branch)
             if previous and at < previous[0]:
-                r.problem(key + ("at",), f"at {at} comes before the previous inject of branch {branch} (at {previous[0]}, line {previous[1]}): keep each branch in time order")
+                r.problem(
+                    key + ("at",),
+                    f"at {at} comes before the previous inject of branch {branch} (at {previous[0]}, line {previous[1]}): keep each branch in time order",
+                )
             last_at[branch] = (at, r.line(key + ("at",)))
-        injects.append(Inject(
-            iid, at or 0, channel if channel in CHANNELS else "post", str(persona), r.text(raw.get("text"), key + ("text",)),
-            branch, trigger, reveals, expects if expects in EXPECTS else "none", within or 0,
-            r.text(raw.get("expected"), key + ("expected",), required=expects != "none"), decision,
-        ))
+        injects.append(
+            Inject(
+                iid,
+                at or 0,
+                channel if channel in CHANNELS else "post",
+                str(persona),
+                r.text(raw.get("text"), key + ("text",)),
+                branch,
+                trigger,
+                reveals,
+                expects if expects in EXPECTS else "none",
+                within or 0,
+                r.text(raw.get("expected"), key + ("expected",), required=expects != "none"),
+                decision,
+            )
+        )
     return injects
 
 
@@ -257,14 +390,24 @@ def _rubric(r: ScenarioReader, data: dict) -> Rubric:
             continue
         weight = r.number(spec.get("weight"), key + ("weight",), "weight", 0, 100)
         weights[dimension] = float(weight or 0)
-        behaviours[dimension] = r.keywords(spec.get("behaviours"), key + ("behaviours",), required=True)
+        behaviours[dimension] = r.keywords(
+            spec.get("behaviours"), key + ("behaviours",), required=True
+        )
     if weights and abs(sum(weights.values()) - 100) > 1e-6:
         r.problem(("rubric",), f"the rubric's weights add up to {sum(weights.values()):g}, not 100")
     well = raw.get("well") if isinstance(raw.get("well"), dict) else {}
     truthful = raw.get("truthful") if isinstance(raw.get("truthful"), dict) else {}
     return Rubric(
-        weights=weights, behaviours=behaviours,
-        max_chars=r.whole(well.get("max_chars"), ("rubric", "well", "max_chars"), "max_chars", 10, 2000, default=140),
+        weights=weights,
+        behaviours=behaviours,
+        max_chars=r.whole(
+            well.get("max_chars"),
+            ("rubric", "well", "max_chars"),
+            "max_chars",
+            10,
+            2000,
+            default=140,
+        ),
         penalised=r.keywords(well.get("penalised"), ("rubric", "well", "penalised")),
         empathy=r.keywords(well.get("empathy"), ("rubric", "well", "empathy")),
         next_steps=r.keywords(well.get("next_steps"), ("rubric", "well", "next_steps")),
@@ -279,9 +422,15 @@ def _check_branches(r: ScenarioReader, injects: list[Inject]) -> None:
         if inject.decision:
             for j, option in enumerate(inject.decision.options):
                 if option.goto and option.goto not in branches:
-                    r.problem(("injects", index, "decision", "options", j, "goto"), f"goto {option.goto}: no inject belongs to that branch")
+                    r.problem(
+                        ("injects", index, "decision", "options", j, "goto"),
+                        f"goto {option.goto}: no inject belongs to that branch",
+                    )
         if inject.branch != MAIN and inject.branch not in targets:
-            r.problem(("injects", index, "branch"), f"branch {inject.branch} is never reached: no decision option goes there")
+            r.problem(
+                ("injects", index, "branch"),
+                f"branch {inject.branch} is never reached: no decision option goes there",
+            )
 
 
 def parse_scenario(text: str, path: str, slug: str) -> tuple[Scenario | None, list[Problem]]:
@@ -304,9 +453,13 @@ def parse_scenario(text: str, path: str, slug: str) -> tuple[Scenario | None, li
         raw_costs = {}
     for action, value in raw_costs.items():
         if action not in DEFAULT_COSTS:
-            r.problem(("costs", action), f"unknown action {action!r}; one of: {', '.join(DEFAULT_COSTS)}")
+            r.problem(
+                ("costs", action), f"unknown action {action!r}; one of: {', '.join(DEFAULT_COSTS)}"
+            )
         else:
-            costs[action] = r.whole(value, ("costs", action), action, 0, 600, default=DEFAULT_COSTS[action])
+            costs[action] = r.whole(
+                value, ("costs", action), action, 0, 600, default=DEFAULT_COSTS[action]
+            )
     duration = r.whole(data.get("duration"), ("duration",), "duration", 1, 24 * 60) or 0
     window = r.whole(data.get("window"), ("window",), "window", 1, max(duration, 1)) or 1
     start = data.get("start") or {}
@@ -329,18 +482,40 @@ def parse_scenario(text: str, path: str, slug: str) -> tuple[Scenario | None, li
     rubric = _rubric(r, data)
     min_score = r.number(data.get("min_score", 60), ("min_score",), "min_score", 0, 100)
     scenario = Scenario(
-        slug=slug, title=r.text(data.get("title"), ("title",)), summary=r.text(data.get("summary"), ("summary",), required=False),
-        role=r.text(data.get("role"), ("role",)), handle=r.handle(data.get("handle"), ("handle",), required=True),
-        briefing=r.text(data.get("briefing"), ("briefing",)), clock=clock,
-        seconds_per_minute=r.whole(data.get("seconds_per_minute"), ("seconds_per_minute",), "seconds_per_minute", 1, 600, default=10),
-        costs=costs, duration=duration, window=window, start=metrics, min_score=float(min_score if min_score is not None else 60),
-        facts=facts, contradictions=contradictions, rumours=rumours, personas=personas, injects=injects,
-        rubric=rubric, debrief=r.text(data.get("debrief"), ("debrief",)),
+        slug=slug,
+        title=r.text(data.get("title"), ("title",)),
+        summary=r.text(data.get("summary"), ("summary",), required=False),
+        role=r.text(data.get("role"), ("role",)),
+        handle=r.handle(data.get("handle"), ("handle",), required=True),
+        briefing=r.text(data.get("briefing"), ("briefing",)),
+        clock=clock,
+        seconds_per_minute=r.whole(
+            data.get("seconds_per_minute"),
+            ("seconds_per_minute",),
+            "seconds_per_minute",
+            1,
+            600,
+            default=10,
+        ),
+        costs=costs,
+        duration=duration,
+        window=window,
+        start=metrics,
+        min_score=float(min_score if min_score is not None else 60),
+        facts=facts,
+        contradictions=contradictions,
+        rumours=rumours,
+        personas=personas,
+        injects=injects,
+        rubric=rubric,
+        debrief=r.text(data.get("debrief"), ("debrief",)),
     )
     return (scenario, []) if not r.problems else (None, r.problems)
 
 
-def load_scenario_file(path: Path, shown: str | None = None) -> tuple[Scenario | None, list[Problem]]:
+def load_scenario_file(
+    path: Path, shown: str | None = None
+) -> tuple[Scenario | None, list[Problem]]:
     shown = shown or str(path)
     try:
         text = path.read_bytes().decode("utf-8-sig")

@@ -3,6 +3,7 @@
 A run stores only its actions; the engine replays them on each request, so every worker sees the
 same state and nothing lives in a worker's memory.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -50,7 +51,9 @@ class LiveSession(db.Model):
     exercise_id: Mapped[int] = mapped_column(sa.ForeignKey("exercise.id"), index=True)
     cohort_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cohort.id", ondelete="SET NULL"))
     instructor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
-    status: Mapped[str] = mapped_column(sa.String(16), default="waiting")  # waiting | running | paused | finished
+    status: Mapped[str] = mapped_column(
+        sa.String(16), default="waiting"
+    )  # waiting | running | paused | finished
     seed: Mapped[int] = mapped_column(sa.BigInteger)
     # Simulated minutes per real minute while running.
     speed: Mapped[float] = mapped_column(default=1.0)
@@ -62,7 +65,9 @@ class LiveSession(db.Model):
     version: Mapped[int] = mapped_column(default=0)
 
     exercise: Mapped[Exercise] = relationship()
-    teams: Mapped[list[ExerciseRun]] = relationship(back_populates="live", order_by="ExerciseRun.id")
+    teams: Mapped[list[ExerciseRun]] = relationship(
+        back_populates="live", order_by="ExerciseRun.id"
+    )
 
 
 class ExerciseRun(db.Model):
@@ -72,8 +77,12 @@ class ExerciseRun(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     exercise_id: Mapped[int] = mapped_column(sa.ForeignKey("exercise.id"), index=True)
-    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
-    live_id: Mapped[int | None] = mapped_column(sa.ForeignKey("exercise_live.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="CASCADE"), index=True
+    )
+    live_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("exercise_live.id", ondelete="CASCADE"), index=True
+    )
     team_name: Mapped[str] = mapped_column(sa.String(64), default="")
     # Learner ids of a live team; a self-paced run belongs to user_id alone.
     members: Mapped[list] = mapped_column(sa.JSON, default=list)
@@ -95,8 +104,12 @@ class RunAction(db.Model):
     __tablename__ = "exercise_action"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    run_id: Mapped[int | None] = mapped_column(sa.ForeignKey("exercise_run.id", ondelete="CASCADE"), index=True)
-    live_id: Mapped[int | None] = mapped_column(sa.ForeignKey("exercise_live.id", ondelete="CASCADE"), index=True)
+    run_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("exercise_run.id", ondelete="CASCADE"), index=True
+    )
+    live_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("exercise_live.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[str] = mapped_column(sa.String(16))
     # The simulated minute it happened at; None in a turns run, where its cost decides.
     at_minute: Mapped[float | None]
@@ -112,7 +125,9 @@ class PostReview(db.Model):
     __table_args__ = (sa.UniqueConstraint("action_id", name="uq_exercise_review_action"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    run_id: Mapped[int] = mapped_column(sa.ForeignKey("exercise_run.id", ondelete="CASCADE"), index=True)
+    run_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("exercise_run.id", ondelete="CASCADE"), index=True
+    )
     action_id: Mapped[int] = mapped_column(sa.ForeignKey("exercise_action.id", ondelete="CASCADE"))
     score: Mapped[float]
     comment: Mapped[str] = mapped_column(sa.Text, default="")

@@ -1,5 +1,6 @@
 """The after-action report: the replayed timeline, expected against actual action, scores with
 reasons, the metric curves and an improvement plan."""
+
 from __future__ import annotations
 
 import csv
@@ -40,7 +41,9 @@ def chart(series: list, duration: int) -> dict:
 
 def samples(series: list, every: int = 30) -> list:
     """The curves as a table, for readers who cannot see the chart."""
-    return [row for row in series if row[0] % every == 0] + ([series[-1]] if series and series[-1][0] % every else [])
+    return [row for row in series if row[0] % every == 0] + (
+        [series[-1]] if series and series[-1][0] % every else []
+    )
 
 
 def build(run: ExerciseRun, now: dt.datetime) -> dict:
@@ -48,10 +51,17 @@ def build(run: ExerciseRun, now: dt.datetime) -> dict:
     state = runs.replay(run, now)
     scored = engine.scores(scenario, state, runs.overrides(run))
     return {
-        "run": run, "scenario": scenario, "state": state, "scores": scored,
-        "rows": engine.expected_vs_actual(scenario, state), "chart": chart(state.series, scenario.duration),
-        "samples": samples(state.series), "reviews": runs.reviews(run), "persona": scenario.persona,
-        "width": CHART_WIDTH, "height": CHART_HEIGHT,
+        "run": run,
+        "scenario": scenario,
+        "state": state,
+        "scores": scored,
+        "rows": engine.expected_vs_actual(scenario, state),
+        "chart": chart(state.series, scenario.duration),
+        "samples": samples(state.series),
+        "reviews": runs.reviews(run),
+        "persona": scenario.persona,
+        "width": CHART_WIDTH,
+        "height": CHART_HEIGHT,
     }
 
 

@@ -2,6 +2,7 @@
 
 Every request rebuilds a run's state by replaying its stored actions through the engine.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,16 +21,28 @@ def run_actions(run: ExerciseRun) -> list[RunAction]:
     """The run's own actions and, in a live class, the instructor's injects, in the order they happened."""
     query = sa.select(RunAction).where(RunAction.run_id == run.id)
     if run.live_id is not None:
-        query = sa.select(RunAction).where(sa.or_(RunAction.run_id == run.id,
-                                                  sa.and_(RunAction.live_id == run.live_id, RunAction.run_id.is_(None))))
+        query = sa.select(RunAction).where(
+            sa.or_(
+                RunAction.run_id == run.id,
+                sa.and_(RunAction.live_id == run.live_id, RunAction.run_id.is_(None)),
+            )
+        )
     return list(db.session.scalars(query.order_by(RunAction.id)))
 
 
 def to_engine(row: RunAction) -> engine.Action:
     p = row.payload or {}
-    return engine.Action(row.kind, at=row.at_minute, text=p.get("text", ""), target=p.get("target", ""),
-                         option=p.get("option", ""), minutes=p.get("minutes", 0), persona=p.get("persona", ""),
-                         channel=p.get("channel", ""), ref=row.id)
+    return engine.Action(
+        row.kind,
+        at=row.at_minute,
+        text=p.get("text", ""),
+        target=p.get("target", ""),
+        option=p.get("option", ""),
+        minutes=p.get("minutes", 0),
+        persona=p.get("persona", ""),
+        channel=p.get("channel", ""),
+        ref=row.id,
+    )
 
 
 def live_minute(live: LiveSession, now: dt.datetime) -> float:
@@ -62,22 +75,40 @@ def replay(run: ExerciseRun, now: dt.datetime, extra: engine.Action | None = Non
 
 
 def overrides(run: ExerciseRun) -> dict[int, float]:
-    return dict(db.session.execute(sa.select(PostReview.action_id, PostReview.score).where(PostReview.run_id == run.id)).all())
+    return dict(
+        db.session.execute(
+            sa.select(PostReview.action_id, PostReview.score).where(PostReview.run_id == run.id)
+        ).all()
+    )
 
 
 def reviews(run: ExerciseRun) -> dict[int, PostReview]:
-    return {r.action_id: r for r in db.session.scalars(sa.select(PostReview).where(PostReview.run_id == run.id))}
+    return {
+        r.action_id: r
+        for r in db.session.scalars(sa.select(PostReview).where(PostReview.run_id == run.id))
+    }
 
 
 def start_run(exercise: Exercise, user_id: int, now: dt.datetime) -> ExerciseRun:
     """Start a self-paced run, or return the one still open."""
-    open_run = db.session.scalar(sa.select(ExerciseRun).where(
-        ExerciseRun.exercise_id == exercise.id, ExerciseRun.user_id == user_id,
-        ExerciseRun.live_id.is_(None), ExerciseRun.status == "open"))
+    open_run = db.session.scalar(
+        sa.select(ExerciseRun).where(
+            ExerciseRun.exercise_id == exercise.id,
+            ExerciseRun.user_id == user_id,
+            ExerciseRun.live_id.is_(None),
+            ExerciseRun.status == "open",
+        )
+    )
     if open_run is not None:
         return open_run
-    run = ExerciseRun(exercise_id=exercise.id, user_id=user_id, members=[user_id], seed=secrets.randbits(48),
-                      status="open", started_at=now)
+    run = ExerciseRun(
+        exercise_id=exercise.id,
+        user_id=user_id,
+        members=[user_id],
+        seed=secrets.randbits(48),
+        status="open",
+        started_at=now,
+    )
     db.session.add(run)
     db.session.flush()
     return run
@@ -90,7 +121,13 @@ def action_from_form(kind: str, form) -> engine.Action:
         minutes = max(0.0, min(600.0, float(minutes)))
     except ValueError:
         minutes = 0.0
-    return engine.Action(kind, text=text, target=form.get("target", ""), option=form.get("option", ""), minutes=minutes)
+    return engine.Action(
+        kind,
+        text=text,
+        target=form.get("target", ""),
+        option=form.get("option", ""),
+        minutes=minutes,
+    )
 
 
 def act(run: ExerciseRun, user_id: int, action: engine.Action, now: dt.datetime) -> engine.State:
@@ -104,9 +141,26 @@ def act(run: ExerciseRun, user_id: int, action: engine.Action, now: dt.datetime)
         raise engine.ActionError("live_not_running")
     action.at = minute
     state = replay(run, now, action)
-    payload = {k: v for k, v in {"text": action.text, "target": action.target, "option": action.option,
-                                  "minutes": action.minutes}.items() if v}
-    db.session.add(RunAction(run_id=run.id, kind=action.kind, at_minute=minute, payload=payload, user_id=user_id, created_at=now))
+    payload = {
+        k: v
+        for k, v in {
+            "text": action.text,
+            "target": action.target,
+            "option": action.option,
+            "minutes": action.minutes,
+        }.items()
+        if v
+    }
+    db.session.add(
+        RunAction(
+            run_id=run.id,
+            kind=action.kind,
+            at_minute=minute,
+            payload=payload,
+            user_id=user_id,
+            created_at=now,
+        )
+    )
     run.version += 1
     if state.finished:
         finish_run(run, now)
@@ -145,15 +199,34 @@ def rescore(run: ExerciseRun, now: dt.datetime) -> None:
 # --- live classes -----------------------------------------------------------------------------
 
 
-def create_live(exercise: Exercise, instructor_id: int, cohort_id: int | None, teams: list[tuple[str, list[int]]],
-                speed: float) -> LiveSession:
-    live = LiveSession(exercise_id=exercise.id, cohort_id=cohort_id, instructor_id=instructor_id, status="waiting",
-                       seed=secrets.randbits(48), speed=speed)
+def create_live(
+    exercise: Exercise,
+    instructor_id: int,
+    cohort_id: int | None,
+    teams: list[tuple[str, list[int]]],
+    speed: float,
+) -> LiveSession:
+    live = LiveSession(
+        exercise_id=exercise.id,
+        cohort_id=cohort_id,
+        instructor_id=instructor_id,
+        status="waiting",
+        seed=secrets.randbits(48),
+        speed=speed,
+    )
     db.session.add(live)
     db.session.flush()
     for name, members in teams:
-        db.session.add(ExerciseRun(exercise_id=exercise.id, live_id=live.id, team_name=name, members=members,
-                                   seed=live.seed, status="open"))
+        db.session.add(
+            ExerciseRun(
+                exercise_id=exercise.id,
+                live_id=live.id,
+                team_name=name,
+                members=members,
+                seed=live.seed,
+                status="open",
+            )
+        )
     db.session.flush()
     return live
 
@@ -175,9 +248,22 @@ def control_live(live: LiveSession, command: str, form, user_id: int, now: dt.da
             text = (form.get("text") or "").strip()[:MAX_POST_CHARS]
             if not text:
                 raise engine.ActionError("empty_post")
-            payload = {"text": text, "persona": form.get("persona", ""), "channel": form.get("channel", "post")}
-        db.session.add(RunAction(live_id=live.id, run_id=None, kind="publish_next" if command == "next" else "adhoc",
-                                 at_minute=live_minute(live, now), payload=payload, user_id=user_id, created_at=now))
+            payload = {
+                "text": text,
+                "persona": form.get("persona", ""),
+                "channel": form.get("channel", "post"),
+            }
+        db.session.add(
+            RunAction(
+                live_id=live.id,
+                run_id=None,
+                kind="publish_next" if command == "next" else "adhoc",
+                at_minute=live_minute(live, now),
+                payload=payload,
+                user_id=user_id,
+                created_at=now,
+            )
+        )
     elif command == "finish" and live.status != "finished":
         if live.status == "paused":
             live.paused_seconds += (now - live.paused_at).total_seconds()
@@ -200,8 +286,11 @@ def may_play(run: ExerciseRun, user_id: int) -> bool:
 
 def learner_live_runs(user_id: int) -> list[ExerciseRun]:
     """The live team runs a learner belongs to that have not finished."""
-    runs = db.session.scalars(sa.select(ExerciseRun).join(LiveSession, LiveSession.id == ExerciseRun.live_id)
-                              .where(LiveSession.status != "finished"))
+    runs = db.session.scalars(
+        sa.select(ExerciseRun)
+        .join(LiveSession, LiveSession.id == ExerciseRun.live_id)
+        .where(LiveSession.status != "finished")
+    )
     return [r for r in runs if user_id in (r.members or [])]
 
 
@@ -215,9 +304,13 @@ def runs_of_learners(user_ids, *conditions) -> dict[int, list[ExerciseRun]]:
     were in. Members is JSON, so team membership is checked here rather than in SQL; the live runs
     that may hold a learner are read once for all of them."""
     users = list(user_ids)
-    rows = db.session.scalars(sa.select(ExerciseRun).where(
-        sa.or_(ExerciseRun.user_id.in_(users), ExerciseRun.live_id.is_not(None)), *conditions)
-        .order_by(ExerciseRun.started_at.desc()))
+    rows = db.session.scalars(
+        sa.select(ExerciseRun)
+        .where(
+            sa.or_(ExerciseRun.user_id.in_(users), ExerciseRun.live_id.is_not(None)), *conditions
+        )
+        .order_by(ExerciseRun.started_at.desc())
+    )
     result: dict[int, list[ExerciseRun]] = {user_id: [] for user_id in users}
     for run in rows:
         for user_id in {run.user_id, *(run.members or [])}:
@@ -231,17 +324,31 @@ def best_runs(course_id: int, user_id: int) -> dict[str, tuple[Exercise, Exercis
     return best_runs_for(course_id, [user_id])[user_id]
 
 
-def best_runs_for(course_id: int, user_ids) -> dict[int, dict[str, tuple[Exercise, ExerciseRun | None, str]]]:
+def best_runs_for(
+    course_id: int, user_ids
+) -> dict[int, dict[str, tuple[Exercise, ExerciseRun | None, str]]]:
     """Each exercise of a course with each learner's best finished run and status, by user id then
     exercise slug: the exercises and the runs are read once, however many learners."""
-    exercises = list(db.session.scalars(sa.select(Exercise).where(Exercise.course_id == course_id, Exercise.archived_at.is_(None))))
+    exercises = list(
+        db.session.scalars(
+            sa.select(Exercise).where(
+                Exercise.course_id == course_id, Exercise.archived_at.is_(None)
+            )
+        )
+    )
     runs = runs_of_learners(user_ids, ExerciseRun.exercise_id.in_([e.id for e in exercises]))
-    return {user_id: {exercise.slug: best_run(exercise, [r for r in mine if r.exercise_id == exercise.id])
-                      for exercise in exercises}
-            for user_id, mine in runs.items()}
+    return {
+        user_id: {
+            exercise.slug: best_run(exercise, [r for r in mine if r.exercise_id == exercise.id])
+            for exercise in exercises
+        }
+        for user_id, mine in runs.items()
+    }
 
 
-def best_run(exercise: Exercise, runs: list[ExerciseRun]) -> tuple[Exercise, ExerciseRun | None, str]:
+def best_run(
+    exercise: Exercise, runs: list[ExerciseRun]
+) -> tuple[Exercise, ExerciseRun | None, str]:
     """A learner's best finished run of an exercise, of their runs of it, and their status in it."""
     done = [r for r in runs if r.status == "finished" and r.score is not None]
     best = max(done, key=lambda r: r.score, default=None)

@@ -1,4 +1,5 @@
 """A crisis-response scenario as plain values (see docs/exercises.md). No Flask, no database."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -41,7 +42,9 @@ class Persona:
     id: str
     kind: str
     name: dict
-    handle: dict = field(default_factory=lambda: {"zh": "", "en": ""})  # @name on the microblog, or a phone line
+    handle: dict = field(
+        default_factory=lambda: {"zh": "", "en": ""}
+    )  # @name on the microblog, or a phone line
     disposition: str = "neutral"
     reveals: list[str] = field(default_factory=list)
     reply: dict = field(default_factory=lambda: {"zh": "", "en": ""})
@@ -84,8 +87,8 @@ class Inject:
 
 @dataclass
 class Rubric:
-    weights: dict                 # early / well / truthful (and others) -> weight, adding to 100
-    behaviours: dict              # dimension -> {"zh": [...], "en": [...]}
+    weights: dict  # early / well / truthful (and others) -> weight, adding to 100
+    behaviours: dict  # dimension -> {"zh": [...], "en": [...]}
     max_chars: int = 140
     penalised: dict = field(default_factory=dict)
     empathy: dict = field(default_factory=dict)
@@ -120,7 +123,7 @@ class Scenario:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Scenario":
+    def from_dict(cls, data: dict) -> Scenario:
         data = dict(data)
         data["facts"] = [Fact(**f) for f in data["facts"]]
         data["contradictions"] = [Contradiction(**c) for c in data["contradictions"]]

@@ -1,5 +1,6 @@
 """Bring the database's exercises in line with the files, inside the caller's transaction.
 Exercises that left the files are archived, never deleted: runs point at them."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -15,7 +16,10 @@ def sync_exercises(found: dict[str, list[Scenario]], course_ids: dict[str, int])
     changes: list[str] = []
     now = utcnow()
     for course_slug, course_id in course_ids.items():
-        existing = {e.slug: e for e in db.session.scalars(sa.select(Exercise).where(Exercise.course_id == course_id))}
+        existing = {
+            e.slug: e
+            for e in db.session.scalars(sa.select(Exercise).where(Exercise.course_id == course_id))
+        }
         for scenario in found.get(course_slug, []):
             data = scenario.to_dict()
             digest = fingerprint(data)

@@ -1,14 +1,15 @@
 """Exercises for instructors: live classes (clock, injects, projector), reviews of posts, reports."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from courseware.access import roles
 from courseware.accounts.audit import record
-from courseware.accounts.models import Cohort, Role, User, cohort_member
+from courseware.accounts.models import Cohort, cohort_member, Role, User
 from courseware.db import db
 from courseware.exercises import engine, messages, report, runs
 from courseware.exercises.models import Exercise, ExerciseRun, LiveSession, PostReview, RunAction
@@ -28,14 +29,44 @@ def get_live(live_id: int) -> LiveSession:
 @bp.route("/")
 @roles(*STAFF)
 def index():
-    exercises = list(db.session.scalars(sa.select(Exercise).where(Exercise.archived_at.is_(None)).order_by(Exercise.course_id, Exercise.id)))
-    lives = list(db.session.scalars(sa.select(LiveSession).order_by(LiveSession.id.desc()).limit(20)))
-    recent = list(db.session.scalars(sa.select(ExerciseRun).where(ExerciseRun.live_id.is_(None), ExerciseRun.status == "finished")
-                                     .order_by(ExerciseRun.finished_at.desc()).limit(50)))
-    users = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_({r.user_id for r in recent})))} if recent else {}
+    exercises = list(
+        db.session.scalars(
+            sa.select(Exercise)
+            .where(Exercise.archived_at.is_(None))
+            .order_by(Exercise.course_id, Exercise.id)
+        )
+    )
+    lives = list(
+        db.session.scalars(sa.select(LiveSession).order_by(LiveSession.id.desc()).limit(20))
+    )
+    recent = list(
+        db.session.scalars(
+            sa.select(ExerciseRun)
+            .where(ExerciseRun.live_id.is_(None), ExerciseRun.status == "finished")
+            .order_by(ExerciseRun.finished_at.desc())
+            .limit(50)
+        )
+    )
+    users = (
+        {
+            u.id: u
+            for u in db.session.scalars(
+                sa.select(User).where(User.id.in_({r.user_id for r in recent}))
+            )
+        }
+        if recent
+        else {}
+    )
     cohorts = list(db.session.scalars(sa.select(Cohort).order_by(Cohort.name)))
-    return render_template("exercises/teach/index.html", exercises=exercises, lives=lives, recent=recent, users=users,
-                           cohorts=cohorts, text=text)
+    return render_template(
+        "exercises/teach/index.html",
+        exercises=exercises,
+        lives=lives,
+        recent=recent,
+        users=users,
+        cohorts=cohorts,
+        text=text,
+    )
 
 
 @bp.route("/<int:exercise_id>/live", methods=["POST"])
@@ -55,17 +86,32 @@ def create_live(exercise_id):
         flash(_("Choose a class."), "error")
         return redirect(url_for(".index"))
     if not 1 <= team_count <= MAX_TEAMS or not 0.1 <= speed <= 60:
-        flash(_("Teams must be 1–%(max)d and the speed 0.1–60 simulated minutes per minute.", max=MAX_TEAMS), "error")
+        flash(
+            _(
+                "Teams must be 1–%(max)d and the speed 0.1–60 simulated minutes per minute.",
+                max=MAX_TEAMS,
+            ),
+            "error",
+        )
         return redirect(url_for(".index"))
-    members = list(db.session.scalars(sa.select(cohort_member.c.user_id).where(cohort_member.c.cohort_id == cohort.id)
-                                      .order_by(cohort_member.c.user_id)))
+    members = list(
+        db.session.scalars(
+            sa.select(cohort_member.c.user_id)
+            .where(cohort_member.c.cohort_id == cohort.id)
+            .order_by(cohort_member.c.user_id)
+        )
+    )
     if not members:
         flash(_("That class has no learners."), "error")
         return redirect(url_for(".index"))
     # Stored as a number and named in each reader's language when shown.
     teams = [(str(i + 1), members[i::team_count]) for i in range(min(team_count, len(members)))]
     live = runs.create_live(exercise, current_user.id, cohort.id, teams, speed)
-    record("exercise.live", f"exercise:{exercise.slug}", {"live": live.id, "cohort": cohort.name, "teams": len(teams)})
+    record(
+        "exercise.live",
+        f"exercise:{exercise.slug}",
+        {"live": live.id, "cohort": cohort.name, "teams": len(teams)},
+    )
     db.session.commit()
     return redirect(url_for(".control", live_id=live.id))
 
@@ -78,10 +124,25 @@ def _live_context(live: LiveSession):
         state = runs.replay(run, now)
         teams.append((run, state, [e for e in state.log if e.kind in ("post", "reply")]))
     shared = teams[0][1] if teams else engine.run(scenario, live.seed, [])
-    users = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_({m for r in live.teams for m in r.members or []})))}
-    return dict(live=live, scenario=scenario, teams=teams, shared=shared, minute=runs.live_minute(live, now),
-                next_up=engine.next_inject(scenario, shared), users=users, text=text, html=html, messages=messages,
-                persona=scenario.persona)
+    users = {
+        u.id: u
+        for u in db.session.scalars(
+            sa.select(User).where(User.id.in_({m for r in live.teams for m in r.members or []}))
+        )
+    }
+    return dict(
+        live=live,
+        scenario=scenario,
+        teams=teams,
+        shared=shared,
+        minute=runs.live_minute(live, now),
+        next_up=engine.next_inject(scenario, shared),
+        users=users,
+        text=text,
+        html=html,
+        messages=messages,
+        persona=scenario.persona,
+    )
 
 
 @bp.route("/live/<int:live_id>")
@@ -95,7 +156,9 @@ def control(live_id):
 def command(live_id):
     live = get_live(live_id)
     try:
-        runs.control_live(live, request.form.get("command", ""), request.form, current_user.id, utcnow())
+        runs.control_live(
+            live, request.form.get("command", ""), request.form, current_user.id, utcnow()
+        )
     except engine.ActionError as error:
         db.session.rollback()
         flash(messages.error_message(error), "error")
@@ -107,7 +170,9 @@ def command(live_id):
 @bp.route("/live/<int:live_id>/board")
 @roles(*STAFF)
 def control_board(live_id):
-    return render_template("exercises/teach/_control_board.html", **_live_context(get_live(live_id)))
+    return render_template(
+        "exercises/teach/_control_board.html", **_live_context(get_live(live_id))
+    )
 
 
 @bp.route("/live/<int:live_id>/projector")
@@ -119,7 +184,9 @@ def projector(live_id):
 @bp.route("/live/<int:live_id>/projector/board")
 @roles(*STAFF)
 def projector_board(live_id):
-    return render_template("exercises/teach/_projector_board.html", **_live_context(get_live(live_id)))
+    return render_template(
+        "exercises/teach/_projector_board.html", **_live_context(get_live(live_id))
+    )
 
 
 @bp.route("/live/<int:live_id>/report")
@@ -128,8 +195,15 @@ def live_report(live_id):
     live = get_live(live_id)
     now = utcnow()
     reports = [report.build(run, now) for run in live.teams]
-    return render_template("exercises/teach/live_report.html", live=live, reports=reports, scenario=live.exercise.scenario,
-                           text=text, html=html, messages=messages)
+    return render_template(
+        "exercises/teach/live_report.html",
+        live=live,
+        reports=reports,
+        scenario=live.exercise.scenario,
+        text=text,
+        html=html,
+        messages=messages,
+    )
 
 
 @bp.route("/runs/<int:run_id>/review", methods=["GET", "POST"])
@@ -152,7 +226,9 @@ def review(run_id):
         if not 0 <= score <= 100:
             flash(_("A score is a number from 0 to 100."), "error")
         else:
-            existing = db.session.scalar(sa.select(PostReview).where(PostReview.action_id == action.id))
+            existing = db.session.scalar(
+                sa.select(PostReview).where(PostReview.action_id == action.id)
+            )
             before = existing.score if existing else None
             if existing is None:
                 existing = PostReview(run_id=run.id, action_id=action.id, score=score)
@@ -161,9 +237,15 @@ def review(run_id):
             existing.reviewer_id, existing.reviewed_at = current_user.id, now
             db.session.flush()
             runs.rescore(run, now)
-            record("exercise.review", f"run:{run.id}", {"action": action.id, "before": before, "after": score, "comment": comment})
+            record(
+                "exercise.review",
+                f"run:{run.id}",
+                {"action": action.id, "before": before, "after": score, "comment": comment},
+            )
             db.session.commit()
             flash(_("Score saved."), "success")
         return redirect(url_for(".review", run_id=run.id))
     data = report.build(run, now)
-    return render_template("exercises/teach/review.html", **data, text=text, html=html, messages=messages)
+    return render_template(
+        "exercises/teach/review.html", **data, text=text, html=html, messages=messages
+    )

@@ -1,10 +1,11 @@
 """Playing an exercise: the briefing, the simulated microblog, actions, and the after-action report."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, Blueprint, flash, redirect, render_template, request, Response, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -25,12 +26,22 @@ bp = Blueprint("exercises", __name__, url_prefix="/exercises")
 def team_label(name: str) -> str:
     """A live team's name in the reader's language: teams are stored by number."""
     return _("Team %(n)s", n=name) if name.isdigit() else name
+
+
 STAFF_ROLES = (Role.INSTRUCTOR.value, Role.ADMIN.value)
 
 
 def get_exercise(course_slug: str, slug: str) -> Exercise:
-    exercise = db.session.scalar(sa.select(Exercise).join(Course, Course.id == Exercise.course_id).where(
-        Course.slug == course_slug, Exercise.slug == slug, Exercise.archived_at.is_(None), Course.archived_at.is_(None)))
+    exercise = db.session.scalar(
+        sa.select(Exercise)
+        .join(Course, Course.id == Exercise.course_id)
+        .where(
+            Course.slug == course_slug,
+            Exercise.slug == slug,
+            Exercise.archived_at.is_(None),
+            Course.archived_at.is_(None),
+        )
+    )
     if exercise is None:
         abort(404)
     return exercise
@@ -50,10 +61,22 @@ def get_run(run_id: int, staff_may_read: bool = False) -> ExerciseRun:
 @signed_in
 def intro(course_slug, slug):
     exercise = get_exercise(course_slug, slug)
-    mine = list(db.session.scalars(sa.select(ExerciseRun).where(
-        ExerciseRun.exercise_id == exercise.id, ExerciseRun.user_id == current_user.id).order_by(ExerciseRun.id)))
-    return render_template("exercises/intro.html", exercise=exercise, scenario=exercise.scenario, runs=mine,
-                           open_run=next((r for r in mine if r.status == "open"), None), text=text, html=html)
+    mine = list(
+        db.session.scalars(
+            sa.select(ExerciseRun)
+            .where(ExerciseRun.exercise_id == exercise.id, ExerciseRun.user_id == current_user.id)
+            .order_by(ExerciseRun.id)
+        )
+    )
+    return render_template(
+        "exercises/intro.html",
+        exercise=exercise,
+        scenario=exercise.scenario,
+        runs=mine,
+        open_run=next((r for r in mine if r.status == "open"), None),
+        text=text,
+        html=html,
+    )
 
 
 @bp.route("/<course_slug>/<slug>/start", methods=["POST"])
@@ -90,12 +113,22 @@ def _play_context(run: ExerciseRun):
     state = runs.replay(run, now)
     scenario = run.exercise.scenario
     is_open = run.status == "open"
-    return dict(run=run, scenario=scenario, state=state, text=text, html=html, messages=messages,
-                pending=engine.pending_decisions(scenario, state), feed=newest_first(state.log),
-                persona=scenario.persona, inject=scenario.inject, draft=None,
-                replyable=engine.answerable(state) if is_open else set(),
-                # A finished run's page would be sent on to the report by the next poll, taking a refused text with it.
-                polling=is_open and (run.live is not None or scenario.clock == "realtime"))
+    return dict(
+        run=run,
+        scenario=scenario,
+        state=state,
+        text=text,
+        html=html,
+        messages=messages,
+        pending=engine.pending_decisions(scenario, state),
+        feed=newest_first(state.log),
+        persona=scenario.persona,
+        inject=scenario.inject,
+        draft=None,
+        replyable=engine.answerable(state) if is_open else set(),
+        # A finished run's page would be sent on to the report by the next poll, taking a refused text with it.
+        polling=is_open and (run.live is not None or scenario.clock == "realtime"),
+    )
 
 
 @bp.route("/runs/<int:run_id>")
@@ -165,7 +198,13 @@ def finish(run_id):
 @signed_in
 def report_page(run_id):
     run = get_run(run_id, staff_may_read=True)
-    return render_template("exercises/report.html", **report.build(run, utcnow()), text=text, html=html, messages=messages)
+    return render_template(
+        "exercises/report.html",
+        **report.build(run, utcnow()),
+        text=text,
+        html=html,
+        messages=messages,
+    )
 
 
 @bp.route("/runs/<int:run_id>/report.csv")
@@ -173,12 +212,17 @@ def report_page(run_id):
 def report_csv(run_id):
     run = get_run(run_id, staff_may_read=True)
     data = report.to_csv(report.build(run, utcnow()))
-    return Response(data, mimetype="text/csv",
-                    headers={"Content-Disposition": f"attachment; filename=exercise-run-{run.id}.csv"})
+    return Response(
+        data,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename=exercise-run-{run.id}.csv"},
+    )
 
 
 @bp.route("/live")
 @signed_in
 def live_list():
     """Live classes the learner's team is in."""
-    return render_template("exercises/live_list.html", runs=runs.learner_live_runs(current_user.id), text=text)
+    return render_template(
+        "exercises/live_list.html", runs=runs.learner_live_runs(current_user.id), text=text
+    )

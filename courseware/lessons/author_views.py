@@ -1,5 +1,6 @@
 """Instructors' lesson editor: edit with live preview, drafts, publish, history, diff, revert."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+
+from flask import abort, Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,7 +12,7 @@ from courseware.db import db
 from courseware.lessons import authoring, reading
 from courseware.lessons.forms import LessonForm, NewLessonForm
 from courseware.lessons.models import Lesson, LessonRevision
-from courseware.lessons.revisions import MEDIA_URL, latest_revision
+from courseware.lessons.revisions import latest_revision, MEDIA_URL
 
 bp = Blueprint("author", __name__, url_prefix="/author")
 
@@ -21,7 +22,9 @@ staff_only = roles(Role.INSTRUCTOR, Role.ADMIN)
 
 def _lesson(course_slug, lesson_slug) -> Lesson:
     course = reading.get_course(course_slug)
-    lesson = db.session.scalar(db.select(Lesson).where(Lesson.course_id == course.id, Lesson.slug == lesson_slug))
+    lesson = db.session.scalar(
+        db.select(Lesson).where(Lesson.course_id == course.id, Lesson.slug == lesson_slug)
+    )
     if lesson is None:
         abort(404)
     return lesson
@@ -51,25 +54,46 @@ def edit(course_slug, lesson_slug):
     conflict = None
     if form.validate_on_submit():
         result = authoring.save_lesson(
-            lesson, form.to_source(lesson.slug, lesson.number), author=current_user,
+            lesson,
+            form.to_source(lesson.slug, lesson.number),
+            author=current_user,
             base_id=int(form.base_revision_id.data) if form.base_revision_id.data else None,
-            publish=bool(form.publish.data), note=form.note.data or "",
+            publish=bool(form.publish.data),
+            note=form.note.data or "",
         )
         db.session.commit()
         if result.conflict_with is None:
-            flash(_("Revision %(n)d published.", n=result.revision.number) if form.publish.data
-                  else _("Draft saved as revision %(n)d.", n=result.revision.number), "success")
-            return redirect(url_for("author.edit", course_slug=course_slug, lesson_slug=lesson_slug))
+            flash(
+                _("Revision %(n)d published.", n=result.revision.number)
+                if form.publish.data
+                else _("Draft saved as revision %(n)d.", n=result.revision.number),
+                "success",
+            )
+            return redirect(
+                url_for("author.edit", course_slug=course_slug, lesson_slug=lesson_slug)
+            )
         conflict = result
-        flash(_("Someone else saved this lesson (revision %(theirs)d) after you started editing. Your text was "
+        flash(
+            _(
+                "Someone else saved this lesson (revision %(theirs)d) after you started editing. Your text was "
                 "not published; it is kept as revision %(yours)d. Compare the two below, then save again.",
-                theirs=result.conflict_with.number, yours=result.revision.number), "error")
+                theirs=result.conflict_with.number,
+                yours=result.revision.number,
+            ),
+            "error",
+        )
         form.base_revision_id.data = str(result.conflict_with.id)
     elif request.method == "GET" and latest is not None:
         form.fill_from(latest)
         form.base_revision_id.data = str(latest.id)
-    return render_template("author/edit.html", form=form, lesson=lesson, latest=latest, conflict=conflict,
-                           text=reading.text)
+    return render_template(
+        "author/edit.html",
+        form=form,
+        lesson=lesson,
+        latest=latest,
+        conflict=conflict,
+        text=reading.text,
+    )
 
 
 @bp.route("/<course_slug>/new", methods=["GET", "POST"])
@@ -82,11 +106,18 @@ def new(course_slug):
         if any(lesson.slug == form.slug.data for lesson in course.lessons):
             form.slug.errors.append(_("This course already has a lesson with that short name."))
         else:
-            lesson = authoring.create_lesson(course, form.slug.data, form.to_source(form.slug.data, 0),
-                                             author=current_user, publish=bool(form.publish.data))
+            lesson = authoring.create_lesson(
+                course,
+                form.slug.data,
+                form.to_source(form.slug.data, 0),
+                author=current_user,
+                publish=bool(form.publish.data),
+            )
             db.session.commit()
             flash(_("Lesson created."), "success")
-            return redirect(url_for("author.edit", course_slug=course.slug, lesson_slug=lesson.slug))
+            return redirect(
+                url_for("author.edit", course_slug=course.slug, lesson_slug=lesson.slug)
+            )
     return render_template("author/new.html", form=form, course=course, text=reading.text)
 
 
@@ -104,7 +135,9 @@ def preview(course_slug):
     body = request.form.get(f"body_{language}", "")
     if len(body) > 200_000:
         abort(413)
-    rendered = render_cached(body, MEDIA_URL, url_for("lessons.course", course_slug=course.slug) + "/")
+    rendered = render_cached(
+        body, MEDIA_URL, url_for("lessons.course", course_slug=course.slug) + "/"
+    )
     # A link followed from the preview opens beside the editor, which keeps what is being typed.
     html = rendered.html.replace("<a href=", '<a target="_blank" href=')
     return render_template("author/_preview.html", html=html)
@@ -115,8 +148,14 @@ def preview(course_slug):
 def history(course_slug, lesson_slug):
     """Every revision of a lesson, and a form to compare two."""
     lesson = _lesson(course_slug, lesson_slug)
-    return render_template("author/history.html", lesson=lesson, revisions=authoring.revisions_of(lesson),
-                           action=ActionForm(), text=reading.text, note_text=authoring.note_text)
+    return render_template(
+        "author/history.html",
+        lesson=lesson,
+        revisions=authoring.revisions_of(lesson),
+        action=ActionForm(),
+        text=reading.text,
+        note_text=authoring.note_text,
+    )
 
 
 @bp.route("/<course_slug>/<lesson_slug>/diff")
@@ -129,7 +168,9 @@ def diff(course_slug, lesson_slug):
     except (KeyError, ValueError):
         flash(_("Choose two revisions to compare."), "error")
         return redirect(url_for("author.history", course_slug=course_slug, lesson_slug=lesson_slug))
-    return render_template("author/diff.html", lesson=lesson, old=old, new=new, lines=authoring.diff_lines(old, new))
+    return render_template(
+        "author/diff.html", lesson=lesson, old=old, new=new, lines=authoring.diff_lines(old, new)
+    )
 
 
 @bp.route("/<course_slug>/<lesson_slug>/revisions/<int:revision_id>/publish", methods=["POST"])
@@ -154,5 +195,12 @@ def revert(course_slug, lesson_slug, revision_id):
     if ActionForm().validate_on_submit():
         revision = authoring.revert_to(lesson, old, author=current_user)
         db.session.commit()
-        flash(_("Reverted: revision %(new)d is a copy of revision %(old)d.", new=revision.number, old=old.number), "success")
+        flash(
+            _(
+                "Reverted: revision %(new)d is a copy of revision %(old)d.",
+                new=revision.number,
+                old=old.number,
+            ),
+            "success",
+        )
     return redirect(url_for("author.history", course_slug=course_slug, lesson_slug=lesson_slug))

@@ -3,6 +3,7 @@
 A save names the revision the author started from. When someone else saved since, the save is
 refused, the author's text is kept as a "conflict" revision, and both texts are shown.
 """
+
 import difflib
 import re
 from dataclasses import dataclass
@@ -22,46 +23,90 @@ class SaveResult:
     conflict_with: LessonRevision | None = None  # the newer revision someone else saved
 
 
-def save_lesson(lesson: Lesson, source: LessonSource, *, author, base_id: int | None, publish: bool,
-                note: str = "") -> SaveResult:
+def save_lesson(
+    lesson: Lesson,
+    source: LessonSource,
+    *,
+    author,
+    base_id: int | None,
+    publish: bool,
+    note: str = "",
+) -> SaveResult:
     """Save an edit as a draft or published revision, unless the edit started from a stale base."""
     latest = latest_revision(lesson)
     if latest is not None and latest.id != base_id:
-        kept = add_revision(lesson, source, status="conflict", origin="browser", author=author,
-                            base=db.session.get(LessonRevision, base_id) if base_id else None,
-                            note=note or "refused: another save came first")
-        audit.record("lesson.conflict", target=f"{lesson.course.slug}/{lesson.slug}", detail={"kept": kept.number})
+        kept = add_revision(
+            lesson,
+            source,
+            status="conflict",
+            origin="browser",
+            author=author,
+            base=db.session.get(LessonRevision, base_id) if base_id else None,
+            note=note or "refused: another save came first",
+        )
+        audit.record(
+            "lesson.conflict",
+            target=f"{lesson.course.slug}/{lesson.slug}",
+            detail={"kept": kept.number},
+        )
         return SaveResult(kept, conflict_with=latest)
-    revision = add_revision(lesson, source, status="published" if publish else "draft", origin="browser",
-                            author=author, base=latest, note=note)
-    audit.record("lesson.publish" if publish else "lesson.draft", target=f"{lesson.course.slug}/{lesson.slug}",
-                 detail={"revision": revision.number})
+    revision = add_revision(
+        lesson,
+        source,
+        status="published" if publish else "draft",
+        origin="browser",
+        author=author,
+        base=latest,
+        note=note,
+    )
+    audit.record(
+        "lesson.publish" if publish else "lesson.draft",
+        target=f"{lesson.course.slug}/{lesson.slug}",
+        detail={"revision": revision.number},
+    )
     return SaveResult(revision)
 
 
-def create_lesson(course: Course, slug: str, source: LessonSource, *, author, publish: bool) -> Lesson:
+def create_lesson(
+    course: Course, slug: str, source: LessonSource, *, author, publish: bool
+) -> Lesson:
     """Add a lesson written in the browser at the end of the course."""
     position = max((lesson.position for lesson in course.lessons), default=-1) + 1
     number = max((lesson.number for lesson in course.lessons), default=0) + 1
     lesson = Lesson(course=course, slug=slug, position=position, number=number)
     db.session.add(lesson)
     db.session.flush()
-    save_lesson(lesson, source, author=author, base_id=None, publish=publish, note="created in the browser")
+    save_lesson(
+        lesson, source, author=author, base_id=None, publish=publish, note="created in the browser"
+    )
     return lesson
 
 
 def publish_revision(lesson: Lesson, revision: LessonRevision) -> None:
     """Make an existing draft the revision learners read."""
     set_published(lesson, revision)
-    audit.record("lesson.publish", target=f"{lesson.course.slug}/{lesson.slug}", detail={"revision": revision.number})
+    audit.record(
+        "lesson.publish",
+        target=f"{lesson.course.slug}/{lesson.slug}",
+        detail={"revision": revision.number},
+    )
 
 
 def revert_to(lesson: Lesson, old: LessonRevision, *, author) -> LessonRevision:
     """Publish a copy of an old revision as the newest one; history is never rewritten."""
     source = source_of(old, lesson.slug, lesson.number)
-    revision = add_revision(lesson, source, status="published", origin="revert", author=author,
-                            base=latest_revision(lesson), note=f"revert to revision {old.number}")
-    audit.record("lesson.revert", target=f"{lesson.course.slug}/{lesson.slug}", detail={"to": old.number})
+    revision = add_revision(
+        lesson,
+        source,
+        status="published",
+        origin="revert",
+        author=author,
+        base=latest_revision(lesson),
+        note=f"revert to revision {old.number}",
+    )
+    audit.record(
+        "lesson.revert", target=f"{lesson.course.slug}/{lesson.slug}", detail={"to": old.number}
+    )
     return revision
 
 
@@ -83,9 +128,13 @@ def note_text(revision: LessonRevision) -> str:
 
 
 def revisions_of(lesson: Lesson) -> list[LessonRevision]:
-    return list(db.session.scalars(
-        sa.select(LessonRevision).where(LessonRevision.lesson_id == lesson.id).order_by(LessonRevision.number.desc())
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(LessonRevision)
+            .where(LessonRevision.lesson_id == lesson.id)
+            .order_by(LessonRevision.number.desc())
+        )
+    )
 
 
 def revision_text(revision: LessonRevision) -> list[str]:
@@ -102,5 +151,7 @@ def revision_text(revision: LessonRevision) -> list[str]:
 def diff_lines(old: LessonRevision, new: LessonRevision) -> list[tuple[str, str]]:
     """A unified diff as (kind, line) pairs: kind is add, remove, context or header."""
     kinds = {"+": "add", "-": "remove", " ": "context", "@": "header"}
-    lines = difflib.unified_diff(revision_text(old), revision_text(new), f"#{old.number}", f"#{new.number}", lineterm="", n=3)
+    lines = difflib.unified_diff(
+        revision_text(old), revision_text(new), f"#{old.number}", f"#{new.number}", lineterm="", n=3
+    )
     return [(kinds.get(line[:1], "header"), line) for line in lines][2:]

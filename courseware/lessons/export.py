@@ -1,4 +1,5 @@
 """Write a course from the database back to files in the format `content sync` reads."""
+
 import shutil
 from pathlib import Path
 
@@ -10,7 +11,9 @@ from courseware.lessons.revisions import source_of
 
 
 def _dump(data) -> str:
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000, default_flow_style=False)
+    return yaml.safe_dump(
+        data, allow_unicode=True, sort_keys=False, width=10_000, default_flow_style=False
+    )
 
 
 def lesson_file_text(source: LessonSource, language: str) -> str:
@@ -46,7 +49,9 @@ def export_course(course: Course, folder: Path, media_from: Path | None = None) 
     """Write the course's published lessons into `folder`; return the files written."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    lessons = [lesson for lesson in course.lessons if lesson.archived_at is None and lesson.published]
+    lessons = [
+        lesson for lesson in course.lessons if lesson.archived_at is None and lesson.published
+    ]
     for lesson in lessons:
         source = source_of(lesson.published, lesson.slug, lesson.number)
         languages = ["zh", "en"] if source.en else ["zh"]

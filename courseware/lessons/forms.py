@@ -1,10 +1,18 @@
 """The lesson editor's form."""
+
 import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from courseware.content.files import LessonSource, LessonText, normalise_body
 
@@ -15,12 +23,22 @@ def _lines(text: str | None) -> tuple[str, ...]:
 
 class LessonForm(FlaskForm):
     title_zh = StringField(_l("Title (Chinese)"), validators=[DataRequired(), Length(max=200)])
-    minutes = IntegerField(_l("Estimated minutes"), validators=[InputRequired(), NumberRange(min=1, max=600)])
-    objectives_zh = TextAreaField(_l("Learning objectives (Chinese), one per line"), validators=[Optional()])
-    body_zh = TextAreaField(_l("Lesson text (Chinese, Markdown)"), validators=[DataRequired(), Length(max=200_000)])
+    minutes = IntegerField(
+        _l("Estimated minutes"), validators=[InputRequired(), NumberRange(min=1, max=600)]
+    )
+    objectives_zh = TextAreaField(
+        _l("Learning objectives (Chinese), one per line"), validators=[Optional()]
+    )
+    body_zh = TextAreaField(
+        _l("Lesson text (Chinese, Markdown)"), validators=[DataRequired(), Length(max=200_000)]
+    )
     title_en = StringField(_l("Title (English)"), validators=[Optional(), Length(max=200)])
-    objectives_en = TextAreaField(_l("Learning objectives (English), one per line"), validators=[Optional()])
-    body_en = TextAreaField(_l("Lesson text (English, Markdown)"), validators=[Optional(), Length(max=200_000)])
+    objectives_en = TextAreaField(
+        _l("Learning objectives (English), one per line"), validators=[Optional()]
+    )
+    body_en = TextAreaField(
+        _l("Lesson text (English, Markdown)"), validators=[Optional(), Length(max=200_000)]
+    )
     note = StringField(_l("What changed (optional)"), validators=[Optional(), Length(max=255)])
     base_revision_id = HiddenField()
     save_draft = SubmitField(_l("Save draft"))
@@ -33,14 +51,24 @@ class LessonForm(FlaskForm):
 
     def validate_title_en(self, field):
         if (field.data or "").strip() and not (self.body_en.data or "").strip():
-            raise ValidationError(_l("An English title needs an English text; leave both empty for no translation."))
+            raise ValidationError(
+                _l("An English title needs an English text; leave both empty for no translation.")
+            )
 
     def to_source(self, slug: str, number: int) -> LessonSource:
         """The lesson as typed, in the same shape as a lesson read from files."""
         en = None
         if (self.title_en.data or "").strip():
-            en = LessonText(self.title_en.data.strip(), _lines(self.objectives_en.data), normalise_body(self.body_en.data or ""))
-        zh = LessonText(self.title_zh.data.strip(), _lines(self.objectives_zh.data), normalise_body(self.body_zh.data))
+            en = LessonText(
+                self.title_en.data.strip(),
+                _lines(self.objectives_en.data),
+                normalise_body(self.body_en.data or ""),
+            )
+        zh = LessonText(
+            self.title_zh.data.strip(),
+            _lines(self.objectives_zh.data),
+            normalise_body(self.body_zh.data),
+        )
         return LessonSource(slug=slug, number=number, minutes=self.minutes.data, zh=zh, en=en)
 
     def fill_from(self, revision) -> None:
@@ -62,5 +90,11 @@ class NewLessonForm(LessonForm):
 
     def validate_slug(self, field):
         field.data = field.data.strip().lower()
-        if not re.match(r"^[a-z0-9][a-z0-9-]*$", field.data) or field.data in ("media", "edit", "new"):
-            raise ValidationError(_l("Use lowercase letters, digits and hyphens, such as speak-early."))
+        if not re.match(r"^[a-z0-9][a-z0-9-]*$", field.data) or field.data in (
+            "media",
+            "edit",
+            "new",
+        ):
+            raise ValidationError(
+                _l("Use lowercase letters, digits and hyphens, such as speak-early.")
+            )

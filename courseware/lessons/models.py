@@ -1,4 +1,5 @@
 """Courses, lessons and lesson revisions. Content lives in files; the database keeps revisions."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -29,7 +30,9 @@ class Course(db.Model):
     archived_at: Mapped[dt.datetime | None]
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
-    lessons: Mapped[list[Lesson]] = relationship(back_populates="course", order_by="Lesson.position")
+    lessons: Mapped[list[Lesson]] = relationship(
+        back_populates="course", order_by="Lesson.position"
+    )
 
 
 class Lesson(db.Model):
@@ -52,7 +55,9 @@ class Lesson(db.Model):
     archived_at: Mapped[dt.datetime | None]
 
     course: Mapped[Course] = relationship(back_populates="lessons")
-    published: Mapped[LessonRevision | None] = relationship(foreign_keys=[published_revision_id], post_update=True)
+    published: Mapped[LessonRevision | None] = relationship(
+        foreign_keys=[published_revision_id], post_update=True
+    )
 
 
 class LessonRevision(db.Model):

@@ -1,4 +1,5 @@
 """What a reader sees: courses, their lessons and the text in the reader's language."""
+
 import datetime as dt
 from dataclasses import dataclass
 
@@ -13,11 +14,17 @@ from courseware.progress.models import LessonProgress
 
 
 def active_courses() -> list[Course]:
-    return list(db.session.scalars(sa.select(Course).where(Course.archived_at.is_(None)).order_by(Course.slug)))
+    return list(
+        db.session.scalars(
+            sa.select(Course).where(Course.archived_at.is_(None)).order_by(Course.slug)
+        )
+    )
 
 
 def get_course(slug: str) -> Course:
-    course = db.session.scalar(sa.select(Course).where(Course.slug == slug, Course.archived_at.is_(None)))
+    course = db.session.scalar(
+        sa.select(Course).where(Course.slug == slug, Course.archived_at.is_(None))
+    )
     if course is None:
         abort(404)
     return course
@@ -25,7 +32,11 @@ def get_course(slug: str) -> Course:
 
 def readable_lessons(course: Course) -> list[Lesson]:
     """Lessons a learner can open: not archived and published, in course order."""
-    return [lesson for lesson in course.lessons if lesson.archived_at is None and lesson.published_revision_id]
+    return [
+        lesson
+        for lesson in course.lessons
+        if lesson.archived_at is None and lesson.published_revision_id
+    ]
 
 
 @dataclass(frozen=True)
@@ -45,19 +56,34 @@ class LessonKey:
 _lesson, _course, _revision = Lesson.__table__, Course.__table__, LessonRevision.__table__
 _progress = LessonProgress.__table__
 FIND_LESSON = (
-    sa.select(_lesson.c.id, _lesson.c.published_revision_id, _revision.c.minutes, _course.c.updated_at,
-              sa.func.coalesce(_progress.c.position, 0.0), _progress.c.status)
+    sa.select(
+        _lesson.c.id,
+        _lesson.c.published_revision_id,
+        _revision.c.minutes,
+        _course.c.updated_at,
+        sa.func.coalesce(_progress.c.position, 0.0),
+        _progress.c.status,
+    )
     .join(_course, _course.c.id == _lesson.c.course_id)
     .join(_revision, _revision.c.id == _lesson.c.published_revision_id)
-    .outerjoin(_progress, sa.and_(_progress.c.lesson_id == _lesson.c.id, _progress.c.user_id == sa.bindparam("user")))
-    .where(_course.c.slug == sa.bindparam("course"), _course.c.archived_at.is_(None),
-           _lesson.c.slug == sa.bindparam("lesson"), _lesson.c.archived_at.is_(None))
+    .outerjoin(
+        _progress,
+        sa.and_(_progress.c.lesson_id == _lesson.c.id, _progress.c.user_id == sa.bindparam("user")),
+    )
+    .where(
+        _course.c.slug == sa.bindparam("course"),
+        _course.c.archived_at.is_(None),
+        _lesson.c.slug == sa.bindparam("lesson"),
+        _lesson.c.archived_at.is_(None),
+    )
 )
 
 
 def find_lesson(course_slug: str, lesson_slug: str, user_id: int) -> LessonKey:
     """Locate a readable lesson by its slugs, and the reader's progress on it, without its text."""
-    row = db.session.execute(FIND_LESSON, {"course": course_slug, "lesson": lesson_slug, "user": user_id}).first()
+    row = db.session.execute(
+        FIND_LESSON, {"course": course_slug, "lesson": lesson_slug, "user": user_id}
+    ).first()
     if row is None:
         abort(404)
     return LessonKey(*row)
@@ -139,10 +165,24 @@ class LessonView:
 def lesson_view(revision: LessonRevision) -> LessonView:
     wanted = language()
     if wanted == "en" and revision.has_english():
-        return LessonView(revision.title_en, revision.objectives_en or [], revision.html_en or "",
-                          revision.toc_en or "", revision.minutes, "en", False)
-    return LessonView(revision.title_zh, revision.objectives_zh, revision.html_zh, revision.toc_zh,
-                      revision.minutes, "zh", wanted == "en")
+        return LessonView(
+            revision.title_en,
+            revision.objectives_en or [],
+            revision.html_en or "",
+            revision.toc_en or "",
+            revision.minutes,
+            "en",
+            False,
+        )
+    return LessonView(
+        revision.title_zh,
+        revision.objectives_zh,
+        revision.html_zh,
+        revision.toc_zh,
+        revision.minutes,
+        "zh",
+        wanted == "en",
+    )
 
 
 def lesson_title(revision: LessonRevision) -> str:
@@ -164,4 +204,7 @@ def lesson_links(course: Course) -> list[LessonLink]:
         .order_by(Lesson.position)
     )
     english = language() == "en"
-    return [LessonLink(slug, (title_en if english and title_en else title_zh)) for slug, title_zh, title_en in rows]
+    return [
+        LessonLink(slug, (title_en if english and title_en else title_zh))
+        for slug, title_zh, title_en in rows
+    ]

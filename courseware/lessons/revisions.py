@@ -1,4 +1,5 @@
 """Make lesson revisions and keep their rendered HTML current."""
+
 import sqlalchemy as sa
 
 from courseware.content.files import LessonSource, LessonText
@@ -15,7 +16,9 @@ def source_of(revision: LessonRevision, slug: str, number: int) -> LessonSource:
     """The lesson a revision holds, as the file format sees it."""
     en = None
     if revision.title_en:
-        en = LessonText(revision.title_en, tuple(revision.objectives_en or ()), revision.body_en or "")
+        en = LessonText(
+            revision.title_en, tuple(revision.objectives_en or ()), revision.body_en or ""
+        )
     zh = LessonText(revision.title_zh, tuple(revision.objectives_zh), revision.body_zh)
     return LessonSource(slug=slug, number=number, minutes=revision.minutes, zh=zh, en=en)
 
@@ -44,11 +47,23 @@ def ensure_rendered(revision: LessonRevision) -> bool:
     return True
 
 
-def add_revision(lesson: Lesson, source: LessonSource, *, status: str, origin: str, author=None,
-                 base: LessonRevision | None = None, note: str = "") -> LessonRevision:
+def add_revision(
+    lesson: Lesson,
+    source: LessonSource,
+    *,
+    status: str,
+    origin: str,
+    author=None,
+    base: LessonRevision | None = None,
+    note: str = "",
+) -> LessonRevision:
     """Store a new revision of a lesson; publishing makes it the one learners read."""
     number = (
-        db.session.scalar(sa.select(sa.func.max(LessonRevision.number)).where(LessonRevision.lesson_id == lesson.id))
+        db.session.scalar(
+            sa.select(sa.func.max(LessonRevision.number)).where(
+                LessonRevision.lesson_id == lesson.id
+            )
+        )
         or 0
     ) + 1
     revision = LessonRevision(

@@ -3,11 +3,12 @@
 A sync never deletes: lessons gone from the files are archived, and a lesson edited in the browser
 since the last sync is kept (and reported) rather than overwritten by an older file.
 """
+
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from courseware.content.files import CourseSource, LessonSource, fingerprint
+from courseware.content.files import CourseSource, fingerprint, LessonSource
 from courseware.db import db
 from courseware.lessons.models import Course, Lesson
 from courseware.lessons.revisions import add_revision, course_changed
@@ -39,8 +40,14 @@ def _sync_settings(course: Course, source: CourseSource, report: SyncReport) -> 
     report.changes.append(f"{source.slug}: course settings updated")
 
 
-def _sync_lesson(course: Course, lesson: Lesson | None, source: LessonSource, position: int,
-                 report: SyncReport, take_files: bool) -> None:
+def _sync_lesson(
+    course: Course,
+    lesson: Lesson | None,
+    source: LessonSource,
+    position: int,
+    report: SyncReport,
+    take_files: bool,
+) -> None:
     where = f"{course.slug}/{source.number:02d}-{source.slug}.md"
     if lesson is None:
         lesson = Lesson(course=course, slug=source.slug, position=position, number=source.number)
@@ -50,7 +57,11 @@ def _sync_lesson(course: Course, lesson: Lesson | None, source: LessonSource, po
         lesson.file_hash = source.content_hash
         report.changes.append(f"{where}: added")
         return
-    if lesson.position != position or lesson.number != source.number or lesson.archived_at is not None:
+    if (
+        lesson.position != position
+        or lesson.number != source.number
+        or lesson.archived_at is not None
+    ):
         lesson.position, lesson.number, lesson.archived_at = position, source.number, None
         course_changed(course)
         report.changes.append(f"{where}: moved or restored")
@@ -62,7 +73,11 @@ def _sync_lesson(course: Course, lesson: Lesson | None, source: LessonSource, po
         return
     if lesson.file_hash == digest:
         return  # the file has not changed since the last sync; the database holds a newer edit
-    edited_in_browser = published is not None and published.source != "file" and published.content_hash != lesson.file_hash
+    edited_in_browser = (
+        published is not None
+        and published.source != "file"
+        and published.content_hash != lesson.file_hash
+    )
     if edited_in_browser and not take_files:
         report.conflicts.append(
             f"{where}: changed in the files and in the browser since the last sync; kept the browser's "
@@ -87,7 +102,9 @@ def sync_courses(sources: list[CourseSource], take_files: bool = False) -> SyncR
         db.session.flush()
         lessons = {lesson.slug: lesson for lesson in course.lessons}
         for position, lesson_source in enumerate(source.lessons):
-            _sync_lesson(course, lessons.get(lesson_source.slug), lesson_source, position, report, take_files)
+            _sync_lesson(
+                course, lessons.get(lesson_source.slug), lesson_source, position, report, take_files
+            )
         in_files = {lesson.slug for lesson in source.lessons}
         for lesson in lessons.values():
             if lesson.slug in in_files or lesson.archived_at is not None:

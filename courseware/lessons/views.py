@@ -1,24 +1,30 @@
 """Reading: the course catalogue, a course's lessons, a lesson page, and course media."""
 
-from flask import Blueprint, abort, current_app, render_template, send_from_directory
+from flask import abort, Blueprint, current_app, render_template, send_from_directory
 from flask_login import current_user
 
 from courseware.access import signed_in
 from courseware.certificates import records as certificates
 from courseware.content.cli import content_dir
 from courseware.content.markdown import MEDIA_PATH
-from courseware.lessons import reading
 from courseware.exercises.runs import best_runs
+from courseware.lessons import reading
 from courseware.progress import tracking
 from courseware.progress.classes import assigned_to
 from courseware.progress.completion import completion_of
-from courseware.timeutil import utcnow
 from courseware.quizzes.attempts import quiz_statuses
+from courseware.timeutil import utcnow
 
 bp = Blueprint("lessons", __name__, url_prefix="/courses")
 
 # Images a lesson may show; anything else (SVG can carry script) is not served.
-MEDIA_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp"}
+MEDIA_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+}
 
 
 @bp.route("/")
@@ -34,8 +40,18 @@ def catalogue():
         rows.append((course, len(lessons), completed))
     # Courses a learner's classes assign come first, soonest due first.
     assigned = {a.course.id: a for a in assigned_to(current_user.id)}
-    rows.sort(key=lambda row: (0, assigned[row[0].id].due_on.toordinal()) if row[0].id in assigned else (1, 0))
-    return render_template("lessons/catalogue.html", rows=rows, assigned=assigned, today=utcnow().date(), text=reading.text)
+    rows.sort(
+        key=lambda row: (
+            (0, assigned[row[0].id].due_on.toordinal()) if row[0].id in assigned else (1, 0)
+        )
+    )
+    return render_template(
+        "lessons/catalogue.html",
+        rows=rows,
+        assigned=assigned,
+        today=utcnow().date(),
+        text=reading.text,
+    )
 
 
 @bp.route("/<course_slug>")
@@ -104,5 +120,3 @@ def media(course_slug, filename):
         abort(404)
     folder = content_dir("lessons") / course.slug / "media"
     return send_from_directory(folder, filename, mimetype=MEDIA_TYPES[suffix], max_age=3600)
-
-

@@ -1,4 +1,5 @@
 """The home page and the language switch."""
+
 import sqlalchemy as sa
 from flask import Blueprint, redirect, render_template, request
 from flask_login import current_user
@@ -23,11 +24,16 @@ def index():
     if current_user.is_authenticated:
         link = cohort_member if current_user.role == "learner" else cohort_instructor
         cohorts = db.session.scalars(
-            sa.select(Cohort).join(link).where(link.c.user_id == current_user.id).order_by(Cohort.name)
+            sa.select(Cohort)
+            .join(link)
+            .where(link.c.user_id == current_user.id)
+            .order_by(Cohort.name)
         ).all()
         if current_user.role == "learner":
             assigned = assigned_to(current_user.id)
-    return render_template("main/index.html", cohorts=cohorts, assigned=assigned, today=utcnow().date(), text=text)
+    return render_template(
+        "main/index.html", cohorts=cohorts, assigned=assigned, today=utcnow().date(), text=text
+    )
 
 
 @bp.route("/language", methods=["POST"])

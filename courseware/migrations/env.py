@@ -1,4 +1,5 @@
 """Alembic environment: migrate the database of the current Flask app."""
+
 import logging
 
 from alembic import context

@@ -1,11 +1,12 @@
 """The 学时 ledger for administrators: look up a cadre, add credit for training elsewhere, reverse an
 entry with a reason, set the quotas, and see who is behind."""
+
 from __future__ import annotations
 
 import datetime as dt
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -43,15 +44,25 @@ def index():
         user = db.session.scalar(sa.select(User).where(User.username == normalise_username(query)))
         if user is None:
             flash(_("No account with the username %(name)s.", name=query), "error")
-    return render_template("progress/admin/credits.html", query=query, learner=user,
-                           entries=ledger.entries_of(user.id) if user else [],
-                           reversed_ids=_reversed_ids(user.id) if user else set(),
-                           standing=ledger.quota_standing(user, _today()) if user else None, today=_today())
+    return render_template(
+        "progress/admin/credits.html",
+        query=query,
+        learner=user,
+        entries=ledger.entries_of(user.id) if user else [],
+        reversed_ids=_reversed_ids(user.id) if user else set(),
+        standing=ledger.quota_standing(user, _today()) if user else None,
+        today=_today(),
+    )
 
 
 def _reversed_ids(user_id: int) -> set[int]:
-    return set(db.session.scalars(sa.select(CreditEntry.reverses_id).where(
-        CreditEntry.user_id == user_id, CreditEntry.reverses_id.is_not(None))))
+    return set(
+        db.session.scalars(
+            sa.select(CreditEntry.reverses_id).where(
+                CreditEntry.user_id == user_id, CreditEntry.reverses_id.is_not(None)
+            )
+        )
+    )
 
 
 @bp.route("/<int:user_id>/add", methods=["POST"])
@@ -69,7 +80,9 @@ def add(user_id):
         flash(_("Dates are written as 2026-12-01."), "error")
     if earned_on is not None:
         try:
-            ledger.add_external(user, hours, earned_on, request.form.get("note", ""), current_user, _today())
+            ledger.add_external(
+                user, hours, earned_on, request.form.get("note", ""), current_user, _today()
+            )
         except ledger.LedgerError as error:
             flash(str(LEDGER_ERRORS[str(error)]), "error")
         else:
@@ -117,7 +130,9 @@ def quotas():
             db.session.commit()
             flash(_("Quotas saved."), "success")
             return redirect(url_for(".quotas"))
-    return render_template("progress/admin/quotas.html", quotas=ledger.quotas(), errors=errors), (400 if errors else 200)
+    return render_template("progress/admin/quotas.html", quotas=ledger.quotas(), errors=errors), (
+        400 if errors else 200
+    )
 
 
 @bp.route("/behind")
@@ -126,4 +141,6 @@ def behind():
     unit_id = request.args.get("unit", type=int)
     units = sorted(db.session.scalars(sa.select(Unit)), key=lambda u: u.path())
     rows = ledger.behind(_today(), unit_and_below(unit_id) if unit_id else None)
-    return render_template("progress/admin/behind.html", rows=rows, units=units, unit_id=unit_id, today=_today())
+    return render_template(
+        "progress/admin/behind.html", rows=rows, units=units, unit_id=unit_id, today=_today()
+    )

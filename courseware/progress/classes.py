@@ -1,4 +1,5 @@
 """Classes and their courses: assignments with due dates, the class progress grid, a learner's detail."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 
-from courseware.accounts.models import Cohort, Unit, User, cohort_instructor, cohort_member
+from courseware.accounts.models import Cohort, cohort_instructor, cohort_member, Unit, User
 from courseware.db import db
 from courseware.lessons import reading
 from courseware.lessons.models import Course
@@ -24,17 +25,30 @@ def teaches(user: User, cohort: Cohort) -> bool:
     """Administrators see every class; instructors only the classes they teach."""
     if user.role == "admin":
         return True
-    return db.session.scalar(sa.select(cohort_instructor.c.user_id).where(
-        cohort_instructor.c.cohort_id == cohort.id, cohort_instructor.c.user_id == user.id)) is not None
+    return (
+        db.session.scalar(
+            sa.select(cohort_instructor.c.user_id).where(
+                cohort_instructor.c.cohort_id == cohort.id, cohort_instructor.c.user_id == user.id
+            )
+        )
+        is not None
+    )
 
 
-def assign(cohort: Cohort, course: Course, starts_on: dt.date, due_on: dt.date, by: User) -> CourseAssignment:
+def assign(
+    cohort: Cohort, course: Course, starts_on: dt.date, due_on: dt.date, by: User
+) -> CourseAssignment:
     if due_on < starts_on:
         raise AssignmentError("dates")
-    assignment = db.session.scalar(sa.select(CourseAssignment).where(
-        CourseAssignment.cohort_id == cohort.id, CourseAssignment.course_id == course.id))
+    assignment = db.session.scalar(
+        sa.select(CourseAssignment).where(
+            CourseAssignment.cohort_id == cohort.id, CourseAssignment.course_id == course.id
+        )
+    )
     if assignment is None:
-        assignment = CourseAssignment(cohort_id=cohort.id, course_id=course.id, starts_on=starts_on, due_on=due_on)
+        assignment = CourseAssignment(
+            cohort_id=cohort.id, course_id=course.id, starts_on=starts_on, due_on=due_on
+        )
         db.session.add(assignment)
     assignment.starts_on, assignment.due_on, assignment.assigned_by_id = starts_on, due_on, by.id
     db.session.flush()
@@ -42,8 +56,13 @@ def assign(cohort: Cohort, course: Course, starts_on: dt.date, due_on: dt.date, 
 
 
 def assignments_of_cohort(cohort_id: int) -> list[CourseAssignment]:
-    return list(db.session.scalars(sa.select(CourseAssignment).where(CourseAssignment.cohort_id == cohort_id)
-                                   .order_by(CourseAssignment.due_on)))
+    return list(
+        db.session.scalars(
+            sa.select(CourseAssignment)
+            .where(CourseAssignment.cohort_id == cohort_id)
+            .order_by(CourseAssignment.due_on)
+        )
+    )
 
 
 @dataclass
@@ -63,16 +82,20 @@ def assigned_to(user_id: int) -> list[Assigned]:
     rows = db.session.execute(
         sa.select(CourseAssignment, Course, Cohort)
         .join(cohort_member, cohort_member.c.cohort_id == CourseAssignment.cohort_id)
-        .join(Course, Course.id == CourseAssignment.course_id).join(Cohort, Cohort.id == CourseAssignment.cohort_id)
+        .join(Course, Course.id == CourseAssignment.course_id)
+        .join(Cohort, Cohort.id == CourseAssignment.cohort_id)
         .where(cohort_member.c.user_id == user_id, Course.archived_at.is_(None))
-        .order_by(CourseAssignment.due_on)).all()
+        .order_by(CourseAssignment.due_on)
+    ).all()
     done = completions_for(user_id)
     seen, result = set(), []
     for assignment, course, cohort in rows:
         if course.id in seen:
             continue
         seen.add(course.id)
-        result.append(Assigned(course, assignment.due_on, assignment.starts_on, cohort, course.id in done))
+        result.append(
+            Assigned(course, assignment.due_on, assignment.starts_on, cohort, course.id in done)
+        )
     return result
 
 
@@ -88,7 +111,7 @@ def unit_and_below(unit_id: int) -> set[int]:
 
 @dataclass
 class Cell:
-    status: str              # not_started | in_progress | completed
+    status: str  # not_started | in_progress | completed
     score: float | None = None
 
 
@@ -111,8 +134,13 @@ def course_items(course: Course, lessons: dict | None = None) -> list[tuple[str,
 
     if lessons is None:
         lessons = {lesson.slug: lesson for lesson in reading.readable_lessons(course)}
-    titles = {(kind, slug): reading.text(title) for model, kind in ((Quiz, "quiz"), (Exercise, "exercise"))
-              for slug, title in db.session.execute(sa.select(model.slug, model.title).where(model.course_id == course.id))}
+    titles = {
+        (kind, slug): reading.text(title)
+        for model, kind in ((Quiz, "quiz"), (Exercise, "exercise"))
+        for slug, title in db.session.execute(
+            sa.select(model.slug, model.title).where(model.course_id == course.id)
+        )
+    }
     items = []
     for kind, slug in course.items:
         if kind == "lesson" and slug in lessons:
@@ -122,8 +150,9 @@ def course_items(course: Course, lessons: dict | None = None) -> list[tuple[str,
     return items
 
 
-def class_grid(cohort: Cohort, course: Course, unit_id: int | None = None,
-               user_id: int | None = None) -> tuple[list[tuple[str, str, str]], list[GridRow]]:
+def class_grid(
+    cohort: Cohort, course: Course, unit_id: int | None = None, user_id: int | None = None
+) -> tuple[list[tuple[str, str, str]], list[GridRow]]:
     """Learners × the course's items: each cell the status and, for quizzes and exercises, the score.
 
     Each kind of record is read once for the whole class, so a class of 300 costs the same few
@@ -146,19 +175,27 @@ def class_grid(cohort: Cohort, course: Course, unit_id: int | None = None,
     completed = completions_by_user(user_ids, course.id)
     rows = []
     for user in members:
-        cells = [grid_cell(kind, slug, lessons, progress[user.id], quizzes[user.id], exercises[user.id])
-                 for kind, slug, _ in columns]
+        cells = [
+            grid_cell(kind, slug, lessons, progress[user.id], quizzes[user.id], exercises[user.id])
+            for kind, slug, _ in columns
+        ]
         rows.append(GridRow(user, cells, course.id in completed[user.id]))
     return columns, rows
 
 
-def grid_cell(kind: str, slug: str, lessons: dict, progress: dict, quizzes: dict, exercises: dict) -> Cell:
+def grid_cell(
+    kind: str, slug: str, lessons: dict, progress: dict, quizzes: dict, exercises: dict
+) -> Cell:
     """One learner's cell for one item of the course, from their lesson, quiz and exercise standings."""
     if kind == "lesson":
         return Cell(tracking.status_of(progress, lessons[slug].id))
     if kind == "quiz" and slug in quizzes:
         q = quizzes[slug]
-        score = round(100 * q.counted.score / q.counted.max_score, 1) if q.counted and q.counted.max_score else None
+        score = (
+            round(100 * q.counted.score / q.counted.max_score, 1)
+            if q.counted and q.counted.max_score
+            else None
+        )
         return Cell(q.status, score)
     if kind == "exercise" and slug in exercises:
         _, best, status = exercises[slug]
@@ -177,7 +214,10 @@ def load_units(users: list[User]) -> None:
         return
     tree = sa.select(Unit.id, Unit.parent_id).where(Unit.id.in_(ids)).cte("tree", recursive=True)
     tree = tree.union(sa.select(Unit.id, Unit.parent_id).join(tree, Unit.id == tree.c.parent_id))
-    units = {unit.id: unit for unit in db.session.scalars(sa.select(Unit).where(Unit.id.in_(sa.select(tree.c.id))))}
+    units = {
+        unit.id: unit
+        for unit in db.session.scalars(sa.select(Unit).where(Unit.id.in_(sa.select(tree.c.id))))
+    }
     # Only where not loaded yet: a loaded attribute may hold a change not yet flushed.
     for unit in units.values():
         if "parent" in sa.inspect(unit).unloaded:
@@ -191,5 +231,7 @@ def sort_rows(rows: list[GridRow], key: str) -> list[GridRow]:
     if key == "progress":
         return sorted(rows, key=lambda r: (-r.done, r.user.username))
     if key == "unit":
-        return sorted(rows, key=lambda r: ((r.user.unit.path() if r.user.unit else ""), r.user.username))
+        return sorted(
+            rows, key=lambda r: ((r.user.unit.path() if r.user.unit else ""), r.user.username)
+        )
     return sorted(rows, key=lambda r: r.user.username)

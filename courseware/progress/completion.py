@@ -1,5 +1,6 @@
 """Course completion: a course's rule, where a learner stands against it, and the record written once
 the rule is met (with its 学时 credited to the ledger in the same transaction)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,7 +18,7 @@ from courseware.progress.models import CourseCompletion, LessonProgress
 
 @dataclass
 class Part:
-    kind: str                  # lessons | quizzes | exercises | minutes
+    kind: str  # lessons | quizzes | exercises | minutes
     required: int
     done: int
     missing: list[str] = field(default_factory=list)
@@ -52,37 +53,67 @@ def standing(course: Course, user_id: int) -> Standing:
     rows = tracking.statuses(user_id, [lesson.id for lesson in lessons])
     parts = []
     wanted = _chosen(rule.get("lessons", "all"), [lesson.slug for lesson in lessons])
-    done = {lesson.slug for lesson in lessons if tracking.status_of(rows, lesson.id) == tracking.COMPLETED}
-    parts.append(Part("lessons", len(wanted), len([s for s in wanted if s in done]), [s for s in wanted if s not in done]))
+    done = {
+        lesson.slug
+        for lesson in lessons
+        if tracking.status_of(rows, lesson.id) == tracking.COMPLETED
+    }
+    parts.append(
+        Part(
+            "lessons",
+            len(wanted),
+            len([s for s in wanted if s in done]),
+            [s for s in wanted if s not in done],
+        )
+    )
 
     quizzes = quiz_statuses(course.id, user_id)
     course_quizzes = [slug for kind, slug in course.items if kind == "quiz" and slug in quizzes]
     wanted = _chosen(rule.get("quizzes"), course_quizzes)
     if wanted:
         passed = [s for s in wanted if quizzes[s].passed]
-        parts.append(Part("quizzes", len(wanted), len(passed), [s for s in wanted if s not in passed]))
+        parts.append(
+            Part("quizzes", len(wanted), len(passed), [s for s in wanted if s not in passed])
+        )
 
     exercises = best_runs(course.id, user_id)
-    course_exercises = [slug for kind, slug in course.items if kind == "exercise" and slug in exercises]
+    course_exercises = [
+        slug for kind, slug in course.items if kind == "exercise" and slug in exercises
+    ]
     wanted = _chosen(rule.get("exercises"), course_exercises)
     if wanted:
         completed = [s for s in wanted if exercises[s][2] == "completed"]
-        parts.append(Part("exercises", len(wanted), len(completed), [s for s in wanted if s not in completed]))
+        parts.append(
+            Part(
+                "exercises", len(wanted), len(completed), [s for s in wanted if s not in completed]
+            )
+        )
 
     minimum = int(rule.get("min_active_minutes") or 0)
     if minimum:
         minutes = sum(p.active_seconds for p in rows.values()) // 60
         parts.append(Part("minutes", minimum, min(int(minutes), minimum)))
 
-    scores = [100 * q.counted.score / q.counted.max_score for q in quizzes.values() if q.counted and q.counted.max_score]
-    scores += [best.score for _, best, _ in exercises.values() if best is not None and best.score is not None]
+    scores = [
+        100 * q.counted.score / q.counted.max_score
+        for q in quizzes.values()
+        if q.counted and q.counted.max_score
+    ]
+    scores += [
+        best.score
+        for _, best, _ in exercises.values()
+        if best is not None and best.score is not None
+    ]
     score = round(sum(scores) / len(scores), 1) if scores else None
     return Standing(all(p.met for p in parts), parts, score)
 
 
 def completion_of(course_id: int, user_id: int) -> CourseCompletion | None:
-    return db.session.scalar(sa.select(CourseCompletion).where(
-        CourseCompletion.course_id == course_id, CourseCompletion.user_id == user_id))
+    return db.session.scalar(
+        sa.select(CourseCompletion).where(
+            CourseCompletion.course_id == course_id, CourseCompletion.user_id == user_id
+        )
+    )
 
 
 def check_completion(course_id: int, user_id: int, now: dt.datetime) -> CourseCompletion | None:
@@ -95,8 +126,13 @@ def check_completion(course_id: int, user_id: int, now: dt.datetime) -> CourseCo
     result = standing(course, user_id)
     if not result.met:
         return None
-    completion = CourseCompletion(user_id=user_id, course_id=course.id, completed_at=now,
-                                  rule=dict(course.completion or {"lessons": "all"}), score=result.score)
+    completion = CourseCompletion(
+        user_id=user_id,
+        course_id=course.id,
+        completed_at=now,
+        rule=dict(course.completion or {"lessons": "all"}),
+        score=result.score,
+    )
     try:
         # Two requests completing the same course at once: the unique row lets only one through.
         with db.session.begin_nested():
@@ -116,7 +152,9 @@ def completions_for(user_id: int) -> dict[int, CourseCompletion]:
     return completions_by_user([user_id])[user_id]
 
 
-def completions_by_user(user_ids, course_id: int | None = None) -> dict[int, dict[int, CourseCompletion]]:
+def completions_by_user(
+    user_ids, course_id: int | None = None
+) -> dict[int, dict[int, CourseCompletion]]:
     """Several learners' completions in one query, by user id then course id; only one course's if given."""
     users = list(user_ids)
     result: dict[int, dict[int, CourseCompletion]] = {user_id: {} for user_id in users}
@@ -131,6 +169,9 @@ def completions_by_user(user_ids, course_id: int | None = None) -> dict[int, dic
 
 
 def active_minutes(user_id: int, lesson_ids) -> int:
-    total = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(LessonProgress.active_seconds), 0)).where(
-        LessonProgress.user_id == user_id, LessonProgress.lesson_id.in_(list(lesson_ids))))
+    total = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(LessonProgress.active_seconds), 0)).where(
+            LessonProgress.user_id == user_id, LessonProgress.lesson_id.in_(list(lesson_ids))
+        )
+    )
     return int(total or 0) // 60

@@ -1,4 +1,5 @@
 """A learner's overview across courses."""
+
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -28,7 +29,8 @@ class Summary:
 def my_learning(user_id: int) -> Summary:
     """Sum a learner's progress by course, with their completed lessons newest first."""
     rows = db.session.execute(
-        sa.select(LessonProgress, Lesson).join(Lesson, Lesson.id == LessonProgress.lesson_id)
+        sa.select(LessonProgress, Lesson)
+        .join(Lesson, Lesson.id == LessonProgress.lesson_id)
         .where(LessonProgress.user_id == user_id)
     ).all()
     by_course: dict[int, list] = {}
@@ -40,15 +42,22 @@ def my_learning(user_id: int) -> Summary:
         if course.id not in started:
             continue
         progress = by_course.get(course.id, [])
-        lines.append(CourseLine(
-            course=course,
-            total=len(reading.readable_lessons(course)),
-            completed=sum(1 for p in progress if p.status == COMPLETED),
-            seconds=sum(p.active_seconds for p in progress),
-        ))
-    completed = sorted(((lesson, p) for p, lesson in rows if p.status == COMPLETED),
-                       key=lambda pair: pair[1].completed_at, reverse=True)
-    return Summary(courses=lines, completed_lessons=completed, seconds=sum(p.active_seconds for p, _ in rows))
+        lines.append(
+            CourseLine(
+                course=course,
+                total=len(reading.readable_lessons(course)),
+                completed=sum(1 for p in progress if p.status == COMPLETED),
+                seconds=sum(p.active_seconds for p in progress),
+            )
+        )
+    completed = sorted(
+        ((lesson, p) for p, lesson in rows if p.status == COMPLETED),
+        key=lambda pair: pair[1].completed_at,
+        reverse=True,
+    )
+    return Summary(
+        courses=lines, completed_lessons=completed, seconds=sum(p.active_seconds for p, _ in rows)
+    )
 
 
 def _courses_with_quizzes_or_exercises(user_id: int) -> set[int]:
@@ -56,7 +65,14 @@ def _courses_with_quizzes_or_exercises(user_id: int) -> set[int]:
     from courseware.exercises.models import Exercise, ExerciseRun
     from courseware.quizzes.models import Attempt, Quiz
 
-    quizzes = sa.select(Quiz.course_id).join(Attempt, Attempt.quiz_id == Quiz.id).where(Attempt.user_id == user_id)
-    exercises = sa.select(Exercise.course_id).join(ExerciseRun, ExerciseRun.exercise_id == Exercise.id).where(
-        ExerciseRun.user_id == user_id)
+    quizzes = (
+        sa.select(Quiz.course_id)
+        .join(Attempt, Attempt.quiz_id == Quiz.id)
+        .where(Attempt.user_id == user_id)
+    )
+    exercises = (
+        sa.select(Exercise.course_id)
+        .join(ExerciseRun, ExerciseRun.exercise_id == Exercise.id)
+        .where(ExerciseRun.user_id == user_id)
+    )
     return set(db.session.scalars(quizzes.union(exercises)))

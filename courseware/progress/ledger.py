@@ -1,5 +1,6 @@
 """The 学时 (credit hour) ledger and quotas. Entries are only ever added: a correction is a reversal
 with a reason, so the ledger always shows what happened and who did it."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,16 +24,28 @@ class LedgerError(ValueError):
 
 
 def credit_course(completion: CourseCompletion, course) -> CreditEntry:
-    entry = CreditEntry(user_id=completion.user_id, hours=float(course.credit_hours), earned_on=completion.completed_at.date(),
-                        kind="course", completion_id=completion.id, course_id=course.id,
-                        note=(course.title or {}).get("zh", course.slug))
+    entry = CreditEntry(
+        user_id=completion.user_id,
+        hours=float(course.credit_hours),
+        earned_on=completion.completed_at.date(),
+        kind="course",
+        completion_id=completion.id,
+        course_id=course.id,
+        note=(course.title or {}).get("zh", course.slug),
+    )
     db.session.add(entry)
     db.session.flush()
-    record("credit.course", f"user:{completion.user_id}", {"entry": entry.id, "course": course.slug, "hours": entry.hours})
+    record(
+        "credit.course",
+        f"user:{completion.user_id}",
+        {"entry": entry.id, "course": course.slug, "hours": entry.hours},
+    )
     return entry
 
 
-def add_external(user: User, hours: float, earned_on: dt.date, note: str, entered_by: User, today: dt.date) -> CreditEntry:
+def add_external(
+    user: User, hours: float, earned_on: dt.date, note: str, entered_by: User, today: dt.date
+) -> CreditEntry:
     """Credit for training done elsewhere, entered by an administrator."""
     if not 0 < hours <= MAX_ENTRY_HOURS:
         raise LedgerError("hours")
@@ -40,11 +53,21 @@ def add_external(user: User, hours: float, earned_on: dt.date, note: str, entere
         raise LedgerError("future")
     if not note.strip():
         raise LedgerError("note")
-    entry = CreditEntry(user_id=user.id, hours=round(hours, 2), earned_on=earned_on, kind="external",
-                        note=note.strip()[:500], entered_by_id=entered_by.id)
+    entry = CreditEntry(
+        user_id=user.id,
+        hours=round(hours, 2),
+        earned_on=earned_on,
+        kind="external",
+        note=note.strip()[:500],
+        entered_by_id=entered_by.id,
+    )
     db.session.add(entry)
     db.session.flush()
-    record("credit.external", f"user:{user.username}", {"entry": entry.id, "hours": entry.hours, "on": earned_on.isoformat(), "note": entry.note})
+    record(
+        "credit.external",
+        f"user:{user.username}",
+        {"entry": entry.id, "hours": entry.hours, "on": earned_on.isoformat(), "note": entry.note},
+    )
     return entry
 
 
@@ -52,21 +75,41 @@ def reverse(entry: CreditEntry, reason: str, entered_by: User, today: dt.date) -
     """Cancel an entry by adding its opposite; an entry is reversed at most once."""
     if entry.kind == "reversal":
         raise LedgerError("reversal")
-    if db.session.scalar(sa.select(CreditEntry.id).where(CreditEntry.reverses_id == entry.id)) is not None:
+    if (
+        db.session.scalar(sa.select(CreditEntry.id).where(CreditEntry.reverses_id == entry.id))
+        is not None
+    ):
         raise LedgerError("reversed")
     if not reason.strip():
         raise LedgerError("note")
-    reversal = CreditEntry(user_id=entry.user_id, hours=-entry.hours, earned_on=entry.earned_on, kind="reversal",
-                           course_id=entry.course_id, note=reason.strip()[:500], reverses_id=entry.id, entered_by_id=entered_by.id)
+    reversal = CreditEntry(
+        user_id=entry.user_id,
+        hours=-entry.hours,
+        earned_on=entry.earned_on,
+        kind="reversal",
+        course_id=entry.course_id,
+        note=reason.strip()[:500],
+        reverses_id=entry.id,
+        entered_by_id=entered_by.id,
+    )
     db.session.add(reversal)
     db.session.flush()
-    record("credit.reverse", f"user:{entry.user_id}", {"entry": entry.id, "reversal": reversal.id, "hours": entry.hours, "reason": reversal.note})
+    record(
+        "credit.reverse",
+        f"user:{entry.user_id}",
+        {"entry": entry.id, "reversal": reversal.id, "hours": entry.hours, "reason": reversal.note},
+    )
     return reversal
 
 
 def entries_of(user_id: int) -> list[CreditEntry]:
-    return list(db.session.scalars(sa.select(CreditEntry).where(CreditEntry.user_id == user_id)
-                                   .order_by(CreditEntry.earned_on.desc(), CreditEntry.id.desc())))
+    return list(
+        db.session.scalars(
+            sa.select(CreditEntry)
+            .where(CreditEntry.user_id == user_id)
+            .order_by(CreditEntry.earned_on.desc(), CreditEntry.id.desc())
+        )
+    )
 
 
 def quotas() -> dict[str, tuple[float, int]]:
@@ -104,8 +147,13 @@ def period_start(today: dt.date, years: int) -> dt.date:
 
 
 def total_between(user_id: int, start: dt.date, end: dt.date) -> float:
-    value = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(CreditEntry.hours), 0)).where(
-        CreditEntry.user_id == user_id, CreditEntry.earned_on >= start, CreditEntry.earned_on <= end))
+    value = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(CreditEntry.hours), 0)).where(
+            CreditEntry.user_id == user_id,
+            CreditEntry.earned_on >= start,
+            CreditEntry.earned_on <= end,
+        )
+    )
     return round(float(value or 0), 2)
 
 
@@ -114,28 +162,49 @@ def quota_standing(user: User, today: dt.date) -> QuotaStanding:
     level = user.rank_level if user.rank_level in rules else None
     required, years = rules[level] if level else (None, 1)
     start = period_start(today, years)
-    return QuotaStanding(level, total_between(user.id, dt.date(today.year, 1, 1), today), total_between(user.id, start, today),
-                         required, years, start)
+    return QuotaStanding(
+        level,
+        total_between(user.id, dt.date(today.year, 1, 1), today),
+        total_between(user.id, start, today),
+        required,
+        years,
+        start,
+    )
 
 
 def behind(today: dt.date, unit_ids: set[int] | None = None) -> list[tuple[User, QuotaStanding]]:
     """Active learners with a rank band whose 学时 for the current period fall short of the quota."""
-    query = sa.select(User).where(User.active.is_(True), User.rank_level.is_not(None), User.role == "learner")
+    query = sa.select(User).where(
+        User.active.is_(True), User.rank_level.is_not(None), User.role == "learner"
+    )
     if unit_ids is not None:
         query = query.where(User.unit_id.in_(unit_ids))
     rules = quotas()
     starts = {level: period_start(today, years) for level, (_, years) in rules.items()}
     totals = {}
     for level, start in starts.items():
-        rows = db.session.execute(sa.select(CreditEntry.user_id, sa.func.sum(CreditEntry.hours))
-                                  .join(User, User.id == CreditEntry.user_id)
-                                  .where(User.rank_level == level, CreditEntry.earned_on >= start, CreditEntry.earned_on <= today)
-                                  .group_by(CreditEntry.user_id))
+        rows = db.session.execute(
+            sa.select(CreditEntry.user_id, sa.func.sum(CreditEntry.hours))
+            .join(User, User.id == CreditEntry.user_id)
+            .where(
+                User.rank_level == level,
+                CreditEntry.earned_on >= start,
+                CreditEntry.earned_on <= today,
+            )
+            .group_by(CreditEntry.user_id)
+        )
         totals.update({user_id: float(total or 0) for user_id, total in rows})
     result = []
     for user in db.session.scalars(query.order_by(User.username)):
         hours, years = rules[user.rank_level]
         period_total = round(totals.get(user.id, 0.0), 2)
         if period_total < hours:
-            result.append((user, QuotaStanding(user.rank_level, 0.0, period_total, hours, years, starts[user.rank_level])))
+            result.append(
+                (
+                    user,
+                    QuotaStanding(
+                        user.rank_level, 0.0, period_total, hours, years, starts[user.rank_level]
+                    ),
+                )
+            )
     return result

@@ -1,5 +1,6 @@
 """Reading progress: a log of visits and one summary row per learner and lesson (as Kolibri keeps
 content session logs and summary logs)."""
+
 import datetime as dt
 
 import sqlalchemy as sa
@@ -29,12 +30,16 @@ class LessonProgress(db.Model):
     """A learner's standing on one lesson, summed over visits."""
 
     __tablename__ = "lesson_progress"
-    __table_args__ = (sa.UniqueConstraint("user_id", "lesson_id", name="uq_lesson_progress_user_lesson"),)
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "lesson_id", name="uq_lesson_progress_user_lesson"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
     lesson_id: Mapped[int] = mapped_column(sa.ForeignKey("lesson.id"), index=True)
-    status: Mapped[str] = mapped_column(sa.String(16), default="in_progress")  # in_progress | completed
+    status: Mapped[str] = mapped_column(
+        sa.String(16), default="in_progress"
+    )  # in_progress | completed
     first_opened_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_opened_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     completed_at: Mapped[dt.datetime | None]
@@ -48,14 +53,20 @@ class CourseAssignment(db.Model):
     """A course assigned to a class (班次), with when it starts and when it is due."""
 
     __tablename__ = "course_assignment"
-    __table_args__ = (sa.UniqueConstraint("cohort_id", "course_id", name="uq_course_assignment_cohort_course"),)
+    __table_args__ = (
+        sa.UniqueConstraint("cohort_id", "course_id", name="uq_course_assignment_cohort_course"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohort.id", ondelete="CASCADE"), index=True)
+    cohort_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("cohort.id", ondelete="CASCADE"), index=True
+    )
     course_id: Mapped[int] = mapped_column(sa.ForeignKey("course.id"), index=True)
     starts_on: Mapped[dt.date]
     due_on: Mapped[dt.date]
-    assigned_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    assigned_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="SET NULL")
+    )
     assigned_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
@@ -63,7 +74,9 @@ class CourseCompletion(db.Model):
     """A learner met a course's completion rule: written once, kept when the rule changes later."""
 
     __tablename__ = "course_completion"
-    __table_args__ = (sa.UniqueConstraint("user_id", "course_id", name="uq_course_completion_user_course"),)
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "course_id", name="uq_course_completion_user_course"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
@@ -87,7 +100,9 @@ class CreditEntry(db.Model):
     earned_on: Mapped[dt.date] = mapped_column(index=True)
     kind: Mapped[str] = mapped_column(sa.String(16))  # course | external | reversal
     # A course credits once: the completion it came from is unique here.
-    completion_id: Mapped[int | None] = mapped_column(sa.ForeignKey("course_completion.id"), unique=True)
+    completion_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("course_completion.id"), unique=True
+    )
     course_id: Mapped[int | None] = mapped_column(sa.ForeignKey("course.id"))
     note: Mapped[str] = mapped_column(sa.String(500), default="")
     reverses_id: Mapped[int | None] = mapped_column(sa.ForeignKey("credit_entry.id"), unique=True)

@@ -1,17 +1,18 @@
 """Instructors' view of their classes: assigning courses, the progress grid, a learner's detail,
 and a course's completion rule."""
+
 from __future__ import annotations
 
 import datetime as dt
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from courseware.access import roles
 from courseware.accounts.audit import record
-from courseware.accounts.models import Cohort, Role, User, cohort_member
+from courseware.accounts.models import Cohort, cohort_member, Role, User
 from courseware.db import db
 from courseware.exercises.runs import runs_of
 from courseware.lessons import reading
@@ -59,13 +60,36 @@ def assignments(cohort_id):
             errors.append(_("The due date must not come before the start date."))
         if not errors:
             classes.assign(cohort, course, starts_on, due_on, current_user)
-            record("class.assign", f"class:{cohort.name}", {"course": course.slug, "starts_on": starts_on.isoformat(), "due_on": due_on.isoformat()})
+            record(
+                "class.assign",
+                f"class:{cohort.name}",
+                {
+                    "course": course.slug,
+                    "starts_on": starts_on.isoformat(),
+                    "due_on": due_on.isoformat(),
+                },
+            )
             db.session.commit()
-            flash(_("Assigned %(course)s to %(cohort)s, due %(due)s.", course=text(course.title), cohort=cohort.name, due=due_on.isoformat()), "success")
+            flash(
+                _(
+                    "Assigned %(course)s to %(cohort)s, due %(due)s.",
+                    course=text(course.title),
+                    cohort=cohort.name,
+                    due=due_on.isoformat(),
+                ),
+                "success",
+            )
             return redirect(url_for(".assignments", cohort_id=cohort.id))
-    return render_template("progress/teach/assignments.html", cohort=cohort, courses=courses, errors=errors,
-                           assignments=classes.assignments_of_cohort(cohort.id), today=utcnow().date(), text=text,
-                           form=request.form), (400 if errors else 200)
+    return render_template(
+        "progress/teach/assignments.html",
+        cohort=cohort,
+        courses=courses,
+        errors=errors,
+        assignments=classes.assignments_of_cohort(cohort.id),
+        today=utcnow().date(),
+        text=text,
+        form=request.form,
+    ), (400 if errors else 200)
 
 
 @bp.route("/classes/<int:cohort_id>/courses/<int:assignment_id>/remove", methods=["POST"])
@@ -78,7 +102,10 @@ def unassign(cohort_id, assignment_id):
     record("class.unassign", f"class:{cohort.name}", {"course": assignment.course_id})
     db.session.delete(assignment)
     db.session.commit()
-    flash(_("The course is no longer assigned to this class; progress already made is kept."), "success")
+    flash(
+        _("The course is no longer assigned to this class; progress already made is kept."),
+        "success",
+    )
     return redirect(url_for(".assignments", cohort_id=cohort.id))
 
 
@@ -89,16 +116,30 @@ def grid(cohort_id):
     cohort = taught_cohort(cohort_id)
     assigned = classes.assignments_of_cohort(cohort.id)
     courses = [db.session.get(Course, a.course_id) for a in assigned] or reading.active_courses()
-    course = next((c for c in courses if str(c.id) == request.args.get("course")), courses[0] if courses else None)
+    course = next(
+        (c for c in courses if str(c.id) == request.args.get("course")),
+        courses[0] if courses else None,
+    )
     unit_id = request.args.get("unit", type=int)
     classes.load_units(cohort.members)  # every unit and its parents in one query, not one each
     units = sorted({m.unit for m in cohort.members if m.unit}, key=lambda u: u.path())
     columns, rows = classes.class_grid(cohort, course, unit_id) if course else ([], [])
     rows = classes.sort_rows(rows, request.args.get("sort", "name"))
     due = next((a.due_on for a in assigned if course and a.course_id == course.id), None)
-    return render_template("progress/teach/grid.html", cohort=cohort, courses=courses, course=course, columns=columns,
-                           rows=rows, units=units, unit_id=unit_id, sort=request.args.get("sort", "name"), due=due,
-                           today=utcnow().date(), text=text)
+    return render_template(
+        "progress/teach/grid.html",
+        cohort=cohort,
+        courses=courses,
+        course=course,
+        columns=columns,
+        rows=rows,
+        units=units,
+        unit_id=unit_id,
+        sort=request.args.get("sort", "name"),
+        due=due,
+        today=utcnow().date(),
+        text=text,
+    )
 
 
 @bp.route("/learners/<int:user_id>")
@@ -106,13 +147,26 @@ def grid(cohort_id):
 def learner(user_id):
     """One learner across their classes: courses, every attempt, every exercise run, time spent."""
     user = db.get_or_404(User, user_id)
-    cohorts = list(db.session.scalars(sa.select(Cohort).join(cohort_member).where(cohort_member.c.user_id == user.id)))
-    if current_user.role != Role.ADMIN.value and not any(classes.teaches(current_user, c) for c in cohorts):
+    cohorts = list(
+        db.session.scalars(
+            sa.select(Cohort).join(cohort_member).where(cohort_member.c.user_id == user.id)
+        )
+    )
+    if current_user.role != Role.ADMIN.value and not any(
+        classes.teaches(current_user, c) for c in cohorts
+    ):
         abort(404)  # not one of this instructor's learners: as if there were no such learner
-    attempts = list(db.session.scalars(sa.select(Attempt).where(Attempt.user_id == user.id).order_by(Attempt.started_at.desc())))
+    attempts = list(
+        db.session.scalars(
+            sa.select(Attempt).where(Attempt.user_id == user.id).order_by(Attempt.started_at.desc())
+        )
+    )
     runs = runs_of(user.id)
-    seconds = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(LessonProgress.active_seconds), 0))
-                                .where(LessonProgress.user_id == user.id))
+    seconds = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(LessonProgress.active_seconds), 0)).where(
+            LessonProgress.user_id == user.id
+        )
+    )
     standings = [(c, standing(c, user.id)) for c in reading.active_courses()]
     # The class grid again, one row: this learner in each of their classes' assigned courses.
     grids = []
@@ -121,9 +175,19 @@ def learner(user_id):
             course = db.session.get(Course, assignment.course_id)
             columns, rows = classes.class_grid(cohort, course, user_id=user.id)
             grids.append((cohort, course, assignment, columns, rows))
-    return render_template("progress/teach/learner.html", learner=user, cohorts=cohorts, attempts=attempts, runs=runs,
-                           minutes=int(seconds or 0) // 60, standings=standings,
-                           assigned=classes.assigned_to(user.id), grids=grids, today=utcnow().date(), text=text)
+    return render_template(
+        "progress/teach/learner.html",
+        learner=user,
+        cohorts=cohorts,
+        attempts=attempts,
+        runs=runs,
+        minutes=int(seconds or 0) // 60,
+        standings=standings,
+        assigned=classes.assigned_to(user.id),
+        grids=grids,
+        today=utcnow().date(),
+        text=text,
+    )
 
 
 @bp.route("/courses/<course_slug>/completion", methods=["GET", "POST"])
@@ -139,7 +203,11 @@ def completion_rule(course_slug):
     error = None
     if request.method == "POST":
         rule = {}
-        for key, available in (("lessons", lessons), ("quizzes", quizzes), ("exercises", exercises)):
+        for key, available in (
+            ("lessons", lessons),
+            ("quizzes", quizzes),
+            ("exercises", exercises),
+        ):
             chosen = [s for s in request.form.getlist(key) if s in available]
             if key == "lessons" or chosen:
                 rule[key] = "all" if len(chosen) == len(available) and chosen else chosen
@@ -162,7 +230,17 @@ def completion_rule(course_slug):
         value = rule.get(key, "all" if key == "lessons" else [])
         return set(available) if value == "all" else set(value or [])
 
-    return render_template("progress/teach/completion.html", course=course, lessons=lessons, quizzes=quizzes,
-                           exercises=exercises, chosen_lessons=chosen("lessons", lessons),
-                           chosen_quizzes=chosen("quizzes", quizzes), chosen_exercises=chosen("exercises", exercises),
-                           minutes=rule.get("min_active_minutes", 0), error=error, text=text, titles=titles), (400 if error else 200)
+    return render_template(
+        "progress/teach/completion.html",
+        course=course,
+        lessons=lessons,
+        quizzes=quizzes,
+        exercises=exercises,
+        chosen_lessons=chosen("lessons", lessons),
+        chosen_quizzes=chosen("quizzes", quizzes),
+        chosen_exercises=chosen("exercises", exercises),
+        minutes=rule.get("min_active_minutes", 0),
+        error=error,
+        text=text,
+        titles=titles,
+    ), (400 if error else 200)

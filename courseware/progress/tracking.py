@@ -3,6 +3,7 @@
 A lesson is completed when the learner has reached its end *and* spent a share of its estimated
 minutes on it (LESSON_COMPLETION_SHARE, default one half): opening a page is not reading it.
 """
+
 import datetime as dt
 import math
 from dataclasses import dataclass
@@ -32,12 +33,23 @@ def required_seconds(minutes: int) -> int:
 # Statements for the lesson page and the heartbeat, built once: they run on every page view and
 # every few seconds per reader, and building a statement costs more than running it on SQLite.
 # They use the tables, not the mapped classes, so they skip the ORM's per-statement work.
-_visit, _progress, _revision = LessonVisit.__table__, LessonProgress.__table__, LessonRevision.__table__
+_visit, _progress, _revision = (
+    LessonVisit.__table__,
+    LessonProgress.__table__,
+    LessonRevision.__table__,
+)
 OPEN_VISIT = sa.insert(_visit).returning(_visit.c.id)
 VISIT_FOR_BEAT = (
-    sa.select(_visit.c.lesson_id, _visit.c.last_beat_at, _revision.c.minutes, _progress.c.last_opened_at)
+    sa.select(
+        _visit.c.lesson_id, _visit.c.last_beat_at, _revision.c.minutes, _progress.c.last_opened_at
+    )
     .join(_revision, _revision.c.id == _visit.c.revision_id)
-    .outerjoin(_progress, sa.and_(_progress.c.user_id == _visit.c.user_id, _progress.c.lesson_id == _visit.c.lesson_id))
+    .outerjoin(
+        _progress,
+        sa.and_(
+            _progress.c.user_id == _visit.c.user_id, _progress.c.lesson_id == _visit.c.lesson_id
+        ),
+    )
     .where(_visit.c.id == sa.bindparam("visit"), _visit.c.user_id == sa.bindparam("user"))
 )
 CREDIT_VISIT = (
@@ -56,20 +68,31 @@ def open_visit(user_id: int, lesson_id: int, revision_id: int) -> int:
     now = utcnow()
     return db.session.execute(
         OPEN_VISIT,
-        dict(user_id=user_id, lesson_id=lesson_id, revision_id=revision_id, started_at=now,
-             last_beat_at=now, active_seconds=0, reached_end=False),
+        dict(
+            user_id=user_id,
+            lesson_id=lesson_id,
+            revision_id=revision_id,
+            started_at=now,
+            last_beat_at=now,
+            active_seconds=0,
+            reached_end=False,
+        ),
     ).scalar_one()
 
 
 SHOWN_REVISION = sa.select(_revision.c.id).where(
-    _revision.c.id == sa.bindparam("revision"), _revision.c.lesson_id == sa.bindparam("lesson"),
+    _revision.c.id == sa.bindparam("revision"),
+    _revision.c.lesson_id == sa.bindparam("lesson"),
     _revision.c.status == "published",
 )
 
 
 def open_visit_for(user_id: int, lesson_id: int, revision_id: int) -> int:
     """Open a visit for a revision learners were shown; refuse drafts and made-up pairs."""
-    if db.session.execute(SHOWN_REVISION, {"revision": revision_id, "lesson": lesson_id}).first() is None:
+    if (
+        db.session.execute(SHOWN_REVISION, {"revision": revision_id, "lesson": lesson_id}).first()
+        is None
+    ):
         raise VisitNotFound(revision_id)
     return open_visit(user_id, lesson_id, revision_id)
 
@@ -92,7 +115,9 @@ class BeatResult:
     completed_lesson: int | None = None
 
 
-def record_beat(user_id: int, visit_id: int, seconds: int, reached_end: bool, position: float) -> BeatResult:
+def record_beat(
+    user_id: int, visit_id: int, seconds: int, reached_end: bool, position: float
+) -> BeatResult:
     """Credit visible reading time to a visit and to the learner's summary; maybe complete it.
 
     A handful of single-row statements and no ORM objects: this runs every few seconds for every
@@ -112,11 +137,19 @@ def record_beat(user_id: int, visit_id: int, seconds: int, reached_end: bool, po
         lesson_credit = max(0, min(credit, round((now - visit.last_opened_at).total_seconds())))
     reached_end = bool(reached_end)
     position = min(max(float(position), 0.0), 1.0) if math.isfinite(position) else 0.0
-    db.session.execute(CREDIT_VISIT, {"visit": visit_id, "credit": credit, "now": now, "end": reached_end})
+    db.session.execute(
+        CREDIT_VISIT, {"visit": visit_id, "credit": credit, "now": now, "end": reached_end}
+    )
     table = LessonProgress.__table__
     insert = _upsert(table).values(
-        user_id=user_id, lesson_id=visit.lesson_id, status=IN_PROGRESS, first_opened_at=now,
-        last_opened_at=now, active_seconds=lesson_credit, reached_end=reached_end, position=position,
+        user_id=user_id,
+        lesson_id=visit.lesson_id,
+        status=IN_PROGRESS,
+        first_opened_at=now,
+        last_opened_at=now,
+        active_seconds=lesson_credit,
+        reached_end=reached_end,
+        position=position,
     )
     summary = db.session.execute(
         insert.on_conflict_do_update(
@@ -130,12 +163,20 @@ def record_beat(user_id: int, visit_id: int, seconds: int, reached_end: bool, po
         ).returning(table.c.id, table.c.status, table.c.active_seconds, table.c.reached_end)
     ).first()
     status, newly = summary.status, False
-    if status != COMPLETED and summary.reached_end and summary.active_seconds >= required_seconds(visit.minutes):
+    if (
+        status != COMPLETED
+        and summary.reached_end
+        and summary.active_seconds >= required_seconds(visit.minutes)
+    ):
         status, newly = COMPLETED, True
         db.session.execute(
-            sa.update(_progress).where(_progress.c.id == summary.id).values(status=COMPLETED, completed_at=now)
+            sa.update(_progress)
+            .where(_progress.c.id == summary.id)
+            .values(status=COMPLETED, completed_at=now)
         )
-    return BeatResult(status, summary.active_seconds, summary.reached_end, visit.lesson_id if newly else None)
+    return BeatResult(
+        status, summary.active_seconds, summary.reached_end, visit.lesson_id if newly else None
+    )
 
 
 def statuses(user_id: int, lesson_ids) -> dict[int, LessonProgress]:
@@ -150,7 +191,9 @@ def statuses_for(user_ids, lesson_ids) -> dict[int, dict[int, LessonProgress]]:
     if not users or not ids:
         return result
     rows = db.session.scalars(
-        sa.select(LessonProgress).where(LessonProgress.user_id.in_(users), LessonProgress.lesson_id.in_(ids))
+        sa.select(LessonProgress).where(
+            LessonProgress.user_id.in_(users), LessonProgress.lesson_id.in_(ids)
+        )
     )
     for row in rows:
         result[row.user_id][row.lesson_id] = row
@@ -164,7 +207,11 @@ def status_of(rows: dict, lesson_id: int) -> str:
 
 def resume_lesson(lessons: list[Lesson], rows: dict) -> Lesson | None:
     """Where a returning learner goes on: the last lesson opened and not finished, else the first not done."""
-    open_rows = [rows[lesson.id] for lesson in lessons if lesson.id in rows and rows[lesson.id].status != COMPLETED]
+    open_rows = [
+        rows[lesson.id]
+        for lesson in lessons
+        if lesson.id in rows and rows[lesson.id].status != COMPLETED
+    ]
     if open_rows:
         latest = max(open_rows, key=lambda r: r.last_opened_at)
         return next(lesson for lesson in lessons if lesson.id == latest.lesson_id)

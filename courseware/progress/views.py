@@ -1,21 +1,21 @@
 """The reading heartbeat and the learner's own "my learning" page."""
+
 import math
 
-from flask import Blueprint, abort, render_template, request
+from flask import abort, Blueprint, render_template, request
 from flask_login import current_user
 
 from courseware.access import signed_in
 from courseware.certificates import records as certificates
 from courseware.db import db
-from courseware.progress import tracking
-from courseware.lessons.reading import text
 from courseware.lessons.models import Lesson
-from courseware.progress.completion import check_completion
-from courseware.progress import ledger
+from courseware.lessons.reading import text
+from courseware.progress import ledger, tracking
 from courseware.progress.classes import assigned_to
+from courseware.progress.completion import check_completion
 from courseware.progress.learning import my_learning
-from courseware.timeutil import utcnow
 from courseware.quizzes.attempts import learner_results
+from courseware.timeutil import utcnow
 
 bp = Blueprint("progress", __name__)
 
@@ -27,7 +27,9 @@ def beat():
     data = request.get_json(silent=True)
     try:
         visit_id = _id(data["visit"]) if data.get("visit") is not None else None
-        lesson_id, revision_id = (None, None) if visit_id else (_id(data["lesson"]), _id(data["revision"]))
+        lesson_id, revision_id = (
+            (None, None) if visit_id else (_id(data["lesson"]), _id(data["revision"]))
+        )
         seconds = int(data.get("seconds", 0))
         position = float(data.get("position", 0))
     except (AttributeError, KeyError, TypeError, ValueError):
@@ -38,14 +40,22 @@ def beat():
         if visit_id is None:
             # The page's first beat opens the visit, so viewing a page writes nothing.
             visit_id = tracking.open_visit_for(current_user.id, lesson_id, revision_id)
-        progress = tracking.record_beat(current_user.id, visit_id, seconds, bool(data.get("reached_end")), position)
+        progress = tracking.record_beat(
+            current_user.id, visit_id, seconds, bool(data.get("reached_end")), position
+        )
     except tracking.VisitNotFound:
         abort(404)
     if progress.completed_lesson is not None:
-        check_completion(db.session.get(Lesson, progress.completed_lesson).course_id, current_user.id, utcnow())
+        check_completion(
+            db.session.get(Lesson, progress.completed_lesson).course_id, current_user.id, utcnow()
+        )
     db.session.commit()
-    return {"visit": visit_id, "status": progress.status, "active_seconds": progress.active_seconds,
-            "reached_end": progress.reached_end}
+    return {
+        "visit": visit_id,
+        "status": progress.status,
+        "active_seconds": progress.active_seconds,
+        "reached_end": progress.reached_end,
+    }
 
 
 def _id(value) -> int:
@@ -61,8 +71,15 @@ def _id(value) -> int:
 def learning():
     """Courses in progress, completed lessons and time spent."""
     today = utcnow().date()
-    return render_template("progress/my_learning.html", summary=my_learning(current_user.id),
-                           quiz_results=learner_results(current_user.id), text=text,
-                           assigned=assigned_to(current_user.id), today=today,
-                           entries=ledger.entries_of(current_user.id), standing=ledger.quota_standing(current_user, today),
-                           certificates=certificates.of_user(current_user.id), display_code=certificates.display_code)
+    return render_template(
+        "progress/my_learning.html",
+        summary=my_learning(current_user.id),
+        quiz_results=learner_results(current_user.id),
+        text=text,
+        assigned=assigned_to(current_user.id),
+        today=today,
+        entries=ledger.entries_of(current_user.id),
+        standing=ledger.quota_standing(current_user, today),
+        certificates=certificates.of_user(current_user.id),
+        display_code=certificates.display_code,
+    )

@@ -5,6 +5,7 @@ Discrimination index: the correlation between the score on a question and the sc
 of the attempt, as Moodle reports it; near 0 or negative means the question does not separate
 those who know the material from those who do not.
 """
+
 from __future__ import annotations
 
 import csv
@@ -27,11 +28,14 @@ from courseware.textsafety import neutralise
 
 
 def submitted_attempts(quiz: Quiz) -> list[Attempt]:
-    return list(db.session.scalars(
-        sa.select(Attempt).where(Attempt.quiz_id == quiz.id)
-        .options(selectinload(Attempt.answers).selectinload(Answer.question))
-        .order_by(Attempt.started_at)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(Attempt)
+            .where(Attempt.quiz_id == quiz.id)
+            .options(selectinload(Attempt.answers).selectinload(Answer.question))
+            .order_by(Attempt.started_at)
+        )
+    )
 
 
 def users_by_id(ids) -> dict[int, User]:
@@ -80,20 +84,28 @@ class ItemStats:
 
 def _distribution(question, responses: list) -> list[tuple[str, int, bool]]:
     counts: Counter = Counter()
-    if question.type in ("single", "multiple") or (question.type == "fill" and question.fill_choices):
+    if question.type in ("single", "multiple") or (
+        question.type == "fill" and question.fill_choices
+    ):
         for response in responses:
-            for index in (response if isinstance(response, list) else [response]):
+            for index in response if isinstance(response, list) else [response]:
                 if isinstance(index, int) and not isinstance(index, bool):
                     counts[index] += 1
         rows = [(text(o.text), counts[i], o.weight > 0) for i, o in enumerate(question.options)]
     elif question.type == "truefalse":
         counts.update(r for r in responses if isinstance(r, bool))
-        rows = [("true", counts[True], question.answer is True), ("false", counts[False], question.answer is False)]
+        rows = [
+            ("true", counts[True], question.answer is True),
+            ("false", counts[False], question.answer is False),
+        ]
     elif question.type in ("short", "fill", "numerical"):
         from courseware.quizzes.grading import grade_response
 
         counts.update(str(r).strip() for r in responses if not is_blank(r))
-        rows = [(value, n, grade_response(question, value).state == "correct") for value, n in counts.most_common(8)]
+        rows = [
+            (value, n, grade_response(question, value).state == "correct")
+            for value, n in counts.most_common(8)
+        ]
     else:
         rows = []
     blank = sum(1 for r in responses if is_blank(r))
@@ -117,7 +129,12 @@ def item_analysis(attempts: list[Attempt]) -> list[ItemStats]:
         question = record.question
         if question.type == "description":
             continue
-        item = ItemStats(record.name, question.type, text(question.text).replace(BLANK, "___")[:120], attempts=len(pairs))
+        item = ItemStats(
+            record.name,
+            question.type,
+            text(question.text).replace(BLANK, "___")[:120],
+            attempts=len(pairs),
+        )
         graded = [(a, x) for a, x in pairs if x.final_fraction is not None]
         if graded:
             fractions = [x.final_fraction for _, x in graded]
@@ -135,8 +152,20 @@ def item_analysis(attempts: list[Attempt]) -> list[ItemStats]:
 
 def overview_header() -> list[str]:
     """The attempts sheet's column names, in the reader's language."""
-    return [_("username"), _("name"), _("unit"), _("attempt"), _("status"), _("started (UTC)"),
-            _("handed in (UTC)"), _("minutes"), _("score"), _("max"), _("percent"), _("passed")]
+    return [
+        _("username"),
+        _("name"),
+        _("unit"),
+        _("attempt"),
+        _("status"),
+        _("started (UTC)"),
+        _("handed in (UTC)"),
+        _("minutes"),
+        _("score"),
+        _("max"),
+        _("percent"),
+        _("passed"),
+    ]
 
 
 def overview_rows(attempts: list[Attempt]) -> list[list]:
@@ -144,31 +173,51 @@ def overview_rows(attempts: list[Attempt]) -> list[list]:
     rows = []
     for a in attempts:
         user = users.get(a.user_id)
-        rows.append([
-            user.username if user else "", user.name if user else "",
-            user.unit.name if user and user.unit else "", a.number,
-            "awaiting grading" if a.needs_grading else a.status,
-            a.started_at.isoformat(timespec="seconds"),
-            a.submitted_at.isoformat(timespec="seconds") if a.submitted_at else "",
-            duration_minutes(a) if a.submitted_at else "", a.score if a.score is not None else "",
-            a.max_score, percent(a) if percent(a) is not None else "",
-            "" if a.passed is None else ("yes" if a.passed else "no"),
-        ])
+        rows.append(
+            [
+                user.username if user else "",
+                user.name if user else "",
+                user.unit.name if user and user.unit else "",
+                a.number,
+                "awaiting grading" if a.needs_grading else a.status,
+                a.started_at.isoformat(timespec="seconds"),
+                a.submitted_at.isoformat(timespec="seconds") if a.submitted_at else "",
+                duration_minutes(a) if a.submitted_at else "",
+                a.score if a.score is not None else "",
+                a.max_score,
+                percent(a) if percent(a) is not None else "",
+                "" if a.passed is None else ("yes" if a.passed else "no"),
+            ]
+        )
     return rows
 
 
 def item_header() -> list[str]:
     """The item analysis sheet's column names, in the reader's language."""
-    return [_("question"), _("type"), _("text"), _("attempts"), _("facility"), _("discrimination"), _("answer"),
-            _("count"), _("correct")]
+    return [
+        _("question"),
+        _("type"),
+        _("text"),
+        _("attempts"),
+        _("facility"),
+        _("discrimination"),
+        _("answer"),
+        _("count"),
+        _("correct"),
+    ]
 
 
 def item_rows(stats: list[ItemStats]) -> list[list]:
     rows = []
     for item in stats:
-        base = [item.name, item.type, item.title, item.attempts,
-                "" if item.facility is None else item.facility,
-                "" if item.discrimination is None else item.discrimination]
+        base = [
+            item.name,
+            item.type,
+            item.title,
+            item.attempts,
+            "" if item.facility is None else item.facility,
+            "" if item.discrimination is None else item.discrimination,
+        ]
         if not item.distribution:
             rows.append(base + ["", "", ""])
         for label, count, correct in item.distribution:

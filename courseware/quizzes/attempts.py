@@ -3,6 +3,7 @@
 Every change to an attempt is a conditional UPDATE on its row, so a double click, a second tab
 or a retried request finds the row already changed and does nothing twice.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,8 +19,16 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from courseware.db import db
 from courseware.quizzes.grading import grade_response, is_blank
-from courseware.quizzes.models import (Answer, Attempt, QuestionRecord, Quiz, QuizOverride, load_attempt_answers, parse_versions,
-                                       parsed_question)
+from courseware.quizzes.models import (
+    Answer,
+    Attempt,
+    load_attempt_answers,
+    parse_versions,
+    parsed_question,
+    QuestionRecord,
+    Quiz,
+    QuizOverride,
+)
 from courseware.quizzes.questions import Question
 
 # Longest text a learner may type into one answer; essays rarely pass a few thousand characters.
@@ -53,10 +62,10 @@ def grace() -> dt.timedelta:
 class Availability:
     opens: dt.datetime | None
     closes: dt.datetime | None
-    allowed: int          # 0: unlimited
+    allowed: int  # 0: unlimited
     used: int
     open_attempt: Attempt | None
-    reason: str | None    # why a new attempt cannot start, None when it can
+    reason: str | None  # why a new attempt cannot start, None when it can
     override: QuizOverride | None = None
 
     @property
@@ -65,13 +74,21 @@ class Availability:
 
 
 def override_for(quiz_id: int, user_id: int) -> QuizOverride | None:
-    return db.session.scalar(sa.select(QuizOverride).where(QuizOverride.quiz_id == quiz_id, QuizOverride.user_id == user_id))
+    return db.session.scalar(
+        sa.select(QuizOverride).where(
+            QuizOverride.quiz_id == quiz_id, QuizOverride.user_id == user_id
+        )
+    )
 
 
 def attempts_of(quiz_id: int, user_id: int) -> list[Attempt]:
-    return list(db.session.scalars(
-        sa.select(Attempt).where(Attempt.quiz_id == quiz_id, Attempt.user_id == user_id).order_by(Attempt.number)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(Attempt)
+            .where(Attempt.quiz_id == quiz_id, Attempt.user_id == user_id)
+            .order_by(Attempt.number)
+        )
+    )
 
 
 def availability(quiz: Quiz, user_id: int, now: dt.datetime) -> Availability:
@@ -108,11 +125,19 @@ def _records_for(quiz: Quiz) -> dict[str, sa.Row]:
     of a start), each parsed once per process."""
     names = [slot["question"] for slot in quiz.slots if "question" in slot]
     categories = [slot["category"] for slot in quiz.slots if "draw" in slot]
-    rows = db.session.execute(sa.select(
-        QuestionRecord.id, QuestionRecord.name, QuestionRecord.category, QuestionRecord.type,
-        QuestionRecord.content_hash).where(
-        QuestionRecord.course_id == quiz.course_id, QuestionRecord.archived_at.is_(None),
-        sa.or_(QuestionRecord.name.in_(names), QuestionRecord.category.in_(categories)))).all()
+    rows = db.session.execute(
+        sa.select(
+            QuestionRecord.id,
+            QuestionRecord.name,
+            QuestionRecord.category,
+            QuestionRecord.type,
+            QuestionRecord.content_hash,
+        ).where(
+            QuestionRecord.course_id == quiz.course_id,
+            QuestionRecord.archived_at.is_(None),
+            sa.or_(QuestionRecord.name.in_(names), QuestionRecord.category.in_(categories)),
+        )
+    ).all()
     parse_versions((r.id, r.content_hash) for r in rows)
     return {r.name: r for r in rows}
 
@@ -152,9 +177,14 @@ def build_layout(quiz: Quiz, seed: int) -> list[tuple[sa.Row, list[int]]]:
                 chosen.append(record)
                 used.add(record.name)
             continue
-        pool = sorted((r for r in records.values()
-                       if r.category == slot["category"] and r.type != "description" and r.name not in used),
-                      key=lambda r: r.name)
+        pool = sorted(
+            (
+                r
+                for r in records.values()
+                if r.category == slot["category"] and r.type != "description" and r.name not in used
+            ),
+            key=lambda r: r.name,
+        )
         for record in rng.sample(pool, min(slot["draw"], len(pool))):
             chosen.append(record)
             used.add(record.name)
@@ -164,7 +194,9 @@ def build_layout(quiz: Quiz, seed: int) -> list[tuple[sa.Row, list[int]]]:
     return [(r, shown_order(parsed_question(r.content_hash), rng, shuffle_options)) for r in chosen]
 
 
-def deadline_for(quiz: Quiz, override: QuizOverride | None, started: dt.datetime) -> dt.datetime | None:
+def deadline_for(
+    quiz: Quiz, override: QuizOverride | None, started: dt.datetime
+) -> dt.datetime | None:
     """The earlier of start + time limit (+ the learner's extra time) and the closing time."""
     limit = quiz.settings.get("time_limit") or 0
     closes = _time(quiz.settings.get("closes"))
@@ -189,8 +221,14 @@ def start_attempt(quiz: Quiz, user_id: int, now: dt.datetime) -> Attempt:
     if not layout:
         raise AttemptRefused(_l("This quiz has no questions yet."), 409)
     attempt = Attempt(
-        quiz_id=quiz.id, user_id=user_id, number=state.used + 1, seed=seed, status="open",
-        started_at=now, deadline=deadline_for(quiz, state.override, now), sequence=0,
+        quiz_id=quiz.id,
+        user_id=user_id,
+        number=state.used + 1,
+        seed=seed,
+        status="open",
+        started_at=now,
+        deadline=deadline_for(quiz, state.override, now),
+        sequence=0,
         max_score=sum(parsed_question(r.content_hash).max_points for r, _ in layout),
     )
     try:
@@ -199,17 +237,32 @@ def start_attempt(quiz: Quiz, user_id: int, now: dt.datetime) -> Attempt:
             db.session.flush()
     except IntegrityError:
         # Another request started the same attempt number a moment ago: use that one.
-        existing = db.session.scalar(sa.select(Attempt).where(
-            Attempt.quiz_id == quiz.id, Attempt.user_id == user_id, Attempt.number == state.used + 1))
+        existing = db.session.scalar(
+            sa.select(Attempt).where(
+                Attempt.quiz_id == quiz.id,
+                Attempt.user_id == user_id,
+                Attempt.number == state.used + 1,
+            )
+        )
         if existing is None:
             raise
         return existing
     # One executemany with a short statement: as ORM objects the rows would go as one long INSERT
     # with every value inlined, which the driver parses anew each time (a few ms per start).
-    db.session.execute(sa.insert(Answer), [
-        dict(attempt_id=attempt.id, position=position, question_id=record.id, shown_order=order,
-             points=parsed_question(record.content_hash).max_points, response=None)
-        for position, (record, order) in enumerate(layout)])
+    db.session.execute(
+        sa.insert(Answer),
+        [
+            dict(
+                attempt_id=attempt.id,
+                position=position,
+                question_id=record.id,
+                shown_order=order,
+                points=parsed_question(record.content_hash).max_points,
+                response=None,
+            )
+            for position, (record, order) in enumerate(layout)
+        ],
+    )
     return attempt
 
 
@@ -247,7 +300,11 @@ def response_from_form(question: Question, position: int, form) -> object:
 
 def close_if_overdue(attempt: Attempt, now: dt.datetime) -> bool:
     """Hand in an attempt whose deadline (and grace) has passed, with the answers it saved."""
-    if attempt.status == "open" and attempt.deadline is not None and now > attempt.deadline + grace():
+    if (
+        attempt.status == "open"
+        and attempt.deadline is not None
+        and now > attempt.deadline + grace()
+    ):
         submit_attempt(attempt, now, closed_by="deadline")
         return True
     return False
@@ -255,12 +312,14 @@ def close_if_overdue(attempt: Attempt, now: dt.datetime) -> bool:
 
 def _claim(attempt: Attempt, sequence: int) -> bool:
     """Raise the attempt's sequence to `sequence` unless a newer save or the hand-in got there first."""
-    return bool(db.session.execute(
-        sa.update(Attempt)
-        .where(Attempt.id == attempt.id, Attempt.status == "open", Attempt.sequence < sequence)
-        .values(sequence=sequence)
-        .execution_options(synchronize_session=False)
-    ).rowcount)
+    return bool(
+        db.session.execute(
+            sa.update(Attempt)
+            .where(Attempt.id == attempt.id, Attempt.status == "open", Attempt.sequence < sequence)
+            .values(sequence=sequence)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+    )
 
 
 def answer_rows(attempt_id: int) -> list[sa.Row]:
@@ -269,8 +328,12 @@ def answer_rows(attempt_id: int) -> list[sa.Row]:
     A save reads them so, not as ORM objects: a classroom saves every few seconds, and 25 objects
     per save were a third of its work."""
     rows = db.session.execute(
-        sa.select(Answer.id, Answer.position, Answer.response, Answer.question_id, Answer.question_hash)
-        .where(Answer.attempt_id == attempt_id).order_by(Answer.position)).all()
+        sa.select(
+            Answer.id, Answer.position, Answer.response, Answer.question_id, Answer.question_hash
+        )
+        .where(Answer.attempt_id == attempt_id)
+        .order_by(Answer.position)
+    ).all()
     parse_versions((r.question_id, r.question_hash) for r in rows)
     return rows
 
@@ -282,23 +345,42 @@ def save_answers(attempt: Attempt, sequence: int, form, now: dt.datetime) -> int
     because applying it would overwrite newer answers.
     """
     if close_if_overdue(attempt, now):
-        raise AttemptRefused(_l("Time is up: your attempt was handed in with the answers saved before the deadline."), 410)
+        raise AttemptRefused(
+            _l(
+                "Time is up: your attempt was handed in with the answers saved before the deadline."
+            ),
+            410,
+        )
     if attempt.status != "open":
-        raise AttemptRefused(_l("This attempt has already been handed in; it cannot be changed."), 410)
+        raise AttemptRefused(
+            _l("This attempt has already been handed in; it cannot be changed."), 410
+        )
     rows = answer_rows(attempt.id)
-    responses = [response_from_form(parsed_question(r.question_hash), r.position, form) for r in rows]
+    responses = [
+        response_from_form(parsed_question(r.question_hash), r.position, form) for r in rows
+    ]
     if sequence <= attempt.sequence or not _claim(attempt, sequence):
         # Either older than the last save, or another request claimed this number first.
         db.session.refresh(attempt, ["status", "sequence"])
         if attempt.status != "open":
-            raise AttemptRefused(_l("This attempt has already been handed in; it cannot be changed."), 410)
+            raise AttemptRefused(
+                _l("This attempt has already been handed in; it cannot be changed."), 410
+            )
         stored = [r.response for r in answer_rows(attempt.id)]
         if sequence == attempt.sequence and stored == responses:
             return attempt.sequence  # the same save arriving twice
-        raise AttemptRefused(_l("These answers are older than ones saved from another window. Reload the page to continue with the newest answers."), 409)
+        raise AttemptRefused(
+            _l(
+                "These answers are older than ones saved from another window. Reload the page to continue with the newest answers."
+            ),
+            409,
+        )
     set_committed_value(attempt, "sequence", sequence)  # _claim wrote it already
-    changed = [dict(id=r.id, response=response, saved_at=now)
-               for r, response in zip(rows, responses) if r.response != response]
+    changed = [
+        dict(id=r.id, response=response, saved_at=now)
+        for r, response in zip(rows, responses)
+        if r.response != response
+    ]
     if changed:
         # By primary key, as one executemany; answers loaded as objects would not see it, and none are.
         db.session.execute(sa.update(Answer), changed)
@@ -324,7 +406,9 @@ def total(attempt: Attempt) -> None:
         attempt.passed = None
     else:
         mark = attempt.quiz.settings.get("pass_mark", 60)
-        attempt.passed = attempt.max_score == 0 or attempt.score * 100 >= mark * attempt.max_score - 1e-9
+        attempt.passed = (
+            attempt.max_score == 0 or attempt.score * 100 >= mark * attempt.max_score - 1e-9
+        )
 
 
 def submit_attempt(attempt: Attempt, now: dt.datetime, closed_by: str = "learner") -> bool:
@@ -352,16 +436,24 @@ def submit_attempt(attempt: Attempt, now: dt.datetime, closed_by: str = "learner
 
 def close_overdue(now: dt.datetime) -> int:
     """Hand in every attempt past its deadline; for cron, so results do not wait for a visit."""
-    overdue = db.session.scalars(sa.select(Attempt).where(
-        Attempt.status == "open", Attempt.deadline.is_not(None), Attempt.deadline < now - grace()))
+    overdue = db.session.scalars(
+        sa.select(Attempt).where(
+            Attempt.status == "open",
+            Attempt.deadline.is_not(None),
+            Attempt.deadline < now - grace(),
+        )
+    )
     return sum(1 for attempt in list(overdue) if close_if_overdue(attempt, now))
 
 
 def regrade_question(record: QuestionRecord) -> int:
     """Regrade every handed-in answer to a question after its key changed; return how many changed."""
     changed = 0
-    answers = db.session.scalars(sa.select(Answer).join(Attempt).where(
-        Answer.question_id == record.id, Attempt.status == "submitted"))
+    answers = db.session.scalars(
+        sa.select(Answer)
+        .join(Attempt)
+        .where(Answer.question_id == record.id, Attempt.status == "submitted")
+    )
     for answer in list(answers):
         before = (answer.fraction, answer.state)
         grade_answer(answer)
@@ -408,7 +500,7 @@ class QuizStatus:
     """A quiz as a learner's course page shows it."""
 
     quiz: Quiz
-    status: str              # not_started | in_progress | completed
+    status: str  # not_started | in_progress | completed
     counted: Attempt | None  # the attempt that counts
     passed: bool
 
@@ -422,15 +514,26 @@ def quiz_statuses_for(course_id: int, user_ids) -> dict[int, dict[str, QuizStatu
     """Each quiz of a course with each learner's standing, by user id then quiz slug: the quizzes
     and every learner's attempts at them are read once, however many learners."""
     users = list(user_ids)
-    quizzes = list(db.session.scalars(sa.select(Quiz).where(Quiz.course_id == course_id, Quiz.archived_at.is_(None))))
+    quizzes = list(
+        db.session.scalars(
+            sa.select(Quiz).where(Quiz.course_id == course_id, Quiz.archived_at.is_(None))
+        )
+    )
     by_learner: dict[tuple[int, int], list[Attempt]] = {}
     if users and quizzes:
-        rows = db.session.scalars(sa.select(Attempt).where(
-            Attempt.user_id.in_(users), Attempt.quiz_id.in_([q.id for q in quizzes])).order_by(Attempt.number))
+        rows = db.session.scalars(
+            sa.select(Attempt)
+            .where(Attempt.user_id.in_(users), Attempt.quiz_id.in_([q.id for q in quizzes]))
+            .order_by(Attempt.number)
+        )
         for attempt in rows:
             by_learner.setdefault((attempt.user_id, attempt.quiz_id), []).append(attempt)
-    return {user_id: {quiz.slug: quiz_status(quiz, by_learner.get((user_id, quiz.id), [])) for quiz in quizzes}
-            for user_id in users}
+    return {
+        user_id: {
+            quiz.slug: quiz_status(quiz, by_learner.get((user_id, quiz.id), [])) for quiz in quizzes
+        }
+        for user_id in users
+    }
 
 
 def quiz_status(quiz: Quiz, attempts: list[Attempt]) -> QuizStatus:
@@ -443,9 +546,20 @@ def quiz_status(quiz: Quiz, attempts: list[Attempt]) -> QuizStatus:
 
 def learner_results(user_id: int) -> list[tuple[Quiz, Attempt | None, int]]:
     """Every quiz a learner has attempted: the attempt that counts and how many they made."""
-    attempts = list(db.session.scalars(sa.select(Attempt).where(Attempt.user_id == user_id).order_by(Attempt.number)))
+    attempts = list(
+        db.session.scalars(
+            sa.select(Attempt).where(Attempt.user_id == user_id).order_by(Attempt.number)
+        )
+    )
     by_quiz: dict[int, list[Attempt]] = {}
     for attempt in attempts:
         by_quiz.setdefault(attempt.quiz_id, []).append(attempt)
-    quizzes = db.session.scalars(sa.select(Quiz).where(Quiz.id.in_(by_quiz), Quiz.archived_at.is_(None)).order_by(Quiz.course_id, Quiz.id))
-    return [(q, counted_attempt(by_quiz[q.id], q.settings.get("grade", "best")), len(by_quiz[q.id])) for q in quizzes]
+    quizzes = db.session.scalars(
+        sa.select(Quiz)
+        .where(Quiz.id.in_(by_quiz), Quiz.archived_at.is_(None))
+        .order_by(Quiz.course_id, Quiz.id)
+    )
+    return [
+        (q, counted_attempt(by_quiz[q.id], q.settings.get("grade", "best")), len(by_quiz[q.id]))
+        for q in quizzes
+    ]

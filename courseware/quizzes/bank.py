@@ -1,4 +1,5 @@
 """Question banks in and out: import a GIFT or YAML file into a course, export a quiz's questions."""
+
 from __future__ import annotations
 
 from pathlib import PurePath
@@ -9,7 +10,7 @@ from courseware.content.files import Problem
 from courseware.db import db
 from courseware.lessons.models import Course
 from courseware.quizzes.models import QuestionRecord, Quiz
-from courseware.quizzes.questions import Question, make_names_unique
+from courseware.quizzes.questions import make_names_unique, Question
 from courseware.quizzes.sync import upsert_questions
 
 
@@ -38,7 +39,9 @@ def read_bank(data: bytes, filename: str, shown: str) -> tuple[list[Question], l
     names = {}
     for question in questions:
         if question.name in names:
-            problems.append(Problem(shown, 1, f"question name {question.name} is used twice in this file"))
+            problems.append(
+                Problem(shown, 1, f"question name {question.name} is used twice in this file")
+            )
         names[question.name] = question
     if not questions and not problems:
         problems.append(Problem(shown, 1, "the file holds no questions"))
@@ -64,8 +67,14 @@ def find_quiz(slug: str, course_slug: str | None) -> Quiz | None:
 
 def quiz_questions(quiz: Quiz) -> list[Question]:
     """Every question a quiz may show: its own and all of each category it draws from."""
-    records = {r.name: r for r in db.session.scalars(sa.select(QuestionRecord).where(
-        QuestionRecord.course_id == quiz.course_id, QuestionRecord.archived_at.is_(None)))}
+    records = {
+        r.name: r
+        for r in db.session.scalars(
+            sa.select(QuestionRecord).where(
+                QuestionRecord.course_id == quiz.course_id, QuestionRecord.archived_at.is_(None)
+            )
+        )
+    }
     chosen: dict[str, Question] = {}
     for slot in quiz.slots:
         if "question" in slot and slot["question"] in records:

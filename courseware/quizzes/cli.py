@@ -1,4 +1,5 @@
 """`flask --app courseware quiz import | export | close-overdue`."""
+
 from pathlib import Path
 
 import click
@@ -15,7 +16,9 @@ quiz_cli = AppGroup("quiz", help="Import and export questions; close overdue att
 
 @quiz_cli.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--course", "course_slug", help="The course whose question bank receives the questions.")
+@click.option(
+    "--course", "course_slug", help="The course whose question bank receives the questions."
+)
 def import_questions(file, course_slug):
     """Import a question bank (.gift or .yaml) into a course; all of it, or nothing on any problem."""
     course = _course(course_slug)
@@ -26,23 +29,29 @@ def import_questions(file, course_slug):
         raise click.ClickException(f"{len(problems)} problems in {file}; nothing was imported")
     changes = bank.import_questions(course, questions)
     db.session.commit()
-    click.echo(f"{len(questions)} questions read, {len(changes)} added or changed in {course.slug}.")
+    click.echo(
+        f"{len(questions)} questions read, {len(changes)} added or changed in {course.slug}."
+    )
 
 
 @quiz_cli.command("export")
 @click.argument("quiz_slug")
 @click.argument("out", required=False, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["gift", "yaml"]), default="yaml", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["gift", "yaml"]), default="yaml", show_default=True
+)
 @click.option("--course", "course_slug", help="The course, when several have a quiz of this name.")
 def export_questions(quiz_slug, out, fmt, course_slug):
     """Write a quiz's questions (with every question its draws may pick) as GIFT or YAML."""
     quiz = bank.find_quiz(quiz_slug, course_slug)
     if quiz is None:
-        raise click.ClickException(f"no quiz {quiz_slug!r}" + (f" in {course_slug}" if course_slug else ""))
+        raise click.ClickException(
+            f"no quiz {quiz_slug!r}" + (f" in {course_slug}" if course_slug else "")
+        )
     try:
         text, skipped = bank.export_quiz(quiz, fmt)
     except ValueError as error:
-        raise click.ClickException(str(error))
+        raise click.ClickException(str(error)) from error
     for name, why in skipped:
         click.echo(f"skipped {name}: {why}", err=True)
     if out:

@@ -1,11 +1,12 @@
 """Question texts as sanitised HTML in the reader's language, for the attempt and review pages."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup, escape
+from markupsafe import escape, Markup
 
 from courseware.content.markdown import render_markdown
 from courseware.lessons.reading import text
@@ -13,11 +14,16 @@ from courseware.quizzes.grading import feedback_for, grade_response
 from courseware.quizzes.models import Answer
 from courseware.quizzes.questions import BLANK, Question
 
-
 TYPE_LABELS = {
-    "single": _l("single choice"), "multiple": _l("multiple response"), "truefalse": _l("true/false"),
-    "short": _l("short answer"), "numerical": _l("numerical"), "matching": _l("matching"),
-    "ordering": _l("ordering"), "fill": _l("fill in the blank"), "essay": _l("essay"),
+    "single": _l("single choice"),
+    "multiple": _l("multiple response"),
+    "truefalse": _l("true/false"),
+    "short": _l("short answer"),
+    "numerical": _l("numerical"),
+    "matching": _l("matching"),
+    "ordering": _l("ordering"),
+    "fill": _l("fill in the blank"),
+    "essay": _l("essay"),
     "description": _l("description"),
 }
 # Where a fill-in question's blank is, when the text is shown whole (previews, analysis).
@@ -34,7 +40,11 @@ def _html(source: str, fmt: str) -> Markup:
     source = source.replace(BLANK, SHOWN_BLANK)
     if fmt in ("markdown", "html"):
         return Markup(render_markdown(source).html)
-    return Markup("<p>") + Markup("<br>").join(escape(line) for line in source.split("\n")) + Markup("</p>")
+    return (
+        Markup("<p>")
+        + Markup("<br>").join(escape(line) for line in source.split("\n"))
+        + Markup("</p>")
+    )
 
 
 def html(pair: dict, fmt: str = "markdown") -> Markup:
@@ -57,7 +67,7 @@ class ShownQuestion:
     """One question as an attempt shows it."""
 
     position: int
-    number: int | None   # descriptions carry no number
+    number: int | None  # descriptions carry no number
     question: Question
     answer: Answer
     order: list[int]
@@ -110,6 +120,13 @@ def shown_questions(answers: list[Answer]) -> list[ShownQuestion]:
         question = answer.parsed
         if question.type != "description":
             number += 1
-        shown.append(ShownQuestion(answer.position, number if question.type != "description" else None,
-                                   question, answer, list(answer.shown_order or [])))
+        shown.append(
+            ShownQuestion(
+                answer.position,
+                number if question.type != "description" else None,
+                question,
+                answer,
+                list(answer.shown_order or []),
+            )
+        )
     return shown

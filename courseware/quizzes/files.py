@@ -4,6 +4,7 @@
 `banks/*.gift` hold categories of questions to draw from. Nothing here touches the database.
 The format is described in docs/quizzes.md.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,14 +12,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from courseware.content.files import LANGUAGES, SLUG, Problem, fingerprint, parse_yaml
-from courseware.quizzes.questions import BLANK, Number, Option, Pair, Question, make_names_unique
+from courseware.content.files import fingerprint, LANGUAGES, parse_yaml, Problem, SLUG
+from courseware.quizzes.questions import BLANK, make_names_unique, Number, Option, Pair, Question
 
 REVIEW_CHOICES = ("immediately", "after_close", "never")
 GRADE_CHOICES = ("best", "last")
 QUIZ_FIELDS = {
-    "title", "description", "lesson", "time_limit", "opens", "closes", "attempts", "pass_mark",
-    "shuffle_questions", "shuffle_options", "review", "grade", "questions",
+    "title",
+    "description",
+    "lesson",
+    "time_limit",
+    "opens",
+    "closes",
+    "attempts",
+    "pass_mark",
+    "shuffle_questions",
+    "shuffle_options",
+    "review",
+    "grade",
+    "questions",
 }
 COMMON_FIELDS = {"id", "type", "text", "points", "explanation", "format"}
 TYPE_FIELDS = {
@@ -53,10 +65,15 @@ class QuizSource:
 
     @property
     def content_hash(self) -> str:
-        return fingerprint({
-            "title": self.title, "description": self.description, "lesson": self.lesson,
-            "settings": self.settings, "slots": self.slots,
-        })
+        return fingerprint(
+            {
+                "title": self.title,
+                "description": self.description,
+                "lesson": self.lesson,
+                "settings": self.settings,
+                "slots": self.slots,
+            }
+        )
 
 
 @dataclass
@@ -95,15 +112,24 @@ class Reader:
             return {"zh": "", "en": ""}
         if any(isinstance(v, bool) for v in value.values()):
             # YAML reads a bare Yes, No, On or Off as true/false: the author meant the word.
-            self.problem(key, "put the text in quotes: YAML reads a bare Yes, No, On or Off as true or false")
+            self.problem(
+                key, "put the text in quotes: YAML reads a bare Yes, No, On or Off as true or false"
+            )
             return {"zh": "", "en": ""}
-        result = {lang: str(value.get(lang) if value.get(lang) is not None else "").strip() for lang in LANGUAGES}
+        result = {
+            lang: str(value.get(lang) if value.get(lang) is not None else "").strip()
+            for lang in LANGUAGES
+        }
         if required and not result["zh"]:
             self.problem(key, "the Chinese text (zh) is missing")
         return result
 
     def number(self, value, key: tuple, name: str, low=None, high=None, whole=False):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or (whole and not isinstance(value, int)):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or (whole and not isinstance(value, int))
+        ):
             self.problem(key, f"{name} must be a {'whole ' if whole else ''}number")
             return None
         if (low is not None and value < low) or (high is not None and value > high):
@@ -138,11 +164,13 @@ def _options(reader: Reader, raw, key: tuple, kind: str) -> list[Option]:
             continue
         for extra in sorted(set(entry) - {"text", "correct", "weight", "feedback"}, key=str):
             reader.problem(k + (extra,), f"unknown option field {extra!r}")
-        options.append(Option(
-            text=reader.text(entry["text"], k + ("text",)),
-            weight=_weight(reader, entry, k, 0.0),
-            feedback=reader.text(entry.get("feedback"), k + ("feedback",), required=False),
-        ))
+        options.append(
+            Option(
+                text=reader.text(entry["text"], k + ("text",)),
+                weight=_weight(reader, entry, k, 0.0),
+                feedback=reader.text(entry.get("feedback"), k + ("feedback",), required=False),
+            )
+        )
     return options
 
 
@@ -155,11 +183,13 @@ def _answers(reader: Reader, raw, key: tuple) -> list[Option]:
     for i, entry in enumerate(raw):
         k = key + (i,)
         if isinstance(entry, dict) and "text" in entry:
-            answers.append(Option(
-                text=reader.text(entry["text"], k + ("text",)),
-                weight=_weight(reader, entry, k, 1.0),
-                feedback=reader.text(entry.get("feedback"), k + ("feedback",), required=False),
-            ))
+            answers.append(
+                Option(
+                    text=reader.text(entry["text"], k + ("text",)),
+                    weight=_weight(reader, entry, k, 1.0),
+                    feedback=reader.text(entry.get("feedback"), k + ("feedback",), required=False),
+                )
+            )
         else:
             answers.append(Option(text=reader.text(entry, k), weight=1.0))
     return answers
@@ -167,9 +197,17 @@ def _answers(reader: Reader, raw, key: tuple) -> list[Option]:
 
 def _share_multiple(options: list[Option], raw: list) -> None:
     """Correct options without an explicit weight share the points equally."""
-    unweighted = [o for o, r in zip(options, raw) if isinstance(r, dict) and "weight" not in r and o.weight > 0]
+    unweighted = [
+        o
+        for o, r in zip(options, raw)
+        if isinstance(r, dict) and "weight" not in r and o.weight > 0
+    ]
     if unweighted:
-        fixed = sum(o.weight for o, r in zip(options, raw) if isinstance(r, dict) and "weight" in r and o.weight > 0)
+        fixed = sum(
+            o.weight
+            for o, r in zip(options, raw)
+            if isinstance(r, dict) and "weight" in r and o.weight > 0
+        )
         share = max(0.0, 1.0 - fixed) / len(unweighted)
         for option in unweighted:
             option.weight = round(share, 7)
@@ -204,8 +242,14 @@ def _numbers(reader: Reader, data: dict, key: tuple) -> list[Number]:
             if value is None or tolerance is None:
                 continue
         weight = _weight(reader, entry, k, 1.0) if entry is not data else 1.0
-        numbers.append(Number(value=float(value), tolerance=float(tolerance), weight=weight,
-                              feedback=reader.text(entry.get("feedback"), k + ("feedback",), required=False)))
+        numbers.append(
+            Number(
+                value=float(value),
+                tolerance=float(tolerance),
+                weight=weight,
+                feedback=reader.text(entry.get("feedback"), k + ("feedback",), required=False),
+            )
+        )
     return numbers
 
 
@@ -216,22 +260,34 @@ def parse_question(reader: Reader, data, key: tuple, category: str) -> Question 
         return None
     kind = data.get("type")
     if kind not in TYPE_FIELDS:
-        reader.problem(key + ("type",), f"unknown question type {kind!r}; one of: {', '.join(TYPE_FIELDS)}")
+        reader.problem(
+            key + ("type",), f"unknown question type {kind!r}; one of: {', '.join(TYPE_FIELDS)}"
+        )
         return None
     name = data.get("id")
     if not isinstance(name, str) or not SLUG.match(name):
-        reader.problem(key + ("id",), "a question needs an id of lowercase letters, digits and hyphens")
+        reader.problem(
+            key + ("id",), "a question needs an id of lowercase letters, digits and hyphens"
+        )
         return None
     for extra in sorted(set(data) - COMMON_FIELDS - TYPE_FIELDS[kind], key=str):
         reader.problem(key + (extra,), f"unknown field {extra!r} for a {kind} question")
     fmt = data.get("format", "markdown")
     if fmt not in YAML_FORMATS:
         reader.problem(key + ("format",), f"format must be one of {', '.join(YAML_FORMATS)}")
-    points = 0.0 if kind == "description" else reader.number(data.get("points", 1), key + ("points",), "points", 0, 1000)
+    points = (
+        0.0
+        if kind == "description"
+        else reader.number(data.get("points", 1), key + ("points",), "points", 0, 1000)
+    )
     question = Question(
-        type=kind, name=name, text=reader.text(data.get("text"), key + ("text",)),
-        format=fmt if fmt in YAML_FORMATS else "markdown", category=category,
-        points=float(points or 0), explanation=reader.text(data.get("explanation"), key + ("explanation",), required=False),
+        type=kind,
+        name=name,
+        text=reader.text(data.get("text"), key + ("text",)),
+        format=fmt if fmt in YAML_FORMATS else "markdown",
+        category=category,
+        points=float(points or 0),
+        explanation=reader.text(data.get("explanation"), key + ("explanation",), required=False),
     )
     before = len(reader.problems)
     if kind in ("single", "multiple"):
@@ -244,8 +300,12 @@ def parse_question(reader: Reader, data, key: tuple, category: str) -> Question 
         if not isinstance(data.get("answer"), bool):
             reader.problem(key + ("answer",), "a truefalse question needs answer: true or false")
         question.answer = data.get("answer") is True
-        question.feedback_true = reader.text(data.get("feedback_true"), key + ("feedback_true",), required=False)
-        question.feedback_false = reader.text(data.get("feedback_false"), key + ("feedback_false",), required=False)
+        question.feedback_true = reader.text(
+            data.get("feedback_true"), key + ("feedback_true",), required=False
+        )
+        question.feedback_false = reader.text(
+            data.get("feedback_false"), key + ("feedback_false",), required=False
+        )
     elif kind == "short":
         question.options = _answers(reader, data.get("answers"), key + ("answers",))
     elif kind == "numerical":
@@ -255,13 +315,17 @@ def parse_question(reader: Reader, data, key: tuple, category: str) -> Question 
     elif kind == "ordering":
         raw = data.get("items")
         if not isinstance(raw, list) or len(raw) < 2:
-            reader.problem(key + ("items",), "an ordering question needs at least two items in the right order")
+            reader.problem(
+                key + ("items",), "an ordering question needs at least two items in the right order"
+            )
         else:
             question.items = [reader.text(v, key + ("items", i)) for i, v in enumerate(raw)]
     elif kind == "fill":
         for lang in LANGUAGES:
             if question.text[lang] and question.text[lang].count(BLANK) != 1:
-                reader.problem(key + ("text",), f"the {lang} text must contain {BLANK} exactly once")
+                reader.problem(
+                    key + ("text",), f"the {lang} text must contain {BLANK} exactly once"
+                )
         if ("answers" in data) == ("options" in data):
             reader.problem(key, "a fill question has either answers (typed) or options (chosen)")
         elif "options" in data:
@@ -270,7 +334,9 @@ def parse_question(reader: Reader, data, key: tuple, category: str) -> Question 
         else:
             question.options = _answers(reader, data["answers"], key + ("answers",))
     elif kind == "essay":
-        question.guide = reader.text(data.get("answer_guide"), key + ("answer_guide",), required=False)
+        question.guide = reader.text(
+            data.get("answer_guide"), key + ("answer_guide",), required=False
+        )
     return question if len(reader.problems) == before else None
 
 
@@ -285,13 +351,20 @@ def _pairs(reader: Reader, data: dict, key: tuple) -> list[Pair]:
         if not isinstance(entry, dict) or set(entry) != {"left", "right"}:
             reader.problem(k, "a pair is a mapping with left and right")
             continue
-        pairs.append(Pair(left=reader.text(entry["left"], k + ("left",)), right=reader.text(entry["right"], k + ("right",))))
+        pairs.append(
+            Pair(
+                left=reader.text(entry["left"], k + ("left",)),
+                right=reader.text(entry["right"], k + ("right",)),
+            )
+        )
     distractors = data.get("distractors") or []
     if not isinstance(distractors, list):
         reader.problem(key + ("distractors",), "distractors must be a list of texts")
         distractors = []
     for i, value in enumerate(distractors):
-        pairs.append(Pair(left={"zh": "", "en": ""}, right=reader.text(value, key + ("distractors", i))))
+        pairs.append(
+            Pair(left={"zh": "", "en": ""}, right=reader.text(value, key + ("distractors", i)))
+        )
     return pairs
 
 
@@ -315,7 +388,7 @@ def _local_time(reader: Reader, value, key: tuple, zone: ZoneInfo):
         return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=zone)
-    return value.astimezone(dt.timezone.utc).replace(tzinfo=None).isoformat(timespec="minutes")
+    return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(timespec="minutes")
 
 
 def _settings(reader: Reader, data: dict, zone: ZoneInfo) -> dict:
@@ -334,10 +407,16 @@ def _settings(reader: Reader, data: dict, zone: ZoneInfo) -> dict:
         return value
 
     settings = {
-        "time_limit": reader.number(data.get("time_limit", 0), ("time_limit",), "time_limit", 0, 24 * 60, whole=True) or 0,
+        "time_limit": reader.number(
+            data.get("time_limit", 0), ("time_limit",), "time_limit", 0, 24 * 60, whole=True
+        )
+        or 0,
         "opens": _local_time(reader, data.get("opens"), ("opens",), zone),
         "closes": _local_time(reader, data.get("closes"), ("closes",), zone),
-        "attempts": reader.number(data.get("attempts", 0), ("attempts",), "attempts", 0, 100, whole=True) or 0,
+        "attempts": reader.number(
+            data.get("attempts", 0), ("attempts",), "attempts", 0, 100, whole=True
+        )
+        or 0,
         "pass_mark": reader.number(data.get("pass_mark", 60), ("pass_mark",), "pass_mark", 0, 100),
         "shuffle_questions": flag("shuffle_questions", False),
         "shuffle_options": flag("shuffle_options", True),
@@ -353,7 +432,9 @@ def _settings(reader: Reader, data: dict, zone: ZoneInfo) -> dict:
     return settings
 
 
-def parse_quiz(text: str, path: str, course: str, slug: str, zone: ZoneInfo) -> tuple[QuizSource | None, list[Problem]]:
+def parse_quiz(
+    text: str, path: str, course: str, slug: str, zone: ZoneInfo
+) -> tuple[QuizSource | None, list[Problem]]:
     data, lines, problems = parse_yaml(text, path)
     if problems:
         return None, problems
@@ -373,7 +454,9 @@ def parse_quiz(text: str, path: str, course: str, slug: str, zone: ZoneInfo) -> 
     slots, questions = [], []
     raw = data.get("questions")
     if not isinstance(raw, list) or not raw:
-        reader.problem(("questions",), "questions must list the quiz's questions (or draw: N from: CATEGORY)")
+        reader.problem(
+            ("questions",), "questions must list the quiz's questions (or draw: N from: CATEGORY)"
+        )
         raw = []
     for i, entry in enumerate(raw):
         key = ("questions", i)
@@ -393,7 +476,9 @@ def parse_quiz(text: str, path: str, course: str, slug: str, zone: ZoneInfo) -> 
             slots.append({"question": question.name})
     if reader.problems:
         return None, reader.problems
-    return QuizSource(course, slug, path, title, description, lesson, settings, slots, questions), []
+    return QuizSource(
+        course, slug, path, title, description, lesson, settings, slots, questions
+    ), []
 
 
 def parse_bank_yaml(text: str, path: str) -> tuple[list[Question], list[Problem]]:
@@ -414,7 +499,11 @@ def parse_bank_yaml(text: str, path: str) -> tuple[list[Question], list[Problem]
     if not isinstance(raw, list) or not raw:
         reader.problem(("questions",), "questions must list the bank's questions")
         raw = []
-    questions = [q for i, e in enumerate(raw) if (q := parse_question(reader, e, ("questions", i), category.strip()))]
+    questions = [
+        q
+        for i, e in enumerate(raw)
+        if (q := parse_question(reader, e, ("questions", i), category.strip()))
+    ]
     return (questions, []) if not reader.problems else ([], reader.problems)
 
 
@@ -436,8 +525,11 @@ def parse_bank_file(path: Path, shown: str) -> tuple[list[Question], list[Proble
     return parse_bank_yaml(text, shown)
 
 
-def load_course_quizzes(folder: Path, root: Path, zone: ZoneInfo, lesson_slugs=None) -> tuple[CourseQuizzes | None, list[Problem]]:
+def load_course_quizzes(
+    folder: Path, root: Path, zone: ZoneInfo, lesson_slugs=None
+) -> tuple[CourseQuizzes | None, list[Problem]]:
     """Read quizzes/<course>/: every quiz and bank; check ids, draws and lesson references."""
+
     def rel(p: Path) -> str:
         return str(p.relative_to(root.parent)) if root.parent in p.parents else str(p)
 
@@ -450,7 +542,13 @@ def load_course_quizzes(folder: Path, root: Path, zone: ZoneInfo, lesson_slugs=N
     def add_questions(found: list[Question], shown: str, line_of) -> None:
         for q in found:
             if q.name in where:
-                problems.append(Problem(shown, line_of(q), f"question id {q.name} is used twice (also in {where[q.name]})"))
+                problems.append(
+                    Problem(
+                        shown,
+                        line_of(q),
+                        f"question id {q.name} is used twice (also in {where[q.name]})",
+                    )
+                )
             else:
                 where[q.name] = shown
                 questions.append(q)
@@ -460,7 +558,9 @@ def load_course_quizzes(folder: Path, root: Path, zone: ZoneInfo, lesson_slugs=N
             continue
         shown = rel(path)
         if path.suffix not in (".yaml", ".gift") or not SLUG.match(path.stem):
-            problems.append(Problem(shown, 1, "a quiz file is named <quiz-slug>.yaml (banks go in banks/)"))
+            problems.append(
+                Problem(shown, 1, "a quiz file is named <quiz-slug>.yaml (banks go in banks/)")
+            )
             continue
         if path.suffix == ".gift":
             found, found_problems = parse_bank_file(path, shown)
@@ -471,8 +571,19 @@ def load_course_quizzes(folder: Path, root: Path, zone: ZoneInfo, lesson_slugs=N
                 add_questions(found, shown, lambda q: 1)
                 settings = _settings(Reader(shown, {}), {}, zone)
                 title = {"zh": path.stem, "en": ""}
-                quizzes.append(QuizSource(folder.name, path.stem, shown, title, {"zh": "", "en": ""}, None, settings,
-                                          [{"question": q.name} for q in found if q.type], []))
+                quizzes.append(
+                    QuizSource(
+                        folder.name,
+                        path.stem,
+                        shown,
+                        title,
+                        {"zh": "", "en": ""},
+                        None,
+                        settings,
+                        [{"question": q.name} for q in found if q.type],
+                        [],
+                    )
+                )
             continue
         try:
             text = path.read_bytes().decode("utf-8-sig")
@@ -484,9 +595,17 @@ def load_course_quizzes(folder: Path, root: Path, zone: ZoneInfo, lesson_slugs=N
         if quiz:
             _, lines, _ = parse_yaml(text, shown)
             quiz_lines[quiz.slug] = lines
-            add_questions(quiz.questions, shown, lambda q: lines.get(("questions", _slot_of(quiz, q.name), "id"), 1))
+            add_questions(
+                quiz.questions,
+                shown,
+                lambda q, lines=lines, quiz=quiz: lines.get(
+                    ("questions", _slot_of(quiz, q.name), "id"), 1
+                ),
+            )
             if quiz.lesson and lesson_slugs is not None and quiz.lesson not in lesson_slugs:
-                problems.append(Problem(shown, lines.get(("lesson",), 1), f"unknown lesson {quiz.lesson}"))
+                problems.append(
+                    Problem(shown, lines.get(("lesson",), 1), f"unknown lesson {quiz.lesson}")
+                )
             quizzes.append(quiz)
 
     banks = folder / "banks"
@@ -510,8 +629,13 @@ def load_course_quizzes(folder: Path, root: Path, zone: ZoneInfo, lesson_slugs=N
                 have = categories.get(slot["category"], 0)
                 if have < slot["draw"]:
                     lines = quiz_lines.get(quiz.slug, {})
-                    problems.append(Problem(quiz.path, lines.get(("questions", i, "draw"), 1),
-                                            f"draw {slot['draw']} from {slot['category']}: the category has {have} questions"))
+                    problems.append(
+                        Problem(
+                            quiz.path,
+                            lines.get(("questions", i, "draw"), 1),
+                            f"draw {slot['draw']} from {slot['category']}: the category has {have} questions",
+                        )
+                    )
     if problems:
         return None, problems
     return CourseQuizzes(folder.name, quizzes, questions), []
@@ -521,7 +645,9 @@ def _slot_of(quiz: QuizSource, name: str) -> int:
     return next((i for i, s in enumerate(quiz.slots) if s.get("question") == name), 0)
 
 
-def load_all_quizzes(root: Path, zone: ZoneInfo, lessons_by_course: dict | None = None) -> tuple[list[CourseQuizzes], list[Problem]]:
+def load_all_quizzes(
+    root: Path, zone: ZoneInfo, lessons_by_course: dict | None = None
+) -> tuple[list[CourseQuizzes], list[Problem]]:
     """Read every course folder under quizzes/."""
     if not root.is_dir():
         return [], []

@@ -23,6 +23,7 @@ has no points in GIFT: the reader gives 1 and the writer leaves them out, as it 
 essay's grader guide and a description's explanation. Per-answer format prefixes ("~[html]red")
 are accepted and dropped: a question has one format here.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -68,15 +69,17 @@ _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 def decode_gift(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
     """Decode a GIFT file: UTF-8 (with or without BOM), else a legacy encoding we can recognise."""
     if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
+        data = data[len(codecs.BOM_UTF8) :]
     try:
         decoded = data.decode("utf-8")
     except UnicodeDecodeError as error:
         decoded = _decode_legacy(data)
         if decoded is None:
             line = data.count(b"\n", 0, error.start) + 1
-            message = (f"the file must be saved as UTF-8: byte 0x{data[error.start]:02X} is not UTF-8 "
-                       "and the file is neither Chinese GB18030 nor windows-1252 text")
+            message = (
+                f"the file must be saved as UTF-8: byte 0x{data[error.start]:02X} is not UTF-8 "
+                "and the file is neither Chinese GB18030 nor windows-1252 text"
+            )
             return None, [Problem(path, line, message)]
     return decoded.replace("\r\n", "\n").replace("\r", "\n"), []
 
@@ -112,18 +115,30 @@ def _looks_chinese(decoded: str) -> bool:
     swallowed_ascii = sum(1 for char in wide if min(char.encode("gb18030")) < 0x80)
     high_bytes_only = len(wide) - swallowed_ascii
     runs = re.findall(r"(?:^|.)[^\x00-\x7F]+(?:.|$)", decoded)
-    inside_latin_words = sum(1 for run in runs if run[0].isascii() and run[0].isalpha()
-                             and run[-1].isascii() and run[-1].isalpha())
-    return (high_bytes_only >= 1 and swallowed_ascii <= 2 * high_bytes_only
-            and inside_latin_words * 2 <= len(runs))
+    inside_latin_words = sum(
+        1
+        for run in runs
+        if run[0].isascii() and run[0].isalpha() and run[-1].isascii() and run[-1].isalpha()
+    )
+    return (
+        high_bytes_only >= 1
+        and swallowed_ascii <= 2 * high_bytes_only
+        and inside_latin_words * 2 <= len(runs)
+    )
 
 
 def _is_chinese(char: str) -> bool:
     """Chinese ideographs and the punctuation that Chinese text writes around them."""
     code = ord(char)
-    return (0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0xF900 <= code <= 0xFAFF
-            or 0x3000 <= code <= 0x303F or 0xFF00 <= code <= 0xFFEF or 0x2010 <= code <= 0x2027
-            or code in (0x00B7, 0x00D7, 0x00F7, 0x00B0, 0x2030, 0x2103, 0x203B))
+    return (
+        0x4E00 <= code <= 0x9FFF
+        or 0x3400 <= code <= 0x4DBF
+        or 0xF900 <= code <= 0xFAFF
+        or 0x3000 <= code <= 0x303F
+        or 0xFF00 <= code <= 0xFFEF
+        or 0x2010 <= code <= 0x2027
+        or code in (0x00B7, 0x00D7, 0x00F7, 0x00B0, 0x2030, 0x2103, 0x203B)
+    )
 
 
 def _looks_western(decoded: str) -> bool:
@@ -173,7 +188,7 @@ class _Piece:
     text: str
     offset: int
 
-    def stripped(self) -> "_Piece":
+    def stripped(self) -> _Piece:
         lead = len(self.text) - len(self.text.lstrip(SPACE))
         return _Piece(self.text.strip(SPACE), self.offset + lead)
 
@@ -189,7 +204,7 @@ def parse_gift(source: str, path: str) -> tuple[list[Question], list[Problem]]:
     category = ""
     for block in _blocks(source.lstrip("\ufeff"), path):
         if block.lines[0].startswith(CATEGORY_MARK):
-            category = block.lines[0][len(CATEGORY_MARK):].strip(SPACE)
+            category = block.lines[0][len(CATEGORY_MARK) :].strip(SPACE)
             # Moodle wants a blank line after $CATEGORY:; a question right below it is still meant as one.
             block = _Block(path, block.numbers[1:], block.lines[1:])
             if not block.lines:
@@ -221,7 +236,9 @@ def _blocks(source: str, path: str):
 def _read_question(block: _Block, category: str) -> Question | None:
     """Read one paragraph into a question, or report why it cannot be one."""
     if any(ord(char) in _RESTORE for char in "".join(block.lines)):
-        block.report(0, "the text contains a private-use character (U+10FFxx) that GIFT reading reserves")
+        block.report(
+            0, "the text contains a private-use character (U+10FFxx) that GIFT reading reserves"
+        )
         return None
     rest = _Piece(block.text, 0)
     name, rest = _read_name(block, rest)
@@ -258,7 +275,7 @@ def _read_name(block: _Block, rest: _Piece) -> tuple[str, _Piece | None]:
         block.report(rest.offset, "the question name has no closing ::")
         return "", None
     name = _restore(rest.text[2:end]).strip(SPACE)
-    return name, _Piece(rest.text[end + 2:], rest.offset + end + 2).stripped()
+    return name, _Piece(rest.text[end + 2 :], rest.offset + end + 2).stripped()
 
 
 def _find_braces(block: _Block, rest: _Piece) -> tuple[int, int] | tuple[()] | None:
@@ -270,17 +287,24 @@ def _find_braces(block: _Block, rest: _Piece) -> tuple[int, int] | tuple[()] | N
         block.report(rest.offset + opening, "unclosed { (write \\{ for a literal brace)")
         return None
     if opening < 0 or closing < opening:
-        block.report(rest.offset + closing, "} without an opening { (write \\} for a literal brace)")
+        block.report(
+            rest.offset + closing, "} without an opening { (write \\} for a literal brace)"
+        )
         return None
     nested = rest.text.find("{", opening + 1, closing)
     if nested >= 0:
         block.report(rest.offset + nested, "{ inside the answers (write \\{ for a literal brace)")
         return None
-    extra = min((i for i in (rest.text.find("{", closing), rest.text.find("}", closing + 1)) if i >= 0),
-                default=-1)
+    extra = min(
+        (i for i in (rest.text.find("{", closing), rest.text.find("}", closing + 1)) if i >= 0),
+        default=-1,
+    )
     if extra >= 0:
-        block.report(rest.offset + extra, "a second {…} in one question: separate questions with a blank "
-                                          "line, or write \\{ and \\} for literal braces")
+        block.report(
+            rest.offset + extra,
+            "a second {…} in one question: separate questions with a blank "
+            "line, or write \\{ and \\} for literal braces",
+        )
         return None
     return opening, closing
 
@@ -294,8 +318,8 @@ def _split_text(rest: _Piece, braces) -> tuple[str, _Piece, bool]:
     if braces == ():
         return rest.text, _Piece("", rest.offset), False
     opening, closing = braces
-    before, after = rest.text[:opening], rest.text[closing + 1:]
-    answers = _Piece(rest.text[opening + 1:closing], rest.offset + opening + 1)
+    before, after = rest.text[:opening], rest.text[closing + 1 :]
+    answers = _Piece(rest.text[opening + 1 : closing], rest.offset + opening + 1)
     if after.strip(SPACE):
         return before + BLANK + after, answers, True
     return before, answers, False
@@ -306,16 +330,18 @@ def _split_general_feedback(answers: _Piece) -> tuple[_Piece, _Piece]:
     mark = answers.text.rfind("####")
     if mark < 0:
         return answers, _Piece("", answers.offset)
-    return _Piece(answers.text[:mark], answers.offset), _Piece(answers.text[mark + 4:], answers.offset + mark + 4)
+    return _Piece(answers.text[:mark], answers.offset), _Piece(
+        answers.text[mark + 4 :], answers.offset + mark + 4
+    )
 
 
 def _split_format(raw: str) -> tuple[str | None, str]:
     """Take a leading [html], [markdown], [plain] or [moodle] off a text; restore its escapes."""
     raw = raw.strip(SPACE)
     if raw.startswith("[") and "]" in raw:
-        name = raw[1:raw.index("]")]
+        name = raw[1 : raw.index("]")]
         if name in FORMATS:
-            return name, _restore(raw[len(name) + 2:]).strip(SPACE)
+            return name, _restore(raw[len(name) + 2 :]).strip(SPACE)
     return None, _restore(raw).strip(SPACE)
 
 
@@ -380,9 +406,11 @@ def _split_answers(answers: _Piece, markers: str) -> tuple[_Piece, list[tuple[st
     """Cut the answers at each marker character: the text before the first, then (marker, body)."""
     cuts = [i for i, char in enumerate(answers.text) if char in markers]
     ends = cuts[1:] + [len(answers.text)]
-    lead = _Piece(answers.text[:cuts[0]] if cuts else answers.text, answers.offset)
-    bodies = [(answers.text[cut], _Piece(answers.text[cut + 1:end], answers.offset + cut + 1))
-              for cut, end in zip(cuts, ends)]
+    lead = _Piece(answers.text[: cuts[0]] if cuts else answers.text, answers.offset)
+    bodies = [
+        (answers.text[cut], _Piece(answers.text[cut + 1 : end], answers.offset + cut + 1))
+        for cut, end in zip(cuts, ends)
+    ]
     return lead, bodies
 
 
@@ -404,10 +432,13 @@ def _take_weight(block: _Block, body: _Piece) -> tuple[float | None, _Piece]:
     if match is None:
         return None, body
     written = match.group(1)
-    rest = _Piece(body.text[match.end():], body.offset + match.end())
+    rest = _Piece(body.text[match.end() :], body.offset + match.end())
     if not _WEIGHT_VALUE.fullmatch(written):
         if _WEIGHT_TYPO.fullmatch(written):
-            block.report(body.offset, f"bad weight %{written}%: write a percentage such as %50% or %-33.33333%")
+            block.report(
+                body.offset,
+                f"bad weight %{written}%: write a percentage such as %50% or %-33.33333%",
+            )
             return 0.0, rest
         return None, body  # "%d%" and the like: part of the answer's text, as in Moodle
     if not -100 <= float(written) <= 100:
@@ -439,8 +470,11 @@ def _read_choices(block: _Block, answers: _Piece) -> list[Option]:
             weight = 1.0
             body = body.stripped()
             if _starts_with_weight(body.text):
-                block.report(body.offset, "a weight after = is not read in a choice question: write ~%50%… "
-                                          "for partial credit")
+                block.report(
+                    body.offset,
+                    "a weight after = is not read in a choice question: write ~%50%… "
+                    "for partial credit",
+                )
         else:
             weight, body = _take_weight(block, body)
         options.append(_option(block, body, weight or 0.0))
@@ -451,7 +485,9 @@ def _read_choices(block: _Block, answers: _Piece) -> list[Option]:
 
 def _option(block: _Block, body: _Piece, weight: float) -> Option:
     answer, feedback = _split_feedback(body)
-    option = Option(text=_zh(_formatted_text(answer)), weight=weight, feedback=_zh(_formatted_text(feedback)))
+    option = Option(
+        text=_zh(_formatted_text(answer)), weight=weight, feedback=_zh(_formatted_text(feedback))
+    )
     if not option.text["zh"]:
         block.report(body.offset, "an answer has no text")
     return option
@@ -466,8 +502,11 @@ def _check_choices(block: _Block, answers: _Piece, options: list[Option], single
     elif not single:
         total = sum(option.weight for option in options if option.weight > 0)
         if round(total, 2) != 1:
-            block.report(where, f"the positive weights of a multiple-answer question must add up to 100%, "
-                                f"not {_percent(total)}%")
+            block.report(
+                where,
+                f"the positive weights of a multiple-answer question must add up to 100%, "
+                f"not {_percent(total)}%",
+            )
 
 
 def _read_short_answers(block: _Block, answers: _Piece) -> list[Option]:
@@ -494,7 +533,9 @@ def _read_truefalse(question: Question, answers: _Piece) -> None:
     question.answer = parts[0].strip(SPACE) in TRUE_WORDS
     wrong, right = _zh(_formatted_text(parts[1])), _zh(_formatted_text(parts[2]))
     # feedback_true is what a learner who answered "true" sees.
-    question.feedback_true, question.feedback_false = (right, wrong) if question.answer else (wrong, right)
+    question.feedback_true, question.feedback_false = (
+        (right, wrong) if question.answer else (wrong, right)
+    )
 
 
 def _read_pairs(block: _Block, answers: _Piece) -> list[Pair]:
@@ -542,8 +583,13 @@ def _other_numbers(block: _Block, body: _Piece) -> Number:
     """`~#feedback`: feedback for any number the other answers did not match, worth nothing."""
     written, feedback = _split_feedback(body.stripped())
     if written.strip(SPACE):
-        block.report(body.offset, f"unexpected '{_plain_text(written)}' between ~ and # in a numerical question")
-    return Number(value=0.0, tolerance=ANY_NUMBER, weight=0.0, feedback=_zh(_formatted_text(feedback)))
+        block.report(
+            body.offset,
+            f"unexpected '{_plain_text(written)}' between ~ and # in a numerical question",
+        )
+    return Number(
+        value=0.0, tolerance=ANY_NUMBER, weight=0.0, feedback=_zh(_formatted_text(feedback))
+    )
 
 
 def _number_answer(block: _Block, body: _Piece) -> Number | None:
@@ -551,7 +597,9 @@ def _number_answer(block: _Block, body: _Piece) -> Number | None:
     weight, body = _take_weight(block, body)
     written, feedback = _split_feedback(body)
     written = _formatted_text(written)
-    number = Number(value=0.0, weight=1.0 if weight is None else weight, feedback=_zh(_formatted_text(feedback)))
+    number = Number(
+        value=0.0, weight=1.0 if weight is None else weight, feedback=_zh(_formatted_text(feedback))
+    )
     if written == "*":
         number.tolerance = ANY_NUMBER
         return number
@@ -596,8 +644,17 @@ def _read_bounds(written: str) -> tuple[float, float] | str:
 
 # Writing ---------------------------------------------------------------------------------------
 
-GIFT_TYPES = ("single", "multiple", "truefalse", "short", "numerical", "matching", "fill", "essay",
-              "description")
+GIFT_TYPES = (
+    "single",
+    "multiple",
+    "truefalse",
+    "short",
+    "numerical",
+    "matching",
+    "fill",
+    "essay",
+    "description",
+)
 
 
 def gift_unsupported(question: Question) -> str | None:
@@ -653,8 +710,11 @@ def _numerical_unsupported(question: Question) -> str | None:
     numbers = question.numbers
     if all(_any_number(number) for number in numbers):
         return "a numerical question needs at least one number"
-    if any(not math.isfinite(number.value) or math.isnan(number.tolerance) or number.tolerance < 0
-           for number in numbers if not _any_number(number)):
+    if any(
+        not math.isfinite(number.value) or math.isnan(number.tolerance) or number.tolerance < 0
+        for number in numbers
+        if not _any_number(number)
+    ):
         return "a number or tolerance is not a finite, non-negative number"
     if any(not -1 <= number.weight <= 1 for number in numbers):
         return "a weight is not between -100% and 100%"
@@ -707,7 +767,9 @@ def write_gift(items: list[Question]) -> str:
 
 def _write_question(question: Question) -> str:
     """One question on as few lines as its answers need; every text escaped."""
-    prefix = f"::{_escape(question.name)}::" + _guard(question.text["zh"], question.format, always=question.format != "moodle")
+    prefix = f"::{_escape(question.name)}::" + _guard(
+        question.text["zh"], question.format, always=question.format != "moodle"
+    )
     text = question.text["zh"]
     if question.type == "description":
         return prefix + _escape(text)
@@ -766,8 +828,10 @@ def _write_choices(question: Question) -> str:
     if "~" not in "".join(markers):
         # Without a ~ GIFT would read typed answers: keep one = and weigh the others.
         markers[1:] = ["~%100%"] * (len(markers) - 1)
-    lines = [f"\t{marker}{_escaped_text(option.text['zh'], question.format)}{_feedback(option.feedback, question.format)}\n"
-             for marker, option in zip(markers, question.options)]
+    lines = [
+        f"\t{marker}{_escaped_text(option.text['zh'], question.format)}{_feedback(option.feedback, question.format)}\n"
+        for marker, option in zip(markers, question.options)
+    ]
     return "{\n" + "".join(lines) + _general_feedback(question) + "}"
 
 
@@ -781,8 +845,10 @@ def _write_short_answers(question: Question) -> str:
     lines = []
     for option in question.options:
         weight = "" if option.weight == 1 else f"%{_percent(option.weight)}%"
-        lines.append(f"\t={weight}{_escaped_text(option.text['zh'], question.format)}"
-                     f"{_feedback(option.feedback, question.format)}\n")
+        lines.append(
+            f"\t={weight}{_escaped_text(option.text['zh'], question.format)}"
+            f"{_feedback(option.feedback, question.format)}\n"
+        )
     return "{\n" + "".join(lines) + _general_feedback(question) + "}"
 
 
@@ -792,8 +858,11 @@ def _write_fill(question: Question) -> str:
 
 def _write_truefalse(question: Question) -> str:
     """`{TRUE#shown for a wrong answer#shown for a right answer}`, Moodle's order."""
-    right, wrong = ((question.feedback_true, question.feedback_false) if question.answer
-                    else (question.feedback_false, question.feedback_true))
+    right, wrong = (
+        (question.feedback_true, question.feedback_false)
+        if question.answer
+        else (question.feedback_false, question.feedback_true)
+    )
     answer = "TRUE" if question.answer else "FALSE"
     feedback = ""
     if wrong["zh"] or right["zh"]:
@@ -815,14 +884,18 @@ def _write_numbers(question: Question) -> str:
         if _any_number(number):
             written = "*"
         else:
-            written = _number(number.value) + (f":{_number(number.tolerance)}" if number.tolerance else "")
+            written = _number(number.value) + (
+                f":{_number(number.tolerance)}" if number.tolerance else ""
+            )
         lines.append(f"\t={weight}{written}{feedback}\n")
     return "{#\n" + "".join(lines) + _general_feedback(question) + "}"
 
 
 def _write_pairs(question: Question) -> str:
-    lines = [f"\t={_escaped_text(pair.left['zh'], question.format)} -> {_escape(pair.right['zh'])}\n"
-             for pair in question.pairs]
+    lines = [
+        f"\t={_escaped_text(pair.left['zh'], question.format)} -> {_escape(pair.right['zh'])}\n"
+        for pair in question.pairs
+    ]
     return "{\n" + "".join(lines) + _general_feedback(question) + "}"
 
 

@@ -7,13 +7,14 @@ shuffles only what it shows):
   matching: for each real pair in order, the index of the chosen right-hand text (or null)
   ordering: for each item in order, the place (1, 2, …) the learner gave it, or null
 """
+
 from __future__ import annotations
 
 import math
 import unicodedata
 from dataclasses import dataclass
 
-from courseware.quizzes.questions import Question, normalise_answer
+from courseware.quizzes.questions import normalise_answer, Question
 
 # Numbers compared within a tolerance still need room for binary rounding (0.1 + 0.2).
 EPSILON = 1e-9
@@ -27,9 +28,11 @@ class Grade:
     state: str  # correct | partial | wrong | unanswered | manual
 
     @classmethod
-    def of(cls, fraction: float) -> "Grade":
+    def of(cls, fraction: float) -> Grade:
         fraction = min(1.0, max(0.0, fraction))
-        state = "correct" if fraction >= 1 - EPSILON else "wrong" if fraction <= EPSILON else "partial"
+        state = (
+            "correct" if fraction >= 1 - EPSILON else "wrong" if fraction <= EPSILON else "partial"
+        )
         return cls(round(fraction, 7), state)
 
 
@@ -62,8 +65,11 @@ def parse_number(typed: str) -> float | None:
 
 def _typed_weight(question: Question, typed) -> float:
     answer = normalise_answer(str(typed))
-    weights = [o.weight for o in question.options
-               if answer in {normalise_answer(t) for t in o.text.values() if t}]
+    weights = [
+        o.weight
+        for o in question.options
+        if answer in {normalise_answer(t) for t in o.text.values() if t}
+    ]
     return max(weights, default=0.0)
 
 
@@ -93,15 +99,21 @@ def grade_response(question: Question, response) -> Grade:
         number = parse_number(response)
         if number is None:
             return Grade(0.0, "wrong")
-        weights = [n.weight for n in question.numbers if abs(number - n.value) <= n.tolerance + EPSILON]
+        weights = [
+            n.weight for n in question.numbers if abs(number - n.value) <= n.tolerance + EPSILON
+        ]
         return Grade.of(max(weights, default=0.0))
     if kind == "matching":
         real = [i for i, p in enumerate(question.pairs) if any(p.left.values())]
         if not isinstance(response, list) or all(r is None for r in response):
             return UNANSWERED
-        right = sum(1 for slot, i in enumerate(real)
-                    if slot < len(response) and _index(response[slot], len(question.pairs)) is not None
-                    and question.pairs[response[slot]].right == question.pairs[i].right)
+        right = sum(
+            1
+            for slot, i in enumerate(real)
+            if slot < len(response)
+            and _index(response[slot], len(question.pairs)) is not None
+            and question.pairs[response[slot]].right == question.pairs[i].right
+        )
         return Grade.of(right / len(real)) if real else UNANSWERED
     if kind == "ordering":
         n = len(question.items)
@@ -121,12 +133,24 @@ def feedback_for(question: Question, response) -> list[dict]:
         if index is not None:
             texts.append(question.options[index].feedback)
     elif question.type == "multiple" and isinstance(response, list):
-        texts += [question.options[i].feedback for i in response if _index(i, len(question.options)) is not None]
+        texts += [
+            question.options[i].feedback
+            for i in response
+            if _index(i, len(question.options)) is not None
+        ]
     elif question.type in ("short", "fill") and not is_blank(response):
         answer = normalise_answer(str(response))
-        texts += [o.feedback for o in question.options if answer in {normalise_answer(t) for t in o.text.values() if t}]
+        texts += [
+            o.feedback
+            for o in question.options
+            if answer in {normalise_answer(t) for t in o.text.values() if t}
+        ]
     elif question.type == "numerical":
         number = parse_number(response) if not is_blank(response) else None
         if number is not None:
-            texts += [n.feedback for n in question.numbers if abs(number - n.value) <= n.tolerance + EPSILON][:1]
+            texts += [
+                n.feedback
+                for n in question.numbers
+                if abs(number - n.value) <= n.tolerance + EPSILON
+            ][:1]
     return [t for t in texts if t and any(t.values())]

@@ -1,16 +1,16 @@
 """Quizzes, their questions, attempts and answers."""
+
 from __future__ import annotations
 
 import datetime as dt
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
+from sqlalchemy.orm import column_property, Mapped, mapped_column, relationship
 from sqlalchemy.orm.attributes import set_committed_value
 
 from courseware.db import db
 from courseware.quizzes import questions
 from courseware.timeutil import utcnow
-
 
 _PARSED: dict[str, questions.Question] = {}
 
@@ -33,8 +33,11 @@ def parse_versions(versions) -> None:
     every question from the cache (parsed_question) instead of loading each text on its own."""
     missing = {record_id for record_id, content_hash in versions if content_hash not in _PARSED}
     if missing:
-        rows = db.session.execute(sa.select(QuestionRecord.content_hash, QuestionRecord.data)
-                                  .where(QuestionRecord.id.in_(missing)))
+        rows = db.session.execute(
+            sa.select(QuestionRecord.content_hash, QuestionRecord.data).where(
+                QuestionRecord.id.in_(missing)
+            )
+        )
         for content_hash, data in rows:
             _parsed(content_hash, data)
 
@@ -43,9 +46,14 @@ def load_attempt_answers(attempt) -> list:
     """Load an attempt's answers, each with the version of its question parsed, in at most two
     queries: loading the question records as ORM objects would cost more than the rest of an
     attempt page."""
-    answers = list(db.session.scalars(
-        sa.select(Answer).where(Answer.attempt_id == attempt.id).order_by(Answer.position)
-        .execution_options(populate_existing=True)))
+    answers = list(
+        db.session.scalars(
+            sa.select(Answer)
+            .where(Answer.attempt_id == attempt.id)
+            .order_by(Answer.position)
+            .execution_options(populate_existing=True)
+        )
+    )
     parse_versions((a.question_id, a.question_hash) for a in answers)
     set_committed_value(attempt, "answers", answers)
     return answers
@@ -125,14 +133,18 @@ class Attempt(db.Model):
 
     __tablename__ = "quiz_attempt"
     # The unique number stops a double click from starting two attempts.
-    __table_args__ = (sa.UniqueConstraint("quiz_id", "user_id", "number", name="uq_quiz_attempt_number"),)
+    __table_args__ = (
+        sa.UniqueConstraint("quiz_id", "user_id", "number", name="uq_quiz_attempt_number"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     quiz_id: Mapped[int] = mapped_column(sa.ForeignKey("quiz.id"), index=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
     number: Mapped[int]
     seed: Mapped[int] = mapped_column(sa.BigInteger)
-    status: Mapped[str] = mapped_column(sa.String(16), default="open", index=True)  # open | submitted
+    status: Mapped[str] = mapped_column(
+        sa.String(16), default="open", index=True
+    )  # open | submitted
     started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     deadline: Mapped[dt.datetime | None] = mapped_column(index=True)
     submitted_at: Mapped[dt.datetime | None]
@@ -146,17 +158,23 @@ class Attempt(db.Model):
     needs_grading: Mapped[bool] = mapped_column(default=False)
 
     quiz: Mapped[Quiz] = relationship()
-    answers: Mapped[list[Answer]] = relationship(back_populates="attempt", order_by="Answer.position")
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="attempt", order_by="Answer.position"
+    )
 
 
 class Answer(db.Model):
     """The response to one question of an attempt, saved the moment it changes."""
 
     __tablename__ = "quiz_answer"
-    __table_args__ = (sa.UniqueConstraint("attempt_id", "position", name="uq_quiz_answer_position"),)
+    __table_args__ = (
+        sa.UniqueConstraint("attempt_id", "position", name="uq_quiz_answer_position"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    attempt_id: Mapped[int] = mapped_column(sa.ForeignKey("quiz_attempt.id", ondelete="CASCADE"), index=True)
+    attempt_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("quiz_attempt.id", ondelete="CASCADE"), index=True
+    )
     position: Mapped[int]
     question_id: Mapped[int] = mapped_column(sa.ForeignKey("question.id"), index=True)
     # The order the learner sees the options (or right-hand texts, or items) in.
@@ -178,8 +196,11 @@ class Answer(db.Model):
     # The version of its question, read with the answer: the parsed question then comes from this
     # process's cache, without loading the question's record.
     question_hash: Mapped[str] = column_property(
-        sa.select(QuestionRecord.content_hash).where(QuestionRecord.id == question_id)
-        .correlate_except(QuestionRecord).scalar_subquery())
+        sa.select(QuestionRecord.content_hash)
+        .where(QuestionRecord.id == question_id)
+        .correlate_except(QuestionRecord)
+        .scalar_subquery()
+    )
 
     @property
     def parsed(self) -> questions.Question:

@@ -4,6 +4,7 @@ Every text is a mapping {"zh": ..., "en": ...}: "zh" holds the original (a GIFT 
 language goes there), "en" the translation, "" when there is none. Weights are fractions of the
 question's points, from -1 to 1, as Moodle's percentages divided by 100.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -12,15 +13,15 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 
 TYPES = (
-    "single",       # one answer; other options may earn partial credit
-    "multiple",     # several answers; weights add up, negative weights punish guessing
+    "single",  # one answer; other options may earn partial credit
+    "multiple",  # several answers; weights add up, negative weights punish guessing
     "truefalse",
-    "short",        # typed answer compared with the accepted ones
-    "numerical",    # a number within a tolerance or a range
+    "short",  # typed answer compared with the accepted ones
+    "numerical",  # a number within a tolerance or a range
     "matching",
     "ordering",
-    "fill",         # a blank inside the sentence: "{blank}" in the text, typed or chosen
-    "essay",        # graded by an instructor
+    "fill",  # a blank inside the sentence: "{blank}" in the text, typed or chosen
+    "essay",  # graded by an instructor
     "description",  # text only, no answer, no points
 )
 # Types a computer cannot grade alone: their attempts wait in the instructor's queue.
@@ -72,22 +73,22 @@ class Question:
     format: str = "markdown"
     category: str = ""
     points: float = 1.0
-    options: list[Option] = field(default_factory=list)    # single, multiple, short, fill
-    answer: bool | None = None                              # truefalse
-    feedback_true: dict = field(default_factory=empty_text)   # shown to who answered "true"
+    options: list[Option] = field(default_factory=list)  # single, multiple, short, fill
+    answer: bool | None = None  # truefalse
+    feedback_true: dict = field(default_factory=empty_text)  # shown to who answered "true"
     feedback_false: dict = field(default_factory=empty_text)  # shown to who answered "false"
-    numbers: list[Number] = field(default_factory=list)     # numerical
-    pairs: list[Pair] = field(default_factory=list)         # matching
-    items: list[dict] = field(default_factory=list)         # ordering, in the right order
-    fill_choices: bool = False                              # fill: pick from options, else type
-    explanation: dict = field(default_factory=empty_text)   # general feedback
-    guide: dict = field(default_factory=empty_text)         # essay: shown to the grader only
+    numbers: list[Number] = field(default_factory=list)  # numerical
+    pairs: list[Pair] = field(default_factory=list)  # matching
+    items: list[dict] = field(default_factory=list)  # ordering, in the right order
+    fill_choices: bool = False  # fill: pick from options, else type
+    explanation: dict = field(default_factory=empty_text)  # general feedback
+    guide: dict = field(default_factory=empty_text)  # essay: shown to the grader only
 
     def to_dict(self) -> dict:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Question":
+    def from_dict(cls, data: dict) -> Question:
         data = dict(data)
         data["options"] = [Option(**o) for o in data.get("options", [])]
         data["numbers"] = [Number(**n) for n in data.get("numbers", [])]
@@ -96,7 +97,9 @@ class Question:
 
     @property
     def content_hash(self) -> str:
-        encoded = json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        encoded = json.dumps(
+            self.to_dict(), ensure_ascii=False, sort_keys=True, separators=(",", ":")
+        )
         return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 
     @property

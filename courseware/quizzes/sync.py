@@ -2,6 +2,7 @@
 
 Questions and quizzes that left the files are archived, never deleted: attempts point at them.
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -18,7 +19,16 @@ from courseware.timeutil import utcnow
 def key_hash(question: Question) -> str:
     """A fingerprint of what grading depends on: a change means attempts must be regraded."""
     data = question.to_dict()
-    for name in ("text", "format", "category", "explanation", "guide", "feedback_true", "feedback_false", "name"):
+    for name in (
+        "text",
+        "format",
+        "category",
+        "explanation",
+        "guide",
+        "feedback_true",
+        "feedback_false",
+        "name",
+    ):
         data.pop(name, None)
     for option in data["options"]:
         option.pop("feedback", None)
@@ -27,10 +37,17 @@ def key_hash(question: Question) -> str:
     return fingerprint(data)
 
 
-def upsert_questions(course_id: int, found: list[Question], archive_missing: bool, changes: list[str]) -> dict[str, QuestionRecord]:
+def upsert_questions(
+    course_id: int, found: list[Question], archive_missing: bool, changes: list[str]
+) -> dict[str, QuestionRecord]:
     """Add or update the given questions of a course; optionally archive the ones not given."""
     now = utcnow()
-    records = {r.name: r for r in db.session.scalars(sa.select(QuestionRecord).where(QuestionRecord.course_id == course_id))}
+    records = {
+        r.name: r
+        for r in db.session.scalars(
+            sa.select(QuestionRecord).where(QuestionRecord.course_id == course_id)
+        )
+    }
     names = set()
     for question in found:
         names.add(question.name)
@@ -54,7 +71,9 @@ def upsert_questions(course_id: int, found: list[Question], archive_missing: boo
         if key_changed:
             regraded = regrade_question(record)
             if regraded:
-                changes.append(f"question {question.name}: answer key changed, {regraded} answers regraded")
+                changes.append(
+                    f"question {question.name}: answer key changed, {regraded} answers regraded"
+                )
         record.archived_at = None
         record.updated_at = now
     if archive_missing:
@@ -91,7 +110,10 @@ def sync_quizzes(found: list[CourseQuizzes], course_ids: dict[str, int]) -> list
     for course in found:
         course_id = course_ids[course.course]
         upsert_questions(course_id, course.questions, archive_missing=True, changes=changes)
-        quizzes = {q.slug: q for q in db.session.scalars(sa.select(Quiz).where(Quiz.course_id == course_id))}
+        quizzes = {
+            q.slug: q
+            for q in db.session.scalars(sa.select(Quiz).where(Quiz.course_id == course_id))
+        }
         for source in course.quizzes:
             _sync_quiz(course_id, quizzes.pop(source.slug, None), source, changes)
         for slug, quiz in quizzes.items():
@@ -101,7 +123,9 @@ def sync_quizzes(found: list[CourseQuizzes], course_ids: dict[str, int]) -> list
     synced = {c.course for c in found}
     for slug, course_id in course_ids.items():
         if slug not in synced:
-            for quiz in db.session.scalars(sa.select(Quiz).where(Quiz.course_id == course_id, Quiz.archived_at.is_(None))):
+            for quiz in db.session.scalars(
+                sa.select(Quiz).where(Quiz.course_id == course_id, Quiz.archived_at.is_(None))
+            ):
                 quiz.archived_at = utcnow()
                 changes.append(f"quiz {quiz.slug}: archived")
     return changes

@@ -1,24 +1,25 @@
 """Quizzes for instructors: attempts and item analysis, exports, the grading queue, overrides,
 regrading, and importing a question bank in the browser with a preview."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, Blueprint, flash, redirect, render_template, request, Response, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
 from courseware.access import roles
 from courseware.accounts.audit import record
-from courseware.accounts.models import Role, User
 from courseware.accounts.credentials import normalise_username
+from courseware.accounts.models import Role, User
 from courseware.db import db
 from courseware.lessons.models import Course
 from courseware.lessons.reading import text
+from courseware.progress.completion import check_completion
 from courseware.quizzes import analysis, bank, display
 from courseware.quizzes.attempts import regrade_question, total
 from courseware.quizzes.models import Answer, Attempt, QuestionRecord, Quiz, QuizOverride
-from courseware.progress.completion import check_completion
 from courseware.timeutil import utcnow
 
 bp = Blueprint("teach_quizzes", __name__, url_prefix="/teach/quizzes")
@@ -34,19 +35,38 @@ def get_quiz(quiz_id: int) -> Quiz:
 @bp.route("/")
 @roles(*STAFF)
 def index():
-    quizzes = sorted(db.session.scalars(
-        sa.select(Quiz).join(Course, Course.id == Quiz.course_id).options(joinedload(Quiz.course))
-        .where(Quiz.archived_at.is_(None))), key=course_order)
-    counts = dict(db.session.execute(
-        sa.select(Attempt.quiz_id, sa.func.count()).where(Attempt.status == "submitted").group_by(Attempt.quiz_id)).all())
-    waiting = db.session.scalar(sa.select(sa.func.count()).select_from(Attempt).where(Attempt.needs_grading.is_(True)))
-    return render_template("quizzes/teach/index.html", quizzes=quizzes, counts=counts, waiting=waiting, text=text)
+    quizzes = sorted(
+        db.session.scalars(
+            sa.select(Quiz)
+            .join(Course, Course.id == Quiz.course_id)
+            .options(joinedload(Quiz.course))
+            .where(Quiz.archived_at.is_(None))
+        ),
+        key=course_order,
+    )
+    counts = dict(
+        db.session.execute(
+            sa.select(Attempt.quiz_id, sa.func.count())
+            .where(Attempt.status == "submitted")
+            .group_by(Attempt.quiz_id)
+        ).all()
+    )
+    waiting = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Attempt).where(Attempt.needs_grading.is_(True))
+    )
+    return render_template(
+        "quizzes/teach/index.html", quizzes=quizzes, counts=counts, waiting=waiting, text=text
+    )
 
 
 def course_order(quiz: Quiz) -> tuple:
     """Courses by name, and within a course the quizzes where course.yaml places them."""
     places = [slug for kind, slug in quiz.course.items if kind == "quiz"]
-    return (quiz.course.slug, places.index(quiz.slug) if quiz.slug in places else len(places), quiz.id)
+    return (
+        quiz.course.slug,
+        places.index(quiz.slug) if quiz.slug in places else len(places),
+        quiz.id,
+    )
 
 
 @bp.route("/<int:quiz_id>")
@@ -55,9 +75,14 @@ def overview(quiz_id):
     quiz = get_quiz(quiz_id)
     attempts = analysis.submitted_attempts(quiz)
     return render_template(
-        "quizzes/teach/overview.html", quiz=quiz, attempts=attempts,
-        users=analysis.users_by_id(a.user_id for a in attempts), stats=analysis.item_analysis(attempts),
-        percent=analysis.percent, duration=analysis.duration_minutes, text=text,
+        "quizzes/teach/overview.html",
+        quiz=quiz,
+        attempts=attempts,
+        users=analysis.users_by_id(a.user_id for a in attempts),
+        stats=analysis.item_analysis(attempts),
+        percent=analysis.percent,
+        duration=analysis.duration_minutes,
+        text=text,
         overrides=_overrides(quiz),
     )
 
@@ -72,15 +97,28 @@ def export(quiz_id, fmt):
     name = f"quiz-{quiz.slug}"
     if fmt == "csv":
         which = request.args.get("part", "attempts")
-        header, rows = ((analysis.item_header(), item_rows) if which == "items"
-                        else (analysis.overview_header(), overview_rows))
-        return Response(analysis.to_csv(header, rows), mimetype="text/csv",
-                        headers={"Content-Disposition": f"attachment; filename={name}-{which}.csv"})
+        header, rows = (
+            (analysis.item_header(), item_rows)
+            if which == "items"
+            else (analysis.overview_header(), overview_rows)
+        )
+        return Response(
+            analysis.to_csv(header, rows),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f"attachment; filename={name}-{which}.csv"},
+        )
     if fmt == "xlsx":
-        data = analysis.to_xlsx([(_("attempts"), analysis.overview_header(), overview_rows),
-                                 (_("items"), analysis.item_header(), item_rows)])
-        return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        headers={"Content-Disposition": f"attachment; filename={name}.xlsx"})
+        data = analysis.to_xlsx(
+            [
+                (_("attempts"), analysis.overview_header(), overview_rows),
+                (_("items"), analysis.item_header(), item_rows),
+            ]
+        )
+        return Response(
+            data,
+            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={"Content-Disposition": f"attachment; filename={name}.xlsx"},
+        )
     abort(404)
 
 
@@ -88,8 +126,11 @@ def export(quiz_id, fmt):
 @roles(*STAFF)
 def regrade(quiz_id):
     quiz = get_quiz(quiz_id)
-    question_ids = set(db.session.scalars(
-        sa.select(Answer.question_id).join(Attempt).where(Attempt.quiz_id == quiz.id).distinct()))
+    question_ids = set(
+        db.session.scalars(
+            sa.select(Answer.question_id).join(Attempt).where(Attempt.quiz_id == quiz.id).distinct()
+        )
+    )
     changed = sum(regrade_question(db.session.get(QuestionRecord, qid)) for qid in question_ids)
     record("quiz.regrade", f"quiz:{quiz.slug}", {"changed": changed})
     db.session.commit()
@@ -102,8 +143,11 @@ def regrade(quiz_id):
 
 def _overrides(quiz: Quiz):
     rows = db.session.execute(
-        sa.select(QuizOverride, User).join(User, User.id == QuizOverride.user_id)
-        .where(QuizOverride.quiz_id == quiz.id).order_by(User.username)).all()
+        sa.select(QuizOverride, User)
+        .join(User, User.id == QuizOverride.user_id)
+        .where(QuizOverride.quiz_id == quiz.id)
+        .order_by(User.username)
+    ).all()
     return rows
 
 
@@ -128,16 +172,31 @@ def set_override(quiz_id):
     elif minutes is None or extra is None:
         flash(_("Extra time must be 0–600 minutes and extra attempts 0–20."), "error")
     else:
-        override = db.session.scalar(sa.select(QuizOverride).where(
-            QuizOverride.quiz_id == quiz.id, QuizOverride.user_id == user.id))
+        override = db.session.scalar(
+            sa.select(QuizOverride).where(
+                QuizOverride.quiz_id == quiz.id, QuizOverride.user_id == user.id
+            )
+        )
         if override is None:
             override = QuizOverride(quiz_id=quiz.id, user_id=user.id)
             db.session.add(override)
         override.extra_minutes, override.extra_attempts = minutes, extra
         override.set_by_id, override.set_at = current_user.id, utcnow()
-        record("quiz.override", f"quiz:{quiz.slug}", {"user": user.username, "extra_minutes": minutes, "extra_attempts": extra})
+        record(
+            "quiz.override",
+            f"quiz:{quiz.slug}",
+            {"user": user.username, "extra_minutes": minutes, "extra_attempts": extra},
+        )
         db.session.commit()
-        flash(_("Saved: %(name)s gets %(m)d extra minutes and %(a)d extra attempts.", name=user.name, m=minutes, a=extra), "success")
+        flash(
+            _(
+                "Saved: %(name)s gets %(m)d extra minutes and %(a)d extra attempts.",
+                name=user.name,
+                m=minutes,
+                a=extra,
+            ),
+            "success",
+        )
     return redirect(url_for(".overview", quiz_id=quiz.id) + "#overrides")
 
 
@@ -149,18 +208,32 @@ def set_override(quiz_id):
 def grading():
     """Essays waiting for a grade, and typed answers the computer marked wrong, for a second look."""
     show = request.args.get("show", "waiting")
-    query = (sa.select(Answer).join(Attempt).join(QuestionRecord, QuestionRecord.id == Answer.question_id)
-             .where(Attempt.status == "submitted")
-             .options(selectinload(Answer.attempt), selectinload(Answer.question)).order_by(Attempt.submitted_at))
+    query = (
+        sa.select(Answer)
+        .join(Attempt)
+        .join(QuestionRecord, QuestionRecord.id == Answer.question_id)
+        .where(Attempt.status == "submitted")
+        .options(selectinload(Answer.attempt), selectinload(Answer.question))
+        .order_by(Attempt.submitted_at)
+    )
     if show == "short":
-        query = query.where(QuestionRecord.type.in_(("short", "fill")), Answer.state.in_(("wrong", "partial")),
-                            Answer.graded_by_id.is_(None))
+        query = query.where(
+            QuestionRecord.type.in_(("short", "fill")),
+            Answer.state.in_(("wrong", "partial")),
+            Answer.graded_by_id.is_(None),
+        )
     else:
         query = query.where(Answer.state == "manual", Answer.manual_fraction.is_(None))
     answers = list(db.session.scalars(query.limit(200)))
     users = analysis.users_by_id(a.attempt.user_id for a in answers)
-    return render_template("quizzes/teach/grading.html", answers=answers, users=users, show=show, text=text,
-                           html=display.html)
+    return render_template(
+        "quizzes/teach/grading.html",
+        answers=answers,
+        users=users,
+        show=show,
+        text=text,
+        html=display.html,
+    )
 
 
 @bp.route("/answers/<int:answer_id>", methods=["GET", "POST"])
@@ -187,22 +260,43 @@ def grade(answer_id):
             total(answer.attempt)
             if answer.attempt.passed:
                 check_completion(answer.attempt.quiz.course_id, answer.attempt.user_id, utcnow())
-            record("quiz.grade", f"attempt:{answer.attempt_id}", {
-                "question": answer.question.name, "before": before, "after": answer.manual_fraction, "comment": comment})
+            record(
+                "quiz.grade",
+                f"attempt:{answer.attempt_id}",
+                {
+                    "question": answer.question.name,
+                    "before": before,
+                    "after": answer.manual_fraction,
+                    "comment": comment,
+                },
+            )
             db.session.commit()
             flash(_("Grade saved."), "success")
             return redirect(url_for(".grading", show=request.args.get("show", "waiting")))
     learner = db.session.get(User, answer.attempt.user_id)
     shown = display.shown_questions([answer])[0]
-    return render_template("quizzes/teach/grade.html", answer=answer, question=question, learner=learner,
-                           shown=shown, error=error, text=text, html=display.html, fill_parts=display.fill_parts)
+    return render_template(
+        "quizzes/teach/grade.html",
+        answer=answer,
+        question=question,
+        learner=learner,
+        shown=shown,
+        error=error,
+        text=text,
+        html=display.html,
+        fill_parts=display.fill_parts,
+    )
 
 
 # --- importing a bank in the browser ----------------------------------------------------------
 
 
 def _courses():
-    return list(db.session.scalars(sa.select(Course).where(Course.archived_at.is_(None)).order_by(Course.slug)))
+    return list(
+        db.session.scalars(
+            sa.select(Course).where(Course.archived_at.is_(None)).order_by(Course.slug)
+        )
+    )
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -229,19 +323,44 @@ def import_bank():
     elif len(data) > MAX_UPLOAD_BYTES:
         errors.append(_("The file is larger than 2 MB."))
     if errors:
-        return render_template("quizzes/teach/import.html", courses=courses, errors=errors, text=text), 400
+        return render_template(
+            "quizzes/teach/import.html", courses=courses, errors=errors, text=text
+        ), 400
     questions, problems = bank.read_bank(data, filename, filename)
     if problems or not confirming:
         from courseware.quizzes.gift import decode_gift
 
-        content = data.decode("utf-8-sig", errors="replace") if not filename.lower().endswith((".gift", ".txt")) \
+        content = (
+            data.decode("utf-8-sig", errors="replace")
+            if not filename.lower().endswith((".gift", ".txt"))
             else (decode_gift(data, filename)[0] or "")
-        return render_template("quizzes/teach/import.html", courses=courses, course=course, filename=filename,
-                               content=content, questions=questions, problems=problems, text=text,
-                               html=display.html, type_label=display.type_label), (400 if problems else 200)
+        )
+        return render_template(
+            "quizzes/teach/import.html",
+            courses=courses,
+            course=course,
+            filename=filename,
+            content=content,
+            questions=questions,
+            problems=problems,
+            text=text,
+            html=display.html,
+            type_label=display.type_label,
+        ), (400 if problems else 200)
     changes = bank.import_questions(course, questions)
-    record("quiz.import", f"course:{course.slug}", {"file": filename, "questions": len(questions), "changed": len(changes)})
+    record(
+        "quiz.import",
+        f"course:{course.slug}",
+        {"file": filename, "questions": len(questions), "changed": len(changes)},
+    )
     db.session.commit()
-    flash(_("Imported %(n)d questions into %(course)s (%(c)d added or changed).", n=len(questions),
-            course=text(course.title), c=len(changes)), "success")
+    flash(
+        _(
+            "Imported %(n)d questions into %(course)s (%(c)d added or changed).",
+            n=len(questions),
+            course=text(course.title),
+            c=len(changes),
+        ),
+        "success",
+    )
     return redirect(url_for(".index"))

@@ -1,13 +1,14 @@
 """Taking quizzes: the quiz page, the attempt page with autosave, hand-in and the result."""
+
 from __future__ import annotations
 
 import datetime as dt
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from courseware.access import signed_in
 from courseware.db import db
@@ -15,7 +16,7 @@ from courseware.lessons.models import Course
 from courseware.lessons.reading import text
 from courseware.quizzes import attempts as service
 from courseware.quizzes import display
-from courseware.quizzes.models import Attempt, Quiz, load_attempt_answers
+from courseware.quizzes.models import Attempt, load_attempt_answers, Quiz
 from courseware.timeutil import utcnow
 
 bp = Blueprint("quizzes", __name__, url_prefix="/quizzes")
@@ -23,7 +24,8 @@ bp = Blueprint("quizzes", __name__, url_prefix="/quizzes")
 
 def get_quiz(course_slug: str, quiz_slug: str) -> Quiz:
     quiz = db.session.scalar(
-        sa.select(Quiz).join(Course, Course.id == Quiz.course_id)
+        sa.select(Quiz)
+        .join(Course, Course.id == Quiz.course_id)
         .where(Course.slug == course_slug, Quiz.slug == quiz_slug, Course.archived_at.is_(None))
     )
     if quiz is None or quiz.archived_at is not None:
@@ -58,8 +60,15 @@ def _current(attempt_id: int) -> tuple[Attempt, dt.datetime, bool]:
 
 def _page(attempt: Attempt) -> dict:
     """What the attempt and result pages both show: the quiz, its course and the questions."""
-    return dict(attempt=attempt, quiz=attempt.quiz, course=attempt.quiz.course, shown=display.shown_questions(attempt.answers),
-                text=text, html=display.html, fill_parts=display.fill_parts)
+    return dict(
+        attempt=attempt,
+        quiz=attempt.quiz,
+        course=attempt.quiz.course,
+        shown=display.shown_questions(attempt.answers),
+        text=text,
+        html=display.html,
+        fill_parts=display.fill_parts,
+    )
 
 
 def wants_json() -> bool:
@@ -75,8 +84,16 @@ def quiz(course_slug, quiz_slug):
     db.session.commit()  # overdue attempts found on the way were handed in
     attempts = service.attempts_of(quiz.id, current_user.id)
     counted = service.counted_attempt(attempts, quiz.settings.get("grade", "best"))
-    return render_template("quizzes/quiz.html", quiz=quiz, state=state, attempts=attempts, counted=counted,
-                           text=text, html=display.html, now=now)
+    return render_template(
+        "quizzes/quiz.html",
+        quiz=quiz,
+        state=state,
+        attempts=attempts,
+        counted=counted,
+        text=text,
+        html=display.html,
+        now=now,
+    )
 
 
 @bp.route("/<course_slug>/<quiz_slug>/start", methods=["POST"])
@@ -99,10 +116,15 @@ def start(course_slug, quiz_slug):
 def attempt(attempt_id):
     attempt, now, closed = _current(attempt_id)
     if closed:
-        flash(_("Time is up: your attempt was handed in with the answers saved before the deadline."), "error")
+        flash(
+            _("Time is up: your attempt was handed in with the answers saved before the deadline."),
+            "error",
+        )
     if attempt.status != "open":
         return redirect(url_for(".result", attempt_id=attempt.id))
-    return render_template("quizzes/attempt.html", **_page(attempt), remaining=service.remaining_seconds(attempt, now))
+    return render_template(
+        "quizzes/attempt.html", **_page(attempt), remaining=service.remaining_seconds(attempt, now)
+    )
 
 
 def _sequence() -> int:
@@ -113,8 +135,12 @@ def _sequence() -> int:
 
 
 def _saved_reply(attempt: Attempt, sequence: int, now: dt.datetime):
-    return jsonify(ok=True, sequence=sequence, remaining=service.remaining_seconds(attempt, now),
-                   message=_("Saved"))
+    return jsonify(
+        ok=True,
+        sequence=sequence,
+        remaining=service.remaining_seconds(attempt, now),
+        message=_("Saved"),
+    )
 
 
 @bp.route("/attempts/<int:attempt_id>/save", methods=["POST"])
@@ -128,8 +154,13 @@ def save(attempt_id):
     except service.AttemptRefused as refused:
         db.session.commit()
         if wants_json():
-            return jsonify(ok=False, message=str(refused.message), status=attempt.status,
-                           sequence=attempt.sequence, result=url_for(".result", attempt_id=attempt_id)), refused.status
+            return jsonify(
+                ok=False,
+                message=str(refused.message),
+                status=attempt.status,
+                sequence=attempt.sequence,
+                result=url_for(".result", attempt_id=attempt_id),
+            ), refused.status
         flash(str(refused.message), "error")
         return redirect(url_for(".attempt", attempt_id=attempt_id))
     # The reply is made before the commit, which would expire the attempt and the user and cost a
@@ -168,4 +199,6 @@ def result(attempt_id):
     attempt, now, _closed = _current(attempt_id)
     if attempt.status == "open":
         return redirect(url_for(".attempt", attempt_id=attempt.id))
-    return render_template("quizzes/result.html", **_page(attempt), review=service.may_review(attempt, now))
+    return render_template(
+        "quizzes/result.html", **_page(attempt), review=service.may_review(attempt, now)
+    )

@@ -4,6 +4,7 @@
 bank imported from GIFT (or a quiz exported from the database) can be edited as YAML and synced.
 Defaults (points 1, format markdown, empty texts, weight 0) are left out to keep files short.
 """
+
 from __future__ import annotations
 
 import yaml
@@ -156,8 +157,11 @@ def type_fields(question: Question) -> dict:
 
 def matching_fields(question: Question) -> dict:
     """Pairs, and the distractors (pairs with an empty left side) after them, as the parser reads them."""
-    pairs = [{"left": text_to_yaml(p.left), "right": text_to_yaml(p.right)}
-             for p in question.pairs if not is_empty(p.left)]
+    pairs = [
+        {"left": text_to_yaml(p.left), "right": text_to_yaml(p.right)}
+        for p in question.pairs
+        if not is_empty(p.left)
+    ]
     fields = {"pairs": pairs}
     distractors = [text_to_yaml(p.right) for p in question.pairs if is_empty(p.left)]
     if distractors:

@@ -1,4 +1,5 @@
 """`flask --app courseware report export`: the reports as files, with a progress bar."""
+
 import sys
 from pathlib import Path
 
@@ -16,20 +17,33 @@ report_cli = AppGroup("report", help="Export completion reports.")
 
 @report_cli.command("export")
 @click.option("--by", type=click.Choice(queries.GROUPINGS), default="unit", show_default=True)
-@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), help="First day, e.g. 2026-01-01.")
+@click.option(
+    "--from", "start", type=click.DateTime(["%Y-%m-%d"]), help="First day, e.g. 2026-01-01."
+)
 @click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), help="Last day, e.g. 2026-12-31.")
 @click.option("--unit", "unit_id", type=int, help="Only this unit and its sub-units.")
-@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True)
-@click.option("--detail", is_flag=True, help="Every completion as a row, instead of one line per group.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True
+)
+@click.option(
+    "--detail", is_flag=True, help="Every completion as a row, instead of one line per group."
+)
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
 def export_report(by, start, end, unit_id, fmt, detail, out):
     """Write the report to OUT: one line per unit, class or course, or with --detail every completion."""
-    filters = queries.Filters(by=by, start=start.date() if start else None, end=end.date() if end else None, unit_id=unit_id)
+    filters = queries.Filters(
+        by=by,
+        start=start.date() if start else None,
+        end=end.date() if end else None,
+        unit_id=unit_id,
+    )
     if filters.start and filters.end and filters.start > filters.end:
         raise click.BadParameter("--from comes after --to")
     if detail:
         total = queries.count_detail(filters)
-        with click.progressbar(length=total, label=f"Writing {total:,} rows", file=sys.stderr) as bar:
+        with click.progressbar(
+            length=total, label=f"Writing {total:,} rows", file=sys.stderr
+        ) as bar:
             last = 0
 
             def progress(done):
@@ -49,9 +63,17 @@ def export_report(by, start, end, unit_id, fmt, detail, out):
         else:
             export.write_xlsx(out, [(_("summary"), columns, rows)])
         written = len(rows)
-    record("report.export", f"cli:{by}", {"detail": detail, "format": fmt, "rows": written,
-                                           "from": filters.start.isoformat() if filters.start else "",
-                                           "to": filters.end.isoformat() if filters.end else ""})
+    record(
+        "report.export",
+        f"cli:{by}",
+        {
+            "detail": detail,
+            "format": fmt,
+            "rows": written,
+            "from": filters.start.isoformat() if filters.start else "",
+            "to": filters.end.isoformat() if filters.end else "",
+        },
+    )
     db.session.commit()
     click.echo(f"Wrote {written:,} rows to {out}.")
 

@@ -5,6 +5,7 @@ detailed CSV, millions of rows, is written without a Python call per cell: the s
 is done in SQL (neutralised_sql) and the rows go to the file in batches (write_csv_rows) or, on
 PostgreSQL, straight from COPY (copy_detail_csv).
 """
+
 from __future__ import annotations
 
 import csv
@@ -28,7 +29,7 @@ TEXT_COLUMNS = {"username", "phone", "code"}
 
 
 # Whole numbers below this are written without ".0" ("90", not "90.0"), as PostgreSQL prints them.
-WHOLE_LIMIT = 10 ** 15
+WHOLE_LIMIT = 10**15
 
 
 def csv_cell(value):
@@ -75,8 +76,12 @@ def xlsx_cell(value, key: str):
     return value
 
 
-def write_xlsx(target, sheets: list[tuple[str, list[tuple[str, str]], Iterable[Iterable]]],
-               progress: Callable[[int], None] | None = None, max_rows: int = XLSX_MAX_ROWS) -> int:
+def write_xlsx(
+    target,
+    sheets: list[tuple[str, list[tuple[str, str]], Iterable[Iterable]]],
+    progress: Callable[[int], None] | None = None,
+    max_rows: int = XLSX_MAX_ROWS,
+) -> int:
     """Write sheets to `target` (a path or a binary file), streaming: no rows are kept in memory; a
     sheet longer than `max_rows` continues on "name (2)". Returns the rows written.
 
@@ -84,7 +89,9 @@ def write_xlsx(target, sheets: list[tuple[str, list[tuple[str, str]], Iterable[I
     the header is what the reader sees, in any language, the key says how its cells are written."""
     from courseware.reports.xlsx import write_workbook
 
-    return write_workbook(target, sheets, cell=xlsx_cell, progress=progress, max_rows=max_rows, every=BATCH)
+    return write_workbook(
+        target, sheets, cell=xlsx_cell, progress=progress, max_rows=max_rows, every=BATCH
+    )
 
 
 def streamed_rows(session, query) -> Iterator[tuple]:
@@ -102,9 +109,15 @@ def neutralised_sql(column, dialect: str):
     the rest of a large export."""
     codes = [sa.literal_column(str(ord(t))) for t in FORMULA_TRIGGERS if t != "\0"]
     matches = (sa.func.ascii if dialect == "postgresql" else sa.func.unicode)(column).in_(codes)
-    if dialect != "postgresql":  # PostgreSQL text cannot hold NUL; SQLite's unicode() gives NULL for it
-        matches = sa.or_(matches, sa.and_(column < sa.func.char(sa.literal_column("1")),
-                                          column != sa.literal_column("''")))
+    if (
+        dialect != "postgresql"
+    ):  # PostgreSQL text cannot hold NUL; SQLite's unicode() gives NULL for it
+        matches = sa.or_(
+            matches,
+            sa.and_(
+                column < sa.func.char(sa.literal_column("1")), column != sa.literal_column("''")
+            ),
+        )
     return sa.case((matches, sa.literal_column("''''", sa.String) + column), else_=column)
 
 
@@ -125,7 +138,9 @@ def csv_ready(query, dialect: str):
                 expression = sa.type_coerce(sa.func.substr(column, 1, 19), sa.String)
         elif isinstance(kind, sa.Float) and dialect != "postgresql":
             whole = sa.cast(column, sa.Integer)
-            expression = sa.case((sa.and_(column == whole, sa.func.abs(column) < WHOLE_LIMIT), whole), else_=column)
+            expression = sa.case(
+                (sa.and_(column == whole, sa.func.abs(column) < WHOLE_LIMIT), whole), else_=column
+            )
         else:
             expression = column
         columns.append(expression.label(None))
@@ -158,21 +173,26 @@ def write_csv_rows(connection, query, out, progress: Callable[[int], None] | Non
     return count
 
 
-def copy_detail_csv(connection, query, target, header: list[str],
-                    progress: Callable[[int], None] | None = None) -> int:
+def copy_detail_csv(
+    connection, query, target, header: list[str], progress: Callable[[int], None] | None = None
+) -> int:
     """PostgreSQL only: the rows of `query` written to the file `target` by COPY ... TO STDOUT, the
     database doing the CSV and the neutralisation (csv_ready), Python only moving the bytes.
 
     Same BOM, header and rows as stream_csv, read as CSV; lines end in LF rather than CRLF, and a
     text cell that is empty rather than missing is written "" (both read back the same)."""
     compiled = csv_ready(query, "postgresql").compile(
-        dialect=connection.dialect, compile_kwargs={"literal_binds": True, "render_postcompile": True})
+        dialect=connection.dialect,
+        compile_kwargs={"literal_binds": True, "render_postcompile": True},
+    )
     statement = f"COPY ({compiled}) TO STDOUT WITH (FORMAT csv)"
     with open(target, "w", encoding="utf-8", newline="") as text:
         csv_start(text, header, lineterminator="\n")
     try:
         with open(target, "ab", buffering=1 << 20) as out:
-            return _copy_out(connection.connection.driver_connection.pgconn, statement, out, progress)
+            return _copy_out(
+                connection.connection.driver_connection.pgconn, statement, out, progress
+            )
     except BaseException:
         # The connection may be left in the middle of the COPY: the pool must not hand it out again.
         connection.invalidate()
@@ -186,6 +206,7 @@ def _copy_out(pgconn, statement: str, out, progress: Callable[[int], None] | Non
     database's whole work; here a row costs one call into libpq and one write. libpq hands over one
     row per call, so the count is exact. The connection stays non-blocking: waiting is done by
     select(), which lets other threads of the process run."""
+
     def wait_for_input():
         select.select([pgconn.socket], [], [])
         pgconn.consume_input()
@@ -213,7 +234,9 @@ def _copy_out(pgconn, statement: str, out, progress: Callable[[int], None] | Non
             break
     finished = list(iter(result, None))
     if any(r.status != pq.ExecStatus.COMMAND_OK for r in finished):
-        raise RuntimeError("COPY failed: " + "; ".join(r.error_message.decode(errors="replace") for r in finished))
+        raise RuntimeError(
+            "COPY failed: " + "; ".join(r.error_message.decode(errors="replace") for r in finished)
+        )
     if progress:
         progress(count)
     return count

@@ -1,4 +1,5 @@
 """Running a detailed export in a background thread, writing its progress to the database."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,8 +28,12 @@ def filters_from(params: dict) -> queries.Filters:
     def day(value):
         return dt.date.fromisoformat(value) if value else None
 
-    return queries.Filters(by=params.get("by", "unit"), start=day(params.get("from")), end=day(params.get("to")),
-                           unit_id=params.get("unit"))
+    return queries.Filters(
+        by=params.get("by", "unit"),
+        start=day(params.get("from")),
+        end=day(params.get("to")),
+        unit_id=params.get("unit"),
+    )
 
 
 def write_detail(filters: queries.Filters, fmt: str, target, progress=None) -> int:
@@ -75,8 +80,11 @@ def run_job(app, job_id: int) -> None:
         set_state(ExportJob, job_id, status="running", total=queries.count_detail(filters))
         # Progress is written from a second session: the export's own stays on its cursor.
         with db.engine.connect() as progress_conn, force_locale(locale):
+
             def progress(done):
-                progress_conn.execute(sa.update(ExportJob).where(ExportJob.id == job_id).values(done=done))
+                progress_conn.execute(
+                    sa.update(ExportJob).where(ExportJob.id == job_id).values(done=done)
+                )
                 progress_conn.commit()
 
             write_detail(filters, job.format, target, progress)

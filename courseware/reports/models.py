@@ -1,4 +1,5 @@
 """Long exports run in the background; their progress lives here so any worker can report it."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,8 +17,10 @@ class ExportJob(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
     params: Mapped[dict] = mapped_column(sa.JSON)
-    format: Mapped[str] = mapped_column(sa.String(8))        # csv | xlsx
-    status: Mapped[str] = mapped_column(sa.String(16), default="queued")  # queued | running | done | failed
+    format: Mapped[str] = mapped_column(sa.String(8))  # csv | xlsx
+    status: Mapped[str] = mapped_column(
+        sa.String(16), default="queued"
+    )  # queued | running | done | failed
     total: Mapped[int] = mapped_column(default=0)
     done: Mapped[int] = mapped_column(default=0)
     filename: Mapped[str | None] = mapped_column(sa.String(255))

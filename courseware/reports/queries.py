@@ -8,6 +8,7 @@ they cannot disagree.
 - 学时 earned: ledger entries (courses, training elsewhere, reversals) dated within the range;
 - overdue: enrolments past their due date and not completed.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from courseware.accounts.models import Cohort, Unit, User, cohort_member
+from courseware.accounts.models import Cohort, cohort_member, Unit, User
 from courseware.db import db
 from courseware.lessons.models import Course
 from courseware.progress.models import CourseAssignment, CourseCompletion, CreditEntry
@@ -40,7 +41,7 @@ class Line:
     completed: int = 0
     scores: list = field(default_factory=list)
     hours: float = 0.0
-    overdue: list = field(default_factory=list)   # (user, course, due) tuples
+    overdue: list = field(default_factory=list)  # (user, course, due) tuples
 
     @property
     def rate(self) -> float | None:
@@ -70,14 +71,21 @@ def subtree(unit_id: int, children: dict) -> set[int]:
 
 
 def _in_range(day: dt.date, filters: Filters) -> bool:
-    return (filters.start is None or day >= filters.start) and (filters.end is None or day <= filters.end)
+    return (filters.start is None or day >= filters.start) and (
+        filters.end is None or day <= filters.end
+    )
 
 
 def enrolments() -> dict[tuple[int, int], tuple[dt.date, list[int]]]:
     """(learner, course) -> (earliest due date, the classes assigning it)."""
     rows = db.session.execute(
-        sa.select(cohort_member.c.user_id, CourseAssignment.course_id, CourseAssignment.due_on, CourseAssignment.cohort_id)
-        .join(CourseAssignment, CourseAssignment.cohort_id == cohort_member.c.cohort_id))
+        sa.select(
+            cohort_member.c.user_id,
+            CourseAssignment.course_id,
+            CourseAssignment.due_on,
+            CourseAssignment.cohort_id,
+        ).join(CourseAssignment, CourseAssignment.cohort_id == cohort_member.c.cohort_id)
+    )
     result: dict = {}
     for user_id, course_id, due_on, cohort_id in rows:
         due, cohorts = result.get((user_id, course_id), (due_on, []))
@@ -93,7 +101,9 @@ def report(filters: Filters, today: dt.date) -> list[Line]:
         allowed = subtree(filters.unit_id, children)
         users = {i: u for i, u in users.items() if u.unit_id in allowed}
     courses = {c.id: c for c in db.session.scalars(sa.select(Course))}
-    completions = {(c.user_id, c.course_id): c for c in db.session.scalars(sa.select(CourseCompletion))}
+    completions = {
+        (c.user_id, c.course_id): c for c in db.session.scalars(sa.select(CourseCompletion))
+    }
     enrolled = {k: v for k, v in enrolments().items() if k[0] in users}
 
     def line_keys(user_id: int, course_id: int, cohort_ids: list[int]) -> list[int]:
@@ -103,7 +113,9 @@ def report(filters: Filters, today: dt.date) -> list[Line]:
             return cohort_ids
         unit_id = users[user_id].unit_id
         keys = []
-        while unit_id is not None:  # a unit's figures include its sub-units: count in every ancestor
+        while (
+            unit_id is not None
+        ):  # a unit's figures include its sub-units: count in every ancestor
             keys.append(unit_id)
             unit_id = units[unit_id].parent_id
         return keys
@@ -162,7 +174,9 @@ def monthly_completions(filters: Filters) -> list[tuple[str, int]]:
     query = sa.select(CourseCompletion.completed_at)
     if filters.unit_id is not None:
         _, children = unit_tree()
-        query = query.join(User, User.id == CourseCompletion.user_id).where(User.unit_id.in_(subtree(filters.unit_id, children)))
+        query = query.join(User, User.id == CourseCompletion.user_id).where(
+            User.unit_id.in_(subtree(filters.unit_id, children))
+        )
     counts: dict[str, int] = {}
     for (completed_at,) in db.session.execute(query):
         if _in_range(completed_at.date(), filters):
@@ -174,13 +188,30 @@ def monthly_completions(filters: Filters) -> list[tuple[str, int]]:
 # An export's columns are (key, header) pairs: the key is what the code knows a column by (export.TEXT_COLUMNS
 # reads it), the header is what the reader sees, in the language of whoever asked for the file.
 GROUP_HEADERS = {"unit": _l("unit"), "class": _l("class"), "course": _l("course")}
-SUMMARY_COLUMNS = [("enrolled", _l("enrolled")), ("completed", _l("completed")), ("rate", _l("completion rate (%)")),
-                   ("average_score", _l("average score")), ("credit_hours", _l("credit hours (学时) earned")),
-                   ("overdue", _l("overdue"))]
-OVERDUE_COLUMNS = [("username", _l("username")), ("name", _l("name")), ("course", _l("course")), ("due", _l("due"))]
-DETAIL_COLUMNS = [("unit", _l("unit")), ("username", _l("username")), ("name", _l("name")), ("phone", _l("phone")),
-                  ("course", _l("course")), ("completed_at", _l("completed at")), ("score", _l("score")),
-                  ("credit_hours", _l("credit hours (学时)"))]
+SUMMARY_COLUMNS = [
+    ("enrolled", _l("enrolled")),
+    ("completed", _l("completed")),
+    ("rate", _l("completion rate (%)")),
+    ("average_score", _l("average score")),
+    ("credit_hours", _l("credit hours (学时) earned")),
+    ("overdue", _l("overdue")),
+]
+OVERDUE_COLUMNS = [
+    ("username", _l("username")),
+    ("name", _l("name")),
+    ("course", _l("course")),
+    ("due", _l("due")),
+]
+DETAIL_COLUMNS = [
+    ("unit", _l("unit")),
+    ("username", _l("username")),
+    ("name", _l("name")),
+    ("phone", _l("phone")),
+    ("course", _l("course")),
+    ("completed_at", _l("completed at")),
+    ("score", _l("score")),
+    ("credit_hours", _l("credit hours (学时)")),
+]
 
 
 def headed(columns: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -209,8 +240,18 @@ def detail_columns() -> list[tuple[str, str]]:
 
 
 def summary_rows(lines: list[Line]) -> list[list]:
-    return [[line.label, line.enrolled, line.completed, line.rate, line.average_score, line.hours, len(line.overdue)]
-            for line in lines]
+    return [
+        [
+            line.label,
+            line.enrolled,
+            line.completed,
+            line.rate,
+            line.average_score,
+            line.hours,
+            len(line.overdue),
+        ]
+        for line in lines
+    ]
 
 
 def detail_query(filters: Filters):
@@ -219,17 +260,30 @@ def detail_query(filters: Filters):
     A Core statement, run with streaming results, so memory does not grow with the rows.
     """
     query = (
-        sa.select(Unit.name, User.username, User.name, User.phone, Course.slug, CourseCompletion.completed_at,
-                  CourseCompletion.score, Course.credit_hours)
+        sa.select(
+            Unit.name,
+            User.username,
+            User.name,
+            User.phone,
+            Course.slug,
+            CourseCompletion.completed_at,
+            CourseCompletion.score,
+            Course.credit_hours,
+        )
         .join(User, User.id == CourseCompletion.user_id)
         .join(Course, Course.id == CourseCompletion.course_id)
         .outerjoin(Unit, Unit.id == User.unit_id)
         .order_by(CourseCompletion.id)
     )
     if filters.start:
-        query = query.where(CourseCompletion.completed_at >= dt.datetime.combine(filters.start, dt.time()))
+        query = query.where(
+            CourseCompletion.completed_at >= dt.datetime.combine(filters.start, dt.time())
+        )
     if filters.end:
-        query = query.where(CourseCompletion.completed_at < dt.datetime.combine(filters.end + dt.timedelta(days=1), dt.time()))
+        query = query.where(
+            CourseCompletion.completed_at
+            < dt.datetime.combine(filters.end + dt.timedelta(days=1), dt.time())
+        )
     if filters.unit_id is not None:
         _, children = unit_tree()
         query = query.where(User.unit_id.in_(subtree(filters.unit_id, children)))
@@ -237,4 +291,6 @@ def detail_query(filters: Filters):
 
 
 def count_detail(filters: Filters) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(detail_query(filters).order_by(None).subquery()))
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(detail_query(filters).order_by(None).subquery())
+    )

@@ -1,18 +1,29 @@
 """Completion reports for administrators (everything) and instructors (their own classes)."""
+
 from __future__ import annotations
 
 import datetime as dt
 import io
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, redirect, render_template, request, send_file, stream_with_context, url_for
+from flask import (
+    abort,
+    Blueprint,
+    redirect,
+    render_template,
+    request,
+    Response,
+    send_file,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from courseware.access import roles
 from courseware.accounts.audit import record
-from courseware.accounts.models import Role, Unit, cohort_instructor
+from courseware.accounts.models import cohort_instructor, Role, Unit
 from courseware.db import db
 from courseware.reports import export, jobs, queries
 from courseware.reports.models import ExportJob  # noqa: F401  (also the table, for migrations)
@@ -36,14 +47,20 @@ def read_filters() -> tuple[queries.Filters, list[str]]:
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
-            errors.append(_("%(field)s: %(value)s is not a date such as 2026-12-01.", field=name, value=value))
+            errors.append(
+                _("%(field)s: %(value)s is not a date such as 2026-12-01.", field=name, value=value)
+            )
             return None
 
     by = request.args.get("by", "unit")
     if current_user.role != Role.ADMIN.value:
         by = "class"  # instructors report on their own classes only
-    filters = queries.Filters(by=by if by in queries.GROUPINGS else "unit", start=day("from"), end=day("to"),
-                              unit_id=request.args.get("unit", type=int))
+    filters = queries.Filters(
+        by=by if by in queries.GROUPINGS else "unit",
+        start=day("from"),
+        end=day("to"),
+        unit_id=request.args.get("unit", type=int),
+    )
     if filters.start and filters.end and filters.start > filters.end:
         errors.append(_("The start of the range comes after its end."))
     return filters, errors
@@ -52,14 +69,24 @@ def read_filters() -> tuple[queries.Filters, list[str]]:
 def visible_lines(filters: queries.Filters) -> list[queries.Line]:
     lines = queries.report(filters, utcnow().date())
     if current_user.role != Role.ADMIN.value:
-        taught = set(db.session.scalars(sa.select(cohort_instructor.c.cohort_id).where(cohort_instructor.c.user_id == current_user.id)))
+        taught = set(
+            db.session.scalars(
+                sa.select(cohort_instructor.c.cohort_id).where(
+                    cohort_instructor.c.user_id == current_user.id
+                )
+            )
+        )
         lines = [line for line in lines if line.key in taught]
     return lines
 
 
 def _params(filters: queries.Filters) -> dict:
-    return {"by": filters.by, "from": filters.start.isoformat() if filters.start else "",
-            "to": filters.end.isoformat() if filters.end else "", "unit": filters.unit_id}
+    return {
+        "by": filters.by,
+        "from": filters.start.isoformat() if filters.start else "",
+        "to": filters.end.isoformat() if filters.end else "",
+        "unit": filters.unit_id,
+    }
 
 
 @bp.route("/")
@@ -68,9 +95,21 @@ def index():
     filters, errors = read_filters()
     lines = [] if errors else visible_lines(filters)
     units = sorted(db.session.scalars(sa.select(Unit)), key=lambda u: u.path())
-    months = queries.monthly_completions(filters) if not errors and current_user.role == Role.ADMIN.value else []
-    return render_template("reports/index.html", filters=filters, errors=errors, lines=lines, units=units,
-                           months=months, params=_params(filters), top=max((m[1] for m in months), default=0)), (400 if errors else 200)
+    months = (
+        queries.monthly_completions(filters)
+        if not errors and current_user.role == Role.ADMIN.value
+        else []
+    )
+    return render_template(
+        "reports/index.html",
+        filters=filters,
+        errors=errors,
+        lines=lines,
+        units=units,
+        months=months,
+        params=_params(filters),
+        top=max((m[1] for m in months), default=0),
+    ), (400 if errors else 200)
 
 
 def _filename(filters: queries.Filters, ext: str) -> str:
@@ -86,18 +125,37 @@ def summary(fmt):
         abort(400)
     lines = visible_lines(filters)
     rows = queries.summary_rows(lines)
-    overdue = [[line.label, user.username, user.name, course.slug, due] for line in lines for user, course, due in line.overdue]
-    record("report.export", f"summary:{filters.by}", {**_params(filters), "format": fmt, "rows": len(rows)})
+    overdue = [
+        [line.label, user.username, user.name, course.slug, due]
+        for line in lines
+        for user, course, due in line.overdue
+    ]
+    record(
+        "report.export",
+        f"summary:{filters.by}",
+        {**_params(filters), "format": fmt, "rows": len(rows)},
+    )
     db.session.commit()
     columns = queries.summary_columns(filters.by)
     if fmt == "csv":
-        return Response(stream_with_context(export.stream_csv(queries.header(columns), rows)), mimetype=CSV_TYPE,
-                        headers={"Content-Disposition": f"attachment; filename={_filename(filters, 'csv')}"})
+        return Response(
+            stream_with_context(export.stream_csv(queries.header(columns), rows)),
+            mimetype=CSV_TYPE,
+            headers={"Content-Disposition": f"attachment; filename={_filename(filters, 'csv')}"},
+        )
     if fmt == "xlsx":
         out = io.BytesIO()
-        export.write_xlsx(out, [(_("summary"), columns, rows), (_("overdue"), queries.overdue_columns(filters.by), overdue)])
+        export.write_xlsx(
+            out,
+            [
+                (_("summary"), columns, rows),
+                (_("overdue"), queries.overdue_columns(filters.by), overdue),
+            ],
+        )
         out.seek(0)
-        return send_file(out, mimetype=XLSX_TYPE, as_attachment=True, download_name=_filename(filters, "xlsx"))
+        return send_file(
+            out, mimetype=XLSX_TYPE, as_attachment=True, download_name=_filename(filters, "xlsx")
+        )
     abort(404)
 
 
@@ -110,8 +168,12 @@ def start_export():
     if errors or fmt not in ("csv", "xlsx"):
         abort(400)
     # The file is written in another thread, with no request to tell its language: the job keeps it.
-    job = ExportJob(user_id=current_user.id, params={**_params(filters), "locale": str(get_locale())}, format=fmt,
-                    status="queued")
+    job = ExportJob(
+        user_id=current_user.id,
+        params={**_params(filters), "locale": str(get_locale())},
+        format=fmt,
+        status="queued",
+    )
     db.session.add(job)
     record("report.export", f"detail:{filters.by}", {**_params(filters), "format": fmt})
     db.session.commit()
@@ -143,5 +205,9 @@ def download(job_id):
     record("report.download", f"export:{job.id}", {"rows": job.done})
     db.session.commit()
     mimetype = CSV_TYPE if job.format == "csv" else XLSX_TYPE
-    return send_file(jobs.export_folder() / job.filename, mimetype=mimetype, as_attachment=True,
-                     download_name=f"completions-{job.id}.{job.format}")
+    return send_file(
+        jobs.export_folder() / job.filename,
+        mimetype=mimetype,
+        as_attachment=True,
+        download_name=f"completions-{job.id}.{job.format}",
+    )

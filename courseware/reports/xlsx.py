@@ -5,6 +5,7 @@ minutes; the sheets here are simple (text, numbers, dates, a header), so writing
 of the format directly is enough and many times faster. Memory stays flat: each row is written and
 forgotten.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,15 +26,17 @@ CONTENT_TYPES = (
     '<Default Extension="xml" ContentType="application/xml"/>'
     '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
     '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-    '{sheets}</Types>'
+    "{sheets}</Types>"
 )
-SHEET_TYPE = ('<Override PartName="/xl/worksheets/sheet{n}.xml" '
-              'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>')
+SHEET_TYPE = (
+    '<Override PartName="/xl/worksheets/sheet{n}.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+)
 ROOT_RELS = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
     '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
-    '</Relationships>'
+    "</Relationships>"
 )
 STYLES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
@@ -47,7 +50,7 @@ STYLES = (
     '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
     '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
-    '</styleSheet>'
+    "</styleSheet>"
 )
 
 
@@ -64,7 +67,11 @@ def column_letters(n: int) -> list[str]:
 
 
 def _text(ref: str, value: str) -> str:
-    return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">' + escape(value.translate(ILLEGAL)) + "</t></is></c>"
+    return (
+        f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">'
+        + escape(value.translate(ILLEGAL))
+        + "</t></is></c>"
+    )
 
 
 def cell_xml(ref: str, value) -> str:
@@ -83,8 +90,14 @@ def cell_xml(ref: str, value) -> str:
     return _text(ref, str(value))
 
 
-def write_workbook(target, sheets: Iterable[tuple[str, list[tuple[str, str]], Iterable[Iterable]]], cell=None,
-                   progress: Callable[[int], None] | None = None, max_rows: int = 1_048_576, every: int = 5_000) -> int:
+def write_workbook(
+    target,
+    sheets: Iterable[tuple[str, list[tuple[str, str]], Iterable[Iterable]]],
+    cell=None,
+    progress: Callable[[int], None] | None = None,
+    max_rows: int = 1_048_576,
+    every: int = 5_000,
+) -> int:
     """Write the sheets, each (title, columns, rows) with columns as (key, header) pairs, to `target`
     (a path or a binary file). `cell(value, key)` prepares each value first (neutralising text); a
     sheet longer than `max_rows` continues on "name (2)"."""
@@ -93,9 +106,15 @@ def write_workbook(target, sheets: Iterable[tuple[str, list[tuple[str, str]], It
         for title, columns, rows in sheets:
             part, out, used = 1, None, 0
             letters = column_letters(len(columns))
-            header = [cell(str(h), "") if cell else str(h) for _, h in columns]  # a header is text like any other
+            header = [
+                cell(str(h), "") if cell else str(h) for _, h in columns
+            ]  # a header is text like any other
             keys = [key for key, _ in columns]
-            header_xml = '<row r="1">' + "".join(_text(f"{c}1", h) for c, h in zip(letters, header)) + "</row>"
+            header_xml = (
+                '<row r="1">'
+                + "".join(_text(f"{c}1", h) for c, h in zip(letters, header))
+                + "</row>"
+            )
             for row in rows:
                 if out is None or used >= max_rows:
                     if out is not None:
@@ -105,8 +124,13 @@ def write_workbook(target, sheets: Iterable[tuple[str, list[tuple[str, str]], It
                     part, used = part + 1, 1
                 values = [cell(v, k) for v, k in zip(row, keys)] if cell else row
                 used += 1
-                out.write((f'<row r="{used}">' + "".join(cell_xml(f"{c}{used}", v) for c, v in zip(letters, values))
-                           + "</row>").encode("utf-8"))
+                out.write(
+                    (
+                        f'<row r="{used}">'
+                        + "".join(cell_xml(f"{c}{used}", v) for c, v in zip(letters, values))
+                        + "</row>"
+                    ).encode("utf-8")
+                )
                 written += 1
                 if progress and written % every == 0:
                     progress(written)
@@ -122,9 +146,13 @@ def write_workbook(target, sheets: Iterable[tuple[str, list[tuple[str, str]], It
 
 def _open(book: zipfile.ZipFile, n: int, header_xml: str):
     out = book.open(f"xl/worksheets/sheet{n}.xml", "w", force_zip64=True)
-    out.write(('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-               '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-               + header_xml).encode("utf-8"))
+    out.write(
+        (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+            + header_xml
+        ).encode("utf-8")
+    )
     return out
 
 
@@ -134,20 +162,34 @@ def _close(out) -> None:
 
 
 def _package(book: zipfile.ZipFile, names: list[str]) -> None:
-    book.writestr("[Content_Types].xml", CONTENT_TYPES.format(sheets="".join(SHEET_TYPE.format(n=i + 1) for i in range(len(names)))))
+    book.writestr(
+        "[Content_Types].xml",
+        CONTENT_TYPES.format(sheets="".join(SHEET_TYPE.format(n=i + 1) for i in range(len(names)))),
+    )
     book.writestr("_rels/.rels", ROOT_RELS)
     book.writestr("xl/styles.xml", STYLES)
-    sheets = "".join(f'<sheet name="{escape(name[:31], {chr(34): "&quot;"})}" sheetId="{i + 1}" r:id="rId{i + 1}"/>'
-                     for i, name in enumerate(names))
-    book.writestr("xl/workbook.xml",
-                  '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-                  '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-                  'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-                  f"<sheets>{sheets}</sheets></workbook>")
-    rels = "".join(f'<Relationship Id="rId{i + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
-                   f'Target="worksheets/sheet{i + 1}.xml"/>' for i in range(len(names)))
-    styles = (f'<Relationship Id="rId{len(names) + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
-              'Target="styles.xml"/>')
-    book.writestr("xl/_rels/workbook.xml.rels",
-                  '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-                  f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{rels}{styles}</Relationships>')
+    sheets = "".join(
+        f'<sheet name="{escape(name[:31], {chr(34): "&quot;"})}" sheetId="{i + 1}" r:id="rId{i + 1}"/>'
+        for i, name in enumerate(names)
+    )
+    book.writestr(
+        "xl/workbook.xml",
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        f"<sheets>{sheets}</sheets></workbook>",
+    )
+    rels = "".join(
+        f'<Relationship Id="rId{i + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+        f'Target="worksheets/sheet{i + 1}.xml"/>'
+        for i in range(len(names))
+    )
+    styles = (
+        f'<Relationship Id="rId{len(names) + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
+        'Target="styles.xml"/>'
+    )
+    book.writestr(
+        "xl/_rels/workbook.xml.rels",
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{rels}{styles}</Relationships>',
+    )

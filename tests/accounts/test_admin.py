@@ -1,4 +1,5 @@
 """Administrators manage units, users and classes; every change is audited."""
+
 import sqlalchemy as sa
 
 from courseware.accounts.models import AuditEvent, Cohort, Role, Unit, User
@@ -21,7 +22,9 @@ def test_unit_tree_create_move_and_delete(app, client, auth, admin):
         assert department.path() == "浙江省 / 省委组织部"
         department_id = department.id
     # A unit cannot be moved inside its own descendant.
-    response = auth.post(f"/admin/units/{province}", data={"name": "浙江省", "parent_id": str(department_id)})
+    response = auth.post(
+        f"/admin/units/{province}", data={"name": "浙江省", "parent_id": str(department_id)}
+    )
     assert response.status_code == 200 and "不能" in response.get_data(as_text=True)
     # The same name twice under one parent is refused.
     response = auth.post("/admin/units", data={"name": "省委组织部", "parent_id": str(province)})
@@ -39,8 +42,13 @@ def test_create_edit_reset_and_deactivate_a_user(app, client, auth, admin, make_
     response = auth.post(
         "/admin/users/new",
         data={
-            "username": "Li01", "name": "李明", "role": "learner", "unit_id": str(unit_id),
-            "position": "科员", "rank_level": "township", "phone": "138 0013 8000",
+            "username": "Li01",
+            "name": "李明",
+            "role": "learner",
+            "unit_id": str(unit_id),
+            "position": "科员",
+            "rank_level": "township",
+            "phone": "138 0013 8000",
         },
     )
     assert response.status_code == 302
@@ -55,8 +63,15 @@ def test_create_edit_reset_and_deactivate_a_user(app, client, auth, admin, make_
         user_id = user.id
     response = auth.post(
         f"/admin/users/{user_id}",
-        data={"username": "li01", "name": "李明", "role": "instructor", "unit_id": "", "position": "讲师",
-              "rank_level": "", "phone": ""},
+        data={
+            "username": "li01",
+            "name": "李明",
+            "role": "instructor",
+            "unit_id": "",
+            "position": "讲师",
+            "rank_level": "",
+            "phone": "",
+        },
     )
     assert response.status_code == 302
     assert auth.post(f"/admin/users/{user_id}/reset-password").status_code == 302
@@ -65,7 +80,11 @@ def test_create_edit_reset_and_deactivate_a_user(app, client, auth, admin, make_
         user = db.session.get(User, user_id)
         assert (user.role, user.active, user.unit_id) == ("instructor", False, None)
     assert audit_actions(app)[-5:] == [
-        "user.create", "user.role", "user.update", "user.reset_password", "user.deactivate"
+        "user.create",
+        "user.role",
+        "user.update",
+        "user.reset_password",
+        "user.deactivate",
     ]
 
 
@@ -100,19 +119,33 @@ def test_classes_with_instructors_and_members(app, client, auth, admin, make_use
     make_user(username="l3")
     response = auth.post(
         "/admin/classes/new",
-        data={"name": "春季班", "start_date": "2026-03-01", "end_date": "2026-02-01", "instructor_ids": [str(teacher)]},
+        data={
+            "name": "春季班",
+            "start_date": "2026-03-01",
+            "end_date": "2026-02-01",
+            "instructor_ids": [str(teacher)],
+        },
     )
     assert response.status_code == 200 and "结束日期早于开始日期" in response.get_data(as_text=True)
     response = auth.post(
         "/admin/classes/new",
-        data={"name": "春季班", "start_date": "2026-03-01", "end_date": "2026-06-30", "instructor_ids": [str(teacher)]},
+        data={
+            "name": "春季班",
+            "start_date": "2026-03-01",
+            "end_date": "2026-06-30",
+            "instructor_ids": [str(teacher)],
+        },
     )
     assert response.status_code == 302
     with app.app_context():
         cohort_id = db.session.scalar(sa.select(Cohort.id))
     # An unknown username adds nobody.
-    auth.post(f"/admin/classes/{cohort_id}/members", data={"usernames": "l3, nobody", "unit_id": ""})
-    auth.post(f"/admin/classes/{cohort_id}/members", data={"usernames": "l3", "unit_id": str(unit_id)})
+    auth.post(
+        f"/admin/classes/{cohort_id}/members", data={"usernames": "l3, nobody", "unit_id": ""}
+    )
+    auth.post(
+        f"/admin/classes/{cohort_id}/members", data={"usernames": "l3", "unit_id": str(unit_id)}
+    )
     with app.app_context():
         cohort = db.session.get(Cohort, cohort_id)
         assert sorted(u.username for u in cohort.members) == ["l1", "l2", "l3"]
@@ -147,7 +180,9 @@ def test_audit_log_filters(app, client, auth, admin, make_user):
     Auth(app.test_client()).login("zhang", "wrong-password")
     page = client.get("/admin/audit?action=login.failure").get_data(as_text=True)
     assert "login.failure" in page and "login.success" not in page
-    page = client.get("/admin/audit?action=login&date_from=2000-01-01&date_to=2000-01-02").get_data(as_text=True)
+    page = client.get("/admin/audit?action=login&date_from=2000-01-01&date_to=2000-01-02").get_data(
+        as_text=True
+    )
     assert "login.failure" not in page
     bad = client.get("/admin/audit?date_from=not-a-date")
     assert bad.status_code == 200
@@ -165,7 +200,9 @@ def test_removing_one_learner_removes_that_learner_only(app, auth, admin, make_u
     with app.app_context():
         members = sorted(u.username for u in db.session.get(Cohort, cohort_id).members)
         assert members == ["l1", "l2", "l4"] and extra
-        removed = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "class.remove_member"))
+        removed = db.session.scalar(
+            sa.select(AuditEvent).where(AuditEvent.action == "class.remove_member")
+        )
         assert "l3" in removed.detail
 
 
@@ -187,18 +224,32 @@ def test_initial_passwords_for_accounts_that_never_signed_in(app, client, auth, 
 
     listed = client.get("/admin/users?never_signed_in=y").get_data(as_text=True)
     assert "api0" in listed and "seasoned" not in listed
-    assert "没有符合条件的用户。" in client.get("/admin/users?q=nobody-by-this-name").get_data(as_text=True)
+    assert "没有符合条件的用户。" in client.get("/admin/users?q=nobody-by-this-name").get_data(
+        as_text=True
+    )
     assert "发放初始密码（电子表格）" in listed
     # Without the filter the button is not offered: it would reach every account.
     assert "发放初始密码（电子表格）" not in client.get("/admin/users").get_data(as_text=True)
 
     # The form's own filter, narrowed to learners named 学员, then all who wait.
-    only_learners = auth.post("/admin/users/initial-passwords", data={"never_signed_in": "y", "q": "学员"})
-    assert only_learners.status_code == 200 and only_learners.mimetype.endswith("spreadsheetml.sheet")
-    first = {r[1]: r for r in list(load_workbook(io.BytesIO(only_learners.data)).active.iter_rows(values_only=True))[1:]}
+    only_learners = auth.post(
+        "/admin/users/initial-passwords", data={"never_signed_in": "y", "q": "学员"}
+    )
+    assert only_learners.status_code == 200 and only_learners.mimetype.endswith(
+        "spreadsheetml.sheet"
+    )
+    first = {
+        r[1]: r
+        for r in list(
+            load_workbook(io.BytesIO(only_learners.data)).active.iter_rows(values_only=True)
+        )[1:]
+    }
     assert sorted(first) == ["api0", "api1", "api2"]
     sheet = auth.post("/admin/users/initial-passwords", data={"never_signed_in": "y"})
-    rows = {r[1]: r for r in list(load_workbook(io.BytesIO(sheet.data)).active.iter_rows(values_only=True))[1:]}
+    rows = {
+        r[1]: r
+        for r in list(load_workbook(io.BytesIO(sheet.data)).active.iter_rows(values_only=True))[1:]
+    }
     assert set(rows) == {"api0", "api1", "api2", "api-teacher"}
     assert rows["api-teacher"][0] == "'=教师"  # neutralised
     # The newest password works, and must be changed; the first sheet's no longer does.
@@ -207,16 +258,31 @@ def test_initial_passwords_for_accounts_that_never_signed_in(app, client, auth, 
     assert fresh.login("api1", rows["api1"][2]).status_code == 302
     assert fresh.client.get("/").location.endswith("/password")
     with app.app_context():
-        actions = db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.action.like("user%"))).all()
+        actions = db.session.scalars(
+            sa.select(AuditEvent.action).where(AuditEvent.action.like("user%"))
+        ).all()
     assert actions.count("user.reset_password") == 3 + 4 and "users.initial_passwords" in actions
 
 
-def test_initial_passwords_refuse_without_csrf_and_say_when_nobody_waits(app, client, auth, admin, make_user):
+def test_initial_passwords_refuse_without_csrf_and_say_when_nobody_waits(
+    app, client, auth, admin, make_user
+):
     make_user(username="api0")
-    assert client.post("/admin/users/initial-passwords", data={"never_signed_in": "y"}).status_code == 400
+    assert (
+        client.post("/admin/users/initial-passwords", data={"never_signed_in": "y"}).status_code
+        == 400
+    )
     with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
-            AuditEvent.action == "user.reset_password")) == 0
-    nobody = auth.post("/admin/users/initial-passwords", data={"never_signed_in": "y", "q": "nobody-here"})
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(AuditEvent)
+                .where(AuditEvent.action == "user.reset_password")
+            )
+            == 0
+        )
+    nobody = auth.post(
+        "/admin/users/initial-passwords", data={"never_signed_in": "y", "q": "nobody-here"}
+    )
     assert nobody.status_code == 302 and "never_signed_in=y" in nobody.location
     assert "没有等待首次登录的账号" in client.get(nobody.location).get_data(as_text=True)

@@ -1,5 +1,6 @@
 """The audit log reads as words: every action the code records has a label, and a filter that cannot
 be applied, or that matches nothing, says so instead of showing a table."""
+
 import ast
 import datetime as dt
 from pathlib import Path
@@ -43,12 +44,22 @@ def recorded_actions() -> dict[str, str]:
 
 def test_the_scan_finds_the_recorded_actions():
     actions = recorded_actions()
-    assert {"login.success", "user.activate", "user.deactivate", "lesson.draft", "api.forbidden",
-            "report.export", "report.download", "credit.course"} <= set(actions)
+    assert {
+        "login.success",
+        "user.activate",
+        "user.deactivate",
+        "lesson.draft",
+        "api.forbidden",
+        "report.export",
+        "report.download",
+        "credit.course",
+    } <= set(actions)
 
 
 def test_every_recorded_action_has_a_label():
-    unlabelled = {code: where for code, where in recorded_actions().items() if code not in audit.ACTION_LABELS}
+    unlabelled = {
+        code: where for code, where in recorded_actions().items() if code not in audit.ACTION_LABELS
+    }
     assert unlabelled == {}
 
 
@@ -66,17 +77,23 @@ def add_entries(app, *actions):
         db.session.commit()
 
 
-@pytest.mark.parametrize("code, label", [
-    ("report.export", "Report exported"),
-    ("report.download", "Report export downloaded"),
-    ("users.initial_passwords", "Initial passwords issued to accounts never signed in (spreadsheet)"),
-    ("credit.reverse", "学时 entry reversed"),
-    ("class.assign", "Course assigned to a class"),
-])
+@pytest.mark.parametrize(
+    "code, label",
+    [
+        ("report.export", "Report exported"),
+        ("report.download", "Report export downloaded"),
+        (
+            "users.initial_passwords",
+            "Initial passwords issued to accounts never signed in (spreadsheet)",
+        ),
+        ("credit.reverse", "学时 entry reversed"),
+        ("class.assign", "Course assigned to a class"),
+    ],
+)
 def test_the_log_shows_labels_not_codes_twice(app, client, english_admin, code, label):
     add_entries(app, code)
     page = client.get(f"/admin/audit?action={code}").get_data(as_text=True)
-    assert f"<td>{label} <small class=\"muted\">{code}</small></td>" in page
+    assert f'<td>{label} <small class="muted">{code}</small></td>' in page
     assert f"{code} {code}" not in page
 
 
@@ -92,10 +109,17 @@ def test_a_reversed_date_range_is_named_at_its_field_and_not_run(app, client, en
     response = client.get(f"/admin/audit?date_from={today}&date_to={yesterday}")
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert '<small id="date_to-error" class="field-error">The end date comes before the start date.</small>' in page
+    assert (
+        '<small id="date_to-error" class="field-error">The end date comes before the start date.</small>'
+        in page
+    )
     assert 'aria-invalid="true" id="date_to"' in page
     # The sign-in of today is not listed as if the filter had found it, nor is a count of entries given.
-    assert "login.success" not in page and "entries. Times are UTC." not in page and 'id="audit"' not in page
+    assert (
+        "login.success" not in page
+        and "entries. Times are UTC." not in page
+        and 'id="audit"' not in page
+    )
     assert "Correct the filter above to see entries." in page
     # The same dates the right way round do find it.
     page = client.get(f"/admin/audit?date_from={yesterday}&date_to={today}").get_data(as_text=True)

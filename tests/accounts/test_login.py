@@ -1,4 +1,5 @@
 """Signing in and out, sessions, passwords and throttling."""
+
 import datetime as dt
 
 import pytest
@@ -16,7 +17,9 @@ def test_login_page_renders_in_chinese_by_default(client):
 
 
 def test_login_page_in_english_when_the_browser_asks(client):
-    page = client.get("/login", headers={"Accept-Language": "en-US,en;q=0.9"}).get_data(as_text=True)
+    page = client.get("/login", headers={"Accept-Language": "en-US,en;q=0.9"}).get_data(
+        as_text=True
+    )
     assert '<html lang="en">' in page
     assert "Sign in" in page
 
@@ -87,7 +90,11 @@ def test_change_password(client, auth, make_user, app):
     auth.login("zhang")
     response = auth.post(
         "/password",
-        data={"current_password": PASSWORD, "new_password": "a-new-secret", "confirm": "a-new-secret"},
+        data={
+            "current_password": PASSWORD,
+            "new_password": "a-new-secret",
+            "confirm": "a-new-secret",
+        },
     )
     assert response.status_code == 302
     auth.logout()
@@ -123,7 +130,14 @@ def test_new_account_must_change_its_initial_password(client, auth, make_user):
     auth.login("zhang")
     response = client.get("/")
     assert response.status_code == 302 and response.location.endswith("/password")
-    auth.post("/password", data={"current_password": PASSWORD, "new_password": "mine-now-123", "confirm": "mine-now-123"})
+    auth.post(
+        "/password",
+        data={
+            "current_password": PASSWORD,
+            "new_password": "mine-now-123",
+            "confirm": "mine-now-123",
+        },
+    )
     assert client.get("/").status_code == 200
 
 
@@ -220,13 +234,30 @@ def test_guessing_the_current_password_is_throttled(client, auth, make_user):
     make_user(username="zhang")
     auth.login("zhang")
     for _ in range(10):
-        auth.post("/password", data={"current_password": "guess", "new_password": "new-secret-1", "confirm": "new-secret-1"})
-    response = auth.post("/password", data={"current_password": PASSWORD, "new_password": "new-secret-1", "confirm": "new-secret-1"})
+        auth.post(
+            "/password",
+            data={
+                "current_password": "guess",
+                "new_password": "new-secret-1",
+                "confirm": "new-secret-1",
+            },
+        )
+    response = auth.post(
+        "/password",
+        data={
+            "current_password": PASSWORD,
+            "new_password": "new-secret-1",
+            "confirm": "new-secret-1",
+        },
+    )
     assert response.status_code == 429
 
 
 def test_common_passwords_are_refused(client, auth, make_user):
     make_user(username="zhang")
     auth.login("zhang")
-    response = auth.post("/password", data={"current_password": PASSWORD, "new_password": "12345678", "confirm": "12345678"})
+    response = auth.post(
+        "/password",
+        data={"current_password": PASSWORD, "new_password": "12345678", "confirm": "12345678"},
+    )
     assert response.status_code == 200 and "猜到" in response.get_data(as_text=True)

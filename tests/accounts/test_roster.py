@@ -1,4 +1,5 @@
 """Roster import: encodings, row-level problems, all-or-nothing commits, idempotence, refusals."""
+
 import codecs
 import io
 import re
@@ -6,7 +7,7 @@ import zipfile
 
 import pytest
 import sqlalchemy as sa
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook, Workbook
 
 from courseware.accounts import roster
 from courseware.accounts.models import AuditEvent, RosterUpload, User
@@ -110,7 +111,11 @@ def test_each_bad_row_is_named_by_row_and_column(app, units, row, place, message
 
 
 def test_duplicate_username_inside_the_file(app, units):
-    rows = [["甲", "a1", "", "", "", ""], ["乙", "b2", "", "", "", ""], ["丙", "A1", "", "", "", ""]]
+    rows = [
+        ["甲", "a1", "", "", "", ""],
+        ["乙", "b2", "", "", "", ""],
+        ["丙", "A1", "", "", "", ""],
+    ]
     p = plan(app, "r.csv", csv_bytes(rows))
     with app.test_request_context():
         found = [(x.place(), x.message) for x in p.problems]
@@ -194,8 +199,11 @@ def test_a_zip_bomb_is_refused(app):
 
 
 def upload(auth, content, filename="roster.csv"):
-    response = auth.post("/admin/import", data={"file": (io.BytesIO(content), filename)},
-                         content_type="multipart/form-data")
+    response = auth.post(
+        "/admin/import",
+        data={"file": (io.BytesIO(content), filename)},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302, response.status_code
     return int(response.location.rstrip("/").split("/")[-1])
 
@@ -226,12 +234,16 @@ def test_web_import_shows_passwords_until_the_sheet_is_downloaded_once(app, clie
     assert rows[3][0] == "'=1+2"
     again = auth.post(f"/admin/import/{upload_id}/passwords")
     assert again.status_code == 302
-    assert 'class="secret"' not in client.get(f"/admin/import/{upload_id}/done").get_data(as_text=True)
+    assert 'class="secret"' not in client.get(f"/admin/import/{upload_id}/done").get_data(
+        as_text=True
+    )
     with app.app_context():
         assert db.session.get(RosterUpload, upload_id).credentials_sheet is None
         event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "roster.import"))
         assert event.actor_username == "boss" and '"created": 3' in event.detail
-        creator = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "user.create").limit(1))
+        creator = db.session.scalar(
+            sa.select(AuditEvent).where(AuditEvent.action == "user.create").limit(1)
+        )
         assert creator.actor_username == "boss"
     # Committing again does not import twice.
     again = auth.post(f"/admin/import/{upload_id}/commit")
@@ -239,7 +251,9 @@ def test_web_import_shows_passwords_until_the_sheet_is_downloaded_once(app, clie
     assert len(users_by_name(app)) == 4
 
 
-def test_the_progress_page_shows_rows_done_and_moves_on_when_the_import_is_done(app, client, units, admin):
+def test_the_progress_page_shows_rows_done_and_moves_on_when_the_import_is_done(
+    app, client, units, admin
+):
     auth = Auth(client)
     upload_id = upload(auth, csv_bytes(ROWS))
     with app.app_context():
@@ -247,9 +261,13 @@ def test_the_progress_page_shows_rows_done_and_moves_on_when_the_import_is_done(
         row.status, row.done, row.total = "running", 1, 3
         db.session.commit()
     polled = client.get(f"/admin/import/{upload_id}/progress", headers={"HX-Request": "true"})
-    assert 'value="1" max="3"' in polled.get_data(as_text=True) and "HX-Redirect" not in polled.headers
+    assert (
+        'value="1" max="3"' in polled.get_data(as_text=True) and "HX-Redirect" not in polled.headers
+    )
     # While it runs, the preview offers no second import.
-    assert f"/admin/import/{upload_id}/commit" not in client.get(f"/admin/import/{upload_id}").get_data(as_text=True)
+    assert f"/admin/import/{upload_id}/commit" not in client.get(
+        f"/admin/import/{upload_id}"
+    ).get_data(as_text=True)
     with app.app_context():
         row = db.session.get(RosterUpload, upload_id)
         row.status, row.done, row.summary = "done", 3, {"created": 3, "updated": 0, "unchanged": 0}
@@ -273,7 +291,9 @@ def test_a_background_import_runs_in_its_own_thread_and_finishes(app, client, un
     assert {"zj001", "zj002", "zj003"} <= set(users_by_name(app))
 
 
-def test_an_import_whose_rows_went_bad_meanwhile_fails_whole_and_can_be_retried(app, client, units, admin):
+def test_an_import_whose_rows_went_bad_meanwhile_fails_whole_and_can_be_retried(
+    app, client, units, admin
+):
     from courseware.accounts import import_job
     from courseware.accounts.models import Unit
 
@@ -308,7 +328,11 @@ def test_two_commits_at_once_start_one_import(app, units, admin):
 
     app.config["JOBS_INLINE"] = True
     with app.test_request_context():
-        row = RosterUpload(uploaded_by_id=db.session.scalar(sa.select(User.id)), filename="r.csv", content=csv_bytes(ROWS))
+        row = RosterUpload(
+            uploaded_by_id=db.session.scalar(sa.select(User.id)),
+            filename="r.csv",
+            content=csv_bytes(ROWS),
+        )
         db.session.add(row)
         db.session.commit()
         stale = db.session.get(RosterUpload, row.id)
@@ -358,11 +382,17 @@ def test_a_blank_optional_cell_keeps_the_stored_value(app, units):
 
 
 def test_usernames_with_spaces_or_markup_are_refused(app, units):
-    p = plan(app, "r.csv", csv_bytes([["甲", "wang wu", "", "", "", ""], ["乙", "<b>x</b>", "", "", "", ""]]))
+    p = plan(
+        app,
+        "r.csv",
+        csv_bytes([["甲", "wang wu", "", "", "", ""], ["乙", "<b>x</b>", "", "", "", ""]]),
+    )
     assert [x.row for x in p.problems] == [2, 3]
 
 
-def test_an_import_that_breaks_half_way_saves_nothing_and_says_so(app, client, units, admin, monkeypatch):
+def test_an_import_that_breaks_half_way_saves_nothing_and_says_so(
+    app, client, units, admin, monkeypatch
+):
     """A failure after some accounts were added to the transaction (here, writing the audit entry of
     the import) rolls every one of them back, and the progress page says the import failed."""
     from courseware.accounts import audit, import_job

@@ -1,4 +1,5 @@
 """Tokens: who gets in, who is refused and how, and that the browser's session plays no part."""
+
 import datetime as dt
 
 import pytest
@@ -17,14 +18,24 @@ def audit_actions(app, prefix="api."):
         return [
             (e.action, e.actor_username, e.detail)
             for e in db.session.scalars(
-                sa.select(AuditEvent).where(AuditEvent.action.startswith(prefix)).order_by(AuditEvent.id)
+                sa.select(AuditEvent)
+                .where(AuditEvent.action.startswith(prefix))
+                .order_by(AuditEvent.id)
             )
         ]
 
 
 @pytest.mark.parametrize(
     "header",
-    [None, "", "Bearer", "Bearer ", "Basic dXNlcjpwYXNz", "Bearer cw_not-a-real-token", "cw_missing-scheme"],
+    [
+        None,
+        "",
+        "Bearer",
+        "Bearer ",
+        "Basic dXNlcjpwYXNz",
+        "Bearer cw_not-a-real-token",
+        "cw_missing-scheme",
+    ],
 )
 def test_a_call_without_a_valid_token_is_refused_with_a_challenge(client, make_token, header):
     make_token()
@@ -59,7 +70,10 @@ def test_a_token_without_the_scope_gets_403(app, client, make_token):
     assert 'scope="rosters:manage"' in refused.headers["WWW-Authenticate"]
     assert refused.json["error"]
     assert manager.get("/units").status_code == 403
-    assert [a for a, _, _ in audit_actions(app) if a == "api.forbidden"] == ["api.forbidden", "api.forbidden"]
+    assert [a for a, _, _ in audit_actions(app) if a == "api.forbidden"] == [
+        "api.forbidden",
+        "api.forbidden",
+    ]
 
 
 def test_the_token_is_matched_by_its_hash_only(app, make_token):
@@ -71,7 +85,9 @@ def test_the_token_is_matched_by_its_hash_only(app, make_token):
 
 
 @pytest.mark.parametrize("who", [Role.ADMIN, Role.LEARNER])
-def test_the_browser_session_is_neither_accepted_nor_touched(app, client, make_user, make_token, who):
+def test_the_browser_session_is_neither_accepted_nor_touched(
+    app, client, make_user, make_token, who
+):
     make_user(who, username="boss")
     assert Auth(client).login("boss").status_code == 302
     response = client.get("/api/v1/users")
@@ -90,7 +106,9 @@ def test_every_call_is_audited_with_its_outcome(app, api, organisation):
     api.get("/units")
     api.get("/users?unit=99999")
     api.get("/users/99999")
-    calls = [(actor, detail) for action, actor, detail in audit_actions(app) if action == "api.call"]
+    calls = [
+        (actor, detail) for action, actor, detail in audit_actions(app) if action == "api.call"
+    ]
     assert len(calls) == 3
     assert all(actor.startswith("api:cw_") for actor, _ in calls)
     assert '"status": 200' in calls[0][1] and '"path": "/api/v1/units"' in calls[0][1]

@@ -1,17 +1,30 @@
 """What the read endpoints return: the right rows, filters and pages, and never anything about
 signing in."""
+
 import pytest
 
 from courseware.accounts import operations
 from courseware.accounts.models import User
 from courseware.db import db
 
-READ_PATHS = ["/units", "/users", "/users/{a}", "/classes", "/classes/{class}/enrolments", "/completions",
-              "/credits", "/certificates/ABCDEFGHJK23", "/xapi/statements"]
+READ_PATHS = [
+    "/units",
+    "/users",
+    "/users/{a}",
+    "/classes",
+    "/classes/{class}/enrolments",
+    "/completions",
+    "/credits",
+    "/certificates/ABCDEFGHJK23",
+    "/xapi/statements",
+]
 
 
 def paths(organisation):
-    return [p.format(a=organisation["people"]["a"], **{"class": organisation["class"]}) for p in READ_PATHS]
+    return [
+        p.format(a=organisation["people"]["a"], **{"class": organisation["class"]})
+        for p in READ_PATHS
+    ]
 
 
 def test_no_response_mentions_passwords_or_sessions(api, organisation):
@@ -39,18 +52,34 @@ def test_a_user_record(api, organisation):
     assert user["unit_path"] == "浙江省 / 组织部 / 干部一处"
     assert user["phone"] == "13800000001" and user["position"] == "科员"
     assert user["created_at"].endswith("Z")
-    assert set(user) == {"id", "username", "name", "role", "unit_id", "unit_path", "position", "rank_level",
-                         "phone", "active", "created_at", "updated_at", "last_login_at"}
+    assert set(user) == {
+        "id",
+        "username",
+        "name",
+        "role",
+        "unit_id",
+        "unit_path",
+        "position",
+        "rank_level",
+        "phone",
+        "active",
+        "created_at",
+        "updated_at",
+        "last_login_at",
+    }
     assert api.get("/users/999999").status_code == 404
     assert api.get("/users/99999999999999999999").status_code == 404
 
 
-@pytest.mark.parametrize("unit, expected", [
-    ("province", {"a", "b", "c", "d"}),
-    ("dept", {"a", "b", "c"}),
-    ("office", {"a", "b"}),
-    ("publicity", {"d"}),
-])
+@pytest.mark.parametrize(
+    "unit, expected",
+    [
+        ("province", {"a", "b", "c", "d"}),
+        ("dept", {"a", "b", "c"}),
+        ("office", {"a", "b"}),
+        ("publicity", {"d"}),
+    ],
+)
 def test_the_unit_filter_takes_in_sub_units(api, organisation, unit, expected):
     response = api.get(f"/users?unit={organisation['units'][unit]}")
     assert {u["username"] for u in response.json["items"]} == expected
@@ -62,7 +91,10 @@ def test_users_filtered_by_role_and_change(app, api, organisation):
     assert [u["username"] for u in api.get("/users?role=instructor").json["items"]] == ["t"]
     everyone = api.get("/users").json["items"]
     latest = max(u["updated_at"] for u in everyone)
-    assert api.get("/users", query_string={"updated_since": "2999-01-01T00:00:00Z"}).json["items"] == []
+    assert (
+        api.get("/users", query_string={"updated_since": "2999-01-01T00:00:00Z"}).json["items"]
+        == []
+    )
     with app.app_context():
         user = db.session.get(User, organisation["people"]["d"])
         operations.update_user(user, {"position": "处长"})
@@ -72,11 +104,21 @@ def test_users_filtered_by_role_and_change(app, api, organisation):
     assert {u["username"] for u in changed} <= {"d", "a", "b", "c", "t"}
 
 
-@pytest.mark.parametrize("query, field", [
-    ("limit=0", "limit"), ("limit=501", "limit"), ("limit=x", "limit"), ("offset=-1", "offset"),
-    ("cursor=%%%", "cursor"), ("offset=1&cursor=WzFd", "cursor"), ("unit=abc", "unit"), ("unit=999999", "unit"),
-    ("updated_since=yesterday", "updated_since"), ("role=root", "role"),
-])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("limit=0", "limit"),
+        ("limit=501", "limit"),
+        ("limit=x", "limit"),
+        ("offset=-1", "offset"),
+        ("cursor=%%%", "cursor"),
+        ("offset=1&cursor=WzFd", "cursor"),
+        ("unit=abc", "unit"),
+        ("unit=999999", "unit"),
+        ("updated_since=yesterday", "updated_since"),
+        ("role=root", "role"),
+    ],
+)
 def test_bad_parameters_are_named(api, organisation, query, field):
     response = api.get("/users?" + query)
     assert response.status_code == 400
@@ -98,8 +140,9 @@ def test_pagination_by_offset_and_by_cursor(api, organisation):
 
 def test_classes_and_enrolments(api, organisation):
     classes = api.get("/classes").json["items"]
-    assert [(c["name"], c["member_count"], [i["username"] for i in c["instructors"]]) for c in classes] == [
-        ("2026 春季班", 4, ["t"])]
+    assert [
+        (c["name"], c["member_count"], [i["username"] for i in c["instructors"]]) for c in classes
+    ] == [("2026 春季班", 4, ["t"])]
     enrolments = api.get(f"/classes/{organisation['class']}/enrolments").json
     assert [m["username"] for m in enrolments["members"]] == ["a", "b", "c", "d"]
     assert enrolments["members"][0]["unit_path"] == "浙江省 / 组织部 / 干部一处"
@@ -110,13 +153,16 @@ def test_classes_and_enrolments(api, organisation):
     assert api.get("/classes/999999/enrolments").status_code == 404
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("", {"a", "c"}),
-    ("from=2026-02-10&to=2026-02-10", {"a"}),
-    ("from=2026-02-11", {"c"}),
-    ("to=2026-02-09", set()),
-    ("course=test-course", {"a", "c"}),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("", {"a", "c"}),
+        ("from=2026-02-10&to=2026-02-10", {"a"}),
+        ("from=2026-02-11", {"c"}),
+        ("to=2026-02-09", set()),
+        ("course=test-course", {"a", "c"}),
+    ],
+)
 def test_completions_filtered_by_date_and_course(api, organisation, query, expected):
     response = api.get("/completions?" + query)
     assert response.status_code == 200
@@ -134,19 +180,31 @@ def test_completion_record_and_refusals(api, organisation):
 def test_the_credit_ledger(api, organisation):
     lines = api.get("/credits").json["items"]
     assert sorted((line["user"]["username"], line["hours"], line["kind"]) for line in lines) == [
-        ("a", 2.0, "course"), ("b", 5.0, "external"), ("c", 2.0, "course")]
+        ("a", 2.0, "course"),
+        ("b", 5.0, "external"),
+        ("c", 2.0, "course"),
+    ]
     external = api.get("/credits?kind=external").json["items"]
     assert external[0]["note"] == "党校" and external[0]["course"] is None
-    office = api.get(f"/credits?unit={organisation['units']['office']}&from=2026-03-01").json["items"]
+    office = api.get(f"/credits?unit={organisation['units']['office']}&from=2026-03-01").json[
+        "items"
+    ]
     assert [line["user"]["username"] for line in office] == ["b"]
     assert api.get("/credits?kind=bonus").json["field"] == "kind"
 
 
 def test_certificate_verification(api, organisation):
     valid = api.get("/certificates/ABCDEFGHJK23").json
-    assert valid == {"code": "ABCDEFGHJK23", "name": "甲", "unit": "浙江省 / 组织部 / 干部一处",
-                     "course_title": {"zh": "测试课程", "en": "Test course"}, "credit_hours": 2.0,
-                     "issued_on": "2026-02-10", "valid": True, "revoked_at": None}
+    assert valid == {
+        "code": "ABCDEFGHJK23",
+        "name": "甲",
+        "unit": "浙江省 / 组织部 / 干部一处",
+        "course_title": {"zh": "测试课程", "en": "Test course"},
+        "credit_hours": 2.0,
+        "issued_on": "2026-02-10",
+        "valid": True,
+        "revoked_at": None,
+    }
     assert api.get("/certificates/abcdefghjk23").json["valid"] is True
     revoked = api.get("/certificates/MNPQRSTUVW45").json
     assert revoked["valid"] is False and revoked["revoked_at"] == "2026-06-01T00:00:00.000Z"

@@ -4,6 +4,7 @@ The document is loaded from the dict the app serves (api/openapi.py), and each g
 goes to a fresh app through WSGI. (schemathesis.pytest.from_fixture, which would load it from the
 app, does not run under pytest 9: it sets a node attribute pytest no longer has.)
 """
+
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -15,7 +16,12 @@ from schemathesis.specs.openapi.checks import (
 
 from courseware.api.openapi import document
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 
 schema = schemathesis.openapi.from_dict(document())
 
@@ -25,8 +31,17 @@ def test_the_served_document_is_the_one_fuzzed(client):
 
 
 @schema.parametrize()
-@settings(max_examples=20, derandomize=True, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(
+    max_examples=20,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+    ],
+)
 def test_every_operation_matches_the_document(case, app, organisation, make_token):
     bearer = {"Authorization": f"Bearer {make_token()}"}
     case.call_and_validate(app=app, headers=bearer, checks=CHECKS)

@@ -1,4 +1,5 @@
 """Administrators issue tokens (shown once) and revoke them; both are audited."""
+
 import re
 
 import sqlalchemy as sa
@@ -22,7 +23,9 @@ def test_a_new_token_is_shown_once_and_works(app, client, auth, admin):
     page = client.get(response.location)
     secret = SECRET.search(page.get_data(as_text=True)).group(1)
     again = client.get(response.location)
-    assert again.status_code == 302 and secret not in client.get(again.location).get_data(as_text=True)
+    assert again.status_code == 302 and secret not in client.get(again.location).get_data(
+        as_text=True
+    )
     with app.app_context():
         token = db.session.scalar(sa.select(ApiToken))
         assert token.scopes == ["reports:read"] and token.created_by_id == admin
@@ -40,7 +43,11 @@ def test_the_list_shows_prefixes_never_secrets(app, client, auth, admin):
 
 
 def test_a_token_needs_a_name_and_a_known_scope(app, auth, admin):
-    for data in [{"name": "", "scopes": ["reports:read"]}, {"name": "x"}, {"name": "x", "scopes": ["root"]}]:
+    for data in [
+        {"name": "", "scopes": ["reports:read"]},
+        {"name": "x"},
+        {"name": "x", "scopes": ["root"]},
+    ]:
         response = auth.post("/admin/api-tokens/", data=data)
         assert response.status_code == 200
     with app.app_context():
@@ -55,9 +62,16 @@ def test_revoking_is_audited_and_takes_effect_at_once(app, client, auth, admin):
         token_id = db.session.scalar(sa.select(ApiToken.id))
     assert auth.post(f"/admin/api-tokens/{token_id}/revoke").status_code == 302
     assert api.get("/units").status_code == 401
-    assert f"/admin/api-tokens/{token_id}/revoke" not in client.get("/admin/api-tokens/").get_data(as_text=True)
+    assert f"/admin/api-tokens/{token_id}/revoke" not in client.get("/admin/api-tokens/").get_data(
+        as_text=True
+    )
     with app.app_context():
-        events = {e.action: e for e in db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action.startswith("api.token")))}
+        events = {
+            e.action: e
+            for e in db.session.scalars(
+                sa.select(AuditEvent).where(AuditEvent.action.startswith("api.token"))
+            )
+        }
     assert set(events) == {"api.token_create", "api.token_revoke"}
     assert events["api.token_revoke"].actor_username == "boss"
     assert "干部信息系统" in events["api.token_create"].target

@@ -1,4 +1,5 @@
 """Completions and quiz results as xAPI statements, valid against the xAPI 1.0.3 Statement schema."""
+
 import json
 from pathlib import Path
 
@@ -6,7 +7,9 @@ import pytest
 from jsonschema import Draft7Validator
 
 ADL = "http://adlnet.gov/expapi/verbs/"
-SCHEMA = json.loads((Path(__file__).resolve().parents[1] / "data" / "xapi_statement.schema.json").read_text("utf-8"))
+SCHEMA = json.loads(
+    (Path(__file__).resolve().parents[1] / "data" / "xapi_statement.schema.json").read_text("utf-8")
+)
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +34,11 @@ def by_verb(statements):
 
 
 def test_the_schema_rejects_what_the_spec_rejects(validator):
-    good = {"actor": {"mbox": "mailto:a@example.org"}, "verb": {"id": ADL + "completed"},
-            "object": {"id": "http://example.org/course"}}
+    good = {
+        "actor": {"mbox": "mailto:a@example.org"},
+        "verb": {"id": ADL + "completed"},
+        "object": {"id": "http://example.org/course"},
+    }
     assert validator.is_valid(good)
     for bad in [
         {k: v for k, v in good.items() if k != "verb"},
@@ -65,7 +71,10 @@ def test_completed_passed_and_failed(api, organisation):
     first = completed["a"]
     assert first["object"]["id"] == "http://localhost/courses/test-course"
     assert first["object"]["definition"]["name"] == {"zh-CN": "测试课程", "en": "Test course"}
-    assert first["result"] == {"completion": True, "score": {"scaled": 0.9, "raw": 90.0, "min": 0, "max": 100.0}}
+    assert first["result"] == {
+        "completion": True,
+        "score": {"scaled": 0.9, "raw": 90.0, "min": 0, "max": 100.0},
+    }
     assert first["timestamp"] == "2026-02-10T08:30:00.000Z"
     assert "score" not in completed["c"]["result"]
 
@@ -75,7 +84,10 @@ def test_completed_passed_and_failed(api, organisation):
     assert passed["object"]["definition"]["name"] == {"zh-CN": "结业测验", "en": "Final quiz"}
     assert passed["result"]["success"] is True and passed["result"]["score"]["scaled"] == 0.8
     assert passed["result"]["duration"] == "PT600S"
-    assert passed["context"]["contextActivities"]["parent"][0]["id"] == "http://localhost/courses/test-course"
+    assert (
+        passed["context"]["contextActivities"]["parent"][0]["id"]
+        == "http://localhost/courses/test-course"
+    )
     [failed] = found[ADL + "failed"]
     assert failed["result"]["success"] is False and failed["result"]["score"]["scaled"] == 0.3
 
@@ -85,20 +97,30 @@ def test_the_same_record_keeps_its_statement_id(api, organisation):
     assert [s["id"] for s in api.get("/xapi/statements").json["statements"]] == first
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("verb=" + ADL + "failed", {("b", "failed")}),
-    ("user={a}", {("a", "completed"), ("a", "passed")}),
-    ("unit={publicity}", set()),
-    ("since=2026-02-10T08:30:00Z", {("c", "completed")}),
-    ("until=2026-02-09T09:15:00%2B00:00", {("a", "passed")}),
-    ("course=test-course&until=2026-02-10T08:30:00Z", {("a", "passed"), ("b", "failed"), ("a", "completed")}),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("verb=" + ADL + "failed", {("b", "failed")}),
+        ("user={a}", {("a", "completed"), ("a", "passed")}),
+        ("unit={publicity}", set()),
+        ("since=2026-02-10T08:30:00Z", {("c", "completed")}),
+        ("until=2026-02-09T09:15:00%2B00:00", {("a", "passed")}),
+        (
+            "course=test-course&until=2026-02-10T08:30:00Z",
+            {("a", "passed"), ("b", "failed"), ("a", "completed")},
+        ),
+    ],
+)
 def test_statement_filters(api, organisation, query, expected):
-    query = query.format(a=organisation["people"]["a"], publicity=organisation["units"]["publicity"])
+    query = query.format(
+        a=organisation["people"]["a"], publicity=organisation["units"]["publicity"]
+    )
     response = api.get("/xapi/statements?" + query)
     assert response.status_code == 200, response.json
-    assert {(s["actor"]["account"]["name"], s["verb"]["id"].rsplit("/", 1)[1])
-            for s in response.json["statements"]} == expected
+    assert {
+        (s["actor"]["account"]["name"], s["verb"]["id"].rsplit("/", 1)[1])
+        for s in response.json["statements"]
+    } == expected
 
 
 def test_statements_page_with_more_links(api, organisation, validator):

@@ -1,4 +1,5 @@
 """A live server in a thread and Debian's Chromium driven by Playwright."""
+
 import threading
 from pathlib import Path
 
@@ -23,7 +24,9 @@ def live_server(app):
 
 @pytest.fixture(scope="session")
 def browser():
-    assert Path(CHROMIUM).exists(), "Chromium is missing: `make test` installs it (apt-get install chromium)"
+    assert Path(CHROMIUM).exists(), (
+        "Chromium is missing: `make test` installs it (apt-get install chromium)"
+    )
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,

@@ -1,5 +1,6 @@
 """In the browser: a learner who completed a course finds the certificate, prints it on one A4 sheet,
 downloads the PDF; then a stranger checks the code on the public page."""
+
 import re
 
 import pytest
@@ -11,12 +12,17 @@ from tests.certificates.conftest import complete_course  # noqa: F401  (a fixtur
 pytestmark = pytest.mark.browser
 
 
-def test_a_learner_gets_the_certificate_and_a_stranger_verifies_it(app, live_server, browser, make_user, make_unit,
-                                                                   complete_course, tmp_path):
+def test_a_learner_gets_the_certificate_and_a_stranger_verifies_it(
+    app, live_server, browser, make_user, make_unit, complete_course, tmp_path
+):
     unit_id = make_unit("浙江省", "杭州市")
-    issued = complete_course(make_user(username="reader", name="张伟", unit_id=unit_id, locale="en"))
+    issued = complete_course(
+        make_user(username="reader", name="张伟", unit_id=unit_id, locale="en")
+    )
 
-    learner = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US", accept_downloads=True).new_page()
+    learner = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="en-US", accept_downloads=True
+    ).new_page()
     errors = []
     learner.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     sign_in(learner, live_server, "reader")
@@ -48,7 +54,9 @@ def test_a_learner_gets_the_certificate_and_a_stranger_verifies_it(app, live_ser
     assert saved.read_bytes().startswith(b"%PDF")
     assert errors == []  # nothing the CSP refused, no script errors
 
-    stranger = browser.new_context(viewport={"width": 360, "height": 780}, locale="en-US").new_page()
+    stranger = browser.new_context(
+        viewport={"width": 360, "height": 780}, locale="en-US"
+    ).new_page()
     stranger.goto(f"{live_server}/verify")
     stranger.get_by_label("Verification code").fill(code.lower().replace("-", " "))
     stranger.get_by_role("button", name="Verify").click()
@@ -60,8 +68,9 @@ def test_a_learner_gets_the_certificate_and_a_stranger_verifies_it(app, live_ser
     screenshot(stranger, "certificate-verified")
 
 
-def test_an_administrator_revokes_a_certificate_and_takes_back_its_hours(app, live_server, browser, make_user,
-                                                                          complete_course):
+def test_an_administrator_revokes_a_certificate_and_takes_back_its_hours(
+    app, live_server, browser, make_user, complete_course
+):
     """In Chinese, with the keyboard: the revoke form opens, takes a reason and the 学时 box; the ledger
     loses the course's hours and the public page says the certificate is no longer valid."""
     from courseware.accounts.models import Role
@@ -72,7 +81,9 @@ def test_an_administrator_revokes_a_certificate_and_takes_back_its_hours(app, li
     sign_in(admin, live_server, "boss")
     admin.goto(f"{live_server}/admin/certificates")
     # On a phone each certificate is a card, its values under their columns' names: nothing scrolls sideways.
-    assert admin.evaluate("(() => { const w = document.querySelector('.table-wrap'); return w.scrollWidth <= w.clientWidth; })()")
+    assert admin.evaluate(
+        "(() => { const w = document.querySelector('.table-wrap'); return w.scrollWidth <= w.clientWidth; })()"
+    )
     assert admin.locator("td[data-label='用户名']").first.is_visible()
     admin.locator("details.revoke summary").focus()
     admin.keyboard.press("Enter")

@@ -1,6 +1,7 @@
 """In the browser: a learner plays the crisis-response drill alone from the briefing to the
 after-action report; a live class follows its instructor, with the projector, two learners in two
 teams and htmx polling under the CSP."""
+
 import re
 
 import pytest
@@ -10,7 +11,8 @@ from playwright.sync_api import expect
 from courseware.accounts.models import Cohort, Role, User
 from courseware.db import db
 from courseware.exercises.models import ExerciseRun, LiveSession
-from tests.browser.conftest import screenshot, sign_in as signed_in
+from tests.browser.conftest import screenshot
+from tests.browser.conftest import sign_in as signed_in
 from tests.exercises.conftest import exercise_course  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.browser
@@ -20,12 +22,16 @@ REPORT_URL = re.compile(r"/exercises/runs/\d+/report$")
 # Polling is every 2 s: a change shows within two polls and a margin.
 POLL_MS = 6000
 # States both facts of the drill, shows understanding and says what comes next; no contradiction.
-POST_EN = ("We understand your worries: we hold sufficient reserves of salt. Iodised salt does not "
-           "protect against radiation. We will keep you updated.")
+POST_EN = (
+    "We understand your worries: we hold sufficient reserves of salt. Iodised salt does not "
+    "protect against radiation. We will keep you updated."
+)
 POST_ZH = "我们理解大家的担心。全省食盐储备充足，碘盐不能防辐射，请勿抢购。我们将持续通报。"
 # A refused post comes back as a page with status 422, which Chromium reports on the console.
-REFUSED = re.compile(r"^http://[^/]+/exercises/runs/\d+/act: Failed to load resource: "
-                     r"the server responded with a status of 422 \(UNPROCESSABLE ENTITY\)$")
+REFUSED = re.compile(
+    r"^http://[^/]+/exercises/runs/\d+/act: Failed to load resource: "
+    r"the server responded with a status of 422 \(UNPROCESSABLE ENTITY\)$"
+)
 
 
 def new_context(browser, locale, width=360, height=780):
@@ -34,15 +40,27 @@ def new_context(browser, locale, width=360, height=780):
     context = browser.new_context(viewport={"width": width, "height": height}, locale=locale)
     context.console_errors = []
     context.dialogs = []
-    context.on("console", lambda msg: context.console_errors.append(f"{msg.page.url if msg.page else ''}: {msg.text}")
-               if msg.type == "error" and not REFUSED.match(f"{msg.page.url if msg.page else ''}: {msg.text}") else None)
+    context.on(
+        "console",
+        lambda msg: (
+            context.console_errors.append(f"{msg.page.url if msg.page else ''}: {msg.text}")
+            if msg.type == "error"
+            and not REFUSED.match(f"{msg.page.url if msg.page else ''}: {msg.text}")
+            else None
+        ),
+    )
     context.on("weberror", lambda error: context.console_errors.append(f"pageerror: {error.error}"))
     # CSP violations are events on the document: report them on the console as well.
     context.add_init_script(
         "document.addEventListener('securitypolicyviolation', function (e) {"
         " console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI); });"
     )
-    context.on("page", lambda page: page.on("dialog", lambda dialog: (context.dialogs.append(dialog.message), dialog.accept())))
+    context.on(
+        "page",
+        lambda page: page.on(
+            "dialog", lambda dialog: (context.dialogs.append(dialog.message), dialog.accept())
+        ),
+    )
     return context
 
 
@@ -65,11 +83,15 @@ def htmx_ready(page):
 
 def count_swaps(page):
     """Count the times htmx refreshed the page's polled board (window.boardSwaps)."""
-    page.evaluate("() => { window.boardSwaps = 0;"
-                  " document.body.addEventListener('htmx:afterSettle', () => { window.boardSwaps += 1; }); }")
+    page.evaluate(
+        "() => { window.boardSwaps = 0;"
+        " document.body.addEventListener('htmx:afterSettle', () => { window.boardSwaps += 1; }); }"
+    )
 
 
-def test_a_learner_plays_the_drill_from_briefing_to_report(app, live_server, browser, make_user, exercise_course):  # noqa: F811
+def test_a_learner_plays_the_drill_from_briefing_to_report(
+    app, live_server, browser, make_user, exercise_course
+):  # noqa: F811
     make_user(username="reader", name="Reader", locale="en")
     context, page = signed_in_page(browser, live_server, "reader", "en-US")
 
@@ -129,7 +151,9 @@ def test_a_learner_plays_the_drill_from_briefing_to_report(app, live_server, bro
     composer.fill(POST_EN * 2)
     expect(counter).to_have_text(f"{len(POST_EN * 2)} / 140")
     expect(counter).to_have_class(re.compile(r"\bover\b"))
-    expect(warning).to_have_text("Longer than 140 characters: a microblog this long is cut off or loses readers.")
+    expect(warning).to_have_text(
+        "Longer than 140 characters: a microblog this long is cut off or loses readers."
+    )
     expect(warning).to_be_visible()
     expect(warning).to_have_attribute("aria-live", "polite")
     expect(composer).to_have_attribute("aria-describedby", re.compile(r"\bpost-over\b"))
@@ -146,7 +170,12 @@ def test_a_learner_plays_the_drill_from_briefing_to_report(app, live_server, bro
     # Publish by keyboard: from the text, Tab reaches the Publish button and Enter sends the post.
     composer.focus()
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.tagName + ' ' + document.activeElement.textContent.trim()") == "BUTTON Publish"
+    assert (
+        page.evaluate(
+            "document.activeElement.tagName + ' ' + document.activeElement.textContent.trim()"
+        )
+        == "BUTTON Publish"
+    )
     with page.expect_navigation():
         page.keyboard.press("Enter")
     expect(page).to_have_url(RUN_URL)
@@ -188,16 +217,24 @@ def test_a_learner_plays_the_drill_from_briefing_to_report(app, live_server, bro
     # Finish, confirmed, and read the after-action report.
     page.get_by_role("button", name="Finish and see the report").click()
     expect(page).to_have_url(re.compile(rf"/exercises/runs/{run_id}/report$"))
-    assert context.dialogs == ["End the exercise now? The clock runs out to the end and you get your report."]
-    expect(page.get_by_role("heading", name="After-action report: Drill: salt", level=1)).to_be_visible()
+    assert context.dialogs == [
+        "End the exercise now? The clock runs out to the end and you get your report."
+    ]
+    expect(
+        page.get_by_role("heading", name="After-action report: Drill: salt", level=1)
+    ).to_be_visible()
 
     scores = page.get_by_role("region", name="Scores")
     expect(scores.get_by_text(re.compile(r"^Total: [\d.]+ of 100"))).to_be_visible()
     dimensions = scores.locator("tbody th[scope=row]")
-    expect(dimensions).to_have_text(["Speak early (早讲话)", "Speak well (会讲话)", "Speak truthfully (讲实话)"])
+    expect(dimensions).to_have_text(
+        ["Speak early (早讲话)", "Speak well (会讲话)", "Speak truthfully (讲实话)"]
+    )
     expect(scores.locator("thead th")).to_have_text(["Dimension", "Weight", "Score", "Why"])
     expect(scores.locator("tbody tr").first.locator("td").nth(0)).to_have_text("35")
-    expect(scores.get_by_text("First substantive post at minute 20 (window: 60 minutes).")).to_be_visible()
+    expect(
+        scores.get_by_text("First substantive post at minute 20 (window: 60 minutes).")
+    ).to_be_visible()
 
     chart = page.locator("svg.chart[role=img]")
     expect(chart).to_be_visible()
@@ -211,14 +248,20 @@ def test_a_learner_plays_the_drill_from_briefing_to_report(app, live_server, bro
     expect(figures.locator("tbody tr").last.locator("td").first).to_have_text("120")
 
     expected = page.get_by_role("region", name="Expected and actual action")
-    expect(expected.locator("thead th")).to_have_text(["Minute", "Event", "Expected", "What you did", "In time?"])
+    expect(expected.locator("thead th")).to_have_text(
+        ["Minute", "Event", "Expected", "What you did", "In time?"]
+    )
     first_row = expected.locator("tbody tr").first
     expect(first_row).to_contain_text("The salt is sold out!")
     expect(first_row).to_contain_text("Publish the facts")
     expect(first_row).to_contain_text("minute 20")
     expect(first_row).to_contain_text("on time")
-    expect(expected.locator("tbody tr").filter(has_text="does salt protect us?")).to_contain_text("missed")
-    expect(expected.locator("tbody tr").filter(has_text="Shall we hold a press conference?")).to_contain_text("on time")
+    expect(expected.locator("tbody tr").filter(has_text="does salt protect us?")).to_contain_text(
+        "missed"
+    )
+    expect(
+        expected.locator("tbody tr").filter(has_text="Shall we hold a press conference?")
+    ).to_contain_text("on time")
 
     plan = page.get_by_role("region", name="Improvement plan")
     assert plan.locator("li").count() >= 1
@@ -277,7 +320,10 @@ def test_a_learner_plays_the_drill_from_briefing_to_report(app, live_server, bro
 def live_class(app, make_user, exercise_course):  # noqa: F811
     """An instructor and a class of two learners: one reads English, the other Chinese."""
     make_user(Role.INSTRUCTOR, username="teacher", name="李老师")
-    learners = [make_user(username="anna", name="Anna", locale="en"), make_user(username="bo", name="薄")]
+    learners = [
+        make_user(username="anna", name="Anna", locale="en"),
+        make_user(username="bo", name="薄"),
+    ]
     with app.app_context():
         cohort = Cohort(name="2026 春季班")
         db.session.add(cohort)
@@ -287,9 +333,13 @@ def live_class(app, make_user, exercise_course):  # noqa: F811
 
 
 def test_a_live_class_follows_the_instructor(app, live_server, browser, live_class):
-    teacher_context, control = signed_in_page(browser, live_server, "teacher", "zh-CN", width=1280, height=900)
-    learners = [signed_in_page(browser, live_server, username, locale)
-                for username, locale in (("anna", "en-US"), ("bo", "zh-CN"))]
+    teacher_context, control = signed_in_page(
+        browser, live_server, "teacher", "zh-CN", width=1280, height=900
+    )
+    learners = [
+        signed_in_page(browser, live_server, username, locale)
+        for username, locale in (("anna", "en-US"), ("bo", "zh-CN"))
+    ]
     contexts = [teacher_context] + [c for c, _ in learners]
     anna, bo = (page for _, page in learners)
 
@@ -340,10 +390,14 @@ def test_a_live_class_follows_the_instructor(app, live_server, browser, live_cla
     anna.get_by_role("textbox", name="Your post").fill(early)
     with anna.expect_navigation():
         anna.get_by_role("button", name="Publish", exact=True).click()
-    expect(anna.locator("#post-error")).to_have_text("The instructor has not started the exercise yet.")
+    expect(anna.locator("#post-error")).to_have_text(
+        "The instructor has not started the exercise yet."
+    )
     expect(anna.get_by_role("textbox", name="Your post")).to_have_value(early)
     expect(anna.locator("#post-count")).to_have_text(f"{len(early)} / 140")
-    expect(anna.locator("#post-over")).to_have_text("Longer than 140 characters: a microblog this long is cut off or loses readers.")
+    expect(anna.locator("#post-over")).to_have_text(
+        "Longer than 140 characters: a microblog this long is cut off or loses readers."
+    )
     htmx_ready(anna)
     assert anna.locator("#board").get_attribute("hx-trigger") == "every 2s"
 
@@ -353,14 +407,22 @@ def test_a_live_class_follows_the_instructor(app, live_server, browser, live_cla
     expect(anna.locator("#board")).to_contain_text("running", timeout=POLL_MS)
     expect(bo.locator("#board")).to_contain_text("进行中", timeout=POLL_MS)
     expect(anna.locator("#feed").get_by_text("The salt is sold out!")).to_be_visible()
-    expect(anna.locator("#feed").get_by_text("@ProvinceInfo does salt protect us?")).to_have_count(0)
+    expect(anna.locator("#feed").get_by_text("@ProvinceInfo does salt protect us?")).to_have_count(
+        0
+    )
 
     # The next inject reaches both teams within a couple of polls.
     control.get_by_role("button", name="发布下一个事件").click()
     expect(control.get_by_role("alert")).to_have_count(0)
-    expect(anna.locator("#feed").get_by_text("@ProvinceInfo does salt protect us?")).to_be_visible(timeout=POLL_MS)
-    expect(bo.locator("#feed").get_by_text("@某省发布 碘盐能防辐射吗？")).to_be_visible(timeout=POLL_MS)
-    expect(board.get_by_role("region", name="事件")).to_contain_text("碘盐能防辐射吗？", timeout=POLL_MS)
+    expect(anna.locator("#feed").get_by_text("@ProvinceInfo does salt protect us?")).to_be_visible(
+        timeout=POLL_MS
+    )
+    expect(bo.locator("#feed").get_by_text("@某省发布 碘盐能防辐射吗？")).to_be_visible(
+        timeout=POLL_MS
+    )
+    expect(board.get_by_role("region", name="事件")).to_contain_text(
+        "碘盐能防辐射吗？", timeout=POLL_MS
+    )
 
     # A reply being written survives the polls that refresh the timeline around it.
     mention = anna.locator("#feed .feed-item").filter(has_text="does salt protect us?")
@@ -378,11 +440,15 @@ def test_a_live_class_follows_the_instructor(app, live_server, browser, live_cla
     with anna.expect_navigation():
         anna.keyboard.press("Enter")
     expect(anna.locator("#feed .feed-item.mine")).to_contain_text(
-        "Thank you for asking: iodised salt does not protect against radiation.")
+        "Thank you for asking: iodised salt does not protect against radiation."
+    )
     expect(anna.locator("#feed .feed-item.mine")).to_contain_text("Your reply")
 
     # Each learner posts; the projector shows both teams' posts.
-    for page, label, button, text in ((anna, "Your post", "Publish", POST_EN), (bo, "你的发帖", "发布", POST_ZH)):
+    for page, label, button, text in (
+        (anna, "Your post", "Publish", POST_EN),
+        (bo, "你的发帖", "发布", POST_ZH),
+    ):
         composer = page.get_by_role("textbox", name=label)
         composer.fill(text)
         expect(page.locator("#post-count")).to_have_text(f"{len(text)} / 140")
@@ -394,9 +460,15 @@ def test_a_live_class_follows_the_instructor(app, live_server, browser, live_cla
     with app.app_context():
         for run in db.session.scalars(sa.select(ExerciseRun).where(ExerciseRun.live_id == live_id)):
             teams[run.id] = f"第 {run.team_name} 组"
-    expect(board.get_by_role("region", name=teams[team_runs[anna]])).to_contain_text(POST_EN, timeout=POLL_MS)
-    expect(board.get_by_role("region", name=teams[team_runs[anna]])).to_contain_text("does not protect against radiation.")
-    expect(board.get_by_role("region", name=teams[team_runs[bo]])).to_contain_text(POST_ZH, timeout=POLL_MS)
+    expect(board.get_by_role("region", name=teams[team_runs[anna]])).to_contain_text(
+        POST_EN, timeout=POLL_MS
+    )
+    expect(board.get_by_role("region", name=teams[team_runs[anna]])).to_contain_text(
+        "does not protect against radiation."
+    )
+    expect(board.get_by_role("region", name=teams[team_runs[bo]])).to_contain_text(
+        POST_ZH, timeout=POLL_MS
+    )
     expect(control.locator("#board tbody tr")).to_have_count(2)
     screenshot(projector, "exercise-projector")
     screenshot(anna, "exercise-live-learner")
@@ -404,8 +476,12 @@ def test_a_live_class_follows_the_instructor(app, live_server, browser, live_cla
     # The next inject asks for a decision; a choice being made survives the polls too.
     control.get_by_role("button", name="发布下一个事件").click()
     decision = bo.locator("section.decision")
-    expect(decision.get_by_role("heading", name=re.compile(r"^决策.*开发布会吗？$"))).to_be_visible(timeout=POLL_MS)
-    expect(anna.get_by_role("heading", name="Decision: Press conference?")).to_be_visible(timeout=POLL_MS)
+    expect(decision.get_by_role("heading", name=re.compile(r"^决策.*开发布会吗？$"))).to_be_visible(
+        timeout=POLL_MS
+    )
+    expect(anna.get_by_role("heading", name="Decision: Press conference?")).to_be_visible(
+        timeout=POLL_MS
+    )
     decision.get_by_label("不开").check()
     count_swaps(bo)
     bo.wait_for_function("() => window.boardSwaps >= 2", timeout=POLL_MS)
@@ -420,15 +496,21 @@ def test_a_live_class_follows_the_instructor(app, live_server, browser, live_cla
     assert teacher_context.dialogs == ["为所有小组结束演练吗？"]
     expect(control.locator("#board")).to_contain_text("已结束")
     for page in (anna, bo):
-        expect(page).to_have_url(re.compile(rf"/exercises/runs/{team_runs[page]}/report$"), timeout=POLL_MS)
+        expect(page).to_have_url(
+            re.compile(rf"/exercises/runs/{team_runs[page]}/report$"), timeout=POLL_MS
+        )
     expect(anna.get_by_role("heading", level=1)).to_contain_text("After-action report: Drill: salt")
     expect(anna.get_by_role("region", name="Scores").locator("tbody tr")).to_have_count(3)
     expect(bo.get_by_role("region", name="复盘讲评")).to_contain_text("复盘。")
     expect(projector.locator("#projector-board")).to_contain_text("已结束", timeout=POLL_MS)
     with app.app_context():
         assert db.session.get(LiveSession, live_id).status == "finished"
-        assert all(r.status == "finished" and r.score is not None
-                   for r in db.session.scalars(sa.select(ExerciseRun).where(ExerciseRun.live_id == live_id)))
+        assert all(
+            r.status == "finished" and r.score is not None
+            for r in db.session.scalars(
+                sa.select(ExerciseRun).where(ExerciseRun.live_id == live_id)
+            )
+        )
     anna.goto(f"{live_server}/exercises/live")
     expect(anna.get_by_text("No live exercise is running for you now.")).to_be_visible()
 

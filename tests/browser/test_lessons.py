@@ -1,5 +1,6 @@
 """In the browser: an instructor publishes an edit that an English-reading learner then reads;
 reading progress survives a reload; the worst XSS payloads run no script."""
+
 import json
 import re
 from pathlib import Path
@@ -14,24 +15,43 @@ from tests.browser.conftest import screenshot, sign_in
 from tests.conftest import lesson_text
 
 pytestmark = pytest.mark.browser
-WORST = ["mdxss-031", "mdxss-037", "mdxss-046", "mdxss-057", "mdxss-071", "mdxss-073", "mdxss-074", "mdxss-027", "mdxss-030"]
+WORST = [
+    "mdxss-031",
+    "mdxss-037",
+    "mdxss-046",
+    "mdxss-057",
+    "mdxss-071",
+    "mdxss-073",
+    "mdxss-074",
+    "mdxss-027",
+    "mdxss-030",
+]
 
 
-def test_instructor_publishes_and_an_english_learner_reads_it(app, live_server, browser, make_user, lessons_dir, sync):
+def test_instructor_publishes_and_an_english_learner_reads_it(
+    app, live_server, browser, make_user, lessons_dir, sync
+):
     sync()
     make_user(Role.INSTRUCTOR, username="teacher", name="李老师")
     make_user(username="reader", name="Reader", locale="en")
 
-    teacher = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
+    teacher = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="zh-CN"
+    ).new_page()
     sign_in(teacher, live_server, "teacher")
     teacher.goto(f"{live_server}/author/")
     teacher.get_by_role("row", name=re.compile("第一课")).get_by_role("link", name="编辑").click()
     body_en = teacher.get_by_label("课文（英文，Markdown）")
-    wide_table = ("| Channel | What the public expects | What the department did | What it should have done |\n"
-                  "|---|---|---|---|\n"
-                  "| Government microblog | An answer within the hour, in plain words | Silence for two days | "
-                  "A first statement at once, then updates as facts are confirmed |\n")
-    body_en.fill("## Introduction\n\nA **newly published** paragraph; see [lesson two](02-second.md).\n\n" + wide_table)
+    wide_table = (
+        "| Channel | What the public expects | What the department did | What it should have done |\n"
+        "|---|---|---|---|\n"
+        "| Government microblog | An answer within the hour, in plain words | Silence for two days | "
+        "A first statement at once, then updates as facts are confirmed |\n"
+    )
+    body_en.fill(
+        "## Introduction\n\nA **newly published** paragraph; see [lesson two](02-second.md).\n\n"
+        + wide_table
+    )
     # The live preview is rendered by the server, and its links lead where the lesson page's will.
     teacher.locator("#preview-en strong").wait_for()
     assert teacher.locator("#preview-en strong").inner_text() == "newly published"
@@ -97,7 +117,9 @@ def test_progress_survives_a_reload(app, live_server, browser, make_user, lesson
 
 
 def test_the_worst_payloads_run_no_script(app, live_server, page, make_user, lessons_dir, sync):
-    corpus = json.loads((Path(__file__).parents[1] / "data" / "markdown_xss.json").read_text("utf-8"))
+    corpus = json.loads(
+        (Path(__file__).parents[1] / "data" / "markdown_xss.json").read_text("utf-8")
+    )
     payloads = "\n\n".join(case["input"] for case in corpus if case["id"] in WORST)
     (lessons_dir / "02-second.md").write_text(lesson_text("第二课", payloads, minutes=4), "utf-8")
     sync()
@@ -111,4 +133,9 @@ def test_the_worst_payloads_run_no_script(app, live_server, page, make_user, les
         link.hover()
     page.wait_for_timeout(500)
     assert dialogs == []
-    assert page.evaluate("document.querySelectorAll('.lesson-body script, .lesson-body svg, .lesson-body math').length") == 0
+    assert (
+        page.evaluate(
+            "document.querySelectorAll('.lesson-body script, .lesson-body svg, .lesson-body math').length"
+        )
+        == 0
+    )

@@ -1,5 +1,6 @@
 """In the browser: a learner takes a timed quiz, keeps the answers across a reload and a lost
 connection, hands in with a double click and gets exactly one result."""
+
 import re
 import threading
 
@@ -19,8 +20,10 @@ pytestmark = pytest.mark.browser
 OFFLINE_NOISE = re.compile(r"^Failed to load resource: net::ERR_INTERNET_DISCONNECTED$")
 # While the hand-in navigates away, an autosave still on its way may be cut off or find the attempt
 # handed in (410); the browser logs those requests, which is no fault of the page.
-HAND_IN_NOISE = re.compile(r"^Failed to load resource: (net::ERR_ABORTED|net::ERR_FAILED|"
-                           r"the server responded with a status of 410 \(GONE\))$")
+HAND_IN_NOISE = re.compile(
+    r"^Failed to load resource: (net::ERR_ABORTED|net::ERR_FAILED|"
+    r"the server responded with a status of 410 \(GONE\))$"
+)
 RESULT_URL = re.compile(r"/quizzes/attempts/\d+/result$")
 
 
@@ -30,9 +33,16 @@ def timed_quiz(app, lessons_dir, sync, tmp_path):
     folder = tmp_path / "quizzes" / "test-course"
     folder.mkdir(parents=True)
     assert "time_limit: 0\n" in QUIZ_YAML
-    (folder / "check.yaml").write_text(QUIZ_YAML.replace("time_limit: 0\n", "time_limit: 10\n"), "utf-8")
+    (folder / "check.yaml").write_text(
+        QUIZ_YAML.replace("time_limit: 0\n", "time_limit: 10\n"), "utf-8"
+    )
     course_yaml = lessons_dir / "course.yaml"
-    course_yaml.write_text(course_yaml.read_text("utf-8").replace("  - lesson: second\n", "  - lesson: second\n  - quiz: check\n"), "utf-8")
+    course_yaml.write_text(
+        course_yaml.read_text("utf-8").replace(
+            "  - lesson: second\n", "  - lesson: second\n  - quiz: check\n"
+        ),
+        "utf-8",
+    )
     assert "quiz check: added" in sync().changes
     return "/quizzes/test-course/check"
 
@@ -67,7 +77,9 @@ def wait_saved(page):
 
 def answers_in_db(app, attempt_id):
     with app.app_context():
-        rows = db.session.scalars(sa.select(Answer).where(Answer.attempt_id == attempt_id).order_by(Answer.position))
+        rows = db.session.scalars(
+            sa.select(Answer).where(Answer.attempt_id == attempt_id).order_by(Answer.position)
+        )
         return {a.position: a.response for a in rows}
 
 
@@ -115,7 +127,9 @@ def test_timed_quiz_survives_reload_and_lost_connection_and_a_double_hand_in(
 
     # The script shows the countdown as m:ss from about ten minutes, and it goes down.
     assert page.locator("#countdown[role=timer]").is_visible()
-    page.wait_for_function("() => /\\d+:\\d\\d$/.test(document.getElementById('countdown').textContent.trim())")
+    page.wait_for_function(
+        "() => /\\d+:\\d\\d$/.test(document.getElementById('countdown').textContent.trim())"
+    )
     first = countdown_seconds(page)
     assert 9 * 60 + 50 <= first <= 10 * 60
     page.wait_for_function(
@@ -150,7 +164,9 @@ def test_timed_quiz_survives_reload_and_lost_connection_and_a_double_hand_in(
     assert page.locator('#q3 input[name="a3"]').input_value() == "abc1"
     assert page.locator('#q5 select[name="a5-0"] option:checked').inner_text() == "one"
     assert page.locator('#q4 input[name="a4"]').input_value() == ""
-    page.wait_for_function("() => /\\d+:\\d\\d$/.test(document.getElementById('countdown').textContent.trim())")
+    page.wait_for_function(
+        "() => /\\d+:\\d\\d$/.test(document.getElementById('countdown').textContent.trim())"
+    )
     assert 9 * 60 <= countdown_seconds(page) < first
     assert page.console_errors == []
 
@@ -165,7 +181,10 @@ def test_timed_quiz_survives_reload_and_lost_connection_and_a_double_hand_in(
     # The warning takes no more room than "saved" did: nothing moves under the learner's finger.
     assert page.locator("#attempt-bar").bounding_box()["height"] == bar_height
     page.locator("#q2").get_by_label("False").check()
-    page.wait_for_function("(text) => document.getElementById('save-state').textContent.trim() === text", arg=offline_text)
+    page.wait_for_function(
+        "(text) => document.getElementById('save-state').textContent.trim() === text",
+        arg=offline_text,
+    )
     assert page.locator("#attempt-bar").bounding_box()["height"] == bar_height
     assert answers_in_db(app, attempt_id)[3] == "abc1"
     screenshot(page, "quiz-offline")
@@ -228,7 +247,9 @@ def test_answers_typed_while_a_save_travels_or_after_a_lost_reply_are_kept(
     held = []
     page.route("**/save", lambda route: held.append(route))
     page.locator("#q0").get_by_label("Right").check()
-    page.wait_for_function("() => document.getElementById('save-state').classList.contains('save-saving')")
+    page.wait_for_function(
+        "() => document.getElementById('save-state').classList.contains('save-saving')"
+    )
     page.locator('#q3 input[name="a3"]').fill("typed meanwhile")
     held[0].continue_()
     page.unroute("**/save")
@@ -257,7 +278,11 @@ def test_answers_typed_while_a_save_travels_or_after_a_lost_reply_are_kept(
     assert saved[2] is True and saved[3] == "after the lost reply"
     assert page.locator("#save-state").get_attribute("role") == "status"
     page.unroute("**/save")
-    assert [e for e in page.console_errors if not e.startswith("Failed to load resource: net::ERR_FAILED")] == []
+    assert [
+        e
+        for e in page.console_errors
+        if not e.startswith("Failed to load resource: net::ERR_FAILED")
+    ] == []
     page.context.close()
 
 
@@ -275,7 +300,9 @@ def test_the_attempt_page_renders_in_chinese(app, live_server, browser, make_use
     assert page.get_by_text("哪一项正确？").is_visible()
     assert page.locator("#q0 input[type=radio]").count() == 2
     assert page.locator("#countdown[role=timer]").is_visible()
-    page.wait_for_function("() => /\\d+:\\d\\d$/.test(document.getElementById('countdown').textContent.trim())")
+    page.wait_for_function(
+        "() => /\\d+:\\d\\d$/.test(document.getElementById('countdown').textContent.trim())"
+    )
     assert page.locator("#save-state[role=status]").is_visible()
     assert page.locator("#submit-button[data-confirm]").is_visible()
     page.locator("#q0 input[type=radio]").first.check()
@@ -283,4 +310,3 @@ def test_the_attempt_page_renders_in_chinese(app, live_server, browser, make_use
     screenshot(page, "quiz-attempt-zh")
     assert page.console_errors == []
     page.context.close()
-

@@ -1,4 +1,5 @@
 """An administrator filters a unit's completion report, downloads it and opens the XLSX."""
+
 import io
 
 from openpyxl import load_workbook
@@ -9,9 +10,13 @@ from tests.conftest import PASSWORD
 from tests.progress.test_reports import organisation  # noqa: F401  (the fixture)
 
 
-def test_admin_filters_a_units_report_and_opens_the_xlsx(live_server, browser, app, make_user, organisation):
+def test_admin_filters_a_units_report_and_opens_the_xlsx(
+    live_server, browser, app, make_user, organisation
+):
     make_user(Role.ADMIN, username="boss")
-    context = browser.new_context(locale="zh-CN", accept_downloads=True, viewport={"width": 1100, "height": 900})
+    context = browser.new_context(
+        locale="zh-CN", accept_downloads=True, viewport={"width": 1100, "height": 900}
+    )
     page = context.new_page()
     errors = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
@@ -27,7 +32,9 @@ def test_admin_filters_a_units_report_and_opens_the_xlsx(live_server, browser, a
     table = page.locator("table.report-table tbody tr")
     labels = table.locator("th").all_inner_texts()
     assert labels == ["浙江省", "浙江省 / 组织部", "浙江省 / 组织部 / 干部一处"]
-    shown = {row.locator("th").inner_text(): row.locator("td").all_inner_texts() for row in table.all()}
+    shown = {
+        row.locator("th").inner_text(): row.locator("td").all_inner_texts() for row in table.all()
+    }
     screenshot(page, "report-unit")
     with page.expect_download() as download_info:
         page.get_by_role("link", name="下载（XLSX）").click()

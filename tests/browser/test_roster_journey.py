@@ -1,4 +1,5 @@
 """An administrator imports a roster in the browser; a new learner must change the initial password."""
+
 import re
 
 import pytest
@@ -83,15 +84,22 @@ def test_language_switch_and_keyboard(app, live_server, page):
     assert page.get_by_role("heading", name="登录").is_visible()
 
 
-def test_a_large_roster_shows_its_progress_in_english(app, live_server, page, make_user, make_unit, tmp_path):
+def test_a_large_roster_shows_its_progress_in_english(
+    app, live_server, page, make_user, make_unit, tmp_path
+):
     """Hashing each new account's password is the slow part of an import: the page shows how far it
     has got, a bar read by the rows done, and moves on to the result by itself."""
     make_unit("Zhejiang", "Organisation Department")
     make_user(Role.ADMIN, username="boss", name="Admin", locale="en")
     rows = 400
     roster_file = tmp_path / "roster.csv"
-    roster_file.write_text("name,username,unit\n" + "".join(
-        f"Cadre {i},cadre{i:04d},Zhejiang/Organisation Department\n" for i in range(rows)), encoding="utf-8")
+    roster_file.write_text(
+        "name,username,unit\n"
+        + "".join(
+            f"Cadre {i},cadre{i:04d},Zhejiang/Organisation Department\n" for i in range(rows)
+        ),
+        encoding="utf-8",
+    )
 
     browser_sign_in(page, live_server, "boss")
     page.goto(f"{live_server}/admin/import")
@@ -138,6 +146,9 @@ def test_initial_passwords_for_accounts_that_never_signed_in_download_as_a_sheet
     path = tmp_path / "passwords.xlsx"
     download.value.save_as(path)
     rows = list(load_workbook(path).active.iter_rows(values_only=True))
-    assert rows[0] == ("姓名", "用户名", "初始密码") and sorted(r[1] for r in rows[1:]) == ["api0", "api1"]
+    assert rows[0] == ("姓名", "用户名", "初始密码") and sorted(r[1] for r in rows[1:]) == [
+        "api0",
+        "api1",
+    ]
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert page.console_errors == []

@@ -1,4 +1,5 @@
 """Fixtures: a learner who has completed the test course, and so holds a certificate."""
+
 from dataclasses import dataclass
 
 import pytest
@@ -30,7 +31,9 @@ def complete_course(app, lessons_dir, sync):
             course = db.session.scalar(sa.select(Course))
             assert check_completion(course.id, user_id, utcnow()) is not None
             db.session.commit()
-            certificate = db.session.scalar(sa.select(Certificate).where(Certificate.user_id == user_id))
+            certificate = db.session.scalar(
+                sa.select(Certificate).where(Certificate.user_id == user_id)
+            )
             return Issued(user_id, certificate.id, certificate.code)
 
     return complete

@@ -1,4 +1,5 @@
 """Completing a course issues exactly one certificate, carrying the facts of the day."""
+
 import sqlalchemy as sa
 
 from courseware.accounts.models import User
@@ -47,7 +48,9 @@ def test_each_learner_gets_their_own_code(app, make_user, certified, complete_co
         assert (certificate.name, certificate.unit) == ("李四", "")
 
 
-def test_completions_without_a_certificate_get_one_from_the_command(app, runner, make_user, certified, complete_course):
+def test_completions_without_a_certificate_get_one_from_the_command(
+    app, runner, make_user, certified, complete_course
+):
     """Completions recorded before certificates existed: `certificates issue-missing` issues theirs, once."""
     from courseware.accounts.models import AuditEvent
 
@@ -61,10 +64,19 @@ def test_completions_without_a_certificate_get_one_from_the_command(app, runner,
     assert "Issued 2 certificates." in result.output
     with app.app_context():
         issued = db.session.scalars(sa.select(Certificate).order_by(Certificate.user_id)).all()
-        assert [(c.user_id, c.name) for c in issued] == [(certified.user_id, "张伟"), (other.user_id, "李四")]
+        assert [(c.user_id, c.name) for c in issued] == [
+            (certified.user_id, "张伟"),
+            (other.user_id, "李四"),
+        ]
         assert all(c.valid and len(c.code) == 12 for c in issued)
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)
-                                 .where(AuditEvent.action == "certificate.issue_missing")) == 1
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(AuditEvent)
+                .where(AuditEvent.action == "certificate.issue_missing")
+            )
+            == 1
+        )
     again = runner.invoke(args=["certificates", "issue-missing"])
     assert again.exit_code == 0 and "Issued 0 certificates." in again.output
     with app.app_context():

@@ -1,4 +1,5 @@
 """The learner's certificate page and PDF: the owner's and administrators', nobody else's."""
+
 import re
 
 import pytest
@@ -13,10 +14,17 @@ def test_the_owner_sees_a_printable_certificate(client, auth, certified):
     response = client.get(f"/certificates/{certified.certificate_id}")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    for fact in ("张伟", "浙江省 / 杭州市", "测试课程", "Test course", "Credit hours (学时)", "Certificate of completion"):
+    for fact in (
+        "张伟",
+        "浙江省 / 杭州市",
+        "测试课程",
+        "Test course",
+        "Credit hours (学时)",
+        "Certificate of completion",
+    ):
         assert fact in page
-    assert re.search(r'<dd>\s*2\s*</dd>', page)  # 学时, without a needless ".0"
-    assert f'/certificates/{certified.certificate_id}.pdf' in page
+    assert re.search(r"<dd>\s*2\s*</dd>", page)  # 学时, without a needless ".0"
+    assert f"/certificates/{certified.certificate_id}.pdf" in page
     # The CSP forbids inline style: the page carries none, the QR code included.
     assert "style=" not in page
 
@@ -31,7 +39,9 @@ def test_the_qr_code_encodes_the_verification_address(client, auth, certified):
     expected = segno.make(url, error="m").svg_inline(scale=4, omitsize=True, lineclass=None)
     path = re.search(r'<path stroke="#000" d="([^"]+)"', svg).group(1)
     assert f'd="{path}"' in expected
-    other = segno.make(f"http://localhost/verify/{certified.code[::-1]}", error="m").svg_inline(scale=4)
+    other = segno.make(f"http://localhost/verify/{certified.code[::-1]}", error="m").svg_inline(
+        scale=4
+    )
     assert f'd="{path}"' not in other
 
 
@@ -41,7 +51,10 @@ def test_the_pdf_downloads_for_the_owner(client, auth, certified):
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF")
-    assert response.headers["Content-Disposition"] == f"attachment; filename=certificate-{certified.code}.pdf"
+    assert (
+        response.headers["Content-Disposition"]
+        == f"attachment; filename=certificate-{certified.code}.pdf"
+    )
     assert b"STSong-Light" in response.data  # the built-in Chinese font, no font file embedded
     assert b"/Count 1" in response.data  # one A4 page
     assert b"/MediaBox [ 0 0 595.2756 841.8898 ]" in response.data
@@ -74,11 +87,15 @@ def test_my_learning_my_certificates_and_the_course_page_link_to_it(client, auth
         assert link in page, path
     assert "Your certificate" in client.get("/courses/test-course").get_data(as_text=True)
     # The page title holds only text (it once held a stray copy of the quiz results).
-    title = re.search(r"<title>(.*?)</title>", client.get("/my-learning").get_data(as_text=True), re.S).group(1)
+    title = re.search(
+        r"<title>(.*?)</title>", client.get("/my-learning").get_data(as_text=True), re.S
+    ).group(1)
     assert "<" not in title
 
 
-def test_without_certificates_my_learning_says_nothing_of_them(client, make_user, lessons_dir, sync):
+def test_without_certificates_my_learning_says_nothing_of_them(
+    client, make_user, lessons_dir, sync
+):
     sync()
     make_user(username="new", locale="en")
     Auth(client).login("new")

@@ -1,4 +1,5 @@
 """The public verification page: anyone with the code sees name, course, date and validity, no more."""
+
 import pytest
 
 from courseware.certificates.records import display_code, normalise_code
@@ -44,21 +45,24 @@ def test_an_empty_code_asks_for_one(client):
     assert "Enter the code printed on the certificate." in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("typed, expected", [
-    ("ABCDEFGHJKMN", "ABCDEFGHJKMN"),
-    ("abcd-efgh-jkmn", "ABCDEFGHJKMN"),
-    ("  abcd efgh\tjkmn ", "ABCDEFGHJKMN"),
-    ("ＡＢＣＤ－ＥＦＧＨ－ＪＫＭＮ", "ABCDEFGHJKMN"),  # full-width, from a Chinese input method
-    ("abcd—efgh.jkmn", "ABCDEFGHJKMN"),
-    ("", ""),
-    (None, ""),
-])
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("ABCDEFGHJKMN", "ABCDEFGHJKMN"),
+        ("abcd-efgh-jkmn", "ABCDEFGHJKMN"),
+        ("  abcd efgh\tjkmn ", "ABCDEFGHJKMN"),
+        ("ＡＢＣＤ－ＥＦＧＨ－ＪＫＭＮ", "ABCDEFGHJKMN"),  # full-width, from a Chinese input method
+        ("abcd—efgh.jkmn", "ABCDEFGHJKMN"),
+        ("", ""),
+        (None, ""),
+    ],
+)
 def test_normalise_code(typed, expected):
     assert normalise_code(typed) == expected
 
 
 def spaced(code):
-    return " ".join(code[i:i + 4] for i in range(0, len(code), 4)).lower()
+    return " ".join(code[i : i + 4] for i in range(0, len(code), 4)).lower()
 
 
 def test_the_form_takes_the_code_however_it_is_typed(client, certified):

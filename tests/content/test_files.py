@@ -1,4 +1,5 @@
 """Checking course files: every problem named as path:line: message."""
+
 from pathlib import Path
 
 import pytest
@@ -33,20 +34,62 @@ def problems_for(tmp_path, files):
 @pytest.mark.parametrize(
     "files, expected",
     [
-        ({"01-first.md": "---\ntitle: [第一课\nminutes: 5\n---\n正文\n"}, "lessons/c/01-first.md:3: bad YAML"),
-        ({"01-first.md": "---\nminutes: 5\n---\n正文\n"}, "lessons/c/01-first.md:2: a title is required"),
-        ({"01-first.md": "---\ntitle: 一\nminutes: 五\n---\n正文\n"}, "lessons/c/01-first.md:3: minutes must be a whole number"),
-        ({"02-second.en.md": "---\ntitle: Two\n---\n\n"}, "lessons/c/02-second.en.md:4: the lesson has no text"),
-        ({"01-first.md": "正文，没有前言\n"}, "lessons/c/01-first.md:1: the file must start with YAML front matter"),
-        ({"course.yaml": COURSE_YAML.replace("- lesson: second", "- lesson: third")}, "lessons/c/course.yaml:10: unknown item lesson: third"),
-        ({"course.yaml": COURSE_YAML.replace("- lesson: second", "- video: second")}, "lessons/c/course.yaml:10: unknown item video: second"),
-        ({"course.yaml": COURSE_YAML.replace("credit_hours: 2", "credit_hours: [2")}, "lessons/c/course.yaml:"),
-        ({"course.yaml": COURSE_YAML.replace("  zh: 测试课程\n", "")}, "lessons/c/course.yaml:1: title needs a Chinese text"),
-        ({"03-first.md": lesson_text("重复", "正文")}, "lessons/c/03-first.md:1: duplicate lesson slug first"),
-        ({"02-second.md": lesson_text("第二课", "第一行\n\n见[不存在](05-nowhere.md)。")}, "lessons/c/02-second.md:10: broken link to 05-nowhere.md"),
-        ({"02-second.md": lesson_text("第二课", "![图](media/chart.png)")}, "lessons/c/02-second.md:8: missing image media/chart.png"),
-        ({"02-second.en.md": lesson_text("Two", "Text", minutes=3)}, "lessons/c/02-second.en.md:3: minutes belong in the original"),
-        ({"03-orphan.en.md": lesson_text("Orphan", "Text", minutes=None)}, "lessons/c/03-orphan.en.md:1: an English translation without its Chinese original"),
+        (
+            {"01-first.md": "---\ntitle: [第一课\nminutes: 5\n---\n正文\n"},
+            "lessons/c/01-first.md:3: bad YAML",
+        ),
+        (
+            {"01-first.md": "---\nminutes: 5\n---\n正文\n"},
+            "lessons/c/01-first.md:2: a title is required",
+        ),
+        (
+            {"01-first.md": "---\ntitle: 一\nminutes: 五\n---\n正文\n"},
+            "lessons/c/01-first.md:3: minutes must be a whole number",
+        ),
+        (
+            {"02-second.en.md": "---\ntitle: Two\n---\n\n"},
+            "lessons/c/02-second.en.md:4: the lesson has no text",
+        ),
+        (
+            {"01-first.md": "正文，没有前言\n"},
+            "lessons/c/01-first.md:1: the file must start with YAML front matter",
+        ),
+        (
+            {"course.yaml": COURSE_YAML.replace("- lesson: second", "- lesson: third")},
+            "lessons/c/course.yaml:10: unknown item lesson: third",
+        ),
+        (
+            {"course.yaml": COURSE_YAML.replace("- lesson: second", "- video: second")},
+            "lessons/c/course.yaml:10: unknown item video: second",
+        ),
+        (
+            {"course.yaml": COURSE_YAML.replace("credit_hours: 2", "credit_hours: [2")},
+            "lessons/c/course.yaml:",
+        ),
+        (
+            {"course.yaml": COURSE_YAML.replace("  zh: 测试课程\n", "")},
+            "lessons/c/course.yaml:1: title needs a Chinese text",
+        ),
+        (
+            {"03-first.md": lesson_text("重复", "正文")},
+            "lessons/c/03-first.md:1: duplicate lesson slug first",
+        ),
+        (
+            {"02-second.md": lesson_text("第二课", "第一行\n\n见[不存在](05-nowhere.md)。")},
+            "lessons/c/02-second.md:10: broken link to 05-nowhere.md",
+        ),
+        (
+            {"02-second.md": lesson_text("第二课", "![图](media/chart.png)")},
+            "lessons/c/02-second.md:8: missing image media/chart.png",
+        ),
+        (
+            {"02-second.en.md": lesson_text("Two", "Text", minutes=3)},
+            "lessons/c/02-second.en.md:3: minutes belong in the original",
+        ),
+        (
+            {"03-orphan.en.md": lesson_text("Orphan", "Text", minutes=None)},
+            "lessons/c/03-orphan.en.md:1: an English translation without its Chinese original",
+        ),
     ],
 )
 def test_each_problem_names_file_and_line(tmp_path, files, expected):
@@ -68,7 +111,10 @@ def test_the_course_in_the_repository_passes_and_is_fully_translated():
     course = next(c for c in courses if c.slug == "microblogging-and-leadership")
     assert len(course.lessons) >= 8
     assert all(lesson.en is not None for lesson in course.lessons)
-    assert all("人民日报" in lesson.zh.body and "People's Daily" in lesson.en.body for lesson in course.lessons)
+    assert all(
+        "人民日报" in lesson.zh.body and "People's Daily" in lesson.en.body
+        for lesson in course.lessons
+    )
 
 
 def test_cli_check_exits_non_zero_with_path_and_line(app, runner, tmp_path):

@@ -1,4 +1,5 @@
 """The one Markdown renderer against the XSS corpus and the features lessons use."""
+
 import json
 from html.parser import HTMLParser
 from pathlib import Path
@@ -8,7 +9,17 @@ import pytest
 from courseware.content.markdown import render_markdown
 
 CORPUS = json.loads((Path(__file__).parents[1] / "data" / "markdown_xss.json").read_text("utf-8"))
-URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "xlink:href", "poster", "background", "srcset"}
+URL_ATTRIBUTES = {
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "data",
+    "xlink:href",
+    "poster",
+    "background",
+    "srcset",
+}
 
 
 class Elements(HTMLParser):

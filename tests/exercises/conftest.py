@@ -1,4 +1,5 @@
 """The test course with the drill exercise (or the first course's salt panic), synced into the database."""
+
 import shutil
 from pathlib import Path
 
@@ -15,8 +16,12 @@ def add_exercise(lessons_dir, tmp_path, sync, source: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copy(source, folder / source.name)
     course_yaml = lessons_dir / "course.yaml"
-    course_yaml.write_text(course_yaml.read_text("utf-8").replace(
-        "  - lesson: second\n", f"  - lesson: second\n  - exercise: {source.stem}\n"), "utf-8")
+    course_yaml.write_text(
+        course_yaml.read_text("utf-8").replace(
+            "  - lesson: second\n", f"  - lesson: second\n  - exercise: {source.stem}\n"
+        ),
+        "utf-8",
+    )
     assert f"exercise {source.stem}: added" in sync().changes
     return folder
 

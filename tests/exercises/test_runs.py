@@ -1,4 +1,5 @@
 """Self-paced and live runs through the routes, reviews and the after-action report."""
+
 import re
 
 import sqlalchemy as sa
@@ -22,8 +23,9 @@ def act(client, run_id, **data):
     return client.post(f"/exercises/runs/{run_id}/act", data=data)
 
 
-def test_a_decision_with_no_option_chosen_is_answered_in_the_pages_language(app, client, auth, make_user,
-                                                                            exercise_course):
+def test_a_decision_with_no_option_chosen_is_answered_in_the_pages_language(
+    app, client, auth, make_user, exercise_course
+):
     """The decision form leaves the check to the server, not to the browser's own bubble, which
     speaks the browser's language rather than the page's."""
     make_user(Role.LEARNER, username="learner-a")
@@ -33,7 +35,9 @@ def test_a_decision_with_no_option_chosen_is_answered_in_the_pages_language(app,
     page = client.get(f"/exercises/runs/{run_id}").get_data(as_text=True)
     assert re.search(r'<form [^>]*id="decide-i3"[^>]*novalidate', page)
     unchosen = act(client, run_id, kind="decide", target="i3")
-    assert unchosen.status_code == 302 and "请选择一个选项。" in client.get(unchosen.location).get_data(as_text=True)
+    assert unchosen.status_code == 302 and "请选择一个选项。" in client.get(
+        unchosen.location
+    ).get_data(as_text=True)
     with app.app_context():
         assert [a.kind for a in db.session.scalars(sa.select(RunAction))] == ["wait"]
 
@@ -60,12 +64,18 @@ def test_a_self_paced_run_from_briefing_to_report(app, client, auth, make_user, 
 
     empty = act(client, run_id, kind="post", text="   ")
     assert empty.status_code == 422
-    assert '<p id="post-error" class="field-error" role="alert">请先输入内容再发布。</p>' in empty.get_data(as_text=True)
+    assert (
+        '<p id="post-error" class="field-error" role="alert">请先输入内容再发布。</p>'
+        in empty.get_data(as_text=True)
+    )
     # A reload shows the post: it was on the server before the page showed it.
     page = client.get(f"/exercises/runs/{run_id}").get_data(as_text=True)
     assert IDEAL in page and "储备充足，价格稳定。" in page
 
-    done = client.post(f"/exercises/runs/{run_id}/finish", data={"csrf_token": csrf_token(client, f"/exercises/runs/{run_id}")})
+    done = client.post(
+        f"/exercises/runs/{run_id}/finish",
+        data={"csrf_token": csrf_token(client, f"/exercises/runs/{run_id}")},
+    )
     assert done.status_code == 302 and done.location.endswith(f"/exercises/runs/{run_id}/report")
     report = client.get(done.location).get_data(as_text=True)
     assert "<svg" in report and "polyline" in report and "复盘。" in report
@@ -83,7 +93,9 @@ def test_a_self_paced_run_from_briefing_to_report(app, client, auth, make_user, 
     assert "/exercises/test-course/drill" in course
 
 
-def test_runs_are_private_and_review_is_for_instructors(app, client, auth, make_user, exercise_course):
+def test_runs_are_private_and_review_is_for_instructors(
+    app, client, auth, make_user, exercise_course
+):
     make_user(Role.LEARNER, username="learner-a")
     assert auth.login("learner-a").status_code == 302
     run_id = start_run(auth)
@@ -103,13 +115,23 @@ def test_runs_are_private_and_review_is_for_instructors(app, client, auth, make_
     assert "无可奉告。" in page
     with app.app_context():
         action_id = db.session.scalar(sa.select(RunAction.id).where(RunAction.kind == "post"))
-    wrong = Auth(teacher).post(f"/teach/exercises/runs/{run_id}/review", data={"action": action_id, "score": "120"}, follow_redirects=True)
+    wrong = Auth(teacher).post(
+        f"/teach/exercises/runs/{run_id}/review",
+        data={"action": action_id, "score": "120"},
+        follow_redirects=True,
+    )
     assert "0 到 100" in wrong.get_data(as_text=True)
-    Auth(teacher).post(f"/teach/exercises/runs/{run_id}/review", data={"action": action_id, "score": "70", "comment": "态度生硬"})
+    Auth(teacher).post(
+        f"/teach/exercises/runs/{run_id}/review",
+        data={"action": action_id, "score": "70", "comment": "态度生硬"},
+    )
     report = client.get(f"/exercises/runs/{run_id}/report").get_data(as_text=True)
     assert "态度生硬" in report
     with app.app_context():
-        assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "exercise.review")) is not None
+        assert (
+            db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "exercise.review"))
+            is not None
+        )
 
 
 def test_a_live_class_follows_the_instructor(app, make_user, exercise_course):
@@ -124,7 +146,10 @@ def test_a_live_class_follows_the_instructor(app, make_user, exercise_course):
         exercise_id = db.session.scalar(sa.text("SELECT id FROM exercise"))
     teacher = app.test_client()
     assert Auth(teacher).login("teacher-a").status_code == 302
-    created = Auth(teacher).post(f"/teach/exercises/{exercise_id}/live", data={"cohort": cohort_id, "teams": "2", "speed": "1"})
+    created = Auth(teacher).post(
+        f"/teach/exercises/{exercise_id}/live",
+        data={"cohort": cohort_id, "teams": "2", "speed": "1"},
+    )
     assert created.status_code == 302
     live_id = int(created.location.rsplit("/", 1)[1])
     clients = []
@@ -143,25 +168,33 @@ def test_a_live_class_follows_the_instructor(app, make_user, exercise_course):
         assert db.session.scalar(sa.select(sa.func.count()).select_from(RunAction)) == 0
 
     def command(name, **data):
-        return Auth(teacher).post(f"/teach/exercises/live/{live_id}/control", data={"command": name, **data})
+        return Auth(teacher).post(
+            f"/teach/exercises/live/{live_id}/control", data={"command": name, **data}
+        )
 
     command("start")
     for c, run_id in zip(clients, team_runs):
-        assert "超市的盐被抢光了！" in c.get(f"/exercises/runs/{run_id}/feed").get_data(as_text=True)
+        assert "超市的盐被抢光了！" in c.get(f"/exercises/runs/{run_id}/feed").get_data(
+            as_text=True
+        )
     command("next")
     command("adhoc", persona="journalist", channel="news", text="现场记者：超市已补货。")
     for c, run_id in zip(clients, team_runs):
         board = c.get(f"/exercises/runs/{run_id}/feed").get_data(as_text=True)
         assert "碘盐能防辐射吗？" in board and "现场记者：超市已补货。" in board
     act(clients[0], team_runs[0], kind="post", text=IDEAL)
-    projector = teacher.get(f"/teach/exercises/live/{live_id}/projector/board").get_data(as_text=True)
+    projector = teacher.get(f"/teach/exercises/live/{live_id}/projector/board").get_data(
+        as_text=True
+    )
     assert IDEAL in projector and "超市的盐被抢光了！" in projector
     command("pause")
     with app.app_context():
         assert db.session.get(LiveSession, live_id).status == "paused"
     command("finish")
     with app.app_context():
-        runs = db.session.scalars(sa.select(ExerciseRun).where(ExerciseRun.live_id == live_id)).all()
+        runs = db.session.scalars(
+            sa.select(ExerciseRun).where(ExerciseRun.live_id == live_id)
+        ).all()
         assert all(r.status == "finished" and r.score is not None for r in runs)
         assert runs[0].score > runs[1].score  # the team that posted did better than the silent one
     assert teacher.get(f"/teach/exercises/live/{live_id}/report").status_code == 200
@@ -170,7 +203,11 @@ def test_a_live_class_follows_the_instructor(app, make_user, exercise_course):
     late = act(clients[0], team_runs[0], kind="post", text=IDEAL)
     assert late.status_code == 422
     page = late.get_data(as_text=True)
-    assert f">\n{IDEAL}</textarea>" in page and "本次演练已经结束。" in page and "hx-trigger" not in page
+    assert (
+        f">\n{IDEAL}</textarea>" in page
+        and "本次演练已经结束。" in page
+        and "hx-trigger" not in page
+    )
 
 
 def stored_actions(app) -> list[str]:
@@ -180,14 +217,18 @@ def stored_actions(app) -> list[str]:
 
 def composer(page: str) -> str:
     """The post box's form on an exercise page, from its tag."""
-    return "<form" + page.split('id="compose-title"', 1)[1].split("<form", 1)[1].split("</form>", 1)[0]
+    return (
+        "<form" + page.split('id="compose-title"', 1)[1].split("<form", 1)[1].split("</form>", 1)[0]
+    )
 
 
 def reply_box(page: str, inject: str) -> str:
     return page.split(f'<details id="reply-{inject}"', 1)[1].split("</details>", 1)[0]
 
 
-def test_an_empty_post_is_answered_beside_the_box_in_the_pages_language(app, client, auth, make_user, exercise_course):
+def test_an_empty_post_is_answered_beside_the_box_in_the_pages_language(
+    app, client, auth, make_user, exercise_course
+):
     make_user(username="reader", locale="en")
     assert auth.login("reader").status_code == 302
     run_id = start_run(auth)
@@ -200,14 +241,23 @@ def test_an_empty_post_is_answered_beside_the_box_in_the_pages_language(app, cli
         refused = act(client, run_id, kind="post", text=blank)
         assert refused.status_code == 422
         box = composer(refused.get_data(as_text=True))
-        assert '<p id="post-error" class="field-error" role="alert">Write something before posting.</p>' in box
-        assert re.search(r'<textarea id="post-text"[^>]*aria-describedby="post-error post-count post-over"[^>]*aria-invalid="true"', box)
+        assert (
+            '<p id="post-error" class="field-error" role="alert">Write something before posting.</p>'
+            in box
+        )
+        assert re.search(
+            r'<textarea id="post-text"[^>]*aria-describedby="post-error post-count post-over"[^>]*aria-invalid="true"',
+            box,
+        )
     # An empty reply is answered in its own box, opened.
     refused = act(client, run_id, kind="reply", target="i1", text=" ")
     assert refused.status_code == 422
     box = reply_box(refused.get_data(as_text=True), "i1")
     assert box.startswith(" hx-preserve open>")
-    assert '<p id="reply-error-i1" class="field-error" role="alert">Write something before posting.</p>' in box
+    assert (
+        '<p id="reply-error-i1" class="field-error" role="alert">Write something before posting.</p>'
+        in box
+    )
     assert "Write something before posting." not in composer(refused.get_data(as_text=True))
     assert stored_actions(app) == []  # nothing half-way
 
@@ -223,23 +273,35 @@ def test_a_refused_post_keeps_what_was_typed(app, client, auth, make_user, exerc
     box = composer(refused.get_data(as_text=True))
     assert "That message cannot be answered." in box
     # The newline after the tag is dropped by the parser, so the text's own first newline survives.
-    assert ">\n\nThanks for asking: &lt;b&gt;iodised salt&lt;/b&gt; does not protect.  </textarea>" in box
-    client.post(f"/exercises/runs/{run_id}/finish", data={"csrf_token": csrf_token(client, f"/exercises/runs/{run_id}")})
+    assert (
+        ">\n\nThanks for asking: &lt;b&gt;iodised salt&lt;/b&gt; does not protect.  </textarea>"
+        in box
+    )
+    client.post(
+        f"/exercises/runs/{run_id}/finish",
+        data={"csrf_token": csrf_token(client, f"/exercises/runs/{run_id}")},
+    )
     long_post = "We understand. " * 20
     refused = act(client, run_id, kind="post", text=long_post)
     assert refused.status_code == 422
     page = refused.get_data(as_text=True)
-    assert "This exercise has ended." in composer(page) and f">\n{long_post}</textarea>" in composer(page)
+    assert "This exercise has ended." in composer(
+        page
+    ) and f">\n{long_post}</textarea>" in composer(page)
     assert stored_actions(app) == []
 
 
-def test_the_over_length_warning_is_ready_in_the_pages_language(client, auth, make_user, exercise_course):
+def test_the_over_length_warning_is_ready_in_the_pages_language(
+    client, auth, make_user, exercise_course
+):
     make_user(username="reader", locale="en")
     assert auth.login("reader").status_code == 302
     run_id = start_run(auth)
     box = composer(client.get(f"/exercises/runs/{run_id}").get_data(as_text=True))
-    assert ('<p id="post-over" class="field-error" aria-live="polite" data-message="Longer than 140 characters: '
-            'a microblog this long is cut off or loses readers."></p>') in box
+    assert (
+        '<p id="post-over" class="field-error" aria-live="polite" data-message="Longer than 140 characters: '
+        'a microblog this long is cut off or loses readers."></p>'
+    ) in box
     assert 'aria-describedby="post-count post-over"' in box
 
 
@@ -253,11 +315,25 @@ def test_accounts_show_their_handles_in_the_readers_language(app, make_user, sal
         run_id = start_run(Auth(client), "salt-panic")
         assert act(client, run_id, kind="wait", minutes="30").status_code == 302
         pages[locale] = client.get(f"/exercises/runs/{run_id}").get_data(as_text=True)
-        finished = client.post(f"/exercises/runs/{run_id}/finish", data={"csrf_token": csrf_token(client, f"/exercises/runs/{run_id}")})
+        finished = client.post(
+            f"/exercises/runs/{run_id}/finish",
+            data={"csrf_token": csrf_token(client, f"/exercises/runs/{run_id}")},
+        )
         pages[locale + "-report"] = client.get(finished.location).get_data(as_text=True)
-    english = {"@JiangchengXiaoWang": "Xiao Wang, a Jiangcheng resident", "@OldChenSays": "Lao Chen, a public-spirited netizen",
-               "@ViceGovernor": "The vice governor in charge", "@ContrarianBro": "A contrarian netizen", "@ProvinceNews": "Provincial news site"}
-    chinese = {"@江城小王": "江城市民小王", "@老陈说事": "热心网友老陈", "@某省副省长": "分管副省长", "@较真哥": "爱较真的网友", "@某省新闻网": "省新闻网"}
+    english = {
+        "@JiangchengXiaoWang": "Xiao Wang, a Jiangcheng resident",
+        "@OldChenSays": "Lao Chen, a public-spirited netizen",
+        "@ViceGovernor": "The vice governor in charge",
+        "@ContrarianBro": "A contrarian netizen",
+        "@ProvinceNews": "Provincial news site",
+    }
+    chinese = {
+        "@江城小王": "江城市民小王",
+        "@老陈说事": "热心网友老陈",
+        "@某省副省长": "分管副省长",
+        "@较真哥": "爱较真的网友",
+        "@某省新闻网": "省新闻网",
+    }
     for handles, page in ((english, pages["en"]), (chinese, pages["zh"])):
         for handle, name in handles.items():
             assert f'<strong>{name}</strong> <span class="muted">{handle} · ' in page

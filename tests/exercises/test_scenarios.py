@@ -1,4 +1,5 @@
 """Scenario files: the first course's three, and errors named by file and line."""
+
 import re
 from pathlib import Path
 
@@ -22,27 +23,57 @@ def test_the_first_course_scenarios():
         decisions = [i for i in scenario.injects if i.decision]
         branch_points = {i.id for i in decisions if any(o.goto for o in i.decision.options)}
         assert len(branch_points) >= 2
-        for text in [scenario.title, scenario.briefing, scenario.debrief] + [i.text for i in scenario.injects]:
+        for text in [scenario.title, scenario.briefing, scenario.debrief] + [
+            i.text for i in scenario.injects
+        ]:
             assert text["zh"] and text["en"]
         assert "人民日报" in scenario.debrief["zh"] and "People's Daily" in scenario.debrief["en"]
         # Silence is worse than a prompt, truthful answer stating every required fact.
         facts = "；".join(f.keywords["zh"][0] for f in scenario.facts if f.required)
-        good = engine.run(scenario, 3, [engine.Action("post", text=f"我们理解大家的关切。{facts}。我们将持续通报。")], until=scenario.duration)
+        good = engine.run(
+            scenario,
+            3,
+            [engine.Action("post", text=f"我们理解大家的关切。{facts}。我们将持续通报。")],
+            until=scenario.duration,
+        )
         silent = engine.run(scenario, 3, [], until=scenario.duration)
         assert engine.scores(scenario, good).total > engine.scores(scenario, silent).total + 30
 
 
-@pytest.mark.parametrize("old, new, expected", [
-    ("    persona: netizen\n    text: {zh: 超市的盐被抢光了！", "    persona: nobody\n    text: {zh: 超市的盐被抢光了！", "x.yaml:53: unknown persona nobody"),
-    ("          goto: press\n", "          goto: nowhere\n", "x.yaml:80: goto nowhere: no inject belongs to that branch"),
-    ("    countered_by: [f1, f2]", "    countered_by: [f1, f9]", "x.yaml:30: unknown fact f9"),
-    ("  - id: i4\n    at: 90", "  - id: i4\n    at: 30", "x.yaml:91: at 30 comes before the previous inject of branch main (at 40, line 67): keep each branch in time order"),
-    ("    weight: 30\n    promises", "    weight: 40\n    promises", "x.yaml:116: the rubric's weights add up to 110, not 100"),
-    ("    reveals: [f1, f3]", "    reveals: [f1, f7]", "x.yaml:47: unknown fact f7"),
-    ("  - id: i2\n", "  - id: i1\n", "x.yaml:58: inject id i1 is used twice (also line 50)"),
-    ("channel: mention", "channel: telegram", "x.yaml:60: channel must be one of: post, comment, mention, call, news, instruction"),
-    ("duration: 120", "duration: 120\nspeed: 3", "x.yaml:8: unknown field 'speed'"),
-])
+@pytest.mark.parametrize(
+    "old, new, expected",
+    [
+        (
+            "    persona: netizen\n    text: {zh: 超市的盐被抢光了！",
+            "    persona: nobody\n    text: {zh: 超市的盐被抢光了！",
+            "x.yaml:53: unknown persona nobody",
+        ),
+        (
+            "          goto: press\n",
+            "          goto: nowhere\n",
+            "x.yaml:80: goto nowhere: no inject belongs to that branch",
+        ),
+        ("    countered_by: [f1, f2]", "    countered_by: [f1, f9]", "x.yaml:30: unknown fact f9"),
+        (
+            "  - id: i4\n    at: 90",
+            "  - id: i4\n    at: 30",
+            "x.yaml:91: at 30 comes before the previous inject of branch main (at 40, line 67): keep each branch in time order",
+        ),
+        (
+            "    weight: 30\n    promises",
+            "    weight: 40\n    promises",
+            "x.yaml:116: the rubric's weights add up to 110, not 100",
+        ),
+        ("    reveals: [f1, f3]", "    reveals: [f1, f7]", "x.yaml:47: unknown fact f7"),
+        ("  - id: i2\n", "  - id: i1\n", "x.yaml:58: inject id i1 is used twice (also line 50)"),
+        (
+            "channel: mention",
+            "channel: telegram",
+            "x.yaml:60: channel must be one of: post, comment, mention, call, news, instruction",
+        ),
+        ("duration: 120", "duration: 120\nspeed: 3", "x.yaml:8: unknown field 'speed'"),
+    ],
+)
 def test_scenario_errors_name_the_line(old, new, expected):
     assert old in DRILL
     assert expected in refusals(DRILL.replace(old, new, 1))
@@ -58,7 +89,9 @@ def refusals(text: str) -> list[str]:
 def test_a_branch_nobody_reaches_is_reported():
     text = DRILL.replace("          goto: press\n", "")
     scenario, problems = parse_scenario(text, "x.yaml", "x")
-    assert "x.yaml:84: branch press is never reached: no decision option goes there" in [str(p) for p in problems]
+    assert "x.yaml:84: branch press is never reached: no decision option goes there" in [
+        str(p) for p in problems
+    ]
 
 
 # --- handles ----------------------------------------------------------------------------------
@@ -88,7 +121,11 @@ def test_every_account_has_an_english_handle():
         english = [h["en"] for h in handles]
         assert len(set(english)) == len(english), scenario.slug  # two accounts never share a name
     salt = {s.slug: s for s in found["microblogging-and-leadership"]}["salt-panic"]
-    assert {p.id: p.handle for p in salt.personas if p.id in ("resident", "reporter-netizen", "vice-governor")} == {
+    assert {
+        p.id: p.handle
+        for p in salt.personas
+        if p.id in ("resident", "reporter-netizen", "vice-governor")
+    } == {
         "resident": {"zh": "@江城小王", "en": "@JiangchengXiaoWang"},
         "reporter-netizen": {"zh": "@老陈说事", "en": "@OldChenSays"},
         "vice-governor": {"zh": "@某省副省长", "en": "@ViceGovernor"},
@@ -98,7 +135,9 @@ def test_every_account_has_an_english_handle():
 def test_mentions_in_the_texts_use_the_handles_of_their_language():
     found, _ = load_all_scenarios(REPO / "exercises")
     for scenario in found["microblogging-and-leadership"]:
-        accounts = [scenario.handle] + [p.handle for p in scenario.personas if p.handle["zh"].startswith("@")]
+        accounts = [scenario.handle] + [
+            p.handle for p in scenario.personas if p.handle["zh"].startswith("@")
+        ]
         for text in texts_of(scenario):
             assert not re.search(r"@[\u3400-\u9fff]", text["en"]), (scenario.slug, text["en"][:80])
             for handle in accounts:
@@ -109,36 +148,70 @@ def test_mentions_in_the_texts_use_the_handles_of_their_language():
 PERSONA_HANDLE = '    handle: "@xiaowang"\n'
 
 
-@pytest.mark.parametrize("written, expected", [
-    ('    handle: "@xiaowang"\n', {"zh": "@xiaowang", "en": ""}),  # a bare string, as before: the Chinese handle
-    ('    handle: {zh: "@江城小王", en: "@JiangchengXiaoWang"}\n', {"zh": "@江城小王", "en": "@JiangchengXiaoWang"}),
-    ('    handle:\n      zh: 内线 8001\n      en: Ext. 8001\n', {"zh": "内线 8001", "en": "Ext. 8001"}),
-    ("", {"zh": "", "en": ""}),
-])
+@pytest.mark.parametrize(
+    "written, expected",
+    [
+        (
+            '    handle: "@xiaowang"\n',
+            {"zh": "@xiaowang", "en": ""},
+        ),  # a bare string, as before: the Chinese handle
+        (
+            '    handle: {zh: "@江城小王", en: "@JiangchengXiaoWang"}\n',
+            {"zh": "@江城小王", "en": "@JiangchengXiaoWang"},
+        ),
+        (
+            "    handle:\n      zh: 内线 8001\n      en: Ext. 8001\n",
+            {"zh": "内线 8001", "en": "Ext. 8001"},
+        ),
+        ("", {"zh": "", "en": ""}),
+    ],
+)
 def test_a_persona_handle_is_a_string_or_one_per_language(written, expected):
     scenario, problems = parse_scenario(DRILL.replace(PERSONA_HANDLE, written, 1), "x.yaml", "x")
     assert problems == []
     assert scenario.persona("netizen").handle == expected
 
 
-@pytest.mark.parametrize("written, expected", [
-    ('    handle: {zh: "@江城小王", en: "@江城小王"}\n',
-     "x.yaml:35: the English handle @江城小王 has Chinese characters: write it in English, such as @JiangchengXiaoWang"),
-    ('    handle:\n      zh: "@江城小王"\n      en: "@小王"\n',
-     "x.yaml:37: the English handle @小王 has Chinese characters: write it in English, such as @JiangchengXiaoWang"),
-    ('    handle: {zh: "@江城小王", fr: "@XiaoWang"}\n', 'x.yaml:35: a handle is written "@名字" or {zh: "@名字", en: "@Name"}'),
-    ('    handle: ["@江城小王", "@XiaoWang"]\n', 'x.yaml:35: a handle is written "@名字" or {zh: "@名字", en: "@Name"}'),
-    ('    handle: {en: "@XiaoWang"}\n', "x.yaml:35: the Chinese handle (zh) is missing"),
-    ('    handle:\n      zh: "@江城小王"\n      en: "@Jiangcheng\\nXiaoWang"\n', "x.yaml:37: a handle is one line"),
-])
+@pytest.mark.parametrize(
+    "written, expected",
+    [
+        (
+            '    handle: {zh: "@江城小王", en: "@江城小王"}\n',
+            "x.yaml:35: the English handle @江城小王 has Chinese characters: write it in English, such as @JiangchengXiaoWang",
+        ),
+        (
+            '    handle:\n      zh: "@江城小王"\n      en: "@小王"\n',
+            "x.yaml:37: the English handle @小王 has Chinese characters: write it in English, such as @JiangchengXiaoWang",
+        ),
+        (
+            '    handle: {zh: "@江城小王", fr: "@XiaoWang"}\n',
+            'x.yaml:35: a handle is written "@名字" or {zh: "@名字", en: "@Name"}',
+        ),
+        (
+            '    handle: ["@江城小王", "@XiaoWang"]\n',
+            'x.yaml:35: a handle is written "@名字" or {zh: "@名字", en: "@Name"}',
+        ),
+        ('    handle: {en: "@XiaoWang"}\n', "x.yaml:35: the Chinese handle (zh) is missing"),
+        (
+            '    handle:\n      zh: "@江城小王"\n      en: "@Jiangcheng\\nXiaoWang"\n',
+            "x.yaml:37: a handle is one line",
+        ),
+    ],
+)
 def test_handle_errors_name_the_line(written, expected):
     assert expected in refusals(DRILL.replace(PERSONA_HANDLE, written, 1))
 
 
 def test_the_trainee_handle_is_checked_like_the_others():
-    text = DRILL.replace('handle: {zh: "@某省发布", en: "@ProvinceInfo"}', 'handle: {zh: "@某省发布", en: "@某省发布"}')
+    text = DRILL.replace(
+        'handle: {zh: "@某省发布", en: "@ProvinceInfo"}',
+        'handle: {zh: "@某省发布", en: "@某省发布"}',
+    )
     scenario, problems = parse_scenario(text, "x.yaml", "x")
-    assert "x.yaml:4: the English handle @某省发布 has Chinese characters: write it in English, such as @JiangchengXiaoWang" in [str(p) for p in problems]
+    assert (
+        "x.yaml:4: the English handle @某省发布 has Chinese characters: write it in English, such as @JiangchengXiaoWang"
+        in [str(p) for p in problems]
+    )
 
 
 def test_a_scenario_stored_before_english_handles_still_loads():

@@ -1,4 +1,5 @@
 """Writing lessons in the browser: drafts, publishing, conflicts, history, diff, revert, preview."""
+
 import re
 
 import sqlalchemy as sa
@@ -17,8 +18,15 @@ def form_of(client, url=EDIT):
     base = re.search(r'name="base_revision_id" type="hidden" value="(\d*)"', page).group(1)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     return {
-        "csrf_token": token, "base_revision_id": base, "title_zh": "第二课", "minutes": "4",
-        "objectives_zh": "目标一", "body_zh": "第二课正文。", "title_en": "", "objectives_en": "", "body_en": "",
+        "csrf_token": token,
+        "base_revision_id": base,
+        "title_zh": "第二课",
+        "minutes": "4",
+        "objectives_zh": "目标一",
+        "body_zh": "第二课正文。",
+        "title_en": "",
+        "objectives_en": "",
+        "body_en": "",
     }
 
 
@@ -48,23 +56,33 @@ def test_drafts_stay_hidden_until_published(app, client, auth, make_user, lesson
     assert "发布的新段落" in client.get("/courses/test-course/second").get_data(as_text=True)
 
 
-def test_the_second_of_two_concurrent_saves_is_refused_and_both_texts_kept(app, make_user, lessons_dir, sync):
+def test_the_second_of_two_concurrent_saves_is_refused_and_both_texts_kept(
+    app, make_user, lessons_dir, sync
+):
     sync()
     first, second = staff(app, make_user, "t1"), staff(app, make_user, "t2")
     form_a, form_b = form_of(first), form_of(second)  # both start from the same revision
-    assert first.post(EDIT, data=form_a | {"body_zh": "甲的修改。", "publish": "1"}).status_code == 302
+    assert (
+        first.post(EDIT, data=form_a | {"body_zh": "甲的修改。", "publish": "1"}).status_code == 302
+    )
     refused = second.post(EDIT, data=form_b | {"body_zh": "乙的修改。", "publish": "1"})
     page = refused.get_data(as_text=True)
     assert refused.status_code == 200
     assert "其他人保存了本课" in page
-    assert "乙的修改。" in page and "甲的修改。" in page  # her text in the form, his shown beside it
+    assert (
+        "乙的修改。" in page and "甲的修改。" in page
+    )  # her text in the form, his shown beside it
     assert published_text(app) == "甲的修改。\n"
     with app.app_context():
-        kept = db.session.scalar(sa.select(LessonRevision).where(LessonRevision.status == "conflict"))
+        kept = db.session.scalar(
+            sa.select(LessonRevision).where(LessonRevision.status == "conflict")
+        )
         assert kept.body_zh == "乙的修改。\n"
     # Saving again from the refreshed form goes through.
     retry = re.search(r'name="base_revision_id" type="hidden" value="(\d+)"', page).group(1)
-    ok = second.post(EDIT, data=form_b | {"base_revision_id": retry, "body_zh": "乙的修改。", "publish": "1"})
+    ok = second.post(
+        EDIT, data=form_b | {"base_revision_id": retry, "body_zh": "乙的修改。", "publish": "1"}
+    )
     assert ok.status_code == 302 and published_text(app) == "乙的修改。\n"
 
 
@@ -75,29 +93,44 @@ def test_history_diff_and_revert(app, make_user, lessons_dir, sync):
     with app.app_context():
         lesson_id = db.session.scalar(sa.select(Lesson.id).where(Lesson.slug == "second"))
         old, new = db.session.scalars(
-            sa.select(LessonRevision).where(LessonRevision.lesson_id == lesson_id).order_by(LessonRevision.number)
+            sa.select(LessonRevision)
+            .where(LessonRevision.lesson_id == lesson_id)
+            .order_by(LessonRevision.number)
         ).all()
         old_id, new_id = old.id, new.id
     history = teacher.get("/author/test-course/second/history").get_data(as_text=True)
     assert "学员当前所见" in history
-    diff = teacher.get(f"/author/test-course/second/diff?a={old_id}&b={new_id}").get_data(as_text=True)
+    diff = teacher.get(f"/author/test-course/second/diff?a={old_id}&b={new_id}").get_data(
+        as_text=True
+    )
     assert '<span class="diff-remove">-第二课正文。</span>' in diff
     assert '<span class="diff-add">+新的正文。</span>' in diff
     token = csrf_token(teacher, "/author/")
-    teacher.post(f"/author/test-course/second/revisions/{old_id}/revert", data={"csrf_token": token})
+    teacher.post(
+        f"/author/test-course/second/revisions/{old_id}/revert", data={"csrf_token": token}
+    )
     assert published_text(app) == "第二课正文。\n"
     with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).where(LessonRevision.lesson_id == lesson_id)) == 3
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count()).where(LessonRevision.lesson_id == lesson_id)
+            )
+            == 3
+        )
 
 
 def test_bad_input_is_named_and_nothing_is_saved(app, make_user, lessons_dir, sync):
     sync()
     teacher = staff(app, make_user, "t1")
-    response = teacher.post(EDIT, data=form_of(teacher) | {"minutes": "0", "body_en": "Text", "publish": "1"})
+    response = teacher.post(
+        EDIT, data=form_of(teacher) | {"minutes": "0", "body_en": "Text", "publish": "1"}
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "有英文课文时须填写英文标题" in page
-    response = teacher.post(EDIT, data=form_of(teacher) | {"title_en": "Two", "body_en": "", "publish": "1"})
+    response = teacher.post(
+        EDIT, data=form_of(teacher) | {"title_en": "Two", "body_en": "", "publish": "1"}
+    )
     assert "有英文标题时须填写英文课文" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(LessonRevision)) == 2
@@ -123,18 +156,31 @@ def test_links_in_the_preview_lead_where_the_lesson_page_will(app, make_user, le
     teacher = staff(app, make_user, "t1")
     token = form_of(teacher)["csrf_token"]
     body = "[第二课](02-second.md#intro) ![图](media/chart.png)"
-    html = teacher.post("/author/test-course/preview", data={"lang": "zh", "body_zh": body},
-                        headers={"X-CSRFToken": token}).get_data(as_text=True)
+    html = teacher.post(
+        "/author/test-course/preview",
+        data={"lang": "zh", "body_zh": body},
+        headers={"X-CSRFToken": token},
+    ).get_data(as_text=True)
     assert 'href="/courses/test-course/second#intro"' in html
     assert 'src="/courses/test-course/media/chart.png"' in html
-    assert teacher.post("/author/no-such-course/preview", data={"lang": "zh", "body_zh": body},
-                        headers={"X-CSRFToken": token}).status_code == 404
+    assert (
+        teacher.post(
+            "/author/no-such-course/preview",
+            data={"lang": "zh", "body_zh": body},
+            headers={"X-CSRFToken": token},
+        ).status_code
+        == 404
+    )
 
 
 def test_a_new_lesson_written_in_the_browser(app, client, auth, make_user, lessons_dir, sync):
     sync()
     teacher = staff(app, make_user, "t1")
-    data = form_of(teacher, "/author/test-course/new") | {"slug": "Third Lesson", "title_zh": "第三课", "publish": "1"}
+    data = form_of(teacher, "/author/test-course/new") | {
+        "slug": "Third Lesson",
+        "title_zh": "第三课",
+        "publish": "1",
+    }
     response = teacher.post("/author/test-course/new", data=data)
     assert "请使用小写字母" in response.get_data(as_text=True)
     response = teacher.post("/author/test-course/new", data=data | {"slug": "third"})

@@ -1,4 +1,5 @@
 """Reading lessons and recording progress: opening is not completing."""
+
 import datetime as dt
 import json
 import re
@@ -26,12 +27,18 @@ def open_lesson(client, slug, **kwargs):
 
 def post_beat(client, payload):
     token = csrf_token(client, "/courses/")
-    return client.post("/progress/beat", data=json.dumps(payload),
-                       headers={"X-CSRFToken": token, "Content-Type": "application/json"})
+    return client.post(
+        "/progress/beat",
+        data=json.dumps(payload),
+        headers={"X-CSRFToken": token, "Content-Type": "application/json"},
+    )
 
 
 def beat(client, visit, seconds=15, reached_end=False, position=0.5):
-    return post_beat(client, {"visit": visit, "seconds": seconds, "reached_end": reached_end, "position": position})
+    return post_beat(
+        client,
+        {"visit": visit, "seconds": seconds, "reached_end": reached_end, "position": position},
+    )
 
 
 def age_visit(app, visit, seconds, summary=True):
@@ -40,7 +47,9 @@ def age_visit(app, visit, seconds, summary=True):
         row = db.session.get(LessonVisit, visit)
         row.last_beat_at -= dt.timedelta(seconds=seconds)
         progress = db.session.scalar(
-            sa.select(LessonProgress).where(LessonProgress.user_id == row.user_id, LessonProgress.lesson_id == row.lesson_id)
+            sa.select(LessonProgress).where(
+                LessonProgress.user_id == row.user_id, LessonProgress.lesson_id == row.lesson_id
+            )
         )
         if summary and progress is not None:
             progress.last_opened_at -= dt.timedelta(seconds=seconds)
@@ -90,7 +99,9 @@ def test_opening_is_not_completing(app, client, auth, make_user, lessons_dir, sy
         assert row.completed_at is not None and row.active_seconds >= 120
 
 
-def test_time_without_reaching_the_end_does_not_complete(app, client, auth, make_user, lessons_dir, sync):
+def test_time_without_reaching_the_end_does_not_complete(
+    app, client, auth, make_user, lessons_dir, sync
+):
     sync()
     make_user(username="zhang")
     auth.login("zhang")
@@ -101,7 +112,9 @@ def test_time_without_reaching_the_end_does_not_complete(app, client, auth, make
     assert data["status"] == "in_progress" and data["active_seconds"] >= 200
 
 
-def test_two_windows_on_one_lesson_do_not_count_twice(app, client, auth, make_user, lessons_dir, sync):
+def test_two_windows_on_one_lesson_do_not_count_twice(
+    app, client, auth, make_user, lessons_dir, sync
+):
     sync()
     make_user(username="zhang")
     auth.login("zhang")
@@ -119,7 +132,8 @@ def test_two_windows_on_one_lesson_do_not_count_twice(app, client, auth, make_us
 
 
 @pytest.mark.parametrize(
-    "payload", [{"visit": 1, "position": "NaN"}, {"visit": 10**30}, {"visit": "x"}, {}, [], {"lesson": 1}]
+    "payload",
+    [{"visit": 1, "position": "NaN"}, {"visit": 10**30}, {"visit": "x"}, {}, [], {"lesson": 1}],
 )
 def test_malformed_heartbeats_are_answered_400(client, auth, make_user, payload):
     make_user(username="zhang")
@@ -127,15 +141,26 @@ def test_malformed_heartbeats_are_answered_400(client, auth, make_user, payload)
     assert post_beat(client, payload).status_code == 400
 
 
-def test_viewing_a_page_writes_nothing_and_a_draft_cannot_be_logged(app, client, auth, make_user, lessons_dir, sync):
+def test_viewing_a_page_writes_nothing_and_a_draft_cannot_be_logged(
+    app, client, auth, make_user, lessons_dir, sync
+):
     sync()
     make_user(username="zhang")
     auth.login("zhang")
     page = client.get("/courses/test-course/first").get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(LessonVisit)) == 0
-        draft = LessonRevision(lesson_id=1, number=9, status="draft", source="browser", minutes=1, title_zh="草稿",
-                               objectives_zh=[], body_zh="草稿", content_hash="x")
+        draft = LessonRevision(
+            lesson_id=1,
+            number=9,
+            status="draft",
+            source="browser",
+            minutes=1,
+            title_zh="草稿",
+            objectives_zh=[],
+            body_zh="草稿",
+            content_hash="x",
+        )
         db.session.add(draft)
         db.session.commit()
         draft_id, lesson_id = draft.id, draft.lesson_id
@@ -143,7 +168,9 @@ def test_viewing_a_page_writes_nothing_and_a_draft_cannot_be_logged(app, client,
     assert post_beat(client, {"lesson": lesson_id, "revision": draft_id}).status_code == 404
 
 
-def test_a_heartbeat_for_someone_elses_visit_is_refused(app, client, auth, make_user, lessons_dir, sync):
+def test_a_heartbeat_for_someone_elses_visit_is_refused(
+    app, client, auth, make_user, lessons_dir, sync
+):
     from tests.conftest import Auth
 
     sync()
@@ -157,7 +184,9 @@ def test_a_heartbeat_for_someone_elses_visit_is_refused(app, client, auth, make_
     assert beat(client, "not-a-number").status_code == 400
 
 
-def test_returning_learner_resumes_and_sees_my_learning(app, client, auth, make_user, lessons_dir, sync):
+def test_returning_learner_resumes_and_sees_my_learning(
+    app, client, auth, make_user, lessons_dir, sync
+):
     sync()
     make_user(username="zhang")
     auth.login("zhang")
@@ -171,7 +200,9 @@ def test_returning_learner_resumes_and_sees_my_learning(app, client, auth, make_
     assert "测试课程" in learning and "0 / 2" in learning
 
 
-def test_lesson_media_is_served_with_its_type_and_nothing_else(client, auth, make_user, lessons_dir, sync):
+def test_lesson_media_is_served_with_its_type_and_nothing_else(
+    client, auth, make_user, lessons_dir, sync
+):
     (lessons_dir / "media").mkdir()
     (lessons_dir / "media" / "chart.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     (lessons_dir / "media" / "evil.svg").write_text("<svg><script>alert(1)</script></svg>")

@@ -1,4 +1,5 @@
 """content sync: all or nothing, idempotent, archive-not-delete, browser edits kept; export round trip."""
+
 import filecmp
 
 import sqlalchemy as sa
@@ -35,13 +36,17 @@ def test_first_sync_adds_and_a_second_changes_nothing(app, lessons_dir, sync):
 
 def test_a_changed_file_gets_a_new_revision(app, lessons_dir, sync):
     sync()
-    (lessons_dir / "02-second.md").write_text(lesson_text("第二课", "改过的正文。", minutes=4), "utf-8")
+    (lessons_dir / "02-second.md").write_text(
+        lesson_text("第二课", "改过的正文。", minutes=4), "utf-8"
+    )
     report = sync()
     assert report.changes == ["test-course/02-second.md: new revision"]
     assert published_body(app, "second") == "改过的正文。\n"
 
 
-def test_a_removed_lesson_is_archived_not_deleted_and_keeps_progress(app, lessons_dir, sync, make_user):
+def test_a_removed_lesson_is_archived_not_deleted_and_keeps_progress(
+    app, lessons_dir, sync, make_user
+):
     sync()
     learner = make_user()
     with app.app_context():
@@ -51,7 +56,9 @@ def test_a_removed_lesson_is_archived_not_deleted_and_keeps_progress(app, lesson
     (lessons_dir / "02-second.md").unlink()
     (lessons_dir / "01-first.md").write_text(lesson_text("第一课", "第一课正文。"), "utf-8")
     (lessons_dir / "course.yaml").write_text(
-        (lessons_dir / "course.yaml").read_text("utf-8").replace("  - lesson: second\n", ""), "utf-8")
+        (lessons_dir / "course.yaml").read_text("utf-8").replace("  - lesson: second\n", ""),
+        "utf-8",
+    )
     report = sync()
     assert "test-course/second: archived (no longer in the files)" in report.changes
     with app.app_context():
@@ -75,10 +82,14 @@ def test_a_browser_edit_is_not_overwritten_by_a_changed_file(app, lessons_dir, s
     sync()
     with app.test_request_context():
         lesson = db.session.scalar(sa.select(Lesson).where(Lesson.slug == "second"))
-        edit = LessonSource("second", 2, 4, LessonText("第二课", ("目标一",), "浏览器里改的。\n"), None)
+        edit = LessonSource(
+            "second", 2, 4, LessonText("第二课", ("目标一",), "浏览器里改的。\n"), None
+        )
         save_lesson(lesson, edit, author=None, base_id=lesson.published.id, publish=True)
         db.session.commit()
-    (lessons_dir / "02-second.md").write_text(lesson_text("第二课", "文件里改的。", minutes=4), "utf-8")
+    (lessons_dir / "02-second.md").write_text(
+        lesson_text("第二课", "文件里改的。", minutes=4), "utf-8"
+    )
     report = sync()
     assert report.changes == []
     assert report.conflicts and "02-second.md" in report.conflicts[0]

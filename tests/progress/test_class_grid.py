@@ -1,5 +1,6 @@
 """The class progress grid: its cells for a class with mixed progress, and a number of queries that
 does not grow with the class."""
+
 import sqlalchemy as sa
 
 from courseware.accounts.models import Cohort, Role, User
@@ -22,8 +23,15 @@ def read(app, user_id, **statuses):
     with app.app_context():
         for slug, status in statuses.items():
             lesson = db.session.scalar(sa.select(Lesson).where(Lesson.slug == slug))
-            db.session.add(LessonProgress(user_id=user_id, lesson_id=lesson.id, status=status, active_seconds=60,
-                                          completed_at=utcnow() if status == "completed" else None))
+            db.session.add(
+                LessonProgress(
+                    user_id=user_id,
+                    lesson_id=lesson.id,
+                    status=status,
+                    active_seconds=60,
+                    completed_at=utcnow() if status == "completed" else None,
+                )
+            )
         db.session.commit()
 
 
@@ -50,7 +58,9 @@ def open_run(app, user_id):
 def live_team(app, teacher_id, members):
     """A live class of the drill, not started, with one team of the given learners."""
     with app.app_context():
-        create_live(db.session.scalar(sa.select(Exercise)), teacher_id, None, [("一组", members)], 1.0)
+        create_live(
+            db.session.scalar(sa.select(Exercise)), teacher_id, None, [("一组", members)], 1.0
+        )
         db.session.commit()
 
 
@@ -69,13 +79,19 @@ def grid_of(app, cohort_id, **kwargs):
         cohort = db.session.get(Cohort, cohort_id)
         columns, rows = class_grid(cohort, db.session.scalar(sa.select(Course)), **kwargs)
         return [kind for kind, _, _ in columns], [
-            (row.user.username, [(c.status, c.score) for c in row.cells], row.completed_course) for row in rows]
+            (row.user.username, [(c.status, c.score) for c in row.cells], row.completed_course)
+            for row in rows
+        ]
 
 
-def test_the_grid_shows_each_learners_lessons_quizzes_and_exercises(app, make_user, make_unit, full_course):
+def test_the_grid_shows_each_learners_lessons_quizzes_and_exercises(
+    app, make_user, make_unit, full_course
+):
     teacher = make_user(Role.INSTRUCTOR, username="teacher")
     office = make_unit("浙江省", "组织部", "干部一处")
-    a, b, c, d, e = (make_user(username=name, unit_id=office if name in "ab" else None) for name in "abcde")
+    a, b, c, d, e = (
+        make_user(username=name, unit_id=office if name in "ab" else None) for name in "abcde"
+    )
     outsider = make_user(username="x")
     complete_lessons(app, a)
     assert pass_quiz(app, a) is True
@@ -97,8 +113,16 @@ def test_the_grid_shows_each_learners_lessons_quizzes_and_exercises(app, make_us
     assert kinds == ["lesson", "lesson", "quiz", "exercise"]
     nothing = ("not_started", None)
     assert rows == [
-        ("a", [("completed", None), ("completed", None), ("completed", 100.0), ("completed", best)], True),
-        ("b", [("in_progress", None), nothing, ("in_progress", None), ("in_progress", None)], False),
+        (
+            "a",
+            [("completed", None), ("completed", None), ("completed", 100.0), ("completed", best)],
+            True,
+        ),
+        (
+            "b",
+            [("in_progress", None), nothing, ("in_progress", None), ("in_progress", None)],
+            False,
+        ),
         ("c", [nothing, ("completed", None), ("in_progress", 0.0), ("in_progress", poor)], False),
         ("d", [nothing, nothing, nothing, ("in_progress", None)], False),
         ("e", [nothing, nothing, nothing, nothing], False),
@@ -123,20 +147,29 @@ def statements_for_grid(app, cohort_id) -> list[str]:
         try:
             columns, rows = class_grid(cohort, course)
             rows = sort_rows(rows, "unit")
-            shown = [(row.user.name, row.user.unit.name if row.user.unit else "", row.done) for row in rows]
+            shown = [
+                (row.user.name, row.user.unit.name if row.user.unit else "", row.done)
+                for row in rows
+            ]
         finally:
             sa.event.remove(db.engine, "before_cursor_execute", count)
     assert len(shown) == len(cohort.members) and len(columns) == 4
     return statements
 
 
-def test_the_grid_runs_as_many_queries_for_a_large_class_as_for_a_small_one(app, make_user, make_unit, full_course):
+def test_the_grid_runs_as_many_queries_for_a_large_class_as_for_a_small_one(
+    app, make_user, make_unit, full_course
+):
     teacher = make_user(Role.INSTRUCTOR, username="teacher")
 
     def learners(prefix, size):
         """Learners in units of their own, each a few levels deep, with a mix of progress."""
-        ids = [make_user(username=f"{prefix}{i:02}", unit_id=make_unit("浙江省", f"{prefix}部", f"{i}处"))
-               for i in range(size)]
+        ids = [
+            make_user(
+                username=f"{prefix}{i:02}", unit_id=make_unit("浙江省", f"{prefix}部", f"{i}处")
+            )
+            for i in range(size)
+        ]
         for i, user_id in enumerate(ids):
             if i % 4 == 0:
                 complete_lessons(app, user_id)

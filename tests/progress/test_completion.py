@@ -1,4 +1,5 @@
 """Course completion rules, the 学时 ledger, quotas, assignments and the class grid."""
+
 import datetime as dt
 import re
 
@@ -26,8 +27,16 @@ IDEAL = "我们理解大家的担心。全省食盐储备充足，碘盐不能�
 def complete_lessons(app, user_id):
     with app.app_context():
         for lesson in db.session.scalars(sa.select(Lesson)):
-            db.session.add(LessonProgress(user_id=user_id, lesson_id=lesson.id, status="completed", completed_at=utcnow(),
-                                          active_seconds=600, reached_end=True))
+            db.session.add(
+                LessonProgress(
+                    user_id=user_id,
+                    lesson_id=lesson.id,
+                    status="completed",
+                    completed_at=utcnow(),
+                    active_seconds=600,
+                    reached_end=True,
+                )
+            )
         db.session.commit()
 
 
@@ -70,7 +79,11 @@ def test_each_criterion_is_needed_and_the_course_completes_once(app, make_user, 
     assert completions(app) == []
     assert play_exercise(app, user_id) >= 60
     done = completions(app)
-    assert len(done) == 1 and done[0].rule == {"lessons": "all", "quizzes": ["check"], "exercises": ["drill"]}
+    assert len(done) == 1 and done[0].rule == {
+        "lessons": "all",
+        "quizzes": ["check"],
+        "exercises": ["drill"],
+    }
     with app.app_context():
         entries = db.session.scalars(sa.select(CreditEntry)).all()
         assert [(e.kind, e.hours) for e in entries] == [("course", 2.0)]
@@ -96,7 +109,9 @@ def test_min_active_minutes(app, make_user, full_course):
         assert check_completion(course.id, user_id, utcnow()) is not None
 
 
-def test_the_last_lesson_completes_the_course_through_the_heartbeat(app, client, auth, make_user, full_course):
+def test_the_last_lesson_completes_the_course_through_the_heartbeat(
+    app, client, auth, make_user, full_course
+):
     from tests.lessons.test_reading import age_visit, beat, open_lesson
 
     user_id = make_user(username="zhang")
@@ -104,7 +119,15 @@ def test_the_last_lesson_completes_the_course_through_the_heartbeat(app, client,
         course = db.session.scalar(sa.select(Course))
         course.completion = {"lessons": "all"}
         first = db.session.scalar(sa.select(Lesson).where(Lesson.slug == "first"))
-        db.session.add(LessonProgress(user_id=user_id, lesson_id=first.id, status="completed", completed_at=utcnow(), active_seconds=600))
+        db.session.add(
+            LessonProgress(
+                user_id=user_id,
+                lesson_id=first.id,
+                status="completed",
+                completed_at=utcnow(),
+                active_seconds=600,
+            )
+        )
         db.session.commit()
     auth.login("zhang")
     _, visit = open_lesson(client, "second")
@@ -125,27 +148,48 @@ def test_rule_changes_keep_earned_completions_and_are_audited(app, client, make_
         db.session.commit()
     complete_lessons(app, user_id)
     with app.app_context():
-        assert check_completion(db.session.scalar(sa.select(Course.id)), user_id, utcnow()) is not None
+        assert (
+            check_completion(db.session.scalar(sa.select(Course.id)), user_id, utcnow()) is not None
+        )
         db.session.commit()
     make_user(Role.INSTRUCTOR, username="teacher")
     assert Auth(client).login("teacher").status_code == 302
     page = client.get("/teach/courses/test-course/completion")
     assert page.status_code == 200
     # Each item is offered by its title in the reader's language, not by its file name.
-    boxes = re.findall(r'<input type="checkbox" name="(\w+)" value="([\w-]+)"[^>]*> ([^<]+)</label>', page.get_data(as_text=True))
+    boxes = re.findall(
+        r'<input type="checkbox" name="(\w+)" value="([\w-]+)"[^>]*> ([^<]+)</label>',
+        page.get_data(as_text=True),
+    )
     assert ("lessons", "first", "第一课") in boxes
     assert all(title.strip() != slug for _key, slug, title in boxes)
     token = csrf_token(client, "/")
 
     def save_rule(minutes):
-        return client.post("/teach/courses/test-course/completion", data=MultiDict([
-            ("csrf_token", token), ("lessons", "first"), ("lessons", "second"), ("quizzes", "check"), ("min_active_minutes", minutes)]))
+        return client.post(
+            "/teach/courses/test-course/completion",
+            data=MultiDict(
+                [
+                    ("csrf_token", token),
+                    ("lessons", "first"),
+                    ("lessons", "second"),
+                    ("quizzes", "check"),
+                    ("min_active_minutes", minutes),
+                ]
+            ),
+        )
 
     assert save_rule("abc").status_code == 400
     assert save_rule("0").status_code == 302
     with app.app_context():
-        assert db.session.scalar(sa.select(Course)).completion == {"lessons": "all", "quizzes": "all"}
-        assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "course.completion")) is not None
+        assert db.session.scalar(sa.select(Course)).completion == {
+            "lessons": "all",
+            "quizzes": "all",
+        }
+        assert (
+            db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "course.completion"))
+            is not None
+        )
     assert len(completions(app)) == 1
 
 
@@ -155,16 +199,31 @@ def test_ledger_manual_entries_and_reversals(app, client, make_user, admin):
     page = client.get("/admin/credits/?q=ZHANG")
     assert page.status_code == 200 and "zhang" in page.get_data(as_text=True)
     today = utcnow().date()
-    bad = Auth_.post(f"/admin/credits/{learner}/add", data={"hours": "0", "earned_on": today.isoformat(), "note": "党校培训"}, follow_redirects=True)
+    bad = Auth_.post(
+        f"/admin/credits/{learner}/add",
+        data={"hours": "0", "earned_on": today.isoformat(), "note": "党校培训"},
+        follow_redirects=True,
+    )
     assert "学时数应大于 0" in bad.get_data(as_text=True)
-    future = Auth_.post(f"/admin/credits/{learner}/add", data={"hours": "8", "earned_on": (today + dt.timedelta(days=3)).isoformat(), "note": "x"}, follow_redirects=True)
+    future = Auth_.post(
+        f"/admin/credits/{learner}/add",
+        data={"hours": "8", "earned_on": (today + dt.timedelta(days=3)).isoformat(), "note": "x"},
+        follow_redirects=True,
+    )
     assert future.status_code == 200
-    Auth_.post(f"/admin/credits/{learner}/add", data={"hours": "8", "earned_on": today.isoformat(), "note": "省委党校专题培训"})
+    Auth_.post(
+        f"/admin/credits/{learner}/add",
+        data={"hours": "8", "earned_on": today.isoformat(), "note": "省委党校专题培训"},
+    )
     with app.app_context():
         entries = db.session.scalars(sa.select(CreditEntry)).all()
-        assert [(e.kind, e.hours, e.note) for e in entries] == [("external", 8.0, "省委党校专题培训")]
+        assert [(e.kind, e.hours, e.note) for e in entries] == [
+            ("external", 8.0, "省委党校专题培训")
+        ]
         entry_id = entries[0].id
-    no_reason = Auth_.post(f"/admin/credits/entries/{entry_id}/reverse", data={"reason": " "}, follow_redirects=True)
+    no_reason = Auth_.post(
+        f"/admin/credits/entries/{entry_id}/reverse", data={"reason": " "}, follow_redirects=True
+    )
     assert "请说明" in no_reason.get_data(as_text=True)
     Auth_.post(f"/admin/credits/entries/{entry_id}/reverse", data={"reason": "重复录入"})
     Auth_.post(f"/admin/credits/entries/{entry_id}/reverse", data={"reason": "again"})
@@ -172,7 +231,12 @@ def test_ledger_manual_entries_and_reversals(app, client, make_user, admin):
         entries = db.session.scalars(sa.select(CreditEntry).order_by(CreditEntry.id)).all()
         assert [(e.kind, e.hours) for e in entries] == [("external", 8.0), ("reversal", -8.0)]
         reversal_id = entries[1].id
-        actions = [a for (a,) in db.session.execute(sa.select(AuditEvent.action).where(AuditEvent.action.like("credit.%")))]
+        actions = [
+            a
+            for (a,) in db.session.execute(
+                sa.select(AuditEvent.action).where(AuditEvent.action.like("credit.%"))
+            )
+        ]
         assert actions == ["credit.external", "credit.reverse"]
     Auth_.post(f"/admin/credits/entries/{reversal_id}/reverse", data={"reason": "no"})
     with app.app_context():
@@ -186,15 +250,38 @@ def test_quotas_by_rank_level(app, make_user, make_unit):
     county = make_user(username="county", rank_level="county")
     with app.app_context():
         boss = db.session.scalar(sa.select(User).where(User.username == "town"))
-        for user_id, hours, on in [(township, 50, dt.date(2026, 3, 1)), (township, 60, dt.date(2025, 3, 1)),
-                                   (county, 300, dt.date(2022, 6, 1)), (county, 260, dt.date(2026, 1, 5)), (county, 100, dt.date(2021, 12, 31))]:
-            db.session.add(CreditEntry(user_id=user_id, hours=hours, earned_on=on, kind="external", note="x", entered_by_id=boss.id))
+        for user_id, hours, on in [
+            (township, 50, dt.date(2026, 3, 1)),
+            (township, 60, dt.date(2025, 3, 1)),
+            (county, 300, dt.date(2022, 6, 1)),
+            (county, 260, dt.date(2026, 1, 5)),
+            (county, 100, dt.date(2021, 12, 31)),
+        ]:
+            db.session.add(
+                CreditEntry(
+                    user_id=user_id,
+                    hours=hours,
+                    earned_on=on,
+                    kind="external",
+                    note="x",
+                    entered_by_id=boss.id,
+                )
+            )
         db.session.commit()
         town = ledger.quota_standing(db.session.get(User, township), today)
-        assert (town.year_total, town.period_total, town.required, town.behind) == (50, 50, 90, True)
+        assert (town.year_total, town.period_total, town.required, town.behind) == (
+            50,
+            50,
+            90,
+            True,
+        )
         county_standing = ledger.quota_standing(db.session.get(User, county), today)
         assert county_standing.period_start == dt.date(2022, 1, 1)
-        assert (county_standing.period_total, county_standing.required, county_standing.behind) == (560, 550, False)
+        assert (county_standing.period_total, county_standing.required, county_standing.behind) == (
+            560,
+            550,
+            False,
+        )
         assert [u.username for u, _ in ledger.behind(today)] == ["town"]
         ledger.set_quota("township", 40, 1)
         assert ledger.behind(today) == []
@@ -216,9 +303,15 @@ def test_assignments_due_dates_and_the_class_grid(app, client, make_user, make_u
         course_id = db.session.scalar(sa.select(Course.id))
     t = app.test_client()
     assert Auth(t).login("teacher").status_code == 302
-    wrong = Auth(t).post(f"/teach/classes/{cohort_id}/courses", data={"course": course_id, "starts_on": "2026-12-10", "due_on": "2026-12-01"})
+    wrong = Auth(t).post(
+        f"/teach/classes/{cohort_id}/courses",
+        data={"course": course_id, "starts_on": "2026-12-10", "due_on": "2026-12-01"},
+    )
     assert wrong.status_code == 400
-    Auth(t).post(f"/teach/classes/{cohort_id}/courses", data={"course": course_id, "starts_on": "2026-01-01", "due_on": "2026-02-01"})
+    Auth(t).post(
+        f"/teach/classes/{cohort_id}/courses",
+        data={"course": course_id, "starts_on": "2026-01-01", "due_on": "2026-02-01"},
+    )
     s = app.test_client()
     assert Auth(s).login("stranger").status_code == 302
     assert s.get(f"/teach/classes/{cohort_id}/courses").status_code == 403
@@ -232,7 +325,9 @@ def test_assignments_due_dates_and_the_class_grid(app, client, make_user, make_u
     assert "已逾期：应于 2026-02-01 完成" in home and "/courses/test-course" in home
     grid = t.get(f"/teach/classes/{cohort_id}/progress").get_data(as_text=True)
     assert grid.count("/teach/learners/") == 2
-    only_unit = t.get(f"/teach/classes/{cohort_id}/progress?unit={make_unit('省委组织部')}").get_data(as_text=True)
+    only_unit = t.get(
+        f"/teach/classes/{cohort_id}/progress?unit={make_unit('省委组织部')}"
+    ).get_data(as_text=True)
     assert only_unit.count("/teach/learners/") == 1
     detail = t.get(f"/teach/learners/{learner}")
     assert detail.status_code == 200

@@ -1,5 +1,6 @@
 """Completion reports: unit roll-up, figures equal to the downloads, neutralised and typed cells,
 streamed exports whose memory does not grow with the rows, the command line and the audit log."""
+
 import csv
 import datetime as dt
 import io
@@ -19,7 +20,9 @@ from courseware.progress.models import CourseAssignment, CourseCompletion, Credi
 from courseware.reports import export, queries
 from tests.conftest import Auth
 
-INJECTION = json.loads((Path(__file__).resolve().parents[1] / "data" / "csv_injection.json").read_text("utf-8"))
+INJECTION = json.loads(
+    (Path(__file__).resolve().parents[1] / "data" / "csv_injection.json").read_text("utf-8")
+)
 
 
 @pytest.fixture
@@ -30,7 +33,7 @@ def organisation(app, make_unit, make_user, lessons_dir, sync):
     dept = make_unit("浙江省", "组织部")
     publicity = make_unit("浙江省", "宣传部")
     people = {
-        "a": make_user(username="a", name="=HYPERLINK(\"x\")", unit_id=office, phone="0571123"),
+        "a": make_user(username="a", name='=HYPERLINK("x")', unit_id=office, phone="0571123"),
         "b": make_user(username="b", name="乙", unit_id=office),
         "c": make_user(username="c", name="丙", unit_id=dept),
         "d": make_user(username="d", name="丁", unit_id=publicity),
@@ -41,35 +44,90 @@ def organisation(app, make_unit, make_user, lessons_dir, sync):
         cohort.members.extend(db.session.get(User, i) for i in people.values())
         db.session.add(cohort)
         db.session.flush()
-        db.session.add(CourseAssignment(cohort_id=cohort.id, course_id=course.id, starts_on=dt.date(2026, 1, 1), due_on=dt.date(2026, 3, 1)))
-        for key, when, score in [("a", dt.datetime(2026, 2, 10), 90.0), ("c", dt.datetime(2026, 5, 3), 70.0)]:
-            completion = CourseCompletion(user_id=people[key], course_id=course.id, completed_at=when, rule={}, score=score)
+        db.session.add(
+            CourseAssignment(
+                cohort_id=cohort.id,
+                course_id=course.id,
+                starts_on=dt.date(2026, 1, 1),
+                due_on=dt.date(2026, 3, 1),
+            )
+        )
+        for key, when, score in [
+            ("a", dt.datetime(2026, 2, 10), 90.0),
+            ("c", dt.datetime(2026, 5, 3), 70.0),
+        ]:
+            completion = CourseCompletion(
+                user_id=people[key], course_id=course.id, completed_at=when, rule={}, score=score
+            )
             db.session.add(completion)
             db.session.flush()
-            db.session.add(CreditEntry(user_id=people[key], hours=2.0, earned_on=when.date(), kind="course",
-                                       completion_id=completion.id, course_id=course.id))
-        db.session.add(CreditEntry(user_id=people["b"], hours=5.0, earned_on=dt.date(2026, 4, 1), kind="external", note="党校"))
+            db.session.add(
+                CreditEntry(
+                    user_id=people[key],
+                    hours=2.0,
+                    earned_on=when.date(),
+                    kind="course",
+                    completion_id=completion.id,
+                    course_id=course.id,
+                )
+            )
+        db.session.add(
+            CreditEntry(
+                user_id=people["b"],
+                hours=5.0,
+                earned_on=dt.date(2026, 4, 1),
+                kind="external",
+                note="党校",
+            )
+        )
         db.session.commit()
-    return {"units": {"office": office, "dept": dept, "publicity": publicity, "province": make_unit("浙江省")}, "people": people}
+    return {
+        "units": {
+            "office": office,
+            "dept": dept,
+            "publicity": publicity,
+            "province": make_unit("浙江省"),
+        },
+        "people": people,
+    }
 
 
 def lines_by_label(app, **kwargs):
     with app.app_context():
-        return {line.label: line for line in queries.report(queries.Filters(**kwargs), dt.date(2026, 11, 27))}
+        return {
+            line.label: line
+            for line in queries.report(queries.Filters(**kwargs), dt.date(2026, 11, 27))
+        }
 
 
 def test_units_roll_up_their_sub_units(app, organisation):
     lines = lines_by_label(app)
-    province, dept, office, publicity = lines["浙江省"], lines["浙江省 / 组织部"], lines["浙江省 / 组织部 / 干部一处"], lines["浙江省 / 宣传部"]
+    province, dept, office, publicity = (
+        lines["浙江省"],
+        lines["浙江省 / 组织部"],
+        lines["浙江省 / 组织部 / 干部一处"],
+        lines["浙江省 / 宣传部"],
+    )
     assert (office.enrolled, office.completed, office.hours, len(office.overdue)) == (2, 1, 7.0, 1)
     assert (dept.enrolled, dept.completed, dept.hours) == (3, 2, 9.0)
-    assert (province.enrolled, province.completed, province.rate, province.average_score) == (4, 2, 50.0, 80.0)
-    assert (publicity.enrolled, publicity.completed, [u.username for u, _, _ in publicity.overdue]) == (1, 0, ["d"])
+    assert (province.enrolled, province.completed, province.rate, province.average_score) == (
+        4,
+        2,
+        50.0,
+        80.0,
+    )
+    assert (
+        publicity.enrolled,
+        publicity.completed,
+        [u.username for u, _, _ in publicity.overdue],
+    ) == (1, 0, ["d"])
     # A date range counts only what happened in it.
     spring = lines_by_label(app, start=dt.date(2026, 1, 1), end=dt.date(2026, 3, 31))
     assert (spring["浙江省"].completed, spring["浙江省"].hours) == (1, 2.0)
     by_course = lines_by_label(app, by="course")
-    assert [(l.enrolled, l.completed, l.hours) for l in by_course.values()] == [(4, 2, 4.0)]
+    assert [(line.enrolled, line.completed, line.hours) for line in by_course.values()] == [
+        (4, 2, 4.0)
+    ]
 
 
 def test_the_page_and_the_downloads_show_the_same_numbers(app, client, admin, organisation):
@@ -82,15 +140,27 @@ def test_the_page_and_the_downloads_show_the_same_numbers(app, client, admin, or
     lines = lines_by_label(app)
     for row in rows[1:]:
         line = lines[row[0]]
-        assert [int(row[1]), int(row[2]), float(row[5]), int(row[6])] == [line.enrolled, line.completed, line.hours, len(line.overdue)]
-        assert f"<th scope=\"row\">{row[0]}</th><td>{row[1]}</td><td>{row[2]}</td>" in page
+        assert [int(row[1]), int(row[2]), float(row[5]), int(row[6])] == [
+            line.enrolled,
+            line.completed,
+            line.hours,
+            len(line.overdue),
+        ]
+        assert f'<th scope="row">{row[0]}</th><td>{row[1]}</td><td>{row[2]}</td>' in page
     book = load_workbook(io.BytesIO(client.get("/reports/summary.xlsx?by=unit").data))
     sheet = book.worksheets[0]
     values = list(sheet.iter_rows(values_only=True))
     assert [list(v[:3]) for v in values[1:]] == [[r[0], int(r[1]), int(r[2])] for r in rows[1:]]
-    assert all(isinstance(v, (int, float)) for v in values[1][1:3] + values[1][5:])  # numbers stay numbers
+    assert all(
+        isinstance(v, (int, float)) for v in values[1][1:3] + values[1][5:]
+    )  # numbers stay numbers
     with app.app_context():
-        assert db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.action == "report.export")).all() == ["report.export"] * 2
+        assert (
+            db.session.scalars(
+                sa.select(AuditEvent.action).where(AuditEvent.action == "report.export")
+            ).all()
+            == ["report.export"] * 2
+        )
 
 
 def test_bad_dates_are_named(client, admin, organisation):
@@ -101,10 +171,16 @@ def test_bad_dates_are_named(client, admin, organisation):
 
 @pytest.mark.parametrize("case", INJECTION, ids=lambda c: c["id"])
 def test_every_exported_cell_is_neutralised(case):
-    rows = list(csv.reader(io.StringIO("".join(export.stream_csv(["name"], [[case["input"]]])).lstrip("\ufeff"))))
+    rows = list(
+        csv.reader(
+            io.StringIO("".join(export.stream_csv(["name"], [[case["input"]]])).lstrip("\ufeff"))
+        )
+    )
     assert rows[1][0] == case["neutralised_cell"]
     out = io.BytesIO()
-    export.write_xlsx(out, [("s", [("name", "name"), ("username", "username")], [[case["input"], case["input"]]])])
+    export.write_xlsx(
+        out, [("s", [("name", "name"), ("username", "username")], [[case["input"], case["input"]]])]
+    )
     sheet = load_workbook(io.BytesIO(out.getvalue())).active
     # XML turns a raw carriage return into a line feed; the leading quote is what matters.
     expected = ILLEGAL_CHARACTERS_RE.sub("", case["neutralised_cell"]).replace("\r", "\n")
@@ -115,7 +191,14 @@ def test_xlsx_cells_are_typed_and_long_sheets_split():
     out = io.BytesIO()
     when = dt.datetime(2026, 5, 3, 9, 30)
     rows = [["干部一处", "007", "0571123", 2.5, when, dt.date(2026, 5, 3)] for _ in range(5)]
-    columns = [("unit", "单位"), ("username", "用户名"), ("phone", "手机"), ("credit_hours", "学时"), ("completed_at", "完成时间"), ("day", "日期")]
+    columns = [
+        ("unit", "单位"),
+        ("username", "用户名"),
+        ("phone", "手机"),
+        ("credit_hours", "学时"),
+        ("completed_at", "完成时间"),
+        ("day", "日期"),
+    ]
     export.write_xlsx(out, [("rows", columns, rows)], max_rows=3)
     book = load_workbook(io.BytesIO(out.getvalue()))
     assert book.sheetnames == ["rows", "rows (2)", "rows (3)"]
@@ -149,7 +232,7 @@ def test_detail_export_in_the_background_with_progress(app, client, admin, make_
     sheet = load_workbook(io.BytesIO(download.data)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert (rows[0][0], rows[0][2], rows[0][4]) == ("单位", "姓名", "课程") and len(rows) == 3
-    assert rows[1][2] == "'=HYPERLINK(\"x\")" and rows[1][3] == "0571123"
+    assert rows[1][2] == '\'=HYPERLINK("x")' and rows[1][3] == "0571123"
     other = app.test_client()
     make_user(Role.ADMIN, username="boss2")
     assert Auth(other).login("boss2").status_code == 302
@@ -161,11 +244,26 @@ def test_command_line_export(app, runner, organisation, tmp_path):
     result = runner.invoke(args=["report", "export", "--by", "unit", "--format", "csv", str(out)])
     assert result.exit_code == 0, result.output
     rows = list(csv.reader(io.StringIO(out.read_text("utf-8").lstrip("\ufeff"))))
-    assert rows[0][0] == "单位" and len(rows) == 5  # the terminal (LANG=C) gets the default language
+    assert (
+        rows[0][0] == "单位" and len(rows) == 5
+    )  # the terminal (LANG=C) gets the default language
     detail = tmp_path / "all.xlsx"
-    result = runner.invoke(args=["report", "export", "--detail", "--from", "2026-05-01", "--format", "xlsx", str(detail)])
+    result = runner.invoke(
+        args=[
+            "report",
+            "export",
+            "--detail",
+            "--from",
+            "2026-05-01",
+            "--format",
+            "xlsx",
+            str(detail),
+        ]
+    )
     assert result.exit_code == 0 and "Wrote 1 rows" in result.output
-    bad = runner.invoke(args=["report", "export", "--from", "2026-05-01", "--to", "2026-01-01", str(out)])
+    bad = runner.invoke(
+        args=["report", "export", "--from", "2026-05-01", "--to", "2026-01-01", str(out)]
+    )
     assert bad.exit_code != 0
 
 
@@ -176,18 +274,35 @@ def tricky_completions(app, organisation, backend):
     with app.app_context():
         course = db.session.scalar(sa.select(Course))
         course.credit_hours = 1.5
-        cases = [c["input"] for c in INJECTION if not (backend == "postgresql" and "\0" in c["input"])]
+        cases = [
+            c["input"] for c in INJECTION if not (backend == "postgresql" and "\0" in c["input"])
+        ]
         for i, text in enumerate(cases):
-            unit = Unit(name=text[:128], parent_id=organisation["units"]["office"] if i % 2 else None)
+            unit = Unit(
+                name=text[:128], parent_id=organisation["units"]["office"] if i % 2 else None
+            )
             db.session.add(unit)
             db.session.flush()
-            user = User(username=f"inj{i:03d}", name=text[:64], role="learner", unit_id=unit.id, phone=text[:20],
-                        password_hash="x", must_change_password=False)
+            user = User(
+                username=f"inj{i:03d}",
+                name=text[:64],
+                role="learner",
+                unit_id=unit.id,
+                phone=text[:20],
+                password_hash="x",
+                must_change_password=False,
+            )
             db.session.add(user)
             db.session.flush()
-            db.session.add(CourseCompletion(user_id=user.id, course_id=course.id, rule={},
-                                            completed_at=dt.datetime(2026, 2, 1, 8, 0, 59, 999_999) + dt.timedelta(days=i),
-                                            score=[None, 80.0, 66.66666666666667, -1.0][i % 4]))
+            db.session.add(
+                CourseCompletion(
+                    user_id=user.id,
+                    course_id=course.id,
+                    rule={},
+                    completed_at=dt.datetime(2026, 2, 1, 8, 0, 59, 999_999) + dt.timedelta(days=i),
+                    score=[None, 80.0, 66.66666666666667, -1.0][i % 4],
+                )
+            )
         db.session.commit()
     return len(cases)
 
@@ -195,7 +310,9 @@ def tricky_completions(app, organisation, backend):
 def python_path_rows(filters) -> list[list[str]]:
     """What the csv module path (stream_csv, a Python call per cell) writes, read back."""
     header = queries.header(queries.detail_columns())
-    text = "".join(export.stream_csv(header, export.streamed_rows(db.session, queries.detail_query(filters))))
+    text = "".join(
+        export.stream_csv(header, export.streamed_rows(db.session, queries.detail_query(filters)))
+    )
     assert text.startswith("\ufeff")
     return list(csv.reader(io.StringIO(text[1:], newline="")))
 
@@ -229,7 +346,9 @@ def test_detail_csv_equals_the_python_path(app, organisation, tricky_completions
     assert len(expected) > 3 and any(row[2].startswith("'=") for row in got)
 
 
-def test_copy_detail_csv_gives_the_python_paths_neutralised_rows(app, backend, organisation, tricky_completions, tmp_path):
+def test_copy_detail_csv_gives_the_python_paths_neutralised_rows(
+    app, backend, organisation, tricky_completions, tmp_path
+):
     """On PostgreSQL the detailed CSV comes from COPY with the neutralisation done in SQL: the same
     neutralised rows as textsafety.neutralise gives, cell for cell. (SQLite has no COPY.)"""
     if backend != "postgresql":
@@ -237,28 +356,51 @@ def test_copy_detail_csv_gives_the_python_paths_neutralised_rows(app, backend, o
     from courseware.textsafety import neutralise
 
     with app.app_context():
-        for filters in (queries.Filters(), queries.Filters(start=dt.date(2026, 2, 5), unit_id=organisation["units"]["province"])):
+        for filters in (
+            queries.Filters(),
+            queries.Filters(start=dt.date(2026, 2, 5), unit_id=organisation["units"]["province"]),
+        ):
             expected = python_path_rows(filters)
             header = queries.header(queries.detail_columns())
-            count = export.copy_detail_csv(db.session.connection(), queries.detail_query(filters), tmp_path / "c.csv",
-                                           header)
+            count = export.copy_detail_csv(
+                db.session.connection(), queries.detail_query(filters), tmp_path / "c.csv", header
+            )
             got = file_rows(tmp_path / "c.csv")
             assert got[0] == header and got == expected and count == len(expected) - 1
         rows = {row[1]: row for row in file_rows(tmp_path / "c.csv")[1:]} | {
-            row[1]: row for row in python_path_rows(queries.Filters())[1:]}
+            row[1]: row for row in python_path_rows(queries.Filters())[1:]
+        }
     neutralised = [c for c in INJECTION if "\0" not in c["input"]]
     for i, case in enumerate(neutralised):
         row = rows[f"inj{i:03d}"]
         assert row[2] == neutralise(case["input"][:64]) and row[3] == neutralise(case["input"][:20])
         assert row[0] == neutralise(case["input"][:128])
-        assert row[5] == (dt.datetime(2026, 2, 1, 8, 0, 59) + dt.timedelta(days=i)).isoformat(sep=" ")
+        assert row[5] == (dt.datetime(2026, 2, 1, 8, 0, 59) + dt.timedelta(days=i)).isoformat(
+            sep=" "
+        )
         assert row[6] == ["", "80", "66.66666666666667", "-1"][i % 4] and row[7] == "1.5"
 
 
 # --- the exports speak the language of whoever asked for them ----------------------------------
 
-DETAIL_EN = ["unit", "username", "name", "phone", "course", "completed at", "score", "credit hours (学时)"]
-SUMMARY_EN = ["enrolled", "completed", "completion rate (%)", "average score", "credit hours (学时) earned", "overdue"]
+DETAIL_EN = [
+    "unit",
+    "username",
+    "name",
+    "phone",
+    "course",
+    "completed at",
+    "score",
+    "credit hours (学时)",
+]
+SUMMARY_EN = [
+    "enrolled",
+    "completed",
+    "completion rate (%)",
+    "average score",
+    "credit hours (学时) earned",
+    "overdue",
+]
 
 
 @pytest.fixture
@@ -292,20 +434,26 @@ def run_queued(app, job_id):
         return jobs.export_folder() / job.filename
 
 
-def test_detail_export_is_headed_in_its_makers_language(app, client, english_admin, organisation, monkeypatch):
+def test_detail_export_is_headed_in_its_makers_language(
+    app, client, english_admin, organisation, monkeypatch
+):
     """The thread that writes the file has no request: its language is the one the export was asked
     in, not the server's (Chinese here, as a terminal without an English LANG gets)."""
     monkeypatch.setenv("LANG", "C.UTF-8")
     csv_rows = file_rows(run_queued(app, queued_export(app, client, monkeypatch, "csv")))
     assert csv_rows[0] == DETAIL_EN and len(csv_rows) == 3
-    assert csv_rows[1][2] == "'=HYPERLINK(\"x\")"  # cells are still neutralised
+    assert csv_rows[1][2] == '\'=HYPERLINK("x")'  # cells are still neutralised
     book = load_workbook(run_queued(app, queued_export(app, client, monkeypatch, "xlsx")))
     assert book.sheetnames == ["completions"]
     rows = list(book.active.iter_rows(values_only=True))
-    assert list(rows[0]) == DETAIL_EN and rows[1][2] == "'=HYPERLINK(\"x\")" and rows[1][3] == "0571123"
+    assert (
+        list(rows[0]) == DETAIL_EN and rows[1][2] == '\'=HYPERLINK("x")' and rows[1][3] == "0571123"
+    )
 
 
-def test_detail_export_keeps_the_language_of_the_request(app, client, admin, organisation, monkeypatch):
+def test_detail_export_keeps_the_language_of_the_request(
+    app, client, admin, organisation, monkeypatch
+):
     """An administrator with no language of their own gets the one their browser asked for; a
     Chinese page gives a Chinese header, even on a server whose terminal speaks English."""
     monkeypatch.setenv("LANG", "en_US.UTF-8")
@@ -317,33 +465,57 @@ def test_detail_export_keeps_the_language_of_the_request(app, client, admin, org
 
 
 def test_summary_exports_are_headed_in_the_readers_language(client, english_admin, organisation):
-    rows = list(csv.reader(io.StringIO(client.get("/reports/summary.csv?by=unit").get_data(as_text=True).lstrip("\ufeff"))))
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get("/reports/summary.csv?by=unit").get_data(as_text=True).lstrip("\ufeff")
+            )
+        )
+    )
     assert rows[0] == ["unit"] + SUMMARY_EN
     book = load_workbook(io.BytesIO(client.get("/reports/summary.xlsx?by=class").data))
     assert book.sheetnames == ["summary", "overdue"]
     assert list(next(book["summary"].iter_rows(values_only=True))) == ["class"] + SUMMARY_EN
-    assert list(next(book["overdue"].iter_rows(values_only=True))) == ["class", "username", "name", "course", "due"]
+    assert list(next(book["overdue"].iter_rows(values_only=True))) == [
+        "class",
+        "username",
+        "name",
+        "course",
+        "due",
+    ]
 
 
 def test_command_line_exports_speak_the_terminals_language(runner, organisation, tmp_path):
     out = tmp_path / "units.csv"
-    result = runner.invoke(args=["report", "export", "--by", "course", str(out)], env={"LANG": "en_US.UTF-8"})
+    result = runner.invoke(
+        args=["report", "export", "--by", "course", str(out)], env={"LANG": "en_US.UTF-8"}
+    )
     assert result.exit_code == 0, result.output
     assert file_rows(out)[0] == ["course"] + SUMMARY_EN
-    result = runner.invoke(args=["report", "export", "--detail", str(out)], env={"LANG": "en_US.UTF-8"})
+    result = runner.invoke(
+        args=["report", "export", "--detail", str(out)], env={"LANG": "en_US.UTF-8"}
+    )
     assert result.exit_code == 0, result.output
     assert file_rows(out)[0] == DETAIL_EN
-    result = runner.invoke(args=["report", "export", "--detail", str(out)], env={"LANG": "zh_CN.UTF-8"})
+    result = runner.invoke(
+        args=["report", "export", "--detail", str(out)], env={"LANG": "zh_CN.UTF-8"}
+    )
     header = file_rows(out)[0]
     assert result.exit_code == 0 and (header[0], header[2], header[4]) == ("单位", "姓名", "课程")
 
 
 def test_csv_downloads_name_their_charset_once(app, client, admin, organisation):
     app.config["JOBS_INLINE"] = True
-    assert client.get("/reports/summary.csv?by=unit").headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert (
+        client.get("/reports/summary.csv?by=unit").headers["Content-Type"]
+        == "text/csv; charset=utf-8"
+    )
     response = Auth(client).post("/reports/exports?by=unit", data={"format": "csv"})
     download = client.get(response.location + "/download")
-    assert download.status_code == 200 and download.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert (
+        download.status_code == 200
+        and download.headers["Content-Type"] == "text/csv; charset=utf-8"
+    )
     assert download.data.startswith("\ufeff".encode())
     xlsx = client.get("/reports/summary.xlsx?by=unit").headers["Content-Type"]
     assert xlsx == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

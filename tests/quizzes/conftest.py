@@ -1,4 +1,5 @@
 """A test course with one quiz holding a question of every type, synced into the database."""
+
 import pytest
 
 QUIZ_YAML = """\
@@ -61,8 +62,18 @@ questions:
 
 # Positions follow the file; every response right.
 RIGHT = {
-    "a0": "0", "a1": ["0", "1"], "a2": "true", "a3": "ＡＢＣ１", "a4": "689.5",
-    "a5-0": "0", "a5-1": "1", "a6-0": "1", "a6-1": "2", "a6-2": "3", "a7": " 讲实话 ", "a8": "言之有理。",
+    "a0": "0",
+    "a1": ["0", "1"],
+    "a2": "true",
+    "a3": "ＡＢＣ１",
+    "a4": "689.5",
+    "a5-0": "0",
+    "a5-1": "1",
+    "a6-0": "1",
+    "a6-1": "2",
+    "a6-2": "3",
+    "a7": " 讲实话 ",
+    "a8": "言之有理。",
 }
 
 
@@ -73,7 +84,12 @@ def quiz_course(app, lessons_dir, sync, tmp_path):
     folder.mkdir(parents=True)
     (folder / "check.yaml").write_text(QUIZ_YAML, "utf-8")
     course_yaml = lessons_dir / "course.yaml"
-    course_yaml.write_text(course_yaml.read_text("utf-8").replace("  - lesson: second\n", "  - lesson: second\n  - quiz: check\n"), "utf-8")
+    course_yaml.write_text(
+        course_yaml.read_text("utf-8").replace(
+            "  - lesson: second\n", "  - lesson: second\n  - quiz: check\n"
+        ),
+        "utf-8",
+    )
     report = sync()
     assert "quiz check: added" in report.changes
     return folder

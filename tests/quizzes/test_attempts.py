@@ -1,5 +1,6 @@
 """Attempts end to end through the routes: start, autosave with sequence numbers, hand-in once,
 deadlines, review, manual grading, overrides, item analysis and exports."""
+
 import datetime as dt
 import re
 
@@ -42,7 +43,9 @@ def learner(make_user, auth, username="learner-a"):
     return user_id
 
 
-def test_a_full_attempt_is_saved_handed_in_once_and_graded(app, client, auth, make_user, quiz_course):
+def test_a_full_attempt_is_saved_handed_in_once_and_graded(
+    app, client, auth, make_user, quiz_course
+):
     learner(make_user, auth)
     attempt_id = start(auth)
     page = client.get(f"/quizzes/attempts/{attempt_id}")
@@ -58,7 +61,10 @@ def test_a_full_attempt_is_saved_handed_in_once_and_graded(app, client, auth, ma
     stale = save(client, attempt_id, 1, {**RIGHT, "a0": "1"}, token)
     assert stale.status_code == 409 and "另一个窗口" in stale.get_json()["message"]
     with app.app_context():
-        saved = {a.position: a.response for a in db.session.scalars(sa.select(Answer).where(Answer.attempt_id == attempt_id))}
+        saved = {
+            a.position: a.response
+            for a in db.session.scalars(sa.select(Answer).where(Answer.attempt_id == attempt_id))
+        }
     assert saved[0] == 0 and saved[3] == "ＡＢＣ１" and saved[6] == [1, 2, 3]
 
     # A reload shows every saved answer.
@@ -67,12 +73,22 @@ def test_a_full_attempt_is_saved_handed_in_once_and_graded(app, client, auth, ma
 
     # Hand in twice (a double click): one graded attempt.
     for _ in range(2):
-        done = client.post(f"/quizzes/attempts/{attempt_id}/submit", data={"csrf_token": token, "sequence": "2", **RIGHT})
-        assert done.status_code == 302 and done.location.endswith(f"/quizzes/attempts/{attempt_id}/result")
+        done = client.post(
+            f"/quizzes/attempts/{attempt_id}/submit",
+            data={"csrf_token": token, "sequence": "2", **RIGHT},
+        )
+        assert done.status_code == 302 and done.location.endswith(
+            f"/quizzes/attempts/{attempt_id}/result"
+        )
     attempt = the_attempt(app, attempt_id)
     assert attempt.status == "submitted" and attempt.closed_by == "learner"
     # Eight auto-graded questions right, the essay waits for an instructor.
-    assert attempt.score == 8 and attempt.max_score == 9 and attempt.needs_grading and attempt.passed is None
+    assert (
+        attempt.score == 8
+        and attempt.max_score == 9
+        and attempt.needs_grading
+        and attempt.passed is None
+    )
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Attempt)) == 1
 
@@ -88,11 +104,27 @@ def test_partial_and_wrong_answers_score_as_the_keys_say(app, client, auth, make
     learner(make_user, auth)
     attempt_id = start(auth)
     token = csrf_token(client, f"/quizzes/attempts/{attempt_id}")
-    answers = {"a0": "1", "a1": ["0", "2"], "a2": "false", "a3": "abc", "a4": "700", "a5-0": "0", "a5-1": "0",
-               "a6-0": "1", "a6-1": "3", "a6-2": "2", "a7": "讲空话"}
-    client.post(f"/quizzes/attempts/{attempt_id}/submit", data={"csrf_token": token, "sequence": "1", **answers})
+    answers = {
+        "a0": "1",
+        "a1": ["0", "2"],
+        "a2": "false",
+        "a3": "abc",
+        "a4": "700",
+        "a5-0": "0",
+        "a5-1": "0",
+        "a6-0": "1",
+        "a6-1": "3",
+        "a6-2": "2",
+        "a7": "讲空话",
+    }
+    client.post(
+        f"/quizzes/attempts/{attempt_id}/submit",
+        data={"csrf_token": token, "sequence": "1", **answers},
+    )
     with app.app_context():
-        rows = db.session.scalars(sa.select(Answer).where(Answer.attempt_id == attempt_id).order_by(Answer.position)).all()
+        rows = db.session.scalars(
+            sa.select(Answer).where(Answer.attempt_id == attempt_id).order_by(Answer.position)
+        ).all()
         fractions = [a.fraction for a in rows]
     # multiple: 0.5 - 0.5 = 0; matching: one pair of two; ordering: first item in place; essay blank.
     assert fractions == [0.0, 0.0, 0.0, 0.0, 0.0, 0.5, round(1 / 3, 7), 0.0, 0.0]
@@ -119,7 +151,9 @@ class Statements:
             sa.event.remove(db.engine, "before_cursor_execute", self._count)
 
 
-def test_saves_and_the_hand_in_read_the_answers_together_not_one_by_one(app, client, auth, make_user, quiz_course):
+def test_saves_and_the_hand_in_read_the_answers_together_not_one_by_one(
+    app, client, auth, make_user, quiz_course
+):
     """A classroom saves every few seconds: each request reads an attempt's answers all at once,
     never one by one, also when a retried save must read them again."""
     learner(make_user, auth)
@@ -130,13 +164,20 @@ def test_saves_and_the_hand_in_read_the_answers_together_not_one_by_one(app, cli
     with Statements(app) as retried:
         assert save(client, attempt_id, 1, RIGHT, token).get_json()["ok"]
     with Statements(app) as handed_in:
-        done = client.post(f"/quizzes/attempts/{attempt_id}/submit", data={"csrf_token": token, "sequence": "1", **RIGHT})
+        done = client.post(
+            f"/quizzes/attempts/{attempt_id}/submit",
+            data={"csrf_token": token, "sequence": "1", **RIGHT},
+        )
     assert done.status_code == 302
     assert the_attempt(app, attempt_id).score == 8
     for request in (first, retried, handed_in):
         # No statement reads one answer or one question (on SQLite "= ?", on PostgreSQL "= %(…)s").
-        one_by_one = [s for s in request.seen if s.lstrip().startswith("SELECT")
-                      and re.search(r"\b(quiz_answer|question)\.id = (\?|%\()", s)]
+        one_by_one = [
+            s
+            for s in request.seen
+            if s.lstrip().startswith("SELECT")
+            and re.search(r"\b(quiz_answer|question)\.id = (\?|%\()", s)
+        ]
         assert not one_by_one, one_by_one
         assert sum(1 for s in request.seen if re.search(r"FROM quiz_answer\b", s)) <= 3
 
@@ -150,14 +191,19 @@ def test_another_learner_cannot_see_or_change_an_attempt(app, client, auth, make
     token = csrf_token(other, "/")
     assert other.get(f"/quizzes/attempts/{attempt_id}").status_code == 404
     assert save(other, attempt_id, 1, RIGHT, token).status_code == 404
-    assert other.post(f"/quizzes/attempts/{attempt_id}/submit", data={"csrf_token": token}).status_code == 404
+    assert (
+        other.post(f"/quizzes/attempts/{attempt_id}/submit", data={"csrf_token": token}).status_code
+        == 404
+    )
     assert the_attempt(app, attempt_id).status == "open"
 
 
 def test_save_without_csrf_is_refused(app, client, auth, make_user, quiz_course):
     learner(make_user, auth)
     attempt_id = start(auth)
-    response = client.post(f"/quizzes/attempts/{attempt_id}/save", data={"sequence": "1", **RIGHT}, headers=JSON)
+    response = client.post(
+        f"/quizzes/attempts/{attempt_id}/save", data={"sequence": "1", **RIGHT}, headers=JSON
+    )
     assert response.status_code == 400
     assert the_attempt(app, attempt_id).sequence == 0
 
@@ -176,12 +222,16 @@ def move_deadline(app, attempt_id, seconds_ago):
         db.session.commit()
 
 
-def test_the_server_clock_closes_an_attempt_with_its_saved_answers(app, client, auth, make_user, quiz_course):
+def test_the_server_clock_closes_an_attempt_with_its_saved_answers(
+    app, client, auth, make_user, quiz_course
+):
     make_timed(app)
     learner(make_user, auth)
     attempt_id = start(auth)
     attempt = the_attempt(app, attempt_id)
-    assert dt.timedelta(seconds=55) < attempt.deadline - attempt.started_at <= dt.timedelta(minutes=1)
+    assert (
+        dt.timedelta(seconds=55) < attempt.deadline - attempt.started_at <= dt.timedelta(minutes=1)
+    )
     token = csrf_token(client, f"/quizzes/attempts/{attempt_id}")
     assert save(client, attempt_id, 1, {"a0": "0"}, token).status_code == 200
     # Within the grace period a save already on its way still counts...
@@ -195,7 +245,9 @@ def test_the_server_clock_closes_an_attempt_with_its_saved_answers(app, client, 
     assert attempt.status == "submitted" and attempt.closed_by == "deadline" and attempt.score == 2
 
 
-def test_close_overdue_command_hands_in_abandoned_attempts(app, client, auth, make_user, quiz_course, runner):
+def test_close_overdue_command_hands_in_abandoned_attempts(
+    app, client, auth, make_user, quiz_course, runner
+):
     make_timed(app)
     learner(make_user, auth)
     attempt_id = start(auth)
@@ -209,7 +261,10 @@ def test_attempts_allowed_and_an_override_for_one_more(app, client, auth, make_u
     learner(make_user, auth)
     for _ in range(2):
         attempt_id = start(auth)
-        client.post(f"/quizzes/attempts/{attempt_id}/submit", data={"csrf_token": csrf_token(client, "/"), "sequence": "1"})
+        client.post(
+            f"/quizzes/attempts/{attempt_id}/submit",
+            data={"csrf_token": csrf_token(client, "/"), "sequence": "1"},
+        )
     refused = auth.post(QUIZ_URL + "/start", follow_redirects=True)
     assert "作答次数已用完" in refused.get_data(as_text=True)
 
@@ -218,10 +273,16 @@ def test_attempts_allowed_and_an_override_for_one_more(app, client, auth, make_u
     assert Auth(teacher).login("teacher-a").status_code == 302
     with app.app_context():
         quiz_id = db.session.scalar(sa.select(Quiz.id))
-    Auth(teacher).post(f"/teach/quizzes/{quiz_id}/overrides", data={"username": "LEARNER-A", "extra_attempts": "1", "extra_minutes": "0"})
+    Auth(teacher).post(
+        f"/teach/quizzes/{quiz_id}/overrides",
+        data={"username": "LEARNER-A", "extra_attempts": "1", "extra_minutes": "0"},
+    )
     assert start(auth)  # the third attempt is allowed now
     with app.app_context():
-        assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "quiz.override")) is not None
+        assert (
+            db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "quiz.override"))
+            is not None
+        )
 
 
 def test_same_seed_same_questions_in_the_same_order(app, quiz_course):
@@ -236,23 +297,35 @@ def test_same_seed_same_questions_in_the_same_order(app, quiz_course):
         assert len(orders) > 1  # options are shuffled, differently for different seeds
 
 
-def test_instructor_grades_an_essay_and_sees_the_analysis(app, client, auth, make_user, quiz_course):
+def test_instructor_grades_an_essay_and_sees_the_analysis(
+    app, client, auth, make_user, quiz_course
+):
     learner(make_user, auth)
     attempt_id = start(auth)
-    client.post(f"/quizzes/attempts/{attempt_id}/submit", data={"csrf_token": csrf_token(client, "/"), "sequence": "1", **RIGHT})
+    client.post(
+        f"/quizzes/attempts/{attempt_id}/submit",
+        data={"csrf_token": csrf_token(client, "/"), "sequence": "1", **RIGHT},
+    )
 
     teacher = app.test_client()
     make_user(Role.INSTRUCTOR, username="teacher-a")
     assert Auth(teacher).login("teacher-a").status_code == 302
     queue = teacher.get("/teach/quizzes/grading").get_data(as_text=True)
     answer_id = int(re.search(r"/teach/quizzes/answers/(\d+)", queue).group(1))
-    bad = Auth(teacher).post(f"/teach/quizzes/answers/{answer_id}", data={"points": "5", "comment": ""})
+    bad = Auth(teacher).post(
+        f"/teach/quizzes/answers/{answer_id}", data={"points": "5", "comment": ""}
+    )
     assert bad.status_code == 200 and "0 到" in bad.get_data(as_text=True)
-    Auth(teacher).post(f"/teach/quizzes/answers/{answer_id}", data={"points": "0.5", "comment": "再具体些"})
+    Auth(teacher).post(
+        f"/teach/quizzes/answers/{answer_id}", data={"points": "0.5", "comment": "再具体些"}
+    )
     attempt = the_attempt(app, attempt_id)
     assert attempt.score == 8.5 and not attempt.needs_grading and attempt.passed is True
     with app.app_context():
-        assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "quiz.grade")) is not None
+        assert (
+            db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "quiz.grade"))
+            is not None
+        )
         quiz_id = db.session.scalar(sa.select(Quiz.id))
     overview = teacher.get(f"/teach/quizzes/{quiz_id}").get_data(as_text=True)
     assert "pick-one" in overview and "难度系数 1.0，区分度" in overview
@@ -260,19 +333,27 @@ def test_instructor_grades_an_essay_and_sees_the_analysis(app, client, auth, mak
 
 
 def test_exports_neutralise_formulas(app, client, auth, make_user, quiz_course):
-    make_user(Role.LEARNER, username="evil", name="=HYPERLINK(\"http://x\")")
+    make_user(Role.LEARNER, username="evil", name='=HYPERLINK("http://x")')
     assert auth.login("evil").status_code == 302
     attempt_id = start(auth)
-    client.post(f"/quizzes/attempts/{attempt_id}/submit",
-                data={"csrf_token": csrf_token(client, "/"), "sequence": "1", "a3": "=1+1"})
+    client.post(
+        f"/quizzes/attempts/{attempt_id}/submit",
+        data={"csrf_token": csrf_token(client, "/"), "sequence": "1", "a3": "=1+1"},
+    )
     teacher = app.test_client()
     make_user(Role.INSTRUCTOR, username="teacher-a")
     assert Auth(teacher).login("teacher-a").status_code == 302
     with app.app_context():
         quiz_id = db.session.scalar(sa.select(Quiz.id))
     attempts_csv = teacher.get(f"/teach/quizzes/{quiz_id}/export.csv").get_data(as_text=True)
-    assert "'=HYPERLINK" in attempts_csv and "\n=HYPERLINK" not in attempts_csv and ",=HYPERLINK" not in attempts_csv
-    items_csv = teacher.get(f"/teach/quizzes/{quiz_id}/export.csv?part=items").get_data(as_text=True)
+    assert (
+        "'=HYPERLINK" in attempts_csv
+        and "\n=HYPERLINK" not in attempts_csv
+        and ",=HYPERLINK" not in attempts_csv
+    )
+    items_csv = teacher.get(f"/teach/quizzes/{quiz_id}/export.csv?part=items").get_data(
+        as_text=True
+    )
     assert "'=1+1" in items_csv
     xlsx = teacher.get(f"/teach/quizzes/{quiz_id}/export.xlsx")
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
@@ -286,10 +367,16 @@ def test_quiz_exports_speak_the_instructors_language(app, client, auth, make_use
 
     learner(make_user, auth)
     attempt_id = start(auth)
-    client.post(f"/quizzes/attempts/{attempt_id}/submit", data={"csrf_token": csrf_token(client, "/"), "sequence": "1"})
+    client.post(
+        f"/quizzes/attempts/{attempt_id}/submit",
+        data={"csrf_token": csrf_token(client, "/"), "sequence": "1"},
+    )
     with app.app_context():
         quiz_id = db.session.scalar(sa.select(Quiz.id))
-    for locale, first_column, sheets in (("zh_CN", "用户名", None), ("en", "username", ["attempts", "items"])):
+    for locale, first_column, sheets in (
+        ("zh_CN", "用户名", None),
+        ("en", "username", ["attempts", "items"]),
+    ):
         teacher = app.test_client()
         make_user(Role.INSTRUCTOR, username=f"teacher-{locale[:2]}", locale=locale)
         assert Auth(teacher).login(f"teacher-{locale[:2]}").status_code == 302
@@ -308,13 +395,21 @@ def test_learners_cannot_open_the_instructor_pages(app, client, auth, make_user,
     assert client.get("/teach/quizzes/grading").status_code == 403
 
 
-def test_results_show_on_the_course_page_and_in_my_learning(app, client, auth, make_user, quiz_course):
+def test_results_show_on_the_course_page_and_in_my_learning(
+    app, client, auth, make_user, quiz_course
+):
     learner(make_user, auth)
     course = client.get("/courses/test-course").get_data(as_text=True)
     assert "/quizzes/test-course/check" in course
     attempt_id = start(auth)
-    client.post(f"/quizzes/attempts/{attempt_id}/submit",
-                data={"csrf_token": csrf_token(client, "/"), "sequence": "1", **{k: v for k, v in RIGHT.items() if k != "a8"}})
+    client.post(
+        f"/quizzes/attempts/{attempt_id}/submit",
+        data={
+            "csrf_token": csrf_token(client, "/"),
+            "sequence": "1",
+            **{k: v for k, v in RIGHT.items() if k != "a8"},
+        },
+    )
     course = client.get("/courses/test-course").get_data(as_text=True)
     assert "status-completed" in course.split("/quizzes/test-course/check")[1][:600]
     mine = client.get("/my-learning").get_data(as_text=True)
@@ -330,11 +425,33 @@ def test_instructors_list_quizzes_in_course_order():
 
     from courseware.quizzes.teach_views import course_order
 
-    course = SimpleNamespace(slug="c", items=[("lesson", "one"), ("quiz", "check-one"), ("lesson", "two"),
-                                              ("quiz", "check-two"), ("quiz", "final")])
+    course = SimpleNamespace(
+        slug="c",
+        items=[
+            ("lesson", "one"),
+            ("quiz", "check-one"),
+            ("lesson", "two"),
+            ("quiz", "check-two"),
+            ("quiz", "final"),
+        ],
+    )
     other = SimpleNamespace(slug="b", items=[("quiz", "z")])
-    quizzes = [SimpleNamespace(id=i, slug=slug, course=c) for i, (slug, c) in
-               enumerate([("final", course), ("check-two", course), ("check-one", course), ("z", other),
-                          ("withdrawn-from-the-file", course)])]
+    quizzes = [
+        SimpleNamespace(id=i, slug=slug, course=c)
+        for i, (slug, c) in enumerate(
+            [
+                ("final", course),
+                ("check-two", course),
+                ("check-one", course),
+                ("z", other),
+                ("withdrawn-from-the-file", course),
+            ]
+        )
+    ]
     assert [q.slug for q in sorted(quizzes, key=course_order)] == [
-        "z", "check-one", "check-two", "final", "withdrawn-from-the-file"]
+        "z",
+        "check-one",
+        "check-two",
+        "final",
+        "withdrawn-from-the-file",
+    ]

@@ -1,4 +1,5 @@
 """Question banks in and out: the CLI and the browser import with its preview."""
+
 import io
 
 import sqlalchemy as sa
@@ -56,7 +57,9 @@ def test_cli_import_reports_line_and_imports_nothing(app, runner, quiz_course, t
     assert result.exit_code != 0
     assert f"{bad}:3:" in result.output and "nothing was imported" in result.output
     with app.app_context():
-        assert db.session.scalar(sa.select(QuestionRecord).where(QuestionRecord.name == "ok")) is None
+        assert (
+            db.session.scalar(sa.select(QuestionRecord).where(QuestionRecord.name == "ok")) is None
+        )
 
 
 def test_browser_import_previews_then_imports(app, client, make_user, quiz_course):
@@ -66,25 +69,44 @@ def test_browser_import_previews_then_imports(app, client, make_user, quiz_cours
     page = client.get("/teach/quizzes/import")
     assert page.status_code == 200
     from courseware.lessons.models import Course
+
     with app.app_context():
         course_id = str(db.session.scalar(sa.select(Course.id)))
 
-    bad = teacher.post("/teach/quizzes/import", data={"course": course_id, "file": (io.BytesIO(BAD_GIFT.encode()), "bad.gift")},
-                       content_type="multipart/form-data")
+    bad = teacher.post(
+        "/teach/quizzes/import",
+        data={"course": course_id, "file": (io.BytesIO(BAD_GIFT.encode()), "bad.gift")},
+        content_type="multipart/form-data",
+    )
     assert bad.status_code == 400 and "bad.gift:3:" in bad.get_data(as_text=True)
 
-    preview = teacher.post("/teach/quizzes/import", data={"course": course_id, "file": (io.BytesIO(GOOD_GIFT.encode()), "good.gift")},
-                           content_type="multipart/form-data")
+    preview = teacher.post(
+        "/teach/quizzes/import",
+        data={"course": course_id, "file": (io.BytesIO(GOOD_GIFT.encode()), "good.gift")},
+        content_type="multipart/form-data",
+    )
     html = preview.get_data(as_text=True)
     assert preview.status_code == 200 and "three-speaks" in html and "year" in html
     with app.app_context():
-        assert db.session.scalar(sa.select(QuestionRecord).where(QuestionRecord.name == "three-speaks")) is None
+        assert (
+            db.session.scalar(
+                sa.select(QuestionRecord).where(QuestionRecord.name == "three-speaks")
+            )
+            is None
+        )
     # Confirming sends back the text the preview carried.
-    done = teacher.post("/teach/quizzes/import", data={"course": course_id, "filename": "good.gift", "content": GOOD_GIFT})
+    done = teacher.post(
+        "/teach/quizzes/import",
+        data={"course": course_id, "filename": "good.gift", "content": GOOD_GIFT},
+    )
     assert done.status_code == 302
     with app.app_context():
-        record = db.session.scalar(sa.select(QuestionRecord).where(QuestionRecord.name == "three-speaks"))
-        assert record is not None and record.category == "imported/basics" and record.type == "single"
+        record = db.session.scalar(
+            sa.select(QuestionRecord).where(QuestionRecord.name == "three-speaks")
+        )
+        assert (
+            record is not None and record.category == "imported/basics" and record.type == "single"
+        )
 
 
 def test_repeated_gift_names_become_distinct_and_stable():

@@ -1,4 +1,5 @@
 """Two hand-ins at the same moment, review settings, and item statistics on a known data set."""
+
 import datetime as dt
 import threading
 
@@ -29,7 +30,10 @@ def test_concurrent_double_submit_makes_one_graded_attempt(app, make_user, quiz_
     def hand_in(client, token):
         with app.app_context():
             barrier.wait()
-            r = client.post(f"/quizzes/attempts/{attempt_id}/submit", data={"csrf_token": token, "sequence": "1", **RIGHT})
+            r = client.post(
+                f"/quizzes/attempts/{attempt_id}/submit",
+                data={"csrf_token": token, "sequence": "1", **RIGHT},
+            )
             statuses.append((r.status_code, r.location))
 
     threads = [threading.Thread(target=hand_in, args=(c, t)) for c, t in zip(clients, tokens)]
@@ -67,7 +71,7 @@ def test_review_settings(app, client, make_user, quiz_course):
     set_review(app, "never")
     attempt_id = submitted_attempt(app, user_id)
     page = client.get(f"/quizzes/attempts/{attempt_id}/result").get_data(as_text=True)
-    assert "见第一课。" not in page and "class=\"review" not in page
+    assert "见第一课。" not in page and 'class="review' not in page
     # After the close: hidden while the quiz is open, shown once it closed.
     later = (utcnow() + dt.timedelta(hours=1)).isoformat(timespec="minutes")
     set_review(app, "after_close", later)
@@ -78,7 +82,9 @@ def test_review_settings(app, client, make_user, quiz_course):
         assert not may_review(attempt, utcnow())
         assert may_review(attempt, utcnow() + dt.timedelta(hours=2))
     set_review(app, "immediately")
-    assert "见第一课。" in client.get(f"/quizzes/attempts/{attempt_id}/result").get_data(as_text=True)
+    assert "见第一课。" in client.get(f"/quizzes/attempts/{attempt_id}/result").get_data(
+        as_text=True
+    )
 
 
 def test_item_statistics_on_a_known_data_set(app, make_user, quiz_course):
@@ -86,10 +92,10 @@ def test_item_statistics_on_a_known_data_set(app, make_user, quiz_course):
     yes-no right. pick-one then has facility 0.5 and discriminates; yes-no has facility 1.0 and
     cannot discriminate."""
     plans = [
-        {**RIGHT},                                   # strong
-        {**RIGHT, "a3": "x"},                        # strong
-        {"a0": "1", "a2": "true"},                   # weak
-        {"a0": "1", "a2": "true", "a4": "1"},        # weak
+        {**RIGHT},  # strong
+        {**RIGHT, "a3": "x"},  # strong
+        {"a0": "1", "a2": "true"},  # weak
+        {"a0": "1", "a2": "true", "a4": "1"},  # weak
     ]
     users = [make_user(Role.LEARNER, username=f"stat{i}") for i in range(len(plans))]
     with app.app_context():

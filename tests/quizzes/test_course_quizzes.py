@@ -1,4 +1,5 @@
 """The first course's quizzes: a check after every lesson and a final drawn from a bank of 40."""
+
 from pathlib import Path
 from zoneinfo import ZoneInfo
 

@@ -2,6 +2,7 @@
 
 No database and no app: the readers take text, a folder and a time zone.
 """
+
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -10,7 +11,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from courseware.quizzes.files import YAML_FORMATS, load_course_quizzes, parse_bank_yaml, parse_quiz
+from courseware.quizzes.files import load_course_quizzes, parse_bank_yaml, parse_quiz, YAML_FORMATS
 from courseware.quizzes.questions import BLANK, Number, Option, Pair, Question
 from courseware.quizzes.yaml_io import question_to_yaml, write_bank_yaml
 
@@ -21,11 +22,47 @@ ZONE = ZoneInfo("Asia/Shanghai")
 # Pieces that trouble hand-written YAML: quotes, ": ", "#", a leading "-", flow brackets, words YAML
 # reads as booleans or numbers, line breaks and tabs.
 AWKWARD = [
-    "政府微博", "“三讲”", "人民日报", "'", '"', ": ", ":", " #", "#", "- ", "-", "? ", "{", "}", "[1]",
-    "&a", "*b", "!x", "%", "@", "`", "|", ">", "true", "no", "null", "~", "1.5", "0x1F", "2026-12-01",
-    "\n", "\n\n", "  ", "\t", "\\", "{blank", "blank}",
+    "政府微博",
+    "“三讲”",
+    "人民日报",
+    "'",
+    '"',
+    ": ",
+    ":",
+    " #",
+    "#",
+    "- ",
+    "-",
+    "? ",
+    "{",
+    "}",
+    "[1]",
+    "&a",
+    "*b",
+    "!x",
+    "%",
+    "@",
+    "`",
+    "|",
+    ">",
+    "true",
+    "no",
+    "null",
+    "~",
+    "1.5",
+    "0x1F",
+    "2026-12-01",
+    "\n",
+    "\n\n",
+    "  ",
+    "\t",
+    "\\",
+    "{blank",
+    "blank}",
 ]
-fragment = st.one_of(st.sampled_from(AWKWARD), st.text(st.characters(blacklist_categories=("Cs",)), max_size=4))
+fragment = st.one_of(
+    st.sampled_from(AWKWARD), st.text(st.characters(blacklist_categories=("Cs",)), max_size=4)
+)
 # The reader strips texts, so only stripped texts can come back unchanged.
 words = st.lists(fragment, min_size=1, max_size=6).map(lambda parts: "".join(parts).strip())
 phrase = words.filter(lambda s: s and BLANK not in s)
@@ -47,10 +84,14 @@ def with_blank(parts: tuple) -> str:
     return (parts[0] + BLANK + parts[1]).strip()
 
 
-blank_sentence = st.tuples(st.one_of(st.just(""), phrase), st.one_of(st.just(""), phrase)).map(with_blank)
+blank_sentence = st.tuples(st.one_of(st.just(""), phrase), st.one_of(st.just(""), phrase)).map(
+    with_blank
+)
 
 # Weights as authors write them, in percent: whole numbers or Moodle's 33.33333.
-percents = st.one_of(st.integers(-100, 100), st.integers(-10_000_000, 10_000_000).map(lambda n: n / 100_000))
+percents = st.one_of(
+    st.integers(-100, 100), st.integers(-10_000_000, 10_000_000).map(lambda n: n / 100_000)
+)
 weights = percents.map(lambda p: p / 100)
 credit = st.one_of(st.just(1.0), st.just(0.0), weights)
 finite = st.floats(min_value=-1e12, max_value=1e12, allow_nan=False)
@@ -75,7 +116,10 @@ def with_a_correct_option(found: list[Option]) -> list[Option]:
 @st.composite
 def numbers(draw):
     values = draw(st.lists(st.tuples(finite, tolerance), min_size=1, max_size=3))
-    return [Number(value=v, tolerance=t, weight=draw(credit), feedback=draw(optional_text())) for v, t in values]
+    return [
+        Number(value=v, tolerance=t, weight=draw(credit), feedback=draw(optional_text()))
+        for v, t in values
+    ]
 
 
 @st.composite
@@ -116,8 +160,18 @@ def question(draw, kind):
     return q
 
 
-KINDS = ("single", "multiple", "truefalse", "short", "numerical", "matching", "ordering", "fill", "essay",
-         "description")
+KINDS = (
+    "single",
+    "multiple",
+    "truefalse",
+    "short",
+    "numerical",
+    "matching",
+    "ordering",
+    "fill",
+    "essay",
+    "description",
+)
 any_question = st.sampled_from(KINDS).flatmap(question)
 categories = phrase  # the reader strips the category too
 
@@ -147,7 +201,10 @@ def test_each_question_type_reads_back_the_same(kind, data):
 
 
 @settings(max_examples=80, deadline=None)
-@given(questions=st.lists(any_question, min_size=1, max_size=6, unique_by=lambda q: q.name), category=categories)
+@given(
+    questions=st.lists(any_question, min_size=1, max_size=6, unique_by=lambda q: q.name),
+    category=categories,
+)
 def test_a_bank_of_mixed_questions_reads_back_the_same(questions, category):
     assert read_back(questions, category) == in_category(questions, category)
 
@@ -157,7 +214,10 @@ def test_a_bank_of_mixed_questions_reads_back_the_same(questions, category):
 def test_a_range_reads_back_as_the_same_answer_and_tolerance(bounds):
     low, high = bounds
     # Dumped by PyYAML, because YAML 1.1 reads 1e-05 (no dot) as a string.
-    bank = {"category": "c", "questions": [{"id": "n", "type": "numerical", "text": "几？", "min": low, "max": high}]}
+    bank = {
+        "category": "c",
+        "questions": [{"id": "n", "type": "numerical", "text": "几？", "min": low, "max": high}],
+    }
     first, problems = parse_bank_yaml(yaml.safe_dump(bank, allow_unicode=True), "x.yaml")
     assert problems == []
     number = first[0].numbers[0]
@@ -167,13 +227,20 @@ def test_a_range_reads_back_as_the_same_answer_and_tolerance(bounds):
 
 
 def test_the_yaml_is_what_an_author_would_write():
-    q = Question(type="single", name="three-speaks", text={"zh": "哪“三讲”？", "en": "Which three?"}, options=[
-        Option(text={"zh": "早讲话", "en": ""}, weight=1.0),
-        Option(text={"zh": "晚讲话", "en": ""}, weight=0.0, feedback={"zh": "不对", "en": ""}),
-        Option(text={"zh": "讲一半", "en": ""}, weight=0.07),
-    ])
+    q = Question(
+        type="single",
+        name="three-speaks",
+        text={"zh": "哪“三讲”？", "en": "Which three?"},
+        options=[
+            Option(text={"zh": "早讲话", "en": ""}, weight=1.0),
+            Option(text={"zh": "晚讲话", "en": ""}, weight=0.0, feedback={"zh": "不对", "en": ""}),
+            Option(text={"zh": "讲一半", "en": ""}, weight=0.07),
+        ],
+    )
     assert question_to_yaml(q) == {
-        "id": "three-speaks", "type": "single", "text": {"zh": "哪“三讲”？", "en": "Which three?"},
+        "id": "three-speaks",
+        "type": "single",
+        "text": {"zh": "哪“三讲”？", "en": "Which three?"},
         "options": [
             {"text": "早讲话", "correct": True},
             {"text": "晚讲话", "feedback": "不对"},
@@ -184,21 +251,36 @@ def test_the_yaml_is_what_an_author_would_write():
 
 def test_multiple_choice_weights_are_written_out():
     # Unweighted correct options would share the points on reading: 100 and 50 would become 50 and 50.
-    q = Question(type="multiple", name="m", text={"zh": "选", "en": ""}, options=[
-        Option(text={"zh": "甲", "en": ""}, weight=1.0),
-        Option(text={"zh": "乙", "en": ""}, weight=0.5),
-        Option(text={"zh": "丙", "en": ""}, weight=-0.5),
-        Option(text={"zh": "丁", "en": ""}, weight=0.0),
-    ])
+    q = Question(
+        type="multiple",
+        name="m",
+        text={"zh": "选", "en": ""},
+        options=[
+            Option(text={"zh": "甲", "en": ""}, weight=1.0),
+            Option(text={"zh": "乙", "en": ""}, weight=0.5),
+            Option(text={"zh": "丙", "en": ""}, weight=-0.5),
+            Option(text={"zh": "丁", "en": ""}, weight=0.0),
+        ],
+    )
     written = question_to_yaml(q)["options"]
     assert [o.get("weight") for o in written] == [100, 50, -50, None]
     assert "correct" not in str(written)
 
 
 def test_numerical_is_inline_for_one_plain_answer_and_a_list_otherwise():
-    one = Question(type="numerical", name="n", text={"zh": "几？", "en": ""}, numbers=[Number(3.5, 0.1)])
-    assert question_to_yaml(one) == {"id": "n", "type": "numerical", "text": "几？", "answer": 3.5, "tolerance": 0.1}
-    weighted = Question(type="numerical", name="n", text={"zh": "几？", "en": ""}, numbers=[Number(3.0, 0.0, 0.5)])
+    one = Question(
+        type="numerical", name="n", text={"zh": "几？", "en": ""}, numbers=[Number(3.5, 0.1)]
+    )
+    assert question_to_yaml(one) == {
+        "id": "n",
+        "type": "numerical",
+        "text": "几？",
+        "answer": 3.5,
+        "tolerance": 0.1,
+    }
+    weighted = Question(
+        type="numerical", name="n", text={"zh": "几？", "en": ""}, numbers=[Number(3.0, 0.0, 0.5)]
+    )
     assert question_to_yaml(weighted)["answers"] == [{"answer": 3, "weight": 50}]
 
 
@@ -211,7 +293,12 @@ def test_gift_format_is_exported_as_plain():
 
 
 def test_long_lines_are_not_folded():
-    q = Question(type="description", name="d", text={"zh": "长" * 500 + " " + "文" * 500, "en": ""}, points=0.0)
+    q = Question(
+        type="description",
+        name="d",
+        text={"zh": "长" * 500 + " " + "文" * 500, "en": ""},
+        points=0.0,
+    )
     written = write_bank_yaml([q], "c")
     assert len(written.splitlines()) == 5
     assert yaml.safe_load(written)["questions"][0]["text"] == q.text["zh"]
@@ -247,7 +334,9 @@ questions:
     text: 政府要讲{blank}话。
     answers: [实]
 """
-TYPES = "single, multiple, truefalse, short, numerical, matching, ordering, fill, essay, description"
+TYPES = (
+    "single, multiple, truefalse, short, numerical, matching, ordering, fill, essay, description"
+)
 
 
 def write_course(tmp_path: Path, files: dict) -> Path:
@@ -272,49 +361,101 @@ def changed(text: str, old: str, new: str) -> str:
 @pytest.mark.parametrize(
     "files, expected",
     [
-        ({"check.yaml": changed(QUIZ, "type: single", "type: singel")},
-         f"quizzes/c/check.yaml:7: unknown question type 'singel'; one of: {TYPES}"),
-        ({"check.yaml": changed(QUIZ, "  - id: three-speaks\n    type: single", "  - type: single")},
-         "quizzes/c/check.yaml:6: a question needs an id of lowercase letters, digits and hyphens"),
-        ({"check.yaml": changed(QUIZ, "id: three-speaks", "id: Three_Speaks")},
-         "quizzes/c/check.yaml:6: a question needs an id of lowercase letters, digits and hyphens"),
-        ({"later.yaml": changed(QUIZ, "  - draw: 2\n    from: final\n", "")},
-         "quizzes/c/later.yaml:6: question id three-speaks is used twice (also in quizzes/c/check.yaml)"),
-        ({"banks/final.yaml": changed(BANK, "讲{blank}话", "讲实话")},
-         "quizzes/c/banks/final.yaml:9: the zh text must contain {blank} exactly once"),
-        ({"banks/final.yaml": changed(BANK, "answers: [实]", "answers: [实]\n    options: [甲, 乙]")},
-         "quizzes/c/banks/final.yaml:7: a fill question has either answers (typed) or options (chosen)"),
-        ({"check.yaml": changed(QUIZ, "        correct: true\n", "")},
-         "quizzes/c/check.yaml:9: no option is marked correct"),
-        ({"check.yaml": changed(QUIZ, "draw: 2", "draw: 3")},
-         "quizzes/c/check.yaml:13: draw 3 from final: the category has 2 questions"),
-        ({"check.yaml": changed(QUIZ, "from: final", "from: midterm")},
-         "quizzes/c/check.yaml:13: draw 2 from midterm: the category has 0 questions"),
-        ({"check.yaml": changed(QUIZ, "draw: 2", "draw: 3"),
-          "banks/final.yaml": BANK + "  - id: intro\n    type: description\n    text: 说明\n"},
-         "quizzes/c/check.yaml:13: draw 3 from final: the category has 2 questions"),
-        ({"check.yaml": changed(QUIZ, "opens: 2026-12-01 09:00", "opens: 2026-13-01 09:00")},
-         "quizzes/c/check.yaml:3: opens must be a date and time such as 2026-12-01 09:00"),
-        ({"check.yaml": changed(QUIZ, "closes: 2026-12-31 18:00", "closes: next friday")},
-         "quizzes/c/check.yaml:4: closes must be a date and time such as 2026-12-01 09:00"),
-        ({"check.yaml": changed(QUIZ, "closes: 2026-12-31 18:00", "closes: 2026-11-30 18:00")},
-         "quizzes/c/check.yaml:4: closes must be after opens"),
-        ({"check.yaml": changed(QUIZ, "closes: 2026-12-31 18:00", "closes: 2026-12-01 09:00")},
-         "quizzes/c/check.yaml:4: closes must be after opens"),
-        ({"check.yaml": changed(QUIZ, "    options:", "    hint: 想一想\n    options:")},
-         "quizzes/c/check.yaml:9: unknown field 'hint' for a single question"),
-        ({"check.yaml": changed(QUIZ, "lesson: first", "lesson: first\ntags: [x]")},
-         "quizzes/c/check.yaml:3: unknown quiz field 'tags'"),
-        ({"banks/final.yaml": changed(BANK, "answer: true", "answer: true\n    answers: [对]")},
-         "quizzes/c/banks/final.yaml:7: unknown field 'answers' for a truefalse question"),
-        ({"check.yaml": changed(QUIZ, "lesson: first", "lesson: second")},
-         "quizzes/c/check.yaml:2: unknown lesson second"),
-        ({"check.yaml": changed(QUIZ, "correct: true", "weight: 150")},
-         "quizzes/c/check.yaml:11: weight must be between -100 and 100"),
-        ({"banks/final.yaml": changed(BANK, "answer: true", "answer: 对")},
-         "quizzes/c/banks/final.yaml:6: a truefalse question needs answer: true or false"),
-        ({"check.yaml": changed(QUIZ, "title: 小测", "title: [小测")},
-         "quizzes/c/check.yaml:2: bad YAML: expected ',' or ']', but got ':'"),
+        (
+            {"check.yaml": changed(QUIZ, "type: single", "type: singel")},
+            f"quizzes/c/check.yaml:7: unknown question type 'singel'; one of: {TYPES}",
+        ),
+        (
+            {
+                "check.yaml": changed(
+                    QUIZ, "  - id: three-speaks\n    type: single", "  - type: single"
+                )
+            },
+            "quizzes/c/check.yaml:6: a question needs an id of lowercase letters, digits and hyphens",
+        ),
+        (
+            {"check.yaml": changed(QUIZ, "id: three-speaks", "id: Three_Speaks")},
+            "quizzes/c/check.yaml:6: a question needs an id of lowercase letters, digits and hyphens",
+        ),
+        (
+            {"later.yaml": changed(QUIZ, "  - draw: 2\n    from: final\n", "")},
+            "quizzes/c/later.yaml:6: question id three-speaks is used twice (also in quizzes/c/check.yaml)",
+        ),
+        (
+            {"banks/final.yaml": changed(BANK, "讲{blank}话", "讲实话")},
+            "quizzes/c/banks/final.yaml:9: the zh text must contain {blank} exactly once",
+        ),
+        (
+            {
+                "banks/final.yaml": changed(
+                    BANK, "answers: [实]", "answers: [实]\n    options: [甲, 乙]"
+                )
+            },
+            "quizzes/c/banks/final.yaml:7: a fill question has either answers (typed) or options (chosen)",
+        ),
+        (
+            {"check.yaml": changed(QUIZ, "        correct: true\n", "")},
+            "quizzes/c/check.yaml:9: no option is marked correct",
+        ),
+        (
+            {"check.yaml": changed(QUIZ, "draw: 2", "draw: 3")},
+            "quizzes/c/check.yaml:13: draw 3 from final: the category has 2 questions",
+        ),
+        (
+            {"check.yaml": changed(QUIZ, "from: final", "from: midterm")},
+            "quizzes/c/check.yaml:13: draw 2 from midterm: the category has 0 questions",
+        ),
+        (
+            {
+                "check.yaml": changed(QUIZ, "draw: 2", "draw: 3"),
+                "banks/final.yaml": BANK + "  - id: intro\n    type: description\n    text: 说明\n",
+            },
+            "quizzes/c/check.yaml:13: draw 3 from final: the category has 2 questions",
+        ),
+        (
+            {"check.yaml": changed(QUIZ, "opens: 2026-12-01 09:00", "opens: 2026-13-01 09:00")},
+            "quizzes/c/check.yaml:3: opens must be a date and time such as 2026-12-01 09:00",
+        ),
+        (
+            {"check.yaml": changed(QUIZ, "closes: 2026-12-31 18:00", "closes: next friday")},
+            "quizzes/c/check.yaml:4: closes must be a date and time such as 2026-12-01 09:00",
+        ),
+        (
+            {"check.yaml": changed(QUIZ, "closes: 2026-12-31 18:00", "closes: 2026-11-30 18:00")},
+            "quizzes/c/check.yaml:4: closes must be after opens",
+        ),
+        (
+            {"check.yaml": changed(QUIZ, "closes: 2026-12-31 18:00", "closes: 2026-12-01 09:00")},
+            "quizzes/c/check.yaml:4: closes must be after opens",
+        ),
+        (
+            {"check.yaml": changed(QUIZ, "    options:", "    hint: 想一想\n    options:")},
+            "quizzes/c/check.yaml:9: unknown field 'hint' for a single question",
+        ),
+        (
+            {"check.yaml": changed(QUIZ, "lesson: first", "lesson: first\ntags: [x]")},
+            "quizzes/c/check.yaml:3: unknown quiz field 'tags'",
+        ),
+        (
+            {"banks/final.yaml": changed(BANK, "answer: true", "answer: true\n    answers: [对]")},
+            "quizzes/c/banks/final.yaml:7: unknown field 'answers' for a truefalse question",
+        ),
+        (
+            {"check.yaml": changed(QUIZ, "lesson: first", "lesson: second")},
+            "quizzes/c/check.yaml:2: unknown lesson second",
+        ),
+        (
+            {"check.yaml": changed(QUIZ, "correct: true", "weight: 150")},
+            "quizzes/c/check.yaml:11: weight must be between -100 and 100",
+        ),
+        (
+            {"banks/final.yaml": changed(BANK, "answer: true", "answer: 对")},
+            "quizzes/c/banks/final.yaml:6: a truefalse question needs answer: true or false",
+        ),
+        (
+            {"check.yaml": changed(QUIZ, "title: 小测", "title: [小测")},
+            "quizzes/c/check.yaml:2: bad YAML: expected ',' or ']', but got ':'",
+        ),
     ],
 )
 def test_each_problem_names_file_and_line(tmp_path, files, expected):
@@ -338,11 +479,11 @@ def test_settings_default_as_the_docs_say():
     assert quiz.lesson is None
     assert quiz.description == {"zh": "", "en": ""}
     assert quiz.settings == {
-        "time_limit": 0,            # no limit
+        "time_limit": 0,  # no limit
         "opens": None,
         "closes": None,
-        "attempts": 0,              # unlimited
-        "pass_mark": 60,            # percent of the points
+        "attempts": 0,  # unlimited
+        "pass_mark": 60,  # percent of the points
         "shuffle_questions": False,
         "shuffle_options": True,
         "review": "immediately",
@@ -355,7 +496,10 @@ def test_settings_default_as_the_docs_say():
 def test_times_are_read_in_the_servers_zone_and_kept_in_utc():
     quiz, problems = parse_quiz(QUIZ, "q.yaml", "c", "q", ZONE)
     assert problems == []
-    assert (quiz.settings["opens"], quiz.settings["closes"]) == ("2026-12-01T01:00", "2026-12-31T10:00")
+    assert (quiz.settings["opens"], quiz.settings["closes"]) == (
+        "2026-12-01T01:00",
+        "2026-12-31T10:00",
+    )
 
 
 # --- (d) a course folder ----------------------------------------------------------------------
@@ -364,14 +508,21 @@ def test_times_are_read_in_the_servers_zone_and_kept_in_utc():
 def test_a_quiz_draws_from_a_bank_written_by_write_bank_yaml(tmp_path):
     bank_questions, problems = parse_bank_yaml(BANK, "banks/final.yaml")
     assert problems == []
-    extra = Question(type="short", name="bank-three", text={"zh": "哪家报纸？", "en": ""},
-                     options=[Option(text={"zh": "人民日报", "en": "People's Daily"}, weight=1.0)])
-    intro = Question(type="description", name="intro", text={"zh": "以下各题", "en": ""}, points=0.0)
+    extra = Question(
+        type="short",
+        name="bank-three",
+        text={"zh": "哪家报纸？", "en": ""},
+        options=[Option(text={"zh": "人民日报", "en": "People's Daily"}, weight=1.0)],
+    )
+    intro = Question(
+        type="description", name="intro", text={"zh": "以下各题", "en": ""}, points=0.0
+    )
     files = {
         "check.yaml": changed(QUIZ, "draw: 2", "draw: 3"),
         "banks/final.yaml": write_bank_yaml(bank_questions + [extra, intro], "final"),
-        "banks/other.yaml": write_bank_yaml([Question(type="essay", name="essay", text={"zh": "谈谈", "en": ""})],
-                                            "other"),
+        "banks/other.yaml": write_bank_yaml(
+            [Question(type="essay", name="essay", text={"zh": "谈谈", "en": ""})], "other"
+        ),
     }
     course, problems = load(tmp_path, files)
     assert problems == []
@@ -387,5 +538,7 @@ def test_a_quiz_draws_from_a_bank_written_by_write_bank_yaml(tmp_path):
     for q in course.questions:
         by_category.setdefault(q.category, []).append(q.name)
     assert by_category == {
-        "": ["three-speaks"], "final": ["bank-one", "bank-two", "bank-three", "intro"], "other": ["essay"],
+        "": ["three-speaks"],
+        "final": ["bank-one", "bank-two", "bank-three", "intro"],
+        "other": ["essay"],
     }
