@@ -521,3 +521,65 @@ def test_csv_downloads_name_their_charset_once(app, client, admin, organisation)
     assert download.data.startswith("\ufeff".encode())
     xlsx = client.get("/reports/summary.xlsx?by=unit").headers["Content-Type"]
     assert xlsx == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# --- one summary writer for the page and the command line --------------------------------------
+
+
+def workbook_rows(data) -> dict[str, list[tuple]]:
+    book = load_workbook(io.BytesIO(data) if isinstance(data, bytes) else data)
+    return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets}
+
+
+def test_the_command_lines_workbook_has_the_pages_overdue_sheet(
+    runner, client, english_admin, organisation, tmp_path
+):
+    """The command line and the download write the same sheets, the overdue one included."""
+    out = tmp_path / "classes.xlsx"
+    result = runner.invoke(
+        args=["report", "export", "--by", "class", "--format", "xlsx", str(out)],
+        env={"LANG": "en_US.UTF-8"},
+    )
+    assert result.exit_code == 0, result.output
+    cli = workbook_rows(out)
+    assert list(cli) == ["summary", "overdue"]
+    assert list(cli["overdue"][0]) == ["class", "username", "name", "course", "due"]
+    # b and d never completed the course due on 2026-03-01.
+    assert sorted(row[1] for row in cli["overdue"][1:]) == ["b", "d"]
+    assert cli == workbook_rows(client.get("/reports/summary.xlsx?by=class").data)
+    zh = tmp_path / "zh.xlsx"
+    runner.invoke(
+        args=["report", "export", "--by", "unit", "--format", "xlsx", str(zh)],
+        env={"LANG": "zh_CN.UTF-8"},
+    )
+    assert list(workbook_rows(zh)) == ["汇总", "已逾期"]
+
+
+FORMULA = next(case for case in INJECTION if case["id"] == "csvinj-008")
+
+
+def test_every_summary_file_neutralises_a_formula(
+    app, runner, client, admin, organisation, tmp_path
+):
+    """A class and a learner named like a formula: the page's downloads and the command line's
+    files hold them neutralised, in the summary and in the overdue sheet."""
+    with app.app_context():
+        db.session.scalar(sa.select(Cohort)).name = FORMULA["input"]
+        db.session.get(User, organisation["people"]["b"]).name = FORMULA["input"]
+        db.session.commit()
+    expected = FORMULA["neutralised_cell"]
+    web_csv = client.get("/reports/summary.csv?by=class").get_data(as_text=True)
+    assert list(csv.reader(io.StringIO(web_csv.lstrip("\ufeff"))))[1][0] == expected
+    out = tmp_path / "s.csv"
+    assert runner.invoke(args=["report", "export", "--by", "class", str(out)]).exit_code == 0
+    assert file_rows(out)[1][0] == expected
+    xlsx = tmp_path / "s.xlsx"
+    runner.invoke(args=["report", "export", "--by", "class", "--format", "xlsx", str(xlsx)])
+    for sheets in (
+        workbook_rows(xlsx),
+        workbook_rows(client.get("/reports/summary.xlsx?by=class").data),
+    ):
+        summary, overdue = sheets.values()
+        assert summary[1][0] == expected
+        assert {row[0] for row in overdue[1:]} == {expected}
+        assert expected in {row[2] for row in overdue[1:]}
