@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 from markupsafe import escape, Markup
 
+from courseware import caching
 from courseware.content.markdown import render_markdown
 from courseware.lessons.reading import text
 from courseware.quizzes.grading import feedback_for, grade_response
@@ -34,7 +34,7 @@ def type_label(kind: str) -> str:
     return str(TYPE_LABELS.get(kind, kind))
 
 
-@lru_cache(maxsize=4096)
+@caching.memoize("question_html", max_size=4096)
 def _html(source: str, fmt: str) -> Markup:
     """Every question text goes through the lessons' one sanitiser; plain texts are escaped."""
     source = source.replace(BLANK, SHOWN_BLANK)
