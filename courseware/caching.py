@@ -92,10 +92,11 @@ class Cache:
             self.set(key, value)
         return value
 
-    def pop(self, key: Hashable) -> None:
-        """Drop one entry, if present."""
+    def pop(self, key: Hashable, default=None):
+        """Drop one entry, if present, and return its value (or `default`)."""
         with self._lock:
-            self._entries.pop(key, None)
+            entry = self._entries.pop(key, _MISSING)
+        return default if entry is _MISSING else entry[1]
 
     def discard_where(self, predicate: Callable[[Hashable, Any], bool]) -> None:
         """Drop every entry whose key and value satisfy `predicate(key, value)`."""

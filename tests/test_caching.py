@@ -63,7 +63,7 @@ def test_entries_can_be_dropped_one_by_one_by_a_rule_or_all_at_once(make_cache):
     store = make_cache(max_size=10)
     for i in range(5):
         store.set(i, i * 10)
-    store.pop(0)
+    assert store.pop(0) == 0 and store.pop(0, "gone") == "gone"
     store.discard_where(lambda key, value: value >= 30)
     assert [store.get(i) for i in range(5)] == [None, 10, 20, None, None]
     caching.clear_all()

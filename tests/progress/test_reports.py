@@ -348,7 +348,7 @@ def test_detail_csv_equals_the_python_path(app, organisation, tricky_completions
     assert len(expected) > 3 and any(row[2].startswith("'=") for row in got)
 
 
-def test_copy_detail_csv_gives_the_python_paths_neutralised_rows(
+def test_copy_csv_gives_the_python_paths_neutralised_rows(
     app, backend, organisation, tricky_completions, tmp_path
 ):
     """On PostgreSQL the detailed CSV comes from COPY with the neutralisation done in SQL: the same
