@@ -45,6 +45,8 @@ class Throttled(Exception):
     """Too many failed sign-ins from this address, for this account or in all."""
 
     until: datetime
+    # True when the whole address is locked, not only this account from it.
+    address: bool = False
 
 
 def sign_in(username: str, password: str) -> User | Deactivated | None:
@@ -54,18 +56,18 @@ def sign_in(username: str, password: str) -> User | Deactivated | None:
     address is locked. The answer is the same whether or not the account exists.
     """
     key, ip = normalise_username(username), client_ip()
-    until = throttle.locked_until(key, ip)
-    if until is not None:
+    reservation = throttle.reserve_attempt(key, ip)
+    if isinstance(reservation, datetime):
         audit.record("login.throttled", target=key, actor=None)
         db.session.commit()
-        raise Throttled(until)
+        raise Throttled(reservation, address=throttle.address_locked_until(ip) is not None)
     user = db.session.scalar(sa.select(User).where(User.username == key))
     ok = verify_password(user, password)
     if not ok:
-        throttle.record_failure(key, ip)
         audit.record("login.failure", target=key, actor=None)
         db.session.commit()
         return None
+    throttle.withdraw(reservation)
     if not user.active:
         audit.record("login.deactivated", target=key, actor=None)
         db.session.commit()

@@ -13,6 +13,7 @@ from courseware.accounts import auth
 from courseware.accounts.forms import ActionForm, ChangePasswordForm, LoginForm
 from courseware.accounts.models import Cohort, cohort_instructor, Role
 from courseware.db import db
+from courseware.netutil import client_ip
 
 bp = Blueprint("auth", __name__)
 
@@ -49,7 +50,7 @@ def login():
         try:
             user = auth.sign_in(form.username.data, form.password.data)
         except auth.Throttled as exc:
-            flash(_throttled_message(exc.until), "error")
+            flash(_throttled_message(exc.until, exc.address), "error")
             status = 429
         else:
             if isinstance(user, auth.Deactivated):
@@ -96,7 +97,15 @@ def change_password():
     return render_template("auth/change_password.html", form=form)
 
 
-def _throttled_message(until) -> str:
+def _throttled_message(until, address: bool = False) -> str:
+    """Say what is locked: this account from this address, or every sign-in from the address."""
+    if address:
+        return _(
+            "Too many failed sign-ins from this network address (%(address)s): every account is "
+            "locked here until %(time)s. Ask your training administrator to lift the address lock.",
+            address=client_ip(),
+            time=format_datetime(until, "short"),
+        )
     return _(
         "Too many failed attempts. Try again after %(time)s, or ask your training administrator to unlock "
         "the account.",

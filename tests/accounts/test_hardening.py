@@ -1,14 +1,18 @@
 """Sign-in against an attacker: redirects that stay on the site, even timing, an atomic throttle."""
 
 import statistics
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from werkzeug.security import generate_password_hash
 
+from courseware.accounts import auth as auth_module
+from courseware.accounts import throttle
 from courseware.accounts.models import CHOSEN_PASSWORD_METHOD, GENERATED_PASSWORD_METHOD, User
 from courseware.db import db
-from tests.conftest import PASSWORD, csrf_token
+from tests.conftest import csrf_token, PASSWORD
 
 
 def sign_in_with_next(client, next_value):
@@ -108,3 +112,52 @@ def test_the_right_password_still_signs_in_for_each_hash_cost(app, auth, make_us
         user.password_hash = generate_password_hash(PASSWORD, method="pbkdf2:sha256")
         db.session.commit()
     assert auth.login("newcomer").status_code == 302
+
+
+def test_parallel_guesses_get_no_more_password_checks_than_the_limit(app, make_user, monkeypatch):
+    """80 wrong passwords at once from one address: at most 10 reach the password check."""
+    make_user(username="zhang")
+    checks = []
+    real_verify = auth_module.verify_password
+
+    def counting_verify(user, password):
+        checks.append(1)
+        return real_verify(user, password)
+
+    monkeypatch.setattr(auth_module, "verify_password", counting_verify)
+    barrier = threading.Barrier(16)
+
+    def guess(n):
+        client = app.test_client()
+        token = csrf_token(client)
+        barrier.wait() if n < 16 else None
+        return client.post(
+            "/login",
+            data={"username": "zhang", "password": f"guess-{n}", "csrf_token": token},
+            environ_base={"REMOTE_ADDR": "198.51.100.7"},
+        ).status_code
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        codes = list(pool.map(guess, range(80)))
+    assert len(checks) == app.config["LOGIN_MAX_FAILURES"] == codes.count(401)
+    assert codes.count(429) == 80 - len(checks)
+
+
+def test_the_lock_message_says_when_the_whole_address_is_locked(app, auth, make_user):
+    app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 12
+    make_user(username="zhang")
+    for i in range(12):
+        auth.login(f"someone-{i}", "wrong", environ_base={"REMOTE_ADDR": "198.51.100.8"})
+    locked = auth.login(
+        "zhang", headers={"Accept-Language": "en"}, environ_base={"REMOTE_ADDR": "198.51.100.8"}
+    )
+    assert locked.status_code == 429
+    page = locked.get_data(as_text=True)
+    assert "198.51.100.8" in page and "address lock" in page
+    zh = auth.login("zhang", environ_base={"REMOTE_ADDR": "198.51.100.8"}).get_data(as_text=True)
+    assert "解除地址锁定" in zh
+    with app.app_context():
+        assert [ip for ip, _ in throttle.locked_addresses()] == ["198.51.100.8"]
+        throttle.lift_address_lock("198.51.100.8")
+        db.session.commit()
+    assert auth.login("zhang", environ_base={"REMOTE_ADDR": "198.51.100.8"}).status_code == 302
