@@ -59,6 +59,7 @@ bench: $(VENV)/.installed
 	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	$(BIN)/python bench/sqlite_write_burst.py
 	$(BIN)/python bench/lesson_page.py
+	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/quiz_storm.py
 
 clean:
