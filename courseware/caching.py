@@ -32,9 +32,10 @@ The caches (name: what, keyed by, how long, how dropped):
   loaded from the database.
 - "lesson_pages" (lessons/reading.py): a lesson page's shared HTML by revision, language and
   course version (rule 1: publishing, moving or archiving a lesson bumps the course version).
-- "session_users" (accounts/sessions.py): the signed-in user by session token, 5 s (rule 3: a
-  logout or deactivation on another worker is noticed that much later; in this process a change
-  to the user drops the entry at once).
+- "session_users" (accounts/sessions.py): the signed-in user by session token, until evicted
+  (rule 1: every request reads the session's row and the user's columns with one Core query and
+  uses the kept object only when they are equal, so a logout, deactivation, password reset or role
+  change on any worker counts from the next request).
 """
 
 from __future__ import annotations

@@ -32,9 +32,11 @@ ALLOWED_BEFORE_PASSWORD_CHANGE = {
 
 
 # Built once: this runs on every signed-in request, and building a statement costs more than
-# running it on SQLite.
-LIVE_SESSION_USER = (
-    sa.select(User)
+# running it on SQLite. Core, not ORM: the row is compared with the copy kept below, and an ORM
+# object is made only when they differ.
+_USER_COLUMNS = [column for column in User.__table__.columns]
+LIVE_SESSION_ROW = (
+    sa.select(*_USER_COLUMNS)
     .join(UserSession, UserSession.user_id == User.id)
     .where(
         UserSession.token == sa.bindparam("token"),
@@ -44,46 +46,41 @@ LIVE_SESSION_USER = (
 )
 
 
-# Signed-in users by session token, kept a few seconds in each process: a page view then asks the
-# database nothing to learn who is asking. The price is that a session ended, or an account
-# deactivated or changed, by another process (the other workers, other servers) is noticed there
-# only when the entry expires, up to USER_CACHE_SECONDS later. In this process logout, ending a
-# user's sessions and any change to the user's row take effect at once.
-USER_CACHE_SECONDS = 5
-_users = caching.Cache("session_users", max_size=4096, ttl=USER_CACHE_SECONDS)
+# Signed-in users by session token, kept in each process so that a page view builds no ORM object
+# to learn who is asking. Every request still reads the session's row: a session ended, or an
+# account deactivated or changed, by any worker or app server counts from the next request on.
+_users = caching.Cache("session_users", max_size=4096)
 
 
 @login_manager.user_loader
 def load_user(token: str) -> User | None:
     """Return the user of a live session on an active account, or None."""
-    cached = _cached_user(token)
-    if cached is not None:
-        # A copy in this request's database session, so changes to it are saved as usual.
-        user = db.session.merge(cached, load=False)
-    else:
-        user = db.session.execute(LIVE_SESSION_USER, {"token": token}).scalar_one_or_none()
-        if user is None:
-            return None
-        _remember_user(token, user)
+    row = db.session.connection().execute(LIVE_SESSION_ROW, {"token": token}).first()
+    if row is None:
+        _users.pop(token, None)
+        return None
+    values = row._mapping
+    cached = _users.get(token)
+    if cached is None or any(
+        getattr(cached, column.key) != values[column] for column in _USER_COLUMNS
+    ):
+        cached = _detached_user(values)
+        _users.set(token, cached)
+    # A copy in this request's database session, so changes to it are saved as usual.
+    user = db.session.merge(cached, load=False)
     user.session_token = token
     return user
 
 
-def _cached_user(token: str) -> User | None:
-    return _users.get(token)
-
-
-def _remember_user(token: str, user: User) -> None:
-    _users.set(token, _detached_copy(user))
-
-
-def _detached_copy(user: User) -> User:
-    """A copy of the user's columns that belongs to no database session and never expires."""
-    copy = User.__mapper__.class_manager.new_instance()
-    for column in User.__mapper__.column_attrs:
-        setattr(copy, column.key, getattr(user, column.key))
-    make_transient_to_detached(copy)
-    return copy
+def _detached_user(values) -> User:
+    """A user made from a row's columns that belongs to no database session and never expires."""
+    # A worker's first request may come before any query has configured the mappers.
+    sa.orm.configure_mappers()
+    user = User.__mapper__.class_manager.new_instance()
+    for column in _USER_COLUMNS:
+        setattr(user, column.key, values[column])
+    make_transient_to_detached(user)
+    return user
 
 
 def forget_user(user_id: int) -> None:
