@@ -14,6 +14,7 @@ from courseware.db import db
 from courseware.exercises import engine, messages, report, runs
 from courseware.exercises.forms import CommandForm, LiveForm, ReviewForm
 from courseware.exercises.models import Exercise, ExerciseRun, LiveSession, RunAction
+from courseware.formfields import row_id
 from courseware.lessons.reading import text
 from courseware.quizzes.display import html
 from courseware.timeutil import utcnow
@@ -202,7 +203,7 @@ def review(run_id):
     now = utcnow()
     form = ReviewForm()
     if form.is_submitted():
-        action = db.session.get(RunAction, form.action.data) if form.action.data else None
+        action = db.session.get(RunAction, form.action.data) if row_id(form.action.data) else None
         if action is None or action.run_id != run.id or action.kind not in ("post", "reply"):
             abort(404)
         if form.validate():
