@@ -11,6 +11,7 @@ from courseware.accounts.models import Cohort, Role, User
 from courseware.db import db
 from courseware.lessons.models import Course
 from courseware.progress.models import CourseAssignment, CreditEntry, QuotaRule
+from courseware.reports.models import ExportJob
 from tests.conftest import Auth, csrf_token
 
 
@@ -233,3 +234,35 @@ def test_the_ledger_search_and_the_behind_list_name_what_they_cannot_find(app, m
     assert 'id="q-error"' in page and "No account with the username nobody." in page
     behind = auth.client.get("/admin/credits/behind?unit=abc")
     assert behind.status_code == 400 and "Choose a unit." in behind.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("locale", "query", "field", "message"),
+    [
+        ("zh", "?by=age", "by", "请选择按单位、班次或课程统计。"),
+        ("en", "?unit=abc", "unit", "Choose a unit."),
+        ("en", "?from=2026-13-01", "from", "from: 2026-13-01 is not a date such as 2026-12-01."),
+        ("zh", "?from=2026-05-01&to=2026-01-01", "to", "起始日期晚于结束日期。"),
+    ],
+)
+def test_bad_report_filters_are_named_beside_their_boxes(
+    app, make_user, locale, query, field, message
+):
+    auth = signed_in(app, make_user, Role.ADMIN, locale)
+    response = auth.client.get(f"/reports/{query}")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and message in page and f'id="{field}-error"' in page
+    if "from=" in query:
+        assert typed(page, "from", query.split("from=")[1].split("&")[0])
+
+
+@pytest.mark.parametrize(
+    ("locale", "message"), [("zh", "请选择 CSV 或 XLSX。"), ("en", "Choose CSV or XLSX.")]
+)
+def test_an_export_in_an_unknown_format_is_refused_with_a_message(app, make_user, locale, message):
+    auth = signed_in(app, make_user, Role.ADMIN, locale)
+    refused = auth.post("/reports/exports?by=unit", data={"format": "pdf"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and message in page and 'id="format-error"' in page
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(ExportJob)) == 0
