@@ -127,3 +127,38 @@ class ImportForm(FlaskForm):
             raise ValidationError(_l("Choose a .gift or .yaml file."))
         if len(self.data_bytes) > MAX_UPLOAD_BYTES:
             raise ValidationError(_l("The file is larger than 2 MB."))
+
+
+QUEUES = ("waiting", "short")
+EXPORT_PARTS = ("attempts", "items")
+
+
+class QueueForm(FlaskForm):
+    """Which grading queue to show, from the query string: essays waiting, or typed answers the
+    computer marked wrong."""
+
+    class Meta:
+        csrf = False
+
+    show = StringField(default="waiting")
+
+    def validate_show(self, field):
+        if field.data not in QUEUES:
+            raise ValidationError(_l("There is no such list of answers; here are the essays."))
+
+    @property
+    def queue(self) -> str:
+        return self.show.data if self.show.data in QUEUES else "waiting"
+
+
+class ExportPartForm(FlaskForm):
+    """Which table of a quiz's results a CSV holds, from the query string."""
+
+    class Meta:
+        csrf = False
+
+    part = StringField(default="attempts")
+
+    def validate_part(self, field):
+        if field.data not in EXPORT_PARTS:
+            raise ValidationError(_l("Choose the attempts or the items."))

@@ -17,7 +17,7 @@ from courseware.lessons.models import Course
 from courseware.lessons.reading import text
 from courseware.quizzes import analysis, bank, display, manual
 from courseware.quizzes.attempts import regrade_question
-from courseware.quizzes.forms import GradeForm, ImportForm, OverrideForm
+from courseware.quizzes.forms import ExportPartForm, GradeForm, ImportForm, OverrideForm, QueueForm
 from courseware.quizzes.models import Answer, Attempt, QuestionRecord, Quiz, QuizOverride
 from courseware.timeutil import utcnow
 
@@ -94,7 +94,10 @@ def export(quiz_id, fmt):
     item_rows = analysis.item_rows(analysis.item_analysis(attempts))
     name = f"quiz-{quiz.slug}"
     if fmt == "csv":
-        which = request.args.get("part", "attempts")
+        part = ExportPartForm(request.args)
+        if not part.validate():
+            abort(400)
+        which = part.part.data
         header, rows = (
             (analysis.item_header(), item_rows)
             if which == "items"
@@ -177,7 +180,9 @@ def set_override(quiz_id):
 @roles(*STAFF)
 def grading():
     """Essays waiting for a grade, and typed answers the computer marked wrong, for a second look."""
-    show = request.args.get("show", "waiting")
+    queue = QueueForm(request.args)
+    valid = queue.validate()
+    show = queue.queue
     query = (
         sa.select(Answer)
         .join(Attempt)
@@ -201,9 +206,10 @@ def grading():
         answers=answers,
         users=users,
         show=show,
+        queue=queue,
         text=text,
         html=display.html,
-    )
+    ), (200 if valid else 400)
 
 
 @bp.route("/answers/<int:answer_id>", methods=["GET", "POST"])
@@ -218,7 +224,7 @@ def grade(answer_id):
         manual.grade_manually(answer, form.points.data, form.comment.data.strip(), current_user)
         db.session.commit()
         flash(_("Grade saved."), "success")
-        return redirect(url_for(".grading", show=request.args.get("show", "waiting")))
+        return redirect(url_for(".grading", show=QueueForm(request.args).queue))
     if not form.is_submitted():
         form.comment.data = answer.comment or ""
         if answer.final_fraction is not None:

@@ -136,3 +136,23 @@ def test_an_import_without_a_course_or_a_file_is_refused(
             )
             is None
         )
+
+
+@pytest.mark.parametrize(
+    ("locale", "message"),
+    [
+        ("zh", "没有这样的答案列表"),
+        ("en", "There is no such list of answers; here are the essays."),
+    ],
+)
+def test_an_unknown_grading_queue_or_export_part_is_named(
+    app, make_user, quiz_course, locale, message
+):
+    teacher = instructor(app, make_user, locale)
+    queue = teacher.client.get("/teach/quizzes/grading?show=everything")
+    assert queue.status_code == 400 and message in queue.get_data(as_text=True)
+    assert teacher.client.get("/teach/quizzes/grading?show=short").status_code == 200
+    part = teacher.client.get(f"/teach/quizzes/{quiz_id(app)}/export.csv?part=secrets")
+    assert part.status_code == 400
+    items = teacher.client.get(f"/teach/quizzes/{quiz_id(app)}/export.csv?part=items")
+    assert items.status_code == 200
