@@ -10,6 +10,8 @@ import secrets
 
 import sqlalchemy as sa
 
+from courseware.accounts.audit import record
+from courseware.accounts.models import cohort_member
 from courseware.db import db
 from courseware.exercises import engine
 from courseware.exercises.models import Exercise, ExerciseRun, LiveSession, PostReview, RunAction
@@ -357,3 +359,46 @@ def best_run(
     else:
         status = "in_progress" if runs else "not_started"
     return exercise, best, status
+
+
+# --- the instructor's work: teams for a live class, reviews of posts ----------------------------
+
+
+def split_into_teams(cohort_id: int, team_count: int) -> list[tuple[str, list[int]]]:
+    """Deal a class's learners round-robin into at most team_count teams, none of them empty.
+
+    Teams are named by number, so each reader sees "Team 1" in their own language."""
+    members = list(
+        db.session.scalars(
+            sa.select(cohort_member.c.user_id)
+            .where(cohort_member.c.cohort_id == cohort_id)
+            .order_by(cohort_member.c.user_id)
+        )
+    )
+    return [(str(i + 1), members[i::team_count]) for i in range(min(team_count, len(members)))]
+
+
+def review_post(
+    run: ExerciseRun,
+    action: RunAction,
+    score: float,
+    comment: str,
+    reviewer_id: int,
+    now: dt.datetime,
+) -> PostReview:
+    """Set the instructor's score (0–100) for one post or reply, score the run again and audit it."""
+    review = db.session.scalar(sa.select(PostReview).where(PostReview.action_id == action.id))
+    before = review.score if review else None
+    if review is None:
+        review = PostReview(run_id=run.id, action_id=action.id, score=score)
+        db.session.add(review)
+    review.score, review.comment = score, comment
+    review.reviewer_id, review.reviewed_at = reviewer_id, now
+    db.session.flush()
+    rescore(run, now)
+    record(
+        "exercise.review",
+        f"run:{run.id}",
+        {"action": action.id, "before": before, "after": score, "comment": comment},
+    )
+    return review

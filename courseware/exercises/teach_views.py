@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, Blueprint, flash, redirect, render_template, request, url_for
+from flask import abort, Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from courseware.access import roles
 from courseware.accounts.audit import record
-from courseware.accounts.models import Cohort, cohort_member, Role, User
+from courseware.accounts.models import Cohort, Role, User
 from courseware.db import db
 from courseware.exercises import engine, messages, report, runs
-from courseware.exercises.models import Exercise, ExerciseRun, LiveSession, PostReview, RunAction
+from courseware.exercises.forms import CommandForm, LiveForm, ReviewForm
+from courseware.exercises.models import Exercise, ExerciseRun, LiveSession, RunAction
+from courseware.formfields import row_id
 from courseware.lessons.reading import text
 from courseware.quizzes.display import html
 from courseware.timeutil import utcnow
 
 bp = Blueprint("teach_exercises", __name__, url_prefix="/teach/exercises")
 STAFF = (Role.INSTRUCTOR, Role.ADMIN)
-MAX_TEAMS = 12
 
 
 def get_live(live_id: int) -> LiveSession:
@@ -28,7 +29,7 @@ def get_live(live_id: int) -> LiveSession:
 
 @bp.route("/")
 @roles(*STAFF)
-def index():
+def index(live_form=None, live_exercise_id=None):
     exercises = list(
         db.session.scalars(
             sa.select(Exercise)
@@ -65,6 +66,8 @@ def index():
         recent=recent,
         users=users,
         cohorts=cohorts,
+        live_form=live_form,
+        live_exercise_id=live_exercise_id,
         text=text,
     )
 
@@ -76,37 +79,15 @@ def create_live(exercise_id):
     exercise = db.session.get(Exercise, exercise_id)
     if exercise is None or exercise.archived_at is not None:
         abort(404)
-    cohort = db.session.get(Cohort, int(request.form.get("cohort", "0") or 0))
-    try:
-        team_count = int(request.form.get("teams", "1"))
-        speed = float(request.form.get("speed", "1"))
-    except ValueError:
-        team_count, speed = 0, 0
-    if cohort is None:
-        flash(_("Choose a class."), "error")
-        return redirect(url_for(".index"))
-    if not 1 <= team_count <= MAX_TEAMS or not 0.1 <= speed <= 60:
-        flash(
-            _(
-                "Teams must be 1–%(max)d and the speed 0.1–60 simulated minutes per minute.",
-                max=MAX_TEAMS,
-            ),
-            "error",
-        )
-        return redirect(url_for(".index"))
-    members = list(
-        db.session.scalars(
-            sa.select(cohort_member.c.user_id)
-            .where(cohort_member.c.cohort_id == cohort.id)
-            .order_by(cohort_member.c.user_id)
-        )
-    )
-    if not members:
-        flash(_("That class has no learners."), "error")
-        return redirect(url_for(".index"))
-    # Stored as a number and named in each reader's language when shown.
-    teams = [(str(i + 1), members[i::team_count]) for i in range(min(team_count, len(members)))]
-    live = runs.create_live(exercise, current_user.id, cohort.id, teams, speed)
+    form = LiveForm(cohorts=db.session.scalars(sa.select(Cohort)))
+    if not form.validate_on_submit():
+        return index(live_form=form, live_exercise_id=exercise.id), 400
+    cohort = db.session.get(Cohort, form.cohort.data)
+    teams = runs.split_into_teams(cohort.id, form.teams.data)
+    if not teams:
+        form.cohort.errors.append(_("That class has no learners."))
+        return index(live_form=form, live_exercise_id=exercise.id), 400
+    live = runs.create_live(exercise, current_user.id, cohort.id, teams, form.speed.data)
     record(
         "exercise.live",
         f"exercise:{exercise.slug}",
@@ -155,10 +136,16 @@ def control(live_id):
 @roles(*STAFF)
 def command(live_id):
     live = get_live(live_id)
+    form = CommandForm(
+        personas=[(p.id, p.id) for p in live.exercise.scenario.personas],
+        channels=messages.CHANNELS.items(),
+    )
+    if not form.validate_on_submit():
+        return render_template(
+            "exercises/teach/control.html", **_live_context(live), command_form=form
+        ), 400
     try:
-        runs.control_live(
-            live, request.form.get("command", ""), request.form, current_user.id, utcnow()
-        )
+        runs.control_live(live, form.command.data, form.fields(), current_user.id, utcnow())
     except engine.ActionError as error:
         db.session.rollback()
         flash(messages.error_message(error), "error")
@@ -214,38 +201,24 @@ def review(run_id):
     if run is None:
         abort(404)
     now = utcnow()
-    if request.method == "POST":
-        action = db.session.get(RunAction, int(request.form.get("action", "0") or 0))
-        try:
-            score = float(request.form.get("score", "").replace(",", "."))
-        except ValueError:
-            score = -1
-        comment = request.form.get("comment", "").strip()[:2000]
+    form = ReviewForm()
+    if form.is_submitted():
+        action = db.session.get(RunAction, form.action.data) if row_id(form.action.data) else None
         if action is None or action.run_id != run.id or action.kind not in ("post", "reply"):
             abort(404)
-        if not 0 <= score <= 100:
-            flash(_("A score is a number from 0 to 100."), "error")
-        else:
-            existing = db.session.scalar(
-                sa.select(PostReview).where(PostReview.action_id == action.id)
-            )
-            before = existing.score if existing else None
-            if existing is None:
-                existing = PostReview(run_id=run.id, action_id=action.id, score=score)
-                db.session.add(existing)
-            existing.score, existing.comment = score, comment
-            existing.reviewer_id, existing.reviewed_at = current_user.id, now
-            db.session.flush()
-            runs.rescore(run, now)
-            record(
-                "exercise.review",
-                f"run:{run.id}",
-                {"action": action.id, "before": before, "after": score, "comment": comment},
+        if form.validate():
+            runs.review_post(
+                run, action, form.score.data, form.comment.data.strip(), current_user.id, now
             )
             db.session.commit()
             flash(_("Score saved."), "success")
-        return redirect(url_for(".review", run_id=run.id))
+            return redirect(url_for(".review", run_id=run.id))
     data = report.build(run, now)
     return render_template(
-        "exercises/teach/review.html", **data, text=text, html=html, messages=messages
-    )
+        "exercises/teach/review.html",
+        **data,
+        review_form=form if form.is_submitted() else None,
+        text=text,
+        html=html,
+        messages=messages,
+    ), (400 if form.errors else 200)

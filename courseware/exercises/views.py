@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import abort, Blueprint, flash, redirect, render_template, request, Response, url_for
+from flask import abort, Blueprint, flash, redirect, render_template, Response, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,6 +14,7 @@ from courseware.access import signed_in
 from courseware.accounts.models import Role
 from courseware.db import db
 from courseware.exercises import engine, messages, report, runs
+from courseware.exercises.forms import ActForm
 from courseware.exercises.models import Exercise, ExerciseRun
 from courseware.lessons.models import Course
 from courseware.lessons.reading import text
@@ -157,13 +158,19 @@ def feed(run_id):
 @signed_in
 def act(run_id):
     run = get_run(run_id)
-    kind = request.form.get("kind", "")
+    form = ActForm()
+    kind = form.kind.data or ""
+    if not form.validate_on_submit():
+        if kind in ("post", "reply"):
+            return refused_post(run, form, form.first_error())
+        flash(form.first_error(), "error")
+        return redirect(url_for(".play", run_id=run.id))
     try:
-        runs.act(run, current_user.id, runs.action_from_form(kind, request.form), utcnow())
+        runs.act(run, current_user.id, runs.action_from_form(kind, form.fields()), utcnow())
     except engine.ActionError as error:
         db.session.rollback()
         if kind in ("post", "reply"):
-            return refused_post(run, kind, error)
+            return refused_post(run, form, messages.error_message(error))
         flash(messages.error_message(error), "error")
         return redirect(url_for(".play", run_id=run.id))
     db.session.commit()
@@ -172,14 +179,14 @@ def act(run_id):
     return redirect(url_for(".play", run_id=run.id) + ("#feed" if kind != "post" else ""))
 
 
-def refused_post(run: ExerciseRun, kind: str, error: engine.ActionError):
+def refused_post(run: ExerciseRun, form: ActForm, error: str):
     """Show the page again with the refused text in its box and the reason beside it: a redirect
     would lose what the learner typed (a cookie cannot carry 2,000 characters)."""
     context = _play_context(run)
-    target = request.form.get("target", "")
+    target = form.target.data or ""
     # A reply to a message the page no longer offers goes back into the post box, so it is not lost.
-    reply_to = target if kind == "reply" and target in context["replyable"] else ""
-    context["draft"] = Draft(request.form.get("text", ""), messages.error_message(error), reply_to)
+    reply_to = target if form.kind.data == "reply" and target in context["replyable"] else ""
+    context["draft"] = Draft(form.text.data or "", error, reply_to)
     return render_template("exercises/play.html", **context), 422
 
 

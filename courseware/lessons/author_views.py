@@ -3,14 +3,16 @@
 from flask import abort, Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from courseware.access import roles
 from courseware.accounts.forms import ActionForm
 from courseware.accounts.models import Role
 from courseware.content.markdown import render_cached
 from courseware.db import db
+from courseware.formfields import row_id
 from courseware.lessons import authoring, reading
-from courseware.lessons.forms import LessonForm, NewLessonForm
+from courseware.lessons.forms import DiffForm, LessonForm, NewLessonForm, PreviewForm
 from courseware.lessons.models import Lesson, LessonRevision
 from courseware.lessons.revisions import latest_revision, MEDIA_URL
 
@@ -129,18 +131,23 @@ def preview(course_slug):
     Links to other lessons and images point where they will on the lesson's page, so that they
     work from the editor too."""
     course = reading.get_course(course_slug)
-    language = request.form.get("lang", "zh")
-    if language not in ("zh", "en"):
-        abort(400)
-    body = request.form.get(f"body_{language}", "")
-    if len(body) > 200_000:
-        abort(413)
+    form = PreviewForm()
+    if not form.validate_on_submit():
+        # The preview pane shows why there is nothing to show.
+        reasons = [str(e) for errors in form.errors.values() for e in errors]
+        return render_template("author/_preview.html", html=_preview_refusal(reasons)), 400
     rendered = render_cached(
-        body, MEDIA_URL, url_for("lessons.course", course_slug=course.slug) + "/"
+        form.body(), MEDIA_URL, url_for("lessons.course", course_slug=course.slug) + "/"
     )
     # A link followed from the preview opens beside the editor, which keeps what is being typed.
     html = rendered.html.replace("<a href=", '<a target="_blank" href=')
     return render_template("author/_preview.html", html=html)
+
+
+def _preview_refusal(reasons: list[str]) -> Markup:
+    return Markup("").join(
+        Markup('<p class="field-error" role="alert">{}</p>').format(r) for r in reasons
+    )
 
 
 @bp.route("/<course_slug>/<lesson_slug>/history")
@@ -163,11 +170,11 @@ def history(course_slug, lesson_slug):
 def diff(course_slug, lesson_slug):
     """Show what changed between two revisions."""
     lesson = _lesson(course_slug, lesson_slug)
-    try:
-        old, new = (_revision(lesson, int(request.args[k])) for k in ("a", "b"))
-    except (KeyError, ValueError):
+    form = DiffForm(request.args)
+    if not form.validate() or not (row_id(form.a.data) and row_id(form.b.data)):
         flash(_("Choose two revisions to compare."), "error")
         return redirect(url_for("author.history", course_slug=course_slug, lesson_slug=lesson_slug))
+    old, new = _revision(lesson, form.a.data), _revision(lesson, form.b.data)
     return render_template(
         "author/diff.html", lesson=lesson, old=old, new=new, lines=authoring.diff_lines(old, new)
     )

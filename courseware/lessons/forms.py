@@ -1,10 +1,17 @@
-"""The lesson editor's form."""
+"""The lesson editor's forms: the lesson, its live preview, and comparing two revisions."""
 
 import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -98,3 +105,31 @@ class NewLessonForm(LessonForm):
             raise ValidationError(
                 _l("Use lowercase letters, digits and hyphens, such as speak-early.")
             )
+
+
+MAX_BODY = 200_000
+
+
+class PreviewForm(FlaskForm):
+    """The text the editor shows rendered as learners will see it, in one of the two languages."""
+
+    lang = SelectField(choices=["zh", "en"], default="zh", validate_choice=False)
+    body_zh = TextAreaField(validators=[Length(max=MAX_BODY)])
+    body_en = TextAreaField(validators=[Length(max=MAX_BODY)])
+
+    def validate_lang(self, field):
+        if field.data not in ("zh", "en"):
+            raise ValidationError(_l("Choose Chinese or English."))
+
+    def body(self) -> str:
+        return self[f"body_{self.lang.data}"].data or ""
+
+
+class DiffForm(FlaskForm):
+    """Two revisions of a lesson to compare; read from the query string."""
+
+    class Meta:
+        csrf = False
+
+    a = IntegerField(validators=[InputRequired()])
+    b = IntegerField(validators=[InputRequired()])

@@ -1,7 +1,7 @@
 """The home page and the language switch."""
 
 import sqlalchemy as sa
-from flask import Blueprint, redirect, render_template, request
+from flask import Blueprint, flash, redirect, render_template
 from flask_login import current_user
 
 from courseware import i18n
@@ -10,6 +10,7 @@ from courseware.accounts.models import Cohort, cohort_instructor, cohort_member
 from courseware.accounts.views import safe_next
 from courseware.db import db
 from courseware.lessons.reading import text
+from courseware.main.forms import LanguageForm
 from courseware.progress.classes import assigned_to
 from courseware.timeutil import utcnow
 
@@ -40,6 +41,10 @@ def index():
 @public
 def set_language():
     """Switch the interface language and remember the choice."""
-    response = redirect(safe_next(request.form.get("next")))
-    i18n.remember_locale(response, request.form.get("locale", ""))
+    form = LanguageForm()
+    response = redirect(safe_next(form.next.data))
+    if form.validate_on_submit():
+        i18n.remember_locale(response, form.locale.data)
+    for error in form.locale.errors:
+        flash(str(error), "error")
     return response

@@ -13,10 +13,18 @@ from flask_login import current_user
 
 from courseware.access import roles
 from courseware.accounts.credentials import normalise_username
-from courseware.accounts.models import RankLevel, Role, Unit, User
+from courseware.accounts.models import Role, Unit, User
 from courseware.db import db
+from courseware.formfields import row_id
 from courseware.progress import ledger
 from courseware.progress.classes import unit_and_below
+from courseware.progress.forms import (
+    CreditForm,
+    CreditSearchForm,
+    QuotasForm,
+    ReverseForm,
+    UnitFilterForm,
+)
 from courseware.progress.models import CreditEntry
 from courseware.timeutil import utcnow
 
@@ -29,6 +37,8 @@ LEDGER_ERRORS = {
     "reversal": _l("A reversal cannot itself be reversed; add a new entry instead."),
     "reversed": _l("This entry has already been reversed."),
 }
+# The field each refusal of the ledger is shown beside.
+LEDGER_FIELDS = {"hours": "hours", "future": "earned_on", "note": "note"}
 
 
 def _today() -> dt.date:
@@ -37,16 +47,26 @@ def _today() -> dt.date:
 
 @bp.route("/")
 @roles(Role.ADMIN)
-def index():
-    query = request.args.get("q", "").strip()
-    user = None
-    if query:
+def index(learner: User | None = None, **forms):
+    """A learner's ledger, found by username; a refused form comes back in it as it was typed."""
+    search = CreditSearchForm(request.args)
+    query = (
+        learner.username
+        if learner
+        else ((search.q.data or "").strip() if search.validate() else "")
+    )
+    user = learner
+    if query and user is None:
         user = db.session.scalar(sa.select(User).where(User.username == normalise_username(query)))
         if user is None:
-            flash(_("No account with the username %(name)s.", name=query), "error")
+            search.q.errors = [_("No account with the username %(name)s.", name=query)]
     return render_template(
         "progress/admin/credits.html",
         query=query,
+        search=search,
+        credit_form=forms.get("credit_form") or CreditForm(formdata=None),
+        reverse_form=forms.get("reverse_form"),
+        reversing=forms.get("reversing"),
         learner=user,
         entries=ledger.entries_of(user.id) if user else [],
         reversed_ids=_reversed_ids(user.id) if user else set(),
@@ -69,26 +89,19 @@ def _reversed_ids(user_id: int) -> set[int]:
 @roles(Role.ADMIN)
 def add(user_id):
     user = db.get_or_404(User, user_id)
-    try:
-        hours = float(request.form.get("hours", "").replace(",", "."))
-    except ValueError:
-        hours = -1
-    earned_on = None
-    try:
-        earned_on = dt.date.fromisoformat(request.form.get("earned_on", "").strip())
-    except ValueError:
-        flash(_("Dates are written as 2026-12-01."), "error")
-    if earned_on is not None:
+    form = CreditForm()
+    if form.validate_on_submit():
         try:
             ledger.add_external(
-                user, hours, earned_on, request.form.get("note", ""), current_user, _today()
+                user, form.hours.data, form.earned_on.data, form.note.data, current_user, _today()
             )
         except ledger.LedgerError as error:
-            flash(str(LEDGER_ERRORS[str(error)]), "error")
+            form[LEDGER_FIELDS[str(error)]].errors.append(str(LEDGER_ERRORS[str(error)]))
         else:
             db.session.commit()
             flash(_("Credit added."), "success")
-    return redirect(url_for(".index", q=user.username))
+            return redirect(url_for(".index", q=user.username))
+    return index(user, credit_form=form), 400
 
 
 @bp.route("/entries/<int:entry_id>/reverse", methods=["POST"])
@@ -98,49 +111,47 @@ def reverse(entry_id):
     if entry is None:
         abort(404)
     user = db.session.get(User, entry.user_id)
-    try:
-        ledger.reverse(entry, request.form.get("reason", ""), current_user, _today())
-    except ledger.LedgerError as error:
-        flash(str(LEDGER_ERRORS[str(error)]), "error")
-    else:
-        db.session.commit()
-        flash(_("The entry is reversed."), "success")
-    return redirect(url_for(".index", q=user.username))
+    form = ReverseForm()
+    if form.validate_on_submit():
+        try:
+            ledger.reverse(entry, form.reason.data, current_user, _today())
+        except ledger.LedgerError as error:
+            form.reason.errors.append(str(LEDGER_ERRORS[str(error)]))
+        else:
+            db.session.commit()
+            flash(_("The entry is reversed."), "success")
+            return redirect(url_for(".index", q=user.username))
+    return index(user, reverse_form=form, reversing=entry.id), 400
 
 
 @bp.route("/quotas", methods=["GET", "POST"])
 @roles(Role.ADMIN)
 def quotas():
-    errors = []
-    if request.method == "POST":
-        values = {}
-        for level in (RankLevel.TOWNSHIP.value, RankLevel.COUNTY.value):
-            try:
-                hours = float(request.form.get(f"{level}-hours", ""))
-                years = int(request.form.get(f"{level}-years", ""))
-            except ValueError:
-                hours, years = -1, 0
-            if not (0 < hours <= 5000 and 1 <= years <= 10):
-                errors.append(_("Hours must be above 0 (at most 5000) and the period 1–10 years."))
-                break
-            values[level] = (hours, years)
-        if not errors:
-            for level, (hours, years) in values.items():
-                ledger.set_quota(level, hours, years)
-            db.session.commit()
-            flash(_("Quotas saved."), "success")
-            return redirect(url_for(".quotas"))
-    return render_template("progress/admin/quotas.html", quotas=ledger.quotas(), errors=errors), (
-        400 if errors else 200
+    form = QuotasForm(ledger.quotas())
+    if form.validate_on_submit():
+        for level, quota in form.levels.items():
+            ledger.set_quota(level, quota.hours.data, quota.years.data)
+        db.session.commit()
+        flash(_("Quotas saved."), "success")
+        return redirect(url_for(".quotas"))
+    return render_template("progress/admin/quotas.html", form=form), (
+        400 if form.errors or any(level.errors for level in form.levels.values()) else 200
     )
 
 
 @bp.route("/behind")
 @roles(Role.ADMIN)
 def behind():
-    unit_id = request.args.get("unit", type=int)
+    form = UnitFilterForm(request.args)
+    valid = form.validate()
+    unit_id = row_id(form.unit.data) if valid else None
     units = sorted(db.session.scalars(sa.select(Unit)), key=lambda u: u.path())
     rows = ledger.behind(_today(), unit_and_below(unit_id) if unit_id else None)
     return render_template(
-        "progress/admin/behind.html", rows=rows, units=units, unit_id=unit_id, today=_today()
-    )
+        "progress/admin/behind.html",
+        rows=rows,
+        units=units,
+        unit_id=unit_id,
+        form=form,
+        today=_today(),
+    ), (200 if valid else 400)

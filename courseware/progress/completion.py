@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from courseware.accounts.audit import record
 from courseware.db import db
 from courseware.lessons import reading
 from courseware.lessons.models import Course
@@ -175,3 +176,30 @@ def active_minutes(user_id: int, lesson_ids) -> int:
         )
     )
     return int(total or 0) // 60
+
+
+def set_rule(
+    course: Course,
+    chosen: dict[str, list[str]],
+    available: dict[str, list[str]],
+    min_active_minutes: int,
+    now: dt.datetime,
+) -> dict:
+    """Set which lessons, quizzes and exercises a course requires, and how many minutes of reading.
+
+    A kind whose every item is chosen is stored as "all", so items added later are required too;
+    lessons are always named in the rule, quizzes and exercises only when some are chosen.
+    Completions already earned stay; the change is audited."""
+    rule: dict = {}
+    for key in ("lessons", "quizzes", "exercises"):
+        picked = [slug for slug in available.get(key, []) if slug in set(chosen.get(key, []))]
+        if key == "lessons" or picked:
+            whole = picked and len(picked) == len(available.get(key, []))
+            rule[key] = "all" if whole else picked
+    if min_active_minutes:
+        rule["min_active_minutes"] = min_active_minutes
+    before = course.completion
+    course.completion = rule
+    course.updated_at = now
+    record("course.completion", f"course:{course.slug}", {"before": before, "after": rule})
+    return rule

@@ -3,8 +3,6 @@ and a course's completion rule."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import sqlalchemy as sa
 from flask import abort, Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -15,11 +13,13 @@ from courseware.accounts.audit import record
 from courseware.accounts.models import Cohort, cohort_member, Role, User
 from courseware.db import db
 from courseware.exercises.runs import runs_of
+from courseware.formfields import row_id
 from courseware.lessons import reading
 from courseware.lessons.models import Course
 from courseware.lessons.reading import text
-from courseware.progress import classes
+from courseware.progress import classes, completion
 from courseware.progress.completion import standing
+from courseware.progress.forms import AssignForm, CompletionRuleForm, GridFilterForm
 from courseware.progress.models import CourseAssignment, LessonProgress
 from courseware.quizzes.models import Attempt
 from courseware.timeutil import utcnow
@@ -35,61 +35,45 @@ def taught_cohort(cohort_id: int) -> Cohort:
     return cohort
 
 
-def _date(value: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat((value or "").strip())
-    except ValueError:
-        return None
-
-
 @bp.route("/classes/<int:cohort_id>/courses", methods=["GET", "POST"])
 @roles(*STAFF)
 def assignments(cohort_id):
     """Assign courses to a class with a start and a due date."""
     cohort = taught_cohort(cohort_id)
     courses = reading.active_courses()
-    errors = []
-    if request.method == "POST":
-        course = next((c for c in courses if str(c.id) == request.form.get("course")), None)
-        starts_on, due_on = _date(request.form.get("starts_on")), _date(request.form.get("due_on"))
-        if course is None:
-            errors.append(_("Choose a course."))
-        if starts_on is None or due_on is None:
-            errors.append(_("Dates are written as 2026-12-01."))
-        elif due_on < starts_on:
-            errors.append(_("The due date must not come before the start date."))
-        if not errors:
-            classes.assign(cohort, course, starts_on, due_on, current_user)
-            record(
-                "class.assign",
-                f"class:{cohort.name}",
-                {
-                    "course": course.slug,
-                    "starts_on": starts_on.isoformat(),
-                    "due_on": due_on.isoformat(),
-                },
-            )
-            db.session.commit()
-            flash(
-                _(
-                    "Assigned %(course)s to %(cohort)s, due %(due)s.",
-                    course=text(course.title),
-                    cohort=cohort.name,
-                    due=due_on.isoformat(),
-                ),
-                "success",
-            )
-            return redirect(url_for(".assignments", cohort_id=cohort.id))
+    form = AssignForm(courses=courses, starts_on=utcnow().date())
+    if form.validate_on_submit():
+        course, starts_on, due_on = form.chosen_course, form.starts_on.data, form.due_on.data
+        classes.assign(cohort, course, starts_on, due_on, current_user)
+        record(
+            "class.assign",
+            f"class:{cohort.name}",
+            {
+                "course": course.slug,
+                "starts_on": starts_on.isoformat(),
+                "due_on": due_on.isoformat(),
+            },
+        )
+        db.session.commit()
+        flash(
+            _(
+                "Assigned %(course)s to %(cohort)s, due %(due)s.",
+                course=text(course.title),
+                cohort=cohort.name,
+                due=due_on.isoformat(),
+            ),
+            "success",
+        )
+        return redirect(url_for(".assignments", cohort_id=cohort.id))
     return render_template(
         "progress/teach/assignments.html",
         cohort=cohort,
         courses=courses,
-        errors=errors,
         assignments=classes.assignments_of_cohort(cohort.id),
         today=utcnow().date(),
         text=text,
-        form=request.form,
-    ), (400 if errors else 200)
+        form=form,
+    ), (400 if form.errors else 200)
 
 
 @bp.route("/classes/<int:cohort_id>/courses/<int:assignment_id>/remove", methods=["POST"])
@@ -116,15 +100,18 @@ def grid(cohort_id):
     cohort = taught_cohort(cohort_id)
     assigned = classes.assignments_of_cohort(cohort.id)
     courses = [db.session.get(Course, a.course_id) for a in assigned] or reading.active_courses()
-    course = next(
-        (c for c in courses if str(c.id) == request.args.get("course")),
-        courses[0] if courses else None,
-    )
-    unit_id = request.args.get("unit", type=int)
     classes.load_units(cohort.members)  # every unit and its parents in one query, not one each
     units = sorted({m.unit for m in cohort.members if m.unit}, key=lambda u: u.path())
+    form = GridFilterForm(request.args, courses=courses)
+    valid = form.validate()  # a filter that does not fit is named beside its box, and left out
+    course = next(
+        (c for c in courses if str(c.id) == form.course.data and not form.course.errors),
+        courses[0] if courses else None,
+    )
+    unit_id = row_id(form.unit.data) if not form.unit.errors else None
+    sort = form.sort.data if not form.sort.errors else "name"
     columns, rows = classes.class_grid(cohort, course, unit_id) if course else ([], [])
-    rows = classes.sort_rows(rows, request.args.get("sort", "name"))
+    rows = classes.sort_rows(rows, sort)
     due = next((a.due_on for a in assigned if course and a.course_id == course.id), None)
     return render_template(
         "progress/teach/grid.html",
@@ -135,11 +122,12 @@ def grid(cohort_id):
         rows=rows,
         units=units,
         unit_id=unit_id,
-        sort=request.args.get("sort", "name"),
+        sort=sort,
+        form=form,
         due=due,
         today=utcnow().date(),
         text=text,
-    )
+    ), (200 if valid else 400)
 
 
 @bp.route("/learners/<int:user_id>")
@@ -200,33 +188,20 @@ def completion_rule(course_slug):
     lessons = [slug for kind, slug, _title in items if kind == "lesson"]
     quizzes = [slug for kind, slug, _title in items if kind == "quiz"]
     exercises = [slug for kind, slug, _title in items if kind == "exercise"]
-    error = None
-    if request.method == "POST":
-        rule = {}
-        for key, available in (
-            ("lessons", lessons),
-            ("quizzes", quizzes),
-            ("exercises", exercises),
-        ):
-            chosen = [s for s in request.form.getlist(key) if s in available]
-            if key == "lessons" or chosen:
-                rule[key] = "all" if len(chosen) == len(available) and chosen else chosen
-        minutes = request.form.get("min_active_minutes", "0").strip() or "0"
-        if not minutes.isdigit() or int(minutes) > 10_000:
-            error = _("Minimum minutes must be a whole number from 0 to 10000.")
-        else:
-            if int(minutes):
-                rule["min_active_minutes"] = int(minutes)
-            before = course.completion
-            course.completion = rule
-            course.updated_at = utcnow()
-            record("course.completion", f"course:{course.slug}", {"before": before, "after": rule})
-            db.session.commit()
-            flash(_("The completion rule is saved. Completions already earned stay."), "success")
-            return redirect(url_for(".completion_rule", course_slug=course.slug))
+    form = CompletionRuleForm(items=items)
+    if form.validate_on_submit():
+        available = {"lessons": lessons, "quizzes": quizzes, "exercises": exercises}
+        completion.set_rule(
+            course, form.chosen(), available, form.min_active_minutes.data, utcnow()
+        )
+        db.session.commit()
+        flash(_("The completion rule is saved. Completions already earned stay."), "success")
+        return redirect(url_for(".completion_rule", course_slug=course.slug))
     rule = course.completion or {"lessons": "all"}
 
     def chosen(key, available):
+        if form.is_submitted():  # the boxes as they were ticked
+            return set(form[key].data or [])
         value = rule.get(key, "all" if key == "lessons" else [])
         return set(available) if value == "all" else set(value or [])
 
@@ -240,7 +215,7 @@ def completion_rule(course_slug):
         chosen_quizzes=chosen("quizzes", quizzes),
         chosen_exercises=chosen("exercises", exercises),
         minutes=rule.get("min_active_minutes", 0),
-        error=error,
+        form=form,
         text=text,
         titles=titles,
-    ), (400 if error else 200)
+    ), (400 if form.errors else 200)

@@ -12,21 +12,18 @@ from sqlalchemy.orm import joinedload, selectinload
 from courseware import exports
 from courseware.access import roles
 from courseware.accounts.audit import record
-from courseware.accounts.credentials import normalise_username
 from courseware.accounts.models import Role, User
 from courseware.db import db
 from courseware.lessons.models import Course
 from courseware.lessons.reading import text
-from courseware.progress.completion import check_completion
-from courseware.quizzes import analysis, bank, display
-from courseware.quizzes.attempts import regrade_question, total
+from courseware.quizzes import analysis, bank, display, manual
+from courseware.quizzes.attempts import regrade_question
+from courseware.quizzes.forms import ExportPartForm, GradeForm, ImportForm, OverrideForm, QueueForm
 from courseware.quizzes.models import Answer, Attempt, QuestionRecord, Quiz, QuizOverride
 from courseware.timeutil import utcnow
 
 bp = Blueprint("teach_quizzes", __name__, url_prefix="/teach/quizzes")
 STAFF = (Role.INSTRUCTOR, Role.ADMIN)
-# Uploaded question files are small; a bank of a thousand questions stays well under this.
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
 
 def get_quiz(quiz_id: int) -> Quiz:
@@ -72,7 +69,7 @@ def course_order(quiz: Quiz) -> tuple:
 
 @bp.route("/<int:quiz_id>")
 @roles(*STAFF)
-def overview(quiz_id):
+def overview(quiz_id, override_form=None):
     quiz = get_quiz(quiz_id)
     attempts = analysis.submitted_attempts(quiz)
     return render_template(
@@ -85,6 +82,7 @@ def overview(quiz_id):
         duration=analysis.duration_minutes,
         text=text,
         overrides=_overrides(quiz),
+        override_form=override_form or OverrideForm(),
     )
 
 
@@ -97,7 +95,10 @@ def export(quiz_id, fmt):
     item_rows = analysis.item_rows(analysis.item_analysis(attempts))
     name = f"quiz-{quiz.slug}"
     if fmt == "csv":
-        which = request.args.get("part", "attempts")
+        part = ExportPartForm(request.args)
+        if not part.validate():
+            abort(400)
+        which = part.part.data
         header, rows = (
             (analysis.item_header(), item_rows)
             if which == "items"
@@ -144,52 +145,24 @@ def _overrides(quiz: Quiz):
     return rows
 
 
-def _whole(value: str, low: int, high: int) -> int | None:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if low <= number <= high else None
-
-
 @bp.route("/<int:quiz_id>/overrides", methods=["POST"])
 @roles(*STAFF)
 def set_override(quiz_id):
     quiz = get_quiz(quiz_id)
-    username = normalise_username(request.form.get("username", ""))
-    user = db.session.scalar(sa.select(User).where(User.username == username))
-    minutes = _whole(request.form.get("extra_minutes", "0") or "0", 0, 600)
-    extra = _whole(request.form.get("extra_attempts", "0") or "0", 0, 20)
-    if user is None:
-        flash(_("No account with the username %(name)s.", name=username or "—"), "error")
-    elif minutes is None or extra is None:
-        flash(_("Extra time must be 0–600 minutes and extra attempts 0–20."), "error")
-    else:
-        override = db.session.scalar(
-            sa.select(QuizOverride).where(
-                QuizOverride.quiz_id == quiz.id, QuizOverride.user_id == user.id
-            )
-        )
-        if override is None:
-            override = QuizOverride(quiz_id=quiz.id, user_id=user.id)
-            db.session.add(override)
-        override.extra_minutes, override.extra_attempts = minutes, extra
-        override.set_by_id, override.set_at = current_user.id, utcnow()
-        record(
-            "quiz.override",
-            f"quiz:{quiz.slug}",
-            {"user": user.username, "extra_minutes": minutes, "extra_attempts": extra},
-        )
-        db.session.commit()
-        flash(
-            _(
-                "Saved: %(name)s gets %(m)d extra minutes and %(a)d extra attempts.",
-                name=user.name,
-                m=minutes,
-                a=extra,
-            ),
-            "success",
-        )
+    form = OverrideForm()
+    if not form.validate_on_submit():
+        return overview(quiz.id, override_form=form), 400
+    manual.set_override(quiz, form.user, form.minutes, form.attempts, current_user, utcnow())
+    db.session.commit()
+    flash(
+        _(
+            "Saved: %(name)s gets %(m)d extra minutes and %(a)d extra attempts.",
+            name=form.user.name,
+            m=form.minutes,
+            a=form.attempts,
+        ),
+        "success",
+    )
     return redirect(url_for(".overview", quiz_id=quiz.id) + "#overrides")
 
 
@@ -200,7 +173,9 @@ def set_override(quiz_id):
 @roles(*STAFF)
 def grading():
     """Essays waiting for a grade, and typed answers the computer marked wrong, for a second look."""
-    show = request.args.get("show", "waiting")
+    queue = QueueForm(request.args)
+    valid = queue.validate()
+    show = queue.queue
     query = (
         sa.select(Answer)
         .join(Attempt)
@@ -224,9 +199,10 @@ def grading():
         answers=answers,
         users=users,
         show=show,
+        queue=queue,
         text=text,
         html=display.html,
-    )
+    ), (200 if valid else 400)
 
 
 @bp.route("/answers/<int:answer_id>", methods=["GET", "POST"])
@@ -236,36 +212,16 @@ def grade(answer_id):
     if answer is None or answer.attempt.status != "submitted":
         abort(404)
     question = answer.question.question
-    error = None
-    if request.method == "POST":
-        try:
-            points = float(request.form.get("points", "").replace(",", "."))
-        except ValueError:
-            points = None
-        comment = request.form.get("comment", "").strip()[:2000]
-        if points is None or not 0 <= points <= answer.points:
-            error = _("Points must be a number from 0 to %(max)s.", max=answer.points)
-        else:
-            before = answer.final_fraction
-            answer.manual_fraction = points / answer.points if answer.points else 0.0
-            answer.comment = comment or None
-            answer.graded_by_id, answer.graded_at = current_user.id, utcnow()
-            total(answer.attempt)
-            if answer.attempt.passed:
-                check_completion(answer.attempt.quiz.course_id, answer.attempt.user_id, utcnow())
-            record(
-                "quiz.grade",
-                f"attempt:{answer.attempt_id}",
-                {
-                    "question": answer.question.name,
-                    "before": before,
-                    "after": answer.manual_fraction,
-                    "comment": comment,
-                },
-            )
-            db.session.commit()
-            flash(_("Grade saved."), "success")
-            return redirect(url_for(".grading", show=request.args.get("show", "waiting")))
+    form = GradeForm(max_points=answer.points)
+    if form.validate_on_submit():
+        manual.grade_manually(answer, form.points.data, form.comment.data.strip(), current_user)
+        db.session.commit()
+        flash(_("Grade saved."), "success")
+        return redirect(url_for(".grading", show=QueueForm(request.args).queue))
+    if not form.is_submitted():
+        form.comment.data = answer.comment or ""
+        if answer.final_fraction is not None:
+            form.points.data = round(answer.final_fraction * answer.points, 2)
     learner = db.session.get(User, answer.attempt.user_id)
     shown = display.shown_questions([answer])[0]
     return render_template(
@@ -274,7 +230,7 @@ def grade(answer_id):
         question=question,
         learner=learner,
         shown=shown,
-        error=error,
+        form=form,
         text=text,
         html=display.html,
         fill_parts=display.fill_parts,
@@ -297,28 +253,19 @@ def _courses():
 def import_bank():
     """Upload a .gift or .yaml file, see every question (or every problem), then confirm."""
     courses = _courses()
+    form = ImportForm(courses=courses)
     if request.method == "GET":
-        return render_template("quizzes/teach/import.html", courses=courses, text=text)
-    course = next((c for c in courses if str(c.id) == request.form.get("course")), None)
-    confirming = "content" in request.form
-    if confirming:
-        filename = request.form.get("filename", "")
-        data = request.form.get("content", "").encode("utf-8")
-    else:
-        upload = request.files.get("file")
-        filename = upload.filename if upload else ""
-        data = upload.read(MAX_UPLOAD_BYTES + 1) if upload else b""
-    errors = []
-    if course is None:
-        errors.append(_("Choose the course that receives the questions."))
-    if not filename:
-        errors.append(_("Choose a .gift or .yaml file."))
-    elif len(data) > MAX_UPLOAD_BYTES:
-        errors.append(_("The file is larger than 2 MB."))
-    if errors:
+        return render_template("quizzes/teach/import.html", form=form, courses=courses, text=text)
+    if not form.validate_on_submit():
         return render_template(
-            "quizzes/teach/import.html", courses=courses, errors=errors, text=text
+            "quizzes/teach/import.html", form=form, courses=courses, text=text
         ), 400
+    course, filename, data, confirming = (
+        form.chosen_course,
+        form.name,
+        form.data_bytes,
+        form.confirming,
+    )
     questions, problems = bank.read_bank(data, filename, filename)
     if problems or not confirming:
         from courseware.quizzes.gift import decode_gift
@@ -330,6 +277,7 @@ def import_bank():
         )
         return render_template(
             "quizzes/teach/import.html",
+            form=form,
             courses=courses,
             course=course,
             filename=filename,

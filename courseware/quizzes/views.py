@@ -128,6 +128,13 @@ def attempt(attempt_id):
 
 
 def _sequence() -> int:
+    """The page's save counter, or -1 (refused as stale) when it is missing or not a number.
+
+    Answer saves read the posted fields by hand, not through a WTForms form: a save is the most
+    frequent request of a classroom (every change on the page sends one), the answer fields differ
+    by attempt (attempts.response_from_form reads them by question), and a form class built per
+    attempt would cost more than the rest of the save. The CSRF token is still checked, by
+    CSRFProtect for every POST."""
     try:
         return int(request.form.get("sequence", ""))
     except ValueError:

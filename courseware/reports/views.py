@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import sqlalchemy as sa
 from flask import (
     abort,
@@ -24,6 +22,7 @@ from courseware.accounts.audit import record
 from courseware.accounts.models import cohort_instructor, Role, Unit
 from courseware.db import db
 from courseware.reports import export, jobs, queries
+from courseware.reports.forms import ExportForm, ReportFilterForm
 from courseware.reports.models import ExportJob  # noqa: F401  (also the table, for migrations)
 from courseware.timeutil import utcnow
 
@@ -31,34 +30,14 @@ bp = Blueprint("reports", __name__, url_prefix="/reports")
 STAFF = (Role.INSTRUCTOR, Role.ADMIN)
 
 
-def read_filters() -> tuple[queries.Filters, list[str]]:
+def read_filters(form: ReportFilterForm | None = None) -> tuple[queries.Filters, list[str]]:
     """The report's filters from the query string; bad dates are named, not guessed."""
-    errors = []
-
-    def day(name):
-        value = request.args.get(name, "").strip()
-        if not value:
-            return None
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            errors.append(
-                _("%(field)s: %(value)s is not a date such as 2026-12-01.", field=name, value=value)
-            )
-            return None
-
-    by = request.args.get("by", "unit")
+    form = form or ReportFilterForm(request.args)
     if current_user.role != Role.ADMIN.value:
-        by = "class"  # instructors report on their own classes only
-    filters = queries.Filters(
-        by=by if by in queries.GROUPINGS else "unit",
-        start=day("from"),
-        end=day("to"),
-        unit_id=request.args.get("unit", type=int),
-    )
-    if filters.start and filters.end and filters.start > filters.end:
-        errors.append(_("The start of the range comes after its end."))
-    return filters, errors
+        form.by.data = "class"  # instructors report on their own classes only
+    form.validate()
+    filters = form.filters()
+    return filters, [str(e) for errors in form.errors.values() for e in errors]
 
 
 def visible_lines(filters: queries.Filters) -> list[queries.Line]:
@@ -86,8 +65,9 @@ def _params(filters: queries.Filters) -> dict:
 
 @bp.route("/")
 @roles(*STAFF)
-def index():
-    filters, errors = read_filters()
+def index(export_form=None):
+    form = ReportFilterForm(request.args)
+    filters, errors = read_filters(form)
     lines = [] if errors else visible_lines(filters)
     units = sorted(db.session.scalars(sa.select(Unit)), key=lambda u: u.path())
     months = (
@@ -98,13 +78,15 @@ def index():
     return render_template(
         "reports/index.html",
         filters=filters,
+        form=form,
+        export_form=export_form or ExportForm(formdata=None),
         errors=errors,
         lines=lines,
         units=units,
         months=months,
         params=_params(filters),
         top=max((m[1] for m in months), default=0),
-    ), (400 if errors else 200)
+    ), (400 if errors or (export_form and export_form.errors) else 200)
 
 
 @bp.route("/summary.<fmt>")
@@ -134,9 +116,10 @@ def summary(fmt):
 def start_export():
     """Start the detailed export (one row per completion) in the background and show its progress."""
     filters, errors = read_filters()
-    fmt = request.form.get("format", "csv")
-    if errors or fmt not in ("csv", "xlsx"):
-        abort(400)
+    form = ExportForm()
+    if errors or not form.validate_on_submit():
+        return index(export_form=form)
+    fmt = form.format.data
     # The file is written in another thread, with no request to tell its language: the job keeps it.
     job = ExportJob(
         user_id=current_user.id,

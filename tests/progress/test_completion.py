@@ -210,7 +210,8 @@ def test_ledger_manual_entries_and_reversals(app, client, make_user, admin):
         data={"hours": "8", "earned_on": (today + dt.timedelta(days=3)).isoformat(), "note": "x"},
         follow_redirects=True,
     )
-    assert future.status_code == 200
+    # Refused beside the date, on the ledger's page again rather than after a redirect.
+    assert future.status_code == 400 and "日期不能晚于今天。" in future.get_data(as_text=True)
     Auth_.post(
         f"/admin/credits/{learner}/add",
         data={"hours": "8", "earned_on": today.isoformat(), "note": "省委党校专题培训"},
