@@ -6,6 +6,7 @@ whoever adds a route must decide, here, who may use it.
 
 import pytest
 import sqlalchemy as sa
+from werkzeug.routing import FloatConverter, IntegerConverter
 
 from courseware.accounts.models import AuditEvent, Role
 from courseware.db import db
@@ -69,9 +70,7 @@ def concrete_url(rule) -> str:
     values = {}
     for name in rule.arguments:
         converter = rule._converters[name]
-        values[name] = (
-            1 if type(converter).__name__ in ("IntegerConverter", "FloatConverter") else "x"
-        )
+        values[name] = 1 if isinstance(converter, (IntegerConverter, FloatConverter)) else "x"
     return rule.build(values, append_unknown=False)[1]
 
 
