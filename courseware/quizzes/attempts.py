@@ -21,7 +21,10 @@ from courseware.db import db
 from courseware.quizzes.grading import grade_response, is_blank
 from courseware.quizzes.models import (
     Answer,
+    AnswerState,
     Attempt,
+    AttemptStatus,
+    ClosedBy,
     load_attempt_answers,
     parse_versions,
     parsed_question,
@@ -101,7 +104,7 @@ def availability(quiz: Quiz, user_id: int, now: dt.datetime) -> Availability:
     if allowed and override:
         allowed += override.extra_attempts
     opens, closes = _time(settings.get("opens")), _time(settings.get("closes"))
-    open_attempt = next((a for a in attempts if a.status == "open"), None)
+    open_attempt = next((a for a in attempts if a.is_open), None)
     reason = None
     if quiz.archived_at is not None:
         reason = _l("This quiz has been withdrawn.")
@@ -225,7 +228,7 @@ def start_attempt(quiz: Quiz, user_id: int, now: dt.datetime) -> Attempt:
         user_id=user_id,
         number=state.used + 1,
         seed=seed,
-        status="open",
+        status=AttemptStatus.OPEN,
         started_at=now,
         deadline=deadline_for(quiz, state.override, now),
         sequence=0,
@@ -300,12 +303,8 @@ def response_from_form(question: Question, position: int, form) -> object:
 
 def close_if_overdue(attempt: Attempt, now: dt.datetime) -> bool:
     """Hand in an attempt whose deadline (and grace) has passed, with the answers it saved."""
-    if (
-        attempt.status == "open"
-        and attempt.deadline is not None
-        and now > attempt.deadline + grace()
-    ):
-        submit_attempt(attempt, now, closed_by="deadline")
+    if attempt.is_open and attempt.deadline is not None and now > attempt.deadline + grace():
+        submit_attempt(attempt, now, closed_by=ClosedBy.DEADLINE)
         return True
     return False
 
@@ -315,7 +314,11 @@ def _claim(attempt: Attempt, sequence: int) -> bool:
     return bool(
         db.session.execute(
             sa.update(Attempt)
-            .where(Attempt.id == attempt.id, Attempt.status == "open", Attempt.sequence < sequence)
+            .where(
+                Attempt.id == attempt.id,
+                Attempt.status == AttemptStatus.OPEN,
+                Attempt.sequence < sequence,
+            )
             .values(sequence=sequence)
             .execution_options(synchronize_session=False)
         ).rowcount
@@ -351,7 +354,7 @@ def save_answers(attempt: Attempt, sequence: int, form, now: dt.datetime) -> int
             ),
             410,
         )
-    if attempt.status != "open":
+    if not attempt.is_open:
         raise AttemptRefused(
             _l("This attempt has already been handed in; it cannot be changed."), 410
         )
@@ -362,7 +365,7 @@ def save_answers(attempt: Attempt, sequence: int, form, now: dt.datetime) -> int
     if sequence <= attempt.sequence or not _claim(attempt, sequence):
         # Either older than the last save, or another request claimed this number first.
         db.session.refresh(attempt, ["status", "sequence"])
-        if attempt.status != "open":
+        if not attempt.is_open:
             raise AttemptRefused(
                 _l("This attempt has already been handed in; it cannot be changed."), 410
             )
@@ -398,7 +401,9 @@ def grade_answer(answer: Answer) -> None:
 
 def total(attempt: Attempt) -> None:
     """Score, pass/fail and whether an instructor still has to grade something."""
-    pending = any(a.final_fraction is None and a.state == "manual" for a in attempt.answers)
+    pending = any(
+        a.final_fraction is None and a.state == AnswerState.MANUAL for a in attempt.answers
+    )
     attempt.score = round(sum(a.points * (a.final_fraction or 0) for a in attempt.answers), 4)
     attempt.max_score = round(sum(a.points for a in attempt.answers), 4)
     attempt.needs_grading = pending
@@ -411,12 +416,12 @@ def total(attempt: Attempt) -> None:
         )
 
 
-def submit_attempt(attempt: Attempt, now: dt.datetime, closed_by: str = "learner") -> bool:
+def submit_attempt(attempt: Attempt, now: dt.datetime, closed_by: str = ClosedBy.LEARNER) -> bool:
     """Hand in and grade; True if this call did it, False if it was already handed in."""
     handed_in = db.session.execute(
         sa.update(Attempt)
-        .where(Attempt.id == attempt.id, Attempt.status == "open")
-        .values(status="submitted", submitted_at=now, closed_by=closed_by)
+        .where(Attempt.id == attempt.id, Attempt.status == AttemptStatus.OPEN)
+        .values(status=AttemptStatus.SUBMITTED, submitted_at=now, closed_by=closed_by)
         .execution_options(synchronize_session=False)
     ).rowcount
     # Only the row's own columns: the answers loaded with the attempt stay loaded.
@@ -438,7 +443,7 @@ def close_overdue(now: dt.datetime) -> int:
     """Hand in every attempt past its deadline; for cron, so results do not wait for a visit."""
     overdue = db.session.scalars(
         sa.select(Attempt).where(
-            Attempt.status == "open",
+            Attempt.status == AttemptStatus.OPEN,
             Attempt.deadline.is_not(None),
             Attempt.deadline < now - grace(),
         )
@@ -452,7 +457,7 @@ def regrade_question(record: QuestionRecord) -> int:
     answers = db.session.scalars(
         sa.select(Answer)
         .join(Attempt)
-        .where(Answer.question_id == record.id, Attempt.status == "submitted")
+        .where(Answer.question_id == record.id, Attempt.status == AttemptStatus.SUBMITTED)
     )
     for answer in list(answers):
         before = (answer.fraction, answer.state)
@@ -473,7 +478,7 @@ def remaining_seconds(attempt: Attempt, now: dt.datetime) -> int | None:
 def may_review(attempt: Attempt, now: dt.datetime) -> bool:
     """Whether the learner may see each answer with its feedback, as the quiz's review setting says."""
     review = attempt.quiz.settings.get("review", "immediately")
-    if attempt.status != "submitted" or review == "never":
+    if not attempt.is_submitted or review == "never":
         return False
     if review == "after_close":
         closes = _time(attempt.quiz.settings.get("closes"))
@@ -483,7 +488,7 @@ def may_review(attempt: Attempt, now: dt.datetime) -> bool:
 
 def counted_attempt(attempts: list[Attempt], rule: str) -> Attempt | None:
     """The attempt that counts for the course: the best or the last handed-in one."""
-    done = [a for a in attempts if a.status == "submitted" and a.score is not None]
+    done = [a for a in attempts if a.is_submitted and a.score is not None]
     if not done:
         return None
     if rule == "last":
