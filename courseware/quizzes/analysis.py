@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections import Counter
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -24,6 +23,7 @@ from courseware.lessons.reading import text
 from courseware.quizzes.grading import is_blank
 from courseware.quizzes.models import Answer, Attempt, Quiz
 from courseware.quizzes.questions import BLANK
+from courseware.quizzes.types import question_type
 from courseware.textsafety import neutralise
 
 
@@ -82,31 +82,11 @@ class ItemStats:
 
 
 def _distribution(question, responses: list) -> list[tuple[str, int, bool]]:
-    counts: Counter = Counter()
-    if question.type in ("single", "multiple") or (
-        question.type == "fill" and question.fill_choices
-    ):
-        for response in responses:
-            for index in response if isinstance(response, list) else [response]:
-                if isinstance(index, int) and not isinstance(index, bool):
-                    counts[index] += 1
-        rows = [(text(o.text), counts[i], o.weight > 0) for i, o in enumerate(question.options)]
-    elif question.type == "truefalse":
-        counts.update(r for r in responses if isinstance(r, bool))
-        rows = [
-            ("true", counts[True], question.answer is True),
-            ("false", counts[False], question.answer is False),
-        ]
-    elif question.type in ("short", "fill", "numerical"):
-        from courseware.quizzes.grading import grade_response
-
-        counts.update(str(r).strip() for r in responses if not is_blank(r))
-        rows = [
-            (value, n, grade_response(question, value).state == "correct")
-            for value, n in counts.most_common(8)
-        ]
-    else:
-        rows = []
+    """The answers' spread as the question's type counts it, with a row for blank answers."""
+    rows = [
+        (text(label) if isinstance(label, dict) else label, count, correct)
+        for label, count, correct in question_type(question.type).distribution(question, responses)
+    ]
     blank = sum(1 for r in responses if is_blank(r))
     return rows + ([("—", blank, False)] if blank else [])
 
@@ -126,7 +106,7 @@ def item_analysis(attempts: list[Attempt]) -> list[ItemStats]:
         pairs = per_question[question_id]
         record = pairs[0][1].question
         question = record.question
-        if question.type == "description":
+        if not question_type(question.type).scored:
             continue
         item = ItemStats(
             record.name,
