@@ -20,6 +20,7 @@ from courseware.progress.completion import check_completion
 from courseware.quizzes import analysis, bank, display
 from courseware.quizzes.attempts import regrade_question, total
 from courseware.quizzes.models import Answer, Attempt, QuestionRecord, Quiz, QuizOverride
+from courseware.quizzes.types import typed_names
 from courseware.timeutil import utcnow
 
 bp = Blueprint("teach_quizzes", __name__, url_prefix="/teach/quizzes")
@@ -218,7 +219,7 @@ def grading():
     )
     if show == "short":
         query = query.where(
-            QuestionRecord.type.in_(("short", "fill")),
+            QuestionRecord.type.in_(typed_names()),
             Answer.state.in_(("wrong", "partial")),
             Answer.graded_by_id.is_(None),
         )
