@@ -1,9 +1,9 @@
 """The pieces of Moodle's GIFT format that question types read and write their answers with:
-escapes, weights, feedback, and each built-in type's answers. See gift.py for the file."""
+escapes, weights and feedback. Each type reads and writes its own answers with them
+(courseware/quizzes/types/); gift.py reads and writes the file."""
 
 from __future__ import annotations
 
-import math
 import re
 import sys
 from dataclasses import dataclass, field
@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from courseware.content.files import Problem
 from courseware.quizzes import questions
-from courseware.quizzes.questions import BLANK, FORMATS, Number, Option, Pair, Question
+from courseware.quizzes.questions import FORMATS, Option, Question
 
 # PHP's trim(), which Moodle applies to every line and text. Unlike str.strip() it keeps the
 # ideographic space U+3000 that Chinese texts use to indent a paragraph.
@@ -48,17 +48,14 @@ RESTORE = {ord(placeholder): char for char, placeholder in _PLACEHOLDER.items()}
 _ESCAPE = re.compile(r"\\([~=#{}:\\n])")
 
 
-_WEIGHT = re.compile(r"%([^%\s]{0,24})%")
+WEIGHT = re.compile(r"%([^%\s]{0,24})%")
 
 
-_WEIGHT_VALUE = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)")
+WEIGHT_VALUE = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)")
 
 
 # Digits in a weight that is not a percentage Moodle reads ("%5,5%"): a typo, not answer text.
 _WEIGHT_TYPO = re.compile(r"[-+\d.,]*\d[-+\d.,]*")
-
-
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 @dataclass
@@ -134,7 +131,7 @@ def zh_text(value: str) -> dict:
     return questions.text(zh=value)
 
 
-def _split_answers(answers: Piece, markers: str) -> tuple[Piece, list[tuple[str, Piece]]]:
+def split_answers(answers: Piece, markers: str) -> tuple[Piece, list[tuple[str, Piece]]]:
     """Cut the answers at each marker character: the text before the first, then (marker, body)."""
     cuts = [i for i, char in enumerate(answers.text) if char in markers]
     ends = cuts[1:] + [len(answers.text)]
@@ -146,7 +143,7 @@ def _split_answers(answers: Piece, markers: str) -> tuple[Piece, list[tuple[str,
     return lead, bodies
 
 
-def _check_no_lead(block: Block, lead: Piece, markers: str) -> None:
+def check_no_lead(block: Block, lead: Piece, markers: str) -> None:
     """Text before the first answer marker is an answer Moodle would take with a guessed weight."""
     lead = lead.stripped()
     if not lead.text:
@@ -157,15 +154,15 @@ def _check_no_lead(block: Block, lead: Piece, markers: str) -> None:
         block.report(lead.offset, f"an answer must start with {' or '.join(markers)}")
 
 
-def _take_weight(block: Block, body: Piece) -> tuple[float | None, Piece]:
+def take_weight(block: Block, body: Piece) -> tuple[float | None, Piece]:
     """Read a leading %weight% off an answer: a fraction of the points, or None when absent."""
     body = body.stripped()
-    match = _WEIGHT.match(body.text)
+    match = WEIGHT.match(body.text)
     if match is None:
         return None, body
     written = match.group(1)
     rest = Piece(body.text[match.end() :], body.offset + match.end())
-    if not _WEIGHT_VALUE.fullmatch(written):
+    if not WEIGHT_VALUE.fullmatch(written):
         if _WEIGHT_TYPO.fullmatch(written):
             block.report(
                 body.offset,
@@ -179,44 +176,19 @@ def _take_weight(block: Block, body: Piece) -> tuple[float | None, Piece]:
     return float(Decimal(written) / 100), rest
 
 
-def _starts_with_weight(text: str) -> bool:
-    match = _WEIGHT.match(text)
-    return bool(match and _WEIGHT_VALUE.fullmatch(match.group(1)))
+def starts_with_weight(text: str) -> bool:
+    match = WEIGHT.match(text)
+    return bool(match and WEIGHT_VALUE.fullmatch(match.group(1)))
 
 
-def _split_feedback(body: Piece) -> tuple[str, str]:
+def split_feedback(body: Piece) -> tuple[str, str]:
     """Split `answer#feedback` at the first #; both keep their escapes for now."""
     answer, _, feedback = body.text.partition("#")
     return answer, feedback
 
 
-def read_choices(block: Block, answers: Piece) -> list[Option]:
-    """Read `=right ~wrong ~%50%partial` options, each with an optional `#feedback`."""
-    lead, bodies = _split_answers(answers, "~=")
-    reported = len(block.problems)
-    _check_no_lead(block, lead, "=~")
-    options = []
-    for marker, body in bodies:
-        if marker == "=":
-            # Moodle reads no weight after = in a choice question: "=%50%x" would be full marks.
-            weight = 1.0
-            body = body.stripped()
-            if _starts_with_weight(body.text):
-                block.report(
-                    body.offset,
-                    "a weight after = is not read in a choice question: write ~%50%… "
-                    "for partial credit",
-                )
-        else:
-            weight, body = _take_weight(block, body)
-        options.append(_option(block, body, weight or 0.0))
-    if len(block.problems) == reported:
-        _check_choices(block, answers, options, "=" in answers.text)
-    return options
-
-
-def _option(block: Block, body: Piece, weight: float) -> Option:
-    answer, feedback = _split_feedback(body)
+def read_option(block: Block, body: Piece, weight: float) -> Option:
+    answer, feedback = split_feedback(body)
     option = Option(
         text=zh_text(formatted_text(answer)),
         weight=weight,
@@ -225,224 +197,6 @@ def _option(block: Block, body: Piece, weight: float) -> Option:
     if not option.text["zh"]:
         block.report(body.offset, "an answer has no text")
     return option
-
-
-def _check_choices(block: Block, answers: Piece, options: list[Option], single: bool) -> None:
-    """Moodle refuses fewer than two options, and a multiple-answer question whose
-    positive weights do not add up to 100%."""
-    where = answers.stripped().offset
-    if len(options) < 2:
-        block.report(where, "a choice question needs at least two options")
-    elif not single:
-        total = sum(option.weight for option in options if option.weight > 0)
-        if round(total, 2) != 1:
-            block.report(
-                where,
-                f"the positive weights of a multiple-answer question must add up to 100%, "
-                f"not {percent_text(total)}%",
-            )
-
-
-def read_short_answers(block: Block, answers: Piece) -> list[Option]:
-    """Read `=answer =%50%near answer#feedback`: typed answers, full marks unless weighted."""
-    lead, bodies = _split_answers(answers, "=")
-    reported = len(block.problems)
-    _check_no_lead(block, lead, "=~")
-    options = []
-    for _, body in bodies:
-        weight, body = _take_weight(block, body)
-        options.append(_option(block, body, 1.0 if weight is None else weight))
-    if len(block.problems) > reported:
-        return options
-    if not options:
-        block.report(answers.offset, "a short-answer question needs at least one answer")
-    elif max(option.weight for option in options) != 1:
-        block.report(answers.offset, "one of the answers must be worth 100%")
-    return options
-
-
-def read_truefalse(question: Question, answers: Piece) -> None:
-    """Read `{TRUE#shown for a wrong answer#shown for a right answer}` (Moodle's order)."""
-    parts = answers.text.split("#", 2) + ["", ""]
-    question.answer = parts[0].strip(SPACE) in TRUE_WORDS
-    wrong, right = zh_text(formatted_text(parts[1])), zh_text(formatted_text(parts[2]))
-    # feedback_true is what a learner who answered "true" sees.
-    question.feedback_true, question.feedback_false = (
-        (right, wrong) if question.answer else (wrong, right)
-    )
-
-
-def read_pairs(block: Block, answers: Piece) -> list[Pair]:
-    """Read `=left -> right` pairs; `= -> right` is a distractor (an extra right-hand side)."""
-    lead, bodies = _split_answers(answers, "=")
-    reported = len(block.problems)
-    _check_no_lead(block, lead, "=")
-    pairs = []
-    for _, body in bodies:
-        body = body.stripped()
-        left, arrow, right = body.text.partition("->")
-        if not arrow:
-            block.report(body.offset, "a matching pair needs -> between its two sides")
-            continue
-        pair = Pair(left=zh_text(formatted_text(left)), right=zh_text(plain_text(right)))
-        if not pair.right["zh"]:
-            block.report(body.offset, "a matching pair needs a text after ->")
-        pairs.append(pair)
-    if len(block.problems) == reported and len([pair for pair in pairs if pair.left["zh"]]) < 2:
-        block.report(answers.offset, "a matching question needs at least two pairs")
-    return pairs
-
-
-def read_numbers(block: Block, answers: Piece) -> list[Number]:
-    """Read `3.14:0.01`, `1..5` or `=3:0 =%50%3:1#feedback`, and `~#feedback` for any other number."""
-    lead, bodies = _split_answers(answers, "=~")
-    # Moodle takes text before the first = as an answer too: that is the short form {#3.14:0.01}.
-    entries = ([("=", lead)] if lead.text.strip(SPACE) else []) + bodies
-    reported = len(block.problems)
-    numbers = []
-    for marker, body in entries:
-        number = _other_numbers(block, body) if marker == "~" else _number_answer(block, body)
-        if number is not None:
-            numbers.append(number)
-    if len(block.problems) > reported:
-        return numbers
-    if all(any_number(number) for number in numbers):
-        block.report(answers.offset, "a numerical question needs at least one number")
-    elif max(number.weight for number in numbers) != 1:
-        block.report(answers.offset, "one of the numbers must be worth 100%")
-    return numbers
-
-
-def _other_numbers(block: Block, body: Piece) -> Number:
-    """`~#feedback`: feedback for any number the other answers did not match, worth nothing."""
-    written, feedback = _split_feedback(body.stripped())
-    if written.strip(SPACE):
-        block.report(
-            body.offset,
-            f"unexpected '{plain_text(written)}' between ~ and # in a numerical question",
-        )
-    return Number(
-        value=0.0, tolerance=ANY_NUMBER, weight=0.0, feedback=zh_text(formatted_text(feedback))
-    )
-
-
-def _number_answer(block: Block, body: Piece) -> Number | None:
-    """One accepted number: value, value:tolerance or min..max, with optional %weight% and #feedback."""
-    weight, body = _take_weight(block, body)
-    written, feedback = _split_feedback(body)
-    written = formatted_text(written)
-    number = Number(
-        value=0.0,
-        weight=1.0 if weight is None else weight,
-        feedback=zh_text(formatted_text(feedback)),
-    )
-    if written == "*":
-        number.tolerance = ANY_NUMBER
-        return number
-    bounds = _read_bounds(written)
-    if isinstance(bounds, str):
-        block.report(body.offset, bounds)
-        return None
-    number.value, number.tolerance = bounds
-    return number
-
-
-def any_number(number: Number) -> bool:
-    return number.tolerance >= ANY_NUMBER
-
-
-def _is_number(written: str) -> bool:
-    """A decimal number as Moodle writes one ("3.14", "-2", "1e-05"), not "3,14", "inf" or "1e400"."""
-    return bool(_NUMBER.fullmatch(written)) and math.isfinite(float(written))
-
-
-def _read_bounds(written: str) -> tuple[float, float] | str:
-    """Read `min..max`, `value:tolerance` or `value` into (value, tolerance), or say what is wrong."""
-    if written.find("..") > 0:
-        low, high = (part.strip(SPACE) for part in written.split("..", 1))
-        bad = [part for part in (low, high) if not _is_number(part)]
-        if bad:
-            return f"bad number '{bad[0]}' in numerical answer"
-        if float(high) < float(low):
-            return f"range {low}..{high} must give the smaller number first"
-        # In decimal, so that 3.141..3.142 gives 3.1415 ± 0.0005 rather than 3.1414999999999997.
-        value = (Decimal(low) + Decimal(high)) / 2
-        return float(value), float(Decimal(high) - value)
-    value, _, tolerance = (part.strip(SPACE) for part in written.partition(":"))
-    if not _is_number(value):
-        return f"bad number '{value}' in numerical answer"
-    if tolerance and not _is_number(tolerance):
-        return f"bad tolerance '{tolerance}' in numerical answer"
-    if tolerance and float(tolerance) < 0:
-        return f"tolerance '{tolerance}' must not be negative"
-    return float(value), float(tolerance or 0)
-
-
-def choices_unsupported(question: Question) -> str | None:
-    if len(question.options) < 2:
-        return "a choice question needs at least two options"
-    if any(not option.text["zh"].strip(SPACE) for option in question.options):
-        return "an option has no text"
-    if any(not -1 <= option.weight <= 1 for option in question.options):
-        return "a weight is not between -100% and 100%"
-    if question.type == "single" and 1 not in [option.weight for option in question.options]:
-        return "a single-answer question needs an option worth 100%"
-    if question.type == "multiple" or 1 not in [option.weight for option in question.options]:
-        if round(sum(option.weight for option in question.options if option.weight > 0), 2) != 1:
-            return "the positive weights of a multiple-answer question must add up to 100%"
-    return None
-
-
-def short_unsupported(question: Question) -> str | None:
-    if not question.options:
-        return "a short-answer question needs at least one answer"
-    if any(not option.text["zh"].strip(SPACE) for option in question.options):
-        return "an answer has no text"
-    if any(not -1 <= option.weight <= 1 for option in question.options):
-        return "a weight is not between -100% and 100%"
-    if max(option.weight for option in question.options) != 1:
-        return "one of the answers must be worth 100%"
-    if any("->" in option.text["zh"] + option.feedback["zh"] for option in question.options):
-        # "-" and ">" have no escapes: GIFT would read the answers as matching pairs.
-        return "a typed answer or its feedback cannot contain -> in GIFT"
-    return None
-
-
-def fill_unsupported(question: Question) -> str | None:
-    if BLANK not in question.text["zh"]:
-        return f"a fill question's text must contain {BLANK}"
-    return choices_unsupported(question) if question.fill_choices else short_unsupported(question)
-
-
-def numerical_unsupported(question: Question) -> str | None:
-    numbers = question.numbers
-    if all(any_number(number) for number in numbers):
-        return "a numerical question needs at least one number"
-    if any(
-        not math.isfinite(number.value) or math.isnan(number.tolerance) or number.tolerance < 0
-        for number in numbers
-        if not any_number(number)
-    ):
-        return "a number or tolerance is not a finite, non-negative number"
-    if any(not -1 <= number.weight <= 1 for number in numbers):
-        return "a weight is not between -100% and 100%"
-    if max(number.weight for number in numbers) != 1:
-        return "one of the numbers must be worth 100%"
-    return None
-
-
-def matching_unsupported(question: Question) -> str | None:
-    if len([pair for pair in question.pairs if pair.left["zh"].strip(SPACE)]) < 2:
-        return "a matching question needs at least two pairs"
-    if any("->" in pair.left["zh"] for pair in question.pairs):
-        return "the left side of a matching pair cannot contain -> in GIFT"
-    if any(not pair.right["zh"].strip(SPACE) for pair in question.pairs):
-        return "a matching pair has no right side"
-    return None
-
-
-def truefalse_unsupported(question: Question) -> str | None:
-    return None if question.answer in (True, False) else "a true/false question needs its answer"
 
 
 def format_guard(value: str, text_format: str, always: bool = False) -> str:
@@ -481,87 +235,3 @@ def number_text(value: float) -> str:
     if value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     return repr(value)
-
-
-def write_choices(question: Question) -> str:
-    """`=` for full marks when one option has them (single answer), else `~%weight%` throughout."""
-    weights = [option.weight for option in question.options]
-    # A fill question's choices are read as single-answer exactly when one of them is written with =.
-    single = question.type == "single" or (question.type == "fill" and 1 in weights)
-    markers = [_choice_marker(option.weight, single) for option in question.options]
-    if "~" not in "".join(markers):
-        # Without a ~ GIFT would read typed answers: keep one = and weigh the others.
-        markers[1:] = ["~%100%"] * (len(markers) - 1)
-    lines = [
-        f"\t{marker}{escaped_text(option.text['zh'], question.format)}{feedback_mark(option.feedback, question.format)}\n"
-        for marker, option in zip(markers, question.options)
-    ]
-    return "{\n" + "".join(lines) + general_feedback(question) + "}"
-
-
-def _choice_marker(weight: float, single: bool) -> str:
-    if weight == 1 and single:
-        return "="
-    return "~" if weight == 0 else f"~%{percent_text(weight)}%"
-
-
-def write_short_answers(question: Question) -> str:
-    lines = []
-    for option in question.options:
-        weight = "" if option.weight == 1 else f"%{percent_text(option.weight)}%"
-        lines.append(
-            f"\t={weight}{escaped_text(option.text['zh'], question.format)}"
-            f"{feedback_mark(option.feedback, question.format)}\n"
-        )
-    return "{\n" + "".join(lines) + general_feedback(question) + "}"
-
-
-def write_fill(question: Question) -> str:
-    return write_choices(question) if question.fill_choices else write_short_answers(question)
-
-
-def write_truefalse(question: Question) -> str:
-    """`{TRUE#shown for a wrong answer#shown for a right answer}`, Moodle's order."""
-    right, wrong = (
-        (question.feedback_true, question.feedback_false)
-        if question.answer
-        else (question.feedback_false, question.feedback_true)
-    )
-    answer = "TRUE" if question.answer else "FALSE"
-    feedback = ""
-    if wrong["zh"] or right["zh"]:
-        feedback = "#" + escaped_text(wrong["zh"], question.format)
-    if right["zh"]:
-        feedback += "#" + escaped_text(right["zh"], question.format)
-    return "{" + answer + feedback + general_feedback(question, indent="") + "}"
-
-
-def write_numbers(question: Question) -> str:
-    lines = []
-    for index, number in enumerate(question.numbers):
-        feedback = feedback_mark(number.feedback, question.format)
-        last = index == len(question.numbers) - 1
-        if any_number(number) and number.weight == 0 and last:
-            lines.append(f"\t~{feedback or '#'}\n")
-            continue
-        weight = "" if number.weight == 1 else f"%{percent_text(number.weight)}%"
-        if any_number(number):
-            written = "*"
-        else:
-            written = number_text(number.value) + (
-                f":{number_text(number.tolerance)}" if number.tolerance else ""
-            )
-        lines.append(f"\t={weight}{written}{feedback}\n")
-    return "{#\n" + "".join(lines) + general_feedback(question) + "}"
-
-
-def write_pairs(question: Question) -> str:
-    lines = [
-        f"\t={escaped_text(pair.left['zh'], question.format)} -> {escape(pair.right['zh'])}\n"
-        for pair in question.pairs
-    ]
-    return "{\n" + "".join(lines) + general_feedback(question) + "}"
-
-
-def write_essay(question: Question) -> str:
-    return "{" + general_feedback(question, indent="") + "}"

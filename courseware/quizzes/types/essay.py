@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from courseware.quizzes import gift_syntax
+from courseware.quizzes.gift_syntax import general_feedback
 from courseware.quizzes.questions import Question
 from courseware.quizzes.types.base import Grade, MANUAL, QuestionType
 from courseware.quizzes.yaml_parts import is_empty, text_to_yaml
+
+# --- GIFT ---------------------------------------------------------------------------------
+
+
+def write_essay(question: Question) -> str:
+    return "{" + general_feedback(question, indent="") + "}"
+
+
+# --- the type -----------------------------------------------------------------------------
 
 
 class Essay(QuestionType):
@@ -33,7 +42,7 @@ class Essay(QuestionType):
         return None
 
     def write_gift(self, question: Question) -> str:
-        return gift_syntax.write_essay(question)
+        return write_essay(question)
 
     def grade(self, question: Question, response) -> Grade:
         return MANUAL

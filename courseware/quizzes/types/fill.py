@@ -7,12 +7,33 @@ import random
 from flask_babel import lazy_gettext as _l
 
 from courseware.content.files import LANGUAGES
-from courseware.quizzes import gift_syntax
 from courseware.quizzes.questions import BLANK, Question
 from courseware.quizzes.types.base import Choices, Grade
+from courseware.quizzes.types.short import short_unsupported, write_short_answers
 from courseware.quizzes.types.short import TYPE as SHORT
+from courseware.quizzes.types.single import choices_unsupported, write_choices
 from courseware.quizzes.types.single import TYPE as SINGLE
 from courseware.quizzes.yaml_parts import answer_to_yaml, option_to_yaml, read_answers, read_options
+
+# --- GIFT ---------------------------------------------------------------------------------
+
+
+def fill_unsupported(question: Question) -> str | None:
+    if BLANK not in question.text["zh"]:
+        return f"a fill question's text must contain {BLANK}"
+    if question.fill_choices:
+        return choices_unsupported(question, None)
+    return short_unsupported(question)
+
+
+def write_fill(question: Question) -> str:
+    if question.fill_choices:
+        # Chosen blanks are read back as single-answer exactly when one of them is written with =.
+        return write_choices(question, single=1 in [option.weight for option in question.options])
+    return write_short_answers(question)
+
+
+# --- the type -----------------------------------------------------------------------------
 
 
 class Fill(Choices):
@@ -49,10 +70,10 @@ class Fill(Choices):
         return {"answers": [answer_to_yaml(o) for o in question.options]}
 
     def gift_unsupported(self, question: Question) -> str | None:
-        return gift_syntax.fill_unsupported(question)
+        return fill_unsupported(question)
 
     def write_gift(self, question: Question) -> str:
-        return gift_syntax.write_fill(question)
+        return write_fill(question)
 
     def shown_order(self, question: Question, rng: random.Random, shuffle: bool) -> list[int]:
         return super().shown_order(question, rng, shuffle) if question.fill_choices else []

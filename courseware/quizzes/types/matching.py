@@ -6,8 +6,20 @@ import random
 
 from flask_babel import lazy_gettext as _l
 
-from courseware.quizzes import gift_syntax
-from courseware.quizzes.questions import Question
+from courseware.quizzes.gift_syntax import (
+    Block,
+    check_no_lead,
+    escape,
+    escaped_text,
+    formatted_text,
+    general_feedback,
+    Piece,
+    plain_text,
+    SPACE,
+    split_answers,
+    zh_text,
+)
+from courseware.quizzes.questions import Pair, Question
 from courseware.quizzes.types.base import Grade, index_in, int_or_none, QuestionType, UNANSWERED
 from courseware.quizzes.yaml_parts import matching_fields, read_pairs
 
@@ -15,6 +27,51 @@ from courseware.quizzes.yaml_parts import matching_fields, read_pairs
 def real_pairs(question: Question) -> list[int]:
     """The pairs with a left side, which the learner matches; the rest are distractors."""
     return [i for i, p in enumerate(question.pairs) if any(p.left.values())]
+
+
+# --- GIFT ---------------------------------------------------------------------------------
+
+
+def read_gift_pairs(block: Block, answers: Piece) -> list[Pair]:
+    """Read `=left -> right` pairs; `= -> right` is a distractor (an extra right-hand side)."""
+    lead, bodies = split_answers(answers, "=")
+    reported = len(block.problems)
+    check_no_lead(block, lead, "=")
+    pairs = []
+    for _, body in bodies:
+        body = body.stripped()
+        left, arrow, right = body.text.partition("->")
+        if not arrow:
+            block.report(body.offset, "a matching pair needs -> between its two sides")
+            continue
+        pair = Pair(left=zh_text(formatted_text(left)), right=zh_text(plain_text(right)))
+        if not pair.right["zh"]:
+            block.report(body.offset, "a matching pair needs a text after ->")
+        pairs.append(pair)
+    if len(block.problems) == reported and len([pair for pair in pairs if pair.left["zh"]]) < 2:
+        block.report(answers.offset, "a matching question needs at least two pairs")
+    return pairs
+
+
+def matching_unsupported(question: Question) -> str | None:
+    if len([pair for pair in question.pairs if pair.left["zh"].strip(SPACE)]) < 2:
+        return "a matching question needs at least two pairs"
+    if any("->" in pair.left["zh"] for pair in question.pairs):
+        return "the left side of a matching pair cannot contain -> in GIFT"
+    if any(not pair.right["zh"].strip(SPACE) for pair in question.pairs):
+        return "a matching pair has no right side"
+    return None
+
+
+def write_pairs(question: Question) -> str:
+    lines = [
+        f"\t={escaped_text(pair.left['zh'], question.format)} -> {escape(pair.right['zh'])}\n"
+        for pair in question.pairs
+    ]
+    return "{\n" + "".join(lines) + general_feedback(question) + "}"
+
+
+# --- the type -----------------------------------------------------------------------------
 
 
 class Matching(QuestionType):
@@ -31,13 +88,13 @@ class Matching(QuestionType):
         return matching_fields(question)
 
     def read_gift(self, block, question: Question, answers) -> None:
-        question.pairs = gift_syntax.read_pairs(block, answers)
+        question.pairs = read_gift_pairs(block, answers)
 
     def gift_unsupported(self, question: Question) -> str | None:
-        return gift_syntax.matching_unsupported(question)
+        return matching_unsupported(question)
 
     def write_gift(self, question: Question) -> str:
-        return gift_syntax.write_pairs(question)
+        return write_pairs(question)
 
     def shown_order(self, question: Question, rng: random.Random, shuffle: bool) -> list[int]:
         order = list(range(len(question.pairs)))

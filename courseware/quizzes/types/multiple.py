@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from courseware.quizzes import gift_syntax
 from courseware.quizzes.questions import Question
 from courseware.quizzes.types.base import Grade, index_in, int_or_none, UNANSWERED
-from courseware.quizzes.types.single import Single
+from courseware.quizzes.types.single import choices_unsupported, Single, write_choices
 from courseware.quizzes.yaml_parts import option_to_yaml, read_options, share_multiple
 
 
@@ -27,8 +26,11 @@ class Multiple(Single):
         # weights such as 100 and 50; writing every non-zero weight keeps them as they are.
         return {"options": [option_to_yaml(o, as_percent=True) for o in question.options]}
 
+    def gift_unsupported(self, question: Question) -> str | None:
+        return choices_unsupported(question, single=False)
+
     def write_gift(self, question: Question) -> str:
-        return gift_syntax.write_choices(question)
+        return write_choices(question, single=False)
 
     def response_from_form(self, question: Question, name: str, form):
         return sorted({i for i in (int_or_none(v) for v in form.getlist(name)) if i is not None})
