@@ -12,6 +12,7 @@ import random
 from collections import Counter
 from dataclasses import dataclass
 
+from courseware.quizzes.models import AnswerState
 from courseware.quizzes.questions import Question
 
 # Numbers compared within a tolerance still need room for binary rounding (0.1 + 0.2).
@@ -25,19 +26,23 @@ class Grade:
     """A response's share of the points; None while it waits for an instructor."""
 
     fraction: float | None
-    state: str  # an AnswerState: correct | partial | wrong | unanswered | manual
+    state: AnswerState
 
     @classmethod
     def of(cls, fraction: float) -> Grade:
         fraction = min(1.0, max(0.0, fraction))
         state = (
-            "correct" if fraction >= 1 - EPSILON else "wrong" if fraction <= EPSILON else "partial"
+            AnswerState.CORRECT
+            if fraction >= 1 - EPSILON
+            else AnswerState.WRONG
+            if fraction <= EPSILON
+            else AnswerState.PARTIAL
         )
         return cls(round(fraction, 7), state)
 
 
-UNANSWERED = Grade(0.0, "unanswered")
-MANUAL = Grade(None, "manual")
+UNANSWERED = Grade(0.0, AnswerState.UNANSWERED)
+MANUAL = Grade(None, AnswerState.MANUAL)
 
 
 def is_blank(response) -> bool:
@@ -147,7 +152,7 @@ class TypedAnswers(QuestionType):
     def distribution(self, question: Question, responses: list) -> list[tuple]:
         counts = Counter(str(r).strip() for r in responses if not is_blank(r))
         return [
-            (value, n, self.grade(question, value).state == "correct")
+            (value, n, self.grade(question, value).state == AnswerState.CORRECT)
             for value, n in counts.most_common(8)
         ]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from courseware.quizzes.models import AnswerState
 from courseware.quizzes.questions import Question
 from courseware.quizzes.types.base import Grade, QuestionType
 
@@ -25,7 +26,7 @@ class Description(QuestionType):
         return None
 
     def grade(self, question: Question, response) -> Grade:
-        return Grade(0.0, "correct")
+        return Grade(0.0, AnswerState.CORRECT)
 
 
 TYPE = Description()

@@ -25,6 +25,7 @@ from courseware.quizzes.gift_syntax import (
     take_weight,
     zh_text,
 )
+from courseware.quizzes.models import AnswerState
 from courseware.quizzes.numbers import read_number
 from courseware.quizzes.questions import Number, Question
 from courseware.quizzes.types.base import EPSILON, Grade, TypedAnswers
@@ -217,7 +218,7 @@ class Numerical(TypedAnswers):
 
     def grade(self, question: Question, response) -> Grade:
         if read_number(str(response), question.units).value is None:
-            return Grade(0.0, "wrong")
+            return Grade(0.0, AnswerState.WRONG)
         return Grade.of(max((n.weight for n in self._matching(question, response)), default=0.0))
 
     def feedback(self, question: Question, response) -> list[dict]:
