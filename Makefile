@@ -30,7 +30,9 @@ update-translations: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o courseware/translations/messages.pot .
 	$(BIN)/pybabel update -i courseware/translations/messages.pot -d courseware/translations
 
+# A database that holds data is backed up (instance/backups, the last 5) before migrations change it.
 serve-setup: translations
+	$(FLASK) backup --before-migrating
 	$(FLASK) db upgrade
 	$(FLASK) content sync
 	$(FLASK) demo
@@ -57,6 +59,7 @@ bench: $(VENV)/.installed
 	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	$(BIN)/python bench/sqlite_write_burst.py
 	$(BIN)/python bench/lesson_page.py
+	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/quiz_storm.py
 
 clean:

@@ -1,6 +1,12 @@
 """Settings gunicorn reads from the folder it starts in (`make run`, the benchmarks)."""
 import gc
 
+import gunicorn.http.wsgi
+
+# Name no server software in the Server header: a name and version tell an attacker what to try.
+# gunicorn has no setting for it; its responses read this module attribute.
+gunicorn.http.wsgi.SERVER = "-"
+
 
 def post_worker_init(worker):
     """Collect garbage less often in a worker that has loaded the app.

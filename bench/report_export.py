@@ -18,12 +18,12 @@ in one run, it times:
              or `psql -c "\\copy (SELECT ...) TO 'file' CSV HEADER"`, running the SQL that SQLAlchemy
              renders for queries.detail_query (no filters) for that dialect. It runs once before and
              once after the exports (after an untimed warm-up run) and the ratios use the mean of the two;
-  csv        the project's CSV export: jobs.write_detail(Filters(), "csv", path) in an app context
+  csv        the project's CSV export: export.write_detail(Filters(), "csv", path) in an app context
              (on PostgreSQL a COPY driven from the application, on SQLite text neutralised in SQL
              and rows written by csv.writer.writerows in batches);
-  csv module the previous CSV path, for comparison: export.stream_csv over export.streamed_rows
+  csv module the previous CSV path, for comparison: exports.stream_csv over database.streamed_rows
              (SQLAlchemy Core streamed into the csv module, every cell through csv_cell);
-  xlsx       the project's XLSX export: jobs.write_detail(Filters(), "xlsx", path), openpyxl's
+  xlsx       the project's XLSX export: export.write_detail(Filters(), "xlsx", path), openpyxl's
              write-only mode, as a background export job runs it.
 
 Each export runs in a fresh child process; the time is measured inside the child around the
@@ -74,9 +74,10 @@ ODD_NAMES = ['=HYPERLINK("http://x")', "+86 王", "-李四", "@SUM(A1)", "\t赵�
 
 def child_export(kind: str, target: str) -> None:
     """Run one export and print, as JSON, its rows, seconds and memory."""
-    from courseware import create_app
+    from courseware import create_app, exports
     from courseware.db import db
-    from courseware.reports import export, jobs, queries
+    from courseware.exports import database
+    from courseware.reports import export, queries
 
     app = create_app()
     with app.app_context():
@@ -88,17 +89,19 @@ def child_export(kind: str, target: str) -> None:
 
             def counted():
                 nonlocal count
-                for row in export.streamed_rows(
+                for row in database.streamed_rows(
                     db.session, queries.detail_query(queries.Filters())
                 ):
                     count += 1
                     yield row
 
             with open(target, "w", encoding="utf-8", newline="") as out:
-                for chunk in export.stream_csv(queries.header(queries.detail_columns()), counted()):
+                for chunk in exports.stream_csv(
+                    queries.header(queries.detail_columns()), counted()
+                ):
                     out.write(chunk)
         else:
-            count = jobs.write_detail(queries.Filters(), kind, target)
+            count = export.write_detail(queries.Filters(), kind, target)
         seconds = time.perf_counter() - began
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(json.dumps({"rows": count, "seconds": seconds, "peak_kb": peak, "before_kb": before}))

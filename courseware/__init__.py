@@ -82,6 +82,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from courseware import backup
     from courseware.accounts import admin, cli, views
     from courseware.api import admin_views as api_admin_views
     from courseware.api import views as api_views
@@ -125,3 +126,4 @@ def _register_blueprints(app: Flask) -> None:
     quiz_cli.init_app(app)
     report_cli.init_app(app)
     certificates_cli.init_app(app)
+    backup.init_app(app)

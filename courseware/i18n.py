@@ -9,6 +9,7 @@ from flask_login import current_user
 from jinja2 import pass_eval_context
 from markupsafe import Markup
 
+from courseware import caching
 from courseware.db import db
 
 COOKIE = "locale"
@@ -19,15 +20,12 @@ babel = Babel()
 
 # Parsed locales by code, shared by every request of the process: Babel would otherwise parse the
 # code again on each one.
-_LOCALES: dict[str, Locale] = {}
+_LOCALES = caching.Cache("locales", max_size=64)
 
 
 def parsed_locale(code: str) -> Locale:
     """The Babel locale for a code such as zh_CN, parsed once per process."""
-    locale = _LOCALES.get(code)
-    if locale is None:
-        locale = _LOCALES[code] = Locale.parse(code)
-    return locale
+    return _LOCALES.get_or_build(code, lambda: Locale.parse(code))
 
 
 def select_locale() -> Locale | None:

@@ -1,8 +1,17 @@
-"""Security headers on every response and session cookies that follow the request's scheme."""
+"""Security headers on every response, session cookies that follow the request's scheme, and
+numbers in addresses kept within what the database can store."""
 
-from flask import request, session
+from flask import abort, request, session
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
+
+# The largest id either database stores (a signed 64-bit integer). A larger number in a URL or a
+# query string used to reach the database and fail there with a 500.
+MAX_NUMBER = 2**63 - 1
+# Query arguments that count pages: a page past this is not a real request.
+MAX_PAGE = 1_000_000
+PAGE_ARGS = ("page", "per_page")
 
 # No inline script or style anywhere: everything comes from /static.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -55,7 +64,27 @@ def add_security_headers(response):
     return response
 
 
+class BoundedIntegerConverter(IntegerConverter):
+    """`<int:…>` that matches only numbers a database id can hold; others are simply not found."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_NUMBER, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def refuse_numbers_out_of_range():
+    """Answer 400 to a page number that is not from 1 to MAX_PAGE, or any number past MAX_NUMBER."""
+    for name, value in request.args.items(multi=True):
+        digits = value.strip().lstrip("+-")
+        if name in PAGE_ARGS and value:
+            if not value.strip().isdigit() or not 1 <= int(value) <= MAX_PAGE:
+                abort(400, description="page")
+        elif digits.isdigit() and len(digits) > 18 and abs(int(value)) > MAX_NUMBER:
+            abort(400, description="number")
+
+
 def init_app(app):
+    app.url_map.converters["int"] = BoundedIntegerConverter
+    app.before_request(refuse_numbers_out_of_range)
     app.session_interface = SessionInterface()
     if app.config["PROXY_COUNT"]:
         count = int(app.config["PROXY_COUNT"])

@@ -1,13 +1,14 @@
 """Helpers available in every template."""
 
 import secrets
-import time
 
 from flask import current_app, g, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import escape, Markup
+
+from courseware import caching
 
 ROLE_LABELS = {
     "learner": _l("Learner"),
@@ -36,30 +37,26 @@ def hours(value) -> str:
 # these marks (unguessable, so no user's name can contain them) filled in on every request.
 _CSRF_MARK = f"csrf-{secrets.token_hex(8)}"
 _NEXT_MARK = f"next-{secrets.token_hex(8)}"
-_NAV_CACHE: dict[tuple, str] = {}
-_NAV_CACHE_MAX = 4096
+_NAV_CACHE = caching.Cache("navigation", max_size=4096)
 
 
 # Static URLs by script root and file name, per process: they change only with a deployment, and
 # url_for costs more than the rest of the page head.
-_STATIC_URLS: dict[tuple[str, str], str] = {}
+_STATIC_URLS = caching.Cache("static_urls", max_size=4096)
 
 
 def static_url(filename: str) -> str:
     """The URL of a file under /static, as url_for("static", filename=...) gives it."""
-    key = (request.script_root, filename)
-    url = _STATIC_URLS.get(key)
-    if url is None:
-        url = _STATIC_URLS[key] = url_for("static", filename=filename)
-    return url
+    return _STATIC_URLS.get_or_build(
+        (request.script_root, filename), lambda: url_for("static", filename=filename)
+    )
 
 
 # Signed CSRF tokens by session secret, reused for a minute in each process, since signing is the
 # dearest part of the page head. The secret in the session stays the same either way; a reused
 # token only carries a signing time up to a minute older, so it expires that much sooner.
 CSRF_REUSE_SECONDS = 60
-_SIGNED_CSRF_MAX = 4096
-_signed_csrf: dict[tuple, tuple[float, str]] = {}
+_signed_csrf = caching.Cache("signed_csrf", max_size=4096, ttl=CSRF_REUSE_SECONDS)
 
 
 def csrf_token() -> str:
@@ -69,14 +66,12 @@ def csrf_token() -> str:
     if field in g or secret is None:
         return generate_csrf()  # already signed for this request, or the session has no secret yet
     key = (current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key, field, secret)
-    entry = _signed_csrf.get(key)
-    if entry is not None and entry[0] > time.monotonic():
-        setattr(g, field, entry[1])  # so forms and generate_csrf() use the same token
-        return entry[1]
+    token = _signed_csrf.get(key)
+    if token is not None:
+        setattr(g, field, token)  # so forms and generate_csrf() use the same token
+        return token
     token = generate_csrf()
-    if len(_signed_csrf) >= _SIGNED_CSRF_MAX:
-        _signed_csrf.clear()
-    _signed_csrf[key] = (time.monotonic() + CSRF_REUSE_SECONDS, token)
+    _signed_csrf.set(key, token)
     return token
 
 
@@ -95,12 +90,9 @@ def navigation() -> Markup:
         )
     else:
         key = (None, language)
-    html = _NAV_CACHE.get(key)
-    if html is None:
-        html = render_template("_nav.html", csrf_mark=_CSRF_MARK, next_mark=_NEXT_MARK)
-        if len(_NAV_CACHE) >= _NAV_CACHE_MAX:
-            _NAV_CACHE.clear()
-        _NAV_CACHE[key] = html
+    html = _NAV_CACHE.get_or_build(
+        key, lambda: render_template("_nav.html", csrf_mark=_CSRF_MARK, next_mark=_NEXT_MARK)
+    )
     back = request.full_path if request.method == "GET" else url_for("main.index")
     return Markup(
         html.replace(_CSRF_MARK, str(escape(csrf_token()))).replace(_NEXT_MARK, str(escape(back)))

@@ -8,7 +8,7 @@ import textwrap
 import pytest
 import sqlalchemy as sa
 
-from courseware import create_app
+from courseware import caching, create_app
 from courseware.accounts.models import Role, Unit, User
 from courseware.content.cli import check_all, sync_content
 from courseware.db import db
@@ -53,6 +53,8 @@ def backend(request):
 @pytest.fixture
 def app(backend, tmp_path):
     """An application whose database was created empty for this test."""
+    # The per-process caches hold rows of the last test's database: start without them.
+    caching.clear_all()
     app = make_app(database_url(backend, tmp_path))
     with app.app_context():
         db.create_all()

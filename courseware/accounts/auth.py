@@ -8,12 +8,32 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from courseware.accounts import audit, sessions, throttle
 from courseware.accounts.credentials import normalise_username
-from courseware.accounts.models import User
+from courseware.accounts.models import CHOSEN_PASSWORD_METHOD, GENERATED_PASSWORD_METHOD, User
 from courseware.db import db
 from courseware.netutil import client_ip
 
-# Checked when no account matches, so a wrong username costs as long as a wrong password.
-_DUMMY_HASH = generate_password_hash("not a real password", method="scrypt")
+# A sign-in checks one hash of each cost, whoever asks: the account's own and a dummy of the other
+# cost, or both dummies when no account matches. Otherwise a wrong password would answer in about
+# 12 ms for accounts still on a generated (cheaper) hash, 120 ms for chosen passwords and a third
+# figure for unknown names, and never-used accounts could be listed by timing alone.
+_DUMMY_HASHES = {
+    method: generate_password_hash("not a real password", method=method)
+    for method in (CHOSEN_PASSWORD_METHOD, GENERATED_PASSWORD_METHOD)
+}
+
+
+def verify_password(user: User | None, password: str) -> bool:
+    """Check the password at the same cost whether the account exists, is new or chose it."""
+    own = user.password_hash if user is not None else None
+    ok = matched = False
+    for method, dummy in _DUMMY_HASHES.items():
+        if own is not None and own.startswith(method + "$"):
+            ok, matched = check_password_hash(own, password), True
+        else:
+            check_password_hash(dummy, password)
+    if own is not None and not matched:  # a hash from another method keeps its own cost
+        ok = check_password_hash(own, password)
+    return ok
 
 
 class Deactivated:
@@ -25,6 +45,8 @@ class Throttled(Exception):
     """Too many failed sign-ins from this address, for this account or in all."""
 
     until: datetime
+    # True when the whole address is locked, not only this account from it.
+    address: bool = False
 
 
 def sign_in(username: str, password: str) -> User | Deactivated | None:
@@ -34,18 +56,18 @@ def sign_in(username: str, password: str) -> User | Deactivated | None:
     address is locked. The answer is the same whether or not the account exists.
     """
     key, ip = normalise_username(username), client_ip()
-    until = throttle.locked_until(key, ip)
-    if until is not None:
+    reservation = throttle.reserve_attempt(key, ip)
+    if isinstance(reservation, datetime):
         audit.record("login.throttled", target=key, actor=None)
         db.session.commit()
-        raise Throttled(until)
+        raise Throttled(reservation, address=throttle.address_locked_until(ip) is not None)
     user = db.session.scalar(sa.select(User).where(User.username == key))
-    ok = user.check_password(password) if user else check_password_hash(_DUMMY_HASH, password)
+    ok = verify_password(user, password)
     if not ok:
-        throttle.record_failure(key, ip)
         audit.record("login.failure", target=key, actor=None)
         db.session.commit()
         return None
+    throttle.withdraw(reservation)
     if not user.active:
         audit.record("login.deactivated", target=key, actor=None)
         db.session.commit()

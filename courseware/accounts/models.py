@@ -52,6 +52,11 @@ class Unit(db.Model):
         return " / ".join(reversed(names))
 
 
+# Hash methods (werkzeug's "scrypt:N:r:p"): chosen passwords at full cost, generated ones lower.
+CHOSEN_PASSWORD_METHOD = "scrypt:32768:8:1"
+GENERATED_PASSWORD_METHOD = "scrypt:4096:8:1"
+
+
 class User(UserMixin, db.Model):
     """A person who signs in; learners are cadres (干部)."""
 
@@ -108,7 +113,7 @@ class User(UserMixin, db.Model):
         A generated password carries about 70 random bits, beyond any brute force, so it is hashed
         at a lower cost; that keeps a 1,000-row roster import quick. Chosen passwords get full cost.
         """
-        method = "scrypt:4096:8:1" if generated else "scrypt"
+        method = GENERATED_PASSWORD_METHOD if generated else CHOSEN_PASSWORD_METHOD
         self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:

@@ -22,6 +22,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from courseware import exports
 from courseware.accounts import audit, operations
 from courseware.accounts.credentials import normalise_username
 from courseware.accounts.forms import normalise_phone, PHONE_PATTERN, USERNAME_PATTERN
@@ -544,18 +545,13 @@ def apply_plan(
 
 def credentials_sheet(created: list[tuple[User, str]]) -> bytes:
     """An XLSX of new usernames and initial passwords, every cell typed as text."""
-    from openpyxl import Workbook
-
-    from courseware.textsafety import neutralise
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(str(_l("Initial passwords")))
-    sheet.append([str(_l("Name")), str(_l("Username")), str(_l("Initial password"))])
-    for user, password in created:
-        sheet.append([neutralise(user.name), neutralise(user.username), password])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    columns = [
+        ("name", _l("Name")),
+        ("username", _l("Username")),
+        ("password", _l("Initial password")),
+    ]
+    rows = ([user.name, user.username, password] for user, password in created)
+    return exports.xlsx_bytes([(_l("Initial passwords"), columns, rows)])
 
 
 def read_credentials_sheet(sheet: bytes) -> list[tuple[str, str, str]]:

@@ -1,7 +1,6 @@
 """Sign-in sessions kept in the database, so logout and deactivation end them on every worker."""
 
 import secrets
-import time
 
 import sqlalchemy as sa
 from flask import redirect, request, session, url_for
@@ -10,6 +9,7 @@ from flask_login import current_user, login_user, LoginManager, logout_user
 from sqlalchemy import event
 from sqlalchemy.orm import make_transient_to_detached
 
+from courseware import caching
 from courseware.accounts.models import User, UserSession
 from courseware.db import db
 from courseware.netutil import client_ip
@@ -50,8 +50,7 @@ LIVE_SESSION_USER = (
 # only when the entry expires, up to USER_CACHE_SECONDS later. In this process logout, ending a
 # user's sessions and any change to the user's row take effect at once.
 USER_CACHE_SECONDS = 5
-_USER_CACHE_MAX = 4096
-_users: dict[str, tuple[float, User]] = {}
+_users = caching.Cache("session_users", max_size=4096, ttl=USER_CACHE_SECONDS)
 
 
 @login_manager.user_loader
@@ -71,16 +70,11 @@ def load_user(token: str) -> User | None:
 
 
 def _cached_user(token: str) -> User | None:
-    entry = _users.get(token)
-    if entry is None or entry[0] < time.monotonic():
-        return None
-    return entry[1]
+    return _users.get(token)
 
 
 def _remember_user(token: str, user: User) -> None:
-    if len(_users) >= _USER_CACHE_MAX:
-        _users.clear()
-    _users[token] = (time.monotonic() + USER_CACHE_SECONDS, _detached_copy(user))
+    _users.set(token, _detached_copy(user))
 
 
 def _detached_copy(user: User) -> User:
@@ -94,8 +88,7 @@ def _detached_copy(user: User) -> User:
 
 def forget_user(user_id: int) -> None:
     """Drop every cached session of a user, so the next request reads the database."""
-    for token in [token for token, (_, user) in list(_users.items()) if user.id == user_id]:
-        _users.pop(token, None)
+    _users.discard_where(lambda token, user: user.id == user_id)
 
 
 @event.listens_for(User, "after_update")

@@ -1,5 +1,7 @@
 """Signing in and out, one's own password, and instructors' view of their classes."""
 
+from urllib.parse import urlsplit, urlunsplit
+
 import sqlalchemy as sa
 from flask import abort, Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
@@ -11,15 +13,29 @@ from courseware.accounts import auth
 from courseware.accounts.forms import ActionForm, ChangePasswordForm, LoginForm
 from courseware.accounts.models import Cohort, cohort_instructor, Role
 from courseware.db import db
+from courseware.netutil import client_ip
 
 bp = Blueprint("auth", __name__)
 
 
+# Browsers drop ASCII tab and newlines anywhere in a URL and trim C0 controls and spaces at its
+# ends (WHATWG URL standard), and read a backslash as a slash: "/\t/evil.example" and
+# "/\\evil.example" both leave the site. Read `next` the way the browser will before judging it.
+_DROPPED = dict.fromkeys(map(ord, "\t\n\r"))
+
+
 def safe_next(target: str | None) -> str:
-    """Only follow redirects to paths on this site."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("main.index")
+    """Follow a redirect only to a path on this site, read as the browser will read it."""
+    home = url_for("main.index")
+    if not target:
+        return home
+    target = target.translate(_DROPPED).strip("".join(map(chr, range(0x21)))).replace("\\", "/")
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in target):
+        return home
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/") or target.startswith("//"):
+        return home
+    return urlunsplit(("", "", parts.path, parts.query, parts.fragment))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -34,7 +50,7 @@ def login():
         try:
             user = auth.sign_in(form.username.data, form.password.data)
         except auth.Throttled as exc:
-            flash(_throttled_message(exc.until), "error")
+            flash(_throttled_message(exc.until, exc.address), "error")
             status = 429
         else:
             if isinstance(user, auth.Deactivated):
@@ -81,7 +97,15 @@ def change_password():
     return render_template("auth/change_password.html", form=form)
 
 
-def _throttled_message(until) -> str:
+def _throttled_message(until, address: bool = False) -> str:
+    """Say what is locked: this account from this address, or every sign-in from the address."""
+    if address:
+        return _(
+            "Too many failed sign-ins from this network address (%(address)s): every account is "
+            "locked here until %(time)s. Ask your training administrator to lift the address lock.",
+            address=client_ip(),
+            time=format_datetime(until, "short"),
+        )
     return _(
         "Too many failed attempts. Try again after %(time)s, or ask your training administrator to unlock "
         "the account.",

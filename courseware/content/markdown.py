@@ -8,10 +8,11 @@ schemes listed here.
 import hashlib
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 import markdown as md
 import nh3
+
+from courseware import caching
 
 # Bump when the rendering below changes, so cached HTML is rebuilt.
 RENDERER_VERSION = "2"
@@ -161,7 +162,7 @@ def _scrollable_tables(html: str) -> str:
     )
 
 
-@lru_cache(maxsize=512)
+@caching.memoize("rendered_markdown", max_size=512)
 def render_cached(text: str, media_url: str | None = None, base: str = "") -> Rendered:
     """Render once per process for the same text (previews, pages without a stored revision)."""
     return render_markdown(text, media_url, base)

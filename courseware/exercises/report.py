@@ -3,15 +3,15 @@ reasons, the metric curves and an improvement plan."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import math
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from courseware.exercises import engine, messages, runs
 from courseware.exercises.models import ExerciseRun
 from courseware.lessons.reading import text
-from courseware.textsafety import neutralise
 
 CHART_WIDTH, CHART_HEIGHT = 600, 200
 
@@ -65,26 +65,29 @@ def build(run: ExerciseRun, now: dt.datetime) -> dict:
     }
 
 
-def to_csv(report: dict) -> str:
-    """The timeline and the scores, one row each; every cell neutralised against formulas."""
+# The report's file: the timeline's columns, then the scores and the plan under headings of their own.
+TIMELINE_COLUMNS = [
+    ("minute", _l("minute")),
+    ("kind", _l("kind")),
+    ("who", _l("who")),
+    ("text", _l("content")),
+    ("well_score", _l("well score")),
+]
+
+
+def table(report: dict) -> tuple[list, list[list]]:
+    """The timeline and the scores, one row each, for courseware.exports (which neutralises every
+    cell and heads the columns in the reader's language)."""
     scenario, state, scored = report["scenario"], report["state"], report["scores"]
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(["minute", "kind", "who", "text", "well score"])
+    rows = []
     for event in state.log:
         persona = scenario.persona(event.persona) if event.persona else None
         who = text(persona.name) if persona else ""
         body = text(event.text) if isinstance(event.text, dict) else event.text
         score = event.score.well if event.score else ""
-        writer.writerow([round(event.minute), event.kind, neutralise(who), neutralise(body), score])
-    writer.writerow([])
-    writer.writerow(["dimension", "weight", "score"])
-    for dimension in scored.dimensions:
-        writer.writerow([dimension.name, dimension.weight, dimension.score])
-    writer.writerow(["total", 100, scored.total])
-    writer.writerow([])
-    writer.writerow(["improvement plan"])
-    for code, params in scored.plan:
-        writer.writerow([neutralise(messages.say(messages.PLAN, code, params, scenario))])
-    return out.getvalue()
+        rows.append([round(event.minute), event.kind, who, body, score])
+    rows += [[], [_("dimension"), _("weight"), _("score")]]
+    rows += [[d.name, d.weight, d.score] for d in scored.dimensions]
+    rows += [[_("total"), 100, scored.total], [], [_("improvement plan")]]
+    rows += [[messages.say(messages.PLAN, code, params, scenario)] for code, params in scored.plan]
+    return TIMELINE_COLUMNS, rows

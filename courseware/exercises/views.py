@@ -9,6 +9,7 @@ from flask import abort, Blueprint, flash, redirect, render_template, request, R
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from courseware import exports
 from courseware.access import signed_in
 from courseware.accounts.models import Role
 from courseware.db import db
@@ -211,11 +212,8 @@ def report_page(run_id):
 @signed_in
 def report_csv(run_id):
     run = get_run(run_id, staff_may_read=True)
-    data = report.to_csv(report.build(run, utcnow()))
-    return Response(
-        data,
-        mimetype="text/csv",
-        headers={"Content-Disposition": f"attachment; filename=exercise-run-{run.id}.csv"},
+    return exports.csv_response(
+        f"exercise-run-{run.id}.csv", *report.table(report.build(run, utcnow()))
     )
 
 

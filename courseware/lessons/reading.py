@@ -8,6 +8,7 @@ from flask import abort, render_template
 from flask_babel import get_locale
 from markupsafe import Markup
 
+from courseware import caching
 from courseware.db import db
 from courseware.lessons.models import Course, Lesson, LessonRevision
 from courseware.progress.models import LessonProgress
@@ -101,20 +102,13 @@ class LessonPage:
 # Lesson pages by (revision, language, course version), per process: a page view then reads no
 # lesson text and renders no Markdown. The course version changes whenever any lesson of the
 # course is published, moved or archived, so neighbours' titles are never stale.
-_PAGES: dict[tuple, LessonPage] = {}
-_PAGES_MAX = 256
+_PAGES = caching.Cache("lesson_pages", max_size=256)
 
 
 def lesson_page(key: LessonKey) -> LessonPage:
     """The shared part of a lesson page, from the cache or built once."""
     cache_key = (key.revision_id, language(), key.course_version)
-    page = _PAGES.get(cache_key)
-    if page is None:
-        page = _build_page(key)
-        if len(_PAGES) >= _PAGES_MAX:
-            _PAGES.clear()
-        _PAGES[cache_key] = page
-    return page
+    return _PAGES.get_or_build(cache_key, lambda: _build_page(key))
 
 
 def _build_page(key: LessonKey) -> LessonPage:

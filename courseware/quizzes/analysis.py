@@ -8,8 +8,6 @@ those who know the material from those who do not.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from dataclasses import dataclass, field
 
@@ -24,7 +22,6 @@ from courseware.quizzes.grading import is_blank
 from courseware.quizzes.models import Answer, Attempt, Quiz
 from courseware.quizzes.questions import BLANK
 from courseware.quizzes.types import question_type
-from courseware.textsafety import neutralise
 
 
 def submitted_attempts(quiz: Quiz) -> list[Attempt]:
@@ -202,29 +199,3 @@ def item_rows(stats: list[ItemStats]) -> list[list]:
         for label, count, correct in item.distribution:
             rows.append(base + [label, count, "yes" if correct else ""])
     return rows
-
-
-def to_csv(header: list[str], rows: list[list]) -> str:
-    """CSV with a BOM so spreadsheet programs read the Chinese; every cell neutralised."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow([neutralise(v) for v in header])
-    for row in rows:
-        writer.writerow([neutralise(v) if isinstance(v, str) else v for v in row])
-    return out.getvalue()
-
-
-def to_xlsx(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    book.remove(book.active)
-    for title, header, rows in sheets:
-        sheet = book.create_sheet(title)
-        sheet.append([neutralise(v) for v in header])
-        for row in rows:
-            sheet.append([neutralise(v) if isinstance(v, str) else v for v in row])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()

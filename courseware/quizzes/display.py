@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 from markupsafe import escape, Markup
 
+from courseware import caching
 from courseware.content.markdown import render_markdown
 from courseware.lessons.reading import text
 from courseware.quizzes.grading import feedback_for, grade_response, response_problem
@@ -23,7 +23,7 @@ def type_label(kind: str) -> str:
     return str(registered.label) if registered else kind
 
 
-@lru_cache(maxsize=4096)
+@caching.memoize("question_html", max_size=4096)
 def _html(source: str, fmt: str) -> Markup:
     """Every question text goes through the lessons' one sanitiser; plain texts are escaped."""
     source = source.replace(BLANK, SHOWN_BLANK)

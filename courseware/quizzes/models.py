@@ -9,21 +9,18 @@ import sqlalchemy as sa
 from sqlalchemy.orm import column_property, Mapped, mapped_column, relationship
 from sqlalchemy.orm.attributes import set_committed_value
 
+from courseware import caching
 from courseware.db import db
 from courseware.quizzes import questions
 from courseware.timeutil import utcnow
 
-_PARSED: dict[str, questions.Question] = {}
+# Parsed questions by content hash (the hash of their data), per process: a changed question has a
+# new hash, so nothing stale is ever served (see courseware.caching).
+_PARSED = caching.Cache("parsed_questions", max_size=20_000)
 
 
 def _parsed(content_hash: str, data: dict) -> questions.Question:
-    # Keyed by content: a changed question has a new hash, so nothing stale is ever served.
-    question = _PARSED.get(content_hash)
-    if question is None:
-        if len(_PARSED) > 20_000:
-            _PARSED.clear()
-        question = _PARSED[content_hash] = questions.Question.from_dict(data)
-    return question
+    return _PARSED.get_or_build(content_hash, lambda: questions.Question.from_dict(data))
 
 
 def parse_versions(versions) -> None:
@@ -61,19 +58,17 @@ def load_attempt_answers(attempt) -> list:
 
 
 def parsed_question(content_hash: str) -> questions.Question:
-    """The question of this version, from this process's cache or, on a miss, from the database."""
+    """The question with this content, parsed: usually parse_versions has parsed it earlier in
+    the request; otherwise (the cache made room, another thread cleared it) it is loaded now."""
     question = _PARSED.get(content_hash)
-    if question is None:
-        # The cache may have been cleared since parse_versions ran, or the caller never ran it.
-        data = db.session.scalar(
-            sa.select(QuestionRecord.data)
-            .where(QuestionRecord.content_hash == content_hash)
-            .limit(1)
-        )
-        if data is None:
-            raise LookupError(f"no question has the version {content_hash}")
-        question = _parsed(content_hash, data)
-    return question
+    if question is not None:
+        return question
+    data = db.session.scalar(
+        sa.select(QuestionRecord.data).where(QuestionRecord.content_hash == content_hash).limit(1)
+    )
+    if data is None:
+        raise LookupError(f"no question has the content hash {content_hash}")
+    return _parsed(content_hash, data)
 
 
 class QuestionRecord(db.Model):

@@ -4,11 +4,12 @@ regrading, and importing a question bank in the browser with a preview."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, Blueprint, flash, redirect, render_template, request, Response, url_for
+from flask import abort, Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
+from courseware import exports
 from courseware.access import roles
 from courseware.accounts.audit import record
 from courseware.accounts.credentials import normalise_username
@@ -103,22 +104,14 @@ def export(quiz_id, fmt):
             if which == "items"
             else (analysis.overview_header(), overview_rows)
         )
-        return Response(
-            analysis.to_csv(header, rows),
-            mimetype="text/csv",
-            headers={"Content-Disposition": f"attachment; filename={name}-{which}.csv"},
-        )
+        return exports.csv_response(f"{name}-{which}.csv", header, rows)
     if fmt == "xlsx":
-        data = analysis.to_xlsx(
+        return exports.xlsx_response(
+            f"{name}.xlsx",
             [
                 (_("attempts"), analysis.overview_header(), overview_rows),
                 (_("items"), analysis.item_header(), item_rows),
-            ]
-        )
-        return Response(
-            data,
-            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            headers={"Content-Disposition": f"attachment; filename={name}.xlsx"},
+            ],
         )
     abort(404)
 

@@ -5,11 +5,10 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
-from flask_babel import gettext as _
 
 from courseware.accounts.audit import record
 from courseware.db import db
-from courseware.reports import export, jobs, queries
+from courseware.reports import export, queries
 from courseware.timeutil import utcnow
 
 report_cli = AppGroup("report", help="Export completion reports.")
@@ -51,18 +50,12 @@ def export_report(by, start, end, unit_id, fmt, detail, out):
                 bar.update(done - last)
                 last = done
 
-            written = jobs.write_detail(filters, fmt, out, progress)
+            written = export.write_detail(filters, fmt, out, progress)
     else:
-        rows = queries.summary_rows(queries.report(filters, utcnow().date()))
-        # Headers in the terminal's language, as every command speaks (courseware.i18n).
-        columns = queries.summary_columns(by)
-        if fmt == "csv":
-            with open(out, "w", encoding="utf-8", newline="") as handle:
-                for chunk in export.stream_csv(queries.header(columns), rows):
-                    handle.write(chunk)
-        else:
-            export.write_xlsx(out, [(_("summary"), columns, rows)])
-        written = len(rows)
+        # The same sheets as the page's download, headed in the terminal's language, as every
+        # command speaks (courseware.i18n).
+        lines = queries.report(filters, utcnow().date())
+        written = export.write_summary(out, fmt, by, lines)
     record(
         "report.export",
         f"cli:{by}",

@@ -1,242 +1,61 @@
-"""Streaming exports: CSV (UTF-8 with a BOM, for Excel) and XLSX (typed cells), memory flat in the rows.
+"""The completion reports as files, for the web and the command line alike.
 
-Every text cell passes through textsafety.neutralise, so no exported cell runs as a formula. The
-detailed CSV, millions of rows, is written without a Python call per cell: the same neutralisation
-is done in SQL (neutralised_sql) and the rows go to the file in batches (write_csv_rows) or, on
-PostgreSQL, straight from COPY (copy_detail_csv).
+Both write the summary through the functions here, so a download and `flask --app courseware
+report export` hold the same sheets: one line per unit, class or course, and the overdue
+enrolments behind them. The cells, the neutralisation and the streaming are courseware.exports'.
 """
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
-import select
-from collections.abc import Callable, Iterable, Iterator
+from flask_babel import gettext as _
 
-import sqlalchemy as sa
-from psycopg import pq
-
-from courseware.textsafety import FORMULA_TRIGGERS, neutralise
-
-# The most rows a worksheet holds; longer exports continue on the next sheet.
-XLSX_MAX_ROWS = 1_048_576
-# Rows fetched from the database at a time: as Python objects, and as plain tuples for a CSV file.
-BATCH = 5_000
-CSV_BATCH = 20_000
-# Columns whose digits are identifiers, kept as text so a spreadsheet keeps leading zeros.
-TEXT_COLUMNS = {"username", "phone", "code"}
+from courseware import exports
+from courseware.db import db
+from courseware.exports import database
+from courseware.reports import queries
 
 
-# Whole numbers below this are written without ".0" ("90", not "90.0"), as PostgreSQL prints them.
-WHOLE_LIMIT = 10**15
+def overdue_rows(lines: list[queries.Line]) -> list[list]:
+    """The enrolments past their due date and not completed, under the line they count in."""
+    return [
+        [line.label, user.username, user.name, course.slug, due]
+        for line in lines
+        for user, course, due in line.overdue
+    ]
 
 
-def csv_cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.isoformat(sep=" ", timespec="seconds")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer() and abs(value) < WHOLE_LIMIT:
-        return int(value)
-    return neutralise(value) if isinstance(value, str) else value
+def summary_table(by: str, lines: list[queries.Line]) -> tuple[list, list[list]]:
+    """The summary's columns and rows: one line per unit, class or course."""
+    return queries.summary_columns(by), queries.summary_rows(lines)
 
 
-def header_cells(header: list[str]) -> list[str]:
-    """A header line's cells: translated text, neutralised like every other cell of an export."""
-    return [neutralise(str(text)) for text in header]
+def summary_sheets(by: str, lines: list[queries.Line]) -> list[exports.Sheet]:
+    """The summary workbook: the lines, and the overdue enrolments behind them."""
+    return [
+        (_("summary"), *summary_table(by, lines)),
+        (_("overdue"), queries.overdue_columns(by), overdue_rows(lines)),
+    ]
 
 
-def stream_csv(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
-    """CSV text in chunks, for a streamed response or a file."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    buffer.write("\ufeff")
-    writer.writerow(header_cells(header))
-    count = 0
-    for row in rows:
-        writer.writerow([csv_cell(v) for v in row])
-        count += 1
-        if count % 1000 == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+def write_summary(target, fmt: str, by: str, lines: list[queries.Line]) -> int:
+    """Write the summary to the path `target`: as CSV its one table (a CSV file holds one), as
+    XLSX both sheets. Returns the lines written."""
+    if fmt == "csv":
+        exports.write_csv(target, *summary_table(by, lines))
+    else:
+        exports.write_xlsx(target, summary_sheets(by, lines))
+    return len(lines)
 
 
-def xlsx_cell(value, key: str):
-    """Numbers stay numbers and dates dates; identifiers become text; text is neutralised (the
-    writer drops the control characters a worksheet cannot hold)."""
-    if value is None:
-        return None
-    if key in TEXT_COLUMNS or isinstance(value, str):
-        return neutralise(str(value))
-    return value
+def write_detail(filters: queries.Filters, fmt: str, target, progress=None) -> int:
+    """The detailed rows, streamed from the database into a CSV or XLSX file at `target`.
 
-
-def write_xlsx(
-    target,
-    sheets: list[tuple[str, list[tuple[str, str]], Iterable[Iterable]]],
-    progress: Callable[[int], None] | None = None,
-    max_rows: int = XLSX_MAX_ROWS,
-) -> int:
-    """Write sheets to `target` (a path or a binary file), streaming: no rows are kept in memory; a
-    sheet longer than `max_rows` continues on "name (2)". Returns the rows written.
-
-    Each sheet is (title, columns, rows); a column is (key, header), as queries.detail_columns gives:
-    the header is what the reader sees, in any language, the key says how its cells are written."""
-    from courseware.reports.xlsx import write_workbook
-
-    return write_workbook(
-        target, sheets, cell=xlsx_cell, progress=progress, max_rows=max_rows, every=BATCH
-    )
-
-
-def streamed_rows(session, query) -> Iterator[tuple]:
-    """Rows of a Core query fetched in batches with a server-side cursor where the database has one."""
-    result = session.execute(query.execution_options(stream_results=True, yield_per=BATCH))
-    for partition in result.partitions():
-        yield from partition
-
-
-def neutralised_sql(column, dialect: str):
-    """textsafety.neutralise as SQL: a quote before text whose first character is a formula trigger.
-
-    The first character's code is looked up in a list (ascii() on PostgreSQL, unicode() on SQLite),
-    which costs the database next to nothing; one substr() comparison per trigger took longer than
-    the rest of a large export."""
-    codes = [sa.literal_column(str(ord(t))) for t in FORMULA_TRIGGERS if t != "\0"]
-    matches = (sa.func.ascii if dialect == "postgresql" else sa.func.unicode)(column).in_(codes)
-    if (
-        dialect != "postgresql"
-    ):  # PostgreSQL text cannot hold NUL; SQLite's unicode() gives NULL for it
-        matches = sa.or_(
-            matches,
-            sa.and_(
-                column < sa.func.char(sa.literal_column("1")), column != sa.literal_column("''")
-            ),
-        )
-    return sa.case((matches, sa.literal_column("''''", sa.String) + column), else_=column)
-
-
-def csv_ready(query, dialect: str):
-    """The query with each cell as csv_cell writes it, computed by the database: text columns
-    neutralised, times to the second ("2026-05-03 09:30:00"), whole numbers without ".0" on SQLite
-    (PostgreSQL prints them so already). Other values are left to the csv module, or to COPY."""
-    columns = []
-    for column in query.selected_columns:
-        kind = column.type
-        if isinstance(kind, sa.String):
-            expression = neutralised_sql(column, dialect)
-        elif isinstance(kind, sa.DateTime):
-            if dialect == "postgresql":
-                expression = sa.func.date_trunc(sa.literal_column("'second'"), column, type_=kind)
-            else:
-                # SQLAlchemy stores a DateTime in SQLite as text, "YYYY-MM-DD HH:MM:SS.ffffff".
-                expression = sa.type_coerce(sa.func.substr(column, 1, 19), sa.String)
-        elif isinstance(kind, sa.Float) and dialect != "postgresql":
-            whole = sa.cast(column, sa.Integer)
-            expression = sa.case(
-                (sa.and_(column == whole, sa.func.abs(column) < WHOLE_LIMIT), whole), else_=column
-            )
-        else:
-            expression = column
-        columns.append(expression.label(None))
-    return query.with_only_columns(*columns, maintain_column_froms=True)
-
-
-def csv_start(out, header: list[str], lineterminator: str = "\r\n") -> None:
-    """The UTF-8 byte order mark Excel needs and the header line, on a text file."""
-    out.write("\ufeff")
-    csv.writer(out, lineterminator=lineterminator).writerow(header_cells(header))
-
-
-def write_csv_rows(connection, query, out, progress: Callable[[int], None] | None = None) -> int:
-    """Rows of a csv_ready query into a text file in batches: no Python call per cell or per row.
-
-    For SQLite, whose driver reads rows from the file as they are fetched (PostgreSQL uses COPY).
-    The rows are taken from the driver's cursor as they are: csv_ready left nothing for SQLAlchemy
-    to convert, and making a Row of each took a third of the export's time."""
-    writer = csv.writer(out)
-    result = connection.execute(query)
-    count = 0
-    try:
-        while rows := result.cursor.fetchmany(CSV_BATCH):
-            writer.writerows(rows)
-            count += len(rows)
-            if progress:
-                progress(count)
-    finally:
-        result.close()
-    return count
-
-
-def copy_detail_csv(
-    connection, query, target, header: list[str], progress: Callable[[int], None] | None = None
-) -> int:
-    """PostgreSQL only: the rows of `query` written to the file `target` by COPY ... TO STDOUT, the
-    database doing the CSV and the neutralisation (csv_ready), Python only moving the bytes.
-
-    Same BOM, header and rows as stream_csv, read as CSV; lines end in LF rather than CRLF, and a
-    text cell that is empty rather than missing is written "" (both read back the same)."""
-    compiled = csv_ready(query, "postgresql").compile(
-        dialect=connection.dialect,
-        compile_kwargs={"literal_binds": True, "render_postcompile": True},
-    )
-    statement = f"COPY ({compiled}) TO STDOUT WITH (FORMAT csv)"
-    with open(target, "w", encoding="utf-8", newline="") as text:
-        csv_start(text, header, lineterminator="\n")
-    try:
-        with open(target, "ab", buffering=1 << 20) as out:
-            return _copy_out(
-                connection.connection.driver_connection.pgconn, statement, out, progress
-            )
-    except BaseException:
-        # The connection may be left in the middle of the COPY: the pool must not hand it out again.
-        connection.invalidate()
-        raise
-
-
-def _copy_out(pgconn, statement: str, out, progress: Callable[[int], None] | None) -> int:
-    """Run COPY ... TO STDOUT on psycopg's libpq connection and write each row to `out`.
-
-    psycopg's own Copy object costs a generator and a lock for every row, which took as long as the
-    database's whole work; here a row costs one call into libpq and one write. libpq hands over one
-    row per call, so the count is exact. The connection stays non-blocking: waiting is done by
-    select(), which lets other threads of the process run."""
-
-    def wait_for_input():
-        select.select([pgconn.socket], [], [])
-        pgconn.consume_input()
-
-    def result():
-        while pgconn.is_busy():
-            wait_for_input()
-        return pgconn.get_result()
-
-    pgconn.send_query(statement.encode())
-    started = result()
-    if started.status != pq.ExecStatus.COPY_OUT:
-        raise RuntimeError(f"COPY did not start: {started.error_message.decode(errors='replace')}")
-    count = 0
-    while True:
-        size, data = pgconn.get_copy_data(1)
-        if size > 0:
-            out.write(data)
-            count += 1
-            if progress and count % CSV_BATCH == 0:
-                progress(count)
-        elif size == 0:
-            wait_for_input()
-        else:
-            break
-    finished = list(iter(result, None))
-    if any(r.status != pq.ExecStatus.COMMAND_OK for r in finished):
-        raise RuntimeError(
-            "COPY failed: " + "; ".join(r.error_message.decode(errors="replace") for r in finished)
-        )
-    if progress:
-        progress(count)
-    return count
+    CSV leaves the per-cell work to the database (COPY on PostgreSQL, batches of the driver's
+    tuples elsewhere: courseware.exports.database); both give the rows exports.stream_csv would.
+    The header and the sheet's name are in the current language (a job forces its maker's)."""
+    query = queries.detail_query(filters)
+    columns = queries.detail_columns()
+    if fmt == "xlsx":
+        rows = database.streamed_rows(db.session, query)
+        return exports.write_xlsx(target, [(_("completions"), columns, rows)], progress)
+    return database.write_query_csv(db.session.connection(), query, target, columns, progress)

@@ -8,7 +8,6 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale
-from flask_babel import gettext as _
 
 from courseware.accounts.models import User
 from courseware.db import db
@@ -34,31 +33,6 @@ def filters_from(params: dict) -> queries.Filters:
         end=day(params.get("to")),
         unit_id=params.get("unit"),
     )
-
-
-def write_detail(filters: queries.Filters, fmt: str, target, progress=None) -> int:
-    """The detailed rows, streamed from the database into a CSV or XLSX file.
-
-    CSV leaves the per-cell work to the database: on PostgreSQL COPY writes the file
-    (export.copy_detail_csv); elsewhere the rows come neutralised and formatted by SQL and go to
-    the csv module in batches. Both give the rows export.stream_csv would. The header and the
-    sheet's name are in the current language (a job forces its maker's, see run_job)."""
-    query = queries.detail_query(filters)
-    columns = queries.detail_columns()
-    if fmt == "xlsx":
-        rows = export.streamed_rows(db.session, query)
-        return export.write_xlsx(target, [(_("completions"), columns, rows)], progress)
-    header = queries.header(columns)
-    connection = db.session.connection()
-    dialect = connection.dialect.name
-    if dialect == "postgresql":
-        return export.copy_detail_csv(connection, query, target, header, progress)
-    with open(target, "w", encoding="utf-8", newline="") as out:
-        export.csv_start(out, header)
-        count = export.write_csv_rows(connection, export.csv_ready(query, dialect), out, progress)
-    if progress:
-        progress(count)
-    return count
 
 
 def job_locale(job: ExportJob) -> str:
@@ -87,7 +61,7 @@ def run_job(app, job_id: int) -> None:
                 )
                 progress_conn.commit()
 
-            write_detail(filters, job.format, target, progress)
+            export.write_detail(filters, job.format, target, progress)
         set_state(ExportJob, job_id, status="done", filename=target.name, finished_at=utcnow())
 
 

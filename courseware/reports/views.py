@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 import sqlalchemy as sa
 from flask import (
@@ -12,15 +11,14 @@ from flask import (
     redirect,
     render_template,
     request,
-    Response,
     send_file,
-    stream_with_context,
     url_for,
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from courseware import exports
 from courseware.access import roles
 from courseware.accounts.audit import record
 from courseware.accounts.models import cohort_instructor, Role, Unit
@@ -31,9 +29,6 @@ from courseware.timeutil import utcnow
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 STAFF = (Role.INSTRUCTOR, Role.ADMIN)
-# Werkzeug adds "; charset=utf-8" to a text type itself: naming it here too sent it twice.
-CSV_TYPE = "text/csv"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def read_filters() -> tuple[queries.Filters, list[str]]:
@@ -112,10 +107,6 @@ def index():
     ), (400 if errors else 200)
 
 
-def _filename(filters: queries.Filters, ext: str) -> str:
-    return f"completion-by-{filters.by}-{utcnow():%Y%m%d}.{ext}"
-
-
 @bp.route("/summary.<fmt>")
 @roles(*STAFF)
 def summary(fmt):
@@ -124,39 +115,18 @@ def summary(fmt):
     if errors:
         abort(400)
     lines = visible_lines(filters)
-    rows = queries.summary_rows(lines)
-    overdue = [
-        [line.label, user.username, user.name, course.slug, due]
-        for line in lines
-        for user, course, due in line.overdue
-    ]
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
     record(
         "report.export",
         f"summary:{filters.by}",
-        {**_params(filters), "format": fmt, "rows": len(rows)},
+        {**_params(filters), "format": fmt, "rows": len(lines)},
     )
     db.session.commit()
-    columns = queries.summary_columns(filters.by)
+    name = f"completion-by-{filters.by}-{utcnow():%Y%m%d}.{fmt}"
     if fmt == "csv":
-        return Response(
-            stream_with_context(export.stream_csv(queries.header(columns), rows)),
-            mimetype=CSV_TYPE,
-            headers={"Content-Disposition": f"attachment; filename={_filename(filters, 'csv')}"},
-        )
-    if fmt == "xlsx":
-        out = io.BytesIO()
-        export.write_xlsx(
-            out,
-            [
-                (_("summary"), columns, rows),
-                (_("overdue"), queries.overdue_columns(filters.by), overdue),
-            ],
-        )
-        out.seek(0)
-        return send_file(
-            out, mimetype=XLSX_TYPE, as_attachment=True, download_name=_filename(filters, "xlsx")
-        )
-    abort(404)
+        return exports.csv_response(name, *export.summary_table(filters.by, lines))
+    return exports.xlsx_response(name, export.summary_sheets(filters.by, lines))
 
 
 @bp.route("/exports", methods=["POST"])
@@ -204,7 +174,7 @@ def download(job_id):
         abort(404)
     record("report.download", f"export:{job.id}", {"rows": job.done})
     db.session.commit()
-    mimetype = CSV_TYPE if job.format == "csv" else XLSX_TYPE
+    mimetype = exports.CSV_TYPE if job.format == "csv" else exports.XLSX_TYPE
     return send_file(
         jobs.export_folder() / job.filename,
         mimetype=mimetype,

@@ -419,3 +419,33 @@ def test_an_import_that_breaks_half_way_saves_nothing_and_says_so(
         assert (row.status, row.error, row.committed_at) == ("failed", "disk full", None)
     page = client.get(f"/admin/import/{upload_id}/progress").get_data(as_text=True)
     assert "导入失败，未导入任何内容：disk full" in page
+
+
+@pytest.mark.parametrize(
+    "locale, header, title",
+    [
+        ("zh", ["姓名", "用户名", "初始密码"], "初始密码"),
+        ("en", ["Name", "Username", "Initial password"], "Initial passwords"),
+    ],
+)
+def test_the_password_sheet_is_neutralised_and_headed_in_the_readers_language(
+    app, locale, header, title
+):
+    import json
+    from pathlib import Path
+
+    from flask_babel import force_locale
+
+    case = next(
+        c
+        for c in json.loads((Path(__file__).parents[1] / "data" / "csv_injection.json").read_text())
+        if c["id"] == "csvinj-008"
+    )
+    user = User(name=case["input"], username="00123")
+    with app.test_request_context(), force_locale(locale):
+        sheet = roster.credentials_sheet([(user, "abcDEF23")])
+        assert roster.read_credentials_sheet(sheet) == [(case["input"], "00123", "abcDEF23")]
+    book = load_workbook(io.BytesIO(sheet))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert book.sheetnames == [title] and list(rows[0]) == header
+    assert list(rows[1]) == [case["neutralised_cell"], "00123", "abcDEF23"]

@@ -342,3 +342,41 @@ def test_accounts_show_their_handles_in_the_readers_language(app, make_user, sal
         assert not re.search(r"@[\u3400-\u9fff]", page)
     for page in (pages["zh"], pages["zh-report"]):
         assert "@JiangchengXiaoWang" not in page and "@ProvinceInfo" not in page
+
+
+def test_the_report_file_neutralises_posts_and_speaks_the_readers_language(
+    app, client, auth, make_user, exercise_course
+):
+    """A post that looks like a formula is text in the report's CSV; its columns are headed in the
+    language of whoever downloads it."""
+    import csv
+    import io
+    import json
+    from pathlib import Path
+
+    case = next(
+        c
+        for c in json.loads((Path(__file__).parents[1] / "data" / "csv_injection.json").read_text())
+        if c["id"] == "csvinj-008"
+    )
+    make_user(Role.LEARNER, username="learner-a")
+    assert auth.login("learner-a").status_code == 302
+    run_id = start_run(auth)
+    assert act(client, run_id, kind="post", text=case["input"]).status_code == 302
+
+    def rows(reader):
+        text = reader.get(f"/exercises/runs/{run_id}/report.csv").get_data(as_text=True)
+        assert text.startswith("\ufeff")
+        return list(csv.reader(io.StringIO(text[1:], newline="")))
+
+    zh = rows(client)
+    assert zh[0] == ["分钟", "类型", "发布者", "内容", "“会讲话”得分"]
+    assert case["neutralised_cell"] in {row[3] for row in zh if len(row) > 3}
+    assert ["维度", "权重", "成绩"] in zh and ["改进计划"] in zh
+    english = app.test_client()
+    make_user(Role.INSTRUCTOR, username="teacher-en", locale="en")
+    assert Auth(english).login("teacher-en").status_code == 302
+    en = rows(english)
+    assert en[0] == ["minute", "kind", "who", "content", "well score"]
+    assert ["dimension", "weight", "score"] in en and ["improvement plan"] in en
+    assert not any(cell.startswith("=") for row in en for cell in row)

@@ -13,8 +13,10 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from courseware import exports
 from courseware.accounts.models import AuditEvent, Cohort, Role, Unit, User
 from courseware.db import db
+from courseware.exports import database
 from courseware.lessons.models import Course
 from courseware.progress.models import CourseAssignment, CourseCompletion, CreditEntry
 from courseware.reports import export, queries
@@ -173,12 +175,12 @@ def test_bad_dates_are_named(client, admin, organisation):
 def test_every_exported_cell_is_neutralised(case):
     rows = list(
         csv.reader(
-            io.StringIO("".join(export.stream_csv(["name"], [[case["input"]]])).lstrip("\ufeff"))
+            io.StringIO("".join(exports.stream_csv(["name"], [[case["input"]]])).lstrip("\ufeff"))
         )
     )
     assert rows[1][0] == case["neutralised_cell"]
     out = io.BytesIO()
-    export.write_xlsx(
+    exports.write_xlsx(
         out, [("s", [("name", "name"), ("username", "username")], [[case["input"], case["input"]]])]
     )
     sheet = load_workbook(io.BytesIO(out.getvalue())).active
@@ -199,7 +201,7 @@ def test_xlsx_cells_are_typed_and_long_sheets_split():
         ("completed_at", "完成时间"),
         ("day", "日期"),
     ]
-    export.write_xlsx(out, [("rows", columns, rows)], max_rows=3)
+    exports.write_xlsx(out, [("rows", columns, rows)], max_rows=3)
     book = load_workbook(io.BytesIO(out.getvalue()))
     assert book.sheetnames == ["rows", "rows (2)", "rows (3)"]
     first = [c for c in next(book["rows"].iter_rows(min_row=2, max_row=2))]
@@ -210,7 +212,7 @@ def test_xlsx_cells_are_typed_and_long_sheets_split():
 
 def peak_memory(rows: int) -> int:
     tracemalloc.start()
-    for _ in export.stream_csv(["a", "b", "c"], (("干部" * 5, i, 1.5) for i in range(rows))):
+    for _ in exports.stream_csv(["a", "b", "c"], (("干部" * 5, i, 1.5) for i in range(rows))):
         pass
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
@@ -311,7 +313,9 @@ def python_path_rows(filters) -> list[list[str]]:
     """What the csv module path (stream_csv, a Python call per cell) writes, read back."""
     header = queries.header(queries.detail_columns())
     text = "".join(
-        export.stream_csv(header, export.streamed_rows(db.session, queries.detail_query(filters)))
+        exports.stream_csv(
+            header, database.streamed_rows(db.session, queries.detail_query(filters))
+        )
     )
     assert text.startswith("\ufeff")
     return list(csv.reader(io.StringIO(text[1:], newline="")))
@@ -331,8 +335,6 @@ FILTER_CASES = [{}, {"start": dt.date(2026, 2, 5), "end": dt.date(2026, 2, 20)},
 def test_detail_csv_equals_the_python_path(app, organisation, tricky_completions, tmp_path, case):
     """write_detail's CSV (SQL-neutralised rows in batches, or COPY on PostgreSQL) reads back as the
     rows the per-cell Python path gives, with every formula neutralised."""
-    from courseware.reports import jobs
-
     case = dict(case)
     if case.pop("unit", None):
         case["unit_id"] = organisation["units"]["office"]
@@ -340,13 +342,13 @@ def test_detail_csv_equals_the_python_path(app, organisation, tricky_completions
     with app.app_context():
         expected = python_path_rows(filters)
         done = []
-        count = jobs.write_detail(filters, "csv", tmp_path / "d.csv", done.append)
+        count = export.write_detail(filters, "csv", tmp_path / "d.csv", done.append)
         got = file_rows(tmp_path / "d.csv")
     assert got == expected and count == len(expected) - 1 and done[-1] == count
     assert len(expected) > 3 and any(row[2].startswith("'=") for row in got)
 
 
-def test_copy_detail_csv_gives_the_python_paths_neutralised_rows(
+def test_copy_csv_gives_the_python_paths_neutralised_rows(
     app, backend, organisation, tricky_completions, tmp_path
 ):
     """On PostgreSQL the detailed CSV comes from COPY with the neutralisation done in SQL: the same
@@ -362,7 +364,7 @@ def test_copy_detail_csv_gives_the_python_paths_neutralised_rows(
         ):
             expected = python_path_rows(filters)
             header = queries.header(queries.detail_columns())
-            count = export.copy_detail_csv(
+            count = database.copy_csv(
                 db.session.connection(), queries.detail_query(filters), tmp_path / "c.csv", header
             )
             got = file_rows(tmp_path / "c.csv")
@@ -519,3 +521,65 @@ def test_csv_downloads_name_their_charset_once(app, client, admin, organisation)
     assert download.data.startswith("\ufeff".encode())
     xlsx = client.get("/reports/summary.xlsx?by=unit").headers["Content-Type"]
     assert xlsx == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# --- one summary writer for the page and the command line --------------------------------------
+
+
+def workbook_rows(data) -> dict[str, list[tuple]]:
+    book = load_workbook(io.BytesIO(data) if isinstance(data, bytes) else data)
+    return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets}
+
+
+def test_the_command_lines_workbook_has_the_pages_overdue_sheet(
+    runner, client, english_admin, organisation, tmp_path
+):
+    """The command line and the download write the same sheets, the overdue one included."""
+    out = tmp_path / "classes.xlsx"
+    result = runner.invoke(
+        args=["report", "export", "--by", "class", "--format", "xlsx", str(out)],
+        env={"LANG": "en_US.UTF-8"},
+    )
+    assert result.exit_code == 0, result.output
+    cli = workbook_rows(out)
+    assert list(cli) == ["summary", "overdue"]
+    assert list(cli["overdue"][0]) == ["class", "username", "name", "course", "due"]
+    # b and d never completed the course due on 2026-03-01.
+    assert sorted(row[1] for row in cli["overdue"][1:]) == ["b", "d"]
+    assert cli == workbook_rows(client.get("/reports/summary.xlsx?by=class").data)
+    zh = tmp_path / "zh.xlsx"
+    runner.invoke(
+        args=["report", "export", "--by", "unit", "--format", "xlsx", str(zh)],
+        env={"LANG": "zh_CN.UTF-8"},
+    )
+    assert list(workbook_rows(zh)) == ["汇总", "已逾期"]
+
+
+FORMULA = next(case for case in INJECTION if case["id"] == "csvinj-008")
+
+
+def test_every_summary_file_neutralises_a_formula(
+    app, runner, client, admin, organisation, tmp_path
+):
+    """A class and a learner named like a formula: the page's downloads and the command line's
+    files hold them neutralised, in the summary and in the overdue sheet."""
+    with app.app_context():
+        db.session.scalar(sa.select(Cohort)).name = FORMULA["input"]
+        db.session.get(User, organisation["people"]["b"]).name = FORMULA["input"]
+        db.session.commit()
+    expected = FORMULA["neutralised_cell"]
+    web_csv = client.get("/reports/summary.csv?by=class").get_data(as_text=True)
+    assert list(csv.reader(io.StringIO(web_csv.lstrip("\ufeff"))))[1][0] == expected
+    out = tmp_path / "s.csv"
+    assert runner.invoke(args=["report", "export", "--by", "class", str(out)]).exit_code == 0
+    assert file_rows(out)[1][0] == expected
+    xlsx = tmp_path / "s.xlsx"
+    runner.invoke(args=["report", "export", "--by", "class", "--format", "xlsx", str(xlsx)])
+    for sheets in (
+        workbook_rows(xlsx),
+        workbook_rows(client.get("/reports/summary.xlsx?by=class").data),
+    ):
+        summary, overdue = sheets.values()
+        assert summary[1][0] == expected
+        assert {row[0] for row in overdue[1:]} == {expected}
+        assert expected in {row[2] for row in overdue[1:]}

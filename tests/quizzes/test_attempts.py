@@ -359,6 +359,41 @@ def test_exports_neutralise_formulas(app, client, auth, make_user, quiz_course):
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
 
 
+def test_the_quiz_workbook_neutralises_formulas(app, client, auth, make_user, quiz_course):
+    """The XLSX holds the same neutralised cells as the CSV: a learner's name and answer that
+    look like formulas stay text with a quote before them."""
+    import io
+    import json
+    from pathlib import Path
+
+    from openpyxl import load_workbook
+
+    case = next(
+        c
+        for c in json.loads((Path(__file__).parents[1] / "data" / "csv_injection.json").read_text())
+        if c["id"] == "csvinj-008"
+    )
+    make_user(Role.LEARNER, username="evil", name=case["input"])
+    assert auth.login("evil").status_code == 302
+    attempt_id = start(auth)
+    client.post(
+        f"/quizzes/attempts/{attempt_id}/submit",
+        data={"csrf_token": csrf_token(client, "/"), "sequence": "1", "a3": "=1+1"},
+    )
+    teacher = app.test_client()
+    make_user(Role.INSTRUCTOR, username="teacher-a")
+    assert Auth(teacher).login("teacher-a").status_code == 302
+    with app.app_context():
+        quiz_id = db.session.scalar(sa.select(Quiz.id))
+    book = load_workbook(io.BytesIO(teacher.get(f"/teach/quizzes/{quiz_id}/export.xlsx").data))
+    attempts, items = (list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets)
+    assert attempts[1][1] == case["neutralised_cell"]
+    assert "'=1+1" in {row[6] for row in items[1:]}
+    assert not any(
+        isinstance(v, str) and v.startswith("=") for row in attempts + items for v in row
+    )
+
+
 def test_quiz_exports_speak_the_instructors_language(app, client, auth, make_user, quiz_course):
     """Column and sheet names follow the instructor's language; the CSV says its charset once."""
     import io

@@ -115,7 +115,9 @@
       credentials: "same-origin",
       headers: { "Accept": "application/json", "X-CSRFToken": window.courseware.csrfToken() }
     }).then(function (response) {
-      return response.json().then(function (data) { return { status: response.status, data: data }; });
+      return response.json().then(function (data) {
+        return { status: response.status, data: data, retryAfter: response.headers.get("Retry-After") };
+      });
     }).then(function (reply) {
       inFlight = false;
       if (reply.status === 200 && reply.data.ok) {
@@ -135,6 +137,16 @@
         if (reply.status === 410 && reply.data.result) {
           window.setTimeout(function () { window.location.assign(reply.data.result); }, 4000);
         }
+        return;
+      }
+      if (reply.status === 503) {
+        // The database is busy: the answers stay here and go again after the server's pause.
+        inFlight = false;
+        dirty = true;
+        keepLocally();
+        say("busy");
+        window.clearTimeout(retryTimer);
+        retryTimer = window.setTimeout(save, 1000 * (parseInt(reply.retryAfter, 10) || 2));
         return;
       }
       throw new Error("server " + reply.status);

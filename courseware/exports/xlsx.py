@@ -1,4 +1,5 @@
-"""A streaming XLSX writer: the worksheet XML goes straight into the zip, row by row.
+"""The XLSX workbook writer behind courseware.exports: the worksheet XML goes straight into the
+zip, row by row.
 
 openpyxl builds a cell object for every value, which makes a three-million-row export take many
 minutes; the sheets here are simple (text, numbers, dates, a header), so writing the few XML parts

@@ -1,0 +1,145 @@
+"""Every in-process cache of the platform, built from one primitive and listed in one registry.
+
+Policy (docs/caching.md says the same at more length):
+
+- Only what can be rebuilt is cached, in the memory of one process: nothing a user typed, and no
+  state that must outlive the process or be seen by another worker. The database stays the truth;
+  a cache only saves the work of reading or rendering it again.
+- Every cache is bounded (`max_size`; the least recently used entry makes room) and named, so
+  `registry()` lists them and `clear_all()` drops them all (tests do, between apps).
+- An entry is safe with several workers and servers when one of these holds, and each cache
+  below says which:
+  1. its key names the content (a hash, a revision and a course version, the text itself), so a
+     change makes a new key and a stale entry is simply never asked for again;
+  2. it depends only on the deployment (static URLs, parsed locales), which restarts the
+     processes anyway;
+  3. it lives for a short, stated time (`ttl` seconds): another process may serve the old value
+     that long, and the cache's docstring says why that is acceptable. Changes made in the same
+     process also drop the entry at once.
+
+The caches (name: what, keyed by, how long, how dropped):
+
+- "navigation" (templating.py): the page header's HTML, by user, role, name, demo flag and
+  language; kept until evicted; a change of name or role makes a new key (rule 1).
+- "static_urls" (templating.py): url_for("static", ...) by script root and file name (rule 2).
+- "signed_csrf" (templating.py): a signed CSRF token by secret key and session secret, 60 s
+  (rule 3: a reused token only carries a signing time up to a minute older).
+- "locales" (i18n.py): parsed Babel locales by code (rule 2).
+- "rendered_markdown" (content/markdown.py): rendered previews by text, media URL and base
+  (rule 1: the text is the key).
+- "question_html" (quizzes/display.py): a question text's HTML by text and format (rule 1).
+- "parsed_questions" (quizzes/models.py): parsed questions by content hash (rule 1); a miss is
+  loaded from the database.
+- "lesson_pages" (lessons/reading.py): a lesson page's shared HTML by revision, language and
+  course version (rule 1: publishing, moving or archiving a lesson bumps the course version).
+- "session_users" (accounts/sessions.py): the signed-in user by session token, 5 s (rule 3: a
+  logout or deactivation on another worker is noticed that much later; in this process a change
+  to the user drops the entry at once).
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any
+
+_MISSING = object()
+_REGISTRY: dict[str, Cache] = {}
+
+
+class Cache:
+    """A bounded, thread-safe mapping whose entries may expire `ttl` seconds after they are set."""
+
+    def __init__(self, name: str, max_size: int, ttl: float | None = None):
+        if name in _REGISTRY:
+            raise ValueError(f"a cache named {name!r} exists already")
+        self.name, self.max_size, self.ttl = name, max_size, ttl
+        self._entries: OrderedDict[Hashable, tuple[float | None, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+        _REGISTRY[name] = self
+
+    def get(self, key: Hashable, default=None):
+        """The value kept for `key`, or `default` when there is none or it has expired."""
+        with self._lock:
+            entry = self._entries.get(key, _MISSING)
+            if entry is _MISSING:
+                return default
+            expires, value = entry
+            if expires is not None and expires <= time.monotonic():
+                del self._entries[key]
+                return default
+            self._entries.move_to_end(key)
+            return value
+
+    def set(self, key: Hashable, value) -> None:
+        """Keep `value` for `key`, making room by dropping the least recently used entry."""
+        expires = time.monotonic() + self.ttl if self.ttl is not None else None
+        with self._lock:
+            self._entries[key] = (expires, value)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_size:
+                self._entries.popitem(last=False)
+
+    def get_or_build(self, key: Hashable, build: Callable[[], Any]):
+        """The value for `key`, built by `build()` and kept when missing (built outside the lock:
+        two threads may both build it, and the second one's is kept)."""
+        value = self.get(key, _MISSING)
+        if value is _MISSING:
+            value = build()
+            self.set(key, value)
+        return value
+
+    def pop(self, key: Hashable, default=None):
+        """Drop one entry, if present, and return its value (or `default`)."""
+        with self._lock:
+            entry = self._entries.pop(key, _MISSING)
+        return default if entry is _MISSING else entry[1]
+
+    def discard_where(self, predicate: Callable[[Hashable, Any], bool]) -> None:
+        """Drop every entry whose key and value satisfy `predicate(key, value)`."""
+        with self._lock:
+            for key in [k for k, (_, v) in self._entries.items() if predicate(k, v)]:
+                del self._entries[key]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def __contains__(self, key: Hashable) -> bool:
+        return self.get(key, _MISSING) is not _MISSING
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+def memoize(name: str, max_size: int) -> Callable:
+    """Cache a pure function's results by its arguments in a named cache (functools.lru_cache's
+    use, registered with the others); the cache is the wrapper's `cache`."""
+
+    def decorate(function):
+        store = Cache(name, max_size)
+
+        @functools.wraps(function)
+        def wrapper(*args, **kwargs):
+            key = (args, tuple(sorted(kwargs.items()))) if kwargs else args
+            return store.get_or_build(key, lambda: function(*args, **kwargs))
+
+        wrapper.cache = store
+        wrapper.cache_clear = store.clear
+        return wrapper
+
+    return decorate
+
+
+def registry() -> dict[str, Cache]:
+    """Every cache by name."""
+    return dict(_REGISTRY)
+
+
+def clear_all() -> None:
+    """Drop every entry of every cache (tests, after their database is replaced)."""
+    for store in _REGISTRY.values():
+        store.clear()

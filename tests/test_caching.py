@@ -1,0 +1,119 @@
+"""courseware.caching: bounded caches, entries that expire, one registry that can drop them all."""
+
+import pytest
+
+from courseware import caching
+
+# Every per-process cache the policy (courseware/caching.py, docs/caching.md) describes.
+POLICY = {
+    "navigation",
+    "static_urls",
+    "signed_csrf",
+    "locales",
+    "rendered_markdown",
+    "question_html",
+    "parsed_questions",
+    "lesson_pages",
+    "session_users",
+}
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """A monotonic clock the test moves by hand."""
+    now = [1000.0]
+    monkeypatch.setattr(caching.time, "monotonic", lambda: now[0])
+    return now
+
+
+@pytest.fixture
+def make_cache():
+    made = []
+
+    def make(*args, **kwargs):
+        store = caching.Cache(f"test-{len(made)}", *args, **kwargs)
+        made.append(store.name)
+        return store
+
+    yield make
+    for name in made:
+        caching._REGISTRY.pop(name, None)
+
+
+def test_a_full_cache_drops_the_least_recently_used_entry(make_cache):
+    store = make_cache(max_size=2)
+    store.set("a", 1)
+    store.set("b", 2)
+    assert store.get("a") == 1  # "a" is now the more recently used
+    store.set("c", 3)
+    assert "b" not in store and store.get("a") == 1 and store.get("c") == 3 and len(store) == 2
+
+
+def test_entries_expire_after_their_time_to_live(make_cache, clock):
+    store = make_cache(max_size=10, ttl=5)
+    store.set("token", "user")
+    clock[0] += 4.9
+    assert store.get("token") == "user"
+    clock[0] += 0.1
+    assert store.get("token") is None and store.get("token", "gone") == "gone"
+    assert store.get_or_build("token", lambda: "again") == "again"
+
+
+def test_entries_can_be_dropped_one_by_one_by_a_rule_or_all_at_once(make_cache):
+    store = make_cache(max_size=10)
+    for i in range(5):
+        store.set(i, i * 10)
+    assert store.pop(0) == 0 and store.pop(0, "gone") == "gone"
+    store.discard_where(lambda key, value: value >= 30)
+    assert [store.get(i) for i in range(5)] == [None, 10, 20, None, None]
+    caching.clear_all()
+    assert len(store) == 0
+
+
+def test_a_name_is_registered_once(make_cache):
+    store = make_cache(max_size=1)
+    assert caching.registry()[store.name] is store
+    with pytest.raises(ValueError):
+        caching.Cache(store.name, max_size=1)
+
+
+def test_memoize_calls_the_function_once_per_arguments():
+    calls = []
+
+    @caching.memoize("test-memoize", max_size=8)
+    def double(x, factor=2):
+        calls.append(x)
+        return x * factor
+
+    try:
+        assert [double(2), double(2), double(3), double(2, factor=3)] == [4, 4, 6, 6]
+        assert calls == [2, 3, 2]
+        double.cache_clear()
+        assert double(2) == 4 and calls == [2, 3, 2, 2]
+    finally:
+        caching._REGISTRY.pop("test-memoize")
+
+
+def test_every_cache_of_the_policy_is_registered():
+    """A cache added without the registry, or dropped from the policy, fails here."""
+    import courseware.accounts.sessions  # noqa: F401
+    import courseware.i18n  # noqa: F401
+    import courseware.lessons.reading  # noqa: F401
+    import courseware.quizzes.display  # noqa: F401
+    import courseware.templating  # noqa: F401
+
+    assert POLICY <= set(caching.registry())
+    assert {name for name in caching.registry() if not name.startswith("test-")} == POLICY
+
+
+def test_pages_and_sessions_fill_the_caches_and_clear_all_empties_them(
+    app, client, auth, make_user
+):
+    make_user(username="reader")
+    assert auth.login("reader").status_code == 302
+    assert client.get("/").status_code == 200
+    filled = {name for name, store in caching.registry().items() if len(store)}
+    assert {"navigation", "session_users", "static_urls"} <= filled
+    caching.clear_all()
+    assert all(len(store) == 0 for store in caching.registry().values())
+    assert client.get("/").status_code == 200  # rebuilt from the database
