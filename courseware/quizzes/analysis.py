@@ -9,7 +9,6 @@ those who know the material from those who do not.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -22,6 +21,7 @@ from courseware.lessons.reading import text
 from courseware.quizzes.grading import is_blank
 from courseware.quizzes.models import Answer, Attempt, Quiz
 from courseware.quizzes.questions import BLANK
+from courseware.quizzes.types import question_type
 
 
 def submitted_attempts(quiz: Quiz) -> list[Attempt]:
@@ -43,9 +43,8 @@ def users_by_id(ids) -> dict[int, User]:
 
 
 def percent(attempt: Attempt) -> float | None:
-    if attempt.score is None:
-        return None
-    return round(100 * attempt.score / attempt.max_score, 1) if attempt.max_score else 100.0
+    """The attempt's score in percent (Attempt.percent), for templates that are handed a function."""
+    return attempt.percent
 
 
 def duration_minutes(attempt: Attempt) -> float | None:
@@ -80,38 +79,18 @@ class ItemStats:
 
 
 def _distribution(question, responses: list) -> list[tuple[str, int, bool]]:
-    counts: Counter = Counter()
-    if question.type in ("single", "multiple") or (
-        question.type == "fill" and question.fill_choices
-    ):
-        for response in responses:
-            for index in response if isinstance(response, list) else [response]:
-                if isinstance(index, int) and not isinstance(index, bool):
-                    counts[index] += 1
-        rows = [(text(o.text), counts[i], o.weight > 0) for i, o in enumerate(question.options)]
-    elif question.type == "truefalse":
-        counts.update(r for r in responses if isinstance(r, bool))
-        rows = [
-            ("true", counts[True], question.answer is True),
-            ("false", counts[False], question.answer is False),
-        ]
-    elif question.type in ("short", "fill", "numerical"):
-        from courseware.quizzes.grading import grade_response
-
-        counts.update(str(r).strip() for r in responses if not is_blank(r))
-        rows = [
-            (value, n, grade_response(question, value).state == "correct")
-            for value, n in counts.most_common(8)
-        ]
-    else:
-        rows = []
+    """The answers' spread as the question's type counts it, with a row for blank answers."""
+    rows = [
+        (text(label) if isinstance(label, dict) else label, count, correct)
+        for label, count, correct in question_type(question.type).distribution(question, responses)
+    ]
     blank = sum(1 for r in responses if is_blank(r))
     return rows + ([("—", blank, False)] if blank else [])
 
 
 def item_analysis(attempts: list[Attempt]) -> list[ItemStats]:
     """Facility, discrimination and answer distribution for every question the attempts showed."""
-    done = [a for a in attempts if a.status == "submitted"]
+    done = [a for a in attempts if a.is_submitted]
     per_question: dict[int, list[tuple[Attempt, Answer]]] = {}
     order: list[int] = []
     for attempt in done:
@@ -124,7 +103,7 @@ def item_analysis(attempts: list[Attempt]) -> list[ItemStats]:
         pairs = per_question[question_id]
         record = pairs[0][1].question
         question = record.question
-        if question.type == "description":
+        if not question_type(question.type).scored:
             continue
         item = ItemStats(
             record.name,
@@ -182,7 +161,7 @@ def overview_rows(attempts: list[Attempt]) -> list[list]:
                 duration_minutes(a) if a.submitted_at else "",
                 a.score if a.score is not None else "",
                 a.max_score,
-                percent(a) if percent(a) is not None else "",
+                a.percent if a.percent is not None else "",
                 "" if a.passed is None else ("yes" if a.passed else "no"),
             ]
         )

@@ -18,10 +18,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from courseware.db import db
-from courseware.quizzes.grading import grade_response, is_blank
+from courseware.quizzes.grading import grade_response, is_blank, response_problem
 from courseware.quizzes.models import (
     Answer,
+    AnswerState,
     Attempt,
+    AttemptStatus,
+    ClosedBy,
     load_attempt_answers,
     parse_versions,
     parsed_question,
@@ -30,11 +33,7 @@ from courseware.quizzes.models import (
     QuizOverride,
 )
 from courseware.quizzes.questions import Question
-
-# Longest text a learner may type into one answer; essays rarely pass a few thousand characters.
-MAX_ANSWER_CHARS = 20_000
-# Types whose options the page may show in another order.
-SHUFFLED_OPTIONS = ("single", "multiple")
+from courseware.quizzes.types import question_type
 
 
 class AttemptRefused(Exception):
@@ -101,7 +100,7 @@ def availability(quiz: Quiz, user_id: int, now: dt.datetime) -> Availability:
     if allowed and override:
         allowed += override.extra_attempts
     opens, closes = _time(settings.get("opens")), _time(settings.get("closes"))
-    open_attempt = next((a for a in attempts if a.status == "open"), None)
+    open_attempt = next((a for a in attempts if a.is_open), None)
     reason = None
     if quiz.archived_at is not None:
         reason = _l("This quiz has been withdrawn.")
@@ -144,24 +143,7 @@ def _records_for(quiz: Quiz) -> dict[str, sa.Row]:
 
 def shown_order(question: Question, rng: random.Random, shuffle_options: bool) -> list[int]:
     """The order the page shows a question's parts in; the attempt keeps it for every reload."""
-    if question.type in SHUFFLED_OPTIONS or (question.type == "fill" and question.fill_choices):
-        order = list(range(len(question.options)))
-        if shuffle_options:
-            rng.shuffle(order)
-        return order
-    if question.type == "matching":
-        order = list(range(len(question.pairs)))
-        rng.shuffle(order)
-        return order
-    if question.type == "ordering":
-        order = list(range(len(question.items)))
-        # Shown in the right order the question would answer itself.
-        for _ in range(10):
-            rng.shuffle(order)
-            if order != sorted(order):
-                break
-        return order
-    return []
+    return question_type(question.type).shown_order(question, rng, shuffle_options)
 
 
 def build_layout(quiz: Quiz, seed: int) -> list[tuple[sa.Row, list[int]]]:
@@ -181,7 +163,9 @@ def build_layout(quiz: Quiz, seed: int) -> list[tuple[sa.Row, list[int]]]:
             (
                 r
                 for r in records.values()
-                if r.category == slot["category"] and r.type != "description" and r.name not in used
+                if r.category == slot["category"]
+                and question_type(r.type).scored
+                and r.name not in used
             ),
             key=lambda r: r.name,
         )
@@ -192,6 +176,10 @@ def build_layout(quiz: Quiz, seed: int) -> list[tuple[sa.Row, list[int]]]:
         rng.shuffle(chosen)
     shuffle_options = quiz.settings.get("shuffle_options", True)
     return [(r, shown_order(parsed_question(r.content_hash), rng, shuffle_options)) for r in chosen]
+
+
+def max_points(question: Question) -> float:
+    return question_type(question.type).max_points(question)
 
 
 def deadline_for(
@@ -225,11 +213,11 @@ def start_attempt(quiz: Quiz, user_id: int, now: dt.datetime) -> Attempt:
         user_id=user_id,
         number=state.used + 1,
         seed=seed,
-        status="open",
+        status=AttemptStatus.OPEN,
         started_at=now,
         deadline=deadline_for(quiz, state.override, now),
         sequence=0,
-        max_score=sum(parsed_question(r.content_hash).max_points for r, _ in layout),
+        max_score=sum(max_points(parsed_question(r.content_hash)) for r, _ in layout),
     )
     try:
         with db.session.begin_nested():
@@ -257,7 +245,7 @@ def start_attempt(quiz: Quiz, user_id: int, now: dt.datetime) -> Attempt:
                 position=position,
                 question_id=record.id,
                 shown_order=order,
-                points=parsed_question(record.content_hash).max_points,
+                points=max_points(parsed_question(record.content_hash)),
                 response=None,
             )
             for position, (record, order) in enumerate(layout)
@@ -269,43 +257,15 @@ def start_attempt(quiz: Quiz, user_id: int, now: dt.datetime) -> Attempt:
 # --- saving -----------------------------------------------------------------------------------
 
 
-def _int_or_none(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def response_from_form(question: Question, position: int, form) -> object:
     """Read one question's response from the attempt form (the page and the autosave send the same)."""
-    name = f"a{position}"
-    kind = question.type
-    if kind == "single" or (kind == "fill" and question.fill_choices):
-        return _int_or_none(form.get(name))
-    if kind == "multiple":
-        return sorted({i for i in (_int_or_none(v) for v in form.getlist(name)) if i is not None})
-    if kind == "truefalse":
-        return {"true": True, "false": False}.get(form.get(name))
-    if kind in ("short", "fill", "numerical", "essay"):
-        value = form.get(name)
-        # An empty box is no answer, the same as a box never sent.
-        return value[:MAX_ANSWER_CHARS] if value and value.strip() else None
-    if kind == "matching":
-        real = [i for i, p in enumerate(question.pairs) if any(p.left.values())]
-        return [_int_or_none(form.get(f"{name}-{i}")) for i in real]
-    if kind == "ordering":
-        return [_int_or_none(form.get(f"{name}-{i}")) for i in range(len(question.items))]
-    return None
+    return question_type(question.type).response_from_form(question, f"a{position}", form)
 
 
 def close_if_overdue(attempt: Attempt, now: dt.datetime) -> bool:
     """Hand in an attempt whose deadline (and grace) has passed, with the answers it saved."""
-    if (
-        attempt.status == "open"
-        and attempt.deadline is not None
-        and now > attempt.deadline + grace()
-    ):
-        submit_attempt(attempt, now, closed_by="deadline")
+    if attempt.is_open and attempt.deadline is not None and now > attempt.deadline + grace():
+        submit_attempt(attempt, now, closed_by=ClosedBy.DEADLINE)
         return True
     return False
 
@@ -315,7 +275,11 @@ def _claim(attempt: Attempt, sequence: int) -> bool:
     return bool(
         db.session.execute(
             sa.update(Attempt)
-            .where(Attempt.id == attempt.id, Attempt.status == "open", Attempt.sequence < sequence)
+            .where(
+                Attempt.id == attempt.id,
+                Attempt.status == AttemptStatus.OPEN,
+                Attempt.sequence < sequence,
+            )
             .values(sequence=sequence)
             .execution_options(synchronize_session=False)
         ).rowcount
@@ -339,7 +303,16 @@ def answer_rows(attempt_id: int) -> list[sa.Row]:
 
 
 def save_answers(attempt: Attempt, sequence: int, form, now: dt.datetime) -> int:
-    """Save the responses in `form` if `sequence` is newer than the last save; return the sequence.
+    """Save the responses in `form` if `sequence` is newer than the last save; return the sequence."""
+    return save_and_check(attempt, sequence, form, now)[0]
+
+
+def save_and_check(
+    attempt: Attempt, sequence: int, form, now: dt.datetime
+) -> tuple[int, dict[str, str]]:
+    """Save as save_answers does; also say which answers cannot be graded as typed (a number that
+    is not one), by field name ("a3"), in the request's language. They are saved as typed all the
+    same: the learner decides what to change.
 
     A save carrying an older sequence comes from another window or a late retry: it is refused,
     because applying it would overwrite newer answers.
@@ -351,24 +324,28 @@ def save_answers(attempt: Attempt, sequence: int, form, now: dt.datetime) -> int
             ),
             410,
         )
-    if attempt.status != "open":
+    if not attempt.is_open:
         raise AttemptRefused(
             _l("This attempt has already been handed in; it cannot be changed."), 410
         )
     rows = answer_rows(attempt.id)
-    responses = [
-        response_from_form(parsed_question(r.question_hash), r.position, form) for r in rows
-    ]
+    questions = [parsed_question(r.question_hash) for r in rows]
+    responses = [response_from_form(q, r.position, form) for q, r in zip(questions, rows)]
+    problems = {
+        f"a{r.position}": str(problem)
+        for q, r, response in zip(questions, rows, responses)
+        if (problem := response_problem(q, response))
+    }
     if sequence <= attempt.sequence or not _claim(attempt, sequence):
         # Either older than the last save, or another request claimed this number first.
         db.session.refresh(attempt, ["status", "sequence"])
-        if attempt.status != "open":
+        if not attempt.is_open:
             raise AttemptRefused(
                 _l("This attempt has already been handed in; it cannot be changed."), 410
             )
         stored = [r.response for r in answer_rows(attempt.id)]
         if sequence == attempt.sequence and stored == responses:
-            return attempt.sequence  # the same save arriving twice
+            return attempt.sequence, problems  # the same save arriving twice
         raise AttemptRefused(
             _l(
                 "These answers are older than ones saved from another window. Reload the page to continue with the newest answers."
@@ -384,7 +361,7 @@ def save_answers(attempt: Attempt, sequence: int, form, now: dt.datetime) -> int
     if changed:
         # By primary key, as one executemany; answers loaded as objects would not see it, and none are.
         db.session.execute(sa.update(Answer), changed)
-    return sequence
+    return sequence, problems
 
 
 # --- submitting and grading -------------------------------------------------------------------
@@ -398,7 +375,9 @@ def grade_answer(answer: Answer) -> None:
 
 def total(attempt: Attempt) -> None:
     """Score, pass/fail and whether an instructor still has to grade something."""
-    pending = any(a.final_fraction is None and a.state == "manual" for a in attempt.answers)
+    pending = any(
+        a.final_fraction is None and a.state == AnswerState.MANUAL for a in attempt.answers
+    )
     attempt.score = round(sum(a.points * (a.final_fraction or 0) for a in attempt.answers), 4)
     attempt.max_score = round(sum(a.points for a in attempt.answers), 4)
     attempt.needs_grading = pending
@@ -411,12 +390,12 @@ def total(attempt: Attempt) -> None:
         )
 
 
-def submit_attempt(attempt: Attempt, now: dt.datetime, closed_by: str = "learner") -> bool:
+def submit_attempt(attempt: Attempt, now: dt.datetime, closed_by: str = ClosedBy.LEARNER) -> bool:
     """Hand in and grade; True if this call did it, False if it was already handed in."""
     handed_in = db.session.execute(
         sa.update(Attempt)
-        .where(Attempt.id == attempt.id, Attempt.status == "open")
-        .values(status="submitted", submitted_at=now, closed_by=closed_by)
+        .where(Attempt.id == attempt.id, Attempt.status == AttemptStatus.OPEN)
+        .values(status=AttemptStatus.SUBMITTED, submitted_at=now, closed_by=closed_by)
         .execution_options(synchronize_session=False)
     ).rowcount
     # Only the row's own columns: the answers loaded with the attempt stay loaded.
@@ -438,7 +417,7 @@ def close_overdue(now: dt.datetime) -> int:
     """Hand in every attempt past its deadline; for cron, so results do not wait for a visit."""
     overdue = db.session.scalars(
         sa.select(Attempt).where(
-            Attempt.status == "open",
+            Attempt.status == AttemptStatus.OPEN,
             Attempt.deadline.is_not(None),
             Attempt.deadline < now - grace(),
         )
@@ -452,7 +431,7 @@ def regrade_question(record: QuestionRecord) -> int:
     answers = db.session.scalars(
         sa.select(Answer)
         .join(Attempt)
-        .where(Answer.question_id == record.id, Attempt.status == "submitted")
+        .where(Answer.question_id == record.id, Attempt.status == AttemptStatus.SUBMITTED)
     )
     for answer in list(answers):
         before = (answer.fraction, answer.state)
@@ -473,7 +452,7 @@ def remaining_seconds(attempt: Attempt, now: dt.datetime) -> int | None:
 def may_review(attempt: Attempt, now: dt.datetime) -> bool:
     """Whether the learner may see each answer with its feedback, as the quiz's review setting says."""
     review = attempt.quiz.settings.get("review", "immediately")
-    if attempt.status != "submitted" or review == "never":
+    if not attempt.is_submitted or review == "never":
         return False
     if review == "after_close":
         closes = _time(attempt.quiz.settings.get("closes"))
@@ -483,7 +462,7 @@ def may_review(attempt: Attempt, now: dt.datetime) -> bool:
 
 def counted_attempt(attempts: list[Attempt], rule: str) -> Attempt | None:
     """The attempt that counts for the course: the best or the last handed-in one."""
-    done = [a for a in attempts if a.status == "submitted" and a.score is not None]
+    done = [a for a in attempts if a.is_submitted and a.score is not None]
     if not done:
         return None
     if rule == "last":

@@ -4,34 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from markupsafe import escape, Markup
 
 from courseware import caching
 from courseware.content.markdown import render_markdown
 from courseware.lessons.reading import text
-from courseware.quizzes.grading import feedback_for, grade_response
+from courseware.quizzes.grading import feedback_for, grade_response, response_problem
 from courseware.quizzes.models import Answer
 from courseware.quizzes.questions import BLANK, Question
+from courseware.quizzes.types import question_type
 
-TYPE_LABELS = {
-    "single": _l("single choice"),
-    "multiple": _l("multiple response"),
-    "truefalse": _l("true/false"),
-    "short": _l("short answer"),
-    "numerical": _l("numerical"),
-    "matching": _l("matching"),
-    "ordering": _l("ordering"),
-    "fill": _l("fill in the blank"),
-    "essay": _l("essay"),
-    "description": _l("description"),
-}
 # Where a fill-in question's blank is, when the text is shown whole (previews, analysis).
 SHOWN_BLANK = "＿＿＿"
 
 
 def type_label(kind: str) -> str:
-    return str(TYPE_LABELS.get(kind, kind))
+    registered = question_type(kind)
+    return str(registered.label) if registered else kind
 
 
 @caching.memoize("question_html", max_size=4096)
@@ -77,6 +66,16 @@ class ShownQuestion:
         return self.question.type
 
     @property
+    def template(self) -> str:
+        """The template whose macro `inputs` shows this question's inputs."""
+        return question_type(self.kind).template
+
+    @property
+    def text_in_inputs(self) -> bool:
+        """The inputs show the question's text themselves, around its blank."""
+        return question_type(self.kind).blank_in_text
+
+    @property
     def real_pairs(self) -> list[int]:
         return [i for i, p in enumerate(self.question.pairs) if any(p.left.values())]
 
@@ -113,17 +112,23 @@ class ShownQuestion:
     def grade(self):
         return grade_response(self.question, self.answer.response)
 
+    def problem(self) -> str | None:
+        """Why the saved answer cannot be graded as typed, shown beside it before hand-in."""
+        problem = response_problem(self.question, self.answer.response)
+        return str(problem) if problem else None
+
 
 def shown_questions(answers: list[Answer]) -> list[ShownQuestion]:
     shown, number = [], 0
     for answer in answers:
         question = answer.parsed
-        if question.type != "description":
+        scored = question_type(question.type).scored
+        if scored:
             number += 1
         shown.append(
             ShownQuestion(
                 answer.position,
-                number if question.type != "description" else None,
+                number if scored else None,
                 question,
                 answer,
                 list(answer.shown_order or []),

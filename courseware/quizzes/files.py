@@ -12,8 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from courseware.content.files import fingerprint, LANGUAGES, parse_yaml, Problem, SLUG
-from courseware.quizzes.questions import BLANK, make_names_unique, Number, Option, Pair, Question
+from courseware.content.files import fingerprint, parse_yaml, Problem, SLUG
+from courseware.quizzes.questions import make_names_unique, Question
+from courseware.quizzes.types import question_type, registered_names
+from courseware.quizzes.yaml_parts import Reader
+
+__all__ = ["Reader", "load_all_quizzes", "load_course_quizzes", "parse_bank_yaml", "parse_quiz"]
 
 REVIEW_CHOICES = ("immediately", "after_close", "never")
 GRADE_CHOICES = ("best", "last")
@@ -33,18 +37,6 @@ QUIZ_FIELDS = {
     "questions",
 }
 COMMON_FIELDS = {"id", "type", "text", "points", "explanation", "format"}
-TYPE_FIELDS = {
-    "single": {"options"},
-    "multiple": {"options"},
-    "truefalse": {"answer", "feedback_true", "feedback_false"},
-    "short": {"answers"},
-    "numerical": {"answer", "tolerance", "min", "max", "answers"},
-    "matching": {"pairs", "distractors"},
-    "ordering": {"items"},
-    "fill": {"answers", "options"},
-    "essay": {"answer_guide"},
-    "description": set(),
-}
 YAML_FORMATS = ("markdown", "html", "plain")
 
 
@@ -85,183 +77,18 @@ class CourseQuizzes:
     questions: list[Question]
 
 
-class Reader:
-    """Collects problems for one file while reading its YAML tree."""
-
-    def __init__(self, path: str, lines: dict):
-        self.path = path
-        self.lines = lines
-        self.problems: list[Problem] = []
-
-    def line(self, key: tuple) -> int:
-        while key and key not in self.lines:
-            key = key[:-1]
-        return self.lines.get(key, 1)
-
-    def problem(self, key: tuple, message: str) -> None:
-        self.problems.append(Problem(self.path, self.line(key), message))
-
-    def text(self, value, key: tuple, required: bool = True) -> dict:
-        """A text written as a string (the Chinese original) or as {zh: …, en: …}."""
-        if value is None and not required:
-            return {"zh": "", "en": ""}
-        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            value = {"zh": str(value)}
-        if not isinstance(value, dict) or set(value) - set(LANGUAGES):
-            self.problem(key, "a text is a string or a mapping with zh (and en)")
-            return {"zh": "", "en": ""}
-        if any(isinstance(v, bool) for v in value.values()):
-            # YAML reads a bare Yes, No, On or Off as true/false: the author meant the word.
-            self.problem(
-                key, "put the text in quotes: YAML reads a bare Yes, No, On or Off as true or false"
-            )
-            return {"zh": "", "en": ""}
-        result = {
-            lang: str(value.get(lang) if value.get(lang) is not None else "").strip()
-            for lang in LANGUAGES
-        }
-        if required and not result["zh"]:
-            self.problem(key, "the Chinese text (zh) is missing")
-        return result
-
-    def number(self, value, key: tuple, name: str, low=None, high=None, whole=False):
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, (int, float))
-            or (whole and not isinstance(value, int))
-        ):
-            self.problem(key, f"{name} must be a {'whole ' if whole else ''}number")
-            return None
-        if (low is not None and value < low) or (high is not None and value > high):
-            self.problem(key, f"{name} must be between {low} and {high}")
-            return None
-        return value
-
-
-# --- questions --------------------------------------------------------------------------------
-
-
-def _weight(reader: Reader, entry: dict, key: tuple, default: float) -> float:
-    if "weight" in entry:
-        value = reader.number(entry["weight"], key + ("weight",), "weight", -100, 100)
-        return (value or 0) / 100
-    if "correct" in entry:
-        if not isinstance(entry["correct"], bool):
-            reader.problem(key + ("correct",), "correct must be true or false")
-        return 1.0 if entry["correct"] is True else 0.0
-    return default
-
-
-def _options(reader: Reader, raw, key: tuple, kind: str) -> list[Option]:
-    if not isinstance(raw, list) or len(raw) < 2:
-        reader.problem(key, f"a {kind} question needs a list of at least two options")
-        return []
-    options = []
-    for i, entry in enumerate(raw):
-        k = key + (i,)
-        if not isinstance(entry, dict) or "text" not in entry:
-            reader.problem(k, "an option is a mapping with text (and correct, weight, feedback)")
-            continue
-        for extra in sorted(set(entry) - {"text", "correct", "weight", "feedback"}, key=str):
-            reader.problem(k + (extra,), f"unknown option field {extra!r}")
-        options.append(
-            Option(
-                text=reader.text(entry["text"], k + ("text",)),
-                weight=_weight(reader, entry, k, 0.0),
-                feedback=reader.text(entry.get("feedback"), k + ("feedback",), required=False),
-            )
-        )
-    return options
-
-
-def _answers(reader: Reader, raw, key: tuple) -> list[Option]:
-    """Accepted typed answers: each a text or {text, weight, feedback}."""
-    if not isinstance(raw, list) or not raw:
-        reader.problem(key, "answers must list the accepted answers")
-        return []
-    answers = []
-    for i, entry in enumerate(raw):
-        k = key + (i,)
-        if isinstance(entry, dict) and "text" in entry:
-            answers.append(
-                Option(
-                    text=reader.text(entry["text"], k + ("text",)),
-                    weight=_weight(reader, entry, k, 1.0),
-                    feedback=reader.text(entry.get("feedback"), k + ("feedback",), required=False),
-                )
-            )
-        else:
-            answers.append(Option(text=reader.text(entry, k), weight=1.0))
-    return answers
-
-
-def _share_multiple(options: list[Option], raw: list) -> None:
-    """Correct options without an explicit weight share the points equally."""
-    unweighted = [
-        o
-        for o, r in zip(options, raw)
-        if isinstance(r, dict) and "weight" not in r and o.weight > 0
-    ]
-    if unweighted:
-        fixed = sum(
-            o.weight
-            for o, r in zip(options, raw)
-            if isinstance(r, dict) and "weight" in r and o.weight > 0
-        )
-        share = max(0.0, 1.0 - fixed) / len(unweighted)
-        for option in unweighted:
-            option.weight = round(share, 7)
-
-
-def _numbers(reader: Reader, data: dict, key: tuple) -> list[Number]:
-    if "answers" in data:
-        raw = data["answers"]
-        if not isinstance(raw, list) or not raw:
-            reader.problem(key + ("answers",), "answers must list {answer, tolerance, weight}")
-            return []
-        entries = [(r, key + ("answers", i)) for i, r in enumerate(raw)]
-    else:
-        entries = [(data, key)]
-    numbers = []
-    for entry, k in entries:
-        if not isinstance(entry, dict):
-            reader.problem(k, "a numerical answer is a mapping")
-            continue
-        if "min" in entry or "max" in entry:
-            low = reader.number(entry.get("min"), k + ("min",), "min")
-            high = reader.number(entry.get("max"), k + ("max",), "max")
-            if low is None or high is None:
-                continue
-            if low > high:
-                reader.problem(k + ("min",), "min is above max")
-                continue
-            value, tolerance = (low + high) / 2, (high - low) / 2
-        else:
-            value = reader.number(entry.get("answer"), k + ("answer",), "answer")
-            tolerance = reader.number(entry.get("tolerance", 0), k + ("tolerance",), "tolerance", 0)
-            if value is None or tolerance is None:
-                continue
-        weight = _weight(reader, entry, k, 1.0) if entry is not data else 1.0
-        numbers.append(
-            Number(
-                value=float(value),
-                tolerance=float(tolerance),
-                weight=weight,
-                feedback=reader.text(entry.get("feedback"), k + ("feedback",), required=False),
-            )
-        )
-    return numbers
-
-
 def parse_question(reader: Reader, data, key: tuple, category: str) -> Question | None:
-    """One question from its YAML mapping, or None with the problems noted."""
+    """One question from its YAML mapping, or None with the problems noted; its type reads the
+    fields that are its own."""
     if not isinstance(data, dict):
         reader.problem(key, "a question is a mapping with id, type and text")
         return None
-    kind = data.get("type")
-    if kind not in TYPE_FIELDS:
+    name = data.get("type")
+    kind = question_type(name) if isinstance(name, str) else None
+    if kind is None:
         reader.problem(
-            key + ("type",), f"unknown question type {kind!r}; one of: {', '.join(TYPE_FIELDS)}"
+            key + ("type",),
+            f"unknown question type {name!r}; one of: {', '.join(registered_names())}",
         )
         return None
     name = data.get("id")
@@ -270,18 +97,18 @@ def parse_question(reader: Reader, data, key: tuple, category: str) -> Question 
             key + ("id",), "a question needs an id of lowercase letters, digits and hyphens"
         )
         return None
-    for extra in sorted(set(data) - COMMON_FIELDS - TYPE_FIELDS[kind], key=str):
-        reader.problem(key + (extra,), f"unknown field {extra!r} for a {kind} question")
+    for extra in sorted(set(data) - COMMON_FIELDS - kind.yaml_fields, key=str):
+        reader.problem(key + (extra,), f"unknown field {extra!r} for a {kind.name} question")
     fmt = data.get("format", "markdown")
     if fmt not in YAML_FORMATS:
         reader.problem(key + ("format",), f"format must be one of {', '.join(YAML_FORMATS)}")
     points = (
-        0.0
-        if kind == "description"
-        else reader.number(data.get("points", 1), key + ("points",), "points", 0, 1000)
+        reader.number(data.get("points", 1), key + ("points",), "points", 0, 1000)
+        if kind.scored
+        else 0.0
     )
     question = Question(
-        type=kind,
+        type=kind.name,
         name=name,
         text=reader.text(data.get("text"), key + ("text",)),
         format=fmt if fmt in YAML_FORMATS else "markdown",
@@ -290,82 +117,8 @@ def parse_question(reader: Reader, data, key: tuple, category: str) -> Question 
         explanation=reader.text(data.get("explanation"), key + ("explanation",), required=False),
     )
     before = len(reader.problems)
-    if kind in ("single", "multiple"):
-        question.options = _options(reader, data.get("options"), key + ("options",), kind)
-        if kind == "multiple":
-            _share_multiple(question.options, data.get("options") or [])
-        if question.options and max(o.weight for o in question.options) <= 0:
-            reader.problem(key + ("options",), "no option is marked correct")
-    elif kind == "truefalse":
-        if not isinstance(data.get("answer"), bool):
-            reader.problem(key + ("answer",), "a truefalse question needs answer: true or false")
-        question.answer = data.get("answer") is True
-        question.feedback_true = reader.text(
-            data.get("feedback_true"), key + ("feedback_true",), required=False
-        )
-        question.feedback_false = reader.text(
-            data.get("feedback_false"), key + ("feedback_false",), required=False
-        )
-    elif kind == "short":
-        question.options = _answers(reader, data.get("answers"), key + ("answers",))
-    elif kind == "numerical":
-        question.numbers = _numbers(reader, data, key)
-    elif kind == "matching":
-        question.pairs = _pairs(reader, data, key)
-    elif kind == "ordering":
-        raw = data.get("items")
-        if not isinstance(raw, list) or len(raw) < 2:
-            reader.problem(
-                key + ("items",), "an ordering question needs at least two items in the right order"
-            )
-        else:
-            question.items = [reader.text(v, key + ("items", i)) for i, v in enumerate(raw)]
-    elif kind == "fill":
-        for lang in LANGUAGES:
-            if question.text[lang] and question.text[lang].count(BLANK) != 1:
-                reader.problem(
-                    key + ("text",), f"the {lang} text must contain {BLANK} exactly once"
-                )
-        if ("answers" in data) == ("options" in data):
-            reader.problem(key, "a fill question has either answers (typed) or options (chosen)")
-        elif "options" in data:
-            question.fill_choices = True
-            question.options = _options(reader, data["options"], key + ("options",), kind)
-        else:
-            question.options = _answers(reader, data["answers"], key + ("answers",))
-    elif kind == "essay":
-        question.guide = reader.text(
-            data.get("answer_guide"), key + ("answer_guide",), required=False
-        )
+    kind.read_yaml(reader, data, key, question)
     return question if len(reader.problems) == before else None
-
-
-def _pairs(reader: Reader, data: dict, key: tuple) -> list[Pair]:
-    raw = data.get("pairs")
-    if not isinstance(raw, list) or len(raw) < 2:
-        reader.problem(key + ("pairs",), "a matching question needs at least two pairs")
-        return []
-    pairs = []
-    for i, entry in enumerate(raw):
-        k = key + ("pairs", i)
-        if not isinstance(entry, dict) or set(entry) != {"left", "right"}:
-            reader.problem(k, "a pair is a mapping with left and right")
-            continue
-        pairs.append(
-            Pair(
-                left=reader.text(entry["left"], k + ("left",)),
-                right=reader.text(entry["right"], k + ("right",)),
-            )
-        )
-    distractors = data.get("distractors") or []
-    if not isinstance(distractors, list):
-        reader.problem(key + ("distractors",), "distractors must be a list of texts")
-        distractors = []
-    for i, value in enumerate(distractors):
-        pairs.append(
-            Pair(left={"zh": "", "en": ""}, right=reader.text(value, key + ("distractors", i)))
-        )
-    return pairs
 
 
 # --- quizzes and banks ------------------------------------------------------------------------
@@ -621,7 +374,7 @@ def load_course_quizzes(
 
     categories: dict[str, int] = {}
     for q in questions:
-        if q.category and q.type != "description":
+        if q.category and question_type(q.type).scored:
             categories[q.category] = categories.get(q.category, 0) + 1
     for quiz in quizzes:
         for i, slot in enumerate(quiz.slots):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import column_property, Mapped, mapped_column, relationship
@@ -134,6 +135,30 @@ class QuizOverride(db.Model):
     set_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
+class AttemptStatus(enum.StrEnum):
+    """Where an attempt stands: open while the learner answers, submitted once handed in."""
+
+    OPEN = "open"
+    SUBMITTED = "submitted"
+
+
+class ClosedBy(enum.StrEnum):
+    """Who handed an attempt in."""
+
+    LEARNER = "learner"
+    DEADLINE = "deadline"
+
+
+class AnswerState(enum.StrEnum):
+    """How an answer was graded; manual while it waits for an instructor."""
+
+    CORRECT = "correct"
+    PARTIAL = "partial"
+    WRONG = "wrong"
+    UNANSWERED = "unanswered"
+    MANUAL = "manual"
+
+
 class Attempt(db.Model):
     """One learner's attempt at a quiz. The server's clock alone decides its deadline."""
 
@@ -148,13 +173,11 @@ class Attempt(db.Model):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
     number: Mapped[int]
     seed: Mapped[int] = mapped_column(sa.BigInteger)
-    status: Mapped[str] = mapped_column(
-        sa.String(16), default="open", index=True
-    )  # open | submitted
+    status: Mapped[str] = mapped_column(sa.String(16), default=AttemptStatus.OPEN, index=True)
     started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     deadline: Mapped[dt.datetime | None] = mapped_column(index=True)
     submitted_at: Mapped[dt.datetime | None]
-    # learner | deadline: who closed it.
+    # ClosedBy: who closed it.
     closed_by: Mapped[str | None] = mapped_column(sa.String(16))
     # Raised by every accepted save; a save carrying an older number came from a stale window.
     sequence: Mapped[int] = mapped_column(default=0)
@@ -167,6 +190,25 @@ class Attempt(db.Model):
     answers: Mapped[list[Answer]] = relationship(
         back_populates="attempt", order_by="Answer.position"
     )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == AttemptStatus.OPEN
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == AttemptStatus.SUBMITTED
+
+    @property
+    def closed_at_deadline(self) -> bool:
+        return self.closed_by == ClosedBy.DEADLINE
+
+    @property
+    def percent(self) -> float | None:
+        """The score as a percentage of the maximum, to one decimal; None before grading."""
+        if self.score is None:
+            return None
+        return round(100 * self.score / self.max_score, 1) if self.max_score else 100.0
 
 
 class Answer(db.Model):
@@ -189,7 +231,7 @@ class Answer(db.Model):
     saved_at: Mapped[dt.datetime | None]
     points: Mapped[float] = mapped_column(default=1.0)
     fraction: Mapped[float | None]
-    state: Mapped[str] = mapped_column(sa.String(16), default="unanswered")
+    state: Mapped[str] = mapped_column(sa.String(16), default=AnswerState.UNANSWERED)
     # An instructor's grade replaces the computer's; both are kept.
     manual_fraction: Mapped[float | None]
     comment: Mapped[str | None] = mapped_column(sa.Text)
@@ -216,3 +258,22 @@ class Answer(db.Model):
     @property
     def final_fraction(self) -> float | None:
         return self.manual_fraction if self.manual_fraction is not None else self.fraction
+
+    @property
+    def awaits_grading(self) -> bool:
+        """An answer only an instructor can grade, not graded yet."""
+        return self.state == AnswerState.MANUAL and self.manual_fraction is None
+
+    @property
+    def is_unanswered(self) -> bool:
+        return self.state == AnswerState.UNANSWERED
+
+    @property
+    def earned(self) -> float:
+        """The points this answer earned so far."""
+        return (self.final_fraction or 0) * self.points
+
+    @property
+    def computer_points(self) -> float | None:
+        """The points the computer's grading gave, kept beside an instructor's grade."""
+        return None if self.fraction is None else self.fraction * self.points

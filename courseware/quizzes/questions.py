@@ -12,6 +12,8 @@ import json
 import unicodedata
 from dataclasses import asdict, dataclass, field
 
+# The built-in question types, in the order files and messages list them. Each is a module of
+# courseware/quizzes/types/, which holds what a type does; the registry there may hold more.
 TYPES = (
     "single",  # one answer; other options may earn partial credit
     "multiple",  # several answers; weights add up, negative weights punish guessing
@@ -24,10 +26,9 @@ TYPES = (
     "essay",  # graded by an instructor
     "description",  # text only, no answer, no points
 )
-# Types a computer cannot grade alone: their attempts wait in the instructor's queue.
-MANUAL_TYPES = ("essay",)
 FORMATS = ("markdown", "html", "plain", "moodle")
 BLANK = "{blank}"
+OMITTED_WHEN_EMPTY = ("units", "extra")
 
 
 def text(zh: str = "", en: str = "") -> dict:
@@ -83,9 +84,16 @@ class Question:
     fill_choices: bool = False  # fill: pick from options, else type
     explanation: dict = field(default_factory=empty_text)  # general feedback
     guide: dict = field(default_factory=empty_text)  # essay: shown to the grader only
+    units: list[str] = field(default_factory=list)  # numerical: units allowed after the number
+    extra: dict = field(default_factory=dict)  # what a type outside the built-in ones keeps
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        data = asdict(self)
+        # Left out while empty, so that questions written before these fields keep their hashes.
+        for name in OMITTED_WHEN_EMPTY:
+            if not data[name]:
+                del data[name]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict) -> Question:
@@ -101,14 +109,6 @@ class Question:
             self.to_dict(), ensure_ascii=False, sort_keys=True, separators=(",", ":")
         )
         return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
-
-    @property
-    def graded_by_computer(self) -> bool:
-        return self.type not in MANUAL_TYPES and self.type != "description"
-
-    @property
-    def max_points(self) -> float:
-        return 0.0 if self.type == "description" else self.points
 
 
 def normalise_answer(value: str) -> str:

@@ -20,6 +20,7 @@ from courseware.quizzes import analysis, bank, display, manual
 from courseware.quizzes.attempts import regrade_question
 from courseware.quizzes.forms import ExportPartForm, GradeForm, ImportForm, OverrideForm, QueueForm
 from courseware.quizzes.models import Answer, Attempt, QuestionRecord, Quiz, QuizOverride
+from courseware.quizzes.types import typed_names
 from courseware.timeutil import utcnow
 
 bp = Blueprint("teach_quizzes", __name__, url_prefix="/teach/quizzes")
@@ -186,7 +187,7 @@ def grading():
     )
     if show == "short":
         query = query.where(
-            QuestionRecord.type.in_(("short", "fill")),
+            QuestionRecord.type.in_(typed_names()),
             Answer.state.in_(("wrong", "partial")),
             Answer.graded_by_id.is_(None),
         )

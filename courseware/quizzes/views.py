@@ -141,12 +141,13 @@ def _sequence() -> int:
         return -1
 
 
-def _saved_reply(attempt: Attempt, sequence: int, now: dt.datetime):
+def _saved_reply(attempt: Attempt, sequence: int, now: dt.datetime, problems: dict):
     return jsonify(
         ok=True,
         sequence=sequence,
         remaining=service.remaining_seconds(attempt, now),
         message=_("Saved"),
+        problems=problems,
     )
 
 
@@ -157,7 +158,7 @@ def save(attempt_id):
     attempt = own_attempt(attempt_id, page=False)
     now = utcnow()
     try:
-        sequence = service.save_answers(attempt, _sequence(), request.form, now)
+        sequence, problems = service.save_and_check(attempt, _sequence(), request.form, now)
     except service.AttemptRefused as refused:
         db.session.commit()
         if wants_json():
@@ -172,7 +173,7 @@ def save(attempt_id):
         return redirect(url_for(".attempt", attempt_id=attempt_id))
     # The reply is made before the commit, which would expire the attempt and the user and cost a
     # reload of both: a save is the most frequent request of a classroom.
-    reply = _saved_reply(attempt, sequence, now) if wants_json() else None
+    reply = _saved_reply(attempt, sequence, now, problems) if wants_json() else None
     db.session.commit()
     if reply is not None:
         return reply

@@ -310,3 +310,31 @@ def test_the_attempt_page_renders_in_chinese(app, live_server, browser, make_use
     screenshot(page, "quiz-attempt-zh")
     assert page.console_errors == []
     page.context.close()
+
+
+def test_a_number_that_cannot_be_read_is_flagged_beside_its_question_before_hand_in(
+    app, live_server, browser, make_user, timed_quiz
+):
+    make_user(username="zh-reader", name="读者")
+    page = new_page(browser, "zh-CN")
+    sign_in(page, live_server, "zh-reader")
+    page.goto(live_server + timed_quiz)
+    page.locator("form[action$='/start'] button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/quizzes/attempts/\d+$"))
+    attempt_id = int(page.url.rsplit("/", 1)[1])
+    flag = page.locator('#q4 [data-problem-for="a4"]')
+    assert flag.is_hidden()
+
+    page.locator('#q4 input[name="a4"]').fill("很多")
+    wait_saved(page)
+    expect(flag).to_be_visible()
+    expect(flag).to_contain_text("无法识别为数字")
+    # Kept as typed: the learner decides what to change.
+    assert answers_in_db(app, attempt_id)[4] == "很多"
+    screenshot(page, "quiz-number-flagged")
+
+    page.locator('#q4 input[name="a4"]').fill("六百八十九")
+    wait_saved(page)
+    expect(flag).to_be_hidden()
+    assert answers_in_db(app, attempt_id)[4] == "六百八十九"
+    assert page.console_errors == []

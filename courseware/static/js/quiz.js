@@ -69,6 +69,16 @@
     return true;
   }
 
+  // Answers the server cannot grade as typed (a number it cannot read) are flagged beside their
+  // question before hand-in; they stay saved as typed.
+  function showProblems(problems) {
+    Array.prototype.forEach.call(form.querySelectorAll("[data-problem-for]"), function (el) {
+      var message = (problems || {})[el.getAttribute("data-problem-for")] || "";
+      el.textContent = message;
+      el.hidden = !message;
+    });
+  }
+
   function syncClock(remaining) {
     if (remaining === null || remaining === undefined || !countdown) { return; }
     endAt = Date.now() + remaining * 1000;
@@ -114,6 +124,7 @@
         saved = reply.data.sequence;
         retryDelay = 2000;
         syncClock(reply.data.remaining);
+        showProblems(reply.data.problems);
         if (dirty) { keepLocally(); window.clearTimeout(typingTimer); save(); return; }
         forgetLocally();
         say("saved", reply.data.message);
