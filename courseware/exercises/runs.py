@@ -134,7 +134,7 @@ def act(run: ExerciseRun, user_id: int, action: engine.Action, now: dt.datetime)
     """Check the action against a replay, then store it; engine.ActionError if it cannot be taken."""
     if run.status != "open":
         raise engine.ActionError("finished")
-    if action.kind not in ("post", "reply", "call", "decide", "wait"):
+    if action.kind not in engine.trainee_actions():
         raise engine.ActionError("unknown_action")
     minute = clock_minute(run, now)
     if run.live is not None and run.live.status not in ("running", "paused"):

@@ -122,7 +122,7 @@ def _live_context(live: LiveSession):
     teams = []
     for run in live.teams:
         state = runs.replay(run, now)
-        teams.append((run, state, [e for e in state.log if e.kind in ("post", "reply")]))
+        teams.append((run, state, state.posts()))
     shared = teams[0][1] if teams else engine.run(scenario, live.seed, [])
     users = {
         u.id: u
@@ -221,7 +221,7 @@ def review(run_id):
         except ValueError:
             score = -1
         comment = request.form.get("comment", "").strip()[:2000]
-        if action is None or action.run_id != run.id or action.kind not in ("post", "reply"):
+        if action is None or action.run_id != run.id or action.kind not in engine.post_actions():
             abort(404)
         if not 0 <= score <= 100:
             flash(_("A score is a number from 0 to 100."), "error")

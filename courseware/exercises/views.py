@@ -161,7 +161,7 @@ def act(run_id):
         runs.act(run, current_user.id, runs.action_from_form(kind, request.form), utcnow())
     except engine.ActionError as error:
         db.session.rollback()
-        if kind in ("post", "reply"):
+        if kind in engine.post_actions():
             return refused_post(run, kind, error)
         flash(messages.error_message(error), "error")
         return redirect(url_for(".play", run_id=run.id))

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from courseware.accounts.models import AuditEvent, Cohort, Role, User
 from courseware.db import db
+from courseware.exercises import engine
 from courseware.exercises.models import ExerciseRun, LiveSession, RunAction
 from tests.conftest import Auth, csrf_token
 
@@ -179,6 +180,10 @@ def test_a_live_class_follows_the_instructor(app, make_user, exercise_course):
         )
     command("next")
     command("adhoc", persona="journalist", channel="news", text="现场记者：超市已补货。")
+    # The instructor's buttons store kinds of the table that are not the trainees'.
+    stored = set(stored_actions(app))
+    assert stored == {"publish_next", "adhoc"} and stored <= set(engine.ACTION_KINDS)
+    assert not stored & set(engine.trainee_actions())
     for c, run_id in zip(clients, team_runs):
         board = c.get(f"/exercises/runs/{run_id}/feed").get_data(as_text=True)
         assert "碘盐能防辐射吗？" in board and "现场记者：超市已补货。" in board
@@ -342,3 +347,23 @@ def test_accounts_show_their_handles_in_the_readers_language(app, make_user, sal
         assert not re.search(r"@[\u3400-\u9fff]", page)
     for page in (pages["zh"], pages["zh-report"]):
         assert "@JiangchengXiaoWang" not in page and "@ProvinceInfo" not in page
+
+
+def test_the_kinds_the_pages_send_are_the_trainees_kinds_in_the_table(
+    app, client, auth, make_user, exercise_course
+):
+    """Every kind of action the play page offers is a registered trainee kind, and the server
+    takes no other: a learner cannot send an instructor's kind."""
+    make_user(Role.LEARNER, username="learner-a")
+    assert auth.login("learner-a").status_code == 302
+    run_id = start_run(auth)
+    assert act(client, run_id, kind="wait", minutes="40").status_code == 302  # a decision is due
+    page = client.get(f"/exercises/runs/{run_id}").get_data(as_text=True)
+    offered = set(re.findall(r'name="kind" value="([^"]+)"', page))
+    assert offered == set(engine.trainee_actions())
+    assert offered <= set(engine.ACTION_KINDS)
+    for kind in ("publish_next", "adhoc", "dance"):
+        refused = act(client, run_id, kind=kind, text="现场记者：超市已补货。")
+        assert refused.status_code == 302
+        assert "此处不能进行该操作。" in client.get(refused.location).get_data(as_text=True)
+    assert stored_actions(app) == ["wait"]
