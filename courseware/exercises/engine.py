@@ -14,6 +14,7 @@ kind is one class there, and the trainee's kinds are read from the table whereve
 
 from __future__ import annotations
 
+import enum
 import random
 import unicodedata
 from dataclasses import dataclass, field
@@ -599,6 +600,15 @@ def next_inject(scenario: Scenario, state: State) -> Inject | None:
 # --- scores and the after-action review -------------------------------------------------------
 
 
+class Timeliness(enum.StrEnum):
+    """How a fired inject was answered, against the minutes it allows."""
+
+    ON_TIME = "on_time"
+    LATE = "late"
+    MISSED = "missed"
+    NOT_EXPECTED = "none"  # the inject asks for no answer
+
+
 @dataclass
 class Dimension:
     name: str
@@ -697,11 +707,13 @@ def expected_vs_actual(scenario: Scenario, state: State) -> list[dict]:
                     answer = event
                     break
         if inject.expects == "none":
-            status = "none"
+            status = Timeliness.NOT_EXPECTED
         elif answer is None:
-            status = "missed"
+            status = Timeliness.MISSED
+        elif answer.minute - minute <= inject.within:
+            status = Timeliness.ON_TIME
         else:
-            status = "on_time" if answer.minute - minute <= inject.within else "late"
+            status = Timeliness.LATE
         rows.append({"inject": inject, "minute": minute, "answer": answer, "status": status})
     return rows
 
@@ -748,7 +760,7 @@ def improvement_plan(
         )
     if any(p[1] is None for p in state.promises if p[0] + PROMISE_MINUTES <= state.minute):
         plan.append(("keep_promises", {}))
-    missed = [r["inject"] for r in rows if r["status"] in ("missed", "late")]
+    missed = [r["inject"] for r in rows if r["status"] in (Timeliness.MISSED, Timeliness.LATE)]
     if missed:
         plan.append(("answer_injects", {"injects": missed}))
     return plan or [("keep_it_up", {})]

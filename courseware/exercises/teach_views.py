@@ -12,7 +12,14 @@ from courseware.accounts.audit import record
 from courseware.accounts.models import Cohort, cohort_member, Role, User
 from courseware.db import db
 from courseware.exercises import engine, messages, report, runs
-from courseware.exercises.models import Exercise, ExerciseRun, LiveSession, PostReview, RunAction
+from courseware.exercises.models import (
+    Exercise,
+    ExerciseRun,
+    LiveSession,
+    PostReview,
+    RunAction,
+    RunStatus,
+)
 from courseware.lessons.reading import text
 from courseware.quizzes.display import html
 from courseware.timeutil import utcnow
@@ -42,7 +49,7 @@ def index():
     recent = list(
         db.session.scalars(
             sa.select(ExerciseRun)
-            .where(ExerciseRun.live_id.is_(None), ExerciseRun.status == "finished")
+            .where(ExerciseRun.live_id.is_(None), ExerciseRun.status == RunStatus.FINISHED)
             .order_by(ExerciseRun.finished_at.desc())
             .limit(50)
         )

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from courseware.accounts.models import AuditEvent, Cohort, Role, User
 from courseware.db import db
 from courseware.exercises import engine
-from courseware.exercises.models import ExerciseRun, LiveSession, RunAction
+from courseware.exercises.models import ExerciseRun, LiveSession, LiveStatus, RunAction
 from tests.conftest import Auth, csrf_token
 
 IDEAL = "我们理解大家的担心。全省食盐储备充足，碘盐不能防辐射，请勿抢购。我们将持续通报。"
@@ -202,6 +202,14 @@ def test_a_live_class_follows_the_instructor(app, make_user, exercise_course):
         ).all()
         assert all(r.status == "finished" and r.score is not None for r in runs)
         assert runs[0].score > runs[1].score  # the team that posted did better than the silent one
+        # The statuses are enum members in the code and the same plain strings in the database.
+        assert db.session.get(LiveSession, live_id).status is LiveStatus.FINISHED
+        assert db.session.execute(sa.text("SELECT status FROM exercise_live")).all() == [
+            ("finished",)
+        ]
+        assert db.session.execute(sa.text("SELECT DISTINCT status FROM exercise_run")).all() == [
+            ("finished",)
+        ]
     assert teacher.get(f"/teach/exercises/live/{live_id}/report").status_code == 200
     # A post sent after the end comes back in its box, and the page no longer polls: the next poll
     # would send it on to the report, taking the text with it.
