@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from courseware.db import db
-from courseware.lessons.models import Lesson, LessonRevision
+from courseware.lessons.models import Lesson, LessonRevision, RevisionStatus
 from courseware.progress.models import LessonProgress, LessonVisit
 from courseware.timeutil import utcnow
 
@@ -83,7 +83,7 @@ def open_visit(user_id: int, lesson_id: int, revision_id: int) -> int:
 SHOWN_REVISION = sa.select(_revision.c.id).where(
     _revision.c.id == sa.bindparam("revision"),
     _revision.c.lesson_id == sa.bindparam("lesson"),
-    _revision.c.status == "published",
+    _revision.c.status == RevisionStatus.PUBLISHED,
 )
 
 
