@@ -1,5 +1,8 @@
 """The database handle every module imports, and engine settings that keep SQLite honest."""
 
+import enum
+
+import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import event, MetaData
 from sqlalchemy.engine import Engine
@@ -16,6 +19,18 @@ NAMING_CONVENTION = {
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
+def status_type(statuses: type[enum.StrEnum], length: int = 16) -> sa.Enum:
+    """A column type for a status enum: stored as the members' values in a plain VARCHAR (no
+    database enum, no CHECK), read back as members; a value outside the enum is refused on write."""
+    return sa.Enum(
+        statuses,
+        native_enum=False,
+        length=length,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
 
 
 @event.listens_for(Engine, "connect")

@@ -6,6 +6,7 @@ page that polls it can read them; the work itself runs in a thread of the worker
 
 from __future__ import annotations
 
+import enum
 import threading
 from contextlib import contextmanager
 
@@ -14,6 +15,35 @@ from flask import current_app
 
 from courseware.db import db
 from courseware.timeutil import utcnow
+
+
+class JobStatus(enum.StrEnum):
+    """Where a background job stands; a job's row starts queued."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class JobProgress:
+    """What a job's row tells the page that polls it; for models with status, done and total."""
+
+    @property
+    def under_way(self) -> bool:
+        """Queued or running: the page keeps asking."""
+        return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status == JobStatus.DONE
+
+    @property
+    def percent(self) -> int:
+        """How much of the work is done, 0–100, for the progress bar."""
+        if not self.total:
+            return 0
+        return min(100, max(0, 100 * self.done // self.total))
 
 
 def run_in_background(work, job_id: int, name: str) -> None:
@@ -42,7 +72,7 @@ def job_context(app, model, row_id: int):
         except Exception as error:
             db.session.rollback()
             finished = {"finished_at": utcnow()} if hasattr(model, "finished_at") else {}
-            set_state(model, row_id, status="failed", error=str(error)[:500], **finished)
+            set_state(model, row_id, status=JobStatus.FAILED, error=str(error)[:500], **finished)
             raise
         finally:
             db.session.remove()

@@ -468,7 +468,7 @@ def roster_commit(upload_id):
     upload = _own_upload(upload_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    if upload.status in ("queued", "running", "done"):
+    if not upload.may_start:
         # A second click, or the form sent again: the import under way is the only one.
         return redirect(url_for("admin.roster_progress", upload_id=upload.id))
     # Checked again: units or users may have changed since the preview.
@@ -488,7 +488,7 @@ def roster_progress(upload_id):
     upload = _own_upload(upload_id)
     if request.headers.get("HX-Request"):
         response = make_response(render_template("admin/_import_job.html", upload=upload))
-        if upload.status == "done":
+        if upload.succeeded:
             response.headers["HX-Redirect"] = url_for("admin.roster_done", upload_id=upload.id)
         return response
     return render_template("admin/import_progress.html", upload=upload)
@@ -499,7 +499,7 @@ def roster_progress(upload_id):
 def roster_done(upload_id):
     """What the import did, and the new accounts' initial passwords until their sheet is downloaded."""
     upload = _own_upload(upload_id)
-    if upload.status != "done":
+    if not upload.succeeded:
         return redirect(url_for("admin.roster_progress", upload_id=upload.id))
     credentials = (
         roster.read_credentials_sheet(upload.credentials_sheet) if upload.credentials_sheet else []

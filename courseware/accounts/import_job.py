@@ -17,7 +17,7 @@ from flask_babel import force_locale
 from courseware.accounts import operations, roster
 from courseware.accounts.models import RosterUpload, User
 from courseware.db import db
-from courseware.jobs import job_context, run_in_background, set_state
+from courseware.jobs import job_context, JobStatus, run_in_background, set_state
 from courseware.timeutil import utcnow
 
 # How often the progress is written while passwords are hashed, at most.
@@ -32,9 +32,9 @@ def start(upload: RosterUpload, total: int) -> bool:
         sa.update(RosterUpload)
         .where(
             RosterUpload.id == upload.id,
-            sa.or_(RosterUpload.status.is_(None), RosterUpload.status == "failed"),
+            sa.or_(RosterUpload.status.is_(None), RosterUpload.status == JobStatus.FAILED),
         )
-        .values(status="queued", done=0, total=total, error=None)
+        .values(status=JobStatus.QUEUED, done=0, total=total, error=None)
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.commit()
@@ -57,10 +57,13 @@ def _import(upload: RosterUpload, actor: User) -> None:
     # Checked again: units or users may have changed since the preview.
     plan = roster.plan_import(roster.read_table(filename, upload.content))
     if not plan.ok:
-        set_state(RosterUpload, upload_id, status="failed", error="problems")
+        set_state(RosterUpload, upload_id, status=JobStatus.FAILED, error="problems")
         return
     set_state(
-        RosterUpload, upload_id, status="running", total=len(plan.creates) + len(plan.updates)
+        RosterUpload,
+        upload_id,
+        status=JobStatus.RUNNING,
+        total=len(plan.creates) + len(plan.updates),
     )
     prepared, written = [], time.monotonic()
     for _entry in plan.creates:
@@ -71,14 +74,14 @@ def _import(upload: RosterUpload, actor: User) -> None:
     db.session.expire_all()  # the plan's users are read again in the writing transaction
     plan = roster.plan_import(roster.read_table(filename, upload.content))
     if not plan.ok or len(plan.creates) != len(prepared):
-        set_state(RosterUpload, upload_id, status="failed", error="problems")
+        set_state(RosterUpload, upload_id, status=JobStatus.FAILED, error="problems")
         return
     result = roster.apply_plan(plan, filename, actor=actor, prepared=prepared)
     db.session.execute(
         sa.update(RosterUpload)
         .where(RosterUpload.id == upload_id)
         .values(
-            status="done",
+            status=JobStatus.DONE,
             done=len(plan.creates) + len(plan.updates),
             committed_at=utcnow(),
             summary={

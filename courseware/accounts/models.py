@@ -10,7 +10,8 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from courseware.db import db
+from courseware.db import db, status_type
+from courseware.jobs import JobProgress, JobStatus
 from courseware.timeutil import utcnow
 
 
@@ -202,7 +203,7 @@ class AuditEvent(db.Model):
     ip: Mapped[str] = mapped_column(sa.String(45), default="")
 
 
-class RosterUpload(db.Model):
+class RosterUpload(JobProgress, db.Model):
     """An uploaded roster kept between preview and commit, so any worker can finish it."""
 
     __tablename__ = "roster_upload"
@@ -216,10 +217,15 @@ class RosterUpload(db.Model):
     # The sheet of initial passwords, kept only until it is downloaded once.
     credentials_sheet: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     # The import runs in the background (accounts/import_job.py): None until it is started, then
-    # queued | running | done | failed, with the rows done of the total for the progress bar.
-    status: Mapped[str | None] = mapped_column(sa.String(16))
+    # a JobStatus, with the rows done of the total for the progress bar.
+    status: Mapped[JobStatus | None] = mapped_column(status_type(JobStatus))
     done: Mapped[int] = mapped_column(default=0)
     total: Mapped[int] = mapped_column(default=0)
     # {"created": n, "updated": n, "unchanged": n} once done.
     summary: Mapped[dict | None] = mapped_column(sa.JSON)
     error: Mapped[str | None] = mapped_column(sa.String(500))
+
+    @property
+    def may_start(self) -> bool:
+        """Not imported yet, nor being imported: never started, or failed."""
+        return self.status in (None, JobStatus.FAILED)

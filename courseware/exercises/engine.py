@@ -7,13 +7,18 @@ The clock counts simulated minutes. Scheduled injects fire when the clock reache
 branch, counted from the moment the branch was entered); triggered injects fire after a false
 statement or after a silence. Rumours grow every minute until a post states a fact that counters
 them, then shrink, faster after a well-written post. Scoring follows docs/exercises.md.
+
+Each kind of action (post, reply, call, ...) is a class registered by name in ACTION_KINDS: a new
+kind is one class there, and the trainee's kinds are read from the table wherever they are needed.
 """
 
 from __future__ import annotations
 
+import enum
 import random
 import unicodedata
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from courseware.exercises.scenario import Inject, MAIN, Scenario
 
@@ -23,7 +28,6 @@ PROMISE_MINUTES = 60
 REACH_CAP = 50_000_000
 # How much of its reach a fully countered rumour loses each minute.
 DECAY = 0.05
-ACTIONS = ("post", "reply", "call", "decide", "wait", "publish", "publish_next", "adhoc")
 # The channels whose messages the trainee can reply to (a call or an instruction is not answered in public).
 REPLY_CHANNELS = ("post", "comment", "mention", "news")
 
@@ -122,7 +126,9 @@ class State:
         return int(sum(self.reach.values()))
 
     def posts(self) -> list[Event]:
-        return [e for e in self.log if e.kind in ("post", "reply")]
+        """The trainee's published posts and replies, in order."""
+        kinds = post_actions()
+        return [e for e in self.log if e.kind in kinds]
 
 
 # --- text matching ----------------------------------------------------------------------------
@@ -325,17 +331,85 @@ def _publish(
     state.log.append(Event(minute, "reaction", rng.choice(REACTIONS[quality]), ref=action.ref))
 
 
-def apply(scenario: Scenario, state: State, rng: random.Random, action: Action) -> None:
-    """Carry out one action at the current minute; ActionError if it cannot be done."""
-    kind = action.kind
-    if kind == "post":
-        _publish(scenario, state, rng, action, "post")
-    elif kind == "reply":
+class ActionKind:
+    """A kind of action: the engine looks it up by name in ACTION_KINDS and calls its class methods."""
+
+    name: ClassVar[str] = ""
+    # Trainees take it; the other kinds are an instructor's, in a live class.
+    trainee: ClassVar[bool] = False
+    # It publishes the trainee's text: scored, answered by the public, open to an instructor's review.
+    post: ClassVar[bool] = False
+
+    @classmethod
+    def minutes(cls, scenario: Scenario, state: State, action: Action) -> float:
+        """How long the action takes when it has no time of its own: its cost in the scenario."""
+        return scenario.costs.get(cls.name, 0)
+
+    @classmethod
+    def apply(cls, scenario: Scenario, state: State, rng: random.Random, action: Action) -> None:
+        """Carry out the action at the current minute; ActionError if it cannot be done."""
+        raise NotImplementedError
+
+
+ACTION_KINDS: dict[str, type[ActionKind]] = {}
+
+
+def register(kind: type[ActionKind]) -> type[ActionKind]:
+    """Add an action kind to the table (a class decorator); a kind of the same name is replaced."""
+    ACTION_KINDS[kind.name] = kind
+    return kind
+
+
+def action_kind(name: str) -> type[ActionKind]:
+    kind = ACTION_KINDS.get(name)
+    if kind is None:
+        raise ActionError("unknown_action")
+    return kind
+
+
+def trainee_actions() -> tuple[str, ...]:
+    """The kinds of action a trainee may take."""
+    return tuple(name for name, kind in ACTION_KINDS.items() if kind.trainee)
+
+
+def post_actions() -> tuple[str, ...]:
+    """The kinds of action that publish the trainee's text."""
+    return tuple(name for name, kind in ACTION_KINDS.items() if kind.post)
+
+
+@register
+class Post(ActionKind):
+    """A post on the official account."""
+
+    name, trainee, post = "post", True, True
+
+    @classmethod
+    def apply(cls, scenario, state, rng, action):
+        _publish(scenario, state, rng, action, cls.name)
+
+
+@register
+class Reply(ActionKind):
+    """A public answer to a message the trainee has seen."""
+
+    name, trainee, post = "reply", True, True
+
+    @classmethod
+    def apply(cls, scenario, state, rng, action):
         inject = scenario.inject(action.target)
         if inject is None or inject.id not in state.fired or inject.channel not in REPLY_CHANNELS:
             raise ActionError("no_such_message")
-        _publish(scenario, state, rng, action, "reply")
-    elif kind == "call":
+        _publish(scenario, state, rng, action, cls.name)
+
+
+@register
+class Call(ActionKind):
+    """A phone call to a department, which tells what it knows."""
+
+    name, trainee = "call", True
+
+    @classmethod
+    def apply(cls, scenario, state, rng, action):
         persona = scenario.persona(action.target)
         if persona is None or persona.kind != "department":
             raise ActionError("no_such_department")
@@ -343,14 +417,23 @@ def apply(scenario: Scenario, state: State, rng: random.Random, action: Action) 
         state.log.append(
             Event(
                 state.minute,
-                "call",
+                cls.name,
                 persona.reply,
                 persona=persona.id,
                 facts=list(persona.reveals),
                 ref=action.ref,
             )
         )
-    elif kind == "decide":
+
+
+@register
+class Decide(ActionKind):
+    """The choice of one option of a decision inject; the option may lead into a branch."""
+
+    name, trainee = "decide", True
+
+    @classmethod
+    def apply(cls, scenario, state, rng, action):
         inject = scenario.inject(action.target)
         if inject is None or inject.decision is None or inject.id not in state.fired:
             raise ActionError("no_such_decision")
@@ -367,7 +450,7 @@ def apply(scenario: Scenario, state: State, rng: random.Random, action: Action) 
         state.log.append(
             Event(
                 state.minute,
-                "decide",
+                cls.name,
                 option.text,
                 inject=inject.id,
                 option=option.id,
@@ -376,40 +459,86 @@ def apply(scenario: Scenario, state: State, rng: random.Random, action: Action) 
         )
         if option.goto:
             state.branch, state.branch_started = option.goto, state.minute
-    elif kind == "publish":
+
+
+@register
+class Wait(ActionKind):
+    """Letting the clock run on: it takes the minutes asked for and does nothing else."""
+
+    name, trainee = "wait", True
+
+    @classmethod
+    def minutes(cls, scenario, state, action):
+        return max(0.0, action.minutes)
+
+    @classmethod
+    def apply(cls, scenario, state, rng, action):
+        pass
+
+
+@register
+class Publish(ActionKind):
+    """The instructor publishes a given inject now."""
+
+    name = "publish"
+
+    @classmethod
+    def apply(cls, scenario, state, rng, action):
         inject = scenario.inject(action.target)
         if inject is None or inject.id in state.fired:
             raise ActionError("no_such_inject")
         fire(scenario, state, inject, state.minute)
-    elif kind == "publish_next":
+
+
+@register
+class PublishNext(ActionKind):
+    """The instructor publishes the next scheduled inject of the run's branch."""
+
+    name = "publish_next"
+
+    @classmethod
+    def apply(cls, scenario, state, rng, action):
         # A live class shares the button, but each team may be in its own branch.
         inject = next_inject(scenario, state)
         if inject is not None:
             fire(scenario, state, inject, state.minute)
-    elif kind == "adhoc":
+
+
+@register
+class Adhoc(ActionKind):
+    """A message the instructor writes during a live class, in a persona's name."""
+
+    name = "adhoc"
+
+    @classmethod
+    def apply(cls, scenario, state, rng, action):
         if not action.text.strip():
             raise ActionError("empty_post")
         state.log.append(
             Event(
                 state.minute,
-                "adhoc",
+                cls.name,
                 action.text.strip(),
                 persona=action.persona,
                 channel=action.channel or "post",
                 ref=action.ref,
             )
         )
-    elif kind != "wait":
-        raise ActionError("unknown_action")
+
+
+def apply(scenario: Scenario, state: State, rng: random.Random, action: Action) -> None:
+    """Carry out one action at the current minute; ActionError if it cannot be done."""
+    action_kind(action.kind).apply(scenario, state, rng, action)
 
 
 def action_minute(scenario: Scenario, state: State, action: Action) -> float:
-    """When an action happens: its own time (real-time and live runs), else now plus its cost."""
+    """When an action happens: its own time (real-time and live runs), else now plus its cost.
+
+    An unknown kind is refused here, before the clock moves for it."""
+    kind = action_kind(action.kind)
     if action.at is not None:
         return max(state.minute, float(action.at))
-    if action.kind == "wait":
-        return state.minute + max(0.0, action.minutes)
-    return state.minute + scenario.costs.get(action.kind, 0)
+    return state.minute + kind.minutes(scenario, state, action)
 
 
 def run(scenario: Scenario, seed: int, actions: list[Action], until: float | None = None) -> State:
@@ -469,6 +598,15 @@ def next_inject(scenario: Scenario, state: State) -> Inject | None:
 
 
 # --- scores and the after-action review -------------------------------------------------------
+
+
+class Timeliness(enum.StrEnum):
+    """How a fired inject was answered, against the minutes it allows."""
+
+    ON_TIME = "on_time"
+    LATE = "late"
+    MISSED = "missed"
+    NOT_EXPECTED = "none"  # the inject asks for no answer
 
 
 @dataclass
@@ -544,6 +682,7 @@ def truthful_score(scenario: Scenario, state: State) -> Dimension:
 def expected_vs_actual(scenario: Scenario, state: State) -> list[dict]:
     """For every inject that fired: what was expected, what the trainee did and when."""
     rows = []
+    posts = post_actions()
     for inject_id, minute in sorted(state.fired.items(), key=lambda pair: pair[1]):
         inject = scenario.inject(inject_id)
         answer = None
@@ -552,7 +691,7 @@ def expected_vs_actual(scenario: Scenario, state: State) -> list[dict]:
                 if event.minute < minute:
                     continue
                 if (
-                    (inject.expects == "post" and event.kind in ("post", "reply"))
+                    (inject.expects == "post" and event.kind in posts)
                     or (
                         inject.expects == "reply"
                         and event.kind == "reply"
@@ -568,11 +707,13 @@ def expected_vs_actual(scenario: Scenario, state: State) -> list[dict]:
                     answer = event
                     break
         if inject.expects == "none":
-            status = "none"
+            status = Timeliness.NOT_EXPECTED
         elif answer is None:
-            status = "missed"
+            status = Timeliness.MISSED
+        elif answer.minute - minute <= inject.within:
+            status = Timeliness.ON_TIME
         else:
-            status = "on_time" if answer.minute - minute <= inject.within else "late"
+            status = Timeliness.LATE
         rows.append({"inject": inject, "minute": minute, "answer": answer, "status": status})
     return rows
 
@@ -619,7 +760,7 @@ def improvement_plan(
         )
     if any(p[1] is None for p in state.promises if p[0] + PROMISE_MINUTES <= state.minute):
         plan.append(("keep_promises", {}))
-    missed = [r["inject"] for r in rows if r["status"] in ("missed", "late")]
+    missed = [r["inject"] for r in rows if r["status"] in (Timeliness.MISSED, Timeliness.LATE)]
     if missed:
         plan.append(("answer_injects", {"injects": missed}))
     return plan or [("keep_it_up", {})]

@@ -2,6 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 
+from courseware.exercises.engine import Timeliness
+from courseware.exercises.models import LiveStatus
 from courseware.lessons.reading import text
 
 ACTION_ERRORS = {
@@ -73,7 +75,20 @@ EXPECTS = {
     "decide": _l("decide"),
     "none": _l("—"),
 }
-STATUS = {"on_time": _l("on time"), "late": _l("late"), "missed": _l("missed"), "none": _l("—")}
+STATUS = {
+    Timeliness.ON_TIME: _l("on time"),
+    Timeliness.LATE: _l("late"),
+    Timeliness.MISSED: _l("missed"),
+    Timeliness.NOT_EXPECTED: _l("—"),
+}
+# A live class's state as the instructor's pages name it; the teams' page waits for the instructor.
+LIVE_STATUS = {
+    LiveStatus.WAITING: _l("waiting to start"),
+    LiveStatus.RUNNING: _l("running"),
+    LiveStatus.PAUSED: _l("paused"),
+    LiveStatus.FINISHED: _l("finished"),
+}
+TEAM_LIVE_STATUS = {**LIVE_STATUS, LiveStatus.WAITING: _l("waiting for the instructor")}
 CHANNELS = {
     "post": _l("Microblog post"),
     "comment": _l("Comment"),

@@ -7,11 +7,12 @@ same state and nothing lives in a worker's memory.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from courseware.db import db
+from courseware.db import db, status_type
 from courseware.exercises.scenario import Scenario
 from courseware.timeutil import utcnow
 
@@ -42,6 +43,22 @@ class Exercise(db.Model):
         return cached[1]
 
 
+class LiveStatus(enum.StrEnum):
+    """Where a live class stands on the instructor's clock."""
+
+    WAITING = "waiting"
+    RUNNING = "running"
+    PAUSED = "paused"
+    FINISHED = "finished"
+
+
+class RunStatus(enum.StrEnum):
+    """A run is open until it finishes; then its score is kept."""
+
+    OPEN = "open"
+    FINISHED = "finished"
+
+
 class LiveSession(db.Model):
     """A live classroom run: the instructor's clock, shared by every team of the class."""
 
@@ -51,9 +68,7 @@ class LiveSession(db.Model):
     exercise_id: Mapped[int] = mapped_column(sa.ForeignKey("exercise.id"), index=True)
     cohort_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cohort.id", ondelete="SET NULL"))
     instructor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
-    status: Mapped[str] = mapped_column(
-        sa.String(16), default="waiting"
-    )  # waiting | running | paused | finished
+    status: Mapped[LiveStatus] = mapped_column(status_type(LiveStatus), default=LiveStatus.WAITING)
     seed: Mapped[int] = mapped_column(sa.BigInteger)
     # Simulated minutes per real minute while running.
     speed: Mapped[float] = mapped_column(default=1.0)
@@ -87,7 +102,7 @@ class ExerciseRun(db.Model):
     # Learner ids of a live team; a self-paced run belongs to user_id alone.
     members: Mapped[list] = mapped_column(sa.JSON, default=list)
     seed: Mapped[int] = mapped_column(sa.BigInteger)
-    status: Mapped[str] = mapped_column(sa.String(16), default="open")  # open | finished
+    status: Mapped[RunStatus] = mapped_column(status_type(RunStatus), default=RunStatus.OPEN)
     started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[dt.datetime | None]
     score: Mapped[float | None]
@@ -95,6 +110,10 @@ class ExerciseRun(db.Model):
 
     exercise: Mapped[Exercise] = relationship()
     live: Mapped[LiveSession | None] = relationship(back_populates="teams")
+
+    @property
+    def finished(self) -> bool:
+        return self.status == RunStatus.FINISHED
 
 
 class RunAction(db.Model):

@@ -14,7 +14,15 @@ from courseware.accounts.audit import record
 from courseware.accounts.models import cohort_member
 from courseware.db import db
 from courseware.exercises import engine
-from courseware.exercises.models import Exercise, ExerciseRun, LiveSession, PostReview, RunAction
+from courseware.exercises.models import (
+    Exercise,
+    ExerciseRun,
+    LiveSession,
+    LiveStatus,
+    PostReview,
+    RunAction,
+    RunStatus,
+)
 
 MAX_POST_CHARS = 2000
 
@@ -59,7 +67,7 @@ def live_minute(live: LiveSession, now: dt.datetime) -> float:
 def clock_minute(run: ExerciseRun, now: dt.datetime) -> float | None:
     """The minute the clock shows now; None when the clock moves only with the trainee's actions."""
     scenario = run.exercise.scenario
-    if run.status == "finished":
+    if run.status == RunStatus.FINISHED:
         return float(scenario.duration)
     if run.live is not None:
         return live_minute(run.live, now)
@@ -69,7 +77,7 @@ def clock_minute(run: ExerciseRun, now: dt.datetime) -> float | None:
 
 
 def replay(run: ExerciseRun, now: dt.datetime, extra: engine.Action | None = None) -> engine.State:
-    if run.live is not None and run.live.status == "waiting" and extra is None:
+    if run.live is not None and run.live.status == LiveStatus.WAITING and extra is None:
         return engine.start(run.exercise.scenario)  # nothing happens before the instructor starts
     actions = [to_engine(a) for a in run_actions(run)] + ([extra] if extra else [])
     until = clock_minute(run, now)
@@ -98,7 +106,7 @@ def start_run(exercise: Exercise, user_id: int, now: dt.datetime) -> ExerciseRun
             ExerciseRun.exercise_id == exercise.id,
             ExerciseRun.user_id == user_id,
             ExerciseRun.live_id.is_(None),
-            ExerciseRun.status == "open",
+            ExerciseRun.status == RunStatus.OPEN,
         )
     )
     if open_run is not None:
@@ -108,7 +116,7 @@ def start_run(exercise: Exercise, user_id: int, now: dt.datetime) -> ExerciseRun
         user_id=user_id,
         members=[user_id],
         seed=secrets.randbits(48),
-        status="open",
+        status=RunStatus.OPEN,
         started_at=now,
     )
     db.session.add(run)
@@ -134,12 +142,12 @@ def action_from_form(kind: str, form) -> engine.Action:
 
 def act(run: ExerciseRun, user_id: int, action: engine.Action, now: dt.datetime) -> engine.State:
     """Check the action against a replay, then store it; engine.ActionError if it cannot be taken."""
-    if run.status != "open":
+    if run.status != RunStatus.OPEN:
         raise engine.ActionError("finished")
-    if action.kind not in ("post", "reply", "call", "decide", "wait"):
+    if action.kind not in engine.trainee_actions():
         raise engine.ActionError("unknown_action")
     minute = clock_minute(run, now)
-    if run.live is not None and run.live.status not in ("running", "paused"):
+    if run.live is not None and run.live.status not in (LiveStatus.RUNNING, LiveStatus.PAUSED):
         raise engine.ActionError("live_not_running")
     action.at = minute
     state = replay(run, now, action)
@@ -172,9 +180,9 @@ def act(run: ExerciseRun, user_id: int, action: engine.Action, now: dt.datetime)
 
 def finish_run(run: ExerciseRun, now: dt.datetime) -> None:
     """End a run: the clock runs out to the scenario's end and the score is kept."""
-    if run.status == "finished":
+    if run.status == RunStatus.FINISHED:
         return
-    run.status, run.finished_at = "finished", now
+    run.status, run.finished_at = RunStatus.FINISHED, now
     state = replay(run, now)
     run.score = engine.scores(run.exercise.scenario, state, overrides(run)).total
     run.version += 1
@@ -191,7 +199,7 @@ def _check_course(run: ExerciseRun, now: dt.datetime) -> None:
 
 
 def rescore(run: ExerciseRun, now: dt.datetime) -> None:
-    if run.status == "finished":
+    if run.status == RunStatus.FINISHED:
         run.score = engine.scores(run.exercise.scenario, replay(run, now), overrides(run)).total
         run.version += 1
         db.session.flush()
@@ -212,7 +220,7 @@ def create_live(
         exercise_id=exercise.id,
         cohort_id=cohort_id,
         instructor_id=instructor_id,
-        status="waiting",
+        status=LiveStatus.WAITING,
         seed=secrets.randbits(48),
         speed=speed,
     )
@@ -226,7 +234,7 @@ def create_live(
                 team_name=name,
                 members=members,
                 seed=live.seed,
-                status="open",
+                status=RunStatus.OPEN,
             )
         )
     db.session.flush()
@@ -235,16 +243,16 @@ def create_live(
 
 def control_live(live: LiveSession, command: str, form, user_id: int, now: dt.datetime) -> None:
     """The instructor's buttons: start, pause, resume, next inject, ad-hoc inject, finish."""
-    if command == "start" and live.status == "waiting":
-        live.status, live.started_at = "running", now
+    if command == "start" and live.status == LiveStatus.WAITING:
+        live.status, live.started_at = LiveStatus.RUNNING, now
         for run in live.teams:
             run.started_at = now
-    elif command == "pause" and live.status == "running":
-        live.status, live.paused_at = "paused", now
-    elif command == "resume" and live.status == "paused":
+    elif command == "pause" and live.status == LiveStatus.RUNNING:
+        live.status, live.paused_at = LiveStatus.PAUSED, now
+    elif command == "resume" and live.status == LiveStatus.PAUSED:
         live.paused_seconds += (now - live.paused_at).total_seconds()
-        live.status, live.paused_at = "running", None
-    elif command in ("next", "adhoc") and live.status in ("running", "paused"):
+        live.status, live.paused_at = LiveStatus.RUNNING, None
+    elif command in ("next", "adhoc") and live.status in (LiveStatus.RUNNING, LiveStatus.PAUSED):
         payload = {}
         if command == "adhoc":
             text = (form.get("text") or "").strip()[:MAX_POST_CHARS]
@@ -266,11 +274,11 @@ def control_live(live: LiveSession, command: str, form, user_id: int, now: dt.da
                 created_at=now,
             )
         )
-    elif command == "finish" and live.status != "finished":
-        if live.status == "paused":
+    elif command == "finish" and live.status != LiveStatus.FINISHED:
+        if live.status == LiveStatus.PAUSED:
             live.paused_seconds += (now - live.paused_at).total_seconds()
             live.paused_at = None
-        live.status = "finished"
+        live.status = LiveStatus.FINISHED
         db.session.flush()
         for run in live.teams:
             finish_run(run, now)
@@ -291,7 +299,7 @@ def learner_live_runs(user_id: int) -> list[ExerciseRun]:
     runs = db.session.scalars(
         sa.select(ExerciseRun)
         .join(LiveSession, LiveSession.id == ExerciseRun.live_id)
-        .where(LiveSession.status != "finished")
+        .where(LiveSession.status != LiveStatus.FINISHED)
     )
     return [r for r in runs if user_id in (r.members or [])]
 
@@ -352,7 +360,7 @@ def best_run(
     exercise: Exercise, runs: list[ExerciseRun]
 ) -> tuple[Exercise, ExerciseRun | None, str]:
     """A learner's best finished run of an exercise, of their runs of it, and their status in it."""
-    done = [r for r in runs if r.status == "finished" and r.score is not None]
+    done = [r for r in runs if r.status == RunStatus.FINISHED and r.score is not None]
     best = max(done, key=lambda r: r.score, default=None)
     if best is not None and best.score >= exercise.scenario.min_score:
         status = "completed"

@@ -13,7 +13,7 @@ from courseware.accounts.models import Cohort, Role, User
 from courseware.db import db
 from courseware.exercises import engine, messages, report, runs
 from courseware.exercises.forms import CommandForm, LiveForm, ReviewForm
-from courseware.exercises.models import Exercise, ExerciseRun, LiveSession, RunAction
+from courseware.exercises.models import Exercise, ExerciseRun, LiveSession, RunAction, RunStatus
 from courseware.formfields import row_id
 from courseware.lessons.reading import text
 from courseware.quizzes.display import html
@@ -43,7 +43,7 @@ def index(live_form=None, live_exercise_id=None):
     recent = list(
         db.session.scalars(
             sa.select(ExerciseRun)
-            .where(ExerciseRun.live_id.is_(None), ExerciseRun.status == "finished")
+            .where(ExerciseRun.live_id.is_(None), ExerciseRun.status == RunStatus.FINISHED)
             .order_by(ExerciseRun.finished_at.desc())
             .limit(50)
         )
@@ -103,7 +103,7 @@ def _live_context(live: LiveSession):
     teams = []
     for run in live.teams:
         state = runs.replay(run, now)
-        teams.append((run, state, [e for e in state.log if e.kind in ("post", "reply")]))
+        teams.append((run, state, state.posts()))
     shared = teams[0][1] if teams else engine.run(scenario, live.seed, [])
     users = {
         u.id: u
@@ -204,7 +204,7 @@ def review(run_id):
     form = ReviewForm()
     if form.is_submitted():
         action = db.session.get(RunAction, form.action.data) if row_id(form.action.data) else None
-        if action is None or action.run_id != run.id or action.kind not in ("post", "reply"):
+        if action is None or action.run_id != run.id or action.kind not in engine.post_actions():
             abort(404)
         if form.validate():
             runs.review_post(

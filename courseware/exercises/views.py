@@ -15,7 +15,7 @@ from courseware.accounts.models import Role
 from courseware.db import db
 from courseware.exercises import engine, messages, report, runs
 from courseware.exercises.forms import ActForm
-from courseware.exercises.models import Exercise, ExerciseRun
+from courseware.exercises.models import Exercise, ExerciseRun, RunStatus
 from courseware.lessons.models import Course
 from courseware.lessons.reading import text
 from courseware.quizzes.display import html
@@ -75,7 +75,7 @@ def intro(course_slug, slug):
         exercise=exercise,
         scenario=exercise.scenario,
         runs=mine,
-        open_run=next((r for r in mine if r.status == "open"), None),
+        open_run=next((r for r in mine if r.status == RunStatus.OPEN), None),
         text=text,
         html=html,
     )
@@ -114,7 +114,7 @@ def _play_context(run: ExerciseRun):
     now = utcnow()
     state = runs.replay(run, now)
     scenario = run.exercise.scenario
-    is_open = run.status == "open"
+    is_open = run.status == RunStatus.OPEN
     return dict(
         run=run,
         scenario=scenario,
@@ -137,7 +137,7 @@ def _play_context(run: ExerciseRun):
 @signed_in
 def play(run_id):
     run = get_run(run_id)
-    if run.status == "finished":
+    if run.status == RunStatus.FINISHED:
         return redirect(url_for(".report_page", run_id=run.id))
     return render_template("exercises/play.html", **_play_context(run))
 
@@ -147,7 +147,7 @@ def play(run_id):
 def feed(run_id):
     """The part of the page that changes, for pages that poll (live classes and real-time runs)."""
     run = get_run(run_id)
-    if run.status == "finished":
+    if run.status == RunStatus.FINISHED:
         response = Response(status=204)
         response.headers["HX-Redirect"] = url_for(".report_page", run_id=run.id)
         return response
@@ -161,7 +161,7 @@ def act(run_id):
     form = ActForm()
     kind = form.kind.data or ""
     if not form.validate_on_submit():
-        if kind in ("post", "reply"):
+        if kind in engine.post_actions():
             return refused_post(run, form, form.first_error())
         flash(form.first_error(), "error")
         return redirect(url_for(".play", run_id=run.id))
@@ -169,12 +169,12 @@ def act(run_id):
         runs.act(run, current_user.id, runs.action_from_form(kind, form.fields()), utcnow())
     except engine.ActionError as error:
         db.session.rollback()
-        if kind in ("post", "reply"):
+        if kind in engine.post_actions():
             return refused_post(run, form, messages.error_message(error))
         flash(messages.error_message(error), "error")
         return redirect(url_for(".play", run_id=run.id))
     db.session.commit()
-    if run.status == "finished":
+    if run.status == RunStatus.FINISHED:
         return redirect(url_for(".report_page", run_id=run.id))
     return redirect(url_for(".play", run_id=run.id) + ("#feed" if kind != "post" else ""))
 

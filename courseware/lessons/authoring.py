@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from courseware.accounts import audit
 from courseware.content.files import LessonSource
 from courseware.db import db
-from courseware.lessons.models import Course, Lesson, LessonRevision
+from courseware.lessons.models import Course, Lesson, LessonRevision, RevisionStatus
 from courseware.lessons.revisions import add_revision, latest_revision, set_published, source_of
 
 
@@ -38,7 +38,7 @@ def save_lesson(
         kept = add_revision(
             lesson,
             source,
-            status="conflict",
+            status=RevisionStatus.CONFLICT,
             origin="browser",
             author=author,
             base=db.session.get(LessonRevision, base_id) if base_id else None,
@@ -53,7 +53,7 @@ def save_lesson(
     revision = add_revision(
         lesson,
         source,
-        status="published" if publish else "draft",
+        status=RevisionStatus.PUBLISHED if publish else RevisionStatus.DRAFT,
         origin="browser",
         author=author,
         base=latest,
@@ -98,7 +98,7 @@ def revert_to(lesson: Lesson, old: LessonRevision, *, author) -> LessonRevision:
     revision = add_revision(
         lesson,
         source,
-        status="published",
+        status=RevisionStatus.PUBLISHED,
         origin="revert",
         author=author,
         base=latest_revision(lesson),

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from courseware.db import db
+from courseware.db import db, status_type
 from courseware.timeutil import utcnow
 
 
@@ -60,6 +61,14 @@ class Lesson(db.Model):
     )
 
 
+class RevisionStatus(enum.StrEnum):
+    """A draft waits to be published; a conflict copy keeps an edit refused for a stale base."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CONFLICT = "conflict"
+
+
 class LessonRevision(db.Model):
     """One saved version of a lesson, in Chinese and (optionally) English. Never changed after saving
     except for its cached HTML and its status."""
@@ -70,7 +79,7 @@ class LessonRevision(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     lesson_id: Mapped[int] = mapped_column(sa.ForeignKey("lesson.id"), index=True)
     number: Mapped[int]  # 1, 2, 3 … within the lesson
-    status: Mapped[str] = mapped_column(sa.String(16))  # draft | published | conflict
+    status: Mapped[RevisionStatus] = mapped_column(status_type(RevisionStatus))
     source: Mapped[str] = mapped_column(sa.String(16))  # file | browser | revert
     minutes: Mapped[int]
     title_zh: Mapped[str] = mapped_column(sa.String(200))
@@ -93,6 +102,11 @@ class LessonRevision(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     lesson: Mapped[Lesson] = relationship(foreign_keys=[lesson_id])
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == RevisionStatus.DRAFT
+
     author = relationship("User")
 
     def has_english(self) -> bool:

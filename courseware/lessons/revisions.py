@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from courseware.content.files import LessonSource, LessonText
 from courseware.content.markdown import content_key, render_markdown
 from courseware.db import db
-from courseware.lessons.models import Lesson, LessonRevision
+from courseware.lessons.models import Lesson, LessonRevision, RevisionStatus
 from courseware.timeutil import utcnow
 
 # Lesson pages live at /courses/<course>/<lesson>, so media/NAME resolves to the course's media.
@@ -51,7 +51,7 @@ def add_revision(
     lesson: Lesson,
     source: LessonSource,
     *,
-    status: str,
+    status: RevisionStatus,
     origin: str,
     author=None,
     base: LessonRevision | None = None,
@@ -86,14 +86,14 @@ def add_revision(
     render(revision)
     db.session.add(revision)
     db.session.flush()
-    if status == "published":
+    if status == RevisionStatus.PUBLISHED:
         set_published(lesson, revision)
     return revision
 
 
 def set_published(lesson: Lesson, revision: LessonRevision) -> None:
     """Make a revision the one learners read, and mark the course changed for page caches."""
-    revision.status = "published"
+    revision.status = RevisionStatus.PUBLISHED
     lesson.published = revision
     course_changed(lesson.course)
 
@@ -110,7 +110,9 @@ def latest_revision(lesson: Lesson) -> LessonRevision | None:
     """
     return db.session.scalar(
         sa.select(LessonRevision)
-        .where(LessonRevision.lesson_id == lesson.id, LessonRevision.status != "conflict")
+        .where(
+            LessonRevision.lesson_id == lesson.id, LessonRevision.status != RevisionStatus.CONFLICT
+        )
         .order_by(LessonRevision.number.desc())
         .limit(1)
     )

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from courseware.content.files import CourseSource, fingerprint, LessonSource
 from courseware.db import db
-from courseware.lessons.models import Course, Lesson
+from courseware.lessons.models import Course, Lesson, RevisionStatus
 from courseware.lessons.revisions import add_revision, course_changed
 from courseware.timeutil import utcnow
 
@@ -53,7 +53,9 @@ def _sync_lesson(
         lesson = Lesson(course=course, slug=source.slug, position=position, number=source.number)
         db.session.add(lesson)
         db.session.flush()
-        add_revision(lesson, source, status="published", origin="file", note="content sync")
+        add_revision(
+            lesson, source, status=RevisionStatus.PUBLISHED, origin="file", note="content sync"
+        )
         lesson.file_hash = source.content_hash
         report.changes.append(f"{where}: added")
         return
@@ -84,7 +86,9 @@ def _sync_lesson(
             f"revision {published.number}. Export the course to keep it, or sync with --take-files."
         )
         return
-    add_revision(lesson, source, status="published", origin="file", note="content sync")
+    add_revision(
+        lesson, source, status=RevisionStatus.PUBLISHED, origin="file", note="content sync"
+    )
     lesson.file_hash = digest
     report.changes.append(f"{where}: new revision")
 

@@ -123,7 +123,7 @@ class GridRow:
 
     @property
     def done(self) -> int:
-        return sum(1 for c in self.cells if c.status == "completed")
+        return sum(1 for c in self.cells if c.status == tracking.COMPLETED)
 
 
 def course_items(course: Course, lessons: dict | None = None) -> list[tuple[str, str, str]]:
@@ -200,7 +200,7 @@ def grid_cell(
     if kind == "exercise" and slug in exercises:
         _, best, status = exercises[slug]
         return Cell(status, best.score if best else None)
-    return Cell("not_started")
+    return Cell(tracking.NOT_STARTED)
 
 
 def load_units(users: list[User]) -> None:

@@ -83,7 +83,7 @@ def standing(course: Course, user_id: int) -> Standing:
     ]
     wanted = _chosen(rule.get("exercises"), course_exercises)
     if wanted:
-        completed = [s for s in wanted if exercises[s][2] == "completed"]
+        completed = [s for s in wanted if exercises[s][2] == tracking.COMPLETED]
         parts.append(
             Part(
                 "exercises", len(wanted), len(completed), [s for s in wanted if s not in completed]

@@ -2,11 +2,12 @@
 content session logs and summary logs)."""
 
 import datetime as dt
+import enum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from courseware.db import db
+from courseware.db import db, status_type
 from courseware.timeutil import utcnow
 
 
@@ -26,6 +27,15 @@ class LessonVisit(db.Model):
     reached_end: Mapped[bool] = mapped_column(default=False)
 
 
+class LessonStatus(enum.StrEnum):
+    """A learner's standing on a lesson; with no progress row yet, it is not started. Quizzes and
+    exercises give their standing in the same words."""
+
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+
+
 class LessonProgress(db.Model):
     """A learner's standing on one lesson, summed over visits."""
 
@@ -37,9 +47,9 @@ class LessonProgress(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
     lesson_id: Mapped[int] = mapped_column(sa.ForeignKey("lesson.id"), index=True)
-    status: Mapped[str] = mapped_column(
-        sa.String(16), default="in_progress"
-    )  # in_progress | completed
+    status: Mapped[LessonStatus] = mapped_column(
+        status_type(LessonStatus), default=LessonStatus.IN_PROGRESS
+    )
     first_opened_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_opened_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     completed_at: Mapped[dt.datetime | None]

@@ -12,11 +12,16 @@ import sqlalchemy as sa
 from flask import current_app
 
 from courseware.db import db
-from courseware.lessons.models import Lesson, LessonRevision
-from courseware.progress.models import LessonProgress, LessonVisit
+from courseware.lessons.models import Lesson, LessonRevision, RevisionStatus
+from courseware.progress.models import LessonProgress, LessonStatus, LessonVisit
 from courseware.timeutil import utcnow
 
-NOT_STARTED, IN_PROGRESS, COMPLETED = "not_started", "in_progress", "completed"
+# The standings, by the names this module's callers compare against.
+NOT_STARTED, IN_PROGRESS, COMPLETED = (
+    LessonStatus.NOT_STARTED,
+    LessonStatus.IN_PROGRESS,
+    LessonStatus.COMPLETED,
+)
 # A heartbeat may credit at most the time since the previous one, plus this much for network delay.
 BEAT_SLACK = dt.timedelta(seconds=5)
 
@@ -83,7 +88,7 @@ def open_visit(user_id: int, lesson_id: int, revision_id: int) -> int:
 SHOWN_REVISION = sa.select(_revision.c.id).where(
     _revision.c.id == sa.bindparam("revision"),
     _revision.c.lesson_id == sa.bindparam("lesson"),
-    _revision.c.status == "published",
+    _revision.c.status == RevisionStatus.PUBLISHED,
 )
 
 

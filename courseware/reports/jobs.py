@@ -11,7 +11,7 @@ from flask_babel import force_locale
 
 from courseware.accounts.models import User
 from courseware.db import db
-from courseware.jobs import job_context, run_in_background, set_state
+from courseware.jobs import job_context, JobStatus, run_in_background, set_state
 from courseware.reports import export, queries
 from courseware.reports.models import ExportJob
 from courseware.timeutil import utcnow
@@ -51,7 +51,7 @@ def run_job(app, job_id: int) -> None:
         filters = filters_from(job.params)
         target = export_folder() / f"export-{job.id}.{job.format}"
         locale = job_locale(job)
-        set_state(ExportJob, job_id, status="running", total=queries.count_detail(filters))
+        set_state(ExportJob, job_id, status=JobStatus.RUNNING, total=queries.count_detail(filters))
         # Progress is written from a second session: the export's own stays on its cursor.
         with db.engine.connect() as progress_conn, force_locale(locale):
 
@@ -62,7 +62,9 @@ def run_job(app, job_id: int) -> None:
                 progress_conn.commit()
 
             export.write_detail(filters, job.format, target, progress)
-        set_state(ExportJob, job_id, status="done", filename=target.name, finished_at=utcnow())
+        set_state(
+            ExportJob, job_id, status=JobStatus.DONE, filename=target.name, finished_at=utcnow()
+        )
 
 
 def start(job: ExportJob) -> None:

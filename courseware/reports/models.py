@@ -7,20 +7,21 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from courseware.db import db
+from courseware.db import db, status_type
+from courseware.jobs import JobProgress, JobStatus
 from courseware.timeutil import utcnow
 
 
-class ExportJob(db.Model):
+class ExportJob(JobProgress, db.Model):
+    """A detailed export written in the background, with its progress for the page that polls it."""
+
     __tablename__ = "export_job"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
     params: Mapped[dict] = mapped_column(sa.JSON)
     format: Mapped[str] = mapped_column(sa.String(8))  # csv | xlsx
-    status: Mapped[str] = mapped_column(
-        sa.String(16), default="queued"
-    )  # queued | running | done | failed
+    status: Mapped[JobStatus] = mapped_column(status_type(JobStatus), default=JobStatus.QUEUED)
     total: Mapped[int] = mapped_column(default=0)
     done: Mapped[int] = mapped_column(default=0)
     filename: Mapped[str | None] = mapped_column(sa.String(255))

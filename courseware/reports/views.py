@@ -124,7 +124,6 @@ def start_export():
         user_id=current_user.id,
         params={**_params(filters), "locale": str(get_locale())},
         format=fmt,
-        status="queued",
     )
     db.session.add(job)
     record("report.export", f"detail:{filters.by}", {**_params(filters), "format": fmt})
@@ -152,7 +151,7 @@ def export_status(job_id):
 @roles(Role.ADMIN)
 def download(job_id):
     job = own_job(job_id)
-    if job.status != "done" or not job.filename:
+    if not job.succeeded or not job.filename:
         abort(404)
     record("report.download", f"export:{job.id}", {"rows": job.done})
     db.session.commit()

@@ -204,3 +204,48 @@ def test_live_publish_next_follows_each_teams_branch(drill):
     )
     assert "p1" in pressed.fired and pressed.fired["p1"] == 45
     assert "i4" in waited.fired and waited.fired["i4"] == 45 and "p1" not in waited.fired
+
+
+class Apologise(engine.ActionKind):
+    """A toy kind, known to these tests only: a public apology, once, that takes 7 minutes."""
+
+    name, trainee = "apologise", True
+
+    @classmethod
+    def minutes(cls, scenario, state, action):
+        return 7
+
+    @classmethod
+    def apply(cls, scenario, state, rng, action):
+        if any(e.kind == cls.name for e in state.log):
+            raise ActionError("already_apologised")
+        state.trust = engine._clamp(state.trust + 5)
+        state.log.append(engine.Event(state.minute, cls.name, action.text, ref=action.ref))
+
+
+def test_a_new_action_kind_is_one_class_in_the_table(drill, monkeypatch):
+    """The engine takes any registered kind through the run: its time, its effect, its refusal."""
+    with pytest.raises(ActionError) as unknown:
+        engine.run(drill, 1, [Action("apologise", text="对不起。")])
+    assert unknown.value.code == "unknown_action"
+
+    monkeypatch.setitem(engine.ACTION_KINDS, "apologise", Apologise)
+    assert "apologise" in engine.trainee_actions() and "apologise" not in engine.post_actions()
+    plain = engine.run(drill, 1, [Action("wait", minutes=7), Action("post", text=IDEAL)])
+    sorry = engine.run(drill, 1, [Action("apologise", text="对不起。"), Action("post", text=IDEAL)])
+    assert [(e.minute, e.text) for e in sorry.log if e.kind == "apologise"] == [(7, "对不起。")]
+    assert sorry.trust == plain.trust + 5
+    assert sorry.posts()[0].minute == plain.posts()[0].minute == 17
+    with pytest.raises(ActionError) as twice:
+        engine.run(drill, 1, [Action("apologise"), Action("apologise")])
+    assert twice.value.code == "already_apologised"
+
+
+def test_the_trainees_kinds_and_the_instructors_are_told_apart():
+    assert set(engine.trainee_actions()) == {"post", "reply", "call", "decide", "wait"}
+    assert set(engine.post_actions()) == {"post", "reply"}
+    assert set(engine.ACTION_KINDS) - set(engine.trainee_actions()) == {
+        "publish",
+        "publish_next",
+        "adhoc",
+    }

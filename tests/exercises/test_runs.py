@@ -6,7 +6,8 @@ import sqlalchemy as sa
 
 from courseware.accounts.models import AuditEvent, Cohort, Role, User
 from courseware.db import db
-from courseware.exercises.models import ExerciseRun, LiveSession, RunAction
+from courseware.exercises import engine
+from courseware.exercises.models import ExerciseRun, LiveSession, LiveStatus, RunAction
 from tests.conftest import Auth, csrf_token
 
 IDEAL = "我们理解大家的担心。全省食盐储备充足，碘盐不能防辐射，请勿抢购。我们将持续通报。"
@@ -179,6 +180,10 @@ def test_a_live_class_follows_the_instructor(app, make_user, exercise_course):
         )
     command("next")
     command("adhoc", persona="journalist", channel="news", text="现场记者：超市已补货。")
+    # The instructor's buttons store kinds of the table that are not the trainees'.
+    stored = set(stored_actions(app))
+    assert stored == {"publish_next", "adhoc"} and stored <= set(engine.ACTION_KINDS)
+    assert not stored & set(engine.trainee_actions())
     for c, run_id in zip(clients, team_runs):
         board = c.get(f"/exercises/runs/{run_id}/feed").get_data(as_text=True)
         assert "碘盐能防辐射吗？" in board and "现场记者：超市已补货。" in board
@@ -197,6 +202,14 @@ def test_a_live_class_follows_the_instructor(app, make_user, exercise_course):
         ).all()
         assert all(r.status == "finished" and r.score is not None for r in runs)
         assert runs[0].score > runs[1].score  # the team that posted did better than the silent one
+        # The statuses are enum members in the code and the same plain strings in the database.
+        assert db.session.get(LiveSession, live_id).status is LiveStatus.FINISHED
+        assert db.session.execute(sa.text("SELECT status FROM exercise_live")).all() == [
+            ("finished",)
+        ]
+        assert db.session.execute(sa.text("SELECT DISTINCT status FROM exercise_run")).all() == [
+            ("finished",)
+        ]
     assert teacher.get(f"/teach/exercises/live/{live_id}/report").status_code == 200
     # A post sent after the end comes back in its box, and the page no longer polls: the next poll
     # would send it on to the report, taking the text with it.
@@ -380,3 +393,23 @@ def test_the_report_file_neutralises_posts_and_speaks_the_readers_language(
     assert en[0] == ["minute", "kind", "who", "content", "well score"]
     assert ["dimension", "weight", "score"] in en and ["improvement plan"] in en
     assert not any(cell.startswith("=") for row in en for cell in row)
+
+
+def test_the_kinds_the_pages_send_are_the_trainees_kinds_in_the_table(
+    app, client, auth, make_user, exercise_course
+):
+    """Every kind of action the play page offers is a registered trainee kind, and the server
+    takes no other: a learner cannot send an instructor's kind."""
+    make_user(Role.LEARNER, username="learner-a")
+    assert auth.login("learner-a").status_code == 302
+    run_id = start_run(auth)
+    assert act(client, run_id, kind="wait", minutes="40").status_code == 302  # a decision is due
+    page = client.get(f"/exercises/runs/{run_id}").get_data(as_text=True)
+    offered = set(re.findall(r'name="kind" value="([^"]+)"', page))
+    assert offered == set(engine.trainee_actions())
+    assert offered <= set(engine.ACTION_KINDS)
+    for kind in ("publish_next", "adhoc", "dance"):
+        refused = act(client, run_id, kind=kind, text="现场记者：超市已补货。")
+        assert refused.status_code == 302
+        assert "此处不能进行该操作。" in client.get(refused.location).get_data(as_text=True)
+    assert stored_actions(app) == ["wait"]
