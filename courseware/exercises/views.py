@@ -11,10 +11,10 @@ from flask_login import current_user
 
 from courseware.access import signed_in
 from courseware.accounts.models import Role
+from courseware.courses.models import Course
 from courseware.db import db
 from courseware.exercises import engine, messages, report, runs
 from courseware.exercises.models import Exercise, ExerciseRun
-from courseware.lessons.models import Course
 from courseware.lessons.reading import text
 from courseware.quizzes.display import html
 from courseware.timeutil import utcnow

@@ -8,26 +8,10 @@ from flask import abort, render_template
 from flask_babel import get_locale
 from markupsafe import Markup
 
+from courseware.courses.models import Course
 from courseware.db import db
-from courseware.lessons.models import Course, Lesson, LessonRevision
+from courseware.lessons.models import Lesson, LessonRevision
 from courseware.progress.models import LessonProgress
-
-
-def active_courses() -> list[Course]:
-    return list(
-        db.session.scalars(
-            sa.select(Course).where(Course.archived_at.is_(None)).order_by(Course.slug)
-        )
-    )
-
-
-def get_course(slug: str) -> Course:
-    course = db.session.scalar(
-        sa.select(Course).where(Course.slug == slug, Course.archived_at.is_(None))
-    )
-    if course is None:
-        abort(404)
-    return course
 
 
 def readable_lessons(course: Course) -> list[Lesson]:

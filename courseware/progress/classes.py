@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 
 from courseware.accounts.models import Cohort, cohort_instructor, cohort_member, Unit, User
+from courseware.courses.models import Course
 from courseware.db import db
 from courseware.lessons import reading
-from courseware.lessons.models import Course
 from courseware.progress import tracking
 from courseware.progress.completion import completions_by_user, completions_for
 from courseware.progress.models import CourseAssignment

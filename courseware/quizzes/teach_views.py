@@ -13,8 +13,8 @@ from courseware.access import roles
 from courseware.accounts.audit import record
 from courseware.accounts.credentials import normalise_username
 from courseware.accounts.models import Role, User
+from courseware.courses.models import Course
 from courseware.db import db
-from courseware.lessons.models import Course
 from courseware.lessons.reading import text
 from courseware.progress.completion import check_completion
 from courseware.quizzes import analysis, bank, display

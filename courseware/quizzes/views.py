@@ -11,8 +11,8 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from courseware.access import signed_in
+from courseware.courses.models import Course
 from courseware.db import db
-from courseware.lessons.models import Course
 from courseware.lessons.reading import text
 from courseware.quizzes import attempts as service
 from courseware.quizzes import display
