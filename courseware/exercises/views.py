@@ -15,8 +15,6 @@ from courseware.courses.models import Course
 from courseware.db import db
 from courseware.exercises import engine, messages, report, runs
 from courseware.exercises.models import Exercise, ExerciseRun
-from courseware.lessons.reading import text
-from courseware.quizzes.display import html
 from courseware.timeutil import utcnow
 
 bp = Blueprint("exercises", __name__, url_prefix="/exercises")
@@ -74,8 +72,6 @@ def intro(course_slug, slug):
         scenario=exercise.scenario,
         runs=mine,
         open_run=next((r for r in mine if r.status == "open"), None),
-        text=text,
-        html=html,
     )
 
 
@@ -117,8 +113,6 @@ def _play_context(run: ExerciseRun):
         run=run,
         scenario=scenario,
         state=state,
-        text=text,
-        html=html,
         messages=messages,
         pending=engine.pending_decisions(scenario, state),
         feed=newest_first(state.log),
@@ -201,8 +195,6 @@ def report_page(run_id):
     return render_template(
         "exercises/report.html",
         **report.build(run, utcnow()),
-        text=text,
-        html=html,
         messages=messages,
     )
 
@@ -223,6 +215,4 @@ def report_csv(run_id):
 @signed_in
 def live_list():
     """Live classes the learner's team is in."""
-    return render_template(
-        "exercises/live_list.html", runs=runs.learner_live_runs(current_user.id), text=text
-    )
+    return render_template("exercises/live_list.html", runs=runs.learner_live_runs(current_user.id))

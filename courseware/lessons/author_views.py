@@ -10,7 +10,7 @@ from courseware.accounts.models import Role
 from courseware.content.markdown import render_cached
 from courseware.courses import catalogue
 from courseware.db import db
-from courseware.lessons import authoring, reading
+from courseware.lessons import authoring
 from courseware.lessons.forms import LessonForm, NewLessonForm
 from courseware.lessons.models import Lesson, LessonRevision
 from courseware.lessons.revisions import latest_revision, MEDIA_URL
@@ -42,9 +42,7 @@ def _revision(lesson: Lesson, revision_id: int) -> LessonRevision:
 @staff_only
 def index():
     """Every course and lesson, with links to edit."""
-    return render_template(
-        "author/index.html", courses=catalogue.active_courses(), text=reading.text
-    )
+    return render_template("author/index.html", courses=catalogue.active_courses())
 
 
 @bp.route("/<course_slug>/<lesson_slug>/edit", methods=["GET", "POST"])
@@ -95,7 +93,6 @@ def edit(course_slug, lesson_slug):
         lesson=lesson,
         latest=latest,
         conflict=conflict,
-        text=reading.text,
     )
 
 
@@ -121,7 +118,7 @@ def new(course_slug):
             return redirect(
                 url_for("author.edit", course_slug=course.slug, lesson_slug=lesson.slug)
             )
-    return render_template("author/new.html", form=form, course=course, text=reading.text)
+    return render_template("author/new.html", form=form, course=course)
 
 
 @bp.route("/<course_slug>/preview", methods=["POST"])
@@ -156,7 +153,6 @@ def history(course_slug, lesson_slug):
         lesson=lesson,
         revisions=authoring.revisions_of(lesson),
         action=ActionForm(),
-        text=reading.text,
         note_text=authoring.note_text,
     )
 

@@ -51,7 +51,6 @@ def catalogue():
         rows=rows,
         assigned=assigned,
         today=utcnow().date(),
-        text=reading.text,
     )
 
 
@@ -74,7 +73,6 @@ def course(course_slug):
         rows=rows,
         status_of=tracking.status_of,
         resume=tracking.resume_lesson(lessons, rows) if rows else None,
-        text=reading.text,
         title_of=reading.lesson_title,
     )
 

@@ -17,7 +17,7 @@ from courseware.courses import catalogue
 from courseware.courses.models import Course
 from courseware.db import db
 from courseware.exercises.runs import runs_of
-from courseware.lessons.reading import text
+from courseware.i18n import text
 from courseware.progress import classes
 from courseware.progress.completion import standing
 from courseware.progress.models import CourseAssignment, LessonProgress
@@ -87,7 +87,6 @@ def assignments(cohort_id):
         errors=errors,
         assignments=classes.assignments_of_cohort(cohort.id),
         today=utcnow().date(),
-        text=text,
         form=request.form,
     ), (400 if errors else 200)
 
@@ -138,7 +137,6 @@ def grid(cohort_id):
         sort=request.args.get("sort", "name"),
         due=due,
         today=utcnow().date(),
-        text=text,
     )
 
 
@@ -186,7 +184,6 @@ def learner(user_id):
         assigned=classes.assigned_to(user.id),
         grids=grids,
         today=utcnow().date(),
-        text=text,
     )
 
 
@@ -241,6 +238,5 @@ def completion_rule(course_slug):
         chosen_exercises=chosen("exercises", exercises),
         minutes=rule.get("min_active_minutes", 0),
         error=error,
-        text=text,
         titles=titles,
     ), (400 if error else 200)

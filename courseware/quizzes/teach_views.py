@@ -15,7 +15,7 @@ from courseware.accounts.credentials import normalise_username
 from courseware.accounts.models import Role, User
 from courseware.courses.models import Course
 from courseware.db import db
-from courseware.lessons.reading import text
+from courseware.i18n import text
 from courseware.progress.completion import check_completion
 from courseware.quizzes import analysis, bank, display
 from courseware.quizzes.attempts import regrade_question, total
@@ -55,7 +55,7 @@ def index():
         sa.select(sa.func.count()).select_from(Attempt).where(Attempt.needs_grading.is_(True))
     )
     return render_template(
-        "quizzes/teach/index.html", quizzes=quizzes, counts=counts, waiting=waiting, text=text
+        "quizzes/teach/index.html", quizzes=quizzes, counts=counts, waiting=waiting
     )
 
 
@@ -82,7 +82,6 @@ def overview(quiz_id):
         stats=analysis.item_analysis(attempts),
         percent=analysis.percent,
         duration=analysis.duration_minutes,
-        text=text,
         overrides=_overrides(quiz),
     )
 
@@ -231,7 +230,6 @@ def grading():
         answers=answers,
         users=users,
         show=show,
-        text=text,
         html=display.html,
     )
 
@@ -282,7 +280,6 @@ def grade(answer_id):
         learner=learner,
         shown=shown,
         error=error,
-        text=text,
         html=display.html,
         fill_parts=display.fill_parts,
     )
@@ -305,7 +302,7 @@ def import_bank():
     """Upload a .gift or .yaml file, see every question (or every problem), then confirm."""
     courses = _courses()
     if request.method == "GET":
-        return render_template("quizzes/teach/import.html", courses=courses, text=text)
+        return render_template("quizzes/teach/import.html", courses=courses)
     course = next((c for c in courses if str(c.id) == request.form.get("course")), None)
     confirming = "content" in request.form
     if confirming:
@@ -323,9 +320,7 @@ def import_bank():
     elif len(data) > MAX_UPLOAD_BYTES:
         errors.append(_("The file is larger than 2 MB."))
     if errors:
-        return render_template(
-            "quizzes/teach/import.html", courses=courses, errors=errors, text=text
-        ), 400
+        return render_template("quizzes/teach/import.html", courses=courses, errors=errors), 400
     questions, problems = bank.read_bank(data, filename, filename)
     if problems or not confirming:
         from courseware.quizzes.gift import decode_gift
@@ -343,7 +338,6 @@ def import_bank():
             content=content,
             questions=questions,
             problems=problems,
-            text=text,
             html=display.html,
             type_label=display.type_label,
         ), (400 if problems else 200)
