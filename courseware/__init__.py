@@ -84,7 +84,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from courseware import api
+    from courseware import api, exercises, lessons, quizzes
     from courseware.accounts import admin, cli, views
     from courseware.api import admin_views as api_admin_views
     from courseware.api import views as api_views
@@ -123,6 +123,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_views.bp)
     app.register_blueprint(api_admin_views.bp)
     handlers.init_app(app)
+    # The order matters: content steps run as registered, lessons (the courses) first.
+    lessons.init_app(app)
+    quizzes.init_app(app)
+    exercises.init_app(app)
     api.init_app(app)
     cli.init_app(app)
     content_cli.init_app(app)

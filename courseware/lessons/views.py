@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from courseware.access import signed_in
 from courseware.certificates import records as certificates
-from courseware.content.cli import content_dir
+from courseware.content.folders import content_dir
 from courseware.content.markdown import MEDIA_PATH
 from courseware.courses.catalogue import active_courses, get_course
 from courseware.exercises.runs import best_runs
