@@ -84,7 +84,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from courseware import api, exercises, lessons, quizzes
+    from courseware import api, certificates, exercises, lessons, progress, quizzes
     from courseware.accounts import admin, cli, views
     from courseware.api import admin_views as api_admin_views
     from courseware.api import views as api_views
@@ -95,9 +95,9 @@ def _register_blueprints(app: Flask) -> None:
     from courseware.exercises import teach_views as exercise_teach_views
     from courseware.exercises import views as exercise_views
     from courseware.lessons import author_views
-    from courseware.lessons import views as lesson_views
     from courseware.main import views as main_views
     from courseware.progress import admin_views as credit_views
+    from courseware.progress import reading_views as lesson_views
     from courseware.progress import teach_views as progress_teach_views
     from courseware.progress import views as progress_views
     from courseware.quizzes import cli as quiz_cli
@@ -127,6 +127,9 @@ def _register_blueprints(app: Flask) -> None:
     lessons.init_app(app)
     quizzes.init_app(app)
     exercises.init_app(app)
+    # The ledger credits 学时 before the certificate is issued.
+    progress.init_app(app)
+    certificates.init_app(app)
     api.init_app(app)
     cli.init_app(app)
     content_cli.init_app(app)
