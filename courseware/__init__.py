@@ -65,6 +65,7 @@ def _database_url(app: Flask) -> str:
 def _init_extensions(app: Flask) -> None:
     from courseware import access, i18n, security, templating
     from courseware.accounts import sessions
+    from courseware.content import markdown
     from courseware.db import db
     from courseware.extensions import csrf, migrate
 
@@ -77,12 +78,13 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     sessions.init_app(app)
     i18n.init_app(app)
+    markdown.init_app(app)
     security.init_app(app)
     templating.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:
-    from courseware import backup
+    from courseware import api, backup, certificates, exercises, lessons, progress, quizzes
     from courseware.accounts import admin, cli, views
     from courseware.api import admin_views as api_admin_views
     from courseware.api import views as api_views
@@ -93,9 +95,9 @@ def _register_blueprints(app: Flask) -> None:
     from courseware.exercises import teach_views as exercise_teach_views
     from courseware.exercises import views as exercise_views
     from courseware.lessons import author_views
-    from courseware.lessons import views as lesson_views
     from courseware.main import views as main_views
     from courseware.progress import admin_views as credit_views
+    from courseware.progress import reading_views as lesson_views
     from courseware.progress import teach_views as progress_teach_views
     from courseware.progress import views as progress_views
     from courseware.quizzes import cli as quiz_cli
@@ -121,6 +123,14 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_views.bp)
     app.register_blueprint(api_admin_views.bp)
     handlers.init_app(app)
+    # The order matters: content steps run as registered, lessons (the courses) first.
+    lessons.init_app(app)
+    quizzes.init_app(app)
+    exercises.init_app(app)
+    # The ledger credits 学时 before the certificate is issued.
+    progress.init_app(app)
+    certificates.init_app(app)
+    api.init_app(app)
     cli.init_app(app)
     content_cli.init_app(app)
     quiz_cli.init_app(app)

@@ -9,6 +9,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import escape, Markup
 
 from courseware import caching
+from courseware.i18n import html_lang
 
 ROLE_LABELS = {
     "learner": _l("Learner"),
@@ -77,8 +78,6 @@ def csrf_token() -> str:
 
 def navigation() -> Markup:
     """The page header: links for the user's role, their name, sign-out and the language switch."""
-    from courseware.i18n import html_lang
-
     language = html_lang()
     if current_user.is_authenticated:
         key = (

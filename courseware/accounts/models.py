@@ -12,15 +12,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from courseware.db import db, status_type
 from courseware.jobs import JobProgress, JobStatus
+from courseware.roles import Role as Role  # defined with access; kept importable from here
 from courseware.timeutil import utcnow
-
-
-class Role(str, enum.Enum):
-    """What a person may do: 学员 learner, 教师 instructor, 管理员 administrator."""
-
-    LEARNER = "learner"
-    INSTRUCTOR = "instructor"
-    ADMIN = "admin"
 
 
 class RankLevel(str, enum.Enum):

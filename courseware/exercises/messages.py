@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 from courseware.exercises.engine import Timeliness
 from courseware.exercises.models import LiveStatus
-from courseware.lessons.reading import text
+from courseware.i18n import text
 
 ACTION_ERRORS = {
     "empty_post": _l("Write something before posting."),

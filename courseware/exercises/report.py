@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from courseware.exercises import engine, messages, runs
 from courseware.exercises.models import ExerciseRun
-from courseware.lessons.reading import text
+from courseware.i18n import text
 
 CHART_WIDTH, CHART_HEIGHT = 600, 200
 

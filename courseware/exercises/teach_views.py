@@ -13,10 +13,14 @@ from courseware.accounts.models import Cohort, Role, User
 from courseware.db import db
 from courseware.exercises import engine, messages, report, runs
 from courseware.exercises.forms import CommandForm, LiveForm, ReviewForm
-from courseware.exercises.models import Exercise, ExerciseRun, LiveSession, RunAction, RunStatus
+from courseware.exercises.models import (
+    Exercise,
+    ExerciseRun,
+    LiveSession,
+    RunAction,
+    RunStatus,
+)
 from courseware.formfields import row_id
-from courseware.lessons.reading import text
-from courseware.quizzes.display import html
 from courseware.timeutil import utcnow
 
 bp = Blueprint("teach_exercises", __name__, url_prefix="/teach/exercises")
@@ -68,7 +72,6 @@ def index(live_form=None, live_exercise_id=None):
         cohorts=cohorts,
         live_form=live_form,
         live_exercise_id=live_exercise_id,
-        text=text,
     )
 
 
@@ -119,8 +122,6 @@ def _live_context(live: LiveSession):
         minute=runs.live_minute(live, now),
         next_up=engine.next_inject(scenario, shared),
         users=users,
-        text=text,
-        html=html,
         messages=messages,
         persona=scenario.persona,
     )
@@ -187,8 +188,6 @@ def live_report(live_id):
         live=live,
         reports=reports,
         scenario=live.exercise.scenario,
-        text=text,
-        html=html,
         messages=messages,
     )
 
@@ -218,7 +217,5 @@ def review(run_id):
         "exercises/teach/review.html",
         **data,
         review_form=form if form.is_submitted() else None,
-        text=text,
-        html=html,
         messages=messages,
     ), (400 if form.errors else 200)

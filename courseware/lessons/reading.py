@@ -4,31 +4,15 @@ import datetime as dt
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import abort, render_template
-from flask_babel import get_locale
+from flask import render_template
 from markupsafe import Markup
 
 from courseware import caching
+from courseware.courses.models import Course
 from courseware.db import db
-from courseware.lessons.models import Course, Lesson, LessonRevision
-from courseware.progress.models import LessonProgress
-
-
-def active_courses() -> list[Course]:
-    return list(
-        db.session.scalars(
-            sa.select(Course).where(Course.archived_at.is_(None)).order_by(Course.slug)
-        )
-    )
-
-
-def get_course(slug: str) -> Course:
-    course = db.session.scalar(
-        sa.select(Course).where(Course.slug == slug, Course.archived_at.is_(None))
-    )
-    if course is None:
-        abort(404)
-    return course
+from courseware.i18n import language, text
+from courseware.lessons.models import Lesson, LessonRevision
+from courseware.lessons.revisions import ensure_rendered
 
 
 def readable_lessons(course: Course) -> list[Lesson]:
@@ -53,43 +37,6 @@ class LessonKey:
     status: str | None  # the reader's progress status, None before their first visit
 
 
-# Statements on the hot path are built once (building costs more than running them on SQLite).
-_lesson, _course, _revision = Lesson.__table__, Course.__table__, LessonRevision.__table__
-_progress = LessonProgress.__table__
-FIND_LESSON = (
-    sa.select(
-        _lesson.c.id,
-        _lesson.c.published_revision_id,
-        _revision.c.minutes,
-        _course.c.updated_at,
-        sa.func.coalesce(_progress.c.position, 0.0),
-        _progress.c.status,
-    )
-    .join(_course, _course.c.id == _lesson.c.course_id)
-    .join(_revision, _revision.c.id == _lesson.c.published_revision_id)
-    .outerjoin(
-        _progress,
-        sa.and_(_progress.c.lesson_id == _lesson.c.id, _progress.c.user_id == sa.bindparam("user")),
-    )
-    .where(
-        _course.c.slug == sa.bindparam("course"),
-        _course.c.archived_at.is_(None),
-        _lesson.c.slug == sa.bindparam("lesson"),
-        _lesson.c.archived_at.is_(None),
-    )
-)
-
-
-def find_lesson(course_slug: str, lesson_slug: str, user_id: int) -> LessonKey:
-    """Locate a readable lesson by its slugs, and the reader's progress on it, without its text."""
-    row = db.session.execute(
-        FIND_LESSON, {"course": course_slug, "lesson": lesson_slug, "user": user_id}
-    ).first()
-    if row is None:
-        abort(404)
-    return LessonKey(*row)
-
-
 @dataclass(frozen=True)
 class LessonPage:
     """What a lesson page shows every reader in one language, rendered once and kept."""
@@ -112,8 +59,6 @@ def lesson_page(key: LessonKey) -> LessonPage:
 
 
 def _build_page(key: LessonKey) -> LessonPage:
-    from courseware.lessons.revisions import ensure_rendered
-
     lesson = db.session.get(Lesson, key.lesson_id)
     revision = db.session.get(LessonRevision, key.revision_id)
     if ensure_rendered(revision):  # the renderer changed since this revision was stored
@@ -132,15 +77,6 @@ def _build_page(key: LessonKey) -> LessonPage:
         top_html=Markup(render_template("lessons/_lesson_top.html", **context)),
         bottom_html=Markup(render_template("lessons/_lesson_bottom.html", **context)),
     )
-
-
-def language() -> str:
-    return "en" if get_locale().language == "en" else "zh"
-
-
-def text(pair: dict) -> str:
-    """A {"zh", "en"} text in the reader's language, falling back to Chinese."""
-    return (pair or {}).get(language()) or (pair or {}).get("zh", "")
 
 
 @dataclass(frozen=True)

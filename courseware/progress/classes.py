@@ -9,12 +9,17 @@ import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 
 from courseware.accounts.models import Cohort, cohort_instructor, cohort_member, Unit, User
+from courseware.courses.models import Course
 from courseware.db import db
+from courseware.exercises.models import Exercise
+from courseware.exercises.runs import best_runs_for
+from courseware.i18n import text
 from courseware.lessons import reading
-from courseware.lessons.models import Course
 from courseware.progress import tracking
 from courseware.progress.completion import completions_by_user, completions_for
 from courseware.progress.models import CourseAssignment
+from courseware.quizzes.attempts import quiz_statuses_for
+from courseware.quizzes.models import Quiz
 
 
 class AssignmentError(ValueError):
@@ -129,13 +134,10 @@ class GridRow:
 def course_items(course: Course, lessons: dict | None = None) -> list[tuple[str, str, str]]:
     """The course's readable lessons, quizzes and exercises in course order, as (kind, slug, title
     in the reader's language); `lessons` by slug, when the caller has them already."""
-    from courseware.exercises.models import Exercise
-    from courseware.quizzes.models import Quiz
-
     if lessons is None:
         lessons = {lesson.slug: lesson for lesson in reading.readable_lessons(course)}
     titles = {
-        (kind, slug): reading.text(title)
+        (kind, slug): text(title)
         for model, kind in ((Quiz, "quiz"), (Exercise, "exercise"))
         for slug, title in db.session.execute(
             sa.select(model.slug, model.title).where(model.course_id == course.id)
@@ -158,9 +160,6 @@ def class_grid(
     Each kind of record is read once for the whole class, so a class of 300 costs the same few
     queries as a class of three.
     """
-    from courseware.exercises.runs import best_runs_for
-    from courseware.quizzes.attempts import quiz_statuses_for
-
     lessons = {lesson.slug: lesson for lesson in reading.readable_lessons(course)}
     columns = course_items(course, lessons)
     members = [m for m in cohort.members if user_id is None or m.id == user_id]
@@ -235,3 +234,16 @@ def sort_rows(rows: list[GridRow], key: str) -> list[GridRow]:
             rows, key=lambda r: ((r.user.unit.path() if r.user.unit else ""), r.user.username)
         )
     return sorted(rows, key=lambda r: r.user.username)
+
+
+def on_demo_created(cohort: Cohort, today: dt.date, **extra) -> None:
+    """Give the demo class the courses already loaded, due in eight weeks, so its pages have work."""
+    for course in db.session.scalars(sa.select(Course).where(Course.archived_at.is_(None))):
+        db.session.add(
+            CourseAssignment(
+                cohort_id=cohort.id,
+                course_id=course.id,
+                starts_on=cohort.start_date,
+                due_on=today + dt.timedelta(days=56),
+            )
+        )

@@ -11,12 +11,12 @@ from flask_login import current_user
 from courseware.access import roles
 from courseware.accounts.audit import record
 from courseware.accounts.models import Cohort, cohort_member, Role, User
+from courseware.courses import catalogue
+from courseware.courses.models import Course
 from courseware.db import db
 from courseware.exercises.runs import runs_of
 from courseware.formfields import row_id
-from courseware.lessons import reading
-from courseware.lessons.models import Course
-from courseware.lessons.reading import text
+from courseware.i18n import text
 from courseware.progress import classes, completion
 from courseware.progress.completion import standing
 from courseware.progress.forms import AssignForm, CompletionRuleForm, GridFilterForm
@@ -40,7 +40,7 @@ def taught_cohort(cohort_id: int) -> Cohort:
 def assignments(cohort_id):
     """Assign courses to a class with a start and a due date."""
     cohort = taught_cohort(cohort_id)
-    courses = reading.active_courses()
+    courses = catalogue.active_courses()
     form = AssignForm(courses=courses, starts_on=utcnow().date())
     if form.validate_on_submit():
         course, starts_on, due_on = form.chosen_course, form.starts_on.data, form.due_on.data
@@ -71,7 +71,6 @@ def assignments(cohort_id):
         courses=courses,
         assignments=classes.assignments_of_cohort(cohort.id),
         today=utcnow().date(),
-        text=text,
         form=form,
     ), (400 if form.errors else 200)
 
@@ -99,7 +98,7 @@ def grid(cohort_id):
     """Learners × course items, each cell the status and score; sortable and filterable by unit."""
     cohort = taught_cohort(cohort_id)
     assigned = classes.assignments_of_cohort(cohort.id)
-    courses = [db.session.get(Course, a.course_id) for a in assigned] or reading.active_courses()
+    courses = [db.session.get(Course, a.course_id) for a in assigned] or catalogue.active_courses()
     classes.load_units(cohort.members)  # every unit and its parents in one query, not one each
     units = sorted({m.unit for m in cohort.members if m.unit}, key=lambda u: u.path())
     form = GridFilterForm(request.args, courses=courses)
@@ -126,7 +125,6 @@ def grid(cohort_id):
         form=form,
         due=due,
         today=utcnow().date(),
-        text=text,
     ), (200 if valid else 400)
 
 
@@ -155,7 +153,7 @@ def learner(user_id):
             LessonProgress.user_id == user.id
         )
     )
-    standings = [(c, standing(c, user.id)) for c in reading.active_courses()]
+    standings = [(c, standing(c, user.id)) for c in catalogue.active_courses()]
     # The class grid again, one row: this learner in each of their classes' assigned courses.
     grids = []
     for cohort in cohorts:
@@ -174,7 +172,6 @@ def learner(user_id):
         assigned=classes.assigned_to(user.id),
         grids=grids,
         today=utcnow().date(),
-        text=text,
     )
 
 
@@ -182,7 +179,7 @@ def learner(user_id):
 @roles(*STAFF)
 def completion_rule(course_slug):
     """Edit which items a course requires. Completions already earned stay; the change is audited."""
-    course = reading.get_course(course_slug)
+    course = catalogue.get_course(course_slug)
     items = classes.course_items(course)
     titles = {(kind, slug): title for kind, slug, title in items}
     lessons = [slug for kind, slug, _title in items if kind == "lesson"]
@@ -216,6 +213,5 @@ def completion_rule(course_slug):
         chosen_exercises=chosen("exercises", exercises),
         minutes=rule.get("min_active_minutes", 0),
         form=form,
-        text=text,
         titles=titles,
     ), (400 if form.errors else 200)

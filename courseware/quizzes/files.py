@@ -13,6 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from courseware.content.files import fingerprint, parse_yaml, Problem, SLUG
+from courseware.quizzes.gift import decode_gift, parse_gift
 from courseware.quizzes.questions import make_names_unique, Question
 from courseware.quizzes.types import question_type, registered_names
 from courseware.quizzes.yaml_parts import Reader
@@ -263,8 +264,6 @@ def parse_bank_yaml(text: str, path: str) -> tuple[list[Question], list[Problem]
 def parse_bank_file(path: Path, shown: str) -> tuple[list[Question], list[Problem]]:
     """A bank in YAML or GIFT."""
     if path.suffix == ".gift":
-        from courseware.quizzes.gift import decode_gift, parse_gift
-
         text, problems = decode_gift(path.read_bytes(), shown)
         if problems:
             return [], problems

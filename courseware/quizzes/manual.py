@@ -6,10 +6,10 @@ import datetime as dt
 
 import sqlalchemy as sa
 
+from courseware import signals
 from courseware.accounts.audit import record
 from courseware.accounts.models import User
 from courseware.db import db
-from courseware.progress.completion import check_completion
 from courseware.quizzes.attempts import total
 from courseware.quizzes.models import Answer, Quiz, QuizOverride
 from courseware.timeutil import utcnow
@@ -27,8 +27,7 @@ def grade_manually(
     answer.comment = comment or None
     answer.graded_by_id, answer.graded_at = grader.id, now
     total(answer.attempt)
-    if answer.attempt.passed:
-        check_completion(answer.attempt.quiz.course_id, answer.attempt.user_id, now)
+    signals.attempt_graded.send(answer.attempt, now=now)
     record(
         "quiz.grade",
         f"attempt:{answer.attempt_id}",

@@ -13,12 +13,13 @@ from courseware import exports
 from courseware.access import roles
 from courseware.accounts.audit import record
 from courseware.accounts.models import Role, User
+from courseware.courses.models import Course
 from courseware.db import db
-from courseware.lessons.models import Course
-from courseware.lessons.reading import text
+from courseware.i18n import text
 from courseware.quizzes import analysis, bank, display, manual
 from courseware.quizzes.attempts import regrade_question
 from courseware.quizzes.forms import ExportPartForm, GradeForm, ImportForm, OverrideForm, QueueForm
+from courseware.quizzes.gift import decode_gift
 from courseware.quizzes.models import Answer, Attempt, QuestionRecord, Quiz, QuizOverride
 from courseware.quizzes.types import typed_names
 from courseware.timeutil import utcnow
@@ -54,7 +55,7 @@ def index():
         sa.select(sa.func.count()).select_from(Attempt).where(Attempt.needs_grading.is_(True))
     )
     return render_template(
-        "quizzes/teach/index.html", quizzes=quizzes, counts=counts, waiting=waiting, text=text
+        "quizzes/teach/index.html", quizzes=quizzes, counts=counts, waiting=waiting
     )
 
 
@@ -81,7 +82,6 @@ def overview(quiz_id, override_form=None):
         stats=analysis.item_analysis(attempts),
         percent=analysis.percent,
         duration=analysis.duration_minutes,
-        text=text,
         overrides=_overrides(quiz),
         override_form=override_form or OverrideForm(),
     )
@@ -201,7 +201,6 @@ def grading():
         users=users,
         show=show,
         queue=queue,
-        text=text,
         html=display.html,
     ), (200 if valid else 400)
 
@@ -232,7 +231,6 @@ def grade(answer_id):
         learner=learner,
         shown=shown,
         form=form,
-        text=text,
         html=display.html,
         fill_parts=display.fill_parts,
     )
@@ -256,11 +254,9 @@ def import_bank():
     courses = _courses()
     form = ImportForm(courses=courses)
     if request.method == "GET":
-        return render_template("quizzes/teach/import.html", form=form, courses=courses, text=text)
+        return render_template("quizzes/teach/import.html", form=form, courses=courses)
     if not form.validate_on_submit():
-        return render_template(
-            "quizzes/teach/import.html", form=form, courses=courses, text=text
-        ), 400
+        return render_template("quizzes/teach/import.html", form=form, courses=courses), 400
     course, filename, data, confirming = (
         form.chosen_course,
         form.name,
@@ -269,8 +265,6 @@ def import_bank():
     )
     questions, problems = bank.read_bank(data, filename, filename)
     if problems or not confirming:
-        from courseware.quizzes.gift import decode_gift
-
         content = (
             data.decode("utf-8-sig", errors="replace")
             if not filename.lower().endswith((".gift", ".txt"))
@@ -285,7 +279,6 @@ def import_bank():
             content=content,
             questions=questions,
             problems=problems,
-            text=text,
             html=display.html,
             type_label=display.type_label,
         ), (400 if problems else 200)

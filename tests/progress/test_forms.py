@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
 from courseware.accounts.models import Cohort, Role, User
+from courseware.courses.models import Course
 from courseware.db import db
-from courseware.lessons.models import Course
 from courseware.progress.models import CourseAssignment, CreditEntry, QuotaRule
 from courseware.reports.models import ExportJob
 from tests.conftest import Auth, csrf_token

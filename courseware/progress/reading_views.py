@@ -1,17 +1,22 @@
-"""Reading: the course catalogue, a course's lessons, a lesson page, and course media."""
+"""Reading: the course catalogue, a course's lessons, a lesson page, and course media.
+
+These pages show the lessons with the reader's progress on them, so they live with progress; the
+blueprint keeps the name "lessons", and its URLs under /courses.
+"""
 
 from flask import abort, Blueprint, current_app, render_template, send_from_directory
 from flask_login import current_user
 
 from courseware.access import signed_in
-from courseware.certificates import records as certificates
-from courseware.content.cli import content_dir
+from courseware.content.folders import content_dir
 from courseware.content.markdown import MEDIA_PATH
+from courseware.courses.catalogue import active_courses, get_course
 from courseware.exercises.runs import best_runs
 from courseware.lessons import reading
 from courseware.progress import tracking
 from courseware.progress.classes import assigned_to
 from courseware.progress.completion import completion_of
+from courseware.progress.tracking import find_lesson
 from courseware.quizzes.attempts import quiz_statuses
 from courseware.timeutil import utcnow
 
@@ -31,7 +36,7 @@ MEDIA_TYPES = {
 @signed_in
 def catalogue():
     """List the courses with their credit hours and the reader's progress."""
-    courses = reading.active_courses()
+    courses = active_courses()
     rows = []
     for course in courses:
         lessons = reading.readable_lessons(course)
@@ -50,7 +55,6 @@ def catalogue():
         rows=rows,
         assigned=assigned,
         today=utcnow().date(),
-        text=reading.text,
     )
 
 
@@ -58,7 +62,7 @@ def catalogue():
 @signed_in
 def course(course_slug):
     """Show a course's lessons with each one's status, and where to go on."""
-    course = reading.get_course(course_slug)
+    course = get_course(course_slug)
     lessons = reading.readable_lessons(course)
     rows = tracking.statuses(current_user.id, [lesson.id for lesson in lessons])
     return render_template(
@@ -69,11 +73,9 @@ def course(course_slug):
         quizzes=quiz_statuses(course.id, current_user.id),
         exercises=best_runs(course.id, current_user.id),
         completion=completion_of(course.id, current_user.id),
-        certificate=certificates.for_course(course.id, current_user.id),
         rows=rows,
         status_of=tracking.status_of,
         resume=tracking.resume_lesson(lessons, rows) if rows else None,
-        text=reading.text,
         title_of=reading.lesson_title,
     )
 
@@ -98,7 +100,7 @@ def lesson(course_slug, lesson_slug):
     The hot path reads one small row and writes nothing: the visit is opened by the page's
     first heartbeat, and the text and its neighbours come from the per-process page cache.
     """
-    key = reading.find_lesson(course_slug, lesson_slug, current_user.id)
+    key = find_lesson(course_slug, lesson_slug, current_user.id)
     return render_template(
         "lessons/lesson.html",
         page=reading.lesson_page(key),
@@ -114,7 +116,7 @@ def lesson(course_slug, lesson_slug):
 @signed_in
 def media(course_slug, filename):
     """Serve an image from the course's media folder with its proper content type."""
-    course = reading.get_course(course_slug)
+    course = get_course(course_slug)
     suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if not MEDIA_PATH.match(f"media/{filename}") or suffix not in MEDIA_TYPES:
         abort(404)
