@@ -1,6 +1,8 @@
 """The database handle every module imports, and engine settings that keep SQLite honest."""
 
 import enum
+from datetime import datetime, UTC
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
@@ -49,3 +51,12 @@ def _configure_sqlite(dbapi_connection, connection_record):
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.close()
+    dbapi_connection.create_function("courseware_local_time", 2, _local_time, deterministic=True)
+
+
+def _local_time(stored: str | None, zone: str) -> str | None:
+    """SQLite: a stored UTC time ("YYYY-MM-DD HH:MM:SS…") in a zone with summer time, as text."""
+    if stored is None:
+        return None
+    moment = datetime.fromisoformat(stored[:19]).replace(tzinfo=UTC)
+    return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M:%S")

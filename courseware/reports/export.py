@@ -12,13 +12,17 @@ from flask_babel import gettext as _
 from courseware import exports
 from courseware.db import db
 from courseware.exports import database
+from courseware.i18n import text
 from courseware.reports import queries
 
 
-def overdue_rows(lines: list[queries.Line]) -> list[list]:
-    """The enrolments past their due date and not completed, under the line they count in."""
+def overdue_rows(by: str, lines: list[queries.Line]) -> list[list]:
+    """The enrolments past their due date and not completed, under the line they count in; the
+    course by its title in the reader's language, unless the line already is the course."""
     return [
-        [line.label, user.username, user.name, course.slug, due]
+        [line.label, user.username, user.name]
+        + ([] if by == "course" else [text(course.title)])
+        + [due]
         for line in lines
         for user, course, due in line.overdue
     ]
@@ -33,7 +37,7 @@ def summary_sheets(by: str, lines: list[queries.Line]) -> list[exports.Sheet]:
     """The summary workbook: the lines, and the overdue enrolments behind them."""
     return [
         (_("summary"), *summary_table(by, lines)),
-        (_("overdue"), queries.overdue_columns(by), overdue_rows(lines)),
+        (_("overdue"), queries.overdue_columns(by), overdue_rows(by, lines)),
     ]
 
 

@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask import current_app
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from courseware.accounts.models import Cohort, cohort_member, Unit, User
@@ -230,13 +233,60 @@ def summary_columns(by: str) -> list[tuple[str, str]]:
 
 
 def overdue_columns(by: str) -> list[tuple[str, str]]:
-    """The overdue enrolments' columns, in the summary workbook's second sheet."""
-    return headed([("group", GROUP_HEADERS[by])] + OVERDUE_COLUMNS)
+    """The overdue enrolments' columns, in the summary workbook's second sheet; by course, the
+    line already names the course, so it is not written twice."""
+    columns = [c for c in OVERDUE_COLUMNS if not (by == "course" and c[0] == "course")]
+    return headed([("group", GROUP_HEADERS[by])] + columns)
 
 
 def detail_columns() -> list[tuple[str, str]]:
-    """The detailed export's columns, one per value detail_query selects."""
-    return headed(DETAIL_COLUMNS)
+    """The detailed export's columns, one per value detail_query selects; the completion time is
+    headed with the organisation's time zone and its offset from UTC."""
+    zone = organisation_zone()
+    offset = dt.datetime.now(zone).strftime("%z")
+    stamp = f"{zone.key}, UTC{offset[:3]}:{offset[3:]}"
+    columns = [
+        (key, _l("completed at (%(zone)s)", zone=stamp) if key == "completed_at" else header)
+        for key, header in DETAIL_COLUMNS
+    ]
+    return headed(columns)
+
+
+def organisation_zone() -> ZoneInfo:
+    """The time zone every screen shows times in (the organisation's), for exported times too."""
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def local_time(column, dialect: str):
+    """A stored UTC time as the organisation's local time, computed by the database.
+
+    PostgreSQL converts with the zone's own rules. SQLite knows only fixed offsets: a zone that
+    keeps one offset all year (Asia/Shanghai) gets it as a modifier; one with summer time is
+    converted row by row by a function the connection registers (courseware.db)."""
+    zone = organisation_zone()
+    if dialect == "postgresql":
+        return sa.func.timezone(zone.key, sa.func.timezone("UTC", column), type_=sa.DateTime)
+    january = dt.datetime(2025, 1, 15, tzinfo=zone).utcoffset()
+    july = dt.datetime(2025, 7, 15, tzinfo=zone).utcoffset()
+    if january == july:
+        minutes = int(january.total_seconds() // 60)
+        return sa.func.datetime(column, f"{minutes:+d} minutes", type_=sa.DateTime)
+    return sa.func.courseware_local_time(column, zone.key, type_=sa.DateTime)
+
+
+def unit_paths():
+    """Every unit's full name from the root ("浙江省 / 杭州市 / 西湖区"), as a recursive CTE."""
+    top = (
+        sa.select(Unit.id, sa.cast(Unit.name, sa.Text).label("path"))
+        .where(Unit.parent_id.is_(None))
+        .cte("unit_path", recursive=True)
+    )
+    child = sa.orm.aliased(Unit)
+    return top.union_all(
+        sa.select(child.id, sa.cast(top.c.path + " / " + child.name, sa.Text)).join(
+            top, child.parent_id == top.c.id
+        )
+    )
 
 
 def summary_rows(lines: list[Line]) -> list[list]:
@@ -259,20 +309,25 @@ def detail_query(filters: Filters):
 
     A Core statement, run with streaming results, so memory does not grow with the rows.
     """
+    dialect = db.session.get_bind().dialect.name
+    paths = unit_paths()
+    title = Course.title[str(get_locale() or "zh")[:2]].as_string()
     query = (
         sa.select(
-            Unit.name,
+            paths.c.path.label("unit"),
             User.username,
             User.name,
             User.phone,
-            Course.slug,
-            CourseCompletion.completed_at,
+            sa.func.coalesce(sa.func.nullif(title, ""), Course.title["zh"].as_string()).label(
+                "course"
+            ),
+            local_time(CourseCompletion.completed_at, dialect).label("completed_at"),
             CourseCompletion.score,
             Course.credit_hours,
         )
         .join(User, User.id == CourseCompletion.user_id)
         .join(Course, Course.id == CourseCompletion.course_id)
-        .outerjoin(Unit, Unit.id == User.unit_id)
+        .outerjoin(paths, paths.c.id == User.unit_id)
         .order_by(CourseCompletion.id)
     )
     if filters.start:

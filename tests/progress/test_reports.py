@@ -241,6 +241,39 @@ def test_detail_export_in_the_background_with_progress(app, client, admin, make_
     assert other.get(response.location + "/download").status_code == 404  # an export is its maker's
 
 
+def test_detail_export_names_units_and_courses_in_full_at_local_time(
+    app, client, admin, organisation
+):
+    """Beijing time as every screen shows it (the offset in the header), the unit's full path and
+    the course's title in the reader's language, not its slug."""
+    app.config["JOBS_INLINE"] = True
+    response = Auth(client).post("/reports/exports?by=unit", data={"format": "csv"})
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get(response.location + "/download").get_data(as_text=True)[1:])
+        )
+    )
+    assert rows[0][5] == "完成时间（Asia/Shanghai, UTC+08:00）"
+    by_user = {row[1]: row for row in rows[1:]}
+    assert by_user["a"][0] == "浙江省 / 组织部 / 干部一处" and by_user["c"][0] == "浙江省 / 组织部"
+    assert by_user["a"][5] == "2026-02-10 08:00:00"  # stored 00:00 UTC
+    with app.app_context():
+        course = db.session.scalar(sa.select(Course))
+        assert by_user["a"][4] == course.title["zh"] != course.slug
+
+
+def test_overdue_sheet_by_course_names_the_course_once(app, client, admin, organisation):
+    response = client.get("/reports/summary.xlsx?by=course")
+    book = load_workbook(io.BytesIO(response.data))
+    header = [cell.value for cell in next(book.worksheets[1].iter_rows(max_row=1))]
+    assert header.count("课程") == 1, header
+    unit = client.get("/reports/summary.xlsx?by=unit")
+    rows = list(load_workbook(io.BytesIO(unit.data)).worksheets[1].iter_rows(values_only=True))
+    with app.app_context():
+        title = db.session.scalar(sa.select(Course)).title["zh"]
+    assert rows[0].count("课程") == 1 and all(row[3] == title for row in rows[1:]) and rows[1:]
+
+
 def test_command_line_export(app, runner, organisation, tmp_path):
     out = tmp_path / "units.csv"
     result = runner.invoke(args=["report", "export", "--by", "unit", "--format", "csv", str(out)])
@@ -376,8 +409,11 @@ def test_copy_csv_gives_the_python_paths_neutralised_rows(
     for i, case in enumerate(neutralised):
         row = rows[f"inj{i:03d}"]
         assert row[2] == neutralise(case["input"][:64]) and row[3] == neutralise(case["input"][:20])
-        assert row[0] == neutralise(case["input"][:128])
-        assert row[5] == (dt.datetime(2026, 2, 1, 8, 0, 59) + dt.timedelta(days=i)).isoformat(
+        # The unit's full path: odd cases sit under 干部一处, even ones at the top.
+        above = "浙江省 / 组织部 / 干部一处 / " if i % 2 else ""
+        assert row[0] == neutralise(above + case["input"][:128])
+        # Stored 08:00:59 UTC, written in Beijing time.
+        assert row[5] == (dt.datetime(2026, 2, 1, 16, 0, 59) + dt.timedelta(days=i)).isoformat(
             sep=" "
         )
         assert row[6] == ["", "80", "66.66666666666667", "-1"][i % 4] and row[7] == "1.5"
@@ -391,7 +427,7 @@ DETAIL_EN = [
     "name",
     "phone",
     "course",
-    "completed at",
+    "completed at (Asia/Shanghai, UTC+08:00)",
     "score",
     "credit hours (学时)",
 ]
