@@ -22,7 +22,7 @@ def scope_choices():
 
 class TokenForm(FlaskForm):
     name = StringField(
-        _l("Name"),
+        _l("Token name"),
         validators=[DataRequired(), Length(max=128)],
         description=_l("Which system uses it, such as 干部信息系统."),
     )

@@ -85,3 +85,10 @@ def test_only_administrators_manage_tokens(app, client, make_user):
 
 def test_the_admin_overview_links_to_tokens(client, admin):
     assert "/admin/api-tokens/" in client.get("/admin/").get_data(as_text=True)
+
+
+def test_the_form_and_the_list_name_the_token_not_a_person(client, auth, admin):
+    create(auth, "人事系统")
+    page = client.get("/admin/api-tokens/").get_data(as_text=True)
+    assert '<label for="name">令牌名称</label>' in page
+    assert '<th scope="col">令牌名称</th>' in page and "姓名" not in page
