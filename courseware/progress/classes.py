@@ -182,6 +182,10 @@ def class_grid(
     return columns, rows
 
 
+# A cell's status beside the lesson statuses: an attempt was made and graded, and did not pass.
+FAILED = "failed"
+
+
 def grid_cell(
     kind: str, slug: str, lessons: dict, progress: dict, quizzes: dict, exercises: dict
 ) -> Cell:
@@ -195,10 +199,14 @@ def grid_cell(
             if q.counted and q.counted.max_score
             else None
         )
-        return Cell(q.status, score)
+        # A graded attempt that counts and did not pass is a failure, not work in progress.
+        failed = q.status != "completed" and q.counted is not None and q.counted.passed is False
+        return Cell(FAILED if failed else q.status, score)
     if kind == "exercise" and slug in exercises:
         _, best, status = exercises[slug]
-        return Cell(status, best.score if best else None)
+        # The best finished run fell short of the pass score: the learner has not passed yet.
+        failed = status != "completed" and best is not None
+        return Cell(FAILED if failed else status, best.score if best else None)
     return Cell(tracking.NOT_STARTED)
 
 

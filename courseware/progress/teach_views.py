@@ -69,7 +69,10 @@ def assignments(cohort_id):
         "progress/teach/assignments.html",
         cohort=cohort,
         courses=courses,
-        assignments=classes.assignments_of_cohort(cohort.id),
+        assignments=[
+            (a, db.session.get(Course, a.course_id))
+            for a in classes.assignments_of_cohort(cohort.id)
+        ],
         today=utcnow().date(),
         form=form,
     ), (400 if form.errors else 200)

@@ -124,7 +124,9 @@ def test_the_grid_shows_each_learners_lessons_quizzes_and_exercises(
             [("in_progress", None), nothing, ("in_progress", None), ("in_progress", None)],
             False,
         ),
-        ("c", [nothing, ("completed", None), ("in_progress", 0.0), ("in_progress", poor)], False),
+        # A handed-in quiz below its pass mark and a drill finished below its pass score read as
+        # failed, not as work in progress.
+        ("c", [nothing, ("completed", None), ("failed", 0.0), ("failed", poor)], False),
         ("d", [nothing, nothing, nothing, ("in_progress", None)], False),
         ("e", [nothing, nothing, nothing, nothing], False),
     ]

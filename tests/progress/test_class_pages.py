@@ -1,0 +1,65 @@
+"""A class's pages as an instructor reads them: the courses assigned by title, and a failed quiz
+or drill shown as not passed in the progress grid."""
+
+import re
+
+import sqlalchemy as sa
+
+from courseware.accounts.models import Cohort, Role, User
+from courseware.courses.models import Course
+from courseware.db import db
+from tests.conftest import Auth
+from tests.progress.test_class_grid import fail_quiz, POOR
+from tests.progress.test_completion import play_exercise
+
+
+def taught_class(app, make_user, learners):
+    """A class of the given learners taught by `teacher`, and a client signed in as the teacher."""
+    teacher = make_user(Role.INSTRUCTOR, username="teacher")
+    with app.app_context():
+        cohort = Cohort(name="2026 秋季班")
+        cohort.members.extend(db.session.get(User, i) for i in learners)
+        cohort.instructors.append(db.session.get(User, teacher))
+        db.session.add(cohort)
+        db.session.commit()
+        cohort_id = cohort.id
+        course_id = db.session.scalar(sa.select(Course.id))
+    client = app.test_client()
+    assert Auth(client).login("teacher").status_code == 302
+    return client, cohort_id, course_id
+
+
+def test_the_class_course_table_names_each_course_by_its_title(app, make_user, full_course):
+    client, cohort_id, course_id = taught_class(app, make_user, [make_user(username="zhang")])
+    Auth(client).post(
+        f"/teach/classes/{cohort_id}/courses",
+        data={"course": course_id, "starts_on": "2026-01-01", "due_on": "2026-02-01"},
+    )
+    page = client.get(f"/teach/classes/{cohort_id}/courses").get_data(as_text=True)
+    body = page.split("<tbody>")[1].split("</tbody>")[0]
+    assert re.search(r"<tr><td>测试课程</td><td>2026-01-01</td>", body), body
+    assert f"<td>{course_id}</td>" not in body
+
+
+def test_the_grid_shows_a_failed_quiz_and_drill_as_not_passed(app, make_user, full_course):
+    learner = make_user(username="zhang")
+    fail_quiz(app, learner)
+    play_exercise(app, learner, POOR)
+    client, cohort_id, _ = taught_class(app, make_user, [learner])
+    grid = client.get(f"/teach/classes/{cohort_id}/progress").get_data(as_text=True)
+    row = grid.split("<tbody>")[1].split("</tr>")[0]
+    assert row.count('<mark class="status status-failed">未及格</mark>') == 2, row
+    assert "学习中" not in row
+
+    english = app.test_client()
+    make_user(Role.INSTRUCTOR, username="teacher-en", locale="en")
+    with app.app_context():
+        cohort = db.session.get(Cohort, cohort_id)
+        cohort.instructors.append(
+            db.session.scalar(sa.select(User).where(User.username == "teacher-en"))
+        )
+        db.session.commit()
+    assert Auth(english).login("teacher-en").status_code == 302
+    grid = english.get(f"/teach/classes/{cohort_id}/progress").get_data(as_text=True)
+    row = grid.split("<tbody>")[1].split("</tr>")[0]
+    assert row.count(">not passed</mark>") == 2 and "in progress" not in row
