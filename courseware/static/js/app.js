@@ -9,6 +9,27 @@
     event.detail.headers["X-CSRFToken"] = token();
   });
   window.courseware = { csrfToken: token };
+  // On a phone a signed-in user's menu folds behind its "Menu" button (app.css); without this
+  // script the button stays hidden and the whole list shows.
+  var toggle = document.querySelector("header .nav-toggle");
+  if (toggle) {
+    var nav = toggle.closest("nav");
+    var setOpen = function (open) {
+      toggle.setAttribute("aria-expanded", String(open));
+      nav.classList.toggle("nav-open", open);
+    };
+    nav.classList.add("nav-folding");
+    toggle.hidden = false;
+    toggle.addEventListener("click", function () {
+      setOpen(toggle.getAttribute("aria-expanded") !== "true");
+    });
+    nav.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && toggle.getAttribute("aria-expanded") === "true") {
+        setOpen(false);
+        toggle.focus();
+      }
+    });
+  }
   // Forms marked data-warn-unsaved (the lesson editor) ask before the page is left with changes
   // typed but not sent; sending the form itself is no loss.
   var unsaved = null;
