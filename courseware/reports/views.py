@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
+from babel.dates import format_skeleton
 from flask import (
     abort,
     Blueprint,
@@ -62,6 +65,27 @@ def _params(filters: queries.Filters) -> dict:
     }
 
 
+def every_month(counts: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """The months from the first to the last with a completion, those without one counted 0: a time
+    axis with no gaps."""
+    if not counts:
+        return []
+    known = dict(counts)
+    year, month = (int(part) for part in counts[0][0].split("-"))
+    series = []
+    while not series or series[-1][0] != counts[-1][0]:
+        key = f"{year:04d}-{month:02d}"
+        series.append((key, known.get(key, 0)))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return series
+
+
+def month_label(month: str) -> str:
+    """A month such as "2026-02" as the reader's language writes it with its year: 2026年2月, Feb 2026."""
+    year, number = (int(part) for part in month.split("-"))
+    return format_skeleton("yMMM", dt.date(year, number, 1), locale=get_locale())
+
+
 @bp.route("/")
 @roles(*STAFF)
 def index(export_form=None):
@@ -82,7 +106,7 @@ def index(export_form=None):
         errors=errors,
         lines=lines,
         units=units,
-        months=months,
+        months=[(month_label(month), count) for month, count in every_month(months)],
         params=_params(filters),
         top=max((m[1] for m in months), default=0),
     ), (400 if errors or (export_form and export_form.errors) else 200)

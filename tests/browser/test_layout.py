@@ -6,10 +6,11 @@ import pytest
 from playwright.sync_api import expect
 
 from courseware.accounts.models import Role
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import ARTIFACTS, screenshot, sign_in
 from tests.conftest import Auth
 from tests.exercises.conftest import exercise_course  # noqa: F401  (a fixture)
 from tests.progress.test_completion import play_exercise
+from tests.progress.test_reports import organisation  # noqa: F401  (a fixture)
 from tests.quizzes.conftest import quiz_course  # noqa: F401  (a fixture)
 from tests.quizzes.test_labels import hand_in_passing
 
@@ -129,3 +130,23 @@ def test_a_learners_attempts_show_whole_on_a_phone(
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(page, "quiz-attempts-360-zh")
     context.close()
+
+
+@pytest.mark.parametrize("locale", ["zh", "en"])
+def test_the_completions_chart_reads_at_both_widths(
+    app, live_server, browser, make_user, organisation, locale
+):  # noqa: F811
+    make_user(Role.ADMIN, username="chief", name="赵敏", locale="en" if locale == "en" else None)
+    for width, height in ((1280, 800), (360, 740)):
+        context, page = open_page(browser, live_server, "chief", "zh-CN", width, height)
+        page.goto(f"{live_server}/reports/")
+        chart = page.locator("svg.bars")
+        chart.scroll_into_view_if_needed()
+        expect(chart.locator(".bar-count")).to_have_count(4)
+        # Month labels are drawn at a readable size, not shrunk to fit a phone.
+        label = chart.locator(".bar-label").last.bounding_box()
+        assert label["height"] >= 10
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.locator("#months-heading").scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / f"chart-{locale}-{width}.png"))
+        context.close()
