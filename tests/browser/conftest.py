@@ -63,3 +63,10 @@ def sign_in(page, base, username, password=None):
 def screenshot(page, name):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def open_menu(page):
+    """On a phone the signed-in menu is folded behind its button: unfold it (wider pages show it)."""
+    toggle = page.locator("header .nav-toggle")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()

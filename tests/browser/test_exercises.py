@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from courseware.accounts.models import Cohort, Role, User
 from courseware.db import db
 from courseware.exercises.models import ExerciseRun, LiveSession
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import open_menu, screenshot
 from tests.browser.conftest import sign_in as signed_in
 from tests.exercises.conftest import exercise_course  # noqa: F401  (a fixture)
 
@@ -96,6 +96,7 @@ def test_a_learner_plays_the_drill_from_briefing_to_report(
     context, page = signed_in_page(browser, live_server, "reader", "en-US")
 
     # From the course page to the briefing.
+    open_menu(page)
     page.get_by_role("link", name="Courses").first.click()
     page.get_by_role("link", name="Test course").click()
     page.get_by_role("link", name="Drill: salt").click()
@@ -368,6 +369,7 @@ def test_a_live_class_follows_the_instructor(app, live_server, browser, live_cla
     # Each learner finds the team's run under Live exercises.
     team_runs = {}
     for page, link_name in ((anna, "Live exercises"), (bo, "现场演练")):
+        open_menu(page)
         page.get_by_role("link", name=link_name).first.click()
         expect(page).to_have_url(re.compile(r"/exercises/live$"))
         links = page.locator("main ul a")

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from courseware.accounts.models import Role
 from courseware.db import db
 from courseware.progress.models import LessonProgress
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import open_menu, screenshot, sign_in
 from tests.conftest import lesson_text
 
 pytestmark = pytest.mark.browser
@@ -82,6 +82,7 @@ def test_instructor_publishes_and_an_english_learner_reads_it(
 
     learner = browser.new_context(viewport={"width": 360, "height": 780}, locale="en-US").new_page()
     sign_in(learner, live_server, "reader")
+    open_menu(learner)
     learner.get_by_role("link", name="Courses").first.click()
     learner.get_by_role("link", name="Test course").click()
     learner.get_by_role("link", name="Lesson one").click()

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from courseware.accounts.models import Role, User
 from courseware.db import db
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import open_menu, screenshot
 from tests.browser.conftest import sign_in as browser_sign_in
 from tests.conftest import PASSWORD
 
@@ -51,6 +51,7 @@ def test_admin_imports_a_roster_and_a_new_learner_changes_the_password(
     assert page.get_by_role("link", name="zj101").is_visible()
     assert page.get_by_text("王䶮").is_visible()
 
+    open_menu(page)
     page.get_by_role("button", name="退出登录").click()
     sign_in(page, live_server, "zj101", password)
     page.wait_for_url(re.compile(r"/password$"))
