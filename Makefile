@@ -27,7 +27,7 @@ translations: $(VENV)/.installed
 	$(BIN)/pybabel compile --statistics -d courseware/translations 2>&1 | tail -n 2
 
 update-translations: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o courseware/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k Plural:1,2 -o courseware/translations/messages.pot .
 	$(BIN)/pybabel update -i courseware/translations/messages.pot -d courseware/translations
 
 # A database that holds data is backed up (instance/backups, the last 5) before migrations change it.

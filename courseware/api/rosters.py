@@ -9,6 +9,7 @@ spreadsheet, from Administration → Users with "only accounts that have never s
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from courseware.accounts import roster
 from courseware.accounts.credentials import normalise_username
@@ -113,7 +114,11 @@ def save_users(payload, token: ApiToken) -> dict:
     problems.extend(_from_roster(problem) for problem in plan.problems)
     if problems:
         raise ApiError(
-            _("Nothing was saved: %(n)d problems.", n=len(problems)),
+            ngettext(
+                "Nothing was saved: %(num)d problem.",
+                "Nothing was saved: %(num)d problems.",
+                len(problems),
+            ),
             problems[0]["field"],
             422,
             problems,

@@ -35,5 +35,5 @@ class RevokeForm(FlaskForm):
     reason = StringField(
         _l("Reason for revoking"), validators=[DataRequired(), Length(max=MAX_REASON)]
     )
-    reverse_credit = BooleanField(_l("Also reverse the 学时 the course credited"))
+    reverse_credit = BooleanField(_l("Also reverse the credit hours the course credited"))
     submit = SubmitField(_l("Revoke"))

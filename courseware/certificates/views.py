@@ -14,6 +14,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from courseware.access import public, roles, signed_in
@@ -160,14 +161,19 @@ def revoke(certificate_id):
     )
     if reversal is not None:
         flash(
-            _(
+            ngettext(
+                "%(hours)s credit hour was taken back from the learner's ledger.",
                 "%(hours)s credit hours were taken back from the learner's ledger.",
+                1 if -reversal.hours == 1 else 2,
                 hours=hours(-reversal.hours),
             ),
             "success",
         )
     elif form.reverse_credit.data:
         flash(
-            _("The 学时 of this course had been reversed already; the ledger is unchanged."), "info"
+            _(
+                "The credit hours of this course had been reversed already; the ledger is unchanged."
+            ),
+            "info",
         )
     return redirect(back)

@@ -1,10 +1,24 @@
 """The engine speaks in codes; these are its words in the user's language."""
 
+from dataclasses import dataclass
+
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from courseware.exercises.engine import Timeliness
 from courseware.exercises.models import LiveStatus
 from courseware.i18n import text
+
+
+@dataclass(frozen=True)
+class Plural:
+    """A message whose English form follows the number in its parameter `count`: said through
+    ngettext when it is said (`make update-translations` extracts it as a plural)."""
+
+    singular: str
+    plural: str
+    count: str
+
 
 ACTION_ERRORS = {
     "empty_post": _l("Write something before posting."),
@@ -28,24 +42,64 @@ DIMENSIONS = {
 
 REASONS = {
     "no_substantive_post": _l("No substantive official post was made."),
-    "first_post_at": _l(
-        "First substantive post at minute %(minute)s (window: %(window)s minutes)."
+    "first_post_at": Plural(
+        "First substantive post at minute %(minute)s (window: %(window)s minute).",
+        "First substantive post at minute %(minute)s (window: %(window)s minutes).",
+        "window",
     ),
     "no_posts": _l("No posts or replies."),
-    "penalised": _l("%(count)s of %(posts)s posts used phrases that shut the public out."),
-    "too_long": _l("%(count)s of %(posts)s posts were longer than %(max_chars)s characters."),
-    "no_empathy": _l("%(count)s of %(posts)s posts showed no understanding of people's worries."),
-    "no_substance": _l("%(count)s of %(posts)s posts stated no fact."),
-    "no_next_step": _l("%(count)s of %(posts)s posts said nothing of what happens next."),
-    "reviewed": _l("%(count)s posts were scored by an instructor."),
-    "facts_stated": _l("%(stated)s of %(required)s key facts stated."),
-    "promises_kept": _l("%(kept)s of %(made)s promised updates delivered within the hour."),
-    "false_statements": _l("%(count)s statements contradicted the facts."),
+    "penalised": Plural(
+        "%(count)s of %(posts)s post used phrases that shut the public out.",
+        "%(count)s of %(posts)s posts used phrases that shut the public out.",
+        "posts",
+    ),
+    "too_long": Plural(
+        "%(count)s of %(posts)s post was longer than %(max_chars)s characters.",
+        "%(count)s of %(posts)s posts were longer than %(max_chars)s characters.",
+        "posts",
+    ),
+    "no_empathy": Plural(
+        "%(count)s of %(posts)s post showed no understanding of people's worries.",
+        "%(count)s of %(posts)s posts showed no understanding of people's worries.",
+        "posts",
+    ),
+    "no_substance": Plural(
+        "%(count)s of %(posts)s post stated no fact.",
+        "%(count)s of %(posts)s posts stated no fact.",
+        "posts",
+    ),
+    "no_next_step": Plural(
+        "%(count)s of %(posts)s post said nothing of what happens next.",
+        "%(count)s of %(posts)s posts said nothing of what happens next.",
+        "posts",
+    ),
+    "reviewed": Plural(
+        "%(count)s post was scored by an instructor.",
+        "%(count)s posts were scored by an instructor.",
+        "count",
+    ),
+    "facts_stated": Plural(
+        "%(stated)s of %(required)s key fact stated.",
+        "%(stated)s of %(required)s key facts stated.",
+        "required",
+    ),
+    "promises_kept": Plural(
+        "%(kept)s of %(made)s promised update delivered within the hour.",
+        "%(kept)s of %(made)s promised updates delivered within the hour.",
+        "made",
+    ),
+    "false_statements": Plural(
+        "%(count)s statement contradicted the facts.",
+        "%(count)s statements contradicted the facts.",
+        "count",
+    ),
 }
 
 PLAN = {
-    "post_within_window": _l(
-        "Publish a first post with the facts you have within %(window)s minutes, even if it is short: say what you know, what you are doing and when you will say more."
+    "post_within_window": Plural(
+        "Publish a first post with the facts you have within %(window)s minute, even if it is short: say what you know, what you are doing and when you will say more.",
+        "Publish a first post with the facts you have within %(window)s minutes, even if it is short: say what you know, what you are doing and when you will say more.",
+        "window",
     ),
     "post_earlier": _l(
         "Your first substantive post came at minute %(minute)s; aim for the first half of the %(window)s-minute window."
@@ -118,4 +172,7 @@ def say(table: dict, code: str, params: dict, scenario=None) -> str:
     message = table.get(code)
     if message is None:
         return code
-    return str(message) % {k: _param(v, scenario) for k, v in params.items()}
+    values = {k: _param(v, scenario) for k, v in params.items()}
+    if isinstance(message, Plural):
+        return ngettext(message.singular, message.plural, int(params[message.count]), **values)
+    return str(message) % values

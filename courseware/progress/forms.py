@@ -152,7 +152,7 @@ class CreditSearchForm(FlaskForm):
 class CreditForm(FlaskForm):
     """Credit for training taken elsewhere."""
 
-    hours = DecimalField(_l("学时"))
+    hours = DecimalField(_l("Credit hours"))
     earned_on = DateField(_l("Date"))
     note = StringField(_l("Note"), validators=[Length(max=MAX_NOTE)])
 
@@ -175,7 +175,7 @@ class QuotaForm(Form):
     """One rank level's quota: so many 学时 in so many years. Used with the level as its prefix,
     so the fields are named township-hours, county-years and so on."""
 
-    hours = DecimalField(_l("学时"))
+    hours = DecimalField(_l("Credit hours"))
     years = IntegerField(_l("in years"))
 
     def validate_hours(self, field):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import abort, Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -129,7 +130,12 @@ def regrade(quiz_id):
     changed = sum(regrade_question(db.session.get(QuestionRecord, qid)) for qid in question_ids)
     record("quiz.regrade", f"quiz:{quiz.slug}", {"changed": changed})
     db.session.commit()
-    flash(_("Regraded: %(n)d answers changed.", n=changed), "success")
+    flash(
+        ngettext(
+            "Regraded: %(num)d answer changed.", "Regraded: %(num)d answers changed.", changed
+        ),
+        "success",
+    )
     return redirect(url_for(".overview", quiz_id=quiz.id))
 
 
@@ -157,10 +163,10 @@ def set_override(quiz_id):
     db.session.commit()
     flash(
         _(
-            "Saved: %(name)s gets %(m)d extra minutes and %(a)d extra attempts.",
+            "Saved: %(name)s gets %(minutes)s and %(attempts)s.",
             name=form.user.name,
-            m=form.minutes,
-            a=form.attempts,
+            minutes=ngettext("%(num)d extra minute", "%(num)d extra minutes", form.minutes),
+            attempts=ngettext("%(num)d extra attempt", "%(num)d extra attempts", form.attempts),
         ),
         "success",
     )
@@ -290,9 +296,10 @@ def import_bank():
     )
     db.session.commit()
     flash(
-        _(
-            "Imported %(n)d questions into %(course)s (%(c)d added or changed).",
-            n=len(questions),
+        ngettext(
+            "Imported %(num)d question into %(course)s (%(c)d added or changed).",
+            "Imported %(num)d questions into %(course)s (%(c)d added or changed).",
+            len(questions),
             course=text(course.title),
             c=len(changes),
         ),
