@@ -86,7 +86,7 @@ def add_entries(app, *actions):
             "users.initial_passwords",
             "Initial passwords issued to accounts never signed in (spreadsheet)",
         ),
-        ("credit.reverse", "学时 entry reversed"),
+        ("credit.reverse", "Credit-hour entry reversed"),
         ("class.assign", "Course assigned to a class"),
     ],
 )
