@@ -63,7 +63,7 @@ def _database_url(app: Flask) -> str:
 
 
 def _init_extensions(app: Flask) -> None:
-    from courseware import access, i18n, security, templating
+    from courseware import access, i18n, permissions, security, templating
     from courseware.accounts import sessions
     from courseware.db import db
     from courseware.extensions import csrf, migrate
@@ -79,6 +79,7 @@ def _init_extensions(app: Flask) -> None:
     i18n.init_app(app)
     security.init_app(app)
     templating.init_app(app)
+    permissions.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

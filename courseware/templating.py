@@ -9,10 +9,12 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import escape, Markup
 
+from courseware.accounts.models import Role
+
 ROLE_LABELS = {
-    "learner": _l("Learner"),
-    "instructor": _l("Instructor"),
-    "admin": _l("Administrator"),
+    Role.LEARNER.value: _l("Learner"),
+    Role.INSTRUCTOR.value: _l("Instructor"),
+    Role.ADMIN.value: _l("Administrator"),
 }
 
 

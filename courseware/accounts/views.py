@@ -1,15 +1,15 @@
 """Signing in and out, one's own password, and instructors' view of their classes."""
 
-import sqlalchemy as sa
 from flask import abort, Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from courseware import permissions
 from courseware.access import public, roles, signed_in
 from courseware.accounts import auth
 from courseware.accounts.forms import ActionForm, ChangePasswordForm, LoginForm
-from courseware.accounts.models import Cohort, cohort_instructor, Role
+from courseware.accounts.models import Cohort
 from courseware.db import db
 
 bp = Blueprint("auth", __name__)
@@ -90,21 +90,19 @@ def _throttled_message(until) -> str:
 
 
 @bp.route("/classes")
-@roles(Role.INSTRUCTOR, Role.ADMIN)
+@roles(*permissions.STAFF)
 def my_classes():
-    """List the classes an instructor teaches (administrators see every class)."""
-    stmt = sa.select(Cohort).order_by(Cohort.start_date.desc(), Cohort.name)
-    if current_user.role == Role.INSTRUCTOR.value:
-        stmt = stmt.join(cohort_instructor).where(cohort_instructor.c.user_id == current_user.id)
+    """List the classes an instructor teaches (administrators: every class of their units)."""
+    stmt = permissions.visible_cohorts(current_user).order_by(Cohort.start_date.desc(), Cohort.name)
     cohorts = db.session.scalars(stmt).all()
     return render_template("auth/classes.html", cohorts=cohorts)
 
 
 @bp.route("/classes/<int:cohort_id>")
-@roles(Role.INSTRUCTOR, Role.ADMIN)
+@roles(*permissions.STAFF)
 def class_detail(cohort_id):
-    """Show a class's members to its instructors and to administrators."""
-    cohort = db.get_or_404(Cohort, cohort_id)
-    if current_user.role != Role.ADMIN.value and current_user not in cohort.instructors:
-        abort(403)
+    """Show a class's members to its instructors and to the administrators of its unit."""
+    cohort = db.session.get(Cohort, cohort_id)
+    if cohort is None or not permissions.may_teach(current_user, cohort):
+        abort(404)
     return render_template("auth/class_detail.html", cohort=cohort)

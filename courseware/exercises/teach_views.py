@@ -7,23 +7,28 @@ from flask import abort, Blueprint, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from courseware import permissions
 from courseware.access import roles
 from courseware.accounts.audit import record
-from courseware.accounts.models import Cohort, cohort_member, Role, User
+from courseware.accounts.models import Cohort, cohort_member, User
 from courseware.db import db
-from courseware.exercises import engine, messages, report, runs
+from courseware.exercises import engine, messages, report, runs, scope
 from courseware.exercises.models import Exercise, ExerciseRun, LiveSession, PostReview, RunAction
 from courseware.lessons.reading import text
 from courseware.quizzes.display import html
 from courseware.timeutil import utcnow
 
 bp = Blueprint("teach_exercises", __name__, url_prefix="/teach/exercises")
-STAFF = (Role.INSTRUCTOR, Role.ADMIN)
+STAFF = permissions.STAFF
 MAX_TEAMS = 12
 
 
 def get_live(live_id: int) -> LiveSession:
-    return db.get_or_404(LiveSession, live_id)
+    """The live run, if the user may control it; 404 otherwise, so ids leak nothing."""
+    live = db.session.get(LiveSession, live_id)
+    if live is None or not scope.may_control_live(current_user, live):
+        abort(404)
+    return live
 
 
 @bp.route("/")
@@ -37,12 +42,18 @@ def index():
         )
     )
     lives = list(
-        db.session.scalars(sa.select(LiveSession).order_by(LiveSession.id.desc()).limit(20))
+        db.session.scalars(
+            scope.visible_lives(current_user).order_by(LiveSession.id.desc()).limit(20)
+        )
     )
     recent = list(
         db.session.scalars(
             sa.select(ExerciseRun)
-            .where(ExerciseRun.live_id.is_(None), ExerciseRun.status == "finished")
+            .where(
+                ExerciseRun.live_id.is_(None),
+                ExerciseRun.status == "finished",
+                permissions.learner_clause(current_user, ExerciseRun.user_id),
+            )
             .order_by(ExerciseRun.finished_at.desc())
             .limit(50)
         )
@@ -57,7 +68,9 @@ def index():
         if recent
         else {}
     )
-    cohorts = list(db.session.scalars(sa.select(Cohort).order_by(Cohort.name)))
+    cohorts = list(
+        db.session.scalars(permissions.visible_cohorts(current_user).order_by(Cohort.name))
+    )
     return render_template(
         "exercises/teach/index.html",
         exercises=exercises,
@@ -77,6 +90,8 @@ def create_live(exercise_id):
     if exercise is None or exercise.archived_at is not None:
         abort(404)
     cohort = db.session.get(Cohort, int(request.form.get("cohort", "0") or 0))
+    if cohort is not None and not scope.may_run_live_for(current_user, cohort):
+        abort(404)
     try:
         team_count = int(request.form.get("teams", "1"))
         speed = float(request.form.get("speed", "1"))
@@ -211,7 +226,7 @@ def live_report(live_id):
 def review(run_id):
     """Score each post on the rubric: accept the automatic score or override it with a comment."""
     run = db.session.get(ExerciseRun, run_id)
-    if run is None:
+    if run is None or not scope.may_review_run(current_user, run):
         abort(404)
     now = utcnow()
     if request.method == "POST":

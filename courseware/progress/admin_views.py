@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from courseware import permissions
 from courseware.access import roles
 from courseware.accounts.credentials import normalise_username
 from courseware.accounts.models import RankLevel, Role, Unit, User
@@ -42,6 +43,8 @@ def index():
     user = None
     if query:
         user = db.session.scalar(sa.select(User).where(User.username == normalise_username(query)))
+        if user is not None and not permissions.manages_user(current_user, user):
+            user = None  # another unit's cadre: as if there were no such account
         if user is None:
             flash(_("No account with the username %(name)s.", name=query), "error")
     return render_template(
@@ -53,6 +56,14 @@ def index():
         standing=ledger.quota_standing(user, _today()) if user else None,
         today=_today(),
     )
+
+
+def managed_user(user_id: int) -> User:
+    """The account, if the administrator manages it; 404 otherwise, so ids leak nothing."""
+    user = db.session.get(User, user_id)
+    if user is None or not permissions.manages_user(current_user, user):
+        abort(404)
+    return user
 
 
 def _reversed_ids(user_id: int) -> set[int]:
@@ -68,7 +79,7 @@ def _reversed_ids(user_id: int) -> set[int]:
 @bp.route("/<int:user_id>/add", methods=["POST"])
 @roles(Role.ADMIN)
 def add(user_id):
-    user = db.get_or_404(User, user_id)
+    user = managed_user(user_id)
     try:
         hours = float(request.form.get("hours", "").replace(",", "."))
     except ValueError:
@@ -97,7 +108,7 @@ def reverse(entry_id):
     entry = db.session.get(CreditEntry, entry_id)
     if entry is None:
         abort(404)
-    user = db.session.get(User, entry.user_id)
+    user = managed_user(entry.user_id)
     try:
         ledger.reverse(entry, request.form.get("reason", ""), current_user, _today())
     except ledger.LedgerError as error:
@@ -111,6 +122,9 @@ def reverse(entry_id):
 @bp.route("/quotas", methods=["GET", "POST"])
 @roles(Role.ADMIN)
 def quotas():
+    """Set the province's quotas: a unit administrator may not change what applies to every unit."""
+    if not permissions.is_province_admin(current_user):
+        abort(403)
     errors = []
     if request.method == "POST":
         values = {}
@@ -139,7 +153,14 @@ def quotas():
 @roles(Role.ADMIN)
 def behind():
     unit_id = request.args.get("unit", type=int)
-    units = sorted(db.session.scalars(sa.select(Unit)), key=lambda u: u.path())
+    if permissions.is_unit_admin(current_user) and not permissions.manages_unit(
+        current_user, unit_id
+    ):
+        unit_id = current_user.admin_unit_id  # a unit administrator's cadres only
+    units = sorted(
+        db.session.scalars(sa.select(Unit).where(permissions.unit_clause(current_user, Unit.id))),
+        key=lambda u: u.path(),
+    )
     rows = ledger.behind(_today(), unit_and_below(unit_id) if unit_id else None)
     return render_template(
         "progress/admin/behind.html", rows=rows, units=units, unit_id=unit_id, today=_today()

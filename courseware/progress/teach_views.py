@@ -10,9 +10,10 @@ from flask import abort, Blueprint, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from courseware import permissions
 from courseware.access import roles
 from courseware.accounts.audit import record
-from courseware.accounts.models import Cohort, cohort_member, Role, User
+from courseware.accounts.models import Cohort, cohort_member, User
 from courseware.db import db
 from courseware.exercises.runs import runs_of
 from courseware.lessons import reading
@@ -25,13 +26,14 @@ from courseware.quizzes.models import Attempt
 from courseware.timeutil import utcnow
 
 bp = Blueprint("teach_progress", __name__, url_prefix="/teach")
-STAFF = (Role.INSTRUCTOR, Role.ADMIN)
+STAFF = permissions.STAFF
 
 
 def taught_cohort(cohort_id: int) -> Cohort:
-    cohort = db.get_or_404(Cohort, cohort_id)
-    if not classes.teaches(current_user, cohort):
-        abort(403)
+    """The class, if the user teaches or administers it; 404 otherwise, so ids leak nothing."""
+    cohort = db.session.get(Cohort, cohort_id)
+    if cohort is None or not permissions.may_teach(current_user, cohort):
+        abort(404)
     return cohort
 
 
@@ -146,16 +148,17 @@ def grid(cohort_id):
 @roles(*STAFF)
 def learner(user_id):
     """One learner across their classes: courses, every attempt, every exercise run, time spent."""
-    user = db.get_or_404(User, user_id)
+    user = db.session.get(User, user_id)
+    if user is None or not permissions.may_see_learner(current_user, user):
+        abort(404)  # not one of this instructor's learners: as if there were no such learner
+    # Only the classes the reader may see: another instructor's class stays theirs.
     cohorts = list(
         db.session.scalars(
-            sa.select(Cohort).join(cohort_member).where(cohort_member.c.user_id == user.id)
+            permissions.visible_cohorts(current_user)
+            .join(cohort_member)
+            .where(cohort_member.c.user_id == user.id)
         )
     )
-    if current_user.role != Role.ADMIN.value and not any(
-        classes.teaches(current_user, c) for c in cohorts
-    ):
-        abort(404)  # not one of this instructor's learners: as if there were no such learner
     attempts = list(
         db.session.scalars(
             sa.select(Attempt).where(Attempt.user_id == user.id).order_by(Attempt.started_at.desc())

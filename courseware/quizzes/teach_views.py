@@ -9,21 +9,22 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
+from courseware import permissions
 from courseware.access import roles
 from courseware.accounts.audit import record
 from courseware.accounts.credentials import normalise_username
-from courseware.accounts.models import Role, User
+from courseware.accounts.models import User
 from courseware.db import db
 from courseware.lessons.models import Course
 from courseware.lessons.reading import text
 from courseware.progress.completion import check_completion
-from courseware.quizzes import analysis, bank, display
+from courseware.quizzes import analysis, bank, display, scope
 from courseware.quizzes.attempts import regrade_question, total
 from courseware.quizzes.models import Answer, Attempt, QuestionRecord, Quiz, QuizOverride
 from courseware.timeutil import utcnow
 
 bp = Blueprint("teach_quizzes", __name__, url_prefix="/teach/quizzes")
-STAFF = (Role.INSTRUCTOR, Role.ADMIN)
+STAFF = permissions.STAFF
 # Uploaded question files are small; a bank of a thousand questions stays well under this.
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
@@ -47,12 +48,20 @@ def index():
     counts = dict(
         db.session.execute(
             sa.select(Attempt.quiz_id, sa.func.count())
-            .where(Attempt.status == "submitted")
+            .where(
+                Attempt.status == "submitted",
+                permissions.learner_clause(current_user, Attempt.user_id),
+            )
             .group_by(Attempt.quiz_id)
         ).all()
     )
     waiting = db.session.scalar(
-        sa.select(sa.func.count()).select_from(Attempt).where(Attempt.needs_grading.is_(True))
+        sa.select(sa.func.count())
+        .select_from(Attempt)
+        .where(
+            Attempt.needs_grading.is_(True),
+            permissions.learner_clause(current_user, Attempt.user_id),
+        )
     )
     return render_template(
         "quizzes/teach/index.html", quizzes=quizzes, counts=counts, waiting=waiting, text=text
@@ -73,7 +82,7 @@ def course_order(quiz: Quiz) -> tuple:
 @roles(*STAFF)
 def overview(quiz_id):
     quiz = get_quiz(quiz_id)
-    attempts = analysis.submitted_attempts(quiz)
+    attempts = scope.visible_attempts(current_user, analysis.submitted_attempts(quiz))
     return render_template(
         "quizzes/teach/overview.html",
         quiz=quiz,
@@ -91,7 +100,7 @@ def overview(quiz_id):
 @roles(*STAFF)
 def export(quiz_id, fmt):
     quiz = get_quiz(quiz_id)
-    attempts = analysis.submitted_attempts(quiz)
+    attempts = scope.visible_attempts(current_user, analysis.submitted_attempts(quiz))
     overview_rows = analysis.overview_rows(attempts)
     item_rows = analysis.item_rows(analysis.item_analysis(attempts))
     name = f"quiz-{quiz.slug}"
@@ -126,6 +135,8 @@ def export(quiz_id, fmt):
 @roles(*STAFF)
 def regrade(quiz_id):
     quiz = get_quiz(quiz_id)
+    if not scope.may_regrade(current_user, quiz):
+        abort(404)
     question_ids = set(
         db.session.scalars(
             sa.select(Answer.question_id).join(Attempt).where(Attempt.quiz_id == quiz.id).distinct()
@@ -145,7 +156,10 @@ def _overrides(quiz: Quiz):
     rows = db.session.execute(
         sa.select(QuizOverride, User)
         .join(User, User.id == QuizOverride.user_id)
-        .where(QuizOverride.quiz_id == quiz.id)
+        .where(
+            QuizOverride.quiz_id == quiz.id,
+            permissions.learner_clause(current_user, QuizOverride.user_id),
+        )
         .order_by(User.username)
     ).all()
     return rows
@@ -167,7 +181,8 @@ def set_override(quiz_id):
     user = db.session.scalar(sa.select(User).where(User.username == username))
     minutes = _whole(request.form.get("extra_minutes", "0") or "0", 0, 600)
     extra = _whole(request.form.get("extra_attempts", "0") or "0", 0, 20)
-    if user is None:
+    if user is None or not permissions.may_see_learner(current_user, user):
+        # Another class's learner is named as unknown: the form tells nobody who exists.
         flash(_("No account with the username %(name)s.", name=username or "—"), "error")
     elif minutes is None or extra is None:
         flash(_("Extra time must be 0–600 minutes and extra attempts 0–20."), "error")
@@ -212,7 +227,10 @@ def grading():
         sa.select(Answer)
         .join(Attempt)
         .join(QuestionRecord, QuestionRecord.id == Answer.question_id)
-        .where(Attempt.status == "submitted")
+        .where(
+            Attempt.status == "submitted",
+            permissions.learner_clause(current_user, Attempt.user_id),
+        )
         .options(selectinload(Answer.attempt), selectinload(Answer.question))
         .order_by(Attempt.submitted_at)
     )
@@ -240,7 +258,11 @@ def grading():
 @roles(*STAFF)
 def grade(answer_id):
     answer = db.session.get(Answer, answer_id)
-    if answer is None or answer.attempt.status != "submitted":
+    if (
+        answer is None
+        or answer.attempt.status != "submitted"
+        or not scope.may_grade(current_user, answer)
+    ):
         abort(404)
     question = answer.question.question
     error = None

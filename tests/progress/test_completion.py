@@ -314,8 +314,8 @@ def test_assignments_due_dates_and_the_class_grid(app, client, make_user, make_u
     )
     s = app.test_client()
     assert Auth(s).login("stranger").status_code == 302
-    assert s.get(f"/teach/classes/{cohort_id}/courses").status_code == 403
-    assert s.get(f"/teach/classes/{cohort_id}/progress").status_code == 403
+    assert s.get(f"/teach/classes/{cohort_id}/courses").status_code == 404
+    assert s.get(f"/teach/classes/{cohort_id}/progress").status_code == 404
 
     assert Auth(client).login("zhang").status_code == 302
     mine = client.get("/my-learning").get_data(as_text=True)
