@@ -83,7 +83,8 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from courseware.accounts import admin, cli, views
+    from courseware.accounts import cli, views
+    from courseware.admin import views as admin_views
     from courseware.api import admin_views as api_admin_views
     from courseware.api import views as api_views
     from courseware.certificates import cli as certificates_cli
@@ -106,7 +107,7 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(main_views.bp)
     app.register_blueprint(views.bp)
-    app.register_blueprint(admin.bp)
+    app.register_blueprint(admin_views.bp)
     app.register_blueprint(lesson_views.bp)
     app.register_blueprint(author_views.bp)
     app.register_blueprint(progress_views.bp)

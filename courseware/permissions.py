@@ -21,7 +21,15 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_login import current_user
 
-from courseware.accounts.models import Cohort, cohort_instructor, cohort_member, Role, Unit, User
+from courseware.accounts.models import (
+    Cohort,
+    cohort_instructor,
+    cohort_member,
+    Role,
+    Unit,
+    unit_subtree_ids,
+    User,
+)
 from courseware.db import db
 
 # The roles that teach: instructors, and administrators who may do whatever an instructor may.
@@ -66,15 +74,6 @@ def is_unit_admin(user) -> bool:
 
 
 # --- units ------------------------------------------------------------------------------------
-
-
-def unit_subtree_ids(unit_id: int, name: str = "unit_subtree") -> sa.Select:
-    """A select of a unit's id and the ids of every unit under it, by a recursive CTE.
-
-    Written once for SQLite and PostgreSQL alike; give another `name` to use two in one query."""
-    tree = sa.select(Unit.id).where(Unit.id == unit_id).cte(name, recursive=True)
-    tree = tree.union_all(sa.select(Unit.id).join(tree, Unit.parent_id == tree.c.id))
-    return sa.select(tree.c.id)
 
 
 def managed_unit_ids(user) -> sa.Select | None:

@@ -52,6 +52,15 @@ class Unit(db.Model):
         return " / ".join(reversed(names))
 
 
+def unit_subtree_ids(unit_id: int, name: str = "unit_subtree") -> sa.Select:
+    """A select of a unit's id and the ids of every unit under it, by a recursive CTE.
+
+    Written once for SQLite and PostgreSQL alike; give another `name` to use two in one query."""
+    tree = sa.select(Unit.id).where(Unit.id == unit_id).cte(name, recursive=True)
+    tree = tree.union_all(sa.select(Unit.id).join(tree, Unit.parent_id == tree.c.id))
+    return sa.select(tree.c.id)
+
+
 class User(UserMixin, db.Model):
     """A person who signs in; learners are cadres (干部)."""
 
