@@ -65,6 +65,7 @@ def _database_url(app: Flask) -> str:
 def _init_extensions(app: Flask) -> None:
     from courseware import access, i18n, permissions, security, templating
     from courseware.accounts import sessions
+    from courseware.content import markdown
     from courseware.db import db
     from courseware.extensions import csrf, migrate
 
@@ -77,6 +78,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     sessions.init_app(app)
     i18n.init_app(app)
+    markdown.init_app(app)
     security.init_app(app)
     templating.init_app(app)
     permissions.init_app(app)

@@ -1,6 +1,7 @@
 """Interface language: the user's choice, then the browser's, then Simplified Chinese."""
 
 import os
+from collections.abc import Callable
 
 from babel import Locale
 from flask import current_app, g, has_request_context, request
@@ -67,6 +68,33 @@ def html_lang() -> str:
     return "zh-CN" if locale.language == "zh" else locale.language
 
 
+def language() -> str:
+    """The reader's language for bilingual content: "en" or "zh"."""
+    return "en" if get_locale().language == "en" else "zh"
+
+
+def text(pair: dict) -> str:
+    """A {"zh", "en"} text in the reader's language, falling back to Chinese."""
+    return (pair or {}).get(language()) or (pair or {}).get("zh", "")
+
+
+# The key under app.extensions of the function that turns a text in a format ("markdown", "html",
+# "plain") into safe HTML. The content package owns the one sanitiser and registers it there:
+# this module sits below content and cannot import it.
+TEXT_RENDERER = "courseware.text_renderer"
+
+
+def set_text_renderer(app, render: Callable[[str, str], Markup]) -> None:
+    """Make `render(source, fmt)` the renderer html() uses."""
+    app.extensions[TEXT_RENDERER] = render
+
+
+def html(pair: dict, fmt: str = "markdown") -> Markup:
+    """A {"zh", "en"} text in the reader's language as sanitised HTML."""
+    source = text(pair)
+    return current_app.extensions[TEXT_RENDERER](source, fmt) if source else Markup("")
+
+
 def request_translations():
     """The catalog for this request, looked up once: a page makes dozens of gettext calls."""
     translations = g.get("translations")
@@ -97,3 +125,5 @@ def init_app(app):
     )
     app.jinja_env.globals["_"] = translate
     app.jinja_env.globals["html_lang"] = html_lang
+    app.jinja_env.globals["text"] = text
+    app.jinja_env.globals["html"] = html

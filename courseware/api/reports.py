@@ -15,8 +15,8 @@ from courseware.accounts.models import AuditEvent, Cohort, cohort_member, Role, 
 from courseware.api import params
 from courseware.api.params import ApiError
 from courseware.certificates.models import Certificate
+from courseware.courses.models import Course
 from courseware.db import db
-from courseware.lessons.models import Course
 from courseware.progress.models import CourseAssignment, CourseCompletion, CreditEntry
 
 # Audit actions that change a user's row. The user table keeps no updated_at, so "updated since"

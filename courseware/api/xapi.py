@@ -19,8 +19,8 @@ from courseware.accounts.models import User
 from courseware.api import params
 from courseware.api.params import ApiError
 from courseware.api.reports import unit_subtree
+from courseware.courses.models import Course
 from courseware.db import db
-from courseware.lessons.models import Course
 from courseware.progress.models import CourseCompletion
 from courseware.quizzes.models import Attempt, Quiz
 

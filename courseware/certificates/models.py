@@ -13,7 +13,7 @@ from courseware.timeutil import utcnow
 
 if TYPE_CHECKING:
     from courseware.accounts.models import User
-    from courseware.lessons.models import Course
+    from courseware.courses.models import Course
 
 
 class Certificate(db.Model):

@@ -12,8 +12,8 @@ from courseware.accounts import audit
 from courseware.accounts.models import User
 from courseware.certificates.issue import issue_certificate
 from courseware.certificates.models import Certificate
+from courseware.courses.models import Course
 from courseware.db import db
-from courseware.lessons.models import Course
 from courseware.progress import ledger
 from courseware.progress.models import CourseCompletion, CreditEntry
 

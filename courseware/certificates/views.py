@@ -29,7 +29,6 @@ from courseware.certificates import (
 from courseware.certificates.forms import RevokeForm, SearchForm, VerifyForm
 from courseware.certificates.models import Certificate
 from courseware.db import db
-from courseware.lessons.reading import text
 from courseware.templating import hours
 from courseware.timeutil import utcnow
 
@@ -45,7 +44,6 @@ def mine():
     return render_template(
         "certificates/mine.html",
         certificates=records.of_user(current_user.id),
-        text=text,
         display_code=records.display_code,
     )
 
@@ -116,7 +114,6 @@ def verify(code=None):
                 form=form,
                 code=code,
                 certificate=certificate,
-                text=text,
                 display_code=records.display_code,
             ),
             status,
@@ -142,7 +139,6 @@ def admin():
         "certificates/admin.html",
         form=form,
         page=page,
-        text=text,
         display_code=records.display_code,
     )
 

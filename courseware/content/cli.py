@@ -10,8 +10,8 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from courseware.content.files import load_courses, Problem
+from courseware.courses.models import Course
 from courseware.db import db
-from courseware.lessons.models import Course
 
 content_cli = AppGroup("content", help="Check, sync and export the course files.")
 

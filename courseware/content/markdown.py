@@ -12,6 +12,9 @@ from functools import lru_cache
 
 import markdown as md
 import nh3
+from markupsafe import escape, Markup
+
+from courseware import i18n
 
 # Bump when the rendering below changes, so cached HTML is rebuilt.
 RENDERER_VERSION = "2"
@@ -159,6 +162,24 @@ def _scrollable_tables(html: str) -> str:
     return html.replace("<table>", '<div class="table-scroll" tabindex="0"><table>').replace(
         "</table>", "</table></div>"
     )
+
+
+@lru_cache(maxsize=4096)
+def render_text(source: str, fmt: str) -> Markup:
+    """A short text (question, briefing) as safe HTML: Markdown and HTML through the one sanitiser,
+    plain text escaped, a paragraph with line breaks."""
+    if fmt in ("markdown", "html"):
+        return Markup(render_markdown(source).html)
+    return (
+        Markup("<p>")
+        + Markup("<br>").join(escape(line) for line in source.split("\n"))
+        + Markup("</p>")
+    )
+
+
+def init_app(app) -> None:
+    """Give i18n.html() this module's renderer."""
+    i18n.set_text_renderer(app, render_text)
 
 
 @lru_cache(maxsize=512)

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from courseware.lessons.reading import text
+from courseware.i18n import text
 
 ACTION_ERRORS = {
     "empty_post": _l("Write something before posting."),

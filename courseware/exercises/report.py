@@ -10,7 +10,7 @@ import math
 
 from courseware.exercises import engine, messages, runs
 from courseware.exercises.models import ExerciseRun
-from courseware.lessons.reading import text
+from courseware.i18n import text
 from courseware.textsafety import neutralise
 
 CHART_WIDTH, CHART_HEIGHT = 600, 200

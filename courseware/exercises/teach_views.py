@@ -14,8 +14,6 @@ from courseware.accounts.models import Cohort, cohort_member, User
 from courseware.db import db
 from courseware.exercises import engine, messages, report, runs, scope
 from courseware.exercises.models import Exercise, ExerciseRun, LiveSession, PostReview, RunAction
-from courseware.lessons.reading import text
-from courseware.quizzes.display import html
 from courseware.timeutil import utcnow
 
 bp = Blueprint("teach_exercises", __name__, url_prefix="/teach/exercises")
@@ -78,7 +76,6 @@ def index():
         recent=recent,
         users=users,
         cohorts=cohorts,
-        text=text,
     )
 
 
@@ -153,8 +150,6 @@ def _live_context(live: LiveSession):
         minute=runs.live_minute(live, now),
         next_up=engine.next_inject(scenario, shared),
         users=users,
-        text=text,
-        html=html,
         messages=messages,
         persona=scenario.persona,
     )
@@ -215,8 +210,6 @@ def live_report(live_id):
         live=live,
         reports=reports,
         scenario=live.exercise.scenario,
-        text=text,
-        html=html,
         messages=messages,
     )
 
@@ -261,6 +254,4 @@ def review(run_id):
             flash(_("Score saved."), "success")
         return redirect(url_for(".review", run_id=run.id))
     data = report.build(run, now)
-    return render_template(
-        "exercises/teach/review.html", **data, text=text, html=html, messages=messages
-    )
+    return render_template("exercises/teach/review.html", **data, messages=messages)

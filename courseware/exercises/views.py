@@ -10,12 +10,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from courseware.access import signed_in
+from courseware.courses.models import Course
 from courseware.db import db
 from courseware.exercises import engine, messages, report, runs, scope
 from courseware.exercises.models import Exercise, ExerciseRun
-from courseware.lessons.models import Course
-from courseware.lessons.reading import text
-from courseware.quizzes.display import html
 from courseware.timeutil import utcnow
 
 bp = Blueprint("exercises", __name__, url_prefix="/exercises")
@@ -72,8 +70,6 @@ def intro(course_slug, slug):
         scenario=exercise.scenario,
         runs=mine,
         open_run=next((r for r in mine if r.status == "open"), None),
-        text=text,
-        html=html,
     )
 
 
@@ -115,8 +111,6 @@ def _play_context(run: ExerciseRun):
         run=run,
         scenario=scenario,
         state=state,
-        text=text,
-        html=html,
         messages=messages,
         pending=engine.pending_decisions(scenario, state),
         feed=newest_first(state.log),
@@ -199,8 +193,6 @@ def report_page(run_id):
     return render_template(
         "exercises/report.html",
         **report.build(run, utcnow()),
-        text=text,
-        html=html,
         messages=messages,
     )
 
@@ -221,6 +213,4 @@ def report_csv(run_id):
 @signed_in
 def live_list():
     """Live classes the learner's team is in."""
-    return render_template(
-        "exercises/live_list.html", runs=runs.learner_live_runs(current_user.id), text=text
-    )
+    return render_template("exercises/live_list.html", runs=runs.learner_live_runs(current_user.id))

@@ -8,8 +8,9 @@ from courseware.access import roles
 from courseware.accounts.forms import ActionForm
 from courseware.accounts.models import Role
 from courseware.content.markdown import render_cached
+from courseware.courses import catalogue
 from courseware.db import db
-from courseware.lessons import authoring, reading
+from courseware.lessons import authoring
 from courseware.lessons.forms import LessonForm, NewLessonForm
 from courseware.lessons.models import Lesson, LessonRevision
 from courseware.lessons.revisions import latest_revision, MEDIA_URL
@@ -21,7 +22,7 @@ staff_only = roles(Role.INSTRUCTOR, Role.ADMIN)
 
 
 def _lesson(course_slug, lesson_slug) -> Lesson:
-    course = reading.get_course(course_slug)
+    course = catalogue.get_course(course_slug)
     lesson = db.session.scalar(
         db.select(Lesson).where(Lesson.course_id == course.id, Lesson.slug == lesson_slug)
     )
@@ -41,7 +42,7 @@ def _revision(lesson: Lesson, revision_id: int) -> LessonRevision:
 @staff_only
 def index():
     """Every course and lesson, with links to edit."""
-    return render_template("author/index.html", courses=reading.active_courses(), text=reading.text)
+    return render_template("author/index.html", courses=catalogue.active_courses())
 
 
 @bp.route("/<course_slug>/<lesson_slug>/edit", methods=["GET", "POST"])
@@ -92,7 +93,6 @@ def edit(course_slug, lesson_slug):
         lesson=lesson,
         latest=latest,
         conflict=conflict,
-        text=reading.text,
     )
 
 
@@ -100,7 +100,7 @@ def edit(course_slug, lesson_slug):
 @staff_only
 def new(course_slug):
     """Write a new lesson for a course."""
-    course = reading.get_course(course_slug)
+    course = catalogue.get_course(course_slug)
     form = NewLessonForm()
     if form.validate_on_submit():
         if any(lesson.slug == form.slug.data for lesson in course.lessons):
@@ -118,7 +118,7 @@ def new(course_slug):
             return redirect(
                 url_for("author.edit", course_slug=course.slug, lesson_slug=lesson.slug)
             )
-    return render_template("author/new.html", form=form, course=course, text=reading.text)
+    return render_template("author/new.html", form=form, course=course)
 
 
 @bp.route("/<course_slug>/preview", methods=["POST"])
@@ -128,7 +128,7 @@ def preview(course_slug):
 
     Links to other lessons and images point where they will on the lesson's page, so that they
     work from the editor too."""
-    course = reading.get_course(course_slug)
+    course = catalogue.get_course(course_slug)
     language = request.form.get("lang", "zh")
     if language not in ("zh", "en"):
         abort(400)
@@ -153,7 +153,6 @@ def history(course_slug, lesson_slug):
         lesson=lesson,
         revisions=authoring.revisions_of(lesson),
         action=ActionForm(),
-        text=reading.text,
         note_text=authoring.note_text,
     )
 

@@ -12,8 +12,9 @@ import sqlalchemy as sa
 
 from courseware.accounts import audit
 from courseware.content.files import LessonSource
+from courseware.courses.models import Course
 from courseware.db import db
-from courseware.lessons.models import Course, Lesson, LessonRevision
+from courseware.lessons.models import Lesson, LessonRevision
 from courseware.lessons.revisions import add_revision, latest_revision, set_published, source_of
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import yaml
 
 from courseware.content.files import LessonSource
-from courseware.lessons.models import Course
+from courseware.courses.models import Course
 from courseware.lessons.revisions import source_of
 
 

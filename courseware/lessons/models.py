@@ -1,38 +1,15 @@
-"""Courses, lessons and lesson revisions. Content lives in files; the database keeps revisions."""
+"""Lessons and lesson revisions. Content lives in files; the database keeps revisions."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import backref, Mapped, mapped_column, relationship
 
+from courseware.courses.models import Course
 from courseware.db import db
 from courseware.timeutil import utcnow
-
-
-class Course(db.Model):
-    """A course (课程) such as 微博与领导工作, synced from lessons/<slug>/course.yaml."""
-
-    __tablename__ = "course"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    # {"zh": ..., "en": ...} for title, summary and audience.
-    title: Mapped[dict] = mapped_column(sa.JSON)
-    summary: Mapped[dict] = mapped_column(sa.JSON)
-    audience: Mapped[dict] = mapped_column(sa.JSON)
-    credit_hours: Mapped[float]  # 学时 credited on completion
-    # Ordered [kind, slug] pairs: lessons now, quizzes and exercises later.
-    items: Mapped[list] = mapped_column(sa.JSON)
-    completion: Mapped[dict] = mapped_column(sa.JSON)
-    settings_hash: Mapped[str] = mapped_column(sa.String(64))
-    archived_at: Mapped[dt.datetime | None]
-    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-
-    lessons: Mapped[list[Lesson]] = relationship(
-        back_populates="course", order_by="Lesson.position"
-    )
 
 
 class Lesson(db.Model):
@@ -54,7 +31,8 @@ class Lesson(db.Model):
     file_hash: Mapped[str | None] = mapped_column(sa.String(64))
     archived_at: Mapped[dt.datetime | None]
 
-    course: Mapped[Course] = relationship(back_populates="lessons")
+    # A course lists its lessons in order; the course package knows nothing of lessons.
+    course: Mapped[Course] = relationship(backref=backref("lessons", order_by="Lesson.position"))
     published: Mapped[LessonRevision | None] = relationship(
         foreign_keys=[published_revision_id], post_update=True
     )

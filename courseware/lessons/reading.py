@@ -5,29 +5,13 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import abort, render_template
-from flask_babel import get_locale
 from markupsafe import Markup
 
+from courseware.courses.models import Course
 from courseware.db import db
-from courseware.lessons.models import Course, Lesson, LessonRevision
+from courseware.i18n import language, text
+from courseware.lessons.models import Lesson, LessonRevision
 from courseware.progress.models import LessonProgress
-
-
-def active_courses() -> list[Course]:
-    return list(
-        db.session.scalars(
-            sa.select(Course).where(Course.archived_at.is_(None)).order_by(Course.slug)
-        )
-    )
-
-
-def get_course(slug: str) -> Course:
-    course = db.session.scalar(
-        sa.select(Course).where(Course.slug == slug, Course.archived_at.is_(None))
-    )
-    if course is None:
-        abort(404)
-    return course
 
 
 def readable_lessons(course: Course) -> list[Lesson]:
@@ -138,15 +122,6 @@ def _build_page(key: LessonKey) -> LessonPage:
         top_html=Markup(render_template("lessons/_lesson_top.html", **context)),
         bottom_html=Markup(render_template("lessons/_lesson_bottom.html", **context)),
     )
-
-
-def language() -> str:
-    return "en" if get_locale().language == "en" else "zh"
-
-
-def text(pair: dict) -> str:
-    """A {"zh", "en"} text in the reader's language, falling back to Chinese."""
-    return (pair or {}).get(language()) or (pair or {}).get("zh", "")
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from courseware.content.files import CourseSource, fingerprint, LessonSource
+from courseware.courses.models import Course
 from courseware.db import db
-from courseware.lessons.models import Course, Lesson
+from courseware.lessons.models import Lesson
 from courseware.lessons.revisions import add_revision, course_changed
 from courseware.timeutil import utcnow
 

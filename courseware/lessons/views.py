@@ -7,6 +7,7 @@ from courseware.access import signed_in
 from courseware.certificates import records as certificates
 from courseware.content.cli import content_dir
 from courseware.content.markdown import MEDIA_PATH
+from courseware.courses.catalogue import active_courses, get_course
 from courseware.exercises.runs import best_runs
 from courseware.lessons import reading
 from courseware.progress import tracking
@@ -31,7 +32,7 @@ MEDIA_TYPES = {
 @signed_in
 def catalogue():
     """List the courses with their credit hours and the reader's progress."""
-    courses = reading.active_courses()
+    courses = active_courses()
     rows = []
     for course in courses:
         lessons = reading.readable_lessons(course)
@@ -50,7 +51,6 @@ def catalogue():
         rows=rows,
         assigned=assigned,
         today=utcnow().date(),
-        text=reading.text,
     )
 
 
@@ -58,7 +58,7 @@ def catalogue():
 @signed_in
 def course(course_slug):
     """Show a course's lessons with each one's status, and where to go on."""
-    course = reading.get_course(course_slug)
+    course = get_course(course_slug)
     lessons = reading.readable_lessons(course)
     rows = tracking.statuses(current_user.id, [lesson.id for lesson in lessons])
     return render_template(
@@ -73,7 +73,6 @@ def course(course_slug):
         rows=rows,
         status_of=tracking.status_of,
         resume=tracking.resume_lesson(lessons, rows) if rows else None,
-        text=reading.text,
         title_of=reading.lesson_title,
     )
 
@@ -114,7 +113,7 @@ def lesson(course_slug, lesson_slug):
 @signed_in
 def media(course_slug, filename):
     """Serve an image from the course's media folder with its proper content type."""
-    course = reading.get_course(course_slug)
+    course = get_course(course_slug)
     suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if not MEDIA_PATH.match(f"media/{filename}") or suffix not in MEDIA_TYPES:
         abort(404)

@@ -9,7 +9,6 @@ from courseware.access import public
 from courseware.accounts.models import Cohort
 from courseware.accounts.views import safe_next
 from courseware.db import db
-from courseware.lessons.reading import text
 from courseware.progress.classes import assigned_to
 from courseware.timeutil import utcnow
 
@@ -33,7 +32,7 @@ def index():
         if learner:
             assigned = assigned_to(current_user.id)
     return render_template(
-        "main/index.html", cohorts=cohorts, assigned=assigned, today=utcnow().date(), text=text
+        "main/index.html", cohorts=cohorts, assigned=assigned, today=utcnow().date()
     )
 
 

@@ -9,9 +9,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 
 from courseware.accounts.models import Cohort, cohort_member, Unit, User
+from courseware.courses.models import Course
 from courseware.db import db
+from courseware.i18n import text
 from courseware.lessons import reading
-from courseware.lessons.models import Course
 from courseware.progress import tracking
 from courseware.progress.completion import completions_by_user, completions_for
 from courseware.progress.models import CourseAssignment
@@ -121,7 +122,7 @@ def course_items(course: Course, lessons: dict | None = None) -> list[tuple[str,
     if lessons is None:
         lessons = {lesson.slug: lesson for lesson in reading.readable_lessons(course)}
     titles = {
-        (kind, slug): reading.text(title)
+        (kind, slug): text(title)
         for model, kind in ((Quiz, "quiz"), (Exercise, "exercise"))
         for slug, title in db.session.execute(
             sa.select(model.slug, model.title).where(model.course_id == course.id)

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from courseware.courses.models import Course
 from courseware.db import db
 from courseware.lessons import reading
-from courseware.lessons.models import Course
 from courseware.progress import ledger, tracking
 from courseware.progress.models import CourseCompletion, LessonProgress
 
@@ -68,7 +68,7 @@ def standing(course: Course, user_id: int) -> Standing:
     )
 
     quizzes = quiz_statuses(course.id, user_id)
-    course_quizzes = [slug for kind, slug in course.items if kind == "quiz" and slug in quizzes]
+    course_quizzes = [slug for slug in course.item_slugs("quiz") if slug in quizzes]
     wanted = _chosen(rule.get("quizzes"), course_quizzes)
     if wanted:
         passed = [s for s in wanted if quizzes[s].passed]
@@ -77,9 +77,7 @@ def standing(course: Course, user_id: int) -> Standing:
         )
 
     exercises = best_runs(course.id, user_id)
-    course_exercises = [
-        slug for kind, slug in course.items if kind == "exercise" and slug in exercises
-    ]
+    course_exercises = [slug for slug in course.item_slugs("exercise") if slug in exercises]
     wanted = _chosen(rule.get("exercises"), course_exercises)
     if wanted:
         completed = [s for s in wanted if exercises[s][2] == "completed"]

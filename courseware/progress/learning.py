@@ -4,9 +4,11 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from courseware.courses import catalogue
+from courseware.courses.models import Course
 from courseware.db import db
 from courseware.lessons import reading
-from courseware.lessons.models import Course, Lesson
+from courseware.lessons.models import Lesson
 from courseware.progress.models import LessonProgress
 from courseware.progress.tracking import COMPLETED
 
@@ -38,7 +40,7 @@ def my_learning(user_id: int) -> Summary:
         by_course.setdefault(lesson.course_id, []).append(progress)
     started = set(by_course) | _courses_with_quizzes_or_exercises(user_id)
     lines = []
-    for course in reading.active_courses():
+    for course in catalogue.active_courses():
         if course.id not in started:
             continue
         progress = by_course.get(course.id, [])

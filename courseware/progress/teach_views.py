@@ -14,11 +14,11 @@ from courseware import permissions
 from courseware.access import roles
 from courseware.accounts.audit import record
 from courseware.accounts.models import Cohort, cohort_member, User
+from courseware.courses import catalogue
+from courseware.courses.models import Course
 from courseware.db import db
 from courseware.exercises.runs import runs_of
-from courseware.lessons import reading
-from courseware.lessons.models import Course
-from courseware.lessons.reading import text
+from courseware.i18n import text
 from courseware.progress import classes
 from courseware.progress.completion import standing
 from courseware.progress.models import CourseAssignment, LessonProgress
@@ -49,7 +49,7 @@ def _date(value: str) -> dt.date | None:
 def assignments(cohort_id):
     """Assign courses to a class with a start and a due date."""
     cohort = taught_cohort(cohort_id)
-    courses = reading.active_courses()
+    courses = catalogue.active_courses()
     errors = []
     if request.method == "POST":
         course = next((c for c in courses if str(c.id) == request.form.get("course")), None)
@@ -89,7 +89,6 @@ def assignments(cohort_id):
         errors=errors,
         assignments=classes.assignments_of_cohort(cohort.id),
         today=utcnow().date(),
-        text=text,
         form=request.form,
     ), (400 if errors else 200)
 
@@ -117,7 +116,7 @@ def grid(cohort_id):
     """Learners × course items, each cell the status and score; sortable and filterable by unit."""
     cohort = taught_cohort(cohort_id)
     assigned = classes.assignments_of_cohort(cohort.id)
-    courses = [db.session.get(Course, a.course_id) for a in assigned] or reading.active_courses()
+    courses = [db.session.get(Course, a.course_id) for a in assigned] or catalogue.active_courses()
     course = next(
         (c for c in courses if str(c.id) == request.args.get("course")),
         courses[0] if courses else None,
@@ -140,7 +139,6 @@ def grid(cohort_id):
         sort=request.args.get("sort", "name"),
         due=due,
         today=utcnow().date(),
-        text=text,
     )
 
 
@@ -170,7 +168,7 @@ def learner(user_id):
             LessonProgress.user_id == user.id
         )
     )
-    standings = [(c, standing(c, user.id)) for c in reading.active_courses()]
+    standings = [(c, standing(c, user.id)) for c in catalogue.active_courses()]
     # The class grid again, one row: this learner in each of their classes' assigned courses.
     grids = []
     for cohort in cohorts:
@@ -189,7 +187,6 @@ def learner(user_id):
         assigned=classes.assigned_to(user.id),
         grids=grids,
         today=utcnow().date(),
-        text=text,
     )
 
 
@@ -197,7 +194,7 @@ def learner(user_id):
 @roles(*STAFF)
 def completion_rule(course_slug):
     """Edit which items a course requires. Completions already earned stay; the change is audited."""
-    course = reading.get_course(course_slug)
+    course = catalogue.get_course(course_slug)
     items = classes.course_items(course)
     titles = {(kind, slug): title for kind, slug, title in items}
     lessons = [slug for kind, slug, _title in items if kind == "lesson"]
@@ -244,6 +241,5 @@ def completion_rule(course_slug):
         chosen_exercises=chosen("exercises", exercises),
         minutes=rule.get("min_active_minutes", 0),
         error=error,
-        text=text,
         titles=titles,
     ), (400 if error else 200)

@@ -9,7 +9,6 @@ from courseware.access import signed_in
 from courseware.certificates import records as certificates
 from courseware.db import db
 from courseware.lessons.models import Lesson
-from courseware.lessons.reading import text
 from courseware.progress import ledger, tracking
 from courseware.progress.classes import assigned_to
 from courseware.progress.completion import check_completion
@@ -75,7 +74,6 @@ def learning():
         "progress/my_learning.html",
         summary=my_learning(current_user.id),
         quiz_results=learner_results(current_user.id),
-        text=text,
         assigned=assigned_to(current_user.id),
         today=today,
         entries=ledger.entries_of(current_user.id),

@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 
 from courseware.accounts.models import User
 from courseware.db import db
-from courseware.lessons.reading import text
+from courseware.i18n import text
 from courseware.quizzes.grading import is_blank
 from courseware.quizzes.models import Answer, Attempt, Quiz
 from courseware.quizzes.questions import BLANK

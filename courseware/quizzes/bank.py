@@ -7,8 +7,8 @@ from pathlib import PurePath
 import sqlalchemy as sa
 
 from courseware.content.files import Problem
+from courseware.courses.models import Course
 from courseware.db import db
-from courseware.lessons.models import Course
 from courseware.quizzes.models import QuestionRecord, Quiz
 from courseware.quizzes.questions import make_names_unique, Question
 from courseware.quizzes.sync import upsert_questions

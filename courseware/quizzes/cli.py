@@ -6,8 +6,8 @@ import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
 
+from courseware.courses.models import Course
 from courseware.db import db
-from courseware.lessons.models import Course
 from courseware.quizzes import bank
 from courseware.timeutil import utcnow
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 from markupsafe import escape, Markup
 
-from courseware.content.markdown import render_markdown
-from courseware.lessons.reading import text
+from courseware import i18n
+from courseware.i18n import text
 from courseware.quizzes.grading import feedback_for, grade_response
 from courseware.quizzes.models import Answer
 from courseware.quizzes.questions import BLANK, Question
@@ -34,21 +33,12 @@ def type_label(kind: str) -> str:
     return str(TYPE_LABELS.get(kind, kind))
 
 
-@lru_cache(maxsize=4096)
-def _html(source: str, fmt: str) -> Markup:
-    """Every question text goes through the lessons' one sanitiser; plain texts are escaped."""
-    source = source.replace(BLANK, SHOWN_BLANK)
-    if fmt in ("markdown", "html"):
-        return Markup(render_markdown(source).html)
-    return (
-        Markup("<p>")
-        + Markup("<br>").join(escape(line) for line in source.split("\n"))
-        + Markup("</p>")
-    )
-
-
 def html(pair: dict, fmt: str = "markdown") -> Markup:
-    return _html(text(pair), fmt) if text(pair) else Markup("")
+    """A question's text as HTML in the reader's language, a fill-in blank shown as a line."""
+    shown = {
+        lang: value.replace(BLANK, SHOWN_BLANK) for lang, value in (pair or {}).items() if value
+    }
+    return i18n.html(shown, fmt)
 
 
 def inline(pair: dict) -> str:

@@ -14,9 +14,9 @@ from courseware.access import roles
 from courseware.accounts.audit import record
 from courseware.accounts.credentials import normalise_username
 from courseware.accounts.models import User
+from courseware.courses.models import Course
 from courseware.db import db
-from courseware.lessons.models import Course
-from courseware.lessons.reading import text
+from courseware.i18n import text
 from courseware.progress.completion import check_completion
 from courseware.quizzes import analysis, bank, display, scope
 from courseware.quizzes.attempts import regrade_question, total
@@ -64,7 +64,7 @@ def index():
         )
     )
     return render_template(
-        "quizzes/teach/index.html", quizzes=quizzes, counts=counts, waiting=waiting, text=text
+        "quizzes/teach/index.html", quizzes=quizzes, counts=counts, waiting=waiting
     )
 
 
@@ -91,7 +91,6 @@ def overview(quiz_id):
         stats=analysis.item_analysis(attempts),
         percent=analysis.percent,
         duration=analysis.duration_minutes,
-        text=text,
         overrides=_overrides(quiz),
     )
 
@@ -249,7 +248,6 @@ def grading():
         answers=answers,
         users=users,
         show=show,
-        text=text,
         html=display.html,
     )
 
@@ -304,7 +302,6 @@ def grade(answer_id):
         learner=learner,
         shown=shown,
         error=error,
-        text=text,
         html=display.html,
         fill_parts=display.fill_parts,
     )
@@ -327,7 +324,7 @@ def import_bank():
     """Upload a .gift or .yaml file, see every question (or every problem), then confirm."""
     courses = _courses()
     if request.method == "GET":
-        return render_template("quizzes/teach/import.html", courses=courses, text=text)
+        return render_template("quizzes/teach/import.html", courses=courses)
     course = next((c for c in courses if str(c.id) == request.form.get("course")), None)
     confirming = "content" in request.form
     if confirming:
@@ -345,9 +342,7 @@ def import_bank():
     elif len(data) > MAX_UPLOAD_BYTES:
         errors.append(_("The file is larger than 2 MB."))
     if errors:
-        return render_template(
-            "quizzes/teach/import.html", courses=courses, errors=errors, text=text
-        ), 400
+        return render_template("quizzes/teach/import.html", courses=courses, errors=errors), 400
     questions, problems = bank.read_bank(data, filename, filename)
     if problems or not confirming:
         from courseware.quizzes.gift import decode_gift
@@ -365,7 +360,6 @@ def import_bank():
             content=content,
             questions=questions,
             problems=problems,
-            text=text,
             html=display.html,
             type_label=display.type_label,
         ), (400 if problems else 200)

@@ -11,9 +11,8 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from courseware.access import signed_in
+from courseware.courses.models import Course
 from courseware.db import db
-from courseware.lessons.models import Course
-from courseware.lessons.reading import text
 from courseware.quizzes import attempts as service
 from courseware.quizzes import display
 from courseware.quizzes.models import Attempt, load_attempt_answers, Quiz
@@ -65,7 +64,6 @@ def _page(attempt: Attempt) -> dict:
         quiz=attempt.quiz,
         course=attempt.quiz.course,
         shown=display.shown_questions(attempt.answers),
-        text=text,
         html=display.html,
         fill_parts=display.fill_parts,
     )
@@ -90,7 +88,6 @@ def quiz(course_slug, quiz_slug):
         state=state,
         attempts=attempts,
         counted=counted,
-        text=text,
         html=display.html,
         now=now,
     )

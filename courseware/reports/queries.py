@@ -18,8 +18,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from courseware.accounts.models import Cohort, cohort_member, Role, Unit, User
+from courseware.courses.models import Course
 from courseware.db import db
-from courseware.lessons.models import Course
 from courseware.progress.models import CourseAssignment, CourseCompletion, CreditEntry
 
 GROUPINGS = ("unit", "class", "course")

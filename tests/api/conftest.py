@@ -10,8 +10,8 @@ from courseware.accounts.models import Cohort, Role, User
 from courseware.api import tokens
 from courseware.api.models import SCOPES
 from courseware.certificates.models import Certificate
+from courseware.courses.models import Course
 from courseware.db import db
-from courseware.lessons.models import Course
 from courseware.progress.models import CourseAssignment, CourseCompletion, CreditEntry
 from courseware.quizzes.models import Attempt, Quiz
 

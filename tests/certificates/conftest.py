@@ -6,8 +6,8 @@ import pytest
 import sqlalchemy as sa
 
 from courseware.certificates.models import Certificate
+from courseware.courses.models import Course
 from courseware.db import db
-from courseware.lessons.models import Course
 from courseware.progress.completion import check_completion
 from courseware.timeutil import utcnow
 from tests.progress.test_completion import complete_lessons

@@ -5,8 +5,8 @@ import sqlalchemy as sa
 from courseware.accounts.models import User
 from courseware.certificates.issue import CODE_ALPHABET, CODE_LENGTH
 from courseware.certificates.models import Certificate
+from courseware.courses.models import Course
 from courseware.db import db
-from courseware.lessons.models import Course
 from courseware.progress.completion import check_completion
 from courseware.progress.models import CourseCompletion
 from courseware.timeutil import utcnow

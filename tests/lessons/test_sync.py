@@ -4,8 +4,9 @@ import filecmp
 
 import sqlalchemy as sa
 
+from courseware.courses.models import Course
 from courseware.db import db
-from courseware.lessons.models import Course, Lesson, LessonRevision
+from courseware.lessons.models import Lesson, LessonRevision
 from courseware.progress.models import LessonProgress
 from tests.conftest import lesson_text
 

@@ -4,10 +4,11 @@ does not grow with the class."""
 import sqlalchemy as sa
 
 from courseware.accounts.models import Cohort, Role, User
+from courseware.courses.models import Course
 from courseware.db import db
 from courseware.exercises.models import Exercise
 from courseware.exercises.runs import create_live, start_run
-from courseware.lessons.models import Course, Lesson
+from courseware.lessons.models import Lesson
 from courseware.progress.classes import class_grid, sort_rows
 from courseware.progress.models import LessonProgress
 from courseware.quizzes.attempts import start_attempt, submit_attempt

@@ -7,11 +7,12 @@ import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
 from courseware.accounts.models import AuditEvent, Cohort, Role, User
+from courseware.courses.models import Course
 from courseware.db import db
 from courseware.exercises import engine
 from courseware.exercises.models import Exercise
 from courseware.exercises.runs import act, finish_run, start_run
-from courseware.lessons.models import Course, Lesson
+from courseware.lessons.models import Lesson
 from courseware.progress import ledger
 from courseware.progress.completion import check_completion, standing
 from courseware.progress.models import CourseCompletion, CreditEntry, LessonProgress

@@ -14,8 +14,8 @@ from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from courseware.accounts.models import AuditEvent, Cohort, Role, Unit, User
+from courseware.courses.models import Course
 from courseware.db import db
-from courseware.lessons.models import Course
 from courseware.progress.models import CourseAssignment, CourseCompletion, CreditEntry
 from courseware.reports import export, queries
 from tests.conftest import Auth

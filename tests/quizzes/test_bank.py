@@ -68,7 +68,7 @@ def test_browser_import_previews_then_imports(app, client, make_user, quiz_cours
     assert teacher.login("teacher-a").status_code == 302
     page = client.get("/teach/quizzes/import")
     assert page.status_code == 200
-    from courseware.lessons.models import Course
+    from courseware.courses.models import Course
 
     with app.app_context():
         course_id = str(db.session.scalar(sa.select(Course.id)))

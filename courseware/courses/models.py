@@ -1,0 +1,38 @@
+"""The course: settings synced from lessons/<slug>/course.yaml and its ordered outline of items."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from courseware.db import db
+from courseware.timeutil import utcnow
+
+
+class Course(db.Model):
+    """A course (课程) such as 微博与领导工作, synced from lessons/<slug>/course.yaml.
+
+    Its lessons, quizzes and exercises point at it; `course.lessons` is declared by the lesson.
+    """
+
+    __tablename__ = "course"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # {"zh": ..., "en": ...} for title, summary and audience.
+    title: Mapped[dict] = mapped_column(sa.JSON)
+    summary: Mapped[dict] = mapped_column(sa.JSON)
+    audience: Mapped[dict] = mapped_column(sa.JSON)
+    credit_hours: Mapped[float]  # 学时 credited on completion
+    # Ordered [kind, slug] pairs: lessons, quizzes and exercises.
+    items: Mapped[list] = mapped_column(sa.JSON)
+    completion: Mapped[dict] = mapped_column(sa.JSON)
+    settings_hash: Mapped[str] = mapped_column(sa.String(64))
+    archived_at: Mapped[dt.datetime | None]
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    def item_slugs(self, kind: str) -> list[str]:
+        """The slugs of the outline's items of one kind ("lesson", "quiz", "exercise"), in order."""
+        return [slug for item_kind, slug in self.items if item_kind == kind]
