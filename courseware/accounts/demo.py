@@ -117,11 +117,13 @@ def create_demo(today: dt.date | None = None) -> list[User]:
 
 
 def _assign_courses(cohort: Cohort, today: dt.date) -> None:
-    """Give the demo class the courses already loaded, due in eight weeks, so its pages have work."""
+    """Give the demo class the courses already loaded, due in eight weeks, so its pages have work;
+    its instructors edit those courses."""
     from courseware.courses.models import Course
     from courseware.progress.models import CourseAssignment
 
     for course in db.session.scalars(sa.select(Course).where(Course.archived_at.is_(None))):
+        course.editors.extend(u for u in cohort.instructors if u not in course.editors)
         db.session.add(
             CourseAssignment(
                 cohort_id=cohort.id,

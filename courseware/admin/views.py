@@ -3,6 +3,7 @@
 from courseware.admin import (  # noqa: F401  (each module adds its routes to the blueprint)
     audit_log,
     classes,
+    courses,
     home,
     rosters,
     units,

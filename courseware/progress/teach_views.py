@@ -195,6 +195,8 @@ def learner(user_id):
 def completion_rule(course_slug):
     """Edit which items a course requires. Completions already earned stay; the change is audited."""
     course = catalogue.get_course(course_slug)
+    if not permissions.edits_course(current_user, course):
+        abort(404)  # the rule is the course's: its editors set it
     items = classes.course_items(course)
     titles = {(kind, slug): title for kind, slug, title in items}
     lessons = [slug for kind, slug, _title in items if kind == "lesson"]
