@@ -262,6 +262,11 @@ class AddMembersForm(FlaskForm):
         if scope is not None:
             self.unit_id.choices.insert(0, ("", _l("No unit chosen")))
 
+    def names(self) -> list[str]:
+        """The usernames typed, normalised, whatever separates them (spaces, commas, "，")."""
+        text = (self.usernames.data or "").replace(",", " ").replace("，", " ")
+        return [normalise_username(n) for n in text.split()]
+
 
 class RosterUploadForm(FlaskForm):
     file = FileField(_l("Roster file (CSV or XLSX, at most 5 MB)"), validators=[FileRequired()])

@@ -8,7 +8,6 @@ from flask_login import current_user
 
 from courseware import permissions
 from courseware.accounts import operations
-from courseware.accounts.credentials import normalise_username
 from courseware.accounts.forms import ActionForm, AddMembersForm, CohortForm
 from courseware.accounts.models import Cohort
 from courseware.admin.blueprint import (
@@ -73,11 +72,7 @@ def cohort_add_members(cohort_id):
     units = scope()
     form = AddMembersForm(scope=units)
     if form.validate_on_submit():
-        names = [
-            normalise_username(n)
-            for n in form.usernames.data.replace(",", " ").replace("，", " ").split()
-        ]
-        learners, unknown = operations.find_learners(names, units)
+        learners, unknown = operations.find_learners(form.names(), units)
         if form.unit_id.data:
             learners += operations.learners_of_unit(int(form.unit_id.data))
         if unknown:
