@@ -260,7 +260,7 @@ def test_a_unit_administrators_credit_hours_and_quotas(app, cities):
         data={"hours": "2", "earned_on": "2026-01-05", "note": "培训"},
     )
     assert refused.status_code == 404
-    # Quotas hold for the whole province: a unit administrator reads them, the province sets them.
+    # Quotas hold for the whole province: only the province's administrators set them.
     assert hz.client.get("/admin/credits/quotas").status_code == 403
     assert signed_in(app, "prov").client.get("/admin/credits/quotas").status_code == 200
 
