@@ -48,6 +48,7 @@ check-browser:
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check courseware tests bench
 	$(BIN)/ruff format --check courseware tests bench
+	$(BIN)/lint-imports
 
 test: lint translations check-browser
 	$(BIN)/pytest $(PYTEST_ARGS)

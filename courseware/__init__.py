@@ -85,6 +85,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from courseware import api, certificates, exercises, lessons, progress, quizzes
     from courseware.accounts import cli, views
     from courseware.admin import views as admin_views
     from courseware.api import admin_views as api_admin_views
@@ -96,9 +97,9 @@ def _register_blueprints(app: Flask) -> None:
     from courseware.exercises import teach_views as exercise_teach_views
     from courseware.exercises import views as exercise_views
     from courseware.lessons import author_views
-    from courseware.lessons import views as lesson_views
     from courseware.main import views as main_views
     from courseware.progress import admin_views as credit_views
+    from courseware.progress import reading_views as lesson_views
     from courseware.progress import teach_views as progress_teach_views
     from courseware.progress import views as progress_views
     from courseware.quizzes import cli as quiz_cli
@@ -124,6 +125,14 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_views.bp)
     app.register_blueprint(api_admin_views.bp)
     handlers.init_app(app)
+    # The order matters: content steps run as registered, lessons (the courses) first.
+    lessons.init_app(app)
+    quizzes.init_app(app)
+    exercises.init_app(app)
+    # The ledger credits 学时 before the certificate is issued.
+    progress.init_app(app)
+    certificates.init_app(app)
+    api.init_app(app)
     cli.init_app(app)
     content_cli.init_app(app)
     quiz_cli.init_app(app)

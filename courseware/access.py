@@ -8,7 +8,7 @@ cannot be left open by mistake.
 from flask import abort, current_app, request
 from flask_login import current_user
 
-from courseware.accounts.models import Role
+from courseware.roles import Role
 
 PUBLIC = "public"
 SIGNED_IN = "signed-in"
@@ -30,6 +30,14 @@ def signed_in(view):
 
 
 TOKEN = "token:"
+# The key under app.extensions of the function that checks an API call's token for a scope: the
+# api package registers it in its init_app, since access sits below every package.
+TOKEN_AUTHENTICATOR = "courseware.token_authenticator"
+
+
+def set_token_authenticator(app, authenticate) -> None:
+    """Make `authenticate(scope)` the check for token routes; it returns None or a response."""
+    app.extensions[TOKEN_AUTHENTICATOR] = authenticate
 
 
 def token(scope: str):
@@ -68,8 +76,10 @@ def enforce_access():
     if audience == PUBLIC:
         return None
     if isinstance(audience, str) and audience.startswith(TOKEN):
-        from courseware.api.tokens import authenticate
-
+        authenticate = current_app.extensions.get(TOKEN_AUTHENTICATOR)
+        if authenticate is None:
+            current_app.logger.error("Route %s needs a token but none is checked", request.endpoint)
+            abort(403)
         return authenticate(audience[len(TOKEN) :])
     if not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()

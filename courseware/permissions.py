@@ -25,12 +25,12 @@ from courseware.accounts.models import (
     Cohort,
     cohort_instructor,
     cohort_member,
-    Role,
     Unit,
     unit_subtree_ids,
     User,
 )
 from courseware.db import db
+from courseware.roles import Role
 
 # The roles that teach: instructors, and administrators who may do whatever an instructor may.
 STAFF = (Role.INSTRUCTOR, Role.ADMIN)

@@ -9,7 +9,8 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import escape, Markup
 
-from courseware.accounts.models import Role
+from courseware.i18n import html_lang
+from courseware.roles import Role
 
 ROLE_LABELS = {
     Role.LEARNER.value: _l("Learner"),
@@ -84,8 +85,6 @@ def csrf_token() -> str:
 
 def navigation() -> Markup:
     """The page header: links for the user's role, their name, sign-out and the language switch."""
-    from courseware.i18n import html_lang
-
     language = html_lang()
     if current_user.is_authenticated:
         key = (

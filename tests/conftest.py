@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from courseware import create_app
 from courseware.accounts.models import Cohort, Role, Unit, User
-from courseware.content.cli import check_all, sync_content
+from courseware.content.steps import check_all, sync_content
 from courseware.db import db
 
 PASSWORD = "correct-horse-battery"
@@ -246,9 +246,9 @@ def sync(app):
 
     def run(take_files=False):
         with app.app_context():
-            courses, items, problems = check_all()
+            found, problems = check_all()
             assert problems == []
-            report = sync_content(courses, items, take_files=take_files)
+            report = sync_content(found, take_files=take_files)
             db.session.commit()
             return report
 

@@ -4,6 +4,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 
+from courseware import signals
 from courseware.accounts.models import Cohort, RankLevel, Role, Unit, User
 from courseware.db import db
 
@@ -112,26 +113,9 @@ def create_demo(today: dt.date | None = None) -> list[User]:
     )
     db.session.add(cohort)
     db.session.flush()
-    _assign_courses(cohort, today)
+    # Progress gives the class the courses already loaded, so its pages have work.
+    signals.demo_created.send(cohort, today=today)
     return staff + learners
-
-
-def _assign_courses(cohort: Cohort, today: dt.date) -> None:
-    """Give the demo class the courses already loaded, due in eight weeks, so its pages have work;
-    its instructors edit those courses."""
-    from courseware.courses.models import Course
-    from courseware.progress.models import CourseAssignment
-
-    for course in db.session.scalars(sa.select(Course).where(Course.archived_at.is_(None))):
-        course.editors.extend(u for u in cohort.instructors if u not in course.editors)
-        db.session.add(
-            CourseAssignment(
-                cohort_id=cohort.id,
-                course_id=course.id,
-                starts_on=cohort.start_date,
-                due_on=today + dt.timedelta(days=56),
-            )
-        )
 
 
 def demo_logins() -> list[User]:

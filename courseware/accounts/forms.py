@@ -30,6 +30,7 @@ from wtforms.validators import (
 from courseware.accounts.credentials import normalise_username, password_problem
 from courseware.accounts.models import Cohort, RankLevel, Role, Unit, User
 from courseware.db import db
+from courseware.forms import ActionForm as ActionForm  # shared; still importable from here
 from courseware.templating import ROLE_LABELS
 
 PHONE_PATTERN = re.compile(r"^1[3-9]\d{9}$")
@@ -119,12 +120,6 @@ class ChangePasswordForm(FlaskForm):
             raise ValidationError(problem)
         if current_user.check_password(field.data):
             raise ValidationError(_l("Choose a password different from the current one."))
-
-
-class ActionForm(FlaskForm):
-    """A form with nothing but its CSRF token, for buttons that change something."""
-
-    submit = SubmitField(_l("Confirm"))
 
 
 class UnitForm(FlaskForm):

@@ -11,15 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from courseware.db import db
+from courseware.roles import Role as Role  # defined with access; kept importable from here
 from courseware.timeutil import utcnow
-
-
-class Role(str, enum.Enum):
-    """What a person may do: 学员 learner, 教师 instructor, 管理员 administrator."""
-
-    LEARNER = "learner"
-    INSTRUCTOR = "instructor"
-    ADMIN = "admin"
 
 
 class RankLevel(str, enum.Enum):

@@ -24,9 +24,11 @@ from flask_babel import lazy_gettext as _l
 
 from courseware.accounts import audit, operations
 from courseware.accounts.credentials import normalise_username
-from courseware.accounts.forms import normalise_phone, PHONE_PATTERN, USERNAME_PATTERN
+from courseware.accounts.forms import normalise_phone, PHONE_PATTERN, rank_choices, USERNAME_PATTERN
 from courseware.accounts.models import RankLevel, Role, Unit, unit_subtree_ids, User
 from courseware.db import db
+from courseware.templating import role_label
+from courseware.textsafety import FORMULA_TRIGGERS, neutralise
 
 # Header spellings accepted for each field, compared after NFKC folding and lower-casing.
 HEADERS = {
@@ -520,9 +522,6 @@ def field_labels() -> dict:
 
 def readable(field: str, value) -> str:
     """A stored value as an administrator reads it: unit paths, role and rank names."""
-    from courseware.accounts.forms import rank_choices
-    from courseware.templating import role_label
-
     if value in (None, ""):
         return "—"
     if field == "unit_id":
@@ -589,8 +588,6 @@ def credentials_sheet(created: list[tuple[User, str]]) -> bytes:
     """An XLSX of new usernames and initial passwords, every cell typed as text."""
     from openpyxl import Workbook
 
-    from courseware.textsafety import neutralise
-
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(str(_l("Initial passwords")))
     sheet.append([str(_l("Name")), str(_l("Username")), str(_l("Initial password"))])
@@ -605,8 +602,6 @@ def read_credentials_sheet(sheet: bytes) -> list[tuple[str, str, str]]:
     """Name, username and initial password of each account on a credentials_sheet, to show them
     on the page until the sheet is downloaded."""
     from openpyxl import load_workbook
-
-    from courseware.textsafety import FORMULA_TRIGGERS
 
     def shown(cell) -> str:
         # The sheet's names are neutralised (a quote before a formula); the page shows them as typed.

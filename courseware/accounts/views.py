@@ -8,9 +8,10 @@ from flask_login import current_user
 from courseware import permissions
 from courseware.access import public, roles, signed_in
 from courseware.accounts import auth
-from courseware.accounts.forms import ActionForm, ChangePasswordForm, LoginForm
+from courseware.accounts.forms import ChangePasswordForm, LoginForm
 from courseware.accounts.models import Cohort
 from courseware.db import db
+from courseware.forms import ActionForm
 
 bp = Blueprint("auth", __name__)
 

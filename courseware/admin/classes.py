@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from courseware import permissions
 from courseware.accounts import operations
-from courseware.accounts.forms import ActionForm, AddMembersForm, CohortForm
+from courseware.accounts.forms import AddMembersForm, CohortForm
 from courseware.accounts.models import Cohort
 from courseware.admin.blueprint import (
     admin_only,
@@ -19,6 +19,7 @@ from courseware.admin.blueprint import (
     scope,
 )
 from courseware.db import db
+from courseware.forms import ActionForm
 
 
 @bp.route("/classes")

@@ -20,10 +20,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from courseware.accounts import import_job, roster
-from courseware.accounts.forms import ActionForm, RosterUploadForm
+from courseware.accounts.forms import RosterUploadForm
 from courseware.accounts.models import RosterUpload
 from courseware.admin.blueprint import admin_only, bp, scope
 from courseware.db import db
+from courseware.forms import ActionForm
 
 
 @bp.route("/import", methods=["GET", "POST"])

@@ -7,10 +7,11 @@ from flask_login import current_user
 
 from courseware import permissions
 from courseware.accounts import operations
-from courseware.accounts.forms import ActionForm, UnitForm
+from courseware.accounts.forms import UnitForm
 from courseware.accounts.models import Unit
 from courseware.admin.blueprint import admin_only, bp, int_or_none, managed_unit, scope
 from courseware.db import db
+from courseware.forms import ActionForm
 
 
 @bp.route("/units", methods=["GET", "POST"])

@@ -20,10 +20,11 @@ from flask_login import current_user
 
 from courseware import permissions
 from courseware.accounts import audit, operations, roster
-from courseware.accounts.forms import ActionForm, UserFilterForm, UserForm
+from courseware.accounts.forms import UserFilterForm, UserForm
 from courseware.accounts.models import Role, User
 from courseware.admin.blueprint import admin_only, bp, int_or_none, managed_user, scope
 from courseware.db import db
+from courseware.forms import ActionForm
 
 # Hashing one password takes several milliseconds: a thousand is a few seconds' wait.
 BULK_PASSWORDS_LIMIT = 1000

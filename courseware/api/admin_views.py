@@ -7,12 +7,12 @@ from flask_login import current_user
 
 from courseware import permissions
 from courseware.access import roles
-from courseware.accounts.forms import ActionForm
 from courseware.accounts.models import Role, User
 from courseware.api import tokens
 from courseware.api.forms import TokenForm
 from courseware.api.models import ApiToken
 from courseware.db import db
+from courseware.forms import ActionForm
 
 bp = Blueprint("api_admin", __name__, url_prefix="/admin/api-tokens")
 

@@ -10,7 +10,7 @@ import copy
 
 from courseware.accounts.models import RankLevel, Role
 from courseware.api.params import DEFAULT_LIMIT, MAX_ID, MAX_LIMIT
-from courseware.api.reports import CREDIT_KINDS
+from courseware.api.report_reads import CREDIT_KINDS
 from courseware.api.rosters import MAX_USERS
 from courseware.api.xapi import VERBS
 

@@ -1,4 +1,4 @@
-"""The JSON API, /api/v1: thin views over api/reports.py, api/rosters.py and api/xapi.py.
+"""The JSON API, /api/v1: thin views over api/report_reads.py, api/rosters.py and api/xapi.py.
 
 Calls carry a bearer token (see api/tokens.py), never the browser's session, so the blueprint is
 exempt from CSRF: a cross-site page cannot make a browser attach a token the way it attaches a
@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 from courseware.access import public, token
 from courseware.api import (
     models,  # noqa: F401  (the tables, for migrations)
-    reports,
+    report_reads,
     rosters,
     tokens,
     xapi,
@@ -69,14 +69,14 @@ def openapi():
 @read
 def units():
     """Every unit (单位) of the organisation tree."""
-    return reports.list_units()
+    return report_reads.list_units()
 
 
 @bp.route("/users")
 @read
 def users():
     """Users, paginated; filtered by unit (with sub-units), role and last change."""
-    return reports.list_users(request.args)
+    return report_reads.list_users(request.args)
 
 
 @bp.route("/users", methods=["POST"])
@@ -95,42 +95,42 @@ def save_users():
 @read
 def user(user_id):
     """One user."""
-    return _found(reports.get_user(_id(user_id)))
+    return _found(report_reads.get_user(_id(user_id)))
 
 
 @bp.route("/classes")
 @read
 def classes():
     """Every class (班次)."""
-    return reports.list_classes()
+    return report_reads.list_classes()
 
 
 @bp.route("/classes/<int:class_id>/enrolments")
 @read
 def enrolments(class_id):
     """A class's learners and its assigned courses."""
-    return _found(reports.class_enrolments(_id(class_id)))
+    return _found(report_reads.class_enrolments(_id(class_id)))
 
 
 @bp.route("/completions")
 @read
 def completions():
     """Course completions, paginated and filtered."""
-    return reports.list_completions(request.args)
+    return report_reads.list_completions(request.args)
 
 
 @bp.route("/credits")
 @read
 def credits():
     """Lines of the 学时 ledger, paginated and filtered."""
-    return reports.list_credits(request.args)
+    return report_reads.list_credits(request.args)
 
 
 @bp.route("/certificates/<code>")
 @read
 def certificate(code):
     """Verify a certificate by its code."""
-    return _found(reports.verify_certificate(code))
+    return _found(report_reads.verify_certificate(code))
 
 
 @bp.route("/xapi/statements")

@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from courseware.accounts.models import User
 from courseware.api import params
 from courseware.api.params import ApiError
-from courseware.api.reports import unit_subtree
+from courseware.api.report_reads import unit_subtree
 from courseware.courses.models import Course
 from courseware.db import db
 from courseware.progress.models import CourseCompletion

@@ -17,6 +17,11 @@ def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
+def on_course_completed(completion, course, **extra) -> None:
+    """Issue the certificate when a learner completes a course."""
+    issue_certificate(completion, course)
+
+
 def issue_certificate(completion, course) -> Certificate:
     """Write the certificate for a completion, with the facts as they stand today."""
     user = db.session.get(User, completion.user_id)

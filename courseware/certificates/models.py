@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from courseware.accounts.models import User
+from courseware.courses.models import Course
 from courseware.db import db
 from courseware.timeutil import utcnow
-
-if TYPE_CHECKING:
-    from courseware.accounts.models import User
-    from courseware.courses.models import Course
 
 
 class Certificate(db.Model):

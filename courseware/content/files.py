@@ -500,3 +500,56 @@ def load_courses(root: Path, other_items=None) -> tuple[list[CourseSource], list
         if course:
             courses.append(course)
     return courses, sorted(problems)
+
+
+class Reader:
+    """Collects problems for one file while reading its YAML tree (quizzes, scenarios)."""
+
+    def __init__(self, path: str, lines: dict):
+        self.path = path
+        self.lines = lines
+        self.problems: list[Problem] = []
+
+    def line(self, key: tuple) -> int:
+        while key and key not in self.lines:
+            key = key[:-1]
+        return self.lines.get(key, 1)
+
+    def problem(self, key: tuple, message: str) -> None:
+        self.problems.append(Problem(self.path, self.line(key), message))
+
+    def text(self, value, key: tuple, required: bool = True) -> dict:
+        """A text written as a string (the Chinese original) or as {zh: …, en: …}."""
+        if value is None and not required:
+            return {"zh": "", "en": ""}
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            value = {"zh": str(value)}
+        if not isinstance(value, dict) or set(value) - set(LANGUAGES):
+            self.problem(key, "a text is a string or a mapping with zh (and en)")
+            return {"zh": "", "en": ""}
+        if any(isinstance(v, bool) for v in value.values()):
+            # YAML reads a bare Yes, No, On or Off as true/false: the author meant the word.
+            self.problem(
+                key, "put the text in quotes: YAML reads a bare Yes, No, On or Off as true or false"
+            )
+            return {"zh": "", "en": ""}
+        result = {
+            lang: str(value.get(lang) if value.get(lang) is not None else "").strip()
+            for lang in LANGUAGES
+        }
+        if required and not result["zh"]:
+            self.problem(key, "the Chinese text (zh) is missing")
+        return result
+
+    def number(self, value, key: tuple, name: str, low=None, high=None, whole=False):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or (whole and not isinstance(value, int))
+        ):
+            self.problem(key, f"{name} must be a {'whole ' if whole else ''}number")
+            return None
+        if (low is not None and value < low) or (high is not None and value > high):
+            self.problem(key, f"{name} must be between {low} and {high}")
+            return None
+        return value

@@ -24,3 +24,8 @@ def get_course(slug: str) -> Course:
     if course is None:
         abort(404)
     return course
+
+
+def course_ids() -> dict[str, int]:
+    """Every course's id by its slug, archived ones too."""
+    return dict(db.session.execute(sa.select(Course.slug, Course.id)).all())

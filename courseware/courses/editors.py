@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+
 from courseware.accounts import audit
-from courseware.accounts.models import User
+from courseware.accounts.models import Cohort, User
 from courseware.courses.models import Course
+from courseware.db import db
 
 
 def set_editors(course: Course, editors: list[User]) -> bool:
@@ -18,3 +21,9 @@ def set_editors(course: Course, editors: list[User]) -> bool:
     course.editors = list(editors)
     audit.record("course.editors", target=f"course:{course.slug}", detail=[before, after])
     return True
+
+
+def on_demo_created(cohort: Cohort, **extra) -> None:
+    """Make the demo class's instructors editors of the courses already loaded."""
+    for course in db.session.scalars(sa.select(Course).where(Course.archived_at.is_(None))):
+        course.editors.extend(u for u in cohort.instructors if u not in course.editors)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from courseware.content.files import LANGUAGES, parse_yaml, Problem, SLUG
+from courseware.content.files import LANGUAGES, parse_yaml, Problem, Reader, SLUG
 from courseware.exercises.scenario import (
     CHANNELS,
     Contradiction,
@@ -24,7 +24,6 @@ from courseware.exercises.scenario import (
     Scenario,
     TRIGGERS,
 )
-from courseware.quizzes.files import Reader
 
 TOP_FIELDS = {
     "title",

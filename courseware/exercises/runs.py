@@ -10,6 +10,7 @@ import secrets
 
 import sqlalchemy as sa
 
+from courseware import signals
 from courseware.db import db
 from courseware.exercises import engine
 from courseware.exercises.models import Exercise, ExerciseRun, LiveSession, PostReview, RunAction
@@ -181,11 +182,10 @@ def finish_run(run: ExerciseRun, now: dt.datetime) -> None:
 
 
 def _check_course(run: ExerciseRun, now: dt.datetime) -> None:
-    """A finished run may complete the course for its player, or for each member of its team."""
-    from courseware.progress.completion import check_completion
-
-    for user_id in set(run.members or []) | ({run.user_id} if run.user_id else set()):
-        check_completion(run.exercise.course_id, user_id, now)
+    """Announce the finished run, which may complete the course for its player or each member of
+    its team."""
+    players = set(run.members or []) | ({run.user_id} if run.user_id else set())
+    signals.run_finished.send(run, user_ids=sorted(players), now=now)
 
 
 def rescore(run: ExerciseRun, now: dt.datetime) -> None:

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from courseware.content.files import fingerprint
+from courseware.content.files import fingerprint, Problem
+from courseware.content.folders import content_dir, course_folders
+from courseware.content.steps import ContentStep, SyncReport
+from courseware.courses.catalogue import course_ids
 from courseware.db import db
+from courseware.exercises.files import load_all_scenarios
 from courseware.exercises.models import Exercise
 from courseware.exercises.scenario import Scenario
 from courseware.timeutil import utcnow
@@ -39,3 +43,28 @@ def sync_exercises(found: dict[str, list[Scenario]], course_ids: dict[str, int])
                 exercise.archived_at = now
                 changes.append(f"exercise {slug}: archived")
     return changes
+
+
+def check_exercises(found: dict) -> tuple[dict[str, list[Scenario]], list[Problem]]:
+    """Read the exercises folder: scenarios by course slug."""
+    exercises, problems = load_all_scenarios(content_dir("exercises"))
+    known = {c.slug for c in found["lessons"]} | course_folders()
+    for course_slug in exercises:
+        if course_slug not in known:
+            problems.append(
+                Problem(
+                    f"exercises/{course_slug}", 1, f"no course {course_slug} in the lessons folder"
+                )
+            )
+    return exercises, problems
+
+
+def count_exercises(found: dict[str, list[Scenario]]) -> list[str]:
+    return [f"{sum(len(scenarios) for scenarios in found.values())} exercises"]
+
+
+def sync_step(found: dict[str, list[Scenario]], report: SyncReport, take_files: bool) -> None:
+    report.changes += sync_exercises(found, course_ids())
+
+
+CONTENT_STEP = ContentStep("exercises", check_exercises, count_exercises, sync_step)

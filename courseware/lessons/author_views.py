@@ -6,10 +6,10 @@ from flask_login import current_user
 
 from courseware import permissions
 from courseware.access import roles
-from courseware.accounts.forms import ActionForm
 from courseware.content.markdown import render_cached
 from courseware.courses import catalogue
 from courseware.db import db
+from courseware.forms import ActionForm
 from courseware.lessons import authoring
 from courseware.lessons.forms import LessonForm, NewLessonForm
 from courseware.lessons.models import Lesson, LessonRevision

@@ -14,6 +14,7 @@ from courseware.accounts import audit
 from courseware.content.files import LessonSource
 from courseware.courses.models import Course
 from courseware.db import db
+from courseware.lessons.export import lesson_file_text
 from courseware.lessons.models import Lesson, LessonRevision
 from courseware.lessons.revisions import add_revision, latest_revision, set_published, source_of
 
@@ -140,8 +141,6 @@ def revisions_of(lesson: Lesson) -> list[LessonRevision]:
 
 def revision_text(revision: LessonRevision) -> list[str]:
     """A revision as the lines a diff compares: both languages with their front matter."""
-    from courseware.lessons.export import lesson_file_text
-
     source = source_of(revision, revision.lesson.slug, revision.lesson.number)
     text = lesson_file_text(source, "zh")
     if source.en:

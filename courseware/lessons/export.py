@@ -3,10 +3,15 @@
 import shutil
 from pathlib import Path
 
+import click
+import sqlalchemy as sa
 import yaml
+from flask.cli import with_appcontext
 
 from courseware.content.files import LessonSource
+from courseware.content.folders import content_dir
 from courseware.courses.models import Course
+from courseware.db import db
 from courseware.lessons.revisions import source_of
 
 
@@ -66,3 +71,17 @@ def export_course(course: Course, folder: Path, media_from: Path | None = None) 
     if media_from and (media_from / "media").is_dir() and media_from.resolve() != folder.resolve():
         shutil.copytree(media_from / "media", folder / "media", dirs_exist_ok=True)
     return written
+
+
+@click.command("export")
+@click.argument("course_slug")
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+@with_appcontext
+def export_command(course_slug, folder):
+    """Write a course's published lessons to FOLDER (default: its folder under lessons/)."""
+    course = db.session.scalar(sa.select(Course).where(Course.slug == course_slug))
+    if course is None:
+        raise click.ClickException(f"no course {course_slug!r}")
+    source_folder = content_dir("lessons") / course_slug
+    written = export_course(course, folder or source_folder, media_from=source_folder)
+    click.echo(f"Wrote {len(written)} files to {folder or source_folder}.")

@@ -4,14 +4,14 @@ import datetime as dt
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import abort, render_template
+from flask import render_template
 from markupsafe import Markup
 
 from courseware.courses.models import Course
 from courseware.db import db
 from courseware.i18n import language, text
 from courseware.lessons.models import Lesson, LessonRevision
-from courseware.progress.models import LessonProgress
+from courseware.lessons.revisions import ensure_rendered
 
 
 def readable_lessons(course: Course) -> list[Lesson]:
@@ -34,43 +34,6 @@ class LessonKey:
     course_version: dt.datetime
     position: float  # where the reader was on the page (0–1)
     status: str | None  # the reader's progress status, None before their first visit
-
-
-# Statements on the hot path are built once (building costs more than running them on SQLite).
-_lesson, _course, _revision = Lesson.__table__, Course.__table__, LessonRevision.__table__
-_progress = LessonProgress.__table__
-FIND_LESSON = (
-    sa.select(
-        _lesson.c.id,
-        _lesson.c.published_revision_id,
-        _revision.c.minutes,
-        _course.c.updated_at,
-        sa.func.coalesce(_progress.c.position, 0.0),
-        _progress.c.status,
-    )
-    .join(_course, _course.c.id == _lesson.c.course_id)
-    .join(_revision, _revision.c.id == _lesson.c.published_revision_id)
-    .outerjoin(
-        _progress,
-        sa.and_(_progress.c.lesson_id == _lesson.c.id, _progress.c.user_id == sa.bindparam("user")),
-    )
-    .where(
-        _course.c.slug == sa.bindparam("course"),
-        _course.c.archived_at.is_(None),
-        _lesson.c.slug == sa.bindparam("lesson"),
-        _lesson.c.archived_at.is_(None),
-    )
-)
-
-
-def find_lesson(course_slug: str, lesson_slug: str, user_id: int) -> LessonKey:
-    """Locate a readable lesson by its slugs, and the reader's progress on it, without its text."""
-    row = db.session.execute(
-        FIND_LESSON, {"course": course_slug, "lesson": lesson_slug, "user": user_id}
-    ).first()
-    if row is None:
-        abort(404)
-    return LessonKey(*row)
 
 
 @dataclass(frozen=True)
@@ -102,8 +65,6 @@ def lesson_page(key: LessonKey) -> LessonPage:
 
 
 def _build_page(key: LessonKey) -> LessonPage:
-    from courseware.lessons.revisions import ensure_rendered
-
     lesson = db.session.get(Lesson, key.lesson_id)
     revision = db.session.get(LessonRevision, key.revision_id)
     if ensure_rendered(revision):  # the renderer changed since this revision was stored

@@ -4,28 +4,16 @@ A sync never deletes: lessons gone from the files are archived, and a lesson edi
 since the last sync is kept (and reported) rather than overwritten by an older file.
 """
 
-from dataclasses import dataclass, field
-
 import sqlalchemy as sa
 
-from courseware.content.files import CourseSource, fingerprint, LessonSource
+from courseware.content.files import CourseSource, fingerprint, LessonSource, load_courses, Problem
+from courseware.content.folders import content_dir, item_exists
+from courseware.content.steps import ContentStep, SyncReport
 from courseware.courses.models import Course
 from courseware.db import db
 from courseware.lessons.models import Lesson
 from courseware.lessons.revisions import add_revision, course_changed
 from courseware.timeutil import utcnow
-
-
-@dataclass
-class SyncReport:
-    """What a sync did, one line per change."""
-
-    changes: list[str] = field(default_factory=list)
-    conflicts: list[str] = field(default_factory=list)
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.changes)
 
 
 def _sync_settings(course: Course, source: CourseSource, report: SyncReport) -> None:
@@ -126,3 +114,22 @@ def sync_courses(sources: list[CourseSource], take_files: bool = False) -> SyncR
             course.archived_at = utcnow()
             report.changes.append(f"{slug}: course archived (no longer in the files)")
     return report
+
+
+def check_lessons(found: dict) -> tuple[list[CourseSource], list[Problem]]:
+    """Read the lessons folder: every course with its lessons."""
+    return load_courses(content_dir("lessons"), item_exists)
+
+
+def count_lessons(courses: list[CourseSource]) -> list[str]:
+    lessons = sum(len(c.lessons) for c in courses)
+    return [f"{len(courses)} courses", f"{lessons} lessons"]
+
+
+def sync_lessons(courses: list[CourseSource], report: SyncReport, take_files: bool) -> None:
+    done = sync_courses(courses, take_files=take_files)
+    report.changes += done.changes
+    report.conflicts += done.conflicts
+
+
+CONTENT_STEP = ContentStep("lessons", check_lessons, count_lessons, sync_lessons)

@@ -11,11 +11,15 @@ from sqlalchemy.orm.attributes import set_committed_value
 from courseware.accounts.models import Cohort, cohort_member, Unit, User
 from courseware.courses.models import Course
 from courseware.db import db
+from courseware.exercises.models import Exercise
+from courseware.exercises.runs import best_runs_for
 from courseware.i18n import text
 from courseware.lessons import reading
 from courseware.progress import tracking
 from courseware.progress.completion import completions_by_user, completions_for
 from courseware.progress.models import CourseAssignment
+from courseware.quizzes.attempts import quiz_statuses_for
+from courseware.quizzes.models import Quiz
 
 
 class AssignmentError(ValueError):
@@ -116,9 +120,6 @@ class GridRow:
 def course_items(course: Course, lessons: dict | None = None) -> list[tuple[str, str, str]]:
     """The course's readable lessons, quizzes and exercises in course order, as (kind, slug, title
     in the reader's language); `lessons` by slug, when the caller has them already."""
-    from courseware.exercises.models import Exercise
-    from courseware.quizzes.models import Quiz
-
     if lessons is None:
         lessons = {lesson.slug: lesson for lesson in reading.readable_lessons(course)}
     titles = {
@@ -145,9 +146,6 @@ def class_grid(
     Each kind of record is read once for the whole class, so a class of 300 costs the same few
     queries as a class of three.
     """
-    from courseware.exercises.runs import best_runs_for
-    from courseware.quizzes.attempts import quiz_statuses_for
-
     lessons = {lesson.slug: lesson for lesson in reading.readable_lessons(course)}
     columns = course_items(course, lessons)
     members = [m for m in cohort.members if user_id is None or m.id == user_id]
@@ -222,3 +220,16 @@ def sort_rows(rows: list[GridRow], key: str) -> list[GridRow]:
             rows, key=lambda r: ((r.user.unit.path() if r.user.unit else ""), r.user.username)
         )
     return sorted(rows, key=lambda r: r.user.username)
+
+
+def on_demo_created(cohort: Cohort, today: dt.date, **extra) -> None:
+    """Give the demo class the courses already loaded, due in eight weeks, so its pages have work."""
+    for course in db.session.scalars(sa.select(Course).where(Course.archived_at.is_(None))):
+        db.session.add(
+            CourseAssignment(
+                cohort_id=cohort.id,
+                course_id=course.id,
+                starts_on=cohort.start_date,
+                due_on=today + dt.timedelta(days=56),
+            )
+        )

@@ -9,11 +9,14 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from courseware import signals
 from courseware.courses.models import Course
 from courseware.db import db
+from courseware.exercises.runs import best_runs
 from courseware.lessons import reading
-from courseware.progress import ledger, tracking
+from courseware.progress import tracking
 from courseware.progress.models import CourseCompletion, LessonProgress
+from courseware.quizzes.attempts import quiz_statuses
 
 
 @dataclass
@@ -45,9 +48,6 @@ def _chosen(rule_value, available: list[str]) -> list[str]:
 
 def standing(course: Course, user_id: int) -> Standing:
     """Where a learner stands against the course's completion rule, part by part."""
-    from courseware.exercises.runs import best_runs
-    from courseware.quizzes.attempts import quiz_statuses
-
     rule = course.completion or {"lessons": "all"}
     lessons = reading.readable_lessons(course)
     rows = tracking.statuses(user_id, [lesson.id for lesson in lessons])
@@ -138,11 +138,26 @@ def check_completion(course_id: int, user_id: int, now: dt.datetime) -> CourseCo
             db.session.flush()
     except IntegrityError:
         return None
-    ledger.credit_course(completion, course)
-    from courseware.certificates.issue import issue_certificate
-
-    issue_certificate(completion, course)
+    # The 学时 ledger and the certificates listen.
+    signals.course_completed.send(completion, course=course)
     return completion
+
+
+def on_lesson_completed(lesson, user_id: int, now: dt.datetime, **extra) -> None:
+    """A lesson read to the end may complete its course."""
+    check_completion(lesson.course_id, user_id, now)
+
+
+def on_attempt_graded(attempt, now: dt.datetime, **extra) -> None:
+    """A passed attempt may complete its quiz's course."""
+    if attempt.passed:
+        check_completion(attempt.quiz.course_id, attempt.user_id, now)
+
+
+def on_run_finished(run, user_ids, now: dt.datetime, **extra) -> None:
+    """A finished run may complete the course for each of its players."""
+    for user_id in user_ids:
+        check_completion(run.exercise.course_id, user_id, now)
 
 
 def completions_for(user_id: int) -> dict[int, CourseCompletion]:

@@ -7,10 +7,12 @@ import sqlalchemy as sa
 from courseware.courses import catalogue
 from courseware.courses.models import Course
 from courseware.db import db
+from courseware.exercises.models import Exercise, ExerciseRun
 from courseware.lessons import reading
 from courseware.lessons.models import Lesson
 from courseware.progress.models import LessonProgress
 from courseware.progress.tracking import COMPLETED
+from courseware.quizzes.models import Attempt, Quiz
 
 
 @dataclass
@@ -64,9 +66,6 @@ def my_learning(user_id: int) -> Summary:
 
 def _courses_with_quizzes_or_exercises(user_id: int) -> set[int]:
     """Courses a learner began with a quiz or an exercise rather than a lesson: begun all the same."""
-    from courseware.exercises.models import Exercise, ExerciseRun
-    from courseware.quizzes.models import Attempt, Quiz
-
     quizzes = (
         sa.select(Quiz.course_id)
         .join(Attempt, Attempt.quiz_id == Quiz.id)

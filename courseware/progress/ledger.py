@@ -23,6 +23,11 @@ class LedgerError(ValueError):
     """A ledger entry that cannot be made; the message says why."""
 
 
+def on_course_completed(completion: CourseCompletion, course, **extra) -> None:
+    """Credit the course's 学时 when a learner completes it."""
+    credit_course(completion, course)
+
+
 def credit_course(completion: CourseCompletion, course) -> CreditEntry:
     entry = CreditEntry(
         user_id=completion.user_id,

@@ -9,10 +9,12 @@ import math
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import abort, current_app
 
+from courseware.courses.models import Course
 from courseware.db import db
 from courseware.lessons.models import Lesson, LessonRevision
+from courseware.lessons.reading import LessonKey
 from courseware.progress.models import LessonProgress, LessonVisit
 from courseware.timeutil import utcnow
 
@@ -216,3 +218,40 @@ def resume_lesson(lessons: list[Lesson], rows: dict) -> Lesson | None:
         latest = max(open_rows, key=lambda r: r.last_opened_at)
         return next(lesson for lesson in lessons if lesson.id == latest.lesson_id)
     return next((lesson for lesson in lessons if status_of(rows, lesson.id) != COMPLETED), None)
+
+
+# Statements on the hot path are built once (building costs more than running them on SQLite).
+_lesson, _course, _revision = Lesson.__table__, Course.__table__, LessonRevision.__table__
+_progress = LessonProgress.__table__
+FIND_LESSON = (
+    sa.select(
+        _lesson.c.id,
+        _lesson.c.published_revision_id,
+        _revision.c.minutes,
+        _course.c.updated_at,
+        sa.func.coalesce(_progress.c.position, 0.0),
+        _progress.c.status,
+    )
+    .join(_course, _course.c.id == _lesson.c.course_id)
+    .join(_revision, _revision.c.id == _lesson.c.published_revision_id)
+    .outerjoin(
+        _progress,
+        sa.and_(_progress.c.lesson_id == _lesson.c.id, _progress.c.user_id == sa.bindparam("user")),
+    )
+    .where(
+        _course.c.slug == sa.bindparam("course"),
+        _course.c.archived_at.is_(None),
+        _lesson.c.slug == sa.bindparam("lesson"),
+        _lesson.c.archived_at.is_(None),
+    )
+)
+
+
+def find_lesson(course_slug: str, lesson_slug: str, user_id: int) -> LessonKey:
+    """Locate a readable lesson by its slugs, and the reader's progress on it, without its text."""
+    row = db.session.execute(
+        FIND_LESSON, {"course": course_slug, "lesson": lesson_slug, "user": user_id}
+    ).first()
+    if row is None:
+        abort(404)
+    return LessonKey(*row)

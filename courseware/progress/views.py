@@ -5,13 +5,12 @@ import math
 from flask import abort, Blueprint, render_template, request
 from flask_login import current_user
 
+from courseware import signals
 from courseware.access import signed_in
-from courseware.certificates import records as certificates
 from courseware.db import db
 from courseware.lessons.models import Lesson
 from courseware.progress import ledger, tracking
 from courseware.progress.classes import assigned_to
-from courseware.progress.completion import check_completion
 from courseware.progress.learning import my_learning
 from courseware.quizzes.attempts import learner_results
 from courseware.timeutil import utcnow
@@ -45,8 +44,8 @@ def beat():
     except tracking.VisitNotFound:
         abort(404)
     if progress.completed_lesson is not None:
-        check_completion(
-            db.session.get(Lesson, progress.completed_lesson).course_id, current_user.id, utcnow()
+        signals.lesson_completed.send(
+            db.session.get(Lesson, progress.completed_lesson), user_id=current_user.id, now=utcnow()
         )
     db.session.commit()
     return {
@@ -78,6 +77,4 @@ def learning():
         today=today,
         entries=ledger.entries_of(current_user.id),
         standing=ledger.quota_standing(current_user, today),
-        certificates=certificates.of_user(current_user.id),
-        display_code=certificates.display_code,
     )

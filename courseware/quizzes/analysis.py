@@ -21,7 +21,7 @@ from sqlalchemy.orm import selectinload
 from courseware.accounts.models import User
 from courseware.db import db
 from courseware.i18n import text
-from courseware.quizzes.grading import is_blank
+from courseware.quizzes.grading import grade_response, is_blank
 from courseware.quizzes.models import Answer, Attempt, Quiz
 from courseware.quizzes.questions import BLANK
 from courseware.textsafety import neutralise
@@ -99,8 +99,6 @@ def _distribution(question, responses: list) -> list[tuple[str, int, bool]]:
             ("false", counts[False], question.answer is False),
         ]
     elif question.type in ("short", "fill", "numerical"):
-        from courseware.quizzes.grading import grade_response
-
         counts.update(str(r).strip() for r in responses if not is_blank(r))
         rows = [
             (value, n, grade_response(question, value).state == "correct")

@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
+from courseware import signals
 from courseware.db import db
 from courseware.quizzes.grading import grade_response, is_blank
 from courseware.quizzes.models import (
@@ -427,10 +428,7 @@ def submit_attempt(attempt: Attempt, now: dt.datetime, closed_by: str = "learner
         grade_answer(answer)
     total(attempt)
     db.session.flush()
-    if attempt.passed:
-        from courseware.progress.completion import check_completion
-
-        check_completion(attempt.quiz.course_id, attempt.user_id, now)
+    signals.attempt_graded.send(attempt, now=now)
     return True
 
 

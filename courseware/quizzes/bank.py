@@ -9,16 +9,16 @@ import sqlalchemy as sa
 from courseware.content.files import Problem
 from courseware.courses.models import Course
 from courseware.db import db
+from courseware.quizzes.files import parse_bank_yaml
+from courseware.quizzes.gift import decode_gift, gift_unsupported, parse_gift, write_gift
 from courseware.quizzes.models import QuestionRecord, Quiz
 from courseware.quizzes.questions import make_names_unique, Question
 from courseware.quizzes.sync import upsert_questions
+from courseware.quizzes.yaml_io import write_bank_yaml
 
 
 def read_bank(data: bytes, filename: str, shown: str) -> tuple[list[Question], list[Problem]]:
     """Parse an uploaded or named bank file; every problem named by line, nothing half-read."""
-    from courseware.quizzes.files import parse_bank_yaml
-    from courseware.quizzes.gift import decode_gift, parse_gift
-
     suffix = PurePath(filename).suffix.lower()
     if suffix in (".gift", ".txt"):
         text, problems = decode_gift(data, shown)
@@ -90,12 +90,8 @@ def export_quiz(quiz: Quiz, fmt: str) -> tuple[str, list[tuple[str, str]]]:
     """The quiz's questions as GIFT or YAML text, and the questions GIFT cannot express."""
     questions = quiz_questions(quiz)
     if fmt == "gift":
-        from courseware.quizzes.gift import gift_unsupported, write_gift
-
         skipped = [(q.name, why) for q in questions if (why := gift_unsupported(q))]
         return write_gift([q for q in questions if not gift_unsupported(q)]), skipped
-    from courseware.quizzes.yaml_io import write_bank_yaml
-
     # A bank file has one category; a quiz's own questions have none, so they take the quiz's name.
     categories = {q.category for q in questions}
     category = (categories.pop() if len(categories) == 1 else "") or quiz.slug

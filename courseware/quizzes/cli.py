@@ -8,7 +8,7 @@ from flask.cli import AppGroup
 
 from courseware.courses.models import Course
 from courseware.db import db
-from courseware.quizzes import bank
+from courseware.quizzes import attempts, bank
 from courseware.timeutil import utcnow
 
 quiz_cli = AppGroup("quiz", help="Import and export questions; close overdue attempts.")
@@ -64,9 +64,7 @@ def export_questions(quiz_slug, out, fmt, course_slug):
 @quiz_cli.command("close-overdue")
 def close_overdue():
     """Hand in and grade every attempt past its deadline (run it from cron every few minutes)."""
-    from courseware.quizzes.attempts import close_overdue as close
-
-    count = close(utcnow())
+    count = attempts.close_overdue(utcnow())
     db.session.commit()
     click.echo(f"{count} overdue attempts handed in.")
 

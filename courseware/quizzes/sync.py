@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from courseware.content.files import fingerprint
+from courseware.content.files import fingerprint, Problem
+from courseware.content.folders import content_dir, content_zone, course_folders
+from courseware.content.steps import ContentStep, SyncReport
+from courseware.courses.catalogue import course_ids
 from courseware.db import db
 from courseware.quizzes.attempts import regrade_question
-from courseware.quizzes.files import CourseQuizzes, QuizSource
+from courseware.quizzes.files import CourseQuizzes, load_all_quizzes, QuizSource
 from courseware.quizzes.models import QuestionRecord, Quiz
 from courseware.quizzes.questions import Question
 from courseware.timeutil import utcnow
@@ -129,3 +132,35 @@ def sync_quizzes(found: list[CourseQuizzes], course_ids: dict[str, int]) -> list
                 quiz.archived_at = utcnow()
                 changes.append(f"quiz {quiz.slug}: archived")
     return changes
+
+
+def check_quizzes(found: dict) -> tuple[list[CourseQuizzes], list[Problem]]:
+    """Read the quizzes folder, each course's quizzes checked against the lessons found."""
+    courses = found["lessons"]
+    lessons = {c.slug: {lesson.slug for lesson in c.lessons} for c in courses}
+    root = content_dir("quizzes")
+    quizzes, problems = load_all_quizzes(root, content_zone(), lessons)
+    known = {c.slug for c in courses} | course_folders()
+    for course in quizzes:
+        if course.course not in known:
+            problems.append(
+                Problem(
+                    str(root.name + "/" + course.course),
+                    1,
+                    f"no course {course.course} in the lessons folder",
+                )
+            )
+    return quizzes, problems
+
+
+def count_quizzes(found: list[CourseQuizzes]) -> list[str]:
+    quizzes = sum(len(c.quizzes) for c in found)
+    questions = sum(len(c.questions) for c in found)
+    return [f"{quizzes} quizzes", f"{questions} questions"]
+
+
+def sync_step(found: list[CourseQuizzes], report: SyncReport, take_files: bool) -> None:
+    report.changes += sync_quizzes(found, course_ids())
+
+
+CONTENT_STEP = ContentStep("quizzes", check_quizzes, count_quizzes, sync_step)

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
-from courseware import permissions
+from courseware import permissions, signals
 from courseware.access import roles
 from courseware.accounts.audit import record
 from courseware.accounts.credentials import normalise_username
@@ -17,9 +17,9 @@ from courseware.accounts.models import User
 from courseware.courses.models import Course
 from courseware.db import db
 from courseware.i18n import text
-from courseware.progress.completion import check_completion
 from courseware.quizzes import analysis, bank, display, scope
 from courseware.quizzes.attempts import regrade_question, total
+from courseware.quizzes.gift import decode_gift
 from courseware.quizzes.models import Answer, Attempt, QuestionRecord, Quiz, QuizOverride
 from courseware.timeutil import utcnow
 
@@ -278,8 +278,7 @@ def grade(answer_id):
             answer.comment = comment or None
             answer.graded_by_id, answer.graded_at = current_user.id, utcnow()
             total(answer.attempt)
-            if answer.attempt.passed:
-                check_completion(answer.attempt.quiz.course_id, answer.attempt.user_id, utcnow())
+            signals.attempt_graded.send(answer.attempt, now=utcnow())
             record(
                 "quiz.grade",
                 f"attempt:{answer.attempt_id}",
@@ -345,8 +344,6 @@ def import_bank():
         return render_template("quizzes/teach/import.html", courses=courses, errors=errors), 400
     questions, problems = bank.read_bank(data, filename, filename)
     if problems or not confirming:
-        from courseware.quizzes.gift import decode_gift
-
         content = (
             data.decode("utf-8-sig", errors="replace")
             if not filename.lower().endswith((".gift", ".txt"))

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 import sqlalchemy as sa
 from psycopg import pq
 
+from courseware.reports.xlsx import write_workbook
 from courseware.textsafety import FORMULA_TRIGGERS, neutralise
 
 # The most rows a worksheet holds; longer exports continue on the next sheet.
@@ -87,8 +88,6 @@ def write_xlsx(
 
     Each sheet is (title, columns, rows); a column is (key, header), as queries.detail_columns gives:
     the header is what the reader sees, in any language, the key says how its cells are written."""
-    from courseware.reports.xlsx import write_workbook
-
     return write_workbook(
         target, sheets, cell=xlsx_cell, progress=progress, max_rows=max_rows, every=BATCH
     )

@@ -1,11 +1,14 @@
-"""Reading: the course catalogue, a course's lessons, a lesson page, and course media."""
+"""Reading: the course catalogue, a course's lessons, a lesson page, and course media.
+
+These pages show the lessons with the reader's progress on them, so they live with progress; the
+blueprint keeps the name "lessons", and its URLs under /courses.
+"""
 
 from flask import abort, Blueprint, current_app, render_template, send_from_directory
 from flask_login import current_user
 
 from courseware.access import signed_in
-from courseware.certificates import records as certificates
-from courseware.content.cli import content_dir
+from courseware.content.folders import content_dir
 from courseware.content.markdown import MEDIA_PATH
 from courseware.courses.catalogue import active_courses, get_course
 from courseware.exercises.runs import best_runs
@@ -13,6 +16,7 @@ from courseware.lessons import reading
 from courseware.progress import tracking
 from courseware.progress.classes import assigned_to
 from courseware.progress.completion import completion_of
+from courseware.progress.tracking import find_lesson
 from courseware.quizzes.attempts import quiz_statuses
 from courseware.timeutil import utcnow
 
@@ -69,7 +73,6 @@ def course(course_slug):
         quizzes=quiz_statuses(course.id, current_user.id),
         exercises=best_runs(course.id, current_user.id),
         completion=completion_of(course.id, current_user.id),
-        certificate=certificates.for_course(course.id, current_user.id),
         rows=rows,
         status_of=tracking.status_of,
         resume=tracking.resume_lesson(lessons, rows) if rows else None,
@@ -97,7 +100,7 @@ def lesson(course_slug, lesson_slug):
     The hot path reads one small row and writes nothing: the visit is opened by the page's
     first heartbeat, and the text and its neighbours come from the per-process page cache.
     """
-    key = reading.find_lesson(course_slug, lesson_slug, current_user.id)
+    key = find_lesson(course_slug, lesson_slug, current_user.id)
     return render_template(
         "lessons/lesson.html",
         page=reading.lesson_page(key),
