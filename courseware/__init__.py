@@ -99,6 +99,7 @@ def _register_blueprints(app: Flask) -> None:
     from courseware.lessons import author_views
     from courseware.main import views as main_views
     from courseware.progress import admin_views as credit_views
+    from courseware.progress import class_views
     from courseware.progress import reading_views as lesson_views
     from courseware.progress import teach_views as progress_teach_views
     from courseware.progress import views as progress_views
@@ -119,6 +120,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(exercise_views.bp)
     app.register_blueprint(exercise_teach_views.bp)
     app.register_blueprint(progress_teach_views.bp)
+    app.register_blueprint(class_views.bp)
     app.register_blueprint(credit_views.bp)
     app.register_blueprint(report_views.bp)
     app.register_blueprint(certificate_views.bp)

@@ -204,7 +204,7 @@ def _no_override(app, w):
 REDIRECT = frozenset({302})
 ENTRIES: dict[str, Entry] = {
     # --- classes, seen by their instructors ---
-    "auth.class_detail": Entry(lambda w: f"/classes/{w.class_a}", "owner"),
+    "classes.class_detail": Entry(lambda w: f"/classes/{w.class_a}", "owner"),
     "teach_progress.assignments": Entry(lambda w: f"/teach/classes/{w.class_a}/courses", "owner"),
     "teach_progress.grid": Entry(lambda w: f"/teach/classes/{w.class_a}/progress", "owner"),
     "teach_progress.learner": Entry(lambda w: f"/teach/learners/{w.learner}", "owner"),

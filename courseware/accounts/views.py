@@ -1,16 +1,13 @@
-"""Signing in and out, one's own password, and instructors' view of their classes."""
+"""Signing in and out, and one's own password."""
 
-from flask import abort, Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from courseware import permissions
-from courseware.access import public, roles, signed_in
+from courseware.access import public, signed_in
 from courseware.accounts import auth
 from courseware.accounts.forms import ChangePasswordForm, LoginForm
-from courseware.accounts.models import Cohort
-from courseware.db import db
 from courseware.forms import ActionForm
 
 bp = Blueprint("auth", __name__)
@@ -88,22 +85,3 @@ def _throttled_message(until) -> str:
         "the account.",
         time=format_datetime(until, "short"),
     )
-
-
-@bp.route("/classes")
-@roles(*permissions.STAFF)
-def my_classes():
-    """List the classes an instructor teaches (administrators: every class of their units)."""
-    stmt = permissions.visible_cohorts(current_user).order_by(Cohort.start_date.desc(), Cohort.name)
-    cohorts = db.session.scalars(stmt).all()
-    return render_template("auth/classes.html", cohorts=cohorts)
-
-
-@bp.route("/classes/<int:cohort_id>")
-@roles(*permissions.STAFF)
-def class_detail(cohort_id):
-    """Show a class's members to its instructors and to the administrators of its unit."""
-    cohort = db.session.get(Cohort, cohort_id)
-    if cohort is None or not permissions.may_teach(current_user, cohort):
-        abort(404)
-    return render_template("auth/class_detail.html", cohort=cohort)
