@@ -114,10 +114,14 @@ def save_unit(unit: Unit | None, name: str, parent_id: int | None) -> Unit:
 
 
 def unit_in_use(unit: Unit) -> bool:
-    """True when a unit still has sub-units or people, and so may not be deleted."""
+    """True when a unit still has sub-units, people, administrators scoped to it or classes, and so
+    may not be deleted."""
     if unit.children:
         return True
-    return db.session.scalar(sa.select(sa.func.count()).where(User.unit_id == unit.id)) > 0
+    people = sa.or_(User.unit_id == unit.id, User.admin_unit_id == unit.id)
+    if db.session.scalar(sa.select(sa.func.count()).where(people)) > 0:
+        return True
+    return db.session.scalar(sa.select(sa.func.count()).where(Cohort.unit_id == unit.id)) > 0
 
 
 def delete_unit(unit: Unit) -> None:

@@ -5,7 +5,7 @@ import io
 import pytest
 import sqlalchemy as sa
 
-from courseware.accounts.models import AuditEvent, Cohort, Role, User
+from courseware.accounts.models import AuditEvent, Cohort, Role, Unit, User
 from courseware.courses.models import Course
 from courseware.db import db
 from courseware.progress.models import CourseAssignment
@@ -284,3 +284,20 @@ def test_user_create_with_a_unit_makes_a_unit_administrator(app, runner, cities)
         assert (
             db.session.scalar(sa.select(User.admin_unit_id).where(User.username == "whole")) is None
         )
+
+
+def test_a_unit_that_scopes_an_administrator_or_holds_a_class_is_not_deleted(
+    app, cities, make_unit
+):
+    prov = signed_in(app, "prov")
+    scoped_only = make_unit("浙江省", "温州市")
+    with app.app_context():
+        db.session.get(User, cities["hzadmin"]).admin_unit_id = scoped_only
+        db.session.get(Cohort, cities["class_nb"]).unit_id = make_unit("浙江省", "台州市")
+        db.session.commit()
+        held = db.session.get(Cohort, cities["class_nb"]).unit_id
+    for unit_id in (scoped_only, held):
+        prov.post(f"/admin/units/{unit_id}/delete")
+    with app.app_context():
+        assert db.session.get(Unit, scoped_only) is not None
+        assert db.session.get(Unit, held) is not None
