@@ -40,6 +40,7 @@ ACTION_LABELS = {
     "class.assign": _l("Course assigned to a class"),
     "class.unassign": _l("Course assignment withdrawn from a class"),
     "course.completion": _l("Completion rule changed"),
+    "course.editors": _l("Course editors changed"),
     "credit.course": _l("学时 credited for a completed course"),
     "credit.external": _l("学时 entered for training elsewhere"),
     "credit.reverse": _l("学时 entry reversed"),

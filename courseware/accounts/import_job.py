@@ -54,8 +54,9 @@ def run_import(app, upload_id: int) -> None:
 
 def _import(upload: RosterUpload, actor: User) -> None:
     upload_id, filename = upload.id, upload.filename
+    scope = roster.units_managed_by(actor)
     # Checked again: units or users may have changed since the preview.
-    plan = roster.plan_import(roster.read_table(filename, upload.content))
+    plan = roster.plan_import(roster.read_table(filename, upload.content), scope=scope)
     if not plan.ok:
         set_state(RosterUpload, upload_id, status=JobStatus.FAILED, error="problems")
         return
@@ -72,7 +73,7 @@ def _import(upload: RosterUpload, actor: User) -> None:
             set_state(RosterUpload, upload_id, done=len(prepared))
             written = time.monotonic()
     db.session.expire_all()  # the plan's users are read again in the writing transaction
-    plan = roster.plan_import(roster.read_table(filename, upload.content))
+    plan = roster.plan_import(roster.read_table(filename, upload.content), scope=scope)
     if not plan.ok or len(plan.creates) != len(prepared):
         set_state(RosterUpload, upload_id, status=JobStatus.FAILED, error="problems")
         return

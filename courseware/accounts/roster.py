@@ -26,7 +26,7 @@ from courseware import exports
 from courseware.accounts import audit, operations
 from courseware.accounts.credentials import normalise_username
 from courseware.accounts.forms import normalise_phone, PHONE_PATTERN, rank_choices, USERNAME_PATTERN
-from courseware.accounts.models import RankLevel, Role, Unit, User
+from courseware.accounts.models import RankLevel, Role, Unit, unit_subtree_ids, User
 from courseware.db import db
 from courseware.templating import role_label
 from courseware.textsafety import FORMULA_TRIGGERS
@@ -311,7 +311,16 @@ def _choice(text: str, table: dict[str, tuple[str, ...]]) -> str | None:
     return None
 
 
-def _check_row(number, cells, positions, header, units) -> tuple[dict, list[Problem]]:
+def units_managed_by(actor: User | None) -> set[int] | None:
+    """The units whose people an importer may create or change; None means every unit.
+
+    An administrator scoped to a unit (单位管理员) imports within that unit and its sub-units."""
+    if actor is None or actor.admin_unit_id is None:
+        return None
+    return set(db.session.scalars(unit_subtree_ids(actor.admin_unit_id)))
+
+
+def _check_row(number, cells, positions, header, units, scope=None) -> tuple[dict, list[Problem]]:
     """Turn one row into user values, collecting every problem rather than stopping at the first."""
     values, problems = {}, []
 
@@ -353,6 +362,8 @@ def _check_row(number, cells, positions, header, units) -> tuple[dict, list[Prob
                 )
         elif key == "unit":
             unit, why = units.find(text)
+            if unit is not None and scope is not None and unit.id not in scope:
+                why = _("“%(name)s” is not one of the units you manage.", name=text)
             if why:
                 problems.append(Problem(number, column(key), why))
             values["unit_id"] = unit.id if unit else None
@@ -394,8 +405,11 @@ def _check_row(number, cells, positions, header, units) -> tuple[dict, list[Prob
     return values, problems
 
 
-def plan_import(table: Table, progress=None) -> Plan:
-    """Check every row against the file and the database, and work out what would change."""
+def plan_import(table: Table, progress=None, scope: set[int] | None = None) -> Plan:
+    """Check every row against the file and the database, and work out what would change.
+
+    With a `scope` (the unit ids a unit administrator manages), a row naming another unit, or
+    touching an account of another unit, is a problem of that row."""
     positions, problems = map_columns(table.header)
     plan = Plan(problems=problems)
     if problems:
@@ -404,7 +418,7 @@ def plan_import(table: Table, progress=None) -> Plan:
     seen: dict[str, int] = {}
     entries = []
     for number, cells in table.rows:
-        values, row_problems = _check_row(number, cells, positions, table.header, units)
+        values, row_problems = _check_row(number, cells, positions, table.header, units, scope)
         username = values.get("username")
         if username and username in seen:
             index = positions["username"]
@@ -426,11 +440,23 @@ def plan_import(table: Table, progress=None) -> Plan:
             entries.append(Entry(number, values))
         if progress:
             progress(1)
-    _compare_with_database(plan, entries)
+    unit_column = (
+        f"{_column_letter(positions['unit'])} ({table.header[positions['unit']]})"
+        if "unit" in positions
+        else None
+    )
+    _compare_with_database(plan, entries, scope, unit_column)
     return plan
 
 
-def _compare_with_database(plan: Plan, entries: list[Entry]) -> None:
+def _within(user: User, scope: set[int]) -> bool:
+    """The account is one a unit administrator with this scope manages (see permissions)."""
+    return user.unit_id in scope and (user.role != Role.ADMIN.value or user.admin_unit_id in scope)
+
+
+def _compare_with_database(
+    plan: Plan, entries: list[Entry], scope: set[int] | None = None, unit_column=None
+) -> None:
     existing = {
         u.username: u
         for u in db.session.scalars(
@@ -439,6 +465,23 @@ def _compare_with_database(plan: Plan, entries: list[Entry]) -> None:
     }
     for entry in entries:
         user = existing.get(entry.values["username"])
+        if scope is not None and user is not None and not _within(user, scope):
+            plan.problems.append(
+                Problem(
+                    entry.row,
+                    None,
+                    _(
+                        "“%(name)s” belongs to a unit you do not manage.",
+                        name=entry.values["username"],
+                    ),
+                )
+            )
+            continue
+        if scope is not None and (entry.values.get("unit_id") or (user and user.unit_id)) is None:
+            plan.problems.append(
+                Problem(entry.row, unit_column, _("Give one of the units you manage."))
+            )
+            continue
         if user is None:
             plan.creates.append(entry)
             continue

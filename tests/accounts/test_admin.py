@@ -172,7 +172,7 @@ def test_instructors_see_only_their_own_classes(app, client, auth, make_user):
     page = client.get("/classes").get_data(as_text=True)
     assert "我的班" in page and "别人的班" not in page
     assert client.get(f"/classes/{ids['我的班']}").status_code == 200
-    assert client.get(f"/classes/{ids['别人的班']}").status_code == 403
+    assert client.get(f"/classes/{ids['别人的班']}").status_code == 404
 
 
 def test_audit_log_filters(app, client, auth, admin, make_user):

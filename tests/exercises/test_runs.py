@@ -95,9 +95,9 @@ def test_a_self_paced_run_from_briefing_to_report(app, client, auth, make_user, 
 
 
 def test_runs_are_private_and_review_is_for_instructors(
-    app, client, auth, make_user, exercise_course
+    app, client, auth, make_user, make_class, exercise_course
 ):
-    make_user(Role.LEARNER, username="learner-a")
+    learner_id = make_user(Role.LEARNER, username="learner-a")
     assert auth.login("learner-a").status_code == 302
     run_id = start_run(auth)
     act(client, run_id, kind="post", text="无可奉告。")
@@ -110,7 +110,7 @@ def test_runs_are_private_and_review_is_for_instructors(
     assert other.get(f"/teach/exercises/runs/{run_id}/review").status_code == 403
 
     teacher = app.test_client()
-    make_user(Role.INSTRUCTOR, username="teacher-a")
+    make_class([make_user(Role.INSTRUCTOR, username="teacher-a")], [learner_id])
     assert Auth(teacher).login("teacher-a").status_code == 302
     page = teacher.get(f"/teach/exercises/runs/{run_id}/review").get_data(as_text=True)
     assert "无可奉告。" in page
@@ -136,10 +136,10 @@ def test_runs_are_private_and_review_is_for_instructors(
 
 
 def test_a_live_class_follows_the_instructor(app, make_user, exercise_course):
-    make_user(Role.INSTRUCTOR, username="teacher-a")
+    teacher_id = make_user(Role.INSTRUCTOR, username="teacher-a")
     learners = [make_user(Role.LEARNER, username=f"learner-{c}") for c in "ab"]
     with app.app_context():
-        cohort = Cohort(name="2026 春季班")
+        cohort = Cohort(name="2026 春季班", instructors=[db.session.get(User, teacher_id)])
         db.session.add(cohort)
         cohort.members.extend(db.session.get(User, i) for i in learners)
         db.session.commit()
