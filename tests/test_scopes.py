@@ -408,7 +408,9 @@ def test_outsiders_are_refused_and_owners_served(app, world):
                     as_text=True
                 )
             elif entry.unchanged is not None:
-                ok = response.status_code in REFUSED | {302} and entry.unchanged(app, world)
+                # Refused outright, or answered as a form error (400) or a redirect: either way
+                # nothing may have changed.
+                ok = response.status_code in REFUSED | {302, 400} and entry.unchanged(app, world)
             else:
                 ok = response.status_code in REFUSED
             if not ok:

@@ -17,6 +17,7 @@ ACTION_LABELS = {
     "login.failure": _l("Failed sign-in"),
     "login.throttled": _l("Sign-in refused: too many failures"),
     "login.deactivated": _l("Sign-in refused: account deactivated"),
+    "login.address_unlocked": _l("Lock on a network address lifted"),
     "logout": _l("Signed out"),
     "password.change": _l("Changed own password"),
     "password.wrong_current": _l("Wrong current password"),

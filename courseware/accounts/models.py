@@ -145,6 +145,23 @@ class UserSession(db.Model):
     user: Mapped[User] = relationship()
 
 
+class SecretShownOnce(db.Model):
+    """A password to be shown to one administrator, once: kept here, never in the session cookie.
+
+    The cookie carries only the row's random token; viewing the page deletes the row, so a copy of
+    the cookie replayed later shows nothing. Rows not viewed expire (accounts/credentials.py)."""
+
+    __tablename__ = "secret_shown_once"
+
+    token: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    viewer_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    subject_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
+    secret: Mapped[str] = mapped_column(sa.String(255))
+    # True when the account was just created, False after a reset: the page words it so.
+    created: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
 class LoginFailure(db.Model):
     """One failed sign-in, counted for throttling by account-and-address and by address."""
 

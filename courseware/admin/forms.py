@@ -3,8 +3,8 @@
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, SubmitField
-from wtforms.validators import Optional
+from wtforms import SelectMultipleField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, Optional
 
 from courseware.accounts.models import Role, User
 from courseware.db import db
@@ -31,3 +31,9 @@ class CourseEditorsForm(FlaskForm):
         if not ids:
             return []
         return list(db.session.scalars(sa.select(User).where(User.id.in_(ids))))
+
+
+class LiftAddressLockForm(FlaskForm):
+    """Lift the lock on a network address where too many sign-ins failed."""
+
+    address = StringField(_l("Network address"), validators=[DataRequired(), Length(max=45)])

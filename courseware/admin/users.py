@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from courseware import permissions
-from courseware.accounts import audit, operations, roster
+from courseware.accounts import audit, credentials, operations, roster
 from courseware.accounts.forms import UserFilterForm, UserForm
 from courseware.accounts.models import Role, User
 from courseware.admin.blueprint import admin_only, bp, int_or_none, managed_user, scope
@@ -214,9 +214,11 @@ def user_reset_password(user_id):
 def _show_password_once(user, password, created):
     """Redirect to a page that shows the password once, so reloading it does not reset it again.
 
-    The password rides in the administrator's own session until that page takes it out.
+    The password is kept server-side for that one viewing; the session holds only its token.
     """
-    session["password_once"] = {"user_id": user.id, "password": password, "created": created}
+    token = credentials.keep_for_one_viewing(current_user.id, user.id, password, created)
+    db.session.commit()
+    session["password_once"] = token
     return redirect(url_for("admin.user_password", user_id=user.id))
 
 
@@ -225,11 +227,10 @@ def _show_password_once(user, password, created):
 def user_password(user_id):
     """Show a new initial password, once."""
     user = managed_user(user_id)
-    shown = session.get("password_once")
-    if not shown or shown.get("user_id") != user.id:
+    shown = credentials.take_once(session.pop("password_once", None), current_user.id, user.id)
+    if shown is None:
         flash(_("That password was shown already. Reset the password to issue a new one."), "info")
         return redirect(url_for("admin.user_edit", user_id=user.id))
-    session.pop("password_once")
     return render_template(
-        "admin/password_once.html", user=user, password=shown["password"], created=shown["created"]
+        "admin/password_once.html", user=user, password=shown.secret, created=shown.created
     )

@@ -1,6 +1,7 @@
 """The administrators' pages on one blueprint: each subject module adds its routes to it."""
 
 from courseware.admin import (  # noqa: F401  (each module adds its routes to the blueprint)
+    addresses,
     audit_log,
     classes,
     courses,

@@ -90,11 +90,12 @@ def create_live(exercise_id):
     if exercise is None or exercise.archived_at is not None:
         abort(404)
     form = LiveForm(cohorts=db.session.scalars(permissions.visible_cohorts(current_user)))
+    chosen = db.session.get(Cohort, form.cohort.data) if isinstance(form.cohort.data, int) else None
+    if chosen is not None and not scope.may_run_live_for(current_user, chosen):
+        abort(404)  # another instructor's class: as if there were no such class
     if not form.validate_on_submit():
         return index(live_form=form, live_exercise_id=exercise.id), 400
-    cohort = db.session.get(Cohort, form.cohort.data)
-    if cohort is None or not scope.may_run_live_for(current_user, cohort):
-        abort(404)
+    cohort = chosen
     teams = runs.split_into_teams(cohort.id, form.teams.data)
     if not teams:
         form.cohort.errors.append(_("That class has no learners."))
