@@ -244,6 +244,9 @@ class RosterUpload(JobProgress, db.Model):
     content: Mapped[bytes] = mapped_column(sa.LargeBinary)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     committed_at: Mapped[dt.datetime | None]
+    # What the preview shows (accounts/roster.py Preview), worked out once when the file came in;
+    # the import checks the file again, since units and users may change in between.
+    preview: Mapped[dict | None] = mapped_column(sa.JSON)
     # The sheet of initial passwords, kept only until it is downloaded once.
     credentials_sheet: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     # The import runs in the background (accounts/import_job.py): None until it is started, then

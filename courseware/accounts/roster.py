@@ -111,6 +111,8 @@ class Plan:
     updates: list[tuple[Entry, User, dict]] = field(default_factory=list)
     unchanged: list[Entry] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # Cells that will be stored as typed but deserve a second look; they do not stop the import.
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -436,6 +438,7 @@ def plan_import(table: Table, progress=None, scope: set[int] | None = None) -> P
         elif username:
             seen[username] = number
         plan.problems.extend(row_problems)
+        plan.warnings.extend(_formula_warnings(number, cells, positions, table.header))
         if not row_problems:
             entries.append(Entry(number, values))
         if progress:
@@ -447,6 +450,30 @@ def plan_import(table: Table, progress=None, scope: set[int] | None = None) -> P
     )
     _compare_with_database(plan, entries, scope, unit_column)
     return plan
+
+
+def _formula_warnings(number, cells, positions, header) -> list[Problem]:
+    """Cells that begin as a spreadsheet formula does (=HYPERLINK(…)): a person's name or post
+    never does, so the administrator is told; the text is stored as typed and every export writes
+    it neutralised."""
+    warnings = []
+    for key in ("name", "position"):
+        index = positions.get(key)
+        text = cells[index] if index is not None and index < len(cells) else ""
+        if text.startswith(FORMULA_TRIGGERS):
+            warnings.append(
+                Problem(
+                    number,
+                    f"{_column_letter(index)} ({header[index]})",
+                    _(
+                        "“%(value)s” begins with %(sign)s, as a spreadsheet formula does: check it. "
+                        "It is kept as text and never run as a formula.",
+                        value=text[:40],
+                        sign=repr(text[0])[1:-1],
+                    ),
+                )
+            )
+    return warnings
 
 
 def _within(user: User, scope: set[int]) -> bool:
@@ -506,6 +533,55 @@ def _compare_with_database(
             plan.updates.append((entry, user, changes))
         else:
             plan.unchanged.append(entry)
+
+
+# Rows of the preview shown on one page: a 100,000-row roster pages through them.
+PREVIEW_PAGE = 100
+
+
+@dataclass
+class Preview:
+    """A plan as the preview page shows it, kept with the upload (RosterUpload.preview) so that
+    opening or paging the preview does not read and check the whole file again."""
+
+    creates: list  # [row, values]
+    updates: list  # [row, username, {field: [old, new]}]
+    unchanged: int
+    problems: list  # [place, message], in the language of whoever uploaded
+    warnings: list = field(default_factory=list)  # [place, message]; they do not stop the import
+
+    @classmethod
+    def of(cls, plan: Plan) -> Preview:
+        return cls(
+            creates=[[e.row, e.values] for e in plan.creates],
+            updates=[[e.row, user.username, changes] for e, user, changes in plan.updates],
+            unchanged=len(plan.unchanged),
+            problems=[[p.place(), p.message] for p in plan.problems],
+            warnings=[[w.place(), w.message] for w in plan.warnings],
+        )
+
+    def to_json(self) -> dict:
+        return {
+            "creates": self.creates,
+            "updates": self.updates,
+            "unchanged": self.unchanged,
+            "problems": self.problems,
+            "warnings": self.warnings,
+        }
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def pages(self) -> int:
+        """How many pages the rows to import take."""
+        longest = max(len(self.creates), len(self.updates), 1)
+        return (longest + PREVIEW_PAGE - 1) // PREVIEW_PAGE
+
+    def page(self, number: int) -> tuple[list, list]:
+        """The new and changed accounts of one page."""
+        window = slice((number - 1) * PREVIEW_PAGE, number * PREVIEW_PAGE)
+        return self.creates[window], self.updates[window]
 
 
 def field_labels() -> dict:

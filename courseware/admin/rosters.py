@@ -25,6 +25,7 @@ from courseware.accounts.models import RosterUpload
 from courseware.admin.blueprint import admin_only, bp, scope
 from courseware.db import db
 from courseware.forms import ActionForm
+from courseware.jobs import JobStatus
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -43,6 +44,7 @@ def roster_upload():
             row = RosterUpload(
                 uploaded_by_id=current_user.id, filename=upload.filename[:255], content=content
             )
+            row.preview = roster.Preview.of(_plan(row)).to_json()
             db.session.add(row)
             db.session.commit()
             return redirect(url_for("admin.roster_preview", upload_id=row.id))
@@ -66,10 +68,21 @@ def _plan(upload: RosterUpload) -> roster.Plan:
 def roster_preview(upload_id):
     """Show every row's fate and every problem, named by row and column."""
     upload = _own_upload(upload_id)
+    if upload.preview is None or upload.status == JobStatus.FAILED:
+        # Uploaded before previews were kept, or an import found the file out of date since.
+        upload.preview = roster.Preview.of(_plan(upload)).to_json()
+        db.session.commit()
+    preview = roster.Preview(**upload.preview)
+    page = min(request.args.get("page", 1, type=int) or 1, preview.pages())
+    creates, updates = preview.page(max(page, 1))
     return render_template(
         "admin/import_preview.html",
         upload=upload,
-        plan=_plan(upload),
+        plan=preview,
+        creates=creates,
+        updates=updates,
+        page=max(page, 1),
+        pages=preview.pages(),
         action=ActionForm(),
         labels=roster.field_labels(),
         readable=roster.readable,
