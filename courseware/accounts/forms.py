@@ -256,6 +256,19 @@ class AddMembersForm(FlaskForm):
         self.unit_id.choices = unit_choices(_l("No unit chosen"), scope)
         if scope is not None:
             self.unit_id.choices.insert(0, ("", _l("No unit chosen")))
+        # The class page holds the class's own form too, with a unit box and a submit button of
+        # its own: element ids are kept apart, the names the server reads stay as they are.
+        for name in ("usernames", "unit_id", "submit", "csrf_token"):
+            if name in self:
+                self[name].id = self[name].label.field_id = f"members-{name}"
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if not self.names() and not self.unit_id.data:
+            self.usernames.errors.append(_l("Give usernames or choose a unit."))
+            return False
+        return True
 
     def names(self) -> list[str]:
         """The usernames typed, normalised, whatever separates them (spaces, commas, "，")."""

@@ -39,12 +39,22 @@ def cohorts():
 @admin_only
 def cohort_edit(cohort_id=None):
     """Create or edit a class; its page also manages its learners."""
-    cohort = managed_cohort(cohort_id) if cohort_id else None
-    form = CohortForm(obj=cohort, cohort=cohort, scope=scope())
-    if request.method == "GET" and cohort:
+    return _cohort_page(managed_cohort(cohort_id) if cohort_id else None)
+
+
+def _cohort_page(cohort, members_form=None):
+    """The class's page: its own form, and the form that adds learners (kept as typed after an
+    error, with the error beside it)."""
+    # After the learners' form was sent, the class's own form shows the class as it is.
+    shown_as_is = request.method == "GET" or members_form is not None
+    if members_form is not None:
+        form = CohortForm(formdata=None, obj=cohort, cohort=cohort, scope=scope())
+    else:
+        form = CohortForm(obj=cohort, cohort=cohort, scope=scope())
+    if shown_as_is and cohort:
         form.unit_id.data = str(cohort.unit_id or "")
         form.instructor_ids.data = [str(u.id) for u in cohort.instructors]
-    if form.validate_on_submit():
+    if members_form is None and form.validate_on_submit():
         cohort = operations.save_cohort(
             cohort,
             form.name.data.strip(),
@@ -60,9 +70,9 @@ def cohort_edit(cohort_id=None):
         "admin/cohort_form.html",
         form=form,
         cohort=cohort,
-        members_form=AddMembersForm(scope=scope()),
+        members_form=members_form or AddMembersForm(formdata=None, scope=scope()),
         action=ActionForm(),
-    )
+    ), (400 if members_form is not None else 200)
 
 
 @bp.route("/classes/<int:cohort_id>/members", methods=["POST"])
@@ -72,24 +82,22 @@ def cohort_add_members(cohort_id):
     cohort = managed_cohort(cohort_id)
     units = scope()
     form = AddMembersForm(scope=units)
-    if form.validate_on_submit():
-        learners, unknown = operations.find_learners(form.names(), units)
-        if form.unit_id.data:
-            learners += operations.learners_of_unit(int(form.unit_id.data))
-        if unknown:
-            flash(
-                _(
-                    "No learner has these usernames: %(names)s. Nobody was added.",
-                    names=", ".join(unknown),
-                ),
-                "error",
+    if not form.validate_on_submit():
+        return _cohort_page(cohort, members_form=form)
+    learners, unknown = operations.find_learners(form.names(), units)
+    if form.unit_id.data:
+        learners += operations.learners_of_unit(int(form.unit_id.data))
+    if unknown:
+        form.usernames.errors.append(
+            _(
+                "No learner has these usernames: %(names)s. Nobody was added.",
+                names=", ".join(unknown),
             )
-        else:
-            added = operations.add_members(cohort, learners)
-            db.session.commit()
-            flash(
-                ngettext("%(num)d learner added.", "%(num)d learners added.", len(added)), "success"
-            )
+        )
+        return _cohort_page(cohort, members_form=form)
+    added = operations.add_members(cohort, learners)
+    db.session.commit()
+    flash(ngettext("%(num)d learner added.", "%(num)d learners added.", len(added)), "success")
     return redirect(url_for("admin.cohort_edit", cohort_id=cohort.id))
 
 
