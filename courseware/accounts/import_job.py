@@ -18,6 +18,7 @@ from courseware.accounts import operations, roster
 from courseware.accounts.models import RosterUpload, User
 from courseware.db import db
 from courseware.jobs import job_context, JobStatus, run_in_background, set_state
+from courseware.netutil import client_ip
 from courseware.timeutil import utcnow
 
 # How often the progress is written while passwords are hashed, at most.
@@ -34,7 +35,8 @@ def start(upload: RosterUpload, total: int) -> bool:
             RosterUpload.id == upload.id,
             sa.or_(RosterUpload.status.is_(None), RosterUpload.status == JobStatus.FAILED),
         )
-        .values(status=JobStatus.QUEUED, done=0, total=total, error=None)
+        # The address the administrator started it from: the job's audit entry has no request.
+        .values(status=JobStatus.QUEUED, done=0, total=total, error=None, started_from=client_ip())
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.commit()
@@ -77,7 +79,9 @@ def _import(upload: RosterUpload, actor: User) -> None:
     if not plan.ok or len(plan.creates) != len(prepared):
         set_state(RosterUpload, upload_id, status=JobStatus.FAILED, error="problems")
         return
-    result = roster.apply_plan(plan, filename, actor=actor, prepared=prepared)
+    result = roster.apply_plan(
+        plan, filename, actor=actor, prepared=prepared, ip=upload.started_from or ""
+    )
     db.session.execute(
         sa.update(RosterUpload)
         .where(RosterUpload.id == upload_id)

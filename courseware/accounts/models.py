@@ -247,6 +247,8 @@ class RosterUpload(JobProgress, db.Model):
     # What the preview shows (accounts/roster.py Preview), worked out once when the file came in;
     # the import checks the file again, since units and users may change in between.
     preview: Mapped[dict | None] = mapped_column(sa.JSON)
+    # The address the import was started from, for its audit entry.
+    started_from: Mapped[str | None] = mapped_column(sa.String(45))
     # The sheet of initial passwords, kept only until it is downloaded once.
     credentials_sheet: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     # The import runs in the background (accounts/import_job.py): None until it is started, then

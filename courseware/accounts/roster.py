@@ -626,6 +626,7 @@ def apply_plan(
     progress=None,
     actor: User | None = None,
     prepared: list[tuple[str, str]] | None = None,
+    ip: str | None = None,
 ) -> Result:
     """Create and update the planned users in the current transaction; the caller commits.
 
@@ -657,6 +658,7 @@ def apply_plan(
             "unchanged": len(plan.unchanged),
         },
         actor=actor,
+        ip=ip,
     )
     return result
 

@@ -486,3 +486,19 @@ def test_a_large_roster_previews_one_page_at_a_time_with_every_problem_first(
     assert "u04999" in last and "u00000" not in last and "第 1236 行" in last
     with app.app_context():
         assert db.session.get(RosterUpload, upload_id).preview["creates"]
+
+
+def test_a_background_import_is_audited_with_the_address_it_was_started_from(
+    app, client, units, admin
+):
+    from courseware.accounts import import_job
+
+    upload_id = upload(Auth(client), csv_bytes(ROWS))
+    with app.app_context():
+        row = db.session.get(RosterUpload, upload_id)
+        row.status, row.started_from = "queued", "203.0.113.5"
+        db.session.commit()
+    import_job.run_import(app, upload_id)  # as the worker runs it: no request
+    with app.app_context():
+        event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "roster.import"))
+        assert (event.actor_username, event.ip) == ("boss", "203.0.113.5")

@@ -1,4 +1,4 @@
-"""roster previews kept: what the preview shows is worked out once, when the file comes in
+"""roster previews kept, worked out once when the file comes in; the address an import started from
 
 Revision ID: e2b7c9d31a06
 Revises: d5a9e1f04c37
@@ -19,8 +19,10 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('roster_upload', schema=None) as batch_op:
         batch_op.add_column(sa.Column('preview', sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column('started_from', sa.String(length=45), nullable=True))
 
 
 def downgrade():
     with op.batch_alter_table('roster_upload', schema=None) as batch_op:
+        batch_op.drop_column('started_from')
         batch_op.drop_column('preview')
