@@ -358,7 +358,7 @@ def test_accounts_show_their_handles_in_the_readers_language(app, make_user, sal
 
 
 def test_the_report_file_neutralises_posts_and_speaks_the_readers_language(
-    app, client, auth, make_user, exercise_course
+    app, client, auth, make_user, make_class, exercise_course
 ):
     """A post that looks like a formula is text in the report's CSV; its columns are headed in the
     language of whoever downloads it."""
@@ -372,7 +372,7 @@ def test_the_report_file_neutralises_posts_and_speaks_the_readers_language(
         for c in json.loads((Path(__file__).parents[1] / "data" / "csv_injection.json").read_text())
         if c["id"] == "csvinj-008"
     )
-    make_user(Role.LEARNER, username="learner-a")
+    learner_id = make_user(Role.LEARNER, username="learner-a")
     assert auth.login("learner-a").status_code == 302
     run_id = start_run(auth)
     assert act(client, run_id, kind="post", text=case["input"]).status_code == 302
@@ -387,7 +387,8 @@ def test_the_report_file_neutralises_posts_and_speaks_the_readers_language(
     assert case["neutralised_cell"] in {row[3] for row in zh if len(row) > 3}
     assert ["维度", "权重", "成绩"] in zh and ["改进计划"] in zh
     english = app.test_client()
-    make_user(Role.INSTRUCTOR, username="teacher-en", locale="en")
+    # An instructor of the learner's class: instructors read their own learners' reports only.
+    make_class([make_user(Role.INSTRUCTOR, username="teacher-en", locale="en")], [learner_id])
     assert Auth(english).login("teacher-en").status_code == 302
     en = rows(english)
     assert en[0] == ["minute", "kind", "who", "content", "well score"]

@@ -361,7 +361,9 @@ def test_exports_neutralise_formulas(app, client, auth, make_user, make_class, q
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
 
 
-def test_the_quiz_workbook_neutralises_formulas(app, client, auth, make_user, quiz_course):
+def test_the_quiz_workbook_neutralises_formulas(
+    app, client, auth, make_user, make_class, quiz_course
+):
     """The XLSX holds the same neutralised cells as the CSV: a learner's name and answer that
     look like formulas stay text with a quote before them."""
     import io
@@ -375,7 +377,7 @@ def test_the_quiz_workbook_neutralises_formulas(app, client, auth, make_user, qu
         for c in json.loads((Path(__file__).parents[1] / "data" / "csv_injection.json").read_text())
         if c["id"] == "csvinj-008"
     )
-    make_user(Role.LEARNER, username="evil", name=case["input"])
+    evil = make_user(Role.LEARNER, username="evil", name=case["input"])
     assert auth.login("evil").status_code == 302
     attempt_id = start(auth)
     client.post(
@@ -383,7 +385,7 @@ def test_the_quiz_workbook_neutralises_formulas(app, client, auth, make_user, qu
         data={"csrf_token": csrf_token(client, "/"), "sequence": "1", "a3": "=1+1"},
     )
     teacher = app.test_client()
-    make_user(Role.INSTRUCTOR, username="teacher-a")
+    make_class([make_user(Role.INSTRUCTOR, username="teacher-a")], [evil])
     assert Auth(teacher).login("teacher-a").status_code == 302
     with app.app_context():
         quiz_id = db.session.scalar(sa.select(Quiz.id))
