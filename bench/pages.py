@@ -148,13 +148,8 @@ def main():
     if shutil.which("wrk") is None:
         sys.exit("This benchmark drives the load with wrk: apt-get install wrk (or `make bench`).")
     with tempfile.TemporaryDirectory() as folder:
-        env = dict(
-            os.environ,
-            DATABASE_URL=f"sqlite:///{folder}/bench.sqlite3",
-            SECRET_KEY="bench",
-            COURSEWARE_LESSONS_DIR=str(ROOT / "lessons"),
-            PYTHONPATH=str(ROOT),
-        )
+        env = bench_env(folder)
+        # The content first, so the demo's instructors become editors of its courses.
         for args in (["db", "upgrade"], ["content", "sync"], ["demo"]):
             subprocess.run(
                 [BIN / "flask", "--app", "courseware", *args],
