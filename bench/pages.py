@@ -30,7 +30,7 @@ from urllib.parse import urldefrag, urlencode, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from lesson_page import free_port, measure  # noqa: E402
+from lesson_page import bench_env, free_port, measure  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 # The interpreter running this script is the project's: its folder holds flask and gunicorn.
