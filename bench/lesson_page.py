@@ -38,6 +38,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def bench_env(folder) -> dict:
+    """The environment of a benchmark's server: a fresh SQLite database in `folder`, this checkout."""
+    return dict(
+        os.environ,
+        DATABASE_URL=f"sqlite:///{folder}/bench.sqlite3",
+        SECRET_KEY="bench",
+        COURSEWARE_LESSONS_DIR=str(ROOT / "lessons"),
+        PYTHONPATH=str(ROOT),
+    )
+
+
 def prepare(env):
     for args in (["db", "upgrade"], ["demo"], ["content", "sync"]):
         subprocess.run(
@@ -141,13 +152,7 @@ def main():
     if shutil.which("wrk") is None:
         sys.exit("This benchmark drives the load with wrk: apt-get install wrk (or `make bench`).")
     with tempfile.TemporaryDirectory() as folder:
-        env = dict(
-            os.environ,
-            DATABASE_URL=f"sqlite:///{folder}/bench.sqlite3",
-            SECRET_KEY="bench",
-            COURSEWARE_LESSONS_DIR=str(ROOT / "lessons"),
-            PYTHONPATH=str(ROOT),
-        )
+        env = bench_env(folder)
         prepare(env)
         port = free_port()
         server = subprocess.Popen(

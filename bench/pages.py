@@ -30,7 +30,7 @@ from urllib.parse import urldefrag, urlencode, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from lesson_page import free_port, measure  # noqa: E402
+from lesson_page import bench_env, free_port, measure  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 # The interpreter running this script is the project's: its folder holds flask and gunicorn.
@@ -148,13 +148,8 @@ def main():
     if shutil.which("wrk") is None:
         sys.exit("This benchmark drives the load with wrk: apt-get install wrk (or `make bench`).")
     with tempfile.TemporaryDirectory() as folder:
-        env = dict(
-            os.environ,
-            DATABASE_URL=f"sqlite:///{folder}/bench.sqlite3",
-            SECRET_KEY="bench",
-            COURSEWARE_LESSONS_DIR=str(ROOT / "lessons"),
-            PYTHONPATH=str(ROOT),
-        )
+        env = bench_env(folder)
+        # The content first, so the demo's instructors become editors of its courses.
         for args in (["db", "upgrade"], ["content", "sync"], ["demo"]):
             subprocess.run(
                 [BIN / "flask", "--app", "courseware", *args],

@@ -63,7 +63,7 @@ def _database_url(app: Flask) -> str:
 
 
 def _init_extensions(app: Flask) -> None:
-    from courseware import access, i18n, security, templating
+    from courseware import access, i18n, permissions, security, templating
     from courseware.accounts import sessions
     from courseware.content import markdown
     from courseware.db import db
@@ -81,11 +81,13 @@ def _init_extensions(app: Flask) -> None:
     markdown.init_app(app)
     security.init_app(app)
     templating.init_app(app)
+    permissions.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:
     from courseware import api, backup, certificates, exercises, lessons, progress, quizzes
-    from courseware.accounts import admin, cli, views
+    from courseware.accounts import cli, views
+    from courseware.admin import views as admin_views
     from courseware.api import admin_views as api_admin_views
     from courseware.api import views as api_views
     from courseware.certificates import cli as certificates_cli
@@ -97,6 +99,7 @@ def _register_blueprints(app: Flask) -> None:
     from courseware.lessons import author_views
     from courseware.main import views as main_views
     from courseware.progress import admin_views as credit_views
+    from courseware.progress import class_views
     from courseware.progress import reading_views as lesson_views
     from courseware.progress import teach_views as progress_teach_views
     from courseware.progress import views as progress_views
@@ -108,7 +111,7 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(main_views.bp)
     app.register_blueprint(views.bp)
-    app.register_blueprint(admin.bp)
+    app.register_blueprint(admin_views.bp)
     app.register_blueprint(lesson_views.bp)
     app.register_blueprint(author_views.bp)
     app.register_blueprint(progress_views.bp)
@@ -117,6 +120,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(exercise_views.bp)
     app.register_blueprint(exercise_teach_views.bp)
     app.register_blueprint(progress_teach_views.bp)
+    app.register_blueprint(class_views.bp)
     app.register_blueprint(credit_views.bp)
     app.register_blueprint(report_views.bp)
     app.register_blueprint(certificate_views.bp)

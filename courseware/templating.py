@@ -10,11 +10,12 @@ from markupsafe import escape, Markup
 
 from courseware import caching
 from courseware.i18n import html_lang
+from courseware.roles import Role
 
 ROLE_LABELS = {
-    "learner": _l("Learner"),
-    "instructor": _l("Instructor"),
-    "admin": _l("Administrator"),
+    Role.LEARNER.value: _l("Learner"),
+    Role.INSTRUCTOR.value: _l("Instructor"),
+    Role.ADMIN.value: _l("Administrator"),
 }
 
 

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from courseware import caching, create_app
-from courseware.accounts.models import Role, Unit, User
+from courseware.accounts.models import Cohort, Role, Unit, User
 from courseware.content.steps import check_all, sync_content
 from courseware.db import db
 
@@ -117,6 +117,23 @@ def make_user(app):
             db.session.add(user)
             db.session.commit()
             return user.id
+
+    return make
+
+
+@pytest.fixture
+def make_class(app):
+    """Create a class (班次) taught by `instructors` with `members` (user ids); return its id."""
+    counter = iter(range(1, 10_000))
+
+    def make(instructors=(), members=(), name=None, unit_id=None):
+        with app.app_context():
+            cohort = Cohort(name=name or f"班次{next(counter)}", unit_id=unit_id)
+            cohort.instructors.extend(db.session.get(User, i) for i in instructors)
+            cohort.members.extend(db.session.get(User, i) for i in members)
+            db.session.add(cohort)
+            db.session.commit()
+            return cohort.id
 
     return make
 

@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 
 from courseware.accounts.models import Cohort, User
+from courseware.courses.models import Course
 from courseware.db import db
 
 
@@ -54,3 +55,11 @@ def test_demo_only_fills_an_empty_database(app, runner):
         assert len(cohort.members) == 30 and len(cohort.instructors) == 2
         admin = db.session.scalar(sa.select(User).where(User.username == "admin"))
         assert admin.is_demo and admin.check_password("courseware-demo")
+
+
+def test_the_demo_instructors_edit_the_loaded_courses(app, runner, lessons_dir, sync):
+    sync()
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    with app.app_context():
+        course = db.session.scalar(sa.select(Course))
+        assert sorted(u.username for u in course.editors) == ["teacher1", "teacher2"]

@@ -17,6 +17,7 @@ ACTION_LABELS = {
     "login.failure": _l("Failed sign-in"),
     "login.throttled": _l("Sign-in refused: too many failures"),
     "login.deactivated": _l("Sign-in refused: account deactivated"),
+    "login.address_unlocked": _l("Lock on a network address lifted"),
     "logout": _l("Signed out"),
     "password.change": _l("Changed own password"),
     "password.wrong_current": _l("Wrong current password"),
@@ -40,6 +41,7 @@ ACTION_LABELS = {
     "class.assign": _l("Course assigned to a class"),
     "class.unassign": _l("Course assignment withdrawn from a class"),
     "course.completion": _l("Completion rule changed"),
+    "course.editors": _l("Course editors changed"),
     "credit.course": _l("Credit hours credited for a completed course"),
     "credit.external": _l("Credit hours entered for training elsewhere"),
     "credit.reverse": _l("Credit-hour entry reversed"),
@@ -72,10 +74,14 @@ def action_label(action: str) -> str:
     return str(label) if label else action
 
 
-def record(action: str, target: str = "", detail=None, actor: User | None = None) -> AuditEvent:
+def record(
+    action: str, target: str = "", detail=None, actor: User | None = None, ip: str | None = None
+) -> AuditEvent:
     """Add an audit entry to the current transaction; the caller commits with its own change.
 
-    The actor defaults to the signed-in user; `detail` may be a string or anything JSON can hold.
+    The actor defaults to the signed-in user, the address to the request's (work done in the
+    background passes the one it was started from); `detail` may be a string or anything JSON
+    can hold.
     """
     if actor is None and has_request_context() and current_user.is_authenticated:
         actor = current_user._get_current_object()
@@ -89,7 +95,7 @@ def record(action: str, target: str = "", detail=None, actor: User | None = None
         action=action,
         target=target[:255],
         detail=detail,
-        ip=client_ip() if has_request_context() else "",
+        ip=ip if ip is not None else (client_ip() if has_request_context() else ""),
     )
     db.session.add(event)
     return event

@@ -27,15 +27,23 @@ def _find_unit(text: str) -> Unit:
 @click.argument("username")
 @click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.LEARNER.value)
 @click.option("--name", default=None, help="Full name; defaults to the username.")
-@click.option("--unit", default=None, help="Unit name or path, such as 浙江省/省委组织部.")
+@click.option(
+    "--unit",
+    default=None,
+    help="Unit name or path, such as 浙江省/杭州市; an administrator with a unit manages only that "
+    "unit and its sub-units (单位管理员).",
+)
 def create_user(username, role, name, unit):
-    """Create an account; the password comes from a prompt or COURSEWARE_PASSWORD."""
+    """Create an account; the password comes from a prompt or COURSEWARE_PASSWORD.
+
+    An administrator created without --unit is the province's and manages every unit."""
     username = normalise_username(username)
     if not username or len(username) > 64:
         raise click.BadParameter("give a username of 1 to 64 characters", param_hint="USERNAME")
     if db.session.scalar(sa.select(User).where(User.username == username)):
         raise click.ClickException(f"the username {username!r} is taken")
-    unit_id = _find_unit(unit).id if unit else None
+    found = _find_unit(unit) if unit else None
+    unit_id = found.id if found else None
     password = os.environ.get("COURSEWARE_PASSWORD") or click.prompt(
         "Password", hide_input=True, confirmation_prompt=True
     )
@@ -43,12 +51,19 @@ def create_user(username, role, name, unit):
     if problem:
         raise click.ClickException(problem)
     user, _generated = operations.create_user(
-        {"username": username, "name": name or username, "role": role, "unit_id": unit_id}
+        {
+            "username": username,
+            "name": name or username,
+            "role": role,
+            "unit_id": unit_id,
+            "admin_unit_id": unit_id if role == Role.ADMIN.value else None,
+        }
     )
     user.set_password(password)
     user.must_change_password = False
     db.session.commit()
-    click.echo(f"Created {role} {username}.")
+    scope = f", managing {found.path()}" if found and role == Role.ADMIN.value else ""
+    click.echo(f"Created {role} {username}{scope}.")
 
 
 @user_cli.command("import")

@@ -18,7 +18,14 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 
 from courseware.accounts.credentials import normalise_username, password_problem
 from courseware.accounts.models import Cohort, RankLevel, Role, Unit, User
@@ -52,11 +59,25 @@ def rank_choices():
     ]
 
 
-def unit_choices(blank_label=None):
-    """All units as (id, full path), sorted by path, for select boxes."""
+def unit_choices(blank_label=None, scope: set[int] | None = None):
+    """Units as (id, full path), sorted by path, for select boxes.
+
+    With a `scope` (a unit administrator's unit ids) only those units, and no blank choice: what a
+    unit administrator saves always lands inside their units."""
     units = db.session.scalars(sa.select(Unit)).all()
-    choices = sorted(((str(u.id), u.path()) for u in units), key=lambda c: c[1])
+    choices = sorted(
+        ((str(u.id), u.path()) for u in units if scope is None or u.id in scope),
+        key=lambda c: c[1],
+    )
+    if scope is not None:
+        return choices
     return [("", blank_label or _l("No unit"))] + choices
+
+
+def require_within_scope(field, scope) -> None:
+    """A unit administrator must choose one of their units: the blank choice would mean none."""
+    if scope is not None:
+        field.validators = [InputRequired(message=_l("Choose one of the units you manage."))]
 
 
 def normalise_phone(raw: str) -> str:
@@ -106,10 +127,11 @@ class UnitForm(FlaskForm):
     parent_id = SelectField(_l("Parent unit"), validators=[Optional()])
     submit = SubmitField(_l("Save"))
 
-    def __init__(self, *args, unit=None, **kwargs):
+    def __init__(self, *args, unit=None, scope=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.unit = unit
-        choices = unit_choices(_l("None (top level)"))
+        choices = unit_choices(_l("None (top level)"), scope)
+        require_within_scope(self.parent_id, scope)
         if unit is not None:
             # A unit cannot move under itself or under one of its own sub-units.
             own = {str(u.id) for u in _subtree(unit)}
@@ -149,12 +171,25 @@ class UserForm(FlaskForm):
     position = StringField(_l("Position (职务)"), validators=[Optional(), Length(max=128)])
     rank_level = SelectField(_l("Rank level (职级)"), choices=rank_choices, validators=[Optional()])
     phone = StringField(_l("Mobile phone"), validators=[Optional(), Length(max=20)])
+    # Read only for administrators: the unit whose tree they manage (单位管理员), or the province.
+    admin_unit_id = SelectField(_l("Administers"), validators=[Optional()])
     submit = SubmitField(_l("Save"))
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, scope=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.unit_id.choices = unit_choices()
+        self.scoped = scope is not None
+        self.unit_id.choices = unit_choices(scope=scope)
+        self.admin_unit_id.choices = unit_choices(_l("The whole province (every unit)"), scope)
+        require_within_scope(self.unit_id, scope)
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        # A unit administrator's new administrator manages part of their units, never more.
+        if self.scoped and self.role.data == Role.ADMIN.value and not self.admin_unit_id.data:
+            self.admin_unit_id.errors = [_l("Choose one of the units you manage.")]
+            return False
+        return valid
 
     def validate_username(self, field):
         field.data = normalise_username(field.data)
@@ -178,16 +213,26 @@ class CohortForm(FlaskForm):
     name = StringField(_l("Class name"), validators=[DataRequired(), Length(max=128)])
     start_date = DateField(_l("Start date"), validators=[Optional()])
     end_date = DateField(_l("End date"), validators=[Optional()])
+    unit_id = SelectField(_l("Held by unit"), validators=[Optional()])
     instructor_ids = SelectMultipleField(_l("Instructors"), validators=[Optional()])
     submit = SubmitField(_l("Save"))
 
-    def __init__(self, *args, cohort=None, **kwargs):
+    def __init__(self, *args, cohort=None, scope=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.cohort = cohort
+        self.unit_id.choices = unit_choices(_l("The province (no unit)"), scope)
+        require_within_scope(self.unit_id, scope)
         instructors = db.session.scalars(
             sa.select(User).where(User.role == Role.INSTRUCTOR.value).order_by(User.username)
         )
-        self.instructor_ids.choices = [(str(u.id), f"{u.name} ({u.username})") for u in instructors]
+        # A unit administrator chooses among their units' instructors; those already teaching the
+        # class stay on the list, so saving does not drop them.
+        kept = {u.id for u in cohort.instructors} if cohort else set()
+        self.instructor_ids.choices = [
+            (str(u.id), f"{u.name} ({u.username})")
+            for u in instructors
+            if scope is None or u.unit_id in scope or u.id in kept
+        ]
 
     def validate_name(self, field):
         clash = db.session.scalar(sa.select(Cohort).where(Cohort.name == field.data.strip()))
@@ -206,9 +251,29 @@ class AddMembersForm(FlaskForm):
     unit_id = SelectField(_l("Or every learner of a unit"), validators=[Optional()])
     submit = SubmitField(_l("Add learners"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, scope=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.unit_id.choices = unit_choices(_l("No unit chosen"))
+        self.unit_id.choices = unit_choices(_l("No unit chosen"), scope)
+        if scope is not None:
+            self.unit_id.choices.insert(0, ("", _l("No unit chosen")))
+        # The class page holds the class's own form too, with a unit box and a submit button of
+        # its own: element ids are kept apart, the names the server reads stay as they are.
+        for name in ("usernames", "unit_id", "submit", "csrf_token"):
+            if name in self:
+                self[name].id = self[name].label.field_id = f"members-{name}"
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if not self.names() and not self.unit_id.data:
+            self.usernames.errors.append(_l("Give usernames or choose a unit."))
+            return False
+        return True
+
+    def names(self) -> list[str]:
+        """The usernames typed, normalised, whatever separates them (spaces, commas, "，")."""
+        text = (self.usernames.data or "").replace(",", " ").replace("，", " ")
+        return [normalise_username(n) for n in text.split()]
 
 
 class RosterUploadForm(FlaskForm):

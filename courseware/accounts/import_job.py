@@ -18,6 +18,7 @@ from courseware.accounts import operations, roster
 from courseware.accounts.models import RosterUpload, User
 from courseware.db import db
 from courseware.jobs import job_context, JobStatus, run_in_background, set_state
+from courseware.netutil import client_ip
 from courseware.timeutil import utcnow
 
 # How often the progress is written while passwords are hashed, at most.
@@ -34,7 +35,8 @@ def start(upload: RosterUpload, total: int) -> bool:
             RosterUpload.id == upload.id,
             sa.or_(RosterUpload.status.is_(None), RosterUpload.status == JobStatus.FAILED),
         )
-        .values(status=JobStatus.QUEUED, done=0, total=total, error=None)
+        # The address the administrator started it from: the job's audit entry has no request.
+        .values(status=JobStatus.QUEUED, done=0, total=total, error=None, started_from=client_ip())
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.commit()
@@ -54,8 +56,9 @@ def run_import(app, upload_id: int) -> None:
 
 def _import(upload: RosterUpload, actor: User) -> None:
     upload_id, filename = upload.id, upload.filename
+    scope = roster.units_managed_by(actor)
     # Checked again: units or users may have changed since the preview.
-    plan = roster.plan_import(roster.read_table(filename, upload.content))
+    plan = roster.plan_import(roster.read_table(filename, upload.content), scope=scope)
     if not plan.ok:
         set_state(RosterUpload, upload_id, status=JobStatus.FAILED, error="problems")
         return
@@ -72,11 +75,13 @@ def _import(upload: RosterUpload, actor: User) -> None:
             set_state(RosterUpload, upload_id, done=len(prepared))
             written = time.monotonic()
     db.session.expire_all()  # the plan's users are read again in the writing transaction
-    plan = roster.plan_import(roster.read_table(filename, upload.content))
+    plan = roster.plan_import(roster.read_table(filename, upload.content), scope=scope)
     if not plan.ok or len(plan.creates) != len(prepared):
         set_state(RosterUpload, upload_id, status=JobStatus.FAILED, error="problems")
         return
-    result = roster.apply_plan(plan, filename, actor=actor, prepared=prepared)
+    result = roster.apply_plan(
+        plan, filename, actor=actor, prepared=prepared, ip=upload.started_from or ""
+    )
     db.session.execute(
         sa.update(RosterUpload)
         .where(RosterUpload.id == upload_id)

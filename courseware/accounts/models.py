@@ -51,6 +51,15 @@ CHOSEN_PASSWORD_METHOD = "scrypt:32768:8:1"
 GENERATED_PASSWORD_METHOD = "scrypt:4096:8:1"
 
 
+def unit_subtree_ids(unit_id: int, name: str = "unit_subtree") -> sa.Select:
+    """A select of a unit's id and the ids of every unit under it, by a recursive CTE.
+
+    Written once for SQLite and PostgreSQL alike; give another `name` to use two in one query."""
+    tree = sa.select(Unit.id).where(Unit.id == unit_id).cte(name, recursive=True)
+    tree = tree.union_all(sa.select(Unit.id).join(tree, Unit.parent_id == tree.c.id))
+    return sa.select(tree.c.id)
+
+
 class User(UserMixin, db.Model):
     """A person who signs in; learners are cadres (干部)."""
 
@@ -62,6 +71,11 @@ class User(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(sa.String(64))
     role: Mapped[str] = mapped_column(sa.String(16), default=Role.LEARNER.value)
     unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("unit.id"), index=True)
+    # An administrator's scope (单位管理员): the unit whose tree they manage. None for an
+    # administrator means the whole province; it means nothing for other roles.
+    admin_unit_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("unit.id", name="fk_user_admin_unit_id"), index=True
+    )
     position: Mapped[str] = mapped_column(sa.String(128), default="")  # 职务
     rank_level: Mapped[str | None] = mapped_column(sa.String(16))  # 职级 band, see RankLevel
     phone: Mapped[str] = mapped_column(sa.String(20), default="")
@@ -75,7 +89,8 @@ class User(UserMixin, db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[dt.datetime | None]
 
-    unit: Mapped[Unit | None] = relationship()
+    unit: Mapped[Unit | None] = relationship(foreign_keys=[unit_id])
+    admin_unit: Mapped[Unit | None] = relationship(foreign_keys=[admin_unit_id])
 
     # The sign-in session this request belongs to; set by the session loader, not stored.
     session_token = None
@@ -130,6 +145,23 @@ class UserSession(db.Model):
     user: Mapped[User] = relationship()
 
 
+class SecretShownOnce(db.Model):
+    """A password to be shown to one administrator, once: kept here, never in the session cookie.
+
+    The cookie carries only the row's random token; viewing the page deletes the row, so a copy of
+    the cookie replayed later shows nothing. Rows not viewed expire (accounts/credentials.py)."""
+
+    __tablename__ = "secret_shown_once"
+
+    token: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    viewer_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    subject_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
+    secret: Mapped[str] = mapped_column(sa.String(255))
+    # True when the account was just created, False after a reset: the page words it so.
+    created: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
 class LoginFailure(db.Model):
     """One failed sign-in, counted for throttling by account-and-address and by address."""
 
@@ -170,8 +202,13 @@ class Cohort(db.Model):
     name: Mapped[str] = mapped_column(sa.String(128), unique=True)
     start_date: Mapped[dt.date | None]
     end_date: Mapped[dt.date | None]
+    # The unit that holds the class: its unit administrators manage it. None: only the province.
+    unit_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("unit.id", name="fk_cohort_unit_id"), index=True
+    )
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
+    unit: Mapped[Unit | None] = relationship()
     instructors: Mapped[list[User]] = relationship(
         secondary=cohort_instructor, order_by="User.username"
     )
@@ -207,6 +244,11 @@ class RosterUpload(JobProgress, db.Model):
     content: Mapped[bytes] = mapped_column(sa.LargeBinary)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     committed_at: Mapped[dt.datetime | None]
+    # What the preview shows (accounts/roster.py Preview), worked out once when the file came in;
+    # the import checks the file again, since units and users may change in between.
+    preview: Mapped[dict | None] = mapped_column(sa.JSON)
+    # The address the import was started from, for its audit entry.
+    started_from: Mapped[str | None] = mapped_column(sa.String(45))
     # The sheet of initial passwords, kept only until it is downloaded once.
     credentials_sheet: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     # The import runs in the background (accounts/import_job.py): None until it is started, then

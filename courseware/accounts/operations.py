@@ -12,7 +12,16 @@ from courseware.accounts.models import Cohort, LoginFailure, Role, Unit, User
 from courseware.db import db
 
 # Fields an administrator edits on a user, with how each is compared and stored.
-USER_FIELDS = ("username", "name", "role", "unit_id", "position", "rank_level", "phone")
+USER_FIELDS = (
+    "username",
+    "name",
+    "role",
+    "unit_id",
+    "admin_unit_id",
+    "position",
+    "rank_level",
+    "phone",
+)
 
 
 def _changes(obj, values: dict) -> dict:
@@ -105,10 +114,14 @@ def save_unit(unit: Unit | None, name: str, parent_id: int | None) -> Unit:
 
 
 def unit_in_use(unit: Unit) -> bool:
-    """True when a unit still has sub-units or people, and so may not be deleted."""
+    """True when a unit still has sub-units, people, administrators scoped to it or classes, and so
+    may not be deleted."""
     if unit.children:
         return True
-    return db.session.scalar(sa.select(sa.func.count()).where(User.unit_id == unit.id)) > 0
+    people = sa.or_(User.unit_id == unit.id, User.admin_unit_id == unit.id)
+    if db.session.scalar(sa.select(sa.func.count()).where(people)) > 0:
+        return True
+    return db.session.scalar(sa.select(sa.func.count()).where(Cohort.unit_id == unit.id)) > 0
 
 
 def delete_unit(unit: Unit) -> None:
@@ -117,8 +130,10 @@ def delete_unit(unit: Unit) -> None:
     db.session.delete(unit)
 
 
-def save_cohort(cohort: Cohort | None, name, start_date, end_date, instructor_ids) -> Cohort:
-    """Create or edit a class (班次) and set its instructors."""
+def save_cohort(
+    cohort: Cohort | None, name, start_date, end_date, instructor_ids, unit_id=None
+) -> Cohort:
+    """Create or edit a class (班次), the unit that holds it, and its instructors."""
     instructors = (
         db.session.scalars(
             sa.select(User).where(User.id.in_(instructor_ids), User.role == Role.INSTRUCTOR.value)
@@ -130,7 +145,10 @@ def save_cohort(cohort: Cohort | None, name, start_date, end_date, instructor_id
     if created:
         cohort = Cohort(name=name)
         db.session.add(cohort)
-    changed = _changes(cohort, {"name": name, "start_date": start_date, "end_date": end_date})
+    changed = _changes(
+        cohort,
+        {"name": name, "start_date": start_date, "end_date": end_date, "unit_id": unit_id},
+    )
     if set(cohort.instructors) != set(instructors):
         changed["instructors"] = [
             [u.username for u in cohort.instructors],
@@ -161,13 +179,19 @@ def remove_member(cohort: Cohort, learner: User) -> None:
         audit.record("class.remove_member", target=cohort.name, detail=learner.username)
 
 
-def find_learners(usernames: list[str]) -> tuple[list[User], list[str]]:
-    """Look up learners by username; return those found and the names that matched no learner."""
+def find_learners(
+    usernames: list[str], scope: set[int] | None = None
+) -> tuple[list[User], list[str]]:
+    """Look up learners by username; return those found and the names that matched no learner.
+
+    With a `scope` (a unit administrator's unit ids), learners of other units count as unknown."""
     if not usernames:
         return [], []
     found = db.session.scalars(
         sa.select(User).where(User.username.in_(usernames), User.role == Role.LEARNER.value)
     ).all()
+    if scope is not None:
+        found = [u for u in found if u.unit_id in scope]
     known = {u.username for u in found}
     return list(found), [n for n in usernames if n not in known]
 

@@ -26,7 +26,7 @@ from courseware import exports
 from courseware.accounts import audit, operations
 from courseware.accounts.credentials import normalise_username
 from courseware.accounts.forms import normalise_phone, PHONE_PATTERN, rank_choices, USERNAME_PATTERN
-from courseware.accounts.models import RankLevel, Role, Unit, User
+from courseware.accounts.models import RankLevel, Role, Unit, unit_subtree_ids, User
 from courseware.db import db
 from courseware.templating import role_label
 from courseware.textsafety import FORMULA_TRIGGERS
@@ -111,6 +111,8 @@ class Plan:
     updates: list[tuple[Entry, User, dict]] = field(default_factory=list)
     unchanged: list[Entry] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # Cells that will be stored as typed but deserve a second look; they do not stop the import.
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -311,7 +313,16 @@ def _choice(text: str, table: dict[str, tuple[str, ...]]) -> str | None:
     return None
 
 
-def _check_row(number, cells, positions, header, units) -> tuple[dict, list[Problem]]:
+def units_managed_by(actor: User | None) -> set[int] | None:
+    """The units whose people an importer may create or change; None means every unit.
+
+    An administrator scoped to a unit (单位管理员) imports within that unit and its sub-units."""
+    if actor is None or actor.admin_unit_id is None:
+        return None
+    return set(db.session.scalars(unit_subtree_ids(actor.admin_unit_id)))
+
+
+def _check_row(number, cells, positions, header, units, scope=None) -> tuple[dict, list[Problem]]:
     """Turn one row into user values, collecting every problem rather than stopping at the first."""
     values, problems = {}, []
 
@@ -353,6 +364,8 @@ def _check_row(number, cells, positions, header, units) -> tuple[dict, list[Prob
                 )
         elif key == "unit":
             unit, why = units.find(text)
+            if unit is not None and scope is not None and unit.id not in scope:
+                why = _("“%(name)s” is not one of the units you manage.", name=text)
             if why:
                 problems.append(Problem(number, column(key), why))
             values["unit_id"] = unit.id if unit else None
@@ -394,8 +407,11 @@ def _check_row(number, cells, positions, header, units) -> tuple[dict, list[Prob
     return values, problems
 
 
-def plan_import(table: Table, progress=None) -> Plan:
-    """Check every row against the file and the database, and work out what would change."""
+def plan_import(table: Table, progress=None, scope: set[int] | None = None) -> Plan:
+    """Check every row against the file and the database, and work out what would change.
+
+    With a `scope` (the unit ids a unit administrator manages), a row naming another unit, or
+    touching an account of another unit, is a problem of that row."""
     positions, problems = map_columns(table.header)
     plan = Plan(problems=problems)
     if problems:
@@ -404,7 +420,7 @@ def plan_import(table: Table, progress=None) -> Plan:
     seen: dict[str, int] = {}
     entries = []
     for number, cells in table.rows:
-        values, row_problems = _check_row(number, cells, positions, table.header, units)
+        values, row_problems = _check_row(number, cells, positions, table.header, units, scope)
         username = values.get("username")
         if username and username in seen:
             index = positions["username"]
@@ -422,15 +438,52 @@ def plan_import(table: Table, progress=None) -> Plan:
         elif username:
             seen[username] = number
         plan.problems.extend(row_problems)
+        plan.warnings.extend(_formula_warnings(number, cells, positions, table.header))
         if not row_problems:
             entries.append(Entry(number, values))
         if progress:
             progress(1)
-    _compare_with_database(plan, entries)
+    unit_column = (
+        f"{_column_letter(positions['unit'])} ({table.header[positions['unit']]})"
+        if "unit" in positions
+        else None
+    )
+    _compare_with_database(plan, entries, scope, unit_column)
     return plan
 
 
-def _compare_with_database(plan: Plan, entries: list[Entry]) -> None:
+def _formula_warnings(number, cells, positions, header) -> list[Problem]:
+    """Cells that begin as a spreadsheet formula does (=HYPERLINK(…)): a person's name or post
+    never does, so the administrator is told; the text is stored as typed and every export writes
+    it neutralised."""
+    warnings = []
+    for key in ("name", "position"):
+        index = positions.get(key)
+        text = cells[index] if index is not None and index < len(cells) else ""
+        if text.startswith(FORMULA_TRIGGERS):
+            warnings.append(
+                Problem(
+                    number,
+                    f"{_column_letter(index)} ({header[index]})",
+                    _(
+                        "“%(value)s” begins with %(sign)s, as a spreadsheet formula does: check it. "
+                        "It is kept as text and never run as a formula.",
+                        value=text[:40],
+                        sign=repr(text[0])[1:-1],
+                    ),
+                )
+            )
+    return warnings
+
+
+def _within(user: User, scope: set[int]) -> bool:
+    """The account is one a unit administrator with this scope manages (see permissions)."""
+    return user.unit_id in scope and (user.role != Role.ADMIN.value or user.admin_unit_id in scope)
+
+
+def _compare_with_database(
+    plan: Plan, entries: list[Entry], scope: set[int] | None = None, unit_column=None
+) -> None:
     existing = {
         u.username: u
         for u in db.session.scalars(
@@ -439,6 +492,23 @@ def _compare_with_database(plan: Plan, entries: list[Entry]) -> None:
     }
     for entry in entries:
         user = existing.get(entry.values["username"])
+        if scope is not None and user is not None and not _within(user, scope):
+            plan.problems.append(
+                Problem(
+                    entry.row,
+                    None,
+                    _(
+                        "“%(name)s” belongs to a unit you do not manage.",
+                        name=entry.values["username"],
+                    ),
+                )
+            )
+            continue
+        if scope is not None and (entry.values.get("unit_id") or (user and user.unit_id)) is None:
+            plan.problems.append(
+                Problem(entry.row, unit_column, _("Give one of the units you manage."))
+            )
+            continue
         if user is None:
             plan.creates.append(entry)
             continue
@@ -463,6 +533,55 @@ def _compare_with_database(plan: Plan, entries: list[Entry]) -> None:
             plan.updates.append((entry, user, changes))
         else:
             plan.unchanged.append(entry)
+
+
+# Rows of the preview shown on one page: a 100,000-row roster pages through them.
+PREVIEW_PAGE = 100
+
+
+@dataclass
+class Preview:
+    """A plan as the preview page shows it, kept with the upload (RosterUpload.preview) so that
+    opening or paging the preview does not read and check the whole file again."""
+
+    creates: list  # [row, values]
+    updates: list  # [row, username, {field: [old, new]}]
+    unchanged: int
+    problems: list  # [place, message], in the language of whoever uploaded
+    warnings: list = field(default_factory=list)  # [place, message]; they do not stop the import
+
+    @classmethod
+    def of(cls, plan: Plan) -> Preview:
+        return cls(
+            creates=[[e.row, e.values] for e in plan.creates],
+            updates=[[e.row, user.username, changes] for e, user, changes in plan.updates],
+            unchanged=len(plan.unchanged),
+            problems=[[p.place(), p.message] for p in plan.problems],
+            warnings=[[w.place(), w.message] for w in plan.warnings],
+        )
+
+    def to_json(self) -> dict:
+        return {
+            "creates": self.creates,
+            "updates": self.updates,
+            "unchanged": self.unchanged,
+            "problems": self.problems,
+            "warnings": self.warnings,
+        }
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def pages(self) -> int:
+        """How many pages the rows to import take."""
+        longest = max(len(self.creates), len(self.updates), 1)
+        return (longest + PREVIEW_PAGE - 1) // PREVIEW_PAGE
+
+    def page(self, number: int) -> tuple[list, list]:
+        """The new and changed accounts of one page."""
+        window = slice((number - 1) * PREVIEW_PAGE, number * PREVIEW_PAGE)
+        return self.creates[window], self.updates[window]
 
 
 def field_labels() -> dict:
@@ -507,6 +626,7 @@ def apply_plan(
     progress=None,
     actor: User | None = None,
     prepared: list[tuple[str, str]] | None = None,
+    ip: str | None = None,
 ) -> Result:
     """Create and update the planned users in the current transaction; the caller commits.
 
@@ -538,6 +658,7 @@ def apply_plan(
             "unchanged": len(plan.unchanged),
         },
         actor=actor,
+        ip=ip,
     )
     return result
 

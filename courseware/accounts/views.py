@@ -1,18 +1,15 @@
-"""Signing in and out, one's own password, and instructors' view of their classes."""
+"""Signing in and out, and one's own password."""
 
 from urllib.parse import urlsplit, urlunsplit
 
-import sqlalchemy as sa
-from flask import abort, Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from courseware.access import public, roles, signed_in
+from courseware.access import public, signed_in
 from courseware.accounts import auth
 from courseware.accounts.forms import ChangePasswordForm, LoginForm
-from courseware.accounts.models import Cohort, cohort_instructor, Role
-from courseware.db import db
 from courseware.forms import ActionForm
 from courseware.netutil import client_ip
 
@@ -112,24 +109,3 @@ def _throttled_message(until, address: bool = False) -> str:
         "the account.",
         time=format_datetime(until, "short"),
     )
-
-
-@bp.route("/classes")
-@roles(Role.INSTRUCTOR, Role.ADMIN)
-def my_classes():
-    """List the classes an instructor teaches (administrators see every class)."""
-    stmt = sa.select(Cohort).order_by(Cohort.start_date.desc(), Cohort.name)
-    if current_user.role == Role.INSTRUCTOR.value:
-        stmt = stmt.join(cohort_instructor).where(cohort_instructor.c.user_id == current_user.id)
-    cohorts = db.session.scalars(stmt).all()
-    return render_template("auth/classes.html", cohorts=cohorts)
-
-
-@bp.route("/classes/<int:cohort_id>")
-@roles(Role.INSTRUCTOR, Role.ADMIN)
-def class_detail(cohort_id):
-    """Show a class's members to its instructors and to administrators."""
-    cohort = db.get_or_404(Cohort, cohort_id)
-    if current_user.role != Role.ADMIN.value and current_user not in cohort.instructors:
-        abort(403)
-    return render_template("auth/class_detail.html", cohort=cohort)

@@ -5,6 +5,7 @@ from flask import abort, Blueprint, flash, redirect, render_template, session, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from courseware import permissions
 from courseware.access import roles
 from courseware.accounts.models import Role, User
 from courseware.api import tokens
@@ -16,6 +17,14 @@ from courseware.forms import ActionForm
 bp = Blueprint("api_admin", __name__, url_prefix="/admin/api-tokens")
 
 admin_only = roles(Role.ADMIN)
+
+
+@bp.before_request
+def province_only():
+    """A token reads every unit's records: only the province's administrators may issue one."""
+    if current_user.is_authenticated and not permissions.is_province_admin(current_user):
+        abort(403)
+
 
 # The session key under which a new token waits for the one page view that shows it.
 ONCE = "api_token_once"

@@ -339,6 +339,8 @@ def _query(name: str, schema: dict, description: str) -> dict:
         "name": name,
         "in": "query",
         "required": False,
+        # An empty value is taken as no value, as HTML forms send an empty field.
+        "allowEmptyValue": True,
         "schema": schema,
         "description": description,
     }

@@ -17,8 +17,9 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from courseware import permissions
 from courseware.access import public, roles, signed_in
-from courseware.accounts.models import Role
+from courseware.accounts.models import Role, User
 from courseware.certificates import (
     models,  # noqa: F401  (the tables, for migrations)
     operations,
@@ -49,13 +50,19 @@ def mine():
 
 
 def _visible(certificate_id: int) -> Certificate:
-    """The certificate if the reader owns it or is an administrator; 404 otherwise, so ids leak nothing."""
+    """The certificate if the reader owns it or administers its holder; 404 otherwise, so ids leak
+    nothing."""
     certificate = db.session.get(Certificate, certificate_id)
     if certificate is None or (
-        certificate.user_id != current_user.id and current_user.role != Role.ADMIN.value
+        certificate.user_id != current_user.id and not _manages_holder(certificate)
     ):
         abort(404)
     return certificate
+
+
+def _manages_holder(certificate: Certificate) -> bool:
+    holder = db.session.get(User, certificate.user_id)
+    return permissions.is_admin(current_user) and permissions.manages_user(current_user, holder)
 
 
 @bp.route("/certificates/<int:certificate_id>")
@@ -125,7 +132,10 @@ def admin():
     form = SearchForm(request.args)
     form.validate()
     query = form.q.data if not form.q.errors else ""
-    page = db.paginate(records.search(query), per_page=PER_PAGE, error_out=False)
+    stmt = records.search(query).where(
+        permissions.managed_user_clause(current_user, Certificate.user_id)
+    )
+    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
     return render_template(
         "certificates/admin.html",
         form=form,
@@ -138,7 +148,9 @@ def admin():
 @roles(Role.ADMIN)
 def revoke(certificate_id):
     """Revoke a certificate, giving a reason; it stays listed as revoked."""
-    certificate = db.get_or_404(Certificate, certificate_id)
+    certificate = db.session.get(Certificate, certificate_id)
+    if certificate is None or not _manages_holder(certificate):
+        abort(404)
     form = RevokeForm()
     back = url_for(".admin", q=certificate.code)
     if not form.validate():

@@ -5,10 +5,20 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from courseware.accounts.models import User
 from courseware.db import db
 from courseware.timeutil import utcnow
+
+# Who may change a course's content in the browser besides the province's administrators: its
+# editors (instructors, usually), assigned by an administrator.
+course_editor = sa.Table(
+    "course_editor",
+    db.metadata,
+    sa.Column("course_id", sa.ForeignKey("course.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+)
 
 
 class Course(db.Model):
@@ -32,6 +42,8 @@ class Course(db.Model):
     settings_hash: Mapped[str] = mapped_column(sa.String(64))
     archived_at: Mapped[dt.datetime | None]
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    editors: Mapped[list[User]] = relationship(secondary=course_editor, order_by="User.username")
 
     def item_slugs(self, kind: str) -> list[str]:
         """The slugs of the outline's items of one kind ("lesson", "quiz", "exercise"), in order."""

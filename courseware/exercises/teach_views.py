@@ -7,28 +7,27 @@ from flask import abort, Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from courseware import permissions
 from courseware.access import roles
 from courseware.accounts.audit import record
-from courseware.accounts.models import Cohort, Role, User
+from courseware.accounts.models import Cohort, User
 from courseware.db import db
-from courseware.exercises import engine, messages, report, runs
+from courseware.exercises import engine, messages, report, runs, scope
 from courseware.exercises.forms import CommandForm, LiveForm, ReviewForm
-from courseware.exercises.models import (
-    Exercise,
-    ExerciseRun,
-    LiveSession,
-    RunAction,
-    RunStatus,
-)
+from courseware.exercises.models import Exercise, ExerciseRun, LiveSession, RunAction, RunStatus
 from courseware.formfields import row_id
 from courseware.timeutil import utcnow
 
 bp = Blueprint("teach_exercises", __name__, url_prefix="/teach/exercises")
-STAFF = (Role.INSTRUCTOR, Role.ADMIN)
+STAFF = permissions.STAFF
 
 
 def get_live(live_id: int) -> LiveSession:
-    return db.get_or_404(LiveSession, live_id)
+    """The live run, if the user may control it; 404 otherwise, so ids leak nothing."""
+    live = db.session.get(LiveSession, live_id)
+    if live is None or not scope.may_control_live(current_user, live):
+        abort(404)
+    return live
 
 
 @bp.route("/")
@@ -42,12 +41,18 @@ def index(live_form=None, live_exercise_id=None):
         )
     )
     lives = list(
-        db.session.scalars(sa.select(LiveSession).order_by(LiveSession.id.desc()).limit(20))
+        db.session.scalars(
+            scope.visible_lives(current_user).order_by(LiveSession.id.desc()).limit(20)
+        )
     )
     recent = list(
         db.session.scalars(
             sa.select(ExerciseRun)
-            .where(ExerciseRun.live_id.is_(None), ExerciseRun.status == RunStatus.FINISHED)
+            .where(
+                ExerciseRun.live_id.is_(None),
+                ExerciseRun.status == RunStatus.FINISHED,
+                permissions.learner_clause(current_user, ExerciseRun.user_id),
+            )
             .order_by(ExerciseRun.finished_at.desc())
             .limit(50)
         )
@@ -62,7 +67,9 @@ def index(live_form=None, live_exercise_id=None):
         if recent
         else {}
     )
-    cohorts = list(db.session.scalars(sa.select(Cohort).order_by(Cohort.name)))
+    cohorts = list(
+        db.session.scalars(permissions.visible_cohorts(current_user).order_by(Cohort.name))
+    )
     return render_template(
         "exercises/teach/index.html",
         exercises=exercises,
@@ -82,10 +89,13 @@ def create_live(exercise_id):
     exercise = db.session.get(Exercise, exercise_id)
     if exercise is None or exercise.archived_at is not None:
         abort(404)
-    form = LiveForm(cohorts=db.session.scalars(sa.select(Cohort)))
+    form = LiveForm(cohorts=db.session.scalars(permissions.visible_cohorts(current_user)))
+    chosen = db.session.get(Cohort, form.cohort.data) if isinstance(form.cohort.data, int) else None
+    if chosen is not None and not scope.may_run_live_for(current_user, chosen):
+        abort(404)  # another instructor's class: as if there were no such class
     if not form.validate_on_submit():
         return index(live_form=form, live_exercise_id=exercise.id), 400
-    cohort = db.session.get(Cohort, form.cohort.data)
+    cohort = chosen
     teams = runs.split_into_teams(cohort.id, form.teams.data)
     if not teams:
         form.cohort.errors.append(_("That class has no learners."))
@@ -197,7 +207,7 @@ def live_report(live_id):
 def review(run_id):
     """Score each post on the rubric: accept the automatic score or override it with a comment."""
     run = db.session.get(ExerciseRun, run_id)
-    if run is None:
+    if run is None or not scope.may_review_run(current_user, run):
         abort(404)
     now = utcnow()
     form = ReviewForm()

@@ -11,10 +11,9 @@ from flask_login import current_user
 
 from courseware import exports
 from courseware.access import signed_in
-from courseware.accounts.models import Role
 from courseware.courses.models import Course
 from courseware.db import db
-from courseware.exercises import engine, messages, report, runs
+from courseware.exercises import engine, messages, report, runs, scope
 from courseware.exercises.forms import ActForm
 from courseware.exercises.models import Exercise, ExerciseRun, RunStatus
 from courseware.timeutil import utcnow
@@ -26,9 +25,6 @@ bp = Blueprint("exercises", __name__, url_prefix="/exercises")
 def team_label(name: str) -> str:
     """A live team's name in the reader's language: teams are stored by number."""
     return _("Team %(n)s", n=name) if name.isdigit() else name
-
-
-STAFF_ROLES = (Role.INSTRUCTOR.value, Role.ADMIN.value)
 
 
 def get_exercise(course_slug: str, slug: str) -> Exercise:
@@ -48,11 +44,13 @@ def get_exercise(course_slug: str, slug: str) -> Exercise:
 
 
 def get_run(run_id: int, staff_may_read: bool = False) -> ExerciseRun:
-    """A run is its player's (or team's); instructors may read any, never play it."""
+    """A run is its player's (or team's); its teachers may read it, never play it."""
     run = db.session.get(ExerciseRun, run_id)
     if run is None:
         abort(404)
-    if runs.may_play(run, current_user.id) or (staff_may_read and current_user.role in STAFF_ROLES):
+    if runs.may_play(run, current_user.id) or (
+        staff_may_read and scope.may_review_run(current_user, run)
+    ):
         return run
     abort(404)
 

@@ -5,8 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
+from courseware import permissions
 from courseware.access import roles
-from courseware.accounts.models import Role
 from courseware.content.markdown import render_cached
 from courseware.courses import catalogue
 from courseware.db import db
@@ -19,12 +19,20 @@ from courseware.lessons.revisions import latest_revision, MEDIA_URL
 
 bp = Blueprint("author", __name__, url_prefix="/author")
 
-# Instructors and administrators write lessons for every course of the school.
-staff_only = roles(Role.INSTRUCTOR, Role.ADMIN)
+# Instructors write the lessons of the courses they edit; the province's administrators, of all.
+staff_only = roles(*permissions.STAFF)
+
+
+def editable_course(course_slug):
+    """The course, if the user edits it; 404 otherwise, as if there were no such course."""
+    course = catalogue.get_course(course_slug)
+    if not permissions.edits_course(current_user, course):
+        abort(404)
+    return course
 
 
 def _lesson(course_slug, lesson_slug) -> Lesson:
-    course = catalogue.get_course(course_slug)
+    course = editable_course(course_slug)
     lesson = db.session.scalar(
         db.select(Lesson).where(Lesson.course_id == course.id, Lesson.slug == lesson_slug)
     )
@@ -43,8 +51,9 @@ def _revision(lesson: Lesson, revision_id: int) -> LessonRevision:
 @bp.route("/")
 @staff_only
 def index():
-    """Every course and lesson, with links to edit."""
-    return render_template("author/index.html", courses=catalogue.active_courses())
+    """The courses the user edits, and their lessons, with links to edit."""
+    courses = [c for c in catalogue.active_courses() if permissions.edits_course(current_user, c)]
+    return render_template("author/index.html", courses=courses)
 
 
 @bp.route("/<course_slug>/<lesson_slug>/edit", methods=["GET", "POST"])
@@ -102,7 +111,7 @@ def edit(course_slug, lesson_slug):
 @staff_only
 def new(course_slug):
     """Write a new lesson for a course."""
-    course = catalogue.get_course(course_slug)
+    course = editable_course(course_slug)
     form = NewLessonForm()
     if form.validate_on_submit():
         if any(lesson.slug == form.slug.data for lesson in course.lessons):
@@ -130,7 +139,7 @@ def preview(course_slug):
 
     Links to other lessons and images point where they will on the lesson's page, so that they
     work from the editor too."""
-    course = catalogue.get_course(course_slug)
+    course = editable_course(course_slug)
     form = PreviewForm()
     if not form.validate_on_submit():
         # The preview pane shows why there is nothing to show.

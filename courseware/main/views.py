@@ -4,9 +4,9 @@ import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template
 from flask_login import current_user
 
-from courseware import i18n
+from courseware import i18n, permissions
 from courseware.access import public
-from courseware.accounts.models import Cohort, cohort_instructor, cohort_member
+from courseware.accounts.models import Cohort
 from courseware.accounts.views import safe_next
 from courseware.db import db
 from courseware.main.forms import LanguageForm
@@ -22,14 +22,15 @@ def index():
     """Introduce Courseware to visitors; show each signed-in user where to go next."""
     cohorts, assigned = [], []
     if current_user.is_authenticated:
-        link = cohort_member if current_user.role == "learner" else cohort_instructor
-        cohorts = db.session.scalars(
-            sa.select(Cohort)
-            .join(link)
-            .where(link.c.user_id == current_user.id)
-            .order_by(Cohort.name)
-        ).all()
-        if current_user.role == "learner":
+        learner = permissions.is_learner(current_user)
+        # A learner's classes are those they are in; staff see here the classes they teach.
+        stmt = (
+            permissions.member_cohorts(current_user)
+            if learner
+            else sa.select(Cohort).where(Cohort.id.in_(permissions.taught_cohort_ids(current_user)))
+        )
+        cohorts = db.session.scalars(stmt.order_by(Cohort.name)).all()
+        if learner:
             assigned = assigned_to(current_user.id)
     return render_template(
         "main/index.html", cohorts=cohorts, assigned=assigned, today=utcnow().date()

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from courseware import permissions
 from courseware.access import roles
 from courseware.accounts.credentials import normalise_username
 from courseware.accounts.models import Role, Unit, User
@@ -58,6 +59,8 @@ def index(learner: User | None = None, **forms):
     user = learner
     if query and user is None:
         user = db.session.scalar(sa.select(User).where(User.username == normalise_username(query)))
+        if user is not None and not permissions.manages_user(current_user, user):
+            user = None  # another unit's cadre: as if there were no such account
         if user is None:
             search.q.errors = [_("No account with the username %(name)s.", name=query)]
     return render_template(
@@ -75,6 +78,14 @@ def index(learner: User | None = None, **forms):
     )
 
 
+def managed_user(user_id: int) -> User:
+    """The account, if the administrator manages it; 404 otherwise, so ids leak nothing."""
+    user = db.session.get(User, user_id)
+    if user is None or not permissions.manages_user(current_user, user):
+        abort(404)
+    return user
+
+
 def _reversed_ids(user_id: int) -> set[int]:
     return set(
         db.session.scalars(
@@ -88,7 +99,7 @@ def _reversed_ids(user_id: int) -> set[int]:
 @bp.route("/<int:user_id>/add", methods=["POST"])
 @roles(Role.ADMIN)
 def add(user_id):
-    user = db.get_or_404(User, user_id)
+    user = managed_user(user_id)
     form = CreditForm()
     if form.validate_on_submit():
         try:
@@ -110,7 +121,7 @@ def reverse(entry_id):
     entry = db.session.get(CreditEntry, entry_id)
     if entry is None:
         abort(404)
-    user = db.session.get(User, entry.user_id)
+    user = managed_user(entry.user_id)
     form = ReverseForm()
     if form.validate_on_submit():
         try:
@@ -127,6 +138,9 @@ def reverse(entry_id):
 @bp.route("/quotas", methods=["GET", "POST"])
 @roles(Role.ADMIN)
 def quotas():
+    """Set the province's quotas: a unit administrator may not change what applies to every unit."""
+    if not permissions.is_province_admin(current_user):
+        abort(403)
     form = QuotasForm(ledger.quotas())
     if form.validate_on_submit():
         for level, quota in form.levels.items():
@@ -145,7 +159,14 @@ def behind():
     form = UnitFilterForm(request.args)
     valid = form.validate()
     unit_id = row_id(form.unit.data) if valid else None
-    units = sorted(db.session.scalars(sa.select(Unit)), key=lambda u: u.path())
+    if permissions.is_unit_admin(current_user) and not permissions.manages_unit(
+        current_user, unit_id
+    ):
+        unit_id = current_user.admin_unit_id  # a unit administrator's cadres only
+    units = sorted(
+        db.session.scalars(sa.select(Unit).where(permissions.unit_clause(current_user, Unit.id))),
+        key=lambda u: u.path(),
+    )
     rows = ledger.behind(_today(), unit_and_below(unit_id) if unit_id else None)
     return render_template(
         "progress/admin/behind.html",

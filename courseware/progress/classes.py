@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 
-from courseware.accounts.models import Cohort, cohort_instructor, cohort_member, Unit, User
+from courseware.accounts.models import Cohort, cohort_member, Unit, User
 from courseware.courses.models import Course
 from courseware.db import db
 from courseware.exercises.models import Exercise
@@ -24,20 +24,6 @@ from courseware.quizzes.models import Quiz
 
 class AssignmentError(ValueError):
     """An assignment that cannot be made; the code says why."""
-
-
-def teaches(user: User, cohort: Cohort) -> bool:
-    """Administrators see every class; instructors only the classes they teach."""
-    if user.role == "admin":
-        return True
-    return (
-        db.session.scalar(
-            sa.select(cohort_instructor.c.user_id).where(
-                cohort_instructor.c.cohort_id == cohort.id, cohort_instructor.c.user_id == user.id
-            )
-        )
-        is not None
-    )
 
 
 def assign(

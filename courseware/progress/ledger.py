@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from courseware.accounts.audit import record
-from courseware.accounts.models import RankLevel, User
+from courseware.accounts.models import RankLevel, Role, User
 from courseware.db import db
 from courseware.progress.models import CourseCompletion, CreditEntry, QuotaRule
 
@@ -180,7 +180,7 @@ def quota_standing(user: User, today: dt.date) -> QuotaStanding:
 def behind(today: dt.date, unit_ids: set[int] | None = None) -> list[tuple[User, QuotaStanding]]:
     """Active learners with a rank band whose 学时 for the current period fall short of the quota."""
     query = sa.select(User).where(
-        User.active.is_(True), User.rank_level.is_not(None), User.role == "learner"
+        User.active.is_(True), User.rank_level.is_not(None), User.role == Role.LEARNER.value
     )
     if unit_ids is not None:
         query = query.where(User.unit_id.in_(unit_ids))

@@ -8,9 +8,10 @@ from flask import abort, Blueprint, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from courseware import permissions
 from courseware.access import roles
 from courseware.accounts.audit import record
-from courseware.accounts.models import Cohort, cohort_member, Role, User
+from courseware.accounts.models import Cohort, cohort_member, User
 from courseware.courses import catalogue
 from courseware.courses.models import Course
 from courseware.db import db
@@ -25,13 +26,14 @@ from courseware.quizzes.models import Attempt
 from courseware.timeutil import utcnow
 
 bp = Blueprint("teach_progress", __name__, url_prefix="/teach")
-STAFF = (Role.INSTRUCTOR, Role.ADMIN)
+STAFF = permissions.STAFF
 
 
 def taught_cohort(cohort_id: int) -> Cohort:
-    cohort = db.get_or_404(Cohort, cohort_id)
-    if not classes.teaches(current_user, cohort):
-        abort(403)
+    """The class, if the user teaches or administers it; 404 otherwise, so ids leak nothing."""
+    cohort = db.session.get(Cohort, cohort_id)
+    if cohort is None or not permissions.may_teach(current_user, cohort):
+        abort(404)
     return cohort
 
 
@@ -135,16 +137,17 @@ def grid(cohort_id):
 @roles(*STAFF)
 def learner(user_id):
     """One learner across their classes: courses, every attempt, every exercise run, time spent."""
-    user = db.get_or_404(User, user_id)
+    user = db.session.get(User, user_id)
+    if user is None or not permissions.may_see_learner(current_user, user):
+        abort(404)  # not one of this instructor's learners: as if there were no such learner
+    # Only the classes the reader may see: another instructor's class stays theirs.
     cohorts = list(
         db.session.scalars(
-            sa.select(Cohort).join(cohort_member).where(cohort_member.c.user_id == user.id)
+            permissions.visible_cohorts(current_user)
+            .join(cohort_member)
+            .where(cohort_member.c.user_id == user.id)
         )
     )
-    if current_user.role != Role.ADMIN.value and not any(
-        classes.teaches(current_user, c) for c in cohorts
-    ):
-        abort(404)  # not one of this instructor's learners: as if there were no such learner
     attempts = list(
         db.session.scalars(
             sa.select(Attempt).where(Attempt.user_id == user.id).order_by(Attempt.started_at.desc())
@@ -183,6 +186,8 @@ def learner(user_id):
 def completion_rule(course_slug):
     """Edit which items a course requires. Completions already earned stay; the change is audited."""
     course = catalogue.get_course(course_slug)
+    if not permissions.edits_course(current_user, course):
+        abort(404)  # the rule is the course's: its editors set it
     items = classes.course_items(course)
     titles = {(kind, slug): title for kind, slug, title in items}
     lessons = [slug for kind, slug, _title in items if kind == "lesson"]

@@ -10,14 +10,14 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
-from courseware import exports
+from courseware import exports, permissions
 from courseware.access import roles
 from courseware.accounts.audit import record
-from courseware.accounts.models import Role, User
+from courseware.accounts.models import User
 from courseware.courses.models import Course
 from courseware.db import db
 from courseware.i18n import text
-from courseware.quizzes import analysis, bank, display, manual
+from courseware.quizzes import analysis, bank, display, manual, scope
 from courseware.quizzes.attempts import regrade_question
 from courseware.quizzes.forms import ExportPartForm, GradeForm, ImportForm, OverrideForm, QueueForm
 from courseware.quizzes.gift import decode_gift
@@ -26,7 +26,7 @@ from courseware.quizzes.types import typed_names
 from courseware.timeutil import utcnow
 
 bp = Blueprint("teach_quizzes", __name__, url_prefix="/teach/quizzes")
-STAFF = (Role.INSTRUCTOR, Role.ADMIN)
+STAFF = permissions.STAFF
 
 
 def get_quiz(quiz_id: int) -> Quiz:
@@ -48,12 +48,20 @@ def index():
     counts = dict(
         db.session.execute(
             sa.select(Attempt.quiz_id, sa.func.count())
-            .where(Attempt.status == "submitted")
+            .where(
+                Attempt.status == "submitted",
+                permissions.learner_clause(current_user, Attempt.user_id),
+            )
             .group_by(Attempt.quiz_id)
         ).all()
     )
     waiting = db.session.scalar(
-        sa.select(sa.func.count()).select_from(Attempt).where(Attempt.needs_grading.is_(True))
+        sa.select(sa.func.count())
+        .select_from(Attempt)
+        .where(
+            Attempt.needs_grading.is_(True),
+            permissions.learner_clause(current_user, Attempt.user_id),
+        )
     )
     return render_template(
         "quizzes/teach/index.html", quizzes=quizzes, counts=counts, waiting=waiting
@@ -74,7 +82,7 @@ def course_order(quiz: Quiz) -> tuple:
 @roles(*STAFF)
 def overview(quiz_id, override_form=None):
     quiz = get_quiz(quiz_id)
-    attempts = analysis.submitted_attempts(quiz)
+    attempts = scope.visible_attempts(current_user, analysis.submitted_attempts(quiz))
     return render_template(
         "quizzes/teach/overview.html",
         quiz=quiz,
@@ -92,7 +100,7 @@ def overview(quiz_id, override_form=None):
 @roles(*STAFF)
 def export(quiz_id, fmt):
     quiz = get_quiz(quiz_id)
-    attempts = analysis.submitted_attempts(quiz)
+    attempts = scope.visible_attempts(current_user, analysis.submitted_attempts(quiz))
     overview_rows = analysis.overview_rows(attempts)
     item_rows = analysis.item_rows(analysis.item_analysis(attempts))
     name = f"quiz-{quiz.slug}"
@@ -122,6 +130,8 @@ def export(quiz_id, fmt):
 @roles(*STAFF)
 def regrade(quiz_id):
     quiz = get_quiz(quiz_id)
+    if not scope.may_regrade(current_user, quiz):
+        abort(404)
     question_ids = set(
         db.session.scalars(
             sa.select(Answer.question_id).join(Attempt).where(Attempt.quiz_id == quiz.id).distinct()
@@ -146,7 +156,10 @@ def _overrides(quiz: Quiz):
     rows = db.session.execute(
         sa.select(QuizOverride, User)
         .join(User, User.id == QuizOverride.user_id)
-        .where(QuizOverride.quiz_id == quiz.id)
+        .where(
+            QuizOverride.quiz_id == quiz.id,
+            permissions.learner_clause(current_user, QuizOverride.user_id),
+        )
         .order_by(User.username)
     ).all()
     return rows
@@ -157,7 +170,13 @@ def _overrides(quiz: Quiz):
 def set_override(quiz_id):
     quiz = get_quiz(quiz_id)
     form = OverrideForm()
-    if not form.validate_on_submit():
+    if form.validate_on_submit() and not permissions.may_see_learner(current_user, form.user):
+        # Another class's learner is named as unknown: the form tells nobody who exists.
+        form.username.errors.append(
+            _("No account with the username %(name)s.", name=form.username.data)
+        )
+        return overview(quiz.id, override_form=form), 400
+    if form.errors or not form.is_submitted():
         return overview(quiz.id, override_form=form), 400
     manual.set_override(quiz, form.user, form.minutes, form.attempts, current_user, utcnow())
     db.session.commit()
@@ -187,7 +206,10 @@ def grading():
         sa.select(Answer)
         .join(Attempt)
         .join(QuestionRecord, QuestionRecord.id == Answer.question_id)
-        .where(Attempt.status == "submitted")
+        .where(
+            Attempt.status == "submitted",
+            permissions.learner_clause(current_user, Attempt.user_id),
+        )
         .options(selectinload(Answer.attempt), selectinload(Answer.question))
         .order_by(Attempt.submitted_at)
     )
@@ -215,7 +237,11 @@ def grading():
 @roles(*STAFF)
 def grade(answer_id):
     answer = db.session.get(Answer, answer_id)
-    if answer is None or answer.attempt.status != "submitted":
+    if (
+        answer is None
+        or answer.attempt.status != "submitted"
+        or not scope.may_grade(current_user, answer)
+    ):
         abort(404)
     question = answer.question.question
     form = GradeForm(max_points=answer.points)

@@ -20,7 +20,7 @@ from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from courseware.accounts.models import Cohort, cohort_member, Unit, User
+from courseware.accounts.models import Cohort, cohort_member, Role, Unit, User
 from courseware.courses.models import Course
 from courseware.db import db
 from courseware.progress.models import CourseAssignment, CourseCompletion, CreditEntry
@@ -99,7 +99,9 @@ def enrolments() -> dict[tuple[int, int], tuple[dt.date, list[int]]]:
 def report(filters: Filters, today: dt.date) -> list[Line]:
     """One line per unit (with its sub-units), class or course."""
     units, children = unit_tree()
-    users = {u.id: u for u in db.session.scalars(sa.select(User).where(User.role == "learner"))}
+    users = {
+        u.id: u for u in db.session.scalars(sa.select(User).where(User.role == Role.LEARNER.value))
+    }
     if filters.unit_id is not None:
         allowed = subtree(filters.unit_id, children)
         users = {i: u for i, u in users.items() if u.unit_id in allowed}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import sqlalchemy as sa
@@ -18,10 +19,10 @@ from flask import (
 from flask_babel import get_locale
 from flask_login import current_user
 
-from courseware import exports
+from courseware import exports, permissions
 from courseware.access import roles
 from courseware.accounts.audit import record
-from courseware.accounts.models import cohort_instructor, Role, Unit
+from courseware.accounts.models import Role, Unit
 from courseware.db import db
 from courseware.reports import export, jobs, queries
 from courseware.reports.forms import ExportForm, ReportFilterForm
@@ -29,30 +30,33 @@ from courseware.reports.models import ExportJob  # noqa: F401  (also the table, 
 from courseware.timeutil import utcnow
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
-STAFF = (Role.INSTRUCTOR, Role.ADMIN)
+STAFF = permissions.STAFF
 
 
 def read_filters(form: ReportFilterForm | None = None) -> tuple[queries.Filters, list[str]]:
     """The report's filters from the query string; bad dates are named, not guessed."""
     form = form or ReportFilterForm(request.args)
-    if current_user.role != Role.ADMIN.value:
+    if not permissions.is_admin(current_user):
         form.by.data = "class"  # instructors report on their own classes only
     form.validate()
     filters = form.filters()
+    if permissions.is_unit_admin(current_user) and not permissions.manages_unit(
+        current_user, filters.unit_id
+    ):
+        # A unit administrator's figures are their units' learners, whatever the address asks.
+        filters = dataclasses.replace(filters, unit_id=current_user.admin_unit_id)
     return filters, [str(e) for errors in form.errors.values() for e in errors]
 
 
 def visible_lines(filters: queries.Filters) -> list[queries.Line]:
+    """The report's lines the reader may see: an instructor's classes, an administrator's units."""
     lines = queries.report(filters, utcnow().date())
-    if current_user.role != Role.ADMIN.value:
-        taught = set(
-            db.session.scalars(
-                sa.select(cohort_instructor.c.cohort_id).where(
-                    cohort_instructor.c.user_id == current_user.id
-                )
-            )
-        )
+    if not permissions.is_admin(current_user):
+        taught = set(db.session.scalars(permissions.taught_cohort_ids(current_user)))
         lines = [line for line in lines if line.key in taught]
+    elif filters.by == "unit" and permissions.is_unit_admin(current_user):
+        managed = permissions.managed_unit_set(current_user)
+        lines = [line for line in lines if line.key in managed]
     return lines
 
 
@@ -92,10 +96,13 @@ def index(export_form=None):
     form = ReportFilterForm(request.args)
     filters, errors = read_filters(form)
     lines = [] if errors else visible_lines(filters)
-    units = sorted(db.session.scalars(sa.select(Unit)), key=lambda u: u.path())
+    units = sorted(
+        db.session.scalars(sa.select(Unit).where(permissions.unit_clause(current_user, Unit.id))),
+        key=lambda u: u.path(),
+    )
     months = (
         queries.monthly_completions(filters)
-        if not errors and current_user.role == Role.ADMIN.value
+        if not errors and permissions.is_admin(current_user)
         else []
     )
     return render_template(

@@ -1,5 +1,7 @@
 """Administrators manage units, users and classes; every change is audited."""
 
+import re
+
 import sqlalchemy as sa
 
 from courseware.accounts.models import AuditEvent, Cohort, Role, Unit, User
@@ -172,7 +174,7 @@ def test_instructors_see_only_their_own_classes(app, client, auth, make_user):
     page = client.get("/classes").get_data(as_text=True)
     assert "我的班" in page and "别人的班" not in page
     assert client.get(f"/classes/{ids['我的班']}").status_code == 200
-    assert client.get(f"/classes/{ids['别人的班']}").status_code == 403
+    assert client.get(f"/classes/{ids['别人的班']}").status_code == 404
 
 
 def test_audit_log_filters(app, client, auth, admin, make_user):
@@ -286,3 +288,27 @@ def test_initial_passwords_refuse_without_csrf_and_say_when_nobody_waits(
     )
     assert nobody.status_code == 302 and "never_signed_in=y" in nobody.location
     assert "没有等待首次登录的账号" in client.get(nobody.location).get_data(as_text=True)
+
+
+def test_the_learners_form_keeps_what_was_typed_and_says_what_is_wrong(
+    app, client, auth, admin, make_user
+):
+    make_user(username="l1")
+    with app.app_context():
+        cohort = Cohort(name="春季班")
+        db.session.add(cohort)
+        db.session.commit()
+        cohort_id = cohort.id
+    missing = auth.post(f"/admin/classes/{cohort_id}/members", data={})
+    assert missing.status_code == 400
+    assert "请填写用户名，或选择一个单位。" in missing.get_data(as_text=True)
+    unknown = auth.post(
+        f"/admin/classes/{cohort_id}/members", data={"usernames": "l1, nobody", "unit_id": ""}
+    )
+    page = unknown.get_data(as_text=True)
+    assert unknown.status_code == 400 and "nobody" in page
+    assert re.search(r"<textarea[^>]*>\s*l1, nobody</textarea>", page)  # kept as typed
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    with app.app_context():
+        assert db.session.get(Cohort, cohort_id).members == []

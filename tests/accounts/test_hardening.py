@@ -1,18 +1,20 @@
 """Sign-in against an attacker: redirects that stay on the site, even timing, an atomic throttle."""
 
+import re
 import statistics
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
 from courseware.accounts import auth as auth_module
 from courseware.accounts import throttle
 from courseware.accounts.models import CHOSEN_PASSWORD_METHOD, GENERATED_PASSWORD_METHOD, User
 from courseware.db import db
-from tests.conftest import csrf_token, PASSWORD
+from tests.conftest import Auth, csrf_token, PASSWORD
 
 
 def sign_in_with_next(client, next_value):
@@ -163,3 +165,68 @@ def test_the_lock_message_says_when_the_whole_address_is_locked(app, auth, make_
         throttle.lift_address_lock("198.51.100.8")
         db.session.commit()
     assert auth.login("zhang", environ_base={"REMOTE_ADDR": "198.51.100.8"}).status_code == 302
+
+
+def decoded_session(app, client) -> str:
+    """The session cookie's payload as the browser holds it, decoded (it is signed, not encrypted)."""
+    cookie = client.get_cookie("session")
+    serializer = app.session_interface.get_signing_serializer(app)
+    return str(serializer.loads(cookie.value))
+
+
+def test_a_reset_password_is_shown_once_and_never_travels_in_the_cookie(app, make_user):
+    from courseware.accounts.models import Role
+
+    make_user(Role.ADMIN, username="boss")
+    user_id = make_user(username="zhang")
+    boss = Auth(app.test_client())
+    boss.login("boss")
+    assert boss.post(f"/admin/users/{user_id}/reset-password").status_code == 302
+    assert "password" not in decoded_session(app, boss.client).lower().replace("password_once", "")
+    replay = app.test_client()
+    replay.set_cookie("session", boss.client.get_cookie("session").value)
+    page = boss.client.get(f"/admin/users/{user_id}/password").get_data(as_text=True)
+    shown = re.search(r'id="initial-password">([A-Za-z0-9]{12})<', page)
+    assert shown, page
+    with app.app_context():
+        assert db.session.get(User, user_id).check_password(shown.group(1))
+        assert shown.group(1) not in decoded_session(app, boss.client)
+    # The cookie as it was before the viewing, replayed: the password is gone.
+    again = replay.get(f"/admin/users/{user_id}/password", follow_redirects=True)
+    assert shown.group(1) not in again.get_data(as_text=True)
+    assert "该密码已显示过" in again.get_data(as_text=True)
+
+
+def test_an_administrator_lifts_an_address_lock_in_the_browser_pages(app, auth, make_user):
+    from courseware.accounts.models import AuditEvent, Role
+
+    app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 12
+    make_user(username="zhang")
+    make_user(Role.ADMIN, username="boss")
+    for i in range(12):
+        auth.login(f"someone-{i}", "wrong", environ_base={"REMOTE_ADDR": "198.51.100.9"})
+    assert auth.login("zhang", environ_base={"REMOTE_ADDR": "198.51.100.9"}).status_code == 429
+    boss = Auth(app.test_client())
+    boss.login("boss")
+    page = boss.client.get("/admin/locked-addresses").get_data(as_text=True)
+    assert "198.51.100.9" in page and "解除 198.51.100.9 的锁定" in page
+    missing = boss.post("/admin/locked-addresses/lift", data={"address": "203.0.113.1"})
+    assert missing.status_code == 400 and "没有来自 203.0.113.1 的登录失败记录" in missing.get_data(
+        as_text=True
+    )
+    assert (
+        boss.post("/admin/locked-addresses/lift", data={"address": "198.51.100.9"}).status_code
+        == 302
+    )
+    english = boss.client.get("/admin/locked-addresses", headers={"Accept-Language": "en"})
+    assert "No address is locked." in english.get_data(
+        as_text=True
+    ) or "没有被锁定的地址" in english.get_data(as_text=True)
+    assert auth.login("zhang", environ_base={"REMOTE_ADDR": "198.51.100.9"}).status_code == 302
+    with app.app_context():
+        assert (
+            db.session.scalar(
+                sa.select(AuditEvent).where(AuditEvent.action == "login.address_unlocked")
+            ).target
+            == "198.51.100.9"
+        )

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from openpyxl import load_workbook, Workbook
 
 from courseware.accounts import roster
-from courseware.accounts.models import AuditEvent, RosterUpload, User
+from courseware.accounts.models import AuditEvent, Role, RosterUpload, User
 from courseware.db import db
 from tests.conftest import Auth
 
@@ -449,3 +449,56 @@ def test_the_password_sheet_is_neutralised_and_headed_in_the_readers_language(
     rows = list(book.active.iter_rows(values_only=True))
     assert book.sheetnames == [title] and list(rows[0]) == header
     assert list(rows[1]) == [case["neutralised_cell"], "00123", "abcDEF23"]
+
+
+def test_a_formula_looking_name_is_imported_with_a_warning_in_both_languages(
+    app, client, units, admin, make_user
+):
+    auth = Auth(client)
+    upload_id = upload(auth, csv_bytes(ROWS))
+    page = client.get(f"/admin/import/{upload_id}").get_data(as_text=True)
+    assert (
+        "请核对这些单元格" in page and "第 4 行，A (姓名) 列" in page and "“=1+2”以 = 开头" in page
+    )
+    make_user(Role.ADMIN, username="boss-en", locale="en")
+    english = Auth(app.test_client())
+    english.login("boss-en")
+    other = upload(english, csv_bytes(ROWS))
+    page = english.client.get(f"/admin/import/{other}").get_data(as_text=True)
+    assert "Check these cells" in page and "as a spreadsheet formula does" in page
+    assert 'action="/admin/import/' in page  # a warning does not stop the import
+
+
+def test_a_large_roster_previews_one_page_at_a_time_with_every_problem_first(
+    app, client, units, admin
+):
+    """5,000 rows, two of them bad: the problems come first and whole; the rows page by 100."""
+    rows = [[f"学员{i}", f"u{i:05d}", "省委组织部", "", "", ""] for i in range(5000)]
+    rows[1234][1] = "bad name"
+    rows[4321][0] = ""
+    auth = Auth(client)
+    upload_id = upload(auth, csv_bytes(rows))
+    first = client.get(f"/admin/import/{upload_id}").get_data(as_text=True)
+    assert "第 1236 行" in first and "第 4323 行" in first  # row numbers as the sheet shows them
+    assert "第 1 页，共 50 页" in first and first.count("<tr><td>") < 140
+    assert "u00000" in first and "u00100" not in first
+    last = client.get(f"/admin/import/{upload_id}?page=50").get_data(as_text=True)
+    assert "u04999" in last and "u00000" not in last and "第 1236 行" in last
+    with app.app_context():
+        assert db.session.get(RosterUpload, upload_id).preview["creates"]
+
+
+def test_a_background_import_is_audited_with_the_address_it_was_started_from(
+    app, client, units, admin
+):
+    from courseware.accounts import import_job
+
+    upload_id = upload(Auth(client), csv_bytes(ROWS))
+    with app.app_context():
+        row = db.session.get(RosterUpload, upload_id)
+        row.status, row.started_from = "queued", "203.0.113.5"
+        db.session.commit()
+    import_job.run_import(app, upload_id)  # as the worker runs it: no request
+    with app.app_context():
+        event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "roster.import"))
+        assert (event.actor_username, event.ip) == ("boss", "203.0.113.5")

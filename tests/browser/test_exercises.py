@@ -320,13 +320,13 @@ def test_a_learner_plays_the_drill_from_briefing_to_report(
 @pytest.fixture
 def live_class(app, make_user, exercise_course):  # noqa: F811
     """An instructor and a class of two learners: one reads English, the other Chinese."""
-    make_user(Role.INSTRUCTOR, username="teacher", name="李老师")
+    teacher = make_user(Role.INSTRUCTOR, username="teacher", name="李老师")
     learners = [
         make_user(username="anna", name="Anna", locale="en"),
         make_user(username="bo", name="薄"),
     ]
     with app.app_context():
-        cohort = Cohort(name="2026 春季班")
+        cohort = Cohort(name="2026 春季班", instructors=[db.session.get(User, teacher)])
         db.session.add(cohort)
         cohort.members.extend(db.session.get(User, i) for i in learners)
         db.session.commit()

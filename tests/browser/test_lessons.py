@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from courseware.accounts.models import Role
+from courseware.accounts.models import Role, User
+from courseware.courses.models import Course
 from courseware.db import db
 from courseware.progress.models import LessonProgress
 from tests.browser.conftest import open_menu, screenshot, sign_in
@@ -32,8 +33,12 @@ def test_instructor_publishes_and_an_english_learner_reads_it(
     app, live_server, browser, make_user, lessons_dir, sync
 ):
     sync()
-    make_user(Role.INSTRUCTOR, username="teacher", name="李老师")
+    teacher_id = make_user(Role.INSTRUCTOR, username="teacher", name="李老师")
     make_user(username="reader", name="Reader", locale="en")
+    with app.app_context():
+        course = db.session.scalar(sa.select(Course))
+        course.editors.append(db.session.get(User, teacher_id))  # editors write its lessons
+        db.session.commit()
 
     teacher = browser.new_context(
         viewport={"width": 1280, "height": 900}, locale="zh-CN"

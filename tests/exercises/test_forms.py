@@ -20,6 +20,7 @@ def teacher(app, make_user):
 
     def sign_in(locale):
         make_user(Role.INSTRUCTOR, username=f"teacher-{locale}", locale=locale)
+        teach_every_class(app)
         client = app.test_client()
         assert Auth(client).login(f"teacher-{locale}").status_code == 302
         return Auth(client)
@@ -27,14 +28,25 @@ def teacher(app, make_user):
     return sign_in
 
 
-def a_class(app, make_user, learners=2) -> int:
+def teach_every_class(app) -> None:
+    """Make every instructor a teacher of every class: instructors act only within their own."""
+    with app.app_context():
+        teachers = db.session.scalars(sa.select(User).where(User.role == Role.INSTRUCTOR)).all()
+        for cohort in db.session.scalars(sa.select(Cohort)):
+            cohort.instructors = list(teachers)
+        db.session.commit()
+
+
+def a_class(app, make_user, learners=2, members=()) -> int:
     ids = [make_user(Role.LEARNER, username=f"learner-{i}") for i in range(learners)]
     with app.app_context():
         cohort = Cohort(name="2026 春季班")
-        cohort.members.extend(db.session.get(User, i) for i in ids)
+        cohort.members.extend(db.session.get(User, i) for i in [*ids, *members])
         db.session.add(cohort)
         db.session.commit()
-        return cohort.id
+        cohort_id = cohort.id
+    teach_every_class(app)
+    return cohort_id
 
 
 def exercise_id(app) -> int:
@@ -143,7 +155,8 @@ def test_a_bad_live_command_is_refused_with_its_reason(
 def test_a_bad_review_score_is_refused_and_kept(
     app, client, auth, make_user, exercise_course, teacher, locale, score, message
 ):
-    make_user(Role.LEARNER, username="player")
+    player = make_user(Role.LEARNER, username="player")
+    a_class(app, make_user, learners=0, members=[player])
     assert auth.login("player").status_code == 302
     run_id = start_run(auth)
     act(client, run_id, kind="post", text=IDEAL)

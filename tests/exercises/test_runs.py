@@ -95,9 +95,9 @@ def test_a_self_paced_run_from_briefing_to_report(app, client, auth, make_user, 
 
 
 def test_runs_are_private_and_review_is_for_instructors(
-    app, client, auth, make_user, exercise_course
+    app, client, auth, make_user, make_class, exercise_course
 ):
-    make_user(Role.LEARNER, username="learner-a")
+    learner_id = make_user(Role.LEARNER, username="learner-a")
     assert auth.login("learner-a").status_code == 302
     run_id = start_run(auth)
     act(client, run_id, kind="post", text="无可奉告。")
@@ -110,7 +110,7 @@ def test_runs_are_private_and_review_is_for_instructors(
     assert other.get(f"/teach/exercises/runs/{run_id}/review").status_code == 403
 
     teacher = app.test_client()
-    make_user(Role.INSTRUCTOR, username="teacher-a")
+    make_class([make_user(Role.INSTRUCTOR, username="teacher-a")], [learner_id])
     assert Auth(teacher).login("teacher-a").status_code == 302
     page = teacher.get(f"/teach/exercises/runs/{run_id}/review").get_data(as_text=True)
     assert "无可奉告。" in page
@@ -136,10 +136,10 @@ def test_runs_are_private_and_review_is_for_instructors(
 
 
 def test_a_live_class_follows_the_instructor(app, make_user, exercise_course):
-    make_user(Role.INSTRUCTOR, username="teacher-a")
+    teacher_id = make_user(Role.INSTRUCTOR, username="teacher-a")
     learners = [make_user(Role.LEARNER, username=f"learner-{c}") for c in "ab"]
     with app.app_context():
-        cohort = Cohort(name="2026 春季班")
+        cohort = Cohort(name="2026 春季班", instructors=[db.session.get(User, teacher_id)])
         db.session.add(cohort)
         cohort.members.extend(db.session.get(User, i) for i in learners)
         db.session.commit()
@@ -358,7 +358,7 @@ def test_accounts_show_their_handles_in_the_readers_language(app, make_user, sal
 
 
 def test_the_report_file_neutralises_posts_and_speaks_the_readers_language(
-    app, client, auth, make_user, exercise_course
+    app, client, auth, make_user, make_class, exercise_course
 ):
     """A post that looks like a formula is text in the report's CSV; its columns are headed in the
     language of whoever downloads it."""
@@ -372,7 +372,7 @@ def test_the_report_file_neutralises_posts_and_speaks_the_readers_language(
         for c in json.loads((Path(__file__).parents[1] / "data" / "csv_injection.json").read_text())
         if c["id"] == "csvinj-008"
     )
-    make_user(Role.LEARNER, username="learner-a")
+    learner_id = make_user(Role.LEARNER, username="learner-a")
     assert auth.login("learner-a").status_code == 302
     run_id = start_run(auth)
     assert act(client, run_id, kind="post", text=case["input"]).status_code == 302
@@ -387,7 +387,8 @@ def test_the_report_file_neutralises_posts_and_speaks_the_readers_language(
     assert case["neutralised_cell"] in {row[3] for row in zh if len(row) > 3}
     assert ["维度", "权重", "成绩"] in zh and ["改进计划"] in zh
     english = app.test_client()
-    make_user(Role.INSTRUCTOR, username="teacher-en", locale="en")
+    # An instructor of the learner's class: instructors read their own learners' reports only.
+    make_class([make_user(Role.INSTRUCTOR, username="teacher-en", locale="en")], [learner_id])
     assert Auth(english).login("teacher-en").status_code == 302
     en = rows(english)
     assert en[0] == ["minute", "kind", "who", "content", "well score"]

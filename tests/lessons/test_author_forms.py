@@ -2,13 +2,21 @@
 with a message in the page's language, never a failure."""
 
 import pytest
+import sqlalchemy as sa
 
-from courseware.accounts.models import Role
+from courseware.accounts.models import Role, User
+from courseware.courses.models import Course
+from courseware.db import db
 from tests.conftest import Auth, csrf_token
 
 
 def signed_in(app, make_user, locale):
-    make_user(Role.INSTRUCTOR, username="t1", locale=locale)
+    """An instructor who edits every course: only a course's editors write its lessons."""
+    user_id = make_user(Role.INSTRUCTOR, username="t1", locale=locale)
+    with app.app_context():
+        for course in db.session.scalars(sa.select(Course)):
+            course.editors.append(db.session.get(User, user_id))
+        db.session.commit()
     client = app.test_client()
     assert Auth(client).login("t1").status_code == 302
     return client

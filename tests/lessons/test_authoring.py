@@ -4,7 +4,8 @@ import re
 
 import sqlalchemy as sa
 
-from courseware.accounts.models import Role
+from courseware.accounts.models import Role, User
+from courseware.courses.models import Course
 from courseware.db import db
 from courseware.lessons.models import Lesson, LessonRevision
 from tests.conftest import Auth, csrf_token
@@ -36,11 +37,28 @@ def published_text(app, slug="second"):
         return lesson.published.body_zh
 
 
-def staff(app, make_user, username):
-    make_user(Role.INSTRUCTOR, username=username)
+def staff(app, make_user, username, editor=True):
+    """An instructor signed in, who edits every course there is (unless `editor` is False)."""
+    user_id = make_user(Role.INSTRUCTOR, username=username)
+    if editor:
+        with app.app_context():
+            for course in db.session.scalars(sa.select(Course)):
+                course.editors.append(db.session.get(User, user_id))
+            db.session.commit()
     helper = Auth(app.test_client())
     assert helper.login(username).status_code == 302
     return helper.client
+
+
+def test_only_a_courses_editors_write_its_lessons(app, make_user, lessons_dir, sync):
+    sync()
+    outsider = staff(app, make_user, "t9", editor=False)
+    assert "/author/test-course/" not in outsider.get("/author/").get_data(as_text=True)
+    assert outsider.get(EDIT).status_code == 404
+    assert outsider.get("/author/test-course/new").status_code == 404
+    editor = staff(app, make_user, "t1")
+    assert "/author/test-course/second/edit" in editor.get("/author/").get_data(as_text=True)
+    assert editor.get(EDIT).status_code == 200
 
 
 def test_drafts_stay_hidden_until_published(app, client, auth, make_user, lessons_dir, sync):

@@ -153,8 +153,14 @@ def test_rule_changes_keep_earned_completions_and_are_audited(app, client, make_
             check_completion(db.session.scalar(sa.select(Course.id)), user_id, utcnow()) is not None
         )
         db.session.commit()
-    make_user(Role.INSTRUCTOR, username="teacher")
+    teacher_id = make_user(Role.INSTRUCTOR, username="teacher")
     assert Auth(client).login("teacher").status_code == 302
+    # The rule is the course's: only its editors set it.
+    assert client.get("/teach/courses/test-course/completion").status_code == 404
+    with app.app_context():
+        course = db.session.scalar(sa.select(Course))
+        course.editors.append(db.session.get(User, teacher_id))
+        db.session.commit()
     page = client.get("/teach/courses/test-course/completion")
     assert page.status_code == 200
     # Each item is offered by its title in the reader's language, not by its file name.
@@ -316,8 +322,8 @@ def test_assignments_due_dates_and_the_class_grid(app, client, make_user, make_u
     )
     s = app.test_client()
     assert Auth(s).login("stranger").status_code == 302
-    assert s.get(f"/teach/classes/{cohort_id}/courses").status_code == 403
-    assert s.get(f"/teach/classes/{cohort_id}/progress").status_code == 403
+    assert s.get(f"/teach/classes/{cohort_id}/courses").status_code == 404
+    assert s.get(f"/teach/classes/{cohort_id}/progress").status_code == 404
 
     assert Auth(client).login("zhang").status_code == 302
     mine = client.get("/my-learning").get_data(as_text=True)

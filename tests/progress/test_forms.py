@@ -40,12 +40,16 @@ def taught_class(app, make_user, full_course):
 
 
 def teach(app, make_user, taught_class, locale) -> Auth:
+    """The class's instructor, who also edits the course (completion rules are its editors')."""
     auth = signed_in(app, make_user, Role.INSTRUCTOR, locale)
     with app.app_context():
-        cohort = db.session.get(Cohort, taught_class[0])
-        cohort.instructors.append(
-            db.session.scalar(sa.select(User).where(User.username == "staff"))
+        staff = db.session.scalar(sa.select(User).where(User.username == "staff"))
+        cohort, course = (
+            db.session.get(Cohort, taught_class[0]),
+            db.session.get(Course, taught_class[1]),
         )
+        cohort.instructors.append(staff)
+        course.editors.append(staff)
         db.session.commit()
     return auth
 
@@ -106,6 +110,10 @@ def test_a_bad_completion_rule_is_refused_and_kept(
 ):
     auth = signed_in(app, make_user, Role.INSTRUCTOR, locale)
     with app.app_context():
+        # Completion rules are set by the course's editors.
+        course = db.session.scalar(sa.select(Course))
+        course.editors.append(db.session.scalar(sa.select(User).where(User.username == "staff")))
+        db.session.commit()
         before = db.session.scalar(sa.select(Course)).completion
     refused = auth.client.post(
         "/teach/courses/test-course/completion",

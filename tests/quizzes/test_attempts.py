@@ -257,8 +257,10 @@ def test_close_overdue_command_hands_in_abandoned_attempts(
     assert the_attempt(app, attempt_id).status == "submitted"
 
 
-def test_attempts_allowed_and_an_override_for_one_more(app, client, auth, make_user, quiz_course):
-    learner(make_user, auth)
+def test_attempts_allowed_and_an_override_for_one_more(
+    app, client, auth, make_user, make_class, quiz_course
+):
+    learner_id = learner(make_user, auth)
     for _ in range(2):
         attempt_id = start(auth)
         client.post(
@@ -269,7 +271,7 @@ def test_attempts_allowed_and_an_override_for_one_more(app, client, auth, make_u
     assert "作答次数已用完" in refused.get_data(as_text=True)
 
     teacher = app.test_client()
-    make_user(Role.INSTRUCTOR, username="teacher-a")
+    make_class([make_user(Role.INSTRUCTOR, username="teacher-a")], [learner_id])
     assert Auth(teacher).login("teacher-a").status_code == 302
     with app.app_context():
         quiz_id = db.session.scalar(sa.select(Quiz.id))
@@ -298,9 +300,9 @@ def test_same_seed_same_questions_in_the_same_order(app, quiz_course):
 
 
 def test_instructor_grades_an_essay_and_sees_the_analysis(
-    app, client, auth, make_user, quiz_course
+    app, client, auth, make_user, make_class, quiz_course
 ):
-    learner(make_user, auth)
+    learner_id = learner(make_user, auth)
     attempt_id = start(auth)
     client.post(
         f"/quizzes/attempts/{attempt_id}/submit",
@@ -308,7 +310,7 @@ def test_instructor_grades_an_essay_and_sees_the_analysis(
     )
 
     teacher = app.test_client()
-    make_user(Role.INSTRUCTOR, username="teacher-a")
+    make_class([make_user(Role.INSTRUCTOR, username="teacher-a")], [learner_id])
     assert Auth(teacher).login("teacher-a").status_code == 302
     queue = teacher.get("/teach/quizzes/grading").get_data(as_text=True)
     answer_id = int(re.search(r"/teach/quizzes/answers/(\d+)", queue).group(1))
@@ -332,8 +334,8 @@ def test_instructor_grades_an_essay_and_sees_the_analysis(
     assert "再具体些" in client.get(f"/quizzes/attempts/{attempt_id}/result").get_data(as_text=True)
 
 
-def test_exports_neutralise_formulas(app, client, auth, make_user, quiz_course):
-    make_user(Role.LEARNER, username="evil", name='=HYPERLINK("http://x")')
+def test_exports_neutralise_formulas(app, client, auth, make_user, make_class, quiz_course):
+    evil = make_user(Role.LEARNER, username="evil", name='=HYPERLINK("http://x")')
     assert auth.login("evil").status_code == 302
     attempt_id = start(auth)
     client.post(
@@ -341,7 +343,7 @@ def test_exports_neutralise_formulas(app, client, auth, make_user, quiz_course):
         data={"csrf_token": csrf_token(client, "/"), "sequence": "1", "a3": "=1+1"},
     )
     teacher = app.test_client()
-    make_user(Role.INSTRUCTOR, username="teacher-a")
+    make_class([make_user(Role.INSTRUCTOR, username="teacher-a")], [evil])
     assert Auth(teacher).login("teacher-a").status_code == 302
     with app.app_context():
         quiz_id = db.session.scalar(sa.select(Quiz.id))
@@ -359,7 +361,9 @@ def test_exports_neutralise_formulas(app, client, auth, make_user, quiz_course):
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
 
 
-def test_the_quiz_workbook_neutralises_formulas(app, client, auth, make_user, quiz_course):
+def test_the_quiz_workbook_neutralises_formulas(
+    app, client, auth, make_user, make_class, quiz_course
+):
     """The XLSX holds the same neutralised cells as the CSV: a learner's name and answer that
     look like formulas stay text with a quote before them."""
     import io
@@ -373,7 +377,7 @@ def test_the_quiz_workbook_neutralises_formulas(app, client, auth, make_user, qu
         for c in json.loads((Path(__file__).parents[1] / "data" / "csv_injection.json").read_text())
         if c["id"] == "csvinj-008"
     )
-    make_user(Role.LEARNER, username="evil", name=case["input"])
+    evil = make_user(Role.LEARNER, username="evil", name=case["input"])
     assert auth.login("evil").status_code == 302
     attempt_id = start(auth)
     client.post(
@@ -381,7 +385,7 @@ def test_the_quiz_workbook_neutralises_formulas(app, client, auth, make_user, qu
         data={"csrf_token": csrf_token(client, "/"), "sequence": "1", "a3": "=1+1"},
     )
     teacher = app.test_client()
-    make_user(Role.INSTRUCTOR, username="teacher-a")
+    make_class([make_user(Role.INSTRUCTOR, username="teacher-a")], [evil])
     assert Auth(teacher).login("teacher-a").status_code == 302
     with app.app_context():
         quiz_id = db.session.scalar(sa.select(Quiz.id))

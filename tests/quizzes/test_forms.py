@@ -7,7 +7,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from courseware.accounts.models import Role
+from courseware.accounts.models import Cohort, Role, User
 from courseware.db import db
 from courseware.quizzes.models import Answer, QuestionRecord, Quiz, QuizOverride
 from tests.conftest import Auth, csrf_token
@@ -17,7 +17,14 @@ from tests.quizzes.test_bank import GOOD_GIFT
 
 
 def instructor(app, make_user, locale) -> Auth:
-    make_user(Role.INSTRUCTOR, username="teacher", locale=locale)
+    """An instructor teaching a class of every learner so far: instructors see their own only."""
+    teacher_id = make_user(Role.INSTRUCTOR, username="teacher", locale=locale)
+    with app.app_context():
+        cohort = Cohort(name="测验班")
+        cohort.instructors.append(db.session.get(User, teacher_id))
+        cohort.members.extend(db.session.scalars(sa.select(User).where(User.role == Role.LEARNER)))
+        db.session.add(cohort)
+        db.session.commit()
     client = app.test_client()
     assert Auth(client).login("teacher").status_code == 302
     return Auth(client)

@@ -1,0 +1,91 @@
+"""The predicates and query helpers of courseware.permissions, on a small unit tree."""
+
+import pytest
+import sqlalchemy as sa
+from flask_login import login_user
+
+from courseware import permissions
+from courseware.accounts.models import Cohort, Role, User
+from courseware.db import db
+
+
+@pytest.fixture
+def tree(make_unit, make_user, make_class):
+    ids = {
+        "province": make_unit("浙江省"),
+        "city": make_unit("浙江省", "杭州市"),
+        "county": make_unit("浙江省", "杭州市", "西湖区"),
+        "town": make_unit("浙江省", "杭州市", "西湖区", "某街道"),
+        "other": make_unit("浙江省", "宁波市"),
+    }
+    ids["city_admin"] = make_user(Role.ADMIN, unit_id=ids["city"], admin_unit_id=ids["city"])
+    ids["county_admin"] = make_user(Role.ADMIN, unit_id=ids["county"], admin_unit_id=ids["county"])
+    ids["prov"] = make_user(Role.ADMIN)
+    ids["teacher"] = make_user(Role.INSTRUCTOR)
+    ids["town_learner"] = make_user(unit_id=ids["town"])
+    ids["other_learner"] = make_user(unit_id=ids["other"])
+    ids["class"] = make_class([ids["teacher"]], [ids["town_learner"]], unit_id=ids["county"])
+    return ids
+
+
+def test_a_unit_administrator_manages_their_unit_and_everything_below(app, tree):
+    with app.app_context():
+        city = db.session.get(User, tree["city_admin"])
+        assert permissions.managed_unit_set(city) == {tree["city"], tree["county"], tree["town"]}
+        assert permissions.manages_unit(city, tree["town"])
+        assert not permissions.manages_unit(city, tree["province"])
+        assert not permissions.manages_unit(city, tree["other"])
+        assert not permissions.manages_unit(city, None)
+        prov = db.session.get(User, tree["prov"])
+        assert permissions.managed_unit_set(prov) is None
+        assert permissions.manages_unit(prov, tree["other"])
+
+
+def test_a_unit_administrator_never_manages_a_wider_administrator(app, tree):
+    with app.app_context():
+        city = db.session.get(User, tree["city_admin"])
+        county = db.session.get(User, tree["county_admin"])
+        assert permissions.manages_user(city, county)
+        assert not permissions.manages_user(county, city)
+        assert not permissions.manages_user(city, db.session.get(User, tree["prov"]))
+        managed = {u.id for u in db.session.scalars(permissions.managed_users(county))}
+        assert tree["town_learner"] in managed and tree["city_admin"] not in managed
+
+
+def test_instructors_see_the_learners_of_their_classes_only(app, tree):
+    with app.app_context():
+        teacher = db.session.get(User, tree["teacher"])
+        assert permissions.visible_learner_set(teacher) == {tree["town_learner"]}
+        assert permissions.may_see_learner(teacher, tree["town_learner"])
+        assert not permissions.may_see_learner(teacher, tree["other_learner"])
+        cohort = db.session.get(Cohort, tree["class"])
+        assert permissions.teaches(teacher, cohort) and permissions.may_teach(teacher, cohort)
+        classes = list(db.session.scalars(permissions.visible_cohorts(teacher)))
+        assert [c.id for c in classes] == [tree["class"]]
+        learner = db.session.get(User, tree["town_learner"])
+        assert not permissions.may_teach(learner, cohort)
+        assert list(db.session.scalars(permissions.visible_cohorts(learner))) == []
+
+
+def test_the_class_belongs_to_the_administrators_of_its_unit(app, tree):
+    with app.app_context():
+        cohort = db.session.get(Cohort, tree["class"])
+        for admin in ("city_admin", "county_admin", "prov"):
+            assert permissions.manages_cohort(db.session.get(User, tree[admin]), cohort)
+        other = db.session.get(User, tree["county_admin"])
+        other.admin_unit_id = tree["other"]
+        assert not permissions.manages_cohort(other, cohort)
+        assert not permissions.may_see_learner(other, tree["town_learner"])
+        ids = db.session.scalars(
+            sa.select(User.id).where(permissions.learner_clause(other, User.id))
+        )
+        assert tree["town_learner"] not in set(ids)
+
+
+def test_templates_ask_by_name_and_an_unknown_question_is_an_error(app, tree):
+    with app.test_request_context():
+        login_user(db.session.get(User, tree["teacher"]))
+        assert permissions.can("teach") and not permissions.can("administer")
+        assert permissions.can("teach", db.session.get(Cohort, tree["class"]))
+        with pytest.raises(ValueError):
+            permissions.can("fly")

@@ -1,0 +1,427 @@
+"""The scope matrix: every teach and admin route that takes an object's id keeps to its scope.
+
+For each such route (found by walking the URL map), an instructor who does not teach the object's
+class and a unit administrator of another unit are refused (404, or 403), and the object's owner —
+the class's instructor, the administrator of its unit, the course's editor — is served. A new
+route of that kind with no entry below makes the matrix fail.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+import sqlalchemy as sa
+from werkzeug.routing import IntegerConverter
+
+from courseware.access import audience_of
+from courseware.accounts.models import Role, RosterUpload, User
+from courseware.api import tokens
+from courseware.certificates.models import Certificate
+from courseware.courses.models import Course
+from courseware.db import db
+from courseware.exercises.models import Exercise, LiveSession
+from courseware.lessons.models import Lesson, LessonRevision
+from courseware.progress.completion import check_completion
+from courseware.progress.models import CourseAssignment, CreditEntry
+from courseware.quizzes.models import Answer, Quiz, QuizOverride
+from courseware.reports.models import ExportJob
+from courseware.timeutil import utcnow
+from tests.conftest import Auth, csrf_token
+from tests.exercises.conftest import DRILL
+from tests.progress.test_completion import complete_lessons
+from tests.quizzes.conftest import QUIZ_YAML, RIGHT
+
+LEARNER_NAME = "杭州学员甲"
+REFUSED = {403, 404}
+
+
+@dataclass
+class World:
+    """Ids of everything the matrix visits, and a signed-in client per person."""
+
+    ids: dict
+    clients: dict = field(default_factory=dict)
+
+    def __getattr__(self, name):
+        try:
+            return self.ids[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def _content(lessons_dir, tmp_path, sync):
+    """The test course with quiz `check` and exercise `drill`, synced."""
+    quizzes = tmp_path / "quizzes" / "test-course"
+    quizzes.mkdir(parents=True)
+    (quizzes / "check.yaml").write_text(QUIZ_YAML, "utf-8")
+    exercises = tmp_path / "exercises" / "test-course"
+    exercises.mkdir(parents=True)
+    shutil.copy(DRILL, exercises / DRILL.name)
+    course_yaml = lessons_dir / "course.yaml"
+    course_yaml.write_text(
+        course_yaml.read_text("utf-8").replace(
+            "  - lesson: second\n", "  - lesson: second\n  - quiz: check\n  - exercise: drill\n"
+        ),
+        "utf-8",
+    )
+    sync()
+
+
+def _signed_in(app, username) -> Auth:
+    client = app.test_client()
+    auth = Auth(client)
+    assert auth.login(username).status_code == 302
+    return auth
+
+
+@pytest.fixture
+def world(app, make_user, make_unit, make_class, lessons_dir, sync, tmp_path):
+    """Two cities, each with its unit administrator, instructor, class and learners, around a
+    learner of Hangzhou who has taken the quiz, played the exercise and earned a certificate."""
+    app.config["JOBS_INLINE"] = True
+    _content(lessons_dir, tmp_path, sync)
+    hz = make_unit("浙江省", "杭州市")
+    xh = make_unit("浙江省", "杭州市", "西湖区")
+    empty = make_unit("浙江省", "杭州市", "空科室")
+    nb = make_unit("浙江省", "宁波市")
+    ids = {"hz": hz, "xh": xh, "empty_unit": empty, "nb": nb}
+    ids["prov"] = make_user(Role.ADMIN, username="prov")
+    ids["hzadmin"] = make_user(Role.ADMIN, username="hzadmin", unit_id=hz, admin_unit_id=hz)
+    ids["nbadmin"] = make_user(Role.ADMIN, username="nbadmin", unit_id=nb, admin_unit_id=nb)
+    ids["owner"] = make_user(Role.INSTRUCTOR, username="owner", unit_id=hz)
+    ids["stranger"] = make_user(Role.INSTRUCTOR, username="stranger", unit_id=nb)
+    ids["learner"] = make_user(username="hzlearner", name=LEARNER_NAME, unit_id=xh)
+    ids["spare"] = make_user(username="hzspare", name="杭州学员乙", unit_id=xh)
+    ids["nblearner"] = make_user(username="nblearner", name="宁波学员", unit_id=nb)
+    ids["class_a"] = make_class(
+        [ids["owner"]], [ids["learner"], ids["spare"]], name="杭州班", unit_id=hz
+    )
+    ids["class_b"] = make_class([ids["stranger"]], [ids["nblearner"]], name="宁波班", unit_id=nb)
+    w = World(ids)
+    for name in ("prov", "hzadmin", "nbadmin", "owner", "stranger"):
+        w.clients[name] = _signed_in(app, name)
+
+    # The learner takes the quiz (its essay waits for a grade) and plays the exercise.
+    learner = _signed_in(app, "hzlearner")
+    started = learner.post("/quizzes/test-course/check/start")
+    attempt_id = int(re.search(r"/quizzes/attempts/(\d+)$", started.location).group(1))
+    learner.client.post(
+        f"/quizzes/attempts/{attempt_id}/submit",
+        data={"csrf_token": csrf_token(learner.client, "/"), "sequence": "1", **RIGHT},
+    )
+    played = learner.post("/exercises/test-course/drill/start")
+    ids["run"] = int(re.search(r"/exercises/runs/(\d+)$", played.location).group(1))
+    learner.client.post(
+        f"/exercises/runs/{ids['run']}/act",
+        data={
+            "csrf_token": csrf_token(learner.client, f"/exercises/runs/{ids['run']}"),
+            "kind": "post",
+            "text": "我们正在核实。",
+        },
+    )
+    complete_lessons(app, ids["learner"])
+    with app.app_context():
+        course = db.session.scalar(sa.select(Course))
+        check_completion(course.id, ids["learner"], utcnow())
+        db.session.add(
+            CourseAssignment(
+                cohort_id=ids["class_a"],
+                course_id=course.id,
+                starts_on=utcnow().date(),
+                due_on=utcnow().date(),
+            )
+        )
+        db.session.add(
+            RosterUpload(
+                uploaded_by_id=ids["hzadmin"],
+                filename="roster.csv",
+                content="用户名,姓名,单位\nnewbie,新学员,浙江省/杭州市/西湖区\n".encode(),
+            )
+        )
+        token, _raw = tokens.issue_token(
+            "接口", ["reports:read"], db.session.get(User, ids["prov"])
+        )
+        db.session.commit()
+        ids["course"] = course.id
+        ids["course_slug"] = course.slug
+        ids["quiz"] = db.session.scalar(sa.select(Quiz.id))
+        ids["exercise"] = db.session.scalar(sa.select(Exercise.id))
+        ids["answer"] = db.session.scalar(
+            sa.select(Answer.id).where(Answer.state == "manual", Answer.attempt_id == attempt_id)
+        )
+        ids["assignment"] = db.session.scalar(sa.select(CourseAssignment.id))
+        ids["certificate"] = db.session.scalar(sa.select(Certificate.id))
+        ids["credit"] = db.session.scalar(
+            sa.select(CreditEntry.id).where(CreditEntry.user_id == ids["learner"])
+        )
+        ids["upload"] = db.session.scalar(sa.select(RosterUpload.id))
+        ids["token"] = token.id
+        lesson = db.session.scalar(sa.select(Lesson).where(Lesson.slug == "first"))
+        ids["lesson_slug"] = lesson.slug
+        ids["revision"] = db.session.scalar(
+            sa.select(LessonRevision.id).where(LessonRevision.lesson_id == lesson.id)
+        )
+    created = w.clients["owner"].post(
+        f"/teach/exercises/{ids['exercise']}/live",
+        data={"cohort": ids["class_a"], "teams": "1", "speed": "1"},
+    )
+    assert created.status_code == 302, created.status_code
+    with app.app_context():
+        ids["live"] = db.session.scalar(sa.select(LiveSession.id))
+    exported = w.clients["hzadmin"].post("/reports/exports", data={"format": "csv"})
+    assert exported.status_code == 302
+    with app.app_context():
+        ids["job"] = db.session.scalar(sa.select(ExportJob.id))
+    return w
+
+
+@dataclass
+class Entry:
+    """One route of the matrix: how to call it on the world's objects, and who owns them."""
+
+    path: Callable[[World], str]
+    owner: str
+    method: str = "GET"
+    data: Callable[[World], dict] = lambda w: {}
+    served: frozenset = frozenset({200})
+    # Routes over content every class shares (a quiz's results) serve everyone who teaches and
+    # leave out the learners they do not teach, rather than refuse.
+    hides_learner: bool = False
+    outsiders: tuple = ("stranger", "nbadmin")
+    # What must stay unchanged after the outsiders' requests, when they are not refused outright.
+    unchanged: Callable | None = None
+
+
+def _no_override(app, w):
+    with app.app_context():
+        return db.session.scalar(sa.select(sa.func.count()).select_from(QuizOverride)) == 0
+
+
+REDIRECT = frozenset({302})
+ENTRIES: dict[str, Entry] = {
+    # --- classes, seen by their instructors ---
+    "classes.class_detail": Entry(lambda w: f"/classes/{w.class_a}", "owner"),
+    "teach_progress.assignments": Entry(lambda w: f"/teach/classes/{w.class_a}/courses", "owner"),
+    "teach_progress.grid": Entry(lambda w: f"/teach/classes/{w.class_a}/progress", "owner"),
+    "teach_progress.learner": Entry(lambda w: f"/teach/learners/{w.learner}", "owner"),
+    "teach_progress.unassign": Entry(
+        lambda w: f"/teach/classes/{w.class_a}/courses/{w.assignment}/remove",
+        "owner",
+        "POST",
+        served=REDIRECT,
+    ),
+    # --- quizzes ---
+    "teach_quizzes.overview": Entry(
+        lambda w: f"/teach/quizzes/{w.quiz}", "owner", hides_learner=True
+    ),
+    "teach_quizzes.export": Entry(
+        lambda w: f"/teach/quizzes/{w.quiz}/export.csv", "owner", hides_learner=True
+    ),
+    "teach_quizzes.grade": Entry(lambda w: f"/teach/quizzes/answers/{w.answer}", "owner"),
+    "teach_quizzes.set_override": Entry(
+        lambda w: f"/teach/quizzes/{w.quiz}/overrides",
+        "owner",
+        "POST",
+        data=lambda w: {"username": "hzlearner", "extra_attempts": "1", "extra_minutes": "0"},
+        served=REDIRECT,
+        unchanged=_no_override,
+    ),
+    "teach_quizzes.regrade": Entry(
+        lambda w: f"/teach/quizzes/{w.quiz}/regrade", "prov", "POST", served=REDIRECT
+    ),
+    # --- exercises ---
+    "teach_exercises.create_live": Entry(
+        lambda w: f"/teach/exercises/{w.exercise}/live",
+        "owner",
+        "POST",
+        data=lambda w: {"cohort": w.class_a, "teams": "1", "speed": "1"},
+        served=REDIRECT,
+    ),
+    "teach_exercises.control": Entry(lambda w: f"/teach/exercises/live/{w.live}", "owner"),
+    "teach_exercises.control_board": Entry(
+        lambda w: f"/teach/exercises/live/{w.live}/board", "owner"
+    ),
+    "teach_exercises.projector": Entry(
+        lambda w: f"/teach/exercises/live/{w.live}/projector", "owner"
+    ),
+    "teach_exercises.projector_board": Entry(
+        lambda w: f"/teach/exercises/live/{w.live}/projector/board", "owner"
+    ),
+    "teach_exercises.live_report": Entry(
+        lambda w: f"/teach/exercises/live/{w.live}/report", "owner"
+    ),
+    "teach_exercises.command": Entry(
+        lambda w: f"/teach/exercises/live/{w.live}/control",
+        "owner",
+        "POST",
+        data=lambda w: {"command": "start"},
+        served=REDIRECT,
+    ),
+    "teach_exercises.review": Entry(lambda w: f"/teach/exercises/runs/{w.run}/review", "owner"),
+    # --- lessons, edited by their course's editors ---
+    "author.publish": Entry(
+        lambda w: f"/author/{w.course_slug}/{w.lesson_slug}/revisions/{w.revision}/publish",
+        "owner",
+        "POST",
+        served=REDIRECT,
+    ),
+    "author.revert": Entry(
+        lambda w: f"/author/{w.course_slug}/{w.lesson_slug}/revisions/{w.revision}/revert",
+        "owner",
+        "POST",
+        served=REDIRECT,
+    ),
+    # --- reports ---
+    "reports.export_status": Entry(lambda w: f"/reports/exports/{w.job}", "hzadmin"),
+    "reports.download": Entry(lambda w: f"/reports/exports/{w.job}/download", "hzadmin"),
+    # --- administration of a unit ---
+    "admin.user_edit": Entry(lambda w: f"/admin/users/{w.learner}", "hzadmin"),
+    "admin.user_password": Entry(
+        lambda w: f"/admin/users/{w.learner}/password", "hzadmin", served=REDIRECT
+    ),
+    "admin.user_unlock": Entry(
+        lambda w: f"/admin/users/{w.learner}/unlock", "hzadmin", "POST", served=REDIRECT
+    ),
+    "admin.user_reset_password": Entry(
+        lambda w: f"/admin/users/{w.spare}/reset-password", "hzadmin", "POST", served=REDIRECT
+    ),
+    "admin.user_deactivate": Entry(
+        lambda w: f"/admin/users/{w.spare}/deactivate", "hzadmin", "POST", served=REDIRECT
+    ),
+    "admin.user_activate": Entry(
+        lambda w: f"/admin/users/{w.spare}/activate", "hzadmin", "POST", served=REDIRECT
+    ),
+    "admin.unit_edit": Entry(lambda w: f"/admin/units/{w.xh}", "hzadmin"),
+    "admin.unit_delete": Entry(
+        lambda w: f"/admin/units/{w.empty_unit}/delete", "hzadmin", "POST", served=REDIRECT
+    ),
+    "admin.cohort_edit": Entry(lambda w: f"/admin/classes/{w.class_a}", "hzadmin"),
+    "admin.cohort_add_members": Entry(
+        lambda w: f"/admin/classes/{w.class_a}/members",
+        "hzadmin",
+        "POST",
+        data=lambda w: {"usernames": "hzlearner", "unit_id": ""},
+        served=REDIRECT,
+    ),
+    "admin.cohort_remove_member": Entry(
+        lambda w: f"/admin/classes/{w.class_a}/members/{w.spare}/remove",
+        "hzadmin",
+        "POST",
+        served=REDIRECT,
+    ),
+    "admin.roster_preview": Entry(lambda w: f"/admin/import/{w.upload}", "hzadmin"),
+    "admin.roster_progress": Entry(lambda w: f"/admin/import/{w.upload}/progress", "hzadmin"),
+    "admin.roster_done": Entry(
+        lambda w: f"/admin/import/{w.upload}/done", "hzadmin", served=frozenset({200, 302})
+    ),
+    "admin.roster_commit": Entry(
+        lambda w: f"/admin/import/{w.upload}/commit", "hzadmin", "POST", served=REDIRECT
+    ),
+    "admin.roster_passwords": Entry(
+        lambda w: f"/admin/import/{w.upload}/passwords", "hzadmin", "POST"
+    ),
+    "credits.add": Entry(
+        lambda w: f"/admin/credits/{w.learner}/add",
+        "hzadmin",
+        "POST",
+        data=lambda w: {"hours": "2", "earned_on": "2026-01-05", "note": "党校培训"},
+        served=REDIRECT,
+    ),
+    "credits.reverse": Entry(
+        lambda w: f"/admin/credits/entries/{w.credit}/reverse",
+        "hzadmin",
+        "POST",
+        data=lambda w: {"reason": "重复登记"},
+        served=REDIRECT,
+    ),
+    "certificates.revoke": Entry(
+        lambda w: f"/admin/certificates/{w.certificate}/revoke",
+        "hzadmin",
+        "POST",
+        data=lambda w: {"reason": "信息有误"},
+        served=REDIRECT,
+    ),
+    # --- the province's own: API tokens read every unit, courses serve every unit ---
+    "admin.course_editors": Entry(lambda w: f"/admin/courses/{w.course}", "prov"),
+    "api_admin.created": Entry(
+        lambda w: f"/admin/api-tokens/{w.token}/created", "prov", served=REDIRECT
+    ),
+    "api_admin.revoke": Entry(
+        lambda w: f"/admin/api-tokens/{w.token}/revoke",
+        "prov",
+        "POST",
+        served=REDIRECT,
+        outsiders=("stranger", "nbadmin", "hzadmin"),
+    ),
+}
+
+
+def scoped_routes(app) -> dict[str, str]:
+    """Endpoint → rule of every route kept to some roles that takes an object's id."""
+    found = {}
+    with app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            audience = audience_of(rule.endpoint)
+            takes_id = any(isinstance(c, IntegerConverter) for c in rule._converters.values())
+            if takes_id and isinstance(audience, frozenset):
+                found[rule.endpoint] = rule.rule
+    return found
+
+
+def test_every_scoped_route_has_an_entry_in_the_matrix(app):
+    routes = scoped_routes(app)
+    missing = sorted(
+        f"{endpoint} {rule}" for endpoint, rule in routes.items() if endpoint not in ENTRIES
+    )
+    assert not missing, "routes with an object id and no entry in the scope matrix: " + ", ".join(
+        missing
+    )
+    assert not set(ENTRIES) - set(routes), "entries for routes that no longer exist"
+
+
+def _call(w: World, who: str, entry: Entry):
+    auth = w.clients[who]
+    path = entry.path(w)
+    if entry.method == "GET":
+        return auth.client.get(path)
+    return auth.post(path, data=entry.data(w))
+
+
+def test_outsiders_are_refused_and_owners_served(app, world):
+    from courseware.courses.models import course_editor
+
+    with app.app_context():
+        db.session.execute(
+            course_editor.insert().values(course_id=world.course, user_id=world.owner)
+        )
+        db.session.commit()
+    failures = []
+    for endpoint, entry in ENTRIES.items():
+        for who in entry.outsiders:
+            response = _call(world, who, entry)
+            if entry.hides_learner:
+                ok = response.status_code == 200 and LEARNER_NAME not in response.get_data(
+                    as_text=True
+                )
+            elif entry.unchanged is not None:
+                # Refused outright, or answered as a form error (400) or a redirect: either way
+                # nothing may have changed.
+                ok = response.status_code in REFUSED | {302, 400} and entry.unchanged(app, world)
+            else:
+                ok = response.status_code in REFUSED
+            if not ok:
+                failures.append(f"{endpoint}: {who} got {response.status_code}")
+    # Reads first, then changes, in the order above: what one change does is not another's object.
+    ordered = sorted(ENTRIES.items(), key=lambda item: item[1].method != "GET")
+    for endpoint, entry in ordered:
+        response = _call(world, entry.owner, entry)
+        ok = response.status_code in entry.served
+        if ok and entry.hides_learner:
+            ok = LEARNER_NAME in response.get_data(as_text=True)
+        if not ok:
+            failures.append(f"{endpoint}: owner {entry.owner} got {response.status_code}")
+    assert not failures, failures

@@ -1,0 +1,50 @@
+"""The Chinese catalog: every message once, every message translated, placeholders kept."""
+
+import re
+from pathlib import Path
+
+CATALOG = Path(__file__).resolve().parents[1] / "courseware/translations/zh/LC_MESSAGES/messages.po"
+
+
+def entries() -> list[tuple[int, str, str]]:
+    """(line, msgid, msgstr) of each live entry; obsolete (#~) ones and plurals' forms aside."""
+    found, lines = [], CATALOG.read_text("utf-8").splitlines()
+    i = 0
+    while i < len(lines):
+        if lines[i].startswith("msgid "):
+            start, msgid, i = i + 1, [lines[i][6:]], i + 1
+            while i < len(lines) and lines[i].startswith('"'):
+                msgid.append(lines[i])
+                i += 1
+            msgstr = []
+            if i < len(lines) and lines[i].startswith(("msgstr ", "msgid_plural ")):
+                if lines[i].startswith("msgid_plural "):
+                    while i < len(lines) and not lines[i].startswith("msgstr[0] "):
+                        i += 1
+                    msgstr, i = [lines[i][10:]], i + 1
+                else:
+                    msgstr, i = [lines[i][7:]], i + 1
+                while i < len(lines) and lines[i].startswith('"'):
+                    msgstr.append(lines[i])
+                    i += 1
+            join = lambda parts: "".join(p.strip()[1:-1] for p in parts)  # noqa: E731
+            found.append((start, join(msgid), join(msgstr)))
+        else:
+            i += 1
+    return found
+
+
+def test_every_message_is_defined_once():
+    seen = {}
+    for line, msgid, _msgstr in entries():
+        assert msgid not in seen, f"messages.po:{line}: {msgid!r} again (first at {seen[msgid]})"
+        seen[msgid] = line
+
+
+def test_every_message_is_translated_with_its_placeholders():
+    for line, msgid, msgstr in entries():
+        if not msgid:
+            continue  # the header
+        assert msgstr, f"messages.po:{line}: {msgid!r} has no translation"
+        wanted = sorted(re.findall(r"%\(\w+\)[sd]", msgid))
+        assert sorted(re.findall(r"%\(\w+\)[sd]", msgstr)) == wanted, f"messages.po:{line}"
