@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from flask_babel import pgettext
 from sqlalchemy.orm import selectinload
 
 from courseware.accounts.models import User
@@ -141,8 +140,8 @@ def overview_header() -> list[str]:
         _("score"),
         _("max"),
         _("percent"),
-        # The column asks a question ("是否及格"); the same word as a value reads "及格".
-        pgettext("column", "passed"),
+        # The column asks a question ("是否及格"); "passed" as a value reads "及格".
+        _("passed (yes/no)"),
     ]
 
 

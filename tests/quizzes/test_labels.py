@@ -24,9 +24,9 @@ def hand_in_passing(client, auth):
 
 
 def test_a_pass_reads_as_a_value_and_the_column_asks_the_question(
-    app, client, auth, make_user, quiz_course
+    app, client, auth, make_user, make_class, quiz_course
 ):
-    learner(make_user, auth)
+    learner_id = learner(make_user, auth)
     hand_in_passing(client, auth)
     mine = client.get("/my-learning").get_data(as_text=True)
     assert "<td>及格</td>" in mine and "是否及格" not in mine
@@ -34,7 +34,7 @@ def test_a_pass_reads_as_a_value_and_the_column_asks_the_question(
     assert '<td data-label="结果">及格</td>' in quiz and "是否及格" not in quiz
 
     teacher = app.test_client()
-    make_user(Role.INSTRUCTOR, username="teacher")
+    make_class([make_user(Role.INSTRUCTOR, username="teacher")], [learner_id])
     assert Auth(teacher).login("teacher").status_code == 302
     with app.app_context():
         quiz_id = db.session.scalar(sa.select(Quiz.id))
@@ -45,12 +45,12 @@ def test_a_pass_reads_as_a_value_and_the_column_asks_the_question(
 
 
 def test_the_instructors_quiz_list_heads_its_count_as_a_count(
-    app, client, auth, make_user, quiz_course
+    app, client, auth, make_user, make_class, quiz_course
 ):
-    learner(make_user, auth)
+    learner_id = learner(make_user, auth)
     hand_in_passing(client, auth)
     teacher = app.test_client()
-    make_user(Role.INSTRUCTOR, username="teacher")
+    make_class([make_user(Role.INSTRUCTOR, username="teacher")], [learner_id])
     assert Auth(teacher).login("teacher").status_code == 302
     page = teacher.get("/teach/quizzes/").get_data(as_text=True)
     assert '<th scope="col">交卷人次</th>' in page and "交卷时间" not in page
