@@ -28,7 +28,6 @@ from courseware.reports.models import ExportJob  # noqa: F401  (also the table, 
 from courseware.timeutil import utcnow
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
-STAFF = permissions.STAFF
 
 
 def read_filters(form: ReportFilterForm | None = None) -> tuple[queries.Filters, list[str]]:
@@ -68,7 +67,7 @@ def _params(filters: queries.Filters) -> dict:
 
 
 @bp.route("/")
-@roles(*STAFF)
+@roles(*permissions.STAFF)
 def index(export_form=None):
     form = ReportFilterForm(request.args)
     filters, errors = read_filters(form)
@@ -97,7 +96,7 @@ def index(export_form=None):
 
 
 @bp.route("/summary.<fmt>")
-@roles(*STAFF)
+@roles(*permissions.STAFF)
 def summary(fmt):
     """The page's table as a file: the same lines, the same numbers."""
     filters, errors = read_filters()
