@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from courseware import jobs
 from courseware.access import roles
 from courseware.accounts import audit, import_job, operations, roster
 from courseware.accounts.credentials import normalise_username
@@ -485,6 +486,7 @@ def roster_commit(upload_id):
 @admin_only
 def roster_progress(upload_id):
     """The import's progress; the page asks again every second, and moves on to the result when done."""
+    jobs.reap_now_and_then()  # a job whose worker stopped is sent again (or failed) from here too
     upload = _own_upload(upload_id)
     if request.headers.get("HX-Request"):
         response = make_response(render_template("admin/_import_job.html", upload=upload))
