@@ -27,7 +27,7 @@ from pathlib import Path
 
 import click
 import sqlalchemy as sa
-from flask import current_app, Flask
+from flask import current_app, Flask, g
 from flask.cli import AppGroup
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -204,9 +204,10 @@ def _settings(app: Flask) -> tuple[dt.timedelta, int]:
     return stale, int(app.config.get("JOBS_MAX_ATTEMPTS", 3))
 
 
-def claim(model, job_id: int) -> bool:
+def claim(model, job_id: int) -> int | None:
     """Take the job's row for this worker: queued, or running with a stopped heartbeat and
-    attempts left. Only one claim wins, so a message sent twice runs the job once."""
+    attempts left. Only one claim wins, so a message sent twice runs the job once. Return the
+    attempt's number, or None when the claim failed."""
     stale, max_attempts = _settings(current_app)
     now = utcnow()
     claimed = db.session.execute(
@@ -225,8 +226,19 @@ def claim(model, job_id: int) -> bool:
         .values(status=JobStatus.RUNNING, attempts=model.attempts + 1, heartbeat_at=now)
         .execution_options(synchronize_session=False)
     ).rowcount
+    # Read in the claim's own transaction, while the row is this worker's.
+    attempt = db.session.scalar(sa.select(model.attempts).where(model.id == job_id))
     db.session.commit()
-    return bool(claimed)
+    return attempt if claimed else None
+
+
+def held(model, job_id: int):
+    """The condition a job's last write puts on its row: still running on this attempt. A worker
+    taken for stopped (and its job sent again) that comes back writes nothing, so the job's result
+    is written once."""
+    condition = sa.and_(model.id == job_id, model.status == JobStatus.RUNNING)
+    attempt = g.get("job_attempt")
+    return condition if attempt is None else sa.and_(condition, model.attempts == attempt)
 
 
 def run(app: Flask, kind: str, job_id: int) -> bool:
@@ -236,9 +248,11 @@ def run(app: Flask, kind: str, job_id: int) -> bool:
     job = _state(app)["kinds"][kind]
     with app.app_context():
         try:
-            if not claim(job.model, job_id):
+            attempt = claim(job.model, job_id)
+            if attempt is None:
                 return False
-            with heartbeat(app, job.model, job_id):
+            g.job_attempt = attempt
+            with heartbeat(app, job.model, job_id, attempt):
                 job.work(job_id)
             return True
         except Exception as error:
@@ -250,7 +264,7 @@ def run(app: Flask, kind: str, job_id: int) -> bool:
 
 
 @contextmanager
-def heartbeat(app: Flask, model, job_id: int):
+def heartbeat(app: Flask, model, job_id: int, attempt: int):
     """Refresh the row's heartbeat from a thread of its own while the work runs, however long
     the work goes without writing progress; it stops with the worker's process."""
     stale, _ = _settings(app)
@@ -263,7 +277,11 @@ def heartbeat(app: Flask, model, job_id: int):
                 with db.engine.connect() as conn:
                     conn.execute(
                         sa.update(model)
-                        .where(model.id == job_id, model.status == JobStatus.RUNNING)
+                        .where(
+                            model.id == job_id,
+                            model.status == JobStatus.RUNNING,
+                            model.attempts == attempt,
+                        )
                         .values(heartbeat_at=utcnow())
                     )
                     conn.commit()

@@ -305,9 +305,40 @@ def test_a_message_sent_twice_runs_the_job_once(app, client, admin, completions)
     completions(2)
     location = start_export(client, "csv")
     job_id = export_row(app, location).id
+    # No worker has it yet: the page says it waits for one.
+    assert "正在等待任务进程开始导出" in client.get(location).get_data(as_text=True)
     assert export_jobs.run_job(app, job_id) is True
     assert export_jobs.run_job(app, job_id) is False
     assert export_row(app, location).attempts == 1
+
+
+def test_a_worker_taken_for_stopped_writes_nothing_when_it_comes_back(
+    app, client, admin, completions
+):
+    """A worker whose heartbeat stopped (a paused machine, say) and whose job was taken by the next
+    attempt finds its claim gone at its last write: the job's result is written once."""
+    from flask import g
+
+    from courseware.reports.jobs import write_export
+
+    completions(2)
+    job_id = export_row(app, start_export(client, "csv")).id
+    with app.app_context():
+        assert jobs.claim(ExportJob, job_id) == 1
+        db.session.execute(
+            sa.update(ExportJob).values(heartbeat_at=utcnow() - dt.timedelta(minutes=5))
+        )
+        db.session.commit()
+        assert jobs.claim(ExportJob, job_id) == 2
+        assert jobs.claim(ExportJob, job_id) is None  # the new attempt's heartbeat is fresh
+        g.job_attempt = 1
+        write_export(job_id)
+        job = db.session.get(ExportJob, job_id)
+        assert (job.status, job.attempts, job.file_id) == ("running", 2, None)
+        g.job_attempt = 2
+        write_export(job_id)
+        db.session.refresh(job)
+        assert job.status == "done" and job.file_id is not None
 
 
 def test_a_queued_job_never_sent_is_sent_again_by_the_reaper(app, client, admin, completions):

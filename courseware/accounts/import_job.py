@@ -93,9 +93,9 @@ def _import(upload: RosterUpload, actor: User) -> None:
         set_state(RosterUpload, upload_id, status=JobStatus.FAILED, error="problems")
         return
     result = roster.apply_plan(plan, filename, actor=actor, prepared=prepared)
-    db.session.execute(
+    finished = db.session.execute(
         sa.update(RosterUpload)
-        .where(RosterUpload.id == upload_id)
+        .where(jobs.held(RosterUpload, upload_id))
         .values(
             status=JobStatus.DONE,
             done=len(plan.creates) + len(plan.updates),
@@ -107,5 +107,9 @@ def _import(upload: RosterUpload, actor: User) -> None:
             },
             credentials_sheet=roster.credentials_sheet(result.created) if result.created else None,
         )
-    )
+    ).rowcount
+    if not finished:
+        # Another attempt has the import now: these accounts are not written, its are.
+        db.session.rollback()
+        return
     db.session.commit()
