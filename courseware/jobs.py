@@ -312,23 +312,13 @@ def set_state(model, row_id: int, **values) -> None:
 
 
 def fail(model, row_id: int, error: str) -> None:
-    """Mark a job failed with its error (a row that keeps when it finished gets that too)."""
-    finished = {"finished_at": utcnow()} if hasattr(model, "finished_at") else {}
-    set_state(model, row_id, status=JobStatus.FAILED, error=error, **finished)
-
-
-@contextmanager
-def job_context(app, model, row_id: int):
-    """An app context for work outside the queue; when the work raises, its row says it failed."""
-    with app.app_context():
-        try:
-            yield
-        except Exception as error:
-            db.session.rollback()
-            fail(model, row_id, str(error)[:500])
-            raise
-        finally:
-            db.session.remove()
+    """Mark a running job failed with its error (a row that keeps when it finished gets that
+    too), unless another attempt has it now."""
+    values = {"status": JobStatus.FAILED, "error": error}
+    if hasattr(model, "finished_at"):
+        values["finished_at"] = utcnow()
+    db.session.execute(sa.update(model).where(held(model, row_id)).values(**values))
+    db.session.commit()
 
 
 # --- the reaper ----------------------------------------------------------------------------------

@@ -238,21 +238,21 @@ def test_an_export_and_a_roster_import_run_on_the_worker(app, client, admin, que
 def test_a_worker_killed_in_the_middle_of_an_export_leaves_it_to_the_next(
     app, client, admin, queue, completions
 ):
-    completions(40_000)
+    completions(20_000)
     first = queue.start()
     location = start_export(client, "xlsx")
     wait_for(lambda: export_row(app, location).done > 0, what="the export to be half-way")
     first.send_signal(signal.SIGKILL)
     first.wait()
     stuck = export_row(app, location)
-    assert stuck.status == "running" and 0 < stuck.done < 40_000
+    assert stuck.status == "running" and 0 < stuck.done < 20_000
     queue.start()
     page = poll_export(client, location)
-    assert "已完成：40,000 行。" in page, queue.logs()
+    assert "已完成：20,000 行。" in page, queue.logs()
     job = export_row(app, location)
     assert (job.status, job.attempts) == ("done", 2)
     book = load_workbook(io.BytesIO(client.get(location + "/download").data), read_only=True)
-    assert sum(1 for _ in book.active.iter_rows(values_only=True)) == 40_001
+    assert sum(1 for _ in book.active.iter_rows(values_only=True)) == 20_001
 
 
 @pytest.mark.parametrize("queue", ["redis"], indirect=True)
@@ -261,7 +261,7 @@ def test_a_worker_killed_in_the_middle_of_a_roster_import_leaves_it_to_the_next(
 ):
     make_unit("浙江省", "省委组织部")
     first = queue.start()
-    upload_id = upload_roster(client, roster_bytes(90))
+    upload_id = upload_roster(client, roster_bytes(60))
     wait_for(lambda: upload_row(app, upload_id).done > 0, what="the import to be half-way")
     first.send_signal(signal.SIGKILL)
     first.wait()
@@ -270,7 +270,7 @@ def test_a_worker_killed_in_the_middle_of_a_roster_import_leaves_it_to_the_next(
     response, _ = poll_import(client, upload_id)
     assert "HX-Redirect" in response.headers, queue.logs()
     row = upload_row(app, upload_id)
-    assert (row.status, row.attempts, bulk_users(app)) == ("done", 2, 90)
+    assert (row.status, row.attempts, bulk_users(app)) == ("done", 2, 60)
 
 
 @pytest.mark.parametrize("queue", ["sqlite"], indirect=True)
@@ -280,7 +280,7 @@ def test_a_job_out_of_attempts_fails_with_a_message_and_may_be_started_again(
     app.config["JOBS_MAX_ATTEMPTS"] = 1
     make_unit("浙江省", "省委组织部")
     first = queue.start()
-    upload_id = upload_roster(client, roster_bytes(90))
+    upload_id = upload_roster(client, roster_bytes(60))
     wait_for(lambda: upload_row(app, upload_id).done > 0, what="the import to be half-way")
     first.send_signal(signal.SIGKILL)
     first.wait()
@@ -295,7 +295,7 @@ def test_a_job_out_of_attempts_fails_with_a_message_and_may_be_started_again(
     queue.start()
     assert Auth(client).post(f"/admin/import/{upload_id}/commit").status_code == 302
     response, _ = poll_import(client, upload_id)
-    assert "HX-Redirect" in response.headers and bulk_users(app) == 90
+    assert "HX-Redirect" in response.headers and bulk_users(app) == 60
 
 
 def test_a_message_sent_twice_runs_the_job_once(app, client, admin, completions):
