@@ -370,3 +370,13 @@ def test_files_expire_after_their_days_and_the_download_says_so(app, client, adm
     gone = client.get(location + "/download")
     assert gone.status_code == 410
     assert "导出的文件已在 7 天后删除" in gone.get_data(as_text=True)
+
+
+def test_a_stored_file_reads_back_whole_from_its_chunks(app, tmp_path):
+    data = os.urandom(2 * jobs.CHUNK_BYTES + 12345)
+    (tmp_path / "out.bin").write_bytes(data)
+    with app.app_context():
+        stored = jobs.store_file(tmp_path / "out.bin", "out.bin")
+        db.session.commit()
+        assert (stored.size, stored.chunks) == (len(data), 3)
+        assert b"".join(jobs.file_chunks(stored.id)) == data
