@@ -1,8 +1,8 @@
 """Two app servers over one PostgreSQL and one Redis, as a province runs them: what is done on one
 is seen on the other. A session ended on one is refused by the other; a live exercise controlled
 on one is followed on the other; an export and a roster import started on one finish even though
-the web worker that took the request is killed with SIGKILL, and their results are served by the
-other."""
+the web worker that took the request is killed with SIGKILL (and, for the import, the job worker
+half-way through it), and their results are served by the other."""
 
 import http.client
 import io
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from courseware import jobs
-from courseware.accounts.models import Cohort, Role, User
+from courseware.accounts.models import Cohort, Role, RosterUpload, User
 from courseware.db import db
 from tests.conftest import PASSWORD
 from tests.exercises.conftest import add_exercise, DRILL
@@ -168,7 +168,7 @@ def servers(app, backend, tmp_path, lessons_dir):
     workers.start()
     for port, _ in masters:
         wait_for(lambda port=port: Browser().get(port, "/login")[0] == 200, what="the server")
-    yield masters
+    yield masters, workers
     for _, master in masters:
         master.terminate()
         master.wait(timeout=10)
@@ -179,7 +179,7 @@ def servers(app, backend, tmp_path, lessons_dir):
 def test_two_servers_share_sessions_live_exercises_and_jobs(
     app, servers, make_user, make_unit, lessons_dir, sync, tmp_path
 ):
-    (a, server_a), (b, _) = servers
+    ((a, server_a), (b, _)), workers = servers
     add_exercise(lessons_dir, tmp_path, sync, DRILL)
     make_unit("浙江省", "省委组织部")
     make_user(Role.ADMIN, username="boss")
@@ -236,13 +236,26 @@ def test_two_servers_share_sessions_live_exercises_and_jobs(
     assert status == 200, data[:500]
     rows = list(load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
     assert rows[0][0] == "单位"
+    # The import's job worker is killed too, half-way: the next one finishes it.
     status, headers, _ = boss.post(
-        a, "/admin/import", files={"file": ("roster.csv", roster_bytes(20))}
+        a, "/admin/import", files={"file": ("roster.csv", roster_bytes(60))}
     )
     assert status == 302, status
     preview = path_of(headers)
     assert boss.post(a, preview + "/commit")[0] == 302
     kill_workers(server_a)
+    upload_id = int(preview.rsplit("/", 1)[1])
+
+    def half_way():
+        with app.app_context():
+            return db.session.get(RosterUpload, upload_id).done > 0
+
+    wait_for(half_way, what="the import to be half-way")
+    workers.processes[0].send_signal(signal.SIGKILL)
+    workers.processes[0].wait()
+    with app.app_context():
+        assert db.session.get(RosterUpload, upload_id).status == "running"
+    workers.start()
 
     def imported():
         _, headers, _ = boss.get(b, preview + "/progress", **{"HX-Request": "true"})
@@ -250,4 +263,4 @@ def test_two_servers_share_sessions_live_exercises_and_jobs(
 
     assert wait_for(imported, what="the import").endswith(preview + "/done")
     page = boss.get(b, preview + "/done")[2].decode()
-    assert "新建 20 个账号" in page
+    assert "新建 60 个账号" in page, workers.logs()
