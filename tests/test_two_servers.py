@@ -183,11 +183,12 @@ def test_two_servers_share_sessions_live_exercises_and_jobs(
     add_exercise(lessons_dir, tmp_path, sync, DRILL)
     make_unit("浙江省", "省委组织部")
     make_user(Role.ADMIN, username="boss")
-    make_user(Role.INSTRUCTOR, username="teacher")
+    teacher_id = make_user(Role.INSTRUCTOR, username="teacher")
     learner_id = make_user(Role.LEARNER, username="learner", unit_id=None)
     with app.app_context():
         cohort = Cohort(name="2026 春季班")
         cohort.members.append(db.session.get(User, learner_id))
+        cohort.instructors.append(db.session.get(User, teacher_id))  # instructors run their own
         db.session.add(cohort)
         db.session.commit()
         cohort_id = cohort.id
