@@ -6,6 +6,7 @@ FLASK := $(BIN)/flask --app courseware
 HOST ?= 127.0.0.1
 PORT ?= 5000
 WORKERS ?= 2
+JOB_WORKERS ?= 2
 
 .PHONY: run test lint bench translations serve-setup check-browser update-translations clean
 
@@ -37,8 +38,11 @@ serve-setup: translations
 	$(FLASK) content sync
 	$(FLASK) demo
 
+# The job worker (exports, roster imports) runs beside gunicorn and stops with it.
 run: serve-setup
-	@echo "Serving on http://$(HOST):$(PORT)"
+	@echo "Serving on http://$(HOST):$(PORT), with a job worker ($(JOB_WORKERS) threads) beside it"
+	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
+	$(FLASK) jobs worker --workers $(JOB_WORKERS) & worker=$$!; \
 	$(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) --access-logfile - 'courseware:create_app()'
 
 # Browser tests drive Debian's Chromium; the fonts make Chinese readable in screenshots.

@@ -63,7 +63,7 @@ def _database_url(app: Flask) -> str:
 
 
 def _init_extensions(app: Flask) -> None:
-    from courseware import access, i18n, permissions, security, templating
+    from courseware import access, i18n, jobs, permissions, security, templating
     from courseware.accounts import sessions
     from courseware.content import markdown
     from courseware.db import db
@@ -76,6 +76,7 @@ def _init_extensions(app: Flask) -> None:
     # Access is checked before CSRF, so a stranger is sent to sign in, not told the token is bad.
     access.init_app(app)
     csrf.init_app(app)
+    jobs.init_app(app)
     sessions.init_app(app)
     i18n.init_app(app)
     markdown.init_app(app)
@@ -85,7 +86,17 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from courseware import api, backup, certificates, exercises, lessons, progress, quizzes
+    from courseware import (
+        accounts,
+        api,
+        backup,
+        certificates,
+        exercises,
+        lessons,
+        progress,
+        quizzes,
+        reports,
+    )
     from courseware.accounts import cli, views
     from courseware.admin import views as admin_views
     from courseware.api import admin_views as api_admin_views
@@ -135,6 +146,9 @@ def _register_blueprints(app: Flask) -> None:
     progress.init_app(app)
     certificates.init_app(app)
     api.init_app(app)
+    # Each domain's kinds of background job, for the job queue's worker.
+    accounts.init_app(app)
+    reports.init_app(app)
     cli.init_app(app)
     content_cli.init_app(app)
     quiz_cli.init_app(app)

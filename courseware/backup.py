@@ -7,8 +7,8 @@ gzipped tar archive:
 - ``database.sqlite3`` — SQLite's online backup API copies a consistent snapshot while the server
   keeps writing (readers and writers are not stopped; the copy is of one moment), or
   ``database.dump`` — PostgreSQL's ``pg_dump --format=custom``, itself one snapshot;
-- ``instance/…`` — the secret key (sessions, CSRF tokens and certificate links depend on it) and the
-  job outputs still kept.
+- ``instance/…`` — the secret key (sessions, CSRF tokens and certificate links depend on it) and
+  ``config.py``; job outputs are kept in the database, so they travel in its copy.
 
 ``restore`` refuses to overwrite a database that holds rows unless told to (``force``).
 """
@@ -35,8 +35,8 @@ from flask.cli import with_appcontext
 
 from courseware.db import db
 
-# Instance files and folders worth keeping; the database file itself is copied through the API.
-INSTANCE_ITEMS = ("secret_key", "config.py", "exports")
+# Instance files worth keeping (job outputs live in the database); the database is copied apart.
+INSTANCE_ITEMS = ("secret_key", "config.py")
 # How many automatic backups `make run` keeps before a migration.
 KEEP_AUTOMATIC = 5
 

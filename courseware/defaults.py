@@ -48,3 +48,15 @@ EXERCISES_DIR = None
 LESSON_COMPLETION_SHARE = 0.5
 LESSON_BEAT_SECONDS = 15  # how often an open, visible lesson page reports reading time
 LESSON_BEAT_MAX_SECONDS = 60  # the most one heartbeat may credit
+
+# Background jobs (courseware/jobs.py): "sqlite" keeps the queue in instance/jobs.sqlite3 (or give
+# "sqlite:////path/jobs.sqlite3"), a redis:// URL shares it between app servers, "inline" runs each
+# job in the request that starts it (tests; JOBS_INLINE = True means the same).
+JOBS_BROKER = "sqlite"
+JOBS_QUEUE_NAME = "courseware"
+# A running job whose heartbeat is older than this is taken to have lost its worker: it is sent
+# again while it has attempts left, then marked failed.
+JOBS_STALE_SECONDS = 60
+JOBS_MAX_ATTEMPTS = 3
+# Job outputs (export files) are kept in the database for this many days.
+JOB_FILES_DAYS = 7

@@ -55,7 +55,8 @@ def app(backend, tmp_path):
     """An application whose database was created empty for this test."""
     # The per-process caches hold rows of the last test's database: start without them.
     caching.clear_all()
-    app = make_app(database_url(backend, tmp_path))
+    # Jobs queue in a file of the test's own; none runs unless the test starts a worker or says inline.
+    app = make_app(database_url(backend, tmp_path), JOBS_BROKER=f"sqlite:///{tmp_path / 'jobs.db'}")
     with app.app_context():
         db.create_all()
     yield app

@@ -1,1 +1,11 @@
 """People and organisation: users, units (单位), classes (班次), sign-in, roster import, audit log."""
+
+from courseware import jobs as job_queue
+
+
+def init_app(app) -> None:
+    """Let the job queue's worker run roster imports."""
+    from courseware.accounts import import_job
+    from courseware.accounts.models import RosterUpload
+
+    job_queue.register(app, import_job.KIND, model=RosterUpload, work=import_job.import_upload)

@@ -259,6 +259,11 @@ class RosterUpload(JobProgress, db.Model):
     # {"created": n, "updated": n, "unchanged": n} once done.
     summary: Mapped[dict | None] = mapped_column(sa.JSON)
     error: Mapped[str | None] = mapped_column(sa.String(500))
+    # The queue's bookkeeping (courseware/jobs.py): when it was last sent, how often a worker took
+    # it, and the running worker's last sign of life.
+    queued_at: Mapped[dt.datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    heartbeat_at: Mapped[dt.datetime | None]
 
     @property
     def may_start(self) -> bool:

@@ -19,6 +19,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from courseware import jobs
 from courseware.accounts import import_job, roster
 from courseware.accounts.forms import RosterUploadForm
 from courseware.accounts.models import RosterUpload
@@ -113,6 +114,7 @@ def roster_commit(upload_id):
 @admin_only
 def roster_progress(upload_id):
     """The import's progress; the page asks again every second, and moves on to the result when done."""
+    jobs.reap_now_and_then()  # a job whose worker stopped is sent again (or failed) from here too
     upload = _own_upload(upload_id)
     if request.headers.get("HX-Request"):
         response = make_response(render_template("admin/_import_job.html", upload=upload))

@@ -19,7 +19,6 @@ from courseware.formfields import row_id
 from courseware.timeutil import utcnow
 
 bp = Blueprint("teach_exercises", __name__, url_prefix="/teach/exercises")
-STAFF = permissions.STAFF
 
 
 def get_live(live_id: int) -> LiveSession:
@@ -31,7 +30,7 @@ def get_live(live_id: int) -> LiveSession:
 
 
 @bp.route("/")
-@roles(*STAFF)
+@roles(*permissions.STAFF)
 def index(live_form=None, live_exercise_id=None):
     exercises = list(
         db.session.scalars(
@@ -83,7 +82,7 @@ def index(live_form=None, live_exercise_id=None):
 
 
 @bp.route("/<int:exercise_id>/live", methods=["POST"])
-@roles(*STAFF)
+@roles(*permissions.STAFF)
 def create_live(exercise_id):
     """A live run for a class: its learners split into teams, each team one official account."""
     exercise = db.session.get(Exercise, exercise_id)
@@ -138,13 +137,13 @@ def _live_context(live: LiveSession):
 
 
 @bp.route("/live/<int:live_id>")
-@roles(*STAFF)
+@roles(*permissions.STAFF)
 def control(live_id):
     return render_template("exercises/teach/control.html", **_live_context(get_live(live_id)))
 
 
 @bp.route("/live/<int:live_id>/control", methods=["POST"])
-@roles(*STAFF)
+@roles(*permissions.STAFF)
 def command(live_id):
     live = get_live(live_id)
     form = CommandForm(
@@ -166,7 +165,7 @@ def command(live_id):
 
 
 @bp.route("/live/<int:live_id>/board")
-@roles(*STAFF)
+@roles(*permissions.STAFF)
 def control_board(live_id):
     return render_template(
         "exercises/teach/_control_board.html", **_live_context(get_live(live_id))
@@ -174,13 +173,13 @@ def control_board(live_id):
 
 
 @bp.route("/live/<int:live_id>/projector")
-@roles(*STAFF)
+@roles(*permissions.STAFF)
 def projector(live_id):
     return render_template("exercises/teach/projector.html", **_live_context(get_live(live_id)))
 
 
 @bp.route("/live/<int:live_id>/projector/board")
-@roles(*STAFF)
+@roles(*permissions.STAFF)
 def projector_board(live_id):
     return render_template(
         "exercises/teach/_projector_board.html", **_live_context(get_live(live_id))
@@ -188,7 +187,7 @@ def projector_board(live_id):
 
 
 @bp.route("/live/<int:live_id>/report")
-@roles(*STAFF)
+@roles(*permissions.STAFF)
 def live_report(live_id):
     live = get_live(live_id)
     now = utcnow()
@@ -203,7 +202,7 @@ def live_report(live_id):
 
 
 @bp.route("/runs/<int:run_id>/review", methods=["GET", "POST"])
-@roles(*STAFF)
+@roles(*permissions.STAFF)
 def review(run_id):
     """Score each post on the rubric: accept the automatic score or override it with a comment."""
     run = db.session.get(ExerciseRun, run_id)

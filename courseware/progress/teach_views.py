@@ -26,7 +26,6 @@ from courseware.quizzes.models import Attempt
 from courseware.timeutil import utcnow
 
 bp = Blueprint("teach_progress", __name__, url_prefix="/teach")
-STAFF = permissions.STAFF
 
 
 def taught_cohort(cohort_id: int) -> Cohort:
@@ -38,7 +37,7 @@ def taught_cohort(cohort_id: int) -> Cohort:
 
 
 @bp.route("/classes/<int:cohort_id>/courses", methods=["GET", "POST"])
-@roles(*STAFF)
+@roles(*permissions.STAFF)
 def assignments(cohort_id):
     """Assign courses to a class with a start and a due date."""
     cohort = taught_cohort(cohort_id)
@@ -81,7 +80,7 @@ def assignments(cohort_id):
 
 
 @bp.route("/classes/<int:cohort_id>/courses/<int:assignment_id>/remove", methods=["POST"])
-@roles(*STAFF)
+@roles(*permissions.STAFF)
 def unassign(cohort_id, assignment_id):
     cohort = taught_cohort(cohort_id)
     assignment = db.session.get(CourseAssignment, assignment_id)
@@ -98,7 +97,7 @@ def unassign(cohort_id, assignment_id):
 
 
 @bp.route("/classes/<int:cohort_id>/progress")
-@roles(*STAFF)
+@roles(*permissions.STAFF)
 def grid(cohort_id):
     """Learners × course items, each cell the status and score; sortable and filterable by unit."""
     cohort = taught_cohort(cohort_id)
@@ -134,7 +133,7 @@ def grid(cohort_id):
 
 
 @bp.route("/learners/<int:user_id>")
-@roles(*STAFF)
+@roles(*permissions.STAFF)
 def learner(user_id):
     """One learner across their classes: courses, every attempt, every exercise run, time spent."""
     user = db.session.get(User, user_id)
@@ -182,7 +181,7 @@ def learner(user_id):
 
 
 @bp.route("/courses/<course_slug>/completion", methods=["GET", "POST"])
-@roles(*STAFF)
+@roles(*permissions.STAFF)
 def completion_rule(course_slug):
     """Edit which items a course requires. Completions already earned stay; the change is audited."""
     course = catalogue.get_course(course_slug)

@@ -26,7 +26,6 @@ from courseware.quizzes.types import typed_names
 from courseware.timeutil import utcnow
 
 bp = Blueprint("teach_quizzes", __name__, url_prefix="/teach/quizzes")
-STAFF = permissions.STAFF
 
 
 def get_quiz(quiz_id: int) -> Quiz:
@@ -34,7 +33,7 @@ def get_quiz(quiz_id: int) -> Quiz:
 
 
 @bp.route("/")
-@roles(*STAFF)
+@roles(*permissions.STAFF)
 def index():
     quizzes = sorted(
         db.session.scalars(
@@ -79,7 +78,7 @@ def course_order(quiz: Quiz) -> tuple:
 
 
 @bp.route("/<int:quiz_id>")
-@roles(*STAFF)
+@roles(*permissions.STAFF)
 def overview(quiz_id, override_form=None):
     quiz = get_quiz(quiz_id)
     attempts = scope.visible_attempts(current_user, analysis.submitted_attempts(quiz))
@@ -97,7 +96,7 @@ def overview(quiz_id, override_form=None):
 
 
 @bp.route("/<int:quiz_id>/export.<fmt>")
-@roles(*STAFF)
+@roles(*permissions.STAFF)
 def export(quiz_id, fmt):
     quiz = get_quiz(quiz_id)
     attempts = scope.visible_attempts(current_user, analysis.submitted_attempts(quiz))
@@ -127,7 +126,7 @@ def export(quiz_id, fmt):
 
 
 @bp.route("/<int:quiz_id>/regrade", methods=["POST"])
-@roles(*STAFF)
+@roles(*permissions.STAFF)
 def regrade(quiz_id):
     quiz = get_quiz(quiz_id)
     if not scope.may_regrade(current_user, quiz):
@@ -166,7 +165,7 @@ def _overrides(quiz: Quiz):
 
 
 @bp.route("/<int:quiz_id>/overrides", methods=["POST"])
-@roles(*STAFF)
+@roles(*permissions.STAFF)
 def set_override(quiz_id):
     quiz = get_quiz(quiz_id)
     form = OverrideForm()
@@ -196,7 +195,7 @@ def set_override(quiz_id):
 
 
 @bp.route("/grading")
-@roles(*STAFF)
+@roles(*permissions.STAFF)
 def grading():
     """Essays waiting for a grade, and typed answers the computer marked wrong, for a second look."""
     queue = QueueForm(request.args)
@@ -234,7 +233,7 @@ def grading():
 
 
 @bp.route("/answers/<int:answer_id>", methods=["GET", "POST"])
-@roles(*STAFF)
+@roles(*permissions.STAFF)
 def grade(answer_id):
     answer = db.session.get(Answer, answer_id)
     if (
@@ -280,7 +279,7 @@ def _courses():
 
 
 @bp.route("/import", methods=["GET", "POST"])
-@roles(*STAFF)
+@roles(*permissions.STAFF)
 def import_bank():
     """Upload a .gift or .yaml file, see every question (or every problem), then confirm."""
     courses = _courses()

@@ -1,26 +1,25 @@
-"""Running a detailed export in a background thread, writing its progress to the database."""
+"""A detailed export run by the job queue's worker, its progress written to the job's row and its
+file kept in the database, so that every app server can send it."""
 
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale
 
+from courseware import jobs
 from courseware.accounts.models import User
 from courseware.db import db
-from courseware.jobs import job_context, JobStatus, run_in_background, set_state
+from courseware.jobs import JobStatus, set_state
 from courseware.reports import export, queries
 from courseware.reports.models import ExportJob
 from courseware.timeutil import utcnow
 
-
-def export_folder() -> Path:
-    folder = Path(current_app.instance_path) / "exports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+KIND = "export"
 
 
 def filters_from(params: dict) -> queries.Filters:
@@ -36,7 +35,7 @@ def filters_from(params: dict) -> queries.Filters:
 
 
 def job_locale(job: ExportJob) -> str:
-    """The language the export was asked for in: kept with the job, since the thread has no request.
+    """The language the export was asked for in: kept with the job, since the worker has no request.
 
     Jobs from before the language was kept fall back to their maker's chosen one."""
     if job.params.get("locale"):
@@ -45,27 +44,49 @@ def job_locale(job: ExportJob) -> str:
     return (maker.locale if maker else None) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def run_job(app, job_id: int) -> None:
-    with job_context(app, ExportJob, job_id):
-        job = db.session.get(ExportJob, job_id)
-        filters = filters_from(job.params)
-        target = export_folder() / f"export-{job.id}.{job.format}"
-        locale = job_locale(job)
-        set_state(ExportJob, job_id, status=JobStatus.RUNNING, total=queries.count_detail(filters))
-        # Progress is written from a second session: the export's own stays on its cursor.
+def write_export(job_id: int) -> None:
+    """Write the export into a temporary file, then keep it in the database with the job done.
+
+    A worker that stops half-way leaves nothing behind: the next attempt starts afresh."""
+    job = db.session.get(ExportJob, job_id)
+    filters = filters_from(job.params)
+    locale = job_locale(job)
+    name = f"completions-{job.id}.{job.format}"
+    set_state(
+        ExportJob, job_id, status=JobStatus.RUNNING, done=0, total=queries.count_detail(filters)
+    )
+    with tempfile.TemporaryDirectory(prefix="export-") as folder:
+        target = Path(folder) / name
+        # Progress is written from a second connection: the export's own stays on its cursor.
         with db.engine.connect() as progress_conn, force_locale(locale):
 
             def progress(done):
                 progress_conn.execute(
-                    sa.update(ExportJob).where(ExportJob.id == job_id).values(done=done)
+                    sa.update(ExportJob)
+                    .where(ExportJob.id == job_id)
+                    .values(done=done, heartbeat_at=utcnow())
                 )
                 progress_conn.commit()
 
             export.write_detail(filters, job.format, target, progress)
-        set_state(
-            ExportJob, job_id, status=JobStatus.DONE, filename=target.name, finished_at=utcnow()
-        )
+        db.session.rollback()  # the export's read transaction ends before the file is written
+        stored = jobs.store_file(target, name)
+        finished = db.session.execute(
+            sa.update(ExportJob)
+            .where(jobs.held(ExportJob, job_id))
+            .values(status=JobStatus.DONE, filename=name, file_id=stored.id, finished_at=utcnow())
+        ).rowcount
+        if not finished:  # another attempt has the job now: its file is the one kept
+            db.session.rollback()
+            return
+        db.session.commit()
+
+
+def run_job(app, job_id: int) -> bool:
+    """Run a queued export here and now (the worker does this for each message)."""
+    return jobs.run(app, KIND, job_id)
 
 
 def start(job: ExportJob) -> None:
-    run_in_background(run_job, job.id, "export")
+    """Send a committed, queued export to the worker."""
+    jobs.send(KIND, job.id)

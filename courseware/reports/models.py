@@ -28,3 +28,15 @@ class ExportJob(JobProgress, db.Model):
     error: Mapped[str | None] = mapped_column(sa.String(500))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[dt.datetime | None]
+    # The queue's bookkeeping (courseware/jobs.py): when it was last sent, how often a worker took
+    # it, and the running worker's last sign of life.
+    queued_at: Mapped[dt.datetime | None] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    heartbeat_at: Mapped[dt.datetime | None]
+    # The finished file, kept in the database until it expires (then None while the job is done).
+    file_id: Mapped[int | None] = mapped_column(sa.ForeignKey("job_file.id", ondelete="SET NULL"))
+
+    @property
+    def expired(self) -> bool:
+        """Done, but its file was deleted after its days."""
+        return self.succeeded and self.file_id is None

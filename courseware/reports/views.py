@@ -13,13 +13,14 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
+    Response,
     url_for,
 )
 from flask_babel import get_locale
 from flask_login import current_user
 
 from courseware import exports, permissions
+from courseware import jobs as job_queue
 from courseware.access import roles
 from courseware.accounts.audit import record
 from courseware.accounts.models import Role, Unit
@@ -30,7 +31,6 @@ from courseware.reports.models import ExportJob  # noqa: F401  (also the table, 
 from courseware.timeutil import utcnow
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
-STAFF = permissions.STAFF
 
 
 def read_filters(form: ReportFilterForm | None = None) -> tuple[queries.Filters, list[str]]:
@@ -91,7 +91,7 @@ def month_label(month: str) -> str:
 
 
 @bp.route("/")
-@roles(*STAFF)
+@roles(*permissions.STAFF)
 def index(export_form=None):
     form = ReportFilterForm(request.args)
     filters, errors = read_filters(form)
@@ -120,7 +120,7 @@ def index(export_form=None):
 
 
 @bp.route("/summary.<fmt>")
-@roles(*STAFF)
+@roles(*permissions.STAFF)
 def summary(fmt):
     """The page's table as a file: the same lines, the same numbers."""
     filters, errors = read_filters()
@@ -150,7 +150,7 @@ def start_export():
     if errors or not form.validate_on_submit():
         return index(export_form=form)
     fmt = form.format.data
-    # The file is written in another thread, with no request to tell its language: the job keeps it.
+    # The file is written by the job worker, with no request to tell its language: the job keeps it.
     job = ExportJob(
         user_id=current_user.id,
         params={**_params(filters), "locale": str(get_locale())},
@@ -173,6 +173,8 @@ def own_job(job_id: int) -> ExportJob:
 @bp.route("/exports/<int:job_id>")
 @roles(Role.ADMIN)
 def export_status(job_id):
+    """The export's progress; a job whose worker stopped is sent again (or failed) from here too."""
+    job_queue.reap_now_and_then()
     job = own_job(job_id)
     template = "reports/_job.html" if request.headers.get("HX-Request") else "reports/job.html"
     return render_template(template, job=job)
@@ -181,15 +183,19 @@ def export_status(job_id):
 @bp.route("/exports/<int:job_id>/download")
 @roles(Role.ADMIN)
 def download(job_id):
+    """Send the export's file from the database, chunk by chunk, whichever server wrote it."""
     job = own_job(job_id)
-    if not job.succeeded or not job.filename:
+    if not job.succeeded:
         abort(404)
+    stored = db.session.get(job_queue.JobFile, job.file_id) if job.file_id else None
+    if stored is None:
+        return render_template("reports/job.html", job=job, expired=True), 410
     record("report.download", f"export:{job.id}", {"rows": job.done})
     db.session.commit()
     mimetype = exports.CSV_TYPE if job.format == "csv" else exports.XLSX_TYPE
-    return send_file(
-        jobs.export_folder() / job.filename,
-        mimetype=mimetype,
-        as_attachment=True,
-        download_name=f"completions-{job.id}.{job.format}",
+    response = Response(job_queue.file_chunks(stored.id), mimetype=mimetype)
+    response.headers["Content-Length"] = str(stored.size)
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=completions-{job.id}.{job.format}"
     )
+    return response

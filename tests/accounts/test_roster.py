@@ -276,21 +276,6 @@ def test_the_progress_page_shows_rows_done_and_moves_on_when_the_import_is_done(
     assert polled.headers["HX-Redirect"].endswith(f"/admin/import/{upload_id}/done")
 
 
-def test_a_background_import_runs_in_its_own_thread_and_finishes(app, client, units, admin):
-    import time
-
-    auth = Auth(client)
-    upload_id = upload(auth, csv_bytes(ROWS))
-    assert auth.post(f"/admin/import/{upload_id}/commit").status_code == 302
-    for _ in range(300):
-        polled = client.get(f"/admin/import/{upload_id}/progress", headers={"HX-Request": "true"})
-        if "HX-Redirect" in polled.headers:
-            break
-        time.sleep(0.1)
-    assert "HX-Redirect" in polled.headers
-    assert {"zj001", "zj002", "zj003"} <= set(users_by_name(app))
-
-
 def test_an_import_whose_rows_went_bad_meanwhile_fails_whole_and_can_be_retried(
     app, client, units, admin
 ):

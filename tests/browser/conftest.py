@@ -22,6 +22,19 @@ def live_server(app):
     thread.join(timeout=5)
 
 
+@pytest.fixture
+def job_worker(app, tmp_path):
+    """A job worker process (`flask jobs worker`) on the test's database and queue file."""
+    from tests.test_job_queue import Workers
+
+    folder = tmp_path / "workers"
+    folder.mkdir()
+    workers = Workers(app, folder)
+    workers.start()
+    yield workers
+    workers.stop_all()
+
+
 @pytest.fixture(scope="session")
 def browser():
     assert Path(CHROMIUM).exists(), (

@@ -28,7 +28,7 @@ def sign_in(page, base, username, password):
 
 
 def test_admin_imports_a_roster_and_a_new_learner_changes_the_password(
-    app, live_server, page, make_user, make_unit, tmp_path
+    app, live_server, job_worker, page, make_user, make_unit, tmp_path
 ):
     make_unit("浙江省", "省委组织部")
     make_user(Role.ADMIN, username="boss", name="管理员")
@@ -86,7 +86,7 @@ def test_language_switch_and_keyboard(app, live_server, page):
 
 
 def test_a_large_roster_shows_its_progress_in_english(
-    app, live_server, page, make_user, make_unit, tmp_path
+    app, live_server, job_worker, page, make_user, make_unit, tmp_path
 ):
     """Hashing each new account's password is the slow part of an import: the page shows how far it
     has got, a bar read by the rows done, and moves on to the result by itself."""
