@@ -142,7 +142,7 @@ def render(certificate: Certificate, verify_url: str) -> bytes:
     top = (
         _paragraph(
             pdf,
-            _("Credit hours (学时): %(hours)s", hours=f"{certificate.credit_hours:g}"),
+            _("Credit hours (学时): %(hours)s", hours=format(certificate.credit_hours, "g")),
             _style(13),
             top,
         )

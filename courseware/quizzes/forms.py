@@ -36,7 +36,7 @@ class GradeForm(FlaskForm):
             # Replace the field's own parse error: one message that says what to type.
             field.errors[:] = []
             raise ValidationError(
-                _l("Points must be a number from 0 to %(max)s.", max=f"{self.max_points:g}")
+                _l("Points must be a number from 0 to %(max)s.", max=format(self.max_points, "g"))
             )
 
 
