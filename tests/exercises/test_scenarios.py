@@ -28,14 +28,31 @@ def test_the_first_course_scenarios():
         ]:
             assert text["zh"] and text["en"]
         assert "人民日报" in scenario.debrief["zh"] and "People's Daily" in scenario.debrief["en"]
-        # Silence is worse than a prompt, truthful answer stating every required fact.
+        # Silence is worse than a truthful answer stating every required fact, once the trainee
+        # has learned them: by calling the departments, and waiting for the injects that tell.
+        required = {f.id for f in scenario.facts if f.required}
+        calls = [d for d in scenario.departments if set(d.reveals) & required]
+        told = {f for d in calls for f in d.reveals}
+        later = [
+            i.at
+            for i in scenario.injects
+            if i.branch == "main" and i.trigger is None and set(i.reveals) & (required - told)
+        ]
         facts = "；".join(f.keywords["zh"][0] for f in scenario.facts if f.required)
         good = engine.run(
             scenario,
             3,
-            [engine.Action("post", text=f"我们理解大家的关切。{facts}。我们将持续通报。")],
+            [engine.Action("call", target=d.id) for d in calls]
+            + [
+                engine.Action(
+                    "post",
+                    at=max(later, default=None),
+                    text=f"我们理解大家的关切。{facts}。我们将持续通报。",
+                )
+            ],
             until=scenario.duration,
         )
+        assert set(good.stated) >= required
         silent = engine.run(scenario, 3, [], until=scenario.duration)
         assert engine.scores(scenario, good).total > engine.scores(scenario, silent).total + 30
 
