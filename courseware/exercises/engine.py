@@ -936,12 +936,12 @@ def check_condition(
         if failed:
             code = "not_answered_in_time" if condition.on_time else "not_answered"
             return ConditionResult(condition, False, code, {"injects": failed})
-        return ConditionResult(condition, True, "answered", {"count": len(fired)})
+        return ConditionResult(condition, True, "answered" if fired else "nothing_to_answer", {})
     if condition.kind == "stated":
         missing = [scenario.fact(f) for f in condition.stated if f not in state.stated]
         if missing:
             return ConditionResult(condition, False, "not_stated", {"facts": missing})
-        return ConditionResult(condition, True, "stated", {"count": len(condition.stated)})
+        return ConditionResult(condition, True, "stated", {})
     made = [scenario.false_claim(c) for _, c in state.contradicted]
     if condition.false_statements == "corrected":
         made = [scenario.false_claim(c) for _, c in state.contradicted if c not in state.corrected]
