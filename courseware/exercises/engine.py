@@ -104,6 +104,7 @@ class PostScore:
     unverified: list[str] = field(default_factory=list)  # other facts stated before known
     countered: list[str] = field(default_factory=list)  # rumours it counters
     refuted: list[str] = field(default_factory=list)  # false claims it argues against
+    figures: list[str] = field(default_factory=list)  # facts whose precise words it uses
 
     @property
     def claimed(self) -> list[str]:
@@ -193,7 +194,8 @@ def score_post(scenario: Scenario, text: str, known: set | None = None) -> PostS
     claimed = [f for f in scenario.facts if claims_in(text, f.words, FACT_STANCES, taken)]
     facts = [f.id for f in claimed if known is None or f.id in known]
     unknown = [f for f in claimed if f.id not in facts]
-    speculation = [f.id for f in unknown if claims_in(text, f.precise, FACT_STANCES, taken)]
+    figures = [f.id for f in claimed if claims_in(text, f.precise, FACT_STANCES, taken)]
+    speculation = [f.id for f in unknown if f.id in figures]
     unverified = [f.id for f in unknown if f.id not in speculation]
     contradictions = [c.id for c in false_claims if claims_in(text, c.keywords)]
     refuted = [
@@ -242,6 +244,7 @@ def score_post(scenario: Scenario, text: str, known: set | None = None) -> PostS
         unverified,
         countered,
         refuted,
+        figures,
     )
 
 
@@ -896,6 +899,15 @@ def expected_vs_actual(scenario: Scenario, state: State) -> list[dict]:
     return rows
 
 
+def _gives(scenario: Scenario, score: PostScore, fact_id: str) -> bool:
+    """Whether a post gives a fact's figures (its precise words), or, for a fact without any, the
+    fact itself: what a department must have confirmed first."""
+    fact = scenario.fact(fact_id)
+    if fact is not None and (fact.precise.get("zh") or fact.precise.get("en")):
+        return fact_id in score.figures
+    return fact_id in score.claimed
+
+
 def check_condition(
     scenario: Scenario, state: State, rows: list[dict], condition: PassCondition
 ) -> ConditionResult:
@@ -912,7 +924,8 @@ def check_condition(
             (
                 e
                 for e in state.log[: calls[0]]
-                if e.kind in posts and set(e.score.claimed) & set(condition.before)
+                if e.kind in posts
+                and any(_gives(scenario, e.score, fact) for fact in condition.before)
             ),
             None,
         )

@@ -51,10 +51,10 @@ def test_the_report_says_why_the_slogan_post_does_not_pass(app, make_user, salt_
     # Each pass condition, met or not, and why.
     assert (
         "<strong>Not met:</strong> Called the salt company before giving stock and restocking "
-        'figures — <span class="muted">You did not call Provincial salt company.</span>'
+        'figures or times — <span class="muted">You did not call Provincial salt company.</span>'
     ) in en
     assert (
-        "<strong>未做到:</strong> 公布库存和补货情况前，先致电省盐业公司核实 — "
+        "<strong>未做到:</strong> 公布库存和补货的具体数字、时间前，先致电省盐业公司核实 — "
         '<span class="muted">你没有致电省盐业公司。</span>'
     ) in zh
     # The post, and why its words did not count.

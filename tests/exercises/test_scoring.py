@@ -307,6 +307,16 @@ def test_pass_conditions_hold_whatever_the_total(shipped):
     assert result.condition.id == "checked-stock" and result.code == "stated_before_call"
     assert result.params["minute"] == 1
     assert ("meet_conditions", {"conditions": [result.condition]}) in scores.plan
+    # Relaying "盐会有的" before the call gives no figure: the condition asks for the call before
+    # the figures (the facts' precise words) only.
+    _, relayed = play(
+        salt,
+        [Action("post", at=1, text=SLOGAN)]
+        + SALT_OPENING
+        + [Action("decide", target="how-to-publish", option="live")]
+        + SALT_AFTER,
+    )
+    assert "checked-stock" not in failed(relayed)
 
 
 # --- a bounded model ----------------------------------------------------------------------------
