@@ -419,7 +419,7 @@ def hits(text: str, keywords: dict) -> list[Hit]:
 
 
 # Words that, anywhere in a post, make a quoted or reported claim a refutation rather than a report.
-REFUTING_ANYWHERE_ZH = REFUTING_ZH + ("不会", "没有", "不能", "辟谣")
+REFUTING_ANYWHERE_ZH = REFUTING_ZH + ("不会", "没有", "不能", "不是", "辟谣")
 REFUTING_ANYWHERE_EN = REFUTING_EN + ("not", "never", "no")
 
 
@@ -451,8 +451,12 @@ def refutes(text: str, keywords: dict) -> bool:
         return True
     if not any(h.stance in (QUOTED, REPORTED) for h in found):
         return False
-    folded = fold(text)
-    words = " " + " ".join(WORD.findall(folded)) + " "
-    return any(cue in folded for cue in REFUTING_ANYWHERE_ZH) or any(
+    # The claim's own words do not refute it: "没有" in “没有花政府的钱” is part of the claim.
+    folded = list(fold(text))
+    for hit in found:
+        folded[hit.start : hit.end] = " " * (hit.end - hit.start)
+    rest = "".join(folded)
+    words = " " + " ".join(WORD.findall(rest)) + " "
+    return any(cue in rest for cue in REFUTING_ANYWHERE_ZH) or any(
         f" {cue} " in words for cue in REFUTING_ANYWHERE_EN
     )

@@ -85,6 +85,9 @@ SALT_RUNS_OUT = {"zh": ["盐要断供"], "en": ["salt will run out"]}
         ("网传盐要断供，我们正在核实。", SALT_RUNS_OUT, [], False),  # reported, not refuted
         ("网传“盐要断供”，不会的：全省储备充足。", SALT_RUNS_OUT, [], True),
         ("盐要断供吗？", SALT_RUNS_OUT, [], False),  # a question refutes nothing
+        # The claim's own negation is no refutation of it.
+        ("网传“桃花节没有花政府的钱”。", {"zh": ["没有花政府的钱"]}, [], False),
+        ("网传“桃花节没有花政府的钱”，不是这样的。", {"zh": ["没有花政府的钱"]}, [], True),
         ("Some say salt will run out. That is not true.", SALT_RUNS_OUT, [], True),
         ("Salt will run out.", SALT_RUNS_OUT, ["salt will run out"], False),
     ],
