@@ -428,6 +428,9 @@ def _rubric(r: ScenarioReader, data: dict) -> Rubric:
         )
     if weights and abs(sum(weights.values()) - 100) > 1e-6:
         r.problem(("rubric",), f"the rubric's weights add up to {sum(weights.values()):g}, not 100")
+    # Whatever order the file lists them in, pages show the dimensions in the order of DIMENSIONS.
+    weights = {d: weights[d] for d in DIMENSIONS if d in weights}
+    behaviours = {d: behaviours[d] for d in DIMENSIONS if d in behaviours}
     well = raw.get("well") if isinstance(raw.get("well"), dict) else {}
     truthful = raw.get("truthful") if isinstance(raw.get("truthful"), dict) else {}
     return Rubric(
