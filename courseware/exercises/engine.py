@@ -5,8 +5,11 @@ request, so no state lives in a worker's memory and a run reads the same on any 
 
 The clock counts simulated minutes. Scheduled injects fire when the clock reaches them (in a
 branch, counted from the moment the branch was entered); triggered injects fire after a false
-statement or after a silence. Rumours grow every minute until a post states a fact that counters
-them, then shrink, faster after a well-written post. Scoring follows docs/exercises.md.
+statement or after a silence. Rumours grow every minute, never beyond the scenario's population,
+until a post states a fact that counters them or refutes them, then shrink, faster after a
+well-written post. A post states only what the trainee has learned by then (the briefing, a call,
+an inject, a decision); matching.py decides which words are the trainee's own claim. Scoring
+follows docs/exercises.md.
 
 Each kind of action (post, reply, call, ...) is a class registered by name in ACTION_KINDS: a new
 kind is one class there, and the trainee's kinds are read from the table wherever they are needed.
@@ -15,17 +18,30 @@ kind is one class there, and the trainee's kinds are read from the table whereve
 from __future__ import annotations
 
 import enum
+import math
 import random
-import unicodedata
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from courseware.exercises.scenario import Inject, MAIN, Scenario
+from courseware.exercises.matching import claims_in, fold, OWN, QUOTED, refutes, REPORTED, spans
+from courseware.exercises.scenario import (
+    DEFAULT_POPULATION,
+    Inject,
+    MAIN,
+    PassCondition,
+    Scenario,
+)
 
 # A promised update counts as delivered when a substantive post follows within this many minutes.
 PROMISE_MINUTES = 60
-# Rumour reach stops growing here: the simulated province has this many people online.
-REACH_CAP = 50_000_000
+# A fact counts as stated when the trainee says it, quotes it from a source or passes it on; a
+# negated or asked fact is not stated. False claims count only in the trainee's own voice.
+FACT_STANCES = (OWN, QUOTED, REPORTED)
+# Points the truthful dimension loses for each false statement, corrected or not, and for each post
+# that speculates.
+FALSE_POINTS, CORRECTED_POINTS, SPECULATION_POINTS = 40, 20, 20
+# A rumour refuted without a countering fact shrinks at this share of a fact's strength.
+REFUTATION_STRENGTH = 0.5
 # How much of its reach a fully countered rumour loses each minute.
 DECAY = 0.05
 # The channels whose messages the trainee can reply to (a call or an instruction is not answered in public).
@@ -76,14 +92,24 @@ class Action:
 class PostScore:
     well: float
     chars: int
-    facts: list[str]
-    contradictions: list[str]
+    facts: list[str]  # facts stated that the trainee knew
+    contradictions: list[str]  # false statements: contradictions, and rumours said as one's own
     penalised: list[str]
     empathy: bool
     next_step: bool
     promise: bool
     substantive: bool
     reasons: list[str]  # codes: penalised, too_long, no_empathy, no_substance, no_next_step
+    speculation: list[str] = field(default_factory=list)  # precise facts not yet known
+    unverified: list[str] = field(default_factory=list)  # other facts stated before known
+    countered: list[str] = field(default_factory=list)  # rumours it counters
+    refuted: list[str] = field(default_factory=list)  # false claims it argues against
+    figures: list[str] = field(default_factory=list)  # facts whose precise words it uses
+
+    @property
+    def claimed(self) -> list[str]:
+        """Every fact the post states, known or not."""
+        return self.facts + self.speculation + self.unverified
 
 
 @dataclass
@@ -111,9 +137,12 @@ class State:
     countered: dict = field(default_factory=dict)  # rumour id -> strength 0..1
     sentiment: float = 50.0
     trust: float = 50.0
+    population: int = DEFAULT_POPULATION  # nobody beyond it hears a rumour
     known: set = field(default_factory=set)  # facts the trainee has learnt
-    stated: dict = field(default_factory=dict)  # fact id -> first minute stated
-    contradicted: list = field(default_factory=list)  # (minute, contradiction id)
+    learned: dict = field(default_factory=dict)  # fact id -> minute learned
+    stated: dict = field(default_factory=dict)  # fact id -> first minute stated, once known
+    contradicted: list = field(default_factory=list)  # (minute, false claim id)
+    corrected: set = field(default_factory=set)  # false claim ids a later post refuted
     refusals: int = 0
     promises: list = field(default_factory=list)  # [minute made, minute delivered or None]
     first_substantive: float | None = None
@@ -123,7 +152,19 @@ class State:
 
     @property
     def total_reach(self) -> int:
-        return int(sum(self.reach.values()))
+        """People who have heard at least one rumour: the rumours reach people independently, so
+        the total never exceeds the population."""
+        if not self.population:
+            return 0
+        missed = 1.0
+        for reach in self.reach.values():
+            missed *= 1 - min(reach, self.population) / self.population
+        return round(self.population * (1 - missed))
+
+    def learn(self, facts, minute: float) -> None:
+        for fact in facts:
+            self.known.add(fact)
+            self.learned.setdefault(fact, minute)
 
     def posts(self) -> list[Event]:
         """The trainee's published posts and replies, in order."""
@@ -134,21 +175,38 @@ class State:
 # --- text matching ----------------------------------------------------------------------------
 
 
-def fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text or "").casefold()
-
-
 def matches(text: str, keywords: dict) -> list[str]:
-    """The keywords (of either language) found in a text."""
+    """The keywords (of either language) found anywhere in a text: for the manner of a post
+    (empathy, next steps, refusals), where negation does not change what the words show."""
     folded = fold(text)
     return [w for lang in ("zh", "en") for w in keywords.get(lang, []) if w and fold(w) in folded]
 
 
-def score_post(scenario: Scenario, text: str) -> PostScore:
-    """How well one post is written, as the rubric's `well` dimension sees it, and what it states."""
+def score_post(scenario: Scenario, text: str, known: set | None = None) -> PostScore:
+    """How well one post is written, as the rubric's `well` dimension sees it, and what it states.
+
+    `known` holds the facts the trainee has learned (None: all of them). A fact stated before it is
+    known does not count; a precise one is speculation."""
     rubric = scenario.rubric
-    facts = [f.id for f in scenario.facts if matches(text, f.keywords)]
-    contradictions = [c.id for c in scenario.contradictions if matches(text, c.keywords)]
+    false_claims = [c for c in [*scenario.contradictions, *scenario.rumours] if c.keywords]
+    # The words of a false claim, asserted or refuted, state no fact: "落网" in "已全部落网".
+    taken = [span for c in false_claims for span in spans(text, c.keywords)]
+    claimed = [f for f in scenario.facts if claims_in(text, f.words, FACT_STANCES, taken)]
+    facts = [f.id for f in claimed if known is None or f.id in known]
+    unknown = [f for f in claimed if f.id not in facts]
+    figures = [f.id for f in claimed if claims_in(text, f.precise, FACT_STANCES, taken)]
+    speculation = [f.id for f in unknown if f.id in figures]
+    unverified = [f.id for f in unknown if f.id not in speculation]
+    contradictions = [c.id for c in false_claims if claims_in(text, c.keywords)]
+    refuted = [
+        c.id for c in false_claims if c.id not in contradictions and refutes(text, c.keywords)
+    ]
+    # A post with a false statement counters nothing: the false claim undoes it.
+    countered = [
+        r.id
+        for r in scenario.rumours
+        if not contradictions and (set(r.countered_by) & set(facts) or r.id in refuted)
+    ]
     penalised = matches(text, rubric.penalised)
     empathy = bool(matches(text, rubric.empathy))
     next_step = bool(matches(text, rubric.next_steps))
@@ -164,14 +222,13 @@ def score_post(scenario: Scenario, text: str) -> PostScore:
     if not empathy:
         score -= 15
         reasons.append("no_empathy")
-    if not facts:
+    if not facts and not countered:
         score -= 15
         reasons.append("no_substance")
     if not next_step and not promise:
         score -= 10
         reasons.append("no_next_step")
-    countering = any(set(r.countered_by) & set(facts) for r in scenario.rumours)
-    substantive = bool(facts or countering) and not penalised
+    substantive = bool(facts or countered) and not penalised and not contradictions
     return PostScore(
         max(0.0, score),
         chars,
@@ -183,6 +240,11 @@ def score_post(scenario: Scenario, text: str) -> PostScore:
         promise,
         substantive,
         reasons,
+        speculation,
+        unverified,
+        countered,
+        refuted,
+        figures,
     )
 
 
@@ -191,9 +253,12 @@ def score_post(scenario: Scenario, text: str) -> PostScore:
 
 def start(scenario: Scenario) -> State:
     state = State(
-        sentiment=scenario.start.get("sentiment", 50.0), trust=scenario.start.get("trust", 50.0)
+        sentiment=scenario.start.get("sentiment", 50.0),
+        trust=scenario.start.get("trust", 50.0),
+        population=scenario.population,
     )
-    state.reach = {r.id: float(r.reach) for r in scenario.rumours}
+    state.learn(scenario.briefing_reveals, 0)
+    state.reach = {r.id: min(float(r.reach), scenario.population) for r in scenario.rumours}
     state.series.append((0, state.total_reach, state.sentiment, state.trust))
     return state
 
@@ -215,7 +280,7 @@ def due_minute(inject: Inject, state: State) -> float | None:
 
 def fire(scenario: Scenario, state: State, inject: Inject, minute: float) -> None:
     state.fired[inject.id] = minute
-    state.known.update(inject.reveals)
+    state.learn(inject.reveals, minute)
     state.log.append(
         Event(
             minute,
@@ -244,16 +309,20 @@ def _fire_due(scenario: Scenario, state: State, minute: float) -> None:
 
 
 def _grow(scenario: Scenario, state: State, rng: random.Random) -> None:
-    """One simulated minute of rumour spread."""
+    """One simulated minute of rumour spread: growth slows as the rumour nears the population
+    (logistic), so no rumour reaches more people than there are."""
     boost = (1.5 if state.contradicted else 1.0) * (1.2 if state.refusals else 1.0)
+    population = state.population
     for rumour in scenario.rumours:
         jitter = rng.uniform(0.9, 1.1)
         strength = state.countered.get(rumour.id, 0.0)
+        reach = state.reach[rumour.id]
         if strength:
-            state.reach[rumour.id] *= 1 - DECAY * strength * jitter
+            state.reach[rumour.id] = reach * (1 - DECAY * strength * jitter)
         else:
+            room = max(0.0, 1 - reach / population) if population else 0.0
             state.reach[rumour.id] = min(
-                REACH_CAP, state.reach[rumour.id] * (1 + rumour.growth * jitter * boost)
+                population, reach * (1 + rumour.growth * jitter * boost * room)
             )
 
 
@@ -287,7 +356,7 @@ def _publish(
     text = action.text.strip()
     if not text:
         raise ActionError("empty_post")
-    score = score_post(scenario, text)
+    score = score_post(scenario, text, state.known)
     minute = state.minute
     state.log.append(
         Event(
@@ -296,6 +365,8 @@ def _publish(
     )
     for fact in score.facts:
         state.stated.setdefault(fact, minute)
+    made = {claim for _, claim in state.contradicted}
+    state.corrected.update(c for c in score.refuted if c in made)
     if score.contradictions:
         state.contradicted += [(minute, c) for c in score.contradictions]
         state.trust -= 15
@@ -311,8 +382,11 @@ def _publish(
     if not score.contradictions:
         strength = score.well / 100 * (1.0 if minute <= scenario.window else 0.6)
         for rumour in scenario.rumours:
-            if set(rumour.countered_by) & set(score.facts):
-                state.countered[rumour.id] = max(state.countered.get(rumour.id, 0.0), strength)
+            if rumour.id not in score.countered:
+                continue
+            by_fact = set(rumour.countered_by) & set(score.facts)
+            own = strength if by_fact else strength * REFUTATION_STRENGTH
+            state.countered[rumour.id] = max(state.countered.get(rumour.id, 0.0), own)
     if score.substantive:
         if state.first_substantive is None:
             state.first_substantive = minute
@@ -413,7 +487,7 @@ class Call(ActionKind):
         persona = scenario.persona(action.target)
         if persona is None or persona.kind != "department":
             raise ActionError("no_such_department")
-        state.known.update(persona.reveals)
+        state.learn(persona.reveals, state.minute)
         state.log.append(
             Event(
                 state.minute,
@@ -446,7 +520,11 @@ class Decide(ActionKind):
         state.sentiment = _clamp(state.sentiment + option.effects.get("sentiment", 0))
         state.trust = _clamp(state.trust + option.effects.get("trust", 0))
         for rumour_id in state.reach:
-            state.reach[rumour_id] *= max(0.0, 1 + option.effects.get("reach", 0) / 100)
+            state.reach[rumour_id] = min(
+                state.population,
+                state.reach[rumour_id] * max(0.0, 1 + option.effects.get("reach", 0) / 100),
+            )
+        state.learn(option.reveals, state.minute)
         state.log.append(
             Event(
                 state.minute,
@@ -606,7 +684,14 @@ class Timeliness(enum.StrEnum):
     ON_TIME = "on_time"
     LATE = "late"
     MISSED = "missed"
+    PENDING = "pending"  # not answered yet, and its deadline has not passed
     NOT_EXPECTED = "none"  # the inject asks for no answer
+
+
+# A late answer earns this share of an answer on time.
+LATE_CREDIT = 0.5
+# Early: the first substantive post weighs this share, the answers to the injects the rest.
+FIRST_POST_SHARE = 0.5
 
 
 @dataclass
@@ -618,28 +703,60 @@ class Dimension:
 
 
 @dataclass
+class ConditionResult:
+    """A pass condition and whether the run met it; `code` and `params` say why, in messages.py."""
+
+    condition: PassCondition
+    held: bool
+    code: str
+    params: dict
+
+
+@dataclass
 class Scores:
     dimensions: list[Dimension]
     total: float
     plan: list[tuple[str, dict]]
+    passed: bool = False
+    conditions: list[ConditionResult] = field(default_factory=list)
+    decisions: list[tuple] = field(default_factory=list)  # (inject, option, points on the total)
+    weighted: float = 0.0  # the dimensions' weighted sum, before the decisions' points
 
 
-def early_score(scenario: Scenario, state: State) -> Dimension:
+def early_score(scenario: Scenario, state: State, rows: list[dict]) -> Dimension:
+    """The first substantive post against the window, and the answers each inject asked for."""
     weight = scenario.rubric.weights.get("early", 0)
     first = state.first_substantive
     if first is None:
-        return Dimension("early", weight, 0.0, [("no_substantive_post", {})])
-    window = scenario.window
-    if first <= window / 2:
-        score = 100.0
+        first_part, reasons = 0.0, [("no_substantive_post", {})]
     else:
-        score = max(0.0, 100 * (2 * window - first) / (1.5 * window))
-    return Dimension(
-        "early",
-        weight,
-        round(score, 1),
-        [("first_post_at", {"minute": round(first), "window": window})],
+        window = scenario.window
+        if first <= window / 2:
+            first_part = 100.0
+        else:
+            first_part = max(0.0, 100 * (2 * window - first) / (1.5 * window))
+        reasons = [("first_post_at", {"minute": round(first), "window": window})]
+    due = [
+        r for r in rows if r["status"] in (Timeliness.ON_TIME, Timeliness.LATE, Timeliness.MISSED)
+    ]
+    if not due:
+        return Dimension("early", weight, round(first_part, 1), reasons)
+    on_time = sum(1 for r in due if r["status"] == Timeliness.ON_TIME)
+    late = sum(1 for r in due if r["status"] == Timeliness.LATE)
+    answered = 100 * (on_time + LATE_CREDIT * late) / len(due)
+    reasons.append(
+        (
+            "responses",
+            {
+                "on_time": on_time,
+                "late": late,
+                "missed": len(due) - on_time - late,
+                "due": len(due),
+            },
+        )
     )
+    score = FIRST_POST_SHARE * first_part + (1 - FIRST_POST_SHARE) * answered
+    return Dimension("early", weight, round(score, 1), reasons)
 
 
 def well_score(scenario: Scenario, state: State, overrides: dict) -> Dimension:
@@ -663,6 +780,8 @@ def well_score(scenario: Scenario, state: State, overrides: dict) -> Dimension:
 
 
 def truthful_score(scenario: Scenario, state: State) -> Dimension:
+    """Known facts stated and promises kept, less false statements (half if corrected) and posts
+    that stated precise facts the trainee could not yet know."""
     weight = scenario.rubric.weights.get("truthful", 0)
     required = [f.id for f in scenario.facts if f.required]
     stated = [f for f in required if f in state.stated]
@@ -670,46 +789,108 @@ def truthful_score(scenario: Scenario, state: State) -> Dimension:
     made = [p for p in state.promises if p[0] + PROMISE_MINUTES <= state.minute or p[1] is not None]
     kept = [p for p in made if p[1] is not None]
     promise_part = 30 * (len(kept) / len(made) if made else 1)
-    score = max(0.0, facts_part + promise_part - 40 * len(state.contradicted))
+    corrected = sum(1 for _, claim in state.contradicted if claim in state.corrected)
+    uncorrected = len(state.contradicted) - corrected
+    speculating = [p for p in state.posts() if p.score.speculation]
+    penalty = (
+        FALSE_POINTS * uncorrected
+        + CORRECTED_POINTS * corrected
+        + SPECULATION_POINTS * len(speculating)
+    )
+    score = max(0.0, facts_part + promise_part - penalty)
     reasons = [("facts_stated", {"stated": len(stated), "required": len(required)})]
     if made:
         reasons.append(("promises_kept", {"kept": len(kept), "made": len(made)}))
     if state.contradicted:
         reasons.append(("false_statements", {"count": len(state.contradicted)}))
+    if corrected:
+        reasons.append(("corrected", {"count": corrected}))
+    if speculating:
+        reasons.append(("speculation", {"count": len(speculating)}))
     return Dimension("truthful", weight, round(score, 1), reasons)
+
+
+def reach_score(start_reach: float, final_reach: float, population: float) -> float:
+    """100 while the rumours reach no more people than at the start, 0 when they reach everyone:
+    on a log scale, as rumours spread geometrically."""
+    if start_reach <= 0 or final_reach <= start_reach:
+        return 100.0
+    if population <= start_reach:
+        return 0.0
+    return _clamp(
+        100 * (1 - math.log(final_reach / start_reach) / math.log(population / start_reach))
+    )
+
+
+def outcome_score(scenario: Scenario, state: State) -> Dimension:
+    """Where the situation ended: the mean of final trust, sentiment and the rumours' reach."""
+    weight = scenario.rubric.weights.get("outcome", 0)
+    start_reach = sum(min(r.reach, scenario.population) for r in scenario.rumours)
+    reach = reach_score(start_reach, state.total_reach, scenario.population)
+    score = (state.trust + state.sentiment + reach) / 3
+    reasons = [
+        (
+            "final_state",
+            {
+                "trust": round(state.trust),
+                "sentiment": round(state.sentiment),
+                "reach": f"{state.total_reach:,}",
+                "population": f"{scenario.population:,}",
+            },
+        )
+    ]
+    return Dimension("outcome", weight, round(score, 1), reasons)
+
+
+def decision_points(scenario: Scenario, state: State) -> list[tuple]:
+    """The decisions taken whose option adds points to the total or takes them away."""
+    found = []
+    for inject_id, option_id in state.decisions.items():
+        inject = scenario.inject(inject_id)
+        option = next(o for o in inject.decision.options if o.id == option_id)
+        if option.effects.get("score"):
+            found.append((inject, option, option.effects["score"]))
+    return found
+
+
+def _answer(scenario: Scenario, state: State, inject: Inject) -> Event | None:
+    """The trainee's first action that answers a fired inject: for a reply, a reply to it or to its
+    persona, or a post that names the persona's handle."""
+    fired_at = next(
+        (i for i, e in enumerate(state.log) if e.kind == "inject" and e.inject == inject.id), None
+    )
+    if fired_at is None:
+        return None
+    posts = post_actions()
+    persona = scenario.persona(inject.persona)
+    handles = [fold(h) for h in (persona.handle.values() if persona else []) if h.startswith("@")]
+    same_persona = {i.id for i in scenario.injects if i.persona == inject.persona}
+    for event in state.log[fired_at + 1 :]:
+        if inject.expects == "post" and event.kind in posts:
+            return event
+        if inject.expects == "reply" and event.kind in posts:
+            if event.kind == "reply" and event.inject in same_persona:
+                return event
+            if any(h in fold(event.text) for h in handles):
+                return event
+        if inject.expects == "call" and event.kind == "call":
+            return event
+        if inject.expects == "decide" and event.kind == "decide" and event.inject == inject.id:
+            return event
+    return None
 
 
 def expected_vs_actual(scenario: Scenario, state: State) -> list[dict]:
     """For every inject that fired: what was expected, what the trainee did and when."""
     rows = []
-    posts = post_actions()
     for inject_id, minute in sorted(state.fired.items(), key=lambda pair: pair[1]):
         inject = scenario.inject(inject_id)
-        answer = None
-        if inject.expects != "none":
-            for event in state.log:
-                if event.minute < minute:
-                    continue
-                if (
-                    (inject.expects == "post" and event.kind in posts)
-                    or (
-                        inject.expects == "reply"
-                        and event.kind == "reply"
-                        and event.inject == inject.id
-                    )
-                    or (inject.expects == "call" and event.kind == "call")
-                    or (
-                        inject.expects == "decide"
-                        and event.kind == "decide"
-                        and event.inject == inject.id
-                    )
-                ):
-                    answer = event
-                    break
+        answer = _answer(scenario, state, inject) if inject.expects != "none" else None
         if inject.expects == "none":
             status = Timeliness.NOT_EXPECTED
         elif answer is None:
-            status = Timeliness.MISSED
+            waiting = not state.finished and state.minute < minute + inject.within
+            status = Timeliness.PENDING if waiting else Timeliness.MISSED
         elif answer.minute - minute <= inject.within:
             status = Timeliness.ON_TIME
         else:
@@ -718,14 +899,111 @@ def expected_vs_actual(scenario: Scenario, state: State) -> list[dict]:
     return rows
 
 
+def _gives(scenario: Scenario, score: PostScore, fact_id: str) -> bool:
+    """Whether a post gives a fact's figures (its precise words), or, for a fact without any, the
+    fact itself: what a department must have confirmed first."""
+    fact = scenario.fact(fact_id)
+    if fact is not None and (fact.precise.get("zh") or fact.precise.get("en")):
+        return fact_id in score.figures
+    return fact_id in score.claimed
+
+
+def check_condition(
+    scenario: Scenario, state: State, rows: list[dict], condition: PassCondition
+) -> ConditionResult:
+    """Whether a run met one pass condition, and why not."""
+    if condition.kind == "called":
+        department = scenario.persona(condition.called)
+        calls = [
+            i for i, e in enumerate(state.log) if e.kind == "call" and e.persona == condition.called
+        ]
+        if not calls:
+            return ConditionResult(condition, False, "not_called", {"department": department})
+        posts = post_actions()
+        stated_first = next(
+            (
+                e
+                for e in state.log[: calls[0]]
+                if e.kind in posts
+                and any(_gives(scenario, e.score, fact) for fact in condition.before)
+            ),
+            None,
+        )
+        if stated_first is not None:
+            return ConditionResult(
+                condition,
+                False,
+                "stated_before_call",
+                {"department": department, "minute": round(stated_first.minute)},
+            )
+        return ConditionResult(
+            condition,
+            True,
+            "called",
+            {"department": department, "minute": round(state.log[calls[0]].minute)},
+        )
+    if condition.kind == "answered":
+        fired = [r for r in rows if r["inject"].id in condition.answered]
+        good = (Timeliness.ON_TIME,) if condition.on_time else (Timeliness.ON_TIME, Timeliness.LATE)
+        failed = [r["inject"] for r in fired if r["status"] not in good]
+        if failed:
+            code = "not_answered_in_time" if condition.on_time else "not_answered"
+            return ConditionResult(condition, False, code, {"injects": failed})
+        return ConditionResult(condition, True, "answered" if fired else "nothing_to_answer", {})
+    if condition.kind == "stated":
+        missing = [scenario.fact(f) for f in condition.stated if f not in state.stated]
+        if missing:
+            return ConditionResult(condition, False, "not_stated", {"facts": missing})
+        return ConditionResult(condition, True, "stated", {})
+    made = [scenario.false_claim(c) for _, c in state.contradicted]
+    if condition.false_statements == "corrected":
+        made = [scenario.false_claim(c) for _, c in state.contradicted if c not in state.corrected]
+    if made:
+        code = "false_statement_made" if condition.false_statements == "none" else "not_corrected"
+        return ConditionResult(condition, False, code, {"claims": made})
+    return ConditionResult(condition, True, "no_false_statement", {})
+
+
+def questioned(scenario: Scenario, state: State) -> list[tuple[Event, list[tuple[str, dict]]]]:
+    """The posts whose claims were not taken at face value, each with why: a fact stated before the
+    trainee could know it, a false statement, or a false claim refuted (which counts in its favour)."""
+    found = []
+    for post in state.posts():
+        notes = []
+        for kind, ids in (
+            ("speculation", post.score.speculation),
+            ("unverified", post.score.unverified),
+        ):
+            for fact_id in ids:
+                notes.append(
+                    (
+                        kind,
+                        {
+                            "fact": scenario.fact(fact_id),
+                            "sources": scenario.learned_from(fact_id),
+                        },
+                    )
+                )
+        notes += [("false", {"claim": scenario.false_claim(c)}) for c in post.score.contradictions]
+        notes += [("refuted", {"claim": scenario.false_claim(c)}) for c in post.score.refuted]
+        if notes:
+            found.append((post, notes))
+    return found
+
+
 def improvement_plan(
-    scenario: Scenario, state: State, dimensions: list[Dimension], rows: list[dict]
+    scenario: Scenario,
+    state: State,
+    dimensions: list[Dimension],
+    rows: list[dict],
+    conditions: list[ConditionResult] = (),
+    decisions: list[tuple] = (),
 ) -> list[tuple[str, dict]]:
     plan = []
     early = dimensions[0]
     if state.first_substantive is None:
         plan.append(("post_within_window", {"window": scenario.window}))
-    elif early.score < 100:
+    elif early.score < 100 and state.first_substantive > scenario.window / 2:
         plan.append(
             ("post_earlier", {"minute": round(state.first_substantive), "window": scenario.window})
         )
@@ -739,6 +1017,9 @@ def improvement_plan(
         plan.append(("show_empathy", {}))
     if any("no_next_step" in p.score.reasons for p in posts):
         plan.append(("say_next_steps", {}))
+    early_claims = sorted({f for p in posts for f in p.score.speculation + p.score.unverified})
+    if early_claims:
+        plan.append(("verify_first", {"facts": [scenario.fact(f) for f in early_claims]}))
     missing = [f for f in scenario.facts if f.required and f.id not in state.stated]
     if missing:
         plan.append(("state_facts", {"facts": missing}))
@@ -751,11 +1032,12 @@ def improvement_plan(
                     {"departments": [scenario.persona(d) for d in sorted(callable_ - called)]},
                 )
             )
-    if state.contradicted:
+    uncorrected = [c for _, c in state.contradicted if c not in state.corrected]
+    if uncorrected:
         plan.append(
             (
                 "check_before_posting",
-                {"claims": [scenario_contradiction(scenario, c) for _, c in state.contradicted]},
+                {"claims": [scenario.false_claim(c) for c in dict.fromkeys(uncorrected)]},
             )
         )
     if any(p[1] is None for p in state.promises if p[0] + PROMISE_MINUTES <= state.minute):
@@ -763,22 +1045,32 @@ def improvement_plan(
     missed = [r["inject"] for r in rows if r["status"] in (Timeliness.MISSED, Timeliness.LATE)]
     if missed:
         plan.append(("answer_injects", {"injects": missed}))
+    costly = [option for _, option, points in decisions if points < 0]
+    if costly:
+        plan.append(("rethink_decisions", {"options": costly}))
+    failed = [c.condition for c in conditions if not c.held]
+    if failed:
+        plan.append(("meet_conditions", {"conditions": failed}))
     return plan or [("keep_it_up", {})]
 
 
-def scenario_contradiction(scenario: Scenario, contradiction_id: str):
-    return next(c for c in scenario.contradictions if c.id == contradiction_id)
-
-
 def scores(scenario: Scenario, state: State, overrides: dict | None = None) -> Scores:
-    """Score a run on early / well / truthful, with reasons and an improvement plan."""
+    """Score a run on early / well / truthful (and outcome, when the rubric weighs it), add the
+    decisions' points, and check the pass conditions; with reasons and an improvement plan."""
     overrides = overrides or {}
+    rows = expected_vs_actual(scenario, state)
     dimensions = [
-        early_score(scenario, state),
+        early_score(scenario, state, rows),
         well_score(scenario, state, overrides),
         truthful_score(scenario, state),
     ]
+    if "outcome" in scenario.rubric.weights:
+        dimensions.append(outcome_score(scenario, state))
     weight = sum(d.weight for d in dimensions) or 1
-    total = round(sum(d.score * d.weight for d in dimensions) / weight, 1)
-    plan = improvement_plan(scenario, state, dimensions, expected_vs_actual(scenario, state))
-    return Scores(dimensions, total, plan)
+    weighted = round(sum(d.score * d.weight for d in dimensions) / weight, 1)
+    decisions = decision_points(scenario, state)
+    total = round(_clamp(weighted + sum(points for _, _, points in decisions)), 1)
+    conditions = [check_condition(scenario, state, rows, c) for c in scenario.pass_conditions]
+    passed = total >= scenario.min_score and all(c.held for c in conditions)
+    plan = improvement_plan(scenario, state, dimensions, rows, conditions, decisions)
+    return Scores(dimensions, total, plan, passed, conditions, decisions, weighted)

@@ -6,17 +6,22 @@ import re
 from pathlib import Path
 
 from courseware.content.files import LANGUAGES, parse_yaml, Problem, Reader, SLUG
+from courseware.exercises import calibration as calibrating
+from courseware.exercises.engine import ActionError
 from courseware.exercises.scenario import (
+    Calibration,
     CHANNELS,
     Contradiction,
     Decision,
     DEFAULT_COSTS,
+    DEFAULT_POPULATION,
     DISPOSITIONS,
     EXPECTS,
     Fact,
     Inject,
     MAIN,
     Option,
+    PassCondition,
     Persona,
     PERSONA_KINDS,
     Rubric,
@@ -31,13 +36,16 @@ TOP_FIELDS = {
     "role",
     "handle",
     "briefing",
+    "briefing_reveals",
     "clock",
     "seconds_per_minute",
     "costs",
     "duration",
     "window",
     "start",
+    "population",
     "min_score",
+    "pass_conditions",
     "facts",
     "contradictions",
     "rumours",
@@ -45,7 +53,20 @@ TOP_FIELDS = {
     "injects",
     "rubric",
     "debrief",
+    "calibration",
 }
+DIMENSIONS = ("early", "well", "truthful", "outcome")
+CONDITION_FIELDS = {
+    "id",
+    "text",
+    "called",
+    "before",
+    "answered",
+    "on_time",
+    "stated",
+    "false_statements",
+}
+CALIBRATION_FIELDS = {"text", "at", "after", "reply_to", "verdict"}
 INJECT_FIELDS = {
     "id",
     "at",
@@ -60,7 +81,7 @@ INJECT_FIELDS = {
     "expected",
     "decision",
 }
-METRICS = ("sentiment", "trust", "reach")
+METRICS = ("sentiment", "trust", "reach", "score")
 # Chinese characters: an English handle must have none, or English readers see Chinese names.
 CHINESE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
@@ -187,6 +208,7 @@ def _facts(r: ScenarioReader, data: dict) -> list[Fact]:
                 r.text(raw.get("text"), key + ("text",)),
                 r.keywords(raw.get("keywords"), key + ("keywords",), required=True),
                 required is not False,
+                r.keywords(raw.get("precise"), key + ("precise",)),
             )
         )
     return facts
@@ -228,6 +250,7 @@ def _rumours(r: ScenarioReader, data: dict, fact_ids: set) -> list[Rumour]:
                 float(reach or 0),
                 float(growth or 0),
                 countered,
+                r.keywords(raw.get("keywords"), key + ("keywords",)),
             )
         )
     return rumours
@@ -261,7 +284,7 @@ def _personas(r: ScenarioReader, data: dict, fact_ids: set) -> list[Persona]:
     return personas
 
 
-def _decision(r: ScenarioReader, raw, key: tuple) -> Decision | None:
+def _decision(r: ScenarioReader, raw, key: tuple, fact_ids: set) -> Decision | None:
     if r.mapping(raw, key, "a decision") is None:
         return None
     options, seen = [], {}
@@ -299,6 +322,7 @@ def _decision(r: ScenarioReader, raw, key: tuple) -> Decision | None:
                     if m in METRICS and isinstance(v, (int, float))
                 },
                 goto,
+                r.fact_ids(opt, k, "reveals", fact_ids, "reveals must list fact ids"),
             )
         )
     return Decision(r.text(raw.get("prompt"), key + ("prompt",)), options)
@@ -338,11 +362,16 @@ def _injects(
         expects = raw.get("expects", "none")
         if expects not in EXPECTS:
             r.problem(key + ("expects",), f"expects must be one of: {', '.join(EXPECTS)}")
+        if expects != "none" and raw.get("within") is None:
+            r.problem(
+                key + ("expects",),
+                "an inject that expects an answer needs within: its deadline in simulated minutes",
+            )
         within = r.whole(
             raw.get("within"), key + ("within",), "within", 0, max(duration, 0), default=30
         )
         decision = (
-            _decision(r, raw["decision"], key + ("decision",))
+            _decision(r, raw["decision"], key + ("decision",), fact_ids)
             if raw.get("decision") is not None
             else None
         )
@@ -385,6 +414,11 @@ def _rubric(r: ScenarioReader, data: dict) -> Rubric:
             r.problem(("rubric",), f"the rubric needs the dimension {dimension}")
     for dimension, spec in raw.items():
         key = ("rubric", dimension)
+        if dimension not in DIMENSIONS:
+            r.problem(
+                key, f"unknown rubric dimension {dimension!r}; one of: {', '.join(DIMENSIONS)}"
+            )
+            continue
         if r.mapping(spec, key, f"rubric {dimension}") is None:
             continue
         weight = r.number(spec.get("weight"), key + ("weight",), "weight", 0, 100)
@@ -394,6 +428,9 @@ def _rubric(r: ScenarioReader, data: dict) -> Rubric:
         )
     if weights and abs(sum(weights.values()) - 100) > 1e-6:
         r.problem(("rubric",), f"the rubric's weights add up to {sum(weights.values()):g}, not 100")
+    # Whatever order the file lists them in, pages show the dimensions in the order of DIMENSIONS.
+    weights = {d: weights[d] for d in DIMENSIONS if d in weights}
+    behaviours = {d: behaviours[d] for d in DIMENSIONS if d in behaviours}
     well = raw.get("well") if isinstance(raw.get("well"), dict) else {}
     truthful = raw.get("truthful") if isinstance(raw.get("truthful"), dict) else {}
     return Rubric(
@@ -429,6 +466,180 @@ def _check_branches(r: ScenarioReader, injects: list[Inject]) -> None:
             r.problem(
                 ("injects", index, "branch"),
                 f"branch {inject.branch} is never reached: no decision option goes there",
+            )
+
+
+def _check_claims(r: ScenarioReader, contradictions, rumours, population: int) -> None:
+    """A false statement is named by its id, so a contradiction and a rumour never share one; no
+    rumour starts beyond the population."""
+    claims = {c.id for c in contradictions}
+    for i, rumour in enumerate(rumours):
+        if rumour.id in claims:
+            r.problem(
+                ("rumours", i, "id"),
+                f"rumour id {rumour.id} is also a contradiction's id: give it another",
+            )
+        if rumour.reach > population:
+            r.problem(
+                ("rumours", i, "reach"),
+                f"reach {rumour.reach:g} is more than the population ({population})",
+            )
+
+
+def _check_learned(r: ScenarioReader, scenario: Scenario) -> None:
+    """A required fact the trainee can never learn could never be stated."""
+    for i, fact in enumerate(scenario.facts):
+        if fact.required and not scenario.learned_from(fact.id):
+            r.problem(
+                ("facts", i, "id"),
+                f"fact {fact.id} is never learned: list it in briefing_reveals, or in the reveals "
+                "of a department, an inject or a decision option",
+            )
+
+
+def _pass_conditions(
+    r: ScenarioReader, data: dict, personas: list, injects: list, fact_ids: set
+) -> list[PassCondition]:
+    departments = {p.id for p in personas if p.kind == "department"}
+    inject_ids = {i.id for i in injects}
+    found = []
+    for key, raw, cid in r.entries(data, "pass_conditions", "a pass condition", required=False):
+        for extra in sorted(set(raw) - CONDITION_FIELDS, key=str):
+            r.problem(key + (extra,), f"unknown pass condition field {extra!r}")
+        tests = [t for t in ("called", "answered", "stated", "false_statements") if raw.get(t)]
+        if len(tests) != 1:
+            r.problem(
+                key,
+                "a pass condition has one of: called, answered, stated, false_statements",
+            )
+            continue
+        called = raw.get("called") or ""
+        if called and called not in departments:
+            r.problem(key + ("called",), f"called names a department; {called} is none")
+        before = r.fact_ids(raw, key, "before", fact_ids, "before must list fact ids")
+        if before and not called:
+            r.problem(key + ("before",), "before goes with called")
+        answered = raw.get("answered") or []
+        if isinstance(answered, str):
+            answered = [answered]
+        if not isinstance(answered, list):
+            r.problem(key + ("answered",), "answered must list inject ids")
+            answered = []
+        for j, iid in enumerate(answered):
+            if iid not in inject_ids:
+                r.problem(key + ("answered", j), f"unknown inject {iid}")
+        on_time = raw.get("on_time", False)
+        if not isinstance(on_time, bool):
+            r.problem(key + ("on_time",), "on_time must be true or false")
+        stated = r.fact_ids(raw, key, "stated", fact_ids, "stated must list fact ids")
+        false_statements = raw.get("false_statements") or ""
+        if false_statements and false_statements not in ("none", "corrected"):
+            r.problem(key + ("false_statements",), "false_statements must be none or corrected")
+        found.append(
+            PassCondition(
+                cid,
+                r.text(raw.get("text"), key + ("text",)),
+                str(called),
+                before,
+                [str(i) for i in answered],
+                on_time is True,
+                stated,
+                str(false_statements),
+            )
+        )
+    return found
+
+
+def _calibration(r: ScenarioReader, data: dict, scenario: Scenario) -> list[tuple]:
+    """The calibration posts, on scenario.calibration; their keys, to name lines when replayed."""
+    facts = {f.id for f in scenario.facts}
+    rumours = {x.id for x in scenario.rumours}
+    claims = {c.id for c in scenario.contradictions} | rumours
+    known = {"facts": facts, "speculation": facts, "unverified": facts}
+    known |= {"counters": rumours, "false_statements": claims}
+    keys = []
+    for i, raw in enumerate(r.items(data, "calibration", required=False)):
+        key = ("calibration", i)
+        if r.mapping(raw, key, "a calibration post") is None:
+            continue
+        for extra in sorted(set(raw) - CALIBRATION_FIELDS, key=str):
+            r.problem(key + (extra,), f"unknown calibration field {extra!r}")
+        text = raw.get("text")
+        if not isinstance(text, str) or not text.strip():
+            r.problem(key + ("text",), "a calibration post needs its text")
+            continue
+        at = raw.get("at")
+        if at is not None:
+            at = r.number(at, key + ("at",), "at", 0, max(scenario.duration, 0))
+        after = raw.get("after") or []
+        if not isinstance(after, list):
+            r.problem(key + ("after",), "after must list setup steps")
+            after = []
+        for j, step in enumerate(after):
+            try:
+                calibrating.setup_action(str(step))
+            except ValueError:
+                r.problem(
+                    key + ("after", j),
+                    "a setup step is call DEPARTMENT, wait MINUTES, decide INJECT OPTION, "
+                    "post TEXT or reply INJECT TEXT",
+                )
+        reply_to = raw.get("reply_to") or ""
+        if reply_to and scenario.inject(reply_to) is None:
+            r.problem(key + ("reply_to",), f"unknown inject {reply_to}")
+        verdict = r.mapping(raw.get("verdict"), key + ("verdict",), "a verdict") or {}
+        if raw.get("verdict") is not None and not verdict:
+            r.problem(
+                key + ("verdict",),
+                "a verdict names at least one of: " + ", ".join(calibrating.VERDICT_KEYS),
+            )
+        for name, value in verdict.items():
+            vkey = key + ("verdict", name)
+            if name not in calibrating.VERDICT_KEYS:
+                r.problem(
+                    vkey, f"unknown verdict {name!r}; one of: {', '.join(calibrating.VERDICT_KEYS)}"
+                )
+            elif name == "passes":
+                if not isinstance(value, bool):
+                    r.problem(vkey, "passes must be true or false")
+            elif not isinstance(value, list):
+                r.problem(vkey, f"{name} must list ids")
+            else:
+                for j, ident in enumerate(value):
+                    if ident not in known[name]:
+                        r.problem(vkey + (j,), f"unknown id {ident} in {name}")
+        scenario.calibration.append(
+            Calibration(
+                text.strip(),
+                {k: v for k, v in verdict.items() if k in calibrating.VERDICT_KEYS},
+                float(at) if isinstance(at, (int, float)) else None,
+                [str(step) for step in after],
+                str(reply_to),
+            )
+        )
+        keys.append(key)
+    return keys
+
+
+def _shown(ids) -> str:
+    if isinstance(ids, bool):
+        return "true" if ids else "false"
+    return "[" + ", ".join(ids) + "]" if ids else "none"
+
+
+def _replay_calibration(r: ScenarioReader, scenario: Scenario, keys: list[tuple]) -> None:
+    """Replay each calibration post; a verdict the engine no longer gives is a problem at its line."""
+    for key, item in zip(keys, scenario.calibration, strict=True):
+        label = f"calibration post {key[1] + 1} ({item.text[:16]}…)"
+        try:
+            found = calibrating.differences(scenario, item)
+        except ActionError as error:
+            r.problem(key + ("after",), f"{label} cannot be replayed: {error.code}")
+            continue
+        for name, wanted, given in found:
+            r.problem(
+                key + ("verdict", name),
+                f"{label}: {name} should be {_shown(wanted)}, the engine gives {_shown(given)}",
             )
 
 
@@ -471,15 +682,28 @@ def parse_scenario(text: str, path: str, slug: str) -> tuple[Scenario | None, li
             r.problem(("start", name), f"unknown metric {name!r}; one of: sentiment, trust")
         elif (number := r.number(value, ("start", name), name, 0, 100)) is not None:
             metrics[name] = float(number)
+    population = r.whole(
+        data.get("population"),
+        ("population",),
+        "population",
+        1,
+        2_000_000_000,
+        default=DEFAULT_POPULATION,
+    )
     facts = _facts(r, data)
     fact_ids = {f.id for f in facts}
+    briefing_reveals = r.fact_ids(
+        data, (), "briefing_reveals", fact_ids, "briefing_reveals must list fact ids"
+    )
     contradictions = _contradictions(r, data)
     rumours = _rumours(r, data, fact_ids)
+    _check_claims(r, contradictions, rumours, population)
     personas = _personas(r, data, fact_ids)
     injects = _injects(r, data, {p.id for p in personas}, fact_ids, duration)
     _check_branches(r, injects)
     rubric = _rubric(r, data)
     min_score = r.number(data.get("min_score", 60), ("min_score",), "min_score", 0, 100)
+    conditions = _pass_conditions(r, data, personas, injects, fact_ids)
     scenario = Scenario(
         slug=slug,
         title=r.text(data.get("title"), ("title",)),
@@ -508,7 +732,15 @@ def parse_scenario(text: str, path: str, slug: str) -> tuple[Scenario | None, li
         injects=injects,
         rubric=rubric,
         debrief=r.text(data.get("debrief"), ("debrief",)),
+        briefing_reveals=briefing_reveals,
+        population=population,
+        pass_conditions=conditions,
     )
+    _check_learned(r, scenario)
+    lines = _calibration(r, data, scenario)
+    if r.problems:
+        return None, r.problems
+    _replay_calibration(r, scenario, lines)
     return (scenario, []) if not r.problems else (None, r.problems)
 
 

@@ -38,6 +38,7 @@ DIMENSIONS = {
     "early": _l("Speak early (早讲话)"),
     "well": _l("Speak well (会讲话)"),
     "truthful": _l("Speak truthfully (讲实话)"),
+    "outcome": _l("Outcome (结果)"),
 }
 
 REASONS = {
@@ -93,6 +94,24 @@ REASONS = {
         "%(count)s statements contradicted the facts.",
         "count",
     ),
+    "responses": Plural(
+        "Of %(due)s message that needed an answer: %(on_time)s answered on time, %(late)s late, %(missed)s missed.",
+        "Of %(due)s messages that needed an answer: %(on_time)s answered on time, %(late)s late, %(missed)s missed.",
+        "due",
+    ),
+    "corrected": Plural(
+        "%(count)s false statement was corrected openly, which halves its cost.",
+        "%(count)s false statements were corrected openly, which halves their cost.",
+        "count",
+    ),
+    "speculation": Plural(
+        "%(count)s post stated precise facts before you could know them: speculation.",
+        "%(count)s posts stated precise facts before you could know them: speculation.",
+        "count",
+    ),
+    "final_state": _l(
+        "At the end: trust %(trust)s, public sentiment %(sentiment)s; the rumours had reached %(reach)s of %(population)s people."
+    ),
 }
 
 PLAN = {
@@ -120,6 +139,55 @@ PLAN = {
     "keep_promises": _l("When you promise an update, deliver it on time."),
     "answer_injects": _l("Answer these in time: %(injects)s."),
     "keep_it_up": _l("Well done: early, well and truthful. Keep practising with harder branches."),
+    "verify_first": _l(
+        "Check before you publish: you stated these before you had learned them, so they did not count: %(facts)s"
+    ),
+    "rethink_decisions": _l(
+        "Think again about these choices, which cost points (the debrief says why): %(options)s"
+    ),
+    "meet_conditions": _l("To pass, you must also meet these conditions: %(conditions)s"),
+}
+
+# Why a pass condition held or not.
+CONDITIONS = {
+    "not_called": _l("You did not call %(department)s."),
+    "stated_before_call": _l(
+        "At minute %(minute)s you posted what %(department)s would tell you, before you had called them."
+    ),
+    "called": _l(
+        "You called %(department)s at minute %(minute)s, before posting what they told you."
+    ),
+    "not_answered": _l("Not answered: %(injects)s"),
+    "not_answered_in_time": _l("Not answered in time: %(injects)s"),
+    "answered": _l("Answered."),
+    "nothing_to_answer": _l("None of these messages came in this run."),
+    "not_stated": _l("Not stated: %(facts)s"),
+    "stated": _l("Stated."),
+    "false_statement_made": _l("A false statement was made: %(claims)s"),
+    "not_corrected": _l("Not corrected: %(claims)s"),
+    "no_false_statement": _l("No false statement left standing."),
+}
+
+# What the engine made of a post's claims, for the report to say which post and why.
+NOTES = {
+    "speculation": _l(
+        "States a precise fact before you had learned it, so it counts as speculation and costs points: %(fact)s (you learn it from %(sources)s)"
+    ),
+    "unverified": _l(
+        "States a fact before you had learned it, so it did not count: %(fact)s (you learn it from %(sources)s)"
+    ),
+    "false": _l("Contradicts the facts: %(claim)s"),
+    "refuted": _l(
+        "Refutes a false claim, which counts as countering it, not as saying it: %(claim)s"
+    ),
+}
+
+# Where a fact is learned.
+SOURCES = {
+    "briefing": _l("the briefing"),
+    "call": _l("a call to %(name)s"),
+    "inject": _l("the message from %(name)s"),
+    "option": _l("choosing “%(option)s”"),
 }
 
 EXPECTS = {
@@ -133,6 +201,7 @@ STATUS = {
     Timeliness.ON_TIME: _l("on time"),
     Timeliness.LATE: _l("late"),
     Timeliness.MISSED: _l("missed"),
+    Timeliness.PENDING: _l("not yet due"),
     Timeliness.NOT_EXPECTED: _l("—"),
 }
 # A live class's state as the instructor's pages name it; the teams' page waits for the instructor.
@@ -157,8 +226,23 @@ def error_message(error) -> str:
     return str(ACTION_ERRORS.get(error.code, error.code))
 
 
+def source(value, scenario=None) -> str:
+    """Where a fact is learned, from scenario.learned_from: ("call", persona) and the like."""
+    kind = value[0]
+    if kind == "call":
+        return str(SOURCES[kind]) % {"name": text(value[1].name)}
+    if kind == "inject":
+        persona = scenario.persona(value[1].persona) if scenario else None
+        return str(SOURCES[kind]) % {"name": text(persona.name) if persona else value[1].id}
+    if kind == "option":
+        return str(SOURCES[kind]) % {"option": text(value[2].text)}
+    return str(SOURCES[kind])
+
+
 def _param(value, scenario):
     """Plan parameters may be facts, personas, injects or contradictions: show their texts."""
+    if isinstance(value, tuple) and value and value[0] in SOURCES:
+        return source(value, scenario)
     if isinstance(value, list):
         return "；".join(_param(v, scenario) for v in value)
     if hasattr(value, "name") and isinstance(value.name, dict):

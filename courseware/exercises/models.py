@@ -106,10 +106,22 @@ class ExerciseRun(db.Model):
     started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[dt.datetime | None]
     score: Mapped[float | None]
+    # The total reached the pass mark and every pass condition held; None for runs scored before
+    # pass conditions, which passed on their total alone.
+    passed: Mapped[bool | None]
     version: Mapped[int] = mapped_column(default=0)
 
     exercise: Mapped[Exercise] = relationship()
     live: Mapped[LiveSession | None] = relationship(back_populates="teams")
+
+    def has_passed(self) -> bool:
+        if self.score is None:
+            return False
+        return (
+            self.passed
+            if self.passed is not None
+            else self.score >= self.exercise.scenario.min_score
+        )
 
     @property
     def finished(self) -> bool:

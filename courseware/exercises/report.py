@@ -16,11 +16,17 @@ from courseware.i18n import text
 CHART_WIDTH, CHART_HEIGHT = 600, 200
 
 
-def chart(series: list, duration: int) -> dict:
-    """Polyline points for the three metrics; reach on a log scale, as rumours grow geometrically."""
+def top_reach(series: list) -> int:
+    """The highest reach of a run, and at least 10, so the log scale has a top."""
+    return max([r for _, r, _, _ in series] + [10])
+
+
+def chart(series: list, duration: int, top: int | None = None) -> dict:
+    """Polyline points for the three metrics; reach on a log scale, as rumours grow geometrically.
+    `top` puts several runs on one scale; by default the run's own highest reach."""
     if not series:
         return {"sentiment": "", "trust": "", "reach": "", "max_reach": 0}
-    top = max(max(r for _, r, _, _ in series), 10)
+    top = max(top or top_reach(series), 10)
 
     def x(minute):
         return round(minute / max(duration, 1) * CHART_WIDTH, 1)
@@ -46,23 +52,36 @@ def samples(series: list, every: int = 30) -> list:
     )
 
 
-def build(run: ExerciseRun, now: dt.datetime) -> dict:
+def build(run: ExerciseRun, now: dt.datetime, top: int | None = None) -> dict:
     scenario = run.exercise.scenario
     state = runs.replay(run, now)
     scored = engine.scores(scenario, state, runs.overrides(run))
+    questioned = engine.questioned(scenario, state)
     return {
         "run": run,
         "scenario": scenario,
         "state": state,
         "scores": scored,
         "rows": engine.expected_vs_actual(scenario, state),
-        "chart": chart(state.series, scenario.duration),
+        "chart": chart(state.series, scenario.duration, top),
         "samples": samples(state.series),
         "reviews": runs.reviews(run),
+        "questioned": questioned,
+        "notes": {post.ref: notes for post, notes in questioned},
         "persona": scenario.persona,
         "width": CHART_WIDTH,
         "height": CHART_HEIGHT,
     }
+
+
+def side_by_side(team_runs: list[ExerciseRun], now: dt.datetime) -> list[dict]:
+    """The reports of a live class's teams, their reach drawn on one scale: the highest reach of any
+    team, so a glance compares them (no run reaches beyond the scenario's population)."""
+    reports = [build(run, now) for run in team_runs]
+    top = max((top_reach(r["state"].series) for r in reports), default=10)
+    for report in reports:
+        report["chart"] = chart(report["state"].series, report["scenario"].duration, top)
+    return reports
 
 
 # The report's file: the timeline's columns, then the scores and the plan under headings of their own.
@@ -88,6 +107,17 @@ def table(report: dict) -> tuple[list, list[list]]:
         rows.append([round(event.minute), event.kind, who, body, score])
     rows += [[], [_("dimension"), _("weight"), _("score")]]
     rows += [[d.name, d.weight, d.score] for d in scored.dimensions]
-    rows += [[_("total"), 100, scored.total], [], [_("improvement plan")]]
+    rows += [[text(option.text), "", points] for _inject, option, points in scored.decisions]
+    rows += [[_("total"), 100, scored.total], []]
+    rows += [[_("pass condition"), _("met"), _("why")]]
+    rows += [
+        [
+            text(c.condition.text),
+            _("yes") if c.held else _("no"),
+            messages.say(messages.CONDITIONS, c.code, c.params, scenario),
+        ]
+        for c in scored.conditions
+    ]
+    rows += [[_("passed"), _("yes") if scored.passed else _("no")], [], [_("improvement plan")]]
     rows += [[messages.say(messages.PLAN, code, params, scenario)] for code, params in scored.plan]
     return TIMELINE_COLUMNS, rows

@@ -185,7 +185,7 @@ def finish_run(run: ExerciseRun, now: dt.datetime) -> None:
         return
     run.status, run.finished_at = RunStatus.FINISHED, now
     state = replay(run, now)
-    run.score = engine.scores(run.exercise.scenario, state, overrides(run)).total
+    keep_score(run, engine.scores(run.exercise.scenario, state, overrides(run)))
     run.version += 1
     db.session.flush()
     _check_course(run, now)
@@ -198,9 +198,13 @@ def _check_course(run: ExerciseRun, now: dt.datetime) -> None:
     signals.run_finished.send(run, user_ids=sorted(players), now=now)
 
 
+def keep_score(run: ExerciseRun, scores: engine.Scores) -> None:
+    run.score, run.passed = scores.total, scores.passed
+
+
 def rescore(run: ExerciseRun, now: dt.datetime) -> None:
     if run.status == RunStatus.FINISHED:
-        run.score = engine.scores(run.exercise.scenario, replay(run, now), overrides(run)).total
+        keep_score(run, engine.scores(run.exercise.scenario, replay(run, now), overrides(run)))
         run.version += 1
         db.session.flush()
         _check_course(run, now)
@@ -359,10 +363,12 @@ def best_runs_for(
 def best_run(
     exercise: Exercise, runs: list[ExerciseRun]
 ) -> tuple[Exercise, ExerciseRun | None, str]:
-    """A learner's best finished run of an exercise, of their runs of it, and their status in it."""
+    """A learner's best finished run of an exercise, of their runs of it, and their status in it:
+    the best run that passed, else the best of all."""
     done = [r for r in runs if r.status == RunStatus.FINISHED and r.score is not None]
-    best = max(done, key=lambda r: r.score, default=None)
-    if best is not None and best.score >= exercise.scenario.min_score:
+    passing = [r for r in done if r.has_passed()]
+    best = max(passing or done, key=lambda r: r.score, default=None)
+    if passing:
         status = "completed"
     else:
         status = "in_progress" if runs else "not_started"

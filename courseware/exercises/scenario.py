@@ -11,6 +11,8 @@ EXPECTS = ("post", "reply", "call", "decide", "none")
 TRIGGERS = ("contradiction", "silence")
 MAIN = "main"
 DEFAULT_COSTS = {"post": 10, "reply": 5, "call": 10, "decide": 5}
+# People a rumour can reach when a scenario names no population: a province's internet users.
+DEFAULT_POPULATION = 50_000_000
 
 
 @dataclass
@@ -19,6 +21,16 @@ class Fact:
     text: dict
     keywords: dict
     required: bool = True
+    # Figures, dates and names: stated before the trainee could know them, they are speculation.
+    precise: dict = field(default_factory=dict)
+
+    @property
+    def words(self) -> dict:
+        """Every keyword that states the fact, the general ones and the precise ones."""
+        return {
+            lang: list(self.keywords.get(lang, [])) + list(self.precise.get(lang, []))
+            for lang in ("zh", "en")
+        }
 
 
 @dataclass
@@ -35,6 +47,8 @@ class Rumour:
     reach: float
     growth: float
     countered_by: list[str]
+    # What the rumour sounds like: refuting it counters it; saying it as one's own is a false statement.
+    keywords: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -61,6 +75,7 @@ class Option:
     text: dict
     effects: dict = field(default_factory=dict)
     goto: str | None = None
+    reveals: list[str] = field(default_factory=list)  # facts the trainee learns by choosing it
 
 
 @dataclass
@@ -86,8 +101,45 @@ class Inject:
 
 
 @dataclass
+class PassCondition:
+    """One thing a run must have done to pass, whatever its total (docs/exercises.md)."""
+
+    id: str
+    text: dict
+    called: str = ""  # this department was called ...
+    before: list[str] = field(default_factory=list)  # ... before any post stated these facts
+    answered: list[str] = field(
+        default_factory=list
+    )  # each of these injects that fired was answered
+    on_time: bool = False  # ... within its deadline
+    stated: list[str] = field(default_factory=list)  # these facts were stated
+    false_statements: str = ""  # none: no false statement; corrected: each one corrected
+
+    @property
+    def kind(self) -> str:
+        if self.called:
+            return "called"
+        if self.answered:
+            return "answered"
+        if self.stated:
+            return "stated"
+        return "false_statements"
+
+
+@dataclass
+class Calibration:
+    """A post with the verdict the rubric must give it; `content check` replays it."""
+
+    text: str
+    verdict: dict  # facts / counters / false / speculation / unverified: ids; passes: bool
+    at: float | None = None  # the post's minute; by default right after the setup
+    after: list[str] = field(default_factory=list)  # setup: "call finance", "wait 10", "decide i o"
+    reply_to: str = ""  # an inject id: the post is a reply to it
+
+
+@dataclass
 class Rubric:
-    weights: dict  # early / well / truthful (and others) -> weight, adding to 100
+    weights: dict  # early / well / truthful / outcome -> weight, adding to 100
     behaviours: dict  # dimension -> {"zh": [...], "en": [...]}
     max_chars: int = 140
     penalised: dict = field(default_factory=dict)
@@ -118,6 +170,11 @@ class Scenario:
     injects: list[Inject]
     rubric: Rubric
     debrief: dict
+    # Added later, so scenarios stored before them load with these defaults.
+    briefing_reveals: list[str] = field(default_factory=list)
+    population: int = DEFAULT_POPULATION
+    pass_conditions: list[PassCondition] = field(default_factory=list)
+    calibration: list[Calibration] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -139,6 +196,8 @@ class Scenario:
             injects.append(Inject(**raw))
         data["injects"] = injects
         data["rubric"] = Rubric(**data["rubric"])
+        data["pass_conditions"] = [PassCondition(**c) for c in data.get("pass_conditions", [])]
+        data["calibration"] = [Calibration(**c) for c in data.get("calibration", [])]
         return cls(**data)
 
     def persona(self, persona_id: str) -> Persona | None:
@@ -149,6 +208,29 @@ class Scenario:
 
     def fact(self, fact_id: str) -> Fact | None:
         return next((f for f in self.facts if f.id == fact_id), None)
+
+    def rumour(self, rumour_id: str) -> Rumour | None:
+        return next((r for r in self.rumours if r.id == rumour_id), None)
+
+    def false_claim(self, claim_id: str) -> Contradiction | Rumour | None:
+        """A false statement the trainee may make: a contradiction, or a rumour said as their own."""
+        return next((c for c in self.contradictions if c.id == claim_id), None) or self.rumour(
+            claim_id
+        )
+
+    def learned_from(self, fact_id: str) -> list[tuple]:
+        """Where the trainee learns a fact: ("briefing",), ("call", persona), ("inject", inject),
+        ("option", inject, option)."""
+        sources: list[tuple] = [("briefing",)] if fact_id in self.briefing_reveals else []
+        sources += [("call", p) for p in self.departments if fact_id in p.reveals]
+        for inject in self.injects:
+            if fact_id in inject.reveals:
+                sources.append(("inject", inject))
+            if inject.decision:
+                sources += [
+                    ("option", inject, o) for o in inject.decision.options if fact_id in o.reveals
+                ]
+        return sources
 
     @property
     def departments(self) -> list[Persona]:

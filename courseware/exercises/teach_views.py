@@ -191,7 +191,7 @@ def projector_board(live_id):
 def live_report(live_id):
     live = get_live(live_id)
     now = utcnow()
-    reports = [report.build(run, now) for run in live.teams]
+    reports = report.side_by_side(live.teams, now)
     return render_template(
         "exercises/teach/live_report.html",
         live=live,

@@ -28,14 +28,31 @@ def test_the_first_course_scenarios():
         ]:
             assert text["zh"] and text["en"]
         assert "人民日报" in scenario.debrief["zh"] and "People's Daily" in scenario.debrief["en"]
-        # Silence is worse than a prompt, truthful answer stating every required fact.
+        # Silence is worse than a truthful answer stating every required fact, once the trainee
+        # has learned them: by calling the departments, and waiting for the injects that tell.
+        required = {f.id for f in scenario.facts if f.required}
+        calls = [d for d in scenario.departments if set(d.reveals) & required]
+        told = {f for d in calls for f in d.reveals}
+        later = [
+            i.at
+            for i in scenario.injects
+            if i.branch == "main" and i.trigger is None and set(i.reveals) & (required - told)
+        ]
         facts = "；".join(f.keywords["zh"][0] for f in scenario.facts if f.required)
         good = engine.run(
             scenario,
             3,
-            [engine.Action("post", text=f"我们理解大家的关切。{facts}。我们将持续通报。")],
+            [engine.Action("call", target=d.id) for d in calls]
+            + [
+                engine.Action(
+                    "post",
+                    at=max(later, default=None),
+                    text=f"我们理解大家的关切。{facts}。我们将持续通报。",
+                )
+            ],
             until=scenario.duration,
         )
+        assert set(good.stated) >= required
         silent = engine.run(scenario, 3, [], until=scenario.duration)
         assert engine.scores(scenario, good).total > engine.scores(scenario, silent).total + 30
 
@@ -222,3 +239,104 @@ def test_a_scenario_stored_before_english_handles_still_loads():
     stored = Scenario.from_dict(data)
     assert stored.persona("netizen").handle == {"zh": "@xiaowang", "en": ""}
     assert stored.persona("leader").handle == {"zh": "", "en": ""}
+
+
+# --- what is learned, pass conditions, calibration posts ----------------------------------------
+
+END = len(DRILL.splitlines())
+
+
+def appended(extra: str) -> str:
+    """The drill with lines added at its end: they start at line END + 1."""
+    return DRILL + extra
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        (
+            "calibration:\n- text: 我们理解大家的担心。全省食盐储备充足，我们将持续通报。\n"
+            "  verdict: {facts: [f2]}\n",
+            f"x.yaml:{END + 3}: calibration post 1 (我们理解大家的担心。全省食盐储备…): "
+            "facts should be [f2], the engine gives [f1]",
+        ),
+        (
+            "calibration:\n- text: 碘盐可以防辐射。\n  verdict: {false_statements: [], passes: true}\n",
+            f"x.yaml:{END + 3}: calibration post 1 (碘盐可以防辐射。…): "
+            "false_statements should be none, the engine gives [x1]",
+        ),
+        (
+            "calibration:\n- text: 储备充足。\n  after: [call netizen]\n  verdict: {facts: [f1]}\n",
+            f"x.yaml:{END + 3}: calibration post 1 (储备充足。…) cannot be replayed: no_such_department",
+        ),
+        (
+            "calibration:\n- text: 储备充足。\n  after: [phone salt-co]\n  verdict: {facts: [f1]}\n",
+            f"x.yaml:{END + 3}: a setup step is call DEPARTMENT, wait MINUTES, decide INJECT OPTION, post TEXT or reply INJECT TEXT",
+        ),
+        (
+            "calibration:\n- text: 储备充足。\n  verdict: {facts: [f9], lies: []}\n",
+            f"x.yaml:{END + 3}: unknown id f9 in facts",
+        ),
+        (
+            "calibration:\n- text: 储备充足。\n  verdict: {facts: [f1], lies: []}\n",
+            f"x.yaml:{END + 3}: unknown verdict 'lies'; one of: facts, counters, false_statements, speculation, unverified, passes",
+        ),
+        (
+            "pass_conditions:\n- id: checked\n  text: 先核实\n  called: netizen\n",
+            f"x.yaml:{END + 4}: called names a department; netizen is none",
+        ),
+        (
+            "pass_conditions:\n- id: both\n  text: 两件事\n  called: salt-co\n  answered: [i2]\n",
+            f"x.yaml:{END + 2}: a pass condition has one of: called, answered, stated, false_statements",
+        ),
+        (
+            "pass_conditions:\n- id: answered\n  text: 回复\n  answered: [i9]\n",
+            f"x.yaml:{END + 4}: unknown inject i9",
+        ),
+        (
+            "population: 500\n",
+            "x.yaml:28: reach 1000 is more than the population (500)",
+        ),
+    ],
+)
+def test_new_keys_are_checked_with_their_line(extra, expected):
+    assert expected in refusals(appended(extra))
+
+
+def test_a_required_fact_nobody_tells_is_reported():
+    text = DRILL.replace("briefing_reveals: [f1, f2]", "briefing_reveals: [f1]")
+    assert (
+        "x.yaml:14: fact f2 is never learned: list it in briefing_reveals, or in the reveals of "
+        "a department, an inject or a decision option"
+    ) in refusals(text)
+
+
+def test_an_answer_needs_a_deadline_and_the_rubric_names_known_dimensions():
+    text = DRILL.replace("    expects: reply\n    within: 30\n", "    expects: reply\n", 1)
+    assert (
+        "x.yaml:63: an inject that expects an answer needs within: its deadline in simulated minutes"
+        in refusals(text)
+    )
+    bad = DRILL.replace("rubric:\n", "rubric:\n  luck:\n    weight: 0\n    behaviours: [x]\n", 1)
+    assert any("unknown rubric dimension 'luck'" in p for p in refusals(bad))
+
+
+def test_a_calibrated_drill_loads_and_keeps_its_posts():
+    scenario, problems = parse_scenario(
+        appended(
+            "calibration:\n- text: 我们理解大家的担心。全省食盐储备充足，我们将持续通报。\n"
+            "  verdict: {facts: [f1], counters: [r1], false_statements: [], passes: true}\n"
+        ),
+        "x.yaml",
+        "x",
+    )
+    assert problems == []
+    [item] = scenario.calibration
+    assert item.verdict == {
+        "facts": ["f1"],
+        "counters": ["r1"],
+        "false_statements": [],
+        "passes": True,
+    }
+    # Stored and read back as the database holds it.
+    assert Scenario.from_dict(scenario.to_dict()).calibration == [item]
