@@ -520,6 +520,7 @@ def load_course(
         problems += found
     pages, found = load_pages(folder, rel, siblings, media)
     problems += found
+    problems += check_renderings(course_path.read_text("utf-8"), cp, glossary)
     for name in COURSE_PAGES:
         if name in pages:
             english = folder / f"{name}.en.md"

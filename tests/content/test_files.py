@@ -187,6 +187,13 @@ def test_course_pages_and_glossary_are_read_beside_the_lessons(tmp_path):
         (
             {
                 "glossary.yaml": GLOSSARY_YAML,
+                "course.yaml": COURSE_YAML.replace("en: For tests.", "en: For classmates."),
+            },
+            "lessons/c/course.yaml:6: 'classmates': the glossary renders 同学们",
+        ),
+        (
+            {
+                "glossary.yaml": GLOSSARY_YAML,
                 "intro.md": "正文\n",
                 "intro.en.md": "Dear classmates\n",
             },

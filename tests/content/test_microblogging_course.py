@@ -117,16 +117,23 @@ def test_the_guides_timetable_accounts_for_every_credit_hour(
         for line in guide.splitlines()
         if line.startswith("| ") and not line.startswith("|---")
     ]
-    plan = [row for row in rows if len(row) == 4 and re.fullmatch(r"[\d +]+", row[3])]
+    plan = [row for row in rows if len(row) == 3 and re.fullmatch(r"[\d +]+", row[2])]
     kinds = {row[0]: int(row[1]) for row in rows if len(row) == 2 and row[1].isdigit()}
     # 45 minutes a credit hour, as the guide says: the plan fills all 8 and its kinds add up.
     hours = course.credit_hours
-    assert sum(minutes_in(row[3]) for row in plan) == hours * 45
+    assert sum(minutes_in(row[2]) for row in plan) == hours * 45
     assert kinds[next(k for k in kinds if k.startswith(total))] == hours * 45
     assert sum(v for k, v in kinds.items() if not k.startswith(total)) == hours * 45
+    # Each half-day's table fills its 4 credit hours.
+    halves = [part for heading, part in sections(guide, "### ").items() if "180" in heading]
+    assert len(halves) == 2
+    for part in halves:
+        table = [line.strip("|").split("|") for line in part.splitlines() if line.startswith("| ")]
+        cells = [row[2].strip() for row in table if len(row) == 3]
+        assert sum(minutes_in(c) for c in cells if re.fullmatch(r"[\d +]+", c)) == 4 * 45
     # Reading time is the lessons' own minutes, lesson by lesson.
-    lesson_rows = [row for row in plan if re.search(r"(第.课|Lesson \d)", row[1]) and "+" in row[3]]
-    assert [int(row[3].split("+")[0]) for row in lesson_rows] == [
+    lesson_rows = [row for row in plan if re.search(r"(第.课|Lesson \d)", row[0]) and "+" in row[2]]
+    assert [int(row[2].split("+")[0]) for row in lesson_rows] == [
         lesson.minutes for lesson in course.lessons
     ]
     assert kinds[next(k for k in kinds if k.startswith(reading))] == sum(
@@ -134,5 +141,5 @@ def test_the_guides_timetable_accounts_for_every_credit_hour(
     )
     # The final quiz's slot is its time limit.
     final = yaml.safe_load((ROOT / "quizzes" / SLUG / "final.yaml").read_text("utf-8"))
-    (final_row,) = [row for row in plan if row[1].startswith(quiz)]
-    assert minutes_in(final_row[3]) == final["time_limit"]
+    (final_row,) = [row for row in plan if row[0].startswith(quiz)]
+    assert minutes_in(final_row[2]) == final["time_limit"]
