@@ -84,6 +84,7 @@ def test_the_course_page_leads_to_its_pages_by_keyboard(app, live_server, browse
     context, page = visit(browser, live_server, "teacher", "zh-CN", 1280, f"/courses/{SLUG}")
     links = page.locator(".course-links a")
     expect(links).to_have_count(3)
+    screenshot(page, "course-page-instructor-zh-1280")
     links.first.focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
@@ -92,4 +93,5 @@ def test_the_course_page_leads_to_its_pages_by_keyboard(app, live_server, browse
     context.close()
     context, page = visit(browser, live_server, "learner", "zh-CN", 360, f"/courses/{SLUG}")
     expect(page.locator(".course-links a")).to_have_count(2)  # no guide for a learner
+    screenshot(page, "course-page-learner-zh-360")
     context.close()
