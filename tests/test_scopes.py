@@ -1,4 +1,5 @@
-"""The scope matrix: every teach and admin route that takes an object's id keeps to its scope.
+"""The scope matrix: every teach and admin route that takes an object's id or a course's slug
+keeps to its scope.
 
 For each such route (found by walking the URL map), an instructor who does not teach the object's
 class and a unit administrator of another unit are refused (404, or 403), and the object's owner —
@@ -61,6 +62,8 @@ def _content(lessons_dir, tmp_path, sync):
     exercises = tmp_path / "exercises" / "test-course"
     exercises.mkdir(parents=True)
     shutil.copy(DRILL, exercises / DRILL.name)
+    # The course's instructor's guide, for those who edit the course or teach a class it is in.
+    (lessons_dir / "guide.md").write_text("## 教学目的\n\n讲清楚。\n", "utf-8")
     course_yaml = lessons_dir / "course.yaml"
     course_yaml.write_text(
         course_yaml.read_text("utf-8").replace(
@@ -214,6 +217,11 @@ ENTRIES: dict[str, Entry] = {
         "POST",
         served=REDIRECT,
     ),
+    # --- courses: their completion rule (editors) and instructor's guide (editors and teachers) ---
+    "teach_progress.completion_rule": Entry(
+        lambda w: f"/teach/courses/{w.course_slug}/completion", "owner"
+    ),
+    "teach_progress.guide": Entry(lambda w: f"/teach/courses/{w.course_slug}/guide", "owner"),
     # --- quizzes ---
     "teach_quizzes.overview": Entry(
         lambda w: f"/teach/quizzes/{w.quiz}", "owner", hides_learner=True
@@ -263,6 +271,19 @@ ENTRIES: dict[str, Entry] = {
     ),
     "teach_exercises.review": Entry(lambda w: f"/teach/exercises/runs/{w.run}/review", "owner"),
     # --- lessons, edited by their course's editors ---
+    "author.edit": Entry(lambda w: f"/author/{w.course_slug}/{w.lesson_slug}/edit", "owner"),
+    "author.new": Entry(lambda w: f"/author/{w.course_slug}/new", "owner"),
+    "author.preview": Entry(
+        lambda w: f"/author/{w.course_slug}/preview",
+        "owner",
+        "POST",
+        data=lambda w: {"lang": "zh", "body_zh": "预览"},
+    ),
+    "author.history": Entry(lambda w: f"/author/{w.course_slug}/{w.lesson_slug}/history", "owner"),
+    "author.diff": Entry(
+        lambda w: f"/author/{w.course_slug}/{w.lesson_slug}/diff?a={w.revision}&b={w.revision}",
+        "owner",
+    ),
     "author.publish": Entry(
         lambda w: f"/author/{w.course_slug}/{w.lesson_slug}/revisions/{w.revision}/publish",
         "owner",
@@ -361,12 +382,13 @@ ENTRIES: dict[str, Entry] = {
 
 
 def scoped_routes(app) -> dict[str, str]:
-    """Endpoint → rule of every route kept to some roles that takes an object's id."""
+    """Endpoint → rule of every route kept to some roles that takes an object's id or a course."""
     found = {}
     with app.test_request_context():
         for rule in app.url_map.iter_rules():
             audience = audience_of(rule.endpoint)
             takes_id = any(isinstance(c, IntegerConverter) for c in rule._converters.values())
+            takes_id = takes_id or "course_slug" in rule.arguments
             if takes_id and isinstance(audience, frozenset):
                 found[rule.endpoint] = rule.rule
     return found

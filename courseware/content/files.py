@@ -1,7 +1,10 @@
 """Read a course folder into frozen values, naming every problem as `path:line: message`.
 
 A course is `lessons/<course-slug>/course.yaml` plus lessons `NN-<slug>.md` (Chinese, with YAML
-front matter) and optional translations `NN-<slug>.en.md`. Nothing here touches the database.
+front matter) and optional translations `NN-<slug>.en.md`. Beside them a course may have its
+pages — `intro.md` (the introduction learners read first) and `guide.md` (the instructor's guide,
+教学指导), each with an optional `.en.md` — and a `glossary.yaml` (术语表) whose English renderings
+the English texts must keep to. Nothing here touches the database.
 """
 
 from __future__ import annotations
@@ -19,8 +22,12 @@ LESSON_FILE = re.compile(r"^(?P<number>\d\d)-(?P<slug>[a-z0-9][a-z0-9-]*)(?P<en>
 # Markdown links and images, to check their targets: [text](target) and ![alt](target).
 LINK = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 ITEM_KINDS = ("lesson", "quiz", "exercise")
+# The course's own pages: plain Markdown, no front matter; the page gives the title.
+COURSE_PAGES = ("intro", "guide")
+PAGE_FILE = re.compile(r"^(?P<name>intro|guide)(?P<en>\.en)?\.md$")
+GLOSSARY_FILE = "glossary.yaml"
 # Lesson pages sit beside these at /courses/<course>/...
-RESERVED_SLUGS = {"media", "edit", "new", "quiz"}
+RESERVED_SLUGS = {"media", "edit", "new", "quiz", "about", "glossary", "guide"}
 LANGUAGES = ("zh", "en")
 
 
@@ -83,6 +90,10 @@ class CourseSource:
     completion: dict
     lessons: tuple[LessonSource, ...]
     media: frozenset[str] = field(default_factory=frozenset)
+    # {"intro": {"zh": …, "en": …}, "guide": {…}}: only the pages the folder has.
+    pages: dict = field(default_factory=dict)
+    # Terms in order: {"zh", "en", "note": {"zh", "en"}, "avoid": [English renderings not to use]}.
+    glossary: tuple[dict, ...] = ()
 
     def settings(self) -> dict:
         """The course-level fields, as stored and compared on sync."""
@@ -93,6 +104,8 @@ class CourseSource:
             "credit_hours": self.credit_hours,
             "items": [list(i) for i in self.items],
             "completion": self.completion,
+            "pages": self.pages,
+            "glossary": list(self.glossary),
         }
 
 
@@ -258,6 +271,100 @@ def check_links(
     return problems
 
 
+# --- the course's pages and glossary ----------------------------------------------------------
+
+
+def load_pages(folder: Path, rel, siblings: set[str], media: set[str]):
+    """Read intro.md and guide.md (with their .en.md); return ({name: {zh, en}}, problems)."""
+    pages, problems = {}, []
+    for name in COURSE_PAGES:
+        texts = {}
+        for language, suffix in (("zh", ".md"), ("en", ".en.md")):
+            path = folder / f"{name}{suffix}"
+            if not path.exists():
+                continue
+            text = normalise_body(path.read_text("utf-8").lstrip("\ufeff"))
+            if not text:
+                problems.append(Problem(rel(path), 1, "the page is empty"))
+                continue
+            if text.startswith("---\n"):
+                problems.append(
+                    Problem(rel(path), 1, "a course page has no front matter: start with its text")
+                )
+                continue
+            problems += check_links(text, 1, rel(path), siblings, media)
+            texts[language] = text
+        if "en" in texts and "zh" not in texts:
+            problems.append(
+                Problem(
+                    rel(folder / f"{name}.en.md"), 1, f"an English {name} page without {name}.md"
+                )
+            )
+        elif texts:
+            pages[name] = {"zh": texts["zh"], "en": texts.get("en", "")}
+    return pages, problems
+
+
+def load_glossary(path: Path, where: str) -> tuple[tuple[dict, ...], list[Problem]]:
+    """Read glossary.yaml: `terms`, each with zh and en, an optional note {zh, en} and `avoid`."""
+    data, lines, problems = parse_yaml(path.read_text("utf-8"), where)
+    if problems:
+        return (), problems
+    reader = Reader(where, lines)
+    terms = data.get("terms") if isinstance(data, dict) else None
+    if not isinstance(terms, list) or not terms:
+        reader.problem(("terms",), "the glossary lists its terms under 'terms:'")
+        return (), reader.problems
+    result, seen = [], {}
+    for i, entry in enumerate(terms):
+        key = ("terms", i)
+        if not isinstance(entry, dict):
+            reader.problem(key, "a term is written with zh:, en: and optionally note: and avoid:")
+            continue
+        for unknown in sorted(set(entry) - {"zh", "en", "note", "avoid"}, key=str):
+            reader.problem(key + (unknown,), f"unknown field {unknown!r}")
+        zh, en = (str(entry.get(lang) or "").strip() for lang in LANGUAGES)
+        if not zh or not en:
+            reader.problem(key, "a term needs its Chinese (zh) and its English (en)")
+            continue
+        if zh in seen:
+            reader.problem(key, f"{zh} is in the glossary twice (also line {seen[zh]})")
+            continue
+        seen[zh] = reader.line(key)
+        avoid = entry.get("avoid") or []
+        if not isinstance(avoid, list) or not all(isinstance(a, str) and a.strip() for a in avoid):
+            reader.problem(key + ("avoid",), "avoid is a list of English renderings")
+            avoid = []
+        note = reader.text(entry.get("note"), key + ("note",), required=False)
+        result.append({"zh": zh, "en": en, "note": note, "avoid": [a.strip() for a in avoid]})
+    return tuple(result), reader.problems
+
+
+def _avoided(glossary) -> list[tuple[re.Pattern, dict]]:
+    return [
+        (re.compile(rf"(?<![A-Za-z]){re.escape(phrase)}(?![A-Za-z])", re.IGNORECASE), term)
+        for term in glossary
+        for phrase in term["avoid"]
+    ]
+
+
+def check_renderings(text: str, path: str, glossary) -> list[Problem]:
+    """Name each English rendering the glossary says to avoid, with the one to use instead."""
+    patterns = _avoided(glossary)
+    problems = []
+    for number, line in enumerate(text.replace("\r\n", "\n").split("\n"), start=1):
+        for pattern, term in patterns:
+            for match in pattern.finditer(line):
+                problems.append(
+                    Problem(
+                        path,
+                        number,
+                        f"{match.group(0)!r}: the glossary renders {term['zh']} as {term['en']!r}",
+                    )
+                )
+    return problems
+
+
 # --- courses ----------------------------------------------------------------------------------
 
 
@@ -405,8 +512,20 @@ def load_course(
 
     media_dir = folder / "media"
     media = {p.name for p in media_dir.iterdir() if p.is_file()} if media_dir.is_dir() else set()
-    files = sorted(p for p in folder.iterdir() if p.suffix == ".md")
+    files = sorted(p for p in folder.iterdir() if p.suffix == ".md" and not PAGE_FILE.match(p.name))
     siblings = {p.name for p in files}
+    glossary: tuple[dict, ...] = ()
+    if (folder / GLOSSARY_FILE).exists():
+        glossary, found = load_glossary(folder / GLOSSARY_FILE, rel(folder / GLOSSARY_FILE))
+        problems += found
+    pages, found = load_pages(folder, rel, siblings, media)
+    problems += found
+    problems += check_renderings(course_path.read_text("utf-8"), cp, glossary)
+    for name in COURSE_PAGES:
+        if name in pages:
+            english = folder / f"{name}.en.md"
+            if english.exists():
+                problems += check_renderings(english.read_text("utf-8"), rel(english), glossary)
     lessons, seen = {}, {}
     for path in files:
         match = LESSON_FILE.match(path.name)
@@ -452,6 +571,7 @@ def load_course(
             problems += ep
             if en:
                 problems += check_links(en.body, en_line, rel(en_path), siblings, media)
+                problems += check_renderings(en_path.read_text("utf-8"), rel(en_path), glossary)
         if zh:
             lessons[slug] = LessonSource(slug, int(match["number"]), minutes, zh, en)
 
@@ -484,6 +604,8 @@ def load_course(
             completion=completion,
             lessons=ordered,
             media=frozenset(media),
+            pages=pages,
+            glossary=glossary,
         ),
         [],
     )

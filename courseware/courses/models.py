@@ -39,6 +39,11 @@ class Course(db.Model):
     # Ordered [kind, slug] pairs: lessons, quizzes and exercises.
     items: Mapped[list] = mapped_column(sa.JSON)
     completion: Mapped[dict] = mapped_column(sa.JSON)
+    # The course's pages from intro.md and guide.md: {"intro": {"zh": …, "en": …}, "guide": …}.
+    # The guide (教学指导) is for those who teach the course, never for its learners.
+    pages: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    # The glossary (术语表) from glossary.yaml: [{"zh", "en", "note": {"zh", "en"}, "avoid"}].
+    glossary: Mapped[list] = mapped_column(sa.JSON, default=list)
     settings_hash: Mapped[str] = mapped_column(sa.String(64))
     archived_at: Mapped[dt.datetime | None]
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 import yaml
 from flask.cli import with_appcontext
 
-from courseware.content.files import LessonSource
+from courseware.content.files import COURSE_PAGES, GLOSSARY_FILE, LessonSource, load_glossary
 from courseware.content.folders import content_dir
 from courseware.courses.models import Course
 from courseware.db import db
@@ -68,8 +68,44 @@ def export_course(course: Course, folder: Path, media_from: Path | None = None) 
     path = folder / "course.yaml"
     path.write_text(course_file_text(course, [lesson.slug for lesson in lessons]), encoding="utf-8")
     written.append(path)
+    written += export_pages(course, folder)
     if media_from and (media_from / "media").is_dir() and media_from.resolve() != folder.resolve():
         shutil.copytree(media_from / "media", folder / "media", dirs_exist_ok=True)
+    return written
+
+
+def glossary_file_data(terms: list[dict]) -> dict:
+    """What glossary.yaml holds for these terms: empty notes and avoid lists left out."""
+    entries = []
+    for term in terms:
+        entry = {"zh": term["zh"], "en": term["en"]}
+        if term.get("avoid"):
+            entry["avoid"] = list(term["avoid"])
+        note = {lang: value for lang, value in (term.get("note") or {}).items() if value}
+        if note:
+            entry["note"] = note
+        entries.append(entry)
+    return {"terms": entries}
+
+
+def export_pages(course: Course, folder: Path) -> list[Path]:
+    """Write the course's pages (intro.md, guide.md and their .en.md) and its glossary.yaml.
+
+    A glossary file that already says the same is left as it is, with its comments."""
+    written = []
+    for name in COURSE_PAGES:
+        page = (course.pages or {}).get(name) or {}
+        for language, suffix in (("zh", ".md"), ("en", ".en.md")):
+            if page.get(language):
+                path = folder / f"{name}{suffix}"
+                path.write_text(page[language], encoding="utf-8")
+                written.append(path)
+    path = folder / GLOSSARY_FILE
+    if course.glossary:
+        current, problems = load_glossary(path, str(path)) if path.exists() else ((), ["none"])
+        if problems or list(current) != list(course.glossary):
+            path.write_text(_dump(glossary_file_data(course.glossary)), encoding="utf-8")
+            written.append(path)
     return written
 
 

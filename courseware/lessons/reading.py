@@ -4,15 +4,16 @@ import datetime as dt
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import render_template
+from flask import render_template, url_for
 from markupsafe import Markup
 
 from courseware import caching
+from courseware.content.markdown import render_cached
 from courseware.courses.models import Course
 from courseware.db import db
 from courseware.i18n import language, text
 from courseware.lessons.models import Lesson, LessonRevision
-from courseware.lessons.revisions import ensure_rendered
+from courseware.lessons.revisions import ensure_rendered, MEDIA_URL
 
 
 def readable_lessons(course: Course) -> list[Lesson]:
@@ -138,3 +139,28 @@ def lesson_links(course: Course) -> list[LessonLink]:
         LessonLink(slug, (title_en if english and title_en else title_zh))
         for slug, title_zh, title_en in rows
     ]
+
+
+@dataclass(frozen=True)
+class PageView:
+    """One of the course's own pages (intro, guide) as shown to one reader."""
+
+    html: str
+    toc: str
+    language: str
+    fallback: bool  # English was asked for but the page has no translation
+
+
+def course_page_view(course: Course, name: str) -> PageView | None:
+    """The course's page `name` in the reader's language, rendered like a lesson (its images from
+    the course's media, its links to lesson files made links to the lessons); None if it has none.
+    Rendered once per process for the same text."""
+    page = (course.pages or {}).get(name)
+    if not page or not page.get("zh"):
+        return None
+    wanted = language()
+    shown = "en" if wanted == "en" and page.get("en") else "zh"
+    rendered = render_cached(
+        page[shown], MEDIA_URL, url_for("lessons.course", course_slug=course.slug) + "/"
+    )
+    return PageView(rendered.html, rendered.toc, shown, wanted != shown)

@@ -39,7 +39,8 @@ class Standing:
     score: float | None
 
 
-def _chosen(rule_value, available: list[str]) -> list[str]:
+def chosen_items(rule_value, available: list[str]) -> list[str]:
+    """The slugs a rule value ("all" or a list) picks out of those available, in their order."""
     if rule_value == "all":
         return list(available)
     if isinstance(rule_value, list):
@@ -53,7 +54,7 @@ def standing(course: Course, user_id: int) -> Standing:
     lessons = reading.readable_lessons(course)
     rows = tracking.statuses(user_id, [lesson.id for lesson in lessons])
     parts = []
-    wanted = _chosen(rule.get("lessons", "all"), [lesson.slug for lesson in lessons])
+    wanted = chosen_items(rule.get("lessons", "all"), [lesson.slug for lesson in lessons])
     done = {
         lesson.slug
         for lesson in lessons
@@ -70,7 +71,7 @@ def standing(course: Course, user_id: int) -> Standing:
 
     quizzes = quiz_statuses(course.id, user_id)
     course_quizzes = [slug for slug in course.item_slugs("quiz") if slug in quizzes]
-    wanted = _chosen(rule.get("quizzes"), course_quizzes)
+    wanted = chosen_items(rule.get("quizzes"), course_quizzes)
     if wanted:
         passed = [s for s in wanted if quizzes[s].passed]
         parts.append(
@@ -79,7 +80,7 @@ def standing(course: Course, user_id: int) -> Standing:
 
     exercises = best_runs(course.id, user_id)
     course_exercises = [slug for slug in course.item_slugs("exercise") if slug in exercises]
-    wanted = _chosen(rule.get("exercises"), course_exercises)
+    wanted = chosen_items(rule.get("exercises"), course_exercises)
     if wanted:
         completed = [s for s in wanted if exercises[s][2] == tracking.COMPLETED]
         parts.append(

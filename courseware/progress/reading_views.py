@@ -13,7 +13,7 @@ from courseware.content.markdown import MEDIA_PATH
 from courseware.courses.catalogue import active_courses, get_course
 from courseware.exercises.runs import best_runs
 from courseware.lessons import reading
-from courseware.progress import tracking
+from courseware.progress import course_info, tracking
 from courseware.progress.classes import assigned_to
 from courseware.progress.completion import completion_of
 from courseware.progress.tracking import find_lesson
@@ -77,7 +77,34 @@ def course(course_slug):
         status_of=tracking.status_of,
         resume=tracking.resume_lesson(lessons, rows) if rows else None,
         title_of=reading.lesson_title,
+        has_guide="guide" in (course.pages or {})
+        and course_info.teaches_course(current_user, course),
     )
+
+
+@bp.route("/<course_slug>/about")
+@signed_in
+def about(course_slug):
+    """The course's introduction: what it is and how it runs, and its completion rule item by item
+    with where the reader stands."""
+    course = get_course(course_slug)
+    return render_template(
+        "lessons/about.html",
+        course=course,
+        page=reading.course_page_view(course, "intro"),
+        rule=course_info.explain_rule(course, current_user.id),
+        completion=completion_of(course.id, current_user.id),
+    )
+
+
+@bp.route("/<course_slug>/glossary")
+@signed_in
+def glossary(course_slug):
+    """The course's glossary (术语表): each term in Chinese and English, with a note."""
+    course = get_course(course_slug)
+    if not course.glossary:
+        abort(404)
+    return render_template("lessons/glossary.html", course=course, terms=course.glossary)
 
 
 def course_items(course, lessons) -> list[tuple[str, object]]:

@@ -18,7 +18,8 @@ from courseware.db import db
 from courseware.exercises.runs import runs_of
 from courseware.formfields import row_id
 from courseware.i18n import text
-from courseware.progress import classes, completion
+from courseware.lessons import reading
+from courseware.progress import classes, completion, course_info
 from courseware.progress.completion import standing
 from courseware.progress.forms import AssignForm, CompletionRuleForm, GridFilterForm
 from courseware.progress.models import CourseAssignment, LessonProgress
@@ -222,3 +223,17 @@ def completion_rule(course_slug):
         form=form,
         titles=titles,
     ), (400 if form.errors else 200)
+
+
+@bp.route("/courses/<course_slug>/guide")
+@roles(*permissions.STAFF)
+def guide(course_slug):
+    """The course's instructor's guide (教学指导): aims, key points, timetable, answer points and how
+    to run the exercises. Only for those who edit the course or teach a class it is assigned to."""
+    course = catalogue.get_course(course_slug)
+    if not course_info.teaches_course(current_user, course):
+        abort(404)  # as if there were no such guide
+    page = reading.course_page_view(course, "guide")
+    if page is None:
+        abort(404)
+    return render_template("progress/teach/guide.html", course=course, page=page)

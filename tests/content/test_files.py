@@ -123,3 +123,84 @@ def test_cli_check_exits_non_zero_with_path_and_line(app, runner, tmp_path):
     result = runner.invoke(args=["content", "check"])
     assert result.exit_code != 0
     assert "lessons/c/01-first.md:2: a title is required" in result.output
+
+
+GLOSSARY_YAML = """\
+terms:
+  - zh: 同学们
+    en: students
+    avoid: [classmates]
+  - zh: 网友
+    en: internet users
+"""
+
+
+def test_course_pages_and_glossary_are_read_beside_the_lessons(tmp_path):
+    write_course(
+        tmp_path,
+        {
+            "intro.md": "### 依据\n\n正文。\n",
+            "intro.en.md": "### Sources\n\nText.\n",
+            "guide.md": "## 教学目的\n\n见[第一课](01-first.md)。\n",
+            "glossary.yaml": GLOSSARY_YAML,
+        },
+    )
+    courses, problems = load_courses(tmp_path / "lessons")
+    assert problems == []
+    (course,) = courses
+    assert [lesson.slug for lesson in course.lessons] == ["first", "second"]
+    assert course.pages == {
+        "intro": {"zh": "### 依据\n\n正文。\n", "en": "### Sources\n\nText.\n"},
+        "guide": {"zh": "## 教学目的\n\n见[第一课](01-first.md)。\n", "en": ""},
+    }
+    assert [(t["zh"], t["en"], t["avoid"]) for t in course.glossary] == [
+        ("同学们", "students", ["classmates"]),
+        ("网友", "internet users", []),
+    ]
+    assert course.settings()["pages"] == course.pages
+
+
+@pytest.mark.parametrize(
+    "files, expected",
+    [
+        (
+            {"guide.en.md": "## Aims\n"},
+            "lessons/c/guide.en.md:1: an English guide page without guide.md",
+        ),
+        ({"intro.md": "---\ntitle: x\n---\n正文\n"}, "lessons/c/intro.md:1: a course page has no"),
+        ({"guide.md": "第一行\n\n![图](media/none.png)\n"}, "lessons/c/guide.md:3: missing image"),
+        (
+            {"glossary.yaml": GLOSSARY_YAML + "  - zh: 网友\n    en: netizens\n"},
+            "lessons/c/glossary.yaml:7: 网友 is in the glossary twice (also line 5)",
+        ),
+        (
+            {"glossary.yaml": "terms:\n  - zh: 学时\n"},
+            "lessons/c/glossary.yaml:2: a term needs its Chinese (zh) and its English (en)",
+        ),
+        (
+            {
+                "glossary.yaml": GLOSSARY_YAML,
+                "02-second.en.md": lesson_text("Two", "Text\n\nHe calls them Classmates.", None),
+            },
+            "lessons/c/02-second.en.md:9: 'Classmates': the glossary renders 同学们 as 'students'",
+        ),
+        (
+            {
+                "glossary.yaml": GLOSSARY_YAML,
+                "course.yaml": COURSE_YAML.replace("en: For tests.", "en: For classmates."),
+            },
+            "lessons/c/course.yaml:6: 'classmates': the glossary renders 同学们",
+        ),
+        (
+            {
+                "glossary.yaml": GLOSSARY_YAML,
+                "intro.md": "正文\n",
+                "intro.en.md": "Dear classmates\n",
+            },
+            "lessons/c/intro.en.md:1: 'classmates': the glossary renders 同学们",
+        ),
+    ],
+)
+def test_each_page_and_glossary_problem_names_file_and_line(tmp_path, files, expected):
+    found = problems_for(tmp_path, files)
+    assert any(p.startswith(expected) for p in found), found

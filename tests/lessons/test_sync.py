@@ -113,3 +113,25 @@ def test_export_sync_export_is_identical(app, runner, lessons_dir, sync, tmp_pat
     assert "01-first.en.md" in names
     match, mismatch, errors = filecmp.cmpfiles(exported, again, names, shallow=False)
     assert mismatch == [] and errors == []
+
+
+def test_the_courses_pages_and_glossary_go_round_the_export(
+    app, runner, lessons_dir, sync, tmp_path
+):
+    glossary = "# 术语表\nterms:\n  - zh: 同学们\n    en: students\n    avoid: [classmates]\n"
+    (lessons_dir / "glossary.yaml").write_text(glossary, "utf-8")
+    (lessons_dir / "guide.md").write_text("## 教学目的\n\n讲清楚。\n", "utf-8")
+    (lessons_dir / "guide.en.md").write_text("## Aims\n\nMake it clear.\n", "utf-8")
+    assert "test-course: course settings updated" in sync().changes
+    exported = tmp_path / "exported" / "test-course"
+    assert runner.invoke(args=["content", "export", "test-course", str(exported)]).exit_code == 0
+    assert (exported / "guide.en.md").read_text("utf-8") == "## Aims\n\nMake it clear.\n"
+    assert not (exported / "intro.md").exists()
+    assert "students" in (exported / "glossary.yaml").read_text("utf-8")
+    app.config["LESSONS_DIR"] = str(exported.parent)
+    assert sync().changes == []
+    # Exported over the original folder, a glossary that says the same keeps its comments.
+    app.config["LESSONS_DIR"] = str(lessons_dir.parent)
+    assert runner.invoke(args=["content", "export", "test-course"]).exit_code == 0
+    assert (lessons_dir / "glossary.yaml").read_text("utf-8") == glossary
+    assert (lessons_dir / "guide.md").read_text("utf-8") == "## 教学目的\n\n讲清楚。\n"
