@@ -1,7 +1,7 @@
 """course pages and glossary: the introduction, the instructor's guide and the glossary of a course
 
 Revision ID: b8d2f6a4c913
-Revises: a7c3e91d5b20
+Revises: b3e8d2f61c47
 Create Date: 2026-12-07 09:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b8d2f6a4c913'
-down_revision = 'a7c3e91d5b20'
+down_revision = 'b3e8d2f61c47'
 branch_labels = None
 depends_on = None
 
