@@ -7,6 +7,7 @@ from pathlib import Path
 
 from courseware.content.files import LANGUAGES, parse_yaml, Problem, Reader, SLUG
 from courseware.exercises.scenario import (
+    Capability,
     CHANNELS,
     Contradiction,
     Decision,
@@ -44,6 +45,7 @@ TOP_FIELDS = {
     "personas",
     "injects",
     "rubric",
+    "capabilities",
     "debrief",
 }
 INJECT_FIELDS = {
@@ -414,6 +416,24 @@ def _rubric(r: ScenarioReader, data: dict) -> Rubric:
     )
 
 
+def _capabilities(r: ScenarioReader, data: dict) -> list[Capability]:
+    """The capabilities observers rate, each with the critical tasks they can see done."""
+    found = []
+    for key, raw, cid in r.entries(data, "capabilities", "a capability", required=False):
+        tasks = raw.get("tasks")
+        if not isinstance(tasks, list) or not tasks:
+            r.problem(key + ("tasks",), "a capability needs a list of critical tasks")
+            tasks = []
+        found.append(
+            Capability(
+                cid,
+                r.text(raw.get("name"), key + ("name",)),
+                [r.text(task, key + ("tasks", j)) for j, task in enumerate(tasks)],
+            )
+        )
+    return found
+
+
 def _check_branches(r: ScenarioReader, injects: list[Inject]) -> None:
     targets = {o.goto for i in injects if i.decision for o in i.decision.options if o.goto}
     branches = {i.branch for i in injects}
@@ -508,6 +528,7 @@ def parse_scenario(text: str, path: str, slug: str) -> tuple[Scenario | None, li
         injects=injects,
         rubric=rubric,
         debrief=r.text(data.get("debrief"), ("debrief",)),
+        capabilities=_capabilities(r, data),
     )
     return (scenario, []) if not r.problems else (None, r.problems)
 

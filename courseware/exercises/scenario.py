@@ -97,6 +97,16 @@ class Rubric:
 
 
 @dataclass
+class Capability:
+    """A capability the exercise evaluates, as in HSEEP's exercise evaluation guides: what observers
+    rate each team on, with the critical tasks they can see being done (或没做到)."""
+
+    id: str
+    name: dict
+    tasks: list[dict] = field(default_factory=list)
+
+
+@dataclass
 class Scenario:
     slug: str
     title: dict
@@ -118,6 +128,8 @@ class Scenario:
     injects: list[Inject]
     rubric: Rubric
     debrief: dict
+    # Observers rate teams on these; scenarios stored before they existed have none.
+    capabilities: list[Capability] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -139,6 +151,7 @@ class Scenario:
             injects.append(Inject(**raw))
         data["injects"] = injects
         data["rubric"] = Rubric(**data["rubric"])
+        data["capabilities"] = [Capability(**c) for c in data.get("capabilities") or []]
         return cls(**data)
 
     def persona(self, persona_id: str) -> Persona | None:
@@ -149,6 +162,9 @@ class Scenario:
 
     def fact(self, fact_id: str) -> Fact | None:
         return next((f for f in self.facts if f.id == fact_id), None)
+
+    def capability(self, capability_id: str) -> Capability | None:
+        return next((c for c in self.capabilities if c.id == capability_id), None)
 
     @property
     def departments(self) -> list[Persona]:
