@@ -105,7 +105,7 @@ class RowProblem:
     def __str__(self) -> str:
         where = self.where()
         message = str(self.message) % self.params if self.params else str(self.message)
-        return f"{where}: {message}" if where else message
+        return str(_l("%(where)s: %(message)s", where=where, message=message)) if where else message
 
 
 class TimelineError(ValueError):
@@ -772,9 +772,10 @@ def _rows_of(problems, new_text: str, parsed: list[Parsed]) -> list[RowProblem]:
     of time order), each told at the row of the inject it is about."""
     start, _end = _injects_section(new_text)
     lines = new_text.splitlines()
-    starts = [
-        n + 1 for n in range(start, len(lines)) if re.match(r"^\s*- id:", lines[n])
-    ]  # 1-based line of each inject's "- id:"
+    items = [n for n in range(start, len(lines)) if re.match(r"^\s*- id:", lines[n])]
+    # The injects are the items at the first one's indent; deeper ones are a decision's options.
+    indent = len(lines[items[0]]) - len(lines[items[0]].lstrip()) if items else 0
+    starts = [n + 1 for n in items if len(lines[n]) - len(lines[n].lstrip()) == indent]
     found = []
     for problem in problems:
         index = max((i for i, line in enumerate(starts) if line <= problem.line), default=None)
