@@ -148,6 +148,15 @@ def _markdown(source: str) -> list:
     return flowables
 
 
+def _said(who: str, what: str) -> str:
+    """ "Who: what", with the colon of the reader's language."""
+    return _("%(where)s: %(message)s", where=who, message=what)
+
+
+def _title(scenario) -> str:
+    return _("After-action report: %(title)s", title=text(scenario.title))
+
+
 def _who(event, report) -> str:
     persona = report["persona"](event.persona) if event.persona else None
     return text(persona.name) if persona else ""
@@ -178,10 +187,11 @@ def team_story(report: dict, heading: str, subtitle: str = "") -> list:
     story.append(Spacer(1, 2 * mm))
     story.append(
         _p(
-            _("Total: %(s)s of 100", s=_number(scores.total))
-            + " ("
-            + _("completed at %(n)s", n=_number(scenario.min_score))
-            + ")",
+            _(
+                "Total: %(s)s of 100 (completed at %(n)s)",
+                s=_number(scores.total),
+                n=_number(scenario.min_score),
+            ),
             "h3",
         )
     )
@@ -241,7 +251,9 @@ def team_story(report: dict, heading: str, subtitle: str = "") -> list:
         rows.append(
             [
                 str(int(row["minute"])),
-                (text(persona.name) + "：" if persona else "") + text(row["inject"].text),
+                _said(text(persona.name), text(row["inject"].text))
+                if persona
+                else text(row["inject"].text),
                 text(row["inject"].expected) or str(messages.EXPECTS[row["inject"].expects]),
                 _("minute %(m)d", m=int(answer.minute)) + " " + _event_text(answer)
                 if answer
@@ -273,7 +285,8 @@ def team_story(report: dict, heading: str, subtitle: str = "") -> list:
             continue
         label = KINDS[event.kind]() or str(messages.CHANNELS.get(event.channel, event.channel))
         who = _who(event, report)
-        line = f"{_('minute %(m)d', m=int(event.minute))} · {label}{' · ' + who if who else ''}: {_event_text(event)}"
+        where = f"{_('minute %(m)d', m=int(event.minute))} · {label}{' · ' + who if who else ''}"
+        line = _said(where, _event_text(event))
         if event.score is not None:
             score = reviews[event.ref].score if event.ref in reviews else event.score.well
             line += " — " + _("well: %(s)s", s=_number(score))
@@ -311,7 +324,7 @@ def _debrief(scenario) -> list:
 def run_report(report: dict, player: str, now) -> bytes:
     """One run's after-action report: a learner's, or one team's of a live class."""
     scenario = report["scenario"]
-    title = _("After-action report") + ": " + text(scenario.title)
+    title = _title(scenario)
     subtitle = " · ".join(part for part in (player, format_datetime(now, "medium")) if part)
     story = team_story(report, title, subtitle)
     story += _debrief(scenario)
@@ -320,7 +333,7 @@ def run_report(report: dict, player: str, now) -> bytes:
 
 def class_report(scenario, teams: list[tuple[dict, str, str]], now) -> bytes:
     """A live class's report: a summary of every team, then each team's report on its own pages."""
-    title = _("After-action report") + ": " + text(scenario.title)
+    title = _title(scenario)
     story = [_p(title, "title"), _p(format_datetime(now, "medium"), "muted"), Spacer(1, 3 * mm)]
     capabilities = scenario.capabilities
     header = [_("Team"), _("Members"), _("Total")] + [text(c.name) for c in capabilities]
@@ -338,7 +351,7 @@ def class_report(scenario, teams: list[tuple[dict, str, str]], now) -> bytes:
         )
     rest = 1 - 0.14 - 0.3 - 0.1
     widths = [0.14, 0.3, 0.1] + [rest / max(len(capabilities), 1)] * len(capabilities)
-    story.append(KeepTogether([_p(_("Teams"), "h2"), _table(header, rows, widths)]))
+    story.append(KeepTogether([_p(_("The teams at a glance"), "h2"), _table(header, rows, widths)]))
     story.append(
         _p(
             ngettext(
