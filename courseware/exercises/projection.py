@@ -54,7 +54,8 @@ def _reach_length(reach: float, low: int, high: int) -> float:
 def team_scale(states: list[State]) -> TeamScale:
     """One scale for all the teams of a live class."""
     reaches = [max(1, s.total_reach) for s in states] or [1]
-    low = 10 ** math.floor(math.log10(min(reaches)))
+    # The decade below the smallest reach, so that even the smallest has a bar to compare.
+    low = max(1, 10 ** (math.ceil(math.log10(min(reaches))) - 1))
     high = 10 ** math.ceil(math.log10(max(reaches)))
     if high <= low:
         high = low * 10

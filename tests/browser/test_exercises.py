@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from courseware.accounts.models import Cohort, Role, User
 from courseware.db import db
-from courseware.exercises.models import ExerciseRun, LiveSession
+from courseware.exercises.models import ExerciseRun, LiveSession, RunAction
 from tests.browser.conftest import open_menu, screenshot
 from tests.browser.conftest import sign_in as signed_in
 from tests.exercises.conftest import exercise_course  # noqa: F401  (a fixture)
@@ -516,6 +516,119 @@ def test_a_live_class_follows_the_instructor(app, live_server, browser, live_cla
     anna.goto(f"{live_server}/exercises/live")
     expect(anna.get_by_text("No live exercise is running for you now.")).to_be_visible()
 
+    for context in contexts:
+        assert context.console_errors == []
+        context.close()
+
+
+def test_a_paused_live_run_refuses_a_post_and_the_projector_shows_the_join_code(
+    app, live_server, browser, live_class
+):
+    """The instructor prepares a live run; learners join with the code the large-type projector
+    shows; a post sent while the run is paused comes back with the reason in the page's language."""
+    teacher_context, control = signed_in_page(
+        browser, live_server, "teacher", "zh-CN", width=1280, height=900
+    )
+    bo_context, bo = signed_in_page(browser, live_server, "bo", "zh-CN")
+    anna_context, anna = signed_in_page(browser, live_server, "anna", "en-US")
+    contexts = [teacher_context, bo_context, anna_context]
+
+    control.goto(f"{live_server}/teach/exercises/")
+    form = control.locator("form").filter(has=control.get_by_role("button", name="准备现场演练"))
+    form.get_by_label("班次").select_option(label="2026 春季班")
+    form.get_by_label("小组数").fill("2")
+    form.get_by_label("每分钟推进的模拟分钟数").fill("1")
+    form.get_by_role("button", name="准备现场演练").click()
+    expect(control).to_have_url(re.compile(r"/teach/exercises/live/\d+$"))
+    live_id = int(control.url.rsplit("/", 1)[1])
+    with app.app_context():
+        code = db.session.get(LiveSession, live_id).join_code
+    expect(control.get_by_text(code)).to_be_visible()
+
+    # The large-type projector opens in a page of its own, with no site menu, at a projector's sizes.
+    with teacher_context.expect_page() as opened:
+        control.get_by_role("link", name="大字投影").click()
+    projector = opened.value
+    expect(projector).to_have_url(re.compile(rf"/teach/exercises/live/{live_id}/projector/full$"))
+    htmx_ready(projector)
+    expect(projector.locator("header nav")).to_have_count(0)
+    join = projector.get_by_role("region", name="加入代码")
+    expect(join.locator(".pf-code")).to_have_attribute("data-code", code)
+    expect(projector.get_by_role("button", name="全屏")).to_be_visible()
+    sizes = {}
+    for width, height in ((1920, 1080), (1280, 720)):
+        projector.set_viewport_size({"width": width, "height": height})
+        screenshot(projector, f"exercise-projector-full-{width}x{height}-waiting")
+        sizes[width] = projector.evaluate(
+            "() => ({code: parseFloat(getComputedStyle(document.querySelector('.pf-code')).fontSize),"
+            " text: parseFloat(getComputedStyle(document.querySelector('.pf-inject-text')).fontSize)})"
+        )
+        # The code and the inject can be read from the back of a room: at least 40 px and 32 px
+        # tall on a 720-line projector, larger on a 1080-line one.
+        assert sizes[width]["code"] >= 60 and sizes[width]["text"] >= 32, sizes
+    assert sizes[1920]["text"] > sizes[1280]["text"]
+
+    # Learners join with the code, typed by keyboard (in whatever case and spacing) or clicked.
+    for page, label, button, typed in (
+        (bo, "加入代码", None, f"{code[:3].lower()} {code[3:]}"),
+        (anna, "Join code", "Join", code),
+    ):
+        page.goto(f"{live_server}/exercises/live")
+        page.get_by_label(label).focus()
+        page.keyboard.type(typed)
+        if button:
+            page.get_by_role("button", name=button, exact=True).click()
+        else:
+            page.keyboard.press("Enter")
+        expect(page).to_have_url(RUN_URL)
+        htmx_ready(page)
+    expect(bo.get_by_role("heading", name="你的小组")).to_be_visible()
+    screenshot(bo, "exercise-live-team-phone")
+
+    control.get_by_role("button", name="开始", exact=True).click()
+    expect(projector.locator(".pf-inject-text")).to_have_text("超市的盐被抢光了！", timeout=POLL_MS)
+    expect(projector.locator(".pf-teams tbody tr")).to_have_count(2)
+    expect(projector.locator(".pf-clock")).to_contain_text("进行中")
+
+    # Paused: the learner's page says so, and a post is refused with the text kept in its box.
+    control.get_by_role("button", name="暂停", exact=True).click()
+    expect(bo.locator("#board")).to_contain_text("教师已暂停演练", timeout=POLL_MS)
+    expect(projector.locator(".pf-clock")).to_contain_text("已暂停", timeout=POLL_MS)
+    composer = bo.get_by_role("textbox", name="你的发帖")
+    composer.fill(POST_ZH)
+    with bo.expect_navigation():
+        bo.get_by_role("button", name="发布", exact=True).click()
+    expect(bo.locator("#post-error")).to_have_text("教师已暂停演练，请等待继续。")
+    expect(bo.get_by_role("textbox", name="你的发帖")).to_have_value(POST_ZH)
+    anna.reload()
+    anna.get_by_role("textbox", name="Your post").fill(POST_EN)
+    with anna.expect_navigation():
+        anna.get_by_role("button", name="Publish", exact=True).click()
+    expect(anna.locator("#post-error")).to_have_text(
+        "The instructor has paused the exercise: wait until it resumes."
+    )
+    with app.app_context():
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(RunAction)
+                .where(RunAction.run_id.is_not(None))
+            )
+            == 0
+        )
+
+    # Resumed, the same text is published, under the name of whoever wrote it.
+    control.get_by_role("button", name="继续", exact=True).click()
+    expect(bo.locator("#board")).not_to_contain_text("教师已暂停演练", timeout=POLL_MS)
+    bo.get_by_role("button", name="发布", exact=True).click()
+    expect(bo.locator("#feed .feed-item.mine").first).to_contain_text(POST_ZH)
+    expect(bo.locator("#feed .feed-item.mine .author").first).to_have_text("· 发布人：薄")
+    for width, height in ((1920, 1080), (1280, 720)):
+        projector.set_viewport_size({"width": width, "height": height})
+        expect(projector.locator(".pf-clock")).to_contain_text("进行中", timeout=POLL_MS)
+        # One screen: nothing to scroll on the projector.
+        assert projector.evaluate("() => document.documentElement.scrollHeight") <= height + 1
+        screenshot(projector, f"exercise-projector-full-{width}x{height}")
     for context in contexts:
         assert context.console_errors == []
         context.close()
