@@ -246,6 +246,12 @@ def say(table: dict, code: str, params: dict, scenario=None) -> str:
     return str(message) % values
 
 
+# What fires an inject that waits for something the trainee does (or does not do).
+TRIGGERS = {
+    "contradiction": _l("after a false statement"),
+    "silence": _l("unless a substantive post came first"),
+}
+
 # HSEEP's ratings of a capability, as observers choose them and reports show them.
 RATING_LABELS = {
     "P": _l("P: performed without challenges"),
