@@ -190,7 +190,8 @@ class NoteForm(FlaskForm):
     """An observer's note: its text, the inject it is pinned to and the team it is about."""
 
     text = TextAreaField(
-        _l("What you observed"), validators=[Length(max=2000, message=_l("At most 2000 characters."))]
+        _l("What you observed"),
+        validators=[Length(max=2000, message=_l("At most 2000 characters."))],
     )
     inject = SelectField(_l("Pinned to the inject"), validate_choice=False)
     team = SelectField(_l("About"), validate_choice=False)
