@@ -629,6 +629,10 @@ def test_a_paused_live_run_refuses_a_post_and_the_projector_shows_the_join_code(
         # One screen: nothing to scroll on the projector.
         assert projector.evaluate("() => document.documentElement.scrollHeight") <= height + 1
         screenshot(projector, f"exercise-projector-full-{width}x{height}")
+    # On a phone the teams' bars stack, and nothing runs off the side.
+    projector.set_viewport_size({"width": 360, "height": 780})
+    assert projector.evaluate("() => document.documentElement.scrollWidth") <= 360
+    screenshot(projector, "exercise-projector-full-phone")
     for context in contexts:
         assert context.console_errors == []
         context.close()
