@@ -105,7 +105,10 @@ def _register_blueprints(app: Flask) -> None:
     from courseware.certificates import views as certificate_views
     from courseware.content import cli as content_cli
     from courseware.errors import handlers
+    from courseware.exercises import cli as exercise_cli
+    from courseware.exercises import observe_views as exercise_observe_views
     from courseware.exercises import teach_views as exercise_teach_views
+    from courseware.exercises import timeline_views as exercise_timeline_views
     from courseware.exercises import views as exercise_views
     from courseware.lessons import author_views
     from courseware.main import views as main_views
@@ -130,6 +133,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(teach_views.bp)
     app.register_blueprint(exercise_views.bp)
     app.register_blueprint(exercise_teach_views.bp)
+    app.register_blueprint(exercise_observe_views.bp)
+    app.register_blueprint(exercise_timeline_views.bp)
     app.register_blueprint(progress_teach_views.bp)
     app.register_blueprint(class_views.bp)
     app.register_blueprint(credit_views.bp)
@@ -152,6 +157,7 @@ def _register_blueprints(app: Flask) -> None:
     cli.init_app(app)
     content_cli.init_app(app)
     quiz_cli.init_app(app)
+    exercise_cli.init_app(app)
     report_cli.init_app(app)
     certificates_cli.init_app(app)
     backup.init_app(app)

@@ -47,6 +47,8 @@ PREFIXES = {
     "teach_quizzes.": STAFF,
     "exercises.": SIGNED_IN,
     "teach_exercises.": STAFF,
+    "observe_exercises.": STAFF,
+    "exercise_timeline.": STAFF,
     "teach_progress.": STAFF,
     "credits.": ADMIN,
     "api.": TOKEN,

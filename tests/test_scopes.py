@@ -9,6 +9,7 @@ route of that kind with no entry below makes the matrix fail.
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 from collections.abc import Callable
@@ -24,7 +25,8 @@ from courseware.api import tokens
 from courseware.certificates.models import Certificate
 from courseware.courses.models import Course
 from courseware.db import db
-from courseware.exercises.models import Exercise, LiveSession
+from courseware.exercises import timeline
+from courseware.exercises.models import Exercise, ExerciseRun, LiveSession, ObserverNote
 from courseware.lessons.models import Lesson, LessonRevision
 from courseware.progress.completion import check_completion
 from courseware.progress.models import CourseAssignment, CreditEntry
@@ -96,6 +98,8 @@ def world(app, make_user, make_unit, make_class, lessons_dir, sync, tmp_path):
     ids["hzadmin"] = make_user(Role.ADMIN, username="hzadmin", unit_id=hz, admin_unit_id=hz)
     ids["nbadmin"] = make_user(Role.ADMIN, username="nbadmin", unit_id=nb, admin_unit_id=nb)
     ids["owner"] = make_user(Role.INSTRUCTOR, username="owner", unit_id=hz)
+    ids["guest"] = make_user(Role.INSTRUCTOR, username="guest", unit_id=hz)
+    make_user(Role.INSTRUCTOR, username="guest2", unit_id=hz)
     ids["stranger"] = make_user(Role.INSTRUCTOR, username="stranger", unit_id=nb)
     ids["learner"] = make_user(username="hzlearner", name=LEARNER_NAME, unit_id=xh)
     ids["spare"] = make_user(username="hzspare", name="杭州学员乙", unit_id=xh)
@@ -175,6 +179,29 @@ def world(app, make_user, make_unit, make_class, lessons_dir, sync, tmp_path):
     assert created.status_code == 302, created.status_code
     with app.app_context():
         ids["live"] = db.session.scalar(sa.select(LiveSession.id))
+        ids["team"] = db.session.scalar(
+            sa.select(ExerciseRun.id).where(ExerciseRun.live_id == ids["live"])
+        )
+        ids["timeline_csv"] = timeline.export_bytes(
+            db.session.get(Exercise, ids["exercise"]).scenario, "csv"
+        )
+    # An observer is invited and the instructor writes a note.
+    owner = w.clients["owner"]
+    assert (
+        owner.post(
+            f"/teach/exercises/live/{ids['live']}/observers", data={"username": "guest"}
+        ).status_code
+        == 302
+    )
+    assert (
+        owner.post(
+            f"/teach/exercises/live/{ids['live']}/notes",
+            data={"text": "第一组反应很快", "inject": "", "team": ""},
+        ).status_code
+        == 302
+    )
+    with app.app_context():
+        ids["note"] = db.session.scalar(sa.select(ObserverNote.id))
     exported = w.clients["hzadmin"].post("/reports/exports", data={"format": "csv"})
     assert exported.status_code == 302
     with app.app_context():
@@ -270,6 +297,65 @@ ENTRIES: dict[str, Entry] = {
         served=REDIRECT,
     ),
     "teach_exercises.review": Entry(lambda w: f"/teach/exercises/runs/{w.run}/review", "owner"),
+    "teach_exercises.projector_full": Entry(
+        lambda w: f"/teach/exercises/live/{w.live}/projector/full", "owner"
+    ),
+    "teach_exercises.projector_full_board": Entry(
+        lambda w: f"/teach/exercises/live/{w.live}/projector/full/board", "owner"
+    ),
+    "teach_exercises.live_report_pdf": Entry(
+        lambda w: f"/teach/exercises/live/{w.live}/report.pdf", "owner"
+    ),
+    # --- observers of a live run ---
+    "observe_exercises.observe": Entry(
+        lambda w: f"/teach/exercises/live/{w.live}/observe", "owner"
+    ),
+    "observe_exercises.export_evaluations": Entry(
+        lambda w: f"/teach/exercises/live/{w.live}/evaluations.csv", "owner"
+    ),
+    "observe_exercises.add_note": Entry(
+        lambda w: f"/teach/exercises/live/{w.live}/notes",
+        "owner",
+        "POST",
+        data=lambda w: {"text": "回应及时", "inject": "", "team": str(w.team)},
+        served=REDIRECT,
+    ),
+    "observe_exercises.delete_note": Entry(
+        lambda w: f"/teach/exercises/live/{w.live}/notes/{w.note}/delete",
+        "owner",
+        "POST",
+        served=REDIRECT,
+    ),
+    "observe_exercises.rate": Entry(
+        lambda w: f"/teach/exercises/live/{w.live}/teams/{w.team}/ratings",
+        "owner",
+        "POST",
+        data=lambda w: {"rating-public-information": "S", "comment-public-information": ""},
+        served=REDIRECT,
+    ),
+    "observe_exercises.invite": Entry(
+        lambda w: f"/teach/exercises/live/{w.live}/observers",
+        "owner",
+        "POST",
+        data=lambda w: {"username": "guest2"},
+        served=REDIRECT,
+    ),
+    "observe_exercises.remove_observer": Entry(
+        lambda w: f"/teach/exercises/live/{w.live}/observers/{w.guest}/remove",
+        "owner",
+        "POST",
+        served=REDIRECT,
+    ),
+    # --- a scenario's timeline, edited by its course's editors ---
+    "exercise_timeline.timeline_page": Entry(
+        lambda w: f"/teach/exercises/{w.exercise}/timeline",
+        "owner",
+        "POST",
+        data=lambda w: {"file": (io.BytesIO(w.timeline_csv), "drill.csv")},
+    ),
+    "exercise_timeline.timeline_download": Entry(
+        lambda w: f"/teach/exercises/{w.exercise}/timeline.xlsx", "owner"
+    ),
     # --- lessons, edited by their course's editors ---
     "author.edit": Entry(lambda w: f"/author/{w.course_slug}/{w.lesson_slug}/edit", "owner"),
     "author.new": Entry(lambda w: f"/author/{w.course_slug}/new", "owner"),

@@ -1,13 +1,9 @@
-"""The certificate as an A4 PDF, drawn with ReportLab.
-
-Chinese is set in ReportLab's built-in CID font STSong-Light (宋体): PDF readers supply the glyphs,
-so no font file ships with the application and the file stays small.
-"""
+"""The certificate as an A4 PDF, drawn with ReportLab; Chinese and Latin text as courseware.pdftext
+sets it (STSong-Light, which PDF readers supply, and Helvetica)."""
 
 from __future__ import annotations
 
 import io
-from xml.sax.saxutils import escape
 
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -17,56 +13,22 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Paragraph
 
+from courseware import pdftext
 from courseware.certificates import qr
 from courseware.certificates.models import Certificate
 from courseware.certificates.records import display_code
+from courseware.pdftext import LATIN, markup
 
-FONT = "STSong-Light"
-LATIN = "Helvetica"
 QR_SIZE = 38 * mm
 MARGIN = 18 * mm
 RED = colors.HexColor("#b00020")
 
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-
 
 def _style(size: float, color=colors.black, alignment=TA_CENTER) -> ParagraphStyle:
-    return ParagraphStyle(
-        f"cert-{size}",
-        fontName=FONT,
-        fontSize=size,
-        leading=size * 1.35,
-        alignment=alignment,
-        textColor=color,
-        wordWrap="CJK",
-    )
-
-
-def _is_latin(char: str) -> bool:
-    try:
-        char.encode("cp1252")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _markup(text: str) -> str:
-    """Paragraph markup setting Latin runs in Helvetica and the rest in the CID font.
-
-    STSong-Light has Latin letters too, but readers without Adobe's font substitute a CJK font whose
-    Latin spacing does not match the widths the PDF gives; Helvetica is safe everywhere.
-    """
-    runs, start = [], 0
-    for i in range(1, len(text) + 1):
-        if i == len(text) or _is_latin(text[i]) != _is_latin(text[start]):
-            run = escape(text[start:i])
-            runs.append(f'<font name="{LATIN}">{run}</font>' if _is_latin(text[start]) else run)
-            start = i
-    return "".join(runs)
+    return pdftext.style(f"cert-{size}", size, color, alignment)
 
 
 def _paragraph(
@@ -80,7 +42,7 @@ def _paragraph(
     """Draw wrapped text (centred unless the style says otherwise) whose first line starts at `top`;
     return where the next may start."""
     width = width or A4[0] - 2 * MARGIN - 10 * mm
-    paragraph = Paragraph(_markup(text), style)
+    paragraph = Paragraph(markup(text), style)
     _, height = paragraph.wrap(width, A4[1])
     paragraph.drawOn(pdf, (A4[0] - width) / 2 if left is None else left, top - height)
     return top - height

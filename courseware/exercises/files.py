@@ -10,6 +10,7 @@ from courseware.exercises import calibration as calibrating
 from courseware.exercises.engine import ActionError
 from courseware.exercises.scenario import (
     Calibration,
+    Capability,
     CHANNELS,
     Contradiction,
     Decision,
@@ -52,6 +53,7 @@ TOP_FIELDS = {
     "personas",
     "injects",
     "rubric",
+    "capabilities",
     "debrief",
     "calibration",
 }
@@ -451,6 +453,24 @@ def _rubric(r: ScenarioReader, data: dict) -> Rubric:
     )
 
 
+def _capabilities(r: ScenarioReader, data: dict) -> list[Capability]:
+    """The capabilities observers rate, each with the critical tasks they can see done."""
+    found = []
+    for key, raw, cid in r.entries(data, "capabilities", "a capability", required=False):
+        tasks = raw.get("tasks")
+        if not isinstance(tasks, list) or not tasks:
+            r.problem(key + ("tasks",), "a capability needs a list of critical tasks")
+            tasks = []
+        found.append(
+            Capability(
+                cid,
+                r.text(raw.get("name"), key + ("name",)),
+                [r.text(task, key + ("tasks", j)) for j, task in enumerate(tasks)],
+            )
+        )
+    return found
+
+
 def _check_branches(r: ScenarioReader, injects: list[Inject]) -> None:
     targets = {o.goto for i in injects if i.decision for o in i.decision.options if o.goto}
     branches = {i.branch for i in injects}
@@ -735,6 +755,7 @@ def parse_scenario(text: str, path: str, slug: str) -> tuple[Scenario | None, li
         briefing_reveals=briefing_reveals,
         population=population,
         pass_conditions=conditions,
+        capabilities=_capabilities(r, data),
     )
     _check_learned(r, scenario)
     lines = _calibration(r, data, scenario)

@@ -1,9 +1,10 @@
 """The engine speaks in codes; these are its words in the user's language."""
 
+import re
 from dataclasses import dataclass
 
+from flask_babel import get_locale, ngettext
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 
 from courseware.exercises.engine import Timeliness
 from courseware.exercises.models import LiveStatus
@@ -32,6 +33,12 @@ ACTION_ERRORS = {
     "live_not_running": _l("The instructor has not started the exercise yet."),
     "unknown_action": _l("That action is not possible here."),
     "not_now": _l("That cannot be done in the exercise's present state."),
+    "live_paused": _l("The instructor has paused the exercise: wait until it resumes."),
+    "spokesperson_publishes": _l(
+        "Your team's spokesperson publishes for the team: propose your text to them instead."
+    ),
+    "no_such_draft": _l("That proposal has already been published or set aside."),
+    "not_spokesperson": _l("Only the team's spokesperson may publish a proposal."),
 }
 
 DIMENSIONS = {
@@ -239,17 +246,78 @@ def source(value, scenario=None) -> str:
     return str(SOURCES[kind])
 
 
+# A sentence ends here; in English only when a space or the end follows.
+SENTENCE = re.compile(
+    r"(?<=[。！？])(?![”’」』）)])|(?<=[。！？][”’」』])|(?<=[.!?])\s+|(?<=[.!?][\"”’'])\s+"
+)
+# Said again at the end of a list item, these would double the message's own punctuation.
+TRAILING = "。；;，,、：:."
+# Quotes within a plan item are kept short: whole sentences up to about this many characters.
+EXCERPT_CHARS = 80
+
+
+def sentences(value: str) -> list[str]:
+    """A text cut into its sentences, each with its closing mark."""
+    return [part.strip() for part in SENTENCE.split(value or "") if part.strip()]
+
+
+def excerpt(value: str, limit: int = EXCERPT_CHARS) -> str:
+    """The text's first whole sentences, as many as fit in `limit` characters (at least one), and
+    an ellipsis when sentences were left out: never a sentence cut in the middle."""
+    parts = sentences(value)
+    kept: list[str] = []
+    for part in parts:
+        if kept and len("".join(kept)) + len(part) > limit:
+            break
+        kept.append(part)
+    joined = ("" if CHINESE_TEXT.search(value or "") else " ").join(kept)
+    if len(kept) < len(parts):
+        return joined.rstrip(TRAILING) + ("……" if CHINESE_TEXT.search(joined) else " …")
+    return joined
+
+
+def clause(value: str) -> str:
+    """A text as an item of a list inside a sentence: without its full stop or semicolon, which the
+    list's separator and the sentence's own end replace ("。；" and "。。" never appear)."""
+    return (value or "").strip().rstrip(TRAILING)
+
+
+CHINESE_TEXT = re.compile(r"[\u3400-\u9fff]")
+
+
+def _chinese_reader() -> bool:
+    locale = get_locale()
+    return locale is None or locale.language == "zh"
+
+
+def _quote(value: str) -> str:
+    """A quotation of whole sentences, in the reader's quotation marks."""
+    quoted = excerpt(value)
+    # A question or an exclamation keeps its mark inside the quotation; a full stop gives way to
+    # the sentence's own.
+    return f"“{quoted if quoted.endswith(('！', '？', '!', '?')) else clause(quoted)}”"
+
+
 def _param(value, scenario):
-    """Plan parameters may be facts, personas, injects or contradictions: show their texts."""
+    """Plan parameters may be facts, personas, injects or contradictions: show their texts. A list
+    is joined with the reader's semicolon; an inject is quoted, in whole sentences, under the name
+    of whoever sent it."""
     if isinstance(value, tuple) and value and value[0] in SOURCES:
         return source(value, scenario)
     if isinstance(value, list):
-        return "；".join(_param(v, scenario) for v in value)
+        separator = "；" if _chinese_reader() else "; "
+        return separator.join(_param(v, scenario) for v in value)
     if hasattr(value, "name") and isinstance(value.name, dict):
         return text(value.name)
+    if hasattr(value, "persona") and isinstance(getattr(value, "text", None), dict):
+        sender = scenario.persona(value.persona) if scenario is not None else None
+        quoted = _quote(text(value.text))
+        if sender is None:
+            return quoted
+        return f"{text(sender.name)}{'：' if _chinese_reader() else ': '}{quoted}"
     if hasattr(value, "text") and isinstance(value.text, dict):
-        return text(value.text)[:60]
-    return str(value)
+        return clause(excerpt(text(value.text)))
+    return clause(str(value))
 
 
 def say(table: dict, code: str, params: dict, scenario=None) -> str:
@@ -260,3 +328,36 @@ def say(table: dict, code: str, params: dict, scenario=None) -> str:
     if isinstance(message, Plural):
         return ngettext(message.singular, message.plural, int(params[message.count]), **values)
     return str(message) % values
+
+
+# What fires an inject that waits for something the trainee does (or does not do).
+TRIGGERS = {
+    "contradiction": _l("after a false statement"),
+    "silence": _l("unless a substantive post came first"),
+}
+
+# HSEEP's ratings of a capability, as observers choose them and reports show them.
+RATING_LABELS = {
+    "P": _l("P: performed without challenges"),
+    "S": _l("S: performed with some challenges"),
+    "M": _l("M: performed with major challenges"),
+    "U": _l("U: unable to be performed"),
+}
+
+OBSERVATION_ERRORS = {
+    "no_such_instructor": _l("No active instructor has that user name."),
+    "already_in_charge": _l("That instructor runs this exercise already."),
+    "already_observer": _l("That instructor is already an observer."),
+    "no_such_observer": _l("That person is not an observer of this run."),
+    "empty_note": _l("Write the note before saving it."),
+    "no_such_inject": _l("Choose an inject from the list."),
+    "no_such_team": _l("Choose a team from the list."),
+    "no_such_note": _l("That note no longer exists."),
+    "not_yours": _l("Only its author or the instructor running the exercise may delete a note."),
+    "no_such_capability": _l("That capability is not in the scenario."),
+    "no_such_rating": _l("Choose P, S, M, U or not rated."),
+}
+
+
+def observation_error(error) -> str:
+    return str(OBSERVATION_ERRORS.get(error.code, error.code))

@@ -78,6 +78,8 @@ class LiveSession(db.Model):
     paused_seconds: Mapped[float] = mapped_column(default=0.0)
     # Raised by every change, so polling pages know when to redraw.
     version: Mapped[int] = mapped_column(default=0)
+    # What learners type to find their team's run; shown on the projector (加入代码).
+    join_code: Mapped[str | None] = mapped_column(sa.String(8), unique=True)
 
     exercise: Mapped[Exercise] = relationship()
     teams: Mapped[list[ExerciseRun]] = relationship(
@@ -110,6 +112,10 @@ class ExerciseRun(db.Model):
     # pass conditions, which passed on their total alone.
     passed: Mapped[bool | None]
     version: Mapped[int] = mapped_column(default=0)
+    # A live team's spokesperson (发言人) publishes what teammates propose; None: anyone posts.
+    spokesperson_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="SET NULL")
+    )
 
     exercise: Mapped[Exercise] = relationship()
     live: Mapped[LiveSession | None] = relationship(back_populates="teams")
@@ -164,3 +170,97 @@ class PostReview(db.Model):
     comment: Mapped[str] = mapped_column(sa.Text, default="")
     reviewer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     reviewed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class DraftStatus(enum.StrEnum):
+    """A teammate's proposal waits for the spokesperson, who publishes or sets it aside."""
+
+    PROPOSED = "proposed"
+    PUBLISHED = "published"
+    DISCARDED = "discarded"
+
+
+class RunDraft(db.Model):
+    """A post or reply a team member proposes for the team's spokesperson to publish (草稿)."""
+
+    __tablename__ = "exercise_draft"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("exercise_run.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(sa.String(16))  # post or reply
+    target: Mapped[str] = mapped_column(sa.String(64), default="")  # the inject a reply answers
+    text: Mapped[str] = mapped_column(sa.Text)
+    status: Mapped[DraftStatus] = mapped_column(
+        status_type(DraftStatus), default=DraftStatus.PROPOSED
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[dt.datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    # The published action, once the spokesperson has published it (perhaps edited).
+    action_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("exercise_action.id", ondelete="SET NULL")
+    )
+
+
+class LiveObserver(db.Model):
+    """An instructor invited to observe and rate a live run (观察员)."""
+
+    __tablename__ = "exercise_observer"
+    __table_args__ = (sa.UniqueConstraint("live_id", "user_id", name="uq_exercise_observer"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    live_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("exercise_live.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    invited_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    user = relationship("User", foreign_keys=[user_id])
+
+
+class ObserverNote(db.Model):
+    """An observer's timestamped note on a live run, pinned to an inject and to one team or all."""
+
+    __tablename__ = "exercise_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    live_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("exercise_live.id", ondelete="CASCADE"), index=True
+    )
+    # The team the note is about; None: every team.
+    run_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("exercise_run.id", ondelete="CASCADE"), index=True
+    )
+    inject_id: Mapped[str] = mapped_column(sa.String(64), default="")  # "": pinned to none
+    # The simulated minute when the note was written (the scenario's end, once it is over).
+    minute: Mapped[float] = mapped_column(default=0.0)
+    text: Mapped[str] = mapped_column(sa.Text)
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    author = relationship("User", foreign_keys=[author_id])
+
+
+class CapabilityRating(db.Model):
+    """One observer's rating of one team on one capability of the scenario (P/S/M/U, as HSEEP)."""
+
+    __tablename__ = "exercise_rating"
+    __table_args__ = (
+        sa.UniqueConstraint("run_id", "capability", "observer_id", name="uq_exercise_rating"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("exercise_run.id", ondelete="CASCADE"), index=True
+    )
+    capability: Mapped[str] = mapped_column(sa.String(64))
+    rating: Mapped[str] = mapped_column(sa.String(1))  # P, S, M or U
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    observer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    rated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    observer = relationship("User", foreign_keys=[observer_id])

@@ -9,7 +9,7 @@ import math
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from courseware.exercises import engine, messages, runs
+from courseware.exercises import engine, messages, observation, runs, teams
 from courseware.exercises.models import ExerciseRun
 from courseware.i18n import text
 
@@ -68,6 +68,10 @@ def build(run: ExerciseRun, now: dt.datetime, top: int | None = None) -> dict:
         "reviews": runs.reviews(run),
         "questioned": questioned,
         "notes": {post.ref: notes for post, notes in questioned},
+        # Observers' ratings per capability and notes on the team, beside the automatic scores.
+        "observed": observation.for_report(run),
+        # Who published (and who proposed) each of a live team's posts.
+        "authors": teams.authors(run) if run.live is not None else {},
         "persona": scenario.persona,
         "width": CHART_WIDTH,
         "height": CHART_HEIGHT,

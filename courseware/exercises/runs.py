@@ -26,6 +26,9 @@ from courseware.exercises.models import (
 )
 
 MAX_POST_CHARS = 2000
+# Join codes leave out letters and digits that read alike on a projector (0/O, 1/I/L).
+JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+JOIN_CODE_LENGTH = 6
 
 
 def run_actions(run: ExerciseRun) -> list[RunAction]:
@@ -141,15 +144,33 @@ def action_from_form(kind: str, form) -> engine.Action:
     )
 
 
-def act(run: ExerciseRun, user_id: int, action: engine.Action, now: dt.datetime) -> engine.State:
-    """Check the action against a replay, then store it; engine.ActionError if it cannot be taken."""
+def act(
+    run: ExerciseRun,
+    user_id: int,
+    action: engine.Action,
+    now: dt.datetime,
+    drafted_by: int | None = None,
+) -> engine.State:
+    """Check the action against a replay, then store it; engine.ActionError if it cannot be taken.
+
+    In a live class nothing is done while the instructor has paused the clock, and a team with a
+    spokesperson publishes through them alone (drafted_by: the teammate who proposed the text)."""
     if run.status != RunStatus.OPEN:
         raise engine.ActionError("finished")
     if action.kind not in engine.trainee_actions():
         raise engine.ActionError("unknown_action")
     minute = clock_minute(run, now)
-    if run.live is not None and run.live.status not in (LiveStatus.RUNNING, LiveStatus.PAUSED):
-        raise engine.ActionError("live_not_running")
+    if run.live is not None:
+        if run.live.status == LiveStatus.PAUSED:
+            raise engine.ActionError("live_paused")
+        if run.live.status != LiveStatus.RUNNING:
+            raise engine.ActionError("live_not_running")
+        if (
+            action.kind in engine.post_actions()
+            and run.spokesperson_id is not None
+            and run.spokesperson_id != user_id
+        ):
+            raise engine.ActionError("spokesperson_publishes")
     action.at = minute
     state = replay(run, now, action)
     payload = {
@@ -159,6 +180,7 @@ def act(run: ExerciseRun, user_id: int, action: engine.Action, now: dt.datetime)
             "target": action.target,
             "option": action.option,
             "minutes": action.minutes,
+            "drafted_by": drafted_by if drafted_by != user_id else None,
         }.items()
         if v
     }
@@ -227,6 +249,7 @@ def create_live(
         status=LiveStatus.WAITING,
         seed=secrets.randbits(48),
         speed=speed,
+        join_code=new_join_code(),
     )
     db.session.add(live)
     db.session.flush()
@@ -243,6 +266,25 @@ def create_live(
         )
     db.session.flush()
     return live
+
+
+def new_join_code() -> str:
+    """A join code no live run holds yet."""
+    while True:
+        code = "".join(secrets.choice(JOIN_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+        if (
+            db.session.scalar(sa.select(LiveSession.id).where(LiveSession.join_code == code))
+            is None
+        ):
+            return code
+
+
+def join_code(live: LiveSession) -> str:
+    """The live run's join code, given one now if it was prepared before runs had codes."""
+    if live.join_code is None:
+        live.join_code = new_join_code()
+        db.session.commit()
+    return live.join_code
 
 
 def control_live(live: LiveSession, command: str, form, user_id: int, now: dt.datetime) -> None:

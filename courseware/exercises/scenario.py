@@ -149,6 +149,16 @@ class Rubric:
 
 
 @dataclass
+class Capability:
+    """A capability the exercise evaluates, as in HSEEP's exercise evaluation guides: what observers
+    rate each team on, with the critical tasks they can see being done (或没做到)."""
+
+    id: str
+    name: dict
+    tasks: list[dict] = field(default_factory=list)
+
+
+@dataclass
 class Scenario:
     slug: str
     title: dict
@@ -175,6 +185,8 @@ class Scenario:
     population: int = DEFAULT_POPULATION
     pass_conditions: list[PassCondition] = field(default_factory=list)
     calibration: list[Calibration] = field(default_factory=list)
+    # Observers rate teams on these; scenarios stored before they existed have none.
+    capabilities: list[Capability] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -198,6 +210,7 @@ class Scenario:
         data["rubric"] = Rubric(**data["rubric"])
         data["pass_conditions"] = [PassCondition(**c) for c in data.get("pass_conditions", [])]
         data["calibration"] = [Calibration(**c) for c in data.get("calibration", [])]
+        data["capabilities"] = [Capability(**c) for c in data.get("capabilities") or []]
         return cls(**data)
 
     def persona(self, persona_id: str) -> Persona | None:
@@ -231,6 +244,9 @@ class Scenario:
                     ("option", inject, o) for o in inject.decision.options if fact_id in o.reveals
                 ]
         return sources
+
+    def capability(self, capability_id: str) -> Capability | None:
+        return next((c for c in self.capabilities if c.id == capability_id), None)
 
     @property
     def departments(self) -> list[Persona]:

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from courseware import permissions
 from courseware.accounts.models import Cohort
 from courseware.db import db
-from courseware.exercises.models import ExerciseRun, LiveSession
+from courseware.exercises.models import ExerciseRun, LiveObserver, LiveSession
 
 
 def may_run_live_for(user, cohort: Cohort | None) -> bool:
@@ -23,6 +23,26 @@ def may_control_live(user, live: LiveSession) -> bool:
         return True
     cohort = db.session.get(Cohort, live.cohort_id) if live.cohort_id else None
     return permissions.may_teach(user, cohort)
+
+
+def is_invited_observer(user, live: LiveSession) -> bool:
+    """The user was invited to observe this live run, and still teaches or administers."""
+    if not permissions.is_staff(user):
+        return False
+    return (
+        db.session.scalar(
+            sa.select(LiveObserver.id).where(
+                LiveObserver.live_id == live.id, LiveObserver.user_id == user.id
+            )
+        )
+        is not None
+    )
+
+
+def may_observe_live(user, live: LiveSession) -> bool:
+    """The user may write notes on and rate the teams of this live run: whoever may control it,
+    and the instructors invited to observe it."""
+    return may_control_live(user, live) or is_invited_observer(user, live)
 
 
 def may_review_run(user, run: ExerciseRun) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, Blueprint, flash, redirect, render_template, url_for
+from flask import abort, Blueprint, flash, redirect, render_template, Response, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,9 +12,17 @@ from courseware.access import roles
 from courseware.accounts.audit import record
 from courseware.accounts.models import Cohort, User
 from courseware.db import db
-from courseware.exercises import engine, messages, report, runs, scope
+from courseware.exercises import engine, messages, pdf, projection, report, runs, scope
+from courseware.exercises import teams as team_work
 from courseware.exercises.forms import CommandForm, LiveForm, ReviewForm
-from courseware.exercises.models import Exercise, ExerciseRun, LiveSession, RunAction, RunStatus
+from courseware.exercises.models import (
+    Exercise,
+    ExerciseRun,
+    LiveObserver,
+    LiveSession,
+    RunAction,
+    RunStatus,
+)
 from courseware.formfields import row_id
 from courseware.timeutil import utcnow
 
@@ -69,8 +77,19 @@ def index(live_form=None, live_exercise_id=None):
     cohorts = list(
         db.session.scalars(permissions.visible_cohorts(current_user).order_by(Cohort.name))
     )
+    observed = list(
+        db.session.scalars(
+            sa.select(LiveSession)
+            .join(LiveObserver, LiveObserver.live_id == LiveSession.id)
+            .where(LiveObserver.user_id == current_user.id)
+            .order_by(LiveSession.id.desc())
+            .limit(20)
+        )
+    )
     return render_template(
         "exercises/teach/index.html",
+        observed=observed,
+        messages=messages,
         exercises=exercises,
         lives=lives,
         recent=recent,
@@ -117,6 +136,7 @@ def _live_context(live: LiveSession):
         state = runs.replay(run, now)
         teams.append((run, state, state.posts()))
     shared = teams[0][1] if teams else engine.run(scenario, live.seed, [])
+    states = [state for _run, state, _posts in teams]
     users = {
         u.id: u
         for u in db.session.scalars(
@@ -133,6 +153,10 @@ def _live_context(live: LiveSession):
         users=users,
         messages=messages,
         persona=scenario.persona,
+        authors={run.id: team_work.authors(run) for run in live.teams},
+        join_code=runs.join_code(live),
+        current=projection.current_event(scenario, shared),
+        scale=projection.team_scale(states),
     )
 
 
@@ -186,10 +210,31 @@ def projector_board(live_id):
     )
 
 
+@bp.route("/live/<int:live_id>/projector/full")
+@roles(*permissions.STAFF)
+def projector_full(live_id):
+    """The projector in large type for the back of the room: no site menu, the clock, the current
+    inject, every team's metrics on one scale and the join code."""
+    return render_template(
+        "exercises/teach/projector_full.html", **_live_context(get_live(live_id))
+    )
+
+
+@bp.route("/live/<int:live_id>/projector/full/board")
+@roles(*permissions.STAFF)
+def projector_full_board(live_id):
+    return render_template(
+        "exercises/teach/_projector_full_board.html", **_live_context(get_live(live_id))
+    )
+
+
 @bp.route("/live/<int:live_id>/report")
 @roles(*permissions.STAFF)
 def live_report(live_id):
-    live = get_live(live_id)
+    """Every team's after-action report side by side, for the instructor and the observers."""
+    live = db.session.get(LiveSession, live_id)
+    if live is None or not scope.may_observe_live(current_user, live):
+        abort(404)
     now = utcnow()
     reports = report.side_by_side(live.teams, now)
     return render_template(
@@ -197,7 +242,29 @@ def live_report(live_id):
         live=live,
         reports=reports,
         scenario=live.exercise.scenario,
+        can_review=scope.may_control_live(current_user, live),
         messages=messages,
+    )
+
+
+@bp.route("/live/<int:live_id>/report.pdf")
+@roles(*permissions.STAFF)
+def live_report_pdf(live_id):
+    """Every team's after-action report in one PDF, after a summary of the class."""
+    live = db.session.get(LiveSession, live_id)
+    if live is None or not scope.may_observe_live(current_user, live):
+        abort(404)
+    now = utcnow()
+    teams = []
+    for run in live.teams:
+        names = team_work.member_names(run)
+        teams.append(
+            (report.build(run, now), _("Team %(n)s", n=run.team_name), "、".join(names.values()))
+        )
+    return Response(
+        pdf.class_report(live.exercise.scenario, teams, now),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f"attachment; filename=exercise-live-{live.id}.pdf"},
     )
 
 

@@ -7,14 +7,16 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import abort, Blueprint, flash, redirect, render_template, Response, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from courseware import exports
 from courseware.access import signed_in
+from courseware.accounts.models import User
 from courseware.courses.models import Course
 from courseware.db import db
-from courseware.exercises import engine, messages, report, runs, scope
-from courseware.exercises.forms import ActForm
+from courseware.exercises import engine, messages, pdf, report, runs, scope, teams
+from courseware.exercises.forms import ActForm, DraftForm, JoinForm, SpokespersonForm
 from courseware.exercises.models import Exercise, ExerciseRun, RunStatus
 from courseware.timeutil import utcnow
 
@@ -104,12 +106,27 @@ class Draft:
     reply_to: str = ""  # the inject whose reply box gets it back; "" for the post box
 
 
+def _team_context(run: ExerciseRun) -> dict:
+    """What a live team's page adds: its members, its spokesperson, the proposals waiting for them
+    and who wrote each post."""
+    if run.live is None:
+        return dict(members={}, authors={}, drafts=[], proposes=False, spokesperson=False)
+    return dict(
+        members=teams.member_names(run),
+        authors=teams.authors(run),
+        drafts=teams.waiting_drafts(run),
+        proposes=teams.proposes(run, current_user.id),
+        spokesperson=run.spokesperson_id is not None and run.spokesperson_id == current_user.id,
+    )
+
+
 def _play_context(run: ExerciseRun):
     now = utcnow()
     state = runs.replay(run, now)
     scenario = run.exercise.scenario
     is_open = run.status == RunStatus.OPEN
     return dict(
+        **_team_context(run),
         run=run,
         scenario=scenario,
         state=state,
@@ -214,8 +231,145 @@ def report_csv(run_id):
     )
 
 
+@bp.route("/runs/<int:run_id>/report.pdf")
+@signed_in
+def report_pdf(run_id):
+    """The after-action report as a PDF, for the player (or team) and whoever may read the run."""
+    run = get_run(run_id, staff_may_read=True)
+    now = utcnow()
+    return Response(
+        pdf.run_report(report.build(run, now), player_name(run), now),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f"attachment; filename=exercise-run-{run.id}.pdf"},
+    )
+
+
+def player_name(run: ExerciseRun) -> str:
+    """Who played the run: the learner, or a live team with its members."""
+    if run.live is None:
+        user = db.session.get(User, run.user_id) if run.user_id else None
+        return user.name if user else ""
+    names = teams.member_names(run)
+    return team_label(run.team_name) + (f" ({'、'.join(names.values())})" if names else "")
+
+
 @bp.route("/live")
 @signed_in
-def live_list():
-    """Live classes the learner's team is in."""
-    return render_template("exercises/live_list.html", runs=runs.learner_live_runs(current_user.id))
+def live_list(join_form=None):
+    """Live classes the learner's team is in, and the box for the code on the projector."""
+    return render_template(
+        "exercises/live_list.html",
+        runs=runs.learner_live_runs(current_user.id),
+        join_form=join_form or JoinForm(),
+    ), (400 if join_form and join_form.errors else 200)
+
+
+JOIN_ERRORS = {
+    "no_such_code": _l("No live exercise has that code: check it against the projector."),
+    "other_class": _l("That live exercise is for another class; ask your instructor."),
+}
+
+
+@bp.route("/live/join", methods=["POST"])
+@signed_in
+def join():
+    """Join the live run whose code is on the projector: the learner's own team, or the smallest."""
+    form = JoinForm()
+    if not form.validate_on_submit():
+        return live_list(join_form=form)
+    try:
+        run = teams.join_live(form.code.data, current_user.id)
+    except teams.JoinError as error:
+        form.code.errors.append(str(JOIN_ERRORS[error.code]))
+        return live_list(join_form=form)
+    db.session.commit()
+    return redirect(url_for(".play", run_id=run.id))
+
+
+def _open_team_run(run_id: int) -> ExerciseRun:
+    """A live team's run, for its members only."""
+    run = get_run(run_id)
+    if run.live is None:
+        abort(404)
+    return run
+
+
+@bp.route("/runs/<int:run_id>/spokesperson", methods=["POST"])
+@signed_in
+def spokesperson(run_id):
+    """Any member names the team's spokesperson, or no one."""
+    run = _open_team_run(run_id)
+    form = SpokespersonForm(members=teams.member_names(run).items())
+    if not form.validate_on_submit():
+        flash(form.first_error(), "error")
+        return redirect(url_for(".play", run_id=run.id))
+    teams.set_spokesperson(run, form.chosen)
+    db.session.commit()
+    flash(
+        _("%(name)s now publishes for the team.", name=teams.member_names(run)[form.chosen])
+        if form.chosen
+        else _("Every member of the team now posts."),
+        "success",
+    )
+    return redirect(url_for(".play", run_id=run.id))
+
+
+@bp.route("/runs/<int:run_id>/drafts", methods=["POST"])
+@signed_in
+def propose(run_id):
+    """A teammate proposes a post or reply to the spokesperson."""
+    run = _open_team_run(run_id)
+    form = DraftForm()
+    if not form.validate_on_submit():
+        return refused_post(run, form, form.first_error())
+    try:
+        teams.propose(
+            run, current_user.id, form.kind.data, form.target.data, form.text.data or "", utcnow()
+        )
+    except engine.ActionError as error:
+        db.session.rollback()
+        return refused_post(run, form, messages.error_message(error))
+    db.session.commit()
+    flash(_("Proposed to the spokesperson."), "success")
+    return redirect(url_for(".play", run_id=run.id) + "#drafts")
+
+
+@bp.route("/runs/<int:run_id>/drafts/<int:draft_id>/publish", methods=["POST"])
+@signed_in
+def publish_draft(run_id, draft_id):
+    """The spokesperson publishes a proposal, as proposed or edited."""
+    return _decide_draft(run_id, draft_id, "publish")
+
+
+@bp.route("/runs/<int:run_id>/drafts/<int:draft_id>/discard", methods=["POST"])
+@signed_in
+def discard_draft(run_id, draft_id):
+    """The spokesperson sets a proposal aside, or its author withdraws it."""
+    return _decide_draft(run_id, draft_id, "discard")
+
+
+def _decide_draft(run_id: int, draft_id: int, decision: str):
+    run = _open_team_run(run_id)
+    form = DraftForm()
+    if not form.validate_on_submit():
+        flash(form.first_error(), "error")
+        return redirect(url_for(".play", run_id=run.id) + "#drafts")
+    now = utcnow()
+    try:
+        draft = teams.open_draft(run, draft_id)
+        if decision == "publish":
+            teams.publish_draft(run, draft, current_user.id, form.text.data or "", now)
+        else:
+            teams.discard_draft(run, draft, current_user.id, now)
+    except engine.ActionError as error:
+        db.session.rollback()
+        # The spokesperson's edit is kept with the proposal, so a refusal (a pause) loses nothing.
+        if decision == "publish" and (form.text.data or "").strip():
+            teams.keep_edit(run, draft_id, current_user.id, form.text.data)
+            db.session.commit()
+        flash(messages.error_message(error), "error")
+        return redirect(url_for(".play", run_id=run.id) + "#drafts")
+    db.session.commit()
+    if run.status == RunStatus.FINISHED:
+        return redirect(url_for(".report_page", run_id=run.id))
+    return redirect(url_for(".play", run_id=run.id) + "#feed")

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from courseware.accounts.models import Cohort, Role, User
 from courseware.db import db
-from courseware.exercises.models import ExerciseRun, LiveSession
+from courseware.exercises.models import Exercise, ExerciseRun, LiveSession, RunAction
 from tests.browser.conftest import open_menu, screenshot
 from tests.browser.conftest import sign_in as signed_in
 from tests.exercises.conftest import exercise_course  # noqa: F401  (a fixture)
@@ -519,3 +519,215 @@ def test_a_live_class_follows_the_instructor(app, live_server, browser, live_cla
     for context in contexts:
         assert context.console_errors == []
         context.close()
+
+
+def test_a_paused_live_run_refuses_a_post_and_the_projector_shows_the_join_code(
+    app, live_server, browser, live_class
+):
+    """The instructor prepares a live run; learners join with the code the large-type projector
+    shows; a post sent while the run is paused comes back with the reason in the page's language."""
+    teacher_context, control = signed_in_page(
+        browser, live_server, "teacher", "zh-CN", width=1280, height=900
+    )
+    bo_context, bo = signed_in_page(browser, live_server, "bo", "zh-CN")
+    anna_context, anna = signed_in_page(browser, live_server, "anna", "en-US")
+    contexts = [teacher_context, bo_context, anna_context]
+
+    control.goto(f"{live_server}/teach/exercises/")
+    form = control.locator("form").filter(has=control.get_by_role("button", name="准备现场演练"))
+    form.get_by_label("班次").select_option(label="2026 春季班")
+    form.get_by_label("小组数").fill("2")
+    form.get_by_label("每分钟推进的模拟分钟数").fill("1")
+    form.get_by_role("button", name="准备现场演练").click()
+    expect(control).to_have_url(re.compile(r"/teach/exercises/live/\d+$"))
+    live_id = int(control.url.rsplit("/", 1)[1])
+    with app.app_context():
+        code = db.session.get(LiveSession, live_id).join_code
+    expect(control.get_by_text(code)).to_be_visible()
+
+    # The large-type projector opens in a page of its own, with no site menu, at a projector's sizes.
+    with teacher_context.expect_page() as opened:
+        control.get_by_role("link", name="大字投影").click()
+    projector = opened.value
+    expect(projector).to_have_url(re.compile(rf"/teach/exercises/live/{live_id}/projector/full$"))
+    htmx_ready(projector)
+    expect(projector.locator("header nav")).to_have_count(0)
+    join = projector.get_by_role("region", name="加入代码")
+    expect(join.locator(".pf-code")).to_have_attribute("data-code", code)
+    expect(projector.get_by_role("button", name="全屏")).to_be_visible()
+    sizes = {}
+    for width, height in ((1920, 1080), (1280, 720)):
+        projector.set_viewport_size({"width": width, "height": height})
+        screenshot(projector, f"exercise-projector-full-{width}x{height}-waiting")
+        sizes[width] = projector.evaluate(
+            "() => ({code: parseFloat(getComputedStyle(document.querySelector('.pf-code')).fontSize),"
+            " text: parseFloat(getComputedStyle(document.querySelector('.pf-inject-text')).fontSize)})"
+        )
+        # The code and the inject can be read from the back of a room: at least 40 px and 32 px
+        # tall on a 720-line projector, larger on a 1080-line one.
+        assert sizes[width]["code"] >= 60 and sizes[width]["text"] >= 32, sizes
+    assert sizes[1920]["text"] > sizes[1280]["text"]
+
+    # Learners join with the code, typed by keyboard (in whatever case and spacing) or clicked.
+    for page, label, button, typed in (
+        (bo, "加入代码", None, f"{code[:3].lower()} {code[3:]}"),
+        (anna, "Join code", "Join", code),
+    ):
+        page.goto(f"{live_server}/exercises/live")
+        page.get_by_label(label).focus()
+        page.keyboard.type(typed)
+        if button:
+            page.get_by_role("button", name=button, exact=True).click()
+        else:
+            page.keyboard.press("Enter")
+        expect(page).to_have_url(RUN_URL)
+        htmx_ready(page)
+    expect(bo.get_by_role("heading", name="你的小组")).to_be_visible()
+    screenshot(bo, "exercise-live-team-phone")
+
+    control.get_by_role("button", name="开始", exact=True).click()
+    expect(projector.locator(".pf-inject-text")).to_have_text("超市的盐被抢光了！", timeout=POLL_MS)
+    expect(projector.locator(".pf-teams tbody tr")).to_have_count(2)
+    expect(projector.locator(".pf-clock")).to_contain_text("进行中")
+
+    # Paused: the learner's page says so, and a post is refused with the text kept in its box.
+    control.get_by_role("button", name="暂停", exact=True).click()
+    expect(bo.locator("#board")).to_contain_text("教师已暂停演练", timeout=POLL_MS)
+    expect(projector.locator(".pf-clock")).to_contain_text("已暂停", timeout=POLL_MS)
+    composer = bo.get_by_role("textbox", name="你的发帖")
+    composer.fill(POST_ZH)
+    with bo.expect_navigation():
+        bo.get_by_role("button", name="发布", exact=True).click()
+    expect(bo.locator("#post-error")).to_have_text("教师已暂停演练，请等待继续。")
+    expect(bo.get_by_role("textbox", name="你的发帖")).to_have_value(POST_ZH)
+    anna.reload()
+    anna.get_by_role("textbox", name="Your post").fill(POST_EN)
+    with anna.expect_navigation():
+        anna.get_by_role("button", name="Publish", exact=True).click()
+    expect(anna.locator("#post-error")).to_have_text(
+        "The instructor has paused the exercise: wait until it resumes."
+    )
+    with app.app_context():
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(RunAction)
+                .where(RunAction.run_id.is_not(None))
+            )
+            == 0
+        )
+
+    # Resumed, the same text is published, under the name of whoever wrote it.
+    control.get_by_role("button", name="继续", exact=True).click()
+    expect(bo.locator("#board")).not_to_contain_text("教师已暂停演练", timeout=POLL_MS)
+    bo.get_by_role("button", name="发布", exact=True).click()
+    expect(bo.locator("#feed .feed-item.mine").first).to_contain_text(POST_ZH)
+    expect(bo.locator("#feed .feed-item.mine .author").first).to_have_text("· 发布人：薄")
+    for width, height in ((1920, 1080), (1280, 720)):
+        projector.set_viewport_size({"width": width, "height": height})
+        expect(projector.locator(".pf-clock")).to_contain_text("进行中", timeout=POLL_MS)
+        # One screen: nothing to scroll on the projector.
+        assert projector.evaluate("() => document.documentElement.scrollHeight") <= height + 1
+        screenshot(projector, f"exercise-projector-full-{width}x{height}")
+    # On a phone the teams' bars stack, and nothing runs off the side.
+    projector.set_viewport_size({"width": 360, "height": 780})
+    assert projector.evaluate("() => document.documentElement.scrollWidth") <= 360
+    screenshot(projector, "exercise-projector-full-phone")
+    for context in contexts:
+        assert context.console_errors == []
+        context.close()
+
+
+def test_an_observer_notes_and_rates_a_team_on_a_phone(app, live_server, browser, live_class):
+    """An invited instructor, on a phone, pins a note to an inject and rates the team by keyboard;
+    the team's report shows the rating beside the automatic scores."""
+    from tests.conftest import PASSWORD
+
+    with app.app_context():
+        observer = User(username="wang", name="王老师", role=Role.INSTRUCTOR.value)
+        observer.set_password(PASSWORD, generated=True)
+        observer.must_change_password = False
+        db.session.add(observer)
+        db.session.commit()
+    teacher_context, control = signed_in_page(
+        browser, live_server, "teacher", "zh-CN", width=1280, height=900
+    )
+    control.goto(f"{live_server}/teach/exercises/")
+    form = control.locator("form").filter(has=control.get_by_role("button", name="准备现场演练"))
+    form.get_by_label("班次").select_option(label="2026 春季班")
+    form.get_by_label("小组数").fill("1")
+    form.get_by_role("button", name="准备现场演练").click()
+    expect(control).to_have_url(re.compile(r"/teach/exercises/live/\d+$"))
+    control.get_by_role("button", name="开始", exact=True).click()
+    control.get_by_role("link", name="观察与评分").click()
+    control.get_by_label("教师的用户名").fill("wang")
+    control.get_by_role("button", name="邀请为观察员").click()
+    expect(control.get_by_role("status")).to_have_text("已邀请观察员。")
+    observe_url = control.url.split("#")[0]
+
+    context, phone = signed_in_page(browser, live_server, "wang", "zh-CN")
+    phone.goto(observe_url)
+    expect(phone.get_by_role("heading", level=1)).to_contain_text("观察与评分")
+    phone.get_by_label("对应的事件").select_option(label="0′ · 超市的盐被抢光了！")
+    note = phone.get_by_label("观察到的情况")
+    note.fill("第 1 组先打电话核实，再发帖。")
+    note.press("Tab")
+    expect(phone.get_by_role("button", name="保存记录")).to_be_focused()
+    phone.keyboard.press("Enter")
+    expect(phone.locator("#notes .feed-item.note")).to_contain_text("第 1 组先打电话核实，再发帖。")
+    team = phone.get_by_role("article", name="第 1 组")
+    capability = team.get_by_role("group", name="公共信息与预警")
+    capability.get_by_label("S：完成，但遇到一些困难").check()
+    capability.get_by_label("评语（可选）").fill("回应稍慢")
+    team.get_by_role("group", name="运行协调").get_by_label("P：顺利完成，没有困难").focus()
+    phone.keyboard.press("Space")
+    team.get_by_role("button", name="保存第 1 组的评分").click()
+    expect(phone.get_by_role("status")).to_have_text("已保存第 1 组的 2 项评分。")
+    expect(team.get_by_role("group", name="公共信息与预警")).to_contain_text(
+        "综合：3.0（S–S），来自 1 位观察员"
+    )
+    assert phone.evaluate("() => document.documentElement.scrollWidth") <= 360
+    screenshot(phone, "exercise-observe-phone")
+    phone.goto(observe_url.replace("/observe", "/report"))
+    expect(phone.get_by_role("region", name=re.compile("观察员按能力项的评分"))).to_contain_text(
+        "3.0（S：完成，但遇到一些困难）"
+    )
+    for each in (teacher_context, context):
+        assert each.console_errors == []
+        each.close()
+
+
+def test_an_editor_previews_and_applies_a_timeline_sheet_on_a_phone(
+    app, live_server, browser, make_user, exercise_course, tmp_path
+):
+    """The course's editor downloads the timeline, uploads an edited copy, sees what would change,
+    and applies it."""
+    from courseware.courses.models import Course, course_editor
+
+    editor = make_user(Role.INSTRUCTOR, username="editor", name="编辑")
+    with app.app_context():
+        course = db.session.scalar(sa.select(Course))
+        db.session.execute(course_editor.insert().values(course_id=course.id, user_id=editor))
+        db.session.commit()
+    context, page = signed_in_page(browser, live_server, "editor", "zh-CN")
+    page.goto(f"{live_server}/teach/exercises/")
+    page.get_by_role("link", name="事件时间表（电子表格）").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("事件时间表")
+    with page.expect_download() as downloaded:
+        page.get_by_role("link", name="（CSV）").click()
+    sheet = tmp_path / "timeline.csv"
+    downloaded.value.save_as(sheet)
+    text = sheet.read_text("utf-8-sig")
+    sheet.write_text(text.replace("i3,,,40,", "i3,,,45,"), "utf-8-sig")
+    page.get_by_label("时间表文件（.xlsx 或 .csv）").set_input_files(str(sheet))
+    page.get_by_role("button", name="预览").click()
+    expect(page.get_by_role("heading", name="预览：timeline.csv")).to_be_visible()
+    expect(page.get_by_text("新增事件：0；修改：1；删除：0。")).to_be_visible()
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+    screenshot(page, "exercise-timeline-preview-phone")
+    page.get_by_role("button", name="应用这份时间表").click()
+    expect(page.get_by_role("status")).to_have_text("时间表已应用。新增事件：0；修改：1；删除：0。")
+    with app.app_context():
+        assert db.session.scalar(sa.select(Exercise)).scenario.inject("i3").at == 45
+    assert context.console_errors == []
+    context.close()
