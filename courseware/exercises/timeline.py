@@ -635,7 +635,13 @@ def _merged_inject(item: Parsed, old: dict | None) -> dict:
     result["text"] = _text_value(new["text"], old.get("text"))
     _set(result, old, "reveals", new["reveals"], default=[])
     _set(result, old, "expects", new["expects"], default="none")
-    _set(result, old, "within", new["within"], default=DEFAULTS["within"])
+    if new["expects"] != "none":
+        # An inject that asks for an answer states its deadline, even the usual one.
+        result["within"] = (
+            old.get("within") if old.get("within") == new["within"] else new["within"]
+        )
+    else:
+        _set(result, old, "within", new["within"], default=DEFAULTS["within"])
     expected = new["expected"]
     if expected["zh"].strip() or expected["en"].strip():
         result["expected"] = _text_value(expected, old.get("expected"))

@@ -114,9 +114,10 @@ def test_edits_change_the_injects_section_and_nothing_else(plain_app, tmp_path):
     asked[col["minute"]] = "6"
     asked[col["text_en"]] = "@ProvinceInfo Please look into the salt rush."
     asked[col["within"]] = "10"
-    # A new inject at the end of the main timeline, and the journalist's trigger removed.
-    exposed = next(r for r in rows if r[0] == "exposed")
-    rows.remove(exposed)
+    # A new inject at the end of the main timeline, and a thank-you in the live branch removed (the
+    # journalist's trigger is named by a pass condition, so it stays).
+    thanks = next(r for r in rows if r[0] == "live-thanks")
+    rows.remove(thanks)
     new = [""] * len(header)
     new[col["id"]], new[col["minute"]], new[col["channel"]] = "evening-check", "200", "comment"
     new[col["persona"]], new[col["text_zh"]], new[col["expects"]] = (
@@ -125,11 +126,12 @@ def test_edits_change_the_injects_section_and_nothing_else(plain_app, tmp_path):
         "reply",
     )
     new[col["expected_zh"]] = "如实说明补货进展。"
+    new[col["within"]] = "30"
     rows.append(new)
     how = next(r for r in rows if r[0] == "how-to-publish")
     how[col["effects"]] = "sentiment +12; trust +10; reach -30"
     change = plan(plain_app, path, [header, *rows])
-    assert change.added == ["evening-check"] and change.removed == ["exposed"]
+    assert change.added == ["evening-check"] and change.removed == ["live-thanks"]
     assert sorted(change.changed) == ["how-to-publish", "leaders-asked"]
     # Outside the injects section the file is as it was, comments and all.
     start, end = timeline._injects_section(before)
