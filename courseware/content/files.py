@@ -4,7 +4,9 @@ A course is `lessons/<course-slug>/course.yaml` plus lessons `NN-<slug>.md` (Chi
 front matter) and optional translations `NN-<slug>.en.md`. Beside them a course may have its
 pages — `intro.md` (the introduction learners read first) and `guide.md` (the instructor's guide,
 教学指导), each with an optional `.en.md` — and a `glossary.yaml` (术语表) whose English renderings
-the English texts must keep to. Nothing here touches the database.
+the English texts must keep to: the lessons, the course's pages and course.yaml here, and the
+quizzes' and exercises' YAML files through check_folder_renderings, which their steps call.
+Nothing here touches the database.
 """
 
 from __future__ import annotations
@@ -362,6 +364,70 @@ def check_renderings(text: str, path: str, glossary) -> list[Problem]:
                         f"{match.group(0)!r}: the glossary renders {term['zh']} as {term['en']!r}",
                     )
                 )
+    return problems
+
+
+def check_yaml_renderings(text: str, path: str, glossary) -> list[Problem]:
+    """Name the avoided renderings in the English texts of a quiz, bank or scenario file.
+
+    An English text is a string under an `en:` key (the `en` of a {zh, en} text). Everything else
+    is left alone: ids, persona kinds and other identifiers (`kind: netizen`), and lists under
+    `en:` (keywords, precise words), which are what trainees might type and are matched, never
+    shown: there the common variants a reader would write are wanted. Each finding names the
+    line it is on; a phrase that YAML folded across lines is named at the text's first line.
+    """
+    patterns = _avoided(glossary)
+    if not patterns:
+        return []
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return []  # the file's own loader reports the bad YAML
+    problems: list[Problem] = []
+
+    def message(found: str, term: dict) -> str:
+        return f"{found!r}: the glossary renders {term['zh']} as {term['en']!r}"
+
+    def check(node: yaml.ScalarNode) -> None:
+        first = node.start_mark.line + 1
+        source = text[node.start_mark.index : node.end_mark.index].split("\n")
+        value = " ".join(str(node.value).split())
+        for pattern, term in patterns:
+            seen = 0
+            for offset, line in enumerate(source):
+                for match in pattern.finditer(line):
+                    seen += 1
+                    problems.append(Problem(path, first + offset, message(match.group(0), term)))
+            for match in list(pattern.finditer(value))[seen:]:
+                problems.append(Problem(path, first, message(match.group(0), term)))
+
+    def walk(node) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if key.value != "en":
+                    walk(value)
+                elif isinstance(value, yaml.ScalarNode) and value.tag == "tag:yaml.org,2002:str":
+                    check(value)
+        elif isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                walk(item)
+
+    walk(root)
+    return problems
+
+
+def check_folder_renderings(root: Path, courses) -> list[Problem]:
+    """Check the English texts of every YAML file under root/<course>/ (banks/ too) against that
+    course's glossary: the quizzes and exercises folders keep to the lessons' renderings."""
+    problems: list[Problem] = []
+    for course in courses:
+        folder = root / course.slug
+        if not course.glossary or not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*.yaml")):
+            shown = str(path.relative_to(root.parent))
+            text = path.read_text("utf-8").replace("\r\n", "\n").lstrip("\ufeff")
+            problems += check_yaml_renderings(text, shown, course.glossary)
     return problems
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from courseware.content.files import fingerprint, Problem
+from courseware.content.files import check_folder_renderings, fingerprint, Problem
 from courseware.content.folders import content_dir, course_folders
 from courseware.content.steps import ContentStep, SyncReport
 from courseware.courses.catalogue import course_ids
@@ -48,6 +48,7 @@ def sync_exercises(found: dict[str, list[Scenario]], course_ids: dict[str, int])
 def check_exercises(found: dict) -> tuple[dict[str, list[Scenario]], list[Problem]]:
     """Read the exercises folder: scenarios by course slug."""
     exercises, problems = load_all_scenarios(content_dir("exercises"))
+    problems += check_folder_renderings(content_dir("exercises"), found["lessons"])
     known = {c.slug for c in found["lessons"]} | course_folders()
     for course_slug in exercises:
         if course_slug not in known:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from courseware.content.files import fingerprint, Problem
+from courseware.content.files import check_folder_renderings, fingerprint, Problem
 from courseware.content.folders import content_dir, content_zone, course_folders
 from courseware.content.steps import ContentStep, SyncReport
 from courseware.courses.catalogue import course_ids
@@ -140,6 +140,7 @@ def check_quizzes(found: dict) -> tuple[list[CourseQuizzes], list[Problem]]:
     lessons = {c.slug: {lesson.slug for lesson in c.lessons} for c in courses}
     root = content_dir("quizzes")
     quizzes, problems = load_all_quizzes(root, content_zone(), lessons)
+    problems += check_folder_renderings(root, courses)
     known = {c.slug for c in courses} | course_folders()
     for course in quizzes:
         if course.course not in known:

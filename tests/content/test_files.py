@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from courseware.content.files import load_courses
+from courseware.content.files import check_yaml_renderings, load_courses
 from tests.conftest import COURSE_YAML, lesson_text
 
 REPO_LESSONS = Path(__file__).resolve().parents[2] / "lessons"
@@ -204,3 +204,140 @@ def test_course_pages_and_glossary_are_read_beside_the_lessons(tmp_path):
 def test_each_page_and_glossary_problem_names_file_and_line(tmp_path, files, expected):
     found = problems_for(tmp_path, files)
     assert any(p.startswith(expected) for p in found), found
+
+
+# --- the glossary's renderings in quizzes, banks and scenarios ---------------------------------
+
+TERMS = [
+    {"zh": "网友", "en": "internet users", "avoid": ["netizens", "netizen"]},
+    {"zh": "同学们", "en": "students", "avoid": ["classmates"]},
+]
+NETIZENS = "the glossary renders 网友 as 'internet users'"
+
+
+def test_an_avoided_rendering_in_a_quiz_text_is_named_by_file_and_line():
+    quiz = """\
+title: {zh: 小测, en: "Check: netizens"}
+questions:
+  - id: c-one
+    type: single
+    text:
+      zh: 蔡奇怎样称呼网友？
+      en: How does Cai Qi address the netizens?
+    options:
+      - text: {zh: 同学们, en: Classmates}
+        correct: true
+    explanation:
+      zh: 见第四课。
+      en: |
+        He answers them as students.
+
+        A netizen calls him Uncle Cai.
+"""
+    found = [str(p) for p in check_yaml_renderings(quiz, "quizzes/c/check.yaml", TERMS)]
+    assert found == [
+        f"quizzes/c/check.yaml:1: 'netizens': {NETIZENS}",
+        f"quizzes/c/check.yaml:7: 'netizens': {NETIZENS}",
+        "quizzes/c/check.yaml:9: 'Classmates': the glossary renders 同学们 as 'students'",
+        f"quizzes/c/check.yaml:16: 'netizen': {NETIZENS}",
+    ]
+
+
+def test_identifiers_keyword_lists_answers_and_chinese_are_not_checked():
+    scenario = """\
+# netizens: a comment is not a text
+personas:
+  - id: reporter-netizen
+    kind: netizen
+    name: {zh: 老陈, en: Lao Chen}
+injects:
+  - id: netizens-ask
+    persona: reporter-netizen
+    text: {zh: 网友（netizens）问, en: Is there salt?}
+facts:
+  - id: reserves
+    keywords: {zh: [储备充足], en: [netizens say, classmates]}
+questions:
+  - id: f-classmates
+    type: fill
+    answers: [同学们, classmates]
+"""
+    assert check_yaml_renderings(scenario, "exercises/c/drill.yaml", TERMS) == []
+
+
+def test_a_text_over_several_lines_is_named_at_the_line_of_the_word():
+    text = "text:\n  en: What the\n    classmates\n    say and what\n    the net\n    izens say\n"
+    found = [str(p) for p in check_yaml_renderings(text, "q.yaml", TERMS)]
+    # YAML folds the lines with spaces: "net izens" is no word, and "class mates" would be none.
+    assert found == ["q.yaml:3: 'classmates': the glossary renders 同学们 as 'students'"]
+    quoted = 'text:\n  en: "Dear \\\n    classmates"\n'
+    assert [p.line for p in check_yaml_renderings(quoted, "q.yaml", TERMS)] == [3]
+
+
+def test_a_phrase_yaml_folds_across_lines_is_named_at_the_first_line_of_its_text():
+    terms = [
+        {
+            "zh": "请省领导关注",
+            "en": "provincial leaders, please look into it",
+            "avoid": ["Please ask the provincial leaders"],
+        }
+    ]
+    text = "items:\n  - zh: 请省领导关注。\n    en: They wrote “Please ask\n      the provincial leaders to look into it.”\n"
+    assert [str(p) for p in check_yaml_renderings(text, "q.yaml", terms)] == [
+        "q.yaml:3: 'Please ask the provincial leaders': the glossary renders 请省领导关注 as "
+        "'provincial leaders, please look into it'"
+    ]
+
+
+def test_content_check_names_avoided_renderings_in_quizzes_banks_and_scenarios(
+    app, runner, lessons_dir, tmp_path
+):
+    (lessons_dir / "glossary.yaml").write_text(
+        GLOSSARY_YAML.replace(
+            "    en: internet users\n", "    en: internet users\n    avoid: [netizens, netizen]\n"
+        ),
+        "utf-8",
+    )
+    quizzes = tmp_path / "quizzes" / "test-course"
+    (quizzes / "banks").mkdir(parents=True)
+    (quizzes / "check.yaml").write_text(
+        """\
+title: {zh: 小测, en: Check}
+questions:
+  - id: netizen-names
+    type: truefalse
+    text:
+      zh: 网友称蔡奇为“蔡叔”。
+      en: Netizens call Cai Qi “Uncle Cai”.
+    answer: true
+""",
+        "utf-8",
+    )
+    (quizzes / "banks" / "final.yaml").write_text(
+        """\
+category: final
+questions:
+  - id: f-students
+    type: truefalse
+    text: {zh: 蔡奇称网友为“同学们”。, en: Cai Qi calls internet users “classmates”.}
+    answer: true
+""",
+        "utf-8",
+    )
+    exercises = tmp_path / "exercises" / "test-course"
+    exercises.mkdir(parents=True)
+    drill = (Path(__file__).resolve().parents[1] / "data" / "exercises" / "drill.yaml").read_text(
+        "utf-8"
+    )
+    assert "    kind: netizen\n" in drill and "    persona: netizen\n" in drill
+    (exercises / "drill.yaml").write_text(
+        drill.replace("en: Xiao Wang}", "en: Xiao Wang the netizen}"), "utf-8"
+    )
+    result = runner.invoke(args=["content", "check"])
+    assert result.exit_code != 0
+    found = [line for line in result.output.splitlines() if "the glossary renders" in line]
+    assert found == [
+        f"exercises/test-course/drill.yaml:34: 'netizen': {NETIZENS}",
+        "quizzes/test-course/banks/final.yaml:5: 'classmates': the glossary renders 同学们 as 'students'",
+        f"quizzes/test-course/check.yaml:7: 'Netizens': {NETIZENS}",
+    ]

@@ -335,9 +335,9 @@ def test_accounts_show_their_handles_in_the_readers_language(app, make_user, sal
         pages[locale + "-report"] = client.get(finished.location).get_data(as_text=True)
     english = {
         "@JiangchengXiaoWang": "Xiao Wang, a Jiangcheng resident",
-        "@OldChenSays": "Lao Chen, a public-spirited netizen",
+        "@OldChenSays": "Lao Chen, a public-spirited internet user",
         "@ViceGovernor": "The vice governor in charge",
-        "@ContrarianBro": "A contrarian netizen",
+        "@ContrarianBro": "A contrarian internet user",
         "@ProvinceNews": "Provincial news site",
     }
     chinese = {

@@ -114,3 +114,64 @@ def test_every_attempt_of_the_final_meets_every_lesson(app, sync):
             assert counts == expected, seed
             drawn |= set(names)
         assert len(drawn) > 25  # attempts differ
+
+
+def lesson_files(number: int, suffix: str) -> tuple[str, set[str]]:
+    """Lesson `number`'s title and the names of its sections (headings and note boxes such as 要点)."""
+    path = REPO / "lessons" / COURSE / f"{number:02d}-{lessons_in_order()[number - 1]}{suffix}"
+    text = path.read_text("utf-8")
+    title = yaml.safe_load(text.split("---\n")[1])["title"]
+    names = re.findall(r"^#+ (.+)$", text, flags=re.M) + re.findall(
+        r'^!!! \w+ "(.+)"$', text, flags=re.M
+    )
+    return title, {same_quotes(name.strip().strip('"')) for name in names}
+
+
+def same_quotes(text: str) -> str:
+    """Quotes as citations nest them: “…” inside “…” becomes ‘…’, and ’ reads as '."""
+    return re.sub(r"[“”‘’\"]", "'", text).replace("’", "'")
+
+
+def quiz_files() -> list[Path]:
+    folder = REPO / "quizzes" / COURSE
+    return sorted([*folder.glob("*.yaml"), *folder.glob("banks/*.yaml")])
+
+
+def test_each_check_quiz_is_titled_after_its_lesson():
+    quizzes = {q.slug: q for q in course_quizzes().quizzes}
+    for number, lesson in enumerate(lessons_in_order(), start=1):
+        title = quizzes[f"check-{lesson}"].title
+        zh, _ = lesson_files(number, ".md")
+        en, _ = lesson_files(number, ".en.md")
+        assert title["zh"] == f"第{NUMERALS[number - 1]}课小测：" + zh.replace("：", "——")
+        en = en[0].lower() + en[1:]
+        assert same_quotes(title["en"]) == same_quotes("Check: " + en.replace(": ", " — "))
+
+
+def test_quiz_explanations_cite_lessons_by_their_titles_and_sections_as_they_stand():
+    """第N课《title》“section” and lesson N, “title”: a lesson renamed or a section gone shows here."""
+    lessons = {
+        n: (lesson_files(n, ".md"), lesson_files(n, ".en.md"))
+        for n in range(1, len(lessons_in_order()) + 1)
+    }
+    wrong, cited = [], 0
+    for path in quiz_files():
+        for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
+            where = f"{path.relative_to(REPO)}:{number}"
+            for match in re.finditer(r"第(.)课《([^》]+)》((?:“(?:[^”‘]|‘[^’]*’)+”和?)*)", line):
+                (title, sections), _ = lessons[NUMERALS.index(match[1]) + 1]
+                cited += 1
+                if match[2] != title:
+                    wrong.append(
+                        f"{where}: 《{match[2]}》 is not lesson {match[1]}'s title {title}"
+                    )
+                for section in re.findall(r"“((?:[^”‘]|‘[^’]*’)+)”", match[3]):
+                    if same_quotes(section) not in sections:
+                        wrong.append(f"{where}: lesson {match[1]} has no section {section}")
+            for match in re.finditer(r"[Ll]esson (\d), “([^”]+)”", line):
+                _, (title, _) = lessons[int(match[1])]
+                cited += 1
+                if same_quotes(match[2]) != same_quotes(title):
+                    wrong.append(f"{where}: “{match[2]}” is not lesson {match[1]}'s title {title}")
+    assert wrong == []
+    assert cited > 100  # the patterns still find the citations
