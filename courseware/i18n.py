@@ -8,7 +8,7 @@ from flask import current_app, g, has_request_context, request
 from flask_babel import Babel, get_locale, get_translations
 from flask_login import current_user
 from jinja2 import pass_eval_context
-from markupsafe import Markup
+from markupsafe import escape, Markup
 
 from courseware import caching
 from courseware.db import db
@@ -76,6 +76,29 @@ def text(pair: dict) -> str:
     return (pair or {}).get(language()) or (pair or {}).get("zh", "")
 
 
+def fallback_lang(pair: dict) -> str | None:
+    """The language tag of text(pair) when it is not the page's language: "zh-CN" for a Chinese text
+    shown in an English page because the English one is missing; None otherwise."""
+    pair = pair or {}
+    if language() == "en" and not pair.get("en") and pair.get("zh"):
+        return "zh-CN"
+    return None
+
+
+def marked(value: str, lang: str | None) -> Markup:
+    """An element's content, in a <span lang> when its language is not the page's, so that a screen
+    reader reads it with the right voice (WCAG 3.1.2, language of parts)."""
+    if not lang:
+        return escape(value)
+    return Markup('<span lang="%s">%s</span>') % (lang, value)
+
+
+def ltext(pair: dict) -> Markup:
+    """text(pair) for an element's content (never an attribute): a Chinese text shown for want of an
+    English one carries lang="zh-CN"."""
+    return marked(text(pair), fallback_lang(pair))
+
+
 # The key under app.extensions of the function that turns a text in a format ("markdown", "html",
 # "plain") into safe HTML. The content package owns the one sanitiser and registers it there:
 # this module sits below content and cannot import it.
@@ -90,7 +113,11 @@ def set_text_renderer(app, render: Callable[[str, str], Markup]) -> None:
 def html(pair: dict, fmt: str = "markdown") -> Markup:
     """A {"zh", "en"} text in the reader's language as sanitised HTML."""
     source = text(pair)
-    return current_app.extensions[TEXT_RENDERER](source, fmt) if source else Markup("")
+    if not source:
+        return Markup("")
+    rendered = current_app.extensions[TEXT_RENDERER](source, fmt)
+    lang = fallback_lang(pair)
+    return Markup('<div lang="%s">%s</div>') % (lang, rendered) if lang else rendered
 
 
 def request_translations():
@@ -124,4 +151,6 @@ def init_app(app):
     app.jinja_env.globals["_"] = translate
     app.jinja_env.globals["html_lang"] = html_lang
     app.jinja_env.globals["text"] = text
+    app.jinja_env.globals["ltext"] = ltext
+    app.jinja_env.globals["fallback_lang"] = fallback_lang
     app.jinja_env.globals["html"] = html
