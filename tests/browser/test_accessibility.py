@@ -16,6 +16,7 @@ import subprocess
 import sys
 import threading
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,8 @@ from werkzeug.serving import make_server
 
 from courseware import caching
 from courseware.accounts.demo import CLASS_NAME, DEMO_PASSWORD
-from courseware.accounts.models import Cohort, User
+from courseware.accounts.models import Cohort, Unit, User
+from courseware.api.models import ApiToken
 from courseware.api.tokens import issue_token
 from courseware.certificates.models import Certificate
 from courseware.content.steps import check_all, sync_content
@@ -340,25 +342,36 @@ def test_axe_finds_no_violation(site, browser, role, language):
     assert not problems, f"{runs} axe runs, problems:\n" + "\n".join(problems)
 
 
-def test_the_nu_html_checker_finds_no_error(site, tmp_path):
-    """Every page, as the server sends it in both languages, is valid HTML."""
-    assert VNU_JAR.exists(), f"{VNU_JAR} is missing: `make check-browser` installs it"
-    assert shutil.which("java"), "Java is missing: `make check-browser` installs it"
-    files = []
-    for role, pages in site.pages.items():
+@pytest.fixture(scope="module")
+def served(site):
+    """Every page as the server sends it, by (role, language, name): fetched once for the tests that
+    read the HTML itself."""
+    pages = {}
+    for role, listed in site.pages.items():
         for language, locale in LOCALES.items():
             client = site.app.test_client()
             client.environ_base["HTTP_ACCEPT_LANGUAGE"] = locale
             if USERS[role]:
                 assert Auth(client).login(USERS[role], DEMO_PASSWORD).status_code == 302
-            for name, path in pages:
+            for name, path in listed:
                 response = client.get(path)
                 assert response.status_code == 200, (
                     f"{name}: {path} answered {response.status_code}"
                 )
-                file = tmp_path / f"{role}-{language}-{name}.html"
-                file.write_bytes(response.get_data())
-                files.append(file)
+                pages[role, language, name] = response.get_data(as_text=True)
+    return pages
+
+
+def test_the_nu_html_checker_finds_no_error(served, tmp_path):
+    """Every page, as the server sends it in both languages, is valid HTML: one run of the checker
+    for all of them (it takes seconds to start)."""
+    assert VNU_JAR.exists(), f"{VNU_JAR} is missing: `make check-browser` installs it"
+    assert shutil.which("java"), "Java is missing: `make check-browser` installs it"
+    files = []
+    for (role, language, name), html in served.items():
+        file = tmp_path / f"{role}-{language}-{name}.html"
+        file.write_text(html, "utf-8")
+        files.append(file)
     checked = subprocess.run(
         ["java", "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always", *map(str, files)],
         capture_output=True,
@@ -374,3 +387,221 @@ def test_the_nu_html_checker_finds_no_error(site, tmp_path):
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "nu-html-checker.txt").write_text("\n".join(lines) + "\n", "utf-8")
     assert not errors, f"{len(files)} pages, {len(errors)} errors:\n" + "\n".join(lines)
+
+
+TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+
+
+@pytest.mark.parametrize("language", LOCALES)
+def test_every_page_has_a_title_of_its_own(served, language):
+    """WCAG 2.4.2: the title tells the pages apart, a quiz's page, attempt and result included."""
+    by_title = {}
+    for (role, page_language, name), html in served.items():
+        if page_language == language:
+            by_title.setdefault(TITLE.search(html).group(1).strip(), []).append(f"{role}/{name}")
+    shared = {title: names for title, names in by_title.items() if len(names) > 1}
+    assert shared == {}
+    quiz = [t for t, names in by_title.items() if set(names) & {"learner/quiz-intro"}][0]
+    attempt = [t for t, names in by_title.items() if "learner/quiz-attempt" in names][0]
+    assert attempt.endswith(quiz) and attempt != quiz
+
+
+HAN = re.compile(r"[\u3400-\u9fff\U00020000-\U0002ffff]")
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+
+
+class UnmarkedChinese(HTMLParser):
+    """Collects text with Chinese in it that no element with lang="zh..." encloses."""
+
+    def __init__(self, names):
+        super().__init__()
+        self.names, self.open, self.found = names, [], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in VOID:
+            self.open.append((tag, dict(attrs).get("lang")))
+
+    def handle_endtag(self, tag):
+        while self.open and self.open.pop()[0] != tag:
+            pass
+
+    def handle_data(self, data):
+        # A title, an option and a text box cannot hold a <span lang>; their text is left alone.
+        if any(tag in ("script", "title", "option", "textarea") for tag, _ in self.open):
+            return
+        lang = next((lang for _, lang in reversed(self.open) if lang), "")
+        rest = data
+        for name in self.names:
+            rest = rest.replace(name, "")
+        if HAN.search(rest) and not lang.startswith("zh"):
+            self.found.append(f"<{self.open[-1][0]}> {data.strip()[:80]}")
+
+
+def test_chinese_on_english_pages_says_it_is_chinese(site, served):
+    """WCAG 3.1.2: on English pages, course text shown in Chinese for want of an English one, the
+    Chinese in English texts (早讲话 in "Speak early (早讲话)") and what learners typed carry
+    lang="zh-CN". The names of people, units, classes and positions are data in one language
+    whatever the page's, and are left as they are."""
+    with site.app.app_context():
+        names = {
+            value
+            for query in (
+                sa.select(User.name),
+                sa.select(User.position),
+                sa.select(Unit.name),
+                sa.select(Cohort.name),
+                sa.select(ApiToken.name),
+            )
+            for value in db.session.scalars(query)
+            if value
+        }
+    names |= {"张𠮷"}  # the roster file's name, waiting to be imported
+    found = []
+    for (role, language, name), html in served.items():
+        if language == "en":
+            parser = UnmarkedChinese(sorted(names, key=len, reverse=True))
+            parser.feed(html)
+            found += [f"{role}/{name}: {text}" for text in parser.found]
+    assert found == []
+    # The checks have something to find: the lesson with no English text, in Chinese.
+    course = served["learner", "en", "test-course"]
+    assert '<span lang="zh-CN">第二课</span>' in course
+    assert "学时" not in re.sub(r'<span lang="zh-CN">[^<]*</span>', "", course)
+
+
+def contrast(rgb, background=(255, 255, 255)):
+    def luminance(colour):
+        channels = [c / 255 for c in colour]
+        channels = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+
+    lighter, darker = sorted((luminance(rgb), luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def focus_colours(page):
+    """The colours of the focused element's ring: its box-shadows (Pico's) and outline, each laid
+    over white when translucent; read once its transition is over."""
+    page.wait_for_function("() => document.activeElement.getAnimations().length === 0")
+    shadow, outline_style, outline = page.evaluate(
+        "() => { const s = getComputedStyle(document.activeElement);"
+        " return [s.boxShadow, s.outlineStyle, s.outlineColor]; }"
+    )
+    source = shadow + (" " + outline if outline_style != "none" else "")
+    colours = []
+    for match in re.finditer(r"rgba?\(([\d.]+), ([\d.]+), ([\d.]+)(?:, ([\d.]+))?\)", source):
+        alpha = float(match.group(4) or 1)
+        colours.append(tuple(alpha * float(c) + (1 - alpha) * 255 for c in match.groups()[:3]))
+    return colours
+
+
+def ring_contrast(page):
+    return max((contrast(colour) for colour in focus_colours(page)), default=1)
+
+
+def test_the_focus_ring_stands_out_on_white(site, browser):
+    """WCAG 1.4.11: a link's and a button's focus ring have 3:1 against the white page."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    page = context.new_page()
+    page.goto(f"{site.base}/login")
+    page.keyboard.press("Tab")  # the skip link
+    page.keyboard.press("Tab")  # the brand, a link
+    assert page.evaluate("document.activeElement.classList.contains('brand')")
+    assert ring_contrast(page) >= 3
+    page.locator("#username").fill("x")
+    page.locator("#password").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "submit"
+    assert ring_contrast(page) >= 3
+    context.close()
+
+
+def test_the_quiz_clock_says_the_time_left_at_5_and_1_minutes(site, browser):
+    """The countdown says nothing each second; at 5 minutes and at 1 minute left an alert says so,
+    in the page's language, before the automatic hand-in."""
+    context = browser.new_context(viewport={"width": 360, "height": 780}, locale="en-US")
+    page = context.new_page()
+    page.clock.install()
+    page.goto(f"{site.base}/login")
+    page.locator("#username").fill("learner01")
+    page.locator("#password").fill(DEMO_PASSWORD)
+    page.locator("#submit").click()
+    page.wait_for_load_state()
+    attempt = dict(site.pages["learner"])["quiz-attempt"]
+    page.goto(site.base + attempt)
+    warning = page.locator("#time-warning")
+    assert warning.get_attribute("role") == "alert"
+    remaining = int(page.locator("#countdown").get_attribute("data-remaining"))
+    assert remaining > 300 + 30
+    page.clock.run_for(2000)
+    assert warning.text_content() == ""
+    page.clock.fast_forward((remaining - 302) * 1000)
+    page.clock.run_for(3000)
+    assert warning.text_content().startswith("5 minutes left.")
+    page.clock.fast_forward(240 * 1000)
+    page.clock.run_for(3000)
+    assert warning.text_content() == (
+        "1 minute left. When the time is up, your answers are handed in automatically."
+    )
+    assert "urgent" in page.locator("#countdown").get_attribute("class")
+    context.close()  # before the time is up: the attempt stays open for the other tests
+
+
+def test_a_new_inject_of_a_live_run_is_announced(site, browser):
+    """The polled board is no live region; what is new in it is said in one beside it."""
+    context = browser.new_context(viewport={"width": 360, "height": 780}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{site.base}/login")
+    page.locator("#username").fill("learner01")
+    page.locator("#password").fill(DEMO_PASSWORD)
+    page.locator("#submit").click()
+    page.wait_for_load_state()
+    page.goto(site.base + dict(site.pages["learner"])["exercise-live-play"])
+    news = page.locator("#board-news")
+    assert news.get_attribute("aria-live") == "polite" and news.text_content() == ""
+    page.wait_for_function("() => window.htmx !== undefined && document.readyState === 'complete'")
+    teacher = site.app.test_client()
+    assert Auth(teacher).login("teacher1", DEMO_PASSWORD).status_code == 302
+    control = dict(site.pages["instructor"])["live-control"]
+    persona = re.search(
+        r'<select name="persona"><option value="([^"]+)"', teacher.get(control).text
+    )
+    sent = Auth(teacher).post(
+        control + "/control",
+        data={
+            "command": "adhoc",
+            "persona": persona.group(1),
+            "channel": "news",
+            "text": "现场记者：超市已补货。",
+        },
+    )
+    assert sent.status_code == 302
+    page.wait_for_function(
+        "() => document.getElementById('board-news').textContent.includes('现场记者：超市已补货。')",
+        timeout=8000,
+    )
+    assert news.text_content().startswith("新消息：")
+    context.close()
+
+
+def test_the_expected_and_actual_table_scrolls_by_keyboard(site, browser):
+    """On a phone the after-action report's wide table scrolls in its box, which Tab reaches."""
+    context = browser.new_context(viewport={"width": 360, "height": 780}, locale="en-US")
+    page = context.new_page()
+    page.goto(f"{site.base}/login")
+    page.locator("#username").fill("learner01")
+    page.locator("#password").fill(DEMO_PASSWORD)
+    page.locator("#submit").click()
+    page.wait_for_load_state()
+    page.goto(site.base + dict(site.pages["learner"])["exercise-report"])
+    box = page.get_by_role("region", name="Expected and actual action")
+    assert box.evaluate("b => b.scrollWidth > b.clientWidth"), "the box should do the scrolling"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if box.evaluate("b => b === document.activeElement"):
+            break
+    assert box.evaluate("b => b === document.activeElement")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.activeElement.scrollLeft > 0", timeout=3000)
+    context.close()
