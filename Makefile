@@ -45,10 +45,19 @@ run: serve-setup
 	$(FLASK) jobs worker --workers $(JOB_WORKERS) & worker=$$!; \
 	$(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) --access-logfile - 'courseware:create_app()'
 
-# Browser tests drive Debian's Chromium; the fonts make Chinese readable in screenshots.
-check-browser:
+# Browser tests drive Debian's Chromium; the fonts make Chinese readable in screenshots. The
+# accessibility test checks every page with the Nu HTML checker (vnu.jar, from npm), which runs on Java.
+VNU_VERSION := 26.9.27
+VNU_JAR := $(VENV)/vnu/node_modules/vnu-jar/build/dist/vnu.jar
+check-browser: $(VNU_JAR)
 	@command -v chromium >/dev/null && dpkg -s fonts-noto-cjk >/dev/null 2>&1 || \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk)
+
+$(VNU_JAR): $(BIN)/python
+	@command -v java >/dev/null && command -v npm >/dev/null || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless npm)
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/vnu vnu-jar@$(VNU_VERSION)
+	touch $@
 
 # Style and layering come first: a lint failure fails the tests.
 lint: $(VENV)/.installed-test

@@ -1,6 +1,7 @@
 """Interface language: the user's choice, then the browser's, then Simplified Chinese."""
 
 import os
+import re
 from collections.abc import Callable
 
 from babel import Locale
@@ -8,7 +9,7 @@ from flask import current_app, g, has_request_context, request
 from flask_babel import Babel, get_locale, get_translations
 from flask_login import current_user
 from jinja2 import pass_eval_context
-from markupsafe import Markup
+from markupsafe import escape, Markup
 
 from courseware import caching
 from courseware.db import db
@@ -76,6 +77,56 @@ def text(pair: dict) -> str:
     return (pair or {}).get(language()) or (pair or {}).get("zh", "")
 
 
+# A run of Chinese: a Han character, then Han characters, CJK punctuation and full-width forms.
+_CHINESE_RUN = re.compile(
+    "[\u3400-\u9fff\U00020000-\U0002ffff][\u3000-\u303f\u3400-\u9fff\uff00-\uffef\U00020000-\U0002ffff]*"
+)
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def mark_chinese(html: str) -> str:
+    """In English HTML, put each run of Chinese in <span lang="zh-CN">, so that a screen reader
+    reads it in Chinese (WCAG 3.1.2, language of parts). Only text between tags changes."""
+    if not _CHINESE_RUN.search(html):
+        return html
+    return "".join(
+        part
+        if part.startswith("<")
+        else _CHINESE_RUN.sub(lambda m: f'<span lang="zh-CN">{m.group(0)}</span>', part)
+        for part in _TAG.split(html)
+    )
+
+
+def chinese_marked(value) -> Markup:
+    """A template's |zh: the value escaped and, on an English page, its Chinese runs marked (names
+    of things that have no English one, such as 早讲话 in "Speak early (早讲话)")."""
+    escaped = escape(value)
+    return Markup(mark_chinese(str(escaped))) if language() == "en" else escaped
+
+
+def fallback_lang(pair: dict) -> str | None:
+    """The language tag of text(pair) when it is not the page's language: "zh-CN" for a Chinese text
+    shown in an English page because the English one is missing; None otherwise."""
+    pair = pair or {}
+    if language() == "en" and not pair.get("en") and pair.get("zh"):
+        return "zh-CN"
+    return None
+
+
+def marked(value: str, lang: str | None) -> Markup:
+    """An element's content, in a <span lang> when its language is not the page's, so that a screen
+    reader reads it with the right voice (WCAG 3.1.2, language of parts)."""
+    if not lang:
+        return escape(value)
+    return Markup('<span lang="%s">%s</span>') % (lang, value)
+
+
+def ltext(pair: dict) -> Markup:
+    """text(pair) for an element's content (never an attribute): a Chinese text shown for want of an
+    English one carries lang="zh-CN"."""
+    return marked(text(pair), fallback_lang(pair))
+
+
 # The key under app.extensions of the function that turns a text in a format ("markdown", "html",
 # "plain") into safe HTML. The content package owns the one sanitiser and registers it there:
 # this module sits below content and cannot import it.
@@ -90,7 +141,13 @@ def set_text_renderer(app, render: Callable[[str, str], Markup]) -> None:
 def html(pair: dict, fmt: str = "markdown") -> Markup:
     """A {"zh", "en"} text in the reader's language as sanitised HTML."""
     source = text(pair)
-    return current_app.extensions[TEXT_RENDERER](source, fmt) if source else Markup("")
+    if not source:
+        return Markup("")
+    rendered = current_app.extensions[TEXT_RENDERER](source, fmt)
+    lang = fallback_lang(pair)
+    if lang:
+        return Markup('<div lang="%s">%s</div>') % (lang, rendered)
+    return Markup(mark_chinese(rendered)) if language() == "en" else rendered
 
 
 def request_translations():
@@ -124,4 +181,7 @@ def init_app(app):
     app.jinja_env.globals["_"] = translate
     app.jinja_env.globals["html_lang"] = html_lang
     app.jinja_env.globals["text"] = text
+    app.jinja_env.globals["ltext"] = ltext
+    app.jinja_env.filters["zh"] = chinese_marked
+    app.jinja_env.globals["fallback_lang"] = fallback_lang
     app.jinja_env.globals["html"] = html

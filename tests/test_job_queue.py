@@ -192,7 +192,7 @@ def poll_export(client, location):
 
     def over():
         page = client.get(location, headers={"HX-Request": "true"}).get_data(as_text=True)
-        return None if "hx-get" in page else page
+        return None if "data-hx-get" in page else page
 
     return wait_for(over, what="the export")
 
@@ -203,7 +203,7 @@ def poll_import(client, upload_id):
     def over():
         response = client.get(path, headers={"HX-Request": "true"})
         page = response.get_data(as_text=True)
-        return None if "hx-get" in page else (response, page)
+        return None if "data-hx-get" in page else (response, page)
 
     return wait_for(over, what="the import")
 

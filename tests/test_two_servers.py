@@ -232,7 +232,7 @@ def test_two_servers_share_sessions_live_exercises_and_jobs(
     assert status == 302
     kill_workers(server_a)
     export = path_of(headers)
-    wait_for(lambda: b"hx-get" not in boss.get(b, export, **{"HX-Request": "true"})[2])
+    wait_for(lambda: b"data-hx-get" not in boss.get(b, export, **{"HX-Request": "true"})[2])
     status, headers, data = boss.get(b, export + "/download")
     assert status == 200, data[:500]
     rows = list(load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))

@@ -16,7 +16,7 @@ from markupsafe import escape, Markup
 from courseware import caching, i18n
 
 # Bump when the rendering below changes, so cached HTML is rebuilt.
-RENDERER_VERSION = "2"
+RENDERER_VERSION = "3"
 
 EXTENSIONS = ["tables", "fenced_code", "footnotes", "toc", "admonition", "def_list", "sane_lists"]
 EXTENSION_CONFIGS = {"toc": {"toc_depth": "2-3", "permalink": False}}
@@ -124,8 +124,12 @@ def _attribute_filter(media_url: str | None, base: str = ""):
     return keep
 
 
-def render_markdown(text: str, media_url: str | None = None, base: str = "") -> Rendered:
+def render_markdown(
+    text: str, media_url: str | None = None, base: str = "", english: bool = False
+) -> Rendered:
     """Render Markdown to sanitised HTML and a sanitised table of contents.
+
+    In an `english` text each run of Chinese is marked lang="zh-CN".
 
     With `media_url` (a lesson's), images must be `media/NAME` and are served from there; links
     to sibling lesson files become links to those lessons.
@@ -149,9 +153,10 @@ def render_markdown(text: str, media_url: str | None = None, base: str = "") -> 
         attribute_filter=_attribute_filter(media_url, base),
         link_rel="noopener noreferrer",
     )
-    return Rendered(
-        html=_scrollable_tables(nh3.clean(html, **clean)), toc=nh3.clean(converter.toc, **clean)
-    )
+    html, toc = _scrollable_tables(nh3.clean(html, **clean)), nh3.clean(converter.toc, **clean)
+    if english:
+        html, toc = i18n.mark_chinese(html), i18n.mark_chinese(toc)
+    return Rendered(html=html, toc=toc)
 
 
 def _scrollable_tables(html: str) -> str:

@@ -11,7 +11,7 @@ from courseware import caching
 from courseware.content.markdown import render_cached
 from courseware.courses.models import Course
 from courseware.db import db
-from courseware.i18n import language, text
+from courseware.i18n import language, marked, text
 from courseware.lessons.models import Lesson, LessonRevision
 from courseware.lessons.revisions import ensure_rendered, MEDIA_URL
 
@@ -120,10 +120,21 @@ def lesson_title(revision: LessonRevision) -> str:
     return revision.title_en if language() == "en" and revision.title_en else revision.title_zh
 
 
+def title_lang(title_en: str | None) -> str | None:
+    """lang="zh-CN" for a lesson title shown in Chinese on an English page (no English title)."""
+    return "zh-CN" if language() == "en" and not title_en else None
+
+
+def lesson_title_html(revision: LessonRevision) -> Markup:
+    """The lesson's title for an element's content, marked as Chinese where it stands in for English."""
+    return marked(lesson_title(revision), title_lang(revision.title_en))
+
+
 @dataclass(frozen=True)
 class LessonLink:
     slug: str
     title: str
+    lang: str | None = None  # set when the title is not in the page's language
 
 
 def lesson_links(course: Course) -> list[LessonLink]:
@@ -136,7 +147,7 @@ def lesson_links(course: Course) -> list[LessonLink]:
     )
     english = language() == "en"
     return [
-        LessonLink(slug, (title_en if english and title_en else title_zh))
+        LessonLink(slug, (title_en if english and title_en else title_zh), title_lang(title_en))
         for slug, title_zh, title_en in rows
     ]
 

@@ -32,7 +32,7 @@ def render(revision: LessonRevision) -> None:
     zh = render_markdown(revision.body_zh, MEDIA_URL)
     revision.html_zh, revision.toc_zh = zh.html, zh.toc
     if revision.body_en is not None:
-        en = render_markdown(revision.body_en, MEDIA_URL)
+        en = render_markdown(revision.body_en, MEDIA_URL, english=True)
         revision.html_en, revision.toc_en = en.html, en.toc
     else:
         revision.html_en = revision.toc_en = None

@@ -76,7 +76,7 @@ def course(course_slug):
         rows=rows,
         status_of=tracking.status_of,
         resume=tracking.resume_lesson(lessons, rows) if rows else None,
-        title_of=reading.lesson_title,
+        title_of=reading.lesson_title_html,
         has_guide="guide" in (course.pages or {})
         and course_info.teaches_course(current_user, course),
     )

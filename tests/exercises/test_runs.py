@@ -219,7 +219,7 @@ def test_a_live_class_follows_the_instructor(app, make_user, exercise_course):
     assert (
         f">\n{IDEAL}</textarea>" in page
         and "本次演练已经结束。" in page
-        and "hx-trigger" not in page
+        and "data-hx-trigger" not in page
     )
 
 
@@ -266,7 +266,7 @@ def test_an_empty_post_is_answered_beside_the_box_in_the_pages_language(
     refused = act(client, run_id, kind="reply", target="i1", text=" ")
     assert refused.status_code == 422
     box = reply_box(refused.get_data(as_text=True), "i1")
-    assert box.startswith(" hx-preserve open>")
+    assert box.startswith(" data-hx-preserve open>")
     assert (
         '<p id="reply-error-i1" class="field-error" role="alert">Write something before posting.</p>'
         in box

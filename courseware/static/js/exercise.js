@@ -43,6 +43,39 @@
     if (box.hasAttribute("data-error")) { clearRefusal(box); }
     if (box.hasAttribute("data-limit")) { update(box); }
   });
+  // A live run's board is replaced every few seconds: each new message in the timeline and each
+  // new decision is said once through a polite live region outside the board.
+  var news = document.getElementById("board-news");
+  var board = document.getElementById("board");
+  function arrivals() {
+    var said = [];
+    Array.prototype.forEach.call(
+      board.querySelectorAll("#feed .feed-item[class*='channel-'], .decision h2"),
+      function (item) {
+        if (item.tagName === "H2") {
+          said.push(item.textContent.trim());
+          return;
+        }
+        var who = item.querySelector(".feed-meta strong");
+        var words = item.querySelectorAll("p")[1];
+        said.push((who ? who.textContent.trim() + ": " : "") + (words ? words.textContent.trim() : ""));
+      }
+    );
+    return said;
+  }
+  if (news && board) {
+    var known = arrivals();
+    document.body.addEventListener("htmx:afterSwap", function (event) {
+      if (event.detail.target !== board) { return; }
+      var now = arrivals();
+      var fresh = now.filter(function (text) { return known.indexOf(text) === -1; });
+      known = now;
+      if (fresh.length) {
+        news.textContent = news.getAttribute("data-prefix") + " " + fresh.join(" · ");
+      }
+    });
+  }
+
   // A post given back by the server (or kept by the browser on going back) is counted at once.
   Array.prototype.forEach.call(document.querySelectorAll("textarea[data-limit]"), function (box) {
     if (box.value.trim() !== "") { update(box); }

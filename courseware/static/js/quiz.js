@@ -20,6 +20,11 @@
   var retryTimer = null;
   var typingTimer = null;
   var endAt = null;
+  // Screen readers hear the time left at these thresholds (seconds), each once, as it is crossed.
+  var warning = document.getElementById("time-warning");
+  var warnings = [300, 60];
+  var warned = null;         // the smallest threshold already passed or said
+  var clockShown = false;
 
   function say(kind, text) {
     state.textContent = text || state.getAttribute("data-" + kind);
@@ -84,12 +89,28 @@
     endAt = Date.now() + remaining * 1000;
   }
 
+  function warnAt(left) {
+    if (!warning) { return; }
+    var crossed = null;
+    warnings.forEach(function (threshold) {
+      if (left <= threshold && (warned === null || threshold < warned)) { crossed = threshold; }
+    });
+    if (crossed === null) { return; }
+    // A page opened with less time left than a threshold says nothing of it: the clock shows it.
+    if (clockShown) {
+      warning.textContent = warning.getAttribute("data-warn-" + crossed);
+    }
+    warned = crossed;
+  }
+
   function showClock() {
     if (!countdown || endAt === null) { return; }
     var left = Math.max(0, Math.round((endAt - Date.now()) / 1000));
     var minutes = Math.floor(left / 60), seconds = left % 60;
     countdown.textContent = countdown.getAttribute("data-label-prefix") + " " + minutes + ":" + (seconds < 10 ? "0" : "") + seconds;
     countdown.classList.toggle("urgent", left <= 60);
+    warnAt(left);
+    clockShown = true;
     if (left === 0 && !stopped) {
       stopped = true;
       say("timeup");
