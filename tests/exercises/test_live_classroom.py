@@ -211,7 +211,7 @@ def test_a_spokesperson_publishes_what_teammates_propose(app, live_class):
         drafts = list(db.session.scalars(sa.select(RunDraft).order_by(RunDraft.id)))
         first, reply = drafts[0].id, drafts[1].id
     board = bo.get(f"/exercises/runs/{run_id}/feed").get_data(as_text=True)
-    assert f'id="draft-{first}" hx-preserve' in board and "全省食盐储备充足。" in board
+    assert f'id="draft-{first}" data-hx-preserve' in board and "全省食盐储备充足。" in board
     # Only the spokesperson publishes; the teammate may withdraw their own proposal.
     wrong = Auth(chen).post(f"/exercises/runs/{run_id}/drafts/{first}/publish", data={"text": "x"})
     assert wrong.status_code == 302
@@ -242,7 +242,7 @@ def test_a_spokesperson_publishes_what_teammates_propose(app, live_class):
         assert db.session.get(RunDraft, first).action_id == action.id
         assert db.session.get(RunDraft, reply).status == DraftStatus.DISCARDED
     feed = anna.get(f"/exercises/runs/{run_id}/feed").get_data(as_text=True)
-    assert f"by 薄, proposed by Anna</span></p>\n        <p>{edited}" in feed
+    assert f'by 薄, proposed by Anna</span></p>\n        <p><span lang="zh-CN">{edited}' in feed
     assert "Proposals for the spokesperson" not in feed  # none waits any more
     projector = live_class["teacher"].get(
         f"/teach/exercises/live/{live_class['live']}/projector/board"

@@ -186,7 +186,7 @@ def test_ratings_combine_across_observers_and_sit_beside_the_scores_in_the_repor
     command(observed, "finish")
     report = anna.get(f"/exercises/runs/{run_id}/report").get_data(as_text=True)
     scores_at = report.index("Scores by dimension")
-    ratings_at = report.index(f'<h3 id="ratings-{run_id}">Observers\' ratings</h3>')
+    ratings_at = report.index(f'<h2 id="ratings-{run_id}">Observers\' ratings</h2>')
     plan_at = report.index("Improvement plan")
     assert scores_at < ratings_at < plan_at
     assert "Public information and warning" in report

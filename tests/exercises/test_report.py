@@ -68,7 +68,7 @@ def test_the_report_says_why_the_slogan_post_does_not_pass(app, make_user, salt_
     assert "（可从致电省盐业公司得知）" in zh
     assert SLOGAN in en and SLOGAN in zh
     # The outcome dimension and the decision's points on the total.
-    assert "Outcome (结果)" in en and '<th scope="row">结果</th>' in zh
+    assert 'Outcome (<span lang="zh-CN">结果</span>)' in en and '<th scope="row">结果</th>' in zh
     assert re.search(
         r'<tr class="decision-points"><th scope="row">Decision</th><td>—</td><td>-5</td><td>Wait for tomorrow',
         en,
