@@ -13,6 +13,7 @@ import re
 import shutil
 import textwrap
 
+import jinja2
 import pytest
 import sqlalchemy as sa
 from werkzeug.routing.rules import Rule
@@ -155,6 +156,28 @@ def database_url(backend: str, tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'test.sqlite3'}"
 
 
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Templates compiled once per process for every app, not once per app.
+
+    Each app has its own Jinja environment, and compiling a template is the dearest part of the
+    first request that renders it (tens of milliseconds for the base layout). Every test app
+    comes from create_app with the same environment, so the code compiled for one serves all;
+    a template whose source changed has another checksum and is compiled again."""
+
+    def __init__(self):
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = CompiledTemplates()
+
+
 def make_app(url: str, **overrides):
     config = {
         "TESTING": True,
@@ -163,7 +186,9 @@ def make_app(url: str, **overrides):
         "WTF_CSRF_ENABLED": True,
     }
     config.update(overrides)
-    return create_app(config)
+    app = create_app(config)
+    app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
+    return app
 
 
 @pytest.fixture(scope="session")
