@@ -8,6 +8,7 @@ the start, on PostgreSQL it deletes the last test's rows and restarts the ids. U
 TEST_DATABASE_URL's (test → test_gw0, test_gw1, …), created on first use.
 """
 
+import functools
 import os
 import re
 import shutil
@@ -279,12 +280,21 @@ def make_user(app):
                 must_change_password=fields.pop("must_change_password", False),
                 **fields,
             )
-            user.set_password(password, generated=True)
+            user.password_hash = password_hash(password)
             db.session.add(user)
             db.session.commit()
             return user.id
 
     return make
+
+
+@functools.cache
+def password_hash(password: str) -> str:
+    """The hash set_password(password, generated=True) makes, made once per password: scrypt
+    is slow on purpose, and most tests make several users with the same password."""
+    user = User()
+    user.set_password(password, generated=True)
+    return user.password_hash
 
 
 @pytest.fixture
