@@ -4,7 +4,7 @@ set), a client, a CLI runner, factories for users and units, and a signed-in hel
 Every test gets a whole, empty database, but building one is dear (create_all takes a fifth to
 half a second), so each test process builds the schema once: on SQLite it copies a file made at
 the start, on PostgreSQL it deletes the last test's rows and restarts the ids. Under pytest-xdist
-(`make test` runs `pytest -n auto`) each worker has a PostgreSQL database of its own beside
+(`make test` runs the tests in parallel) each worker has a PostgreSQL database of its own beside
 TEST_DATABASE_URL's (test → test_gw0, test_gw1, …), created on first use.
 """
 
