@@ -65,8 +65,11 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check courseware tests bench
 	$(BIN)/lint-imports
 
+# Tests run in parallel (pytest-xdist), a process per core up to four, each on a database of its
+# own; a worker that finishes early takes tests queued for another. TEST_WORKERS=0: one process.
+TEST_WORKERS ?= auto
 test: lint translations check-browser
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest --numprocesses=$(TEST_WORKERS) --maxprocesses=4 --dist=worksteal $(PYTEST_ARGS)
 
 # Benchmarks print ratios measured in one run; the lesson-page one drives load with wrk.
 bench: $(VENV)/.installed

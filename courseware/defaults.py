@@ -58,5 +58,8 @@ JOBS_QUEUE_NAME = "courseware"
 # again while it has attempts left, then marked failed.
 JOBS_STALE_SECONDS = 60
 JOBS_MAX_ATTEMPTS = 3
+# A running job whose work has made no progress for this long is taken to have hung, though its
+# worker lives on: its heartbeat stops, and the reaper treats it as above.
+JOBS_STALL_SECONDS = 600
 # Job outputs (export files) are kept in the database for this many days.
 JOB_FILES_DAYS = 7

@@ -9,6 +9,8 @@ A worker takes a message off the queue before it runs it, so a worker killed mid
 message: the rows make up for it. A job claims its row with a conditional UPDATE (only one claim
 wins, so a message sent twice is harmless) and keeps a heartbeat on it while it runs; the reaper
 sends a job whose heartbeat stopped once more, a bounded number of times, then marks it failed.
+The heartbeat also stops when the work makes no progress for JOBS_STALL_SECONDS (it hangs on a
+lock or a call that never returns while its worker lives on), so a hung job is reaped the same way.
 
 This core module knows no domain: each domain registers its job kinds (`register`) in its init_app.
 """
@@ -204,6 +206,10 @@ def _settings(app: Flask) -> tuple[dt.timedelta, int]:
     return stale, int(app.config.get("JOBS_MAX_ATTEMPTS", 3))
 
 
+def _stall_seconds(app: Flask) -> float:
+    return float(app.config.get("JOBS_STALL_SECONDS", 600))
+
+
 def claim(model, job_id: int) -> int | None:
     """Take the job's row for this worker: queued, or running with a stopped heartbeat and
     attempts left. Only one claim wins, so a message sent twice runs the job once. Return the
@@ -265,26 +271,47 @@ def run(app: Flask, kind: str, job_id: int) -> bool:
 
 @contextmanager
 def heartbeat(app: Flask, model, job_id: int, attempt: int):
-    """Refresh the row's heartbeat from a thread of its own while the work runs, however long
-    the work goes without writing progress; it stops with the worker's process."""
+    """Refresh the row's heartbeat from a thread of its own while the work runs and progresses.
+
+    The work may go a while without writing progress, and its worker stays alive. But a job
+    whose work has written nothing for JOBS_STALL_SECONDS has hung (a lock or a call that never
+    returns): the heartbeat stops, and the reaper takes the job for stopped, sending it again or
+    failing it. Progress is any write of the row by the work: set_state and progress writes set
+    heartbeat_at, and `done` moves. Should the hung work come back, its next write is progress
+    and the heartbeat goes on; if another attempt has the job by then, held() keeps it out."""
     stale, _ = _settings(app)
-    interval = max(0.2, stale.total_seconds() / 4)
+    stall = _stall_seconds(app)
+    interval = max(0.2, min(stale.total_seconds(), stall) / 4)
     stop = threading.Event()
+    mine = sa.and_(model.id == job_id, model.status == JobStatus.RUNNING, model.attempts == attempt)
+    done = getattr(model, "done", sa.null())
 
     def beat():
+        progress_at, seen, written = time.monotonic(), None, None
+        stalled = False
         while not stop.wait(interval):
             try:
                 with db.engine.connect() as conn:
-                    conn.execute(
-                        sa.update(model)
-                        .where(
-                            model.id == job_id,
-                            model.status == JobStatus.RUNNING,
-                            model.attempts == attempt,
-                        )
-                        .values(heartbeat_at=utcnow())
-                    )
+                    row = conn.execute(sa.select(model.heartbeat_at, done).where(mine)).first()
+                    if row is None:
+                        return  # over, or another attempt has it
+                    if row[0] != written or row[1] != seen:
+                        progress_at, seen = time.monotonic(), row[1]
+                    if time.monotonic() - progress_at > stall:
+                        if not stalled:
+                            log.warning(
+                                "%s job %s made no progress for %.0f s: its heartbeat stops",
+                                model.__tablename__,
+                                job_id,
+                                stall,
+                            )
+                        stalled = True
+                        continue
+                    stalled = False
+                    now = utcnow()
+                    conn.execute(sa.update(model).where(mine).values(heartbeat_at=now))
                     conn.commit()
+                    written = now
             except sa.exc.OperationalError:
                 pass  # SQLite busy with the job's own write: the next beat will do
 
@@ -325,9 +352,10 @@ def fail(model, row_id: int, error: str) -> None:
 
 
 def reap_stale() -> list[tuple[str, int]]:
-    """Send again the jobs whose worker stopped (heartbeat older than JOBS_STALE_SECONDS) while
-    they have attempts left, and fail the others; send again queued jobs no worker took (the web
-    worker may have died between its commit and the message). Return the jobs sent again."""
+    """Send again the jobs whose worker stopped or whose work hung (heartbeat older than
+    JOBS_STALE_SECONDS) while they have attempts left, and fail the others; send again queued
+    jobs no worker took (the web worker may have died between its commit and the message).
+    Return the jobs sent again."""
     app = current_app._get_current_object()
     stale, max_attempts = _settings(app)
     resent = []

@@ -69,12 +69,12 @@ class Workers:
             **{f"COURSEWARE_{key}": str(value) for key, value in settings.items()},
         )
 
-    def start(self) -> subprocess.Popen:
-        """Start a worker and wait until it takes jobs."""
+    def start(self, app: str = "courseware", **config) -> subprocess.Popen:
+        """Start a worker (of the app factory `app`) and wait until it takes jobs."""
         log = self.folder / f"worker-{len(self.processes)}.log"
         process = subprocess.Popen(
-            [sys.executable, "-m", "flask", "--app", "courseware", "jobs", "worker"],
-            env=self.env(),
+            [sys.executable, "-m", "flask", "--app", app, "jobs", "worker"],
+            env=self.env(**config),
             cwd=ROOT,
             stdout=log.open("w"),
             stderr=subprocess.STDOUT,
@@ -299,6 +299,60 @@ def test_a_job_out_of_attempts_fails_with_a_message_and_may_be_started_again(
     assert Auth(client).post(f"/admin/import/{upload_id}/commit").status_code == 302
     response, _ = poll_import(client, upload_id)
     assert "HX-Redirect" in response.headers and bulk_users(app) == 60
+
+
+@pytest.mark.parametrize("queue", ["sqlite"], indirect=True)
+def test_a_job_that_hangs_while_its_worker_lives_is_sent_again(
+    app, client, admin, queue, completions
+):
+    """The first attempt writes a row and then hangs; its heartbeat's thread lives on, but with no
+    progress for JOBS_STALL_SECONDS the heartbeat stops, and the reaper sends the job again."""
+    completions(3)
+    queue.start("tests.hanging_export", JOBS_STALL_SECONDS=1, TEST_HANG_ATTEMPTS=1)
+    location = start_export(client, "csv")
+    page = poll_export(client, location)
+    assert "已完成：3 行。" in page, queue.logs()
+    job = export_row(app, location)
+    assert (job.status, job.attempts) == ("done", 2)
+    assert "made no progress for 1 s" in queue.logs()
+    assert len(client.get(location + "/download").data.decode("utf-8-sig").splitlines()) == 4
+
+
+@pytest.mark.parametrize("queue", ["sqlite"], indirect=True)
+def test_a_job_that_hangs_on_every_attempt_fails_with_a_message(
+    app, client, admin, queue, completions
+):
+    app.config["JOBS_MAX_ATTEMPTS"] = 2
+    completions(3)
+    queue.start("tests.hanging_export", JOBS_STALL_SECONDS=1, TEST_HANG_ATTEMPTS=2)
+    location = start_export(client, "csv")
+    page = poll_export(client, location)
+    assert "任务在完成前停止了 2 次" in page, queue.logs()
+    job = export_row(app, location)
+    assert (job.status, job.error, job.file_id) == ("failed", jobs.STOPPED, None)
+
+
+def test_a_job_that_progresses_keeps_its_heartbeat_however_long_it_runs(
+    app, client, admin, completions
+):
+    """Rows written more often than JOBS_STALL_SECONDS keep the heartbeat beating, however long
+    the work takes in all; the heartbeat's own writes are not progress, so it stops with it."""
+    app.config.update(JOBS_STALE_SECONDS=1.0, JOBS_STALL_SECONDS=1.5)
+    completions(2)
+    job_id = export_row(app, start_export(client, "csv")).id
+    with app.app_context():
+        assert jobs.claim(ExportJob, job_id) == 1
+        with jobs.heartbeat(app, ExportJob, job_id, 1):
+            for done in range(1, 11):  # 2.5 s in all, longer than the stall
+                time.sleep(0.25)
+                # Only `done` moves: the heartbeat_at the reaper reads is the thread's.
+                db.session.execute(
+                    sa.update(ExportJob).where(ExportJob.id == job_id).values(done=done)
+                )
+                db.session.commit()
+                assert jobs.reap_stale() == []
+            time.sleep(3.5)  # no progress: the heartbeat stops, and the job goes stale
+            assert jobs.reap_stale() == [("export", job_id)]
 
 
 def test_a_message_sent_twice_runs_the_job_once(app, client, admin, completions):

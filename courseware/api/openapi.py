@@ -373,22 +373,23 @@ def _json(schema: str) -> dict:
 
 
 def _responses(ok: str, *codes: int) -> dict:
-    """A 200 with the given schema, the usual refusals, and the extra error codes."""
+    """A 200 with the given schema, the usual refusals, and the extra error codes; every
+    operation refuses a query parameter it does not list with 400."""
     descriptions = {
-        400: "A parameter is malformed; `field` names it.",
+        400: "A parameter is malformed, or is not one the operation lists; `field` names it.",
         401: "No token, or an unknown or revoked one.",
         403: "The token lacks the operation's scope.",
         404: "No such record.",
         422: "The body has problems; `errors` lists each with its field. Nothing was saved.",
     }
     responses = {"200": {"description": "OK", "content": _json(ok)}}
-    for code in (*codes, 401, 403):
+    for code in sorted({400, *codes, 401, 403}):
         responses[str(code)] = {"description": descriptions[code], "content": _json("Error")}
     return responses
 
 
 def _operation(
-    op_id: str, summary: str, scope: str, ok: str, parameters=(), errors=(400,), **extra
+    op_id: str, summary: str, scope: str, ok: str, parameters=(), errors=(), **extra
 ) -> dict:
     return {
         "operationId": op_id,
@@ -410,9 +411,7 @@ READ, MANAGE = "reports:read", "rosters:manage"
 
 PATHS = {
     "/units": {
-        "get": _operation(
-            "listUnits", "Every unit of the organisation tree", READ, "UnitList", errors=()
-        )
+        "get": _operation("listUnits", "Every unit of the organisation tree", READ, "UnitList")
     },
     "/users": {
         "get": _operation(
@@ -440,7 +439,7 @@ PATHS = {
             "Create or update users, all or nothing",
             MANAGE,
             "UsersSaved",
-            errors=(400, 422),
+            errors=(422,),
             requestBody={"required": True, "content": _json("UsersInput")},
         ),
     },
@@ -454,9 +453,7 @@ PATHS = {
             errors=(404,),
         )
     },
-    "/classes": {
-        "get": _operation("listClasses", "Every class (班次)", READ, "ClassList", errors=())
-    },
+    "/classes": {"get": _operation("listClasses", "Every class (班次)", READ, "ClassList")},
     "/classes/{class_id}/enrolments": {
         "get": _operation(
             "getEnrolments",
@@ -541,7 +538,11 @@ PATHS = {
                 "200": {
                     "description": "The OpenAPI document",
                     "content": {"application/json": {"schema": {"type": "object"}}},
-                }
+                },
+                "400": {
+                    "description": "A query parameter was given: this document takes none.",
+                    "content": _json("Error"),
+                },
             },
         }
     },
@@ -557,7 +558,9 @@ DOCUMENT = {
             "verification and xAPI statements, for an organisation department's own systems. "
             "Every call needs a token issued by an administrator (Authorization: Bearer <token>) "
             "with the scope the operation names, and every call is recorded in the audit log. "
-            "Times are UTC, written ISO 8601 with Z."
+            "Times are UTC, written ISO 8601 with Z. An operation takes only the query "
+            "parameters it lists: any other is refused with 400 and named in `field`, as is a "
+            "value its schema does not allow, so a misspelt filter never returns every row."
         ),
     },
     "servers": [{"url": "/api/v1"}],
@@ -580,3 +583,28 @@ DOCUMENT = {
 def document() -> dict:
     """The OpenAPI document (a copy, so no caller can change the original)."""
     return copy.deepcopy(DOCUMENT)
+
+
+def _query_names(operation: dict) -> frozenset[str]:
+    names = set()
+    for parameter in operation.get("parameters", []):
+        if "$ref" in parameter:
+            parameter = PARAMETERS[parameter["$ref"].rsplit("/", 1)[-1]]
+        if parameter["in"] == "query":
+            names.add(parameter["name"])
+    return frozenset(names)
+
+
+# (path as the document writes it, method) → the query parameters the operation lists.
+QUERY_PARAMETERS = {
+    (path, method.upper()): _query_names(operation)
+    for path, operations in PATHS.items()
+    for method, operation in operations.items()
+}
+
+
+def query_parameters(path: str, method: str) -> frozenset[str]:
+    """The query parameters the document lists for an operation (HEAD as its GET); none for an
+    operation it does not describe."""
+    method = "GET" if method == "HEAD" else method
+    return QUERY_PARAMETERS.get((path, method), frozenset())

@@ -5,6 +5,8 @@ exempt from CSRF: a cross-site page cannot make a browser attach a token the way
 cookie.
 """
 
+import re
+
 from flask import abort, Blueprint, g, jsonify, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
@@ -29,6 +31,26 @@ bp.after_request(tokens.audit_call)
 
 read = token("reports:read")
 manage = token("rosters:manage")
+
+
+# Flask's <int:user_id> in a rule is the document's {user_id}.
+RULE_PART = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+
+
+@bp.before_request
+def refuse_unknown_parameters():
+    """Refuse, by name, a query parameter the operation does not list in the document: a misspelt
+    filter (?unit_id= for ?unit=) would otherwise be ignored and every row returned. Runs after
+    the token is checked, so a caller without one still learns only that."""
+    if request.url_rule is None:
+        return  # 404 and 405 answer for themselves
+    path = RULE_PART.sub(r"{\1}", request.url_rule.rule.removeprefix(bp.url_prefix))
+    known = openapi_document.query_parameters(path, request.method)
+    for name in request.args:
+        if name not in known:
+            raise ApiError(
+                _("The API takes no parameter named %(name)s.", name=name[:100]), name[:100]
+            )
 
 
 @bp.errorhandler(ApiError)

@@ -125,6 +125,31 @@ def test_bad_parameters_are_named(api, organisation, query, field):
     assert response.json["field"] == field
 
 
+@pytest.mark.parametrize(
+    "path, query",
+    [
+        ("/users", "unit_id=3"),
+        ("/completions", "course_id=1"),
+        ("/units", "limit=5"),
+        ("/users/1", "fields=name"),
+        ("/xapi/statements", "offset=0"),
+    ],
+)
+def test_a_parameter_the_operation_does_not_list_is_refused_by_name(api, organisation, path, query):
+    """A misspelt filter is not ignored, which would return every row unfiltered."""
+    response = api.get(f"{path}?{query}")
+    assert response.status_code == 400
+    assert response.json["field"] == query.split("=")[0]
+
+
+def test_the_document_says_that_unlisted_parameters_are_refused(client):
+    document = client.get("/api/v1/openapi.json").json
+    assert "any other is refused with 400" in document["info"]["description"]
+    for methods in document["paths"].values():
+        for operation in methods.values():
+            assert "400" in operation["responses"]
+
+
 def test_pagination_by_offset_and_by_cursor(api, organisation):
     everyone = [u["id"] for u in api.get("/users?limit=500").json["items"]]
     assert len(everyone) == 5 and everyone == sorted(everyone)
