@@ -107,7 +107,10 @@ def _register_blueprints(app: Flask) -> None:
     from courseware.errors import handlers
     from courseware.exercises import teach_views as exercise_teach_views
     from courseware.exercises import views as exercise_views
-    from courseware.lessons import author_views
+    from courseware.lessons import (
+        author_views,
+        course_views,  # noqa: F401  (adds its routes to the author blueprint)
+    )
     from courseware.main import views as main_views
     from courseware.progress import admin_views as credit_views
     from courseware.progress import class_views

@@ -83,17 +83,37 @@ class CourseSource:
     completion: dict
     lessons: tuple[LessonSource, ...]
     media: frozenset[str] = field(default_factory=frozenset)
+    cover: str | None = None  # an image of media/, shown with the course
 
     def settings(self) -> dict:
         """The course-level fields, as stored and compared on sync."""
-        return {
-            "title": self.title,
-            "summary": self.summary,
-            "audience": self.audience,
-            "credit_hours": self.credit_hours,
-            "items": [list(i) for i in self.items],
-            "completion": self.completion,
-        }
+        return course_settings(
+            self.title,
+            self.summary,
+            self.audience,
+            self.credit_hours,
+            [list(i) for i in self.items],
+            self.completion,
+            self.cover,
+        )
+
+
+def course_settings(title, summary, audience, credit_hours, items, completion, cover=None) -> dict:
+    """A course's settings as one value, whether read from course.yaml or from the database.
+
+    The cover is named only when there is one, so that courses without one keep the fingerprint
+    they had before covers existed."""
+    settings = {
+        "title": title,
+        "summary": summary,
+        "audience": audience,
+        "credit_hours": credit_hours,
+        "items": items,
+        "completion": completion,
+    }
+    if cover:
+        settings["cover"] = cover
+    return settings
 
 
 def fingerprint(value) -> str:
@@ -280,7 +300,8 @@ def _text_pair(data, key, lines, path, problems, required=True) -> dict:
 
 def _items(data, lines, path, problems) -> list[tuple[str, str]]:
     raw = data.get("items")
-    if not isinstance(raw, list) or not raw:
+    # An empty list is a course being built: it has no items yet.
+    if not isinstance(raw, list):
         problems.append(
             Problem(
                 path,
@@ -356,6 +377,25 @@ def _completion(data, lines, path, problems, lesson_slugs, items=()) -> dict:
     return dict(rule)
 
 
+COURSE_FIELDS = {"title", "summary", "audience", "credit_hours", "cover", "items", "completion"}
+
+
+def _cover(data, lines, path, problems, media: set[str]) -> str | None:
+    """The cover image, written `cover: media/NAME`; it must be in the media folder."""
+    value = data.get("cover")
+    if value is None:
+        return None
+    line = lines.get(("cover",), 1)
+    if not isinstance(value, str) or not value.startswith("media/"):
+        problems.append(Problem(path, line, "cover is an image of the course: media/NAME"))
+        return None
+    name = value[len("media/") :]
+    if name not in media:
+        problems.append(Problem(path, line, f"missing image {value}"))
+        return None
+    return name
+
+
 def load_course(
     folder: Path, root: Path, other_items=None
 ) -> tuple[CourseSource | None, list[Problem]]:
@@ -397,14 +437,13 @@ def load_course(
             )
         )
         hours = 0
-    for key in sorted(
-        set(data) - {"title", "summary", "audience", "credit_hours", "items", "completion"}, key=str
-    ):
+    for key in sorted(set(data) - COURSE_FIELDS, key=str):
         problems.append(Problem(cp, lines.get((key,), 1), f"unknown field {key!r}"))
     items = _items(data, lines, cp, problems)
 
     media_dir = folder / "media"
     media = {p.name for p in media_dir.iterdir() if p.is_file()} if media_dir.is_dir() else set()
+    cover = _cover(data, lines, cp, problems, media)
     files = sorted(p for p in folder.iterdir() if p.suffix == ".md")
     siblings = {p.name for p in files}
     lessons, seen = {}, {}
@@ -484,6 +523,7 @@ def load_course(
             completion=completion,
             lessons=ordered,
             media=frozenset(media),
+            cover=cover,
         ),
         [],
     )

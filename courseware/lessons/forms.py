@@ -29,15 +29,31 @@ def _lines(text: str | None) -> tuple[str, ...]:
 
 
 class LessonForm(FlaskForm):
-    title_zh = StringField(_l("Title (Chinese)"), validators=[DataRequired(), Length(max=200)])
+    title_zh = StringField(
+        _l("Title (Chinese)"),
+        validators=[
+            DataRequired(message=_l("Give the lesson a Chinese title.")),
+            Length(max=200, message=_l("At most %(max)d characters.")),
+        ],
+    )
     minutes = IntegerField(
-        _l("Estimated minutes"), validators=[InputRequired(), NumberRange(min=1, max=600)]
+        _l("Estimated minutes"),
+        validators=[
+            InputRequired(message=_l("Say how many minutes the lesson takes.")),
+            NumberRange(
+                min=1, max=600, message=_l("Minutes must be a whole number from 1 to 600.")
+            ),
+        ],
     )
     objectives_zh = TextAreaField(
         _l("Learning objectives (Chinese), one per line"), validators=[Optional()]
     )
     body_zh = TextAreaField(
-        _l("Lesson text (Chinese, Markdown)"), validators=[DataRequired(), Length(max=200_000)]
+        _l("Lesson text (Chinese, Markdown)"),
+        validators=[
+            DataRequired(message=_l("The lesson needs a Chinese text.")),
+            Length(max=200_000, message=_l("At most %(max)d characters.")),
+        ],
     )
     title_en = StringField(_l("Title (English)"), validators=[Optional(), Length(max=200)])
     objectives_en = TextAreaField(
@@ -92,8 +108,21 @@ class LessonForm(FlaskForm):
 class NewLessonForm(LessonForm):
     slug = StringField(
         _l("Short name in the address (lowercase letters, digits, hyphens)"),
-        validators=[DataRequired(), Length(max=64)],
+        validators=[
+            DataRequired(message=_l("Give the lesson a short name, such as speak-early.")),
+            Length(max=64, message=_l("At most %(max)d characters.")),
+        ],
     )
+    # "end", "start" or "after:KIND:SLUG"; the choices are the course's outline.
+    position = SelectField(
+        _l("Where in the course"),
+        default="end",
+        validate_choice=False,
+    )
+
+    def validate_position(self, field):
+        if field.data not in {value for value, _label in field.choices}:
+            raise ValidationError(_l("Choose where the lesson goes in the course's outline."))
 
     def validate_slug(self, field):
         field.data = field.data.strip().lower()

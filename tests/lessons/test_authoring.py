@@ -121,8 +121,9 @@ def test_history_diff_and_revert(app, make_user, lessons_dir, sync):
     diff = teacher.get(f"/author/test-course/second/diff?a={old_id}&b={new_id}").get_data(
         as_text=True
     )
-    assert '<span class="diff-remove">-第二课正文。</span>' in diff
-    assert '<span class="diff-add">+新的正文。</span>' in diff
+    # Words are marked inside the line, never as raw "@@" hunk headers.
+    assert "@@" not in diff
+    assert re.search(r"<del>.*第二课.*</del><ins>.*新的.*</ins>正文。", diff)
     token = csrf_token(teacher, "/author/")
     teacher.post(
         f"/author/test-course/second/revisions/{old_id}/revert", data={"csrf_token": token}
@@ -163,8 +164,10 @@ def test_preview_uses_the_sanitiser(app, make_user, lessons_dir, sync):
         data={"lang": "zh", "body_zh": "**粗体**<script>alert(1)</script>[x](javascript:alert(1))"},
         headers={"X-CSRFToken": token},
     )
-    html = response.get_data(as_text=True)
+    html, _, report = response.get_data(as_text=True).partition('<aside class="sanitiser-report"')
     assert "<strong>粗体</strong>" in html and "<script" not in html and "javascript:" not in html
+    # What was taken out is named, not dropped silently.
+    assert "&lt;script&gt;" in report and "javascript:alert(1)" in report
 
 
 def test_links_in_the_preview_lead_where_the_lesson_page_will(app, make_user, lessons_dir, sync):

@@ -102,12 +102,13 @@ def test_a_browser_edit_is_not_overwritten_by_a_changed_file(app, lessons_dir, s
 
 def test_export_sync_export_is_identical(app, runner, lessons_dir, sync, tmp_path):
     sync()
-    exported, again = tmp_path / "exported" / "test-course", tmp_path / "again"
-    assert runner.invoke(args=["content", "export", "test-course", str(exported)]).exit_code == 0
+    root, again_root = tmp_path / "exported", tmp_path / "again"
+    assert runner.invoke(args=["content", "export", "test-course", str(root)]).exit_code == 0
+    exported, again = root / "lessons" / "test-course", again_root / "lessons" / "test-course"
     # Sync from the exported files: nothing changes, and a second export is byte for byte the same.
     app.config["LESSONS_DIR"] = str(exported.parent)
     assert sync().changes == []
-    assert runner.invoke(args=["content", "export", "test-course", str(again)]).exit_code == 0
+    assert runner.invoke(args=["content", "export", "test-course", str(again_root)]).exit_code == 0
     names = sorted(p.name for p in exported.iterdir())
     assert names == sorted(p.name for p in again.iterdir())
     assert "01-first.en.md" in names
