@@ -63,7 +63,7 @@ def _database_url(app: Flask) -> str:
 
 
 def _init_extensions(app: Flask) -> None:
-    from courseware import access, i18n, jobs, permissions, security, templating
+    from courseware import access, i18n, jobs, permissions, security, templating, uploads
     from courseware.accounts import sessions
     from courseware.content import markdown
     from courseware.db import db
@@ -75,6 +75,7 @@ def _init_extensions(app: Flask) -> None:
     )
     # Access is checked before CSRF, so a stranger is sent to sign in, not told the token is bad.
     access.init_app(app)
+    uploads.init_app(app)  # before the CSRF check, which reads the request body
     csrf.init_app(app)
     jobs.init_app(app)
     sessions.init_app(app)

@@ -74,6 +74,8 @@ class CourseForm(FlaskForm):
     submit = SubmitField(_l("Save the course"))
 
     def validate_credit_hours(self, field):
+        # One message says what is wanted, in place of WTForms' own "not a valid float".
+        field.errors[:] = []
         if field.data is None or not 0 < field.data <= MAX_HOURS:
             raise ValidationError(
                 _l(

@@ -366,6 +366,15 @@ def take_out(course_slug, lesson_slug):
         authoring.take_out(lesson, author=current_user)
         db.session.commit()
         flash(_("The lesson was taken out of the course. It can be put back."), "success")
+        for revision in authoring.lessons_linking_to(lesson):
+            flash(
+                _(
+                    "“%(title)s” links to the lesson taken out; that link now leads nowhere. Edit "
+                    "it, or put the lesson back.",
+                    title=lesson_title(revision),
+                ),
+                "error",
+            )
     return redirect(url_for("author.course", course_slug=course_slug))
 
 

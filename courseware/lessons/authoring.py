@@ -146,6 +146,19 @@ def take_out(lesson: Lesson, *, author) -> None:
     audit.record("lesson.archive", target=f"{course.slug}/{lesson.slug}", detail={})
 
 
+def lessons_linking_to(lesson: Lesson) -> list[LessonRevision]:
+    """The published revisions of the course's other lessons that link to this one."""
+    pattern = re.compile(rf"\]\(\s*<?(?:\./)?\d\d-{re.escape(lesson.slug)}(?:\.en)?\.md")
+    found = []
+    for other in lesson.course.lessons:
+        revision = other.published
+        if other.id == lesson.id or other.archived_at is not None or revision is None:
+            continue
+        if pattern.search(revision.body_zh) or pattern.search(revision.body_en or ""):
+            found.append(revision)
+    return found
+
+
 def put_back(lesson: Lesson, *, author) -> None:
     """Put a lesson taken out back at the end of its course's outline."""
     course = lesson.course

@@ -19,15 +19,11 @@ from courseware.lessons.author_blueprint import bp, editable_course, refusal_mes
 from courseware.lessons.outline import archived_lessons, follow_outline, outline_rows
 from courseware.lessons.reading import lesson_title, readable_lessons
 from courseware.lessons.revisions import course_changed, latest_revision
+from courseware.uploads import accepts_upload
 
 # A request carrying one image may be a little larger than the image; past this it is refused
 # before it is read (the app's own limit, 5 MB, would refuse a 5 MB image with its form).
 UPLOAD_REQUEST_LIMIT = 2 * MAX_BYTES + 1024 * 1024
-
-
-def _allow_large_upload() -> None:
-    """Let an image a little over the limit arrive, so the refusal can name the file."""
-    request.max_content_length = UPLOAD_REQUEST_LIMIT
 
 
 def _read_upload(storage) -> bytes:
@@ -71,11 +67,11 @@ def _has_file(storage) -> bool:
 
 @bp.route("/courses/new", methods=["GET", "POST"])
 @staff_only
+@accepts_upload(UPLOAD_REQUEST_LIMIT)
 def new_course():
     """Create a course: its creator becomes its editor; learners see it once it is published."""
     if not permissions.may_create_course(current_user):
         abort(403)
-    _allow_large_upload()
     form = NewCourseForm()
     if form.validate_on_submit():
         cover = None
@@ -122,10 +118,10 @@ def course(course_slug):
 
 @bp.route("/<course_slug>/settings", methods=["GET", "POST"])
 @staff_only
+@accepts_upload(UPLOAD_REQUEST_LIMIT)
 def settings(course_slug):
     """Edit a course's settings and cover. A stale save is refused and both versions kept."""
     course = editable_course(course_slug)
-    _allow_large_upload()
     form = CourseForm()
     conflict = None
     if form.validate_on_submit():
@@ -291,10 +287,10 @@ def course_history(course_slug):
 
 @bp.route("/<course_slug>/media", methods=["GET", "POST"])
 @staff_only
+@accepts_upload(UPLOAD_REQUEST_LIMIT)
 def media(course_slug):
     """The course's images; upload one (the editor's script inserts it where the cursor was)."""
     course = editable_course(course_slug)
-    _allow_large_upload()
     form = ImageForm()
     wants_json = request.accept_mimetypes.best == "application/json"
     if request.method == "POST":
