@@ -163,11 +163,11 @@ def _change(
         return SaveResult(latest)  # nothing changed: no revision, nothing to refuse
     apply_settings(course, settings)
     revision = add_revision(course, change, author=author, base=latest, note=note)
-    audit.record(
-        "course.outline" if change != "settings" else "course.update",
-        target=_target(course),
-        detail={"revision": revision.number, "change": change},
-    )
+    detail = {"revision": revision.number, "change": change}
+    if change == "settings":
+        audit.record("course.update", target=_target(course), detail=detail)
+    else:
+        audit.record("course.outline", target=_target(course), detail=detail)
     return SaveResult(revision)
 
 

@@ -1,7 +1,5 @@
 """The lesson editor's forms: the lesson, its live preview, and comparing two revisions."""
 
-import re
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -21,7 +19,13 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from courseware.content.files import LessonSource, LessonText, normalise_body
+from courseware.content.files import (
+    LessonSource,
+    LessonText,
+    normalise_body,
+    RESERVED_SLUGS,
+    SLUG,
+)
 
 
 def _lines(text: str | None) -> tuple[str, ...]:
@@ -126,11 +130,8 @@ class NewLessonForm(LessonForm):
 
     def validate_slug(self, field):
         field.data = field.data.strip().lower()
-        if not re.match(r"^[a-z0-9][a-z0-9-]*$", field.data) or field.data in (
-            "media",
-            "edit",
-            "new",
-        ):
+        # The files' own rule, so that what is written here can be exported and synced back.
+        if not SLUG.match(field.data) or field.data in RESERVED_SLUGS:
             raise ValidationError(
                 _l("Use lowercase letters, digits and hyphens, such as speak-early.")
             )
