@@ -172,3 +172,43 @@ def token_of_form(page: str) -> str:
 def test_export_of_an_unknown_course_fails_with_its_name(runner, lessons_dir, tmp_path):
     result = runner.invoke(args=["content", "export", "no-such", str(tmp_path)])
     assert result.exit_code != 0 and "no-such" in result.output
+
+
+def test_the_whole_course_with_its_quizzes_and_exercises_round_trips(
+    app, backend, runner, lessons_dir, sync, tmp_path
+):
+    from tests.exercises.conftest import DRILL
+    from tests.quizzes.conftest import QUIZ_YAML
+
+    quizzes = tmp_path / "quizzes" / "test-course"
+    (quizzes / "banks").mkdir(parents=True)
+    (quizzes / "check.yaml").write_text(QUIZ_YAML, "utf-8")
+    exercises = tmp_path / "exercises" / "test-course"
+    exercises.mkdir(parents=True)
+    shutil.copy(DRILL, exercises / DRILL.name)
+    course_yaml = lessons_dir / "course.yaml"
+    course_yaml.write_text(
+        course_yaml.read_text("utf-8").replace(
+            "  - lesson: second\n", "  - lesson: second\n  - quiz: check\n  - exercise: drill\n"
+        ),
+        "utf-8",
+    )
+    sync()
+    first = tmp_path / "first"
+    export(runner, "test-course", first)
+    assert tree(first / "quizzes" / "test-course") == ["check.yaml"]
+    same_bytes(exercises, first / "exercises" / "test-course")
+    fresh = empty_database(app, backend, tmp_path)
+    fresh.config.update(
+        LESSONS_DIR=str(first / "lessons"),
+        QUIZZES_DIR=str(first / "quizzes"),
+        EXERCISES_DIR=str(first / "exercises"),
+    )
+    synced = fresh.test_cli_runner().invoke(args=["content", "sync"])
+    assert synced.exit_code == 0 and "exercise drill: added" in synced.output, synced.output
+    second = tmp_path / "second"
+    export(fresh.test_cli_runner(), "test-course", second)
+    same_bytes(first, second)
+    with fresh.app_context():
+        db.session.remove()
+        db.engine.dispose()
