@@ -106,6 +106,17 @@ def test_an_instructor_builds_a_course_in_the_browser_and_a_learner_reads_it(
     assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "上移“回应网民”"
     page.reload()
     assert titles.all_inner_texts() == ["第一条微博", "回应网民"]
+    # With a mouse, an item is dragged by its handle; the new order is saved at once.
+    page.locator("#item-lesson-reply .drag-handle").drag_to(
+        page.locator("#item-lesson-first-post"), target_position={"x": 5, "y": 2}
+    )
+    page.locator("#outline-status").filter(has_text="第 1 项").wait_for()
+    page.reload()
+    assert titles.all_inner_texts() == ["回应网民", "第一条微博"]
+    page.get_by_role("button", name="上移“第一条微博”").press("Enter")
+    page.locator("#outline-status").filter(has_text="第 1 项").wait_for()
+    page.reload()
+    assert titles.all_inner_texts() == ["第一条微博", "回应网民"]
     screenshot(page, "course-editor-desktop")
 
     # Published: the catalogue counts what the outline lists.

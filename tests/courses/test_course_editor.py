@@ -131,6 +131,8 @@ def test_an_instructor_creates_a_course_which_stays_out_of_the_catalogue_until_p
     auth.login("learner")
     assert "新课程" not in client.get("/courses/").get_data(as_text=True)
     assert client.get("/courses/new-course").status_code == 404
+    # Its completion rule is set before it is published.
+    assert teacher.client.get("/teach/courses/new-course/completion").status_code == 200
     # Its editors see its cover; learners do not, until it is published.
     cover_url = f"/courses/new-course/media/{course.cover}"
     assert teacher.client.get(cover_url).status_code == 200
