@@ -141,6 +141,10 @@ def _change(
     note: str = "",
     check_base: bool = True,
 ) -> SaveResult:
+    # Two saves of one course are made one after the other, the second seeing the first: an
+    # update that changes nothing holds the row on PostgreSQL and takes SQLite's write lock
+    # before anything is read.
+    db.session.execute(sa.update(Course).where(Course.id == course.id).values(id=Course.id))
     latest = latest_revision(course)
     if (
         check_base

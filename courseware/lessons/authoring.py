@@ -24,6 +24,7 @@ from courseware.lessons.revisions import (
     add_revision,
     course_changed,
     latest_revision,
+    lock,
     set_published,
     source_of,
 )
@@ -52,7 +53,9 @@ def save_lesson(
     """Save an edit as a draft or published revision, unless the edit started from a stale base.
 
     Publishing text that is the newest draft's publishes that draft; saving the newest
-    revision's text again adds nothing."""
+    revision's text again adds nothing. Two saves sent at the same moment are made in turn, so
+    the second finds the first and is kept as a conflict copy."""
+    lock(lesson)
     latest = latest_revision(lesson)
     if latest is not None and latest.id != base_id:
         kept = add_revision(

@@ -431,3 +431,31 @@ def test_every_author_page_of_a_course_is_refused_to_anyone_but_its_editors(
     for endpoint, (path, methods) in urls.items():
         if "GET" in methods and endpoint not in ("author.diff",):
             assert editor.client.get(path).status_code == 200, endpoint
+
+
+def test_two_settings_saves_at_the_same_moment_end_as_one_change_and_one_conflict_copy(
+    app, make_user, lessons_dir, sync
+):
+    import threading
+
+    sync()
+    first, second = signed_in(app, make_user, "t1"), signed_in(app, make_user, "t2")
+    forms = [settings_form(first) | {"title_zh": "甲"}, settings_form(second) | {"title_zh": "乙"}]
+    start, codes = threading.Barrier(2), {}
+
+    def save(auth, data):
+        start.wait()
+        codes[data["title_zh"]] = auth.client.post(SETTINGS, data=data).status_code
+
+    threads = [threading.Thread(target=save, args=pair) for pair in zip((first, second), forms)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(codes.values()) == [200, 302]
+    with app.app_context():
+        kept = db.session.scalars(
+            sa.select(CourseRevision.settings).where(CourseRevision.status == "conflict")
+        ).all()
+    winner = course_of(app, "test-course").title["zh"]
+    assert [k["title"]["zh"] for k in kept] == [{"甲": "乙", "乙": "甲"}[winner]]

@@ -306,3 +306,41 @@ def test_taking_out_a_lesson_others_link_to_says_which(app, make_user, lessons_d
     response = teacher.post("/author/test-course/second/take-out", data={"csrf_token": token})
     page = teacher.get(response.location).get_data(as_text=True)
     assert "“第一课”链接到被移出的这一课" in page
+
+
+def test_two_saves_sent_at_the_same_moment_end_as_one_revision_and_one_conflict_copy(
+    app, make_user, lessons_dir, sync
+):
+    """Each save holds the lesson while it checks and writes, so the second waits for the first
+    and then finds it: no save fails, and neither text is lost."""
+    import threading
+
+    sync()
+    first, second = staff(app, make_user, "t1"), staff(app, make_user, "t2")
+    forms = [
+        form_of(first) | {"body_zh": "甲的修改。", "publish": "1"},
+        form_of(second) | {"body_zh": "乙的修改。", "publish": "1"},
+    ]
+    start = threading.Barrier(2)
+    codes = {}
+
+    def save(client, data, who):
+        start.wait()
+        codes[who] = client.post(EDIT, data=data).status_code
+
+    threads = [
+        threading.Thread(target=save, args=(client, data, who))
+        for who, (client, data) in enumerate(zip((first, second), forms))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(codes.values()) == [200, 302]
+    with app.app_context():
+        statuses = sorted(
+            (r.status.value, r.body_zh)
+            for r in db.session.scalars(sa.select(LessonRevision).where(LessonRevision.number > 1))
+        )
+    assert [s for s, _ in statuses] == ["conflict", "published"]
+    assert {body for _, body in statuses} == {"甲的修改。\n", "乙的修改。\n"}
