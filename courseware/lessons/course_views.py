@@ -26,29 +26,18 @@ from courseware.uploads import accepts_upload
 UPLOAD_REQUEST_LIMIT = 2 * MAX_BYTES + 1024 * 1024
 
 
-def _read_upload(storage) -> bytes:
-    stream = storage.stream
-    return stream.read(MAX_BYTES + 1)
-
-
-def _upload_size(storage) -> int:
-    stream = storage.stream
-    try:
-        stream.seek(0, 2)
-        size = stream.tell()
-        stream.seek(0)
-        return size
-    except (OSError, AttributeError):
-        return 0
-
-
 def check_upload(storage):
-    """An uploaded image checked and re-encoded, with its media name; ImageRefused says why not."""
+    """An uploaded image checked and re-encoded, with its media name; ImageRefused says why not.
+
+    The size is read from the spooled file's end, so a file too large is refused, with its size,
+    without reading it into memory."""
     filename = storage.filename or ""
-    size = _upload_size(storage)
+    stream = storage.stream
+    size = stream.seek(0, 2)
+    stream.seek(0)
     if size > MAX_BYTES:
         raise ImageRefused("too_large", filename, size=size)
-    image = clean_image(_read_upload(storage), filename)
+    image = clean_image(stream.read(), filename)
     return image, media_name(filename, image)
 
 

@@ -459,3 +459,33 @@ def test_two_settings_saves_at_the_same_moment_end_as_one_change_and_one_conflic
         ).all()
     winner = course_of(app, "test-course").title["zh"]
     assert [k["title"]["zh"] for k in kept] == [{"甲": "乙", "乙": "甲"}[winner]]
+
+
+def test_quizzes_and_exercises_are_named_in_the_outline_and_move_like_lessons(
+    app, make_user, lessons_dir, sync, tmp_path
+):
+    import shutil
+
+    from tests.exercises.conftest import DRILL
+    from tests.quizzes.conftest import QUIZ_YAML
+
+    quizzes = tmp_path / "quizzes" / "test-course"
+    quizzes.mkdir(parents=True)
+    (quizzes / "check.yaml").write_text(QUIZ_YAML, "utf-8")
+    exercises = tmp_path / "exercises" / "test-course"
+    exercises.mkdir(parents=True)
+    shutil.copy(DRILL, exercises / DRILL.name)
+    course_yaml = lessons_dir / "course.yaml"
+    course_yaml.write_text(
+        course_yaml.read_text("utf-8").replace(
+            "  - lesson: second\n", "  - lesson: second\n  - quiz: check\n  - exercise: drill\n"
+        ),
+        "utf-8",
+    )
+    sync()
+    auth = signed_in(app, make_user)
+    page = auth.client.get(COURSE).get_data(as_text=True)
+    assert re.search(r'<span class="badge">测验</span>\s*小测', page)
+    assert 'aria-label="上移“小测”"' in page
+    move(auth, "quiz:check", "up")
+    assert outline_of(app)[1:3] == [["quiz", "check"], ["lesson", "second"]]
