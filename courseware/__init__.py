@@ -63,7 +63,7 @@ def _database_url(app: Flask) -> str:
 
 
 def _init_extensions(app: Flask) -> None:
-    from courseware import access, i18n, jobs, permissions, security, templating
+    from courseware import access, i18n, jobs, permissions, security, templating, uploads
     from courseware.accounts import sessions
     from courseware.content import markdown
     from courseware.db import db
@@ -75,6 +75,7 @@ def _init_extensions(app: Flask) -> None:
     )
     # Access is checked before CSRF, so a stranger is sent to sign in, not told the token is bad.
     access.init_app(app)
+    uploads.init_app(app)  # before the CSRF check, which reads the request body
     csrf.init_app(app)
     jobs.init_app(app)
     sessions.init_app(app)
@@ -110,7 +111,10 @@ def _register_blueprints(app: Flask) -> None:
     from courseware.exercises import teach_views as exercise_teach_views
     from courseware.exercises import timeline_views as exercise_timeline_views
     from courseware.exercises import views as exercise_views
-    from courseware.lessons import author_views
+    from courseware.lessons import (
+        author_views,
+        course_views,  # noqa: F401  (adds its routes to the author blueprint)
+    )
     from courseware.main import views as main_views
     from courseware.progress import admin_views as credit_views
     from courseware.progress import class_views

@@ -280,6 +280,11 @@ def edits_course(user, course) -> bool:
     return any(editor.id == user.id for editor in getattr(course, "editors", ()))
 
 
+def may_create_course(user) -> bool:
+    """Instructors and administrators may start a course; they become its first editor."""
+    return is_staff(user)
+
+
 # --- templates --------------------------------------------------------------------------------
 
 # can("teach", cohort) in a template; with no object, the question is about the user's standing.
@@ -294,6 +299,7 @@ _CHECKS = {
     ("manage_user", True): manages_user,
     ("manage_class", True): manages_cohort,
     ("edit", True): edits_course,
+    ("create_course", False): may_create_course,
 }
 
 

@@ -464,6 +464,44 @@ ENTRIES: dict[str, Entry] = {
         served=REDIRECT,
         outsiders=("stranger", "nbadmin", "hzadmin"),
     ),
+    # --- courses, edited by their editors: the outline, settings, images, history ---
+    "author.course": Entry(lambda w: f"/author/{w.course_slug}/", "owner"),
+    "author.settings": Entry(lambda w: f"/author/{w.course_slug}/settings", "owner"),
+    "author.media": Entry(lambda w: f"/author/{w.course_slug}/media", "owner"),
+    "author.course_history": Entry(lambda w: f"/author/{w.course_slug}/history", "owner"),
+    "author.reorder": Entry(
+        lambda w: f"/author/{w.course_slug}/outline",
+        "owner",
+        "POST",
+        data=lambda w: {"item": f"lesson:{w.lesson_slug}", "direction": "down"},
+        served=REDIRECT,
+    ),
+    "author.publish_course": Entry(
+        lambda w: f"/author/{w.course_slug}/publish",
+        "owner",
+        "POST",
+        data=lambda w: {"published": "1"},
+        served=REDIRECT,
+    ),
+    # Each change below is undone by the next, so the course is as it was for what follows.
+    "author.take_out": Entry(
+        lambda w: f"/author/{w.course_slug}/{w.lesson_slug}/take-out",
+        "owner",
+        "POST",
+        served=REDIRECT,
+    ),
+    "author.put_back": Entry(
+        lambda w: f"/author/{w.course_slug}/{w.lesson_slug}/put-back",
+        "owner",
+        "POST",
+        served=REDIRECT,
+    ),
+    "author.archive_course": Entry(
+        lambda w: f"/author/{w.course_slug}/archive", "owner", "POST", served=REDIRECT
+    ),
+    "author.restore_course": Entry(
+        lambda w: f"/author/{w.course_slug}/restore", "owner", "POST", served=REDIRECT
+    ),
 }
 
 

@@ -1,9 +1,11 @@
-"""`flask --app courseware content check | sync`; the lessons add `content export`."""
+"""`flask --app courseware content check | sync | export`."""
+
+from pathlib import Path
 
 import click
 from flask.cli import AppGroup
 
-from courseware.content.steps import check_all, count_all, sync_content
+from courseware.content.steps import check_all, count_all, export_all, sync_content
 from courseware.db import db
 
 content_cli = AppGroup("content", help="Check, sync and export the course files.")
@@ -43,6 +45,16 @@ def sync(take_files):
         click.echo(f"conflict: {line}", err=True)
     if not report.changes:
         click.echo("Nothing changed.")
+
+
+@content_cli.command("export")
+@click.argument("course_slug")
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+def export(course_slug, folder):
+    """Write a course as files: FOLDER/lessons/COURSE (course.yaml, lessons, media) and the other
+    content kinds beside it; without FOLDER, into the content folders themselves."""
+    written = export_all(course_slug, folder)
+    click.echo(f"Wrote {len(written)} files to {folder or 'the content folders'}.")
 
 
 def init_app(app):

@@ -96,19 +96,44 @@ class CourseSource:
     pages: dict = field(default_factory=dict)
     # Terms in order: {"zh", "en", "note": {"zh", "en"}, "avoid": [English renderings not to use]}.
     glossary: tuple[dict, ...] = ()
+    cover: str | None = None  # an image of media/, shown with the course
 
     def settings(self) -> dict:
         """The course-level fields, as stored and compared on sync."""
-        return {
-            "title": self.title,
-            "summary": self.summary,
-            "audience": self.audience,
-            "credit_hours": self.credit_hours,
-            "items": [list(i) for i in self.items],
-            "completion": self.completion,
-            "pages": self.pages,
-            "glossary": list(self.glossary),
-        }
+        return course_settings(
+            self.title,
+            self.summary,
+            self.audience,
+            self.credit_hours,
+            [list(i) for i in self.items],
+            self.completion,
+            self.cover,
+            pages=self.pages,
+            glossary=list(self.glossary),
+        )
+
+
+def course_settings(
+    title, summary, audience, credit_hours, items, completion, cover=None, *, pages, glossary
+) -> dict:
+    """A course's settings as one value, whether read from the course's files or from the
+    database: course.yaml's fields with the pages (intro.md, guide.md) and the glossary.
+
+    The cover is named only when there is one, so that courses without one keep the fingerprint
+    they had before covers existed."""
+    settings = {
+        "title": title,
+        "summary": summary,
+        "audience": audience,
+        "credit_hours": credit_hours,
+        "items": items,
+        "completion": completion,
+        "pages": pages or {},
+        "glossary": list(glossary or []),
+    }
+    if cover:
+        settings["cover"] = cover
+    return settings
 
 
 def fingerprint(value) -> str:
@@ -453,7 +478,8 @@ def _text_pair(data, key, lines, path, problems, required=True) -> dict:
 
 def _items(data, lines, path, problems) -> list[tuple[str, str]]:
     raw = data.get("items")
-    if not isinstance(raw, list) or not raw:
+    # An empty list is a course being built: it has no items yet.
+    if not isinstance(raw, list):
         problems.append(
             Problem(
                 path,
@@ -529,6 +555,25 @@ def _completion(data, lines, path, problems, lesson_slugs, items=()) -> dict:
     return dict(rule)
 
 
+COURSE_FIELDS = {"title", "summary", "audience", "credit_hours", "cover", "items", "completion"}
+
+
+def _cover(data, lines, path, problems, media: set[str]) -> str | None:
+    """The cover image, written `cover: media/NAME`; it must be in the media folder."""
+    value = data.get("cover")
+    if value is None:
+        return None
+    line = lines.get(("cover",), 1)
+    if not isinstance(value, str) or not value.startswith("media/"):
+        problems.append(Problem(path, line, "cover is an image of the course: media/NAME"))
+        return None
+    name = value[len("media/") :]
+    if name not in media:
+        problems.append(Problem(path, line, f"missing image {value}"))
+        return None
+    return name
+
+
 def load_course(
     folder: Path, root: Path, other_items=None
 ) -> tuple[CourseSource | None, list[Problem]]:
@@ -570,14 +615,13 @@ def load_course(
             )
         )
         hours = 0
-    for key in sorted(
-        set(data) - {"title", "summary", "audience", "credit_hours", "items", "completion"}, key=str
-    ):
+    for key in sorted(set(data) - COURSE_FIELDS, key=str):
         problems.append(Problem(cp, lines.get((key,), 1), f"unknown field {key!r}"))
     items = _items(data, lines, cp, problems)
 
     media_dir = folder / "media"
     media = {p.name for p in media_dir.iterdir() if p.is_file()} if media_dir.is_dir() else set()
+    cover = _cover(data, lines, cp, problems, media)
     files = sorted(p for p in folder.iterdir() if p.suffix == ".md" and not PAGE_FILE.match(p.name))
     siblings = {p.name for p in files}
     glossary: tuple[dict, ...] = ()
@@ -672,6 +716,7 @@ def load_course(
             media=frozenset(media),
             pages=pages,
             glossary=glossary,
+            cover=cover,
         ),
         [],
     )

@@ -1,5 +1,6 @@
 """Where the content files live: the lessons, quizzes and exercises folders."""
 
+import shutil
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -27,3 +28,25 @@ def course_folders() -> set[str]:
 def content_zone() -> ZoneInfo:
     """The zone quiz opening and closing times are written in."""
     return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
+
+
+def copy_course_folder(kind: str, course_slug: str, root: Path | None) -> list[Path]:
+    """Export a course's files of one kind by copying its folder to root/KIND/COURSE.
+
+    For content not yet edited in the browser (quizzes, exercises) the files are what the
+    database holds, so a copy is the export; without root (export into the content folders
+    themselves) there is nothing to write."""
+    source = content_dir(kind) / course_slug
+    if root is None or not source.is_dir():
+        return []
+    target = root / kind / course_slug
+    if source.resolve() == target.resolve():
+        return []
+    written = []
+    for path in sorted(source.rglob("*")):
+        relative = path.relative_to(source)
+        if path.is_file() and not any(part.startswith(".") for part in relative.parts):
+            (target / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target / relative)
+            written.append(target / relative)
+    return written

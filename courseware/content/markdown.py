@@ -8,6 +8,7 @@ schemes listed here.
 import hashlib
 import re
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
 import markdown as md
 import nh3
@@ -124,6 +125,10 @@ def _attribute_filter(media_url: str | None, base: str = ""):
     return keep
 
 
+# Elements removed together with everything inside them (the rest lose only their tags).
+DROPPED_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "template", "math", "svg"}
+
+
 def render_markdown(
     text: str, media_url: str | None = None, base: str = "", english: bool = False
 ) -> Rendered:
@@ -140,16 +145,7 @@ def render_markdown(
         tags=TAGS,
         attributes=ATTRIBUTES,
         url_schemes=URL_SCHEMES,
-        clean_content_tags={
-            "script",
-            "style",
-            "iframe",
-            "object",
-            "embed",
-            "template",
-            "math",
-            "svg",
-        },
+        clean_content_tags=DROPPED_WITH_CONTENT,
         attribute_filter=_attribute_filter(media_url, base),
         link_rel="noopener noreferrer",
     )
@@ -190,3 +186,84 @@ def init_app(app) -> None:
 def render_cached(text: str, media_url: str | None = None, base: str = "") -> Rendered:
     """Render once per process for the same text (previews, pages without a stored revision)."""
     return render_markdown(text, media_url, base)
+
+
+# --- what the sanitiser removes, said to the author -------------------------------------------
+
+
+@dataclass(frozen=True)
+class Removal:
+    """One kind of thing the sanitiser takes out of a text, so the author can be told why.
+
+    kind: "element" (removed with its content), "tag" (the tag goes, its text stays),
+    "attribute", "link" (an address with a scheme not allowed; the link text stays), "image" (not
+    from the course's media), "missing" (an image of media/ the course does not have)."""
+
+    kind: str
+    tag: str
+    what: str = ""
+    count: int = 1
+
+
+# Attributes Python-Markdown itself writes that the sanitiser drops: not the author's doing.
+_GENERATED = {("th", "style"), ("td", "style")}
+
+
+class _Finder(HTMLParser):
+    def __init__(self, media_url, media_names):
+        super().__init__(convert_charrefs=True)
+        self.keep = _attribute_filter(media_url)
+        self.media_names = media_names
+        self.found: dict[tuple[str, str, str], int] = {}
+        self.inside_dropped: list[str] = []
+
+    def note(self, kind, tag, what=""):
+        key = (kind, tag, what[:80])
+        self.found[key] = self.found.get(key, 0) + 1
+
+    def handle_starttag(self, tag, attrs):
+        if self.inside_dropped:
+            if tag == self.inside_dropped[-1]:
+                self.inside_dropped.append(tag)
+            return
+        if tag in DROPPED_WITH_CONTENT:
+            self.note("element", tag)
+            self.inside_dropped.append(tag)
+            return
+        if tag not in TAGS:
+            self.note("tag", tag)
+            return
+        allowed = ATTRIBUTES["*"] | ATTRIBUTES.get(tag, set())
+        for name, value in attrs:
+            if name not in allowed:
+                if (tag, name) not in _GENERATED:
+                    self.note("attribute", tag, name)
+            elif name in ("href", "src") and self.keep(tag, name, value or "") is None:
+                self.note("image" if tag == "img" else "link", tag, value or "")
+            elif tag == "img" and name == "src" and self.media_names is not None:
+                match = MEDIA_PATH.match(value or "")
+                if match and match["name"] not in self.media_names:
+                    self.note("missing", tag, value)
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if self.inside_dropped and self.inside_dropped[-1] == tag:
+            self.inside_dropped.pop()
+
+    def handle_endtag(self, tag):
+        if self.inside_dropped and tag == self.inside_dropped[-1]:
+            self.inside_dropped.pop()
+
+
+def removals(text: str, media_url: str | None = None, media_names=None) -> list[Removal]:
+    """What render_markdown(text, media_url) takes out of the text, each kind once with a count.
+
+    With `media_names` (the names in the course's media), images the course does not have are
+    named too: they are kept, but would show as broken."""
+    html = md.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS).convert(
+        text or ""
+    )
+    finder = _Finder(media_url, media_names)
+    finder.feed(html)
+    finder.close()
+    return [Removal(kind, tag, what, count) for (kind, tag, what), count in finder.found.items()]

@@ -8,6 +8,7 @@ lessons step found (the courses).
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from flask import current_app
@@ -36,13 +37,16 @@ class ContentStep:
 
     check(found) reads the files, given what the earlier steps found by name, and returns what it
     found and its problems; count(found) says how much in words ("3 quizzes"); sync(found, report,
-    take_files) brings the database in line, adding its lines to the report.
+    take_files) brings the database in line, adding its lines to the report; export(course_slug,
+    root), when given, writes the step's files of one course under root (None: the configured
+    content folders) in the layout check reads, and returns the paths written.
     """
 
     name: str
     check: Callable[[dict[str, Any]], tuple[Any, list[Problem]]]
     count: Callable[[Any], list[str]]
     sync: Callable[[Any, SyncReport, bool], None]
+    export: Callable[[str, Path | None], list[Path]] | None = None
 
 
 def register_step(app, step: ContentStep) -> None:
@@ -78,3 +82,12 @@ def sync_content(found: dict[str, Any], take_files: bool = False) -> SyncReport:
         step.sync(found[step.name], report, take_files)
         db.session.flush()  # later steps look up what earlier ones added (courses)
     return report
+
+
+def export_all(course_slug: str, root: Path | None = None) -> list[Path]:
+    """Write one course's files, step by step; return every path written."""
+    written: list[Path] = []
+    for step in steps():
+        if step.export is not None:
+            written += step.export(course_slug, root)
+    return written

@@ -1,4 +1,4 @@
-"""Finding courses: the active catalogue and one course by its slug."""
+"""Finding courses: the catalogue learners see, and one course by its slug."""
 
 import sqlalchemy as sa
 from flask import abort
@@ -8,7 +8,30 @@ from courseware.db import db
 
 
 def active_courses() -> list[Course]:
-    """The courses not archived, by slug."""
+    """The courses in the catalogue: published and not archived, by slug."""
+    return list(
+        db.session.scalars(
+            sa.select(Course)
+            .where(Course.archived_at.is_(None), Course.published_at.is_not(None))
+            .order_by(Course.slug)
+        )
+    )
+
+
+def get_course(slug: str) -> Course:
+    """The course of the catalogue with this slug, or 404."""
+    course = db.session.scalar(
+        sa.select(Course).where(
+            Course.slug == slug, Course.archived_at.is_(None), Course.published_at.is_not(None)
+        )
+    )
+    if course is None:
+        abort(404)
+    return course
+
+
+def unarchived_courses() -> list[Course]:
+    """Every course not archived, published or still being written, by slug."""
     return list(
         db.session.scalars(
             sa.select(Course).where(Course.archived_at.is_(None)).order_by(Course.slug)
@@ -16,14 +39,18 @@ def active_courses() -> list[Course]:
     )
 
 
-def get_course(slug: str) -> Course:
-    """The active course with this slug, or 404."""
-    course = db.session.scalar(
-        sa.select(Course).where(Course.slug == slug, Course.archived_at.is_(None))
+def archived_courses() -> list[Course]:
+    """The archived courses, by slug."""
+    return list(
+        db.session.scalars(
+            sa.select(Course).where(Course.archived_at.is_not(None)).order_by(Course.slug)
+        )
     )
-    if course is None:
-        abort(404)
-    return course
+
+
+def find_course(slug: str) -> Course | None:
+    """The course with this slug, whatever its state."""
+    return db.session.scalar(sa.select(Course).where(Course.slug == slug))
 
 
 def course_ids() -> dict[str, int]:

@@ -1,4 +1,5 @@
-"""The course: settings synced from lessons/<slug>/course.yaml and its ordered outline of items."""
+"""The course: settings synced from lessons/<slug>/course.yaml or written in the browser, its ordered
+outline of items, its revisions and its media (images)."""
 
 from __future__ import annotations
 
@@ -22,9 +23,12 @@ course_editor = sa.Table(
 
 
 class Course(db.Model):
-    """A course (课程) such as 微博与领导工作, synced from lessons/<slug>/course.yaml.
+    """A course (课程) such as 微博与领导工作, synced from lessons/<slug>/course.yaml or created in
+    the browser.
 
     Its lessons, quizzes and exercises point at it; `course.lessons` is declared by the lesson.
+    `items` is the outline learners follow: every lesson not archived is in it, and the catalogue
+    counts exactly the lessons it lists.
     """
 
     __tablename__ = "course"
@@ -44,7 +48,14 @@ class Course(db.Model):
     pages: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     # The glossary (术语表) from glossary.yaml: [{"zh", "en", "note": {"zh", "en"}, "avoid"}].
     glossary: Mapped[list] = mapped_column(sa.JSON, default=list)
+    # The name of an image in the course's media shown with it in the catalogue (封面), if any.
+    cover: Mapped[str | None] = mapped_column(sa.String(120))
     settings_hash: Mapped[str] = mapped_column(sa.String(64))
+    # Fingerprint of course.yaml at the last sync; None for a course written in the browser (or
+    # gone from the files). Settings that differ from it were changed in the browser since.
+    file_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    # A course created in the browser stays out of the catalogue until its editors publish it.
+    published_at: Mapped[dt.datetime | None]
     archived_at: Mapped[dt.datetime | None]
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
@@ -53,3 +64,56 @@ class Course(db.Model):
     def item_slugs(self, kind: str) -> list[str]:
         """The slugs of the outline's items of one kind ("lesson", "quiz", "exercise"), in order."""
         return [slug for item_kind, slug in self.items if item_kind == kind]
+
+
+class CourseRevision(db.Model):
+    """A saved state of a course's settings and outline: every change made in the browser or by a
+    sync adds one; a save refused because someone else saved first is kept as a conflict copy."""
+
+    __tablename__ = "course_revision"
+    __table_args__ = (sa.UniqueConstraint("course_id", "number", name="uq_course_revision_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("course.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int]  # 1, 2, 3 … within the course
+    status: Mapped[str] = mapped_column(sa.String(16))  # saved | conflict
+    source: Mapped[str] = mapped_column(sa.String(16))  # file | browser
+    # The course's settings as course.yaml holds them (title … completion, cover).
+    settings: Mapped[dict] = mapped_column(sa.JSON)
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    base_revision_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("course_revision.id", ondelete="SET NULL")
+    )
+    # What the change was, as a code the history page words in the reader's language.
+    change: Mapped[str] = mapped_column(sa.String(32), default="")
+    note: Mapped[str] = mapped_column(sa.String(255), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    author: Mapped[User | None] = relationship()
+
+
+class CourseMedia(db.Model):
+    """An image in a course's media folder (lessons/<course>/media/NAME), kept in the database so
+    that every app server serves it and an export writes it back byte for byte."""
+
+    __tablename__ = "course_media"
+    __table_args__ = (sa.UniqueConstraint("course_id", "name", name="uq_course_media_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("course.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(120))
+    content_type: Mapped[str] = mapped_column(sa.String(32))
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    width: Mapped[int | None]
+    height: Mapped[int | None]
+    source: Mapped[str] = mapped_column(sa.String(16))  # file | browser
+    uploaded_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

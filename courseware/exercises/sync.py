@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from courseware.content.files import check_folder_renderings, fingerprint, Problem
-from courseware.content.folders import content_dir, course_folders
+from courseware.content.folders import content_dir, copy_course_folder, course_folders
 from courseware.content.steps import ContentStep, SyncReport
 from courseware.courses.catalogue import course_ids
 from courseware.db import db
@@ -68,4 +68,9 @@ def sync_step(found: dict[str, list[Scenario]], report: SyncReport, take_files: 
     report.changes += sync_exercises(found, course_ids())
 
 
-CONTENT_STEP = ContentStep("exercises", check_exercises, count_exercises, sync_step)
+def export_files(course_slug: str, root) -> list:
+    """`content export`: the exercises are not edited in the browser yet, so their files are copied."""
+    return copy_course_folder("exercises", course_slug, root)
+
+
+CONTENT_STEP = ContentStep("exercises", check_exercises, count_exercises, sync_step, export_files)

@@ -2,14 +2,12 @@
 
 from courseware import signals
 from courseware.content import steps
-from courseware.content.cli import content_cli
 from courseware.courses import editors
-from courseware.lessons import export, sync
+from courseware.lessons import sync
 
 
 def init_app(app) -> None:
-    """Register the lessons' content step (the first: it finds the courses) and `content export`;
+    """Register the lessons' content step (the first: it finds the courses, and exports them);
     the demo's instructors write the demo courses' lessons."""
     steps.register_step(app, sync.CONTENT_STEP)
-    content_cli.add_command(export.export_command)
     signals.demo_created.connect(editors.on_demo_created)

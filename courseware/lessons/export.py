@@ -1,23 +1,62 @@
-"""Write a course from the database back to files in the format `content sync` reads."""
+"""Write a course from the database back to files in the layout `content sync` reads.
 
-import shutil
+`content export COURSE DIR` writes DIR/lessons/COURSE/ (course.yaml, the lessons, media/) through
+this module, and DIR/quizzes/COURSE/, DIR/exercises/COURSE/ through the other content steps. The YAML is
+written the way the repository's files are written by hand — sequences indented under their key,
+double quotes only where a text needs them, short lists of slugs on one line — so that syncing a
+course and exporting it again changes no byte, and an export into the repository shows only what
+was changed in the browser.
+"""
+
 from pathlib import Path
 
 import click
 import sqlalchemy as sa
 import yaml
-from flask.cli import with_appcontext
 
-from courseware.content.files import COURSE_PAGES, GLOSSARY_FILE, LessonSource, load_glossary
+from courseware.content.files import (
+    COURSE_PAGES,
+    GLOSSARY_FILE,
+    LESSON_FILE,
+    LessonSource,
+    load_glossary,
+)
 from courseware.content.folders import content_dir
-from courseware.courses.models import Course
+from courseware.courses.authoring import media_of
+from courseware.courses.models import Course, CourseMedia
 from courseware.db import db
 from courseware.lessons.revisions import source_of
 
 
+class FlowList(list):
+    """A list written on one line, `[final, mid-term]`."""
+
+
+class CourseDumper(yaml.SafeDumper):
+    """Sequences indented under their key, as the course files are written."""
+
+    def increase_indent(self, flow=False, indentless=False):
+        return super().increase_indent(flow, False)
+
+    def choose_scalar_style(self):
+        # Where PyYAML would single-quote, write double quotes, as authors do: "people's".
+        style = super().choose_scalar_style()
+        return '"' if style == "'" else style
+
+
+CourseDumper.add_representer(
+    FlowList, lambda dumper, value: dumper.represent_sequence("tag:yaml.org,2002:seq", value, True)
+)
+
+
 def _dump(data) -> str:
-    return yaml.safe_dump(
-        data, allow_unicode=True, sort_keys=False, width=10_000, default_flow_style=False
+    return yaml.dump(
+        data,
+        Dumper=CourseDumper,
+        allow_unicode=True,
+        sort_keys=False,
+        width=10_000,
+        default_flow_style=False,
     )
 
 
@@ -32,26 +71,37 @@ def lesson_file_text(source: LessonSource, language: str) -> str:
     return f"---\n{_dump(front)}---\n\n{text.body}"
 
 
+def _text(value: dict) -> dict:
+    return {lang: value[lang] for lang in ("zh", "en") if value.get(lang)}
+
+
 def course_file_text(course: Course, lesson_slugs: list[str]) -> str:
-    """The text of course.yaml, listing the exported lessons in course order."""
+    """The text of course.yaml: the outline lists the exported lessons in course order."""
     items = [
         [kind, slug] for kind, slug in course.items if kind != "lesson" or slug in lesson_slugs
     ]
     listed = {slug for kind, slug in items if kind == "lesson"}
     items += [["lesson", slug] for slug in lesson_slugs if slug not in listed]
-    data = {"title": course.title}
-    for key in ("summary", "audience"):
-        if any(getattr(course, key).values()):
-            data[key] = getattr(course, key)
+    data = {"title": _text(course.title)}
+    if any(course.summary.values()):
+        data["summary"] = _text(course.summary)
     hours = course.credit_hours
     data["credit_hours"] = int(hours) if float(hours).is_integer() else hours
+    if any(course.audience.values()):
+        data["audience"] = _text(course.audience)
+    if course.cover:
+        data["cover"] = f"media/{course.cover}"
     data["items"] = [{kind: slug} for kind, slug in items]
-    data["completion"] = course.completion
+    data["completion"] = {
+        key: FlowList(value) if isinstance(value, list) else value
+        for key, value in (course.completion or {"lessons": "all"}).items()
+    }
     return _dump(data)
 
 
-def export_course(course: Course, folder: Path, media_from: Path | None = None) -> list[Path]:
-    """Write the course's published lessons into `folder`; return the files written."""
+def export_lessons(course: Course, folder: Path) -> list[Path]:
+    """Write the course's published lessons, course.yaml and media into `folder` (the course's
+    own folder, lessons/COURSE); return the files written."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     lessons = [
@@ -66,11 +116,23 @@ def export_course(course: Course, folder: Path, media_from: Path | None = None) 
             path.write_text(lesson_file_text(source, language), encoding="utf-8")
             written.append(path)
     path = folder / "course.yaml"
-    path.write_text(course_file_text(course, [lesson.slug for lesson in lessons]), encoding="utf-8")
-    written.append(path)
+    text = course_file_text(course, [lesson.slug for lesson in lessons])
+    # A course.yaml that already says the same is left as it is, with its comments.
+    if not path.exists() or yaml.safe_load(path.read_text("utf-8")) != yaml.safe_load(text):
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
     written += export_pages(course, folder)
-    if media_from and (media_from / "media").is_dir() and media_from.resolve() != folder.resolve():
-        shutil.copytree(media_from / "media", folder / "media", dirs_exist_ok=True)
+    # A lesson taken out of the course, or renumbered, leaves no file behind for a later check to
+    # find outside the outline.
+    for stale in folder.glob("*.md"):
+        if LESSON_FILE.match(stale.name) and stale not in written:
+            stale.unlink()
+    for media in media_of(course):
+        (folder / "media").mkdir(exist_ok=True)
+        path = folder / "media" / media.name
+        data = db.session.scalar(sa.select(CourseMedia.data).where(CourseMedia.id == media.id))
+        path.write_bytes(data)
+        written.append(path)
     return written
 
 
@@ -80,7 +142,7 @@ def glossary_file_data(terms: list[dict]) -> dict:
     for term in terms:
         entry = {"zh": term["zh"], "en": term["en"]}
         if term.get("avoid"):
-            entry["avoid"] = list(term["avoid"])
+            entry["avoid"] = FlowList(term["avoid"])
         note = {lang: value for lang, value in (term.get("note") or {}).items() if value}
         if note:
             entry["note"] = note
@@ -109,15 +171,10 @@ def export_pages(course: Course, folder: Path) -> list[Path]:
     return written
 
 
-@click.command("export")
-@click.argument("course_slug")
-@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
-@with_appcontext
-def export_command(course_slug, folder):
-    """Write a course's published lessons to FOLDER (default: its folder under lessons/)."""
+def export_step(course_slug: str, root: Path | None) -> list[Path]:
+    """The lessons' part of `content export`: DIR/lessons/COURSE; an unknown course is an error."""
     course = db.session.scalar(sa.select(Course).where(Course.slug == course_slug))
     if course is None:
         raise click.ClickException(f"no course {course_slug!r}")
-    source_folder = content_dir("lessons") / course_slug
-    written = export_course(course, folder or source_folder, media_from=source_folder)
-    click.echo(f"Wrote {len(written)} files to {folder or source_folder}.")
+    folder = (root / "lessons" if root else content_dir("lessons")) / course.slug
+    return export_lessons(course, folder)

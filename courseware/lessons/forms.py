@@ -1,7 +1,5 @@
 """The lesson editor's forms: the lesson, its live preview, and comparing two revisions."""
 
-import re
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -21,7 +19,13 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from courseware.content.files import LessonSource, LessonText, normalise_body
+from courseware.content.files import (
+    LessonSource,
+    LessonText,
+    normalise_body,
+    RESERVED_SLUGS,
+    SLUG,
+)
 
 
 def _lines(text: str | None) -> tuple[str, ...]:
@@ -29,15 +33,31 @@ def _lines(text: str | None) -> tuple[str, ...]:
 
 
 class LessonForm(FlaskForm):
-    title_zh = StringField(_l("Title (Chinese)"), validators=[DataRequired(), Length(max=200)])
+    title_zh = StringField(
+        _l("Title (Chinese)"),
+        validators=[
+            DataRequired(message=_l("Give the lesson a Chinese title.")),
+            Length(max=200, message=_l("At most %(max)d characters.")),
+        ],
+    )
     minutes = IntegerField(
-        _l("Estimated minutes"), validators=[InputRequired(), NumberRange(min=1, max=600)]
+        _l("Estimated minutes"),
+        validators=[
+            InputRequired(message=_l("Say how many minutes the lesson takes.")),
+            NumberRange(
+                min=1, max=600, message=_l("Minutes must be a whole number from 1 to 600.")
+            ),
+        ],
     )
     objectives_zh = TextAreaField(
         _l("Learning objectives (Chinese), one per line"), validators=[Optional()]
     )
     body_zh = TextAreaField(
-        _l("Lesson text (Chinese, Markdown)"), validators=[DataRequired(), Length(max=200_000)]
+        _l("Lesson text (Chinese, Markdown)"),
+        validators=[
+            DataRequired(message=_l("The lesson needs a Chinese text.")),
+            Length(max=200_000, message=_l("At most %(max)d characters.")),
+        ],
     )
     title_en = StringField(_l("Title (English)"), validators=[Optional(), Length(max=200)])
     objectives_en = TextAreaField(
@@ -92,16 +112,26 @@ class LessonForm(FlaskForm):
 class NewLessonForm(LessonForm):
     slug = StringField(
         _l("Short name in the address (lowercase letters, digits, hyphens)"),
-        validators=[DataRequired(), Length(max=64)],
+        validators=[
+            DataRequired(message=_l("Give the lesson a short name, such as speak-early.")),
+            Length(max=64, message=_l("At most %(max)d characters.")),
+        ],
     )
+    # "end", "start" or "after:KIND:SLUG"; the choices are the course's outline.
+    position = SelectField(
+        _l("Where in the course"),
+        default="end",
+        validate_choice=False,
+    )
+
+    def validate_position(self, field):
+        if field.data not in {value for value, _label in field.choices}:
+            raise ValidationError(_l("Choose where the lesson goes in the course's outline."))
 
     def validate_slug(self, field):
         field.data = field.data.strip().lower()
-        if not re.match(r"^[a-z0-9][a-z0-9-]*$", field.data) or field.data in (
-            "media",
-            "edit",
-            "new",
-        ):
+        # The files' own rule, so that what is written here can be exported and synced back.
+        if not SLUG.match(field.data) or field.data in RESERVED_SLUGS:
             raise ValidationError(
                 _l("Use lowercase letters, digits and hyphens, such as speak-early.")
             )

@@ -17,12 +17,16 @@ from courseware.lessons.revisions import ensure_rendered, MEDIA_URL
 
 
 def readable_lessons(course: Course) -> list[Lesson]:
-    """Lessons a learner can open: not archived and published, in course order."""
-    return [
-        lesson
+    """Lessons a learner can open: those of the outline that are published, in its order.
+
+    The catalogue's count, the course page, progress and completion all take their lessons from
+    here, so they never disagree with the outline."""
+    by_slug = {
+        lesson.slug: lesson
         for lesson in course.lessons
         if lesson.archived_at is None and lesson.published_revision_id
-    ]
+    }
+    return [by_slug[slug] for kind, slug in course.items if kind == "lesson" and slug in by_slug]
 
 
 @dataclass(frozen=True)
@@ -65,13 +69,13 @@ def _build_page(key: LessonKey) -> LessonPage:
     if ensure_rendered(revision):  # the renderer changed since this revision was stored
         db.session.commit()
     links = lesson_links(lesson.course)
-    index = next(i for i, link in enumerate(links) if link.slug == lesson.slug)
+    index = next((i for i, link in enumerate(links) if link.slug == lesson.slug), None)
     context = dict(
         course_slug=lesson.course.slug,
         course_title=text(lesson.course.title),
         view=lesson_view(revision),
-        previous=links[index - 1] if index > 0 else None,
-        next=links[index + 1] if index + 1 < len(links) else None,
+        previous=links[index - 1] if index else None,
+        next=links[index + 1] if index is not None and index + 1 < len(links) else None,
     )
     return LessonPage(
         title=context["view"].title,
@@ -138,17 +142,22 @@ class LessonLink:
 
 
 def lesson_links(course: Course) -> list[LessonLink]:
-    """The course's readable lessons as (slug, title) in order, read in one query without their text."""
+    """The course's readable lessons as (slug, title) in the outline's order, read in one query
+    without their text."""
     rows = db.session.execute(
         sa.select(Lesson.slug, LessonRevision.title_zh, LessonRevision.title_en)
         .join(LessonRevision, LessonRevision.id == Lesson.published_revision_id)
         .where(Lesson.course_id == course.id, Lesson.archived_at.is_(None))
-        .order_by(Lesson.position)
     )
     english = language() == "en"
-    return [
-        LessonLink(slug, (title_en if english and title_en else title_zh), title_lang(title_en))
+    titles = {
+        slug: ((title_en if english and title_en else title_zh), title_lang(title_en))
         for slug, title_zh, title_en in rows
+    }
+    return [
+        LessonLink(slug, titles[slug][0], titles[slug][1])
+        for kind, slug in course.items
+        if kind == "lesson" and slug in titles
     ]
 
 

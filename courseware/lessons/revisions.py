@@ -103,6 +103,16 @@ def course_changed(course) -> None:
     course.updated_at = utcnow()
 
 
+def lock(lesson: Lesson) -> None:
+    """Hold the lesson's row until the transaction ends, so that two saves of it are made one
+    after the other and the second sees the first.
+
+    An update that changes nothing does it on both databases: PostgreSQL locks the row, and
+    SQLite takes its one write lock before anything is read (a read first would pin a snapshot
+    that a later write could not upgrade once the other save had committed)."""
+    db.session.execute(sa.update(Lesson).where(Lesson.id == lesson.id).values(id=Lesson.id))
+
+
 def latest_revision(lesson: Lesson) -> LessonRevision | None:
     """The newest draft or published revision: the base for the next edit.
 

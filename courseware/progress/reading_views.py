@@ -4,13 +4,24 @@ These pages show the lessons with the reader's progress on them, so they live wi
 blueprint keeps the name "lessons", and its URLs under /courses.
 """
 
-from flask import abort, Blueprint, current_app, render_template, send_from_directory
+from flask import (
+    abort,
+    Blueprint,
+    current_app,
+    make_response,
+    render_template,
+    request,
+    send_from_directory,
+)
 from flask_login import current_user
 
+from courseware import permissions
 from courseware.access import signed_in
 from courseware.content.folders import content_dir
 from courseware.content.markdown import MEDIA_PATH
-from courseware.courses.catalogue import active_courses, get_course
+from courseware.courses.authoring import find_media
+from courseware.courses.catalogue import active_courses, find_course, get_course
+from courseware.courses.images import EXTENSION_TYPES
 from courseware.exercises.runs import best_runs
 from courseware.lessons import reading
 from courseware.progress import course_info, tracking
@@ -23,13 +34,7 @@ from courseware.timeutil import utcnow
 bp = Blueprint("lessons", __name__, url_prefix="/courses")
 
 # Images a lesson may show; anything else (SVG can carry script) is not served.
-MEDIA_TYPES = {
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".webp": "image/webp",
-}
+MEDIA_TYPES = EXTENSION_TYPES
 
 
 @bp.route("/")
@@ -142,10 +147,27 @@ def lesson(course_slug, lesson_slug):
 @bp.route("/<course_slug>/media/<filename>")
 @signed_in
 def media(course_slug, filename):
-    """Serve an image from the course's media folder with its proper content type."""
-    course = get_course(course_slug)
+    """Serve an image of the course's media with its proper content type: from the database,
+    where syncs and uploads put it, else from the course folder (a file added since the last
+    sync). A course still being written shows its images to its editors only."""
+    course = find_course(course_slug)
+    if course is None or course.archived_at is not None:
+        abort(404)
+    if course.published_at is None and not permissions.edits_course(current_user, course):
+        abort(404)
     suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if not MEDIA_PATH.match(f"media/{filename}") or suffix not in MEDIA_TYPES:
         abort(404)
-    folder = content_dir("lessons") / course.slug / "media"
-    return send_from_directory(folder, filename, mimetype=MEDIA_TYPES[suffix], max_age=3600)
+    stored = find_media(course, filename)
+    if stored is None:
+        folder = content_dir("lessons") / course.slug / "media"
+        return send_from_directory(folder, filename, mimetype=MEDIA_TYPES[suffix], max_age=3600)
+    if request.if_none_match.contains(stored.sha256):
+        return "", 304
+    response = make_response(stored.data)
+    # The type a browser is told is the one the extension allows, never the one stored.
+    response.mimetype = MEDIA_TYPES[suffix]
+    response.set_etag(stored.sha256)
+    response.cache_control.max_age = 3600
+    response.cache_control.private = True
+    return response

@@ -12,6 +12,7 @@ from courseware import permissions
 from courseware.access import roles
 from courseware.accounts.audit import record
 from courseware.accounts.models import Cohort, cohort_member, User
+from courseware.courses import authoring as course_authoring
 from courseware.courses import catalogue
 from courseware.courses.models import Course
 from courseware.db import db
@@ -185,7 +186,10 @@ def learner(user_id):
 @roles(*permissions.STAFF)
 def completion_rule(course_slug):
     """Edit which items a course requires. Completions already earned stay; the change is audited."""
-    course = catalogue.get_course(course_slug)
+    # A course still being written has its rule set before it is published.
+    course = catalogue.find_course(course_slug)
+    if course is None or course.archived_at is not None:
+        abort(404)
     if not permissions.edits_course(current_user, course):
         abort(404)  # the rule is the course's: its editors set it
     items = classes.course_items(course)
@@ -199,6 +203,8 @@ def completion_rule(course_slug):
         completion.set_rule(
             course, form.chosen(), available, form.min_active_minutes.data, utcnow()
         )
+        # The rule is part of the course's settings: its history keeps it with the rest.
+        course_authoring.add_revision(course, "completion", author=current_user)
         db.session.commit()
         flash(_("The completion rule is saved. Completions already earned stay."), "success")
         return redirect(url_for(".completion_rule", course_slug=course.slug))

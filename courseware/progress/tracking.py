@@ -246,6 +246,7 @@ FIND_LESSON = (
     .where(
         _course.c.slug == sa.bindparam("course"),
         _course.c.archived_at.is_(None),
+        _course.c.published_at.is_not(None),  # a course still being written is not read yet
         _lesson.c.slug == sa.bindparam("lesson"),
         _lesson.c.archived_at.is_(None),
     )

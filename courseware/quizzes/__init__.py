@@ -1,9 +1,25 @@
 """Quizzes: questions in files (YAML and GIFT), timed attempts, grading and item analysis."""
 
+import sqlalchemy as sa
+
 from courseware.content import steps
+from courseware.courses import outline
+from courseware.db import db
 from courseware.quizzes import sync
+from courseware.quizzes.models import Quiz
+
+
+def quiz_titles(course_id: int) -> dict[str, dict]:
+    """The course's quizzes by slug, for the outline editor."""
+    rows = db.session.execute(
+        sa.select(Quiz.slug, Quiz.title).where(
+            Quiz.course_id == course_id, Quiz.archived_at.is_(None)
+        )
+    )
+    return {slug: title for slug, title in rows}
 
 
 def init_app(app) -> None:
-    """Register the quizzes' content step, after the lessons'."""
+    """Register the quizzes' content step, after the lessons', and name quizzes in outlines."""
     steps.register_step(app, sync.CONTENT_STEP)
+    outline.register_titles(app, "quiz", quiz_titles)

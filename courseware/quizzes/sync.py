@@ -8,7 +8,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from courseware.content.files import check_folder_renderings, fingerprint, Problem
-from courseware.content.folders import content_dir, content_zone, course_folders
+from courseware.content.folders import (
+    content_dir,
+    content_zone,
+    copy_course_folder,
+    course_folders,
+)
 from courseware.content.steps import ContentStep, SyncReport
 from courseware.courses.catalogue import course_ids
 from courseware.db import db
@@ -164,4 +169,9 @@ def sync_step(found: list[CourseQuizzes], report: SyncReport, take_files: bool) 
     report.changes += sync_quizzes(found, course_ids())
 
 
-CONTENT_STEP = ContentStep("quizzes", check_quizzes, count_quizzes, sync_step)
+def export_files(course_slug: str, root) -> list:
+    """`content export`: the quizzes are not edited in the browser yet, so their files are copied."""
+    return copy_course_folder("quizzes", course_slug, root)
+
+
+CONTENT_STEP = ContentStep("quizzes", check_quizzes, count_quizzes, sync_step, export_files)

@@ -89,3 +89,28 @@ def test_in_a_lesson_images_come_only_from_the_course_media_folder():
 def test_links_to_sibling_lesson_files_become_lesson_links():
     html = render_markdown("[下一课](03-speak-early.md) [en](03-speak-early.en.md#case)").html
     assert 'href="speak-early"' in html and 'href="speak-early#case"' in html
+
+
+def test_what_the_sanitiser_removes_is_named_kind_by_kind():
+    from courseware.content.markdown import removals
+
+    text = (
+        "正文<script>alert(1)</script><iframe src=x><b>里</b></iframe>\n\n"
+        '![外](https://evil.example/x.png) [坏](javascript:alert(1)) <span onclick="x">字</span>'
+        " <font>旧</font> ![有](media/a.png) ![无](media/b.png) <script>again()</script>\n\n"
+        "| a | b |\n|:--|--:|\n| 1 | 2 |\n"
+    )
+    found = {(r.kind, r.tag, r.what): r.count for r in removals(text, "media", {"a.png"})}
+    assert found == {
+        ("element", "script", ""): 2,
+        ("element", "iframe", ""): 1,
+        ("image", "img", "https://evil.example/x.png"): 1,
+        ("link", "a", "javascript:alert(1)"): 1,
+        ("attribute", "span", "onclick"): 1,
+        ("tag", "font", ""): 1,
+        ("missing", "img", "media/b.png"): 1,
+    }
+    assert (
+        removals("**粗体** [链接](https://example.org) ![图](media/a.png)", "media", {"a.png"})
+        == []
+    )

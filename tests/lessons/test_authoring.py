@@ -121,8 +121,9 @@ def test_history_diff_and_revert(app, make_user, lessons_dir, sync):
     diff = teacher.get(f"/author/test-course/second/diff?a={old_id}&b={new_id}").get_data(
         as_text=True
     )
-    assert '<span class="diff-remove">-第二课正文。</span>' in diff
-    assert '<span class="diff-add">+新的正文。</span>' in diff
+    # Words are marked inside the line, never as raw "@@" hunk headers.
+    assert "@@" not in diff
+    assert re.search(r"<del>.*第二课.*</del><ins>.*新的.*</ins>正文。", diff)
     token = csrf_token(teacher, "/author/")
     teacher.post(
         f"/author/test-course/second/revisions/{old_id}/revert", data={"csrf_token": token}
@@ -163,8 +164,10 @@ def test_preview_uses_the_sanitiser(app, make_user, lessons_dir, sync):
         data={"lang": "zh", "body_zh": "**粗体**<script>alert(1)</script>[x](javascript:alert(1))"},
         headers={"X-CSRFToken": token},
     )
-    html = response.get_data(as_text=True)
+    html, _, report = response.get_data(as_text=True).partition('<aside class="sanitiser-report"')
     assert "<strong>粗体</strong>" in html and "<script" not in html and "javascript:" not in html
+    # What was taken out is named, not dropped silently.
+    assert "&lt;script&gt;" in report and "javascript:alert(1)" in report
 
 
 def test_links_in_the_preview_lead_where_the_lesson_page_will(app, make_user, lessons_dir, sync):
@@ -210,3 +213,134 @@ def test_a_new_lesson_written_in_the_browser(app, client, auth, make_user, lesso
     report = sync()
     assert any("third" in line for line in report.conflicts)
     assert client.get("/courses/test-course/third").status_code == 200
+
+
+def revisions(app, slug="second"):
+    with app.app_context():
+        lesson_id = db.session.scalar(sa.select(Lesson.id).where(Lesson.slug == slug))
+        return [
+            (r.number, r.status, r.note)
+            for r in db.session.scalars(
+                sa.select(LessonRevision)
+                .where(LessonRevision.lesson_id == lesson_id)
+                .order_by(LessonRevision.number)
+            )
+        ]
+
+
+def test_publishing_a_draft_publishes_that_revision_and_each_save_keeps_its_note(
+    app, make_user, lessons_dir, sync
+):
+    sync()
+    teacher = staff(app, make_user, "t1")
+    draft = form_of(teacher) | {"body_zh": "草稿。", "note": "初稿", "save_draft": "1"}
+    teacher.post(EDIT, data=draft)
+    # The same text sent again with Publish: that draft is published, no empty-note copy.
+    response = teacher.post(
+        EDIT, data=form_of(teacher) | {"body_zh": "草稿。", "note": "", "publish": "1"}
+    )
+    assert response.status_code == 302
+    assert revisions(app) == [(1, "published", "content sync"), (2, "published", "初稿")]
+    history = teacher.get("/author/test-course/second/history").get_data(as_text=True)
+    assert "发布修订版 2" not in history and "发布修订版 1" not in history
+    # Saving the published text again adds nothing, and says so.
+    again = teacher.post(EDIT, data=form_of(teacher) | {"body_zh": "草稿。", "save_draft": "1"})
+    assert "没有改动" in teacher.get(again.location).get_data(as_text=True)
+    assert len(revisions(app)) == 2
+
+
+def test_an_older_draft_loses_its_publish_button_once_something_newer_is_published(
+    app, make_user, lessons_dir, sync
+):
+    sync()
+    teacher = staff(app, make_user, "t1")
+    teacher.post(EDIT, data=form_of(teacher) | {"body_zh": "草稿。", "save_draft": "1"})
+    history = teacher.get("/author/test-course/second/history").get_data(as_text=True)
+    assert "发布修订版 2" in history
+    teacher.post(EDIT, data=form_of(teacher) | {"body_zh": "定稿。", "publish": "1"})
+    history = teacher.get("/author/test-course/second/history").get_data(as_text=True)
+    assert "发布修订版 2" not in history and "回退到修订版 2" in history
+    with app.app_context():
+        draft_id = db.session.scalar(sa.select(LessonRevision.id).where(LessonRevision.number == 2))
+    token = csrf_token(teacher, "/author/")
+    teacher.post(
+        f"/author/test-course/second/revisions/{draft_id}/publish", data={"csrf_token": token}
+    )
+    assert published_text(app) == "定稿。\n"
+
+
+def test_history_and_diff_name_the_lesson_by_its_title_in_the_readers_language(
+    app, make_user, lessons_dir, sync
+):
+    sync()
+    teacher = staff(app, make_user, "t1")
+    page = teacher.get("/author/test-course/first/history").get_data(as_text=True)
+    assert '<a href="/author/test-course/first/edit">第一课</a>' in page
+    assert "<h1>修订历史：第一课</h1>" in page
+    teacher.set_cookie("locale", "en")
+    page = teacher.get("/author/test-course/first/history").get_data(as_text=True)
+    assert '<a href="/author/test-course/first/edit">Lesson one</a>' in page
+
+
+def test_the_editor_names_what_the_sanitiser_removed_after_a_save(
+    app, make_user, lessons_dir, sync
+):
+    sync()
+    teacher = staff(app, make_user, "t1")
+    body = '正文<script>alert(1)</script> ![外部](https://example.org/x.png) <span onclick="x">字</span>'
+    teacher.post(EDIT, data=form_of(teacher) | {"body_zh": body, "publish": "1"})
+    page = teacher.get(EDIT).get_data(as_text=True)
+    report = page[page.index('class="sanitiser-report"') : page.index("</section>")]
+    assert "已删除 &lt;script&gt; 及其内容：课文中不能运行程序。" in report
+    assert "已删除图片 https://example.org/x.png" in report
+    assert "已从 &lt;span&gt; 中删除属性 onclick" in report
+    teacher.set_cookie("locale", "en")
+    page = teacher.get(EDIT).get_data(as_text=True)
+    assert "A &lt;script&gt; was removed with its content" in page
+
+
+def test_taking_out_a_lesson_others_link_to_says_which(app, make_user, lessons_dir, sync):
+    sync()
+    teacher = staff(app, make_user, "t1")
+    token = csrf_token(teacher, "/author/test-course/")
+    response = teacher.post("/author/test-course/second/take-out", data={"csrf_token": token})
+    page = teacher.get(response.location).get_data(as_text=True)
+    assert "“第一课”链接到被移出的这一课" in page
+
+
+def test_two_saves_sent_at_the_same_moment_end_as_one_revision_and_one_conflict_copy(
+    app, make_user, lessons_dir, sync
+):
+    """Each save holds the lesson while it checks and writes, so the second waits for the first
+    and then finds it: no save fails, and neither text is lost."""
+    import threading
+
+    sync()
+    first, second = staff(app, make_user, "t1"), staff(app, make_user, "t2")
+    forms = [
+        form_of(first) | {"body_zh": "甲的修改。", "publish": "1"},
+        form_of(second) | {"body_zh": "乙的修改。", "publish": "1"},
+    ]
+    start = threading.Barrier(2)
+    codes = {}
+
+    def save(client, data, who):
+        start.wait()
+        codes[who] = client.post(EDIT, data=data).status_code
+
+    threads = [
+        threading.Thread(target=save, args=(client, data, who))
+        for who, (client, data) in enumerate(zip((first, second), forms))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(codes.values()) == [200, 302]
+    with app.app_context():
+        statuses = sorted(
+            (r.status.value, r.body_zh)
+            for r in db.session.scalars(sa.select(LessonRevision).where(LessonRevision.number > 1))
+        )
+    assert [s for s, _ in statuses] == ["conflict", "published"]
+    assert {body for _, body in statuses} == {"甲的修改。\n", "乙的修改。\n"}

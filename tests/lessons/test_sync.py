@@ -102,12 +102,13 @@ def test_a_browser_edit_is_not_overwritten_by_a_changed_file(app, lessons_dir, s
 
 def test_export_sync_export_is_identical(app, runner, lessons_dir, sync, tmp_path):
     sync()
-    exported, again = tmp_path / "exported" / "test-course", tmp_path / "again"
-    assert runner.invoke(args=["content", "export", "test-course", str(exported)]).exit_code == 0
+    root, again_root = tmp_path / "exported", tmp_path / "again"
+    assert runner.invoke(args=["content", "export", "test-course", str(root)]).exit_code == 0
+    exported, again = root / "lessons" / "test-course", again_root / "lessons" / "test-course"
     # Sync from the exported files: nothing changes, and a second export is byte for byte the same.
     app.config["LESSONS_DIR"] = str(exported.parent)
     assert sync().changes == []
-    assert runner.invoke(args=["content", "export", "test-course", str(again)]).exit_code == 0
+    assert runner.invoke(args=["content", "export", "test-course", str(again_root)]).exit_code == 0
     names = sorted(p.name for p in exported.iterdir())
     assert names == sorted(p.name for p in again.iterdir())
     assert "01-first.en.md" in names
@@ -123,8 +124,13 @@ def test_the_courses_pages_and_glossary_go_round_the_export(
     (lessons_dir / "guide.md").write_text("## 教学目的\n\n讲清楚。\n", "utf-8")
     (lessons_dir / "guide.en.md").write_text("## Aims\n\nMake it clear.\n", "utf-8")
     assert "test-course: course settings updated" in sync().changes
-    exported = tmp_path / "exported" / "test-course"
-    assert runner.invoke(args=["content", "export", "test-course", str(exported)]).exit_code == 0
+    exported = tmp_path / "exported" / "lessons" / "test-course"
+    assert (
+        runner.invoke(
+            args=["content", "export", "test-course", str(tmp_path / "exported")]
+        ).exit_code
+        == 0
+    )
     assert (exported / "guide.en.md").read_text("utf-8") == "## Aims\n\nMake it clear.\n"
     assert not (exported / "intro.md").exists()
     assert "students" in (exported / "glossary.yaml").read_text("utf-8")
@@ -135,3 +141,93 @@ def test_the_courses_pages_and_glossary_go_round_the_export(
     assert runner.invoke(args=["content", "export", "test-course"]).exit_code == 0
     assert (lessons_dir / "glossary.yaml").read_text("utf-8") == glossary
     assert (lessons_dir / "guide.md").read_text("utf-8") == "## 教学目的\n\n讲清楚。\n"
+
+
+def reorder_in_the_browser(app):
+    from courseware.courses import authoring, outline
+
+    with app.app_context():
+        course = db.session.scalar(sa.select(Course))
+        items = outline.move(course.items, "lesson", "second", -1)
+        authoring.save_outline(course, items, "order", author=None, check_base=False)
+        db.session.commit()
+
+
+def items(app):
+    with app.app_context():
+        return db.session.scalar(sa.select(Course.items))
+
+
+def test_an_outline_changed_in_the_browser_survives_a_sync_of_unchanged_files(
+    app, lessons_dir, sync
+):
+    sync()
+    reorder_in_the_browser(app)
+    report = sync()
+    assert report.changes == [] and report.conflicts == []
+    assert items(app) == [["lesson", "second"], ["lesson", "first"]]
+    # Changed in the files too: the browser's is kept and the conflict reported, until the files
+    # are taken on purpose.
+    course_yaml = lessons_dir / "course.yaml"
+    course_yaml.write_text(
+        course_yaml.read_text("utf-8").replace("credit_hours: 2", "credit_hours: 3")
+    )
+    report = sync()
+    assert report.changes == [] and "course.yaml" in report.conflicts[0]
+    assert items(app) == [["lesson", "second"], ["lesson", "first"]]
+    report = sync(take_files=True)
+    assert report.changes == ["test-course: course settings updated"]
+    assert items(app) == [["lesson", "first"], ["lesson", "second"]]
+
+
+def test_a_course_created_in_the_browser_is_not_archived_by_a_sync(app, lessons_dir, sync):
+    from courseware.courses import authoring
+
+    sync()
+    with app.app_context():
+        fields = authoring.CourseFields(
+            {"zh": "新课", "en": ""}, {"zh": "", "en": ""}, {"zh": "", "en": ""}, 1
+        )
+        authoring.create_course("browser-only", fields, author=None)
+        db.session.commit()
+    report = sync()
+    assert report.conflicts == [
+        "browser-only: exists only in the database (created in the browser); export the course "
+        "to keep it in the files"
+    ]
+    with app.app_context():
+        course = db.session.scalar(sa.select(Course).where(Course.slug == "browser-only"))
+        assert course.archived_at is None
+
+
+def test_a_lesson_taken_out_in_the_browser_stays_out(app, lessons_dir, sync):
+    from courseware.lessons.authoring import take_out
+
+    sync()
+    with app.app_context():
+        lesson = db.session.scalar(sa.select(Lesson).where(Lesson.slug == "second"))
+        take_out(lesson, author=None)
+        db.session.commit()
+    report = sync()
+    assert report.changes == [] and "kept out" in report.conflicts[0]
+    assert items(app) == [["lesson", "first"]]
+
+
+def test_media_are_kept_in_the_database_and_served_from_there(
+    app, client, auth, make_user, lessons_dir, sync
+):
+    from courseware.courses.models import CourseMedia
+
+    (lessons_dir / "media").mkdir()
+    (lessons_dir / "media" / "chart.png").write_bytes(b"\x89PNG\r\n\x1a\nfirst")
+    report = sync()
+    assert "test-course/media/chart.png: added" in report.changes
+    (lessons_dir / "media" / "chart.png").write_bytes(b"\x89PNG\r\n\x1a\nsecond")
+    assert sync().changes == ["test-course/media/chart.png: updated"]
+    (lessons_dir / "media" / "chart.png").unlink()
+    assert sync().changes == []
+    make_user(username="zhang")
+    auth.login("zhang")
+    assert client.get("/courses/test-course/media/chart.png").data.endswith(b"second")
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(CourseMedia)) == 1

@@ -1,0 +1,103 @@
+"""A course's outline (大纲): its items — lessons, quizzes, exercises — in the order learners meet
+them, as a list of [kind, slug] pairs. Plain functions over that list, and a registry through
+which the domains that own quizzes and exercises name their items.
+
+Every change returns a new list; the caller stores it (courses.authoring keeps a revision).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import current_app
+
+ITEM_KINDS = ("lesson", "quiz", "exercise")
+TITLES = "courseware.outline_titles"
+
+
+class OutlineError(ValueError):
+    """An outline change that cannot be made: the item is not there, or the order is not one."""
+
+
+def _pair(item) -> list:
+    kind, slug = item
+    return [kind, slug]
+
+
+def index_of(items: list, kind: str, slug: str) -> int:
+    """Where an item is in the outline; OutlineError when it is not there."""
+    for index, (item_kind, item_slug) in enumerate(items):
+        if item_kind == kind and item_slug == slug:
+            return index
+    raise OutlineError(f"{kind} {slug} is not in the outline")
+
+
+def move(items: list, kind: str, slug: str, steps: int) -> list:
+    """Move one item up (negative steps) or down; at either end it stays where it is."""
+    index = index_of(items, kind, slug)
+    result = [_pair(i) for i in items]
+    item = result.pop(index)
+    target = max(0, min(len(result), index + steps))
+    result.insert(target, item)
+    return result
+
+
+def insert(items: list, kind: str, slug: str, after: tuple[str, str] | None = None) -> list:
+    """Put a new item after another (None: at the start); an item already there moves."""
+    result = [_pair(i) for i in items if tuple(i) != (kind, slug)]
+    position = 0 if after is None else index_of(result, *after) + 1
+    result.insert(position, [kind, slug])
+    return result
+
+
+def append(items: list, kind: str, slug: str) -> list:
+    """Put an item at the end of the outline (where it is, if it is there already)."""
+    if any(tuple(i) == (kind, slug) for i in items):
+        return [_pair(i) for i in items]
+    return [_pair(i) for i in items] + [[kind, slug]]
+
+
+def remove(items: list, kind: str, slug: str) -> list:
+    """The outline without one item."""
+    index_of(items, kind, slug)
+    return [_pair(i) for i in items if tuple(i) != (kind, slug)]
+
+
+def reorder(items: list, order: list[tuple[str, str]]) -> list:
+    """The same items in a new order (what a drag and drop sends): every item exactly once."""
+    current = [tuple(i) for i in items]
+    wanted = [tuple(i) for i in order]
+    if sorted(current) != sorted(wanted) or len(set(wanted)) != len(wanted):
+        raise OutlineError("the new order must list every item of the outline once")
+    return [list(i) for i in wanted]
+
+
+def item_key(kind: str, slug: str) -> str:
+    """An item as one form value, "lesson:speak-early"."""
+    return f"{kind}:{slug}"
+
+
+def parse_item_key(value: str) -> tuple[str, str] | None:
+    """The item a form value names, or None when it names none."""
+    kind, _, slug = (value or "").partition(":")
+    return (kind, slug) if kind in ITEM_KINDS and slug else None
+
+
+# --- what the other domains' items are called -------------------------------------------------
+
+
+def register_titles(app, kind: str, titles: Callable[[int], dict[str, dict]]) -> None:
+    """Let a domain name its items: `titles(course_id)` gives {slug: {"zh": …, "en": …}}.
+
+    Quizzes and exercises sit beside lessons and above courses; this is how the outline editor
+    shows them by name without importing them."""
+    app.extensions.setdefault(TITLES, {})[kind] = titles
+
+
+def item_titles(course_id: int) -> dict[tuple[str, str], dict]:
+    """Every registered kind's items of a course, by (kind, slug)."""
+    found = {}
+    for kind, titles in current_app.extensions.get(TITLES, {}).items():
+        for slug, title in titles(course_id).items():
+            found[(kind, slug)] = title
+    return found
