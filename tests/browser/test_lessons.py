@@ -78,7 +78,7 @@ def test_instructor_publishes_and_an_english_learner_reads_it(
 
     teacher.once("dialog", stay)
     teacher.get_by_role("link", name="历史").click()
-    for _ in range(50):  # the dialog comes when the click is handled: later on a busy machine
+    for _ in range(200):  # the dialog comes when the click is handled: later on a busy machine
         if asked:
             break
         teacher.wait_for_timeout(100)
