@@ -23,7 +23,8 @@ from courseware.access import audience_of
 from courseware.accounts.models import Role, RosterUpload, User
 from courseware.api import tokens
 from courseware.certificates.models import Certificate
-from courseware.courses.models import Course
+from courseware.courses.images import clean_image
+from courseware.courses.models import Course, CourseMedia, CourseRevision
 from courseware.db import db
 from courseware.exercises import timeline
 from courseware.exercises.models import Exercise, ExerciseRun, LiveSession, ObserverNote
@@ -34,6 +35,7 @@ from courseware.quizzes.models import Answer, Quiz, QuizOverride
 from courseware.reports.models import ExportJob
 from courseware.timeutil import utcnow
 from tests.conftest import Auth, csrf_token
+from tests.courses.conftest import png
 from tests.exercises.conftest import DRILL
 from tests.progress.test_completion import complete_lessons
 from tests.quizzes.conftest import QUIZ_YAML, RIGHT
@@ -172,6 +174,25 @@ def world(app, make_user, make_unit, make_class, lessons_dir, sync, tmp_path):
         ids["revision"] = db.session.scalar(
             sa.select(LessonRevision.id).where(LessonRevision.lesson_id == lesson.id)
         )
+        ids["course_revision"] = db.session.scalar(
+            sa.select(CourseRevision.id).where(CourseRevision.course_id == course.id).limit(1)
+        )
+        image = clean_image(png(), "a.png")
+        ids["media"] = "a.png"
+        db.session.add(
+            CourseMedia(
+                course_id=course.id,
+                name="a.png",
+                content_type=image.content_type,
+                data=image.data,
+                size=len(image.data),
+                sha256=image.sha256,
+                width=image.width,
+                height=image.height,
+                source="browser",
+            )
+        )
+        db.session.commit()
     created = w.clients["owner"].post(
         f"/teach/exercises/{ids['exercise']}/live",
         data={"cohort": ids["class_a"], "teams": "1", "speed": "1"},
@@ -501,6 +522,18 @@ ENTRIES: dict[str, Entry] = {
     ),
     "author.restore_course": Entry(
         lambda w: f"/author/{w.course_slug}/restore", "owner", "POST", served=REDIRECT
+    ),
+    "author.revert_course": Entry(
+        lambda w: f"/author/{w.course_slug}/history/{w.course_revision}/revert",
+        "owner",
+        "POST",
+        served=REDIRECT,
+    ),
+    "author.delete_media": Entry(
+        lambda w: f"/author/{w.course_slug}/media/{w.media}/delete",
+        "owner",
+        "POST",
+        served=REDIRECT,
     ),
 }
 

@@ -11,6 +11,7 @@ The caller commits.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -290,6 +291,17 @@ def find_media(course: Course, name: str) -> CourseMedia | None:
     )
 
 
+def remove_media(course: Course, media: CourseMedia, *, author) -> None:
+    """Delete an image from the course's media (the caller has made sure nothing shows it)."""
+    db.session.delete(media)
+    course.updated_at = utcnow()
+    audit.record(
+        "course.media_delete",
+        target=_target(course),
+        detail={"name": media.name, "sha256": media.sha256},
+    )
+
+
 def add_image(course: Course, image: CleanImage, name: str, *, author) -> CourseMedia:
     """Store a checked image in the course's media; the same picture sent twice is stored once."""
     same = db.session.scalar(
@@ -319,3 +331,30 @@ def add_image(course: Course, image: CleanImage, name: str, *, author) -> Course
         detail={"name": name, "bytes": media.size, "sha256": image.sha256},
     )
     return media
+
+
+def revert_to(
+    course: Course,
+    revision: CourseRevision,
+    *,
+    author,
+    base_id: int | None,
+    exists: Callable[[str, str], bool],
+) -> SaveResult:
+    """Make an earlier revision's settings and outline the course's again, as a new revision.
+
+    Items of the outline that no longer exist (`exists(kind, slug)` says), and a cover image since
+    deleted, are left out, so a revert never points the course at something missing. Refused like
+    any stale save when someone saved after the page was loaded."""
+    settings = dict(revision.settings)
+    settings["items"] = [[kind, slug] for kind, slug in settings["items"] if exists(kind, slug)]
+    if settings.get("cover") and find_media(course, settings["cover"]) is None:
+        settings["cover"] = None
+    return _change(
+        course,
+        settings,
+        "revert",
+        author=author,
+        base_id=base_id,
+        note=f"#{revision.number}",
+    )

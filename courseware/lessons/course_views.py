@@ -2,7 +2,9 @@
 that work by keyboard and without script, or by dragging), publish, archive and restore it, upload
 images into its media, and read its history."""
 
+from babel.lists import format_list
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,11 +13,13 @@ from courseware.courses import authoring as course_authoring
 from courseware.courses import outline
 from courseware.courses.forms import CourseForm, ImageForm, NewCourseForm, OutlineForm
 from courseware.courses.images import clean_image, ImageRefused, MAX_BYTES, media_name
+from courseware.courses.models import CourseRevision
 from courseware.db import db
 from courseware.formfields import row_id
 from courseware.forms import ActionForm
 from courseware.i18n import text
 from courseware.lessons.author_blueprint import bp, editable_course, refusal_message, staff_only
+from courseware.lessons.media_uses import item_exists, media_uses
 from courseware.lessons.outline import archived_lessons, follow_outline, outline_rows
 from courseware.lessons.reading import lesson_title, readable_lessons
 from courseware.lessons.revisions import course_changed, latest_revision
@@ -262,13 +266,57 @@ def restore_course(course_slug):
 @bp.route("/<course_slug>/history")
 @staff_only
 def course_history(course_slug):
-    """Every revision of the course's settings and outline: who changed what, when."""
+    """Every revision of the course's settings and outline: who changed what, when; each earlier
+    one can be made the course's again."""
     course = editable_course(course_slug)
     return render_template(
         "author/course_history.html",
         course=course,
         revisions=course_authoring.revisions_of(course),
+        base=course_authoring.latest_revision(course),
+        action=ActionForm(),
     )
+
+
+@bp.route("/<course_slug>/history/<int:revision_id>/revert", methods=["POST"])
+@staff_only
+def revert_course(course_slug, revision_id):
+    """Make an earlier revision's settings and outline the course's again (as a new revision)."""
+    course = editable_course(course_slug)
+    revision = db.session.get(CourseRevision, revision_id)
+    if revision is None or revision.course_id != course.id:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        flash(_("The form has expired; reload the page and try again."), "error")
+        return redirect(url_for("author.course_history", course_slug=course.slug))
+    result = course_authoring.revert_to(
+        course,
+        revision,
+        author=current_user,
+        base_id=row_id(request.form.get("base_revision_id")),
+        exists=item_exists(course),
+    )
+    if result.conflict_with is None:
+        follow_outline(course)
+        course_changed(course)
+        flash(
+            _(
+                "Revision %(old)d is the course's again, saved as revision %(new)d.",
+                old=revision.number,
+                new=result.revision.number,
+            ),
+            "success",
+        )
+    else:
+        flash(
+            _(
+                "Someone else changed this course after you opened its history; nothing was "
+                "reverted. Here is the history as it is now."
+            ),
+            "error",
+        )
+    db.session.commit()
+    return redirect(url_for("author.course_history", course_slug=course.slug))
 
 
 # --- media ------------------------------------------------------------------------------------
@@ -324,7 +372,45 @@ def media(course_slug):
         course=course,
         form=form,
         media=course_authoring.media_of(course),
+        action=ActionForm(),
     ), (400 if form.image.errors else 200)
+
+
+@bp.route("/<course_slug>/media/<path:name>/delete", methods=["POST"])
+@staff_only
+def delete_media(course_slug, name):
+    """Delete an image, unless the cover, the course's pages or a lesson still shows it."""
+    course = editable_course(course_slug)
+    media = course_authoring.find_media(course, name)
+    if media is None:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        flash(_("The form has expired; reload the page and try again."), "error")
+        return redirect(url_for("author.media", course_slug=course.slug))
+    uses = media_uses(course, name)
+    if uses:
+        flash(
+            _(
+                "“%(name)s” was not deleted: %(uses)s still shows it. Take it out of them first.",
+                name=name,
+                uses=format_list([_use_name(use) for use in uses], locale=get_locale()),
+            ),
+            "error",
+        )
+        return redirect(url_for("author.media", course_slug=course.slug))
+    course_authoring.remove_media(course, media, author=current_user)
+    course_changed(course)
+    db.session.commit()
+    flash(_("“%(name)s” is deleted from the course's media.", name=name), "success")
+    return redirect(url_for("author.media", course_slug=course.slug))
+
+
+def _use_name(use) -> str:
+    if use == "cover":
+        return _("the course's cover")
+    if use == "pages":
+        return _("the course's about or guide page")
+    return _("the lesson “%(title)s”", title=text(use))
 
 
 def _clean_alt(alt: str | None) -> str:

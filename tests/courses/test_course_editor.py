@@ -396,6 +396,7 @@ def author_urls(app) -> dict[str, str]:
         "course_slug": "test-course",
         "lesson_slug": "second",
         "revision_id": 1,
+        "name": "a.png",
     }
     urls = {}
     with app.test_request_context():
