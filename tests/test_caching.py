@@ -11,6 +11,7 @@ POLICY = {
     "signed_csrf",
     "locales",
     "rendered_markdown",
+    "sanitiser_reports",
     "question_html",
     "parsed_questions",
     "lesson_pages",

@@ -255,15 +255,25 @@ class _Finder(HTMLParser):
             self.inside_dropped.pop()
 
 
-def removals(text: str, media_url: str | None = None, media_names=None) -> list[Removal]:
+def removals(text: str, media_url: str | None = None, media_names=None) -> tuple[Removal, ...]:
     """What render_markdown(text, media_url) takes out of the text, each kind once with a count.
 
     With `media_names` (the names in the course's media), images the course does not have are
     named too: they are kept, but would show as broken."""
+    names = None if media_names is None else frozenset(media_names)
+    return _removals(text or "", media_url, names)
+
+
+# Kept per process by its arguments (the text itself is the key): the lesson editor reports on
+# the text it opens with every time it opens.
+@caching.memoize("sanitiser_reports", max_size=256)
+def _removals(text: str, media_url: str | None, media_names: frozenset | None):
     html = md.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS).convert(
         text or ""
     )
     finder = _Finder(media_url, media_names)
     finder.feed(html)
     finder.close()
-    return [Removal(kind, tag, what, count) for (kind, tag, what), count in finder.found.items()]
+    return tuple(
+        Removal(kind, tag, what, count) for (kind, tag, what), count in finder.found.items()
+    )

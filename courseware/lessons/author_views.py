@@ -56,9 +56,10 @@ def index():
 # --- what the sanitiser removed, said in the author's language ---------------------------------
 
 
-def removal_messages(text: str, course) -> list[str]:
-    """What the sanitiser takes out of a lesson text (or would show broken), and why."""
-    names = media_names(course)
+def removal_messages(text: str, course, names: frozenset | None = None) -> list[str]:
+    """What the sanitiser takes out of a lesson text (or would show broken), and why; `names` are
+    the course's media names (media_names), when the caller has them."""
+    names = media_names(course) if names is None else names
     messages = []
     for removal in removals(text, MEDIA_URL, names):
         message = _describe(removal)
@@ -68,13 +69,15 @@ def removal_messages(text: str, course) -> list[str]:
     return messages
 
 
-def media_names(course) -> set[str]:
-    """The images a lesson of the course may show: its stored media, and files not yet synced."""
-    names = {m.name for m in course_authoring.media_of(course)}
+def media_names(course, media=None) -> frozenset[str]:
+    """The images a lesson of the course may show: its stored media (`media`, when the caller has
+    read them), and files not yet synced."""
+    media = course_authoring.media_of(course) if media is None else media
+    names = {m.name for m in media}
     folder = content_dir("lessons") / course.slug / "media"
     if folder.is_dir():
         names |= {p.name for p in folder.iterdir() if p.is_file()}
-    return names
+    return frozenset(names)
 
 
 def _describe(removal) -> str:
@@ -121,11 +124,12 @@ def _describe(removal) -> str:
     )
 
 
-def _report(revision, course) -> list[tuple[str, list[str]]]:
-    """The sanitiser's report on a revision, language by language."""
-    report = [("zh", removal_messages(revision.body_zh, course))]
+def _report(revision, course, media) -> list[tuple[str, list[str]]]:
+    """The sanitiser's report on a revision, language by language; `media` is the course's."""
+    names = media_names(course, media)
+    report = [("zh", removal_messages(revision.body_zh, course, names))]
     if revision.body_en:
-        report.append(("en", removal_messages(revision.body_en, course)))
+        report.append(("en", removal_messages(revision.body_en, course, names)))
     return [(lang, messages) for lang, messages in report if messages]
 
 
@@ -169,6 +173,7 @@ def edit(course_slug, lesson_slug):
     elif request.method == "GET" and latest is not None:
         form.fill_from(latest)
         form.base_revision_id.data = str(latest.id)
+    media = course_authoring.media_of(lesson.course)
     return render_template(
         "author/edit.html",
         form=form,
@@ -176,9 +181,9 @@ def edit(course_slug, lesson_slug):
         latest=latest,
         title=lesson_title(latest) if latest else lesson.slug,
         conflict=conflict,
-        report=_report(latest, lesson.course) if latest and not conflict else [],
+        report=_report(latest, lesson.course, media) if latest and not conflict else [],
         image_form=ImageForm(),
-        media=course_authoring.media_of(lesson.course),
+        media=media,
     )
 
 

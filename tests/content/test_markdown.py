@@ -112,5 +112,5 @@ def test_what_the_sanitiser_removes_is_named_kind_by_kind():
     }
     assert (
         removals("**粗体** [链接](https://example.org) ![图](media/a.png)", "media", {"a.png"})
-        == []
+        == ()
     )
