@@ -47,7 +47,7 @@ def index():
         "author/index.html",
         courses=courses,
         archived=archived,
-        rows_of=lambda course: outline_rows(course, latest_revision),
+        rows_of=outline_rows,
         title_of=lesson_title,
         action=ActionForm(),
     )
@@ -198,7 +198,7 @@ def _saved_message(result, publish: bool) -> str:
 
 
 def _position_choices(course) -> list[tuple[str, str]]:
-    rows = outline_rows(course, latest_revision)
+    rows = outline_rows(course)
     return [("end", _("At the end of the course")), ("start", _("At the start of the course"))] + [
         ("after:" + row.key, _("After “%(title)s”", title=text(row.title))) for row in rows
     ]

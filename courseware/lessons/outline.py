@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import sqlalchemy as sa
+
 from courseware.courses.models import Course
 from courseware.courses.outline import item_titles
-from courseware.lessons.models import Lesson
+from courseware.db import db
+from courseware.lessons.models import Lesson, LessonRevision, RevisionStatus
 
 
 def follow_outline(course: Course) -> None:
@@ -28,23 +31,48 @@ class OutlineRow:
     slug: str
     title: dict  # {"zh": …, "en": …}
     lesson: Lesson | None = None  # for a lesson
+    published_number: int | None = None  # the revision learners read; None: not published
 
     @property
     def key(self) -> str:
         return f"{self.kind}:{self.slug}"
 
 
-def _lesson_title(lesson: Lesson, latest) -> dict:
-    revision = lesson.published or latest
-    if revision is None:
-        return {"zh": lesson.slug, "en": lesson.slug}
-    return {"zh": revision.title_zh, "en": revision.title_en or ""}
+def _lesson_titles(lessons: list[Lesson]) -> dict[int, tuple[dict, int | None]]:
+    """Each lesson's title (from its published revision, else its newest draft) and the number of
+    its published revision, read in one query of the revisions' short columns: loading whole
+    revisions, with their texts and HTML, cost more than the rest of an outline page."""
+    found: dict[int, tuple[dict, int | None]] = {}
+    if not lessons:
+        return found
+    published = {lesson.published_revision_id for lesson in lessons}
+    rows = db.session.execute(
+        sa.select(
+            LessonRevision.id,
+            LessonRevision.lesson_id,
+            LessonRevision.title_zh,
+            LessonRevision.title_en,
+            LessonRevision.number,
+        )
+        .where(
+            LessonRevision.lesson_id.in_([lesson.id for lesson in lessons]),
+            LessonRevision.status != RevisionStatus.CONFLICT,
+        )
+        .order_by(LessonRevision.number)
+    )
+    for revision_id, lesson_id, title_zh, title_en, number in rows:
+        if lesson_id in found and found[lesson_id][1] is not None:
+            continue  # the published revision names the lesson
+        title = {"zh": title_zh, "en": title_en or ""}
+        found[lesson_id] = (title, number if revision_id in published else None)
+    return found
 
 
-def outline_rows(course: Course, latest_of) -> list[OutlineRow]:
-    """The outline's items in order with their titles; `latest_of(lesson)` gives a lesson's
-    newest revision (a lesson never published is named by its draft)."""
+def outline_rows(course: Course) -> list[OutlineRow]:
+    """The outline's items in order with their titles (a lesson never published is named by its
+    newest draft)."""
     lessons = {lesson.slug: lesson for lesson in course.lessons if lesson.archived_at is None}
+    heads = _lesson_titles(list(lessons.values()))
     titles = item_titles(course.id)
     rows = []
     for kind, slug in course.items:
@@ -52,7 +80,8 @@ def outline_rows(course: Course, latest_of) -> list[OutlineRow]:
             lesson = lessons.get(slug)
             if lesson is None:
                 continue
-            rows.append(OutlineRow(kind, slug, _lesson_title(lesson, latest_of(lesson)), lesson))
+            title, number = heads.get(lesson.id, ({"zh": slug, "en": slug}, None))
+            rows.append(OutlineRow(kind, slug, title, lesson, number))
         else:
             rows.append(OutlineRow(kind, slug, titles.get((kind, slug)) or {"zh": slug, "en": ""}))
     return rows
