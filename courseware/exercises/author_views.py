@@ -300,7 +300,8 @@ def publish(course_slug, slug, revision_id):
         elif authoring.publish_draft(exercise, revision):
             db.session.commit()
             flash(
-                _("Revision %(n)d has problems and was not published.", n=revision.number), "error"
+                _("Revision %(n)d was not published: its text has problems.", n=revision.number),
+                "error",
             )
         else:
             db.session.commit()
@@ -311,11 +312,15 @@ def publish(course_slug, slug, revision_id):
 # --- the play-test ----------------------------------------------------------------------------
 
 
-def _playtest_or_start(exercise: Exercise):
+def _playtest(exercise: Exercise):
+    """The user's play-test of the scenario and its scenario, or (None, None) before one began."""
     test = playtest.find(exercise, current_user.id)
-    if test is None:
-        abort(404)
-    return test, playtest.scenario_of(test)
+    return (test, playtest.scenario_of(test)) if test is not None else (None, None)
+
+
+def _no_playtest(exercise: Exercise):
+    flash(_("Start a play-test first."), "error")
+    return redirect(url_for(".edit", course_slug=exercise.course.slug, slug=exercise.slug))
 
 
 @bp.route("/<slug>/playtest", methods=["POST"])
@@ -369,7 +374,9 @@ def _play_context(exercise: Exercise, test, scenario, state=None, draft=None) ->
 @staff_only
 def playtest_page(course_slug, slug):
     exercise = edited_exercise(course_slug, slug)
-    test, scenario = _playtest_or_start(exercise)
+    test, scenario = _playtest(exercise)
+    if test is None:
+        return _no_playtest(exercise)
     return render_template(
         "exercises/author/playtest.html", **_play_context(exercise, test, scenario)
     )
@@ -380,7 +387,9 @@ def playtest_page(course_slug, slug):
 def playtest_act(course_slug, slug):
     """One trainee action, a move of the clock, or the end, in the author's play-test."""
     exercise = edited_exercise(course_slug, slug)
-    test, scenario = _playtest_or_start(exercise)
+    test, scenario = _playtest(exercise)
+    if test is None:
+        return _no_playtest(exercise)
     form = ActForm()
     kind = form.kind.data or ""
     here = url_for(".playtest_page", course_slug=course_slug, slug=slug)
@@ -416,7 +425,9 @@ def playtest_act(course_slug, slug):
 def playtest_report(course_slug, slug):
     """The play-test's scores and after-action report, as a trainee would see them."""
     exercise = edited_exercise(course_slug, slug)
-    test, scenario = _playtest_or_start(exercise)
+    test, scenario = _playtest(exercise)
+    if test is None:
+        return _no_playtest(exercise)
     return render_template(
         "exercises/author/playtest_report.html",
         exercise=exercise,
