@@ -206,6 +206,26 @@ def save_scenario(
     return SaveResult(revision, problems)
 
 
+def publish_text(
+    exercise: Exercise, text: str, scenario: Scenario, *, author, note: str = ""
+) -> ExerciseRevision:
+    """Publish a checked text made elsewhere (the timeline's spreadsheet) as a new revision."""
+    lock(exercise)
+    text = normalise(text)
+    revision = add_revision(
+        exercise,
+        text,
+        status=DRAFT,
+        source="browser",
+        problems=0,
+        author=author,
+        base=latest_revision(exercise),
+        note=note,
+    )
+    publish_revision(exercise, revision, scenario)
+    return revision
+
+
 def may_publish(exercise: Exercise, revision: ExerciseRevision) -> bool:
     """A draft with no problems, newer than what learners get."""
     published = exercise.published
