@@ -42,9 +42,8 @@ def test_an_instructor_starts_a_scenario_from_a_shipped_one_and_play_tests_it(
     # From the course's page to its scenarios; one click starts a new one from the shipped one.
     page.goto(f"{live_server}/author/test-course/")
     page.get_by_role("link", name="演练场景").click()
-    page.get_by_text("以此为蓝本新建场景").click()
     assert page.get_by_label("新场景的简称（用于网址和文件名）").input_value() == "salt-panic-copy"
-    page.get_by_role("button", name="新建场景").click()
+    page.get_by_role("button", name="以此为蓝本新建场景").click()
     page.get_by_text("已以").wait_for()
     assert page.get_by_role("heading", name="编辑场景").is_visible()
 
