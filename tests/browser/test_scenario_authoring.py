@@ -45,7 +45,7 @@ def test_an_instructor_starts_a_scenario_from_a_shipped_one_and_play_tests_it(
     assert page.get_by_label("新场景的简称（用于网址和文件名）").input_value() == "salt-panic-copy"
     page.get_by_role("button", name="以此为蓝本新建场景").click()
     page.get_by_text("已以").wait_for()
-    assert page.get_by_role("heading", name="编辑场景").is_visible()
+    page.get_by_role("heading", name="编辑场景").wait_for()
 
     # A mistake first: checked, it is listed with its line, and choosing it goes to that line.
     editor = page.get_by_label("场景文件（YAML）")
@@ -112,7 +112,11 @@ def test_an_instructor_starts_a_scenario_from_a_shipped_one_and_play_tests_it(
     small.goto(base + "/salt-panic-copy/edit")
     small.get_by_role("button", name="以学员身份试玩第 2 版").click()
     small.get_by_role("heading", name="试玩").wait_for()
-    assert fits(small), "the play-test is wider than a phone"
+    small.wait_for_load_state("load")
+    assert fits(small), "the play-test is wider than a phone: " + small.evaluate(
+        "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 360)"
+        ".slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + e.getBoundingClientRect().right).join('; ')"
+    )
     screenshot(small, "scenario-playtest-phone")
     phone.close()
     desk.close()
