@@ -106,6 +106,7 @@ def _register_blueprints(app: Flask) -> None:
     from courseware.certificates import views as certificate_views
     from courseware.content import cli as content_cli
     from courseware.errors import handlers
+    from courseware.exercises import author_views as scenario_author_views
     from courseware.exercises import cli as exercise_cli
     from courseware.exercises import observe_views as exercise_observe_views
     from courseware.exercises import teach_views as exercise_teach_views
@@ -139,6 +140,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(exercise_teach_views.bp)
     app.register_blueprint(exercise_observe_views.bp)
     app.register_blueprint(exercise_timeline_views.bp)
+    app.register_blueprint(scenario_author_views.bp)
     app.register_blueprint(progress_teach_views.bp)
     app.register_blueprint(class_views.bp)
     app.register_blueprint(credit_views.bp)

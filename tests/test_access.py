@@ -49,6 +49,7 @@ PREFIXES = {
     "teach_exercises.": STAFF,
     "observe_exercises.": STAFF,
     "exercise_timeline.": STAFF,
+    "scenario_author.": STAFF,
     "teach_progress.": STAFF,
     "credits.": ADMIN,
     "api.": TOKEN,

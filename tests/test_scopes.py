@@ -27,7 +27,13 @@ from courseware.courses.images import clean_image
 from courseware.courses.models import Course, CourseMedia, CourseRevision
 from courseware.db import db
 from courseware.exercises import timeline
-from courseware.exercises.models import Exercise, ExerciseRun, LiveSession, ObserverNote
+from courseware.exercises.models import (
+    Exercise,
+    ExerciseRevision,
+    ExerciseRun,
+    LiveSession,
+    ObserverNote,
+)
 from courseware.lessons.models import Lesson, LessonRevision
 from courseware.progress.completion import check_completion
 from courseware.progress.models import CourseAssignment, CreditEntry
@@ -159,6 +165,7 @@ def world(app, make_user, make_unit, make_class, lessons_dir, sync, tmp_path):
         ids["course_slug"] = course.slug
         ids["quiz"] = db.session.scalar(sa.select(Quiz.id))
         ids["exercise"] = db.session.scalar(sa.select(Exercise.id))
+        ids["scenario_revision"] = db.session.scalar(sa.select(ExerciseRevision.id))
         ids["answer"] = db.session.scalar(
             sa.select(Answer.id).where(Answer.state == "manual", Answer.attempt_id == attempt_id)
         )
@@ -376,6 +383,56 @@ ENTRIES: dict[str, Entry] = {
     ),
     "exercise_timeline.timeline_download": Entry(
         lambda w: f"/teach/exercises/{w.exercise}/timeline.xlsx", "owner"
+    ),
+    # --- scenarios, edited and play-tested by their course's editors ---
+    "scenario_author.index": Entry(lambda w: f"/author/{w.course_slug}/scenarios/", "owner"),
+    "scenario_author.edit": Entry(
+        lambda w: f"/author/{w.course_slug}/scenarios/drill/edit", "owner"
+    ),
+    "scenario_author.history": Entry(
+        lambda w: f"/author/{w.course_slug}/scenarios/drill/history", "owner"
+    ),
+    "scenario_author.revision": Entry(
+        lambda w: f"/author/{w.course_slug}/scenarios/drill/revisions/{w.scenario_revision}",
+        "owner",
+    ),
+    "scenario_author.playtest_page": Entry(
+        lambda w: f"/author/{w.course_slug}/scenarios/drill/playtest",
+        "owner",
+        served=frozenset({200, 302}),
+    ),
+    "scenario_author.playtest_report": Entry(
+        lambda w: f"/author/{w.course_slug}/scenarios/drill/playtest/report",
+        "owner",
+        served=frozenset({200, 302}),
+    ),
+    "scenario_author.copy": Entry(
+        lambda w: f"/author/{w.course_slug}/scenarios/drill/copy",
+        "owner",
+        "POST",
+        data=lambda w: {"copy-drill-slug": "drill-two", "copy-drill-position": "end"},
+        served=REDIRECT,
+    ),
+    "scenario_author.publish": Entry(
+        lambda w: (
+            f"/author/{w.course_slug}/scenarios/drill/revisions/{w.scenario_revision}/publish"
+        ),
+        "owner",
+        "POST",
+        served=REDIRECT,
+    ),
+    "scenario_author.playtest_start": Entry(
+        lambda w: f"/author/{w.course_slug}/scenarios/drill/playtest",
+        "owner",
+        "POST",
+        served=REDIRECT,
+    ),
+    "scenario_author.playtest_act": Entry(
+        lambda w: f"/author/{w.course_slug}/scenarios/drill/playtest/act",
+        "owner",
+        "POST",
+        data=lambda w: {"kind": "forward", "minutes": "5"},
+        served=REDIRECT,
     ),
     # --- lessons, edited by their course's editors ---
     "author.edit": Entry(lambda w: f"/author/{w.course_slug}/{w.lesson_slug}/edit", "owner"),

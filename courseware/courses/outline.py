@@ -13,6 +13,7 @@ from flask import current_app
 
 ITEM_KINDS = ("lesson", "quiz", "exercise")
 TITLES = "courseware.outline_titles"
+DRAFTS = "courseware.outline_drafts"
 
 
 class OutlineError(ValueError):
@@ -101,3 +102,18 @@ def item_titles(course_id: int) -> dict[tuple[str, str], dict]:
         for slug, title in titles(course_id).items():
             found[(kind, slug)] = title
     return found
+
+
+def register_drafts(app, kind: str, drafts: Callable[[int], set[str]]) -> None:
+    """Let a domain say which of its items in a course's outline are drafts never published
+    (`drafts(course_id)` gives their slugs): learners' pages and exported files leave them out."""
+    app.extensions.setdefault(DRAFTS, {})[kind] = drafts
+
+
+def draft_items(course_id: int) -> set[tuple[str, str]]:
+    """Every registered kind's unpublished items of a course, as (kind, slug)."""
+    return {
+        (kind, slug)
+        for kind, drafts in current_app.extensions.get(DRAFTS, {}).items()
+        for slug in drafts(course_id)
+    }

@@ -18,7 +18,10 @@ from courseware.timeutil import utcnow
 
 
 class Exercise(db.Model):
-    """A scenario of a course, synced from exercises/<course>/<slug>.yaml."""
+    """A scenario of a course, synced from exercises/<course>/<slug>.yaml or written in the browser.
+
+    `data` is the scenario learners get: its published revision's. A scenario started in the
+    browser stays out of learners' sight, as an archived one does, until it is first published."""
 
     __tablename__ = "exercise"
     __table_args__ = (sa.UniqueConstraint("course_id", "slug", name="uq_exercise_course_slug"),)
@@ -31,8 +34,17 @@ class Exercise(db.Model):
     content_hash: Mapped[str] = mapped_column(sa.String(64))
     archived_at: Mapped[dt.datetime | None]
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # The revision whose text learners get; None for scenarios synced before revisions were kept.
+    published_revision_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("exercise_revision.id", use_alter=True, name="fk_exercise_published_revision")
+    )
+    # SHA-256 of the file's text at the last sync; tells a file change from a browser edit.
+    file_hash: Mapped[str | None] = mapped_column(sa.String(64))
 
     course = relationship("Course")
+    published: Mapped[ExerciseRevision | None] = relationship(
+        foreign_keys=[published_revision_id], post_update=True
+    )
 
     @property
     def scenario(self) -> Scenario:
@@ -41,6 +53,88 @@ class Exercise(db.Model):
             cached = (self.content_hash, Scenario.from_dict(self.data))
             self._scenario = cached
         return cached[1]
+
+
+class ScenarioRevisionStatus(enum.StrEnum):
+    """A draft waits to be published; a conflict copy keeps a save refused for a stale base."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CONFLICT = "conflict"
+
+
+class ExerciseRevision(db.Model):
+    """One saved text of a scenario's YAML file; never changed after saving but for its status."""
+
+    __tablename__ = "exercise_revision"
+    __table_args__ = (
+        sa.UniqueConstraint("exercise_id", "number", name="uq_exercise_revision_number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exercise_id: Mapped[int] = mapped_column(sa.ForeignKey("exercise.id"), index=True)
+    number: Mapped[int]  # 1, 2, 3 … within the exercise
+    status: Mapped[ScenarioRevisionStatus] = mapped_column(status_type(ScenarioRevisionStatus))
+    source: Mapped[str] = mapped_column(sa.String(16))  # file | browser | copy
+    text: Mapped[str] = mapped_column(sa.Text)
+    content_hash: Mapped[str] = mapped_column(sa.String(64))  # SHA-256 of the text
+    # How many problems `content check` found in the text when it was saved (0: publishable).
+    problems: Mapped[int] = mapped_column(default=0)
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    # The revision the author started from; a save on a stale base is a conflict.
+    base_revision_id: Mapped[int | None] = mapped_column(sa.ForeignKey("exercise_revision.id"))
+    note: Mapped[str] = mapped_column(sa.String(255), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    exercise: Mapped[Exercise] = relationship(foreign_keys=[exercise_id])
+    author = relationship("User")
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == ScenarioRevisionStatus.DRAFT
+
+
+class ScenarioVersion(db.Model):
+    """A scenario as runs played it, kept when a newer one replaces it, so that a finished run's
+    score and report stay those of the scenario it was played with."""
+
+    __tablename__ = "exercise_version"
+    __table_args__ = (
+        sa.UniqueConstraint("exercise_id", "content_hash", name="uq_exercise_version_hash"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exercise_id: Mapped[int] = mapped_column(sa.ForeignKey("exercise.id"), index=True)
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
+    data: Mapped[dict] = mapped_column(sa.JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class PlayTest(db.Model):
+    """An author's play-test of a scenario's revision: its actions and nothing else. Kept apart
+    from runs, so no report, class grid, progress or certificate ever counts it."""
+
+    __tablename__ = "exercise_playtest"
+    __table_args__ = (
+        sa.UniqueConstraint("exercise_id", "user_id", name="uq_exercise_playtest_user"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exercise_id: Mapped[int] = mapped_column(sa.ForeignKey("exercise.id"), index=True)
+    revision_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("exercise_revision.id", ondelete="CASCADE")
+    )
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
+    seed: Mapped[int] = mapped_column(sa.BigInteger)
+    # The revision's scenario as checked when the play-test began (checking replays calibration
+    # posts, too dear for every request).
+    data: Mapped[dict] = mapped_column(sa.JSON)
+    # [{kind, at, text, target, option, minutes}, …] in order, replayed by the engine.
+    actions: Mapped[list] = mapped_column(sa.JSON, default=list)
+    finished: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    revision: Mapped[ExerciseRevision] = relationship()
 
 
 class LiveStatus(enum.StrEnum):
@@ -116,18 +210,35 @@ class ExerciseRun(db.Model):
     spokesperson_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user.id", ondelete="SET NULL")
     )
+    # The scenario (its fingerprint) the run was played with, set when a newer one replaced it;
+    # None: the exercise's current scenario.
+    scenario_hash: Mapped[str | None] = mapped_column(sa.String(64))
 
     exercise: Mapped[Exercise] = relationship()
     live: Mapped[LiveSession | None] = relationship(back_populates="teams")
 
+    @property
+    def scenario(self) -> Scenario:
+        """The scenario this run was played with: the exercise's, unless a newer one replaced it."""
+        exercise = self.exercise
+        if self.scenario_hash is None or self.scenario_hash == exercise.content_hash:
+            return exercise.scenario
+        cached = getattr(self, "_scenario", None)
+        if cached is None or cached[0] != self.scenario_hash:
+            data = db.session.scalar(
+                sa.select(ScenarioVersion.data).where(
+                    ScenarioVersion.exercise_id == self.exercise_id,
+                    ScenarioVersion.content_hash == self.scenario_hash,
+                )
+            )
+            cached = (self.scenario_hash, Scenario.from_dict(data) if data else exercise.scenario)
+            self._scenario = cached
+        return cached[1]
+
     def has_passed(self) -> bool:
         if self.score is None:
             return False
-        return (
-            self.passed
-            if self.passed is not None
-            else self.score >= self.exercise.scenario.min_score
-        )
+        return self.passed if self.passed is not None else self.score >= self.scenario.min_score
 
     @property
     def finished(self) -> bool:

@@ -166,7 +166,7 @@ def notes(live: LiveSession, run: ExerciseRun | None = None) -> list[ObserverNot
 def rate(run: ExerciseRun, observer, given: dict[str, tuple[str, str]], now: dt.datetime) -> int:
     """Set one observer's ratings of a team: capability id -> (P/S/M/U or "" to withdraw, comment).
     Returns how many changed; each change is audited with what it was before."""
-    scenario = run.exercise.scenario
+    scenario = run.scenario
     mine = {
         r.capability: r
         for r in db.session.scalars(
@@ -259,7 +259,7 @@ class Combined:
 def combined(run: ExerciseRun) -> list[Combined]:
     """Each capability of the scenario with every observer's rating of the team, in the
     scenario's order."""
-    scenario = run.exercise.scenario
+    scenario = run.scenario
     rows = ratings(run)
     return [Combined(c, [r for r in rows if r.capability == c.id]) for c in scenario.capabilities]
 

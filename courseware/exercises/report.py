@@ -53,7 +53,7 @@ def samples(series: list, every: int = 30) -> list:
 
 
 def build(run: ExerciseRun, now: dt.datetime, top: int | None = None) -> dict:
-    scenario = run.exercise.scenario
+    scenario = run.scenario
     state = runs.replay(run, now)
     scored = engine.scores(scenario, state, runs.overrides(run))
     questioned = engine.questioned(scenario, state)

@@ -70,7 +70,7 @@ def live_minute(live: LiveSession, now: dt.datetime) -> float:
 
 def clock_minute(run: ExerciseRun, now: dt.datetime) -> float | None:
     """The minute the clock shows now; None when the clock moves only with the trainee's actions."""
-    scenario = run.exercise.scenario
+    scenario = run.scenario
     if run.status == RunStatus.FINISHED:
         return float(scenario.duration)
     if run.live is not None:
@@ -82,10 +82,10 @@ def clock_minute(run: ExerciseRun, now: dt.datetime) -> float | None:
 
 def replay(run: ExerciseRun, now: dt.datetime, extra: engine.Action | None = None) -> engine.State:
     if run.live is not None and run.live.status == LiveStatus.WAITING and extra is None:
-        return engine.start(run.exercise.scenario)  # nothing happens before the instructor starts
+        return engine.start(run.scenario)  # nothing happens before the instructor starts
     actions = [to_engine(a) for a in run_actions(run)] + ([extra] if extra else [])
     until = clock_minute(run, now)
-    return engine.run(run.exercise.scenario, run.seed, actions, until=until)
+    return engine.run(run.scenario, run.seed, actions, until=until)
 
 
 def overrides(run: ExerciseRun) -> dict[int, float]:
@@ -207,7 +207,7 @@ def finish_run(run: ExerciseRun, now: dt.datetime) -> None:
         return
     run.status, run.finished_at = RunStatus.FINISHED, now
     state = replay(run, now)
-    keep_score(run, engine.scores(run.exercise.scenario, state, overrides(run)))
+    keep_score(run, engine.scores(run.scenario, state, overrides(run)))
     run.version += 1
     db.session.flush()
     _check_course(run, now)
@@ -226,7 +226,7 @@ def keep_score(run: ExerciseRun, scores: engine.Scores) -> None:
 
 def rescore(run: ExerciseRun, now: dt.datetime) -> None:
     if run.status == RunStatus.FINISHED:
-        keep_score(run, engine.scores(run.exercise.scenario, replay(run, now), overrides(run)))
+        keep_score(run, engine.scores(run.scenario, replay(run, now), overrides(run)))
         run.version += 1
         db.session.flush()
         _check_course(run, now)

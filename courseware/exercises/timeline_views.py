@@ -19,11 +19,10 @@ from courseware.accounts.audit import record
 from courseware.content.files import fingerprint
 from courseware.content.folders import content_dir
 from courseware.db import db
-from courseware.exercises import messages, timeline
+from courseware.exercises import authoring, messages, timeline
 from courseware.exercises.files import parse_scenario
 from courseware.exercises.forms import TimelineForm
 from courseware.exercises.models import Exercise
-from courseware.timeutil import utcnow
 
 bp = Blueprint("exercise_timeline", __name__, url_prefix="/teach/exercises")
 
@@ -46,6 +45,10 @@ def scenario_file(exercise: Exercise):
 
 
 def _source(exercise: Exercise) -> str | None:
+    """The text learners' scenario comes from: its published revision's (which may have been
+    written in the browser), else its file on this server."""
+    if exercise.published is not None:
+        return exercise.published.text
     path = scenario_file(exercise)
     return path.read_bytes().decode("utf-8-sig") if path.is_file() else None
 
@@ -100,15 +103,20 @@ def timeline_page(exercise_id):
         )
         return _page(exercise, form, 409)
     if not change.nothing:
+        written = path.is_file()
         try:
-            path.write_text(change.text, "utf-8")
+            if written:
+                path.write_text(change.text, "utf-8")
         except OSError:
             form.file.errors.append(_("The scenario's file cannot be written on this server."))
             return _page(exercise, form, 500)
         scenario, _problems = parse_scenario(change.text, str(path), exercise.slug)
-        exercise.data = scenario.to_dict()
-        exercise.content_hash = fingerprint(exercise.data)
-        exercise.updated_at = utcnow()
+        # A new published revision, as the scenario editor's: runs keep their scenario.
+        authoring.publish_text(
+            exercise, change.text, scenario, author=current_user, note=f"timeline: {form.name}"
+        )
+        if written:
+            exercise.file_hash = authoring.text_hash(authoring.normalise(change.text))
     record(
         "exercise.timeline",
         f"exercise:{exercise.slug}",

@@ -123,7 +123,7 @@ def _team_context(run: ExerciseRun) -> dict:
 def _play_context(run: ExerciseRun):
     now = utcnow()
     state = runs.replay(run, now)
-    scenario = run.exercise.scenario
+    scenario = run.scenario
     is_open = run.status == RunStatus.OPEN
     return dict(
         **_team_context(run),

@@ -24,6 +24,7 @@ from courseware.content.files import (
 from courseware.content.folders import content_dir
 from courseware.courses.authoring import media_of
 from courseware.courses.models import Course, CourseMedia
+from courseware.courses.outline import draft_items
 from courseware.db import db
 from courseware.lessons.revisions import source_of
 
@@ -77,8 +78,11 @@ def _text(value: dict) -> dict:
 
 def course_file_text(course: Course, lesson_slugs: list[str]) -> str:
     """The text of course.yaml: the outline lists the exported lessons in course order."""
+    drafts = draft_items(course.id)
     items = [
-        [kind, slug] for kind, slug in course.items if kind != "lesson" or slug in lesson_slugs
+        [kind, slug]
+        for kind, slug in course.items
+        if (kind != "lesson" or slug in lesson_slugs) and (kind, slug) not in drafts
     ]
     listed = {slug for kind, slug in items if kind == "lesson"}
     items += [["lesson", slug] for slug in lesson_slugs if slug not in listed]

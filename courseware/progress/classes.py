@@ -10,6 +10,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from courseware.accounts.models import Cohort, cohort_member, Unit, User
 from courseware.courses.models import Course
+from courseware.courses.outline import draft_items
 from courseware.db import db
 from courseware.exercises.models import Exercise
 from courseware.exercises.runs import best_runs_for
@@ -130,7 +131,10 @@ def course_items(course: Course, lessons: dict | None = None) -> list[tuple[str,
         )
     }
     items = []
+    drafts = draft_items(course.id)
     for kind, slug in course.items:
+        if (kind, slug) in drafts:
+            continue
         if kind == "lesson" and slug in lessons:
             items.append((kind, slug, reading.lesson_title(lessons[slug].published)))
         elif kind in ("quiz", "exercise"):
