@@ -50,6 +50,8 @@ PREFIXES = {
     "observe_exercises.": STAFF,
     "exercise_timeline.": STAFF,
     "teach_progress.": STAFF,
+    "classroom.": SIGNED_IN,
+    "teach_classroom.": STAFF,
     "credits.": ADMIN,
     "api.": TOKEN,
     "api_admin.": ADMIN,

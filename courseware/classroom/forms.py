@@ -58,17 +58,13 @@ class LeaveForm(FlaskForm):
 class PaceForm(FlaskForm):
     signal = RadioField(
         _l("Pace"),
-        choices=[("fast", _l("Too fast")), ("slow", _l("Too slow"))],
+        choices=["fast", "slow"],  # the page's two buttons carry the labels
         validators=[InputRequired()],
     )
 
 
-ATTENDANCE_CHOICES = [
-    ("present", _l("present")),
-    ("late", _l("late")),
-    ("absent", _l("absent")),
-    ("leave", _l("on leave")),
-]
+# The page writes the options with their labels (messages.STATUS).
+ATTENDANCE_CHOICES = ["present", "late", "absent", "leave"]
 
 
 class CorrectForm(FlaskForm):
@@ -82,7 +78,7 @@ class CorrectForm(FlaskForm):
 class DecideForm(FlaskForm):
     decision = RadioField(
         _l("Decision"),
-        choices=[("approve", _l("Approve")), ("refuse", _l("Refuse"))],
+        choices=["approve", "refuse"],  # the page's two buttons carry the labels
         validators=[InputRequired()],
     )
 

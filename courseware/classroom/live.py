@@ -115,14 +115,13 @@ def called_user(session: ClassSession) -> User | None:
 
 
 def calls(session: ClassSession) -> list[tuple[RollCall, User]]:
-    return list(
-        db.session.execute(
-            sa.select(RollCall, User)
-            .join(User, User.id == RollCall.user_id)
-            .where(RollCall.session_id == session.id)
-            .order_by(RollCall.id.desc())
-        ).tuples()
+    rows = db.session.execute(
+        sa.select(RollCall, User)
+        .join(User, User.id == RollCall.user_id)
+        .where(RollCall.session_id == session.id)
+        .order_by(RollCall.id.desc())
     )
+    return [(call, user) for call, user in rows]
 
 
 # --- pace -------------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ ERRORS = {
 
 STATUS = {
     "present": _l("present"),
-    "late": _l("late"),
+    "late": _l("arrived late"),
     "absent": _l("absent"),
     "leave": _l("on leave"),
     "waiting": _l("not checked in"),
