@@ -15,7 +15,9 @@ from courseware.formfields import DecimalField
 class SessionForm(FlaskForm):
     """A class session to open: which class, when, where, how long, about what."""
 
-    cohort = SelectField(_l("Class"), coerce=int, validators=[InputRequired()])
+    # No "required" on the select: it always holds a class, and a value from no class is refused
+    # as not a valid choice.
+    cohort = SelectField(_l("Class"), coerce=int)
     date = DateField(_l("Date"), validators=[InputRequired(message=_l("Give the date."))])
     time = TimeField(
         _l("Starts at"), validators=[InputRequired(message=_l("Give the starting time."))]
