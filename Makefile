@@ -41,6 +41,9 @@ serve-setup: translations
 # The job worker (exports, roster imports) runs beside gunicorn and stops with it.
 run: serve-setup
 	@echo "Serving on http://$(HOST):$(PORT), with a job worker ($(JOB_WORKERS) threads) beside it"
+	@if [ "$(HOST)" = "0.0.0.0" ]; then lan=$$($(BIN)/python -m courseware.netutil); \
+	  if [ -n "$$lan" ]; then echo "Phones in the room join at http://$$lan:$(PORT)/room (the projector's QR code points there)"; \
+	  else echo "No LAN address found: set COURSEWARE_CLASSROOM_BASE_URL for the projector's QR code"; fi; fi
 	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
 	$(FLASK) jobs worker --workers $(JOB_WORKERS) & worker=$$!; \
 	$(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) --access-logfile - 'courseware:create_app()'

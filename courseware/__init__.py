@@ -92,6 +92,7 @@ def _register_blueprints(app: Flask) -> None:
         api,
         backup,
         certificates,
+        classroom,
         exercises,
         lessons,
         progress,
@@ -104,6 +105,8 @@ def _register_blueprints(app: Flask) -> None:
     from courseware.api import views as api_views
     from courseware.certificates import cli as certificates_cli
     from courseware.certificates import views as certificate_views
+    from courseware.classroom import teach_views as classroom_teach_views
+    from courseware.classroom import views as classroom_views
     from courseware.content import cli as content_cli
     from courseware.errors import handlers
     from courseware.exercises import author_views as scenario_author_views
@@ -148,6 +151,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(certificate_views.bp)
     app.register_blueprint(api_views.bp)
     app.register_blueprint(api_admin_views.bp)
+    app.register_blueprint(classroom_views.bp)
+    app.register_blueprint(classroom_teach_views.bp)
     handlers.init_app(app)
     # The order matters: content steps run as registered, lessons (the courses) first.
     lessons.init_app(app)
@@ -156,6 +161,7 @@ def _register_blueprints(app: Flask) -> None:
     # The ledger credits 学时 before the certificate is issued.
     progress.init_app(app)
     certificates.init_app(app)
+    classroom.init_app(app)
     api.init_app(app)
     # Each domain's kinds of background job, for the job queue's worker.
     accounts.init_app(app)

@@ -63,3 +63,31 @@ JOBS_MAX_ATTEMPTS = 3
 JOBS_STALL_SECONDS = 600
 # Job outputs (export files) are kept in the database for this many days.
 JOB_FILES_DAYS = 7
+
+# The classroom (课堂). A check-in later than the start plus this grace is late.
+CLASSROOM_LATE_GRACE_MINUTES = 10
+# How long before the start a learner may check in.
+CLASSROOM_CHECKIN_EARLY_MINUTES = 30
+# The check-in code on the projector changes this often (the current and the previous one pass).
+CLASSROOM_CODE_SECONDS = 15
+# The "too fast / too slow" signals counted on the instructor's page: those of the last minutes.
+CLASSROOM_PACE_MINUTES = 5
+# The address phones reach the server at, for the projector's QR code (such as
+# "http://192.168.1.20:5000"); None: the address the projector page was opened at, with this
+# machine's LAN address in place of localhost.
+CLASSROOM_BASE_URL = None
+# How attendance converts to in-person 学时 (courseware/classroom/credit.py): a day of training is
+# worth day_hours from day_threshold clock hours, a half day half_day_hours from half_day_threshold;
+# shorter sessions per_hour a clock hour, rounded (down | nearest | up) to a multiple of rounding;
+# at most day_cap a learner a day; a late arrival earns late_share of it.
+CLASSROOM_CREDIT = {
+    "day_hours": 6,
+    "day_threshold": 6,
+    "half_day_hours": 3,
+    "half_day_threshold": 3,
+    "per_hour": 1,
+    "rounding": 0.5,
+    "rounding_mode": "down",
+    "day_cap": 8,
+    "late_share": 1,
+}

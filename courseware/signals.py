@@ -20,3 +20,6 @@ run_finished = _events.signal("run-finished")
 course_completed = _events.signal("course-completed")
 # The demo organisation was created (`flask demo`). Sender: the demo class (Cohort); today.
 demo_created = _events.signal("demo-created")
+# A learner asks for a quiz locked to the room (classroom_only). Sender: the quiz; user_id, now.
+# A receiver returns why the learner may not take it now, or None; with no receiver it is refused.
+quiz_room_check = _events.signal("quiz-room-check")

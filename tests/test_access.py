@@ -51,6 +51,8 @@ PREFIXES = {
     "exercise_timeline.": STAFF,
     "scenario_author.": STAFF,
     "teach_progress.": STAFF,
+    "classroom.": SIGNED_IN,
+    "teach_classroom.": STAFF,
     "credits.": ADMIN,
     "api.": TOKEN,
     "api_admin.": ADMIN,

@@ -23,6 +23,7 @@ from courseware.access import audience_of
 from courseware.accounts.models import Role, RosterUpload, User
 from courseware.api import tokens
 from courseware.certificates.models import Certificate
+from courseware.classroom.models import LeaveRequest
 from courseware.courses.images import clean_image
 from courseware.courses.models import Course, CourseMedia, CourseRevision
 from courseware.db import db
@@ -230,6 +231,27 @@ def world(app, make_user, make_unit, make_class, lessons_dir, sync, tmp_path):
     )
     with app.app_context():
         ids["note"] = db.session.scalar(sa.select(ObserverNote.id))
+    # A class session of Hangzhou's class, and a leave request from one of its learners.
+    opened = owner.post(
+        "/teach/sessions/",
+        data={
+            "cohort": ids["class_a"],
+            "date": "2026-12-01",
+            "time": "09:00",
+            "planned_hours": "3",
+            "place": "201",
+            "topic": "",
+        },
+    )
+    assert opened.status_code == 302, opened.status_code
+    ids["class_session"] = int(re.search(r"/teach/sessions/(\d+)$", opened.location).group(1))
+    spare = _signed_in(app, "hzspare")
+    assert (
+        spare.post(f"/room/{ids['class_session']}/leave", data={"reason": "出差"}).status_code
+        == 302
+    )
+    with app.app_context():
+        ids["leave"] = db.session.scalar(sa.select(LeaveRequest.id))
     exported = w.clients["hzadmin"].post("/reports/exports", data={"format": "csv"})
     assert exported.status_code == 302
     with app.app_context():
@@ -528,6 +550,48 @@ ENTRIES: dict[str, Entry] = {
         "hzadmin",
         "POST",
         data=lambda w: {"reason": "信息有误"},
+        served=REDIRECT,
+    ),
+    # --- class sessions (课堂), run by the class's instructors ---
+    "teach_classroom.control": Entry(lambda w: f"/teach/sessions/{w.class_session}", "owner"),
+    "teach_classroom.board": Entry(lambda w: f"/teach/sessions/{w.class_session}/board", "owner"),
+    "teach_classroom.projector": Entry(
+        lambda w: f"/teach/sessions/{w.class_session}/projector", "owner"
+    ),
+    "teach_classroom.projector_board": Entry(
+        lambda w: f"/teach/sessions/{w.class_session}/projector/board", "owner"
+    ),
+    "teach_classroom.correct": Entry(
+        lambda w: f"/teach/sessions/{w.class_session}/attendance/{w.learner}",
+        "owner",
+        "POST",
+        data=lambda w: {"status": "present", "reason": "现场确认"},
+        served=REDIRECT,
+    ),
+    "teach_classroom.decide": Entry(
+        lambda w: f"/teach/sessions/{w.class_session}/leave/{w.leave}",
+        "owner",
+        "POST",
+        data=lambda w: {"decision": "approve"},
+        served=REDIRECT,
+    ),
+    "teach_classroom.roll_call": Entry(
+        lambda w: f"/teach/sessions/{w.class_session}/roll-call", "owner", "POST", served=REDIRECT
+    ),
+    "teach_classroom.clear_activity": Entry(
+        lambda w: f"/teach/sessions/{w.class_session}/activity/clear",
+        "owner",
+        "POST",
+        served=REDIRECT,
+    ),
+    "teach_classroom.close": Entry(
+        lambda w: f"/teach/sessions/{w.class_session}/close", "owner", "POST", served=REDIRECT
+    ),
+    "teach_classroom.reverse": Entry(
+        lambda w: f"/teach/sessions/{w.class_session}/reverse",
+        "owner",
+        "POST",
+        data=lambda w: {"reason": "重复登记"},
         served=REDIRECT,
     ),
     # --- the province's own: API tokens read every unit, courses serve every unit ---

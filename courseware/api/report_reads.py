@@ -22,7 +22,7 @@ from courseware.progress.models import CourseAssignment, CourseCompletion, Credi
 # Audit actions that change a user's row. The user table keeps no updated_at, so "updated since"
 # is read from the audit log, where these actions name the account by its (current) username.
 USER_CHANGES = ("user.create", "user.update", "user.role", "user.activate", "user.deactivate")
-CREDIT_KINDS = ("course", "external", "reversal")
+CREDIT_KINDS = ("course", "external", "in_person", "reversal")
 CERTIFICATE_CODE = re.compile(r"^[A-Za-z0-9]{1,32}$")
 
 

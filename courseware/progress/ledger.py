@@ -76,6 +76,44 @@ def add_external(
     return entry
 
 
+def add_in_person(
+    user_id: int, hours: float, earned_on: dt.date, note: str, source: str, entered_by: User | None
+) -> CreditEntry:
+    """Credit in-person training (脱产培训) attended in a class session; `source` names the session."""
+    if not 0 < hours <= MAX_ENTRY_HOURS:
+        raise LedgerError("hours")
+    entry = CreditEntry(
+        user_id=user_id,
+        hours=round(hours, 2),
+        earned_on=earned_on,
+        kind="in_person",
+        note=note.strip()[:500],
+        source=source,
+        entered_by_id=entered_by.id if entered_by else None,
+    )
+    db.session.add(entry)
+    db.session.flush()
+    record(
+        "credit.in_person",
+        f"user:{user_id}",
+        {"entry": entry.id, "hours": entry.hours, "on": earned_on.isoformat(), "source": source},
+    )
+    return entry
+
+
+def in_person_on(user_id: int, day: dt.date) -> float:
+    """The in-person 学时 a learner holds for one day, reversals deducted (for the daily cap)."""
+    value = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(CreditEntry.hours), 0)).where(
+            CreditEntry.user_id == user_id,
+            CreditEntry.earned_on == day,
+            CreditEntry.kind.in_(("in_person", "reversal")),
+            CreditEntry.source.is_not(None),
+        )
+    )
+    return round(float(value or 0), 2)
+
+
 def reverse(entry: CreditEntry, reason: str, entered_by: User, today: dt.date) -> CreditEntry:
     """Cancel an entry by adding its opposite; an entry is reversed at most once."""
     if entry.kind == "reversal":
@@ -95,6 +133,7 @@ def reverse(entry: CreditEntry, reason: str, entered_by: User, today: dt.date) -
         course_id=entry.course_id,
         note=reason.strip()[:500],
         reverses_id=entry.id,
+        source=entry.source,
         entered_by_id=entered_by.id,
     )
     db.session.add(reversal)
@@ -140,6 +179,8 @@ class QuotaStanding:
     required: float | None
     years: int
     period_start: dt.date
+    # Of year_total, the 学时 of in-person training (classes attended in a room).
+    in_person_year: float = 0.0
 
     @property
     def behind(self) -> bool:
@@ -162,18 +203,34 @@ def total_between(user_id: int, start: dt.date, end: dt.date) -> float:
     return round(float(value or 0), 2)
 
 
+def in_person_between(user_id: int, start: dt.date, end: dt.date) -> float:
+    """The in-person 学时 earned between two dates: entries with a source, and their reversals."""
+    value = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(CreditEntry.hours), 0)).where(
+            CreditEntry.user_id == user_id,
+            CreditEntry.earned_on >= start,
+            CreditEntry.earned_on <= end,
+            CreditEntry.kind.in_(("in_person", "reversal")),
+            CreditEntry.source.is_not(None),
+        )
+    )
+    return round(float(value or 0), 2)
+
+
 def quota_standing(user: User, today: dt.date) -> QuotaStanding:
     rules = quotas()
     level = user.rank_level if user.rank_level in rules else None
     required, years = rules[level] if level else (None, 1)
     start = period_start(today, years)
+    year_start = dt.date(today.year, 1, 1)
     return QuotaStanding(
         level,
-        total_between(user.id, dt.date(today.year, 1, 1), today),
+        total_between(user.id, year_start, today),
         total_between(user.id, start, today),
         required,
         years,
         start,
+        in_person_between(user.id, year_start, today),
     )
 
 

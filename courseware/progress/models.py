@@ -108,7 +108,7 @@ class CreditEntry(db.Model):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
     hours: Mapped[float]
     earned_on: Mapped[dt.date] = mapped_column(index=True)
-    kind: Mapped[str] = mapped_column(sa.String(16))  # course | external | reversal
+    kind: Mapped[str] = mapped_column(sa.String(16))  # course | external | in_person | reversal
     # A course credits once: the completion it came from is unique here.
     completion_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("course_completion.id"), unique=True
@@ -116,6 +116,8 @@ class CreditEntry(db.Model):
     course_id: Mapped[int | None] = mapped_column(sa.ForeignKey("course.id"))
     note: Mapped[str] = mapped_column(sa.String(500), default="")
     reverses_id: Mapped[int | None] = mapped_column(sa.ForeignKey("credit_entry.id"), unique=True)
+    # What an in-person entry (and its reversal) came from, such as "class_session:12".
+    source: Mapped[str | None] = mapped_column(sa.String(64), index=True)
     entered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 

@@ -34,6 +34,7 @@ from courseware.quizzes.models import (
     QuizOverride,
 )
 from courseware.quizzes.questions import Question
+from courseware.quizzes.room import room_refusal
 from courseware.quizzes.types import question_type
 
 
@@ -67,6 +68,7 @@ class Availability:
     open_attempt: Attempt | None
     reason: str | None  # why a new attempt cannot start, None when it can
     override: QuizOverride | None = None
+    room: str | None = None  # why the quiz cannot be taken here and now (locked to the room)
 
     @property
     def can_start(self) -> bool:
@@ -103,17 +105,20 @@ def availability(quiz: Quiz, user_id: int, now: dt.datetime) -> Availability:
     opens, closes = _time(settings.get("opens")), _time(settings.get("closes"))
     open_attempt = next((a for a in attempts if a.is_open), None)
     reason = None
+    room = room_refusal(quiz, user_id, now) if quiz.archived_at is None else None
     if quiz.archived_at is not None:
         reason = _l("This quiz has been withdrawn.")
     elif opens and now < opens:
         reason = _l("This quiz is not open yet.")
     elif closes and now >= closes:
         reason = _l("This quiz is closed.")
+    elif room is not None:
+        reason = room
     elif open_attempt is not None:
         reason = _l("You have an attempt in progress.")
     elif allowed and len(attempts) >= allowed:
         reason = _l("You have used all your attempts.")
-    return Availability(opens, closes, allowed, len(attempts), open_attempt, reason, override)
+    return Availability(opens, closes, allowed, len(attempts), open_attempt, reason, override, room)
 
 
 # --- starting ---------------------------------------------------------------------------------
@@ -201,6 +206,8 @@ def deadline_for(
 def start_attempt(quiz: Quiz, user_id: int, now: dt.datetime) -> Attempt:
     """Start an attempt, or return the one already open (a double click starts one)."""
     state = availability(quiz, user_id, now)
+    if state.room is not None:
+        raise AttemptRefused(state.room, 403)
     if state.open_attempt is not None:
         return state.open_attempt
     if not state.can_start:

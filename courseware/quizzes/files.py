@@ -8,6 +8,7 @@ The format is described in docs/quizzes.md.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -35,6 +36,8 @@ QUIZ_FIELDS = {
     "shuffle_options",
     "review",
     "grade",
+    "classroom_only",
+    "networks",
     "questions",
 }
 COMMON_FIELDS = {"id", "type", "text", "points", "explanation", "format"}
@@ -145,6 +148,27 @@ def _local_time(reader: Reader, value, key: tuple, zone: ZoneInfo):
     return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(timespec="minutes")
 
 
+def _networks(reader: Reader, value) -> list[str]:
+    """The networks a quiz may be taken from, as CIDR blocks (192.168.10.0/24) or addresses."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        reader.problem(("networks",), "networks must be a list such as [192.168.10.0/24]")
+        return []
+    found = []
+    for index, item in enumerate(value):
+        try:
+            found.append(str(ipaddress.ip_network(str(item).strip(), strict=False)))
+        except ValueError:
+            reader.problem(
+                ("networks", index),
+                f"networks: {item!r} is not a network such as 192.168.10.0/24 or an address",
+            )
+    return found
+
+
 def _settings(reader: Reader, data: dict, zone: ZoneInfo) -> dict:
     def choice(name, choices, default):
         value = data.get(name, default)
@@ -177,6 +201,13 @@ def _settings(reader: Reader, data: dict, zone: ZoneInfo) -> dict:
         "review": choice("review", REVIEW_CHOICES, "immediately"),
         "grade": choice("grade", GRADE_CHOICES, "best"),
     }
+    # Locked to the room: only during a class session of the quiz's class, and (optionally) only
+    # from the listed networks, as Moodle's "requires network address".
+    if data.get("classroom_only") is not None:
+        settings["classroom_only"] = flag("classroom_only", False)
+    networks = _networks(reader, data.get("networks"))
+    if networks:
+        settings["networks"] = networks
     if settings["pass_mark"] is None:
         settings["pass_mark"] = 60
     if settings["opens"] and settings["closes"] and settings["opens"] >= settings["closes"]:

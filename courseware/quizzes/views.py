@@ -16,6 +16,7 @@ from courseware.db import db
 from courseware.quizzes import attempts as service
 from courseware.quizzes import display
 from courseware.quizzes.models import Attempt, load_attempt_answers, Quiz
+from courseware.quizzes.room import room_refusal
 from courseware.timeutil import utcnow
 
 bp = Blueprint("quizzes", __name__, url_prefix="/quizzes")
@@ -119,6 +120,13 @@ def attempt(attempt_id):
         )
     if attempt.status != "open":
         return redirect(url_for(".result", attempt_id=attempt.id))
+    refused = room_refusal(attempt.quiz, current_user.id, now)
+    if refused is not None:
+        db.session.commit()
+        flash(str(refused), "error")
+        return redirect(
+            url_for(".quiz", course_slug=attempt.quiz.course.slug, quiz_slug=attempt.quiz.slug)
+        )
     return render_template(
         "quizzes/attempt.html", **_page(attempt), remaining=service.remaining_seconds(attempt, now)
     )

@@ -8,6 +8,7 @@ class, a handed-in and an open quiz attempt, a finished and an open exercise run
 way, a certificate, an API token and a roster upload waiting for its preview to be confirmed.
 """
 
+import datetime as dt
 import io
 import json
 import re
@@ -31,6 +32,8 @@ from courseware.accounts.models import Cohort, Unit, User
 from courseware.api.models import ApiToken
 from courseware.api.tokens import issue_token
 from courseware.certificates.models import Certificate
+from courseware.classroom.codes import current_code
+from courseware.classroom.models import ClassSession
 from courseware.content.steps import check_all, sync_content
 from courseware.courses.models import Course
 from courseware.db import db
@@ -172,6 +175,30 @@ def seed(app) -> dict:
     live_list = learner_client.get("/exercises/live").get_data(as_text=True)
     ids["team_run"] = int(re.search(r"/exercises/runs/(\d+)", live_list).group(1))
 
+    # A class session of the class under way: learner01 checked in and called on.
+    opened = Auth(teacher).post(
+        "/teach/sessions/",
+        data={
+            "cohort": ids["class"],
+            "date": (now + dt.timedelta(hours=8)).date().isoformat(),
+            "time": (now + dt.timedelta(hours=8)).strftime("%H:%M"),
+            "planned_hours": "3",
+            "place": "201",
+            "topic": "政务微博",
+        },
+    )
+    assert opened.status_code == 302, opened.status_code
+    ids["class_session"] = int(opened.location.rsplit("/", 1)[1])
+    with app.app_context():
+        secret = db.session.get(ClassSession, ids["class_session"]).secret
+    checked = Auth(learner_client).post(
+        f"/room/{ids['class_session']}/check-in", data={"code": current_code(secret, utcnow())}
+    )
+    assert checked.status_code == 302, checked.status_code
+    assert (
+        Auth(teacher).post(f"/teach/sessions/{ids['class_session']}/roll-call").status_code == 302
+    )
+
     # A roster file uploaded, waiting on its preview.
     admin = signed_in_client(app, "admin")
     rows = "姓名,用户名,单位,职务,职级,手机\n张𠮷,zj001,省委组织部,科长,乡科级,13800138000\n"
@@ -210,6 +237,8 @@ def page_list(ids: dict) -> dict:
             ("exercise-report", f"/exercises/runs/{ids['report']}/report"),
             ("live-list", "/exercises/live"),
             ("my-learning", "/my-learning"),
+            ("room", "/room/"),
+            ("room-session", f"/room/{ids['class_session']}"),
             ("certificates", "/certificates"),
             ("certificate", f"/certificates/{ids['certificate']}"),
             ("password", "/password"),
@@ -232,6 +261,9 @@ def page_list(ids: dict) -> dict:
             ("class-courses", f"/teach/classes/{ids['class']}/courses"),
             ("learner", f"/teach/learners/{ids['learner']}"),
             ("completion-rule", f"/teach/courses/{c}/completion"),
+            ("class-sessions", "/teach/sessions/"),
+            ("class-session", f"/teach/sessions/{ids['class_session']}"),
+            ("class-projector", f"/teach/sessions/{ids['class_session']}/projector"),
             ("author", "/author/"),
             ("author-edit", f"/author/{c}/beyond-follower-counts/edit"),
             ("author-history", f"/author/{c}/beyond-follower-counts/history"),
@@ -378,8 +410,9 @@ def test_axe_finds_no_violation(site, browser, role, language):
         page.evaluate(AXE_SCRIPT)  # axe-core as axe-playwright-python bundles it, once a page
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": 900})
-            if width < 600 and username:
-                page.locator("header .nav-toggle").click()  # unfold the menu
+            # Unfold the menu; the projector's full-screen page has none.
+            if width < 600 and username and page.locator("header .nav-toggle").count():
+                page.locator("header .nav-toggle").click()
             violations = page.evaluate(AXE_RUNS[width])["violations"]
             problems += describe(f"{role}/{language}/{name}", width, violations)
             runs += 1
