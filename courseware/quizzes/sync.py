@@ -11,7 +11,6 @@ from courseware.content.files import check_folder_renderings, fingerprint, Probl
 from courseware.content.folders import (
     content_dir,
     content_zone,
-    copy_course_folder,
     course_folders,
 )
 from courseware.content.steps import ContentStep, SyncReport
@@ -19,6 +18,7 @@ from courseware.courses.catalogue import course_ids
 from courseware.db import db
 from courseware.quizzes import versions
 from courseware.quizzes.attempts import regrade_question
+from courseware.quizzes.export import export_step
 from courseware.quizzes.files import CourseQuizzes, load_all_quizzes, QuizSource
 from courseware.quizzes.models import QuestionRecord, Quiz, QuizVersion
 from courseware.quizzes.questions import Question
@@ -228,9 +228,4 @@ def sync_step(found: list[CourseQuizzes], report: SyncReport, take_files: bool) 
     sync_quizzes(found, course_ids(), report, take_files)
 
 
-def export_files(course_slug: str, root) -> list:
-    """`content export`: the quizzes are not edited in the browser yet, so their files are copied."""
-    return copy_course_folder("quizzes", course_slug, root)
-
-
-CONTENT_STEP = ContentStep("quizzes", check_quizzes, count_quizzes, sync_step, export_files)
+CONTENT_STEP = ContentStep("quizzes", check_quizzes, count_quizzes, sync_step, export_step)
