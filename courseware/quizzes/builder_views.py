@@ -226,7 +226,10 @@ def edit_quiz(course_slug, quiz_slug):
     invalid = False
     _prepare(form, course)
     if form.validate_on_submit():
-        source, problems = building.check_quiz(course, quiz.slug, form.fields())
+        fields = form.fields()
+        # The lesson a quiz belongs to is set in its file; the form keeps it as it is.
+        fields.lesson = latest.lesson_slug if latest is not None else None
+        source, problems = building.check_quiz(course, quiz.slug, fields)
         invalid = bool(problems)
         if problems:
             place_problems(form, problems)

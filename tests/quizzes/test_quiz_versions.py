@@ -124,6 +124,9 @@ def test_a_sync_of_a_changed_file_adds_a_version_and_attempts_keep_theirs(
 
 
 def test_a_sync_keeps_and_reports_a_browser_edit_newer_than_the_file(app, editor, bank, sync):
+    path = bank / "check.yaml"
+    path.write_text("lesson: first\n" + path.read_text("utf-8"), "utf-8")
+    assert "quiz check: updated" in sync().changes
     edit = editor.client.get(EDIT.format("check")).get_data(as_text=True)
     assert 'value="50"' in edit
     form = quiz_form(
@@ -139,7 +142,6 @@ def test_a_sync_keeps_and_reports_a_browser_edit_newer_than_the_file(app, editor
         publish="y",
     )
     assert post(editor, EDIT.format("check"), form).status_code == 302
-    path = bank / "check.yaml"
     path.write_text(path.read_text("utf-8").replace("pass_mark: 50", "pass_mark: 90"), "utf-8")
     report = sync()
     assert any(
@@ -148,6 +150,7 @@ def test_a_sync_keeps_and_reports_a_browser_edit_newer_than_the_file(app, editor
     with app.app_context():
         quiz = db.session.scalar(sa.select(Quiz).where(Quiz.slug == "check"))
         assert quiz.title["zh"] == "浏览器改过的小测" and quiz.settings["pass_mark"] == 60
+        assert quiz.lesson_slug == "first"  # kept from the file, which the form does not show
 
 
 def test_an_export_with_a_browser_made_quiz_round_trips_to_the_same_bytes(
