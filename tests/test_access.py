@@ -41,6 +41,7 @@ EXPECTED = {
 PREFIXES = {
     "admin.": ADMIN,
     "author.": STAFF,
+    "quiz_author.": STAFF,
     "lessons.": SIGNED_IN,
     "progress.": SIGNED_IN,
     "quizzes.": SIGNED_IN,

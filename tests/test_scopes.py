@@ -482,6 +482,20 @@ ENTRIES: dict[str, Entry] = {
         "POST",
         served=REDIRECT,
     ),
+    # --- quizzes, built by their course's editors ---
+    "quiz_author.new_quiz": Entry(lambda w: f"/author/{w.course_slug}/quizzes/new", "owner"),
+    "quiz_author.edit_quiz": Entry(
+        lambda w: f"/author/{w.course_slug}/quizzes/check/edit", "owner"
+    ),
+    "quiz_author.preview_quiz": Entry(
+        lambda w: f"/author/{w.course_slug}/quizzes/check/preview?seed=1", "owner"
+    ),
+    "quiz_author.publish_quiz": Entry(
+        lambda w: f"/author/{w.course_slug}/quizzes/check/publish",
+        "owner",
+        "POST",
+        served=REDIRECT,
+    ),
     # --- reports ---
     "reports.export_status": Entry(lambda w: f"/reports/exports/{w.job}", "hzadmin"),
     "reports.download": Entry(lambda w: f"/reports/exports/{w.job}/download", "hzadmin"),

@@ -32,6 +32,7 @@ from courseware.quizzes.models import (
     QuestionRecord,
     Quiz,
     QuizOverride,
+    QuizVersion,
 )
 from courseware.quizzes.questions import Question
 from courseware.quizzes.room import room_refusal
@@ -105,8 +106,9 @@ def availability(quiz: Quiz, user_id: int, now: dt.datetime) -> Availability:
     opens, closes = _time(settings.get("opens")), _time(settings.get("closes"))
     open_attempt = next((a for a in attempts if a.is_open), None)
     reason = None
-    room = room_refusal(quiz, user_id, now) if quiz.archived_at is None else None
-    if quiz.archived_at is not None:
+    withdrawn = quiz.archived_at is not None or quiz.version_id is None or quiz.published_at is None
+    room = room_refusal(quiz, user_id, now) if not withdrawn else None
+    if withdrawn:
         reason = _l("This quiz has been withdrawn.")
     elif opens and now < opens:
         reason = _l("This quiz is not open yet.")
@@ -124,12 +126,12 @@ def availability(quiz: Quiz, user_id: int, now: dt.datetime) -> Availability:
 # --- starting ---------------------------------------------------------------------------------
 
 
-def _records_for(quiz: Quiz) -> dict[str, sa.Row]:
-    """The questions a quiz names and those of the categories it draws from, by name: rows of id,
+def _records_for(course_id: int, slots: list) -> dict[str, sa.Row]:
+    """The questions slots name and those of the categories they draw from, by name: rows of id,
     name, category, type and content_hash (ORM objects of a whole bank would cost more than the rest
     of a start), each parsed once per process."""
-    names = [slot["question"] for slot in quiz.slots if "question" in slot]
-    categories = [slot["category"] for slot in quiz.slots if "draw" in slot]
+    names = [slot["question"] for slot in slots if "question" in slot]
+    categories = [slot["category"] for slot in slots if "draw" in slot]
     rows = db.session.execute(
         sa.select(
             QuestionRecord.id,
@@ -138,7 +140,7 @@ def _records_for(quiz: Quiz) -> dict[str, sa.Row]:
             QuestionRecord.type,
             QuestionRecord.content_hash,
         ).where(
-            QuestionRecord.course_id == quiz.course_id,
+            QuestionRecord.course_id == course_id,
             QuestionRecord.archived_at.is_(None),
             sa.or_(QuestionRecord.name.in_(names), QuestionRecord.category.in_(categories)),
         )
@@ -152,13 +154,17 @@ def shown_order(question: Question, rng: random.Random, shuffle_options: bool) -
     return question_type(question.type).shown_order(question, rng, shuffle_options)
 
 
-def build_layout(quiz: Quiz, seed: int) -> list[tuple[sa.Row, list[int]]]:
-    """The questions of one attempt, drawn and ordered by its seed: the same seed, the same page."""
+def build_layout(
+    quiz: Quiz, seed: int, version: QuizVersion | None = None
+) -> list[tuple[sa.Row, list[int]]]:
+    """The questions of one attempt at a version of the quiz (by default the published one),
+    drawn and ordered by its seed: the same seed, the same page."""
+    plan = version or quiz
     rng = random.Random(seed)
-    records = _records_for(quiz)
+    records = _records_for(quiz.course_id, plan.slots)
     chosen: list[sa.Row] = []
     used: set[str] = set()
-    for slot in quiz.slots:
+    for slot in plan.slots:
         if "question" in slot:
             record = records.get(slot["question"])
             if record is not None and record.name not in used:
@@ -178,9 +184,9 @@ def build_layout(quiz: Quiz, seed: int) -> list[tuple[sa.Row, list[int]]]:
         for record in rng.sample(pool, min(slot["draw"], len(pool))):
             chosen.append(record)
             used.add(record.name)
-    if quiz.settings.get("shuffle_questions"):
+    if plan.settings.get("shuffle_questions"):
         rng.shuffle(chosen)
-    shuffle_options = quiz.settings.get("shuffle_options", True)
+    shuffle_options = plan.settings.get("shuffle_options", True)
     return [(r, shown_order(parsed_question(r.content_hash), rng, shuffle_options)) for r in chosen]
 
 
@@ -218,6 +224,7 @@ def start_attempt(quiz: Quiz, user_id: int, now: dt.datetime) -> Attempt:
         raise AttemptRefused(_l("This quiz has no questions yet."), 409)
     attempt = Attempt(
         quiz_id=quiz.id,
+        quiz_version_id=quiz.version_id,
         user_id=user_id,
         number=state.used + 1,
         seed=seed,
@@ -392,7 +399,7 @@ def total(attempt: Attempt) -> None:
     if pending:
         attempt.passed = None
     else:
-        mark = attempt.quiz.settings.get("pass_mark", 60)
+        mark = attempt.version.settings.get("pass_mark", 60)
         attempt.passed = (
             attempt.max_score == 0 or attempt.score * 100 >= mark * attempt.max_score - 1e-9
         )
@@ -456,11 +463,14 @@ def remaining_seconds(attempt: Attempt, now: dt.datetime) -> int | None:
 
 def may_review(attempt: Attempt, now: dt.datetime) -> bool:
     """Whether the learner may see each answer with its feedback, as the quiz's review setting says."""
-    review = attempt.quiz.settings.get("review", "immediately")
+    # The quiz's rule now, not the version's: an instructor who hides the answers (say, until a
+    # retake closes) hides them from every attempt; the answers shown are the attempt's own.
+    settings = attempt.quiz.settings
+    review = settings.get("review", "immediately")
     if not attempt.is_submitted or review == "never":
         return False
     if review == "after_close":
-        closes = _time(attempt.quiz.settings.get("closes"))
+        closes = _time(settings.get("closes"))
         return closes is not None and now >= closes
     return True
 
@@ -500,7 +510,11 @@ def quiz_statuses_for(course_id: int, user_ids) -> dict[int, dict[str, QuizStatu
     users = list(user_ids)
     quizzes = list(
         db.session.scalars(
-            sa.select(Quiz).where(Quiz.course_id == course_id, Quiz.archived_at.is_(None))
+            sa.select(Quiz).where(
+                Quiz.course_id == course_id,
+                Quiz.archived_at.is_(None),
+                Quiz.published_at.is_not(None),
+            )
         )
     )
     by_learner: dict[tuple[int, int], list[Attempt]] = {}
@@ -540,7 +554,7 @@ def learner_results(user_id: int) -> list[tuple[Quiz, Attempt | None, int]]:
         by_quiz.setdefault(attempt.quiz_id, []).append(attempt)
     quizzes = db.session.scalars(
         sa.select(Quiz)
-        .where(Quiz.id.in_(by_quiz), Quiz.archived_at.is_(None))
+        .where(Quiz.id.in_(by_quiz), Quiz.archived_at.is_(None), Quiz.published_at.is_not(None))
         .order_by(Quiz.course_id, Quiz.id)
     )
     return [

@@ -224,9 +224,18 @@ def parse_quiz(
     if problems:
         return None, problems
     reader = Reader(path, lines)
+    quiz = read_quiz(reader, data, course, slug, path, zone)
+    return (quiz, []) if quiz is not None else (None, reader.problems)
+
+
+def read_quiz(
+    reader: Reader, data, course: str, slug: str, path: str, zone: ZoneInfo
+) -> QuizSource | None:
+    """A quiz from its mapping (a file's, or a form's in the same shape), or None with every
+    problem noted on `reader` under its key: the one definition of a valid quiz."""
     if not isinstance(data, dict):
         reader.problem((), "a quiz file is a mapping of settings and questions")
-        return None, reader.problems
+        return None
     for extra in sorted(set(data) - QUIZ_FIELDS, key=str):
         reader.problem((extra,), f"unknown quiz field {extra!r}")
     title = reader.text(data.get("title"), ("title",))
@@ -255,15 +264,48 @@ def parse_quiz(
             elif count:
                 slots.append({"draw": count, "category": category.strip()})
             continue
+        if isinstance(entry, dict) and set(entry) == {"question"}:
+            # A question of the course's banks (or of another quiz), named by its id.
+            name = entry["question"]
+            if not isinstance(name, str) or not SLUG.match(name):
+                reader.problem(key + ("question",), "question must name a question id")
+            elif any(slot.get("question") == name for slot in slots):
+                reader.problem(key + ("question",), f"question {name} is in the quiz twice")
+            else:
+                slots.append({"question": name})
+            continue
         question = parse_question(reader, entry, key, category="")
         if question:
             questions.append(question)
             slots.append({"question": question.name})
     if reader.problems:
-        return None, reader.problems
-    return QuizSource(
-        course, slug, path, title, description, lesson, settings, slots, questions
-    ), []
+        return None
+    return QuizSource(course, slug, path, title, description, lesson, settings, slots, questions)
+
+
+def scored_counts(questions) -> dict[str, int]:
+    """How many questions that can be drawn (scored ones) each category holds."""
+    counts: dict[str, int] = {}
+    for q in questions:
+        if q.category and question_type(q.type).scored:
+            counts[q.category] = counts.get(q.category, 0) + 1
+    return counts
+
+
+def slot_problems(slots: list[dict], names: set[str], counts: dict[str, int]):
+    """What is wrong with a quiz's slots given the course's questions: (slot index, field,
+    message, details) for a draw asking more than its category holds, a question not found."""
+    found = []
+    for i, slot in enumerate(slots):
+        if "draw" in slot:
+            have = counts.get(slot["category"], 0)
+            if have < slot["draw"]:
+                message = f"draw {slot['draw']} from {slot['category']}: the category has {have} questions"
+                found.append((i, "draw", message, {"have": have}))
+        elif slot["question"] not in names:
+            message = f"question {slot['question']} is in no bank or quiz of this course"
+            found.append((i, "question", message, {}))
+    return found
 
 
 def parse_bank_yaml(text: str, path: str) -> tuple[list[Question], list[Problem]]:
@@ -402,23 +444,13 @@ def load_course_quizzes(
             problems += found_problems
             add_questions(found, shown, lambda q: 1)
 
-    categories: dict[str, int] = {}
-    for q in questions:
-        if q.category and question_type(q.type).scored:
-            categories[q.category] = categories.get(q.category, 0) + 1
+    categories = scored_counts(questions)
+    names = {q.name for q in questions}
     for quiz in quizzes:
-        for i, slot in enumerate(quiz.slots):
-            if "draw" in slot:
-                have = categories.get(slot["category"], 0)
-                if have < slot["draw"]:
-                    lines = quiz_lines.get(quiz.slug, {})
-                    problems.append(
-                        Problem(
-                            quiz.path,
-                            lines.get(("questions", i, "draw"), 1),
-                            f"draw {slot['draw']} from {slot['category']}: the category has {have} questions",
-                        )
-                    )
+        lines = quiz_lines.get(quiz.slug, {})
+        for i, name, message, _details in slot_problems(quiz.slots, names, categories):
+            line = lines.get(("questions", i, name), lines.get(("questions", i), 1))
+            problems.append(Problem(quiz.path, line, message))
     if problems:
         return None, problems
     return CourseQuizzes(folder.name, quizzes, questions), []

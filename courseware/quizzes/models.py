@@ -97,7 +97,10 @@ class QuestionRecord(db.Model):
 
 
 class Quiz(db.Model):
-    """A quiz of a course, synced from quizzes/<course>/<slug>.yaml."""
+    """A quiz of a course, synced from quizzes/<course>/<slug>.yaml or built in the browser.
+
+    Its title, settings and slots are those of its published version (`version`), copied here so
+    that lists and the quiz page read them without a join; attempts read their own version."""
 
     __tablename__ = "quiz"
     __table_args__ = (sa.UniqueConstraint("course_id", "slug", name="uq_quiz_course_slug"),)
@@ -114,10 +117,57 @@ class Quiz(db.Model):
     # [{"question": name}] or [{"draw": n, "category": c}], in order.
     slots: Mapped[list] = mapped_column(sa.JSON)
     content_hash: Mapped[str] = mapped_column(sa.String(64))
+    # The version learners take; None until a quiz built in the browser is first published.
+    version_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("quiz_version.id", use_alter=True, name="fk_quiz_version")
+    )
+    # Fingerprint of the quiz's file at the last sync (None: never in the files, or gone from
+    # them): a newer version with another fingerprint was made in the browser.
+    file_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    # Learners see a quiz once it is published; one built in the browser starts unpublished.
+    published_at: Mapped[dt.datetime | None] = mapped_column(default=utcnow)
     archived_at: Mapped[dt.datetime | None]
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     course = relationship("Course")
+    version: Mapped[QuizVersion | None] = relationship(foreign_keys=[version_id], post_update=True)
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None and self.archived_at is None
+
+
+class QuizVersion(db.Model):
+    """One saved state of a quiz: its texts, settings and slots. Never changed once saved.
+
+    Every change — a save in the browser, a sync of a changed file — adds a version, so an attempt
+    keeps the version it started on: changing a quiz that has attempts leaves their questions,
+    score and pass as they were, and new attempts take the new version. A save refused because
+    someone else saved first is kept as a conflict copy."""
+
+    __tablename__ = "quiz_version"
+    __table_args__ = (sa.UniqueConstraint("quiz_id", "number", name="uq_quiz_version_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quiz_id: Mapped[int] = mapped_column(sa.ForeignKey("quiz.id"), index=True)
+    number: Mapped[int]  # 1, 2, 3 … within the quiz
+    status: Mapped[str] = mapped_column(sa.String(16))  # draft | published | conflict
+    source: Mapped[str] = mapped_column(sa.String(16))  # file | browser
+    title: Mapped[dict] = mapped_column(sa.JSON)
+    description: Mapped[dict] = mapped_column(sa.JSON)
+    lesson_slug: Mapped[str | None] = mapped_column(sa.String(64))
+    settings: Mapped[dict] = mapped_column(sa.JSON)
+    slots: Mapped[list] = mapped_column(sa.JSON)
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    # The version the author started from; a save on a stale base is a conflict.
+    base_version_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("quiz_version.id", ondelete="SET NULL")
+    )
+    note: Mapped[str] = mapped_column(sa.String(255), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    author = relationship("User")
 
 
 class QuizOverride(db.Model):
@@ -170,6 +220,8 @@ class Attempt(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     quiz_id: Mapped[int] = mapped_column(sa.ForeignKey("quiz.id"), index=True)
+    # The version of the quiz this attempt took: its questions, pass mark and review rule.
+    quiz_version_id: Mapped[int] = mapped_column(sa.ForeignKey("quiz_version.id"), index=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
     number: Mapped[int]
     seed: Mapped[int] = mapped_column(sa.BigInteger)
@@ -187,6 +239,7 @@ class Attempt(db.Model):
     needs_grading: Mapped[bool] = mapped_column(default=False)
 
     quiz: Mapped[Quiz] = relationship()
+    version: Mapped[QuizVersion] = relationship()
     answers: Mapped[list[Answer]] = relationship(
         back_populates="attempt", order_by="Answer.position"
     )

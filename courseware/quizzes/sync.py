@@ -11,15 +11,16 @@ from courseware.content.files import check_folder_renderings, fingerprint, Probl
 from courseware.content.folders import (
     content_dir,
     content_zone,
-    copy_course_folder,
     course_folders,
 )
 from courseware.content.steps import ContentStep, SyncReport
 from courseware.courses.catalogue import course_ids
 from courseware.db import db
+from courseware.quizzes import versions
 from courseware.quizzes.attempts import regrade_question
+from courseware.quizzes.export import export_step
 from courseware.quizzes.files import CourseQuizzes, load_all_quizzes, QuizSource
-from courseware.quizzes.models import QuestionRecord, Quiz
+from courseware.quizzes.models import QuestionRecord, Quiz, QuizVersion
 from courseware.quizzes.questions import Question
 from courseware.timeutil import utcnow
 
@@ -92,51 +93,109 @@ def upsert_questions(
     return records
 
 
-def _sync_quiz(course_id: int, quiz: Quiz | None, source: QuizSource, changes: list[str]) -> Quiz:
+def _edited_in_browser(quiz: Quiz) -> QuizVersion | None:
+    """The quiz's newest version when it was made in the browser since the last sync."""
+    latest = versions.latest_version(quiz)
+    if latest is not None and latest.source == "browser" and latest.content_hash != quiz.file_hash:
+        return latest
+    return None
+
+
+def _sync_quiz(
+    course_id: int, quiz: Quiz | None, source: QuizSource, report: SyncReport, take_files: bool
+) -> Quiz:
+    """Add a version from the file when it changed; a browser edit made since the last sync is
+    kept (and reported) unless the files are to be taken."""
+    where = f"quiz {source.slug}"
     if quiz is None:
-        quiz = Quiz(course_id=course_id, slug=source.slug)
+        quiz = Quiz(course_id=course_id, slug=source.slug, **_columns(source))
         db.session.add(quiz)
-        changes.append(f"quiz {source.slug}: added")
-    elif quiz.content_hash == source.content_hash and quiz.archived_at is None:
+        db.session.flush()
+        versions.add_version(
+            quiz, source, status=versions.PUBLISHED, origin="file", note="content sync"
+        )
+        quiz.file_hash = source.content_hash
+        report.changes.append(f"{where}: added")
         return quiz
-    else:
-        changes.append(f"quiz {source.slug}: updated")
-    quiz.title = source.title
-    quiz.description = source.description
-    quiz.lesson_slug = source.lesson
-    quiz.settings = source.settings
-    quiz.slots = source.slots
-    quiz.content_hash = source.content_hash
+    restore = quiz.archived_at is not None
+    if not restore and quiz.content_hash == source.content_hash:
+        quiz.file_hash = source.content_hash  # the files hold what learners take (an export)
+        return quiz
+    if not restore and quiz.file_hash == source.content_hash:
+        return quiz  # the file has not changed since the last sync; the database holds newer
+    edited = _edited_in_browser(quiz)
+    if edited is not None and not take_files:
+        report.conflicts.append(
+            f"{where}: changed in the files and in the browser since the last sync; kept the "
+            f"browser's version {edited.number}. Export the course to keep it, or sync with "
+            "--take-files."
+        )
+        return quiz
+    # A new version, never a change to one: attempts keep the version they took.
+    versions.add_version(
+        quiz, source, status=versions.PUBLISHED, origin="file", note="content sync"
+    )
+    quiz.file_hash = source.content_hash
     quiz.archived_at = None
-    quiz.updated_at = utcnow()
+    if quiz.published_at is None:
+        quiz.published_at = utcnow()  # a quiz in the files is taken by learners
+    report.changes.append(f"{where}: {'restored' if restore else 'updated'}")
     return quiz
 
 
-def sync_quizzes(found: list[CourseQuizzes], course_ids: dict[str, int]) -> list[str]:
+def _columns(source: QuizSource) -> dict:
+    return dict(
+        title=source.title,
+        description=source.description,
+        lesson_slug=source.lesson,
+        settings=source.settings,
+        slots=source.slots,
+        content_hash=source.content_hash,
+    )
+
+
+def _archive(quiz: Quiz, report: SyncReport) -> None:
+    """Archive a quiz gone from the files; one built in the browser and never exported stays."""
+    if quiz.archived_at is not None:
+        return
+    if quiz.file_hash is None or _edited_in_browser(quiz) is not None:
+        report.conflicts.append(
+            f"quiz {quiz.slug}: exists only in the database (built or changed in the browser); "
+            "export the course to keep it in the files"
+        )
+        return
+    quiz.archived_at = utcnow()
+    quiz.file_hash = None
+    report.changes.append(f"quiz {quiz.slug}: archived")
+
+
+def sync_quizzes(
+    found: list[CourseQuizzes],
+    course_ids: dict[str, int],
+    report: SyncReport | None = None,
+    take_files: bool = False,
+) -> list[str]:
     """Update every course's quizzes and questions from the files; return what changed."""
-    changes: list[str] = []
+    report = report if report is not None else SyncReport()
     for course in found:
         course_id = course_ids[course.course]
-        upsert_questions(course_id, course.questions, archive_missing=True, changes=changes)
+        upsert_questions(course_id, course.questions, archive_missing=True, changes=report.changes)
         quizzes = {
             q.slug: q
             for q in db.session.scalars(sa.select(Quiz).where(Quiz.course_id == course_id))
         }
         for source in course.quizzes:
-            _sync_quiz(course_id, quizzes.pop(source.slug, None), source, changes)
-        for slug, quiz in quizzes.items():
-            if quiz.archived_at is None:
-                quiz.archived_at = utcnow()
-                changes.append(f"quiz {slug}: archived")
+            _sync_quiz(course_id, quizzes.pop(source.slug, None), source, report, take_files)
+        for quiz in quizzes.values():
+            _archive(quiz, report)
     synced = {c.course for c in found}
     for slug, course_id in course_ids.items():
         if slug not in synced:
             for quiz in db.session.scalars(
                 sa.select(Quiz).where(Quiz.course_id == course_id, Quiz.archived_at.is_(None))
             ):
-                quiz.archived_at = utcnow()
-                changes.append(f"quiz {quiz.slug}: archived")
-    return changes
+                _archive(quiz, report)
+    return report.changes
 
 
 def check_quizzes(found: dict) -> tuple[list[CourseQuizzes], list[Problem]]:
@@ -166,12 +225,7 @@ def count_quizzes(found: list[CourseQuizzes]) -> list[str]:
 
 
 def sync_step(found: list[CourseQuizzes], report: SyncReport, take_files: bool) -> None:
-    report.changes += sync_quizzes(found, course_ids())
+    sync_quizzes(found, course_ids(), report, take_files)
 
 
-def export_files(course_slug: str, root) -> list:
-    """`content export`: the quizzes are not edited in the browser yet, so their files are copied."""
-    return copy_course_folder("quizzes", course_slug, root)
-
-
-CONTENT_STEP = ContentStep("quizzes", check_quizzes, count_quizzes, sync_step, export_files)
+CONTENT_STEP = ContentStep("quizzes", check_quizzes, count_quizzes, sync_step, export_step)

@@ -28,7 +28,7 @@ def get_quiz(course_slug: str, quiz_slug: str) -> Quiz:
         .join(Course, Course.id == Quiz.course_id)
         .where(Course.slug == course_slug, Quiz.slug == quiz_slug, Course.archived_at.is_(None))
     )
-    if quiz is None or quiz.archived_at is not None:
+    if quiz is None or not quiz.is_published:
         abort(404)
     return quiz
 

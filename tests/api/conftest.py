@@ -13,7 +13,7 @@ from courseware.certificates.models import Certificate
 from courseware.courses.models import Course
 from courseware.db import db
 from courseware.progress.models import CourseAssignment, CourseCompletion, CreditEntry
-from courseware.quizzes.models import Attempt, Quiz
+from courseware.quizzes.models import Attempt, Quiz, QuizVersion
 
 
 @pytest.fixture
@@ -156,6 +156,20 @@ def organisation(app, make_unit, make_user, lessons_dir, sync):
         )
         db.session.add(quiz)
         db.session.flush()
+        version = QuizVersion(
+            quiz_id=quiz.id,
+            number=1,
+            status="published",
+            source="file",
+            title=quiz.title,
+            description=quiz.description,
+            settings=quiz.settings,
+            slots=quiz.slots,
+            content_hash="x",
+        )
+        db.session.add(version)
+        db.session.flush()
+        quiz.version_id = version.id
         start = dt.datetime(2026, 2, 9, 9, 0)
         for number, (key, score, passed) in enumerate(
             [("a", 8.0, True), ("b", 3.0, False), ("c", None, None)], 1
@@ -163,6 +177,7 @@ def organisation(app, make_unit, make_user, lessons_dir, sync):
             db.session.add(
                 Attempt(
                     quiz_id=quiz.id,
+                    quiz_version_id=version.id,
                     user_id=people[key],
                     number=number,
                     seed=number,

@@ -489,7 +489,11 @@ def test_quizzes_and_exercises_are_named_in_the_outline_and_move_like_lessons(
     sync()
     auth = signed_in(app, make_user)
     page = auth.client.get(COURSE).get_data(as_text=True)
-    assert re.search(r'<span class="badge">测验</span>\s*小测', page)
+    # A quiz's title leads to its builder.
+    assert re.search(
+        r'<span class="badge">测验</span>\s*<a href="/author/test-course/quizzes/check/edit">小测',
+        page,
+    )
     assert 'aria-label="上移“小测”"' in page
     move(auth, "quiz:check", "up")
     assert outline_of(app)[1:3] == [["quiz", "check"], ["lesson", "second"]]
