@@ -334,7 +334,9 @@ def read_question(
     """The question the form holds, or every problem with it, each at its field."""
     errors: list[FieldError] = []
     category = (form.get("category_new") or "").strip() or (form.get("category") or "").strip()
-    if not category:
+    # A quiz's own question (written in its quiz file) has no category and keeps none.
+    own = record is not None and not record.category
+    if not category and not own:
         errors.append(
             FieldError("category", str(COMMON_LABELS["category"]), _("Choose or type a category."))
         )

@@ -161,11 +161,12 @@ def upsert_questions(
         names.add(question.name)
         record = records.get(question.name)
         if record is None:
-            record = QuestionRecord(course_id=course_id, name=question.name)
+            record = QuestionRecord(
+                course_id=course_id, name=question.name, position=next_position(course_id)
+            )
             db.session.add(record)
             records[question.name] = record
             changes.append(f"question {question.name}: added")
-            record.position = next_position(course_id)
         elif record.content_hash == question.content_hash and record.archived_at is None:
             continue
         else:
