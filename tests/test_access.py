@@ -41,6 +41,7 @@ EXPECTED = {
 PREFIXES = {
     "admin.": ADMIN,
     "author.": STAFF,
+    "bank.": STAFF,
     "lessons.": SIGNED_IN,
     "progress.": SIGNED_IN,
     "quizzes.": SIGNED_IN,

@@ -30,7 +30,7 @@ from courseware.exercises.models import Exercise, ExerciseRun, LiveSession, Obse
 from courseware.lessons.models import Lesson, LessonRevision
 from courseware.progress.completion import check_completion
 from courseware.progress.models import CourseAssignment, CreditEntry
-from courseware.quizzes.models import Answer, Quiz, QuizOverride
+from courseware.quizzes.models import Answer, QuestionRecord, Quiz, QuizOverride
 from courseware.reports.models import ExportJob
 from courseware.timeutil import utcnow
 from tests.conftest import Auth, csrf_token
@@ -171,6 +171,9 @@ def world(app, make_user, make_unit, make_class, lessons_dir, sync, tmp_path):
         ids["lesson_slug"] = lesson.slug
         ids["revision"] = db.session.scalar(
             sa.select(LessonRevision.id).where(LessonRevision.lesson_id == lesson.id)
+        )
+        ids["question"] = db.session.scalar(
+            sa.select(QuestionRecord.id).where(QuestionRecord.name == "pick-one")
         )
     created = w.clients["owner"].post(
         f"/teach/exercises/{ids['exercise']}/live",
@@ -378,6 +381,35 @@ ENTRIES: dict[str, Entry] = {
     ),
     "author.revert": Entry(
         lambda w: f"/author/{w.course_slug}/{w.lesson_slug}/revisions/{w.revision}/revert",
+        "owner",
+        "POST",
+        served=REDIRECT,
+    ),
+    # --- the question bank, edited by the course's editors ---
+    "bank.index": Entry(lambda w: f"/author/{w.course_slug}/bank", "owner"),
+    "bank.show": Entry(lambda w: f"/author/{w.course_slug}/bank/{w.question}", "owner"),
+    "bank.new": Entry(lambda w: f"/author/{w.course_slug}/bank/new?type=single", "owner"),
+    "bank.edit": Entry(lambda w: f"/author/{w.course_slug}/bank/{w.question}/edit", "owner"),
+    "bank.preview": Entry(
+        lambda w: f"/author/{w.course_slug}/bank/preview",
+        "owner",
+        "POST",
+        data=lambda w: {"type": "truefalse", "text-zh": "对吗？", "answer": "true"},
+    ),
+    "bank.duplicate": Entry(
+        lambda w: f"/author/{w.course_slug}/bank/{w.question}/duplicate",
+        "owner",
+        "POST",
+        served=REDIRECT,
+    ),
+    "bank.archive": Entry(
+        lambda w: f"/author/{w.course_slug}/bank/{w.question}/archive",
+        "owner",
+        "POST",
+        served=REDIRECT,
+    ),
+    "bank.restore": Entry(
+        lambda w: f"/author/{w.course_slug}/bank/{w.question}/restore",
         "owner",
         "POST",
         served=REDIRECT,

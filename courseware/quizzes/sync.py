@@ -18,6 +18,7 @@ from courseware.content.steps import ContentStep, SyncReport
 from courseware.courses.catalogue import course_ids
 from courseware.db import db
 from courseware.quizzes.attempts import regrade_question
+from courseware.quizzes.bank_files import export_banks
 from courseware.quizzes.files import CourseQuizzes, load_all_quizzes, QuizSource
 from courseware.quizzes.models import QuestionCategory, QuestionRecord, Quiz
 from courseware.quizzes.question_revisions import add_question_revision
@@ -293,8 +294,11 @@ def sync_step(found: list[CourseQuizzes], report: SyncReport, take_files: bool) 
 
 
 def export_files(course_slug: str, root) -> list:
-    """`content export`: the quizzes are not edited in the browser yet, so their files are copied."""
-    return copy_course_folder("quizzes", course_slug, root)
+    """`content export`: the quiz files are copied; the banks are written from the database,
+    where questions are edited in the browser (bank_files)."""
+    copied = copy_course_folder("quizzes", course_slug, root)
+    banks = export_banks(course_slug, root)
+    return [p for p in copied if p.exists() and p not in banks] + banks
 
 
 CONTENT_STEP = ContentStep("quizzes", check_quizzes, count_quizzes, sync_step, export_files)
