@@ -66,6 +66,7 @@ def record(app, name):
 
 def visible(page: str) -> str:
     """The page's text as a reader sees it: no tags, no attributes."""
+    page = re.sub(r"<textarea[^>]*hidden[^>]*>.*?</textarea>", " ", page, flags=re.S)
     return re.sub(r"<[^>]*>", " ", page)
 
 
