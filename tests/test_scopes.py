@@ -38,7 +38,7 @@ from courseware.exercises.models import (
 from courseware.lessons.models import Lesson, LessonRevision
 from courseware.progress.completion import check_completion
 from courseware.progress.models import CourseAssignment, CreditEntry
-from courseware.quizzes.models import Answer, Quiz, QuizOverride
+from courseware.quizzes.models import Answer, QuestionRecord, Quiz, QuizOverride
 from courseware.reports.models import ExportJob
 from courseware.timeutil import utcnow
 from tests.conftest import Auth, csrf_token
@@ -201,6 +201,9 @@ def world(app, make_user, make_unit, make_class, lessons_dir, sync, tmp_path):
             )
         )
         db.session.commit()
+        ids["question"] = db.session.scalar(
+            sa.select(QuestionRecord.id).where(QuestionRecord.name == "pick-one")
+        )
     created = w.clients["owner"].post(
         f"/teach/exercises/{ids['exercise']}/live",
         data={"cohort": ids["class_a"], "teams": "1", "speed": "1"},
@@ -492,6 +495,35 @@ ENTRIES: dict[str, Entry] = {
     ),
     "quiz_author.publish_quiz": Entry(
         lambda w: f"/author/{w.course_slug}/quizzes/check/publish",
+        "owner",
+        "POST",
+        served=REDIRECT,
+    ),
+    # --- the question bank, edited by the course's editors ---
+    "bank.index": Entry(lambda w: f"/author/{w.course_slug}/bank", "owner"),
+    "bank.show": Entry(lambda w: f"/author/{w.course_slug}/bank/{w.question}", "owner"),
+    "bank.new": Entry(lambda w: f"/author/{w.course_slug}/bank/new?type=single", "owner"),
+    "bank.edit": Entry(lambda w: f"/author/{w.course_slug}/bank/{w.question}/edit", "owner"),
+    "bank.preview": Entry(
+        lambda w: f"/author/{w.course_slug}/bank/preview",
+        "owner",
+        "POST",
+        data=lambda w: {"type": "truefalse", "text-zh": "对吗？", "answer": "true"},
+    ),
+    "bank.duplicate": Entry(
+        lambda w: f"/author/{w.course_slug}/bank/{w.question}/duplicate",
+        "owner",
+        "POST",
+        served=REDIRECT,
+    ),
+    "bank.archive": Entry(
+        lambda w: f"/author/{w.course_slug}/bank/{w.question}/archive",
+        "owner",
+        "POST",
+        served=REDIRECT,
+    ),
+    "bank.restore": Entry(
+        lambda w: f"/author/{w.course_slug}/bank/{w.question}/restore",
         "owner",
         "POST",
         served=REDIRECT,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import PurePath
 
 import sqlalchemy as sa
@@ -55,6 +56,49 @@ def import_questions(course: Course, questions: list[Question]) -> list[str]:
     changes: list[str] = []
     upsert_questions(course.id, questions, archive_missing=False, changes=changes)
     return changes
+
+
+@dataclass(frozen=True)
+class Imported:
+    """Where one imported question went: its record, its category, and what the import did."""
+
+    name: str
+    record_id: int
+    category: str
+    status: str  # "new", "updated" or "unchanged"
+
+
+def import_with_report(course: Course, questions: list[Question]) -> list[Imported]:
+    """Import the questions (import_questions) and say where each one went; the caller commits."""
+    before = {
+        name: (content_hash, archived is None)
+        for name, content_hash, archived in db.session.execute(
+            sa.select(
+                QuestionRecord.name, QuestionRecord.content_hash, QuestionRecord.archived_at
+            ).where(QuestionRecord.course_id == course.id)
+        )
+    }
+    import_questions(course, questions)
+    db.session.flush()
+    ids = dict(
+        db.session.execute(
+            sa.select(QuestionRecord.name, QuestionRecord.id).where(
+                QuestionRecord.course_id == course.id
+            )
+        ).all()
+    )
+    report = []
+    for question in questions:
+        old = before.get(question.name)
+        status = (
+            "new"
+            if old is None
+            else "unchanged"
+            if old == (question.content_hash, True)
+            else "updated"
+        )
+        report.append(Imported(question.name, ids[question.name], question.category, status))
+    return report
 
 
 def find_quiz(slug: str, course_slug: str | None) -> Quiz | None:

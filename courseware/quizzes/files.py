@@ -79,6 +79,8 @@ class CourseQuizzes:
     course: str
     quizzes: list[QuizSource]
     questions: list[Question]
+    # The names banks give their categories ({zh, en}), by category.
+    category_names: dict[str, dict] = field(default_factory=dict)
 
 
 def parse_question(reader: Reader, data, key: tuple, category: str) -> Question | None:
@@ -309,15 +311,24 @@ def slot_problems(slots: list[dict], names: set[str], counts: dict[str, int]):
 
 
 def parse_bank_yaml(text: str, path: str) -> tuple[list[Question], list[Problem]]:
+    questions, _name, problems = parse_named_bank_yaml(text, path)
+    return questions, problems
+
+
+def parse_named_bank_yaml(
+    text: str, path: str
+) -> tuple[list[Question], dict | None, list[Problem]]:
+    """A bank file's questions, and the name it gives its category ({zh, en}) if it gives one."""
     data, lines, problems = parse_yaml(text, path)
     if problems:
-        return [], problems
+        return [], None, problems
     reader = Reader(path, lines)
     if not isinstance(data, dict):
         reader.problem((), "a bank file is a mapping with category and questions")
-        return [], reader.problems
-    for extra in sorted(set(data) - {"category", "questions"}, key=str):
+        return [], None, reader.problems
+    for extra in sorted(set(data) - {"category", "name", "questions"}, key=str):
         reader.problem((extra,), f"unknown bank field {extra!r}")
+    name = reader.text(data["name"], ("name",)) if "name" in data else None
     category = data.get("category")
     if not isinstance(category, str) or not category.strip():
         reader.problem(("category",), "a bank needs a category")
@@ -331,23 +342,31 @@ def parse_bank_yaml(text: str, path: str) -> tuple[list[Question], list[Problem]
         for i, e in enumerate(raw)
         if (q := parse_question(reader, e, ("questions", i), category.strip()))
     ]
-    return (questions, []) if not reader.problems else ([], reader.problems)
+    return (questions, name, []) if not reader.problems else ([], None, reader.problems)
 
 
 def parse_bank_file(path: Path, shown: str) -> tuple[list[Question], list[Problem]]:
     """A bank in YAML or GIFT."""
+    questions, _name, problems = parse_named_bank_file(path, shown)
+    return questions, problems
+
+
+def parse_named_bank_file(
+    path: Path, shown: str
+) -> tuple[list[Question], dict | None, list[Problem]]:
+    """A bank in YAML or GIFT, and the name a YAML bank gives its category."""
     if path.suffix == ".gift":
         text, problems = decode_gift(path.read_bytes(), shown)
         if problems:
-            return [], problems
+            return [], None, problems
         questions, problems = parse_gift(text, shown)
         make_names_unique(questions)
-        return questions, problems
+        return questions, None, problems
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
-        return [], [Problem(shown, 1, "the file must be saved as UTF-8")]
-    return parse_bank_yaml(text, shown)
+        return [], None, [Problem(shown, 1, "the file must be saved as UTF-8")]
+    return parse_named_bank_yaml(text, shown)
 
 
 def load_course_quizzes(
@@ -363,6 +382,7 @@ def load_course_quizzes(
     questions: list[Question] = []
     where: dict[str, str] = {}
     quiz_lines: dict[str, dict] = {}
+    category_names: dict[str, dict] = {}
 
     def add_questions(found: list[Question], shown: str, line_of) -> None:
         for q in found:
@@ -440,9 +460,11 @@ def load_course_quizzes(
             if path.suffix not in (".yaml", ".gift"):
                 problems.append(Problem(shown, 1, "a bank file ends in .yaml or .gift"))
                 continue
-            found, found_problems = parse_bank_file(path, shown)
+            found, name, found_problems = parse_named_bank_file(path, shown)
             problems += found_problems
             add_questions(found, shown, lambda q: 1)
+            if name and found:
+                category_names[found[0].category] = name
 
     categories = scored_counts(questions)
     names = {q.name for q in questions}
@@ -453,7 +475,7 @@ def load_course_quizzes(
             problems.append(Problem(quiz.path, line, message))
     if problems:
         return None, problems
-    return CourseQuizzes(folder.name, quizzes, questions), []
+    return CourseQuizzes(folder.name, quizzes, questions, category_names), []
 
 
 def _slot_of(quiz: QuizSource, name: str) -> int:

@@ -88,12 +88,55 @@ class QuestionRecord(db.Model):
     key_hash: Mapped[str] = mapped_column(sa.String(64), default="")
     archived_at: Mapped[dt.datetime | None]
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # The content_hash the files gave at the last sync; None for a question written in the
+    # browser or imported, which only an export puts in the files. A content_hash that differs
+    # is an edit made in the browser since, which a sync keeps rather than overwrite.
+    file_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    # Its place in its bank file (files order), so that an export writes questions in that order.
+    position: Mapped[int] = mapped_column(default=0)
 
     @property
     def question(self) -> questions.Question:
         """The parsed question; parsed once per process for each version of its content. Its text
         (`data`) is read only on the first use of that version, so queries may defer it."""
         return _PARSED.get(self.content_hash) or _parsed(self.content_hash, self.data)
+
+
+class QuestionRevision(db.Model):
+    """One saved version of a question: from the files, an import, or the browser's editor."""
+
+    __tablename__ = "question_revision"
+    __table_args__ = (
+        sa.UniqueConstraint("question_id", "number", name="uq_question_revision_number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("question.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int]
+    data: Mapped[dict] = mapped_column(sa.JSON)
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
+    # "file", "import" or "browser"
+    origin: Mapped[str] = mapped_column(sa.String(16))
+    note: Mapped[str] = mapped_column(sa.String(200), default="")
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class QuestionCategory(db.Model):
+    """The name a bank gives one of its categories ({zh, en}), shown instead of the category's
+    key, which quizzes draw by and which may be Moodle's "$course$/top/…" path."""
+
+    __tablename__ = "question_category"
+    __table_args__ = (
+        sa.UniqueConstraint("course_id", "path", name="uq_question_category_course_path"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("course.id"), index=True)
+    path: Mapped[str] = mapped_column(sa.String(200))
+    name: Mapped[dict] = mapped_column(sa.JSON)
 
 
 class Quiz(db.Model):

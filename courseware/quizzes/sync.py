@@ -18,9 +18,11 @@ from courseware.courses.catalogue import course_ids
 from courseware.db import db
 from courseware.quizzes import versions
 from courseware.quizzes.attempts import regrade_question
-from courseware.quizzes.export import export_step
+from courseware.quizzes.bank_files import export_banks
+from courseware.quizzes.export import export_step as export_quiz_files
 from courseware.quizzes.files import CourseQuizzes, load_all_quizzes, QuizSource
-from courseware.quizzes.models import QuestionRecord, Quiz, QuizVersion
+from courseware.quizzes.models import QuestionCategory, QuestionRecord, Quiz, QuizVersion
+from courseware.quizzes.question_revisions import add_question_revision
 from courseware.quizzes.questions import Question
 from courseware.timeutil import utcnow
 
@@ -46,23 +48,124 @@ def key_hash(question: Question) -> str:
     return fingerprint(data)
 
 
-def upsert_questions(
-    course_id: int, found: list[Question], archive_missing: bool, changes: list[str]
-) -> dict[str, QuestionRecord]:
-    """Add or update the given questions of a course; optionally archive the ones not given."""
-    now = utcnow()
-    records = {
+def apply_question(record: QuestionRecord, question: Question, changes: list[str]) -> None:
+    """Give a record the question's content; a changed answer key regrades the answers already
+    handed in (the editor's save does the same)."""
+    new_key = key_hash(question)
+    key_changed = record.id is not None and record.key_hash != new_key
+    record.category = question.category
+    record.type = question.type
+    record.data = question.to_dict()
+    record.content_hash = question.content_hash
+    record.key_hash = new_key
+    if key_changed:
+        regraded = regrade_question(record)
+        if regraded:
+            changes.append(
+                f"question {question.name}: answer key changed, {regraded} answers regraded"
+            )
+    record.archived_at = None
+    record.updated_at = utcnow()
+
+
+def _edited_in_browser(record: QuestionRecord) -> bool:
+    """Changed in the browser (or imported) since the files last gave it."""
+    return record.content_hash != record.file_hash
+
+
+def _sync_file_question(
+    record: QuestionRecord, question: Question, report: SyncReport, take_files: bool
+) -> None:
+    """One question of the files over its record, keeping what the browser changed since."""
+    digest = question.content_hash
+    where = f"question {question.name}"
+    if record.content_hash == digest:
+        if record.archived_at is not None and record.file_hash == digest and not take_files:
+            report.conflicts.append(
+                f"{where}: archived in the browser; kept archived. Export the course to take it "
+                "out of the files, or sync with --take-files."
+            )
+        elif record.archived_at is not None:
+            record.archived_at = None
+            record.updated_at = utcnow()
+            report.changes.append(f"{where}: restored")
+        record.file_hash = digest  # the files hold what the database has (an export)
+        return
+    if record.file_hash == digest and not take_files:
+        report.conflicts.append(
+            f"{where}: edited in the browser since the last sync; kept the browser's version. "
+            "Export the course to write it to the files."
+        )
+        return
+    if _edited_in_browser(record) and not take_files:
+        report.conflicts.append(
+            f"{where}: changed in the files and in the browser since the last sync; kept the "
+            "browser's version. Export the course to keep it, or sync with --take-files."
+        )
+        return
+    report.changes.append(f"{where}: updated")
+    apply_question(record, question, report.changes)
+    record.file_hash = digest
+    add_question_revision(record, "file", "content sync")
+
+
+def _records(course_id: int) -> dict[str, QuestionRecord]:
+    return {
         r.name: r
         for r in db.session.scalars(
             sa.select(QuestionRecord).where(QuestionRecord.course_id == course_id)
         )
     }
+
+
+def sync_course_questions(
+    course_id: int, found: list[Question], report: SyncReport, take_files: bool = False
+) -> None:
+    """Bring a course's questions in line with its files: add, update, archive those gone; a
+    question edited, written or archived in the browser since the last sync is kept, and
+    reported, unless take_files says the files win."""
+    records = _records(course_id)
+    for position, question in enumerate(found):
+        record = records.pop(question.name, None)
+        if record is None:
+            record = QuestionRecord(course_id=course_id, name=question.name)
+            db.session.add(record)
+            apply_question(record, question, report.changes)
+            record.file_hash = question.content_hash
+            report.changes.append(f"question {question.name}: added")
+            add_question_revision(record, "file", "content sync")
+        else:
+            _sync_file_question(record, question, report, take_files)
+        record.position = position
+    for name, record in records.items():
+        if record.archived_at is not None:
+            continue
+        if _edited_in_browser(record) and not take_files:
+            report.conflicts.append(
+                f"question {name}: exists only in the database (written, imported or edited in "
+                "the browser); export the course to keep it in the files"
+            )
+            continue
+        record.archived_at = utcnow()
+        # Gone from the files: should it come back, the files' version is taken again.
+        record.file_hash = None
+        report.changes.append(f"question {name}: archived")
+
+
+def upsert_questions(
+    course_id: int, found: list[Question], archive_missing: bool, changes: list[str]
+) -> dict[str, QuestionRecord]:
+    """Add or update the given questions of a course (an import); optionally archive the ones
+    not given. Each change is kept as a revision; an imported question is not in the files."""
+    records = _records(course_id)
     names = set()
     for question in found:
         names.add(question.name)
         record = records.get(question.name)
         if record is None:
-            record = QuestionRecord(course_id=course_id, name=question.name)
+            record = QuestionRecord(
+                course_id=course_id, name=question.name, position=next_position(course_id)
+            )
             db.session.add(record)
             records[question.name] = record
             changes.append(f"question {question.name}: added")
@@ -70,27 +173,41 @@ def upsert_questions(
             continue
         else:
             changes.append(f"question {question.name}: updated")
-        new_key = key_hash(question)
-        key_changed = record.id is not None and record.key_hash != new_key
-        record.category = question.category
-        record.type = question.type
-        record.data = question.to_dict()
-        record.content_hash = question.content_hash
-        record.key_hash = new_key
-        if key_changed:
-            regraded = regrade_question(record)
-            if regraded:
-                changes.append(
-                    f"question {question.name}: answer key changed, {regraded} answers regraded"
-                )
-        record.archived_at = None
-        record.updated_at = now
+        apply_question(record, question, changes)
+        add_question_revision(record, "import", "import")
     if archive_missing:
         for name, record in records.items():
             if name not in names and record.archived_at is None:
-                record.archived_at = now
+                record.archived_at = utcnow()
                 changes.append(f"question {name}: archived")
     return records
+
+
+def next_position(course_id: int) -> int:
+    """After every question of the course, in the order an export writes them."""
+    db.session.flush()
+    highest = db.session.scalar(
+        sa.select(sa.func.max(QuestionRecord.position)).where(QuestionRecord.course_id == course_id)
+    )
+    return (highest or 0) + 1
+
+
+def sync_category_names(course_id: int, names: dict[str, dict], changes: list[str]) -> None:
+    """The names the bank files give their categories."""
+    stored = {
+        c.path: c
+        for c in db.session.scalars(
+            sa.select(QuestionCategory).where(QuestionCategory.course_id == course_id)
+        )
+    }
+    for path, name in names.items():
+        category = stored.get(path)
+        if category is None:
+            db.session.add(QuestionCategory(course_id=course_id, path=path, name=name))
+            changes.append(f"category {path}: named")
+        elif category.name != name:
+            category.name = name
+            changes.append(f"category {path}: renamed")
 
 
 def _edited_in_browser(quiz: Quiz) -> QuizVersion | None:
@@ -179,7 +296,8 @@ def sync_quizzes(
     report = report if report is not None else SyncReport()
     for course in found:
         course_id = course_ids[course.course]
-        upsert_questions(course_id, course.questions, archive_missing=True, changes=report.changes)
+        sync_course_questions(course_id, course.questions, report, take_files)
+        sync_category_names(course_id, course.category_names, report.changes)
         quizzes = {
             q.slug: q
             for q in db.session.scalars(sa.select(Quiz).where(Quiz.course_id == course_id))
@@ -228,4 +346,13 @@ def sync_step(found: list[CourseQuizzes], report: SyncReport, take_files: bool) 
     sync_quizzes(found, course_ids(), report, take_files)
 
 
-CONTENT_STEP = ContentStep("quizzes", check_quizzes, count_quizzes, sync_step, export_step)
+def export_files(course_slug: str, root) -> list:
+    """`content export`: the quizzes are written from the database (export.py), and the banks,
+    where questions are edited in the browser, too (bank_files): a file the database still
+    matches is kept byte for byte."""
+    written = export_quiz_files(course_slug, root)
+    banks = export_banks(course_slug, root)
+    return [p for p in written if p.exists() and p not in banks] + banks
+
+
+CONTENT_STEP = ContentStep("quizzes", check_quizzes, count_quizzes, sync_step, export_files)

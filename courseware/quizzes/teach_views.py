@@ -16,12 +16,12 @@ from courseware.accounts.audit import record
 from courseware.accounts.models import User
 from courseware.courses.models import Course
 from courseware.db import db
-from courseware.i18n import text
-from courseware.quizzes import analysis, bank, display, manual, scope
+from courseware.quizzes import analysis, bank, bank_views, display, manual, scope
 from courseware.quizzes.attempts import regrade_question
 from courseware.quizzes.forms import ExportPartForm, GradeForm, ImportForm, OverrideForm, QueueForm
 from courseware.quizzes.gift import decode_gift
 from courseware.quizzes.models import Answer, Attempt, QuestionRecord, Quiz, QuizOverride
+from courseware.quizzes.problem_text import translate_problem
 from courseware.quizzes.types import typed_names
 from courseware.timeutil import utcnow
 
@@ -309,25 +309,27 @@ def import_bank():
             filename=filename,
             content=content,
             questions=questions,
-            problems=problems,
-            html=display.html,
-            type_label=display.type_label,
+            problems=[translate_problem(p) for p in problems],
+            **bank_views.preview_helpers(course),
         ), (400 if problems else 200)
-    changes = bank.import_questions(course, questions)
+    imported = bank.import_with_report(course, questions)
     record(
         "quiz.import",
         f"course:{course.slug}",
-        {"file": filename, "questions": len(questions), "changed": len(changes)},
+        {
+            "file": filename,
+            "questions": len(questions),
+            "changed": sum(1 for i in imported if i.status != "unchanged"),
+        },
     )
     db.session.commit()
-    flash(
-        ngettext(
-            "Imported %(num)d question into %(course)s (%(c)d added or changed).",
-            "Imported %(num)d questions into %(course)s (%(c)d added or changed).",
-            len(questions),
-            course=text(course.title),
-            c=len(changes),
-        ),
-        "success",
+    return render_template(
+        "quizzes/teach/import_done.html",
+        course=course,
+        filename=filename,
+        imported=imported,
+        counts={
+            s: sum(1 for i in imported if i.status == s) for s in ("new", "updated", "unchanged")
+        },
+        **bank_views.preview_helpers(course),
     )
-    return redirect(url_for(".index"))

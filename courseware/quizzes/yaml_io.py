@@ -62,8 +62,12 @@ def question_to_yaml(question: Question) -> dict:
     return data
 
 
-def write_bank_yaml(questions: list[Question], category: str) -> str:
-    """A bank file: the category and its questions, in UTF-8 text an author can edit."""
-    bank = {"category": category, "questions": [question_to_yaml(q) for q in questions]}
+def write_bank_yaml(questions: list[Question], category: str, name: dict | None = None) -> str:
+    """A bank file: the category, the name it is shown by (if any) and its questions, in UTF-8
+    text an author can edit."""
+    bank: dict = {"category": category}
+    if name and any(name.values()):
+        bank["name"] = text_to_yaml(name)
+    bank["questions"] = [question_to_yaml(q) for q in questions]
     # yaml.dump with a SafeDumper subclass is yaml.safe_dump with our string styles.
     return yaml.dump(bank, Dumper=BankDumper, allow_unicode=True, sort_keys=False, width=NO_FOLDING)

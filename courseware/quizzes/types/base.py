@@ -90,6 +90,8 @@ class QuestionType:
     blank_in_text = False  # True: the text holds BLANK where the answer goes (fill)
     # The macro `inputs(q, disabled)` that shows the question's inputs in an attempt and a review.
     template = ""
+    # The parts of its edit form beyond the common fields, as types/editing.py describes them.
+    editor_parts: tuple = ()
 
     # --- files -------------------------------------------------------------------------------
 
@@ -99,6 +101,11 @@ class QuestionType:
     def write_yaml(self, question: Question) -> dict:
         """The fields read_yaml reads back into this question."""
         return {}
+
+    def editor_values(self, question: Question) -> dict:
+        """The values of the edit form's parts, keyed as editor_parts: by default what
+        write_yaml writes, which the editor reads row by row."""
+        return self.write_yaml(question)
 
     def read_gift(self, block, question: Question, answers) -> None:
         """Read the answers in braces; only types GIFT's grammar names are ever asked."""

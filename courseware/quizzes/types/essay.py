@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from courseware.quizzes.gift_syntax import general_feedback
 from courseware.quizzes.questions import Question
 from courseware.quizzes.types.base import Grade, MANUAL, QuestionType
+from courseware.quizzes.types.editing import GUIDE
 from courseware.quizzes.yaml_parts import is_empty, text_to_yaml
 
 # --- GIFT ---------------------------------------------------------------------------------
@@ -25,6 +26,7 @@ class Essay(QuestionType):
     yaml_fields = frozenset({"answer_guide"})
     manual = True
     template = "quizzes/types/essay.html"
+    editor_parts = (GUIDE,)
     in_gift = True
 
     def read_yaml(self, reader, data, key, question: Question) -> None:

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from courseware.content.files import LANGUAGES
 from courseware.quizzes.questions import BLANK, Question
 from courseware.quizzes.types.base import Choices, Grade
+from courseware.quizzes.types.editing import FILL_ANSWERS, FILL_OPTIONS
 from courseware.quizzes.types.short import short_unsupported, write_short_answers
 from courseware.quizzes.types.short import TYPE as SHORT
 from courseware.quizzes.types.single import choices_unsupported, write_choices
@@ -45,6 +46,7 @@ class Fill(Choices):
     typed = True
     blank_in_text = True
     template = "quizzes/types/fill.html"
+    editor_parts = (FILL_ANSWERS, FILL_OPTIONS)
     in_gift = True
 
     def _as(self, question: Question):

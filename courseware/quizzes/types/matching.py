@@ -21,6 +21,7 @@ from courseware.quizzes.gift_syntax import (
 )
 from courseware.quizzes.questions import Pair, Question
 from courseware.quizzes.types.base import Grade, index_in, int_or_none, QuestionType, UNANSWERED
+from courseware.quizzes.types.editing import DISTRACTORS, PAIRS
 from courseware.quizzes.yaml_parts import matching_fields, read_pairs
 
 
@@ -79,6 +80,7 @@ class Matching(QuestionType):
     label = _l("matching")
     yaml_fields = frozenset({"pairs", "distractors"})
     template = "quizzes/types/matching.html"
+    editor_parts = (PAIRS, DISTRACTORS)
     in_gift = True
 
     def read_yaml(self, reader, data, key, question: Question) -> None:

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from courseware.quizzes.questions import Question
 from courseware.quizzes.types.base import Grade, index_in, int_or_none, UNANSWERED
+from courseware.quizzes.types.editing import MULTIPLE_OPTIONS
 from courseware.quizzes.types.single import choices_unsupported, Single, write_choices
 from courseware.quizzes.yaml_parts import option_to_yaml, read_options, share_multiple
 
@@ -14,6 +15,7 @@ class Multiple(Single):
     name = "multiple"
     label = _l("multiple response")
     template = "quizzes/types/multiple.html"
+    editor_parts = (MULTIPLE_OPTIONS,)
 
     def read_yaml(self, reader, data, key, question: Question) -> None:
         question.options = read_options(reader, data.get("options"), key + ("options",), self.name)

@@ -29,7 +29,8 @@ from courseware.quizzes.models import AnswerState
 from courseware.quizzes.numbers import read_number
 from courseware.quizzes.questions import Number, Question
 from courseware.quizzes.types.base import EPSILON, Grade, TypedAnswers
-from courseware.quizzes.yaml_parts import numbers_to_yaml, read_numbers
+from courseware.quizzes.types.editing import NUMBERS, UNITS
+from courseware.quizzes.yaml_parts import numbers_to_yaml, percent, plain_number, read_numbers
 
 # --- GIFT ---------------------------------------------------------------------------------
 
@@ -166,6 +167,7 @@ class Numerical(TypedAnswers):
     label = _l("numerical")
     yaml_fields = frozenset({"answer", "tolerance", "min", "max", "answers", "units"})
     template = "quizzes/types/numerical.html"
+    editor_parts = (NUMBERS, UNITS)
     in_gift = True
 
     def read_yaml(self, reader, data, key, question: Question) -> None:
@@ -185,6 +187,19 @@ class Numerical(TypedAnswers):
         if question.units:
             fields["units"] = list(question.units)
         return fields
+
+    def editor_values(self, question: Question) -> dict:
+        """Every number as a row of the form, also the one a file writes inline."""
+        rows = [
+            {
+                "answer": plain_number(n.value),
+                "tolerance": plain_number(n.tolerance),
+                "weight": percent(n.weight),
+                "feedback": n.feedback,
+            }
+            for n in question.numbers
+        ]
+        return {"answers": rows, "units": list(question.units)}
 
     # GIFT has no units: a question read from GIFT has none, and writing one leaves them out.
     def read_gift(self, block, question: Question, answers) -> None:

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from courseware.quizzes.questions import Question
 from courseware.quizzes.types.base import Grade, int_or_none, QuestionType, UNANSWERED
+from courseware.quizzes.types.editing import ITEMS
 from courseware.quizzes.yaml_parts import text_to_yaml
 
 
@@ -16,6 +17,7 @@ class Ordering(QuestionType):
     label = _l("ordering")
     yaml_fields = frozenset({"items"})
     template = "quizzes/types/ordering.html"
+    editor_parts = (ITEMS,)
     in_gift = False
 
     def read_yaml(self, reader, data, key, question: Question) -> None:

@@ -19,6 +19,7 @@ from courseware.quizzes.gift_syntax import (
 )
 from courseware.quizzes.questions import normalise_answer, Option, Question
 from courseware.quizzes.types.base import Grade, TypedAnswers
+from courseware.quizzes.types.editing import ANSWERS
 from courseware.quizzes.yaml_parts import answer_to_yaml, read_answers
 
 
@@ -86,6 +87,7 @@ class Short(TypedAnswers):
     yaml_fields = frozenset({"answers"})
     typed = True
     template = "quizzes/types/short.html"
+    editor_parts = (ANSWERS,)
     in_gift = True
 
     def read_yaml(self, reader, data, key, question: Question) -> None:

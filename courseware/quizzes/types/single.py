@@ -20,6 +20,7 @@ from courseware.quizzes.gift_syntax import (
 )
 from courseware.quizzes.questions import Option, Question
 from courseware.quizzes.types.base import Choices, Grade, index_in, int_or_none, UNANSWERED
+from courseware.quizzes.types.editing import OPTIONS
 from courseware.quizzes.yaml_parts import option_to_yaml, read_options
 
 # --- GIFT ---------------------------------------------------------------------------------
@@ -109,6 +110,7 @@ class Single(Choices):
     label = _l("single choice")
     yaml_fields = frozenset({"options"})
     template = "quizzes/types/single.html"
+    editor_parts = (OPTIONS,)
     in_gift = True
 
     def read_yaml(self, reader, data, key, question: Question) -> None:

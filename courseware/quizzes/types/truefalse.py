@@ -15,6 +15,7 @@ from courseware.quizzes.gift_syntax import (
 )
 from courseware.quizzes.questions import Question
 from courseware.quizzes.types.base import Grade, QuestionType, UNANSWERED
+from courseware.quizzes.types.editing import ANSWER_TRUE, FEEDBACK_FALSE, FEEDBACK_TRUE
 from courseware.quizzes.yaml_parts import is_empty, text_to_yaml
 
 FEEDBACK_FIELDS = ("feedback_true", "feedback_false")
@@ -62,6 +63,7 @@ class TrueFalse(QuestionType):
     label = _l("true/false")
     yaml_fields = frozenset({"answer", *FEEDBACK_FIELDS})
     template = "quizzes/types/truefalse.html"
+    editor_parts = (ANSWER_TRUE, FEEDBACK_TRUE, FEEDBACK_FALSE)
     in_gift = True
 
     def read_yaml(self, reader, data, key, question: Question) -> None:
