@@ -210,7 +210,7 @@ def sync_category_names(course_id: int, names: dict[str, dict], changes: list[st
             changes.append(f"category {path}: renamed")
 
 
-def _edited_in_browser(quiz: Quiz) -> QuizVersion | None:
+def _quiz_edited_in_browser(quiz: Quiz) -> QuizVersion | None:
     """The quiz's newest version when it was made in the browser since the last sync."""
     latest = versions.latest_version(quiz)
     if latest is not None and latest.source == "browser" and latest.content_hash != quiz.file_hash:
@@ -240,7 +240,7 @@ def _sync_quiz(
         return quiz
     if not restore and quiz.file_hash == source.content_hash:
         return quiz  # the file has not changed since the last sync; the database holds newer
-    edited = _edited_in_browser(quiz)
+    edited = _quiz_edited_in_browser(quiz)
     if edited is not None and not take_files:
         report.conflicts.append(
             f"{where}: changed in the files and in the browser since the last sync; kept the "
@@ -275,7 +275,7 @@ def _archive(quiz: Quiz, report: SyncReport) -> None:
     """Archive a quiz gone from the files; one built in the browser and never exported stays."""
     if quiz.archived_at is not None:
         return
-    if quiz.file_hash is None or _edited_in_browser(quiz) is not None:
+    if quiz.file_hash is None or _quiz_edited_in_browser(quiz) is not None:
         report.conflicts.append(
             f"quiz {quiz.slug}: exists only in the database (built or changed in the browser); "
             "export the course to keep it in the files"
