@@ -350,9 +350,11 @@ def export_files(course_slug: str, root) -> list:
     """`content export`: the quizzes are written from the database (export.py), and the banks,
     where questions are edited in the browser, too (bank_files): a file the database still
     matches is kept byte for byte."""
-    written = export_quiz_files(course_slug, root)
-    banks = export_banks(course_slug, root)
-    return [p for p in written if p.exists() and p not in banks] + banks
+    quizzes = export_quiz_files(course_slug, root)
+    banks = export_banks(course_slug, root, quizzes.held)
+    folder = (root / "quizzes" if root else content_dir("quizzes")) / course_slug / "banks"
+    kept = sorted(p for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
+    return quizzes.written + [p for p in kept if p not in banks] + banks
 
 
 CONTENT_STEP = ContentStep("quizzes", check_quizzes, count_quizzes, sync_step, export_files)
