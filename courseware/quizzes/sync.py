@@ -235,6 +235,14 @@ def _sync_quiz(
         report.changes.append(f"{where}: added")
         return quiz
     restore = quiz.archived_at is not None
+    if restore and quiz.file_hash is not None and not take_files:
+        # Taken out of the course in the browser (a sync's own archiving forgets the file): it
+        # stays out until an export removes its file.
+        report.conflicts.append(
+            f"{where}: taken out of the course in the browser; kept out. Export the course to "
+            "remove its file, or sync with --take-files."
+        )
+        return quiz
     if not restore and quiz.content_hash == source.content_hash:
         quiz.file_hash = source.content_hash  # the files hold what learners take (an export)
         return quiz
