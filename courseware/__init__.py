@@ -125,7 +125,7 @@ def _register_blueprints(app: Flask) -> None:
     from courseware.progress import reading_views as lesson_views
     from courseware.progress import teach_views as progress_teach_views
     from courseware.progress import views as progress_views
-    from courseware.quizzes import bank_views, builder_views, teach_views
+    from courseware.quizzes import bank_views, builder_views, history_views, teach_views
     from courseware.quizzes import cli as quiz_cli
     from courseware.quizzes import views as quiz_views
     from courseware.reports import cli as report_cli
@@ -141,6 +141,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(teach_views.bp)
     app.register_blueprint(builder_views.bp)
     app.register_blueprint(bank_views.bp)
+    app.register_blueprint(history_views.bp)
     app.register_blueprint(exercise_views.bp)
     app.register_blueprint(exercise_teach_views.bp)
     app.register_blueprint(exercise_observe_views.bp)

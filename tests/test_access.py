@@ -42,6 +42,7 @@ PREFIXES = {
     "admin.": ADMIN,
     "author.": STAFF,
     "quiz_author.": STAFF,
+    "quiz_history.": STAFF,
     "bank.": STAFF,
     "lessons.": SIGNED_IN,
     "progress.": SIGNED_IN,

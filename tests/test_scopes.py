@@ -38,7 +38,7 @@ from courseware.exercises.models import (
 from courseware.lessons.models import Lesson, LessonRevision
 from courseware.progress.completion import check_completion
 from courseware.progress.models import CourseAssignment, CreditEntry
-from courseware.quizzes.models import Answer, QuestionRecord, Quiz, QuizOverride
+from courseware.quizzes.models import Answer, QuestionRecord, Quiz, QuizOverride, QuizVersion
 from courseware.reports.models import ExportJob
 from courseware.timeutil import utcnow
 from tests.conftest import Auth, csrf_token
@@ -165,6 +165,9 @@ def world(app, make_user, make_unit, make_class, lessons_dir, sync, tmp_path):
         ids["course"] = course.id
         ids["course_slug"] = course.slug
         ids["quiz"] = db.session.scalar(sa.select(Quiz.id))
+        ids["quiz_version"] = db.session.scalar(
+            sa.select(QuizVersion.id).where(QuizVersion.quiz_id == ids["quiz"])
+        )
         ids["exercise"] = db.session.scalar(sa.select(Exercise.id))
         ids["scenario_revision"] = db.session.scalar(sa.select(ExerciseRevision.id))
         ids["answer"] = db.session.scalar(
@@ -495,6 +498,36 @@ ENTRIES: dict[str, Entry] = {
     ),
     "quiz_author.publish_quiz": Entry(
         lambda w: f"/author/{w.course_slug}/quizzes/check/publish",
+        "owner",
+        "POST",
+        served=REDIRECT,
+    ),
+    # --- a quiz's versions and its place in the course, by its course's editors ---
+    "quiz_history.quiz_history": Entry(
+        lambda w: f"/author/{w.course_slug}/quizzes/check/history", "owner"
+    ),
+    "quiz_history.quiz_diff": Entry(
+        lambda w: (
+            f"/author/{w.course_slug}/quizzes/check/diff?a={w.quiz_version}&b={w.quiz_version}"
+        ),
+        "owner",
+    ),
+    "quiz_history.revert_quiz": Entry(
+        lambda w: f"/author/{w.course_slug}/quizzes/check/versions/{w.quiz_version}/revert",
+        "owner",
+        "POST",
+        data=lambda w: {"base_version_id": str(w.quiz_version)},
+        served=REDIRECT,
+    ),
+    # The quiz is taken out, then put back, so the course is as it was for what follows.
+    "quiz_history.take_out": Entry(
+        lambda w: f"/author/{w.course_slug}/quizzes/check/take-out",
+        "owner",
+        "POST",
+        served=REDIRECT,
+    ),
+    "quiz_history.put_back": Entry(
+        lambda w: f"/author/{w.course_slug}/quizzes/check/put-back",
         "owner",
         "POST",
         served=REDIRECT,

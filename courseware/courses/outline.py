@@ -14,6 +14,7 @@ from flask import current_app
 ITEM_KINDS = ("lesson", "quiz", "exercise")
 TITLES = "courseware.outline_titles"
 DRAFTS = "courseware.outline_drafts"
+TAKEN_OUT = "courseware.outline_taken_out"
 
 
 class OutlineError(ValueError):
@@ -117,3 +118,18 @@ def draft_items(course_id: int) -> set[tuple[str, str]]:
         for kind, drafts in current_app.extensions.get(DRAFTS, {}).items()
         for slug in drafts(course_id)
     }
+
+
+def register_taken_out(app, kind: str, taken_out: Callable) -> None:
+    """Let a domain list its items taken out of a course, for the outline's page to offer putting
+    them back: `taken_out(course)` gives dicts with kind, slug, title and put_back (a URL)."""
+    app.extensions.setdefault(TAKEN_OUT, {})[kind] = taken_out
+
+
+def taken_out_items(course) -> list[dict]:
+    """Every registered kind's items taken out of a course."""
+    return [
+        item
+        for taken_out in current_app.extensions.get(TAKEN_OUT, {}).values()
+        for item in taken_out(course)
+    ]

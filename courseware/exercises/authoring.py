@@ -226,6 +226,18 @@ def publish_text(
     return revision
 
 
+def newer_draft(exercise: Exercise) -> ExerciseRevision | None:
+    """The newest draft, when it is newer than what learners get: a change published another
+    way (the timeline's spreadsheet) would pass over it and leave it unpublishable."""
+    latest = latest_revision(exercise)
+    published = exercise.published
+    if latest is None or not latest.is_draft:
+        return None
+    if published is not None and latest.number < published.number:
+        return None
+    return latest
+
+
 def may_publish(exercise: Exercise, revision: ExerciseRevision) -> bool:
     """A draft with no problems, newer than what learners get."""
     published = exercise.published

@@ -139,6 +139,113 @@ PATTERNS: list[tuple[str, object]] = [
         r"unknown (?P<what>action|metric|rubric dimension|verdict) '(?P<name>[^']*)'; one of: (?P<choices>.+)",
         _l("Unknown “%(name)s”; one of: %(choices)s."),
     ),
+    # The shapes of the scenario's parts.
+    (
+        r"costs must be a mapping such as \{post: 10\}",
+        _l("costs must be a mapping such as {post: 10}."),
+    ),
+    (
+        r"start must be a mapping such as \{sentiment: 50, trust: 60\}",
+        _l("start must be a mapping such as {sentiment: 50, trust: 60}."),
+    ),
+    (
+        r"effects must be a mapping such as \{trust: 5, reach: -20\}",
+        _l("effects must be a mapping such as {trust: 5, reach: -20}."),
+    ),
+    (
+        r"keywords are written \{zh: \[\.\.\.\], en: \[\.\.\.\]\}",
+        _l("Keywords are written {zh: [...], en: [...]}."),
+    ),
+    (
+        r"(?P<lang>zh|en) keywords must be a list of words",
+        _l("The %(lang)s keywords must be a list of words."),
+    ),
+    (r"at least one keyword is needed", _l("At least one keyword is needed.")),
+    (
+        r'a handle is written "@名字" or \{zh: "@名字", en: "@Name"\}',
+        _l('A handle is written "@名字" or {zh: "@名字", en: "@Name"}.'),
+    ),
+    (r"a handle is one line", _l("A handle is one line.")),
+    (
+        r"the English handle (?P<handle>.+) has Chinese characters: write it in English, such as "
+        r"@JiangchengXiaoWang",
+        _l(
+            "The English handle %(handle)s has Chinese characters: write it in English, such as "
+            "@JiangchengXiaoWang."
+        ),
+    ),
+    (
+        r"(?P<name>required|on_time|passes) must be true or false",
+        _l("%(name)s must be true or false."),
+    ),
+    # Rumours, departments, injects and decisions.
+    (
+        r"countered_by must list the facts that counter this rumour",
+        _l("countered_by must list the facts that counter this rumour."),
+    ),
+    (
+        r"rumour id (?P<id>\S+) is also a contradiction's id: give it another",
+        _l("The rumour id “%(id)s” is also a contradiction's id: give it another."),
+    ),
+    (
+        r"reach (?P<reach>\S+) is more than the population \((?P<population>\S+)\)",
+        _l("The reach %(reach)s is more than the population (%(population)s)."),
+    ),
+    (
+        r"only a department can be called to reveal facts",
+        _l("Only a department (kind: department) can be called to reveal facts."),
+    ),
+    (r"goto must name a branch", _l("goto must name a branch.")),
+    (
+        r"branch must be a name of lowercase letters, digits and hyphens",
+        _l("branch must be a name of lowercase letters, digits and hyphens."),
+    ),
+    (r"expects decide needs a decision", _l("expects: decide needs a decision.")),
+    (
+        r"an inject with a decision expects decide",
+        _l("An inject with a decision expects decide (expects: decide)."),
+    ),
+    # Capabilities and pass conditions.
+    (
+        r"a capability needs a list of critical tasks",
+        _l("A capability needs a list of critical tasks."),
+    ),
+    (
+        r"a pass condition has one of: called, answered, stated, false_statements",
+        _l("A pass condition has exactly one of: called, answered, stated, false_statements."),
+    ),
+    (
+        r"called names a department; (?P<name>\S+) is none",
+        _l("called names a department; “%(name)s” is none."),
+    ),
+    (r"before goes with called", _l("before goes with called.")),
+    (r"answered must list inject ids", _l("answered must list inject ids.")),
+    (
+        r"false_statements must be none or corrected",
+        _l("false_statements must be none or corrected."),
+    ),
+    # Calibration posts.
+    (r"a calibration post needs its text", _l("A calibration post needs its text.")),
+    (r"after must list setup steps", _l("after must list setup steps.")),
+    (
+        r"a setup step is call DEPARTMENT, wait MINUTES, decide INJECT OPTION, post TEXT or reply "
+        r"INJECT TEXT",
+        _l(
+            "A setup step is call DEPARTMENT, wait MINUTES, decide INJECT OPTION, post TEXT or "
+            "reply INJECT TEXT."
+        ),
+    ),
+    (
+        r"a verdict names at least one of: (?P<choices>.+)",
+        _l("A verdict names at least one of: %(choices)s."),
+    ),
+    (r"(?P<name>\S+) must list ids", _l("%(name)s must list ids.")),
+    # The file itself.
+    (r"the file must be saved as UTF-8", _l("The file must be saved as UTF-8.")),
+    (
+        r"an exercise file is named <scenario-slug>\.yaml",
+        _l("An exercise file is named <scenario-slug>.yaml."),
+    ),
 ]
 COMPILED = [(re.compile(pattern + r"\Z"), message) for pattern, message in PATTERNS]
 

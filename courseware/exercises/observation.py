@@ -97,7 +97,7 @@ def remove(live: LiveSession, user_id: int) -> None:
 def note_minute(live: LiveSession, now: dt.datetime) -> float:
     """The simulated minute a note is written at: the live clock, or the end once it is over."""
     if live.status == LiveStatus.FINISHED:
-        return float(live.exercise.scenario.duration)
+        return float(runs.live_scenario(live).duration)
     return round(runs.live_minute(live, now), 1)
 
 
@@ -113,7 +113,7 @@ def add_note(
     text = text.strip()
     if not text:
         raise ObservationError("empty_note")
-    if inject_id and live.exercise.scenario.inject(inject_id) is None:
+    if inject_id and runs.live_scenario(live).inject(inject_id) is None:
         raise ObservationError("no_such_inject")
     if run is not None and run.live_id != live.id:
         raise ObservationError("no_such_team")

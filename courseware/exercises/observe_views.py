@@ -47,7 +47,7 @@ def team_of(live: LiveSession, run_id: int) -> ExerciseRun:
 
 def fired_injects(live: LiveSession) -> list:
     """The injects any team has seen so far, in the scenario's order; every inject once it is over."""
-    scenario = live.exercise.scenario
+    scenario = runs.live_scenario(live)
     now = utcnow()
     fired = set()
     for run in live.teams:
@@ -62,7 +62,7 @@ def _note_form(live: LiveSession, formdata=None) -> NoteForm:
 
 
 def _page(live: LiveSession, note_form=None, rating_errors=None, rated_run=None, status=200):
-    scenario = live.exercise.scenario
+    scenario = runs.live_scenario(live)
     now = utcnow()
     teams = []
     for run in live.teams:
@@ -151,7 +151,7 @@ def rate(live_id, run_id):
     run = team_of(live, run_id)
     form = RatingsForm()
     given, errors = form.collect(
-        live.exercise.scenario.capabilities, request.form, observation.RATINGS
+        runs.live_scenario(live).capabilities, request.form, observation.RATINGS
     )
     if not form.validate_on_submit() or errors:
         return _page(live, rating_errors=errors, rated_run=run.id, status=400)
@@ -219,7 +219,7 @@ EVALUATION_COLUMNS = [
 
 def evaluation_rows(live: LiveSession) -> tuple[list, list]:
     """The notes and the ratings of a live run as rows, for CSV (one table) and XLSX (two sheets)."""
-    scenario = live.exercise.scenario
+    scenario = runs.live_scenario(live)
     names = dict(
         db.session.execute(
             sa.select(ExerciseRun.id, ExerciseRun.team_name).where(ExerciseRun.live_id == live.id)

@@ -59,6 +59,15 @@ def to_engine(row: RunAction) -> engine.Action:
     )
 
 
+def live_scenario(live: LiveSession):
+    """The scenario a live class is played with: its teams' stored version (they start together
+    and are stamped together when a newer scenario is published), not the exercise's current
+    one, which may have changed since the class began."""
+    for run in live.teams:
+        return run.scenario
+    return live.exercise.scenario
+
+
 def live_minute(live: LiveSession, now: dt.datetime) -> float:
     """The live class's simulated minute: real time since the start, less the pauses, times the speed."""
     if live.started_at is None:

@@ -130,7 +130,7 @@ def create_live(exercise_id):
 
 def _live_context(live: LiveSession):
     now = utcnow()
-    scenario = live.exercise.scenario
+    scenario = runs.live_scenario(live)
     teams = []
     for run in live.teams:
         state = runs.replay(run, now)
@@ -171,7 +171,7 @@ def control(live_id):
 def command(live_id):
     live = get_live(live_id)
     form = CommandForm(
-        personas=[(p.id, p.id) for p in live.exercise.scenario.personas],
+        personas=[(p.id, p.id) for p in runs.live_scenario(live).personas],
         channels=messages.CHANNELS.items(),
     )
     if not form.validate_on_submit():
@@ -241,7 +241,7 @@ def live_report(live_id):
         "exercises/teach/live_report.html",
         live=live,
         reports=reports,
-        scenario=live.exercise.scenario,
+        scenario=runs.live_scenario(live),
         can_review=scope.may_control_live(current_user, live),
         messages=messages,
     )
@@ -262,7 +262,7 @@ def live_report_pdf(live_id):
             (report.build(run, now), _("Team %(n)s", n=run.team_name), "、".join(names.values()))
         )
     return Response(
-        pdf.class_report(live.exercise.scenario, teams, now),
+        pdf.class_report(runs.live_scenario(live), teams, now),
         mimetype="application/pdf",
         headers={"Content-Disposition": f"attachment; filename=exercise-live-{live.id}.pdf"},
     )

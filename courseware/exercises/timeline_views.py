@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 
 from flask import abort, Blueprint, flash, redirect, render_template, request, Response, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -53,6 +54,20 @@ def _source(exercise: Exercise) -> str | None:
     return path.read_bytes().decode("utf-8-sig") if path.is_file() else None
 
 
+def _draft_message(draft) -> str:
+    """Why a sheet is not applied while the scenario has a newer draft, naming the draft."""
+    who = draft.author.name if draft.author else _("the files")
+    return _(
+        "The scenario has a draft newer than what learners get: revision %(n)d, saved by "
+        "%(who)s on %(when)s. Applying the sheet would pass over that draft and leave it "
+        "unpublishable. Publish the draft (or publish the current text over it) in the scenario "
+        "editor first, then upload the sheet again.",
+        n=draft.number,
+        who=who,
+        when=format_datetime(draft.created_at, "short"),
+    )
+
+
 def _page(exercise: Exercise, form: TimelineForm, status: int = 200, **preview):
     return render_template(
         "exercises/teach/timeline.html",
@@ -75,6 +90,10 @@ def timeline_page(exercise_id):
         return _page(exercise, form)
     if not form.validate_on_submit():
         return _page(exercise, form, 400)
+    draft = authoring.newer_draft(exercise)
+    if draft is not None:
+        form.file.errors.append(_draft_message(draft))
+        return _page(exercise, form, 409, draft=draft)
     source = _source(exercise)
     if source is None:
         form.file.errors.append(

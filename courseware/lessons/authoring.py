@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from courseware.accounts import audit
 from courseware.content.files import LessonSource
+from courseware.content.textdiff import Block, diff_text
 from courseware.courses import authoring as course_authoring
 from courseware.courses import outline
 from courseware.courses.models import Course
@@ -28,7 +29,6 @@ from courseware.lessons.revisions import (
     set_published,
     source_of,
 )
-from courseware.lessons.textdiff import Block, diff_text
 from courseware.timeutil import utcnow
 
 CREATED_NOTE = "created in the browser"

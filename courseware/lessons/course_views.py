@@ -101,6 +101,7 @@ def course(course_slug):
         rows=outline_rows(course),
         readable=len(readable_lessons(course)),
         taken_out=archived_lessons(course),
+        items_taken_out=outline.taken_out_items(course),
         title_of=lesson_title,
         base=base,
         action=ActionForm(),

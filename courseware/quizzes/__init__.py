@@ -21,5 +21,8 @@ def quiz_titles(course_id: int) -> dict[str, dict]:
 
 def init_app(app) -> None:
     """Register the quizzes' content step, after the lessons', and name quizzes in outlines."""
+    from courseware.quizzes.history_views import taken_out
+
     steps.register_step(app, sync.CONTENT_STEP)
     outline.register_titles(app, "quiz", quiz_titles)
+    outline.register_taken_out(app, "quiz", taken_out)

@@ -24,21 +24,18 @@ from courseware.quizzes.questions import Question
 from courseware.quizzes.yaml_io import write_bank_yaml
 
 
-def is_bank_category(category: str) -> bool:
-    """Questions of a quiz file have no category (YAML) or `quiz:<slug>` (GIFT): they are
-    written with their quiz, not in a bank."""
-    return bool(category) and not category.startswith("quiz:")
-
-
-def bank_questions(course_id: int) -> dict[str, list[QuestionRecord]]:
-    """The course's bank questions not archived, by category, in their order."""
+def bank_questions(course_id: int, held: set[str] = frozenset()) -> dict[str, list[QuestionRecord]]:
+    """The course's questions not archived that go in bank files, by category, in their order:
+    every question with a category, but those a quiz file holds itself (`held`: a GIFT quiz's,
+    under `$CATEGORY:` lines or in its own `quiz:<slug>`), so that each is written once.
+    A question with no category is written in a quiz file."""
     found: dict[str, list[QuestionRecord]] = {}
     for record in db.session.scalars(
         sa.select(QuestionRecord)
         .where(QuestionRecord.course_id == course_id, QuestionRecord.archived_at.is_(None))
         .order_by(QuestionRecord.position, QuestionRecord.name)
     ):
-        if is_bank_category(record.category):
+        if record.category and record.name not in held:
             found.setdefault(record.category, []).append(record)
     return found
 
@@ -46,11 +43,13 @@ def bank_questions(course_id: int) -> dict[str, list[QuestionRecord]]:
 def file_name(category: str, taken: set[str]) -> str:
     """A bank file's name for a category: the category itself when it is a slug (as the
     repository names its banks), else a name made from its hash."""
-    stem = (
-        category
-        if SLUG.match(category)
-        else ("bank-" + hashlib.sha256(category.encode("utf-8")).hexdigest()[:10])
-    )
+    own = category.removeprefix("quiz:")
+    if SLUG.match(category):
+        stem = category
+    elif category.startswith("quiz:") and SLUG.match(own):
+        stem = f"quiz-{own}"  # the questions of a GIFT quiz written again as YAML
+    else:
+        stem = "bank-" + hashlib.sha256(category.encode("utf-8")).hexdigest()[:10]
     name, number = f"{stem}.yaml", 1
     while name in taken:
         number += 1
@@ -76,15 +75,16 @@ def _current(path: Path, records: dict[str, list[QuestionRecord]], names: dict) 
     ]
 
 
-def export_banks(course_slug: str, root: Path | None) -> list[Path]:
+def export_banks(course_slug: str, root: Path | None, held: set[str] = frozenset()) -> list[Path]:
     """Write the course's banks under root/quizzes/<course>/banks (root None: the content
-    folder itself); return the files written."""
+    folder itself), but for the questions the quiz files hold (`held`); return the files
+    written."""
     course = find_course(course_slug)
     if course is None:
         return []
     folder = (content_dir("quizzes") if root is None else root / "quizzes") / course_slug
     banks = folder / "banks"
-    records = bank_questions(course.id)
+    records = bank_questions(course.id, held)
     names = dict(
         db.session.execute(
             sa.select(QuestionCategory.path, QuestionCategory.name).where(

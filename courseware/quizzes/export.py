@@ -2,16 +2,20 @@
 built in the browser too, so that syncing the folder and exporting again gives the same bytes.
 
 A quiz writes what learners take (its published version), or its newest draft when it was never
-published. A question written in a quiz file (it has no bank category) is written in the first
-quiz, by short name, that has it; other quizzes name it (`- question: ID`), as they name the banks'
-questions. Banks, and quizzes written in GIFT and unchanged since, are copied from the content
-folder as they are.
+published. A quiz file (YAML or GIFT) is copied as it is while it says exactly that — the quiz's
+version and each of its questions as the database has them; a question edited in the bank since
+is a change, and the quiz is written again. Every question is written once: one a copied file
+holds stays there; one with no category is written in the first quiz written, by short name,
+that has it, and the others name it (`- question: ID`); one with a category (a bank's, or
+`quiz:<slug>` of a GIFT quiz) goes in a bank file (bank_files), so that a GIFT quiz changed in
+the browser becomes a YAML quiz naming its questions, which keep their category.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import shutil
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
@@ -22,7 +26,7 @@ from courseware.content.folders import content_dir, content_zone
 from courseware.courses.models import Course
 from courseware.db import db
 from courseware.quizzes import versions
-from courseware.quizzes.files import parse_quiz
+from courseware.quizzes.files import parse_gift_quiz, parse_quiz, QuizSource
 from courseware.quizzes.models import QuestionRecord, Quiz
 from courseware.quizzes.yaml_io import BankDumper, NO_FOLDING, question_to_yaml
 from courseware.quizzes.yaml_parts import plain_number, text_to_yaml
@@ -92,24 +96,102 @@ def _plan(quiz: Quiz):
     return versions.latest_version(quiz)
 
 
-def _unchanged_file(quiz: Quiz, source: Path | None) -> Path | None:
-    """The quiz's file in the content folder, when learners take what it says."""
-    if source is None or quiz.file_hash is None or quiz.content_hash != quiz.file_hash:
+@dataclass
+class QuizExport:
+    """What the quizzes' export wrote, and the questions the quiz files hold themselves (the
+    banks' export must not write those again)."""
+
+    written: list[Path] = field(default_factory=list)
+    held: set[str] = field(default_factory=set)
+
+
+def parse_quiz_file(path: Path, course_slug: str, zone) -> QuizSource | None:
+    """A quiz file as a sync reads it (GIFT or YAML), or None when it does not parse."""
+    if path.suffix == ".gift":
+        parsed, _problems = parse_gift_quiz(path, path.name, course_slug, zone)
+        return parsed
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
         return None
-    if _plan(quiz) is not quiz.version:
+    parsed, _problems = parse_quiz(text, path.name, course_slug, path.stem, zone)
+    return parsed
+
+
+def _unchanged_file(
+    quiz: Quiz, source: Path | None, records: dict[str, QuestionRecord], zone
+) -> tuple[Path, set[str]] | None:
+    """The quiz's file in the content folder and the questions it holds, when it says exactly
+    what learners take: the quiz's version, and each of its questions as the database has it (a
+    question edited in the bank since is a change the file must be written again for)."""
+    if source is None or quiz.version is None or _plan(quiz) is not quiz.version:
         return None
     for suffix in (".yaml", ".gift"):
         path = source / f"{quiz.slug}{suffix}"
-        if path.is_file():
-            return path
+        if not path.is_file():
+            continue
+        parsed = parse_quiz_file(path, quiz.course.slug, zone)
+        if parsed is None or parsed.content_hash != quiz.version.content_hash:
+            return None
+        for question in parsed.questions:
+            record = records.get(question.name)
+            if record is None or record.content_hash != question.content_hash:
+                return None
+        return path, {q.name for q in parsed.questions}
     return None
 
 
-def export_quizzes(course: Course, folder: Path, source: Path | None) -> list[Path]:
-    """Write the course's quizzes into `folder` (quizzes/COURSE); copy its banks and unchanged
-    GIFT quizzes from `source` (the content folder's quizzes/COURSE)."""
+def _inline(name: str, records: dict[str, QuestionRecord]) -> bool:
+    """A question with no category is written inside a quiz file; one with a category (a bank's,
+    or `quiz:<slug>` of a GIFT quiz) in a bank file, where its category is kept."""
+    return name in records and not records[name].category
+
+
+def _references(plan) -> list[str]:
+    return [slot["question"] for slot in plan.slots if "question" in slot]
+
+
+def _copies(
+    quizzes: list[Quiz], source: Path | None, records: dict[str, QuestionRecord], zone
+) -> dict[str, tuple[Path, set[str]]]:
+    """The quizzes whose files are copied as they are, with the questions each holds.
+
+    A copied file may name a question (`- question: ID`) that lived only in a file now written
+    again or left out (an archived quiz's): unless a written quiz holds it, that file is written
+    too, so that every question a quiz names is in exactly one file of the export."""
+    copies = {}
+    for quiz in quizzes:
+        found = _unchanged_file(quiz, source, records, zone)
+        if found is not None:
+            copies[quiz.slug] = found
+    while True:
+        provided = {name for _path, held in copies.values() for name in held}
+        provided |= {
+            name
+            for quiz in quizzes
+            if quiz.slug not in copies and _plan(quiz) is not None
+            for name in _references(_plan(quiz))
+        }
+        lacking = [
+            quiz.slug
+            for quiz in quizzes
+            if quiz.slug in copies
+            and any(_inline(n, records) and n not in provided for n in _references(quiz.version))
+        ]
+        if not lacking:
+            return copies
+        for slug in lacking:
+            del copies[slug]
+
+
+def export_quizzes(course: Course, folder: Path, source: Path | None) -> QuizExport:
+    """Write the course's quizzes into `folder` (quizzes/COURSE); copy its banks and the quiz
+    files unchanged since the last sync from `source` (the content folder's quizzes/COURSE).
+
+    A quiz file left in `folder` by a quiz archived since, or by a GIFT quiz now written as
+    YAML, is removed: a sync of the folder reads only what the database has."""
     folder.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
+    result = QuizExport()
     quizzes = list(
         db.session.scalars(
             sa.select(Quiz)
@@ -126,51 +208,50 @@ def export_quizzes(course: Course, folder: Path, source: Path | None) -> list[Pa
         )
     }
     zone = content_zone()
-    claimed: set[str] = set()
+    copies = _copies(quizzes, source, records, zone)
     # Files unchanged since the last sync are copied as they are, with their comments; the
     # questions they hold are theirs, so the quizzes written after them name those.
-    to_write = []
-    for quiz in quizzes:
-        copied = _unchanged_file(quiz, source)
-        if copied is None:
-            to_write.append(quiz)
-            continue
+    for _slug, (copied, held) in sorted(copies.items()):
         target = folder / copied.name
         if copied.resolve() != target.resolve():
             shutil.copyfile(copied, target)
-        written.append(target)
-        if copied.suffix == ".yaml":
-            parsed, _problems = parse_quiz(
-                copied.read_text("utf-8-sig"), copied.name, course.slug, quiz.slug, zone
-            )
-            claimed |= {q.name for q in parsed.questions} if parsed else set()
-    for quiz in to_write:
+        result.written.append(target)
+        result.held |= held
+    for quiz in quizzes:
         plan = _plan(quiz)
-        if plan is None:
+        if quiz.slug in copies or plan is None:
             continue
         owned = {
-            s["question"]
-            for s in plan.slots
-            if "question" in s
-            and s["question"] not in claimed
-            and s["question"] in records
-            and not records[s["question"]].category
+            name for name in _references(plan) if name not in result.held and _inline(name, records)
         }
-        claimed |= owned
+        result.held |= owned
         path = folder / f"{quiz.slug}.yaml"
         text = quiz_file_text(quiz_file_data(plan, records, owned, zone))
         if not path.exists() or path.read_text("utf-8") != text:
             path.write_text(text, encoding="utf-8")
-        written.append(path)
+        result.written.append(path)
+    _remove_stale_quiz_files(course, folder, result.written)
     if source is not None and (source / "banks").is_dir():
         banks = folder / "banks"
         if banks.resolve() != (source / "banks").resolve():
             shutil.copytree(source / "banks", banks, dirs_exist_ok=True)
-        written += sorted(p for p in banks.iterdir() if p.is_file())
-    return written
+    return result
 
 
-def export_step(course_slug: str, root: Path | None) -> list[Path]:
+def _remove_stale_quiz_files(course: Course, folder: Path, written: list[Path]) -> None:
+    """Remove the files of the course's quizzes that the export did not write: an archived
+    quiz's, or the .gift of a GIFT quiz now written as YAML. A file no quiz of the database
+    has (a new one not synced yet) is left alone."""
+    slugs = set(db.session.scalars(sa.select(Quiz.slug).where(Quiz.course_id == course.id)))
+    kept = {p.resolve() for p in written}
+    for slug in sorted(slugs):
+        for suffix in (".yaml", ".gift"):
+            path = folder / f"{slug}{suffix}"
+            if path.is_file() and path.resolve() not in kept:
+                path.unlink()
+
+
+def export_step(course_slug: str, root: Path | None) -> QuizExport:
     """The quizzes' part of `content export`: DIR/quizzes/COURSE."""
     course = db.session.scalar(sa.select(Course).where(Course.slug == course_slug))
     if course is None:

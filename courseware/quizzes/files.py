@@ -369,6 +369,31 @@ def parse_named_bank_file(
     return parse_named_bank_yaml(text, shown)
 
 
+def parse_gift_quiz(
+    path: Path, shown: str, course: str, zone: ZoneInfo
+) -> tuple[QuizSource | None, list[Problem]]:
+    """A quiz written in GIFT: its questions in file order, with the default settings and the
+    file's name as its title. A question under no `$CATEGORY:` line is in category
+    `quiz:<slug>`, so that other quizzes can draw from the quiz's questions."""
+    found, problems = parse_bank_file(path, shown)
+    if problems:
+        return None, problems
+    for q in found:
+        q.category = q.category or f"quiz:{path.stem}"
+    quiz = QuizSource(
+        course,
+        path.stem,
+        shown,
+        {"zh": path.stem, "en": ""},
+        {"zh": "", "en": ""},
+        None,
+        _settings(Reader(shown, {}), {}, zone),
+        [{"question": q.name} for q in found if q.type],
+        found,
+    )
+    return quiz, []
+
+
 def load_course_quizzes(
     folder: Path, root: Path, zone: ZoneInfo, lesson_slugs=None
 ) -> tuple[CourseQuizzes | None, list[Problem]]:
@@ -408,27 +433,11 @@ def load_course_quizzes(
             )
             continue
         if path.suffix == ".gift":
-            found, found_problems = parse_bank_file(path, shown)
+            quiz, found_problems = parse_gift_quiz(path, shown, folder.name, zone)
             problems += found_problems
-            if not found_problems:
-                for q in found:
-                    q.category = q.category or f"quiz:{path.stem}"
-                add_questions(found, shown, lambda q: 1)
-                settings = _settings(Reader(shown, {}), {}, zone)
-                title = {"zh": path.stem, "en": ""}
-                quizzes.append(
-                    QuizSource(
-                        folder.name,
-                        path.stem,
-                        shown,
-                        title,
-                        {"zh": "", "en": ""},
-                        None,
-                        settings,
-                        [{"question": q.name} for q in found if q.type],
-                        [],
-                    )
-                )
+            if quiz:
+                add_questions(quiz.questions, shown, lambda q: 1)
+                quizzes.append(quiz)
             continue
         try:
             text = path.read_bytes().decode("utf-8-sig")

@@ -235,6 +235,14 @@ def _sync_quiz(
         report.changes.append(f"{where}: added")
         return quiz
     restore = quiz.archived_at is not None
+    if restore and quiz.file_hash is not None and not take_files:
+        # Taken out of the course in the browser (a sync's own archiving forgets the file): it
+        # stays out until an export removes its file.
+        report.conflicts.append(
+            f"{where}: taken out of the course in the browser; kept out. Export the course to "
+            "remove its file, or sync with --take-files."
+        )
+        return quiz
     if not restore and quiz.content_hash == source.content_hash:
         quiz.file_hash = source.content_hash  # the files hold what learners take (an export)
         return quiz
@@ -350,9 +358,11 @@ def export_files(course_slug: str, root) -> list:
     """`content export`: the quizzes are written from the database (export.py), and the banks,
     where questions are edited in the browser, too (bank_files): a file the database still
     matches is kept byte for byte."""
-    written = export_quiz_files(course_slug, root)
-    banks = export_banks(course_slug, root)
-    return [p for p in written if p.exists() and p not in banks] + banks
+    quizzes = export_quiz_files(course_slug, root)
+    banks = export_banks(course_slug, root, quizzes.held)
+    folder = (root / "quizzes" if root else content_dir("quizzes")) / course_slug / "banks"
+    kept = sorted(p for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
+    return quizzes.written + [p for p in kept if p not in banks] + banks
 
 
 CONTENT_STEP = ContentStep("quizzes", check_quizzes, count_quizzes, sync_step, export_files)

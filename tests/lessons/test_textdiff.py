@@ -1,6 +1,6 @@
 """The diff an author reads: changed words marked in their lines, Chinese by character runs."""
 
-from courseware.lessons.textdiff import Block, diff_text, Segment, word_diff
+from courseware.content.textdiff import Block, diff_text, Segment, word_diff
 
 
 def marked(segments) -> str:
