@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from courseware.access import signed_in
-from courseware.classroom import live, messages, sessions
+from courseware.classroom import live, messages, phone, sessions
 from courseware.classroom.forms import CodeForm, LeaveForm, PaceForm
 from courseware.classroom.models import ClassSession
 from courseware.db import db
@@ -93,6 +93,7 @@ def _session_page(session: ClassSession, code_form=None, leave_form=None, status
         pace_form=PaceForm(),
         called=live.called_user(session),
         messages=messages,
+        **phone.room_context(session, utcnow()),
     ), status
 
 
