@@ -35,7 +35,7 @@ def live_quiz_context(session: ClassSession, live_id, now: dt.datetime) -> dict:
         question=question,
         answered=len(answers),
         present=len(livequiz.present_ids(session)),
-        seconds_left=livequiz.seconds_left(lq, now),
+        question_seconds_left=livequiz.seconds_left(lq, now),
         question_open=livequiz.is_open(lq, now),
         shows_answers=livequiz.shows_answers(lq, now),
     )

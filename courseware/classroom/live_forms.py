@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from courseware.classroom.livequiz import MAX_SECONDS, MIN_SECONDS
@@ -64,7 +65,10 @@ class PostForm(FlaskForm):
 
     kind = RadioField(
         _l("Send as"),
-        choices=[("question", _l("a question")), ("comment", _l("a comment on the projector"))],
+        choices=[
+            SelectChoice("question", _l("a question")),
+            SelectChoice("comment", _l("a comment on the projector")),
+        ],
         default="question",
         validators=[InputRequired(message=_l("Choose a question or a comment."))],
     )

@@ -85,15 +85,13 @@ def _session_page(session: ClassSession, code_form=None, leave_form=None, status
     attendance = sessions.attendance_of(session.id, current_user.id)
     return render_template(
         "classroom/session.html",
-        session=session,
+        **phone.room_context(session, utcnow()),
         attendance=attendance,
         leave=sessions.leave_of(session.id, current_user.id),
         code_form=code_form or CodeForm(),
         leave_form=leave_form or LeaveForm(),
         pace_form=PaceForm(),
         called=live.called_user(session),
-        messages=messages,
-        **phone.room_context(session, utcnow()),
     ), status
 
 
