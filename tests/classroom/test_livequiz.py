@@ -246,7 +246,7 @@ def test_a_reload_or_another_phone_keeps_the_answer_and_the_score(app, course_ro
     page = phone.client.get(f"/room/{room.session}")
     assert "哪一项正确" in page.get_data(as_text=True)
     answered = phone.post(
-        f"/room/{room.session}/live/{lq_id}/answer", data={f"a1": "0"}, headers={"HX-Request": "1"}
+        f"/room/{room.session}/live/{lq_id}/answer", data={"a1": "0"}, headers={"HX-Request": "1"}
     )
     assert answered.status_code == 200
     assert 'value="0" checked' in answered.get_data(as_text=True)

@@ -135,7 +135,7 @@ def _signed_in(app, username):
 
 def test_anonymous_to_classmates_and_the_projector_never_to_the_instructor(app, room):
     with app.app_context():
-        session = _present(room, utcnow())
+        _present(room, utcnow())
         db.session.commit()
     author = _signed_in(app, "cadre1")
     sent = author.post(
