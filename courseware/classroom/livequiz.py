@@ -364,17 +364,17 @@ def answer(
 # --- what the room, the phone and the instructor see -------------------------------------------
 
 
-def my_score(live: LiveQuiz, user_id: int) -> tuple[float, float]:
-    """A learner's points so far and the points of the questions pushed so far."""
+def my_score(live: LiveQuiz, user_id: int, now: dt.datetime) -> tuple[float, float]:
+    """A learner's points and the points possible, of the questions whose answers are shown: an
+    open question's points would tell whether the answer given is right."""
+    shown = sa.and_(LiveQuestion.live_quiz_id == live.id, LiveQuestion.closes_at < now - grace())
     earned = db.session.scalar(
         sa.select(sa.func.coalesce(sa.func.sum(LiveAnswer.score), 0.0))
         .join(LiveQuestion, LiveQuestion.id == LiveAnswer.live_question_id)
-        .where(LiveQuestion.live_quiz_id == live.id, LiveAnswer.user_id == user_id)
+        .where(shown, LiveAnswer.user_id == user_id)
     )
     possible = db.session.scalar(
-        sa.select(sa.func.coalesce(sa.func.sum(LiveQuestion.points), 0.0)).where(
-            LiveQuestion.live_quiz_id == live.id
-        )
+        sa.select(sa.func.coalesce(sa.func.sum(LiveQuestion.points), 0.0)).where(shown)
     )
     return round(float(earned), 2), round(float(possible), 2)
 
@@ -463,7 +463,8 @@ def response_text(question: Question, response) -> str:
 
 
 def leaderboard(live: LiveQuiz, limit: int = 5) -> list[tuple[User, float]]:
-    """The learners with the most points, when the instructor turned the leaderboard on."""
+    """The learners with the most points, when the instructor turned the leaderboard on; the
+    projector shows it only while no question is open."""
     total = sa.func.sum(LiveAnswer.score).label("total")
     rows = db.session.execute(
         sa.select(User, total)

@@ -33,7 +33,7 @@ def phone_context(session: ClassSession, now: dt.datetime) -> dict:
         return context
     lq = livequiz.current_question(live)
     mine = livequiz.answer_of(lq, current_user.id) if lq else None
-    earned, possible = livequiz.my_score(live, current_user.id)
+    earned, possible = livequiz.my_score(live, current_user.id, now)
     context.update(
         lq=lq,
         mine=mine,

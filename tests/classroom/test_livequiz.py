@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from courseware.accounts.models import AuditEvent, User
 from courseware.classroom import codes, livequiz, sessions
-from courseware.classroom.models import ClassSession, LiveAnswer
+from courseware.classroom.models import ClassSession, LiveAnswer, LiveQuestion
 from courseware.courses.models import Course
 from courseware.db import db
 from courseware.progress.models import CourseAssignment
@@ -114,8 +114,11 @@ def test_a_late_joiner_answers_from_the_question_open_when_they_check_in(app, co
         livequiz.answer(session, one, room.learners[1], 0, T0 + 12 * S)
         two = livequiz.push(live, _record("yes-no"), teacher, T0 + 40 * S)
         livequiz.answer(session, two, room.learners[1], True, T0 + 42 * S)
-        assert livequiz.my_score(live, room.learners[1]) == (2, 2)
-        assert livequiz.my_score(live, room.learners[0]) == (1, 2)
+        # An open question's points stay hidden: they would tell whether the answer is right.
+        assert livequiz.my_score(live, room.learners[1], T0 + 45 * S) == (1, 1)
+        later = two.closes_at + 3 * S
+        assert livequiz.my_score(live, room.learners[1], later) == (2, 2)
+        assert livequiz.my_score(live, room.learners[0], later) == (1, 2)
         db.session.commit()
 
 
@@ -260,7 +263,14 @@ def test_a_reload_or_another_phone_keeps_the_answer_and_the_score(app, course_ro
     assert other.client.get(f"/room/{room.session}/live?state={state}").status_code == 204
     other.post(f"/room/{room.session}/live/{lq_id}/answer", data={"a1": "0"})
     part = phone.client.get(f"/room/{room.session}/live").get_data(as_text=True)
-    assert 'data-score="1.0"' in part and 'value="0" checked' in part
+    assert 'value="0" checked' in part
+    # The points show once the question has closed, on every phone.
+    with app.app_context():
+        lq = db.session.get(LiveQuestion, lq_id)
+        lq.closes_at = utcnow() - dt.timedelta(seconds=10)
+        db.session.commit()
+    part = phone.client.get(f"/room/{room.session}/live").get_data(as_text=True)
+    assert 'data-score="1.0"' in part and 'data-result="correct"' in part
     with app.app_context():
         answer = db.session.scalar(sa.select(LiveAnswer))
         assert (answer.response, answer.changes) == (0, 2)
