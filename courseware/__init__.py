@@ -105,6 +105,7 @@ def _register_blueprints(app: Flask) -> None:
     from courseware.api import views as api_views
     from courseware.certificates import cli as certificates_cli
     from courseware.certificates import views as certificate_views
+    from courseware.classroom import live_views as classroom_live_views
     from courseware.classroom import teach_views as classroom_teach_views
     from courseware.classroom import views as classroom_views
     from courseware.content import cli as content_cli
@@ -156,6 +157,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_admin_views.bp)
     app.register_blueprint(classroom_views.bp)
     app.register_blueprint(classroom_teach_views.bp)
+    app.register_blueprint(classroom_live_views.teach_bp)
+    app.register_blueprint(classroom_live_views.bp)
     handlers.init_app(app)
     # The order matters: content steps run as registered, lessons (the courses) first.
     lessons.init_app(app)

@@ -80,6 +80,14 @@ CLASSROOM_BASE_URL = None
 # worth day_hours from day_threshold clock hours, a half day half_day_hours from half_day_threshold;
 # shorter sessions per_hour a clock hour, rounded (down | nearest | up) to a multiple of rounding;
 # at most day_cap a learner a day; a late arrival earns late_share of it.
+# The sensitive-word list (敏感词) that holds a question or comment from the room for review: a
+# UTF-8 file, one word a line, "#" starts a comment. None: instance/sensitive_words.txt when it
+# exists, else the list shipped in courseware/classroom/sensitive_words.txt.
+CLASSROOM_SENSITIVE_WORDS_FILE = None
+# Seconds a live quiz question stays open unless the instructor says otherwise, and the seconds
+# after it closes in which an answer already on its way is still taken.
+CLASSROOM_LIVE_SECONDS = 30
+CLASSROOM_LIVE_GRACE_SECONDS = 2
 CLASSROOM_CREDIT = {
     "day_hours": 6,
     "day_threshold": 6,

@@ -56,6 +56,8 @@ PREFIXES = {
     "teach_progress.": STAFF,
     "classroom.": SIGNED_IN,
     "teach_classroom.": STAFF,
+    "classroom_live.": SIGNED_IN,
+    "teach_classroom_live.": STAFF,
     "credits.": ADMIN,
     "api.": TOKEN,
     "api_admin.": ADMIN,

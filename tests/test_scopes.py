@@ -23,7 +23,8 @@ from courseware.access import audience_of
 from courseware.accounts.models import Role, RosterUpload, User
 from courseware.api import tokens
 from courseware.certificates.models import Certificate
-from courseware.classroom.models import LeaveRequest
+from courseware.classroom import codes, posts, sessions
+from courseware.classroom.models import ClassSession, LeaveRequest, LiveQuiz
 from courseware.courses.images import clean_image
 from courseware.courses.models import Course, CourseMedia, CourseRevision
 from courseware.db import db
@@ -258,6 +259,22 @@ def world(app, make_user, make_unit, make_class, lessons_dir, sync, tmp_path):
     )
     with app.app_context():
         ids["leave"] = db.session.scalar(sa.select(LeaveRequest.id))
+        # The learner checks in and asks a question from the room.
+        session = db.session.get(ClassSession, ids["class_session"])
+        now = utcnow()
+        sessions.check_in(session, ids["learner"], codes.current_code(session.secret, now), now)
+        ids["room_post"] = posts.send(
+            session, ids["learner"], "question", "为什么？", False, now
+        ).id
+        db.session.commit()
+    # A live quiz on the course's bank.
+    started = owner.post(
+        f"/teach/sessions/{ids['class_session']}/live-quiz",
+        data={"course": ids["course"], "counts_for": "0", "seconds": "30"},
+    )
+    assert started.status_code == 302, started.status_code
+    with app.app_context():
+        ids["live_quiz"] = db.session.scalar(sa.select(LiveQuiz.id))
     exported = w.clients["hzadmin"].post("/reports/exports", data={"format": "csv"})
     assert exported.status_code == 302
     with app.app_context():
@@ -671,6 +688,65 @@ ENTRIES: dict[str, Entry] = {
         "owner",
         "POST",
         data=lambda w: {"reason": "重复登记"},
+        served=REDIRECT,
+    ),
+    # --- the live quiz and the questions from the room, run by the class's instructors ---
+    "teach_classroom_live.board": Entry(
+        lambda w: f"/teach/sessions/{w.class_session}/live", "owner"
+    ),
+    "teach_classroom_live.bullets": Entry(
+        lambda w: f"/teach/sessions/{w.class_session}/projector/bullets", "owner"
+    ),
+    "teach_classroom_live.report": Entry(
+        lambda w: f"/teach/sessions/{w.class_session}/live-quiz/{w.live_quiz}", "owner"
+    ),
+    "teach_classroom_live.export": Entry(
+        lambda w: f"/teach/sessions/{w.class_session}/live-quiz/{w.live_quiz}/export/csv", "owner"
+    ),
+    "teach_classroom_live.start": Entry(
+        lambda w: f"/teach/sessions/{w.class_session}/live-quiz",
+        "owner",
+        "POST",
+        data=lambda w: {"course": w.course, "counts_for": "0", "seconds": "30"},
+        served=REDIRECT,
+    ),
+    "teach_classroom_live.push": Entry(
+        lambda w: f"/teach/sessions/{w.class_session}/live-quiz/{w.live_quiz}/push",
+        "owner",
+        "POST",
+        data=lambda w: {"question": w.question, "seconds": "20"},
+        served=REDIRECT,
+    ),
+    "teach_classroom_live.close_question": Entry(
+        lambda w: f"/teach/sessions/{w.class_session}/live-quiz/{w.live_quiz}/close-question",
+        "owner",
+        "POST",
+        served=REDIRECT,
+    ),
+    "teach_classroom_live.decide_post": Entry(
+        lambda w: f"/teach/sessions/{w.class_session}/posts/{w.room_post}/decide",
+        "owner",
+        "POST",
+        data=lambda w: {"decision": "approve"},
+        served=REDIRECT,
+    ),
+    "teach_classroom_live.moderation": Entry(
+        lambda w: f"/teach/sessions/{w.class_session}/posts/moderation",
+        "owner",
+        "POST",
+        data=lambda w: {"moderation": "off"},
+        served=REDIRECT,
+    ),
+    "teach_classroom_live.show_questions": Entry(
+        lambda w: f"/teach/sessions/{w.class_session}/posts/show",
+        "owner",
+        "POST",
+        served=REDIRECT,
+    ),
+    "teach_classroom_live.finish": Entry(
+        lambda w: f"/teach/sessions/{w.class_session}/live-quiz/{w.live_quiz}/finish",
+        "owner",
+        "POST",
         served=REDIRECT,
     ),
     # --- the province's own: API tokens read every unit, courses serve every unit ---

@@ -23,7 +23,11 @@ from courseware.classroom.sessions import ClassroomError, present_ids, source_of
 from courseware.db import db
 
 # kind → the template (under classroom/activities/) that draws it on the projector.
-ACTIVITIES = {"roll_call": "classroom/activities/roll_call.html"}
+ACTIVITIES = {
+    "roll_call": "classroom/activities/roll_call.html",
+    "live_quiz": "classroom/activities/live_quiz.html",
+    "room_questions": "classroom/activities/room_questions.html",
+}
 PACE_SIGNALS = ("fast", "slow")
 
 

@@ -23,6 +23,18 @@ ERRORS = {
     "busy": _l("Try again: another roll call was made at the same moment."),
     "signal": _l("Choose too fast or too slow."),
     "not_present": _l("Check in first."),
+    "seconds": _l("A question stays open from 5 to 600 seconds."),
+    "live_running": _l("A live quiz is running already: finish it first."),
+    "course": _l("Choose a course assigned to this class."),
+    "counts_for": _l("Choose a published quiz of the same course, or none."),
+    "live_finished": _l("This live quiz has finished."),
+    "question": _l("Choose a question of the course's bank that the room can answer live."),
+    "question_closed": _l("This question has closed: your answer was not taken."),
+    "kind": _l("Choose a question or a comment."),
+    "empty": _l("Write something first."),
+    "too_long": _l("That is too long: at most %(limit)d characters."),
+    "not_votable": _l("Only questions shown to the room can be upvoted."),
+    "voted": _l("You have upvoted this question already."),
 }
 
 STATUS = {
@@ -41,6 +53,22 @@ LEAVE_STATUS = {
 
 SESSION_STATUS = {"open": _l("open"), "closed": _l("closed")}
 
+ANSWER_STATE = {
+    "correct": _l("right"),
+    "partial": _l("partly right"),
+    "wrong": _l("wrong"),
+    "unanswered": _l("not answered"),
+}
+
+POST_STATUS = {
+    "pending": _l("waiting for the instructor"),
+    "approved": _l("shown to the room"),
+    "rejected": _l("not shown"),
+}
+
+POST_KIND = {"question": _l("Question"), "comment": _l("Comment")}
+
 
 def error_message(error) -> str:
-    return str(ERRORS.get(error.code, error.code))
+    message = str(ERRORS.get(error.code, error.code))
+    return message % error.detail if "%(" in message else message

@@ -52,6 +52,8 @@ class ClassSession(db.Model):
     credit_reversal_reason: Mapped[str] = mapped_column(sa.String(500), default="")
     # What the projector's activity region shows: {"kind": "roll_call", "id": 3}; None: nothing.
     activity: Mapped[dict | None] = mapped_column(sa.JSON)
+    # Questions and comments from the room wait for the instructor before anyone sees them.
+    moderate_posts: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     cohort: Mapped[Cohort] = relationship()
@@ -158,3 +160,121 @@ class PaceSignal(db.Model):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
     signal: Mapped[str] = mapped_column(sa.String(8))  # fast | slow
     sent_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+# --- the live quiz (课堂测验) -------------------------------------------------------------------
+
+
+class LiveQuiz(db.Model):
+    """A quiz run live in a session: the instructor pushes questions of a course's bank one at a
+    time, learners answer on their phones. It may count as an attempt of one of the course's
+    quizzes, recorded when it finishes."""
+
+    __tablename__ = "class_live_quiz"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("class_session.id", ondelete="CASCADE"), index=True
+    )
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("course.id"))
+    # The course quiz the live quiz counts for (an attempt each learner who answered), or None.
+    counts_for_id: Mapped[int | None] = mapped_column(sa.ForeignKey("quiz.id", ondelete="SET NULL"))
+    # Seconds a question stays open unless the push says otherwise.
+    seconds: Mapped[int] = mapped_column(default=30)
+    # Off by default: a faster right answer earns more, and the projector ranks the room.
+    speed_scoring: Mapped[bool] = mapped_column(default=False)
+    leaderboard: Mapped[bool] = mapped_column(default=False)
+    started_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[dt.datetime | None]
+    # How many attempts of counts_for its finish recorded.
+    attempts_recorded: Mapped[int] = mapped_column(default=0)
+
+
+class LiveQuestion(db.Model):
+    """One question pushed in a live quiz: open from opened_at until closes_at."""
+
+    __tablename__ = "class_live_question"
+    __table_args__ = (
+        sa.UniqueConstraint("live_quiz_id", "position", name="uq_class_live_question_position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    live_quiz_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("class_live_quiz.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int]  # 1, 2, 3 … in the order pushed
+    question_id: Mapped[int] = mapped_column(sa.ForeignKey("question.id"))
+    # The version of the question pushed: answers are graded against it even if the bank changes.
+    question_hash: Mapped[str] = mapped_column(sa.String(64))
+    points: Mapped[float] = mapped_column(default=1.0)
+    seconds: Mapped[int]
+    opened_at: Mapped[dt.datetime]
+    # Closing early moves it to the moment of the click.
+    closes_at: Mapped[dt.datetime]
+
+
+class LiveAnswer(db.Model):
+    """A learner's answer to a live question, changed as often as they like while it is open;
+    graded on every change, so their score survives a reload or a new phone."""
+
+    __tablename__ = "class_live_answer"
+    __table_args__ = (
+        sa.UniqueConstraint("live_question_id", "user_id", name="uq_class_live_answer_user"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    live_question_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("class_live_question.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    response: Mapped[dict | list | str | int | bool | None] = mapped_column(sa.JSON)
+    answered_at: Mapped[dt.datetime]  # the last change, which speed scoring counts from
+    changes: Mapped[int] = mapped_column(default=0)
+    fraction: Mapped[float | None]
+    state: Mapped[str] = mapped_column(sa.String(16))
+    score: Mapped[float] = mapped_column(default=0.0)
+
+
+# --- questions and bullet comments from the room (提问/弹幕) ------------------------------------
+
+
+class PostStatus(enum.StrEnum):
+    PENDING = "pending"  # waits for the instructor
+    APPROVED = "approved"  # may reach the projector and the room
+    REJECTED = "rejected"
+
+
+class RoomPost(db.Model):
+    """A learner's question (提问) or short comment (弹幕). The author is always kept: `anonymous`
+    hides the name from classmates and the projector, never from the instructor."""
+
+    __tablename__ = "class_room_post"
+    __table_args__ = (sa.Index("ix_class_room_post_session_status", "session_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("class_session.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(sa.String(16))  # question | comment
+    text: Mapped[str] = mapped_column(sa.String(300))
+    anonymous: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[PostStatus] = mapped_column(status_type(PostStatus))
+    # The words of the sensitive-word list it contains: a post with any waits for review.
+    held_words: Mapped[list] = mapped_column(sa.JSON, default=list)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    decided_at: Mapped[dt.datetime | None]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class RoomVote(db.Model):
+    """A learner's upvote of a question from the room: one each."""
+
+    __tablename__ = "class_room_vote"
+    __table_args__ = (sa.UniqueConstraint("post_id", "user_id", name="uq_class_room_vote_user"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("class_room_post.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
+    voted_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -15,7 +15,7 @@ from flask_login import current_user
 from courseware import permissions
 from courseware.access import roles
 from courseware.accounts.models import Cohort, User
-from courseware.classroom import address, codes, live, messages, sessions
+from courseware.classroom import activities, address, codes, live, messages, panel, sessions
 from courseware.classroom.forms import CorrectForm, DecideForm, ReasonForm, SessionForm
 from courseware.classroom.models import ClassSession, LeaveRequest
 from courseware.db import db
@@ -120,6 +120,8 @@ def control(session_id):
     return render_template(
         "classroom/teach/control.html",
         **_board_context(session),
+        **panel.forms_context(session),
+        live_board=panel.board_context(session, utcnow()),
         action_form=ActionForm(),
         reason_form=ReasonForm(),
     )
@@ -149,6 +151,7 @@ def _projector_context(session: ClassSession) -> dict:
         activity=live.activity_template(session),
         called=live.called_user(session),
         messages=messages,
+        **activities.activity_context(session, now),
     )
 
 

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from courseware.access import signed_in
-from courseware.classroom import live, messages, sessions
+from courseware.classroom import live, messages, phone, sessions
 from courseware.classroom.forms import CodeForm, LeaveForm, PaceForm
 from courseware.classroom.models import ClassSession
 from courseware.db import db
@@ -85,14 +85,13 @@ def _session_page(session: ClassSession, code_form=None, leave_form=None, status
     attendance = sessions.attendance_of(session.id, current_user.id)
     return render_template(
         "classroom/session.html",
-        session=session,
+        **phone.room_context(session, utcnow()),
         attendance=attendance,
         leave=sessions.leave_of(session.id, current_user.id),
         code_form=code_form or CodeForm(),
         leave_form=leave_form or LeaveForm(),
         pace_form=PaceForm(),
         called=live.called_user(session),
-        messages=messages,
     ), status
 
 
