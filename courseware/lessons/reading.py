@@ -74,6 +74,8 @@ def _build_page(key: LessonKey) -> LessonPage:
         course_slug=lesson.course.slug,
         course_title=text(lesson.course.title),
         view=lesson_view(revision),
+        check_count=len(revision.checks or []),
+        check_tries=revision.check_tries or 0,
         previous=links[index - 1] if index else None,
         next=links[index + 1] if index is not None and index + 1 < len(links) else None,
     )
