@@ -67,7 +67,7 @@ def check_lesson_checks(found: dict) -> tuple[None, list[Problem]]:
                     Problem(
                         ref.path,
                         ref.line,
-                        f"the check asks for question {ref.name}, a {known[ref.name]} question: "
+                        f"the check asks for question {ref.name}, of type {known[ref.name]}: "
                         "a check needs a question the computer grades",
                     )
                 )
