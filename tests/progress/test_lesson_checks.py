@@ -293,7 +293,7 @@ def test_a_script_posting_heartbeats_without_answering_cannot_complete(client, a
         age(app, visit, 3600)
         data = beat(client, visit, seconds=3600, reached_end=True, checks_seen=0, idle=0)
         assert data["status"] == "in_progress"
-    for visit_again in range(3):  # new visits change nothing
+    for _ in range(3):  # new visits change nothing
         _page, visit = open_lesson(client)
         age(app, visit, 3600)
         assert beat(client, visit, seconds=3600, reached_end=True)["status"] == "in_progress"
