@@ -72,6 +72,7 @@ def _build_page(key: LessonKey) -> LessonPage:
     index = next((i for i, link in enumerate(links) if link.slug == lesson.slug), None)
     context = dict(
         course_slug=lesson.course.slug,
+        lesson_slug=lesson.slug,
         course_title=text(lesson.course.title),
         view=lesson_view(revision),
         check_count=len(revision.checks or []),

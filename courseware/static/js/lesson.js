@@ -22,6 +22,7 @@
   var completed = false;
   var lastAct = Date.now();
   var idleShown = false;
+  var lessonBox = document.getElementById("lesson");
   var checks = Array.prototype.slice.call(document.querySelectorAll(".lesson-body .lesson-check[id^='check-']"));
   var checksSeen = 0;
 
@@ -80,11 +81,11 @@
 
   // Each check's state for this reader, once the visit is known (tries are counted per visit).
   function loadChecks() {
-    var base = article.getAttribute("data-checks-url");
+    var base = lessonBox.getAttribute("data-checks-url");
     checks.forEach(function (box) {
       var index = box.id.slice("check-".length);
       box.setAttribute("aria-busy", "true");
-      box.textContent = article.getAttribute("data-check-loading-text");
+      box.textContent = lessonBox.getAttribute("data-check-loading-text");
       fetch(base + index + "?visit=" + encodeURIComponent(visit || ""), { credentials: "same-origin" })
         .then(function (response) {
           if (!response.ok) { throw new Error(String(response.status)); }
@@ -95,7 +96,7 @@
           if (window.htmx) { window.htmx.process(box); }
         }).catch(function () {
           box.removeAttribute("aria-busy");
-          box.textContent = article.getAttribute("data-check-offline-text");
+          box.textContent = lessonBox.getAttribute("data-check-offline-text");
         });
     });
   }
@@ -150,7 +151,7 @@
       unsent += 1;
     } else if (!idleShown && !completed) {
       idleShown = true;
-      status.textContent = status.getAttribute("data-idle-text");
+      status.textContent = lessonBox.getAttribute("data-idle-text");
     }
     sinceBeat += 1;
     if (sinceBeat >= every) {
