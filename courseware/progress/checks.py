@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from courseware.db import db
 from courseware.lessons.models import Lesson
@@ -71,22 +72,42 @@ def is_settled(answer: LessonCheckAnswer | None, tries_rule: int) -> bool:
     return answer.correct if tries_rule else answer.total_tries > 0
 
 
-def answers_of(user_id: int, lesson_id: int) -> dict[str, LessonCheckAnswer]:
-    """The learner's answers to a lesson's checks, by the question's name, in one query."""
-    rows = db.session.scalars(
-        sa.select(LessonCheckAnswer).where(
-            LessonCheckAnswer.user_id == user_id, LessonCheckAnswer.lesson_id == lesson_id
-        )
-    )
-    return {row.name: row for row in rows}
-
-
 def unsettled(user_id: int, lesson_id: int, names: list[str], tries_rule: int) -> list[int]:
-    """The positions (0-based) of the checks the learner has not settled, in order."""
+    """The positions (0-based) of the checks the learner has not settled, in order, in one query.
+
+    A check whose question the bank no longer has (archived, renamed, or a type no computer
+    grades) cannot be answered: it holds nobody back."""
     if not names:
         return []
-    answers = answers_of(user_id, lesson_id)
-    return [i for i, name in enumerate(names) if not is_settled(answers.get(name), tries_rule)]
+    answer = aliased(LessonCheckAnswer)
+    rows = db.session.execute(
+        sa.select(QuestionRecord.name, QuestionRecord.type, answer)
+        .join(Lesson, Lesson.course_id == QuestionRecord.course_id)
+        .outerjoin(
+            answer,
+            sa.and_(
+                answer.user_id == user_id,
+                answer.lesson_id == lesson_id,
+                answer.name == QuestionRecord.name,
+            ),
+        )
+        .where(
+            Lesson.id == lesson_id,
+            QuestionRecord.name.in_(set(names)),
+            QuestionRecord.archived_at.is_(None),
+        )
+    )
+    askable = {name: row for name, kind, row in rows if _answerable(kind)}
+    return [
+        i
+        for i, name in enumerate(names)
+        if name in askable and not is_settled(askable[name], tries_rule)
+    ]
+
+
+def _answerable(kind_name: str) -> bool:
+    kind = question_type(kind_name)
+    return kind is not None and kind.scored and not kind.manual
 
 
 def find_check(lesson: Lesson, index: int, user_id: int) -> Check:
@@ -103,8 +124,7 @@ def find_check(lesson: Lesson, index: int, user_id: int) -> Check:
             QuestionRecord.archived_at.is_(None),
         )
     )
-    kind = question_type(record.type) if record else None
-    if kind is None or not kind.scored or kind.manual:
+    if record is None or not _answerable(record.type):
         raise CheckNotFound(name)
     answer = db.session.scalar(
         sa.select(LessonCheckAnswer).where(

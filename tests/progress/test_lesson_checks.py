@@ -23,6 +23,8 @@ from courseware.progress.models import (
     LessonProgress,
     LessonVisit,
 )
+from courseware.quizzes.models import QuestionRecord
+from courseware.timeutil import utcnow
 from tests.conftest import csrf_token, lesson_text
 
 BANK = """\
@@ -301,6 +303,19 @@ def test_a_script_posting_heartbeats_without_answering_cannot_complete(client, a
     assert summary(app).active_seconds < 600  # time after the unanswered checks did not count
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(CourseCompletion)) == 0
+
+
+def test_a_check_whose_question_left_the_bank_holds_nobody_back(client, app, reader):
+    with app.app_context():
+        for record in db.session.scalars(sa.select(QuestionRecord)):
+            record.archived_at = utcnow()
+        db.session.commit()
+    _page, visit = open_lesson(client)
+    assert client.get(f"/courses/test-course/first/checks/1?visit={visit}").status_code == 404
+    for _ in range(6):
+        age(app, visit, 60)
+        data = beat(client, visit, seconds=60, reached_end=True)
+    assert data["status"] == "completed"
 
 
 # --- content check -----------------------------------------------------------------------------
