@@ -180,7 +180,9 @@ def main():
                 except OSError:
                     time.sleep(0.1)
             cookie, token, visit = sign_in(port, "learner01")
-            beat = json.dumps({"visit": visit, "seconds": 1, "reached_end": False, "position": 0.5})
+            beat = json.dumps(
+                {"visit": visit, "seconds": 1, "reached_end": False, "position": 0.5, "idle": 0}
+            )
             cases = {
                 "(a) bare route": ("GET", "/bench/bare", {}, None),
                 "(b) lesson page": ("GET", LESSON, {"Cookie": cookie}, None),

@@ -122,7 +122,7 @@ def _register_blueprints(app: Flask) -> None:
     )
     from courseware.main import views as main_views
     from courseware.progress import admin_views as credit_views
-    from courseware.progress import class_views
+    from courseware.progress import check_views, class_views
     from courseware.progress import reading_views as lesson_views
     from courseware.progress import teach_views as progress_teach_views
     from courseware.progress import views as progress_views
@@ -138,6 +138,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(lesson_views.bp)
     app.register_blueprint(author_views.bp)
     app.register_blueprint(progress_views.bp)
+    app.register_blueprint(check_views.bp)
     app.register_blueprint(quiz_views.bp)
     app.register_blueprint(teach_views.bp)
     app.register_blueprint(builder_views.bp)

@@ -48,6 +48,10 @@ EXERCISES_DIR = None
 LESSON_COMPLETION_SHARE = 0.5
 LESSON_BEAT_SECONDS = 15  # how often an open, visible lesson page reports reading time
 LESSON_BEAT_MAX_SECONDS = 60  # the most one heartbeat may credit
+# A heartbeat credits time only while the page saw the reader act (scroll, key, pointer, touch)
+# this many seconds before; and one visit of a lesson credits at most LESSON_VISIT_MAX_MINUTES.
+LESSON_ACTIVITY_SECONDS = 120
+LESSON_VISIT_MAX_MINUTES = 120
 
 # Background jobs (courseware/jobs.py): "sqlite" keeps the queue in instance/jobs.sqlite3 (or give
 # "sqlite:////path/jobs.sqlite3"), a redis:// URL shares it between app servers, "inline" runs each

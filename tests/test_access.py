@@ -46,6 +46,7 @@ PREFIXES = {
     "bank.": STAFF,
     "lessons.": SIGNED_IN,
     "progress.": SIGNED_IN,
+    "checks.": SIGNED_IN,
     "quizzes.": SIGNED_IN,
     "teach_quizzes.": STAFF,
     "exercises.": SIGNED_IN,

@@ -38,7 +38,7 @@ from courseware.exercises.models import (
 )
 from courseware.lessons.models import Lesson, LessonRevision
 from courseware.progress.completion import check_completion
-from courseware.progress.models import CourseAssignment, CreditEntry
+from courseware.progress.models import CompletionRecheck, CourseAssignment, CreditEntry
 from courseware.quizzes.models import Answer, QuestionRecord, Quiz, QuizOverride, QuizVersion
 from courseware.reports.models import ExportJob
 from courseware.timeutil import utcnow
@@ -159,6 +159,7 @@ def world(app, make_user, make_unit, make_class, lessons_dir, sync, tmp_path):
                 content="用户名,姓名,单位\nnewbie,新学员,浙江省/杭州市/西湖区\n".encode(),
             )
         )
+        db.session.add(CompletionRecheck(course_id=course.id, status="done"))
         token, _raw = tokens.issue_token(
             "接口", ["reports:read"], db.session.get(User, ids["prov"])
         )
@@ -180,6 +181,7 @@ def world(app, make_user, make_unit, make_class, lessons_dir, sync, tmp_path):
             sa.select(CreditEntry.id).where(CreditEntry.user_id == ids["learner"])
         )
         ids["upload"] = db.session.scalar(sa.select(RosterUpload.id))
+        ids["recheck"] = db.session.scalar(sa.select(CompletionRecheck.id))
         ids["token"] = token.id
         lesson = db.session.scalar(sa.select(Lesson).where(Lesson.slug == "first"))
         ids["lesson_slug"] = lesson.slug
@@ -320,6 +322,9 @@ ENTRIES: dict[str, Entry] = {
     # --- courses: their completion rule (editors) and instructor's guide (editors and teachers) ---
     "teach_progress.completion_rule": Entry(
         lambda w: f"/teach/courses/{w.course_slug}/completion", "owner"
+    ),
+    "teach_progress.completion_recheck": Entry(
+        lambda w: f"/teach/courses/{w.course_slug}/completion/rechecks/{w.recheck}", "owner"
     ),
     "teach_progress.guide": Entry(lambda w: f"/teach/courses/{w.course_slug}/guide", "owner"),
     # --- quizzes ---

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import yaml
 
+from courseware.content.checks import find_checks, MAX_TRIES
+
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*\Z")
 LESSON_FILE = re.compile(r"^(?P<number>\d\d)-(?P<slug>[a-z0-9][a-z0-9-]*)(?P<en>\.en)?\.md$")
 # Markdown links and images, to check their targets: [text](target) and ![alt](target).
@@ -58,6 +60,15 @@ class LessonText:
 
 
 @dataclass(frozen=True)
+class CheckRef:
+    """Where a lesson file places a check (`!!! check NAME`), for messages about it."""
+
+    name: str
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
 class LessonSource:
     """A lesson as its files say: Chinese original and optional English translation."""
 
@@ -66,13 +77,22 @@ class LessonSource:
     minutes: int
     zh: LessonText
     en: LessonText | None
+    # How many tries a reader has to answer each of the lesson's checks right; 0: answering is
+    # enough (front matter `check_tries`).
+    check_tries: int = 0
+    # The checks as the files place them (both languages), for the check of question names.
+    check_refs: tuple[CheckRef, ...] = field(default=(), compare=False)
 
     def to_dict(self) -> dict:
-        return {
+        data = {
             "minutes": self.minutes,
             "zh": self.zh.to_dict(),
             "en": self.en.to_dict() if self.en else None,
         }
+        # Named only when set, so that lessons without it keep the fingerprint they had before.
+        if self.check_tries:
+            data["check_tries"] = self.check_tries
+        return data
 
     @property
     def content_hash(self) -> str:
@@ -218,7 +238,8 @@ def split_front_matter(text: str, path: str):
 
 
 def parse_lesson_text(text: str, path: str, original: bool):
-    """Parse one lesson file; return (LessonText, minutes, body line, problems)."""
+    """Parse one lesson file; return (LessonText, settings, body line, problems), the settings
+    being the original's minutes and check_tries (None in a translation)."""
     front, body, body_line, problems = split_front_matter(text, path)
     if front is None:
         return None, None, body_line, problems
@@ -256,9 +277,26 @@ def parse_lesson_text(text: str, path: str, original: bool):
         problems.append(
             Problem(path, lines[("minutes",)], "minutes belong in the original; remove them here")
         )
+    tries = data.get("check_tries", 0)
+    if not original and "check_tries" in data:
+        problems.append(
+            Problem(
+                path,
+                lines[("check_tries",)],
+                "check_tries belongs in the original; remove it here",
+            )
+        )
+    elif not isinstance(tries, int) or isinstance(tries, bool) or not 0 <= tries <= MAX_TRIES:
+        problems.append(
+            Problem(
+                path,
+                lines.get(("check_tries",), 2),
+                f"check_tries must be a whole number from 0 (answering is enough) to {MAX_TRIES}",
+            )
+        )
     if not body.strip():
         problems.append(Problem(path, body_line, "the lesson has no text after its front matter"))
-    unknown = set(data) - {"title", "objectives", "minutes"}
+    unknown = set(data) - {"title", "objectives", "minutes", "check_tries"}
     for key in sorted(unknown, key=str):
         problems.append(Problem(path, lines.get((key,), 2), f"unknown field {key!r}"))
     if problems:
@@ -266,7 +304,8 @@ def parse_lesson_text(text: str, path: str, original: bool):
     lesson = LessonText(title.strip(), tuple(o.strip() for o in objectives), normalise_body(body))
     # Line numbers refer to the normalised body, which has lost its leading blank lines.
     body_line += len(body) - len(body.lstrip("\n"))
-    return lesson, minutes, body_line, []
+    settings = {"minutes": minutes, "check_tries": tries} if original else None
+    return lesson, settings, body_line, []
 
 
 def check_links(
@@ -296,6 +335,40 @@ def check_links(
                     )
                 )
     return problems
+
+
+def check_refs(body: str, body_line: int, path: str, problems: list[Problem]) -> list[CheckRef]:
+    """The checks a lesson text places, each with its file and line; a check line without a
+    question's name is a problem."""
+    refs = []
+    for check in find_checks(body):
+        line = body_line + check.offset
+        if not check.name:
+            problems.append(
+                Problem(path, line, "a check names the bank's question it asks: !!! check NAME")
+            )
+        else:
+            refs.append(CheckRef(check.name, path, line))
+    return refs
+
+
+def same_checks(zh: list[CheckRef], en: list[CheckRef], path: str, body_line: int) -> list[Problem]:
+    """A translation asks the same questions in the same order as its original."""
+    zh_names, en_names = [r.name for r in zh], [r.name for r in en]
+    if zh_names == en_names:
+        return []
+    line = next(
+        (e.line for z, e in zip(zh_names, en) if z != e.name),
+        en[len(zh_names)].line if len(en) > len(zh_names) else body_line,
+    )
+    return [
+        Problem(
+            path,
+            line,
+            "the translation's checks must ask the original's questions in the same order: "
+            f"{', '.join(zh_names) or 'none'} (here: {', '.join(en_names) or 'none'})",
+        )
+    ]
 
 
 # --- the course's pages and glossary ----------------------------------------------------------
@@ -666,12 +739,14 @@ def load_course(
             )
             continue
         seen[slug] = path.name
-        zh, minutes, body_line, lp = parse_lesson_text(
+        zh, settings, body_line, lp = parse_lesson_text(
             path.read_text("utf-8"), rel(path), original=True
         )
         problems += lp
+        refs: list[CheckRef] = []
         if zh:
             problems += check_links(zh.body, body_line, rel(path), siblings, media)
+            refs += check_refs(zh.body, body_line, rel(path), problems)
         en = None
         en_path = path.with_name(path.name[:-3] + ".en.md")
         if en_path.exists():
@@ -682,8 +757,20 @@ def load_course(
             if en:
                 problems += check_links(en.body, en_line, rel(en_path), siblings, media)
                 problems += check_renderings(en_path.read_text("utf-8"), rel(en_path), glossary)
+                en_refs = check_refs(en.body, en_line, rel(en_path), problems)
+                if zh:
+                    problems += same_checks(refs, en_refs, rel(en_path), en_line)
+                refs += en_refs
         if zh:
-            lessons[slug] = LessonSource(slug, int(match["number"]), minutes, zh, en)
+            lessons[slug] = LessonSource(
+                slug,
+                int(match["number"]),
+                settings["minutes"],
+                zh,
+                en,
+                check_tries=settings["check_tries"],
+                check_refs=tuple(refs),
+            )
 
     for i, (kind, slug) in enumerate(items):
         line = lines.get(("items", i), 1)

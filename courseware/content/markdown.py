@@ -15,12 +15,21 @@ import nh3
 from markupsafe import escape, Markup
 
 from courseware import caching, i18n
+from courseware.content.checks import check_names, CheckExtension, NAME_ATTRIBUTE
 
 # Bump when the rendering below changes, so cached HTML is rebuilt.
-RENDERER_VERSION = "3"
+RENDERER_VERSION = "4"
 
 EXTENSIONS = ["tables", "fenced_code", "footnotes", "toc", "admonition", "def_list", "sane_lists"]
 EXTENSION_CONFIGS = {"toc": {"toc_depth": "2-3", "permalink": False}}
+
+
+def _converter() -> md.Markdown:
+    """A Markdown converter with the platform's extensions, lesson checks (`!!! check`) among them."""
+    return md.Markdown(
+        extensions=[*EXTENSIONS, CheckExtension()], extension_configs=EXTENSION_CONFIGS
+    )
+
 
 TAGS = {
     "a",
@@ -74,6 +83,7 @@ TAGS = {
 ATTRIBUTES = {
     "*": {"id", "class", "title", "lang"},
     "a": {"href"},
+    "div": {NAME_ATTRIBUTE},  # a lesson check's placeholder (content/checks.py)
     "img": {"src", "alt", "width", "height"},
     "td": {"align", "colspan", "rowspan"},
     "th": {"align", "colspan", "rowspan", "scope"},
@@ -99,11 +109,14 @@ def content_key(text: str) -> str:
     return hashlib.sha256(f"{RENDERER_VERSION}\0{text}".encode()).hexdigest()
 
 
-def _attribute_filter(media_url: str | None, base: str = ""):
+def _attribute_filter(media_url: str | None, base: str = "", checks=frozenset()):
     """`base` goes before the links to sibling lessons and media, which are otherwise relative to
-    the lesson's own page (an editor's preview is on another page)."""
+    the lesson's own page (an editor's preview is on another page). A check's placeholder keeps
+    its name only for the checks the text places with `!!! check` (`checks`)."""
 
     def keep(tag, attribute, value):
+        if attribute == NAME_ATTRIBUTE:
+            return value if value in checks else None
         if attribute in ("href", "src"):
             # A browser ignores spaces and control characters inside a scheme ("java script:");
             # refuse any URL whose scheme, so read, is not allowed.
@@ -139,14 +152,14 @@ def render_markdown(
     With `media_url` (a lesson's), images must be `media/NAME` and are served from there; links
     to sibling lesson files become links to those lessons.
     """
-    converter = md.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
+    converter = _converter()
     html = converter.convert(text or "")
     clean = dict(
         tags=TAGS,
         attributes=ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         clean_content_tags=DROPPED_WITH_CONTENT,
-        attribute_filter=_attribute_filter(media_url, base),
+        attribute_filter=_attribute_filter(media_url, base, frozenset(check_names(text))),
         link_rel="noopener noreferrer",
     )
     html, toc = _scrollable_tables(nh3.clean(html, **clean)), nh3.clean(converter.toc, **clean)
@@ -268,9 +281,7 @@ def removals(text: str, media_url: str | None = None, media_names=None) -> tuple
 # the text it opens with every time it opens.
 @caching.memoize("sanitiser_reports", max_size=256)
 def _removals(text: str, media_url: str | None, media_names: frozenset | None):
-    html = md.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS).convert(
-        text or ""
-    )
+    html = _converter().convert(text or "")
     finder = _Finder(media_url, media_names)
     finder.feed(html)
     finder.close()

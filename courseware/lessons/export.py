@@ -67,6 +67,8 @@ def lesson_file_text(source: LessonSource, language: str) -> str:
     front = {"title": text.title}
     if language == "zh":
         front["minutes"] = source.minutes
+        if source.check_tries:
+            front["check_tries"] = source.check_tries
     if text.objectives:
         front["objectives"] = list(text.objectives)
     return f"---\n{_dump(front)}---\n\n{text.body}"

@@ -19,6 +19,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from courseware.content.checks import MAX_TRIES
 from courseware.content.files import (
     LessonSource,
     LessonText,
@@ -46,6 +47,18 @@ class LessonForm(FlaskForm):
             InputRequired(message=_l("Say how many minutes the lesson takes.")),
             NumberRange(
                 min=1, max=600, message=_l("Minutes must be a whole number from 1 to 600.")
+            ),
+        ],
+    )
+    check_tries = IntegerField(
+        _l("Tries for each question inside the lesson (0: answering is enough)"),
+        default=0,
+        validators=[
+            Optional(),
+            NumberRange(
+                min=0,
+                max=MAX_TRIES,
+                message=_l("Tries must be a whole number from 0 to %(max)d."),
             ),
         ],
     )
@@ -96,12 +109,20 @@ class LessonForm(FlaskForm):
             _lines(self.objectives_zh.data),
             normalise_body(self.body_zh.data),
         )
-        return LessonSource(slug=slug, number=number, minutes=self.minutes.data, zh=zh, en=en)
+        return LessonSource(
+            slug=slug,
+            number=number,
+            minutes=self.minutes.data,
+            zh=zh,
+            en=en,
+            check_tries=self.check_tries.data or 0,
+        )
 
     def fill_from(self, revision) -> None:
         """Put a revision's text into the form."""
         self.title_zh.data = revision.title_zh
         self.minutes.data = revision.minutes
+        self.check_tries.data = revision.check_tries or 0
         self.objectives_zh.data = "\n".join(revision.objectives_zh)
         self.body_zh.data = revision.body_zh
         self.title_en.data = revision.title_en or ""

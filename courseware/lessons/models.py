@@ -67,6 +67,10 @@ class LessonRevision(db.Model):
     body_zh: Mapped[str] = mapped_column(sa.Text)
     body_en: Mapped[str | None] = mapped_column(sa.Text)
     content_hash: Mapped[str] = mapped_column(sa.String(64))
+    # The bank questions the text asks inside the lesson (`!!! check NAME`, 随堂测验), in order,
+    # and how many tries a reader has to answer each right (0: answering is enough).
+    checks: Mapped[list] = mapped_column(sa.JSON, default=list, server_default="[]")
+    check_tries: Mapped[int] = mapped_column(default=0, server_default="0")
     # Rendered HTML, cached by the hash of the text and the renderer's version (render_key).
     html_zh: Mapped[str] = mapped_column(sa.Text, default="")
     toc_zh: Mapped[str] = mapped_column(sa.Text, default="")

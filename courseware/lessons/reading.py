@@ -72,8 +72,11 @@ def _build_page(key: LessonKey) -> LessonPage:
     index = next((i for i, link in enumerate(links) if link.slug == lesson.slug), None)
     context = dict(
         course_slug=lesson.course.slug,
+        lesson_slug=lesson.slug,
         course_title=text(lesson.course.title),
         view=lesson_view(revision),
+        check_count=len(revision.checks or []),
+        check_tries=revision.check_tries or 0,
         previous=links[index - 1] if index else None,
         next=links[index + 1] if index is not None and index + 1 < len(links) else None,
     )

@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 
+from courseware.content.checks import check_names
 from courseware.content.files import LessonSource, LessonText
 from courseware.content.markdown import content_key, render_markdown
 from courseware.db import db
@@ -20,7 +21,14 @@ def source_of(revision: LessonRevision, slug: str, number: int) -> LessonSource:
             revision.title_en, tuple(revision.objectives_en or ()), revision.body_en or ""
         )
     zh = LessonText(revision.title_zh, tuple(revision.objectives_zh), revision.body_zh)
-    return LessonSource(slug=slug, number=number, minutes=revision.minutes, zh=zh, en=en)
+    return LessonSource(
+        slug=slug,
+        number=number,
+        minutes=revision.minutes,
+        zh=zh,
+        en=en,
+        check_tries=revision.check_tries or 0,
+    )
 
 
 def _render_key(revision: LessonRevision) -> str:
@@ -79,6 +87,8 @@ def add_revision(
         objectives_en=list(source.en.objectives) if source.en else None,
         body_en=source.en.body if source.en else None,
         content_hash=source.content_hash,
+        checks=check_names(source.zh.body),
+        check_tries=source.check_tries,
         author=author,
         base_revision_id=base.id if base else None,
         note=note[:255],

@@ -217,3 +217,17 @@ def set_rule(
     course.updated_at = now
     record("course.completion", f"course:{course.slug}", {"before": before, "after": rule})
     return rule
+
+
+@dataclass(frozen=True)
+class Finished:
+    """A lesson just completed, and its course if that step completed the course too."""
+
+    course: Course
+    completion: CourseCompletion | None
+
+
+def finished_now(course: Course, user_id: int, now: dt.datetime) -> Finished:
+    """What a step taken at `now` finished: the course's completion when it was written then."""
+    found = completion_of(course.id, user_id)
+    return Finished(course, found if found is not None and found.completed_at == now else None)

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from courseware.db import db, status_type
+from courseware.jobs import JobProgress, JobStatus
 from courseware.timeutil import utcnow
 
 
@@ -131,3 +132,54 @@ class QuotaRule(db.Model):
     hours: Mapped[float]
     years: Mapped[int]
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class LessonCheckAnswer(db.Model):
+    """A learner's answers to one question inside a lesson (随堂测验, `!!! check NAME`): the last
+    response, how many tries, and whether it was ever right. One row per learner, lesson and check."""
+
+    __tablename__ = "lesson_check_answer"
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "lesson_id", "name", name="uq_lesson_check_answer"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    lesson_id: Mapped[int] = mapped_column(sa.ForeignKey("lesson.id"), index=True)
+    # The question's name in the course's bank, as the lesson writes it.
+    name: Mapped[str] = mapped_column(sa.String(80))
+    question_id: Mapped[int] = mapped_column(sa.ForeignKey("question.id"))
+    response: Mapped[dict | list | str | int | bool | None] = mapped_column(sa.JSON)
+    # Tries in the visit named below: a lesson that asks for a right answer within N tries gives
+    # N more with each new visit (reading the lesson again).
+    tries: Mapped[int] = mapped_column(default=0)
+    visit_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("lesson_visit.id", ondelete="SET NULL")
+    )
+    total_tries: Mapped[int] = mapped_column(default=0)
+    correct: Mapped[bool] = mapped_column(default=False)  # answered right at least once
+    first_answered_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    answered_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class CompletionRecheck(JobProgress, db.Model):
+    """A course's learners checked again against its completion rule after the rule changed, by
+    the job queue's worker; `completed` says how many completed the course by it."""
+
+    __tablename__ = "completion_recheck"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("course.id"), index=True)
+    requested_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[dt.datetime | None]
+    status: Mapped[JobStatus] = mapped_column(status_type(JobStatus), default=JobStatus.QUEUED)
+    done: Mapped[int] = mapped_column(default=0)
+    total: Mapped[int] = mapped_column(default=0)
+    completed: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(sa.String(500))
+    queued_at: Mapped[dt.datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    heartbeat_at: Mapped[dt.datetime | None]

@@ -8,7 +8,7 @@ from flask import abort, Blueprint, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from courseware import permissions
+from courseware import jobs, permissions
 from courseware.access import roles
 from courseware.accounts.audit import record
 from courseware.accounts.models import Cohort, cohort_member, User
@@ -20,7 +20,7 @@ from courseware.exercises.runs import runs_of
 from courseware.formfields import row_id
 from courseware.i18n import text
 from courseware.lessons import reading
-from courseware.progress import classes, completion, course_info
+from courseware.progress import classes, completion, course_info, rechecks
 from courseware.progress.completion import standing
 from courseware.progress.forms import AssignForm, CompletionRuleForm, GridFilterForm
 from courseware.progress.models import CourseAssignment, LessonProgress
@@ -205,8 +205,15 @@ def completion_rule(course_slug):
         )
         # The rule is part of the course's settings: its history keeps it with the rest.
         course_authoring.add_revision(course, "completion", author=current_user)
-        db.session.commit()
-        flash(_("The completion rule is saved. Completions already earned stay."), "success")
+        # Learners who meet the new rule complete the course: checked in the background.
+        rechecks.start(course, current_user.id)
+        flash(
+            _(
+                "The completion rule is saved. Completions already earned stay; the course's "
+                "learners are being checked against the new rule."
+            ),
+            "success",
+        )
         return redirect(url_for(".completion_rule", course_slug=course.slug))
     rule = course.completion or {"lessons": "all"}
 
@@ -228,7 +235,22 @@ def completion_rule(course_slug):
         minutes=rule.get("min_active_minutes", 0),
         form=form,
         titles=titles,
+        recheck=rechecks.latest(course.id),
     ), (400 if form.errors else 200)
+
+
+@bp.route("/courses/<course_slug>/completion/rechecks/<int:recheck_id>")
+@roles(*permissions.STAFF)
+def completion_recheck(course_slug, recheck_id):
+    """How far the recheck of a course's learners has come, and how many it completed (polled)."""
+    course = catalogue.find_course(course_slug)
+    if course is None or not permissions.edits_course(current_user, course):
+        abort(404)
+    recheck = rechecks.find(course.id, recheck_id)
+    if recheck is None:
+        abort(404)
+    jobs.reap_now_and_then()
+    return render_template("progress/teach/_recheck.html", course=course, recheck=recheck)
 
 
 @bp.route("/courses/<course_slug>/guide")

@@ -1,7 +1,15 @@
 """Record reading: open a visit per page view, credit visible time from heartbeats, decide completion.
 
 A lesson is completed when the learner has reached its end *and* spent a share of its estimated
-minutes on it (LESSON_COMPLETION_SHARE, default one half): opening a page is not reading it.
+minutes on it (LESSON_COMPLETION_SHARE, default one half) *and* settled every question inside it
+(progress/checks.py): opening a page is not reading it.
+
+Time is credited only as the page saw the reader act: a heartbeat says how long ago the reader
+last scrolled, typed, pointed or touched, and a beat whose reader did nothing for
+LESSON_ACTIVITY_SECONDS (two minutes) credits only the part of its interval inside that window.
+Whatever a beat claims, it credits at most the time since the visit's previous beat, and a visit
+at most LESSON_VISIT_MAX_MINUTES. Time read past a check the reader has reached but not settled
+does not count toward the lesson.
 """
 
 import datetime as dt
@@ -15,6 +23,7 @@ from courseware.courses.models import Course
 from courseware.db import db
 from courseware.lessons.models import Lesson, LessonRevision, RevisionStatus
 from courseware.lessons.reading import LessonKey
+from courseware.progress import checks
 from courseware.progress.models import LessonProgress, LessonStatus, LessonVisit
 from courseware.timeutil import utcnow
 
@@ -48,7 +57,14 @@ _visit, _progress, _revision = (
 OPEN_VISIT = sa.insert(_visit).returning(_visit.c.id)
 VISIT_FOR_BEAT = (
     sa.select(
-        _visit.c.lesson_id, _visit.c.last_beat_at, _revision.c.minutes, _progress.c.last_opened_at
+        _visit.c.lesson_id,
+        _visit.c.last_beat_at,
+        _visit.c.active_seconds,
+        _visit.c.reached_end,
+        _revision.c.minutes,
+        _revision.c.checks,
+        _revision.c.check_tries,
+        _progress.c.last_opened_at,
     )
     .join(_revision, _revision.c.id == _visit.c.revision_id)
     .outerjoin(
@@ -122,20 +138,55 @@ class BeatResult:
     completed_lesson: int | None = None
 
 
+def activity_allowance(idle, elapsed: float) -> float:
+    """How much of a beat's interval (`elapsed` seconds) the reader's activity covers, given how
+    many seconds ago the page last saw them act (`idle`, as the page says; None: it does not say,
+    so nothing is covered). Each act covers LESSON_ACTIVITY_SECONDS after it."""
+    if idle is None or not math.isfinite(idle) or idle < 0:
+        return 0
+    window = current_app.config["LESSON_ACTIVITY_SECONDS"]
+    return max(0.0, min(elapsed, window - idle + elapsed))
+
+
 def record_beat(
-    user_id: int, visit_id: int, seconds: int, reached_end: bool, position: float
+    user_id: int,
+    visit_id: int,
+    seconds: int,
+    reached_end: bool,
+    position: float,
+    idle: float | None = None,
+    checks_seen: int = 0,
 ) -> BeatResult:
-    """Credit visible reading time to a visit and to the learner's summary; maybe complete it.
+    """Credit active reading time to a visit and to the learner's summary; maybe complete it.
+
+    `idle` is how many seconds ago the page saw the reader act; `checks_seen` how many of the
+    lesson's checks the reader has scrolled to (all of them once the end is reached).
 
     A handful of single-row statements and no ORM objects: this runs every few seconds for every
-    learner reading.
+    learner reading (one more, for their answers, on a lesson with checks).
     """
     visit = db.session.execute(VISIT_FOR_BEAT, {"visit": visit_id, "user": user_id}).first()
     if visit is None:
         raise VisitNotFound(visit_id)
     now = utcnow()
-    allowed = int((now - visit.last_beat_at + BEAT_SLACK).total_seconds())
-    credit = max(0, min(int(seconds), allowed, current_app.config["LESSON_BEAT_MAX_SECONDS"]))
+    elapsed = (now - visit.last_beat_at + BEAT_SLACK).total_seconds()
+    config = current_app.config
+    credit = max(
+        0,
+        min(
+            int(seconds),
+            int(elapsed),
+            int(activity_allowance(idle, elapsed)),
+            config["LESSON_BEAT_MAX_SECONDS"],
+            config["LESSON_VISIT_MAX_MINUTES"] * 60 - visit.active_seconds,
+        ),
+    )
+    names, tries_rule = list(visit.checks or []), visit.check_tries or 0
+    open_checks = checks.unsettled(user_id, visit.lesson_id, names, tries_rule)
+    if open_checks:
+        seen = len(names) if reached_end or visit.reached_end else max(0, int(checks_seen))
+        if open_checks[0] < seen:
+            credit = 0  # the reader is past a question they have not settled
     # The same lesson open in several windows must not count several times over: the summary
     # gains at most the wall time since its own last beat (what one beat loses to network delay,
     # the next one makes up).
@@ -170,20 +221,48 @@ def record_beat(
         ).returning(table.c.id, table.c.status, table.c.active_seconds, table.c.reached_end)
     ).first()
     status, newly = summary.status, False
-    if (
-        status != COMPLETED
-        and summary.reached_end
-        and summary.active_seconds >= required_seconds(visit.minutes)
-    ):
+    if status != COMPLETED and is_due(summary, visit.minutes, open_checks):
         status, newly = COMPLETED, True
-        db.session.execute(
-            sa.update(_progress)
-            .where(_progress.c.id == summary.id)
-            .values(status=COMPLETED, completed_at=now)
-        )
+        complete(summary.id, now)
     return BeatResult(
         status, summary.active_seconds, summary.reached_end, visit.lesson_id if newly else None
     )
+
+
+def is_due(summary, minutes: int, open_checks: list) -> bool:
+    """The lesson is read to the end, long enough, with every check settled."""
+    return (
+        bool(summary.reached_end)
+        and summary.active_seconds >= required_seconds(minutes)
+        and not open_checks
+    )
+
+
+def complete(summary_id: int, now: dt.datetime) -> None:
+    db.session.execute(
+        sa.update(_progress)
+        .where(_progress.c.id == summary_id)
+        .values(status=COMPLETED, completed_at=now)
+    )
+
+
+def complete_after_checks(user_id: int, lesson: Lesson, now: dt.datetime) -> bool:
+    """Complete the lesson if the check just answered was what it waited for; True if it did."""
+    revision = lesson.published
+    summary = db.session.execute(
+        sa.select(
+            _progress.c.id, _progress.c.status, _progress.c.reached_end, _progress.c.active_seconds
+        ).where(_progress.c.user_id == user_id, _progress.c.lesson_id == lesson.id)
+    ).first()
+    if summary is None or summary.status == COMPLETED or revision is None:
+        return False
+    open_checks = checks.unsettled(
+        user_id, lesson.id, list(revision.checks or []), revision.check_tries or 0
+    )
+    if not is_due(summary, revision.minutes, open_checks):
+        return False
+    complete(summary.id, now)
+    return True
 
 
 def statuses(user_id: int, lesson_ids) -> dict[int, LessonProgress]:

@@ -11,6 +11,7 @@ from courseware.db import db
 from courseware.lessons.models import Lesson
 from courseware.progress import ledger, tracking
 from courseware.progress.classes import assigned_to
+from courseware.progress.completion import finished_now
 from courseware.progress.learning import my_learning
 from courseware.quizzes.attempts import learner_results
 from courseware.timeutil import utcnow
@@ -30,29 +31,41 @@ def beat():
         )
         seconds = int(data.get("seconds", 0))
         position = float(data.get("position", 0))
-    except (AttributeError, KeyError, TypeError, ValueError):
+        # How long ago the page saw the reader act; a beat that does not say credits nothing.
+        idle = float(data["idle"]) if data.get("idle") is not None else None
+        checks_seen = int(data.get("checks_seen", 0))
+    except (AttributeError, KeyError, TypeError, ValueError, OverflowError):
         abort(400)
-    if not math.isfinite(position):
+    if not math.isfinite(position) or (idle is not None and not math.isfinite(idle)):
         abort(400)
     try:
         if visit_id is None:
             # The page's first beat opens the visit, so viewing a page writes nothing.
             visit_id = tracking.open_visit_for(current_user.id, lesson_id, revision_id)
         progress = tracking.record_beat(
-            current_user.id, visit_id, seconds, bool(data.get("reached_end")), position
+            current_user.id,
+            visit_id,
+            seconds,
+            bool(data.get("reached_end")),
+            position,
+            idle=idle,
+            checks_seen=checks_seen,
         )
     except tracking.VisitNotFound:
         abort(404)
+    done = None
     if progress.completed_lesson is not None:
-        signals.lesson_completed.send(
-            db.session.get(Lesson, progress.completed_lesson), user_id=current_user.id, now=utcnow()
-        )
+        lesson, now = db.session.get(Lesson, progress.completed_lesson), utcnow()
+        signals.lesson_completed.send(lesson, user_id=current_user.id, now=now)
+        done = finished_now(lesson.course, current_user.id, now)
     db.session.commit()
     return {
         "visit": visit_id,
         "status": progress.status,
         "active_seconds": progress.active_seconds,
         "reached_end": progress.reached_end,
+        # Said on the page: the lesson is done, and the course too with a link to its certificate.
+        "done_html": render_template("progress/_course_done.html", done=done) if done else None,
     }
 
 

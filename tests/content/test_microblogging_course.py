@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from courseware.content.checks import check_names
 from courseware.content.files import load_courses
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -143,3 +144,15 @@ def test_the_guides_timetable_accounts_for_every_credit_hour(
     final = yaml.safe_load((ROOT / "quizzes" / SLUG / "final.yaml").read_text("utf-8"))
     (final_row,) = [row for row in plan if row[0].startswith(quiz)]
     assert minutes_in(final_row[2]) == final["time_limit"]
+
+
+def test_every_lesson_asks_a_question_of_its_own_in_both_languages(course):
+    """Each lesson places at least one check (随堂测验), the same in Chinese and English, and each
+    asks a question the computer grades from the course's quiz on that lesson."""
+    for lesson in course.lessons:
+        names = check_names(lesson.zh.body)
+        assert names, lesson.slug
+        assert check_names(lesson.en.body) == names, lesson.slug
+        quiz = yaml.safe_load((ROOT / "quizzes" / SLUG / f"check-{lesson.slug}.yaml").read_text())
+        graded = {q["id"] for q in quiz["questions"] if q["type"] not in ("essay", "description")}
+        assert set(names) <= graded, lesson.slug

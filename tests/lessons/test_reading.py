@@ -34,10 +34,16 @@ def post_beat(client, payload):
     )
 
 
-def beat(client, visit, seconds=15, reached_end=False, position=0.5):
+def beat(client, visit, seconds=15, reached_end=False, position=0.5, idle=0):
     return post_beat(
         client,
-        {"visit": visit, "seconds": seconds, "reached_end": reached_end, "position": position},
+        {
+            "visit": visit,
+            "seconds": seconds,
+            "reached_end": reached_end,
+            "position": position,
+            "idle": idle,
+        },
     )
 
 

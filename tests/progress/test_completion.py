@@ -137,8 +137,34 @@ def test_the_last_lesson_completes_the_course_through_the_heartbeat(
         data = beat(client, visit, seconds=50, reached_end=True).get_json()
     assert data["status"] == "completed"
     assert len(completions(app)) == 1
+    # The page that completed the course says so, with a link to the certificate.
+    assert "测试课程" in data["done_html"] and "/certificates/" in data["done_html"]
     page = client.get("/courses/test-course").get_data(as_text=True)
     assert "已计入 2 学时" in page
+
+
+def test_the_quiz_result_that_completes_a_course_says_so(app, client, auth, make_user, full_course):
+    user_id = make_user(username="zhang")
+    complete_lessons(app, user_id)
+    with app.app_context():
+        course = db.session.scalar(sa.select(Course))
+        course.completion = {"lessons": "all", "quizzes": "all"}
+        db.session.commit()
+    auth.login("zhang")
+    started = auth.post("/quizzes/test-course/check/start")
+    attempt = int(re.search(r"/quizzes/attempts/(\d+)$", started.location).group(1))
+    result = auth.post(
+        f"/quizzes/attempts/{attempt}/submit", {"sequence": "1", **RIGHT}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert len(completions(app)) == 1
+    assert "测试课程" in result and re.search(r'href="/certificates/\d+"', result)
+    # A second attempt's result, after the course was completed, does not claim it again.
+    again = auth.post("/quizzes/test-course/check/start")
+    second = int(re.search(r"/quizzes/attempts/(\d+)$", again.location).group(1))
+    later = auth.post(
+        f"/quizzes/attempts/{second}/submit", {"sequence": "1", **RIGHT}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert not re.search(r'href="/certificates/\d+"', later)
 
 
 def test_rule_changes_keep_earned_completions_and_are_audited(app, client, make_user, full_course):
