@@ -438,6 +438,16 @@ ENTRIES: dict[str, Entry] = {
         data=lambda w: {"copy-drill-slug": "drill-two", "copy-drill-position": "end"},
         served=REDIRECT,
     ),
+    "scenario_author.copy_shipped": Entry(
+        lambda w: f"/author/{w.course_slug}/scenarios/from/{w.exercise}",
+        "owner",
+        "POST",
+        data=lambda w: {
+            f"shipped-{w.exercise}-slug": "drill-three",
+            f"shipped-{w.exercise}-position": "end",
+        },
+        served=REDIRECT,
+    ),
     "scenario_author.publish": Entry(
         lambda w: (
             f"/author/{w.course_slug}/scenarios/drill/revisions/{w.scenario_revision}/publish"
