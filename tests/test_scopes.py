@@ -204,6 +204,13 @@ def world(app, make_user, make_unit, make_class, lessons_dir, sync, tmp_path):
         ids["question"] = db.session.scalar(
             sa.select(QuestionRecord.id).where(QuestionRecord.name == "pick-one")
         )
+        # A category of the bank, for the route that names one.
+        db.session.execute(
+            sa.update(QuestionRecord)
+            .where(QuestionRecord.name == "think")
+            .values(category="scope-check")
+        )
+        db.session.commit()
     created = w.clients["owner"].post(
         f"/teach/exercises/{ids['exercise']}/live",
         data={"cohort": ids["class_a"], "teams": "1", "speed": "1"},
@@ -519,6 +526,13 @@ ENTRIES: dict[str, Entry] = {
         "owner",
         "POST",
         data=lambda w: {"type": "truefalse", "text-zh": "对吗？", "answer": "true"},
+    ),
+    "bank.name_category": Entry(
+        lambda w: f"/author/{w.course_slug}/bank/category",
+        "owner",
+        "POST",
+        data=lambda w: {"key": "scope-check", "name_zh": "范围", "name_en": "Scope"},
+        served=REDIRECT,
     ),
     "bank.duplicate": Entry(
         lambda w: f"/author/{w.course_slug}/bank/{w.question}/duplicate",

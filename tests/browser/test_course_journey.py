@@ -270,7 +270,7 @@ def answer(question):
     if "哪“三讲”" in stem:
         question.get_by_label("早讲话、会讲话、讲实话").check()
     elif "调查全部结束" in stem:
-        question.get_by_label("错", exact=True).check()
+        question.get_by_label("错误", exact=True).check()
     elif "第三讲" in stem:
         question.get_by_label("你的答案").fill("讲实话")
     elif "哪一年" in stem:
