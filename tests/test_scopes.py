@@ -510,6 +510,9 @@ ENTRIES: dict[str, Entry] = {
     "quiz_author.preview_quiz": Entry(
         lambda w: f"/author/{w.course_slug}/quizzes/check/preview?seed=1", "owner"
     ),
+    "quiz_author.find_questions": Entry(
+        lambda w: f"/author/{w.course_slug}/quizzes/questions?q=pick", "owner"
+    ),
     "quiz_author.publish_quiz": Entry(
         lambda w: f"/author/{w.course_slug}/quizzes/check/publish",
         "owner",

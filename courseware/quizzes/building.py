@@ -50,6 +50,9 @@ class QuizFields:
     questions: list[str] = field(default_factory=list)  # fixed questions' ids, in order
     draws: list[tuple[str, str]] = field(default_factory=list)  # (category, count) rows
     lesson: str | None = None
+    # The kinds of the quiz's entries in order, "q" a fixed question and "d" a draw ("qdq"), as
+    # the version the form was filled from had them: a file that mixes the two keeps its order.
+    layout: str = ""
 
 
 def _typed_number(text: str):
@@ -81,16 +84,34 @@ def file_data(fields: QuizFields) -> tuple[dict, list[tuple[str, object]]]:
     data["review"] = fields.review
     data["grade"] = fields.grade
     entries, origins = [], []
-    for name in fields.questions:
-        entries.append({"question": name})
-        origins.append(("question", name))
-    for row, (category, count) in enumerate(fields.draws):
-        if not (category or "").strip() and not (count or "").strip():
-            continue  # an empty row of the form
-        entries.append({"draw": _typed_number(count), "from": category or ""})
-        origins.append(("draw", row))
+    fixed = [({"question": name}, ("question", name)) for name in fields.questions]
+    drawn = [
+        ({"draw": _typed_number(count), "from": category or ""}, ("draw", row))
+        for row, (category, count) in enumerate(fields.draws)
+        if (category or "").strip() or (count or "").strip()  # not an empty row of the form
+    ]
+    for entry, origin in in_layout(fields.layout, fixed, drawn):
+        entries.append(entry)
+        origins.append(origin)
     data["questions"] = entries
     return data, origins
+
+
+def in_layout(layout: str, fixed: list, drawn: list) -> list:
+    """The fixed questions and the draws, each in its own order, interleaved as `layout` says
+    ("q" the next fixed question, "d" the next draw); what the layout has no place for follows,
+    fixed questions first."""
+    fixed, drawn, merged = list(fixed), list(drawn), []
+    for kind in layout or "":
+        source = fixed if kind == "q" else drawn if kind == "d" else None
+        if source:
+            merged.append(source.pop(0))
+    return merged + fixed + drawn
+
+
+def layout_of(slots: list[dict]) -> str:
+    """The layout of a version's entries: "q" for each fixed question, "d" for each draw."""
+    return "".join("q" if "question" in slot else "d" for slot in slots)
 
 
 class KeyedReader(Reader):
