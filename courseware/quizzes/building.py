@@ -21,6 +21,7 @@ from courseware.courses import authoring as course_authoring
 from courseware.courses import outline
 from courseware.courses.models import Course
 from courseware.db import db
+from courseware.quizzes import categories as bank_categories
 from courseware.quizzes import versions
 from courseware.quizzes.files import QuizSource, read_quiz, scored_counts, slot_problems
 from courseware.quizzes.models import QuestionRecord, Quiz, QuizVersion
@@ -223,9 +224,18 @@ def bank_questions(course_id: int, search: str = "") -> list[BankQuestion]:
 
 
 def categories(course_id: int) -> list[tuple[str, str, int]]:
-    """The categories a quiz may draw from: (category, its name, how many can be drawn)."""
+    """The categories a quiz may draw from: (category, its name, how many can be drawn), named
+    as the bank names them."""
     _names, counts = bank_of(course_id)
-    return sorted(((c, category_name(c), n) for c, n in counts.items()), key=lambda c: c[1])
+    named = bank_categories.names_of(course_id)
+
+    def name(category: str) -> str:
+        levels = {key for key, _part in bank_categories.segments(category)} | {category}
+        if any(any((named.get(key) or {}).values()) for key in levels):
+            return bank_categories.label(category, named)
+        return category_name(category)
+
+    return sorted(((c, name(c), n) for c, n in counts.items()), key=lambda c: c[1])
 
 
 # --- saving ------------------------------------------------------------------------------------

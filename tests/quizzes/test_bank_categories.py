@@ -96,6 +96,12 @@ def test_a_bank_files_name_is_changed_in_the_browser(app, editors):
     # Quizzes still draw by the key: the questions keep their category.
     page = editors["zh"].client.get(BANK, query_string={"category": "lesson-one"})
     assert "b-one" in page.get_data(as_text=True)
+    # The quiz builder offers the category for a draw by its new name.
+    builder = editors["en"].client.get("/author/test-course/quizzes/new").get_data(as_text=True)
+    assert '<option value="lesson-one">Lesson one (1)</option>' in builder
+    assert name_it(editors["zh"], GOV, "政务微博题").status_code == 302
+    builder = editors["zh"].client.get("/author/test-course/quizzes/new").get_data(as_text=True)
+    assert "政务微博题 › 基础 (" in builder
 
 
 @pytest.mark.parametrize(
