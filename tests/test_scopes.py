@@ -210,6 +210,13 @@ def world(app, make_user, make_unit, make_class, lessons_dir, sync, tmp_path):
         ids["question"] = db.session.scalar(
             sa.select(QuestionRecord.id).where(QuestionRecord.name == "pick-one")
         )
+        # A category of the bank, for the route that names one.
+        db.session.execute(
+            sa.update(QuestionRecord)
+            .where(QuestionRecord.name == "think")
+            .values(category="scope-check")
+        )
+        db.session.commit()
     created = w.clients["owner"].post(
         f"/teach/exercises/{ids['exercise']}/live",
         data={"cohort": ids["class_a"], "teams": "1", "speed": "1"},
@@ -463,6 +470,16 @@ ENTRIES: dict[str, Entry] = {
         data=lambda w: {"copy-drill-slug": "drill-two", "copy-drill-position": "end"},
         served=REDIRECT,
     ),
+    "scenario_author.copy_shipped": Entry(
+        lambda w: f"/author/{w.course_slug}/scenarios/from/{w.exercise}",
+        "owner",
+        "POST",
+        data=lambda w: {
+            f"shipped-{w.exercise}-slug": "drill-three",
+            f"shipped-{w.exercise}-position": "end",
+        },
+        served=REDIRECT,
+    ),
     "scenario_author.publish": Entry(
         lambda w: (
             f"/author/{w.course_slug}/scenarios/drill/revisions/{w.scenario_revision}/publish"
@@ -518,6 +535,9 @@ ENTRIES: dict[str, Entry] = {
     "quiz_author.preview_quiz": Entry(
         lambda w: f"/author/{w.course_slug}/quizzes/check/preview?seed=1", "owner"
     ),
+    "quiz_author.find_questions": Entry(
+        lambda w: f"/author/{w.course_slug}/quizzes/questions?q=pick", "owner"
+    ),
     "quiz_author.publish_quiz": Entry(
         lambda w: f"/author/{w.course_slug}/quizzes/check/publish",
         "owner",
@@ -564,6 +584,13 @@ ENTRIES: dict[str, Entry] = {
         "owner",
         "POST",
         data=lambda w: {"type": "truefalse", "text-zh": "对吗？", "answer": "true"},
+    ),
+    "bank.name_category": Entry(
+        lambda w: f"/author/{w.course_slug}/bank/category",
+        "owner",
+        "POST",
+        data=lambda w: {"key": "scope-check", "name_zh": "范围", "name_en": "Scope"},
+        served=REDIRECT,
     ),
     "bank.duplicate": Entry(
         lambda w: f"/author/{w.course_slug}/bank/{w.question}/duplicate",

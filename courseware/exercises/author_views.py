@@ -86,6 +86,38 @@ def _copy_form(course: Course, exercise: Exercise) -> CopyForm:
     return form
 
 
+def _shipped_form(course: Course, source: Exercise) -> CopyForm:
+    """The form that starts this course's scenario from another course's: its own short name if
+    this course has none by that name, at the end of the outline."""
+    form = CopyForm(prefix=f"shipped-{source.id}")
+    form.position.choices = _position_choices(course)
+    if not form.is_submitted():
+        taken = authoring.slug_taken(course, source.slug)
+        form.slug.data = authoring.new_slug(course, source.slug) if taken else source.slug
+        form.position.data = "end"
+    return form
+
+
+def _copy_into(course: Course, source: Exercise, form: CopyForm):
+    """Start the copy the form describes, or put its problems on the form; the new scenario or None."""
+    if authoring.slug_taken(course, form.slug.data):
+        form.slug.errors.append(_("This course already has a scenario with that short name."))
+        return None
+    if authoring.current_text(source) is None:
+        form.slug.errors.append(_("This scenario's text is not on this server to copy."))
+        return None
+    place = form.position.data
+    after = outline.parse_item_key(place[len("after:") :]) if place.startswith("after:") else None
+    return authoring.copy_scenario(
+        source,
+        form.slug.data,
+        author=current_user,
+        course=course,
+        after=after,
+        at_start=place == "start",
+    )
+
+
 # --- the course's scenarios -------------------------------------------------------------------
 
 
@@ -101,12 +133,15 @@ def index(course_slug):
         )
     )
     shown = [e for e in exercises if e.archived_at is None or _never_published(e)]
+    shipped = authoring.shipped_scenarios(course)
     return render_template(
         "exercises/author/index.html",
         course=course,
         exercises=shown,
         latest={e.id: authoring.latest_revision(e) for e in shown},
         copy_forms={e.id: _copy_form(course, e) for e in shown},
+        shipped=shipped,
+        shipped_forms={e.id: _shipped_form(course, e) for e in shipped},
         never_published=_never_published,
     )
 
@@ -119,22 +154,8 @@ def copy(course_slug, slug):
     course = exercise.course
     form = _copy_form(course, exercise)
     if form.validate_on_submit():
-        if authoring.slug_taken(course, form.slug.data):
-            form.slug.errors.append(_("This course already has a scenario with that short name."))
-        elif authoring.current_text(exercise) is None:
-            form.slug.errors.append(_("This scenario's text is not on this server to copy."))
-        else:
-            place = form.position.data
-            after = None
-            if place.startswith("after:"):
-                after = outline.parse_item_key(place[len("after:") :])
-            created = authoring.copy_scenario(
-                exercise,
-                form.slug.data,
-                author=current_user,
-                after=after,
-                at_start=place == "start",
-            )
+        created = _copy_into(course, exercise, form)
+        if created is not None:
             db.session.commit()
             flash(
                 _(
@@ -142,6 +163,36 @@ def copy(course_slug, slug):
                     "see it once it is published.",
                     slug=created.slug,
                     title=text(exercise.title),
+                ),
+                "success",
+            )
+            return redirect(url_for(".edit", course_slug=course.slug, slug=created.slug))
+    for errors in form.errors.values():
+        for error in errors:
+            flash(f"{form.slug.data or ''}: {error}", "error")
+    return redirect(url_for(".index", course_slug=course.slug))
+
+
+@bp.route("/from/<int:exercise_id>", methods=["POST"])
+@staff_only
+def copy_shipped(course_slug, exercise_id):
+    """Start a new scenario of this course as a draft copy of one another course's learners play
+    (or of one of its own)."""
+    course = edited_course(course_slug)
+    source = authoring.copy_source(course, exercise_id)
+    if source is None:
+        abort(404)  # not a scenario this course's authors may start from
+    form = _shipped_form(course, source)
+    if form.validate_on_submit():
+        created = _copy_into(course, source, form)
+        if created is not None:
+            db.session.commit()
+            flash(
+                _(
+                    "A new scenario “%(slug)s” was started from “%(title)s”, as a draft. Learners "
+                    "see it once it is published.",
+                    slug=created.slug,
+                    title=text(source.title),
                 ),
                 "success",
             )

@@ -285,12 +285,14 @@ def copy_scenario(
     slug: str,
     *,
     author,
+    course: Course | None = None,
     after: tuple[str, str] | None = None,
     at_start: bool = False,
 ) -> Exercise:
-    """Start a new scenario of the same course as a draft copy of another, placed in the outline
-    after `after`, at the start, or (neither) at the end. Learners see it once it is published."""
-    course = source.course
+    """Start a new scenario as a draft copy of another, in the source's course or in `course`,
+    placed in the outline after `after`, at the start, or (neither) at the end. Learners see it
+    once it is published."""
+    course = course or source.course
     text = current_text(source)
     if text is None:
         raise ValueError("no text")
@@ -314,7 +316,7 @@ def copy_scenario(
         source="copy",
         problems=len(problems),
         author=author,
-        note=f"copy of {source.slug}",
+        note=f"copy of {_origin(source, course)}",
     )
     if after is not None or at_start:
         items = outline.insert(course.items, "exercise", slug, after)
@@ -323,8 +325,46 @@ def copy_scenario(
     course_authoring.save_outline(
         course, items, "exercise_added", author=author, note=slug, check_base=False
     )
-    audit.record("scenario.copy", target=_target(exercise), detail={"from": source.slug})
+    audit.record(
+        "scenario.copy", target=_target(exercise), detail={"from": _origin(source, course)}
+    )
     return exercise
+
+
+def _origin(source: Exercise, course: Course) -> str:
+    """The copied scenario's name as the new one's history gives it: its course too if another."""
+    if source.course_id == course.id:
+        return source.slug
+    return f"{source.course.slug}/{source.slug}"
+
+
+def copy_source(course: Course, exercise_id: int) -> Exercise | None:
+    """A scenario a new one of `course` may start from: one of its own or one learners play in
+    another course of the catalogue."""
+    exercise = db.session.get(Exercise, exercise_id)
+    if exercise is None:
+        return None
+    if exercise.course_id == course.id:
+        return exercise if exercise.archived_at is None or never_published(exercise) else None
+    return exercise if exercise in shipped_scenarios(course) else None
+
+
+def shipped_scenarios(course: Course) -> list[Exercise]:
+    """Scenarios learners play in the catalogue's other courses, to start this course's from: a
+    course written from nothing has none of its own to copy."""
+    return list(
+        db.session.scalars(
+            sa.select(Exercise)
+            .join(Course, Course.id == Exercise.course_id)
+            .where(
+                Exercise.course_id != course.id,
+                Exercise.archived_at.is_(None),
+                Course.archived_at.is_(None),
+                Course.published_at.is_not(None),
+            )
+            .order_by(Course.slug, Exercise.slug)
+        )
+    )
 
 
 def never_published(exercise: Exercise) -> bool:

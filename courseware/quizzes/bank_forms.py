@@ -10,6 +10,8 @@ from wtforms.validators import Length, Optional, ValidationError
 
 from courseware.quizzes.bank_queries import BankFilter
 
+NAME_LENGTH = 100  # characters of a category's name in each language
+
 
 class BankFilterForm(FlaskForm):
     """The bank page's search, from the query string."""
@@ -47,3 +49,29 @@ class QuestionMetaForm(FlaskForm):
 
     version = HiddenField()
     note = StringField(_l("Note for the history (optional)"), validators=[Length(max=200)])
+
+
+class CategoryNameForm(FlaskForm):
+    """A category's name in Chinese and English; both empty shows it by its key again."""
+
+    key = HiddenField()
+    name_zh = StringField(
+        _l("Category name (Chinese)"),
+        validators=[Length(max=NAME_LENGTH, message=_l("At most %(max)d characters."))],
+    )
+    name_en = StringField(
+        _l("Category name (English)"),
+        validators=[Length(max=NAME_LENGTH, message=_l("At most %(max)d characters."))],
+    )
+
+    def __init__(self, *args, keys=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.keys = set(keys)
+
+    def validate_key(self, field):
+        if field.data not in self.keys:
+            raise ValidationError(_l("This bank has no such category; choose one in the tree."))
+
+    @property
+    def name(self) -> dict[str, str]:
+        return {"zh": self.name_zh.data or "", "en": self.name_en.data or ""}

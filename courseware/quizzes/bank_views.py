@@ -10,14 +10,17 @@ from flask import abort, Blueprint, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
 from courseware import permissions
 from courseware.access import roles
+from courseware.accounts.audit import record
 from courseware.courses.catalogue import find_course
 from courseware.courses.models import Course
 from courseware.db import db
+from courseware.i18n import text
 from courseware.quizzes import bank_queries, categories, display, editor
-from courseware.quizzes.bank_forms import BankFilterForm, QuestionMetaForm
+from courseware.quizzes.bank_forms import BankFilterForm, CategoryNameForm, QuestionMetaForm
 from courseware.quizzes.models import Answer, QuestionRecord
 from courseware.quizzes.question_revisions import revisions_of
 from courseware.quizzes.questions import Question
@@ -72,27 +75,85 @@ def preview_helpers(course: Course) -> dict:
     }
 
 
+def lesson_choices(course: Course, slugs: set[str]) -> list[tuple[str, str]]:
+    """The lessons the bank may be filtered by, as (slug, title in the page's language), in the
+    outline's order; a lesson with no published title is shown by its slug."""
+    titles = {}
+    for lesson in getattr(course, "lessons", []):  # declared by the lessons package
+        revision = lesson.published
+        if revision is not None:
+            titles[lesson.slug] = text({"zh": revision.title_zh, "en": revision.title_en or ""})
+    order = {slug: n for n, slug in enumerate(course.item_slugs("lesson"))}
+    ordered = sorted(slugs, key=lambda slug: (order.get(slug, len(order)), slug))
+    return [(slug, titles.get(slug) or slug) for slug in ordered]
+
+
 @bp.route("/<course_slug>/bank")
 @staff_only
 def index(course_slug):
     course = editable_course(course_slug)
     wanted = BankFilterForm(request.args, types=registered_names())
     wanted.validate()
+    return _bank_page(course, wanted)
+
+
+def _bank_page(course: Course, wanted: BankFilterForm, name_form=None, status: int = 200):
+    """The bank: the category tree, the questions found, and the chosen category's name form."""
     found = bank_queries.find_questions(course.id, wanted.filter)
     names = categories.names_of(course.id)
     quizzes = bank_queries.course_quizzes(course.id)
-    lessons = sorted({q.lesson_slug for q in quizzes if q.lesson_slug})
+    lessons = lesson_choices(course, {q.lesson_slug for q in quizzes if q.lesson_slug})
+    counts = bank_queries.category_counts(course.id)
+    chosen = wanted.category.data or ""
+    if name_form is None and chosen in categories.node_keys(counts):
+        name = names.get(chosen) or {}
+        name_form = CategoryNameForm(
+            formdata=None, key=chosen, name_zh=name.get("zh", ""), name_en=name.get("en", "")
+        )
     return render_template(
         "quizzes/bank/index.html",
         course=course,
         questions=found,
         wanted=wanted,
-        tree=categories.tree(bank_queries.category_counts(course.id), names),
+        tree=categories.tree(counts, names),
         types=type_choices(),
         lessons=lessons,
+        name_form=name_form,
         used_by=lambda r: [q for q in quizzes if bank_queries.uses(q, r)],
         **preview_helpers(course),
+    ), status
+
+
+@bp.route("/<course_slug>/bank/category", methods=["POST"])
+@staff_only
+def name_category(course_slug):
+    """Name a category (any level of the tree) in Chinese and English; quizzes still draw by its
+    key. The change is audited."""
+    course = editable_course(course_slug)
+    form = CategoryNameForm(keys=categories.node_keys(bank_queries.category_counts(course.id)))
+    if not form.validate_on_submit():
+        wanted = BankFilterForm(MultiDict({"category": form.key.data or ""}))
+        wanted.validate()
+        if form.key.errors:
+            flash(form.key.errors[0], "error")
+        return _bank_page(course, wanted, form, 400)
+    key = form.key.data
+    before = categories.rename(course.id, key, form.name)
+    after = categories.names_of(course.id).get(key)
+    record(
+        "bank.category.name",
+        f"course:{course.slug}",
+        {"category": key, "before": before, "after": after},
     )
+    db.session.commit()
+    if after:
+        name = text(after) or after.get("en", "")
+        flash(_("The category is now called “%(name)s”.", name=name), "success")
+    else:
+        flash(
+            _("The category has no name now; it is shown by its key, %(key)s.", key=key), "success"
+        )
+    return redirect(url_for(".index", course_slug=course.slug, category=key))
 
 
 @bp.route("/<course_slug>/bank/<int:question_id>")

@@ -25,7 +25,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from courseware.content.files import RESERVED_SLUGS, SLUG
-from courseware.quizzes.building import QuizFields
+from courseware.quizzes.building import layout_of, QuizFields
 
 # Empty draw rows shown below those in use, for adding categories.
 SPARE_DRAWS = 2
@@ -101,6 +101,7 @@ class QuizForm(FlaskForm):
     draws = FieldList(FormField(DrawRow), min_entries=1 + SPARE_DRAWS)
     note = StringField(_l("What changed (optional)"), validators=[Optional(), Length(max=255)])
     base_version_id = HiddenField()
+    layout = HiddenField()
     save = SubmitField(_l("Save draft"))
     publish = SubmitField(_l("Save and publish"))
 
@@ -123,6 +124,7 @@ class QuizForm(FlaskForm):
             grade=self.grade.data,
             questions=list(self.questions.data or []),
             draws=[(row.category.data or "", row.count.data or "") for row in self.draws],
+            layout=self.layout.data or "",
         )
 
     def fill_from(self, version, zone) -> None:
@@ -142,12 +144,38 @@ class QuizForm(FlaskForm):
         self.review.data = settings.get("review", "immediately")
         self.grade.data = settings.get("grade", "best")
         self.questions.data = [s["question"] for s in version.slots if "question" in s]
+        self.layout.data = layout_of(version.slots)
         draws = [s for s in version.slots if "draw" in s]
         while len(self.draws) < len(draws) + SPARE_DRAWS:
             self.draws.append_entry()
         for row, slot in zip(self.draws, draws):
             row.category.data = slot["category"]
             row.count.data = str(slot["draw"])
+
+    def move(self, request: str) -> str | None:
+        """Move a fixed question ("q:ID:up") or a draw ("d:ROW:down") one place, as the ↑ and ↓
+        buttons ask when the page has no script; return where it went and which way ("d:1:down"),
+        for the focus to stay on that button, or None when nothing moved."""
+        kind, _, rest = (request or "").partition(":")
+        key, _, direction = rest.rpartition(":")
+        step = {"up": -1, "down": 1}.get(direction)
+        if step is None:
+            return None
+        if kind == "q":
+            chosen = list(self.questions.data or [])
+            if key not in chosen or not 0 <= chosen.index(key) + step < len(chosen):
+                return None
+            here = chosen.index(key)
+            chosen[here], chosen[here + step] = chosen[here + step], chosen[here]
+            self.questions.data = chosen
+            return f"q:{key}:{direction}"
+        if kind == "d" and key.isdigit() and 0 <= int(key) + step < len(self.draws) > int(key):
+            here, there = self.draws[int(key)], self.draws[int(key) + step]
+            for name in ("category", "count"):
+                first, second = here[name], there[name]
+                first.data, second.data = second.data, first.data
+            return f"d:{int(key) + step}:{direction}"
+        return None
 
     def set_choices(self, questions, categories) -> None:
         """The course's questions to pick and its categories to draw from (shown by name)."""

@@ -133,19 +133,47 @@ def _prepare(form: QuizForm, course: Course) -> None:
 
 def _page(template: str, form: QuizForm, course: Course, invalid: bool = False, **extra):
     search = request.args.get("q", "")
-    questions = building.bank_questions(course.id)
+    bank = building.bank_questions(course.id)
     shown = {q.name for q in building.bank_questions(course.id, search)} if search else None
+    # The ticked questions first, in the quiz's order (which ↑ and ↓ change), then the rest.
+    chosen = list(form.questions.data or [])
+    by_name = {q.name: q for q in bank}
+    questions = [by_name[name] for name in chosen if name in by_name]
+    questions += [q for q in bank if q.name not in set(chosen)]
+    extra.setdefault("moved", None)
     return render_template(
         template,
         form=form,
         course=course,
         questions=questions,
+        chosen=chosen,
         shown=shown,
         search=search,
         category_name=building.category_name,
         type_label=display.type_label,
         **extra,
     ), (400 if invalid or form.errors else 200)
+
+
+def _move_asked() -> str:
+    """The ↑ or ↓ button pressed on a page without script ("q:ID:up", "d:ROW:down"), if any."""
+    return request.form.get("move", "") if request.method == "POST" else ""
+
+
+@bp.route("/<course_slug>/quizzes/questions")
+@staff_only
+def find_questions(course_slug):
+    """The bank's questions whose id, category or text holds the words, for the builder's
+    search to show without reloading the form (the form's own search reloads without script)."""
+    course = editable_course(course_slug)
+    search = request.args.get("q", "")[:200]
+    names = [q.name for q in building.bank_questions(course.id, search)]
+    return {
+        "names": names,
+        "status": ngettext("%(num)d question matches.", "%(num)d questions match.", len(names))
+        if search.strip()
+        else _("Every question of the bank is shown."),
+    }
 
 
 def _position_choices(course: Course) -> list[tuple[str, str]]:
@@ -179,6 +207,9 @@ def new_quiz(course_slug):
     if request.method == "GET" and request.args.get("after"):
         form.position.data = "after:" + request.args["after"]
     _prepare(form, course)
+    if _move_asked():
+        moved = form.move(_move_asked())  # nothing is saved: the form comes back reordered
+        return _page("quiz_author/form.html", form, course, quiz=None, moved=moved)
     if form.validate_on_submit():
         slug = form.slug.data
         taken = db.session.scalar(
@@ -225,7 +256,10 @@ def edit_quiz(course_slug, quiz_slug):
     conflict = None
     invalid = False
     _prepare(form, course)
-    if form.validate_on_submit():
+    moved = form.move(_move_asked()) if _move_asked() else None
+    if _move_asked():
+        pass  # nothing is saved: the form comes back reordered, as it was typed
+    elif form.validate_on_submit():
         fields = form.fields()
         # The lesson a quiz belongs to is set in its file; the form keeps it as it is.
         fields.lesson = latest.lesson_slug if latest is not None else None
@@ -275,6 +309,7 @@ def edit_quiz(course_slug, quiz_slug):
         history=versions.versions_of(quiz),
         attempts=versions.attempts_by_version(quiz),
         action=ActionForm(),
+        moved=moved,
     )
 
 

@@ -21,6 +21,7 @@ from courseware.courses import authoring as course_authoring
 from courseware.courses import outline
 from courseware.courses.models import Course
 from courseware.db import db
+from courseware.quizzes import categories as bank_categories
 from courseware.quizzes import versions
 from courseware.quizzes.files import QuizSource, read_quiz, scored_counts, slot_problems
 from courseware.quizzes.models import QuestionRecord, Quiz, QuizVersion
@@ -50,6 +51,9 @@ class QuizFields:
     questions: list[str] = field(default_factory=list)  # fixed questions' ids, in order
     draws: list[tuple[str, str]] = field(default_factory=list)  # (category, count) rows
     lesson: str | None = None
+    # The kinds of the quiz's entries in order, "q" a fixed question and "d" a draw ("qdq"), as
+    # the version the form was filled from had them: a file that mixes the two keeps its order.
+    layout: str = ""
 
 
 def _typed_number(text: str):
@@ -81,16 +85,34 @@ def file_data(fields: QuizFields) -> tuple[dict, list[tuple[str, object]]]:
     data["review"] = fields.review
     data["grade"] = fields.grade
     entries, origins = [], []
-    for name in fields.questions:
-        entries.append({"question": name})
-        origins.append(("question", name))
-    for row, (category, count) in enumerate(fields.draws):
-        if not (category or "").strip() and not (count or "").strip():
-            continue  # an empty row of the form
-        entries.append({"draw": _typed_number(count), "from": category or ""})
-        origins.append(("draw", row))
+    fixed = [({"question": name}, ("question", name)) for name in fields.questions]
+    drawn = [
+        ({"draw": _typed_number(count), "from": category or ""}, ("draw", row))
+        for row, (category, count) in enumerate(fields.draws)
+        if (category or "").strip() or (count or "").strip()  # not an empty row of the form
+    ]
+    for entry, origin in in_layout(fields.layout, fixed, drawn):
+        entries.append(entry)
+        origins.append(origin)
     data["questions"] = entries
     return data, origins
+
+
+def in_layout(layout: str, fixed: list, drawn: list) -> list:
+    """The fixed questions and the draws, each in its own order, interleaved as `layout` says
+    ("q" the next fixed question, "d" the next draw); what the layout has no place for follows,
+    fixed questions first."""
+    fixed, drawn, merged = list(fixed), list(drawn), []
+    for kind in layout or "":
+        source = fixed if kind == "q" else drawn if kind == "d" else None
+        if source:
+            merged.append(source.pop(0))
+    return merged + fixed + drawn
+
+
+def layout_of(slots: list[dict]) -> str:
+    """The layout of a version's entries: "q" for each fixed question, "d" for each draw."""
+    return "".join("q" if "question" in slot else "d" for slot in slots)
 
 
 class KeyedReader(Reader):
@@ -202,9 +224,18 @@ def bank_questions(course_id: int, search: str = "") -> list[BankQuestion]:
 
 
 def categories(course_id: int) -> list[tuple[str, str, int]]:
-    """The categories a quiz may draw from: (category, its name, how many can be drawn)."""
+    """The categories a quiz may draw from: (category, its name, how many can be drawn), named
+    as the bank names them."""
     _names, counts = bank_of(course_id)
-    return sorted(((c, category_name(c), n) for c, n in counts.items()), key=lambda c: c[1])
+    named = bank_categories.names_of(course_id)
+
+    def name(category: str) -> str:
+        levels = {key for key, _part in bank_categories.segments(category)} | {category}
+        if any(any((named.get(key) or {}).values()) for key in levels):
+            return bank_categories.label(category, named)
+        return category_name(category)
+
+    return sorted(((c, name(c), n) for c, n in counts.items()), key=lambda c: c[1])
 
 
 # --- saving ------------------------------------------------------------------------------------

@@ -103,6 +103,37 @@ def tree(counts: dict[str, int], names: dict[str, dict]) -> list[Node]:
     return roots
 
 
+def node_keys(paths) -> set[str]:
+    """Every level of the tree the categories `paths` make: what may be given a name."""
+    keys = set()
+    for path in paths:
+        if path:  # questions of a quiz file have no category to name
+            keys |= {key for key, _ in segments(path)} or {path}
+    return keys
+
+
+def rename(course_id: int, key: str, name: dict[str, str]) -> dict | None:
+    """Give a level of the course's category tree a name in Chinese and English, or (both empty)
+    take its name away so that it is shown by its key again; return the name it had. Quizzes
+    still draw by the key, which never changes. The caller audits and commits."""
+    category = db.session.scalar(
+        sa.select(QuestionCategory).where(
+            QuestionCategory.course_id == course_id, QuestionCategory.path == key
+        )
+    )
+    before = dict(category.name) if category is not None else None
+    cleaned = {lang: (name.get(lang) or "").strip() for lang in ("zh", "en")}
+    if not any(cleaned.values()):
+        if category is not None:
+            db.session.delete(category)
+    elif category is None:
+        db.session.add(QuestionCategory(course_id=course_id, path=key, name=cleaned))
+    else:
+        category.name = cleaned
+    db.session.flush()
+    return before
+
+
 def under(node_key: str, path: str) -> bool:
     """The category `path` is the tree node `node_key` or below it."""
     keys = [key for key, _ in segments(path)] or [path]

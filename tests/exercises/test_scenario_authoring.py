@@ -2,6 +2,7 @@
 publishing, a new scenario started from another, concurrent saves, the play-test that records
 nothing, and the files' round trip."""
 
+import json
 import re
 
 import pytest
@@ -265,6 +266,110 @@ def test_a_copy_needs_a_free_well_formed_short_name(app, editor):
             "/author/test-course/scenarios/drill/copy",
             data={"copy-drill-slug": slug, "copy-drill-position": "end"},
         )
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Exercise.id))) == 1
+
+
+def new_course(app, slug="blank", published=False) -> None:
+    """A course written in the browser from nothing, edited by t1; in the catalogue if published."""
+    from courseware.accounts.models import User
+    from courseware.courses import authoring as course_authoring
+    from courseware.timeutil import utcnow
+
+    with app.app_context():
+        author = db.session.scalar(sa.select(User).where(User.username == "t1"))
+        fields = course_authoring.CourseFields({"zh": "新课", "en": "New"}, {}, {}, 1.0)
+        course = course_authoring.create_course(slug, fields, author=author)
+        course.published_at = utcnow() if published else None
+        db.session.commit()
+
+
+def test_a_course_written_from_nothing_starts_a_scenario_from_another_courses(app, editor):
+    """A new course has no scenario of its own: its scenarios page offers those learners play in
+    the catalogue's other courses, and one click copies one into it as its own draft."""
+    new_course(app)
+    index = editor.client.get("/author/blank/scenarios/").get_data(as_text=True)
+    assert "以其他课程的场景为蓝本" in index
+    with app.app_context():
+        drill = exercise_row("drill")
+        drill_id, drill_text = drill.id, current_text(app)
+    # Its own short name is free in the new course: the form offers it as it is.
+    assert f'id="shipped-{drill_id}-slug"' in index and 'value="drill"' in index
+    made = editor.post(
+        f"/author/blank/scenarios/from/{drill_id}",
+        data={f"shipped-{drill_id}-slug": "drill", f"shipped-{drill_id}-position": "end"},
+    )
+    assert made.status_code == 302 and made.location.endswith("/author/blank/scenarios/drill/edit")
+    with app.app_context():
+        blank = db.session.scalar(sa.select(Course).where(Course.slug == "blank"))
+        copy = db.session.scalar(
+            sa.select(Exercise).where(Exercise.course_id == blank.id, Exercise.slug == "drill")
+        )
+        assert copy.archived_at is not None and copy.published_revision_id is None
+        assert latest(copy).text == drill_text and latest(copy).note == "copy of test-course/drill"
+        assert [list(i) for i in blank.items] == [["exercise", "drill"]]
+        event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "scenario.copy"))
+        assert event.target == "blank/exercises/drill"
+        assert json.loads(event.detail) == {"from": "test-course/drill"}
+        # The shipped course keeps its scenario as it was.
+        assert exercise_row_in("test-course", "drill").archived_at is None
+    # Published in the new course, it is that course's own.
+    assert (
+        save(editor, drill_text, "publish", path="/author/blank/scenarios/drill/edit").status_code
+        == 302
+    )
+    with app.app_context():
+        assert exercise_row_in("blank", "drill").published_revision_id is not None
+
+
+def exercise_row_in(course_slug, slug) -> Exercise:
+    return db.session.scalar(
+        sa.select(Exercise)
+        .join(Course, Course.id == Exercise.course_id)
+        .where(Course.slug == course_slug, Exercise.slug == slug)
+    )
+
+
+@pytest.mark.parametrize("locale", ["zh", "en"])
+def test_a_copy_from_another_course_needs_a_free_name_there(
+    app, make_user, exercise_course, locale
+):
+    auth = signed_in(app, make_user, locale=locale)
+    new_course(app)
+    with app.app_context():
+        drill_id = exercise_row("drill").id
+    path = f"/author/blank/scenarios/from/{drill_id}"
+    data = {f"shipped-{drill_id}-slug": "drill", f"shipped-{drill_id}-position": "end"}
+    assert auth.post(path, data=data).status_code == 302
+    again = auth.post(path, data=data)
+    assert again.location.endswith("/author/blank/scenarios/")
+    page = auth.client.get(again.location).get_data(as_text=True)
+    message = {
+        "zh": "本课程已有同一简称的场景。",
+        "en": "This course already has a scenario with that short name.",
+    }[locale]
+    assert f"drill: {message}" in page
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Exercise.id))) == 2
+
+
+def test_only_scenarios_learners_play_in_the_catalogue_are_offered(app, editor, make_user):
+    """A course not yet in the catalogue (or archived) lends none of its scenarios; another
+    course's editor who does not edit the target is refused."""
+    new_course(app, "blank")
+    with app.app_context():
+        shipped = db.session.scalar(sa.select(Course).where(Course.slug == "test-course"))
+        shipped.published_at = None  # withdrawn from the catalogue
+        db.session.commit()
+        drill_id = exercise_row("drill").id
+    assert "以其他课程的场景为蓝本" not in editor.client.get("/author/blank/scenarios/").get_data(
+        as_text=True
+    )
+    data = {f"shipped-{drill_id}-slug": "drill", f"shipped-{drill_id}-position": "end"}
+    assert editor.post(f"/author/blank/scenarios/from/{drill_id}", data=data).status_code == 404
+    assert editor.post("/author/blank/scenarios/from/999999", data=data).status_code == 404
+    outsider = signed_in(app, make_user, username="t2", edits=False)
+    assert outsider.post(f"/author/blank/scenarios/from/{drill_id}", data=data).status_code == 404
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Exercise.id))) == 1
 
