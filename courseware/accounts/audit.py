@@ -86,6 +86,7 @@ ACTION_LABELS = {
     "quiz.save": _l("Quiz saved"),
     "quiz.publish": _l("Quiz version published"),
     "quiz.conflict": _l("Quiz save refused (edit conflict)"),
+    "bank.category.name": _l("Question category named"),
     "quiz.archive": _l("Quiz taken out of its course"),
     "quiz.restore": _l("Quiz put back in its course"),
     "quiz.revert": _l("Quiz reverted to an earlier version"),
