@@ -15,6 +15,8 @@ POLICY = {
     "parsed_questions",
     "lesson_pages",
     "session_users",
+    "scenarios",
+    "course_content",
 }
 
 
@@ -97,6 +99,8 @@ def test_memoize_calls_the_function_once_per_arguments():
 def test_every_cache_of_the_policy_is_registered():
     """A cache added without the registry, or dropped from the policy, fails here."""
     import courseware.accounts.sessions  # noqa: F401
+    import courseware.courses.models  # noqa: F401
+    import courseware.exercises.models  # noqa: F401
     import courseware.i18n  # noqa: F401
     import courseware.lessons.reading  # noqa: F401
     import courseware.quizzes.display  # noqa: F401

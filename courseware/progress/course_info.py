@@ -45,11 +45,11 @@ def explain_rule(course: Course, user_id: int) -> RuleSummary:
     """The course's completion rule as course.yaml (or its editors) set it, item by item, for the
     course's introduction page: titles, pass marks, and what the learner has done."""
     rule = course.completion or {"lessons": "all"}
-    result = standing(course, user_id)
-    parts = {part.kind: part for part in result.parts}
-    titles = {(kind, slug): title for kind, slug, title in classes.course_items(course)}
     quizzes = quiz_statuses(course.id, user_id)
     exercises = best_runs(course.id, user_id)
+    result = standing(course, user_id, quizzes, exercises)
+    parts = {part.kind: part for part in result.parts}
+    titles = {(kind, slug): title for kind, slug, title in classes.course_items(course)}
 
     # The same items standing() weighs: readable lessons, and quizzes and exercises that exist.
     exists = {"quiz": quizzes, "exercise": exercises}

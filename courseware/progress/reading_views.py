@@ -68,7 +68,7 @@ def catalogue():
 def course(course_slug):
     """Show a course's lessons with each one's status, and where to go on."""
     course = get_course(course_slug)
-    lessons = reading.readable_lessons(course)
+    lessons = reading.lesson_rows(course)
     rows = tracking.statuses(current_user.id, [lesson.id for lesson in lessons])
     return render_template(
         "lessons/course.html",
@@ -81,9 +81,8 @@ def course(course_slug):
         rows=rows,
         status_of=tracking.status_of,
         resume=tracking.resume_lesson(lessons, rows) if rows else None,
-        title_of=reading.lesson_title_html,
-        has_guide="guide" in (course.pages or {})
-        and course_info.teaches_course(current_user, course),
+        has_guide=course_info.teaches_course(current_user, course)
+        and "guide" in course.content.pages,
     )
 
 
@@ -107,9 +106,10 @@ def about(course_slug):
 def glossary(course_slug):
     """The course's glossary (术语表): each term in Chinese and English, with a note."""
     course = get_course(course_slug)
-    if not course.glossary:
+    terms = course.content.glossary
+    if not terms:
         abort(404)
-    return render_template("lessons/glossary.html", course=course, terms=course.glossary)
+    return render_template("lessons/glossary.html", course=course, terms=terms)
 
 
 def course_items(course, lessons) -> list[tuple[str, object]]:

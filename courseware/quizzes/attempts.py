@@ -493,7 +493,10 @@ def quiz_statuses_for(course_id: int, user_ids) -> dict[int, dict[str, QuizStatu
     users = list(user_ids)
     quizzes = list(
         db.session.scalars(
-            sa.select(Quiz).where(Quiz.course_id == course_id, Quiz.archived_at.is_(None))
+            sa.select(Quiz)
+            .where(Quiz.course_id == course_id, Quiz.archived_at.is_(None))
+            # A standing needs the settings, not the questions (read if asked for).
+            .options(sa.orm.defer(Quiz.slots), sa.orm.defer(Quiz.description))
         )
     )
     by_learner: dict[tuple[int, int], list[Attempt]] = {}
