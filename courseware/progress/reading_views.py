@@ -24,7 +24,7 @@ from courseware.courses.catalogue import active_courses, find_course, get_course
 from courseware.courses.images import EXTENSION_TYPES
 from courseware.exercises.runs import best_runs
 from courseware.lessons import reading
-from courseware.progress import course_info, tracking
+from courseware.progress import course_info, course_page, tracking
 from courseware.progress.classes import assigned_to
 from courseware.progress.completion import completion_of
 from courseware.progress.tracking import find_lesson
@@ -72,6 +72,7 @@ def course(course_slug):
     rows = tracking.statuses(current_user.id, [lesson.id for lesson in lessons])
     return render_template(
         "lessons/course.html",
+        parts=course_page.Parts(),
         course=course,
         lessons=lessons,
         items=course_items(course, lessons),

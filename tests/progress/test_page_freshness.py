@@ -111,3 +111,23 @@ def test_a_changed_introduction_and_glossary_show_at_once(app, lessons_dir, sync
     sync()
     assert f'href="{COURSE}/glossary"' not in client.get(COURSE).get_data(as_text=True)
     assert client.get(f"{COURSE}/glossary").status_code == 404
+
+
+def test_new_titles_of_a_lesson_a_quiz_and_an_exercise_show_at_once(
+    app, full_course, lessons_dir, tmp_path, sync, make_user
+):
+    make_user(username="zhang")
+    client = signed_in(app, "zhang")
+    page = client.get(COURSE).get_data(as_text=True)
+    assert "第一课" in page and "小测" in page and "演练：抢盐" in page
+
+    first = lessons_dir / "01-first.md"
+    first.write_text(first.read_text("utf-8").replace("title: 第一课", "title: 新第一课"), "utf-8")
+    quiz = tmp_path / "quizzes" / "test-course" / "check.yaml"
+    quiz.write_text(quiz.read_text("utf-8").replace("zh: 小测,", "zh: 新小测,"), "utf-8")
+    drill = tmp_path / "exercises" / "test-course" / "drill.yaml"
+    drill.write_text(drill.read_text("utf-8").replace("zh: 演练：抢盐,", "zh: 新演练,"), "utf-8")
+    sync()
+    page = client.get(COURSE).get_data(as_text=True)
+    assert "新第一课" in page and "新小测" in page and "新演练" in page
+    assert "演练：抢盐" not in page
