@@ -14,13 +14,13 @@ preload_app = True
 
 
 def when_ready(server):
-    """Compile the app's templates and URL rules in the master, so the workers share them too."""
+    """Load in the master what every worker would otherwise load for itself (templates, URL
+    rules, translations), so the workers share it too."""
     app = server.app.wsgi()
-    jinja = getattr(app, "jinja_env", None)
-    if jinja is not None:
-        app.url_map.update()
-        for name in jinja.list_templates(extensions=("html",)):
-            jinja.get_template(name)
+    if getattr(app, "import_name", None) == "courseware":
+        from courseware.preload import prepare_to_fork
+
+        prepare_to_fork(app)
 
 
 def pre_fork(server, worker):

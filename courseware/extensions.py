@@ -52,6 +52,12 @@ class _MigrateCommands(click.Group):
 
         return commands
 
+    def parse_args(self, ctx, args):
+        # The group's own options (--directory, -x) and its callback are Flask-Migrate's too.
+        commands = self._commands()
+        self.params, self.callback = commands.params, commands.callback
+        return super().parse_args(ctx, args)
+
     def list_commands(self, ctx):
         return self._commands().list_commands(ctx)
 
