@@ -27,6 +27,8 @@ The caches (name: what, keyed by, how long, how dropped):
 - "locales" (i18n.py): parsed Babel locales by code (rule 2).
 - "rendered_markdown" (content/markdown.py): rendered previews by text, media URL and base
   (rule 1: the text is the key).
+- "removals" (content/markdown.py): what the sanitiser takes out of a text, by text, media URL
+  and the course's media names (rule 1).
 - "question_html" (quizzes/display.py): a question text's HTML by text and format (rule 1).
 - "parsed_questions" (quizzes/models.py): parsed questions by content hash (rule 1); a miss is
   loaded from the database.

@@ -17,6 +17,7 @@ POLICY = {
     "session_users",
     "scenarios",
     "course_content",
+    "removals",
 }
 
 

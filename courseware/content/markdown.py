@@ -255,11 +255,23 @@ class _Finder(HTMLParser):
             self.inside_dropped.pop()
 
 
+# What the sanitiser takes out of a text, by the text, media URL and media names (rule 1 of
+# courseware/caching.py: the text is the key): the lesson editor shows it on every opening, and
+# finding it renders the whole text once more.
+_REMOVALS = caching.Cache("removals", max_size=256)
+
+
 def removals(text: str, media_url: str | None = None, media_names=None) -> list[Removal]:
     """What render_markdown(text, media_url) takes out of the text, each kind once with a count.
 
     With `media_names` (the names in the course's media), images the course does not have are
     named too: they are kept, but would show as broken."""
+    names = frozenset(media_names) if media_names is not None else None
+    key = (text or "", media_url, names)
+    return list(_REMOVALS.get_or_build(key, lambda: tuple(_removals(text, media_url, names))))
+
+
+def _removals(text: str, media_url: str | None, media_names) -> list[Removal]:
     html = md.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS).convert(
         text or ""
     )

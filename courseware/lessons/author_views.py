@@ -47,7 +47,7 @@ def index():
         "author/index.html",
         courses=courses,
         archived=archived,
-        rows_of=lambda course: outline_rows(course, latest_revision),
+        rows_of=outline_rows,
         title_of=lesson_title,
         action=ActionForm(),
     )
@@ -56,9 +56,11 @@ def index():
 # --- what the sanitiser removed, said in the author's language ---------------------------------
 
 
-def removal_messages(text: str, course) -> list[str]:
-    """What the sanitiser takes out of a lesson text (or would show broken), and why."""
-    names = media_names(course)
+def removal_messages(text: str, course, names: set[str] | None = None) -> list[str]:
+    """What the sanitiser takes out of a lesson text (or would show broken), and why; `names` are
+    media_names(course) when the caller has them."""
+    if names is None:
+        names = media_names(course)
     messages = []
     for removal in removals(text, MEDIA_URL, names):
         message = _describe(removal)
@@ -68,9 +70,12 @@ def removal_messages(text: str, course) -> list[str]:
     return messages
 
 
-def media_names(course) -> set[str]:
-    """The images a lesson of the course may show: its stored media, and files not yet synced."""
-    names = {m.name for m in course_authoring.media_of(course)}
+def media_names(course, media=None) -> set[str]:
+    """The images a lesson of the course may show: its stored media (`media`, if the caller has
+    read them), and files not yet synced."""
+    if media is None:
+        media = course_authoring.media_of(course)
+    names = {m.name for m in media}
     folder = content_dir("lessons") / course.slug / "media"
     if folder.is_dir():
         names |= {p.name for p in folder.iterdir() if p.is_file()}
@@ -121,11 +126,12 @@ def _describe(removal) -> str:
     )
 
 
-def _report(revision, course) -> list[tuple[str, list[str]]]:
+def _report(revision, course, media) -> list[tuple[str, list[str]]]:
     """The sanitiser's report on a revision, language by language."""
-    report = [("zh", removal_messages(revision.body_zh, course))]
+    names = media_names(course, media)
+    report = [("zh", removal_messages(revision.body_zh, course, names))]
     if revision.body_en:
-        report.append(("en", removal_messages(revision.body_en, course)))
+        report.append(("en", removal_messages(revision.body_en, course, names)))
     return [(lang, messages) for lang, messages in report if messages]
 
 
@@ -169,6 +175,7 @@ def edit(course_slug, lesson_slug):
     elif request.method == "GET" and latest is not None:
         form.fill_from(latest)
         form.base_revision_id.data = str(latest.id)
+    media = course_authoring.media_of(lesson.course)
     return render_template(
         "author/edit.html",
         form=form,
@@ -176,9 +183,9 @@ def edit(course_slug, lesson_slug):
         latest=latest,
         title=lesson_title(latest) if latest else lesson.slug,
         conflict=conflict,
-        report=_report(latest, lesson.course) if latest and not conflict else [],
+        report=_report(latest, lesson.course, media) if latest and not conflict else [],
         image_form=ImageForm(),
-        media=course_authoring.media_of(lesson.course),
+        media=media,
     )
 
 
@@ -193,7 +200,7 @@ def _saved_message(result, publish: bool) -> str:
 
 
 def _position_choices(course) -> list[tuple[str, str]]:
-    rows = outline_rows(course, latest_revision)
+    rows = outline_rows(course)
     return [("end", _("At the end of the course")), ("start", _("At the start of the course"))] + [
         ("after:" + row.key, _("After “%(title)s”", title=text(row.title))) for row in rows
     ]

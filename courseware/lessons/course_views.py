@@ -18,7 +18,7 @@ from courseware.i18n import text
 from courseware.lessons.author_blueprint import bp, editable_course, refusal_message, staff_only
 from courseware.lessons.outline import archived_lessons, follow_outline, outline_rows
 from courseware.lessons.reading import lesson_title, readable_lessons
-from courseware.lessons.revisions import course_changed, latest_revision
+from courseware.lessons.revisions import course_changed
 from courseware.uploads import accepts_upload
 
 # A request carrying one image may be a little larger than the image; past this it is refused
@@ -94,7 +94,7 @@ def course(course_slug):
     return render_template(
         "author/course.html",
         course=course,
-        rows=outline_rows(course, latest_revision),
+        rows=outline_rows(course),
         readable=len(readable_lessons(course)),
         taken_out=archived_lessons(course),
         title_of=lesson_title,
