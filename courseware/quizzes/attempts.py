@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask import current_app
@@ -67,6 +67,9 @@ class Availability:
     open_attempt: Attempt | None
     reason: str | None  # why a new attempt cannot start, None when it can
     override: QuizOverride | None = None
+    # The learner's attempts in order, and how many were handed in on the way (overdue).
+    attempts: list[Attempt] = field(default_factory=list)
+    handed_in: int = 0
 
     @property
     def can_start(self) -> bool:
@@ -95,8 +98,7 @@ def availability(quiz: Quiz, user_id: int, now: dt.datetime) -> Availability:
     settings = quiz.settings
     override = override_for(quiz.id, user_id)
     attempts = attempts_of(quiz.id, user_id)
-    for attempt in attempts:
-        close_if_overdue(attempt, now)
+    handed_in = sum(1 for attempt in attempts if close_if_overdue(attempt, now))
     allowed = settings.get("attempts", 0)
     if allowed and override:
         allowed += override.extra_attempts
@@ -113,7 +115,9 @@ def availability(quiz: Quiz, user_id: int, now: dt.datetime) -> Availability:
         reason = _l("You have an attempt in progress.")
     elif allowed and len(attempts) >= allowed:
         reason = _l("You have used all your attempts.")
-    return Availability(opens, closes, allowed, len(attempts), open_attempt, reason, override)
+    return Availability(
+        opens, closes, allowed, len(attempts), open_attempt, reason, override, attempts, handed_in
+    )
 
 
 # --- starting ---------------------------------------------------------------------------------
