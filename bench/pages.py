@@ -14,7 +14,9 @@ Starts two gunicorn servers, each with 2 sync workers, the project's gunicorn.co
 SQLite database with the demo class: bench/hello_app.py and Courseware. Signs in as the demo's
 learner, instructor and administrator, follows the links of each one's pages (GET only, same site,
 one page per URL shape: /lessons/12 and /lessons/13 count once), then loads each page with wrk.
-Prints each page's requests per second and its ratio to the hello app, measured just before it,
+Prints each page's requests per second and its ratio to the hello app, measured just before it
+(and, as "cpu", the ratio of the two servers' worker CPU time per request, which other work on a
+shared machine disturbs less),
 against the goals: learner pages ≥ 0.15×, staff pages ≥ 0.10×, the lesson page ≥ 0.25× (a page
 that opens a reading visit; a course's about and glossary pages are learner pages).
 Then prints each gunicorn worker's memory (goal ≤ 60 MB a worker): resident (RSS, which counts the
@@ -216,7 +218,14 @@ def main():
                     goal = LESSON_GOAL if is_lesson else GOALS[role]
                     ratios = [
                         measure_page(
-                            role, path, goal, cookie, hello_port, port, seconds, connections
+                            role,
+                            path,
+                            goal,
+                            cookie,
+                            (hello, hello_port),
+                            (app, port),
+                            seconds,
+                            connections,
                         )
                         for _ in range(args.repeat)
                     ]
@@ -242,17 +251,34 @@ def main():
                 server.wait(timeout=10)
 
 
-def measure_page(role, path, goal, cookie, hello_port, port, seconds, connections) -> float:
+def workers_cpu(server: subprocess.Popen) -> float:
+    """CPU seconds (user and system) the gunicorn master's workers have used so far."""
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    ticks = 0
+    for pid in children:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def measure_page(role, path, goal, cookie, hello, app, seconds, connections) -> float:
     """Load one page with wrk just after the hello app; print and return the ratio (0 when a
-    response was an error)."""
+    response was an error). Also printed: the ratio of the hello app's worker CPU time per request
+    to the page's, which other work on a shared machine disturbs less than throughput."""
     headers = {"Cookie": cookie}
+    (hello, hello_port), (app, port) = hello, app
+    before = workers_cpu(hello)
     base = measure(hello_port, "GET", "/", {}, None, seconds, connections)[0]
+    hello_cpu = (workers_cpu(hello) - before) / (base * seconds)
+    before = workers_cpu(app)
     rate, _p50, _p99, errors = measure(port, "GET", path, headers, None, seconds, connections)
+    page_cpu = (workers_cpu(app) - before) / (rate * seconds)
     ratio = rate / base
     met = ratio >= goal and not errors
     print(
         f"{role:11} {path[:58]:58} {rate:8.0f} {base:8.0f} {ratio:6.3f}  ≥ {goal:.2f} "
         f"{'met' if met else 'NOT MET'}{f' ({errors} errors)' if errors else ''}"
+        f"  cpu {hello_cpu / page_cpu:5.3f}"
     )
     return 0.0 if errors else ratio
 

@@ -18,6 +18,7 @@ POLICY = {
     "scenarios",
     "course_content",
     "removals",
+    "course_page_parts",
 }
 
 
@@ -104,6 +105,7 @@ def test_every_cache_of_the_policy_is_registered():
     import courseware.exercises.models  # noqa: F401
     import courseware.i18n  # noqa: F401
     import courseware.lessons.reading  # noqa: F401
+    import courseware.progress.course_page  # noqa: F401
     import courseware.quizzes.display  # noqa: F401
     import courseware.templating  # noqa: F401
 

@@ -8,7 +8,7 @@ is the key), with the interface language and the script root, so a changed title
 another language makes a new key.
 """
 
-from flask import get_template_attribute, request
+from flask import get_template_attribute, render_template, request
 from flask_babel import get_locale
 from markupsafe import Markup
 
@@ -60,3 +60,29 @@ class Parts:
     def exercise_link(self, course_slug: str, slug: str, title: dict) -> Markup:
         key = (course_slug, slug, _pair(title))
         return self._part(key, "exercise_link", course_slug, slug, title)
+
+
+def glossary_body(course: Course) -> Markup:
+    """The glossary page's content: the terms of the course in Chinese and English. Kept by the
+    course's settings hash, the fingerprint of its settings with the glossary (as the glossary
+    itself is, in Course.content), and its slug and title."""
+
+    def build() -> Markup:
+        return Markup(
+            render_template(
+                "lessons/_glossary_body.html", course=course, terms=course.content.glossary
+            )
+        )
+
+    if not course.settings_hash:
+        return build()
+    key = (
+        request.script_root,
+        str(get_locale()),
+        "glossary",
+        course.id,
+        course.slug,
+        course.settings_hash,
+        _pair(course.title),
+    )
+    return _PARTS.get_or_build(key, build)

@@ -107,10 +107,11 @@ def about(course_slug):
 def glossary(course_slug):
     """The course's glossary (术语表): each term in Chinese and English, with a note."""
     course = get_course(course_slug)
-    terms = course.content.glossary
-    if not terms:
+    if not course.content.glossary:
         abort(404)
-    return render_template("lessons/glossary.html", course=course, terms=terms)
+    return render_template(
+        "lessons/glossary.html", course=course, body=course_page.glossary_body(course)
+    )
 
 
 def course_items(course, lessons) -> list[tuple[str, object]]:

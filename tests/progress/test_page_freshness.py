@@ -131,3 +131,37 @@ def test_new_titles_of_a_lesson_a_quiz_and_an_exercise_show_at_once(
     page = client.get(COURSE).get_data(as_text=True)
     assert "新第一课" in page and "新小测" in page and "新演练" in page
     assert "演练：抢盐" not in page
+
+
+def test_a_quota_summed_from_the_entries_read_equals_the_databases_sum(app, make_user):
+    import datetime as dt
+
+    from courseware.progress import ledger
+    from courseware.progress.models import CreditEntry
+
+    today = dt.date(2026, 11, 27)
+    county = make_user(username="county", rank_level="county")
+    with app.app_context():
+        for hours, on in [
+            (300.25, dt.date(2022, 6, 1)),
+            (260.5, dt.date(2026, 1, 5)),
+            (-12.25, dt.date(2026, 2, 1)),  # a reversal
+            (100, dt.date(2021, 12, 31)),  # before the period
+            (7, dt.date(2026, 11, 28)),  # after today
+        ]:
+            db.session.add(
+                CreditEntry(
+                    user_id=county,
+                    hours=hours,
+                    earned_on=on,
+                    kind="external",
+                    note="x",
+                    entered_by_id=county,
+                )
+            )
+        db.session.commit()
+        user = db.session.get(User, county)
+        summed = ledger.quota_standing(user, today)
+        read = ledger.quota_standing(user, today, ledger.entries_of(county))
+        assert read == summed
+        assert (read.year_total, read.period_total) == (248.25, 548.5)
