@@ -9,7 +9,8 @@ Run: .venv/bin/python bench/session_check.py [seconds-per-measurement] [connecti
 Both servers run gunicorn with 2 sync workers and the project's gunicorn.conf.py over one fresh
 SQLite database with the demo class, and one at a time. Prints each round's requests per second,
 the medians, and the checked server's throughput as a share of the unchecked one's (goal: within
-10 %, issue 17's fourth point).
+10 %, issue 17's fourth point); then the workers' CPU time a request on each, which other work on a
+shared machine disturbs less.
 """
 
 import os
@@ -24,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from lesson_page import bench_env, LESSON, measure, sign_in  # noqa: E402
-from pages import serve  # noqa: E402
+from pages import serve, workers_cpu  # noqa: E402
 
 BIN = Path(sys.executable).parent
 GOAL = 0.90
@@ -55,18 +56,22 @@ def main():
             for port in servers.values():
                 measure(port, "GET", LESSON, headers, None, 1, connections)  # warm up
             rates = {name: [] for name in servers}
+            cpu = {name: [] for name in servers}  # workers' CPU seconds per request
+            procs = {"checked": checked, "unchecked": unchecked}
             print(
                 f"wrk, {rounds} rounds of {seconds:g} s, {connections} connections; "
                 f"gunicorn 2 sync workers each; SQLite; {LESSON}"
             )
             for number in range(1, rounds + 1):
                 for name, port in servers.items():
+                    before = workers_cpu(procs[name])
                     rate, _p50, _p99, errors = measure(
                         port, "GET", LESSON, headers, None, seconds, connections
                     )
                     if errors:
                         raise SystemExit(f"{name}: {errors} responses were not 2xx or 3xx")
                     rates[name].append(rate)
+                    cpu[name].append((workers_cpu(procs[name]) - before) / (rate * seconds))
                 print(
                     f"round {number}: checked {rates['checked'][-1]:7.0f} req/s, "
                     f"unchecked {rates['unchecked'][-1]:7.0f} req/s"
@@ -79,6 +84,12 @@ def main():
                 f"unchecked {statistics.median(rates['unchecked']):.0f} req/s; "
                 f"checked/unchecked {share:.2f} (goal ≥ {GOAL:.2f}: "
                 f"{'met' if share >= GOAL else 'NOT MET'})"
+            )
+            checked_ms = statistics.median(cpu["checked"]) * 1000
+            unchecked_ms = statistics.median(cpu["unchecked"]) * 1000
+            print(
+                f"worker CPU a request: checked {checked_ms:.2f} ms, unchecked {unchecked_ms:.2f} ms; "
+                f"unchecked/checked {unchecked_ms / checked_ms:.2f}"
             )
         finally:
             for server in (checked, unchecked):
