@@ -82,8 +82,8 @@ def course(course_slug):
         rows=rows,
         status_of=tracking.status_of,
         resume=tracking.resume_lesson(lessons, rows) if rows else None,
-        has_guide=course_info.teaches_course(current_user, course)
-        and "guide" in course.content.pages,
+        has_guide="guide" in course.content.pages
+        and course_info.teaches_course(current_user, course),
     )
 
 
