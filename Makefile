@@ -80,6 +80,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/sqlite_write_burst.py
 	$(BIN)/python bench/lesson_page.py
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/session_check.py
 	$(BIN)/python bench/quiz_storm.py
 
 clean:

@@ -67,12 +67,10 @@ def _init_extensions(app: Flask) -> None:
     from courseware.accounts import sessions
     from courseware.content import markdown
     from courseware.db import db
-    from courseware.extensions import csrf, migrate
+    from courseware.extensions import csrf, defer_migrate
 
     db.init_app(app)
-    migrate.init_app(
-        app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True
-    )
+    defer_migrate(app)
     # Access is checked before CSRF, so a stranger is sent to sign in, not told the token is bad.
     access.init_app(app)
     uploads.init_app(app)  # before the CSRF check, which reads the request body

@@ -29,11 +29,11 @@ from pathlib import Path
 
 import click
 import sqlalchemy as sa
-from alembic.script import ScriptDirectory
 from flask import current_app
 from flask.cli import with_appcontext
 
 from courseware.db import db
+from courseware.extensions import init_migrate
 
 # Instance files worth keeping (job outputs live in the database); the database is copied apart.
 INSTANCE_ITEMS = ("secret_key", "config.py")
@@ -217,7 +217,9 @@ def backup_before_migrating(folder: Path, keep: int = KEEP_AUTOMATIC) -> Path | 
     engine = _engine()
     if not has_data(engine):
         return None
-    migrate = current_app.extensions["migrate"]
+    from alembic.script import ScriptDirectory  # Alembic stays out of the web workers
+
+    migrate = init_migrate(current_app)
     script = ScriptDirectory.from_config(migrate.migrate.get_config())
     if current_revision(engine) in script.get_heads():
         return None

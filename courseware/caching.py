@@ -34,6 +34,13 @@ The caches (name: what, keyed by, how long, how dropped):
   loaded from the database.
 - "lesson_pages" (lessons/reading.py): a lesson page's shared HTML by revision, language and
   course version (rule 1: publishing, moving or archiving a lesson bumps the course version).
+- "course_content" (courses/models.py): a course's pages and glossary by course id and settings
+  hash, the fingerprint of its settings with the pages and glossary (rule 1).
+- "course_page_parts" (progress/course_page.py): the parts of a course page and its glossary
+  page that every reader in one language sees, by the values they are rendered from (titles,
+  minutes, the settings hash for the glossary), the language and the script root (rule 1).
+- "scenarios" (exercises/models.py): parsed exercise scenarios by content hash, the hash of the
+  stored scenario (rule 1); a miss reads the scenario from the database.
 - "session_users" (accounts/sessions.py): the signed-in user by session token, until evicted
   (rule 1: every request reads the session's row and the user's columns with one Core query and
   uses the kept object only when they are equal, so a logout, deactivation, password reset or role

@@ -16,6 +16,9 @@ POLICY = {
     "parsed_questions",
     "lesson_pages",
     "session_users",
+    "scenarios",
+    "course_content",
+    "course_page_parts",
 }
 
 
@@ -98,8 +101,11 @@ def test_memoize_calls_the_function_once_per_arguments():
 def test_every_cache_of_the_policy_is_registered():
     """A cache added without the registry, or dropped from the policy, fails here."""
     import courseware.accounts.sessions  # noqa: F401
+    import courseware.courses.models  # noqa: F401
+    import courseware.exercises.models  # noqa: F401
     import courseware.i18n  # noqa: F401
     import courseware.lessons.reading  # noqa: F401
+    import courseware.progress.course_page  # noqa: F401
     import courseware.quizzes.display  # noqa: F401
     import courseware.templating  # noqa: F401
 

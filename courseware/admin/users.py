@@ -44,7 +44,22 @@ def users():
         form=form,
         action=ActionForm(),
         bulk_limit=BULK_PASSWORDS_LIMIT,
+        unit_path=_unit_paths(),
     )
+
+
+def _unit_paths():
+    """Unit.path() for the units of one page, each unit's path made once from its parent's:
+    most users of a page share a few units."""
+    known: dict[int, str] = {}
+
+    def path(unit) -> str:
+        if unit.id not in known:
+            parent = unit.parent
+            known[unit.id] = unit.name if parent is None else f"{path(parent)} / {unit.name}"
+        return known[unit.id]
+
+    return path
 
 
 def _filtered_users(form: UserFilterForm) -> sa.Select:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import segno
 from flask import url_for
 from markupsafe import Markup
 
@@ -15,7 +14,9 @@ def verify_url(code: str) -> str:
     return url_for("certificates.verify", code=code, _external=True)
 
 
-def make(url: str) -> segno.QRCode:
+def make(url: str):
+    import segno  # only the certificate pages and PDFs draw a code: kept out of other pages' memory
+
     return segno.make(url, error=ERROR_CORRECTION)
 
 

@@ -23,7 +23,6 @@ from courseware.accounts.models import Role, User
 from courseware.certificates import (
     models,  # noqa: F401  (the tables, for migrations)
     operations,
-    pdf,
     qr,
     records,
 )
@@ -84,6 +83,8 @@ def show(certificate_id):
 @signed_in
 def pdf_download(certificate_id):
     """The certificate as an A4 PDF download."""
+    from courseware.certificates import pdf  # ReportLab loads when a PDF is asked for
+
     certificate = _visible(certificate_id)
     data = pdf.render(certificate, qr.verify_url(certificate.code))
     return send_file(

@@ -14,8 +14,11 @@ import io
 import re
 import warnings
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+if TYPE_CHECKING:
+    from PIL import Image
+
 
 MAX_BYTES = 5 * 1024 * 1024
 # Far more than any lesson illustration needs; a small file that inflates to more is a "bomb".
@@ -76,6 +79,9 @@ def _looks_like_svg(data: bytes) -> bool:
 
 
 def _open(data: bytes, filename: str) -> Image.Image:
+    # Pillow is imported where an image is read, so that web workers load it only for an upload.
+    from PIL import Image, UnidentifiedImageError
+
     with warnings.catch_warnings():
         # Pillow warns, then refuses, past its own limit; both mean "too many pixels" here.
         warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -97,6 +103,8 @@ def _open(data: bytes, filename: str) -> Image.Image:
 
 def _frames(image: Image.Image, filename: str) -> list[Image.Image]:
     """Every frame decoded in full; a file cut short or corrupt fails here."""
+    from PIL import ImageSequence
+
     try:
         frames = [frame.copy() for frame in ImageSequence.Iterator(image)]
         for frame in frames:
@@ -107,6 +115,8 @@ def _frames(image: Image.Image, filename: str) -> list[Image.Image]:
 
 
 def _encode(image: Image.Image, frames: list[Image.Image], fmt: str) -> bytes:
+    from PIL import ImageOps
+
     kept = {key: image.info[key] for key in KEPT_INFO[fmt] if key in image.info}
     out = io.BytesIO()
     first = frames[0]

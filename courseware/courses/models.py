@@ -4,10 +4,12 @@ outline of items, its revisions and its media (images)."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from courseware import caching
 from courseware.accounts.models import User
 from courseware.db import db
 from courseware.timeutil import utcnow
@@ -20,6 +22,22 @@ course_editor = sa.Table(
     sa.Column("course_id", sa.ForeignKey("course.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("user_id", sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
 )
+
+
+@dataclass(frozen=True)
+class CourseContent:
+    """A course's pages and glossary, as read from its row (never changed in place)."""
+
+    pages: dict
+    glossary: list
+
+
+# Courses' pages and glossaries by course id and settings hash, per process. The pages are large
+# (an introduction and an instructor's guide in two languages: some 80 KB of JSON for the first
+# course), so the columns are deferred and most pages that show a course never read them. Rule 1
+# of courseware/caching.py: settings_hash is the fingerprint of the settings, pages and glossary
+# included, and apply_settings() (their only writer) sets it with them.
+_CONTENT = caching.Cache("course_content", max_size=256)
 
 
 class Course(db.Model):
@@ -45,9 +63,13 @@ class Course(db.Model):
     completion: Mapped[dict] = mapped_column(sa.JSON)
     # The course's pages from intro.md and guide.md: {"intro": {"zh": …, "en": …}, "guide": …}.
     # The guide (教学指导) is for those who teach the course, never for its learners.
-    pages: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    pages: Mapped[dict] = mapped_column(
+        sa.JSON, default=dict, deferred=True, deferred_group="content"
+    )
     # The glossary (术语表) from glossary.yaml: [{"zh", "en", "note": {"zh", "en"}, "avoid"}].
-    glossary: Mapped[list] = mapped_column(sa.JSON, default=list)
+    glossary: Mapped[list] = mapped_column(
+        sa.JSON, default=list, deferred=True, deferred_group="content"
+    )
     # The name of an image in the course's media shown with it in the catalogue (封面), if any.
     cover: Mapped[str | None] = mapped_column(sa.String(120))
     settings_hash: Mapped[str] = mapped_column(sa.String(64))
@@ -60,6 +82,18 @@ class Course(db.Model):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     editors: Mapped[list[User]] = relationship(secondary=course_editor, order_by="User.username")
+
+    @property
+    def content(self) -> CourseContent:
+        """The pages and glossary, from the per-process cache when this process has read them for
+        the same settings hash; else read from the row (one query, both columns)."""
+
+        def read() -> CourseContent:
+            return CourseContent(self.pages or {}, self.glossary or [])
+
+        if not self.settings_hash or self.id is None:
+            return read()
+        return _CONTENT.get_or_build((self.id, self.settings_hash), read)
 
     def item_slugs(self, kind: str) -> list[str]:
         """The slugs of the outline's items of one kind ("lesson", "quiz", "exercise"), in order."""

@@ -12,9 +12,15 @@ import enum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from courseware import caching
 from courseware.db import db, status_type
 from courseware.exercises.scenario import Scenario
 from courseware.timeutil import utcnow
+
+# Parsed scenarios by content hash (the hash of `data`), per process: a course page or a run's
+# status needs only the pass mark, and reading and parsing the whole scenario costs milliseconds.
+# Rule 1 of courseware/caching.py: a changed scenario has a new hash.
+_SCENARIOS = caching.Cache("scenarios", max_size=256)
 
 
 class Exercise(db.Model):
@@ -50,7 +56,11 @@ class Exercise(db.Model):
     def scenario(self) -> Scenario:
         cached = getattr(self, "_scenario", None)
         if cached is None or cached[0] != self.content_hash:
-            cached = (self.content_hash, Scenario.from_dict(self.data))
+            # `data` is read only when the hash is new to this process (it may be deferred).
+            scenario = _SCENARIOS.get_or_build(
+                self.content_hash, lambda: Scenario.from_dict(self.data)
+            )
+            cached = (self.content_hash, scenario)
             self._scenario = cached
         return cached[1]
 

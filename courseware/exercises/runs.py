@@ -396,9 +396,10 @@ def best_runs_for(
     exercise slug: the exercises and the runs are read once, however many learners."""
     exercises = list(
         db.session.scalars(
-            sa.select(Exercise).where(
-                Exercise.course_id == course_id, Exercise.archived_at.is_(None)
-            )
+            sa.select(Exercise)
+            .where(Exercise.course_id == course_id, Exercise.archived_at.is_(None))
+            # The scenario comes from the per-process cache by its hash; the JSON is read on a miss.
+            .options(sa.orm.defer(Exercise.data))
         )
     )
     runs = runs_of_learners(user_ids, ExerciseRun.exercise_id.in_([e.id for e in exercises]))

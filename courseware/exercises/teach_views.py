@@ -12,7 +12,7 @@ from courseware.access import roles
 from courseware.accounts.audit import record
 from courseware.accounts.models import Cohort, User
 from courseware.db import db
-from courseware.exercises import engine, messages, pdf, projection, report, runs, scope
+from courseware.exercises import engine, messages, projection, report, runs, scope
 from courseware.exercises import teams as team_work
 from courseware.exercises.forms import CommandForm, LiveForm, ReviewForm
 from courseware.exercises.models import (
@@ -251,6 +251,8 @@ def live_report(live_id):
 @roles(*permissions.STAFF)
 def live_report_pdf(live_id):
     """Every team's after-action report in one PDF, after a summary of the class."""
+    from courseware.exercises import pdf  # ReportLab loads when a PDF is asked for
+
     live = db.session.get(LiveSession, live_id)
     if live is None or not scope.may_observe_live(current_user, live):
         abort(404)

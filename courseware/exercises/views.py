@@ -15,7 +15,7 @@ from courseware.access import signed_in
 from courseware.accounts.models import User
 from courseware.courses.models import Course
 from courseware.db import db
-from courseware.exercises import engine, messages, pdf, report, runs, scope, teams
+from courseware.exercises import engine, messages, report, runs, scope, teams
 from courseware.exercises.forms import ActForm, DraftForm, JoinForm, SpokespersonForm
 from courseware.exercises.models import Exercise, ExerciseRun, RunStatus
 from courseware.timeutil import utcnow
@@ -235,6 +235,8 @@ def report_csv(run_id):
 @signed_in
 def report_pdf(run_id):
     """The after-action report as a PDF, for the player (or team) and whoever may read the run."""
+    from courseware.exercises import pdf  # ReportLab loads when a PDF is asked for
+
     run = get_run(run_id, staff_may_read=True)
     now = utcnow()
     return Response(

@@ -13,7 +13,6 @@ import select
 from collections.abc import Callable, Iterable, Iterator
 
 import sqlalchemy as sa
-from psycopg import pq
 
 from courseware.exports import BATCH, header_cells, WHOLE_LIMIT
 from courseware.textsafety import FORMULA_TRIGGERS
@@ -151,6 +150,7 @@ def _copy_out(pgconn, statement: str, out, progress: Callable[[int], None] | Non
     database's whole work; here a row costs one call into libpq and one write. libpq hands over one
     row per call, so the count is exact. The connection stays non-blocking: waiting is done by
     select(), which lets other threads of the process run."""
+    from psycopg import pq  # PostgreSQL's driver, loaded only where PostgreSQL is used
 
     def wait_for_input():
         select.select([pgconn.socket], [], [])

@@ -165,6 +165,49 @@ def lesson_links(course: Course) -> list[LessonLink]:
 
 
 @dataclass(frozen=True)
+class LessonRow:
+    """A readable lesson as a course page lists it: no text, only what the row shows."""
+
+    id: int
+    slug: str
+    title: str
+    lang: str | None  # set when the title is not in the page's language
+    minutes: int
+
+    @property
+    def title_html(self) -> Markup:
+        return marked(self.title, self.lang)
+
+
+def lesson_rows(course: Course) -> list[LessonRow]:
+    """The lessons readable_lessons() gives, in the same order, read in one query without their
+    text (the course page's list)."""
+    rows = db.session.execute(
+        sa.select(
+            Lesson.id,
+            Lesson.slug,
+            LessonRevision.title_zh,
+            LessonRevision.title_en,
+            LessonRevision.minutes,
+        )
+        .join(LessonRevision, LessonRevision.id == Lesson.published_revision_id)
+        .where(Lesson.course_id == course.id, Lesson.archived_at.is_(None))
+    )
+    english = language() == "en"
+    by_slug = {
+        slug: LessonRow(
+            lesson_id,
+            slug,
+            title_en if english and title_en else title_zh,
+            title_lang(title_en),
+            minutes,
+        )
+        for lesson_id, slug, title_zh, title_en, minutes in rows
+    }
+    return [by_slug[slug] for kind, slug in course.items if kind == "lesson" and slug in by_slug]
+
+
+@dataclass(frozen=True)
 class PageView:
     """One of the course's own pages (intro, guide) as shown to one reader."""
 
@@ -178,7 +221,7 @@ def course_page_view(course: Course, name: str) -> PageView | None:
     """The course's page `name` in the reader's language, rendered like a lesson (its images from
     the course's media, its links to lesson files made links to the lessons); None if it has none.
     Rendered once per process for the same text."""
-    page = (course.pages or {}).get(name)
+    page = course.content.pages.get(name)
     if not page or not page.get("zh"):
         return None
     wanted = language()

@@ -10,7 +10,6 @@ import hashlib
 import io
 
 import sqlalchemy as sa
-from PIL import Image, UnidentifiedImageError
 
 from courseware.content.files import CourseSource, fingerprint, LessonSource, load_courses, Problem
 from courseware.content.folders import content_dir, item_exists
@@ -150,6 +149,8 @@ def _keep_outline_whole(course: Course, report: SyncReport) -> bool:
 
 
 def _image_size(data: bytes) -> tuple[int | None, int | None]:
+    from PIL import Image, UnidentifiedImageError  # only a sync reads images
+
     try:
         with Image.open(io.BytesIO(data)) as image:
             return image.size

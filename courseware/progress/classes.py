@@ -123,6 +123,8 @@ def course_items(course: Course, lessons: dict | None = None) -> list[tuple[str,
     in the reader's language); `lessons` by slug, when the caller has them already."""
     if lessons is None:
         lessons = {lesson.slug: lesson for lesson in reading.readable_lessons(course)}
+    # The titles in one query, without the lessons' text.
+    lesson_titles = {row.slug: row.title for row in reading.lesson_rows(course)}
     titles = {
         (kind, slug): text(title)
         for model, kind in ((Quiz, "quiz"), (Exercise, "exercise"))
@@ -136,7 +138,7 @@ def course_items(course: Course, lessons: dict | None = None) -> list[tuple[str,
         if (kind, slug) in drafts:
             continue
         if kind == "lesson" and slug in lessons:
-            items.append((kind, slug, reading.lesson_title(lessons[slug].published)))
+            items.append((kind, slug, lesson_titles.get(slug) or slug))
         elif kind in ("quiz", "exercise"):
             items.append((kind, slug, titles.get((kind, slug)) or slug))
     return items

@@ -48,8 +48,9 @@ def chosen_items(rule_value, available: list[str]) -> list[str]:
     return []
 
 
-def standing(course: Course, user_id: int) -> Standing:
-    """Where a learner stands against the course's completion rule, part by part."""
+def standing(course: Course, user_id: int, quizzes=None, exercises=None) -> Standing:
+    """Where a learner stands against the course's completion rule, part by part; `quizzes` and
+    `exercises` are quiz_statuses() and best_runs() when the caller has read them already."""
     rule = course.completion or {"lessons": "all"}
     lessons = reading.readable_lessons(course)
     rows = tracking.statuses(user_id, [lesson.id for lesson in lessons])
@@ -69,7 +70,8 @@ def standing(course: Course, user_id: int) -> Standing:
         )
     )
 
-    quizzes = quiz_statuses(course.id, user_id)
+    if quizzes is None:
+        quizzes = quiz_statuses(course.id, user_id)
     course_quizzes = [slug for slug in course.item_slugs("quiz") if slug in quizzes]
     wanted = chosen_items(rule.get("quizzes"), course_quizzes)
     if wanted:
@@ -78,7 +80,8 @@ def standing(course: Course, user_id: int) -> Standing:
             Part("quizzes", len(wanted), len(passed), [s for s in wanted if s not in passed])
         )
 
-    exercises = best_runs(course.id, user_id)
+    if exercises is None:
+        exercises = best_runs(course.id, user_id)
     course_exercises = [slug for slug in course.item_slugs("exercise") if slug in exercises]
     wanted = chosen_items(rule.get("exercises"), course_exercises)
     if wanted:

@@ -12,7 +12,8 @@ from courseware.accounts.models import Cohort
 from courseware.courses.models import Course
 from courseware.db import db
 from courseware.exercises.runs import best_runs
-from courseware.progress import classes
+from courseware.i18n import text
+from courseware.lessons import reading
 from courseware.progress.completion import chosen_items, standing
 from courseware.progress.models import CourseAssignment
 from courseware.quizzes.attempts import quiz_statuses
@@ -45,11 +46,14 @@ def explain_rule(course: Course, user_id: int) -> RuleSummary:
     """The course's completion rule as course.yaml (or its editors) set it, item by item, for the
     course's introduction page: titles, pass marks, and what the learner has done."""
     rule = course.completion or {"lessons": "all"}
-    result = standing(course, user_id)
-    parts = {part.kind: part for part in result.parts}
-    titles = {(kind, slug): title for kind, slug, title in classes.course_items(course)}
     quizzes = quiz_statuses(course.id, user_id)
     exercises = best_runs(course.id, user_id)
+    result = standing(course, user_id, quizzes, exercises)
+    parts = {part.kind: part for part in result.parts}
+    # The titles of the items standing() weighs (classes.course_items() would read them again).
+    titles = {("lesson", row.slug): row.title for row in reading.lesson_rows(course)}
+    titles.update({("quiz", s): text(q.quiz.title) or s for s, q in quizzes.items()})
+    titles.update({("exercise", s): text(run[0].title) or s for s, run in exercises.items()})
 
     # The same items standing() weighs: readable lessons, and quizzes and exercises that exist.
     exists = {"quiz": quizzes, "exercise": exercises}

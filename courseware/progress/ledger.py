@@ -217,21 +217,37 @@ def in_person_between(user_id: int, start: dt.date, end: dt.date) -> float:
     return round(float(value or 0), 2)
 
 
-def quota_standing(user: User, today: dt.date) -> QuotaStanding:
+def quota_standing(user: User, today: dt.date, entries=None) -> QuotaStanding:
+    """Where a user stands against their rank's quota; `entries` are all of the user's ledger
+    entries (entries_of) when the caller has read them, else the totals are summed by the
+    database."""
     rules = quotas()
     level = user.rank_level if user.rank_level in rules else None
     required, years = rules[level] if level else (None, 1)
     start = period_start(today, years)
     year_start = dt.date(today.year, 1, 1)
-    return QuotaStanding(
-        level,
-        total_between(user.id, year_start, today),
-        total_between(user.id, start, today),
-        required,
-        years,
-        start,
-        in_person_between(user.id, year_start, today),
-    )
+
+    def total(since: dt.date) -> float:
+        if entries is None:
+            return total_between(user.id, since, today)
+        return round(float(sum(e.hours for e in entries if since <= e.earned_on <= today)), 2)
+
+    if entries is None:
+        in_person = in_person_between(user.id, year_start, today)
+    else:
+        in_person = round(
+            float(
+                sum(
+                    e.hours
+                    for e in entries
+                    if year_start <= e.earned_on <= today
+                    and e.kind in ("in_person", "reversal")
+                    and e.source is not None
+                )
+            ),
+            2,
+        )
+    return QuotaStanding(level, total(year_start), total(start), required, years, start, in_person)
 
 
 def behind(today: dt.date, unit_ids: set[int] | None = None) -> list[tuple[User, QuotaStanding]]:

@@ -24,7 +24,7 @@ from courseware.courses.catalogue import active_courses, find_course, get_course
 from courseware.courses.images import EXTENSION_TYPES
 from courseware.exercises.runs import best_runs
 from courseware.lessons import reading
-from courseware.progress import course_info, tracking
+from courseware.progress import course_info, course_page, tracking
 from courseware.progress.classes import assigned_to
 from courseware.progress.completion import completion_of
 from courseware.progress.tracking import find_lesson
@@ -68,10 +68,11 @@ def catalogue():
 def course(course_slug):
     """Show a course's lessons with each one's status, and where to go on."""
     course = get_course(course_slug)
-    lessons = reading.readable_lessons(course)
+    lessons = reading.lesson_rows(course)
     rows = tracking.statuses(current_user.id, [lesson.id for lesson in lessons])
     return render_template(
         "lessons/course.html",
+        parts=course_page.Parts(),
         course=course,
         lessons=lessons,
         items=course_items(course, lessons),
@@ -81,8 +82,7 @@ def course(course_slug):
         rows=rows,
         status_of=tracking.status_of,
         resume=tracking.resume_lesson(lessons, rows) if rows else None,
-        title_of=reading.lesson_title_html,
-        has_guide="guide" in (course.pages or {})
+        has_guide="guide" in course.content.pages
         and course_info.teaches_course(current_user, course),
     )
 
@@ -107,9 +107,11 @@ def about(course_slug):
 def glossary(course_slug):
     """The course's glossary (术语表): each term in Chinese and English, with a note."""
     course = get_course(course_slug)
-    if not course.glossary:
+    if not course.content.glossary:
         abort(404)
-    return render_template("lessons/glossary.html", course=course, terms=course.glossary)
+    return render_template(
+        "lessons/glossary.html", course=course, body=course_page.glossary_body(course)
+    )
 
 
 def course_items(course, lessons) -> list[tuple[str, object]]:

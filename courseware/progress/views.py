@@ -82,12 +82,13 @@ def _id(value) -> int:
 def learning():
     """Courses in progress, completed lessons and time spent."""
     today = utcnow().date()
+    entries = ledger.entries_of(current_user.id)
     return render_template(
         "progress/my_learning.html",
         summary=my_learning(current_user.id),
         quiz_results=learner_results(current_user.id),
         assigned=assigned_to(current_user.id),
         today=today,
-        entries=ledger.entries_of(current_user.id),
-        standing=ledger.quota_standing(current_user, today),
+        entries=entries,
+        standing=ledger.quota_standing(current_user, today, entries),
     )

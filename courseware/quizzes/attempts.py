@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask import current_app
@@ -70,6 +70,9 @@ class Availability:
     reason: str | None  # why a new attempt cannot start, None when it can
     override: QuizOverride | None = None
     room: str | None = None  # why the quiz cannot be taken here and now (locked to the room)
+    # The learner's attempts in order, and how many were handed in on the way (overdue).
+    attempts: list[Attempt] = field(default_factory=list)
+    handed_in: int = 0
 
     @property
     def can_start(self) -> bool:
@@ -98,8 +101,7 @@ def availability(quiz: Quiz, user_id: int, now: dt.datetime) -> Availability:
     settings = quiz.settings
     override = override_for(quiz.id, user_id)
     attempts = attempts_of(quiz.id, user_id)
-    for attempt in attempts:
-        close_if_overdue(attempt, now)
+    handed_in = sum(1 for attempt in attempts if close_if_overdue(attempt, now))
     allowed = settings.get("attempts", 0)
     if allowed and override:
         allowed += override.extra_attempts
@@ -120,7 +122,18 @@ def availability(quiz: Quiz, user_id: int, now: dt.datetime) -> Availability:
         reason = _l("You have an attempt in progress.")
     elif allowed and len(attempts) >= allowed:
         reason = _l("You have used all your attempts.")
-    return Availability(opens, closes, allowed, len(attempts), open_attempt, reason, override, room)
+    return Availability(
+        opens,
+        closes,
+        allowed,
+        len(attempts),
+        open_attempt,
+        reason,
+        override,
+        room,
+        attempts,
+        handed_in,
+    )
 
 
 # --- starting ---------------------------------------------------------------------------------
@@ -510,11 +523,14 @@ def quiz_statuses_for(course_id: int, user_ids) -> dict[int, dict[str, QuizStatu
     users = list(user_ids)
     quizzes = list(
         db.session.scalars(
-            sa.select(Quiz).where(
+            sa.select(Quiz)
+            .where(
                 Quiz.course_id == course_id,
                 Quiz.archived_at.is_(None),
                 Quiz.published_at.is_not(None),
             )
+            # A standing needs the settings, not the questions (read if asked for).
+            .options(sa.orm.defer(Quiz.slots), sa.orm.defer(Quiz.description))
         )
     )
     by_learner: dict[tuple[int, int], list[Attempt]] = {}

@@ -27,6 +27,7 @@ def get_quiz(course_slug: str, quiz_slug: str) -> Quiz:
         sa.select(Quiz)
         .join(Course, Course.id == Quiz.course_id)
         .where(Course.slug == course_slug, Quiz.slug == quiz_slug, Course.archived_at.is_(None))
+        .options(sa.orm.contains_eager(Quiz.course))  # the pages name the course: one query
     )
     if quiz is None or not quiz.is_published:
         abort(404)
@@ -80,8 +81,9 @@ def quiz(course_slug, quiz_slug):
     quiz = get_quiz(course_slug, quiz_slug)
     now = utcnow()
     state = service.availability(quiz, current_user.id, now)
-    db.session.commit()  # overdue attempts found on the way were handed in
-    attempts = service.attempts_of(quiz.id, current_user.id)
+    if state.handed_in:  # overdue attempts found on the way were handed in
+        db.session.commit()
+    attempts = state.attempts
     counted = service.counted_attempt(attempts, quiz.settings.get("grade", "best"))
     return render_template(
         "quizzes/quiz.html",

@@ -1,0 +1,88 @@
+"""The parts of a course page that are the same for every reader in one language: the heading,
+the links to the course's own pages, and each item's link with its title. They are rendered once
+per process and kept; a request renders only the reader's standing around them (status badges,
+best scores, where to go on).
+
+Each part is kept under the values it is rendered from (rule 1 of courseware/caching.py: the text
+is the key), with the interface language and the script root, so a changed title, a new lesson or
+another language makes a new key.
+"""
+
+from flask import get_template_attribute, render_template, request
+from flask_babel import get_locale
+from markupsafe import Markup
+
+from courseware import caching
+from courseware.courses.models import Course
+from courseware.lessons.reading import LessonRow
+
+PARTS = "lessons/_course_parts.html"
+_PARTS = caching.Cache("course_page_parts", max_size=4096)
+
+
+def _pair(value: dict | None) -> tuple:
+    """A {"zh", "en"} text as part of a key."""
+    return tuple(sorted((value or {}).items()))
+
+
+class Parts:
+    """The kept parts of one request's course page (the template calls these)."""
+
+    def __init__(self):
+        self._where = (request.script_root, str(get_locale()))
+
+    def _part(self, key: tuple, macro: str, *args) -> Markup:
+        return _PARTS.get_or_build(
+            (*self._where, macro, *key),
+            lambda: Markup(get_template_attribute(PARTS, macro)(*args)),
+        )
+
+    def head(self, course: Course) -> Markup:
+        """Breadcrumb, title, summary, credit hours and audience."""
+        key = (_pair(course.title), _pair(course.summary), _pair(course.audience))
+        return self._part((*key, course.credit_hours), "head", course)
+
+    def links(self, course: Course) -> Markup:
+        """The links to the course's introduction and, if it has one, its glossary."""
+        has_glossary = bool(course.content.glossary)
+        return self._part((course.slug, has_glossary), "links", course.slug, has_glossary)
+
+    def badge(self, status: str | None) -> Markup:
+        """A reader's status in an item: done, not passed, in progress or not started."""
+        return self._part((status,), "badge", status)
+
+    def lesson_link(self, course_slug: str, lesson: LessonRow) -> Markup:
+        return self._part((course_slug, lesson), "lesson_link", course_slug, lesson)
+
+    def quiz_link(self, course_slug: str, slug: str, title: dict) -> Markup:
+        return self._part((course_slug, slug, _pair(title)), "quiz_link", course_slug, slug, title)
+
+    def exercise_link(self, course_slug: str, slug: str, title: dict) -> Markup:
+        key = (course_slug, slug, _pair(title))
+        return self._part(key, "exercise_link", course_slug, slug, title)
+
+
+def glossary_body(course: Course) -> Markup:
+    """The glossary page's content: the terms of the course in Chinese and English. Kept by the
+    course's settings hash, the fingerprint of its settings with the glossary (as the glossary
+    itself is, in Course.content), and its slug and title."""
+
+    def build() -> Markup:
+        return Markup(
+            render_template(
+                "lessons/_glossary_body.html", course=course, terms=course.content.glossary
+            )
+        )
+
+    if not course.settings_hash:
+        return build()
+    key = (
+        request.script_root,
+        str(get_locale()),
+        "glossary",
+        course.id,
+        course.slug,
+        course.settings_hash,
+        _pair(course.title),
+    )
+    return _PARTS.get_or_build(key, build)

@@ -1,0 +1,167 @@
+"""A course's pages show every change at once, whatever the per-process caches keep: a lesson
+published, progress made, another learner, a language switched, a role changed, a scenario's pass
+mark changed."""
+
+import re
+
+import sqlalchemy as sa
+
+from courseware.accounts.models import User
+from courseware.db import db
+from courseware.roles import Role
+from tests.conftest import csrf_token, lesson_text
+from tests.progress.test_completion import complete_lessons, play_exercise
+from tests.progress.test_course_pages import add_pages, GLOSSARY, signed_in
+
+COURSE = "/courses/test-course"
+
+
+def lesson_badges(page: str) -> list[str]:
+    """The status of each lesson row of a course page, in order."""
+    outline = page.split('<ol class="lesson-list">', 1)[1].split("</ol>", 1)[0]
+    rows = re.findall(r'<li>\s*<a href="/courses/test-course/[^"]+">.*?</li>', outline, re.S)
+    return [
+        "done" if "status-completed" in row else "in progress" if "in-progress" in row else "new"
+        for row in rows
+    ]
+
+
+def test_progress_and_a_new_lesson_show_at_once_for_each_learner(
+    app, full_course, lessons_dir, sync, make_user
+):
+    zhang = make_user(username="zhang")
+    make_user(username="li")
+    mine, theirs = signed_in(app, "zhang"), signed_in(app, "li")
+    assert lesson_badges(mine.get(COURSE).get_data(as_text=True)) == ["new", "new"]
+    assert lesson_badges(theirs.get(COURSE).get_data(as_text=True)) == ["new", "new"]
+
+    complete_lessons(app, zhang)
+    assert lesson_badges(mine.get(COURSE).get_data(as_text=True)) == ["done", "done"]
+    assert lesson_badges(theirs.get(COURSE).get_data(as_text=True)) == ["new", "new"]
+
+    (lessons_dir / "03-third.md").write_text(lesson_text("第三课", "第三课正文。"), "utf-8")
+    course_yaml = lessons_dir / "course.yaml"
+    course_yaml.write_text(
+        course_yaml.read_text("utf-8").replace(
+            "  - lesson: second\n", "  - lesson: second\n  - lesson: third\n"
+        ),
+        "utf-8",
+    )
+    sync()
+    page = mine.get(COURSE).get_data(as_text=True)
+    assert "第三课" in page and lesson_badges(page) == ["done", "done", "new"]
+    # Where to go on follows: the first lesson not done.
+    assert re.search(r'href="/courses/test-course/third">[^<]*第三课', page)
+    assert "第三课" in theirs.get(COURSE).get_data(as_text=True)
+
+
+def test_a_language_switch_and_a_role_change_show_at_once(app, full_course, make_user):
+    zhang = make_user(username="zhang")
+    client = signed_in(app, "zhang")
+    page = client.get(COURSE).get_data(as_text=True)
+    assert "第一课" in page and "测试课程" in page
+    assert "/completion" not in page  # a learner edits no completion rule
+
+    token = csrf_token(client, COURSE)
+    client.post("/language", data={"locale": "en", "next": COURSE, "csrf_token": token})
+    page = client.get(COURSE).get_data(as_text=True)
+    assert "Lesson one" in page and "Test course" in page and "第一课" not in page
+    assert "not started" in page
+
+    with app.app_context():
+        db.session.get(User, zhang).role = Role.ADMIN
+        db.session.commit()
+    assert "/completion" in client.get(COURSE).get_data(as_text=True)
+
+
+def test_a_new_pass_mark_of_a_scenario_shows_at_once(app, full_course, tmp_path, sync, make_user):
+    zhang = make_user(username="zhang")
+    client = signed_in(app, "zhang")
+    assert play_exercise(app, zhang) >= 60
+    assert "得分不低于 60 分" in client.get(f"{COURSE}/about").get_data(as_text=True)
+    drill = tmp_path / "exercises" / "test-course" / "drill.yaml"
+    drill.write_text(drill.read_text("utf-8") + "min_score: 95\n", "utf-8")
+    sync()
+    about = client.get(f"{COURSE}/about").get_data(as_text=True)
+    assert "得分不低于 95 分" in about and "得分不低于 60 分" not in about
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
+
+
+def test_a_changed_introduction_and_glossary_show_at_once(app, lessons_dir, sync, make_user):
+    add_pages(lessons_dir)
+    sync()
+    make_user(username="zhang")
+    client = signed_in(app, "zhang")
+    assert "本课程依据一篇报道" in client.get(f"{COURSE}/about").get_data(as_text=True)
+    assert f'href="{COURSE}/glossary"' in client.get(COURSE).get_data(as_text=True)
+    assert "同学们" in client.get(f"{COURSE}/glossary").get_data(as_text=True)
+
+    (lessons_dir / "intro.md").write_text("### 课程依据\n\n本课程依据两篇报道。\n", "utf-8")
+    (lessons_dir / "glossary.yaml").write_text(
+        GLOSSARY.replace("同学们", "网友们").replace("蔡奇对网友的称呼", "对网友的称呼"), "utf-8"
+    )
+    sync()
+    about = client.get(f"{COURSE}/about").get_data(as_text=True)
+    assert "本课程依据两篇报道" in about and "一篇报道" not in about
+    glossary = client.get(f"{COURSE}/glossary").get_data(as_text=True)
+    assert "网友们" in glossary and "同学们" not in glossary
+
+    (lessons_dir / "glossary.yaml").unlink()
+    sync()
+    assert f'href="{COURSE}/glossary"' not in client.get(COURSE).get_data(as_text=True)
+    assert client.get(f"{COURSE}/glossary").status_code == 404
+
+
+def test_new_titles_of_a_lesson_a_quiz_and_an_exercise_show_at_once(
+    app, full_course, lessons_dir, tmp_path, sync, make_user
+):
+    make_user(username="zhang")
+    client = signed_in(app, "zhang")
+    page = client.get(COURSE).get_data(as_text=True)
+    assert "第一课" in page and "小测" in page and "演练：抢盐" in page
+
+    first = lessons_dir / "01-first.md"
+    first.write_text(first.read_text("utf-8").replace("title: 第一课", "title: 新第一课"), "utf-8")
+    quiz = tmp_path / "quizzes" / "test-course" / "check.yaml"
+    quiz.write_text(quiz.read_text("utf-8").replace("zh: 小测,", "zh: 新小测,"), "utf-8")
+    drill = tmp_path / "exercises" / "test-course" / "drill.yaml"
+    drill.write_text(drill.read_text("utf-8").replace("zh: 演练：抢盐,", "zh: 新演练,"), "utf-8")
+    sync()
+    page = client.get(COURSE).get_data(as_text=True)
+    assert "新第一课" in page and "新小测" in page and "新演练" in page
+    assert "演练：抢盐" not in page
+
+
+def test_a_quota_summed_from_the_entries_read_equals_the_databases_sum(app, make_user):
+    import datetime as dt
+
+    from courseware.progress import ledger
+    from courseware.progress.models import CreditEntry
+
+    today = dt.date(2026, 11, 27)
+    county = make_user(username="county", rank_level="county")
+    with app.app_context():
+        for hours, on in [
+            (300.25, dt.date(2022, 6, 1)),
+            (260.5, dt.date(2026, 1, 5)),
+            (-12.25, dt.date(2026, 2, 1)),  # a reversal
+            (100, dt.date(2021, 12, 31)),  # before the period
+            (7, dt.date(2026, 11, 28)),  # after today
+        ]:
+            db.session.add(
+                CreditEntry(
+                    user_id=county,
+                    hours=hours,
+                    earned_on=on,
+                    kind="external",
+                    note="x",
+                    entered_by_id=county,
+                )
+            )
+        db.session.commit()
+        user = db.session.get(User, county)
+        summed = ledger.quota_standing(user, today)
+        read = ledger.quota_standing(user, today, ledger.entries_of(county))
+        assert read == summed
+        assert (read.year_total, read.period_total) == (248.25, 548.5)
