@@ -148,14 +148,15 @@ def cookie_of(client: Client) -> str:
     return "; ".join(f"{k}={v}" for k, v in client.cookies.items())
 
 
-def lua(method: str, path: str, headers: dict, body: str | None, counter: bool) -> str:
-    """A wrk script: every request the same, or (counter) a save whose sequence goes up by one."""
+def lua(method: str, path: str, headers: dict, body: str | None, counter: int | None) -> str:
+    """A wrk script: every request the same, or (counter: the first sequence number) a save whose
+    sequence goes up by one."""
     lines = ["local headers = {}"]
     for name, value in headers.items():
         lines.append(f"headers[{json.dumps(name)}] = {json.dumps(value)}")
     if counter:
         lines += [
-            "local n = 1",
+            f"local n = {counter - 1}",
             "request = function()",
             "  n = n + 1",
             f"  return wrk.format({json.dumps(method)}, {json.dumps(path)}, headers,",
@@ -172,18 +173,23 @@ def lua(method: str, path: str, headers: dict, body: str | None, counter: bool) 
     return "\n".join(lines) + "\n"
 
 
+# The next sequence number a save may carry: each run of saves goes on from the last one's.
+_sequence = [1]
+
+
 def load(port, case, seconds, server_pid, postgres: bool) -> dict:
     """Run wrk on one kind of request; return its rate, p99, errors and CPU per request."""
-    method, path, headers, body, counter = case
+    method, path, headers, body, counted = case
+    counter = _sequence[0] if counted else None
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(lua(method, path, headers, body, counter))
     app_before, db_before = cpu_seconds(server_pid), database_cpu_seconds() if postgres else 0.0
     out = subprocess.run(
         [
             "wrk",
-            "-t1" if counter else "-t2",
+            "-t1" if counted else "-t2",
             # Saves of one attempt go one after another, as one attempt page sends them.
-            "-c1" if counter else f"-c{CONNECTIONS}",
+            "-c1" if counted else f"-c{CONNECTIONS}",
             f"-d{seconds:g}s",
             "--latency",
             "-s",
@@ -198,6 +204,8 @@ def load(port, case, seconds, server_pid, postgres: bool) -> dict:
     db_cpu = (database_cpu_seconds() - db_before) if postgres else 0.0
     os.unlink(script.name)
     requests = int(re.search(r"(\d+) requests in", out).group(1))
+    if counted:
+        _sequence[0] += requests + 10  # past every number sent, answered or not
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     p99 = re.search(r"^\s+99%\s+(\S+)$", out, re.M)
     return {
@@ -235,7 +243,19 @@ def cases(port: int) -> dict:
     }
     headers = {"Cookie": cookie_of(learner), "X-CSRFToken": learner.token}
     visit = _open_visit(port, headers, beat_page)
-    beat = json.dumps({"visit": visit, "seconds": 1, "reached_end": False, "position": 0.5})
+    # As the page sends it while the reader is active (idle: seconds since the last scroll or key).
+    beat = json.dumps(
+        {
+            "visit": visit,
+            "lesson": beat_page["lesson"],
+            "revision": beat_page["revision"],
+            "seconds": 1,
+            "reached_end": False,
+            "position": 0.5,
+            "idle": 3,
+            "checks_seen": 0,
+        }
+    )
     classes = re.search(r'href="/teach/classes/(\d+)/progress"', _page(teacher, "/classes"))
     learner_get = {"Cookie": cookie_of(learner)}
     teacher_get = {"Cookie": cookie_of(teacher)}
