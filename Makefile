@@ -82,6 +82,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/session_check.py
 	$(BIN)/python bench/quiz_storm.py
+	$(BIN)/python bench/capacity.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
