@@ -8,13 +8,13 @@ A message no pattern knows is shown as the checker wrote it (the page marks it a
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from courseware.content.files import Problem
+from courseware.content.messages import MessageTable
 
 # What PyYAML says is wrong, for the commonest slips of hand-written YAML.
 YAML_PROBLEMS = {
@@ -247,7 +247,7 @@ PATTERNS: list[tuple[str, object]] = [
         _l("An exercise file is named <scenario-slug>.yaml."),
     ),
 ]
-COMPILED = [(re.compile(pattern + r"\Z"), message) for pattern, message in PATTERNS]
+MESSAGES = MessageTable(PATTERNS)
 
 
 @dataclass(frozen=True)
@@ -266,18 +266,16 @@ def _yaml_problem(what: str) -> str:
 
 def say(message: str) -> tuple[str, bool]:
     """One checker message in the reader's language; and whether it could be translated."""
-    for pattern, template in COMPILED:
-        match = pattern.match(message)
-        if match is None:
-            continue
-        params = match.groupdict()
-        if "yaml" in params:
-            known = params["yaml"].strip() in YAML_PROBLEMS
-            params["yaml"] = _yaml_problem(params["yaml"])
-            if not known:
-                return _("The YAML cannot be read here: %(yaml)s.", yaml=params["yaml"]), False
-        return str(template) % params, True
-    return message, False
+    found = MESSAGES.match(message)
+    if found is None:
+        return message, False
+    template, params = found
+    if "yaml" in params:
+        known = params["yaml"].strip() in YAML_PROBLEMS
+        params["yaml"] = _yaml_problem(params["yaml"])
+        if not known:
+            return _("The YAML cannot be read here: %(yaml)s.", yaml=params["yaml"]), False
+    return str(template) % params, True
 
 
 def shown(problems: list[Problem]) -> list[ShownProblem]:

@@ -7,15 +7,14 @@ matched here by its pattern; a message with no pattern (a new one) is shown as w
 
 from __future__ import annotations
 
-import re
-
 from flask_babel import lazy_gettext as _l
 
 from courseware.content.files import Problem
+from courseware.content.messages import MessageTable
 
 # Each pattern's named groups fill the translation's placeholders. A translation is always
 # formatted, so a percent sign in one is written %%.
-PATTERNS: list[tuple[re.Pattern, object]] = [
+PATTERNS: list[tuple[str, object]] = [
     (r"the question has no text", _l("the question has no text")),
     (r"the question name has no closing ::", _l("the question name has no closing ::")),
     (
@@ -205,16 +204,12 @@ PATTERNS: list[tuple[re.Pattern, object]] = [
         _l("a fill question has either answers (typed) or options (chosen)"),
     ),
 ]
-PATTERNS = [(re.compile(pattern + r"\Z"), message) for pattern, message in PATTERNS]
+MESSAGES = MessageTable(PATTERNS)
 
 
 def translate_message(message: str) -> str:
     """One reader's message in the reader's language, or as written when no pattern knows it."""
-    for pattern, translation in PATTERNS:
-        match = pattern.match(message)
-        if match:
-            return str(translation) % match.groupdict()
-    return message
+    return MESSAGES.say(message)[0]
 
 
 def translate_problem(problem: Problem) -> str:
