@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, Form, IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import Length, ValidationError
 
@@ -285,3 +286,26 @@ class QuotasForm(FlaskForm):
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
         return all([level.validate() for level in self.levels.values()]) and valid
+
+
+# --- outside training from a unit's sheet -------------------------------------------------------
+
+
+class TrainingSheetForm(FlaskForm):
+    """A sheet of outside training records to check (and then apply)."""
+
+    file = FileField(
+        _l("Training records (CSV or XLSX, at most 5 MB)"), validators=[FileRequired()]
+    )
+
+
+class MatchForm(FlaskForm):
+    """The account a queued row belongs to, by username."""
+
+    username = StringField(_l("Username"), validators=[Length(max=64)])
+
+
+class DiscardForm(FlaskForm):
+    """Why a queued row is set aside."""
+
+    reason = StringField(_l("Reason"), validators=[Length(max=MAX_NOTE)])

@@ -216,6 +216,10 @@ class TrainingImport(db.Model):
     # The importer's unit for a unit administrator: its queued rows are theirs to resolve.
     unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("unit.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # "preview" while the file waits to be applied (kept here until then), "applied" after.
+    status: Mapped[str] = mapped_column(sa.String(12), default="preview")
+    content: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    applied_at: Mapped[dt.datetime | None]
     credited: Mapped[int] = mapped_column(default=0)
     queued: Mapped[int] = mapped_column(default=0)
     already: Mapped[int] = mapped_column(default=0)
