@@ -7,6 +7,7 @@ from flask import abort, Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from courseware import permissions
 from courseware.access import roles
@@ -98,8 +99,14 @@ def training_apply(import_id):
     if not plan.ok:
         flash(_("The file has problems; nothing was imported."), "error")
         return redirect(url_for(".training_preview", import_id=batch.id))
-    training_import.apply_plan(batch, plan, current_user, _today())
-    db.session.commit()
+    try:
+        training_import.apply_plan(batch, plan, current_user, _today())
+        db.session.commit()
+    except IntegrityError:
+        # The same rows were applied at the same moment from another request: keep theirs.
+        db.session.rollback()
+        flash(_("These rows were imported meanwhile; nothing was changed."), "error")
+        return redirect(url_for(".training_preview", import_id=import_id))
     flash(
         _(
             "Imported: %(credited)d credited, %(queued)d waiting to be matched, %(already)d imported before.",

@@ -306,6 +306,11 @@ def store_preview(filename: str, content: bytes, actor: User) -> TrainingImport:
     )
     db.session.add(batch)
     db.session.flush()
+    record(
+        "training_import.upload",
+        f"training_import:{batch.id}",
+        {"file": batch.filename, "sha256": batch.file_sha256, "bytes": len(content)},
+    )
     return batch
 
 

@@ -209,3 +209,35 @@ def test_the_key_is_a_setting(app, make_user, cadres):
     with app.app_context():
         entry = db.session.scalar(sa.select(CreditEntry))
         assert (entry.user_id, entry.training_kind) == (cadres["A001"], "teaching")
+
+
+def test_an_xlsx_sheet_with_dates_and_numbers_as_cells(app, make_user, cadres):
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["工号", "培训类别", "开始日期", "学时", "培训名称"])
+    sheet.append(["A001", "专题班", dt.datetime(2026, 3, 2), 4, "专题研讨"])
+    sheet.append(["A002", "授课", "2026/3/5", 2.5, "讲授党课"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    auth = admin(app, make_user)
+    sent = auth.post(
+        "/admin/credits/import",
+        data={"file": (io.BytesIO(buffer.getvalue()), "sheet.xlsx")},
+        content_type="multipart/form-data",
+    )
+    import_id = int(sent.headers["Location"].rstrip("/").split("/")[-1])
+    assert auth.post(f"/admin/credits/import/{import_id}/apply").status_code == 302
+    with app.app_context():
+        hours = {
+            e.user_id: (e.hours, e.earned_on, e.training_kind)
+            for e in db.session.scalars(sa.select(CreditEntry))
+        }
+        assert hours == {
+            cadres["A001"]: (4, dt.date(2026, 3, 2), "topic_class"),
+            cadres["A002"]: (2.5, dt.date(2026, 3, 5), "teaching"),
+        }
+        assert "training_import.upload" in set(db.session.scalars(sa.select(AuditEvent.action)))
