@@ -46,6 +46,7 @@ ACTION_LABELS = {
     "credit.external": _l("Credit hours entered for training elsewhere"),
     "credit.reverse": _l("Credit-hour entry reversed"),
     "credit.in_person": _l("Credit hours credited for in-person training in a class session"),
+    "course.credit_rule": _l("How a course's completion is credited changed"),
     "training_import.upload": _l("Sheet of outside training uploaded for checking"),
     "training_import.apply": _l("Sheet of outside training imported"),
     "training_import.match": _l("Imported training row matched to an account and credited"),

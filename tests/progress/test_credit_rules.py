@@ -275,3 +275,19 @@ def test_an_assignment_is_marked_elective(app, make_user, taught_class):
     assert refused.status_code == 400 and 'id="requirement-error"' in refused.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(sa.select(CourseAssignment.requirement)) == "elective"
+
+
+def test_the_course_rule_is_switched_from_the_command_line(app, lessons_dir, sync):
+    sync()
+    runner = app.test_cli_runner()
+    with app.app_context():
+        slug, hand = db.session.execute(sa.select(Course.slug, Course.credit_hours)).one()
+    shown = runner.invoke(args=["credits", "course-rule", slug])
+    assert shown.exit_code == 0 and f"{hand:g} credit hours" in shown.output
+    switched = runner.invoke(args=["credits", "course-rule", slug, "--from-minutes"])
+    assert switched.exit_code == 0 and "from its lessons' minutes" in switched.output
+    with app.app_context():
+        course = db.session.scalar(sa.select(Course))
+        assert course.credit_from_minutes
+        assert f"{ledger.course_credit(course):g} credit hours" in switched.output
+    assert runner.invoke(args=["credits", "course-rule", "nope"]).exit_code != 0
