@@ -121,6 +121,7 @@ def _register_blueprints(app: Flask) -> None:
     from courseware.main import views as main_views
     from courseware.progress import admin_views as credit_views
     from courseware.progress import check_views, class_views
+    from courseware.progress import import_views as training_import_views
     from courseware.progress import reading_views as lesson_views
     from courseware.progress import teach_views as progress_teach_views
     from courseware.progress import views as progress_views
@@ -150,6 +151,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(progress_teach_views.bp)
     app.register_blueprint(class_views.bp)
     app.register_blueprint(credit_views.bp)
+    app.register_blueprint(training_import_views.bp)
     app.register_blueprint(report_views.bp)
     app.register_blueprint(certificate_views.bp)
     app.register_blueprint(api_views.bp)

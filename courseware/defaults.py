@@ -103,3 +103,13 @@ CLASSROOM_CREDIT = {
     "day_cap": 8,
     "late_share": 1,
 }
+# How a course that takes its 学时 from its minutes (Course.credit_from_minutes) is credited
+# (courseware/progress/credit_rules.py): each lesson earns the hours of the first step its minutes
+# reach, [minimum minutes, 学时] from the longest down; passed_test more when the course's
+# completion asks for a passed quiz. Courses that set credit_hours by hand are not affected.
+COURSE_CREDIT = {"steps": [[30, 1], [15, 0.5], [0, 0.25]], "passed_test": 0.5}
+# True: 学时 above the quota in one period count toward the next (结转); off, as most rules say.
+CREDIT_CARRY_OVER = False
+# Which column an imported sheet of outside training names its cadres by: "employee_no" (工号),
+# "username" or "id_number" (身份证号).
+IMPORT_TRAINING_KEY = "employee_no"

@@ -60,6 +60,7 @@ PREFIXES = {
     "classroom_live.": SIGNED_IN,
     "teach_classroom_live.": STAFF,
     "credits.": ADMIN,
+    "training_import.": ADMIN,
     "api.": TOKEN,
     "api_admin.": ADMIN,
 }

@@ -38,7 +38,13 @@ from courseware.exercises.models import (
 )
 from courseware.lessons.models import Lesson, LessonRevision
 from courseware.progress.completion import check_completion
-from courseware.progress.models import CompletionRecheck, CourseAssignment, CreditEntry
+from courseware.progress.models import (
+    CompletionRecheck,
+    CourseAssignment,
+    CreditEntry,
+    TrainingImport,
+    UnmatchedTraining,
+)
 from courseware.quizzes.models import Answer, QuestionRecord, Quiz, QuizOverride, QuizVersion
 from courseware.reports.models import ExportJob
 from courseware.timeutil import utcnow
@@ -160,6 +166,25 @@ def world(app, make_user, make_unit, make_class, lessons_dir, sync, tmp_path):
             )
         )
         db.session.add(CompletionRecheck(course_id=course.id, status="done"))
+        sheet = TrainingImport(
+            filename="training.csv",
+            file_sha256="0" * 64,
+            key_field="employee_no",
+            imported_by_id=ids["hzadmin"],
+            unit_id=hz,
+            content="工号,培训类别,开始日期,学时,培训名称\nX1,授课,2026-01-05,2,讲课\n".encode(),
+        )
+        db.session.add(sheet)
+        db.session.flush()
+        db.session.add(
+            UnmatchedTraining(
+                import_id=sheet.id,
+                row=2,
+                key_value="X2",
+                values={"kind": "other", "start": "2026-01-05", "hours": 2, "note": "自学"},
+                import_key="1" * 64,
+            )
+        )
         token, _raw = tokens.issue_token(
             "接口", ["reports:read"], db.session.get(User, ids["prov"])
         )
@@ -182,6 +207,8 @@ def world(app, make_user, make_unit, make_class, lessons_dir, sync, tmp_path):
         )
         ids["upload"] = db.session.scalar(sa.select(RosterUpload.id))
         ids["recheck"] = db.session.scalar(sa.select(CompletionRecheck.id))
+        ids["training_import"] = db.session.scalar(sa.select(TrainingImport.id))
+        ids["unmatched"] = db.session.scalar(sa.select(UnmatchedTraining.id))
         ids["token"] = token.id
         lesson = db.session.scalar(sa.select(Lesson).where(Lesson.slug == "first"))
         ids["lesson_slug"] = lesson.slug
@@ -671,6 +698,29 @@ ENTRIES: dict[str, Entry] = {
         "hzadmin",
         "POST",
         data=lambda w: {"reason": "重复登记"},
+        served=REDIRECT,
+    ),
+    "training_import.training_preview": Entry(
+        lambda w: f"/admin/credits/import/{w.training_import}", "hzadmin"
+    ),
+    "training_import.training_apply": Entry(
+        lambda w: f"/admin/credits/import/{w.training_import}/apply",
+        "hzadmin",
+        "POST",
+        served=REDIRECT,
+    ),
+    "training_import.unmatched_match": Entry(
+        lambda w: f"/admin/credits/unmatched/{w.unmatched}/match",
+        "hzadmin",
+        "POST",
+        data=lambda w: {"username": "hzlearner"},
+        served=REDIRECT,
+    ),
+    "training_import.unmatched_discard": Entry(
+        lambda w: f"/admin/credits/unmatched/{w.unmatched}/discard",
+        "hzadmin",
+        "POST",
+        data=lambda w: {"reason": "非本单位人员"},
         served=REDIRECT,
     ),
     "certificates.revoke": Entry(

@@ -79,6 +79,9 @@ class User(UserMixin, db.Model):
     position: Mapped[str] = mapped_column(sa.String(128), default="")  # 职务
     rank_level: Mapped[str | None] = mapped_column(sa.String(16))  # 职级 band, see RankLevel
     phone: Mapped[str] = mapped_column(sa.String(20), default="")
+    # 工号 and 身份证号: keys a unit's own sheets may use for its cadres (IMPORT_TRAINING_KEY).
+    employee_no: Mapped[str | None] = mapped_column(sa.String(32), unique=True)
+    id_number: Mapped[str | None] = mapped_column(sa.String(18), unique=True)
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     # Set for accounts given a generated password; cleared when the owner picks their own.
     must_change_password: Mapped[bool] = mapped_column(default=True)

@@ -8,65 +8,10 @@ setting (see defaults.py); pure functions, no Flask.
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, fields
+# The rules live with the ledger, which converts days of outside training by them too.
+from courseware.progress.credit_rules import CreditRules, ROUNDING_MODES, RulesError
 
-ROUNDING_MODES = ("down", "nearest", "up")
-
-
-class RulesError(ValueError):
-    """A conversion rule that cannot be used; the message names the setting."""
-
-
-@dataclass(frozen=True)
-class CreditRules:
-    day_hours: float = 6.0  # 学时 credited for a day of training
-    day_threshold: float = 6.0  # clock hours from which a session counts as a day
-    half_day_hours: float = 3.0  # 学时 credited for a half day
-    half_day_threshold: float = 3.0  # clock hours from which a session counts as a half day
-    per_hour: float = 1.0  # 学时 per clock hour for a shorter session
-    rounding: float = 0.5  # credit is rounded to a multiple of this (0: not rounded)
-    rounding_mode: str = "down"  # down | nearest | up
-    day_cap: float = 8.0  # most in-person 学时 per learner per day (0: no cap)
-    late_share: float = 1.0  # the share of the credit a late arrival earns
-
-    @classmethod
-    def from_config(cls, value: dict | None) -> CreditRules:
-        """The rules from the setting, every key checked: unknown keys and bad values are refused."""
-        value = dict(value or {})
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(value) - known)
-        if unknown:
-            raise RulesError(f"CLASSROOM_CREDIT: unknown key {unknown[0]!r}")
-        for key, item in value.items():
-            if key == "rounding_mode":
-                if item not in ROUNDING_MODES:
-                    raise RulesError(
-                        f"CLASSROOM_CREDIT[{key!r}] must be one of {', '.join(ROUNDING_MODES)}"
-                    )
-            elif isinstance(item, bool) or not isinstance(item, int | float) or item < 0:
-                raise RulesError(f"CLASSROOM_CREDIT[{key!r}] must be a number of at least 0")
-        rules = cls(**value)
-        if rules.late_share > 1:
-            raise RulesError("CLASSROOM_CREDIT['late_share'] must be at most 1")
-        if rules.half_day_threshold > rules.day_threshold:
-            raise RulesError(
-                "CLASSROOM_CREDIT['half_day_threshold'] must not exceed 'day_threshold'"
-            )
-        return rules
-
-    def round(self, hours: float) -> float:
-        if not self.rounding:
-            return round(hours, 2)
-        steps = hours / self.rounding
-        # A hair of float error must not drop a whole step (2.9999999 → 3).
-        if self.rounding_mode == "down":
-            steps = math.floor(steps + 1e-9)
-        elif self.rounding_mode == "up":
-            steps = math.ceil(steps - 1e-9)
-        else:
-            steps = math.floor(steps + 0.5)
-        return round(steps * self.rounding, 2)
+__all__ = ["CreditRules", "ROUNDING_MODES", "RulesError", "learner_hours", "session_hours"]
 
 
 def session_hours(rules: CreditRules, planned_hours: float) -> float:

@@ -58,6 +58,8 @@ class Course(db.Model):
     summary: Mapped[dict] = mapped_column(sa.JSON)
     audience: Mapped[dict] = mapped_column(sa.JSON)
     credit_hours: Mapped[float]  # 学时 credited on completion
+    # True: the 学时 come from the lessons' minutes by the COURSE_CREDIT rule, not credit_hours.
+    credit_from_minutes: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # Ordered [kind, slug] pairs: lessons, quizzes and exercises.
     items: Mapped[list] = mapped_column(sa.JSON)
     completion: Mapped[dict] = mapped_column(sa.JSON)

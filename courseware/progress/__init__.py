@@ -2,7 +2,7 @@
 
 from courseware import jobs, signals
 from courseware.content import steps
-from courseware.progress import check_files, classes, completion, ledger, rechecks
+from courseware.progress import check_files, classes, cli, completion, ledger, rechecks
 from courseware.progress.models import CompletionRecheck
 
 
@@ -17,3 +17,4 @@ def init_app(app) -> None:
     signals.demo_created.connect(classes.on_demo_created)
     steps.register_step(app, check_files.CONTENT_STEP)
     jobs.register(app, rechecks.KIND, model=CompletionRecheck, work=rechecks.run_recheck)
+    app.cli.add_command(cli.credits_cli)

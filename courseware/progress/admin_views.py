@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
-from flask import abort, Blueprint, flash, redirect, render_template, request, url_for
+from flask import abort, Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -19,11 +19,13 @@ from courseware.db import db
 from courseware.formfields import row_id
 from courseware.progress import ledger
 from courseware.progress.classes import unit_and_below
+from courseware.progress.credit_rules import CreditRules, days_hours
 from courseware.progress.forms import (
     CreditForm,
     CreditSearchForm,
     QuotasForm,
     ReverseForm,
+    TRAINING_KIND_LABELS,
     UnitFilterForm,
 )
 from courseware.progress.models import CreditEntry
@@ -37,9 +39,19 @@ LEDGER_ERRORS = {
     "note": _l("Say what the training was (or why the entry is reversed)."),
     "reversal": _l("A reversal cannot itself be reversed; add a new entry instead."),
     "reversed": _l("This entry has already been reversed."),
+    "kind": _l("Choose a kind of training."),
+    "ends": _l("The last day must not come before the first."),
+    "ends_future": _l("The date cannot be in the future."),
 }
 # The field each refusal of the ledger is shown beside.
-LEDGER_FIELDS = {"hours": "hours", "future": "earned_on", "note": "note"}
+LEDGER_FIELDS = {
+    "hours": "hours",
+    "future": "earned_on",
+    "note": "note",
+    "kind": "kind",
+    "ends": "ends_on",
+    "ends_future": "ends_on",
+}
 
 
 def _today() -> dt.date:
@@ -75,6 +87,8 @@ def index(learner: User | None = None, **forms):
         reversed_ids=_reversed_ids(user.id) if user else set(),
         standing=ledger.quota_standing(user, _today()) if user else None,
         today=_today(),
+        kind_labels=TRAINING_KIND_LABELS,
+        day_rules=conversion_rules(),
     )
 
 
@@ -84,6 +98,17 @@ def managed_user(user_id: int) -> User:
     if user is None or not permissions.manages_user(current_user, user):
         abort(404)
     return user
+
+
+def conversion_rules() -> CreditRules:
+    return CreditRules.from_config(current_app.config.get("CLASSROOM_CREDIT"))
+
+
+def entered_hours(form: CreditForm) -> float:
+    """The 学时 typed, or the days typed converted by the CLASSROOM_CREDIT day rules."""
+    if form.hours.data is not None:
+        return form.hours.data
+    return days_hours(conversion_rules(), form.days.data)
 
 
 def _reversed_ids(user_id: int) -> set[int]:
@@ -104,7 +129,16 @@ def add(user_id):
     if form.validate_on_submit():
         try:
             ledger.add_external(
-                user, form.hours.data, form.earned_on.data, form.note.data, current_user, _today()
+                user,
+                entered_hours(form),
+                form.earned_on.data,
+                form.note.data,
+                current_user,
+                _today(),
+                training_kind=form.kind.data,
+                ends_on=form.ends_on.data,
+                organiser=form.organiser.data or "",
+                evidence=form.evidence.data or "",
             )
         except ledger.LedgerError as error:
             form[LEDGER_FIELDS[str(error)]].errors.append(str(LEDGER_ERRORS[str(error)]))
@@ -141,10 +175,10 @@ def quotas():
     """Set the province's quotas: a unit administrator may not change what applies to every unit."""
     if not permissions.is_province_admin(current_user):
         abort(403)
-    form = QuotasForm(ledger.quotas())
+    form = QuotasForm(ledger.quotas(), ledger.required_minimums())
     if form.validate_on_submit():
         for level, quota in form.levels.items():
-            ledger.set_quota(level, quota.hours.data, quota.years.data)
+            ledger.set_quota(level, quota.hours.data, quota.years.data, quota.min_required.data)
         db.session.commit()
         flash(_("Quotas saved."), "success")
         return redirect(url_for(".quotas"))

@@ -28,10 +28,19 @@ class AssignmentError(ValueError):
 
 
 def assign(
-    cohort: Cohort, course: Course, starts_on: dt.date, due_on: dt.date, by: User
+    cohort: Cohort,
+    course: Course,
+    starts_on: dt.date,
+    due_on: dt.date,
+    by: User,
+    requirement: str = "required",
 ) -> CourseAssignment:
+    """Assign the course to the class, required (必修) or elective (选修), or change the dates
+    and the requirement of an assignment already made."""
     if due_on < starts_on:
         raise AssignmentError("dates")
+    if requirement not in ("required", "elective"):
+        raise AssignmentError("requirement")
     assignment = db.session.scalar(
         sa.select(CourseAssignment).where(
             CourseAssignment.cohort_id == cohort.id, CourseAssignment.course_id == course.id
@@ -43,6 +52,7 @@ def assign(
         )
         db.session.add(assignment)
     assignment.starts_on, assignment.due_on, assignment.assigned_by_id = starts_on, due_on, by.id
+    assignment.requirement = requirement
     db.session.flush()
     return assignment
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, Form, IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import Length, ValidationError
 
@@ -24,17 +25,28 @@ def _own_message(field, message) -> None:
     raise ValidationError(message)
 
 
+REQUIREMENT_LABELS = {"required": _l("Required (必修)"), "elective": _l("Elective (选修)")}
+
+
 class AssignForm(FlaskForm):
     """A course for a class, with the day it opens and the day it is due."""
 
     course = SelectField(_l("Course"), validate_choice=False)
     starts_on = DateField(_l("Starts"))
     due_on = DateField(_l("Due"))
+    requirement = SelectField(_l("Required or elective"), default="required", validate_choice=False)
 
     def __init__(self, *args, courses=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.courses = list(courses)
         self.course.choices = [(str(c.id), c.slug) for c in self.courses]
+        self.requirement.choices = list(REQUIREMENT_LABELS.items())
+
+    def validate_requirement(self, field):
+        if not field.data:
+            field.data = "required"  # a form sent without the field, as before the choice existed
+        if field.data not in REQUIREMENT_LABELS:
+            raise ValidationError(_l("Choose required or elective."))
 
     @property
     def chosen_course(self):
@@ -149,18 +161,64 @@ class CreditSearchForm(FlaskForm):
     q = StringField(_l("Username"), validators=[Length(max=64)])
 
 
-class CreditForm(FlaskForm):
-    """Credit for training taken elsewhere."""
+TRAINING_KIND_LABELS = {
+    "full_time": _l("Full-time training (脱产培训)"),
+    "topic_class": _l("Topic class (专题班)"),
+    "group_study": _l("Party group study (中心组学习)"),
+    "teaching": _l("Teaching given (授课)"),
+    "other": _l("Other training"),
+}
+HOURS_MESSAGE = _l("Hours must be a number above 0 and at most 1000.")
+DAYS_MESSAGE = _l("Days must be a multiple of 0.5 from 0.5 to 366.")
 
+
+class CreditForm(FlaskForm):
+    """Credit for training taken elsewhere: its kind, the days it ran, and either the 学时 or
+    the days (converted by the CLASSROOM_CREDIT day and half-day rules); who organised it, and the
+    evidence seen."""
+
+    kind = SelectField(_l("Kind of training"), default="other", validate_choice=False)
+    earned_on = DateField(_l("First day"))
+    ends_on = DateField(_l("To (if more than one day)"))
     hours = DecimalField(_l("Credit hours"))
-    earned_on = DateField(_l("Date"))
+    days = DecimalField(_l("or days"))
+    organiser = StringField(_l("Organiser"), validators=[Length(max=200)])
+    evidence = StringField(_l("Evidence"), validators=[Length(max=MAX_NOTE)])
     note = StringField(_l("Note"), validators=[Length(max=MAX_NOTE)])
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = list(TRAINING_KIND_LABELS.items())
+
+    def validate_kind(self, field):
+        if field.data not in TRAINING_KIND_LABELS:
+            raise ValidationError(_l("Choose a kind of training."))
+
     def validate_hours(self, field):
-        if field.data is None:
-            _own_message(field, _l("Hours must be a number above 0 and at most 1000."))
+        typed = bool(field.raw_data and field.raw_data[0].strip())
+        if typed and field.data is None:
+            _own_message(field, HOURS_MESSAGE)
+        if not typed and not (self.days.raw_data and self.days.raw_data[0].strip()):
+            _own_message(field, _l("Give the credit hours or the days."))
+        if typed and self.days.raw_data and self.days.raw_data[0].strip():
+            _own_message(field, _l("Give the credit hours or the days, not both."))
+
+    def validate_days(self, field):
+        if not (field.raw_data and field.raw_data[0].strip()):
+            field.errors[:] = []
+            return
+        if field.data is None or not 0.5 <= field.data <= 366 or (field.data * 2) % 1:
+            _own_message(field, DAYS_MESSAGE)
 
     def validate_earned_on(self, field):
+        if field.data is None:
+            _own_message(field, DATE_MESSAGE)
+
+    def validate_ends_on(self, field):
+        if not (field.raw_data and field.raw_data[0].strip()):
+            field.errors[:] = []
+            field.data = None
+            return
         if field.data is None:
             _own_message(field, DATE_MESSAGE)
 
@@ -177,10 +235,25 @@ class QuotaForm(Form):
 
     hours = DecimalField(_l("Credit hours"))
     years = IntegerField(_l("in years"))
+    min_required = DecimalField(_l("of which from required courses"))
 
     def validate_hours(self, field):
         if not field.raw_data or field.data is None or not 0 < field.data <= 5000:
             _own_message(field, QUOTA_MESSAGE)
+
+    def validate_min_required(self, field):
+        if not (field.raw_data and field.raw_data[0].strip()):
+            field.errors[:] = []
+            field.data = 0.0
+            return
+        if (
+            field.data is None
+            or field.data < 0
+            or (self.hours.data is not None and field.data > self.hours.data)
+        ):
+            _own_message(
+                field, _l("Required hours must be a number from 0 up to the quota's hours.")
+            )
 
     def validate_years(self, field):
         if not field.raw_data or field.data is None or not 1 <= field.data <= 10:
@@ -193,14 +266,46 @@ QUOTA_MESSAGE = _l("Hours must be above 0 (at most 5000) and the period 1–10 y
 class QuotasForm(FlaskForm):
     """The quotas of every rank level, each from its own prefixed fields."""
 
-    def __init__(self, quotas: dict[str, tuple[float, int]]):
+    def __init__(
+        self, quotas: dict[str, tuple[float, int]], minimums: dict[str, float] | None = None
+    ):
         super().__init__()
         sent = request.form if self.is_submitted() else None
+        minimums = minimums or {}
         self.levels = {
-            level: QuotaForm(sent, prefix=f"{level}-", hours=hours, years=years)
+            level: QuotaForm(
+                sent,
+                prefix=f"{level}-",
+                hours=hours,
+                years=years,
+                min_required=minimums.get(level, 0.0),
+            )
             for level, (hours, years) in quotas.items()
         }
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
         return all([level.validate() for level in self.levels.values()]) and valid
+
+
+# --- outside training from a unit's sheet -------------------------------------------------------
+
+
+class TrainingSheetForm(FlaskForm):
+    """A sheet of outside training records to check (and then apply)."""
+
+    file = FileField(
+        _l("Training records (CSV or XLSX, at most 5 MB)"), validators=[FileRequired()]
+    )
+
+
+class MatchForm(FlaskForm):
+    """The account a queued row belongs to, by username."""
+
+    username = StringField(_l("Username"), validators=[Length(max=64)])
+
+
+class DiscardForm(FlaskForm):
+    """Why a queued row is set aside."""
+
+    reason = StringField(_l("Reason"), validators=[Length(max=MAX_NOTE)])

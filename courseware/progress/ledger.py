@@ -7,16 +7,22 @@ import datetime as dt
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import current_app
 
 from courseware.accounts.audit import record
-from courseware.accounts.models import RankLevel, Role, User
+from courseware.accounts.models import cohort_member, RankLevel, Role, User
 from courseware.db import db
-from courseware.progress.models import CourseCompletion, CreditEntry, QuotaRule
+from courseware.progress.credit_rules import CourseCreditRule
+from courseware.progress.models import CourseAssignment, CourseCompletion, CreditEntry, QuotaRule
 
 # The cadre education rules: township level and below at least 90 学时 a year; county level and
 # above at least 550 学时 in five years. Administrators may change them.
 DEFAULT_QUOTAS = {RankLevel.TOWNSHIP.value: (90.0, 1), RankLevel.COUNTY.value: (550.0, 5)}
 MAX_ENTRY_HOURS = 1000
+# Training done outside the platform, as organisation departments count it: 脱产培训 (full-time
+# training away from work), 专题班 (a topic class), 中心组学习 (a party group's study session),
+# 授课 (teaching given) and anything else.
+TRAINING_KINDS = ("full_time", "topic_class", "group_study", "teaching", "other")
 
 
 class LedgerError(ValueError):
@@ -28,10 +34,29 @@ def on_course_completed(completion: CourseCompletion, course, **extra) -> None:
     credit_course(completion, course)
 
 
+def course_credit(course, rule: dict | None = None) -> float:
+    """The 学时 a completion of the course earns: as set by hand, or from its lessons' minutes by
+    the COURSE_CREDIT rule (with the bonus when the completion `rule` asks for a passed quiz)."""
+    if not course.credit_from_minutes:
+        return float(course.credit_hours)
+    from courseware.lessons.models import Lesson, LessonRevision
+
+    minutes = db.session.scalars(
+        sa.select(LessonRevision.minutes)
+        .join(Lesson, Lesson.published_revision_id == LessonRevision.id)
+        .where(Lesson.course_id == course.id, Lesson.archived_at.is_(None))
+    ).all()
+    completion_rule = course.completion if rule is None else rule
+    passed = bool((completion_rule or {}).get("quizzes"))
+    return CourseCreditRule.from_config(current_app.config.get("COURSE_CREDIT")).course_hours(
+        list(minutes), passed
+    )
+
+
 def credit_course(completion: CourseCompletion, course) -> CreditEntry:
     entry = CreditEntry(
         user_id=completion.user_id,
-        hours=float(course.credit_hours),
+        hours=course_credit(course, completion.rule),
         earned_on=completion.completed_at.date(),
         kind="course",
         completion_id=completion.id,
@@ -49,13 +74,31 @@ def credit_course(completion: CourseCompletion, course) -> CreditEntry:
 
 
 def add_external(
-    user: User, hours: float, earned_on: dt.date, note: str, entered_by: User, today: dt.date
+    user: User,
+    hours: float,
+    earned_on: dt.date,
+    note: str,
+    entered_by: User,
+    today: dt.date,
+    *,
+    training_kind: str = "other",
+    ends_on: dt.date | None = None,
+    organiser: str = "",
+    evidence: str = "",
+    import_key: str | None = None,
 ) -> CreditEntry:
-    """Credit for training done elsewhere, entered by an administrator."""
+    """Credit for training done elsewhere, entered by an administrator: its kind, the days it ran
+    (earned_on to ends_on), who organised it and the evidence seen. Refusals name the field."""
+    if training_kind not in TRAINING_KINDS:
+        raise LedgerError("kind")
     if not 0 < hours <= MAX_ENTRY_HOURS:
         raise LedgerError("hours")
     if earned_on > today:
         raise LedgerError("future")
+    if ends_on is not None and ends_on < earned_on:
+        raise LedgerError("ends")
+    if ends_on is not None and ends_on > today:
+        raise LedgerError("ends_future")
     if not note.strip():
         raise LedgerError("note")
     entry = CreditEntry(
@@ -65,13 +108,27 @@ def add_external(
         kind="external",
         note=note.strip()[:500],
         entered_by_id=entered_by.id,
+        training_kind=training_kind,
+        ends_on=ends_on if ends_on and ends_on != earned_on else None,
+        organiser=organiser.strip()[:200] or None,
+        evidence=evidence.strip()[:500] or None,
+        import_key=import_key,
     )
     db.session.add(entry)
     db.session.flush()
     record(
         "credit.external",
         f"user:{user.username}",
-        {"entry": entry.id, "hours": entry.hours, "on": earned_on.isoformat(), "note": entry.note},
+        {
+            "entry": entry.id,
+            "hours": entry.hours,
+            "on": earned_on.isoformat(),
+            "to": entry.ends_on.isoformat() if entry.ends_on else None,
+            "kind": training_kind,
+            "organiser": entry.organiser,
+            "evidence": entry.evidence,
+            "note": entry.note,
+        },
     )
     return entry
 
@@ -161,14 +218,28 @@ def quotas() -> dict[str, tuple[float, int]]:
     return {level: stored.get(level, default) for level, default in DEFAULT_QUOTAS.items()}
 
 
-def set_quota(level: str, hours: float, years: int) -> None:
+def required_minimums() -> dict[str, float]:
+    """Per rank level, the 学时 of the quota that must come from required (必修) courses."""
+    stored = {q.rank_level: q.min_required or 0.0 for q in db.session.scalars(sa.select(QuotaRule))}
+    return {level: float(stored.get(level, 0.0)) for level in DEFAULT_QUOTAS}
+
+
+def set_quota(level: str, hours: float, years: int, min_required: float | None = None) -> None:
     rule = db.session.get(QuotaRule, level)
     if rule is None:
-        rule = QuotaRule(rank_level=level, hours=hours, years=years)
+        rule = QuotaRule(rank_level=level, hours=hours, years=years, min_required=0.0)
         db.session.add(rule)
-    before = (rule.hours, rule.years)
+    if min_required is not None and min_required > hours:
+        raise LedgerError("min_required")
+    before = [rule.hours, rule.years, rule.min_required or 0.0]
     rule.hours, rule.years = hours, years
-    record("quota.update", f"rank:{level}", {"before": list(before), "after": [hours, years]})
+    if min_required is not None:
+        rule.min_required = min_required
+    record(
+        "quota.update",
+        f"rank:{level}",
+        {"before": before, "after": [hours, years, rule.min_required]},
+    )
 
 
 @dataclass
@@ -181,10 +252,34 @@ class QuotaStanding:
     period_start: dt.date
     # Of year_total, the 学时 of in-person training (classes attended in a room).
     in_person_year: float = 0.0
+    # Of period_total, the 学时 of courses a class of the learner's marks required (必修), and
+    # the minimum the quota asks of them (0: none).
+    required_total: float = 0.0
+    min_required: float = 0.0
+    # 学时 above the quota in the period before, counted here when CREDIT_CARRY_OVER is on.
+    carried: float = 0.0
+
+    @property
+    def counted(self) -> float:
+        return round(self.period_total + self.carried, 2)
+
+    @property
+    def elective_total(self) -> float:
+        return round(self.period_total - self.required_total, 2)
+
+    @property
+    def missing(self) -> float:
+        if self.required is None:
+            return 0.0
+        return round(max(0.0, self.required - self.counted), 2)
+
+    @property
+    def missing_required(self) -> float:
+        return round(max(0.0, self.min_required - self.required_total), 2)
 
     @property
     def behind(self) -> bool:
-        return self.required is not None and self.period_total < self.required
+        return self.required is not None and (self.missing > 0 or self.missing_required > 0)
 
 
 def period_start(today: dt.date, years: int) -> dt.date:
@@ -217,6 +312,49 @@ def in_person_between(user_id: int, start: dt.date, end: dt.date) -> float:
     return round(float(value or 0), 2)
 
 
+def _required_course_clause(user_id_column):
+    """Entries of a course that some class of the learner's assigns as required (必修)."""
+    return sa.exists(
+        sa.select(CourseAssignment.id)
+        .join(cohort_member, cohort_member.c.cohort_id == CourseAssignment.cohort_id)
+        .where(
+            cohort_member.c.user_id == user_id_column,
+            CourseAssignment.course_id == CreditEntry.course_id,
+            CourseAssignment.requirement == "required",
+        )
+    )
+
+
+def required_totals(start: dt.date, end: dt.date, user_ids=None) -> dict[int, float]:
+    """Per learner, the 学时 of required courses earned between two dates, reversals deducted."""
+    query = (
+        sa.select(CreditEntry.user_id, sa.func.sum(CreditEntry.hours))
+        .where(
+            CreditEntry.course_id.is_not(None),
+            CreditEntry.kind.in_(("course", "reversal")),
+            CreditEntry.earned_on >= start,
+            CreditEntry.earned_on <= end,
+            _required_course_clause(CreditEntry.user_id),
+        )
+        .group_by(CreditEntry.user_id)
+    )
+    if user_ids is not None:
+        query = query.where(CreditEntry.user_id.in_(user_ids))
+    return {user_id: round(float(total or 0), 2) for user_id, total in db.session.execute(query)}
+
+
+def carried_over(period_total_before: float, required: float) -> float:
+    """The surplus of the period before that counts toward this one (nothing when the setting
+    is off)."""
+    if not current_app.config.get("CREDIT_CARRY_OVER"):
+        return 0.0
+    return round(max(0.0, period_total_before - required), 2)
+
+
+def previous_period(start: dt.date, years: int) -> tuple[dt.date, dt.date]:
+    return dt.date(start.year - max(years, 1), 1, 1), start - dt.timedelta(days=1)
+
+
 def quota_standing(user: User, today: dt.date, entries=None) -> QuotaStanding:
     """Where a user stands against their rank's quota; `entries` are all of the user's ledger
     entries (entries_of) when the caller has read them, else the totals are summed by the
@@ -247,42 +385,70 @@ def quota_standing(user: User, today: dt.date, entries=None) -> QuotaStanding:
             ),
             2,
         )
-    return QuotaStanding(level, total(year_start), total(start), required, years, start, in_person)
+    carried = 0.0
+    if required is not None and current_app.config.get("CREDIT_CARRY_OVER"):
+        carried = carried_over(total_between(user.id, *previous_period(start, years)), required)
+    return QuotaStanding(
+        level,
+        total(year_start),
+        total(start),
+        required,
+        years,
+        start,
+        in_person,
+        required_totals(start, today, [user.id]).get(user.id, 0.0),
+        required_minimums()[level] if level else 0.0,
+        carried,
+    )
 
 
 def behind(today: dt.date, unit_ids: set[int] | None = None) -> list[tuple[User, QuotaStanding]]:
-    """Active learners with a rank band whose 学时 for the current period fall short of the quota."""
+    """Active learners with a rank band whose 学时 for the current period fall short of the quota
+    (after any carry-over), or whose required 学时 fall short of the required minimum."""
     query = sa.select(User).where(
         User.active.is_(True), User.rank_level.is_not(None), User.role == Role.LEARNER.value
     )
     if unit_ids is not None:
         query = query.where(User.unit_id.in_(unit_ids))
     rules = quotas()
+    minimums = required_minimums()
+    carry = bool(current_app.config.get("CREDIT_CARRY_OVER"))
     starts = {level: period_start(today, years) for level, (_, years) in rules.items()}
-    totals = {}
+    totals, before, required_of = {}, {}, {}
     for level, start in starts.items():
-        rows = db.session.execute(
-            sa.select(CreditEntry.user_id, sa.func.sum(CreditEntry.hours))
-            .join(User, User.id == CreditEntry.user_id)
-            .where(
-                User.rank_level == level,
-                CreditEntry.earned_on >= start,
-                CreditEntry.earned_on <= today,
-            )
-            .group_by(CreditEntry.user_id)
-        )
-        totals.update({user_id: float(total or 0) for user_id, total in rows})
+        totals.update(_totals_by_user(level, start, today))
+        if carry:
+            before.update(_totals_by_user(level, *previous_period(start, rules[level][1])))
+        if minimums[level]:
+            required_of.update(required_totals(start, today))
     result = []
     for user in db.session.scalars(query.order_by(User.username)):
         hours, years = rules[user.rank_level]
-        period_total = round(totals.get(user.id, 0.0), 2)
-        if period_total < hours:
-            result.append(
-                (
-                    user,
-                    QuotaStanding(
-                        user.rank_level, 0.0, period_total, hours, years, starts[user.rank_level]
-                    ),
-                )
-            )
+        standing = QuotaStanding(
+            user.rank_level,
+            0.0,
+            round(totals.get(user.id, 0.0), 2),
+            hours,
+            years,
+            starts[user.rank_level],
+            required_total=required_of.get(user.id, 0.0),
+            min_required=minimums[user.rank_level],
+            carried=carried_over(before.get(user.id, 0.0), hours) if carry else 0.0,
+        )
+        if standing.behind:
+            result.append((user, standing))
     return result
+
+
+def _totals_by_user(level: str, start: dt.date, end: dt.date) -> dict[int, float]:
+    rows = db.session.execute(
+        sa.select(CreditEntry.user_id, sa.func.sum(CreditEntry.hours))
+        .join(User, User.id == CreditEntry.user_id)
+        .where(
+            User.rank_level == level,
+            CreditEntry.earned_on >= start,
+            CreditEntry.earned_on <= end,
+        )
+        .group_by(CreditEntry.user_id)
+    )
+    return {user_id: float(total or 0) for user_id, total in rows}

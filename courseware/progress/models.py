@@ -79,6 +79,10 @@ class CourseAssignment(db.Model):
         sa.ForeignKey("user.id", ondelete="SET NULL")
     )
     assigned_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # 必修 (required) or 选修 (elective): quotas may ask for a minimum of required 学时.
+    requirement: Mapped[str] = mapped_column(
+        sa.String(8), default="required", server_default="required"
+    )
 
 
 class CourseCompletion(db.Model):
@@ -121,6 +125,15 @@ class CreditEntry(db.Model):
     source: Mapped[str | None] = mapped_column(sa.String(64), index=True)
     entered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Training elsewhere (kind "external"): which kind (see ledger.TRAINING_KINDS), the last day
+    # when it ran over several (earned_on is the first), who organised it and the evidence seen.
+    training_kind: Mapped[str | None] = mapped_column(sa.String(16))
+    ends_on: Mapped[dt.date | None]
+    organiser: Mapped[str | None] = mapped_column(sa.String(200))
+    evidence: Mapped[str | None] = mapped_column(sa.String(500))
+    # The fingerprint of the imported row an entry came from: the same row imported again is
+    # recognised and adds nothing.
+    import_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
 
 
 class QuotaRule(db.Model):
@@ -131,6 +144,8 @@ class QuotaRule(db.Model):
     rank_level: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
     hours: Mapped[float]
     years: Mapped[int]
+    # Of those hours, how many must come from required (必修) courses; 0 for no such minimum.
+    min_required: Mapped[float] = mapped_column(default=0.0, server_default="0")
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
@@ -183,3 +198,54 @@ class CompletionRecheck(JobProgress, db.Model):
     queued_at: Mapped[dt.datetime | None]
     attempts: Mapped[int] = mapped_column(default=0, server_default="0")
     heartbeat_at: Mapped[dt.datetime | None]
+
+
+class TrainingImport(db.Model):
+    """A sheet of outside training records a unit sent (XLSX/CSV), applied all at once: how many
+    rows it credited, queued as matching no cadre, or found already imported."""
+
+    __tablename__ = "training_import"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filename: Mapped[str] = mapped_column(sa.String(255))
+    file_sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
+    key_field: Mapped[str] = mapped_column(sa.String(16))
+    imported_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="SET NULL")
+    )
+    # The importer's unit for a unit administrator: its queued rows are theirs to resolve.
+    unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("unit.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # "preview" while the file waits to be applied (kept here until then), "applied" after.
+    status: Mapped[str] = mapped_column(sa.String(12), default="preview")
+    content: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    applied_at: Mapped[dt.datetime | None]
+    credited: Mapped[int] = mapped_column(default=0)
+    queued: Mapped[int] = mapped_column(default=0)
+    already: Mapped[int] = mapped_column(default=0)
+
+
+class UnmatchedTraining(db.Model):
+    """A row of an imported sheet that named no cadre the importer manages: it waits until an
+    administrator matches it to an account (which credits it) or discards it with a reason."""
+
+    __tablename__ = "unmatched_training"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    import_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("training_import.id", ondelete="CASCADE"), index=True
+    )
+    row: Mapped[int]
+    key_value: Mapped[str] = mapped_column(sa.String(64))
+    name: Mapped[str] = mapped_column(sa.String(64), default="")
+    # The checked values of the row: kind, from, to, hours, organiser, evidence, note.
+    values: Mapped[dict] = mapped_column(sa.JSON)
+    # The row's fingerprint: the same row imported again is not queued twice.
+    import_key: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    status: Mapped[str] = mapped_column(sa.String(12), default="open", index=True)
+    resolved_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="SET NULL")
+    )
+    resolved_at: Mapped[dt.datetime | None]
+    reason: Mapped[str | None] = mapped_column(sa.String(500))
+    entry_id: Mapped[int | None] = mapped_column(sa.ForeignKey("credit_entry.id"))

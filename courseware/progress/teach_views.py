@@ -47,7 +47,8 @@ def assignments(cohort_id):
     form = AssignForm(courses=courses, starts_on=utcnow().date())
     if form.validate_on_submit():
         course, starts_on, due_on = form.chosen_course, form.starts_on.data, form.due_on.data
-        classes.assign(cohort, course, starts_on, due_on, current_user)
+        requirement = form.requirement.data
+        classes.assign(cohort, course, starts_on, due_on, current_user, requirement)
         record(
             "class.assign",
             f"class:{cohort.name}",
@@ -55,6 +56,7 @@ def assignments(cohort_id):
                 "course": course.slug,
                 "starts_on": starts_on.isoformat(),
                 "due_on": due_on.isoformat(),
+                "requirement": requirement,
             },
         )
         db.session.commit()

@@ -150,7 +150,8 @@ def test_a_bad_grid_filter_is_named_not_ignored(
 @pytest.mark.parametrize(
     ("locale", "data", "field", "message"),
     [
-        ("zh", {"earned_on": "2026-01-05", "note": "党校培训"}, "hours", "学时数应大于 0"),
+        ("zh", {"earned_on": "2026-01-05", "note": "党校培训"}, "hours", "请填写学时数或天数"),
+        ("zh", {"hours": "0", "earned_on": "2026-01-05", "note": "x"}, "hours", "学时数应大于 0"),
         ("en", {"hours": "1001", "earned_on": "2026-01-05", "note": "x"}, "hours", "at most 1000"),
         (
             "en",
