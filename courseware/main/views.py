@@ -11,7 +11,7 @@ from courseware.accounts.views import safe_next
 from courseware.db import db
 from courseware.main.forms import LanguageForm
 from courseware.progress.classes import assigned_to
-from courseware.timeutil import utcnow
+from courseware.timeutil import local_today
 
 bp = Blueprint("main", __name__)
 
@@ -33,7 +33,7 @@ def index():
         if learner:
             assigned = assigned_to(current_user.id)
     return render_template(
-        "main/index.html", cohorts=cohorts, assigned=assigned, today=utcnow().date()
+        "main/index.html", cohorts=cohorts, assigned=assigned, today=local_today()
     )
 
 

@@ -29,7 +29,7 @@ from courseware.progress.forms import (
     UnitFilterForm,
 )
 from courseware.progress.models import CreditEntry
-from courseware.timeutil import utcnow
+from courseware.timeutil import local_today
 
 bp = Blueprint("credits", __name__, url_prefix="/admin/credits")
 
@@ -55,7 +55,7 @@ LEDGER_FIELDS = {
 
 
 def _today() -> dt.date:
-    return utcnow().date()
+    return local_today()
 
 
 @bp.route("/")

@@ -23,7 +23,7 @@ from courseware.progress.forms import (
     TrainingSheetForm,
 )
 from courseware.progress.models import TrainingImport, UnmatchedTraining
-from courseware.timeutil import utcnow
+from courseware.timeutil import local_today
 
 bp = Blueprint("training_import", __name__, url_prefix="/admin/credits")
 
@@ -35,7 +35,7 @@ KEY_LABELS = {
 
 
 def _today():
-    return utcnow().date()
+    return local_today()
 
 
 def _own_import(import_id: int) -> TrainingImport:

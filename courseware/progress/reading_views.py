@@ -29,7 +29,7 @@ from courseware.progress.classes import assigned_to
 from courseware.progress.completion import completion_of
 from courseware.progress.tracking import find_lesson
 from courseware.quizzes.attempts import quiz_statuses
-from courseware.timeutil import utcnow
+from courseware.timeutil import local_today
 
 bp = Blueprint("lessons", __name__, url_prefix="/courses")
 
@@ -59,7 +59,7 @@ def catalogue():
         "lessons/catalogue.html",
         rows=rows,
         assigned=assigned,
-        today=utcnow().date(),
+        today=local_today(),
     )
 
 

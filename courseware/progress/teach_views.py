@@ -25,7 +25,7 @@ from courseware.progress.completion import standing
 from courseware.progress.forms import AssignForm, CompletionRuleForm, GridFilterForm
 from courseware.progress.models import CourseAssignment, LessonProgress
 from courseware.quizzes.models import Attempt
-from courseware.timeutil import utcnow
+from courseware.timeutil import local_today, utcnow
 
 bp = Blueprint("teach_progress", __name__, url_prefix="/teach")
 
@@ -44,7 +44,7 @@ def assignments(cohort_id):
     """Assign courses to a class with a start and a due date."""
     cohort = taught_cohort(cohort_id)
     courses = catalogue.active_courses()
-    form = AssignForm(courses=courses, starts_on=utcnow().date())
+    form = AssignForm(courses=courses, starts_on=local_today())
     if form.validate_on_submit():
         course, starts_on, due_on = form.chosen_course, form.starts_on.data, form.due_on.data
         requirement = form.requirement.data
@@ -78,7 +78,7 @@ def assignments(cohort_id):
             (a, db.session.get(Course, a.course_id))
             for a in classes.assignments_of_cohort(cohort.id)
         ],
-        today=utcnow().date(),
+        today=local_today(),
         form=form,
     ), (400 if form.errors else 200)
 
@@ -132,7 +132,7 @@ def grid(cohort_id):
         sort=sort,
         form=form,
         due=due,
-        today=utcnow().date(),
+        today=local_today(),
     ), (200 if valid else 400)
 
 
@@ -180,7 +180,7 @@ def learner(user_id):
         standings=standings,
         assigned=classes.assigned_to(user.id),
         grids=grids,
-        today=utcnow().date(),
+        today=local_today(),
     )
 
 

@@ -14,7 +14,7 @@ from courseware.progress.classes import assigned_to
 from courseware.progress.completion import finished_now
 from courseware.progress.learning import my_learning
 from courseware.quizzes.attempts import learner_results
-from courseware.timeutil import utcnow
+from courseware.timeutil import local_today, utcnow
 
 bp = Blueprint("progress", __name__)
 
@@ -81,7 +81,7 @@ def _id(value) -> int:
 @signed_in
 def learning():
     """Courses in progress, completed lessons and time spent."""
-    today = utcnow().date()
+    today = local_today()
     entries = ledger.entries_of(current_user.id)
     return render_template(
         "progress/my_learning.html",

@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 from courseware.accounts.audit import record
 from courseware.db import db
 from courseware.reports import export, queries
-from courseware.timeutil import utcnow
+from courseware.timeutil import local_today
 
 report_cli = AppGroup("report", help="Export completion reports.")
 
@@ -54,7 +54,7 @@ def export_report(by, start, end, unit_id, fmt, detail, out):
     else:
         # The same sheets as the page's download, headed in the terminal's language, as every
         # command speaks (courseware.i18n).
-        lines = queries.report(filters, utcnow().date())
+        lines = queries.report(filters, local_today())
         written = export.write_summary(out, fmt, by, lines)
     record(
         "report.export",

@@ -28,7 +28,7 @@ from courseware.db import db
 from courseware.reports import export, jobs, queries
 from courseware.reports.forms import ExportForm, ReportFilterForm
 from courseware.reports.models import ExportJob  # noqa: F401  (also the table, for migrations)
-from courseware.timeutil import utcnow
+from courseware.timeutil import local_today, utcnow
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -50,7 +50,7 @@ def read_filters(form: ReportFilterForm | None = None) -> tuple[queries.Filters,
 
 def visible_lines(filters: queries.Filters) -> list[queries.Line]:
     """The report's lines the reader may see: an instructor's classes, an administrator's units."""
-    lines = queries.report(filters, utcnow().date())
+    lines = queries.report(filters, local_today())
     if not permissions.is_admin(current_user):
         taught = set(db.session.scalars(permissions.taught_cohort_ids(current_user)))
         lines = [line for line in lines if line.key in taught]
