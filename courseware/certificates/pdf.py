@@ -1,5 +1,5 @@
 """The certificate as an A4 PDF, drawn with ReportLab; Chinese and Latin text as courseware.pdftext
-sets it (STSong-Light, which PDF readers supply, and Helvetica)."""
+sets it (the embedded HanaMin fonts, which draw every character a name may hold, and Helvetica)."""
 
 from __future__ import annotations
 
