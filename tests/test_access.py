@@ -37,6 +37,14 @@ EXPECTED = {
     "reports.start_export": ADMIN,
     "reports.export_status": ADMIN,
     "reports.download": ADMIN,
+    "records.mine": SIGNED_IN,
+    "records.mine_pdf": SIGNED_IN,
+    "records.mine_xlsx": SIGNED_IN,
+    "records.index": STAFF,
+    "records.learner": STAFF,
+    "records.learner_pdf": STAFF,
+    "records.learner_xlsx": STAFF,
+    "records.unit": ADMIN,
 }
 PREFIXES = {
     "admin.": ADMIN,
