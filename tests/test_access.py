@@ -31,6 +31,8 @@ EXPECTED = {
     "certificates.pdf": SIGNED_IN,
     "certificates.admin": ADMIN,
     "certificates.revoke": ADMIN,
+    "certificates.design_edit": ADMIN,
+    "certificates.design_seal": ADMIN,
     "api.openapi": PUBLIC,
     "reports.index": STAFF,
     "reports.summary": STAFF,
