@@ -8,7 +8,7 @@ PORT ?= 5000
 WORKERS ?= 2
 JOB_WORKERS ?= 2
 
-.PHONY: run test lint bench translations serve-setup check-browser update-translations clean
+.PHONY: run test lint bench translations serve-setup check-browser pdf-fonts update-translations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,8 +31,15 @@ update-translations: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k Plural:1,2 -o courseware/translations/messages.pot .
 	$(BIN)/pybabel update -i courseware/translations/messages.pot -d courseware/translations
 
+# PDFs (certificates, training records, exercise reports) embed the HanaMin fonts, which draw every
+# character a name may hold, beyond the Basic Multilingual Plane too (courseware/pdftext.py).
+PDF_FONT_DIR := /usr/share/fonts/truetype/hanazono
+pdf-fonts:
+	@test -f $(PDF_FONT_DIR)/HanaMinA.ttf -a -f $(PDF_FONT_DIR)/HanaMinB.ttf || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-hanazono)
+
 # A database that holds data is backed up (instance/backups, the last 5) before migrations change it.
-serve-setup: translations
+serve-setup: translations pdf-fonts
 	$(FLASK) backup --before-migrating
 	$(FLASK) db upgrade
 	$(FLASK) content sync
@@ -71,7 +78,7 @@ lint: $(VENV)/.installed-test
 # Tests run in parallel (pytest-xdist), a process per core up to four, each on a database of its
 # own; a worker that finishes early takes tests queued for another. TEST_WORKERS=0: one process.
 TEST_WORKERS ?= auto
-test: lint translations check-browser
+test: lint translations pdf-fonts check-browser
 	$(BIN)/pytest --numprocesses=$(TEST_WORKERS) --maxprocesses=4 --dist=worksteal $(PYTEST_ARGS)
 
 # Benchmarks print ratios measured in one run; the lesson-page one drives load with wrk.

@@ -129,6 +129,7 @@ def _register_blueprints(app: Flask) -> None:
     from courseware.quizzes import cli as quiz_cli
     from courseware.quizzes import views as quiz_views
     from courseware.reports import cli as report_cli
+    from courseware.reports import record_cli, record_views
     from courseware.reports import views as report_views
 
     app.register_blueprint(main_views.bp)
@@ -153,6 +154,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(credit_views.bp)
     app.register_blueprint(training_import_views.bp)
     app.register_blueprint(report_views.bp)
+    app.register_blueprint(record_views.bp)
     app.register_blueprint(certificate_views.bp)
     app.register_blueprint(api_views.bp)
     app.register_blueprint(api_admin_views.bp)
@@ -178,5 +180,6 @@ def _register_blueprints(app: Flask) -> None:
     quiz_cli.init_app(app)
     exercise_cli.init_app(app)
     report_cli.init_app(app)
+    app.cli.add_command(record_cli.records_cli)
     certificates_cli.init_app(app)
     backup.init_app(app)

@@ -1,25 +1,106 @@
-"""Chinese and English text in ReportLab PDFs (certificates, after-action reports).
+"""Chinese and English text in ReportLab PDFs (certificates, training records, after-action reports).
 
-Chinese is set in ReportLab's built-in CID font STSong-Light (宋体): PDF readers supply the glyphs,
-so no font file ships with the application and the files stay small. Latin runs are set in
-Helvetica, whose widths every reader knows.
+Chinese is set in HanaMin (花園明朝, the Hanazono Mincho fonts, Debian's fonts-hanazono, free under
+the SIL Open Font License 1.1), embedded as a subset of the characters used: a name may hold any
+character the roster accepts, and the CJK fonts PDF readers supply (STSong-Light) stop at the Basic
+Multilingual Plane, so 𠮷 (U+20BB7) printed as "☒". HanaMinA covers the BMP and Extension A
+(䶮, U+4DAE); HanaMinB covers Extensions B and beyond, and each character is set in the first of
+the two that has it. Latin runs are set in Helvetica, whose widths every reader knows.
+
+The fonts are looked for in COURSEWARE_PDF_FONT_DIR, then where Debian installs them (`make`
+installs the package). Without them the PDFs fall back to STSong-Light, and say so in the log.
 """
 
 from __future__ import annotations
 
+import logging
+import os
+from functools import cache
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.pdfmetrics import registerFontFamily
+from reportlab.pdfbase.ttfonts import TTFont
 
-FONT = "STSong-Light"
 LATIN = "Helvetica"
 LATIN_BOLD = "Helvetica-Bold"
+FALLBACK = "STSong-Light"
+FONT_FILES = {"HanaMinA": "HanaMinA.ttf", "HanaMinB": "HanaMinB.ttf"}
+FONT_DIRS = ("/usr/share/fonts/truetype/hanazono",)
 
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+log = logging.getLogger(__name__)
+
+
+def _to_unicode_cmap(fontname: str, subset) -> str:
+    """ReportLab's ToUnicode CMap, with characters beyond the BMP written as UTF-16 surrogate pairs.
+
+    ReportLab writes such a character as five hex digits (<20BB7>), which is no valid PDF string:
+    readers then cannot copy or search the name, and text extraction fails.
+    """
+    lines = ttfonts._plain_to_unicode_cmap(fontname, subset).split("\n")
+    for index, line in enumerate(lines):
+        code, _sep, target = line.partition("> <")
+        if _sep and target.endswith(">") and len(target) - 1 > 4:
+            utf16 = chr(int(target[:-1], 16)).encode("utf-16-be").hex().upper()
+            lines[index] = f"{code}> <{utf16}>"
+    return "\n".join(lines)
+
+
+if not hasattr(ttfonts, "_plain_to_unicode_cmap"):
+    ttfonts._plain_to_unicode_cmap = ttfonts.makeToUnicodeCMap
+    ttfonts.makeToUnicodeCMap = _to_unicode_cmap
+
+
+def font_dirs() -> list[str]:
+    configured = os.environ.get("COURSEWARE_PDF_FONT_DIR")
+    return ([configured] if configured else []) + list(FONT_DIRS)
+
+
+@cache
+def _fonts() -> tuple[tuple[str, frozenset[int]], ...]:
+    """The embedded fonts registered with ReportLab, each with the code points it can draw, in the
+    order characters try them; empty when the font files are not installed."""
+    for folder in font_dirs():
+        paths = {name: Path(folder) / file for name, file in FONT_FILES.items()}
+        if all(path.is_file() for path in paths.values()):
+            registered = []
+            for name, path in paths.items():
+                font = TTFont(name, str(path))
+                pdfmetrics.registerFont(font)
+                # HanaMin has no bold face: <b> keeps the regular one rather than failing.
+                registerFontFamily(name, normal=name, bold=name, italic=name, boldItalic=name)
+                registered.append((name, frozenset(font.face.charToGlyph)))
+            return tuple(registered)
+    log.warning(
+        "The HanaMin fonts were not found in %s: PDFs use %s, which cannot draw characters "
+        "outside the Basic Multilingual Plane (install fonts-hanazono)",
+        ", ".join(font_dirs()),
+        FALLBACK,
+    )
+    pdfmetrics.registerFont(UnicodeCIDFont(FALLBACK))
+    return ()
+
+
+def main_font() -> str:
+    """The font Chinese text starts in (the font named by styles)."""
+    fonts = _fonts()
+    return fonts[0][0] if fonts else FALLBACK
+
+
+def font_for(char: str) -> str:
+    """The first embedded font that has the character (the main one if none has it)."""
+    for name, code_points in _fonts():
+        if ord(char) in code_points:
+            return name
+    return main_font()
+
+
+FONT = main_font()
 
 
 def style(
@@ -47,20 +128,26 @@ def is_latin(char: str) -> bool:
 
 
 def markup(text: str, bold: bool = False) -> str:
-    """Paragraph markup setting Latin runs in Helvetica and the rest in the CID font.
+    """Paragraph markup setting Latin runs in Helvetica and the rest in the embedded fonts, each
+    character in the first font that has it.
 
-    STSong-Light has Latin letters too, but readers without Adobe's font substitute a CJK font whose
-    Latin spacing does not match the widths the PDF gives; Helvetica is safe everywhere. Newlines
-    become line breaks.
+    The CJK fonts have Latin letters too, but Helvetica matches what the rest of the page uses and
+    its widths are known everywhere. Newlines become line breaks.
     """
     latin = LATIN_BOLD if bold else LATIN
+
+    def font_of(char: str) -> str:
+        return latin if is_latin(char) else font_for(char)
+
     runs, start = [], 0
     for i in range(1, len(text) + 1):
-        if i == len(text) or is_latin(text[i]) != is_latin(text[start]):
+        if i == len(text) or font_of(text[i]) != font_of(text[start]):
             run = escape(text[start:i]).replace("\n", "<br/>")
-            if is_latin(text[start]):
+            font = font_of(text[start])
+            if font == latin:
                 runs.append(f'<font name="{latin}">{run}</font>')
             else:
-                runs.append(f"<b>{run}</b>" if bold else run)
+                run = f"<b>{run}</b>" if bold else run
+                runs.append(run if font == FONT else f'<font name="{font}">{run}</font>')
             start = i
     return "".join(runs)

@@ -640,6 +640,11 @@ ENTRIES: dict[str, Entry] = {
     # --- reports ---
     "reports.export_status": Entry(lambda w: f"/reports/exports/{w.job}", "hzadmin"),
     "reports.download": Entry(lambda w: f"/reports/exports/{w.job}/download", "hzadmin"),
+    # --- training records (个人培训档案) ---
+    "records.learner": Entry(lambda w: f"/records/users/{w.learner}", "hzadmin"),
+    "records.learner_pdf": Entry(lambda w: f"/records/users/{w.learner}.pdf", "hzadmin"),
+    "records.learner_xlsx": Entry(lambda w: f"/records/users/{w.learner}.xlsx", "hzadmin"),
+    "records.unit": Entry(lambda w: f"/records/units/{w.xh}.xlsx", "hzadmin"),
     # --- administration of a unit ---
     "admin.user_edit": Entry(lambda w: f"/admin/users/{w.learner}", "hzadmin"),
     "admin.user_password": Entry(

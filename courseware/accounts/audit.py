@@ -118,6 +118,11 @@ ACTION_LABELS = {
     "api.revoked": _l("API call refused: token revoked"),
     "certificate.revoke": _l("Certificate revoked"),
     "certificate.issue_missing": _l("Missing certificates issued"),
+    "certificate.design": _l("Certificates' design changed"),
+    "record.export_pdf": _l("A cadre's training record downloaded (PDF)"),
+    "record.export_xlsx": _l("A cadre's training record downloaded (XLSX)"),
+    "record.export_unit": _l("A unit's training records downloaded (XLSX)"),
+    "record.export_cli": _l("A cadre's training record exported on the command line"),
 }
 
 

@@ -40,3 +40,19 @@ class Certificate(db.Model):
     @property
     def valid(self) -> bool:
         return self.revoked_at is None
+
+
+class CertificateDesign(db.Model):
+    """What every certificate prints besides its facts, set by the organisation's administrators:
+    the organisation's name and the signature line, each in Chinese and English, and the seal (a
+    PNG checked and re-encoded like lesson images). One row, id 1; certificates drawn before a
+    change print the new design too, as the facts they certify are unchanged."""
+
+    __tablename__ = "certificate_design"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation: Mapped[dict] = mapped_column(sa.JSON, default=dict)  # {"zh": …, "en": …}
+    signature: Mapped[dict] = mapped_column(sa.JSON, default=dict)  # {"zh": …, "en": …}
+    seal_png: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))

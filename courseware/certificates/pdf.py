@@ -1,28 +1,30 @@
 """The certificate as an A4 PDF, drawn with ReportLab; Chinese and Latin text as courseware.pdftext
-sets it (STSong-Light, which PDF readers supply, and Helvetica)."""
+sets it (the embedded HanaMin fonts, which draw every character a name may hold, and Helvetica)."""
 
 from __future__ import annotations
 
 import io
 
-from flask_babel import format_date
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Paragraph
 
 from courseware import pdftext
-from courseware.certificates import qr
+from courseware.certificates import design, qr
 from courseware.certificates.models import Certificate
 from courseware.certificates.records import display_code
 from courseware.pdftext import LATIN, markup
 
 QR_SIZE = 38 * mm
+SEAL_SIZE = 36 * mm
 MARGIN = 18 * mm
 RED = colors.HexColor("#b00020")
 
@@ -70,6 +72,33 @@ def _draw_qr(pdf: canvas.Canvas, url: str, x: float, y: float, size: float) -> N
                 )
 
 
+def _draw_signature(pdf: canvas.Canvas, stored, language: str, bottom: float) -> None:
+    """The signature line on the right, above the QR code, with the seal stamped over it."""
+    signature = design.in_language(stored.signature, language)
+    if not signature and stored.seal_png is None:
+        return
+    width = 70 * mm
+    left = A4[0] - MARGIN - 5 * mm - width
+    line_y = bottom + 10 * mm
+    if signature:
+        pdf.setStrokeColor(colors.black)
+        pdf.setLineWidth(0.6)
+        pdf.line(left, line_y, left + width, line_y)
+        _paragraph(pdf, signature, _style(12), line_y - 2 * mm, left, width)
+    if stored.seal_png is not None:
+        # A seal is stamped across the signature, as on paper; its transparency shows what is under it.
+        pdf.drawImage(
+            ImageReader(io.BytesIO(stored.seal_png)),
+            left + (width - SEAL_SIZE) / 2,
+            line_y - SEAL_SIZE / 2,
+            SEAL_SIZE,
+            SEAL_SIZE,
+            mask="auto",
+            preserveAspectRatio=True,
+            anchor="c",
+        )
+
+
 def render(certificate: Certificate, verify_url: str) -> bytes:
     """The certificate on one A4 page: name, unit, course (Chinese, English below), 学时, date,
     code, QR code and where to verify it."""
@@ -89,6 +118,11 @@ def render(certificate: Certificate, verify_url: str) -> bytes:
         MARGIN / 2 + 3 * mm, MARGIN / 2 + 3 * mm, width - MARGIN - 6 * mm, height - MARGIN - 6 * mm
     )
 
+    stored = design.current()
+    language = str(get_locale() or "zh")[:2]
+    organisation = design.in_language(stored.organisation if stored else None, language)
+    if organisation:
+        _paragraph(pdf, organisation, _style(15), height - 30 * mm)
     top = height - 45 * mm
     top = _paragraph(pdf, _("Certificate of completion"), _style(28), top) - 16 * mm
     top = _paragraph(pdf, _("This certifies that"), _style(13), top) - 5 * mm
@@ -127,6 +161,8 @@ def render(certificate: Certificate, verify_url: str) -> bytes:
 
     qr_x, qr_y = width - MARGIN - 5 * mm - QR_SIZE, MARGIN + 5 * mm
     _draw_qr(pdf, verify_url, qr_x, qr_y, QR_SIZE)
+    if stored is not None:
+        _draw_signature(pdf, stored, language, qr_y + QR_SIZE + 8 * mm)
     left = MARGIN + 5 * mm
     room = qr_x - left - 4 * mm
     top = qr_y + QR_SIZE - 6 * mm

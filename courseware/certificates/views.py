@@ -1,4 +1,5 @@
-"""Certificates: the learner's list, the printable page and PDF, public verification, revocation."""
+"""Certificates: the learner's list, the printable page and PDF, public verification, revocation and
+the design every certificate prints (organisation, signature line, seal)."""
 
 import io
 
@@ -21,14 +22,17 @@ from courseware import permissions
 from courseware.access import public, roles, signed_in
 from courseware.accounts.models import Role, User
 from courseware.certificates import (
+    design,
     models,  # noqa: F401  (the tables, for migrations)
     operations,
     qr,
     records,
 )
-from courseware.certificates.forms import RevokeForm, SearchForm, VerifyForm
+from courseware.certificates.forms import DesignForm, RevokeForm, SearchForm, VerifyForm
 from courseware.certificates.models import Certificate
+from courseware.courses.images import ImageRefused
 from courseware.db import db
+from courseware.lessons.author_blueprint import refusal_message
 from courseware.templating import hours
 from courseware.timeutil import utcnow
 
@@ -190,3 +194,73 @@ def revoke(certificate_id):
             "info",
         )
     return redirect(back)
+
+
+def _seal_refusal(error: ImageRefused) -> str:
+    name = error.filename or _("(no name)")
+    if error.reason == "not_png":
+        return _(
+            "“%(name)s” is not a PNG image; save the seal as PNG and upload it again.", name=name
+        )
+    if error.reason == "seal_too_large":
+        return _(
+            "“%(name)s” is larger than %(side)d pixels on a side; make it smaller and upload it "
+            "again.",
+            name=name,
+            side=error.params["side"],
+        )
+    return refusal_message(error)
+
+
+def _may_design() -> None:
+    """The design is the whole organisation's: only administrators of every unit change it."""
+    if not permissions.is_province_admin(current_user):
+        abort(403)
+
+
+@bp.route("/admin/certificates/design", methods=["GET", "POST"])
+@roles(Role.ADMIN)
+def design_edit():
+    """The organisation's name, the signature line and the seal every certificate prints."""
+    _may_design()
+    stored = design.current()
+    form = DesignForm()
+    if request.method == "GET" and stored is not None:
+        form.organisation_zh.data = stored.organisation.get("zh", "")
+        form.organisation_en.data = stored.organisation.get("en", "")
+        form.signature_zh.data = stored.signature.get("zh", "")
+        form.signature_en.data = stored.signature.get("en", "")
+    if form.validate_on_submit():
+        seal = None
+        upload = form.seal.data
+        if upload and upload.filename:
+            try:
+                seal = design.check_seal(upload.read(), upload.filename)
+            except ImageRefused as error:
+                form.seal.errors = [_seal_refusal(error)]
+        if not form.seal.errors:
+            design.save(
+                {"zh": form.organisation_zh.data, "en": form.organisation_en.data},
+                {"zh": form.signature_zh.data, "en": form.signature_en.data},
+                seal,
+                form.remove_seal.data,
+                current_user._get_current_object(),
+            )
+            db.session.commit()
+            flash(_("The certificates' design is saved."), "success")
+            return redirect(url_for(".design_edit"))
+    return render_template(
+        "certificates/design.html",
+        form=form,
+        has_seal=stored is not None and stored.seal_png is not None,
+    ), (400 if form.errors else 200)
+
+
+@bp.route("/admin/certificates/design/seal.png")
+@roles(Role.ADMIN)
+def design_seal():
+    _may_design()
+    stored = design.current()
+    if stored is None or stored.seal_png is None:
+        abort(404)
+    return send_file(io.BytesIO(stored.seal_png), mimetype="image/png")

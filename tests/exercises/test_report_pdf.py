@@ -1,9 +1,7 @@
 """The after-action report as a PDF (a trainee's own, and a live class's with every team), and an
 improvement plan that quotes whole sentences without doubled punctuation."""
 
-import base64
 import re
-import zlib
 from pathlib import Path
 
 import pytest
@@ -15,48 +13,14 @@ from tests.exercises.conftest import SALT_PANIC
 from tests.exercises.test_live_classroom import command, live_class, signed_in  # noqa: F401
 from tests.exercises.test_observation import observed  # noqa: F401
 from tests.exercises.test_runs import act, IDEAL, start_run
+from tests.pdfread import pdf_lines
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
-
-
-def _literal(raw: bytes) -> bytes:
-    """A PDF literal string's bytes, its escapes undone."""
-    out, i = bytearray(), 0
-    while i < len(raw):
-        if raw[i : i + 1] == b"\\":
-            octal = re.match(rb"[0-7]{1,3}", raw[i + 1 : i + 4])
-            if octal:
-                out.append(int(octal.group(), 8))
-                i += 1 + len(octal.group())
-                continue
-            nxt = raw[i + 1 : i + 2]
-            out += ESCAPES.get(nxt, nxt)
-            i += 2
-        else:
-            out += raw[i : i + 1]
-            i += 1
-    return bytes(out)
 
 
 def pdf_text(data: bytes) -> str:
-    """The text a ReportLab PDF draws, in drawing order: CID runs (font F2 and on) read as UCS-2,
-    Helvetica runs as Latin-1. Enough to test what the report says, not a general PDF reader."""
-    text = []
-    for raw in re.findall(rb"stream\r?\n(.*?)endstream", data, re.S):
-        content = zlib.decompress(base64.a85decode(raw.strip(), adobe=True))
-        font = b""
-        for token in re.finditer(rb"/(F\d+) [\d.]+ Tf|\(((?:\\.|[^\\)])*)\) Tj", content, re.S):
-            if token.group(1):
-                font = token.group(1)
-                continue
-            chunk = _literal(token.group(2))
-            cid = font not in (b"F1",) and len(chunk) % 2 == 0 and font != b""
-            try:
-                text.append(chunk.decode("utf-16-be") if cid else chunk.decode("latin-1"))
-            except UnicodeDecodeError:
-                text.append(chunk.decode("latin-1"))
-    return "".join(text)
+    """The text the report draws, its wrapped lines joined again."""
+    return "".join(pdf_lines(data))
 
 
 def keep(data: bytes, name: str) -> None:
