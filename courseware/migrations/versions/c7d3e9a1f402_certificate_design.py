@@ -1,7 +1,7 @@
 """the certificates' design: organisation's name, signature line and seal
 
 Revision ID: c7d3e9a1f402
-Revises: b1a2a1673fd0
+Revises: 28b9a7c7e8d9
 Create Date: 2026-12-06 16:10:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c7d3e9a1f402'
-down_revision = 'b1a2a1673fd0'
+down_revision = '28b9a7c7e8d9'
 branch_labels = None
 depends_on = None
 
