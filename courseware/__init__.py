@@ -95,6 +95,7 @@ def _register_blueprints(app: Flask) -> None:
         classroom,
         exercises,
         lessons,
+        notifications,
         progress,
         quizzes,
         reports,
@@ -121,6 +122,7 @@ def _register_blueprints(app: Flask) -> None:
         course_views,  # noqa: F401  (adds its routes to the author blueprint)
     )
     from courseware.main import views as main_views
+    from courseware.notifications import views as notification_views
     from courseware.progress import admin_views as credit_views
     from courseware.progress import check_views, class_views
     from courseware.progress import reading_views as lesson_views
@@ -154,6 +156,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(credit_views.bp)
     app.register_blueprint(report_views.bp)
     app.register_blueprint(certificate_views.bp)
+    app.register_blueprint(notification_views.bp)
     app.register_blueprint(api_views.bp)
     app.register_blueprint(api_admin_views.bp)
     app.register_blueprint(classroom_views.bp)
@@ -168,6 +171,7 @@ def _register_blueprints(app: Flask) -> None:
     # The ledger credits 学时 before the certificate is issued.
     progress.init_app(app)
     certificates.init_app(app)
+    notifications.init_app(app)
     classroom.init_app(app)
     api.init_app(app)
     # Each domain's kinds of background job, for the job queue's worker.

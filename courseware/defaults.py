@@ -103,3 +103,14 @@ CLASSROOM_CREDIT = {
     "day_cap": 8,
     "late_share": 1,
 }
+
+# Reminders by email (courseware/notifications): sent by the job worker when MAIL_SERVER is set
+# (COURSEWARE_MAIL_SERVER and so on); with no server, notices are shown in the app only.
+MAIL_SERVER = None
+MAIL_PORT = 25
+MAIL_FROM = "courseware@localhost"
+MAIL_USERNAME = None
+MAIL_PASSWORD = None
+MAIL_TLS = False  # STARTTLS after connecting
+# Due-soon notices go out this many days before the due date.
+REMINDER_DUE_SOON_DAYS = 3

@@ -112,6 +112,9 @@ ACTION_LABELS = {
     "api.revoked": _l("API call refused: token revoked"),
     "certificate.revoke": _l("Certificate revoked"),
     "certificate.issue_missing": _l("Missing certificates issued"),
+    "notification.remind_class": _l("Overdue learners of a class reminded"),
+    "notification.remind_unit": _l("Overdue learners of a unit reminded"),
+    "account.email_reminders": _l("Email reminders turned on or off"),
 }
 
 
