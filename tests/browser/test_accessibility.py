@@ -237,6 +237,7 @@ def page_list(ids: dict) -> dict:
             ("exercise-report", f"/exercises/runs/{ids['report']}/report"),
             ("live-list", "/exercises/live"),
             ("my-learning", "/my-learning"),
+            ("notifications", "/notifications"),
             ("room", "/room/"),
             ("room-session", f"/room/{ids['class_session']}"),
             ("certificates", "/certificates"),
