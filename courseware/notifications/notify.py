@@ -7,6 +7,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.exc import IntegrityError
 
 from courseware import permissions
 from courseware.accounts.models import Cohort, cohort_member, User
@@ -37,13 +38,20 @@ def notify(user_ids, kind: Kind, key: str, **fields) -> int:
         )
     )
     state = MailState.PENDING if mail_configured() else MailState.NONE
-    new = sorted(user_ids - have)
-    for user_id in new:
-        db.session.add(
-            Notification(user_id=user_id, kind=kind, key=key, mail_state=state, **fields)
-        )
-    db.session.flush()
-    return len(new)
+    written = 0
+    for user_id in sorted(user_ids - have):
+        try:
+            # Two runs at once (the worker and `reminders send`, or a button pressed twice):
+            # the unique row lets only one through, and the other goes on with the next learner.
+            with db.session.begin_nested():
+                db.session.add(
+                    Notification(user_id=user_id, kind=kind, key=key, mail_state=state, **fields)
+                )
+                db.session.flush()
+            written += 1
+        except IntegrityError:
+            continue
+    return written
 
 
 def _learners_of(cohort_id: int) -> list[int]:

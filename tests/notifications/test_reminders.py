@@ -306,3 +306,25 @@ def test_a_learner_turns_email_off_on_the_password_page(app, people):
     learner.post("/password/reminders", data={"email": "z3@example.org", "email_reminders": "y"})
     with app.app_context():
         assert db.session.get(User, people["zh"]).email_reminders is True
+
+
+def test_a_notice_already_written_elsewhere_is_not_written_again(
+    app, people, course_id, monkeypatch
+):
+    """A second writer that read before the first committed meets the unique row and goes on."""
+    from courseware.notifications import notify
+    from courseware.notifications.models import Kind
+
+    with app.app_context():
+        db.session.add(Notification(user_id=people["zh"], kind="due_soon", key="due_soon:99"))
+        db.session.commit()
+        # As if the check had not seen it: the insert itself is refused, quietly, for that one.
+        with monkeypatch.context() as patch:
+            patch.setattr(db.session, "scalars", lambda *a, **k: iter(()))
+            written = notify.notify([people["zh"], people["en"]], Kind.DUE_SOON, "due_soon:99")
+        db.session.commit()
+        owners = db.session.scalars(
+            sa.select(Notification.user_id).where(Notification.key == "due_soon:99")
+        ).all()
+    assert written == 1
+    assert sorted(owners) == sorted([people["zh"], people["en"]])
