@@ -93,6 +93,7 @@ def _register_blueprints(app: Flask) -> None:
         classroom,
         exercises,
         lessons,
+        notifications,
         progress,
         quizzes,
         reports,
@@ -119,6 +120,7 @@ def _register_blueprints(app: Flask) -> None:
         course_views,  # noqa: F401  (adds its routes to the author blueprint)
     )
     from courseware.main import views as main_views
+    from courseware.notifications import views as notification_views
     from courseware.progress import admin_views as credit_views
     from courseware.progress import check_views, class_views
     from courseware.progress import import_views as training_import_views
@@ -156,6 +158,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(report_views.bp)
     app.register_blueprint(record_views.bp)
     app.register_blueprint(certificate_views.bp)
+    app.register_blueprint(notification_views.bp)
     app.register_blueprint(api_views.bp)
     app.register_blueprint(api_admin_views.bp)
     app.register_blueprint(classroom_views.bp)
@@ -170,6 +173,7 @@ def _register_blueprints(app: Flask) -> None:
     # The ledger credits 学时 before the certificate is issued.
     progress.init_app(app)
     certificates.init_app(app)
+    notifications.init_app(app)
     classroom.init_app(app)
     api.init_app(app)
     # Each domain's kinds of background job, for the job queue's worker.

@@ -113,3 +113,14 @@ CREDIT_CARRY_OVER = False
 # Which column an imported sheet of outside training names its cadres by: "employee_no" (工号),
 # "username" or "id_number" (身份证号).
 IMPORT_TRAINING_KEY = "employee_no"
+
+# Reminders by email (courseware/notifications): sent by the job worker when MAIL_SERVER is set
+# (COURSEWARE_MAIL_SERVER and so on); with no server, notices are shown in the app only.
+MAIL_SERVER = None
+MAIL_PORT = 25
+MAIL_FROM = "courseware@localhost"
+MAIL_USERNAME = None
+MAIL_PASSWORD = None
+MAIL_TLS = False  # STARTTLS after connecting
+# Due-soon notices go out this many days before the due date.
+REMINDER_DUE_SOON_DAYS = 3

@@ -128,6 +128,11 @@ def register(app: Flask, name: str, model: type, work: Callable[[int], None]) ->
     app.extensions[EXTENSION]["kinds"][name] = JobKind(name, model, work)
 
 
+def register_periodic(app: Flask, name: str, work: Callable[[], None], minute: str = "*") -> None:
+    """Have the worker run work() in an app context on a schedule (a crontab minute field)."""
+    app.extensions[EXTENSION].setdefault("periodic", {})[name] = (work, minute)
+
+
 def _state(app: Flask) -> dict:
     return app.extensions[EXTENSION]
 
@@ -176,6 +181,11 @@ def _make_huey(app: Flask):
     def expire() -> None:
         with app.app_context():
             expire_files()
+
+    for task_name, (work, minute) in _state(app).get("periodic", {}).items():
+        queue.periodic_task(crontab(minute=minute), name=task_name)(
+            lambda work=work: _in_context(app, work)
+        )
 
     state = _state(app)
     state["task"] = run_job

@@ -23,3 +23,7 @@ demo_created = _events.signal("demo-created")
 # A learner asks for a quiz locked to the room (classroom_only). Sender: the quiz; user_id, now.
 # A receiver returns why the learner may not take it now, or None; with no receiver it is refused.
 quiz_room_check = _events.signal("quiz-room-check")
+# A course was newly assigned to a class. Sender: the CourseAssignment; cohort, course.
+course_assigned = _events.signal("course-assigned")
+# A certificate was issued for a completion. Sender: the Certificate; course.
+certificate_issued = _events.signal("certificate-issued")

@@ -4,6 +4,7 @@ import secrets
 
 from flask import current_app, g, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import escape, Markup
@@ -39,7 +40,25 @@ def hours(value) -> str:
 # these marks (unguessable, so no user's name can contain them) filled in on every request.
 _CSRF_MARK = f"csrf-{secrets.token_hex(8)}"
 _NEXT_MARK = f"next-{secrets.token_hex(8)}"
+_COUNT_MARK = f"count-{secrets.token_hex(8)}"
 _NAV_CACHE = caching.Cache("navigation", max_size=4096)
+HEADER_COUNT = "courseware.header_count"
+
+
+def register_header_count(app, count) -> None:
+    """Show count(user) unread notifications in the header: read on every request, never cached,
+    so a notice written by another worker or the job queue shows on the next page."""
+    app.extensions[HEADER_COUNT] = count
+
+
+def header_count() -> str:
+    """The unread-notifications badge for the signed-in user, or nothing when there are none."""
+    count = current_app.extensions.get(HEADER_COUNT)
+    unread = count(current_user) if count and current_user.is_authenticated else 0
+    if not unread:
+        return ""
+    label = ngettext("%(num)d unread notification", "%(num)d unread notifications", unread)
+    return f'<mark class="badge" aria-hidden="true">{unread}</mark><span class="visually-hidden">{escape(label)}</span>'
 
 
 # Static URLs by script root and file name, per process: they change only with a deployment, and
@@ -91,11 +110,16 @@ def navigation() -> Markup:
     else:
         key = (None, language)
     html = _NAV_CACHE.get_or_build(
-        key, lambda: render_template("_nav.html", csrf_mark=_CSRF_MARK, next_mark=_NEXT_MARK)
+        key,
+        lambda: render_template(
+            "_nav.html", csrf_mark=_CSRF_MARK, next_mark=_NEXT_MARK, count_mark=_COUNT_MARK
+        ),
     )
     back = request.full_path if request.method == "GET" else url_for("main.index")
     return Markup(
-        html.replace(_CSRF_MARK, str(escape(csrf_token()))).replace(_NEXT_MARK, str(escape(back)))
+        html.replace(_CSRF_MARK, str(escape(csrf_token())))
+        .replace(_NEXT_MARK, str(escape(back)))
+        .replace(_COUNT_MARK, header_count())
     )
 
 

@@ -346,6 +346,12 @@ ENTRIES: dict[str, Entry] = {
     "classes.class_detail": Entry(lambda w: f"/classes/{w.class_a}", "owner"),
     "teach_progress.assignments": Entry(lambda w: f"/teach/classes/{w.class_a}/courses", "owner"),
     "teach_progress.grid": Entry(lambda w: f"/teach/classes/{w.class_a}/progress", "owner"),
+    "notifications.remind_class": Entry(
+        lambda w: f"/teach/classes/{w.class_a}/remind-overdue", "owner", "POST", served=REDIRECT
+    ),
+    "notifications.remind_unit": Entry(
+        lambda w: f"/reports/units/{w.hz}/remind-overdue", "hzadmin", "POST", served=REDIRECT
+    ),
     "teach_progress.learner": Entry(lambda w: f"/teach/learners/{w.learner}", "owner"),
     "teach_progress.unassign": Entry(
         lambda w: f"/teach/classes/{w.class_a}/courses/{w.assignment}/remove",

@@ -24,6 +24,7 @@ from wtforms.validators import (
     InputRequired,
     Length,
     Optional,
+    Regexp,
     ValidationError,
 )
 
@@ -95,6 +96,24 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
     next = HiddenField()
     submit = SubmitField(_l("Sign in"))
+
+
+class ReminderSettingsForm(FlaskForm):
+    """Where one's reminders are mailed, and whether they are."""
+
+    email = StringField(
+        _l("Email address"),
+        validators=[
+            Optional(),
+            Length(max=254),
+            Regexp(
+                r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+                message=_l("Enter an email address such as name@example.org."),
+            ),
+        ],
+    )
+    email_reminders = BooleanField(_l("Send me reminders by email"))
+    submit = SubmitField(_l("Save email settings"))
 
 
 class ChangePasswordForm(FlaskForm):

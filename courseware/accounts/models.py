@@ -89,6 +89,9 @@ class User(UserMixin, db.Model):
     is_demo: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(sa.String(8))
+    # Where reminders are mailed, and whether the user wants them by email (in-app ones stay).
+    email: Mapped[str] = mapped_column(sa.String(254), default="", server_default="")
+    email_reminders: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[dt.datetime | None]
 

@@ -9,7 +9,10 @@ from flask_login import current_user
 
 from courseware.access import public, signed_in
 from courseware.accounts import auth
-from courseware.accounts.forms import ChangePasswordForm, LoginForm
+from courseware.accounts.audit import record
+from courseware.accounts.forms import ChangePasswordForm, LoginForm, ReminderSettingsForm
+from courseware.accounts.models import User
+from courseware.db import db
 from courseware.forms import ActionForm
 from courseware.netutil import client_ip
 
@@ -85,14 +88,42 @@ def change_password():
         until = auth.password_guesses_locked(current_user)
         if until is not None:
             flash(_throttled_message(until), "error")
-            return render_template("auth/change_password.html", form=form), 429
+            return render_template(
+                "auth/change_password.html", form=form, reminders=_reminder_form()
+            ), 429
     if form.validate_on_submit():
         auth.change_password(current_user, form.new_password.data)
         flash(_("Your password has been changed."), "success")
         return redirect(url_for("main.index"))
     if form.current_password.errors:
         auth.record_wrong_current_password(current_user)
-    return render_template("auth/change_password.html", form=form)
+    return render_template("auth/change_password.html", form=form, reminders=_reminder_form())
+
+
+def _reminder_form(formdata=None) -> ReminderSettingsForm:
+    if formdata is not None:
+        return ReminderSettingsForm(formdata)
+    return ReminderSettingsForm(
+        formdata=None, email=current_user.email, email_reminders=current_user.email_reminders
+    )
+
+
+@bp.route("/password/reminders", methods=["POST"])
+@signed_in
+def reminder_settings():
+    """Set one's email address and turn reminders by email on or off (in-app notices stay)."""
+    reminders = _reminder_form(request.form)
+    if not reminders.validate_on_submit():
+        return render_template(
+            "auth/change_password.html", form=ChangePasswordForm(formdata=None), reminders=reminders
+        ), 400
+    user = db.session.get(User, current_user.id)
+    user.email = (reminders.email.data or "").strip()
+    user.email_reminders = bool(reminders.email_reminders.data)
+    record("account.email_reminders", f"user:{user.username}", {"on": user.email_reminders})
+    db.session.commit()
+    flash(_("Your email settings have been saved."), "success")
+    return redirect(url_for(".change_password"))
 
 
 def _throttled_message(until, address: bool = False) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+from courseware import signals
 from courseware.accounts.models import User
 from courseware.certificates.models import Certificate
 from courseware.db import db
@@ -38,4 +39,5 @@ def issue_certificate(completion, course) -> Certificate:
     )
     db.session.add(certificate)
     db.session.flush()
+    signals.certificate_issued.send(certificate, course=course)
     return certificate

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 
+from courseware import signals
 from courseware.accounts.models import Cohort, cohort_member, Unit, User
 from courseware.courses.models import Course
 from courseware.courses.outline import draft_items
@@ -46,7 +47,8 @@ def assign(
             CourseAssignment.cohort_id == cohort.id, CourseAssignment.course_id == course.id
         )
     )
-    if assignment is None:
+    new = assignment is None
+    if new:
         assignment = CourseAssignment(
             cohort_id=cohort.id, course_id=course.id, starts_on=starts_on, due_on=due_on
         )
@@ -54,6 +56,8 @@ def assign(
     assignment.starts_on, assignment.due_on, assignment.assigned_by_id = starts_on, due_on, by.id
     assignment.requirement = requirement
     db.session.flush()
+    if new:  # a changed date is not a new assignment: the learners were told of it already
+        signals.course_assigned.send(assignment, cohort=cohort, course=course)
     return assignment
 
 

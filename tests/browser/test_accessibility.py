@@ -238,6 +238,7 @@ def page_list(ids: dict) -> dict:
             ("live-list", "/exercises/live"),
             ("my-learning", "/my-learning"),
             ("training-record", "/my-learning/record"),
+            ("notifications", "/notifications"),
             ("room", "/room/"),
             ("room-session", f"/room/{ids['class_session']}"),
             ("certificates", "/certificates"),

@@ -66,8 +66,9 @@ def test_the_header_takes_one_row_at_1280_and_a_compact_menu_on_a_phone(
     assert page.locator("header").bounding_box()["height"] < 100
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(page, f"{tag}-360")
-    # By keyboard: the button is the first stop after the skip link and the brand.
-    for _ in range(3):
+    # By keyboard: the button is the first stop after the skip link, the brand and the
+    # notifications link.
+    for _ in range(4):
         page.keyboard.press("Tab")
     expect(toggle).to_be_focused()
     page.keyboard.press("Enter")
