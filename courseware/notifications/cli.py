@@ -8,14 +8,14 @@ from flask.cli import AppGroup
 
 from courseware.db import db
 from courseware.notifications import mail, notify
-from courseware.timeutil import utcnow
+from courseware.timeutil import local_today
 
 reminders_cli = AppGroup("reminders", help="Reminders of assigned courses.")
 
 
 def run_reminders(today: dt.date | None = None) -> tuple[dict, dict]:
     """The periodic work: today's notices, committed, then the pending mail."""
-    written = notify.send_due_reminders(today or utcnow().date())
+    written = notify.send_due_reminders(today or local_today())
     db.session.commit()
     return written, mail.send_pending()
 

@@ -16,7 +16,7 @@ from courseware.forms import ActionForm
 from courseware.notifications import mail, notify
 from courseware.progress import classes
 from courseware.roles import Role
-from courseware.timeutil import utcnow
+from courseware.timeutil import local_today
 
 bp = Blueprint("notifications", __name__)
 
@@ -74,7 +74,7 @@ def remind_class(cohort_id):
         abort(404)
     if not ActionForm().validate_on_submit():
         abort(400)
-    today = utcnow().date()
+    today = local_today()
     pairs = notify.overdue_in_class(cohort, today)
     count = notify.remind(pairs, today)
     record("notification.remind_class", f"class:{cohort.name}", {"reminded": count})
@@ -93,7 +93,7 @@ def remind_unit(unit_id):
         abort(404)
     if not ActionForm().validate_on_submit():
         abort(400)
-    today = utcnow().date()
+    today = local_today()
     units = classes.unit_and_below(unit.id)
     pairs = notify.overdue_in_unit(current_user, units, today)
     count = notify.remind(pairs, today)
