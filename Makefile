@@ -81,6 +81,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/lesson_page.py
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/quiz_storm.py
+	$(BIN)/python bench/classroom.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -9,13 +9,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from courseware.access import signed_in
-from courseware.classroom import live, messages, phone, sessions
+from courseware.classroom import live, messages, outbox, phone, sessions
 from courseware.classroom.forms import CodeForm, LeaveForm, PaceForm
 from courseware.classroom.models import ClassSession
 from courseware.db import db
 from courseware.timeutil import utcnow
 
 bp = Blueprint("classroom", __name__, url_prefix="/room")
+outbox.init_blueprint(bp)
 
 
 def member_session(session_id: int) -> ClassSession:

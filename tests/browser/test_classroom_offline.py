@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from courseware.accounts.models import Cohort, Role, User
 from courseware.classroom import codes, livequiz, sessions
-from courseware.classroom.models import Attendance, ClassSession, LiveAnswer
+from courseware.classroom.models import Attendance, LiveAnswer
 from courseware.courses.models import Course
 from courseware.db import db
 from courseware.progress.models import CourseAssignment

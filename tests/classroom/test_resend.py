@@ -98,3 +98,25 @@ def test_the_same_post_twice_is_kept_once(app, room):
             .where(AuditEvent.action == "classroom.post")
         )
         assert audited == 2
+
+
+def test_the_phone_script_is_told_where_to_go_and_why_a_form_was_refused(app, room):
+    with app.app_context():
+        session = db.session.get(ClassSession, room.session)
+        secret = session.secret
+    me = Auth(app.test_client())
+    assert me.login("cadre1").status_code == 302
+    url = f"/room/{room.session}/check-in"
+    script = {"X-Outbox": "1"}
+    refused = me.post(url, data={"code": "12"}, headers=script)
+    assert refused.status_code == 200 and refused.headers["X-Outbox-Refused"] == "1"
+    assert "field-error" in refused.get_data(as_text=True)
+    code = codes.current_code(secret, utcnow())
+    sent = me.post(url, data={"code": code}, headers=script)
+    assert sent.status_code == 204
+    assert sent.headers["X-Outbox-Location"].endswith(f"/room/{room.session}")
+    # The message the check-in flashed waits for the page the script goes to.
+    page = me.client.get(f"/room/{room.session}").get_data(as_text=True)
+    assert "flash-success" in page
+    # Without the header, the forms answer as before.
+    assert me.post(url, data={"code": code}).status_code == 302

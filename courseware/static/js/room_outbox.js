@@ -47,10 +47,11 @@
   }
 
   // What the server answered reaches the page: a live-quiz answer swaps the live part (as htmx
-  // would), a check-in or a post sent from this page follows the server's redirect; one kept from
-  // before, once delivered, leaves the page as it is (its polls show the news) unless it was the
-  // check-in this page still asks for.
-  function delivered(item, response, html, fromThisPage) {
+  // would); a check-in or a post goes where the server sends it (its message waits there), or,
+  // refused, is sent once more by the form itself so the page shows why. One kept from before,
+  // once delivered, leaves the page as it is (its polls show the news) unless it is the check-in
+  // this page still asks for; refused, its reason is said in the outbox's place.
+  function delivered(item, response, html, fromThisPage, form) {
     if (item.swap) {
       if (!response.ok && response.status !== 409) { return; }
       var old = document.getElementById(item.swap);
@@ -66,19 +67,38 @@
       }
       return;
     }
-    if (fromThisPage || (item.kind === "checkin" && document.querySelector("[data-outbox^='checkin']"))) {
-      if (response.redirected) {
-        window.location.assign(response.url);
-      } else {
-        // Refused (a wrong code, a post too long): the page with the server's message replaces this one.
-        document.open();
-        document.write(html);
-        document.close();
+    var location = response.headers.get("X-Outbox-Location");
+    if (location) {
+      if (fromThisPage || (item.kind === "checkin" && document.querySelector("[data-outbox^='checkin']"))) {
+        go(location);
       }
+      return;
+    }
+    if (fromThisPage && form && document.body.contains(form)) {
+      HTMLFormElement.prototype.submit.call(form);
+      return;
+    }
+    var reason = new DOMParser().parseFromString(html, "text/html").querySelector(".field-error, .flash-error");
+    var region = document.getElementById("outbox-state");
+    if (reason && region) {
+      region.textContent = reason.textContent.trim();
+      region.hidden = false;
     }
   }
 
-  function send(key, fromThisPage) {
+  // Going to the same page with another fragment would only scroll: load it again instead.
+  function go(location) {
+    var target = new URL(location, window.location.href);
+    var here = new URL(window.location.href);
+    if (target.pathname + target.search === here.pathname + here.search) {
+      window.history.replaceState(null, "", target.href);
+      window.location.reload();
+    } else {
+      window.location.assign(target.href);
+    }
+  }
+
+  function send(key, fromThisPage, form) {
     var item = load()[key];
     if (!item || sending[key]) { return; }
     sending[key] = true;
@@ -86,7 +106,7 @@
     item.fields.forEach(function (pair) { body.append(pair[0], pair[1]); });
     body.append("csrf_token", window.courseware.csrfToken());
     if (item.tries > 0 || !fromThisPage) { body.append("resent", "1"); }
-    var headers = { "X-CSRFToken": window.courseware.csrfToken() };
+    var headers = { "X-CSRFToken": window.courseware.csrfToken(), "X-Outbox": "1" };
     if (item.swap) { headers["HX-Request"] = "true"; }
     fetch(item.url, { method: "POST", body: body, credentials: "same-origin", headers: headers })
       .then(function (response) {
@@ -99,7 +119,7 @@
           if (box[key] && box[key].id === item.id) { delete box[key]; keep(box); }
           retryDelay = 2000;
           state(pending() ? "kept" : (fromThisPage ? "" : "sent"));
-          delivered(item, response, html, fromThisPage);
+          delivered(item, response, html, fromThisPage, form);
           if (load()[key]) { send(key, true); }
         });
       })
@@ -135,7 +155,7 @@
       tries: 0
     };
     keep(box);
-    send(key, true);
+    send(key, true, form);
   }
 
   // Capturing on the document runs before htmx's own handlers on the form.
