@@ -1,5 +1,5 @@
 """In the browser, a phone whose Wi-Fi drops: the check-in and the live-quiz answer it sends while
-offline stay on the phone, say so, and arrive once when the connection returns."""
+offline stay on the phone, say so, and arrive once when the connection returns; so does a post."""
 
 import pytest
 import sqlalchemy as sa
@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from courseware.accounts.models import Cohort, Role, User
 from courseware.classroom import codes, livequiz, sessions
-from courseware.classroom.models import Attendance, LiveAnswer
+from courseware.classroom.models import Attendance, LiveAnswer, RoomPost
 from courseware.courses.models import Course
 from courseware.db import db
 from courseware.progress.models import CourseAssignment
@@ -95,6 +95,19 @@ def test_a_phone_offline_keeps_its_check_in_and_answer_and_sends_them_once(
             assert db.session.scalar(sa.select(sa.func.count()).select_from(Attendance)) == 1
             answers = db.session.scalars(sa.select(LiveAnswer)).all()
             assert [(a.state, a.changes) for a in answers] == [("correct", 0)]
+
+        # A question for the instructor, sent offline: kept, then posted once; the page says so
+        # and stays as it is.
+        context.set_offline(True)
+        phone.get_by_label("你的提问或弹幕").fill("考核怎么算？")
+        phone.get_by_role("button", name="发送", exact=True).click()
+        expect(phone.locator("#outbox-state")).to_contain_text("已保存在本机")
+        assert [key.rsplit("-", 1)[0] for key in _kept(phone)] == [f"post-{session_id}"]
+        context.set_offline(False)
+        expect(phone.locator("#outbox-state")).to_contain_text("已发送", timeout=POLL_MS)
+        assert _kept(phone) == []
+        with app.app_context():
+            assert db.session.scalars(sa.select(RoomPost.text)).all() == ["考核怎么算？"]
     finally:
         context.close()
 
