@@ -90,6 +90,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/session_check.py
 	$(BIN)/python bench/quiz_storm.py
 	$(BIN)/python bench/capacity.py
+	$(BIN)/python bench/classroom.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

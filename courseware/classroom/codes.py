@@ -18,6 +18,10 @@ CHECKIN_DIGITS = 6
 WINDOW_SECONDS = 15
 # How far back a typed code is still recognised, to tell "expired" from "wrong" (ten minutes).
 RECOGNISED_WINDOWS = 40
+# A check-in a phone kept while its Wi-Fi was down and sends again passes with a code that was on
+# the projector at most this long ago: long enough for a dropped connection to come back, short
+# enough that a photo of the code sent out of the room is of little use.
+RESENT_SECONDS = 120
 EPOCH = dt.datetime(1970, 1, 1)
 
 
@@ -61,12 +65,41 @@ def normalise(code: str) -> str:
 VALID, EXPIRED, WRONG = "valid", "expired", "wrong"
 
 
-def check(secret: str, code: str, now: dt.datetime, seconds: int = WINDOW_SECONDS) -> str:
-    """VALID for the current or the previous window's code, EXPIRED for an older one still
-    recognised, WRONG otherwise. Compared in constant time."""
+def windows_back(
+    secret: str, code: str, now: dt.datetime, seconds: int = WINDOW_SECONDS
+) -> int | None:
+    """How many windows before `now`'s the typed code was shown (0: now), None if it is not one
+    of the recognised codes. Compared in constant time."""
     code = normalise(code)
     window = window_of(now, seconds)
     for back in range(RECOGNISED_WINDOWS + 1):
         if hmac.compare_digest(checkin_code(secret, window - back), code):
-            return VALID if back <= 1 else EXPIRED
-    return WRONG
+            return back
+    return None
+
+
+def check(
+    secret: str,
+    code: str,
+    now: dt.datetime,
+    seconds: int = WINDOW_SECONDS,
+    resent: bool = False,
+) -> str:
+    """VALID for the current or the previous window's code, EXPIRED for an older one still
+    recognised, WRONG otherwise. A resent check-in (kept on a phone while offline) is VALID with
+    a code that was still valid RESENT_SECONDS ago."""
+    back = windows_back(secret, code, now, seconds)
+    if back is None:
+        return WRONG
+    if back <= 1:
+        return VALID
+    if resent and valid_until(back, now, seconds) >= now - dt.timedelta(seconds=RESENT_SECONDS):
+        return VALID
+    return EXPIRED
+
+
+def valid_until(back: int, now: dt.datetime, seconds: int = WINDOW_SECONDS) -> dt.datetime:
+    """The last moment a code shown `back` windows before `now`'s passed: the end of the window
+    after its own, since the previous window's code passes too."""
+    window = window_of(now, seconds) - back
+    return EPOCH + dt.timedelta(seconds=(window + 2) * seconds)

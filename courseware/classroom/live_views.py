@@ -25,7 +25,7 @@ from flask_login import current_user
 from courseware import exports, permissions
 from courseware.access import roles, signed_in
 from courseware.accounts.models import User
-from courseware.classroom import livequiz, messages, panel, phone, posts, sessions
+from courseware.classroom import livequiz, messages, outbox, panel, phone, posts, sessions
 from courseware.classroom.live import set_activity
 from courseware.classroom.live_forms import (
     DecidePostForm,
@@ -44,6 +44,7 @@ from courseware.timeutil import utcnow
 
 teach_bp = Blueprint("teach_classroom_live", __name__, url_prefix="/teach/sessions")
 bp = Blueprint("classroom_live", __name__, url_prefix="/room")
+outbox.init_blueprint(bp)
 
 # Seconds of approved comments the projector's poll asks for; it skips those it has shown.
 BULLET_WINDOW = 30

@@ -344,6 +344,9 @@ def answer(
         score=score_of(live, lq, grade.fraction, at),
     )
     existing = answer_of(lq, user_id)
+    if existing is not None and existing.response == response:
+        # The same answer again (a phone resending what it kept offline): nothing changes.
+        return existing
     if existing is None:
         row = LiveAnswer(live_question_id=lq.id, user_id=user_id, changes=0, **values)
         try:

@@ -58,6 +58,17 @@ def send(
         raise ClassroomError("empty")
     if len(text) > MAX_CHARS[kind]:
         raise ClassroomError("too_long", limit=MAX_CHARS[kind])
+    again = db.session.scalar(
+        sa.select(RoomPost).where(
+            RoomPost.session_id == session.id,
+            RoomPost.user_id == user_id,
+            RoomPost.kind == kind,
+            RoomPost.text == text,
+        )
+    )
+    if again is not None:
+        # Sent before: a phone resending what it kept offline must not post it twice.
+        return again
     words = held_words(text)
     waits = session.moderate_posts or bool(words)
     post = RoomPost(

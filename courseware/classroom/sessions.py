@@ -171,19 +171,26 @@ def _may_check_in(session: ClassSession, user_id: int, now: dt.datetime) -> None
         raise ClassroomError("too_early", opens=checkin_opens(session))
 
 
-def check_in(session: ClassSession, user_id: int, code: str, now: dt.datetime) -> Attendance:
+def check_in(
+    session: ClassSession, user_id: int, code: str, now: dt.datetime, resent: bool = False
+) -> Attendance:
     """Check a learner in with the code on the projector: once, late after the grace period.
 
-    The code of the current or the previous window passes; an older one is refused as expired."""
+    The code of the current or the previous window passes; an older one is refused as expired,
+    unless the phone kept the check-in while offline and sends it again (`resent`) with a code
+    valid within codes.RESENT_SECONDS: then the learner counts as checked in when the code was
+    last valid, which the code proves they saw in the room."""
     _may_check_in(session, user_id, now)
     existing = attendance_of(session.id, user_id)
     if existing is not None:
         raise ClassroomError("already", attendance=existing)
-    verdict = codes.check(session.secret, code, now, code_seconds())
+    verdict = codes.check(session.secret, code, now, code_seconds(), resent)
     if verdict == codes.EXPIRED:
         raise ClassroomError("expired")
     if verdict != codes.VALID:
         raise ClassroomError("wrong")
+    back = codes.windows_back(session.secret, code, now, code_seconds())
+    now = min(now, codes.valid_until(back, now, code_seconds()))
     status = AttendanceStatus.LATE if now > late_after(session) else AttendanceStatus.PRESENT
     attendance = Attendance(
         session_id=session.id, user_id=user_id, status=status, checked_in_at=now
@@ -198,9 +205,11 @@ def check_in(session: ClassSession, user_id: int, code: str, now: dt.datetime) -
     return attendance
 
 
-def session_for_code(user_id: int, code: str, now: dt.datetime) -> ClassSession:
+def session_for_code(
+    user_id: int, code: str, now: dt.datetime, resent: bool = False
+) -> ClassSession:
     """The open session of the learner's classes whose current code was typed; an expired code or
-    a wrong one is refused with what went wrong."""
+    a wrong one is refused with what went wrong (a resent one as in check_in)."""
     candidates = [
         s for s in sessions_of_learner(user_id, now) if s.is_open and now >= checkin_opens(s)
     ]
@@ -208,7 +217,7 @@ def session_for_code(user_id: int, code: str, now: dt.datetime) -> ClassSession:
         raise ClassroomError("no_session")
     expired = False
     for session in candidates:
-        verdict = codes.check(session.secret, code, now, code_seconds())
+        verdict = codes.check(session.secret, code, now, code_seconds(), resent)
         if verdict == codes.VALID:
             return session
         expired = expired or verdict == codes.EXPIRED

@@ -9,13 +9,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from courseware.access import signed_in
-from courseware.classroom import live, messages, phone, sessions
+from courseware.classroom import live, messages, outbox, phone, sessions
 from courseware.classroom.forms import CodeForm, LeaveForm, PaceForm
 from courseware.classroom.models import ClassSession
 from courseware.db import db
 from courseware.timeutil import utcnow
 
 bp = Blueprint("classroom", __name__, url_prefix="/room")
+outbox.init_blueprint(bp)
 
 
 def member_session(session_id: int) -> ClassSession:
@@ -39,6 +40,11 @@ def index(form=None):
     ), (400 if form.errors else 200)
 
 
+def resent() -> bool:
+    """The phone sends again a check-in it kept while its connection was down (room_outbox.js)."""
+    return request.form.get("resent") == "1"
+
+
 def _checked_in(session: ClassSession, attendance):
     db.session.commit()
     if attendance.status == "late":
@@ -57,8 +63,8 @@ def check_in_by_code():
         return index(form)
     now = utcnow()
     try:
-        session = sessions.session_for_code(current_user.id, form.code.data, now)
-        attendance = sessions.check_in(session, current_user.id, form.code.data, now)
+        session = sessions.session_for_code(current_user.id, form.code.data, now, resent())
+        attendance = sessions.check_in(session, current_user.id, form.code.data, now, resent())
     except sessions.ClassroomError as error:
         db.session.rollback()
         if error.code == "already":
@@ -123,7 +129,7 @@ def check_in(session_id):
     if not form.validate_on_submit():
         return _session_page(session, code_form=form, status=400)
     try:
-        attendance = sessions.check_in(session, current_user.id, form.code.data, utcnow())
+        attendance = sessions.check_in(session, current_user.id, form.code.data, utcnow(), resent())
     except sessions.ClassroomError as error:
         db.session.rollback()
         if error.code == "already":

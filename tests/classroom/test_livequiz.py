@@ -69,15 +69,15 @@ def test_an_answer_changes_until_the_question_closes_and_not_after(app, course_r
         assert changed.id == first.id and changed.changes == 1
         assert changed.state == "correct" and changed.score == 1
         # An answer on its way at the close is taken (as given at the close); later ones are not.
-        late = livequiz.answer(session, lq, room.learners[0], 0, T0 + 21 * S)
+        late = livequiz.answer(session, lq, room.learners[0], 1, T0 + 21 * S)
         assert late.answered_at == lq.closes_at
         db.session.commit()
         with pytest.raises(sessions.ClassroomError) as closed:
-            livequiz.answer(session, lq, room.learners[0], 1, T0 + 30 * S)
+            livequiz.answer(session, lq, room.learners[0], 0, T0 + 30 * S)
         assert closed.value.code == "question_closed"
         db.session.rollback()
         rows = db.session.scalars(sa.select(LiveAnswer)).all()
-        assert [(r.response, r.state) for r in rows] == [(0, "correct")]
+        assert [(r.response, r.state) for r in rows] == [(1, "wrong")]
 
 
 def test_closing_early_and_pushing_the_next_question_close_the_open_one(app, course_room):
