@@ -46,9 +46,11 @@ from quiz_storm import (  # noqa: E402
     Client,
     cpu_seconds,
     database_cpu_seconds,
+    flask_commands,
     postgres_database,
     QUIZ_PAGE,
 )
+from quiz_storm import sign_in as storm_sign_in  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -83,16 +85,8 @@ def server_env(database_url: str, folder: Path) -> dict:
 
 
 def prepare(env) -> None:
-    for args in (["db", "upgrade"], ["content", "sync"], ["demo"]):
-        done = subprocess.run(
-            [BIN / "flask", "--app", "courseware", *args],
-            env=env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-        )
-        if done.returncode:
-            raise SystemExit(f"flask {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
+    # The content first, so the demo's instructors become editors of its courses.
+    flask_commands(env, ["db", "upgrade"], ["content", "sync"], ["demo"])
 
 
 def start_server(env, port: int):
@@ -127,21 +121,7 @@ def start_server(env, port: int):
 
 
 def sign_in(port: int, username: str, page: str) -> Client:
-    client = Client(port)
-    _, _, login, _ = client.request("GET", "/login")
-    client.read_token(login)
-    status, _, _, _ = client.request(
-        "POST",
-        "/login",
-        [("username", username), ("password", PASSWORD), ("csrf_token", client.token)],
-    )
-    if status != 302:
-        raise SystemExit(f"signing in {username} answered {status}")
-    status, _, text, _ = client.request("GET", page)  # the session gets its CSRF secret
-    if status != 200:
-        raise SystemExit(f"{page} answered {status} to {username}")
-    client.read_token(text)
-    return client
+    return storm_sign_in(port, username, page, PASSWORD)
 
 
 def cookie_of(client: Client) -> str:

@@ -50,11 +50,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.quiz_storm import (  # noqa: E402
-    BIN,
     Client,
     cpu_seconds,
     database_cpu_seconds,
     Failed,
+    flask_commands,
     local_moment,
     ms,
     PASSWORD,
@@ -63,6 +63,7 @@ from bench.quiz_storm import (  # noqa: E402
     postgres_database,
     start_server,
 )
+from bench.quiz_storm import sign_in as storm_sign_in  # noqa: E402
 
 COURSE = "microblogging-and-leadership"
 CHECKIN_SPREAD = 8.0  # seconds over which the phones check in (goal: all within 10 s)
@@ -204,16 +205,7 @@ def in_app(env, *args) -> str:
 
 
 def prepare(env, phones: int) -> dict:
-    for args in (["db", "upgrade"], ["content", "sync"]):
-        done = subprocess.run(
-            [BIN / "flask", "--app", "courseware", *args],
-            env=env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-        )
-        if done.returncode:
-            raise SystemExit(f"flask {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
+    flask_commands(env, ["db", "upgrade"], ["content", "sync"])
     return json.loads(in_app(env, "_prepare", str(phones)))
 
 
@@ -355,21 +347,7 @@ def phones_process(port, phones, plan, share, signed, run_seconds, conn) -> None
 
 
 def sign_in(port: int, username: str, page: str) -> Client:
-    client = Client(port)
-    _, _, text, _ = client.request("GET", "/login")
-    client.read_token(text)
-    status, _, _, _ = client.request(
-        "POST",
-        "/login",
-        [("username", username), ("password", PASSWORD), ("csrf_token", client.token)],
-    )
-    if status != 302:
-        raise SystemExit(f"signing in {username} answered {status}")
-    status, _, text, _ = client.request("GET", page)
-    if status != 200:
-        raise SystemExit(f"{page} answered {status} to {username}")
-    client.read_token(text)
-    return client
+    return storm_sign_in(port, username, page, PASSWORD)
 
 
 # --- one run ------------------------------------------------------------------------------------

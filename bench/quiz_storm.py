@@ -194,8 +194,9 @@ def in_app(env, *args) -> str:
     return done.stdout
 
 
-def prepare(env, learners: int) -> None:
-    for args in (["db", "upgrade"], ["content", "sync"]):
+def flask_commands(env, *commands) -> None:
+    """Run `flask --app courseware` commands, e.g. ["db", "upgrade"], in the database's environment."""
+    for args in commands:
         done = subprocess.run(
             [BIN / "flask", "--app", "courseware", *args],
             env=env,
@@ -205,6 +206,10 @@ def prepare(env, learners: int) -> None:
         )
         if done.returncode:
             raise SystemExit(f"flask {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
+
+
+def prepare(env, learners: int) -> None:
+    flask_commands(env, ["db", "upgrade"], ["content", "sync"])
     in_app(env, "_prepare", str(learners))
 
 
@@ -259,22 +264,23 @@ class Client:
         self.token = match.group(1)
 
 
-def sign_in(port: int, username: str) -> Client:
+def sign_in(port: int, username: str, page: str = QUIZ_PAGE, password: str = PASSWORD) -> Client:
+    """Sign in through the real form, then open `page`, which puts a new CSRF secret into the
+    session (the cookie changes); the client keeps that page's token."""
     client = Client(port)
-    status, _, page, _ = client.request("GET", "/login")
-    client.read_token(page)
+    status, _, login, _ = client.request("GET", "/login")
+    client.read_token(login)
     status, response, _, _ = client.request(
         "POST",
         "/login",
-        [("username", username), ("password", PASSWORD), ("csrf_token", client.token)],
+        [("username", username), ("password", password), ("csrf_token", client.token)],
     )
     if status != 302:
         raise SystemExit(f"signing in {username} answered {status}")
-    # The first page after sign-in puts a new CSRF secret into the session: the cookie changes.
-    status, _, page, _ = client.request("GET", QUIZ_PAGE)
+    status, _, text, _ = client.request("GET", page)
     if status != 200:
-        raise SystemExit(f"the quiz page answered {status} to {username}")
-    client.read_token(page)
+        raise SystemExit(f"{page} answered {status} to {username}")
+    client.read_token(text)
     return client
 
 

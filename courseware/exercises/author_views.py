@@ -151,26 +151,7 @@ def index(course_slug):
 def copy(course_slug, slug):
     """Start a new scenario of this course as a draft copy of this one, placed in the outline."""
     exercise = edited_exercise(course_slug, slug)
-    course = exercise.course
-    form = _copy_form(course, exercise)
-    if form.validate_on_submit():
-        created = _copy_into(course, exercise, form)
-        if created is not None:
-            db.session.commit()
-            flash(
-                _(
-                    "A new scenario “%(slug)s” was started from “%(title)s”, as a draft. Learners "
-                    "see it once it is published.",
-                    slug=created.slug,
-                    title=text(exercise.title),
-                ),
-                "success",
-            )
-            return redirect(url_for(".edit", course_slug=course.slug, slug=created.slug))
-    for errors in form.errors.values():
-        for error in errors:
-            flash(f"{form.slug.data or ''}: {error}", "error")
-    return redirect(url_for(".index", course_slug=course.slug))
+    return _start_copy(exercise.course, exercise, _copy_form(exercise.course, exercise))
 
 
 @bp.route("/from/<int:exercise_id>", methods=["POST"])
@@ -182,7 +163,11 @@ def copy_shipped(course_slug, exercise_id):
     source = authoring.copy_source(course, exercise_id)
     if source is None:
         abort(404)  # not a scenario this course's authors may start from
-    form = _shipped_form(course, source)
+    return _start_copy(course, source, _shipped_form(course, source))
+
+
+def _start_copy(course, source, form):
+    """Make the draft copy the form asks for, and go to its editor; or say what was wrong."""
     if form.validate_on_submit():
         created = _copy_into(course, source, form)
         if created is not None:
