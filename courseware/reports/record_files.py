@@ -32,6 +32,8 @@ STYLES = {
 SUMMARY_COLUMNS = [
     ("period", _l("Period")),
     ("online", _l("Online courses")),
+    ("required_online", _l("of which required (必修)")),
+    ("elective_online", _l("of which elective (选修)")),
     ("in_person", _l("In-person training")),
     ("outside", _l("Outside training")),
     ("total", _l("Total credit hours")),
@@ -54,10 +56,10 @@ PERSON_COLUMNS = [
 ]
 
 
-def no_split_note() -> str:
+def split_note() -> str:
     return _(
-        "Required (必修) and elective (选修) hours are not shown: class assignments do not mark "
-        "courses as required or elective."
+        "Online courses count as required (必修) when a class of the cadre's assigns them as "
+        "required, and as elective (选修) otherwise."
     )
 
 
@@ -69,7 +71,10 @@ def _kind_label(line) -> str:
 def _summary_row(period: Period) -> list:
     return [
         period.label,
-        *(period.total_of(kind) for kind in KINDS),
+        period.total_of(KINDS[0]),
+        period.required_online,
+        period.elective_online,
+        *(period.total_of(kind) for kind in KINDS[1:]),
         period.total,
         period.required,
         period.missing,
@@ -178,14 +183,14 @@ def record_pdf(record: TrainingRecord) -> bytes:
                 "body",
             )
         )
-    story.append(_p(no_split_note(), "muted"))
+    story.append(_p(split_note(), "muted"))
     story.append(Spacer(1, 3 * mm))
     header = [_p(str(h), bold=True) for _, h in SUMMARY_COLUMNS]
     rows = [header]
     for period in (record.year_period, record.long_period):
         row = _summary_row(period)
         rows.append([_p(row[0])] + [_p(_hours(v)) for v in row[1:]])
-    story.append(_table(rows, [width * 0.16] + [width * 0.14] * 6))
+    story.append(_table(rows, [width * 0.13] + [width * 0.0967] * 9))
     for period in (record.year_period, record.long_period):
         story.append(_p(_("Entries, %(period)s", period=period.label), "h2"))
         if not period.lines:

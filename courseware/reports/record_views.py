@@ -66,7 +66,7 @@ def _show(user: User, own: bool, fmt: str | None):
         years=range(utcnow().year, FIRST_YEAR - 1, -1),
         kinds=records.KINDS,
         kind_labels=records.KIND_LABELS,
-        no_split_note=record_files.no_split_note(),
+        split_note=record_files.split_note(),
     )
 
 

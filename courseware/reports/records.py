@@ -3,8 +3,9 @@
 is missing.
 
 The ledger is the record's only source, so the record, the learner's page and the unit report add
-up to the same figures. Required (必修) and elective (选修) hours are not shown: class assignments
-do not mark a course either way, and the record says so rather than guess.
+up to the same figures. Online hours are split into required (必修) and elective (选修) as the
+quota counts them (courseware.progress.ledger): a course is required when a class of the cadre's
+assigns it as required, elective otherwise.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from courseware.accounts.models import Role, Unit, unit_subtree_ids, User
+from courseware.accounts.models import cohort_member, Role, Unit, unit_subtree_ids, User
 from courseware.db import db
 from courseware.progress import ledger
-from courseware.progress.models import CourseCompletion, CreditEntry
+from courseware.progress.models import CourseAssignment, CourseCompletion, CreditEntry
 
 ONLINE, IN_PERSON, OUTSIDE = "online", "in_person", "outside"
 KINDS = (ONLINE, IN_PERSON, OUTSIDE)
@@ -43,6 +44,7 @@ class Line:
     note: str = ""
     reversal: bool = False
     completed_at: dt.datetime | None = None
+    required: bool = False  # an online course some class of the cadre's assigns as required
 
 
 @dataclass
@@ -56,6 +58,16 @@ class Period:
 
     def total_of(self, kind: str) -> float:
         return round(sum(line.hours for line in self.lines if line.kind == kind), 2)
+
+    @property
+    def required_online(self) -> float:
+        """Of the online hours, those of required courses (必修)."""
+        return round(sum(line.hours for line in self.lines if line.required), 2)
+
+    @property
+    def elective_online(self) -> float:
+        """Of the online hours, those of elective courses (选修)."""
+        return round(self.total_of(ONLINE) - self.required_online, 2)
 
     @property
     def total(self) -> float:
@@ -89,7 +101,22 @@ def kind_of(entry: CreditEntry) -> str:
     return OUTSIDE
 
 
+def _required_courses(user_id: int) -> set[int]:
+    """The courses some class of the user's assigns as required."""
+    return set(
+        db.session.scalars(
+            sa.select(CourseAssignment.course_id)
+            .join(cohort_member, cohort_member.c.cohort_id == CourseAssignment.cohort_id)
+            .where(
+                cohort_member.c.user_id == user_id,
+                CourseAssignment.requirement == "required",
+            )
+        )
+    )
+
+
 def _lines(user_id: int, start: dt.date, end: dt.date) -> list[Line]:
+    required = _required_courses(user_id)
     rows = db.session.execute(
         sa.select(CreditEntry, CourseCompletion.completed_at)
         .outerjoin(CourseCompletion, CourseCompletion.id == CreditEntry.completion_id)
@@ -111,6 +138,7 @@ def _lines(user_id: int, start: dt.date, end: dt.date) -> list[Line]:
                 note=entry.source or "",
                 reversal=entry.kind == "reversal",
                 completed_at=completed_at,
+                required=kind_of(entry) == ONLINE and entry.course_id in required,
             )
         )
     return lines

@@ -68,16 +68,24 @@ def test_the_learner_sees_their_record_by_kind_with_what_is_missing(app, cadres)
     for fact in ("𠮷祥", "浙江省 / 杭州市 / 西湖区", "测试课程", "应急管理专题班", "脱产培训"):
         assert fact in page
     assert "too long ago" not in page  # before the five years
-    # This year: online 2, in-person 3, outside 6 = 11 of the 90 required, 79 missing.
+    # This year: online 2 (elective: no class assigns the course), in-person 3, outside 6 = 11 of
+    # the 90 required, 79 missing.
     year_row = page.split('<tr class="record-period">')[1]
     cells = [c.split("<")[0] for c in year_row.split("<td>")[1:]]
-    assert cells == ["2", "3", "6", "11", "90", ""]
+    assert cells == ["2", "0", "2", "3", "6", "11", "90", ""]
     assert '<mark class="status overdue">79</mark>' in year_row
     # The five years: 4 more outside, no five-year quota for this band.
     long_row = page.split('<tr class="record-period">')[2]
     assert f'<th scope="row">{YEAR - 4}–{YEAR}</th>' in long_row
-    assert [c.split("<")[0] for c in long_row.split("<td>")[1:5]] == ["2", "3", "10", "15"]
-    assert "not shown: class assignments do not mark" in page
+    assert [c.split("<")[0] for c in long_row.split("<td>")[1:7]] == [
+        "2",
+        "0",
+        "2",
+        "3",
+        "10",
+        "15",
+    ]
+    assert 'and as elective (<span lang="zh-CN">选修</span>) otherwise' in page
     # An earlier year is chosen by the year field; a bad one is named and this year shown.
     earlier = client.get(f"/my-learning/record?year={YEAR - 3}").get_data(as_text=True)
     assert "脱产培训" in earlier.split("<h2>")[2] and "测试课程" not in earlier.split("<h2>")[2]
@@ -116,13 +124,15 @@ def test_the_workbook_holds_the_summary_and_every_entry_neutralised(app, cadres)
         "township",
         str(YEAR),
         2,
+        0,
+        2,
         3,
         6,
         11,
         90,
         79,
     )
-    assert summary[2][4:9] == (f"{YEAR - 4}–{YEAR}", 2, 3, 10, 15)
+    assert summary[2][4:11] == (f"{YEAR - 4}–{YEAR}", 2, 0, 2, 3, 10, 15)
     entries = list(book["Entries"].iter_rows(values_only=True))
     titles = {row[2]: row for row in entries[1:]}
     assert set(titles) == {"测试课程", "应急管理专题班", "'=中心组学习", "脱产培训"}
@@ -140,7 +150,7 @@ def test_a_reversed_entry_counts_against_its_kind(app, cadres):
         db.session.commit()
     page = signed_in(app, "rare1").get("/my-learning/record").get_data(as_text=True)
     year_row = page.split('<tr class="record-period">')[1]
-    assert [c.split("<")[0] for c in year_row.split("<td>")[1:5]] == ["2", "0", "6", "8"]
+    assert [c.split("<")[0] for c in year_row.split("<td>")[1:7]] == ["2", "0", "2", "0", "6", "8"]
     assert "In-person training (reversal)" in page
 
 
@@ -176,7 +186,7 @@ def test_a_units_records_as_one_workbook(app, cadres):
     assert response.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(response.data))
     summary = list(book["Summary"].iter_rows(values_only=True))[1:]
-    assert [(row[0], row[1], row[4], row[8]) for row in summary] == [
+    assert [(row[0], row[1], row[4], row[10]) for row in summary] == [
         ("rare1", "𠮷祥", str(YEAR), 11),
         ("rare1", "𠮷祥", f"{YEAR - 4}–{YEAR}", 15),
         ("rare2", "䶮", str(YEAR), 0),
@@ -199,7 +209,7 @@ def test_the_command_line_writes_the_record(app, runner, cadres, tmp_path, monke
     )
     assert result.exit_code == 0, result.output
     summary = list(openpyxl.load_workbook(out)["Summary"].iter_rows(values_only=True))
-    assert summary[1][4:9] == (str(YEAR - 3), 0, 0, 4, 4)
+    assert summary[1][4:11] == (str(YEAR - 3), 0, 0, 0, 0, 4, 4)
     missing = runner.invoke(args=["records", "export", "nobody", "--format", "pdf", str(out)])
     assert missing.exit_code == 2 and "no account with the username nobody" in missing.output
     future = runner.invoke(
@@ -217,5 +227,43 @@ def test_a_chinese_reader_gets_the_record_in_chinese(app, cadres):
     response = client.get("/my-learning/record.pdf")
     lines = pdf_lines(response.data)
     assert "䶮的培训档案" in lines
-    assert "未列出必修与选修学时：班次指派课程时尚未区分必修、选修。" in "".join(lines)
+    assert "在线课程如被干部所在班次列为必修，计为必修学时，否则计为选修学时。" in "".join(lines)
     assert embedded_fonts(response.data)["HanaMinA"] is True
+
+
+def test_online_hours_of_a_course_a_class_requires_count_as_required(app, cadres):
+    """Once the cadre's class assigns the course as required (必修), its hours move from elective
+    to required, on the page, in the workbook and in the PDF."""
+    from courseware.accounts.models import Cohort
+    from courseware.courses.models import Course
+    from courseware.progress.models import CourseAssignment
+
+    with app.app_context():
+        cohort = db.session.scalar(sa.select(Cohort).where(Cohort.name == "杭州班"))
+        course = db.session.scalar(sa.select(Course))
+        today = utcnow().date()
+        db.session.add(
+            CourseAssignment(
+                cohort_id=cohort.id,
+                course_id=course.id,
+                starts_on=today,
+                due_on=today,
+                requirement="required",
+            )
+        )
+        db.session.commit()
+    client = signed_in(app, "rare1")
+    page = client.get("/my-learning/record").get_data(as_text=True)
+    year_row = page.split('<tr class="record-period">')[1]
+    assert [c.split("<")[0] for c in year_row.split("<td>")[1:4]] == ["2", "2", "0"]
+    assert 'Online courses · required (<span lang="zh-CN">必修</span>)' in page
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/my-learning/record.xlsx").data))
+    summary = list(book["Summary"].iter_rows(values_only=True))
+    assert summary[0][5:8] == (
+        "Online courses",
+        "of which required (必修)",
+        "of which elective (选修)",
+    )
+    assert summary[1][5:8] == (2, 2, 0)
+    text = "\n".join(pdf_lines(client.get("/my-learning/record.pdf").data))
+    assert text.count("of which") == 2  # the required and elective columns of the summary
