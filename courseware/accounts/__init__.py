@@ -9,3 +9,7 @@ def init_app(app) -> None:
     from courseware.accounts.models import RosterUpload
 
     job_queue.register(app, import_job.KIND, model=RosterUpload, work=import_job.import_upload)
+    from courseware.accounts.identity import masked_id_number
+
+    # A 身份证号 is shown on pages by its last four characters only.
+    app.jinja_env.globals["masked_id_number"] = masked_id_number

@@ -28,6 +28,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from courseware.accounts import identity
 from courseware.accounts.credentials import normalise_username, password_problem
 from courseware.accounts.models import Cohort, RankLevel, Role, Unit, User
 from courseware.db import db
@@ -190,6 +191,10 @@ class UserForm(FlaskForm):
     position = StringField(_l("Position (职务)"), validators=[Optional(), Length(max=128)])
     rank_level = SelectField(_l("Rank level (职级)"), choices=rank_choices, validators=[Optional()])
     phone = StringField(_l("Mobile phone"), validators=[Optional(), Length(max=20)])
+    employee_no = StringField(_l("Employee number (工号)"), validators=[Optional()])
+    # Never filled from the account: the page shows only its last four characters, and an empty
+    # field keeps the number on file.
+    id_number = StringField(_l("ID number (身份证号)"), validators=[Optional()])
     # Read only for administrators: the unit whose tree they manage (单位管理员), or the province.
     admin_unit_id = SelectField(_l("Administers"), validators=[Optional()])
     submit = SubmitField(_l("Save"))
@@ -219,6 +224,30 @@ class UserForm(FlaskForm):
         clash = db.session.scalar(sa.select(User).where(User.username == field.data))
         if clash is not None and clash is not self.user:
             raise ValidationError(_l("This username is taken."))
+
+    def validate_employee_no(self, field):
+        field.data = identity.normalise_employee_no(field.data)
+        if not field.data:
+            return
+        problem = identity.employee_no_problem(field.data)
+        if problem:
+            raise ValidationError(problem)
+        clash = db.session.scalar(sa.select(User).where(User.employee_no == field.data))
+        if clash is not None and clash is not self.user:
+            raise ValidationError(
+                _l("The 工号 %(value)s belongs to %(name)s.", value=field.data, name=clash.name)
+            )
+
+    def validate_id_number(self, field):
+        field.data = identity.normalise_id_number(field.data)
+        if not field.data:
+            return
+        problem = identity.id_number_problem(field.data)
+        if problem:
+            raise ValidationError(problem)
+        clash = db.session.scalar(sa.select(User).where(User.id_number == field.data))
+        if clash is not None and clash is not self.user:
+            raise ValidationError(_l("This ID number (身份证号) belongs to another account."))
 
     def validate_phone(self, field):
         field.data = normalise_phone(field.data)

@@ -6,7 +6,7 @@ change and its record land together or not at all.
 
 import sqlalchemy as sa
 
-from courseware.accounts import audit, sessions
+from courseware.accounts import audit, identity, sessions
 from courseware.accounts.credentials import generate_password
 from courseware.accounts.models import Cohort, LoginFailure, Role, Unit, User
 from courseware.db import db
@@ -21,6 +21,8 @@ USER_FIELDS = (
     "position",
     "rank_level",
     "phone",
+    "employee_no",
+    "id_number",
 )
 
 
@@ -69,6 +71,9 @@ def update_user(user: User, values: dict, actor: User | None = None) -> dict:
     changed = _changes(user, {k: values[k] for k in USER_FIELDS if k in values})
     if "role" in changed:
         audit.record("user.role", target=user.username, detail=changed["role"], actor=actor)
+    if "id_number" in changed:
+        # The audit log keeps what any administrator may read: the last four characters.
+        changed["id_number"] = [identity.masked_id_number(v) for v in changed["id_number"]]
     if changed:
         audit.record("user.update", target=user.username, detail=changed, actor=actor)
     return changed

@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from courseware import exports
-from courseware.accounts import audit, operations
+from courseware.accounts import audit, identity, operations
 from courseware.accounts.credentials import normalise_username
 from courseware.accounts.forms import normalise_phone, PHONE_PATTERN, rank_choices, USERNAME_PATTERN
 from courseware.accounts.models import RankLevel, Role, Unit, unit_subtree_ids, User
@@ -36,7 +36,6 @@ HEADERS = {
     "name": ("姓名", "name", "full name"),
     "username": (
         "用户名",
-        "工号",
         "用户名/工号",
         "账号",
         "帐号",
@@ -49,7 +48,12 @@ HEADERS = {
     "rank_level": ("职级", "rank", "rank level"),
     "phone": ("手机", "手机号", "手机号码", "phone", "mobile"),
     "role": ("角色", "role"),
+    # A unit's staff number is its own key, kept beside the username (IMPORT_TRAINING_KEY).
+    "employee_no": ("工号", "职工号", "employee number", "employee no"),
+    "id_number": ("身份证号", "身份证号码", "公民身份号码", "id number", "id card"),
 }
+# Each of these is one account's own: a second row or another account holding it is a problem.
+UNIQUE_KEYS = ("employee_no", "id_number")
 REQUIRED = ("name", "username")
 MAX_LENGTH = {"name": 64, "username": 64, "unit": 255, "position": 128, "phone": 20}
 
@@ -391,6 +395,16 @@ def _check_row(number, cells, positions, header, units, scope=None) -> tuple[dic
                     )
                 )
             values["rank_level"] = rank
+        elif key == "employee_no":
+            values["employee_no"] = identity.normalise_employee_no(text)
+            problem = identity.employee_no_problem(values["employee_no"])
+            if problem:
+                problems.append(Problem(number, column(key), str(problem)))
+        elif key == "id_number":
+            values["id_number"] = identity.normalise_id_number(text)
+            problem = identity.id_number_problem(values["id_number"])
+            if problem:
+                problems.append(Problem(number, column(key), str(problem)))
         elif key == "role":
             role = _choice(text, ROLE_VALUES)
             if role is None:
@@ -418,6 +432,7 @@ def plan_import(table: Table, progress=None, scope: set[int] | None = None) -> P
         return plan
     units = UnitIndex()
     seen: dict[str, int] = {}
+    seen_keys: dict[tuple[str, str], int] = {}
     entries = []
     for number, cells in table.rows:
         values, row_problems = _check_row(number, cells, positions, table.header, units, scope)
@@ -437,6 +452,7 @@ def plan_import(table: Table, progress=None, scope: set[int] | None = None) -> P
             )
         elif username:
             seen[username] = number
+        row_problems.extend(_repeated_keys(number, values, positions, table.header, seen_keys))
         plan.problems.extend(row_problems)
         plan.warnings.extend(_formula_warnings(number, cells, positions, table.header))
         if not row_problems:
@@ -448,8 +464,47 @@ def plan_import(table: Table, progress=None, scope: set[int] | None = None) -> P
         if "unit" in positions
         else None
     )
-    _compare_with_database(plan, entries, scope, unit_column)
+    key_columns = {
+        key: f"{_column_letter(positions[key])} ({table.header[positions[key]]})"
+        for key in UNIQUE_KEYS
+        if key in positions
+    }
+    _compare_with_database(plan, entries, scope, unit_column, key_columns)
     return plan
+
+
+def _key_label(key: str) -> str:
+    return _("Employee number (工号)") if key == "employee_no" else _("ID number (身份证号)")
+
+
+def _shown_key(key: str, value: str) -> str:
+    return identity.masked_id_number(value) if key == "id_number" else value
+
+
+def _repeated_keys(number, values, positions, header, seen) -> list[Problem]:
+    """A 工号 or 身份证号 that an earlier row of the file holds too."""
+    problems = []
+    for key in UNIQUE_KEYS:
+        value = values.get(key)
+        if not value:
+            continue
+        if (key, value) in seen:
+            index = positions[key]
+            problems.append(
+                Problem(
+                    number,
+                    f"{_column_letter(index)} ({header[index]})",
+                    _(
+                        "The %(field)s %(value)s is also on row %(row)d.",
+                        field=_key_label(key),
+                        value=_shown_key(key, value),
+                        row=seen[(key, value)],
+                    ),
+                )
+            )
+        else:
+            seen[(key, value)] = number
+    return problems
 
 
 def _formula_warnings(number, cells, positions, header) -> list[Problem]:
@@ -482,16 +537,53 @@ def _within(user: User, scope: set[int]) -> bool:
 
 
 def _compare_with_database(
-    plan: Plan, entries: list[Entry], scope: set[int] | None = None, unit_column=None
+    plan: Plan,
+    entries: list[Entry],
+    scope: set[int] | None = None,
+    unit_column=None,
+    key_columns: dict | None = None,
 ) -> None:
+    key_columns = key_columns or {}
     existing = {
         u.username: u
         for u in db.session.scalars(
             sa.select(User).where(User.username.in_([e.values["username"] for e in entries]))
         )
     }
+    holders = {
+        key: {
+            getattr(u, key): u.username
+            for u in db.session.scalars(
+                sa.select(User).where(
+                    getattr(User, key).in_([e.values[key] for e in entries if e.values.get(key)])
+                )
+            )
+        }
+        for key in UNIQUE_KEYS
+    }
     for entry in entries:
         user = existing.get(entry.values["username"])
+        taken = [
+            key
+            for key in UNIQUE_KEYS
+            if entry.values.get(key)
+            and holders[key].get(entry.values[key]) not in (None, entry.values["username"])
+        ]
+        if taken:
+            for key in taken:
+                plan.problems.append(
+                    Problem(
+                        entry.row,
+                        key_columns.get(key),
+                        _(
+                            "The %(field)s %(value)s belongs to the account “%(name)s”.",
+                            field=_key_label(key),
+                            value=_shown_key(key, entry.values[key]),
+                            name=holders[key][entry.values[key]],
+                        ),
+                    )
+                )
+            continue
         if scope is not None and user is not None and not _within(user, scope):
             plan.problems.append(
                 Problem(
@@ -594,6 +686,8 @@ def field_labels() -> dict:
         "rank_level": _("Rank level"),
         "phone": _("Mobile phone"),
         "role": _("Role"),
+        "employee_no": _("Employee number (工号)"),
+        "id_number": _("ID number (身份证号)"),
     }
 
 
@@ -606,6 +700,8 @@ def readable(field: str, value) -> str:
         return unit.path() if unit else str(value)
     if field == "role":
         return role_label(value)
+    if field == "id_number":
+        return identity.masked_id_number(value)
     if field == "rank_level":
         return str(dict(rank_choices()).get(value, value))
     return str(value)

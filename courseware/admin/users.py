@@ -135,7 +135,8 @@ def _user_values(form: UserForm) -> dict:
         "position": (form.position.data or "").strip(),
         "rank_level": form.rank_level.data or None,
         "phone": form.phone.data or "",
-    }
+        "employee_no": form.employee_no.data or None,
+    } | ({"id_number": form.id_number.data} if form.id_number.data else {})
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -160,6 +161,7 @@ def user_edit(user_id):
         form.unit_id.data = str(user.unit_id or "")
         form.admin_unit_id.data = str(user.admin_unit_id or "")
         form.rank_level.data = user.rank_level or ""
+        form.id_number.data = ""
     if form.validate_on_submit():
         values = _user_values(form)
         if user.id == current_user.id and values["role"] != Role.ADMIN.value:

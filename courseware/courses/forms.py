@@ -64,6 +64,9 @@ class CourseForm(FlaskForm):
         _l("Credit hours (学时) credited on completion"),
         validators=[InputRequired(message=_l("Give the course's credit hours (学时)."))],
     )
+    credit_from_minutes = BooleanField(
+        _l("Derive the credit hours (学时) from the lessons' minutes, by the organisation's rule")
+    )
     cover = FileField(_l("Cover image (optional; PNG, JPEG, GIF or WebP, at most 5 MB)"))
     remove_cover = BooleanField(_l("Remove the cover image"))
     note = StringField(
@@ -108,6 +111,7 @@ class CourseForm(FlaskForm):
             for lang in ("zh", "en"):
                 self[f"{key}_{lang}"].data = (getattr(course, key) or {}).get(lang, "")
         self.credit_hours.data = course.credit_hours
+        self.credit_from_minutes.data = bool(course.credit_from_minutes)
 
     def fill_from_settings(self, settings: dict) -> None:
         """Put a revision's settings into the form (the other editor's, after a conflict)."""

@@ -11,6 +11,7 @@ from flask_login import current_user
 from courseware import permissions
 from courseware.courses import authoring as course_authoring
 from courseware.courses import outline
+from courseware.courses.credit_rule import set_credit_from_minutes
 from courseware.courses.forms import CourseForm, ImageForm, NewCourseForm, OutlineForm
 from courseware.courses.images import clean_image, ImageRefused, MAX_BYTES, media_name
 from courseware.courses.models import CourseRevision
@@ -138,6 +139,7 @@ def settings(course_slug):
             )
             db.session.commit()
             if result.conflict_with is None:
+                set_credit_from_minutes(course, form.credit_from_minutes.data)
                 course_changed(course)
                 db.session.commit()
                 flash(_("The course's settings are saved."), "success")

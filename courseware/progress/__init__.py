@@ -18,3 +18,6 @@ def init_app(app) -> None:
     steps.register_step(app, check_files.CONTENT_STEP)
     jobs.register(app, rechecks.KIND, model=CompletionRecheck, work=rechecks.run_recheck)
     app.cli.add_command(cli.credits_cli)
+    # Pages show a course's 学时 as a completion is credited (by hand, or from its minutes).
+    app.jinja_env.globals["course_hours"] = ledger.course_credit
+    app.jinja_env.globals["minutes_hours"] = ledger.minutes_credit

@@ -4,7 +4,7 @@ import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
 
-from courseware.accounts.audit import record
+from courseware.courses.credit_rule import set_credit_from_minutes
 from courseware.courses.models import Course
 from courseware.db import db
 from courseware.progress import ledger
@@ -24,13 +24,7 @@ def course_rule(slug, from_minutes):
     course = db.session.scalar(sa.select(Course).where(Course.slug == slug))
     if course is None:
         raise click.ClickException(f"no course {slug!r}")
-    if from_minutes is not None and from_minutes != course.credit_from_minutes:
-        course.credit_from_minutes = from_minutes
-        record(
-            "course.credit_rule",
-            f"course:{course.slug}",
-            {"from_minutes": from_minutes, "credit_hours": course.credit_hours},
-        )
+    if from_minutes is not None and set_credit_from_minutes(course, from_minutes):
         db.session.commit()
     how = "from its lessons' minutes" if course.credit_from_minutes else "as set by hand"
     click.echo(f"{course.slug}: {ledger.course_credit(course):g} credit hours a completion, {how}")

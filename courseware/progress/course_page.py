@@ -15,6 +15,7 @@ from markupsafe import Markup
 from courseware import caching
 from courseware.courses.models import Course
 from courseware.lessons.reading import LessonRow
+from courseware.progress import ledger
 
 PARTS = "lessons/_course_parts.html"
 _PARTS = caching.Cache("course_page_parts", max_size=4096)
@@ -39,8 +40,11 @@ class Parts:
 
     def head(self, course: Course) -> Markup:
         """Breadcrumb, title, summary, credit hours and audience."""
+        # The 学时 shown are those a completion earns (derived from the minutes for a course that
+        # takes them so), and they are part of the key: a changed rule or lesson makes a new part.
+        hours = ledger.course_credit(course)
         key = (_pair(course.title), _pair(course.summary), _pair(course.audience))
-        return self._part((*key, course.credit_hours), "head", course)
+        return self._part((*key, hours), "head", course, hours)
 
     def links(self, course: Course) -> Markup:
         """The links to the course's introduction and, if it has one, its glossary."""

@@ -39,6 +39,12 @@ def course_credit(course, rule: dict | None = None) -> float:
     the COURSE_CREDIT rule (with the bonus when the completion `rule` asks for a passed quiz)."""
     if not course.credit_from_minutes:
         return float(course.credit_hours)
+    return minutes_credit(course, rule)
+
+
+def minutes_credit(course, rule: dict | None = None) -> float:
+    """The 学时 the course's published lessons' minutes come to by the COURSE_CREDIT rule, whether
+    or not the course is credited that way (the settings form shows it next to the switch)."""
     from courseware.lessons.models import Lesson, LessonRevision
 
     minutes = db.session.scalars(

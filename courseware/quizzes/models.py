@@ -137,6 +137,9 @@ class QuestionCategory(db.Model):
     course_id: Mapped[int] = mapped_column(sa.ForeignKey("course.id"), index=True)
     path: Mapped[str] = mapped_column(sa.String(200))
     name: Mapped[dict] = mapped_column(sa.JSON)
+    # The name the bank files gave at the last sync (None: named only in the browser), so that a
+    # sync tells a name edited in the browser from one the files changed.
+    file_name: Mapped[dict | None] = mapped_column(sa.JSON)
 
 
 class Quiz(db.Model):

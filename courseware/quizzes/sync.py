@@ -192,8 +192,11 @@ def next_position(course_id: int) -> int:
     return (highest or 0) + 1
 
 
-def sync_category_names(course_id: int, names: dict[str, dict], changes: list[str]) -> None:
-    """The names the bank files give their categories."""
+def sync_category_names(
+    course_id: int, names: dict[str, dict], report: SyncReport, take_files: bool = False
+) -> None:
+    """The names the bank files give their categories. A name edited in the browser since the
+    last sync is kept, and reported, unless take_files says the files win."""
     stored = {
         c.path: c
         for c in db.session.scalars(
@@ -203,11 +206,25 @@ def sync_category_names(course_id: int, names: dict[str, dict], changes: list[st
     for path, name in names.items():
         category = stored.get(path)
         if category is None:
-            db.session.add(QuestionCategory(course_id=course_id, path=path, name=name))
-            changes.append(f"category {path}: named")
-        elif category.name != name:
-            category.name = name
-            changes.append(f"category {path}: renamed")
+            db.session.add(
+                QuestionCategory(course_id=course_id, path=path, name=name, file_name=name)
+            )
+            report.changes.append(f"category {path}: named")
+        elif category.name == name:
+            category.file_name = name
+        elif take_files:
+            category.name = category.file_name = name
+            report.changes.append(f"category {path}: renamed")
+        elif category.file_name == name:
+            continue  # renamed in the browser only: the files have not changed since
+        elif category.name != category.file_name:
+            report.conflicts.append(
+                f"category {path}: renamed in the browser and named otherwise in the files; kept "
+                "the browser's name. Export the course to keep it, or sync with --take-files."
+            )
+        else:
+            category.name = category.file_name = name
+            report.changes.append(f"category {path}: renamed")
 
 
 def _quiz_edited_in_browser(quiz: Quiz) -> QuizVersion | None:
@@ -305,7 +322,7 @@ def sync_quizzes(
     for course in found:
         course_id = course_ids[course.course]
         sync_course_questions(course_id, course.questions, report, take_files)
-        sync_category_names(course_id, course.category_names, report.changes)
+        sync_category_names(course_id, course.category_names, report, take_files)
         quizzes = {
             q.slug: q
             for q in db.session.scalars(sa.select(Quiz).where(Quiz.course_id == course_id))
