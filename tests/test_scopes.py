@@ -22,6 +22,7 @@ from werkzeug.routing import IntegerConverter
 from courseware.access import audience_of
 from courseware.accounts.models import Role, RosterUpload, User
 from courseware.api import tokens
+from courseware.certificates.batch import ClassCertificatesJob
 from courseware.certificates.models import Certificate
 from courseware.classroom import codes, posts, sessions
 from courseware.classroom.models import ClassSession, LeaveRequest, LiveQuiz
@@ -315,6 +316,10 @@ def world(app, make_user, make_unit, make_class, lessons_dir, sync, tmp_path):
     assert exported.status_code == 302
     with app.app_context():
         ids["job"] = db.session.scalar(sa.select(ExportJob.id))
+    drawn = owner.post(f"/teach/classes/{ids['class_a']}/certificates.pdf")
+    assert drawn.status_code == 302, drawn.status_code
+    with app.app_context():
+        ids["class_pdf"] = db.session.scalar(sa.select(ClassCertificatesJob.id))
     return w
 
 
@@ -646,6 +651,13 @@ ENTRIES: dict[str, Entry] = {
     # --- reports ---
     "reports.export_status": Entry(lambda w: f"/reports/exports/{w.job}", "hzadmin"),
     "reports.download": Entry(lambda w: f"/reports/exports/{w.job}/download", "hzadmin"),
+    "class_certificates.start": Entry(
+        lambda w: f"/teach/classes/{w.class_a}/certificates.pdf", "owner", "POST", served=REDIRECT
+    ),
+    "class_certificates.status": Entry(lambda w: f"/teach/certificate-jobs/{w.class_pdf}", "owner"),
+    "class_certificates.download": Entry(
+        lambda w: f"/teach/certificate-jobs/{w.class_pdf}/download", "hzadmin"
+    ),
     # --- training records (个人培训档案) ---
     "records.learner": Entry(lambda w: f"/records/users/{w.learner}", "hzadmin"),
     "records.learner_pdf": Entry(lambda w: f"/records/users/{w.learner}.pdf", "hzadmin"),

@@ -119,6 +119,8 @@ ACTION_LABELS = {
     "certificate.revoke": _l("Certificate revoked"),
     "certificate.issue_missing": _l("Missing certificates issued"),
     "certificate.design": _l("Certificates' design changed"),
+    "certificate.class_pdf": _l("Certificates of a class put in one PDF"),
+    "certificate.class_pdf_download": _l("Certificates of a class downloaded as one PDF"),
     "record.export_pdf": _l("A cadre's training record downloaded (PDF)"),
     "record.export_xlsx": _l("A cadre's training record downloaded (XLSX)"),
     "record.export_unit": _l("A unit's training records downloaded (XLSX)"),
