@@ -55,7 +55,9 @@ EXPECTED = {
     "records.learner": STAFF,
     "records.learner_pdf": STAFF,
     "records.learner_xlsx": STAFF,
-    "records.unit": ADMIN,
+    "records.start_unit": ADMIN,
+    "records.unit_status": ADMIN,
+    "records.unit_download": ADMIN,
 }
 PREFIXES = {
     "admin.": ADMIN,

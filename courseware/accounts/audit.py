@@ -124,6 +124,7 @@ ACTION_LABELS = {
     "record.export_pdf": _l("A cadre's training record downloaded (PDF)"),
     "record.export_xlsx": _l("A cadre's training record downloaded (XLSX)"),
     "record.export_unit": _l("A unit's training records downloaded (XLSX)"),
+    "record.export_unit_started": _l("A unit's training records workbook started"),
     "record.export_cli": _l("A cadre's training record exported on the command line"),
     "notification.remind_class": _l("Overdue learners of a class reminded"),
     "notification.remind_unit": _l("Overdue learners of a unit reminded"),
