@@ -34,6 +34,8 @@ def three(app, make_user, make_unit, make_class, complete_course):
 
 def _start(client, auth, cohort):
     auth.login("teacher")
+    grid = client.get(f"/teach/classes/{cohort}/progress").text
+    assert f'action="/teach/classes/{cohort}/certificates.pdf"' in grid
     started = auth.post(f"/teach/classes/{cohort}/certificates.pdf")
     assert started.status_code == 302
     job_id = int(re.search(r"/teach/certificate-jobs/(\d+)$", started.location).group(1))
