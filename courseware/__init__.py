@@ -102,6 +102,7 @@ def _register_blueprints(app: Flask) -> None:
     from courseware.admin import views as admin_views
     from courseware.api import admin_views as api_admin_views
     from courseware.api import views as api_views
+    from courseware.certificates import class_views as class_certificate_views
     from courseware.certificates import cli as certificates_cli
     from courseware.certificates import views as certificate_views
     from courseware.classroom import live_views as classroom_live_views
@@ -158,6 +159,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(report_views.bp)
     app.register_blueprint(record_views.bp)
     app.register_blueprint(certificate_views.bp)
+    app.register_blueprint(class_certificate_views.bp)
     app.register_blueprint(notification_views.bp)
     app.register_blueprint(api_views.bp)
     app.register_blueprint(api_admin_views.bp)

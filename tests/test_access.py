@@ -39,6 +39,9 @@ EXPECTED = {
     "certificates.revoke": ADMIN,
     "certificates.design_edit": ADMIN,
     "certificates.design_seal": ADMIN,
+    "class_certificates.start": STAFF,
+    "class_certificates.status": STAFF,
+    "class_certificates.download": STAFF,
     "api.openapi": PUBLIC,
     "reports.index": STAFF,
     "reports.summary": STAFF,
@@ -52,7 +55,9 @@ EXPECTED = {
     "records.learner": STAFF,
     "records.learner_pdf": STAFF,
     "records.learner_xlsx": STAFF,
-    "records.unit": ADMIN,
+    "records.start_unit": ADMIN,
+    "records.unit_status": ADMIN,
+    "records.unit_download": ADMIN,
 }
 PREFIXES = {
     "admin.": ADMIN,

@@ -22,6 +22,7 @@ from werkzeug.routing import IntegerConverter
 from courseware.access import audience_of
 from courseware.accounts.models import Role, RosterUpload, User
 from courseware.api import tokens
+from courseware.certificates.batch import ClassCertificatesJob
 from courseware.certificates.models import Certificate
 from courseware.classroom import codes, posts, sessions
 from courseware.classroom.models import ClassSession, LeaveRequest, LiveQuiz
@@ -47,6 +48,7 @@ from courseware.progress.models import (
 )
 from courseware.quizzes.models import Answer, QuestionRecord, Quiz, QuizOverride, QuizVersion
 from courseware.reports.models import ExportJob
+from courseware.reports.record_jobs import UnitRecordsJob
 from courseware.timeutil import utcnow
 from tests.conftest import Auth, csrf_token
 from tests.courses.conftest import png
@@ -315,6 +317,14 @@ def world(app, make_user, make_unit, make_class, lessons_dir, sync, tmp_path):
     assert exported.status_code == 302
     with app.app_context():
         ids["job"] = db.session.scalar(sa.select(ExportJob.id))
+    drawn = owner.post(f"/teach/classes/{ids['class_a']}/certificates.pdf")
+    assert drawn.status_code == 302, drawn.status_code
+    with app.app_context():
+        ids["class_pdf"] = db.session.scalar(sa.select(ClassCertificatesJob.id))
+    workbook = w.clients["hzadmin"].post(f"/records/units/{ids['xh']}/exports")
+    assert workbook.status_code == 302, workbook.status_code
+    with app.app_context():
+        ids["unit_records"] = db.session.scalar(sa.select(UnitRecordsJob.id))
     return w
 
 
@@ -646,11 +656,24 @@ ENTRIES: dict[str, Entry] = {
     # --- reports ---
     "reports.export_status": Entry(lambda w: f"/reports/exports/{w.job}", "hzadmin"),
     "reports.download": Entry(lambda w: f"/reports/exports/{w.job}/download", "hzadmin"),
+    "class_certificates.start": Entry(
+        lambda w: f"/teach/classes/{w.class_a}/certificates.pdf", "owner", "POST", served=REDIRECT
+    ),
+    "class_certificates.status": Entry(lambda w: f"/teach/certificate-jobs/{w.class_pdf}", "owner"),
+    "class_certificates.download": Entry(
+        lambda w: f"/teach/certificate-jobs/{w.class_pdf}/download", "hzadmin"
+    ),
     # --- training records (个人培训档案) ---
     "records.learner": Entry(lambda w: f"/records/users/{w.learner}", "hzadmin"),
     "records.learner_pdf": Entry(lambda w: f"/records/users/{w.learner}.pdf", "hzadmin"),
     "records.learner_xlsx": Entry(lambda w: f"/records/users/{w.learner}.xlsx", "hzadmin"),
-    "records.unit": Entry(lambda w: f"/records/units/{w.xh}.xlsx", "hzadmin"),
+    "records.start_unit": Entry(
+        lambda w: f"/records/units/{w.xh}/exports", "hzadmin", "POST", served=REDIRECT
+    ),
+    "records.unit_status": Entry(lambda w: f"/records/exports/{w.unit_records}", "hzadmin"),
+    "records.unit_download": Entry(
+        lambda w: f"/records/exports/{w.unit_records}/download", "hzadmin"
+    ),
     # --- administration of a unit ---
     "admin.user_edit": Entry(lambda w: f"/admin/users/{w.learner}", "hzadmin"),
     "admin.user_password": Entry(

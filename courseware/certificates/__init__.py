@@ -1,7 +1,7 @@
 """Certificates: issued on completing a course, printable, verifiable by code, revocable."""
 
-from courseware import signals
-from courseware.certificates import issue, records
+from courseware import jobs, signals
+from courseware.certificates import batch, issue, records
 
 
 def init_app(app) -> None:
@@ -10,3 +10,4 @@ def init_app(app) -> None:
     app.jinja_env.globals["certificate_for"] = records.for_course
     app.jinja_env.globals["certificates_of"] = records.of_user
     app.jinja_env.globals["display_code"] = records.display_code
+    jobs.register(app, batch.KIND, model=batch.ClassCertificatesJob, work=batch.write_pdf)

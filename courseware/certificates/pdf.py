@@ -104,10 +104,18 @@ def render(certificate: Certificate, verify_url: str) -> bytes:
     code, QR code and where to verify it."""
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
-    title_zh = certificate.course_title.get("zh", "")
-    title_en = certificate.course_title.get("en", "")
     pdf.setTitle(f"{_('Certificate of completion')} {display_code(certificate.code)}")
     pdf.setAuthor(_("Courseware"))
+    draw_page(pdf, certificate, verify_url)
+    pdf.save()
+    return buffer.getvalue()
+
+
+def draw_page(pdf: canvas.Canvas, certificate: Certificate, verify_url: str) -> None:
+    """Draw one certificate on the canvas's current page and end the page: a single certificate
+    and a whole class's are drawn alike."""
+    title_zh = certificate.course_title.get("zh", "")
+    title_en = certificate.course_title.get("en", "")
     width, height = A4
 
     pdf.setStrokeColor(colors.HexColor("#8a6d1d"))
@@ -194,8 +202,6 @@ def render(certificate: Certificate, verify_url: str) -> bytes:
     pdf.drawString(left, top - size, verify_url)
 
     pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
 
 
 def filename(certificate: Certificate) -> str:

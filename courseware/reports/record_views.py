@@ -4,16 +4,19 @@ unit and the instructors of their classes, and a unit's as one workbook for its 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, Blueprint, render_template, request, Response
+from flask import abort, Blueprint, redirect, render_template, request, Response, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from courseware import exports, permissions
+from courseware import exports, jobs, permissions
 from courseware.access import roles, signed_in
 from courseware.accounts.audit import record as audit
 from courseware.accounts.models import Role, Unit, User
 from courseware.db import db
-from courseware.reports import record_files, records
+from courseware.forms import ActionForm
+from courseware.reports import record_files, record_jobs, records
+from courseware.reports.record_jobs import UnitRecordsJob
 from courseware.timeutil import utcnow
 
 bp = Blueprint("records", __name__)
@@ -145,23 +148,70 @@ def index():
     )
 
 
-@bp.route("/records/units/<int:unit_id>.xlsx")
-@roles(Role.ADMIN)
-def unit(unit_id):
-    """Every active learner's record in a unit and the units under it, as one workbook."""
-    if db.session.get(Unit, unit_id) is None or not permissions.manages_unit(current_user, unit_id):
+def _managed_unit(unit_id: int) -> Unit:
+    """The unit, if the administrator manages it; 404 otherwise, so ids leak nothing."""
+    unit = db.session.get(Unit, unit_id)
+    if unit is None or not permissions.manages_unit(current_user, unit_id):
         abort(404)
+    return unit
+
+
+def _unit_job(job_id: int) -> UnitRecordsJob:
+    """The job, if the administrator manages its unit now (whoever started it)."""
+    job = db.session.get(UnitRecordsJob, job_id)
+    if job is None:
+        abort(404)
+    _managed_unit(job.unit_id)
+    return job
+
+
+@bp.route("/records/units/<int:unit_id>/exports", methods=["POST"])
+@roles(Role.ADMIN)
+def start_unit(unit_id):
+    """Have the job worker write every active learner's record in a unit and the units under it
+    as one workbook, and show its progress."""
+    unit = _managed_unit(unit_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
     year, error = _year()
     if error:
         return Response(error, status=400, mimetype="text/plain")
-    learners = records.unit_learners(unit_id)
-    body = record_files.unit_xlsx(records.record_of(user, year) for user in learners)
-    audit("record.export_unit", f"unit:{unit_id}", {"year": year, "learners": len(learners)})
-    db.session.commit()
-    return Response(
-        body,
-        mimetype=exports.XLSX_TYPE,
-        headers={
-            "Content-Disposition": f"attachment; filename=training-records-unit-{unit_id}-{year}.xlsx"
-        },
+    job = UnitRecordsJob(
+        user_id=current_user.id, unit_id=unit.id, year=year, locale=str(get_locale() or "zh")
     )
+    db.session.add(job)
+    audit("record.export_unit_started", f"unit:{unit_id}", {"year": year})
+    db.session.commit()
+    record_jobs.start(job)
+    return redirect(url_for(".unit_status", job_id=job.id))
+
+
+@bp.route("/records/exports/<int:job_id>")
+@roles(Role.ADMIN)
+def unit_status(job_id):
+    """The workbook's progress; a job whose worker stopped is sent again (or failed) from here too."""
+    jobs.reap_now_and_then()
+    job = _unit_job(job_id)
+    template = (
+        "records/_unit_job.html" if request.headers.get("HX-Request") else "records/unit_job.html"
+    )
+    return render_template(template, job=job, unit=db.session.get(Unit, job.unit_id))
+
+
+@bp.route("/records/exports/<int:job_id>/download")
+@roles(Role.ADMIN)
+def unit_download(job_id):
+    """Send the workbook from the database, chunk by chunk, whichever server wrote it."""
+    job = _unit_job(job_id)
+    if not job.succeeded:
+        abort(404)
+    stored = db.session.get(jobs.JobFile, job.file_id) if job.file_id else None
+    if stored is None:
+        unit = db.session.get(Unit, job.unit_id)
+        return render_template("records/unit_job.html", job=job, unit=unit), 410
+    audit("record.export_unit", f"unit:{job.unit_id}", {"year": job.year, "learners": job.done})
+    db.session.commit()
+    response = Response(jobs.file_chunks(stored.id), mimetype=exports.XLSX_TYPE)
+    response.headers["Content-Length"] = str(stored.size)
+    response.headers["Content-Disposition"] = f"attachment; filename={job.filename}"
+    return response

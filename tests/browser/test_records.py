@@ -22,6 +22,7 @@ def test_a_learner_reads_their_record_and_an_administrator_downloads_the_units(
     make_unit,
     complete_course,  # noqa: F811
 ):
+    app.config["JOBS_INLINE"] = True  # the unit's workbook is written as it is asked for
     hz = make_unit("浙江省", "杭州市")
     complete_course(make_user(username="rare1", name="𠮷祥", unit_id=hz, rank_level="township"))
     make_user(Role.ADMIN, username="hzadmin", unit_id=hz, admin_unit_id=hz, locale="en")
@@ -52,8 +53,12 @@ def test_a_learner_reads_their_record_and_an_administrator_downloads_the_units(
     admin.wait_for_url("**/records?q=rare1")
     assert admin.get_by_role("link", name="Training record: 𠮷祥 (rare1)").is_visible()
     screenshot(admin, "training-records-en-360")
+    admin.get_by_role("button", name="浙江省 / 杭州市 (XLSX").click()
+    admin.wait_for_url("**/records/exports/*")
+    # The job ran as it was started (JOBS_INLINE): the page offers the file at once.
+    screenshot(admin, "unit-records-job-en-360")
     with admin.expect_download() as info:
-        admin.get_by_role("link", name="浙江省 / 杭州市 (XLSX").click()
+        admin.get_by_role("button", name="Download the workbook").click()
     book = openpyxl.load_workbook(io.BytesIO(open(info.value.path(), "rb").read()))
     rows = list(book["Summary"].iter_rows(values_only=True))
     assert rows[1][:2] == ("rare1", "𠮷祥") and rows[1][8] == 2

@@ -9,13 +9,15 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
+from courseware import jobs
 from courseware.accounts.audit import AuditEvent
 from courseware.accounts.models import Role, User
 from courseware.db import db
 from courseware.progress import ledger
+from courseware.reports import record_jobs
 from courseware.timeutil import utcnow
 from tests.certificates.conftest import complete_course  # noqa: F401
-from tests.conftest import Auth
+from tests.conftest import Auth, csrf_token
 from tests.pdfread import embedded_fonts, pdf_lines
 
 YEAR = utcnow().year
@@ -181,8 +183,24 @@ def test_who_may_see_a_cadres_record(app, cadres):
 
 def test_a_units_records_as_one_workbook(app, cadres):
     hzadmin = signed_in(app, "hzadmin")
-    assert f"/records/units/{cadres['hz']}.xlsx" in hzadmin.get("/records").get_data(as_text=True)
-    response = hzadmin.get(f"/records/units/{cadres['hz']}.xlsx")
+    year_now = utcnow().year
+    page = hzadmin.get("/records").get_data(as_text=True)
+    assert f"/records/units/{cadres['hz']}/exports?year={year_now}" in page
+    started = hzadmin.post(
+        f"/records/units/{cadres['hz']}/exports?year={YEAR}", data=_csrf(hzadmin)
+    )
+    assert started.status_code == 302
+    status = started.location
+    job_id = int(status.rsplit("/", 1)[1])
+    waiting = hzadmin.get(status, headers={"HX-Request": "true"})
+    assert "data-hx-get" in waiting.get_data(as_text=True)  # queued: the page keeps asking
+    assert hzadmin.get(f"{status}/download").status_code == 404  # nothing to send yet
+
+    assert jobs.run(app, record_jobs.KIND, job_id)  # what the worker does with the message
+
+    ready = hzadmin.get(status).get_data(as_text=True)
+    assert "data-hx-get" not in ready and f"{status}/download" in ready
+    response = hzadmin.get(f"{status}/download")
     assert response.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(response.data))
     summary = list(book["Summary"].iter_rows(values_only=True))[1:]
@@ -193,8 +211,26 @@ def test_a_units_records_as_one_workbook(app, cadres):
         ("rare2", "䶮", f"{YEAR - 4}–{YEAR}", 0),
     ]
     assert len(list(book["Entries"].iter_rows())) == 1 + 4
-    assert signed_in(app, "nbadmin").get(f"/records/units/{cadres['hz']}.xlsx").status_code == 404
-    assert signed_in(app, "teacher").get(f"/records/units/{cadres['hz']}.xlsx").status_code == 403
+    with app.app_context():
+        job = db.session.get(record_jobs.UnitRecordsJob, job_id)
+        assert (job.done, job.total, job.year) == (2, 2, YEAR)
+        actions = list(db.session.scalars(sa.select(AuditEvent.action)))
+    assert "record.export_unit_started" in actions and "record.export_unit" in actions
+    nbadmin = signed_in(app, "nbadmin")
+    assert (
+        nbadmin.post(f"/records/units/{cadres['hz']}/exports", data=_csrf(nbadmin)).status_code
+        == 404
+    )
+    assert nbadmin.get(status).status_code == 404
+    assert nbadmin.get(f"{status}/download").status_code == 404
+    teacher = signed_in(app, "teacher")
+    assert teacher.get(f"{status}/download").status_code == 403
+    bad = hzadmin.post(f"/records/units/{cadres['hz']}/exports?year=1900", data=_csrf(hzadmin))
+    assert bad.status_code == 400 and "year" in bad.get_data(as_text=True)
+
+
+def _csrf(client) -> dict:
+    return {"csrf_token": csrf_token(client, "/")}
 
 
 def test_the_command_line_writes_the_record(app, runner, cadres, tmp_path, monkeypatch):

@@ -1,0 +1,123 @@
+"""A whole class's certificates in one PDF, drawn by the job queue's worker, one page each, its
+progress written to the job's row and its file kept in the database, so that every app server can
+report it and send it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy.orm import Mapped, mapped_column
+
+from courseware import jobs
+from courseware.accounts.models import Cohort, cohort_member
+from courseware.certificates.models import Certificate
+from courseware.db import db, status_type
+from courseware.jobs import JobProgress, JobStatus, set_state
+from courseware.progress.models import CourseAssignment
+from courseware.timeutil import utcnow
+
+KIND = "class_certificates"
+
+
+class ClassCertificatesJob(JobProgress, db.Model):
+    """One PDF of a class's certificates, written in the background."""
+
+    __tablename__ = "class_certificates_job"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    cohort_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("cohort.id", ondelete="CASCADE"), index=True
+    )
+    # The worker has no request: the language the pages are printed in and the address the QR
+    # codes point at are those of the request that started the job.
+    locale: Mapped[str] = mapped_column(sa.String(16))
+    base_url: Mapped[str] = mapped_column(sa.String(255))
+    status: Mapped[JobStatus] = mapped_column(status_type(JobStatus), default=JobStatus.QUEUED)
+    total: Mapped[int] = mapped_column(default=0)
+    done: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(sa.String(500))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[dt.datetime | None]
+    queued_at: Mapped[dt.datetime | None] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    heartbeat_at: Mapped[dt.datetime | None]
+    file_id: Mapped[int | None] = mapped_column(sa.ForeignKey("job_file.id", ondelete="SET NULL"))
+
+    @property
+    def expired(self) -> bool:
+        """Done, but its file was deleted after its days."""
+        return self.succeeded and self.file_id is None
+
+    @property
+    def filename(self) -> str:
+        return f"class-{self.cohort_id}-certificates-{self.id}.pdf"
+
+
+def of_class(cohort: Cohort) -> sa.Select:
+    """The valid certificates the class's members hold for the courses assigned to the class (for
+    any course when the class has none assigned, as its grid shows every course then), by name."""
+    query = (
+        sa.select(Certificate)
+        .join(cohort_member, cohort_member.c.user_id == Certificate.user_id)
+        .where(cohort_member.c.cohort_id == cohort.id, Certificate.revoked_at.is_(None))
+    )
+    assigned = sa.select(CourseAssignment.course_id).where(CourseAssignment.cohort_id == cohort.id)
+    if db.session.scalar(sa.select(sa.exists(assigned))):
+        query = query.where(Certificate.course_id.in_(assigned))
+    return query.order_by(Certificate.name, Certificate.course_id, Certificate.id)
+
+
+def count_of_class(cohort: Cohort) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(of_class(cohort).subquery()))
+
+
+def write_pdf(job_id: int) -> None:
+    """Draw every certificate on a page of its own into a temporary file, then keep it in the
+    database with the job done. A worker that stops half-way leaves nothing behind."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    from courseware.certificates import pdf, qr
+
+    job = db.session.get(ClassCertificatesJob, job_id)
+    cohort = db.session.get(Cohort, job.cohort_id)
+    ids = db.session.scalars(of_class(cohort).with_only_columns(Certificate.id)).all()
+    set_state(ClassCertificatesJob, job_id, done=0, total=len(ids))
+    name = job.filename
+    app = current_app._get_current_object()
+    with tempfile.TemporaryDirectory(prefix="certificates-") as folder:
+        target = Path(folder) / name
+        with (
+            force_locale(job.locale),
+            app.test_request_context("/", base_url=job.base_url),
+        ):
+            sheet = canvas.Canvas(str(target), pagesize=A4, pageCompression=1)
+            sheet.setTitle(_("Certificates of %(name)s", name=cohort.name))
+            sheet.setAuthor(_("Courseware"))
+            for done, certificate_id in enumerate(ids, start=1):
+                certificate = db.session.get(Certificate, certificate_id)
+                pdf.draw_page(sheet, certificate, qr.verify_url(certificate.code))
+                set_state(ClassCertificatesJob, job_id, done=done)
+            sheet.save()
+        stored = jobs.store_file(target, name)
+        finished = db.session.execute(
+            sa.update(ClassCertificatesJob)
+            .where(jobs.held(ClassCertificatesJob, job_id))
+            .values(status=JobStatus.DONE, file_id=stored.id, finished_at=utcnow())
+        ).rowcount
+        if not finished:  # another attempt has the job now: its file is the one kept
+            db.session.rollback()
+            return
+        db.session.commit()
+
+
+def start(job: ClassCertificatesJob) -> None:
+    """Send a committed, queued job to the worker."""
+    jobs.send(KIND, job.id)

@@ -1,0 +1,95 @@
+"""A unit's training records as one workbook, written by the job queue's worker: a unit may hold
+thousands of cadres, too many to gather in a request. Its progress is written to the job's row and
+its file kept in the database, so that every app server can report it and send it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask_babel import force_locale
+from sqlalchemy.orm import Mapped, mapped_column
+
+from courseware import exports, jobs
+from courseware.db import db, status_type
+from courseware.jobs import JobProgress, JobStatus, set_state
+from courseware.reports import record_files, records
+from courseware.timeutil import utcnow
+
+KIND = "unit_records"
+
+
+class UnitRecordsJob(JobProgress, db.Model):
+    """A unit's records for a year, written in the background; done counts the cadres gathered."""
+
+    __tablename__ = "unit_records_job"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int]
+    # The worker has no request: the headers are written in the language the job was asked in.
+    locale: Mapped[str] = mapped_column(sa.String(16))
+    status: Mapped[JobStatus] = mapped_column(status_type(JobStatus), default=JobStatus.QUEUED)
+    total: Mapped[int] = mapped_column(default=0)
+    done: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(sa.String(500))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[dt.datetime | None]
+    queued_at: Mapped[dt.datetime | None] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    heartbeat_at: Mapped[dt.datetime | None]
+    file_id: Mapped[int | None] = mapped_column(sa.ForeignKey("job_file.id", ondelete="SET NULL"))
+
+    @property
+    def expired(self) -> bool:
+        """Done, but its file was deleted after its days."""
+        return self.succeeded and self.file_id is None
+
+    @property
+    def filename(self) -> str:
+        return f"training-records-unit-{self.unit_id}-{self.year}.xlsx"
+
+
+def write_workbook(job_id: int) -> None:
+    """Gather every cadre's record, counting them on the job's row, write the workbook to a
+    temporary file and keep it in the database with the job done. A worker that stops half-way
+    leaves nothing behind."""
+    job = db.session.get(UnitRecordsJob, job_id)
+    year, name, locale = job.year, job.filename, job.locale
+    learners = records.unit_learners(job.unit_id)
+    set_state(UnitRecordsJob, job_id, done=0, total=len(learners))
+    with tempfile.TemporaryDirectory(prefix="records-") as folder:
+        target = Path(folder) / name
+        # Progress is written from a second connection: the session keeps the learners it read.
+        with db.engine.connect() as progress_conn, force_locale(locale):
+
+            def gathered():
+                for done, user in enumerate(learners, start=1):
+                    yield records.record_of(user, year)
+                    progress_conn.execute(
+                        sa.update(UnitRecordsJob)
+                        .where(UnitRecordsJob.id == job_id)
+                        .values(done=done, heartbeat_at=utcnow())
+                    )
+                    progress_conn.commit()
+
+            exports.write_xlsx(target, record_files.unit_sheets(gathered()))
+        db.session.rollback()
+        stored = jobs.store_file(target, name)
+        finished = db.session.execute(
+            sa.update(UnitRecordsJob)
+            .where(jobs.held(UnitRecordsJob, job_id))
+            .values(status=JobStatus.DONE, file_id=stored.id, finished_at=utcnow())
+        ).rowcount
+        if not finished:  # another attempt has the job now: its file is the one kept
+            db.session.rollback()
+            return
+        db.session.commit()
+
+
+def start(job: UnitRecordsJob) -> None:
+    """Send a committed, queued job to the worker."""
+    jobs.send(KIND, job.id)
