@@ -1,7 +1,7 @@
 """A class's certificates in one PDF, drawn by the job worker
 
 Revision ID: 755fb63fcae4
-Revises: 6bd47627b4cc
+Revises: b4e1c2d3a5f6
 Create Date: 2026-12-06 16:23:17.926285
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '755fb63fcae4'
-down_revision = '6bd47627b4cc'
+down_revision = 'b4e1c2d3a5f6'
 branch_labels = None
 depends_on = None
 
