@@ -149,6 +149,12 @@ def completions(app, make_unit, lessons_dir, sync):
     return make
 
 
+# Rows enough that an import runs for some seconds (a generated password's hash takes about 10 ms
+# on a quiet machine), so a test can kill its worker half-way: 60 rows were done before the test
+# saw the first progress.
+KILL_ROWS = 400
+
+
 def roster_bytes(count: int) -> bytes:
     lines = ["姓名,用户名,单位,职务,职级,手机"]
     lines += [f"学员{i},zj{i:04d},省委组织部,科员,," for i in range(count)]
@@ -264,7 +270,7 @@ def test_a_worker_killed_in_the_middle_of_a_roster_import_leaves_it_to_the_next(
 ):
     make_unit("浙江省", "省委组织部")
     first = queue.start()
-    upload_id = upload_roster(client, roster_bytes(60))
+    upload_id = upload_roster(client, roster_bytes(KILL_ROWS))
     wait_for(lambda: upload_row(app, upload_id).done > 0, what="the import to be half-way")
     first.send_signal(signal.SIGKILL)
     first.wait()
@@ -273,7 +279,7 @@ def test_a_worker_killed_in_the_middle_of_a_roster_import_leaves_it_to_the_next(
     response, _ = poll_import(client, upload_id)
     assert "HX-Redirect" in response.headers, queue.logs()
     row = upload_row(app, upload_id)
-    assert (row.status, row.attempts, bulk_users(app)) == ("done", 2, 60)
+    assert (row.status, row.attempts, bulk_users(app)) == ("done", 2, KILL_ROWS)
 
 
 @pytest.mark.parametrize("queue", ["sqlite"], indirect=True)
@@ -283,7 +289,7 @@ def test_a_job_out_of_attempts_fails_with_a_message_and_may_be_started_again(
     app.config["JOBS_MAX_ATTEMPTS"] = 1
     make_unit("浙江省", "省委组织部")
     first = queue.start()
-    upload_id = upload_roster(client, roster_bytes(60))
+    upload_id = upload_roster(client, roster_bytes(KILL_ROWS))
     wait_for(lambda: upload_row(app, upload_id).done > 0, what="the import to be half-way")
     first.send_signal(signal.SIGKILL)
     first.wait()
@@ -298,7 +304,7 @@ def test_a_job_out_of_attempts_fails_with_a_message_and_may_be_started_again(
     queue.start()
     assert Auth(client).post(f"/admin/import/{upload_id}/commit").status_code == 302
     response, _ = poll_import(client, upload_id)
-    assert "HX-Redirect" in response.headers and bulk_users(app) == 60
+    assert "HX-Redirect" in response.headers and bulk_users(app) == KILL_ROWS
 
 
 @pytest.mark.parametrize("queue", ["sqlite"], indirect=True)

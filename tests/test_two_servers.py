@@ -26,7 +26,14 @@ from courseware.accounts.models import Cohort, Role, RosterUpload, User
 from courseware.db import db
 from tests.conftest import PASSWORD
 from tests.exercises.conftest import add_exercise, DRILL
-from tests.test_job_queue import redis_is_up, REDIS_URL, roster_bytes, wait_for, Workers
+from tests.test_job_queue import (
+    KILL_ROWS,
+    redis_is_up,
+    REDIS_URL,
+    roster_bytes,
+    wait_for,
+    Workers,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
@@ -239,7 +246,7 @@ def test_two_servers_share_sessions_live_exercises_and_jobs(
     assert rows[0][0] == "单位"
     # The import's job worker is killed too, half-way: the next one finishes it.
     status, headers, _ = boss.post(
-        a, "/admin/import", files={"file": ("roster.csv", roster_bytes(60))}
+        a, "/admin/import", files={"file": ("roster.csv", roster_bytes(KILL_ROWS))}
     )
     assert status == 302, status
     preview = path_of(headers)
@@ -264,4 +271,4 @@ def test_two_servers_share_sessions_live_exercises_and_jobs(
 
     assert wait_for(imported, what="the import").endswith(preview + "/done")
     page = boss.get(b, preview + "/done")[2].decode()
-    assert "新建 60 个账号" in page, workers.logs()
+    assert f"新建 {KILL_ROWS} 个账号" in page, workers.logs()

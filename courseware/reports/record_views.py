@@ -39,7 +39,9 @@ def _year() -> tuple[int, str | None]:
 
 def _file(record: records.TrainingRecord, fmt: str) -> Response:
     if fmt == "pdf":
-        body, mimetype = record_files.record_pdf(record), "application/pdf"
+        from courseware.reports import record_pdf  # ReportLab loads when a record is printed
+
+        body, mimetype = record_pdf.record_pdf(record), "application/pdf"
     else:
         body, mimetype = record_files.record_xlsx(record), exports.XLSX_TYPE
     return Response(
