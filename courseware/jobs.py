@@ -33,7 +33,7 @@ from flask import current_app, Flask, g
 from flask.cli import AppGroup
 from sqlalchemy.orm import Mapped, mapped_column
 
-from courseware.db import db
+from courseware.db import db, status_type
 from courseware.timeutil import utcnow
 
 EXTENSION = "courseware.jobs"
@@ -90,6 +90,29 @@ class JobFile(db.Model):
     chunks: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[dt.datetime] = mapped_column(index=True)
+
+
+class FileJob(JobProgress):
+    """The columns of a job that writes one file (an export, a class's certificates, a unit's
+    records): its state and progress, the queue's bookkeeping (when it was last sent, how often a
+    worker took it, the running worker's last sign of life), and the finished file, kept in the
+    database until it expires (then None while the job is done)."""
+
+    status: Mapped[JobStatus] = mapped_column(status_type(JobStatus), default=JobStatus.QUEUED)
+    total: Mapped[int] = mapped_column(default=0)
+    done: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(sa.String(500))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[dt.datetime | None]
+    queued_at: Mapped[dt.datetime | None] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    heartbeat_at: Mapped[dt.datetime | None]
+    file_id: Mapped[int | None] = mapped_column(sa.ForeignKey("job_file.id", ondelete="SET NULL"))
+
+    @property
+    def expired(self) -> bool:
+        """Done, but its file was deleted after its days."""
+        return self.succeeded and self.file_id is None
 
 
 class JobFileChunk(db.Model):

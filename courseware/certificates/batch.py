@@ -4,7 +4,6 @@ report it and send it."""
 
 from __future__ import annotations
 
-import datetime as dt
 import tempfile
 from pathlib import Path
 
@@ -17,15 +16,15 @@ from sqlalchemy.orm import Mapped, mapped_column
 from courseware import jobs
 from courseware.accounts.models import Cohort, cohort_member
 from courseware.certificates.models import Certificate
-from courseware.db import db, status_type
-from courseware.jobs import JobProgress, JobStatus, set_state
+from courseware.db import db
+from courseware.jobs import FileJob, JobStatus, set_state
 from courseware.progress.models import CourseAssignment
 from courseware.timeutil import utcnow
 
 KIND = "class_certificates"
 
 
-class ClassCertificatesJob(JobProgress, db.Model):
+class ClassCertificatesJob(FileJob, db.Model):
     """One PDF of a class's certificates, written in the background."""
 
     __tablename__ = "class_certificates_job"
@@ -39,21 +38,6 @@ class ClassCertificatesJob(JobProgress, db.Model):
     # codes point at are those of the request that started the job.
     locale: Mapped[str] = mapped_column(sa.String(16))
     base_url: Mapped[str] = mapped_column(sa.String(255))
-    status: Mapped[JobStatus] = mapped_column(status_type(JobStatus), default=JobStatus.QUEUED)
-    total: Mapped[int] = mapped_column(default=0)
-    done: Mapped[int] = mapped_column(default=0)
-    error: Mapped[str | None] = mapped_column(sa.String(500))
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    finished_at: Mapped[dt.datetime | None]
-    queued_at: Mapped[dt.datetime | None] = mapped_column(default=utcnow)
-    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
-    heartbeat_at: Mapped[dt.datetime | None]
-    file_id: Mapped[int | None] = mapped_column(sa.ForeignKey("job_file.id", ondelete="SET NULL"))
-
-    @property
-    def expired(self) -> bool:
-        """Done, but its file was deleted after its days."""
-        return self.succeeded and self.file_id is None
 
     @property
     def filename(self) -> str:

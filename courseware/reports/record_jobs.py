@@ -4,7 +4,6 @@ its file kept in the database, so that every app server can report it and send i
 
 from __future__ import annotations
 
-import datetime as dt
 import tempfile
 from pathlib import Path
 
@@ -13,15 +12,15 @@ from flask_babel import force_locale
 from sqlalchemy.orm import Mapped, mapped_column
 
 from courseware import exports, jobs
-from courseware.db import db, status_type
-from courseware.jobs import JobProgress, JobStatus, set_state
+from courseware.db import db
+from courseware.jobs import FileJob, JobStatus, set_state
 from courseware.reports import record_files, records
 from courseware.timeutil import utcnow
 
 KIND = "unit_records"
 
 
-class UnitRecordsJob(JobProgress, db.Model):
+class UnitRecordsJob(FileJob, db.Model):
     """A unit's records for a year, written in the background; done counts the cadres gathered."""
 
     __tablename__ = "unit_records_job"
@@ -32,21 +31,6 @@ class UnitRecordsJob(JobProgress, db.Model):
     year: Mapped[int]
     # The worker has no request: the headers are written in the language the job was asked in.
     locale: Mapped[str] = mapped_column(sa.String(16))
-    status: Mapped[JobStatus] = mapped_column(status_type(JobStatus), default=JobStatus.QUEUED)
-    total: Mapped[int] = mapped_column(default=0)
-    done: Mapped[int] = mapped_column(default=0)
-    error: Mapped[str | None] = mapped_column(sa.String(500))
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    finished_at: Mapped[dt.datetime | None]
-    queued_at: Mapped[dt.datetime | None] = mapped_column(default=utcnow)
-    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
-    heartbeat_at: Mapped[dt.datetime | None]
-    file_id: Mapped[int | None] = mapped_column(sa.ForeignKey("job_file.id", ondelete="SET NULL"))
-
-    @property
-    def expired(self) -> bool:
-        """Done, but its file was deleted after its days."""
-        return self.succeeded and self.file_id is None
 
     @property
     def filename(self) -> str:
