@@ -723,6 +723,8 @@ def test_an_editor_previews_and_applies_a_timeline_sheet_on_a_phone(
     page.get_by_role("button", name="预览").click()
     expect(page.get_by_role("heading", name="预览：timeline.csv")).to_be_visible()
     expect(page.get_by_text("新增事件：0；修改：1；删除：0。")).to_be_visible()
+    # Measured once the page's styles have loaded: before, a table is as wide as its text.
+    page.wait_for_load_state("load")
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
     screenshot(page, "exercise-timeline-preview-phone")
     page.get_by_role("button", name="应用这份时间表").click()
