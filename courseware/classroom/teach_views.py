@@ -270,12 +270,13 @@ def close(session_id):
     except sessions.ClassroomError as error:
         return _refused(session, error)
     db.session.commit()
+    credited = format(sum(e.hours for e in entries), "g")
     flash(
         ngettext(
             "The session is closed: %(hours)s credit hours credited to %(num)d learner.",
             "The session is closed: %(hours)s credit hours credited to %(num)d learners.",
             len(entries),
-            hours=f"{sum(e.hours for e in entries):g}",
+            hours=credited,
         ),
         "success",
     )

@@ -105,8 +105,9 @@ def _chart(series: list, duration: int) -> Drawing:
         flat = [v for point in points for v in point]
         if len(flat) >= 4:
             drawing.add(PolyLine(flat, strokeColor=SERIES_COLOURS[key], strokeWidth=1.2))
+    top_reach = format(int(top), ",")
     labels = [
-        ("reach", _("rumour reach (log scale, top %(n)s)", n=f"{int(top):,}")),
+        ("reach", _("rumour reach (log scale, top %(n)s)", n=top_reach)),
         ("sentiment", _("public sentiment")),
         ("trust", _("trust")),
     ]
