@@ -99,7 +99,7 @@ def test_instructor_publishes_and_an_english_learner_reads_it(
     learner.get_by_role("link", name="Courses").first.click()
     learner.get_by_role("link", name="Test course").click()
     learner.get_by_role("link", name="Lesson one").click()
-    assert learner.get_by_text("newly published").is_visible()
+    expect(learner.get_by_text("newly published")).to_be_visible()
     assert learner.locator("#lesson").get_attribute("lang") == "en"
     # The wide table scrolls in its own box: the page stays as wide as the phone.
     assert learner.locator(".table-scroll table").count() == 1

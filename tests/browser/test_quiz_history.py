@@ -14,6 +14,8 @@ pytestmark = pytest.mark.browser
 
 
 def fits(page, width=360) -> bool:
+    """Whether the page fits the phone, measured once it and its styles have loaded."""
+    page.wait_for_load_state("load")
     return page.evaluate("document.documentElement.scrollWidth") <= width
 
 
