@@ -83,3 +83,14 @@ def open_menu(page):
     toggle = page.locator("header .nav-toggle")
     if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
         toggle.click()
+
+
+def loaded_width(image) -> int:
+    """The natural width of an image once the browser has fetched and decoded it.
+
+    A lazily loaded image is only fetched once it is near the viewport, so it is scrolled
+    there first; `decode()` then settles when the picture is ready (or rejects if it is broken,
+    which reads as width 0).
+    """
+    image.scroll_into_view_if_needed()
+    return image.evaluate("img => img.decode().then(() => img.naturalWidth, () => 0)")

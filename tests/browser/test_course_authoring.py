@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from courseware.accounts.models import Role
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import loaded_width, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -145,13 +145,12 @@ def test_an_instructor_builds_a_course_in_the_browser_and_a_learner_reads_it(
     reader.goto(f"{live_server}/courses/")
     card = reader.locator("article").filter(has_text="政务微博实务")
     assert "2 课" in card.inner_text()
-    assert card.locator("img").evaluate("img => img.naturalWidth") == 120
+    assert loaded_width(card.locator("img")) == 120
     card.get_by_role("link", name="政务微博实务").click()
     assert reader.locator("ol.lesson-list > li").count() == 2
     reader.get_by_role("link", name="第一条微博").click()
     image = reader.get_by_role("img", name="示意图")
-    image.wait_for()
-    assert image.evaluate("img => img.complete && img.naturalWidth") == 120
+    assert loaded_width(image) == 120
     assert fits(reader)
     screenshot(reader, "course-built-learner-phone")
     reader_context.close()

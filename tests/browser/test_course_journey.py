@@ -18,7 +18,7 @@ from courseware.accounts.models import Cohort, Role, User
 from courseware.certificates.models import Certificate
 from courseware.db import db
 from courseware.exercises.models import ExerciseRun
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import loaded_width, screenshot, sign_in
 from tests.exercises.conftest import add_exercise, SALT_PANIC
 
 pytestmark = pytest.mark.browser
@@ -351,7 +351,7 @@ def test_an_instructor_builds_a_course_and_a_learner_of_the_class_earns_its_cert
         learner.goto(f"{live_server}/courses/weibo-basics")
     image_page = f"{live_server}/courses/weibo-basics/speak-early"
     learner.goto(image_page)
-    assert learner.get_by_role("img", name="示意图").evaluate("i => i.naturalWidth") == 120
+    assert loaded_width(learner.get_by_role("img", name="示意图")) == 120
 
     learner.goto(f"{live_server}/courses/weibo-basics")
     learner.get_by_role("link", name="三讲小测").click()
