@@ -3,9 +3,10 @@
 import secrets
 
 import sqlalchemy as sa
-from flask import redirect, request, session, url_for
+from flask import current_app, g, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, LoginManager, logout_user
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import event
 from sqlalchemy.orm import make_transient_to_detached
 
@@ -111,6 +112,11 @@ def start_session(user: User) -> None:
     user.last_login_at = utcnow()
     session.permanent = True
     login_user(user)
+    # Give the new session its CSRF secret now, in the sign-in response's cookie: otherwise the
+    # first page after sign-in adds it, and every request made with the sign-in cookie alone
+    # (a script, or a browser that loses the race between two tabs) signs and sends a new cookie.
+    g.pop(current_app.config["WTF_CSRF_FIELD_NAME"], None)  # a token signed for the old session
+    generate_csrf()
 
 
 def end_session() -> None:

@@ -184,12 +184,17 @@ def remind(pairs, today: dt.date) -> int:
 # --- reading ----------------------------------------------------------------------------------
 
 
+# Built once: the header counts unread notices on every page, and building the statement costs
+# more than running it.
+UNREAD_COUNT = (
+    sa.select(sa.func.count())
+    .select_from(Notification)
+    .where(Notification.user_id == sa.bindparam("user_id"), Notification.read_at.is_(None))
+)
+
+
 def unread_count(user) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Notification)
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
-    )
+    return db.session.connection().execute(UNREAD_COUNT, {"user_id": user.id}).scalar_one()
 
 
 def page_of(user_id: int, limit: int = 100) -> list[Notification]:

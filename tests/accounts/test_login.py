@@ -55,6 +55,16 @@ def test_session_is_renewed_at_login(client, auth, make_user):
         assert "planted" not in session
 
 
+def test_the_sign_in_cookie_already_holds_the_forms_secret(client, auth, make_user):
+    """Pages after sign-in send no new cookie: the CSRF secret came with the sign-in's."""
+    make_user(username="zhang")
+    signed_in = auth.login("zhang")
+    assert "session=" in signed_in.headers.get("Set-Cookie", "")
+    page = client.get("/password")
+    assert 'name="csrf_token"' in page.get_data(as_text=True)
+    assert "Set-Cookie" not in page.headers
+
+
 def test_logout_ends_the_session_on_the_server(app, client, auth, make_user):
     make_user(username="zhang")
     auth.login("zhang")
