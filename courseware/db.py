@@ -1,6 +1,7 @@
 """The database handle every module imports, and engine settings that keep SQLite honest."""
 
 import enum
+import functools
 from datetime import datetime, UTC
 from zoneinfo import ZoneInfo
 
@@ -21,6 +22,15 @@ NAMING_CONVENTION = {
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
+def built_once(build):
+    """Decorate a function that builds a statement (with `sa.bindparam` for its values) so that
+    the statement is built on the first call and reused after.
+
+    For the queries every page runs: building a select and working out its cache key costs more
+    than running it on SQLite, and a statement object that is reused keeps its key."""
+    return functools.cache(build)
 
 
 def status_type(statuses: type[enum.StrEnum], length: int = 16) -> sa.Enum:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 from courseware.accounts.credentials import normalise_username
 from courseware.accounts.models import User
 from courseware.certificates.models import Certificate
-from courseware.db import db
+from courseware.db import built_once, db
 
 # Anything typed longer than this is not a code; it is not looked up.
 MAX_TYPED_CODE = 64
@@ -38,13 +38,18 @@ def by_code(raw: str | None) -> Certificate | None:
     return db.session.scalar(sa.select(Certificate).where(Certificate.code == code))
 
 
+@built_once
+def _certificates_of_user():
+    return (
+        sa.select(Certificate)
+        .where(Certificate.user_id == sa.bindparam("user_id"))
+        .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+    )
+
+
 def of_user(user_id: int) -> list[Certificate]:
     """A learner's certificates, newest first, revoked ones included."""
-    return db.session.scalars(
-        sa.select(Certificate)
-        .where(Certificate.user_id == user_id)
-        .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
-    ).all()
+    return db.session.scalars(_certificates_of_user(), {"user_id": user_id}).all()
 
 
 def for_course(course_id: int, user_id: int) -> Certificate | None:

@@ -4,18 +4,21 @@ import sqlalchemy as sa
 from flask import abort
 
 from courseware.courses.models import Course
-from courseware.db import db
+from courseware.db import built_once, db
+
+
+@built_once
+def _active_courses():
+    return (
+        sa.select(Course)
+        .where(Course.archived_at.is_(None), Course.published_at.is_not(None))
+        .order_by(Course.slug)
+    )
 
 
 def active_courses() -> list[Course]:
     """The courses in the catalogue: published and not archived, by slug."""
-    return list(
-        db.session.scalars(
-            sa.select(Course)
-            .where(Course.archived_at.is_(None), Course.published_at.is_not(None))
-            .order_by(Course.slug)
-        )
-    )
+    return list(db.session.scalars(_active_courses()))
 
 
 def get_course(slug: str) -> Course:

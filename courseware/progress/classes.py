@@ -12,7 +12,7 @@ from courseware import signals
 from courseware.accounts.models import Cohort, cohort_member, Unit, User
 from courseware.courses.models import Course
 from courseware.courses.outline import draft_items
-from courseware.db import db
+from courseware.db import built_once, db
 from courseware.exercises.models import Exercise
 from courseware.exercises.runs import best_runs_for
 from courseware.i18n import text
@@ -83,16 +83,21 @@ class Assigned:
         return not self.completed and today > self.due_on
 
 
-def assigned_to(user_id: int) -> list[Assigned]:
-    """The courses a learner's classes assign, soonest due first (the earliest due date wins)."""
-    rows = db.session.execute(
+@built_once
+def _assignments_of_user():
+    return (
         sa.select(CourseAssignment, Course, Cohort)
         .join(cohort_member, cohort_member.c.cohort_id == CourseAssignment.cohort_id)
         .join(Course, Course.id == CourseAssignment.course_id)
         .join(Cohort, Cohort.id == CourseAssignment.cohort_id)
-        .where(cohort_member.c.user_id == user_id, Course.archived_at.is_(None))
+        .where(cohort_member.c.user_id == sa.bindparam("user_id"), Course.archived_at.is_(None))
         .order_by(CourseAssignment.due_on)
-    ).all()
+    )
+
+
+def assigned_to(user_id: int) -> list[Assigned]:
+    """The courses a learner's classes assign, soonest due first (the earliest due date wins)."""
+    rows = db.session.execute(_assignments_of_user(), {"user_id": user_id}).all()
     done = completions_for(user_id)
     seen, result = set(), []
     for assignment, course, cohort in rows:

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from courseware import signals
 from courseware.accounts.audit import record
 from courseware.courses.models import Course
-from courseware.db import db
+from courseware.db import built_once, db
 from courseware.exercises.runs import best_runs
 from courseware.lessons import reading
 from courseware.progress import tracking
@@ -165,6 +165,13 @@ def on_run_finished(run, user_ids, now: dt.datetime, **extra) -> None:
         check_completion(run.exercise.course_id, user_id, now)
 
 
+@built_once
+def _completions_of_users():
+    return sa.select(CourseCompletion).where(
+        CourseCompletion.user_id.in_(sa.bindparam("user_ids", expanding=True))
+    )
+
+
 def completions_for(user_id: int) -> dict[int, CourseCompletion]:
     """The learner's completions, by course id."""
     return completions_by_user([user_id])[user_id]
@@ -178,10 +185,14 @@ def completions_by_user(
     result: dict[int, dict[int, CourseCompletion]] = {user_id: {} for user_id in users}
     if not users:
         return result
-    query = sa.select(CourseCompletion).where(CourseCompletion.user_id.in_(users))
-    if course_id is not None:
-        query = query.where(CourseCompletion.course_id == course_id)
-    for completion in db.session.scalars(query):
+    if course_id is None:
+        rows = db.session.scalars(_completions_of_users(), {"user_ids": users})
+    else:
+        rows = db.session.scalars(
+            _completions_of_users().where(CourseCompletion.course_id == course_id),
+            {"user_ids": users},
+        )
+    for completion in rows:
         result[completion.user_id][completion.course_id] = completion
     return result
 

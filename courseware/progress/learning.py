@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from courseware.courses import catalogue
 from courseware.courses.models import Course
-from courseware.db import db
+from courseware.db import built_once, db
 from courseware.exercises.models import Exercise, ExerciseRun
 from courseware.lessons import reading
 from courseware.lessons.models import Lesson
@@ -32,11 +32,7 @@ class Summary:
 
 def my_learning(user_id: int) -> Summary:
     """Sum a learner's progress by course, with their completed lessons newest first."""
-    rows = db.session.execute(
-        sa.select(LessonProgress, Lesson)
-        .join(Lesson, Lesson.id == LessonProgress.lesson_id)
-        .where(LessonProgress.user_id == user_id)
-    ).all()
+    rows = db.session.execute(_progress_rows(), {"user_id": user_id}).all()
     by_course: dict[int, list] = {}
     for progress, lesson in rows:
         by_course.setdefault(lesson.course_id, []).append(progress)
@@ -64,16 +60,30 @@ def my_learning(user_id: int) -> Summary:
     )
 
 
-def _courses_with_quizzes_or_exercises(user_id: int) -> set[int]:
-    """Courses a learner began with a quiz or an exercise rather than a lesson: begun all the same."""
+@built_once
+def _progress_rows():
+    return (
+        sa.select(LessonProgress, Lesson)
+        .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+        .where(LessonProgress.user_id == sa.bindparam("user_id"))
+    )
+
+
+@built_once
+def _courses_begun_elsewhere():
     quizzes = (
         sa.select(Quiz.course_id)
         .join(Attempt, Attempt.quiz_id == Quiz.id)
-        .where(Attempt.user_id == user_id)
+        .where(Attempt.user_id == sa.bindparam("user_id"))
     )
     exercises = (
         sa.select(Exercise.course_id)
         .join(ExerciseRun, ExerciseRun.exercise_id == Exercise.id)
-        .where(ExerciseRun.user_id == user_id)
+        .where(ExerciseRun.user_id == sa.bindparam("user_id"))
     )
-    return set(db.session.scalars(quizzes.union(exercises)))
+    return quizzes.union(exercises)
+
+
+def _courses_with_quizzes_or_exercises(user_id: int) -> set[int]:
+    """Courses a learner began with a quiz or an exercise rather than a lesson: begun all the same."""
+    return set(db.session.scalars(_courses_begun_elsewhere(), {"user_id": user_id}))

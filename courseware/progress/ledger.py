@@ -11,7 +11,7 @@ from flask import current_app
 
 from courseware.accounts.audit import record
 from courseware.accounts.models import cohort_member, RankLevel, Role, User
-from courseware.db import db
+from courseware.db import built_once, db
 from courseware.progress.credit_rules import CourseCreditRule
 from courseware.progress.models import CourseAssignment, CourseCompletion, CreditEntry, QuotaRule
 
@@ -209,24 +209,32 @@ def reverse(entry: CreditEntry, reason: str, entered_by: User, today: dt.date) -
     return reversal
 
 
-def entries_of(user_id: int) -> list[CreditEntry]:
-    return list(
-        db.session.scalars(
-            sa.select(CreditEntry)
-            .where(CreditEntry.user_id == user_id)
-            .order_by(CreditEntry.earned_on.desc(), CreditEntry.id.desc())
-        )
+@built_once
+def _entries_of_user():
+    return (
+        sa.select(CreditEntry)
+        .where(CreditEntry.user_id == sa.bindparam("user_id"))
+        .order_by(CreditEntry.earned_on.desc(), CreditEntry.id.desc())
     )
 
 
+def entries_of(user_id: int) -> list[CreditEntry]:
+    return list(db.session.scalars(_entries_of_user(), {"user_id": user_id}))
+
+
+@built_once
+def _quota_rules():
+    return sa.select(QuotaRule)
+
+
 def quotas() -> dict[str, tuple[float, int]]:
-    stored = {q.rank_level: (q.hours, q.years) for q in db.session.scalars(sa.select(QuotaRule))}
+    stored = {q.rank_level: (q.hours, q.years) for q in db.session.scalars(_quota_rules())}
     return {level: stored.get(level, default) for level, default in DEFAULT_QUOTAS.items()}
 
 
 def required_minimums() -> dict[str, float]:
     """Per rank level, the 学时 of the quota that must come from required (必修) courses."""
-    stored = {q.rank_level: q.min_required or 0.0 for q in db.session.scalars(sa.select(QuotaRule))}
+    stored = {q.rank_level: q.min_required or 0.0 for q in db.session.scalars(_quota_rules())}
     return {level: float(stored.get(level, 0.0)) for level in DEFAULT_QUOTAS}
 
 
@@ -333,20 +341,37 @@ def _required_course_clause(user_id_column):
 
 def required_totals(start: dt.date, end: dt.date, user_ids=None) -> dict[int, float]:
     """Per learner, the 学时 of required courses earned between two dates, reversals deducted."""
-    query = (
+    values = {"start": start, "end": end}
+    if user_ids is None:
+        query = _required_totals()
+    else:
+        query = _required_totals_of_users()
+        values["user_ids"] = list(user_ids)
+    return {
+        user_id: round(float(total or 0), 2) for user_id, total in db.session.execute(query, values)
+    }
+
+
+@built_once
+def _required_totals():
+    return (
         sa.select(CreditEntry.user_id, sa.func.sum(CreditEntry.hours))
         .where(
             CreditEntry.course_id.is_not(None),
             CreditEntry.kind.in_(("course", "reversal")),
-            CreditEntry.earned_on >= start,
-            CreditEntry.earned_on <= end,
+            CreditEntry.earned_on >= sa.bindparam("start"),
+            CreditEntry.earned_on <= sa.bindparam("end"),
             _required_course_clause(CreditEntry.user_id),
         )
         .group_by(CreditEntry.user_id)
     )
-    if user_ids is not None:
-        query = query.where(CreditEntry.user_id.in_(user_ids))
-    return {user_id: round(float(total or 0), 2) for user_id, total in db.session.execute(query)}
+
+
+@built_once
+def _required_totals_of_users():
+    return _required_totals().where(
+        CreditEntry.user_id.in_(sa.bindparam("user_ids", expanding=True))
+    )
 
 
 def carried_over(period_total_before: float, required: float) -> float:

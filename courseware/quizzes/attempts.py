@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from courseware import signals
-from courseware.db import db
+from courseware.db import built_once, db
 from courseware.quizzes.grading import grade_response, is_blank, response_problem
 from courseware.quizzes.models import (
     Answer,
@@ -558,21 +558,36 @@ def quiz_status(quiz: Quiz, attempts: list[Attempt]) -> QuizStatus:
     return QuizStatus(quiz, status, counted, passed)
 
 
-def learner_results(user_id: int) -> list[tuple[Quiz, Attempt | None, int]]:
-    """Every quiz a learner has attempted: the attempt that counts and how many they made."""
-    attempts = list(
-        db.session.scalars(
-            sa.select(Attempt).where(Attempt.user_id == user_id).order_by(Attempt.number)
-        )
+@built_once
+def _attempts_of_user():
+    return (
+        sa.select(Attempt)
+        .where(Attempt.user_id == sa.bindparam("user_id"))
+        .order_by(Attempt.number)
     )
-    by_quiz: dict[int, list[Attempt]] = {}
-    for attempt in attempts:
-        by_quiz.setdefault(attempt.quiz_id, []).append(attempt)
-    quizzes = db.session.scalars(
+
+
+@built_once
+def _published_quizzes():
+    return (
         sa.select(Quiz)
-        .where(Quiz.id.in_(by_quiz), Quiz.archived_at.is_(None), Quiz.published_at.is_not(None))
+        .where(
+            Quiz.id.in_(sa.bindparam("quiz_ids", expanding=True)),
+            Quiz.archived_at.is_(None),
+            Quiz.published_at.is_not(None),
+        )
         .order_by(Quiz.course_id, Quiz.id)
     )
+
+
+def learner_results(user_id: int) -> list[tuple[Quiz, Attempt | None, int]]:
+    """Every quiz a learner has attempted: the attempt that counts and how many they made."""
+    by_quiz: dict[int, list[Attempt]] = {}
+    for attempt in db.session.scalars(_attempts_of_user(), {"user_id": user_id}):
+        by_quiz.setdefault(attempt.quiz_id, []).append(attempt)
+    if not by_quiz:
+        return []
+    quizzes = db.session.scalars(_published_quizzes(), {"quiz_ids": list(by_quiz)})
     return [
         (q, counted_attempt(by_quiz[q.id], q.settings.get("grade", "best")), len(by_quiz[q.id]))
         for q in quizzes
