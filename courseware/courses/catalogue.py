@@ -21,13 +21,18 @@ def active_courses() -> list[Course]:
     return list(db.session.scalars(_active_courses()))
 
 
+@built_once
+def _course_by_slug():
+    return sa.select(Course).where(
+        Course.slug == sa.bindparam("slug"),
+        Course.archived_at.is_(None),
+        Course.published_at.is_not(None),
+    )
+
+
 def get_course(slug: str) -> Course:
     """The course of the catalogue with this slug, or 404."""
-    course = db.session.scalar(
-        sa.select(Course).where(
-            Course.slug == slug, Course.archived_at.is_(None), Course.published_at.is_not(None)
-        )
-    )
+    course = db.session.scalar(_course_by_slug(), {"slug": slug})
     if course is None:
         abort(404)
     return course

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from courseware import signals
 from courseware.accounts.audit import record
 from courseware.accounts.models import cohort_member
-from courseware.db import db
+from courseware.db import built_once, db
 from courseware.exercises import engine
 from courseware.exercises.models import (
     Exercise,
@@ -376,6 +376,10 @@ def runs_of_learners(user_ids, *conditions) -> dict[int, list[ExerciseRun]]:
         )
         .order_by(ExerciseRun.started_at.desc())
     )
+    return _runs_by_learner(rows, users)
+
+
+def _runs_by_learner(rows, users) -> dict[int, list[ExerciseRun]]:
     result: dict[int, list[ExerciseRun]] = {user_id: [] for user_id in users}
     for run in rows:
         for user_id in {run.user_id, *(run.members or [])}:
@@ -389,20 +393,43 @@ def best_runs(course_id: int, user_id: int) -> dict[str, tuple[Exercise, Exercis
     return best_runs_for(course_id, [user_id])[user_id]
 
 
+@built_once
+def _course_exercises():
+    return (
+        sa.select(Exercise)
+        .where(Exercise.course_id == sa.bindparam("course_id"), Exercise.archived_at.is_(None))
+        # The scenario comes from the per-process cache by its hash; the JSON is read on a miss.
+        .options(sa.orm.defer(Exercise.data))
+    )
+
+
+@built_once
+def _runs_in_exercises():
+    """runs_of_learners() for the runs of some exercises."""
+    return (
+        sa.select(ExerciseRun)
+        .where(
+            sa.or_(
+                ExerciseRun.user_id.in_(sa.bindparam("user_ids", expanding=True)),
+                ExerciseRun.live_id.is_not(None),
+            ),
+            ExerciseRun.exercise_id.in_(sa.bindparam("exercise_ids", expanding=True)),
+        )
+        .order_by(ExerciseRun.started_at.desc())
+    )
+
+
 def best_runs_for(
     course_id: int, user_ids
 ) -> dict[int, dict[str, tuple[Exercise, ExerciseRun | None, str]]]:
     """Each exercise of a course with each learner's best finished run and status, by user id then
     exercise slug: the exercises and the runs are read once, however many learners."""
-    exercises = list(
-        db.session.scalars(
-            sa.select(Exercise)
-            .where(Exercise.course_id == course_id, Exercise.archived_at.is_(None))
-            # The scenario comes from the per-process cache by its hash; the JSON is read on a miss.
-            .options(sa.orm.defer(Exercise.data))
-        )
+    users = list(user_ids)
+    exercises = list(db.session.scalars(_course_exercises(), {"course_id": course_id}))
+    rows = db.session.scalars(
+        _runs_in_exercises(), {"user_ids": users, "exercise_ids": [e.id for e in exercises]}
     )
-    runs = runs_of_learners(user_ids, ExerciseRun.exercise_id.in_([e.id for e in exercises]))
+    runs = _runs_by_learner(rows, users)
     return {
         user_id: {
             exercise.slug: best_run(exercise, [r for r in mine if r.exercise_id == exercise.id])

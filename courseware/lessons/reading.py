@@ -10,7 +10,7 @@ from markupsafe import Markup
 from courseware import caching
 from courseware.content.markdown import render_cached
 from courseware.courses.models import Course
-from courseware.db import db
+from courseware.db import built_once, db
 from courseware.i18n import language, marked, text
 from courseware.lessons.models import Lesson, LessonRevision
 from courseware.lessons.revisions import ensure_rendered, MEDIA_URL
@@ -179,10 +179,9 @@ class LessonRow:
         return marked(self.title, self.lang)
 
 
-def lesson_rows(course: Course) -> list[LessonRow]:
-    """The lessons readable_lessons() gives, in the same order, read in one query without their
-    text (the course page's list)."""
-    rows = db.session.execute(
+@built_once
+def _lesson_rows():
+    return (
         sa.select(
             Lesson.id,
             Lesson.slug,
@@ -191,8 +190,14 @@ def lesson_rows(course: Course) -> list[LessonRow]:
             LessonRevision.minutes,
         )
         .join(LessonRevision, LessonRevision.id == Lesson.published_revision_id)
-        .where(Lesson.course_id == course.id, Lesson.archived_at.is_(None))
+        .where(Lesson.course_id == sa.bindparam("course_id"), Lesson.archived_at.is_(None))
     )
+
+
+def lesson_rows(course: Course) -> list[LessonRow]:
+    """The lessons readable_lessons() gives, in the same order, read in one query without their
+    text (the course page's list)."""
+    rows = db.session.execute(_lesson_rows(), {"course_id": course.id})
     english = language() == "en"
     by_slug = {
         slug: LessonRow(

@@ -111,12 +111,16 @@ def standing(course: Course, user_id: int, quizzes=None, exercises=None) -> Stan
     return Standing(all(p.met for p in parts), parts, score)
 
 
-def completion_of(course_id: int, user_id: int) -> CourseCompletion | None:
-    return db.session.scalar(
-        sa.select(CourseCompletion).where(
-            CourseCompletion.course_id == course_id, CourseCompletion.user_id == user_id
-        )
+@built_once
+def _completion_of():
+    return sa.select(CourseCompletion).where(
+        CourseCompletion.course_id == sa.bindparam("course_id"),
+        CourseCompletion.user_id == sa.bindparam("user_id"),
     )
+
+
+def completion_of(course_id: int, user_id: int) -> CourseCompletion | None:
+    return db.session.scalar(_completion_of(), {"course_id": course_id, "user_id": user_id})
 
 
 def check_completion(course_id: int, user_id: int, now: dt.datetime) -> CourseCompletion | None:

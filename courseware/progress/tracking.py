@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from flask import abort, current_app
 
 from courseware.courses.models import Course
-from courseware.db import db
+from courseware.db import built_once, db
 from courseware.lessons.models import Lesson, LessonRevision, RevisionStatus
 from courseware.lessons.reading import LessonKey
 from courseware.progress import checks
@@ -270,17 +270,21 @@ def statuses(user_id: int, lesson_ids) -> dict[int, LessonProgress]:
     return statuses_for([user_id], lesson_ids)[user_id]
 
 
+@built_once
+def _progress_of_users():
+    return sa.select(LessonProgress).where(
+        LessonProgress.user_id.in_(sa.bindparam("user_ids", expanding=True)),
+        LessonProgress.lesson_id.in_(sa.bindparam("lesson_ids", expanding=True)),
+    )
+
+
 def statuses_for(user_ids, lesson_ids) -> dict[int, dict[int, LessonProgress]]:
     """Several learners' summary rows for the given lessons in one query: by user id, then lesson id."""
     users, ids = list(user_ids), list(lesson_ids)
     result: dict[int, dict[int, LessonProgress]] = {user_id: {} for user_id in users}
     if not users or not ids:
         return result
-    rows = db.session.scalars(
-        sa.select(LessonProgress).where(
-            LessonProgress.user_id.in_(users), LessonProgress.lesson_id.in_(ids)
-        )
-    )
+    rows = db.session.scalars(_progress_of_users(), {"user_ids": users, "lesson_ids": ids})
     for row in rows:
         result[row.user_id][row.lesson_id] = row
     return result

@@ -517,28 +517,41 @@ def quiz_statuses(course_id: int, user_id: int) -> dict[str, QuizStatus]:
     return quiz_statuses_for(course_id, [user_id])[user_id]
 
 
+@built_once
+def _course_quizzes():
+    return (
+        sa.select(Quiz)
+        .where(
+            Quiz.course_id == sa.bindparam("course_id"),
+            Quiz.archived_at.is_(None),
+            Quiz.published_at.is_not(None),
+        )
+        # A standing needs the settings, not the questions (read if asked for).
+        .options(sa.orm.defer(Quiz.slots), sa.orm.defer(Quiz.description))
+    )
+
+
+@built_once
+def _attempts_of_users():
+    return (
+        sa.select(Attempt)
+        .where(
+            Attempt.user_id.in_(sa.bindparam("user_ids", expanding=True)),
+            Attempt.quiz_id.in_(sa.bindparam("quiz_ids", expanding=True)),
+        )
+        .order_by(Attempt.number)
+    )
+
+
 def quiz_statuses_for(course_id: int, user_ids) -> dict[int, dict[str, QuizStatus]]:
     """Each quiz of a course with each learner's standing, by user id then quiz slug: the quizzes
     and every learner's attempts at them are read once, however many learners."""
     users = list(user_ids)
-    quizzes = list(
-        db.session.scalars(
-            sa.select(Quiz)
-            .where(
-                Quiz.course_id == course_id,
-                Quiz.archived_at.is_(None),
-                Quiz.published_at.is_not(None),
-            )
-            # A standing needs the settings, not the questions (read if asked for).
-            .options(sa.orm.defer(Quiz.slots), sa.orm.defer(Quiz.description))
-        )
-    )
+    quizzes = list(db.session.scalars(_course_quizzes(), {"course_id": course_id}))
     by_learner: dict[tuple[int, int], list[Attempt]] = {}
     if users and quizzes:
         rows = db.session.scalars(
-            sa.select(Attempt)
-            .where(Attempt.user_id.in_(users), Attempt.quiz_id.in_([q.id for q in quizzes]))
-            .order_by(Attempt.number)
+            _attempts_of_users(), {"user_ids": users, "quiz_ids": [q.id for q in quizzes]}
         )
         for attempt in rows:
             by_learner.setdefault((attempt.user_id, attempt.quiz_id), []).append(attempt)
