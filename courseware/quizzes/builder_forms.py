@@ -97,6 +97,14 @@ class QuizForm(FlaskForm):
         ],
         validate_choice=False,
     )
+    classroom_only = BooleanField(
+        _l("Only during a class session of the quiz's class"), default=False
+    )
+    networks = TextAreaField(
+        _l("Only from these networks (optional)"),
+        validators=[Optional(), Length(max=2000)],
+        render_kw={"rows": 2, "spellcheck": "false", "autocapitalize": "off"},
+    )
     questions = QuestionPicker(_l("Fixed questions (every learner gets them)"), choices=[])
     draws = FieldList(FormField(DrawRow), min_entries=1 + SPARE_DRAWS)
     note = StringField(_l("What changed (optional)"), validators=[Optional(), Length(max=255)])
@@ -122,6 +130,8 @@ class QuizForm(FlaskForm):
             shuffle_options=bool(self.shuffle_options.data),
             review=self.review.data,
             grade=self.grade.data,
+            classroom_only=bool(self.classroom_only.data),
+            networks=self.networks.data or "",
             questions=list(self.questions.data or []),
             draws=[(row.category.data or "", row.count.data or "") for row in self.draws],
             layout=self.layout.data or "",
@@ -143,6 +153,8 @@ class QuizForm(FlaskForm):
         self.shuffle_options.data = bool(settings.get("shuffle_options", True))
         self.review.data = settings.get("review", "immediately")
         self.grade.data = settings.get("grade", "best")
+        self.classroom_only.data = bool(settings.get("classroom_only"))
+        self.networks.data = "\n".join(settings.get("networks") or [])
         self.questions.data = [s["question"] for s in version.slots if "question" in s]
         self.layout.data = layout_of(version.slots)
         draws = [s for s in version.slots if "draw" in s]

@@ -99,6 +99,14 @@ def problem_message(problem: building.FieldProblem) -> str:
         if "after opens" in message:
             return _("The quiz must close after it opens.")
         return _("Write a date and time such as 2026-12-01 09:00 (Beijing time).")
+    if name == "networks":
+        if "entry" in problem.details:
+            return _(
+                "“%(entry)s” is not a network such as 192.168.10.0/24 or an address such as "
+                "192.168.10.7.",
+                entry=problem.details["entry"],
+            )
+        return _("Write networks such as 192.168.10.0/24, one to a line.")
     if name == "review" and "after_close" in message:
         return _("Showing the answers after the quiz closes needs a closing time.")
     return messages.get(name, message)

@@ -48,6 +48,8 @@ class QuizFields:
     shuffle_options: bool = True
     review: str = "immediately"
     grade: str = "best"
+    classroom_only: bool = False
+    networks: str = ""  # as typed: networks or addresses, one to a line (or between commas)
     questions: list[str] = field(default_factory=list)  # fixed questions' ids, in order
     draws: list[tuple[str, str]] = field(default_factory=list)  # (category, count) rows
     lesson: str | None = None
@@ -68,6 +70,11 @@ def _typed_number(text: str):
         return typed
 
 
+def network_entries(typed: str) -> list[str]:
+    """The networks typed in the form, one to a line or between commas, for the reader to judge."""
+    return [entry for entry in re.split(r"[\s,，;；、]+", typed or "") if entry]
+
+
 def file_data(fields: QuizFields) -> tuple[dict, list[tuple[str, object]]]:
     """The mapping a quiz file would hold, and what each entry of its `questions` came from:
     ("question", id) or ("draw", row of the form)."""
@@ -84,6 +91,11 @@ def file_data(fields: QuizFields) -> tuple[dict, list[tuple[str, object]]]:
     data["shuffle_options"] = bool(fields.shuffle_options)
     data["review"] = fields.review
     data["grade"] = fields.grade
+    if fields.classroom_only:
+        data["classroom_only"] = True
+    networks = network_entries(fields.networks)
+    if networks:
+        data["networks"] = networks
     entries, origins = [], []
     fixed = [({"question": name}, ("question", name)) for name in fields.questions]
     drawn = [
@@ -152,7 +164,12 @@ def check_quiz(
             return origins[key[1]] if key[1] < len(origins) else None
         return None
 
-    problems = [FieldProblem(k, m, origin(k), d) for k, m, d in reader.keyed]
+    def details(key, found):
+        if len(key) >= 2 and key[0] == "networks" and isinstance(key[1], int):
+            return {**found, "entry": data["networks"][key[1]]}
+        return found
+
+    problems = [FieldProblem(k, m, origin(k), details(k, d)) for k, m, d in reader.keyed]
     if source is None:
         return None, problems
     names, counts = bank_of(course.id)

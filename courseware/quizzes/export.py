@@ -41,6 +41,8 @@ SETTINGS_ORDER = (
     "shuffle_options",
     "review",
     "grade",
+    "classroom_only",
+    "networks",
 )
 
 

@@ -2,6 +2,8 @@
 unpublished until published; bad input is named by its field in both languages; a preview
 records nothing; a stale save is refused and both versions kept."""
 
+import re
+
 import pytest
 import sqlalchemy as sa
 from markupsafe import escape
@@ -139,6 +141,11 @@ BAD = [
         "Choose at least one fixed question or one draw.",
     ),
     (
+        {"networks": "192.168.10.0/24\n教室"},
+        "“教室”不是网络（如 192.168.10.0/24）或地址（如 192.168.10.7）",
+        "“教室” is not a network such as 192.168.10.0/24 or an address such as 192.168.10.7.",
+    ),
+    (
         {"slug": "Bad Name"},
         "请使用小写字母、数字和连字符",
         "Use lowercase letters, digits and hyphens",
@@ -218,3 +225,52 @@ def test_only_the_course_editors_build_its_quizzes(app, make_user, bank):
     other.login("other")
     assert other.client.get(NEW).status_code == 404
     assert other.client.get("/author/test-course/quizzes/check/edit").status_code == 404
+
+
+def _form_values(page: str) -> tuple[bool, str]:
+    """Whether the edit page's room-lock box is ticked, and its networks as shown."""
+    box = re.search(r'<input[^>]*name="classroom_only"[^>]*>', page).group(0)
+    networks = re.search(r'<textarea[^>]*name="networks"[^>]*>\s*(.*?)</textarea>', page, re.S)
+    return "checked" in box, networks.group(1).strip()
+
+
+def test_the_room_lock_of_a_quiz_file_is_shown_in_the_form_and_kept_by_a_save(
+    app, editor, bank, sync
+):
+    """A quiz locked to the room in its file keeps the lock when edited in the browser, and the
+    lock is set and lifted there."""
+    path = bank / "check.yaml"
+    path.write_text(
+        "classroom_only: true\nnetworks: [192.168.10.0/24]\n" + path.read_text("utf-8"), "utf-8"
+    )
+    sync()
+    edit = "/author/test-course/quizzes/check/edit"
+    page = editor.client.get(edit).get_data(as_text=True)
+    assert _form_values(page) == (True, "192.168.10.0/24")
+    assert "限在课堂作答" in page
+
+    def base():
+        with app.app_context():
+            return str(db.session.scalar(sa.select(sa.func.max(QuizVersion.id))))
+
+    typed = "192.168.10.0/24，10.9.3.4\n"
+    saved = post(
+        editor,
+        edit,
+        quiz_form(pass_mark="70", classroom_only="y", networks=typed, base_version_id=base()),
+    )
+    assert saved.status_code == 302, saved.get_data(as_text=True)
+    with app.app_context():
+        latest = db.session.scalar(sa.select(QuizVersion).order_by(QuizVersion.id.desc()))
+        assert latest.settings["classroom_only"] is True
+        assert latest.settings["networks"] == ["192.168.10.0/24", "10.9.3.4/32"]
+        assert latest.settings["pass_mark"] == 70
+    page = editor.client.get(edit).get_data(as_text=True)
+    assert _form_values(page) == (True, "192.168.10.0/24\n10.9.3.4/32")
+
+    # Unticked and emptied, the quiz is open anywhere again.
+    lifted = post(editor, edit, quiz_form(networks="", base_version_id=base()))
+    assert lifted.status_code == 302
+    with app.app_context():
+        latest = db.session.scalar(sa.select(QuizVersion).order_by(QuizVersion.id.desc()))
+        assert "classroom_only" not in latest.settings and "networks" not in latest.settings

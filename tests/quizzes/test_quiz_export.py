@@ -236,3 +236,27 @@ def test_a_copied_quiz_naming_a_question_of_a_quiz_written_again_stays_consisten
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Quiz)) == 2
     round_trip(app, backend, tmp_path, first)
+
+
+def test_a_quiz_locked_to_the_room_is_written_locked():
+    """The export writes the room lock and the networks, so the files sync back locked."""
+    from types import SimpleNamespace
+    from zoneinfo import ZoneInfo
+
+    from courseware.quizzes.export import quiz_file_data, quiz_file_text
+    from courseware.quizzes.files import parse_quiz
+
+    plan = SimpleNamespace(
+        title={"zh": "课堂小测"},
+        description={},
+        lesson_slug=None,
+        settings={"pass_mark": 60, "classroom_only": True, "networks": ["192.168.10.0/24"]},
+        slots=[{"question": "q-one"}],
+    )
+    zone = ZoneInfo("Asia/Shanghai")
+    written = quiz_file_text(quiz_file_data(plan, {}, set(), zone))
+    assert "classroom_only: true" in written
+    source, problems = parse_quiz(written, "check.yaml", "test-course", "check", zone)
+    assert problems == []
+    assert source.settings["classroom_only"] is True
+    assert source.settings["networks"] == ["192.168.10.0/24"]
