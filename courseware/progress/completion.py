@@ -52,7 +52,8 @@ def standing(course: Course, user_id: int, quizzes=None, exercises=None) -> Stan
     """Where a learner stands against the course's completion rule, part by part; `quizzes` and
     `exercises` are quiz_statuses() and best_runs() when the caller has read them already."""
     rule = course.completion or {"lessons": "all"}
-    lessons = reading.readable_lessons(course)
+    # The readable lessons' ids and slugs, without loading each lesson.
+    lessons = reading.lesson_rows(course)
     rows = tracking.statuses(user_id, [lesson.id for lesson in lessons])
     parts = []
     wanted = chosen_items(rule.get("lessons", "all"), [lesson.slug for lesson in lessons])

@@ -79,22 +79,31 @@ class Availability:
         return self.reason is None
 
 
+@built_once
+def _override():
+    return sa.select(QuizOverride).where(
+        QuizOverride.quiz_id == sa.bindparam("quiz_id"),
+        QuizOverride.user_id == sa.bindparam("user_id"),
+    )
+
+
 def override_for(quiz_id: int, user_id: int) -> QuizOverride | None:
-    return db.session.scalar(
-        sa.select(QuizOverride).where(
-            QuizOverride.quiz_id == quiz_id, QuizOverride.user_id == user_id
+    return db.session.scalar(_override(), {"quiz_id": quiz_id, "user_id": user_id})
+
+
+@built_once
+def _attempts_at_quiz():
+    return (
+        sa.select(Attempt)
+        .where(
+            Attempt.quiz_id == sa.bindparam("quiz_id"), Attempt.user_id == sa.bindparam("user_id")
         )
+        .order_by(Attempt.number)
     )
 
 
 def attempts_of(quiz_id: int, user_id: int) -> list[Attempt]:
-    return list(
-        db.session.scalars(
-            sa.select(Attempt)
-            .where(Attempt.quiz_id == quiz_id, Attempt.user_id == user_id)
-            .order_by(Attempt.number)
-        )
-    )
+    return list(db.session.scalars(_attempts_at_quiz(), {"quiz_id": quiz_id, "user_id": user_id}))
 
 
 def availability(quiz: Quiz, user_id: int, now: dt.datetime) -> Availability:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from courseware.access import signed_in
 from courseware.courses.models import Course
-from courseware.db import db
+from courseware.db import built_once, db
 from courseware.quizzes import attempts as service
 from courseware.quizzes import display
 from courseware.quizzes.models import Attempt, load_attempt_answers, Quiz
@@ -22,13 +22,22 @@ from courseware.timeutil import utcnow
 bp = Blueprint("quizzes", __name__, url_prefix="/quizzes")
 
 
-def get_quiz(course_slug: str, quiz_slug: str) -> Quiz:
-    quiz = db.session.scalar(
+@built_once
+def _quiz_by_slugs():
+    return (
         sa.select(Quiz)
         .join(Course, Course.id == Quiz.course_id)
-        .where(Course.slug == course_slug, Quiz.slug == quiz_slug, Course.archived_at.is_(None))
+        .where(
+            Course.slug == sa.bindparam("course"),
+            Quiz.slug == sa.bindparam("quiz"),
+            Course.archived_at.is_(None),
+        )
         .options(sa.orm.contains_eager(Quiz.course))  # the pages name the course: one query
     )
+
+
+def get_quiz(course_slug: str, quiz_slug: str) -> Quiz:
+    quiz = db.session.scalar(_quiz_by_slugs(), {"course": course_slug, "quiz": quiz_slug})
     if quiz is None or not quiz.is_published:
         abort(404)
     return quiz
