@@ -63,7 +63,7 @@ def _database_url(app: Flask) -> str:
 
 
 def _init_extensions(app: Flask) -> None:
-    from courseware import access, i18n, jobs, permissions, security, templating, uploads
+    from courseware import access, forms, i18n, jobs, permissions, security, templating, uploads
     from courseware.accounts import sessions
     from courseware.content import markdown
     from courseware.db import db
@@ -81,6 +81,7 @@ def _init_extensions(app: Flask) -> None:
     markdown.init_app(app)
     security.init_app(app)
     templating.init_app(app)
+    forms.use_fast_html_params()
     permissions.init_app(app)
 
 
