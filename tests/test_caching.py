@@ -8,6 +8,7 @@ from courseware import caching
 POLICY = {
     "navigation",
     "static_urls",
+    "urls",
     "signed_csrf",
     "locales",
     "rendered_markdown",
@@ -120,7 +121,26 @@ def test_pages_and_sessions_fill_the_caches_and_clear_all_empties_them(
     assert auth.login("reader").status_code == 302
     assert client.get("/").status_code == 200
     filled = {name for name, store in caching.registry().items() if len(store)}
-    assert {"navigation", "session_users", "static_urls"} <= filled
+    assert {"navigation", "session_users", "static_urls", "urls"} <= filled
     caching.clear_all()
     assert all(len(store) == 0 for store in caching.registry().values())
     assert client.get("/").status_code == 200  # rebuilt from the database
+
+
+def test_templates_links_are_the_links_url_for_builds(app):
+    from flask import url_for
+
+    from courseware.templating import cached_url_for
+
+    for root in ("", "/training"):
+        with app.test_request_context("/", base_url=f"http://localhost{root}/"):
+            for endpoint, values in [
+                ("lessons.course", {"course_slug": "weibo"}),
+                ("lessons.course", {"course_slug": "weibo", "tab": "a b"}),
+                ("main.index", {}),
+                ("main.index", {"_anchor": "top"}),
+                ("main.index", {"_external": True}),
+            ]:
+                first = cached_url_for(endpoint, **values)
+                assert first == cached_url_for(endpoint, **values) == url_for(endpoint, **values)
+            assert cached_url_for("main.index").startswith(root + "/")
