@@ -103,9 +103,12 @@ _signed_csrf = caching.Cache("signed_csrf", max_size=4096, ttl=CSRF_REUSE_SECOND
 def csrf_token() -> str:
     """This request's signed CSRF token, as flask_wtf's generate_csrf() gives it."""
     field = current_app.config["WTF_CSRF_FIELD_NAME"]
+    token = g.get(field)
+    if token is not None:  # a page's every form after the first: already signed for this request
+        return token
     secret = session.get(field)
-    if field in g or secret is None:
-        return generate_csrf()  # already signed for this request, or the session has no secret yet
+    if secret is None:
+        return generate_csrf()  # the session has no secret yet: this makes one
     key = (current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key, field, secret)
     token = _signed_csrf.get(key)
     if token is not None:
