@@ -10,7 +10,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from courseware.db import db, status_type
+from courseware.db import built_once, db, status_type
 from courseware.jobs import JobProgress, JobStatus
 from courseware.roles import Role as Role  # defined with access; kept importable from here
 from courseware.timeutil import utcnow
@@ -58,6 +58,26 @@ def unit_subtree_ids(unit_id: int, name: str = "unit_subtree") -> sa.Select:
     tree = sa.select(Unit.id).where(Unit.id == unit_id).cte(name, recursive=True)
     tree = tree.union_all(sa.select(Unit.id).join(tree, Unit.parent_id == tree.c.id))
     return sa.select(tree.c.id)
+
+
+@built_once
+def _unit_ancestors() -> sa.Select:
+    up = (
+        sa.select(Unit.parent_id, Unit.name, sa.literal(0).label("depth"))
+        .where(Unit.id == sa.bindparam("unit_id"))
+        .cte("unit_ancestors", recursive=True)
+    )
+    up = up.union_all(
+        sa.select(Unit.parent_id, Unit.name, up.c.depth + 1).join(up, Unit.id == up.c.parent_id)
+    )
+    return sa.select(up.c.name).order_by(up.c.depth.desc())
+
+
+def unit_path(unit_id: int | None) -> str:
+    """Unit.path() of a unit by its id, in one query instead of one per level."""
+    if unit_id is None:
+        return ""
+    return " / ".join(db.session.scalars(_unit_ancestors(), {"unit_id": unit_id}))
 
 
 class User(UserMixin, db.Model):

@@ -16,8 +16,15 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from courseware.accounts.models import cohort_member, Role, Unit, unit_subtree_ids, User
-from courseware.db import db
+from courseware.accounts.models import (
+    cohort_member,
+    Role,
+    Unit,
+    unit_path,
+    unit_subtree_ids,
+    User,
+)
+from courseware.db import built_once, db
 from courseware.progress import ledger
 from courseware.progress.models import CourseAssignment, CourseCompletion, CreditEntry
 
@@ -101,32 +108,40 @@ def kind_of(entry: CreditEntry) -> str:
     return OUTSIDE
 
 
+@built_once
+def _required_courses_of_user():
+    return (
+        sa.select(CourseAssignment.course_id)
+        .join(cohort_member, cohort_member.c.cohort_id == CourseAssignment.cohort_id)
+        .where(
+            cohort_member.c.user_id == sa.bindparam("user_id"),
+            CourseAssignment.requirement == "required",
+        )
+    )
+
+
 def _required_courses(user_id: int) -> set[int]:
     """The courses some class of the user's assigns as required."""
-    return set(
-        db.session.scalars(
-            sa.select(CourseAssignment.course_id)
-            .join(cohort_member, cohort_member.c.cohort_id == CourseAssignment.cohort_id)
-            .where(
-                cohort_member.c.user_id == user_id,
-                CourseAssignment.requirement == "required",
-            )
+    return set(db.session.scalars(_required_courses_of_user(), {"user_id": user_id}))
+
+
+@built_once
+def _entries_between():
+    return (
+        sa.select(CreditEntry, CourseCompletion.completed_at)
+        .outerjoin(CourseCompletion, CourseCompletion.id == CreditEntry.completion_id)
+        .where(
+            CreditEntry.user_id == sa.bindparam("user_id"),
+            CreditEntry.earned_on >= sa.bindparam("start"),
+            CreditEntry.earned_on <= sa.bindparam("end"),
         )
+        .order_by(CreditEntry.earned_on, CreditEntry.id)
     )
 
 
 def _lines(user_id: int, start: dt.date, end: dt.date) -> list[Line]:
     required = _required_courses(user_id)
-    rows = db.session.execute(
-        sa.select(CreditEntry, CourseCompletion.completed_at)
-        .outerjoin(CourseCompletion, CourseCompletion.id == CreditEntry.completion_id)
-        .where(
-            CreditEntry.user_id == user_id,
-            CreditEntry.earned_on >= start,
-            CreditEntry.earned_on <= end,
-        )
-        .order_by(CreditEntry.earned_on, CreditEntry.id)
-    )
+    rows = db.session.execute(_entries_between(), {"user_id": user_id, "start": start, "end": end})
     lines = []
     for entry, completed_at in rows:
         lines.append(
@@ -169,7 +184,7 @@ def record_of(user: User, year: int) -> TrainingRecord:
     )
     return TrainingRecord(
         user=user,
-        unit=user.unit.path() if user.unit else "",
+        unit=unit_path(user.unit_id),
         year=year,
         rank_level=level,
         quota_hours=quota_hours,

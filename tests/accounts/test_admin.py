@@ -312,3 +312,14 @@ def test_the_learners_form_keeps_what_was_typed_and_says_what_is_wrong(
     assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
     with app.app_context():
         assert db.session.get(Cohort, cohort_id).members == []
+
+
+def test_a_units_path_by_id_reads_as_its_path_from_the_root(app, make_unit):
+    from courseware.accounts.models import unit_path
+
+    leaf = make_unit("浙江省", "杭州市", "西湖区", "北山街道")
+    with app.app_context():
+        unit = db.session.get(Unit, leaf)
+        assert unit_path(leaf) == unit.path() == "浙江省 / 杭州市 / 西湖区 / 北山街道"
+        assert unit_path(unit.parent_id) == "浙江省 / 杭州市 / 西湖区"
+        assert unit_path(None) == ""
