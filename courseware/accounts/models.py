@@ -61,23 +61,43 @@ def unit_subtree_ids(unit_id: int, name: str = "unit_subtree") -> sa.Select:
 
 
 @built_once
-def _unit_ancestors() -> sa.Select:
+def _units_and_ancestors() -> sa.Select:
     up = (
-        sa.select(Unit.parent_id, Unit.name, sa.literal(0).label("depth"))
-        .where(Unit.id == sa.bindparam("unit_id"))
+        sa.select(Unit.id, Unit.parent_id, Unit.name)
+        .where(Unit.id.in_(sa.bindparam("unit_ids", expanding=True)))
         .cte("unit_ancestors", recursive=True)
     )
     up = up.union_all(
-        sa.select(Unit.parent_id, Unit.name, up.c.depth + 1).join(up, Unit.id == up.c.parent_id)
+        sa.select(Unit.id, Unit.parent_id, Unit.name).join(up, Unit.id == up.c.parent_id)
     )
-    return sa.select(up.c.name).order_by(up.c.depth.desc())
+    return sa.select(up.c.id, up.c.parent_id, up.c.name).distinct()
+
+
+def unit_paths_of(unit_ids) -> dict[int, str]:
+    """Unit.path() of each of some units, by id, from one query (not one per unit and level)."""
+    ids = {unit_id for unit_id in unit_ids if unit_id is not None}
+    if not ids:
+        return {}
+    rows = {
+        unit_id: (parent_id, name)
+        for unit_id, parent_id, name in db.session.execute(
+            _units_and_ancestors(), {"unit_ids": sorted(ids)}
+        )
+    }
+    paths: dict[int, str] = {}
+
+    def path(unit_id: int) -> str:
+        if unit_id not in paths:
+            parent_id, name = rows[unit_id]
+            paths[unit_id] = name if parent_id not in rows else f"{path(parent_id)} / {name}"
+        return paths[unit_id]
+
+    return {unit_id: path(unit_id) for unit_id in ids if unit_id in rows}
 
 
 def unit_path(unit_id: int | None) -> str:
-    """Unit.path() of a unit by its id, in one query instead of one per level."""
-    if unit_id is None:
-        return ""
-    return " / ".join(db.session.scalars(_unit_ancestors(), {"unit_id": unit_id}))
+    """Unit.path() of a unit by its id, in one query."""
+    return unit_paths_of([unit_id]).get(unit_id, "")
 
 
 class User(UserMixin, db.Model):

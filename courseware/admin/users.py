@@ -21,7 +21,7 @@ from flask_login import current_user
 from courseware import permissions
 from courseware.accounts import audit, credentials, operations, roster
 from courseware.accounts.forms import UserFilterForm, UserForm
-from courseware.accounts.models import Role, User
+from courseware.accounts.models import Role, unit_paths_of, User
 from courseware.admin.blueprint import admin_only, bp, int_or_none, managed_user, scope
 from courseware.db import db
 from courseware.forms import ActionForm
@@ -44,22 +44,8 @@ def users():
         form=form,
         action=ActionForm(),
         bulk_limit=BULK_PASSWORDS_LIMIT,
-        unit_path=_unit_paths(),
+        unit_paths=unit_paths_of(u.unit_id for u in page.items),
     )
-
-
-def _unit_paths():
-    """Unit.path() for the units of one page, each unit's path made once from its parent's:
-    most users of a page share a few units."""
-    known: dict[int, str] = {}
-
-    def path(unit) -> str:
-        if unit.id not in known:
-            parent = unit.parent
-            known[unit.id] = unit.name if parent is None else f"{path(parent)} / {unit.name}"
-        return known[unit.id]
-
-    return path
 
 
 def _filtered_users(form: UserFilterForm) -> sa.Select:

@@ -315,7 +315,7 @@ def test_the_learners_form_keeps_what_was_typed_and_says_what_is_wrong(
 
 
 def test_a_units_path_by_id_reads_as_its_path_from_the_root(app, make_unit):
-    from courseware.accounts.models import unit_path
+    from courseware.accounts.models import unit_path, unit_paths_of
 
     leaf = make_unit("浙江省", "杭州市", "西湖区", "北山街道")
     with app.app_context():
@@ -323,3 +323,8 @@ def test_a_units_path_by_id_reads_as_its_path_from_the_root(app, make_unit):
         assert unit_path(leaf) == unit.path() == "浙江省 / 杭州市 / 西湖区 / 北山街道"
         assert unit_path(unit.parent_id) == "浙江省 / 杭州市 / 西湖区"
         assert unit_path(None) == ""
+        other = make_unit("浙江省", "宁波市")
+        assert unit_paths_of([leaf, other, None]) == {
+            leaf: "浙江省 / 杭州市 / 西湖区 / 北山街道",
+            other: "浙江省 / 宁波市",
+        }
