@@ -45,6 +45,8 @@ def index(live_form=None, live_exercise_id=None):
             sa.select(Exercise)
             .where(Exercise.archived_at.is_(None))
             .order_by(Exercise.course_id, Exercise.id)
+            # The scenario comes from the per-process cache by its hash; the JSON is read on a miss.
+            .options(sa.orm.defer(Exercise.data))
         )
     )
     lives = list(
