@@ -56,9 +56,14 @@ def archived_courses() -> list[Course]:
     )
 
 
+@built_once
+def _any_course_by_slug():
+    return sa.select(Course).where(Course.slug == sa.bindparam("slug"))
+
+
 def find_course(slug: str) -> Course | None:
     """The course with this slug, whatever its state."""
-    return db.session.scalar(sa.select(Course).where(Course.slug == slug))
+    return db.session.scalar(_any_course_by_slug(), {"slug": slug})
 
 
 def course_ids() -> dict[str, int]:

@@ -2,6 +2,7 @@
 change, a lesson of it, a revision of that lesson. Lessons' pages are in author_views, the
 course's own pages (settings, outline, media) in course_views."""
 
+import sqlalchemy as sa
 from flask import abort, Blueprint
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,7 +12,7 @@ from courseware.access import roles
 from courseware.courses.catalogue import find_course
 from courseware.courses.images import ImageRefused
 from courseware.courses.models import Course
-from courseware.db import db
+from courseware.db import built_once, db
 from courseware.lessons.models import Lesson, LessonRevision
 
 bp = Blueprint("author", __name__, url_prefix="/author")
@@ -34,12 +35,19 @@ def editable_course(course_slug: str, archived: bool = False) -> Course:
 
 def editable_lesson(course_slug: str, lesson_slug: str) -> Lesson:
     course = editable_course(course_slug)
-    lesson = db.session.scalar(
-        db.select(Lesson).where(Lesson.course_id == course.id, Lesson.slug == lesson_slug)
-    )
+    lesson = db.session.scalar(_lesson_by_slug(), {"course_id": course.id, "slug": lesson_slug})
     if lesson is None:
         abort(404)
+    # The course just read, so that lesson.course asks nothing more of the database.
+    sa.orm.attributes.set_committed_value(lesson, "course", course)
     return lesson
+
+
+@built_once
+def _lesson_by_slug():
+    return sa.select(Lesson).where(
+        Lesson.course_id == sa.bindparam("course_id"), Lesson.slug == sa.bindparam("slug")
+    )
 
 
 def revision_of(lesson: Lesson, revision_id: int) -> LessonRevision:

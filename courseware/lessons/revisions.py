@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from courseware.content.checks import check_names
 from courseware.content.files import LessonSource, LessonText
 from courseware.content.markdown import content_key, render_markdown
-from courseware.db import db
+from courseware.db import built_once, db
 from courseware.lessons.models import Lesson, LessonRevision, RevisionStatus
 from courseware.timeutil import utcnow
 
@@ -128,10 +128,16 @@ def latest_revision(lesson: Lesson) -> LessonRevision | None:
 
     Conflict copies are kept for the record but are nobody's base.
     """
-    return db.session.scalar(
+    return db.session.scalar(_latest_revision(), {"lesson_id": lesson.id})
+
+
+@built_once
+def _latest_revision():
+    return (
         sa.select(LessonRevision)
         .where(
-            LessonRevision.lesson_id == lesson.id, LessonRevision.status != RevisionStatus.CONFLICT
+            LessonRevision.lesson_id == sa.bindparam("lesson_id"),
+            LessonRevision.status != RevisionStatus.CONFLICT,
         )
         .order_by(LessonRevision.number.desc())
         .limit(1)
