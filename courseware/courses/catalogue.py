@@ -39,20 +39,24 @@ def get_course(slug: str) -> Course:
 
 
 def unarchived_courses() -> list[Course]:
-    """Every course not archived, published or still being written, by slug."""
-    return list(
-        db.session.scalars(
-            sa.select(Course).where(Course.archived_at.is_(None)).order_by(Course.slug)
-        )
-    )
+    """Every course not archived, published or still being written, by slug, with its editors
+    (the authoring pages show a user the courses they edit)."""
+    return list(db.session.scalars(_courses_by_state(archived=False)))
 
 
 def archived_courses() -> list[Course]:
-    """The archived courses, by slug."""
-    return list(
-        db.session.scalars(
-            sa.select(Course).where(Course.archived_at.is_not(None)).order_by(Course.slug)
-        )
+    """The archived courses, by slug, with their editors."""
+    return list(db.session.scalars(_courses_by_state(archived=True)))
+
+
+@built_once
+def _courses_by_state(archived: bool):
+    archived_at = Course.archived_at.is_not(None) if archived else Course.archived_at.is_(None)
+    return (
+        sa.select(Course)
+        .where(archived_at)
+        .order_by(Course.slug)
+        .options(sa.orm.selectinload(Course.editors))
     )
 
 
