@@ -301,3 +301,28 @@ def test_a_unit_that_scopes_an_administrator_or_holds_a_class_is_not_deleted(
     with app.app_context():
         assert db.session.get(Unit, scoped_only) is not None
         assert db.session.get(Unit, held) is not None
+
+
+def tree_names(html: str) -> list[str]:
+    """The unit tree's names, each prefixed by its depth."""
+    import re
+
+    tree = html[html.index('<ul class="tree">') : html.index('id="new-unit"')]
+    depth, names = 0, []
+    for tag, name in re.findall(
+        r'(<ul class="tree">|</ul>)|<a href="/admin/units/\d+">([^<]+)</a>', tree
+    ):
+        if tag == '<ul class="tree">':
+            depth += 1
+        elif tag == "</ul>":
+            depth -= 1
+        else:
+            names.append(f"{depth}:{name}")
+    return names
+
+
+def test_the_unit_tree_nests_each_administrators_units(app, cities):
+    province = signed_in(app, "prov").client.get("/admin/units").get_data(as_text=True)
+    assert tree_names(province) == ["1:浙江省", "2:宁波市", "2:杭州市", "3:西湖区"]
+    hangzhou = signed_in(app, "hzadmin").client.get("/admin/units").get_data(as_text=True)
+    assert tree_names(hangzhou) == ["1:杭州市", "2:西湖区"]
