@@ -56,7 +56,6 @@ def _render(course_slug, lesson_slug, lesson, check, visit_id, outcome=None, don
         done=done,
         form=ActionForm(),
         html=display.html,
-        fill_parts=display.fill_parts,
     )
 
 

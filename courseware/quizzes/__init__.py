@@ -21,8 +21,12 @@ def quiz_titles(course_id: int) -> dict[str, dict]:
 
 def init_app(app) -> None:
     """Register the quizzes' content step, after the lessons', and name quizzes in outlines."""
+    from courseware.quizzes.display import fill_parts
     from courseware.quizzes.history_views import taken_out
 
     steps.register_step(app, sync.CONTENT_STEP)
+    # A global, not a page's variable: the question types' templates are then imported without
+    # the page's context, and Jinja builds each of them once instead of once per question.
+    app.jinja_env.globals["fill_parts"] = fill_parts
     outline.register_titles(app, "quiz", quiz_titles)
     outline.register_taken_out(app, "quiz", taken_out)

@@ -67,7 +67,6 @@ def preview_helpers(course: Course) -> dict:
     return {
         "learner_view": learner_view,
         "html": display.html,
-        "fill_parts": display.fill_parts,
         "type_label": display.type_label,
         "question_type": question_type,
         "category_label": lambda path: categories.label(path, names) or path,

@@ -414,6 +414,5 @@ def preview_quiz(course_slug, quiz_slug):
         passed=passed,
         mark=mark,
         html=display.html,
-        fill_parts=display.fill_parts,
         new_seed=secrets.randbits(32),
     )

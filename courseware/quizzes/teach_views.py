@@ -263,7 +263,6 @@ def grade(answer_id):
         shown=shown,
         form=form,
         html=display.html,
-        fill_parts=display.fill_parts,
     )
 
 

@@ -76,7 +76,6 @@ def _page(attempt: Attempt) -> dict:
         course=attempt.quiz.course,
         shown=display.shown_questions(attempt.answers),
         html=display.html,
-        fill_parts=display.fill_parts,
     )
 
 
