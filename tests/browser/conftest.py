@@ -94,3 +94,23 @@ def loaded_width(image) -> int:
     """
     image.scroll_into_view_if_needed()
     return image.evaluate("img => img.decode().then(() => img.naturalWidth, () => 0)")
+
+
+@pytest.fixture
+def open_page(browser, live_server):
+    """open_page(username, locale, width=…, height=…): a page signed in as that user, in a browser
+    context of its own (its own cookies, language and window), closed when the test ends;
+    `open_page.contexts` lists the contexts opened."""
+    from tests.browser.test_exercises import signed_in_page
+
+    contexts = []
+
+    def open_signed_in(username, locale, **size):
+        context, page = signed_in_page(browser, live_server, username, locale, **size)
+        contexts.append(context)
+        return page
+
+    open_signed_in.contexts = contexts  # so a test can check every page's console
+    yield open_signed_in
+    for context in contexts:
+        context.close()
