@@ -21,8 +21,8 @@ from courseware.accounts.audit import record
 from courseware.accounts.models import User
 from courseware.classroom import wordlist
 from courseware.classroom.models import ClassSession, PostStatus, RoomPost, RoomVote
-from courseware.classroom.sessions import ClassroomError, is_member, present_ids, source_of
-from courseware.db import db
+from courseware.classroom.sessions import ClassroomError, is_member, is_present, source_of
+from courseware.db import built_once, db
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ def send(
         raise ClassroomError("kind")
     if not session.is_open:
         raise ClassroomError("closed")
-    if user_id not in present_ids(session):
+    if not is_present(session.id, user_id):
         raise ClassroomError("not_present")
     text = " ".join((text or "").split())
     if not text:
@@ -182,18 +182,18 @@ def _shown(rows, voter_id: int | None = None) -> list[Shown]:
     return [Shown(p, users[p.user_id], counts.get(p.id, 0), p.id in mine) for p in posts]
 
 
+@built_once
+def _approved_questions():
+    return sa.select(RoomPost).where(
+        RoomPost.session_id == sa.bindparam("session_id"),
+        RoomPost.kind == "question",
+        RoomPost.status == PostStatus.APPROVED,
+    )
+
+
 def approved_questions(session: ClassSession, voter_id: int | None = None) -> list[Shown]:
     """The questions the room may see, most upvoted first, then the oldest."""
-    shown = _shown(
-        db.session.scalars(
-            sa.select(RoomPost).where(
-                RoomPost.session_id == session.id,
-                RoomPost.kind == "question",
-                RoomPost.status == PostStatus.APPROVED,
-            )
-        ),
-        voter_id,
-    )
+    shown = _shown(db.session.scalars(_approved_questions(), {"session_id": session.id}), voter_id)
     return sorted(shown, key=lambda s: (-s.votes, s.post.id))
 
 
@@ -221,16 +221,22 @@ def decided(session: ClassSession, limit: int = 30) -> list[Shown]:
     )
 
 
+@built_once
+def _mine():
+    return (
+        sa.select(RoomPost)
+        .where(
+            RoomPost.session_id == sa.bindparam("session_id"),
+            RoomPost.user_id == sa.bindparam("user_id"),
+        )
+        .order_by(RoomPost.id.desc())
+        .limit(20)
+    )
+
+
 def mine(session: ClassSession, user_id: int) -> list[RoomPost]:
     """A learner's own posts, newest first, with where each stands."""
-    return list(
-        db.session.scalars(
-            sa.select(RoomPost)
-            .where(RoomPost.session_id == session.id, RoomPost.user_id == user_id)
-            .order_by(RoomPost.id.desc())
-            .limit(20)
-        )
-    )
+    return list(db.session.scalars(_mine(), {"session_id": session.id, "user_id": user_id}))
 
 
 def bullets(session: ClassSession, since: dt.datetime, limit: int = 20) -> list[Shown]:
