@@ -299,11 +299,10 @@ def bullets(session_id):
 @signed_in
 def live_part(session_id):
     """The learner's live quiz, polled; unchanged since the page's state: nothing (204)."""
-    room = phone.room_of(session_id, current_user.id)
+    now = utcnow()
+    room, state = phone.room_and_live_state(session_id, current_user.id, now)
     if room is None:
         abort(404)
-    now = utcnow()
-    state = phone.live_state(room, current_user.id, now)
     if request.args.get("state") == state.key:
         return Response(status=204)
     return render_template("classroom/live/_phone.html", **phone.phone_context(room, now, state))
@@ -348,7 +347,8 @@ def answer(session_id, question_id):
         error = messages.error_message(refused)
     if request.headers.get("HX-Request"):
         now = utcnow()
-        context = phone.phone_context(room, now, phone.live_state(room, current_user.id, now))
+        room, state = phone.room_and_live_state(room.id, current_user.id, now)
+        context = phone.phone_context(room, now, state)
         return render_template("classroom/live/_phone.html", error=error, **context), (
             409 if error else 200
         )

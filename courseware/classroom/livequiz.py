@@ -381,40 +381,38 @@ def answer(
 # --- what the room, the phone and the instructor see -------------------------------------------
 
 
-def _shown_questions():
+def _shown_questions(live_id):
     """The questions of a live quiz whose answers are shown (closed before `shown_before`)."""
     return sa.and_(
-        LiveQuestion.live_quiz_id == sa.bindparam("live_id"),
+        LiveQuestion.live_quiz_id == live_id,
         LiveQuestion.closes_at < sa.bindparam("shown_before"),
     )
 
 
-@built_once
-def earned_points():
-    """A learner's points of the questions shown, as a column (a scalar subquery)."""
+def earned_points(live_id, user_id):
+    """A learner's points of the questions shown, as a column (a scalar subquery); `live_id` and
+    `user_id` are a bound value or a column of the statement it is a column of."""
     return (
         sa.select(sa.func.coalesce(sa.func.sum(LiveAnswer.score), 0.0))
         .join(LiveQuestion, LiveQuestion.id == LiveAnswer.live_question_id)
-        .where(_shown_questions(), LiveAnswer.user_id == sa.bindparam("user_id"))
-        .correlate(None)  # a column of statements that read these tables too
+        .where(_shown_questions(live_id), LiveAnswer.user_id == user_id)
         .scalar_subquery()
     )
 
 
-@built_once
-def possible_points():
+def possible_points(live_id):
     """The points possible of the questions shown, as a column (a scalar subquery)."""
     return (
         sa.select(sa.func.coalesce(sa.func.sum(LiveQuestion.points), 0.0))
-        .where(_shown_questions())
-        .correlate(None)
+        .where(_shown_questions(live_id))
         .scalar_subquery()
     )
 
 
 @built_once
 def _my_score():
-    return sa.select(earned_points(), possible_points())
+    live_id = sa.bindparam("live_id")
+    return sa.select(earned_points(live_id, sa.bindparam("user_id")), possible_points(live_id))
 
 
 def my_score(live: LiveQuiz, user_id: int, now: dt.datetime) -> tuple[float, float]:

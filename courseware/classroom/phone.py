@@ -48,7 +48,7 @@ class Room:
     status: SessionStatus
     activity: dict | None
     attendance: Standing | None
-    live_id: int | None
+    live: tuple | None = None  # the columns of _live_columns(), when read with them
 
     @property
     def is_open(self) -> bool:
@@ -61,14 +61,6 @@ class Room:
 
 @built_once
 def _room():
-    latest_live = (
-        sa.select(LiveQuiz.id)
-        .where(LiveQuiz.session_id == ClassSession.id)
-        .order_by(LiveQuiz.id.desc())
-        .limit(1)
-        .correlate(ClassSession)
-        .scalar_subquery()
-    )
     return (
         sa.select(
             ClassSession.id,
@@ -76,7 +68,6 @@ def _room():
             ClassSession.activity,
             Attendance.status,
             Attendance.checked_in_at,
-            latest_live,
         )
         .join(
             cohort_member,
@@ -99,11 +90,13 @@ def _room():
 def room_of(session_id: int, user_id: int) -> Room | None:
     """The session as a learner of its class polls it, or None when they are not one."""
     row = db.session.execute(_room(), {"session_id": session_id, "user_id": user_id}).first()
-    if row is None:
-        return None
-    sid, status, activity, attended, checked_in_at, live_id = row
+    return _room_from(row, None) if row is not None else None
+
+
+def _room_from(row, live) -> Room:
+    sid, status, activity, attended, checked_in_at = row
     standing = Standing(attended, checked_in_at) if attended is not None else None
-    return Room(sid, status, activity, standing, live_id)
+    return Room(sid, status, activity, standing, live)
 
 
 @built_once
@@ -139,51 +132,73 @@ class LiveState:
     key: str = "none"
 
 
-@built_once
-def _live_state():
-    last = sa.orm.aliased(LiveQuestion)
+def _live_columns(live, user_id):
+    """The columns of the state of the learner's live quiz `live` (an alias of LiveQuiz, outer
+    joined): the question pushed last, the learner's answer to it, their points."""
+    current, mine, last = (
+        sa.orm.aliased(LiveQuestion),
+        sa.orm.aliased(LiveAnswer),
+        sa.orm.aliased(LiveQuestion),
+    )
     newest = (
         sa.select(sa.func.max(last.position))
-        .where(last.live_quiz_id == LiveQuiz.id)
-        .correlate(LiveQuiz)
+        .where(last.live_quiz_id == live.id)
+        .correlate(live)
         .scalar_subquery()
     )
-    return (
-        sa.select(
-            LiveQuiz.finished_at,
-            LiveQuestion.id,
-            LiveQuestion.closes_at,
-            LiveAnswer.id,
-            LiveAnswer.changes,
-            livequiz.earned_points(),
-            livequiz.possible_points(),
-        )
-        .select_from(LiveQuiz)
-        .outerjoin(
-            LiveQuestion,
-            sa.and_(LiveQuestion.live_quiz_id == LiveQuiz.id, LiveQuestion.position == newest),
-        )
-        .outerjoin(
-            LiveAnswer,
-            sa.and_(
-                LiveAnswer.live_question_id == LiveQuestion.id,
-                LiveAnswer.user_id == sa.bindparam("user_id"),
-            ),
-        )
-        .where(LiveQuiz.id == sa.bindparam("live_id"))
+    columns = (
+        live.id,
+        live.finished_at,
+        current.id,
+        current.closes_at,
+        mine.id,
+        mine.changes,
+        livequiz.earned_points(live.id, user_id),
+        livequiz.possible_points(live.id),
     )
+    joins = (
+        (current, sa.and_(current.live_quiz_id == live.id, current.position == newest)),
+        (mine, sa.and_(mine.live_question_id == current.id, mine.user_id == user_id)),
+    )
+    return columns, joins
+
+
+@built_once
+def _room_and_live():
+    """_room() and the state of its live quiz started last, in one statement."""
+    live, latest = sa.orm.aliased(LiveQuiz), sa.orm.aliased(LiveQuiz)
+    user_id = sa.bindparam("user_id")
+    latest_id = (
+        sa.select(sa.func.max(latest.id))
+        .where(latest.session_id == ClassSession.id)
+        .correlate(ClassSession)
+        .scalar_subquery()
+    )
+    columns, joins = _live_columns(live, user_id)
+    statement = (
+        _room()
+        .with_only_columns(
+            ClassSession.id,
+            ClassSession.status,
+            ClassSession.activity,
+            Attendance.status,
+            Attendance.checked_in_at,
+            *columns,
+        )
+        .outerjoin(live, live.id == latest_id)
+    )
+    for target, on in joins:
+        statement = statement.outerjoin(target, on)
+    return statement
 
 
 def live_state(room: Room, user_id: int, now: dt.datetime) -> LiveState:
-    """The state of the learner's live quiz, in one statement."""
-    if room.live_id is None:
+    """The state of the learner's live quiz, from the columns _live_columns() read."""
+    live_id, finished_at, question_id, closes_at, answer_id, changes, earned, possible = room.live
+    if live_id is None:
         return LiveState(None)
-    finished_at, question_id, closes_at, answer_id, changes, earned, possible = db.session.execute(
-        _live_state(),
-        {"live_id": room.live_id, "user_id": user_id, "shown_before": now - livequiz.grace()},
-    ).one()
     state = LiveState(
-        room.live_id,
+        live_id,
         finished_at is not None,
         question_id,
         closes_at,
@@ -208,6 +223,18 @@ def live_state(room: Room, user_id: int, now: dt.datetime) -> LiveState:
         )
     )
     return state
+
+
+def room_and_live_state(session_id: int, user_id: int, now: dt.datetime):
+    """(room_of(), its live quiz's state) in one statement; (None, None) for a stranger."""
+    row = db.session.execute(
+        _room_and_live(),
+        {"session_id": session_id, "user_id": user_id, "shown_before": now - livequiz.grace()},
+    ).first()
+    if row is None:
+        return None, None
+    room = _room_from(row[:5], row[5:])
+    return room, live_state(room, user_id, now)
 
 
 def shown_question(lq: LiveQuestion, response) -> ShownQuestion:
@@ -251,8 +278,7 @@ def phone_context(
     """The learner's live quiz: the question open or last closed, their answer, their score. The
     state is read first, so that what is drawn is never older than the state the page keeps."""
     if state is None:
-        room = room_of(session.id, current_user.id)
-        state = live_state(room, current_user.id, now) if room else LiveState(None)
+        state = room_and_live_state(session.id, current_user.id, now)[1] or LiveState(None)
     context = {"session": session, "live": None, "messages": messages, "state": state.key}
     if state.live_id is None:
         return context
