@@ -308,13 +308,21 @@ def phone_context(
     return context
 
 
-def questions_context(session: ClassSession | Room) -> dict:
-    return {
-        "session": session,
-        "questions": posts.approved_questions(session, current_user.id),
-        "my_posts": posts.mine(session, current_user.id),
-        "messages": messages,
-    }
+@dataclass
+class SessionRef:
+    """A session known by its id, where that is all a template needs of it."""
+
+    id: int
+
+
+def questions_context(session: ClassSession | SessionRef) -> dict | None:
+    """The room's questions and the learner's own posts; None when they are not a learner of the
+    session's class."""
+    found = posts.for_learner(session.id, current_user.id)
+    if found is None:
+        return None
+    questions, own = found
+    return {"session": session, "questions": questions, "my_posts": own, "messages": messages}
 
 
 def room_context(session: ClassSession, now: dt.datetime) -> dict:

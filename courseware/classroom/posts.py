@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from courseware.accounts.audit import record
-from courseware.accounts.models import User
+from courseware.accounts.models import cohort_member, User
 from courseware.classroom import wordlist
 from courseware.classroom.models import ClassSession, PostStatus, RoomPost, RoomVote
 from courseware.classroom.sessions import ClassroomError, is_member, is_present, source_of
@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 KINDS = ("question", "comment")
 # A bullet comment crosses the projector in one line; a question may say a little more.
 MAX_CHARS = {"question": 300, "comment": 50}
+# A learner's own posts shown on their phone, newest first.
+MINE = 20
 # Marks a post held because the word list could not be read.
 UNREADABLE = "*"
 
@@ -197,6 +199,42 @@ def approved_questions(session: ClassSession, voter_id: int | None = None) -> li
     return sorted(shown, key=lambda s: (-s.votes, s.post.id))
 
 
+@built_once
+def _room_posts():
+    user_id = sa.bindparam("user_id")
+    seen = sa.or_(
+        sa.and_(RoomPost.kind == "question", RoomPost.status == PostStatus.APPROVED),
+        RoomPost.user_id == user_id,
+    )
+    return (
+        sa.select(ClassSession.id, RoomPost)
+        .join(
+            cohort_member,
+            sa.and_(
+                cohort_member.c.cohort_id == ClassSession.cohort_id,
+                cohort_member.c.user_id == user_id,
+            ),
+        )
+        .outerjoin(RoomPost, sa.and_(RoomPost.session_id == ClassSession.id, seen))
+        .where(ClassSession.id == sa.bindparam("session_id"))
+    )
+
+
+def for_learner(session_id: int, user_id: int) -> tuple[list[Shown], list[RoomPost]] | None:
+    """What a learner's phone shows of the room's posts, read with one statement: the approved
+    questions as approved_questions() orders them and the learner's own posts as mine(); None
+    when they are not a learner of the session's class."""
+    rows = db.session.execute(_room_posts(), {"session_id": session_id, "user_id": user_id}).all()
+    if not rows:
+        return None
+    found = [post for _, post in rows if post is not None]
+    questions = _shown(
+        (p for p in found if p.kind == "question" and p.status == PostStatus.APPROVED), user_id
+    )
+    own = sorted((p for p in found if p.user_id == user_id), key=lambda p: -p.id)[:MINE]
+    return sorted(questions, key=lambda s: (-s.votes, s.post.id)), own
+
+
 def pending(session: ClassSession) -> list[Shown]:
     """What waits for the instructor, held posts first, then the oldest."""
     shown = _shown(
@@ -230,7 +268,7 @@ def _mine():
             RoomPost.user_id == sa.bindparam("user_id"),
         )
         .order_by(RoomPost.id.desc())
-        .limit(20)
+        .limit(MINE)
     )
 
 
