@@ -325,7 +325,8 @@ def _question_of_session():
 @signed_in
 def answer(session_id, question_id):
     """Answer the open question, or change the answer, until it closes."""
-    room = phone.room_of(session_id, current_user.id)
+    user_id = current_user.id  # read before the commit expires the signed-in user
+    room = phone.room_of(session_id, user_id)
     if room is None:
         abort(404)
     found = db.session.execute(
@@ -338,16 +339,14 @@ def answer(session_id, question_id):
         abort(400)
     error = None
     try:
-        livequiz.answer(
-            room, lq, current_user.id, livequiz.response_from_form(lq, request.form), utcnow()
-        )
+        livequiz.answer(room, lq, user_id, livequiz.response_from_form(lq, request.form), utcnow())
         db.session.commit()
     except sessions.ClassroomError as refused:
         db.session.rollback()
         error = messages.error_message(refused)
     if request.headers.get("HX-Request"):
         now = utcnow()
-        room, state = phone.room_and_live_state(room.id, current_user.id, now)
+        room, state = phone.room_and_live_state(room.id, user_id, now)
         context = phone.phone_context(room, now, state)
         return render_template("classroom/live/_phone.html", error=error, **context), (
             409 if error else 200

@@ -122,6 +122,7 @@ class LiveState:
     """What the phone's live quiz shows depends on: the poll compares it with the page's."""
 
     live_id: int | None
+    user_id: int | None = None
     finished: bool = False
     question_id: int | None = None
     closes_at: dt.datetime | None = None
@@ -199,6 +200,7 @@ def live_state(room: Room, user_id: int, now: dt.datetime) -> LiveState:
         return LiveState(None)
     state = LiveState(
         live_id,
+        user_id,
         finished_at is not None,
         question_id,
         closes_at,
@@ -284,7 +286,7 @@ def phone_context(
         return context
     live, lq, mine = db.session.execute(
         _shown_objects(),
-        {"live_id": state.live_id, "question_id": state.question_id, "user_id": current_user.id},
+        {"live_id": state.live_id, "question_id": state.question_id, "user_id": state.user_id},
     ).one()
     context.update(
         live=live,
