@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from courseware.classroom import livequiz, posts
+from courseware.classroom import livequiz, posts, sessions
 from courseware.classroom.models import ClassSession, LiveQuiz
 from courseware.db import db
 
@@ -34,7 +34,7 @@ def live_quiz_context(session: ClassSession, live_id, now: dt.datetime) -> dict:
     context.update(
         question=question,
         answered=len(answers),
-        present=len(livequiz.present_ids(session)),
+        present=len(sessions.present_ids(session)),
         question_seconds_left=livequiz.seconds_left(lq, now),
         question_open=livequiz.is_open(lq, now),
         shows_answers=livequiz.shows_answers(lq, now),

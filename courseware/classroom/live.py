@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from courseware.accounts.audit import record
 from courseware.accounts.models import User
 from courseware.classroom.models import ClassSession, PaceSignal, RollCall
-from courseware.classroom.sessions import ClassroomError, present_ids, source_of
+from courseware.classroom.sessions import ClassroomError, is_present, present_ids, source_of
 from courseware.db import db
 
 # kind → the template (under classroom/activities/) that draws it on the projector.
@@ -137,7 +137,7 @@ def send_pace(session: ClassSession, user_id: int, signal: str, now: dt.datetime
         raise ClassroomError("signal")
     if not session.is_open:
         raise ClassroomError("closed")
-    if user_id not in present_ids(session):
+    if not is_present(session.id, user_id):
         raise ClassroomError("not_present")
     row = PaceSignal(session_id=session.id, user_id=user_id, signal=signal, sent_at=now)
     db.session.add(row)

@@ -36,7 +36,7 @@ from courseware.classroom.models import ClassSession, LiveQuestion, LiveQuiz, Ro
 from courseware.classroom.teach_views import get_session
 from courseware.classroom.views import member_session
 from courseware.courses.models import Course
-from courseware.db import db
+from courseware.db import built_once, db
 from courseware.forms import ActionForm
 from courseware.quizzes.display import html
 from courseware.quizzes.models import QuestionRecord, Quiz
@@ -299,50 +299,70 @@ def bullets(session_id):
 @signed_in
 def live_part(session_id):
     """The learner's live quiz, polled; unchanged since the page's state: nothing (204)."""
-    session = member_session(session_id)
-    context = phone.phone_context(session, utcnow())
-    if request.args.get("state") == context["state"]:
+    now = utcnow()
+    room, state = phone.room_and_live_state(session_id, current_user.id, now)
+    if room is None:
+        abort(404)
+    if request.args.get("state") == state.key:
         return Response(status=204)
-    return render_template("classroom/live/_phone.html", **context)
+    return render_template("classroom/live/_phone.html", **phone.phone_context(room, now, state))
+
+
+@built_once
+def _question_of_session():
+    """A live question with its live quiz, if it was pushed in the session."""
+    return (
+        sa.select(LiveQuestion, LiveQuiz)
+        .join(LiveQuiz, LiveQuiz.id == LiveQuestion.live_quiz_id)
+        .where(
+            LiveQuestion.id == sa.bindparam("question_id"),
+            LiveQuiz.session_id == sa.bindparam("session_id"),
+        )
+    )
 
 
 @bp.route("/<int:session_id>/live/<int:question_id>/answer", methods=["POST"])
 @signed_in
 def answer(session_id, question_id):
     """Answer the open question, or change the answer, until it closes."""
-    session = member_session(session_id)
-    lq = db.session.get(LiveQuestion, question_id)
-    live = db.session.get(LiveQuiz, lq.live_quiz_id) if lq else None
-    if live is None or live.session_id != session.id:
+    user_id = current_user.id  # read before the commit expires the signed-in user
+    room = phone.room_of(session_id, user_id)
+    if room is None:
         abort(404)
+    found = db.session.execute(
+        _question_of_session(), {"question_id": question_id, "session_id": room.id}
+    ).first()
+    if found is None:
+        abort(404)
+    lq = found[0]
     if not ActionForm().validate_on_submit():
         abort(400)
     error = None
     try:
-        livequiz.answer(
-            session, lq, current_user.id, livequiz.response_from_form(lq, request.form), utcnow()
-        )
+        livequiz.answer(room, lq, user_id, livequiz.response_from_form(lq, request.form), utcnow())
         db.session.commit()
     except sessions.ClassroomError as refused:
         db.session.rollback()
         error = messages.error_message(refused)
     if request.headers.get("HX-Request"):
-        context = phone.phone_context(session, utcnow())
+        now = utcnow()
+        room, state = phone.room_and_live_state(room.id, user_id, now)
+        context = phone.phone_context(room, now, state)
         return render_template("classroom/live/_phone.html", error=error, **context), (
             409 if error else 200
         )
     flash(error or _("Your answer is saved."), "error" if error else "success")
-    return redirect(url_for("classroom.session_page", session_id=session.id) + "#live")
+    return redirect(url_for("classroom.session_page", session_id=room.id) + "#live")
 
 
 @bp.route("/<int:session_id>/questions")
 @signed_in
 def questions_part(session_id):
     """The room's approved questions with their upvotes, and where the learner's own posts stand."""
-    session = member_session(session_id)
-    return render_template(
-        "classroom/live/_room_questions.html", **phone.questions_context(session)
-    )
+    context = phone.questions_context(phone.SessionRef(session_id))
+    if context is None:
+        abort(404)
+    return render_template("classroom/live/_room_questions.html", **context)
 
 
 @bp.route("/<int:session_id>/posts", methods=["POST"])

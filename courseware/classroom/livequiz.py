@@ -26,9 +26,9 @@ from courseware.accounts.models import User
 from courseware.classroom import messages
 from courseware.classroom.live import set_activity
 from courseware.classroom.models import ClassSession, LiveAnswer, LiveQuestion, LiveQuiz
-from courseware.classroom.sessions import ClassroomError, present_ids, source_of
+from courseware.classroom.sessions import ClassroomError, is_present, source_of
 from courseware.courses.models import Course
-from courseware.db import db
+from courseware.db import built_once, db
 from courseware.i18n import text
 from courseware.progress.models import CourseAssignment
 from courseware.quizzes import attempts
@@ -121,14 +121,19 @@ def running(session: ClassSession) -> LiveQuiz | None:
     )
 
 
-def latest(session: ClassSession) -> LiveQuiz | None:
-    """The session's live quiz started last, running or finished."""
-    return db.session.scalar(
+@built_once
+def _latest():
+    return (
         sa.select(LiveQuiz)
-        .where(LiveQuiz.session_id == session.id)
+        .where(LiveQuiz.session_id == sa.bindparam("session_id"))
         .order_by(LiveQuiz.id.desc())
         .limit(1)
     )
+
+
+def latest(session: ClassSession) -> LiveQuiz | None:
+    """The session's live quiz started last, running or finished."""
+    return db.session.scalar(_latest(), {"session_id": session.id})
 
 
 def of_session(session: ClassSession) -> list[LiveQuiz]:
@@ -202,14 +207,19 @@ def questions_of(live: LiveQuiz) -> list[LiveQuestion]:
     )
 
 
-def current_question(live: LiveQuiz) -> LiveQuestion | None:
-    """The question pushed last: open, or closed and showing its answers."""
-    return db.session.scalar(
+@built_once
+def _current_question():
+    return (
         sa.select(LiveQuestion)
-        .where(LiveQuestion.live_quiz_id == live.id)
+        .where(LiveQuestion.live_quiz_id == sa.bindparam("live_id"))
         .order_by(LiveQuestion.position.desc())
         .limit(1)
     )
+
+
+def current_question(live: LiveQuiz) -> LiveQuestion | None:
+    """The question pushed last: open, or closed and showing its answers."""
+    return db.session.scalar(_current_question(), {"live_id": live.id})
 
 
 def question_of(lq: LiveQuestion) -> Question:
@@ -308,12 +318,16 @@ def score_of(live: LiveQuiz, lq: LiveQuestion, fraction: float | None, at: dt.da
     return round(earned, 4)
 
 
-def answer_of(lq: LiveQuestion, user_id: int) -> LiveAnswer | None:
-    return db.session.scalar(
-        sa.select(LiveAnswer).where(
-            LiveAnswer.live_question_id == lq.id, LiveAnswer.user_id == user_id
-        )
+@built_once
+def _answer_of():
+    return sa.select(LiveAnswer).where(
+        LiveAnswer.live_question_id == sa.bindparam("question_id"),
+        LiveAnswer.user_id == sa.bindparam("user_id"),
     )
+
+
+def answer_of(lq: LiveQuestion, user_id: int) -> LiveAnswer | None:
+    return db.session.scalar(_answer_of(), {"question_id": lq.id, "user_id": user_id})
 
 
 def response_from_form(lq: LiveQuestion, form):
@@ -329,7 +343,7 @@ def answer(
     live = db.session.get(LiveQuiz, lq.live_quiz_id)
     if live.session_id != session.id:
         raise ClassroomError("question")
-    if user_id not in present_ids(session):
+    if not is_present(session.id, user_id):
         raise ClassroomError("not_present")
     if live.finished_at is not None or now > lq.closes_at + grace():
         raise ClassroomError("question_closed")
@@ -367,18 +381,46 @@ def answer(
 # --- what the room, the phone and the instructor see -------------------------------------------
 
 
+def _shown_questions(live_id):
+    """The questions of a live quiz whose answers are shown (closed before `shown_before`)."""
+    return sa.and_(
+        LiveQuestion.live_quiz_id == live_id,
+        LiveQuestion.closes_at < sa.bindparam("shown_before"),
+    )
+
+
+def earned_points(live_id, user_id):
+    """A learner's points of the questions shown, as a column (a scalar subquery); `live_id` and
+    `user_id` are a bound value or a column of the statement it is a column of."""
+    return (
+        sa.select(sa.func.coalesce(sa.func.sum(LiveAnswer.score), 0.0))
+        .join(LiveQuestion, LiveQuestion.id == LiveAnswer.live_question_id)
+        .where(_shown_questions(live_id), LiveAnswer.user_id == user_id)
+        .scalar_subquery()
+    )
+
+
+def possible_points(live_id):
+    """The points possible of the questions shown, as a column (a scalar subquery)."""
+    return (
+        sa.select(sa.func.coalesce(sa.func.sum(LiveQuestion.points), 0.0))
+        .where(_shown_questions(live_id))
+        .scalar_subquery()
+    )
+
+
+@built_once
+def _my_score():
+    live_id = sa.bindparam("live_id")
+    return sa.select(earned_points(live_id, sa.bindparam("user_id")), possible_points(live_id))
+
+
 def my_score(live: LiveQuiz, user_id: int, now: dt.datetime) -> tuple[float, float]:
     """A learner's points and the points possible, of the questions whose answers are shown: an
     open question's points would tell whether the answer given is right."""
-    shown = sa.and_(LiveQuestion.live_quiz_id == live.id, LiveQuestion.closes_at < now - grace())
-    earned = db.session.scalar(
-        sa.select(sa.func.coalesce(sa.func.sum(LiveAnswer.score), 0.0))
-        .join(LiveQuestion, LiveQuestion.id == LiveAnswer.live_question_id)
-        .where(shown, LiveAnswer.user_id == user_id)
-    )
-    possible = db.session.scalar(
-        sa.select(sa.func.coalesce(sa.func.sum(LiveQuestion.points), 0.0)).where(shown)
-    )
+    earned, possible = db.session.execute(
+        _my_score(), {"live_id": live.id, "shown_before": now - grace(), "user_id": user_id}
+    ).one()
     return round(float(earned), 2), round(float(possible), 2)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from courseware.classroom import livequiz, messages, posts
+from courseware.classroom import livequiz, messages, posts, sessions
 from courseware.classroom.live_forms import (
     DecidePostForm,
     LiveQuizForm,
@@ -58,7 +58,7 @@ def board_context(session: ClassSession, now: dt.datetime) -> dict:
         context.update(
             live_question=livequiz.question_of(lq),
             answered=livequiz.answered_count(lq),
-            present=len(livequiz.present_ids(session)),
+            present=len(sessions.present_ids(session)),
             seconds_left=livequiz.seconds_left(lq, now),
             question_open=livequiz.is_open(lq, now),
         )

@@ -18,17 +18,19 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from courseware.accounts.audit import record
-from courseware.accounts.models import User
+from courseware.accounts.models import cohort_member, User
 from courseware.classroom import wordlist
 from courseware.classroom.models import ClassSession, PostStatus, RoomPost, RoomVote
-from courseware.classroom.sessions import ClassroomError, is_member, present_ids, source_of
-from courseware.db import db
+from courseware.classroom.sessions import ClassroomError, is_member, is_present, source_of
+from courseware.db import built_once, db
 
 log = logging.getLogger(__name__)
 
 KINDS = ("question", "comment")
 # A bullet comment crosses the projector in one line; a question may say a little more.
 MAX_CHARS = {"question": 300, "comment": 50}
+# A learner's own posts shown on their phone, newest first.
+MINE = 20
 # Marks a post held because the word list could not be read.
 UNREADABLE = "*"
 
@@ -51,7 +53,7 @@ def send(
         raise ClassroomError("kind")
     if not session.is_open:
         raise ClassroomError("closed")
-    if user_id not in present_ids(session):
+    if not is_present(session.id, user_id):
         raise ClassroomError("not_present")
     text = " ".join((text or "").split())
     if not text:
@@ -182,19 +184,55 @@ def _shown(rows, voter_id: int | None = None) -> list[Shown]:
     return [Shown(p, users[p.user_id], counts.get(p.id, 0), p.id in mine) for p in posts]
 
 
+@built_once
+def _approved_questions():
+    return sa.select(RoomPost).where(
+        RoomPost.session_id == sa.bindparam("session_id"),
+        RoomPost.kind == "question",
+        RoomPost.status == PostStatus.APPROVED,
+    )
+
+
 def approved_questions(session: ClassSession, voter_id: int | None = None) -> list[Shown]:
     """The questions the room may see, most upvoted first, then the oldest."""
-    shown = _shown(
-        db.session.scalars(
-            sa.select(RoomPost).where(
-                RoomPost.session_id == session.id,
-                RoomPost.kind == "question",
-                RoomPost.status == PostStatus.APPROVED,
-            )
-        ),
-        voter_id,
-    )
+    shown = _shown(db.session.scalars(_approved_questions(), {"session_id": session.id}), voter_id)
     return sorted(shown, key=lambda s: (-s.votes, s.post.id))
+
+
+@built_once
+def _room_posts():
+    user_id = sa.bindparam("user_id")
+    seen = sa.or_(
+        sa.and_(RoomPost.kind == "question", RoomPost.status == PostStatus.APPROVED),
+        RoomPost.user_id == user_id,
+    )
+    return (
+        sa.select(ClassSession.id, RoomPost)
+        .join(
+            cohort_member,
+            sa.and_(
+                cohort_member.c.cohort_id == ClassSession.cohort_id,
+                cohort_member.c.user_id == user_id,
+            ),
+        )
+        .outerjoin(RoomPost, sa.and_(RoomPost.session_id == ClassSession.id, seen))
+        .where(ClassSession.id == sa.bindparam("session_id"))
+    )
+
+
+def for_learner(session_id: int, user_id: int) -> tuple[list[Shown], list[RoomPost]] | None:
+    """What a learner's phone shows of the room's posts, read with one statement: the approved
+    questions as approved_questions() orders them and the learner's own posts as mine(); None
+    when they are not a learner of the session's class."""
+    rows = db.session.execute(_room_posts(), {"session_id": session_id, "user_id": user_id}).all()
+    if not rows:
+        return None
+    found = [post for _, post in rows if post is not None]
+    questions = _shown(
+        (p for p in found if p.kind == "question" and p.status == PostStatus.APPROVED), user_id
+    )
+    own = sorted((p for p in found if p.user_id == user_id), key=lambda p: -p.id)[:MINE]
+    return sorted(questions, key=lambda s: (-s.votes, s.post.id)), own
 
 
 def pending(session: ClassSession) -> list[Shown]:
@@ -221,16 +259,22 @@ def decided(session: ClassSession, limit: int = 30) -> list[Shown]:
     )
 
 
+@built_once
+def _mine():
+    return (
+        sa.select(RoomPost)
+        .where(
+            RoomPost.session_id == sa.bindparam("session_id"),
+            RoomPost.user_id == sa.bindparam("user_id"),
+        )
+        .order_by(RoomPost.id.desc())
+        .limit(MINE)
+    )
+
+
 def mine(session: ClassSession, user_id: int) -> list[RoomPost]:
     """A learner's own posts, newest first, with where each stands."""
-    return list(
-        db.session.scalars(
-            sa.select(RoomPost)
-            .where(RoomPost.session_id == session.id, RoomPost.user_id == user_id)
-            .order_by(RoomPost.id.desc())
-            .limit(20)
-        )
-    )
+    return list(db.session.scalars(_mine(), {"session_id": session.id, "user_id": user_id}))
 
 
 def bullets(session: ClassSession, since: dt.datetime, limit: int = 20) -> list[Shown]:

@@ -28,7 +28,7 @@ from courseware.classroom.models import (
     LeaveStatus,
     SessionStatus,
 )
-from courseware.db import db
+from courseware.db import built_once, db
 from courseware.progress import ledger
 from courseware.progress.models import CreditEntry
 
@@ -114,15 +114,39 @@ def open_session(
     return session
 
 
-def is_member(session: ClassSession, user_id: int) -> bool:
-    return (
-        db.session.scalar(
-            sa.select(cohort_member.c.user_id).where(
-                cohort_member.c.cohort_id == session.cohort_id, cohort_member.c.user_id == user_id
-            )
-        )
-        is not None
+@built_once
+def _membership():
+    return sa.select(cohort_member.c.user_id).where(
+        cohort_member.c.cohort_id == sa.bindparam("cohort_id"),
+        cohort_member.c.user_id == sa.bindparam("user_id"),
     )
+
+
+def is_member(session: ClassSession, user_id: int) -> bool:
+    found = db.session.execute(
+        _membership(), {"cohort_id": session.cohort_id, "user_id": user_id}
+    ).first()
+    return found is not None
+
+
+@built_once
+def _session_of_member():
+    return (
+        sa.select(ClassSession)
+        .join(
+            cohort_member,
+            sa.and_(
+                cohort_member.c.cohort_id == ClassSession.cohort_id,
+                cohort_member.c.user_id == sa.bindparam("user_id"),
+            ),
+        )
+        .where(ClassSession.id == sa.bindparam("session_id"))
+    )
+
+
+def session_of_member(session_id: int, user_id: int) -> ClassSession | None:
+    """The session, if the user is a learner of its class (one query)."""
+    return db.session.scalar(_session_of_member(), {"session_id": session_id, "user_id": user_id})
 
 
 def member_ids(session: ClassSession) -> list[int]:
@@ -154,12 +178,16 @@ def sessions_of_learner(user_id: int, now: dt.datetime) -> list[ClassSession]:
 # --- check-in ---------------------------------------------------------------------------------
 
 
-def attendance_of(session_id: int, user_id: int) -> Attendance | None:
-    return db.session.scalar(
-        sa.select(Attendance).where(
-            Attendance.session_id == session_id, Attendance.user_id == user_id
-        )
+@built_once
+def _attendance():
+    return sa.select(Attendance).where(
+        Attendance.session_id == sa.bindparam("session_id"),
+        Attendance.user_id == sa.bindparam("user_id"),
     )
+
+
+def attendance_of(session_id: int, user_id: int) -> Attendance | None:
+    return db.session.scalar(_attendance(), {"session_id": session_id, "user_id": user_id})
 
 
 def _may_check_in(session: ClassSession, user_id: int, now: dt.datetime) -> None:
@@ -326,6 +354,22 @@ def counts(lines: list[RosterLine]) -> dict[str, int]:
     for line in lines:
         result[line.status] += 1
     return result
+
+
+@built_once
+def _presence():
+    return sa.select(Attendance.id).where(
+        Attendance.session_id == sa.bindparam("session_id"),
+        Attendance.user_id == sa.bindparam("user_id"),
+        Attendance.status.in_(ATTENDED),
+    )
+
+
+def is_present(session_id: int, user_id: int) -> bool:
+    """Whether the learner is in the room (checked in, present or late): one row, however large the
+    class."""
+    found = db.session.execute(_presence(), {"session_id": session_id, "user_id": user_id}).first()
+    return found is not None
 
 
 def present_ids(session: ClassSession) -> list[int]:

@@ -21,8 +21,8 @@ outbox.init_blueprint(bp)
 
 def member_session(session_id: int) -> ClassSession:
     """The session, if the user is a learner of its class; 404 otherwise."""
-    session = db.session.get(ClassSession, session_id)
-    if session is None or not sessions.is_member(session, current_user.id):
+    session = sessions.session_of_member(session_id, current_user.id)
+    if session is None:
         abort(404)
     return session
 
@@ -111,12 +111,14 @@ def session_page(session_id):
 @signed_in
 def status(session_id):
     """The changing part of the learner's page, polled: their attendance and who is called."""
-    session = member_session(session_id)
+    room = phone.room_of(session_id, current_user.id)
+    if room is None:
+        abort(404)
     return render_template(
         "classroom/_status.html",
-        session=session,
-        attendance=sessions.attendance_of(session.id, current_user.id),
-        called=live.called_user(session),
+        session=room,
+        attendance=room.attendance,
+        called=phone.called(room),
         messages=messages,
     )
 
