@@ -467,6 +467,23 @@ def store_file(path: Path, name: str) -> JobFile:
     return stored
 
 
+def finish_with_file(model, job_id: int, path: Path, name: str, **values) -> bool:
+    """Keep a job's finished file and mark the job done with it, in one transaction, if this attempt
+    still holds the job (see held); otherwise keep nothing, since another attempt's file is the one
+    kept. Returns whether the job was finished here."""
+    stored = store_file(path, name)
+    finished = db.session.execute(
+        sa.update(model)
+        .where(held(model, job_id))
+        .values(status=JobStatus.DONE, file_id=stored.id, finished_at=utcnow(), **values)
+    ).rowcount
+    if not finished:
+        db.session.rollback()
+        return False
+    db.session.commit()
+    return True
+
+
 def file_chunks(file_id: int) -> Iterator[bytes]:
     """A stored file's bytes, one chunk read at a time, for a streamed response (no app context
     needed once started)."""

@@ -17,9 +17,8 @@ from courseware import jobs
 from courseware.accounts.models import Cohort, cohort_member
 from courseware.certificates.models import Certificate
 from courseware.db import db
-from courseware.jobs import FileJob, JobStatus, set_state
+from courseware.jobs import FileJob, set_state
 from courseware.progress.models import CourseAssignment
-from courseware.timeutil import utcnow
 
 KIND = "class_certificates"
 
@@ -90,16 +89,7 @@ def write_pdf(job_id: int) -> None:
                 pdf.draw_page(sheet, certificate, qr.verify_url(certificate.code))
                 set_state(ClassCertificatesJob, job_id, done=done)
             sheet.save()
-        stored = jobs.store_file(target, name)
-        finished = db.session.execute(
-            sa.update(ClassCertificatesJob)
-            .where(jobs.held(ClassCertificatesJob, job_id))
-            .values(status=JobStatus.DONE, file_id=stored.id, finished_at=utcnow())
-        ).rowcount
-        if not finished:  # another attempt has the job now: its file is the one kept
-            db.session.rollback()
-            return
-        db.session.commit()
+        jobs.finish_with_file(ClassCertificatesJob, job_id, target, name)
 
 
 def start(job: ClassCertificatesJob) -> None:

@@ -70,16 +70,7 @@ def write_export(job_id: int) -> None:
 
             export.write_detail(filters, job.format, target, progress)
         db.session.rollback()  # the export's read transaction ends before the file is written
-        stored = jobs.store_file(target, name)
-        finished = db.session.execute(
-            sa.update(ExportJob)
-            .where(jobs.held(ExportJob, job_id))
-            .values(status=JobStatus.DONE, filename=name, file_id=stored.id, finished_at=utcnow())
-        ).rowcount
-        if not finished:  # another attempt has the job now: its file is the one kept
-            db.session.rollback()
-            return
-        db.session.commit()
+        jobs.finish_with_file(ExportJob, job_id, target, name, filename=name)
 
 
 def run_job(app, job_id: int) -> bool:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from courseware import exports, jobs
 from courseware.db import db
-from courseware.jobs import FileJob, JobStatus, set_state
+from courseware.jobs import FileJob, set_state
 from courseware.reports import record_files, records
 from courseware.timeutil import utcnow
 
@@ -62,16 +62,7 @@ def write_workbook(job_id: int) -> None:
 
             exports.write_xlsx(target, record_files.unit_sheets(gathered()))
         db.session.rollback()
-        stored = jobs.store_file(target, name)
-        finished = db.session.execute(
-            sa.update(UnitRecordsJob)
-            .where(jobs.held(UnitRecordsJob, job_id))
-            .values(status=JobStatus.DONE, file_id=stored.id, finished_at=utcnow())
-        ).rowcount
-        if not finished:  # another attempt has the job now: its file is the one kept
-            db.session.rollback()
-            return
-        db.session.commit()
+        jobs.finish_with_file(UnitRecordsJob, job_id, target, name)
 
 
 def start(job: UnitRecordsJob) -> None:
