@@ -33,6 +33,11 @@ LOGIN_MAX_FAILURES = 10  # per account and client address
 # Per address over all accounts (password spraying); high enough for a classroom behind one NAT.
 LOGIN_MAX_FAILURES_PER_ADDRESS = 100
 PASSWORD_MIN_LENGTH = 8
+# Hash methods (werkzeug's "scrypt:N:r:p"): chosen passwords at full cost; generated ones, which
+# carry about 70 random bits, lower, so a 1,000-row roster import stays quick. Each sign-in checks
+# one hash of each.
+PASSWORD_HASH_CHOSEN = "scrypt:32768:8:1"
+PASSWORD_HASH_GENERATED = "scrypt:4096:8:1"
 
 # Set to the number of proxies in front of the app so client addresses are read correctly.
 PROXY_COUNT = 0

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import click
 import sqlalchemy as sa
-from flask import current_app, Flask, g
+from flask import current_app, Flask, g, Response
 from flask.cli import AppGroup
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -482,6 +482,19 @@ def finish_with_file(model, job_id: int, path: Path, name: str, **values) -> boo
         return False
     db.session.commit()
     return True
+
+
+def kept_file(job: FileJob) -> JobFile | None:
+    """The file a job finished with, or None once it has expired (or the job kept none)."""
+    return db.session.get(JobFile, job.file_id) if job.file_id else None
+
+
+def file_response(stored: JobFile, mimetype: str, filename: str) -> Response:
+    """Send a kept file from the database, chunk by chunk, whichever server wrote it."""
+    response = Response(file_chunks(stored.id), mimetype=mimetype)
+    response.headers["Content-Length"] = str(stored.size)
+    response.headers["Content-Disposition"] = f"attachment; filename={filename}"
+    return response
 
 
 def file_chunks(file_id: int) -> Iterator[bytes]:

@@ -13,6 +13,7 @@ installs the package). Without them the PDFs fall back to STSong-Light, and say 
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 from functools import cache
@@ -151,3 +152,31 @@ def markup(text: str, bold: bool = False) -> str:
                 runs.append(run if font == FONT else f'<font name="{font}">{run}</font>')
             start = i
     return "".join(runs)
+
+
+def a4_pdf(story: list, title: str, author: str, margin: float) -> bytes:
+    """Lay out a story on A4 pages with the same margin all round, each page numbered at its foot,
+    and return the PDF's bytes."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import SimpleDocTemplate
+
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=margin,
+        rightMargin=margin,
+        topMargin=margin,
+        bottomMargin=margin,
+        title=title,
+        author=author,
+    )
+
+    def footer(canvas, doc):
+        canvas.saveState()
+        canvas.setFont(LATIN, 8)
+        canvas.drawRightString(A4[0] - margin, margin / 2, str(doc.page))
+        canvas.restoreState()
+
+    document.build(story, onFirstPage=footer, onLaterPages=footer)
+    return buffer.getvalue()

@@ -18,8 +18,9 @@ import jinja2
 import pytest
 import sqlalchemy as sa
 from werkzeug.routing.rules import Rule
+from werkzeug.security import generate_password_hash
 
-from courseware import caching, create_app
+from courseware import caching, create_app, defaults
 from courseware.accounts.models import Cohort, Role, Unit, User
 from courseware.content.steps import check_all, sync_content
 from courseware.db import db
@@ -179,12 +180,22 @@ class CompiledTemplates(jinja2.BytecodeCache):
 COMPILED_TEMPLATES = CompiledTemplates()
 
 
+# Password hashes at a small fraction of the real cost: every sign-in checks a hash of each cost,
+# and at full cost the tests' thousands of sign-ins spent a quarter of the suite's time in scrypt.
+# Tests of the costs themselves are marked `full_password_cost` and get the real settings.
+CHEAP_PASSWORD_HASHES = {
+    "PASSWORD_HASH_CHOSEN": "scrypt:1024:8:1",
+    "PASSWORD_HASH_GENERATED": "scrypt:128:8:1",
+}
+
+
 def make_app(url: str, **overrides):
     config = {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": url,
         "WTF_CSRF_ENABLED": True,
+        **CHEAP_PASSWORD_HASHES,
     }
     config.update(overrides)
     app = create_app(config)
@@ -222,7 +233,19 @@ def app(request, backend, tmp_path):
         url = f"sqlite:///{tmp_path / 'test.sqlite3'}"
         shutil.copyfile(request.getfixturevalue("sqlite_schema"), tmp_path / "test.sqlite3")
     # Jobs queue in a file of the test's own; none runs unless the test starts a worker or says inline.
-    app = make_app(url, JOBS_BROKER=f"sqlite:///{tmp_path / 'jobs.db'}")
+    overrides = {"JOBS_BROKER": f"sqlite:///{tmp_path / 'jobs.db'}"}
+    if request.node.get_closest_marker("full_password_cost"):
+        overrides.update(
+            PASSWORD_HASH_CHOSEN=defaults.PASSWORD_HASH_CHOSEN,
+            PASSWORD_HASH_GENERATED=defaults.PASSWORD_HASH_GENERATED,
+        )
+    if backend == "postgresql":
+        # A test database need not outlive a crash of its server: a commit that does not wait for
+        # the disk makes the tests' many small transactions several times quicker.
+        overrides["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            "connect_args": {"options": "-c synchronous_commit=off"}
+        }
+    app = make_app(url, **overrides)
     if backend == "postgresql":
         empty_postgresql(url)  # after create_app, which imports every model
     yield app
@@ -280,7 +303,7 @@ def make_user(app):
                 must_change_password=fields.pop("must_change_password", False),
                 **fields,
             )
-            user.password_hash = password_hash(password)
+            user.password_hash = password_hash(password, app.config["PASSWORD_HASH_GENERATED"])
             db.session.add(user)
             db.session.commit()
             return user.id
@@ -289,12 +312,10 @@ def make_user(app):
 
 
 @functools.cache
-def password_hash(password: str) -> str:
-    """The hash set_password(password, generated=True) makes, made once per password: scrypt
-    is slow on purpose, and most tests make several users with the same password."""
-    user = User()
-    user.set_password(password, generated=True)
-    return user.password_hash
+def password_hash(password: str, method: str) -> str:
+    """The hash set_password(password, generated=True) makes, made once per password and method:
+    scrypt is slow on purpose, and most tests make several users with the same password."""
+    return generate_password_hash(password, method=method)
 
 
 @pytest.fixture

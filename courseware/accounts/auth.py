@@ -1,5 +1,6 @@
 """Signing in and changing passwords."""
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -8,29 +9,29 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from courseware.accounts import audit, sessions, throttle
 from courseware.accounts.credentials import normalise_username
-from courseware.accounts.models import CHOSEN_PASSWORD_METHOD, GENERATED_PASSWORD_METHOD, User
+from courseware.accounts.models import password_methods, User
 from courseware.db import db
 from courseware.netutil import client_ip
+
 
 # A sign-in checks one hash of each cost, whoever asks: the account's own and a dummy of the other
 # cost, or both dummies when no account matches. Otherwise a wrong password would answer in about
 # 12 ms for accounts still on a generated (cheaper) hash, 120 ms for chosen passwords and a third
 # figure for unknown names, and never-used accounts could be listed by timing alone.
-_DUMMY_HASHES = {
-    method: generate_password_hash("not a real password", method=method)
-    for method in (CHOSEN_PASSWORD_METHOD, GENERATED_PASSWORD_METHOD)
-}
+@functools.cache
+def _dummy_hash(method: str) -> str:
+    return generate_password_hash("not a real password", method=method)
 
 
 def verify_password(user: User | None, password: str) -> bool:
     """Check the password at the same cost whether the account exists, is new or chose it."""
     own = user.password_hash if user is not None else None
     ok = matched = False
-    for method, dummy in _DUMMY_HASHES.items():
+    for method in password_methods():
         if own is not None and own.startswith(method + "$"):
             ok, matched = check_password_hash(own, password), True
         else:
-            check_password_hash(dummy, password)
+            check_password_hash(_dummy_hash(method), password)
     if own is not None and not matched:  # a hash from another method keeps its own cost
         ok = check_password_hash(own, password)
     return ok

@@ -6,6 +6,7 @@ import datetime as dt
 import enum
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -44,11 +45,6 @@ class Unit(db.Model):
             names.append(unit.name)
             unit = unit.parent
         return " / ".join(reversed(names))
-
-
-# Hash methods (werkzeug's "scrypt:N:r:p"): chosen passwords at full cost, generated ones lower.
-CHOSEN_PASSWORD_METHOD = "scrypt:32768:8:1"
-GENERATED_PASSWORD_METHOD = "scrypt:4096:8:1"
 
 
 def unit_subtree_ids(unit_id: int, name: str = "unit_subtree") -> sa.Select:
@@ -166,13 +162,19 @@ class User(UserMixin, db.Model):
         """Hash with scrypt, a memory-hard KDF.
 
         A generated password carries about 70 random bits, beyond any brute force, so it is hashed
-        at a lower cost; that keeps a 1,000-row roster import quick. Chosen passwords get full cost.
+        at a lower cost (PASSWORD_HASH_GENERATED); that keeps a 1,000-row roster import quick.
+        Chosen passwords get full cost (PASSWORD_HASH_CHOSEN).
         """
-        method = GENERATED_PASSWORD_METHOD if generated else CHOSEN_PASSWORD_METHOD
+        method = password_methods()[1 if generated else 0]
         self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+
+def password_methods() -> tuple[str, str]:
+    """The hash methods of chosen and of generated passwords, from the settings."""
+    return current_app.config["PASSWORD_HASH_CHOSEN"], current_app.config["PASSWORD_HASH_GENERATED"]
 
 
 class UserSession(db.Model):

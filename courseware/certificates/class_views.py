@@ -3,7 +3,7 @@ the administrators of its unit, drawn by the job worker, its progress shown whil
 
 from __future__ import annotations
 
-from flask import abort, Blueprint, flash, redirect, render_template, request, Response, url_for
+from flask import abort, Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -84,13 +84,10 @@ def download(job_id):
     job = _job(job_id)
     if not job.succeeded:
         abort(404)
-    stored = db.session.get(jobs.JobFile, job.file_id) if job.file_id else None
+    stored = jobs.kept_file(job)
     if stored is None:
         cohort = db.session.get(Cohort, job.cohort_id)
         return render_template("certificates/class_job.html", job=job, cohort=cohort), 410
     record("certificate.class_pdf_download", f"class:{job.cohort_id}", {"pages": job.done})
     db.session.commit()
-    response = Response(jobs.file_chunks(stored.id), mimetype="application/pdf")
-    response.headers["Content-Length"] = str(stored.size)
-    response.headers["Content-Disposition"] = f"attachment; filename={job.filename}"
-    return response
+    return jobs.file_response(stored, "application/pdf", job.filename)

@@ -197,13 +197,32 @@ def _node_lines(node, offset: int) -> dict:
     return lines
 
 
+# libyaml's safe loader, where PyYAML was built with it, reads a file about ten times quicker
+# than the pure-Python one; it constructs the same plain data (no tags beyond YAML's own).
+FAST_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _compose_and_construct(text: str, loader_class) -> tuple:
+    """Parse once: the node tree (for line numbers) and the data built from it."""
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None)
+    finally:
+        loader.dispose()
+
+
 def parse_yaml(text: str, path: str, offset: int = 0):
     """Parse YAML safely; return (data, lines, problems)."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        return None, {}, [_yaml_error(path, error, offset)]
+        node, data = _compose_and_construct(text, FAST_SAFE_LOADER)
+    except yaml.YAMLError:
+        # Say what is wrong in the pure-Python parser's words, which the problem messages
+        # translate (libyaml words the same faults differently).
+        try:
+            node, data = _compose_and_construct(text, yaml.SafeLoader)
+        except yaml.YAMLError as error:
+            return None, {}, [_yaml_error(path, error, offset)]
     return data, _node_lines(node, offset), []
 
 

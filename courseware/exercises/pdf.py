@@ -7,7 +7,6 @@ and the debrief — set with courseware.pdftext's fonts, so Chinese prints where
 
 from __future__ import annotations
 
-import io
 import math
 import re
 
@@ -22,7 +21,6 @@ from reportlab.platypus import (
     KeepTogether,
     PageBreak,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
@@ -296,26 +294,7 @@ def team_story(report: dict, heading: str, subtitle: str = "") -> list:
 
 
 def _document(title: str, story: list) -> bytes:
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN,
-        title=title,
-        author=_("Courseware"),
-    )
-
-    def footer(canvas, doc):
-        canvas.saveState()
-        canvas.setFont(pdftext.LATIN, 8)
-        canvas.drawRightString(A4[0] - MARGIN, MARGIN / 2, str(doc.page))
-        canvas.restoreState()
-
-    document.build(story, onFirstPage=footer, onLaterPages=footer)
-    return buffer.getvalue()
+    return pdftext.a4_pdf(story, title, _("Courseware"), MARGIN)
 
 
 def _debrief(scenario) -> list:

@@ -4,15 +4,13 @@ when a record is printed."""
 
 from __future__ import annotations
 
-import io
-
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from courseware import pdftext
 from courseware.pdftext import markup
@@ -112,16 +110,6 @@ def record_pdf(record: TrainingRecord) -> bytes:
     story.append(Spacer(1, 4 * mm))
     story.append(_p(_("Printed on %(date)s", date=format_date(None, "long")), "muted"))
 
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN,
-        title=_("Training record of %(name)s", name=record.user.name),
-        author=_("Courseware"),
+    return pdftext.a4_pdf(
+        story, _("Training record of %(name)s", name=record.user.name), _("Courseware"), MARGIN
     )
-    document.build(story)
-    return buffer.getvalue()

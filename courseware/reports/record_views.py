@@ -207,13 +207,10 @@ def unit_download(job_id):
     job = _unit_job(job_id)
     if not job.succeeded:
         abort(404)
-    stored = db.session.get(jobs.JobFile, job.file_id) if job.file_id else None
+    stored = jobs.kept_file(job)
     if stored is None:
         unit = db.session.get(Unit, job.unit_id)
         return render_template("records/unit_job.html", job=job, unit=unit), 410
     audit("record.export_unit", f"unit:{job.unit_id}", {"year": job.year, "learners": job.done})
     db.session.commit()
-    response = Response(jobs.file_chunks(stored.id), mimetype=exports.XLSX_TYPE)
-    response.headers["Content-Length"] = str(stored.size)
-    response.headers["Content-Disposition"] = f"attachment; filename={job.filename}"
-    return response
+    return jobs.file_response(stored, exports.XLSX_TYPE, job.filename)

@@ -13,7 +13,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    Response,
     url_for,
 )
 from flask_babel import get_locale
@@ -187,15 +186,10 @@ def download(job_id):
     job = own_job(job_id)
     if not job.succeeded:
         abort(404)
-    stored = db.session.get(job_queue.JobFile, job.file_id) if job.file_id else None
+    stored = job_queue.kept_file(job)
     if stored is None:
         return render_template("reports/job.html", job=job, expired=True), 410
     record("report.download", f"export:{job.id}", {"rows": job.done})
     db.session.commit()
     mimetype = exports.CSV_TYPE if job.format == "csv" else exports.XLSX_TYPE
-    response = Response(job_queue.file_chunks(stored.id), mimetype=mimetype)
-    response.headers["Content-Length"] = str(stored.size)
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename=completions-{job.id}.{job.format}"
-    )
-    return response
+    return job_queue.file_response(stored, mimetype, f"completions-{job.id}.{job.format}")

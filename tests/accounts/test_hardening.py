@@ -10,9 +10,10 @@ import pytest
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
+from courseware import defaults
 from courseware.accounts import auth as auth_module
 from courseware.accounts import throttle
-from courseware.accounts.models import CHOSEN_PASSWORD_METHOD, GENERATED_PASSWORD_METHOD, User
+from courseware.accounts.models import User
 from courseware.db import db
 from tests.conftest import Auth, csrf_token, PASSWORD
 
@@ -86,6 +87,7 @@ def wrong_sign_in_cost(auth, username, n) -> float:
     return time.thread_time() - start
 
 
+@pytest.mark.full_password_cost
 def test_a_wrong_password_takes_as_long_whoever_the_account_is(app, auth, make_user):
     """New accounts (generated, cheaper hash), chosen passwords and unknown names look alike."""
     make_user(username="newcomer")  # a generated password, as the roster import gives
@@ -94,7 +96,7 @@ def test_a_wrong_password_takes_as_long_whoever_the_account_is(app, auth, make_u
         user = db.session.get(User, chosen_id)
         user.set_password("a-chosen-password-9")
         db.session.commit()
-        assert user.password_hash.startswith(CHOSEN_PASSWORD_METHOD)
+        assert user.password_hash.startswith(defaults.PASSWORD_HASH_CHOSEN)
     auth.login("nobody-here", "warm-up")  # the first request pays for imports and templates
     names = ("newcomer", "chooser", "nobody-here")
     costs = {name: [] for name in names}
@@ -106,10 +108,11 @@ def test_a_wrong_password_takes_as_long_whoever_the_account_is(app, auth, make_u
     assert slowest / fastest < 1.25, medians
 
 
+@pytest.mark.full_password_cost
 def test_the_right_password_still_signs_in_for_each_hash_cost(app, auth, make_user):
     user_id = make_user(username="newcomer")
     with app.app_context():
-        assert db.session.get(User, user_id).password_hash.startswith(GENERATED_PASSWORD_METHOD)
+        assert db.session.get(User, user_id).password_hash.startswith(defaults.PASSWORD_HASH_GENERATED)
     assert auth.login("newcomer").status_code == 302
     with app.app_context():
         user = db.session.get(User, user_id)

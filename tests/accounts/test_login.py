@@ -217,6 +217,7 @@ def test_sign_ins_are_audited(app, auth, make_user):
         assert event.ip == "127.0.0.1" and event.actor_username == "zhang"
 
 
+@pytest.mark.full_password_cost
 def test_passwords_are_hashed_with_scrypt(app, make_user):
     user_id = make_user(username="zhang")
     with app.app_context():

@@ -1,4 +1,10 @@
-"""A live server in a thread and Debian's Chromium driven by Playwright."""
+"""A live server in a thread and Debian's Chromium driven by Playwright.
+
+Browser tests run on SQLite only, the database `make run` serves and a classroom's laptop keeps:
+what they add is the pages as a person uses them, which do not change with the database, and each
+costs seconds of a browser. Every database path they reach is tested on PostgreSQL too, by the
+tests outside this folder and by the two-server test.
+"""
 
 import threading
 from pathlib import Path
@@ -9,6 +15,11 @@ from werkzeug.serving import make_server
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+
+
+@pytest.fixture(params=["sqlite"])
+def backend(request):
+    return request.param
 
 
 @pytest.fixture
