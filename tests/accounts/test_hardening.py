@@ -112,7 +112,9 @@ def test_a_wrong_password_takes_as_long_whoever_the_account_is(app, auth, make_u
 def test_the_right_password_still_signs_in_for_each_hash_cost(app, auth, make_user):
     user_id = make_user(username="newcomer")
     with app.app_context():
-        assert db.session.get(User, user_id).password_hash.startswith(defaults.PASSWORD_HASH_GENERATED)
+        assert db.session.get(User, user_id).password_hash.startswith(
+            defaults.PASSWORD_HASH_GENERATED
+        )
     assert auth.login("newcomer").status_code == 302
     with app.app_context():
         user = db.session.get(User, user_id)
