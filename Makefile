@@ -75,9 +75,11 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check courseware tests bench
 	$(BIN)/lint-imports
 
-# Tests run in parallel (pytest-xdist), a process per core up to four, each on a database of its
-# own; a worker that finishes early takes tests queued for another. TEST_WORKERS=0: one process.
-TEST_WORKERS ?= auto
+# Tests run in parallel (pytest-xdist), one process more than there are cores, up to four, each on
+# a database of its own: browser tests and job tests spend much of their time waiting on another
+# process, so one extra keeps the cores busy. A worker that finishes early takes tests queued for
+# another. TEST_WORKERS=0: one process.
+TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
 test: lint translations pdf-fonts check-browser
 	$(BIN)/pytest --numprocesses=$(TEST_WORKERS) --maxprocesses=4 --dist=worksteal $(PYTEST_ARGS)
 
