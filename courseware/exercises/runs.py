@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from courseware import signals
 from courseware.accounts.audit import record
 from courseware.accounts.models import cohort_member
-from courseware.db import built_once, db
+from courseware.db import built_once, db, read_rows
 from courseware.exercises import engine
 from courseware.exercises.models import (
     Exercise,
@@ -405,28 +405,38 @@ def _course_exercises():
 
 @built_once
 def _runs_in_exercises():
-    """runs_of_learners() for the runs of some exercises."""
+    """runs_of_learners() for the runs of some exercises: the columns a standing needs."""
+    run = ExerciseRun.__table__
     return (
-        sa.select(ExerciseRun)
+        sa.select(
+            run.c.id,
+            run.c.exercise_id,
+            run.c.user_id,
+            run.c.members,
+            run.c.status,
+            run.c.score,
+            run.c.passed,
+        )
         .where(
             sa.or_(
-                ExerciseRun.user_id.in_(sa.bindparam("user_ids", expanding=True)),
-                ExerciseRun.live_id.is_not(None),
+                run.c.user_id.in_(sa.bindparam("user_ids", expanding=True)),
+                run.c.live_id.is_not(None),
             ),
-            ExerciseRun.exercise_id.in_(sa.bindparam("exercise_ids", expanding=True)),
+            run.c.exercise_id.in_(sa.bindparam("exercise_ids", expanding=True)),
         )
-        .order_by(ExerciseRun.started_at.desc())
+        .order_by(run.c.started_at.desc())
     )
 
 
 def best_runs_for(
     course_id: int, user_ids
-) -> dict[int, dict[str, tuple[Exercise, ExerciseRun | None, str]]]:
-    """Each exercise of a course with each learner's best finished run and status, by user id then
-    exercise slug: the exercises and the runs are read once, however many learners."""
+) -> dict[int, dict[str, tuple[Exercise, sa.Row | None, str]]]:
+    """Each exercise of a course with each learner's best finished run (its columns) and status,
+    by user id then exercise slug: the exercises and the runs are read once, however many
+    learners."""
     users = list(user_ids)
     exercises = list(db.session.scalars(_course_exercises(), {"course_id": course_id}))
-    rows = db.session.scalars(
+    rows = read_rows(
         _runs_in_exercises(), {"user_ids": users, "exercise_ids": [e.id for e in exercises]}
     )
     runs = _runs_by_learner(rows, users)
@@ -439,13 +449,21 @@ def best_runs_for(
     }
 
 
-def best_run(
-    exercise: Exercise, runs: list[ExerciseRun]
-) -> tuple[Exercise, ExerciseRun | None, str]:
+def _has_passed(run) -> bool:
+    """Whether a finished run's row passed: written when it was scored; a run scored before that
+    was kept is judged by its own scenario's pass mark."""
+    if run.score is None:
+        return False
+    if run.passed is not None:
+        return run.passed
+    return db.session.get(ExerciseRun, run.id).has_passed()
+
+
+def best_run(exercise: Exercise, runs: list) -> tuple[Exercise, sa.Row | None, str]:
     """A learner's best finished run of an exercise, of their runs of it, and their status in it:
     the best run that passed, else the best of all."""
     done = [r for r in runs if r.status == RunStatus.FINISHED and r.score is not None]
-    passing = [r for r in done if r.has_passed()]
+    passing = [r for r in done if _has_passed(r)]
     best = max(passing or done, key=lambda r: r.score, default=None)
     if passing:
         status = "completed"

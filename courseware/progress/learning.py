@@ -6,10 +6,10 @@ import sqlalchemy as sa
 
 from courseware.courses import catalogue
 from courseware.courses.models import Course
-from courseware.db import built_once, db
+from courseware.db import built_once, db, read_rows
 from courseware.exercises.models import Exercise, ExerciseRun
 from courseware.lessons import reading
-from courseware.lessons.models import Lesson
+from courseware.lessons.models import Lesson, LessonRevision
 from courseware.progress.models import LessonProgress
 from courseware.progress.tracking import COMPLETED
 from courseware.quizzes.models import Attempt, Quiz
@@ -26,16 +26,18 @@ class CourseLine:
 @dataclass
 class Summary:
     courses: list[CourseLine]
-    completed_lessons: list[tuple[Lesson, LessonProgress]]
+    # Each lesson read to the end, newest first: its progress row's columns with the lesson's
+    # slug, its course's slug and its published titles.
+    completed_lessons: list[sa.Row]
     seconds: int
 
 
 def my_learning(user_id: int) -> Summary:
     """Sum a learner's progress by course, with their completed lessons newest first."""
-    rows = db.session.execute(_progress_rows(), {"user_id": user_id}).all()
+    rows = read_rows(_progress_rows(), {"user_id": user_id})
     by_course: dict[int, list] = {}
-    for progress, lesson in rows:
-        by_course.setdefault(lesson.course_id, []).append(progress)
+    for row in rows:
+        by_course.setdefault(row.course_id, []).append(row)
     started = set(by_course) | _courses_with_quizzes_or_exercises(user_id)
     lines = []
     for course in catalogue.active_courses():
@@ -45,27 +47,40 @@ def my_learning(user_id: int) -> Summary:
         lines.append(
             CourseLine(
                 course=course,
-                total=len(reading.readable_lessons(course)),
+                total=len(reading.lesson_rows(course)),
                 completed=sum(1 for p in progress if p.status == COMPLETED),
                 seconds=sum(p.active_seconds for p in progress),
             )
         )
     completed = sorted(
-        ((lesson, p) for p, lesson in rows if p.status == COMPLETED),
-        key=lambda pair: pair[1].completed_at,
+        (row for row in rows if row.status == COMPLETED),
+        key=lambda row: row.completed_at,
         reverse=True,
     )
     return Summary(
-        courses=lines, completed_lessons=completed, seconds=sum(p.active_seconds for p, _ in rows)
+        courses=lines, completed_lessons=completed, seconds=sum(p.active_seconds for p in rows)
     )
 
 
 @built_once
 def _progress_rows():
+    progress, lesson = LessonProgress.__table__, Lesson.__table__
+    course, revision = Course.__table__, LessonRevision.__table__
     return (
-        sa.select(LessonProgress, Lesson)
-        .join(Lesson, Lesson.id == LessonProgress.lesson_id)
-        .where(LessonProgress.user_id == sa.bindparam("user_id"))
+        sa.select(
+            progress.c.status,
+            progress.c.completed_at,
+            progress.c.active_seconds,
+            lesson.c.course_id,
+            lesson.c.slug.label("lesson_slug"),
+            course.c.slug.label("course_slug"),
+            revision.c.title_zh,
+            revision.c.title_en,
+        )
+        .join(lesson, lesson.c.id == progress.c.lesson_id)
+        .join(course, course.c.id == lesson.c.course_id)
+        .outerjoin(revision, revision.c.id == lesson.c.published_revision_id)
+        .where(progress.c.user_id == sa.bindparam("user_id"))
     )
 
 

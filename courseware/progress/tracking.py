@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from flask import abort, current_app
 
 from courseware.courses.models import Course
-from courseware.db import built_once, db
+from courseware.db import built_once, db, read_rows
 from courseware.lessons.models import Lesson, LessonRevision, RevisionStatus
 from courseware.lessons.reading import LessonKey
 from courseware.progress import checks
@@ -265,27 +265,35 @@ def complete_after_checks(user_id: int, lesson: Lesson, now: dt.datetime) -> boo
     return True
 
 
-def statuses(user_id: int, lesson_ids) -> dict[int, LessonProgress]:
+def statuses(user_id: int, lesson_ids) -> dict[int, sa.Row]:
     """The learner's summary rows for the given lessons, by lesson id."""
     return statuses_for([user_id], lesson_ids)[user_id]
 
 
 @built_once
 def _progress_of_users():
-    return sa.select(LessonProgress).where(
-        LessonProgress.user_id.in_(sa.bindparam("user_ids", expanding=True)),
-        LessonProgress.lesson_id.in_(sa.bindparam("lesson_ids", expanding=True)),
+    progress = LessonProgress.__table__
+    return sa.select(
+        progress.c.user_id,
+        progress.c.lesson_id,
+        progress.c.status,
+        progress.c.last_opened_at,
+        progress.c.completed_at,
+        progress.c.active_seconds,
+    ).where(
+        progress.c.user_id.in_(sa.bindparam("user_ids", expanding=True)),
+        progress.c.lesson_id.in_(sa.bindparam("lesson_ids", expanding=True)),
     )
 
 
-def statuses_for(user_ids, lesson_ids) -> dict[int, dict[int, LessonProgress]]:
-    """Several learners' summary rows for the given lessons in one query: by user id, then lesson id."""
+def statuses_for(user_ids, lesson_ids) -> dict[int, dict[int, sa.Row]]:
+    """Several learners' summary rows for the given lessons in one query, by user id, then lesson
+    id: the columns a page shows (status, last opened, completed, active seconds), to read."""
     users, ids = list(user_ids), list(lesson_ids)
-    result: dict[int, dict[int, LessonProgress]] = {user_id: {} for user_id in users}
+    result: dict[int, dict[int, sa.Row]] = {user_id: {} for user_id in users}
     if not users or not ids:
         return result
-    rows = db.session.scalars(_progress_of_users(), {"user_ids": users, "lesson_ids": ids})
-    for row in rows:
+    for row in read_rows(_progress_of_users(), {"user_ids": users, "lesson_ids": ids}):
         result[row.user_id][row.lesson_id] = row
     return result
 

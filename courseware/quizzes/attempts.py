@@ -18,7 +18,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from courseware import signals
-from courseware.db import built_once, db
+from courseware.courses.models import Course
+from courseware.db import built_once, db, read_rows
 from courseware.quizzes.grading import grade_response, is_blank, response_problem
 from courseware.quizzes.models import (
     Answer,
@@ -499,7 +500,7 @@ def may_review(attempt: Attempt, now: dt.datetime) -> bool:
 
 def counted_attempt(attempts: list[Attempt], rule: str) -> Attempt | None:
     """The attempt that counts for the course: the best or the last handed-in one."""
-    done = [a for a in attempts if a.is_submitted and a.score is not None]
+    done = [a for a in attempts if a.status == AttemptStatus.SUBMITTED and a.score is not None]
     if not done:
         return None
     if rule == "last":
@@ -513,11 +514,11 @@ def answered(attempt: Attempt) -> int:
 
 @dataclass
 class QuizStatus:
-    """A quiz as a learner's course page shows it."""
+    """A quiz as a learner's course page shows it: the quiz's and the counted attempt's columns."""
 
-    quiz: Quiz
+    quiz: sa.Row  # id, slug, title, settings
     status: str  # not_started | in_progress | completed
-    counted: Attempt | None  # the attempt that counts
+    counted: sa.Row | None  # the attempt that counts: id, number, status, score, max_score, passed
     passed: bool
 
 
@@ -528,27 +529,43 @@ def quiz_statuses(course_id: int, user_id: int) -> dict[str, QuizStatus]:
 
 @built_once
 def _course_quizzes():
-    return (
-        sa.select(Quiz)
-        .where(
-            Quiz.course_id == sa.bindparam("course_id"),
-            Quiz.archived_at.is_(None),
-            Quiz.published_at.is_not(None),
-        )
-        # A standing needs the settings, not the questions (read if asked for).
-        .options(sa.orm.defer(Quiz.slots), sa.orm.defer(Quiz.description))
+    quiz = Quiz.__table__
+    return sa.select(quiz.c.id, quiz.c.slug, quiz.c.title, quiz.c.settings).where(
+        quiz.c.course_id == sa.bindparam("course_id"),
+        quiz.c.archived_at.is_(None),
+        quiz.c.published_at.is_not(None),
     )
+
+
+def _standing_columns():
+    """An attempt's columns a standing reads: whose, of which quiz, and how it was graded."""
+    attempt = Attempt.__table__
+    return [
+        attempt.c[name]
+        for name in (
+            "id",
+            "user_id",
+            "quiz_id",
+            "number",
+            "status",
+            "score",
+            "max_score",
+            "passed",
+            "needs_grading",
+        )
+    ]
 
 
 @built_once
 def _attempts_of_users():
+    attempt = Attempt.__table__
     return (
-        sa.select(Attempt)
+        sa.select(*_standing_columns())
         .where(
-            Attempt.user_id.in_(sa.bindparam("user_ids", expanding=True)),
-            Attempt.quiz_id.in_(sa.bindparam("quiz_ids", expanding=True)),
+            attempt.c.user_id.in_(sa.bindparam("user_ids", expanding=True)),
+            attempt.c.quiz_id.in_(sa.bindparam("quiz_ids", expanding=True)),
         )
-        .order_by(Attempt.number)
+        .order_by(attempt.c.number)
     )
 
 
@@ -556,10 +573,10 @@ def quiz_statuses_for(course_id: int, user_ids) -> dict[int, dict[str, QuizStatu
     """Each quiz of a course with each learner's standing, by user id then quiz slug: the quizzes
     and every learner's attempts at them are read once, however many learners."""
     users = list(user_ids)
-    quizzes = list(db.session.scalars(_course_quizzes(), {"course_id": course_id}))
-    by_learner: dict[tuple[int, int], list[Attempt]] = {}
+    quizzes = read_rows(_course_quizzes(), {"course_id": course_id})
+    by_learner: dict[tuple[int, int], list[sa.Row]] = {}
     if users and quizzes:
-        rows = db.session.scalars(
+        rows = read_rows(
             _attempts_of_users(), {"user_ids": users, "quiz_ids": [q.id for q in quizzes]}
         )
         for attempt in rows:
@@ -572,7 +589,7 @@ def quiz_statuses_for(course_id: int, user_ids) -> dict[int, dict[str, QuizStatu
     }
 
 
-def quiz_status(quiz: Quiz, attempts: list[Attempt]) -> QuizStatus:
+def quiz_status(quiz, attempts: list) -> QuizStatus:
     """A learner's standing in a quiz from their attempts at it, in attempt order."""
     counted = counted_attempt(attempts, quiz.settings.get("grade", "best"))
     passed = bool(counted and counted.passed)
@@ -582,34 +599,44 @@ def quiz_status(quiz: Quiz, attempts: list[Attempt]) -> QuizStatus:
 
 @built_once
 def _attempts_of_user():
+    attempt = Attempt.__table__
     return (
-        sa.select(Attempt)
-        .where(Attempt.user_id == sa.bindparam("user_id"))
-        .order_by(Attempt.number)
+        sa.select(*_standing_columns())
+        .where(attempt.c.user_id == sa.bindparam("user_id"))
+        .order_by(attempt.c.number)
     )
 
 
 @built_once
 def _published_quizzes():
+    quiz, course = Quiz.__table__, Course.__table__
     return (
-        sa.select(Quiz)
-        .where(
-            Quiz.id.in_(sa.bindparam("quiz_ids", expanding=True)),
-            Quiz.archived_at.is_(None),
-            Quiz.published_at.is_not(None),
+        sa.select(
+            quiz.c.id,
+            quiz.c.slug,
+            quiz.c.title,
+            quiz.c.settings,
+            course.c.slug.label("course_slug"),
         )
-        .order_by(Quiz.course_id, Quiz.id)
+        .join(course, course.c.id == quiz.c.course_id)
+        .where(
+            quiz.c.id.in_(sa.bindparam("quiz_ids", expanding=True)),
+            quiz.c.archived_at.is_(None),
+            quiz.c.published_at.is_not(None),
+        )
+        .order_by(quiz.c.course_id, quiz.c.id)
     )
 
 
-def learner_results(user_id: int) -> list[tuple[Quiz, Attempt | None, int]]:
-    """Every quiz a learner has attempted: the attempt that counts and how many they made."""
-    by_quiz: dict[int, list[Attempt]] = {}
-    for attempt in db.session.scalars(_attempts_of_user(), {"user_id": user_id}):
+def learner_results(user_id: int) -> list[tuple[sa.Row, sa.Row | None, int]]:
+    """Every quiz a learner has attempted (its id, slug, title and course's slug), the attempt
+    that counts and how many they made."""
+    by_quiz: dict[int, list[sa.Row]] = {}
+    for attempt in read_rows(_attempts_of_user(), {"user_id": user_id}):
         by_quiz.setdefault(attempt.quiz_id, []).append(attempt)
     if not by_quiz:
         return []
-    quizzes = db.session.scalars(_published_quizzes(), {"quiz_ids": list(by_quiz)})
+    quizzes = read_rows(_published_quizzes(), {"quiz_ids": list(by_quiz)})
     return [
         (q, counted_attempt(by_quiz[q.id], q.settings.get("grade", "best")), len(by_quiz[q.id]))
         for q in quizzes
