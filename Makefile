@@ -77,12 +77,11 @@ lint: $(VENV)/.installed-test
 
 # Tests run in parallel (pytest-xdist), one process more than there are cores, up to four, each on
 # a database of its own: browser tests and job tests spend much of their time waiting on another
-# process, so one extra keeps the cores busy. The longest tests come first (tests/conftest.py) and
-# are dealt out in turn, so no worker is left with several of them at the end. TEST_WORKERS=0: one
-# process.
+# process, so one extra keeps the cores busy. A worker that finishes early takes tests queued for
+# another. TEST_WORKERS=0: one process.
 TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
 test: lint translations pdf-fonts check-browser
-	$(BIN)/pytest --numprocesses=$(TEST_WORKERS) --maxprocesses=4 --dist=load $(PYTEST_ARGS)
+	$(BIN)/pytest --numprocesses=$(TEST_WORKERS) --maxprocesses=4 --dist=worksteal $(PYTEST_ARGS)
 
 # Benchmarks print ratios measured in one run; the lesson-page one drives load with wrk.
 bench: $(VENV)/.installed

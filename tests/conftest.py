@@ -29,23 +29,6 @@ PASSWORD = "correct-horse-battery"
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
 
-# --- the longest tests first ----------------------------------------------------------------------
-
-# Tests that take tens of seconds each: a browser's journeys, job workers killed and waited for,
-# servers started in other processes. Started first, they run beside the many short tests; left in
-# their alphabetical place, the last of them ran alone while the other workers had finished.
-LONG_TESTS = (
-    "tests/browser/",
-    "tests/test_job_queue.py",
-    "tests/test_two_servers.py",
-    "tests/accounts/test_sessions_across_workers.py",
-)
-
-
-def pytest_collection_modifyitems(items):
-    items.sort(key=lambda item: not item.nodeid.startswith(LONG_TESTS))
-
-
 # --- one app per test, cheaply -------------------------------------------------------------------
 
 
