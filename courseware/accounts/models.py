@@ -165,7 +165,8 @@ class User(UserMixin, db.Model):
         at a lower cost (PASSWORD_HASH_GENERATED); that keeps a 1,000-row roster import quick.
         Chosen passwords get full cost (PASSWORD_HASH_CHOSEN).
         """
-        method = password_methods()[1 if generated else 0]
+        chosen_method, generated_method = password_methods()
+        method = generated_method if generated else chosen_method
         self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:

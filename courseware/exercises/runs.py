@@ -379,8 +379,9 @@ def runs_of_learners(user_ids, *conditions) -> dict[int, list[ExerciseRun]]:
     return _runs_by_learner(rows, users)
 
 
-def _runs_by_learner(rows, users) -> dict[int, list[ExerciseRun]]:
-    result: dict[int, list[ExerciseRun]] = {user_id: [] for user_id in users}
+def _runs_by_learner(rows, users) -> dict[int, list]:
+    """Runs (objects or rows) by each of the users who played them, alone or in a team."""
+    result: dict[int, list] = {user_id: [] for user_id in users}
     for run in rows:
         for user_id in {run.user_id, *(run.members or [])}:
             if user_id in result:
