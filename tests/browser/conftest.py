@@ -96,6 +96,21 @@ def open_menu(page):
         toggle.click()
 
 
+def page_width(page) -> int:
+    """How wide the page's content is, measured once the page and its stylesheets have loaded.
+
+    Chromium lays a page out on request before a pending stylesheet arrives, so a width read
+    too early can be that of the unstyled page (a wide table not yet in its scrolling box).
+    """
+    page.wait_for_load_state("load")
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
+def fits(page, width=360) -> bool:
+    """Whether the page fits a phone's width without scrolling sideways."""
+    return page_width(page) <= width
+
+
 def loaded_width(image) -> int:
     """The natural width of an image once the browser has fetched and decoded it.
 

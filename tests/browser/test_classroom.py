@@ -16,7 +16,7 @@ from courseware.classroom.models import ClassSession
 from courseware.db import db
 from courseware.progress.models import CreditEntry
 from courseware.timeutil import utcnow
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import page_width, screenshot
 from tests.browser.test_exercises import htmx_ready
 
 pytestmark = pytest.mark.browser
@@ -80,7 +80,7 @@ def test_a_class_session_from_check_in_to_credit_hours(
     mobile.get_by_role("button", name="签到", exact=True).click()
     expect(mobile.locator(".flash-success")).to_have_text("已签到。")
     screenshot(mobile, "classroom-learner-phone")
-    width = mobile.evaluate("() => document.documentElement.scrollWidth")
+    width = page_width(mobile)
     assert width <= 360, f"the phone page scrolls sideways ({width} px)"
 
     # Half an hour passes: the class started, so the second learner, in English, is late.

@@ -16,7 +16,7 @@ from courseware.db import db
 from courseware.progress.models import CourseAssignment
 from courseware.quizzes.models import Attempt
 from courseware.timeutil import utcnow
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import page_width, screenshot
 from tests.browser.test_exercises import htmx_ready
 from tests.quizzes.conftest import quiz_course  # noqa: F401
 
@@ -107,7 +107,7 @@ def test_a_live_quiz_and_questions_from_the_room(
     )
     screenshot(projector, "classroom-live-question-1280")
     screenshot(mobile, "classroom-live-phone")
-    width = mobile.evaluate("() => document.documentElement.scrollWidth")
+    width = page_width(mobile)
     assert width <= 360, f"the phone page scrolls sideways ({width} px)"
 
     desk.get_by_role("button", name="立即截止本题").click()

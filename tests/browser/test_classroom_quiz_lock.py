@@ -17,7 +17,7 @@ from courseware.db import db
 from courseware.progress.models import CourseAssignment
 from courseware.quizzes.models import Attempt, Quiz
 from courseware.timeutil import local_today
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import page_width, screenshot
 from tests.quizzes.conftest import quiz_course  # noqa: F401
 
 pytestmark = pytest.mark.browser
@@ -34,8 +34,7 @@ REFUSED_FORM = re.compile(r"/quizzes/check/edit: Failed to load resource: .* 400
 
 
 def _fits(page, width=360) -> int:
-    page.wait_for_load_state("load")
-    scroll = page.evaluate("() => document.documentElement.scrollWidth")
+    scroll = page_width(page)
     assert scroll <= width, f"the phone page scrolls sideways ({scroll} px)"
     return scroll
 

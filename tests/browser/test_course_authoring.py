@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from courseware.accounts.models import Role
-from tests.browser.conftest import loaded_width, screenshot, sign_in
+from tests.browser.conftest import fits, loaded_width, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -21,10 +21,6 @@ def png_file(tmp_path, name, colour, size=(120, 80)):
     Image.new("RGB", size, colour).save(out, "PNG")
     path.write_bytes(out.getvalue())
     return path
-
-
-def fits(page, width=360) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= width
 
 
 def write_lesson(page, base, slug, title, body, position=None):

@@ -93,6 +93,7 @@ def desktop(browser, seen, **options):
 
 def wider_than_phone(page) -> str:
     """What sticks out of a 360-px page, or "" when nothing does."""
+    page.wait_for_load_state("load")  # measured with its stylesheets applied
     return page.evaluate(
         "document.documentElement.scrollWidth <= 360 ? '' : "
         "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 361)"

@@ -14,7 +14,7 @@ from courseware.courses.models import Course
 from courseware.db import db
 from courseware.progress.models import CourseAssignment
 from courseware.timeutil import utcnow
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import page_width, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -51,7 +51,7 @@ def visit(browser, base, username, locale, width, path):
 
 
 def fits_and_images_load(page, width):
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert page_width(page) <= width
     broken = page.eval_on_selector_all(
         "main img", "images => images.filter(i => !i.complete || i.naturalWidth === 0).length"
     )

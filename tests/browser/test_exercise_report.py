@@ -5,7 +5,7 @@ all without widening the page."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import page_width, screenshot, sign_in
 from tests.exercises.conftest import salt_panic_course  # noqa: F401  (a fixture)
 from tests.exercises.test_report import play_the_slogan
 
@@ -48,7 +48,7 @@ def test_the_report_fits_a_phone(
     expect(page.locator("ul.conditions li")).to_have_count(3)
     expect(page.locator("ol.questioned > li")).to_have_count(1)
     expect(page.locator("tr.decision-points")).to_have_count(1)
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page_width(page) <= 360
     screenshot(page, f"exercise-report-pass-360-{language}")
     assert errors == []
     context.close()

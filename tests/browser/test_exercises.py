@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from courseware.accounts.models import Cohort, Role, User
 from courseware.db import db
 from courseware.exercises.models import Exercise, ExerciseRun, LiveSession, RunAction
-from tests.browser.conftest import open_menu, screenshot
+from tests.browser.conftest import open_menu, page_width, screenshot
 from tests.browser.conftest import sign_in as signed_in
 from tests.exercises.conftest import exercise_course  # noqa: F401  (a fixture)
 
@@ -631,7 +631,7 @@ def test_a_paused_live_run_refuses_a_post_and_the_projector_shows_the_join_code(
         screenshot(projector, f"exercise-projector-full-{width}x{height}")
     # On a phone the teams' bars stack, and nothing runs off the side.
     projector.set_viewport_size({"width": 360, "height": 780})
-    assert projector.evaluate("() => document.documentElement.scrollWidth") <= 360
+    assert page_width(projector) <= 360
     screenshot(projector, "exercise-projector-full-phone")
     for context in contexts:
         assert context.console_errors == []
@@ -686,7 +686,7 @@ def test_an_observer_notes_and_rates_a_team_on_a_phone(app, live_server, browser
     expect(team.get_by_role("group", name="公共信息与预警")).to_contain_text(
         "综合：3.0（S–S），来自 1 位观察员"
     )
-    assert phone.evaluate("() => document.documentElement.scrollWidth") <= 360
+    assert page_width(phone) <= 360
     screenshot(phone, "exercise-observe-phone")
     phone.goto(observe_url.replace("/observe", "/report"))
     expect(phone.get_by_role("region", name=re.compile("观察员按能力项的评分"))).to_contain_text(
@@ -725,7 +725,7 @@ def test_an_editor_previews_and_applies_a_timeline_sheet_on_a_phone(
     expect(page.get_by_text("新增事件：0；修改：1；删除：0。")).to_be_visible()
     # Measured once the page's styles have loaded: before, a table is as wide as its text.
     page.wait_for_load_state("load")
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+    assert page_width(page) <= 360
     screenshot(page, "exercise-timeline-preview-phone")
     page.get_by_role("button", name="应用这份时间表").click()
     expect(page.get_by_role("status")).to_have_text("时间表已应用。新增事件：0；修改：1；删除：0。")

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from courseware.accounts.models import Role
-from tests.browser.conftest import ARTIFACTS, screenshot, sign_in
+from tests.browser.conftest import ARTIFACTS, page_width, screenshot, sign_in
 from tests.conftest import Auth
 from tests.exercises.conftest import exercise_course  # noqa: F401  (a fixture)
 from tests.progress.test_completion import play_exercise
@@ -64,7 +64,7 @@ def test_the_header_takes_one_row_at_1280_and_a_compact_menu_on_a_phone(
     expect(toggle).to_be_visible()
     expect(links).to_be_hidden()
     assert page.locator("header").bounding_box()["height"] < 100
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page_width(page) <= 360
     screenshot(page, f"{tag}-360")
     # By keyboard: the button is the first stop after the skip link, the brand and the
     # notifications link.
@@ -99,7 +99,7 @@ def test_the_score_table_scrolls_in_a_box_the_keyboard_reaches(
     page.goto(f"{live_server}/exercises/runs/1/report")
     box = page.get_by_role("region", name="Scores by dimension")
     expect(box).to_have_attribute("tabindex", "0")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page_width(page) <= 360
     assert box.evaluate("b => b.scrollWidth > b.clientWidth"), "the box should do the scrolling"
     for _ in range(30):
         page.keyboard.press("Tab")
@@ -128,7 +128,7 @@ def test_a_learners_attempts_show_whole_on_a_phone(
     expect(result).to_have_text("及格")
     box = result.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 360
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page_width(page) <= 360
     screenshot(page, "quiz-attempts-360-zh")
     context.close()
 
@@ -147,7 +147,7 @@ def test_the_completions_chart_reads_at_both_widths(
         # Month labels are drawn at a readable size, not shrunk to fit a phone.
         label = chart.locator(".bar-label").last.bounding_box()
         assert label["height"] >= 10
-        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        assert page_width(page) <= width
         page.locator("#months-heading").scroll_into_view_if_needed()
         page.screenshot(path=str(ARTIFACTS / f"chart-{locale}-{width}.png"))
         context.close()

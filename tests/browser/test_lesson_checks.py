@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from courseware.db import db
 from courseware.progress.models import LessonCheckAnswer, LessonProgress
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import page_width, screenshot, sign_in
 from tests.progress.test_lesson_checks import BANK, first_lesson
 
 pytestmark = pytest.mark.browser
@@ -56,7 +56,7 @@ def test_a_learner_answers_the_checks_inside_a_lesson_on_a_phone(
     # heartbeat completes the lesson and the page says so.
     page.locator("#lesson-done").get_by_text("您已完成本课。").wait_for()
     assert page.locator("#lesson-status").inner_text().strip() == "您已完成本课。"
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page_width(page) <= 360
     screenshot(page, "lesson-checks-phone")
     with app.app_context():
         assert db.session.scalar(sa.select(LessonProgress.status)) == "completed"

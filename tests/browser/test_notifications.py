@@ -12,7 +12,7 @@ from courseware.courses.models import Course
 from courseware.db import db
 from courseware.progress import classes
 from courseware.timeutil import utcnow
-from tests.browser.conftest import open_menu, screenshot, sign_in
+from tests.browser.conftest import open_menu, page_width, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -41,7 +41,7 @@ def test_a_learner_reads_notifications_and_turns_email_off_on_a_phone(
     link.click()
     page.wait_for_load_state()
     expect(page.get_by_text("新分配的课程：测试课程")).to_be_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page_width(page) <= 360
     screenshot(page, "notifications-360")
 
     button = page.get_by_role("button", name="标为已读：新分配的课程：测试课程")
@@ -59,6 +59,6 @@ def test_a_learner_reads_notifications_and_turns_email_off_on_a_phone(
     page.wait_for_load_state()
     expect(page.get_by_text("您的邮件设置已保存。")).to_be_visible()
     expect(page.get_by_label("通过邮件给我发送提醒")).not_to_be_checked()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page_width(page) <= 360
     screenshot(page, "reminder-settings-360")
     assert page.console_errors == []

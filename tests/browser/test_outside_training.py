@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from courseware.accounts.models import Role
 from courseware.db import db
 from courseware.progress.models import CreditEntry, TrainingImport, UnmatchedTraining
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import page_width, sign_in
 
 
 def test_outside_training_and_the_unmatched_queue_on_a_phone(app, live_server, page, make_user):
@@ -39,10 +39,10 @@ def test_outside_training_and_the_unmatched_queue_on_a_phone(app, live_server, p
     page.get_by_role("button", name="添加").click()
     page.wait_for_url("**q=zhang")
     assert page.get_by_role("cell", name="脱产培训").is_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page_width(page) <= 360
     page.screenshot(path="/tmp/rec16c-credits.png", full_page=True)
     page.goto(f"{live_server}/admin/credits/unmatched")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page_width(page) <= 360
     page.screenshot(path="/tmp/rec16c-unmatched.png", full_page=True)
     page.locator("#username-1").fill("zhang")
     page.get_by_role("button", name="匹配并计入").click()

@@ -8,13 +8,9 @@ import sqlalchemy as sa
 from courseware.accounts.models import Role, User
 from courseware.courses.models import Course
 from courseware.db import db
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import fits, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def fits(page, width=360) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= width
 
 
 def make_editor(app, make_user) -> None:

@@ -11,15 +11,11 @@ from courseware.accounts.models import Role, User
 from courseware.courses.models import Course
 from courseware.db import db
 from courseware.quizzes.models import Attempt, Quiz
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import fits, screenshot, sign_in
 from tests.quizzes.builder_fixtures import bank  # noqa: F401
 from tests.quizzes.conftest import quiz_course  # noqa: F401
 
 pytestmark = pytest.mark.browser
-
-
-def fits(page, width=360) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= width
 
 
 def test_an_instructor_builds_previews_and_publishes_a_quiz_and_a_learner_takes_it(

@@ -10,7 +10,7 @@ from courseware.accounts.models import Role, User
 from courseware.courses.models import Course
 from courseware.db import db
 from courseware.quizzes.models import Quiz
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import page_width, screenshot, sign_in
 from tests.quizzes.builder_fixtures import bank, BASICS  # noqa: F401
 from tests.quizzes.conftest import quiz_course  # noqa: F401
 
@@ -109,6 +109,6 @@ def test_the_builder_finds_questions_in_place_and_orders_them_by_keyboard(
     sign_in(small, live_server, "teacher")
     small.goto(f"{live_server}/author/test-course/quizzes/in-order/edit")
     small.wait_for_load_state("load")
-    assert small.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page_width(small) <= 360
     screenshot(small, "quiz-builder-order-phone")
     phone.close()

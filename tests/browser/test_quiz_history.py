@@ -4,19 +4,13 @@ course and puts it back, all by the page's own links and buttons."""
 
 import pytest
 
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import fits, screenshot, sign_in
 from tests.courses.conftest import signed_in
 from tests.quizzes.builder_fixtures import bank, quiz_form  # noqa: F401
 from tests.quizzes.conftest import quiz_course  # noqa: F401
 from tests.quizzes.test_quiz_versions import base_of, post
 
 pytestmark = pytest.mark.browser
-
-
-def fits(page, width=360) -> bool:
-    """Whether the page fits the phone, measured once it and its styles have loaded."""
-    page.wait_for_load_state("load")
-    return page.evaluate("document.documentElement.scrollWidth") <= width
 
 
 def test_an_instructor_compares_reverts_takes_out_and_puts_back_a_quiz(

@@ -6,7 +6,7 @@ import io
 import openpyxl
 import pytest
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import page_width, screenshot
 from tests.browser.test_lessons import sign_in
 from tests.certificates.conftest import complete_course  # noqa: F401  (a fixture)
 from tests.conftest import Role
@@ -37,7 +37,7 @@ def test_a_learner_reads_their_record_and_an_administrator_downloads_the_units(
     row = learner.locator("tr.record-period").first
     assert row.locator("td").first.inner_text() == "2"
     # Nothing runs off the side of a phone but the scrollable tables.
-    width = learner.evaluate("document.documentElement.scrollWidth")
+    width = page_width(learner)
     assert width <= 360
     screenshot(learner, "training-record-zh-360")
     phone.close()

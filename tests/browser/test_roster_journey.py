@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from courseware.accounts.models import Role, User
 from courseware.db import db
-from tests.browser.conftest import open_menu, screenshot
+from tests.browser.conftest import open_menu, page_width, screenshot
 from tests.browser.conftest import sign_in as browser_sign_in
 from tests.conftest import PASSWORD
 
@@ -79,7 +79,7 @@ def test_language_switch_and_keyboard(app, live_server, page):
     page.reload()
     assert page.get_by_role("heading", name="Sign in").is_visible()
     # Nothing is wider than a 360-px phone screen.
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page_width(page) <= 360
     screenshot(page, "login-en")
     page.get_by_role("button", name="中文").click()
     assert page.get_by_role("heading", name="登录").is_visible()
@@ -118,7 +118,7 @@ def test_a_large_roster_shows_its_progress_in_english(
     page.wait_for_url(re.compile(r"/done$"), timeout=60_000)
     assert page.get_by_role("status").filter(has_text=f"Accounts created: {rows};").is_visible()
     assert page.locator("#credentials tbody tr").count() == rows
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page_width(page) <= 360
     screenshot(page, "roster-import-done-en")
     assert page.console_errors == []
 
@@ -151,5 +151,5 @@ def test_initial_passwords_for_accounts_that_never_signed_in_download_as_a_sheet
         "api0",
         "api1",
     ]
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page_width(page) <= 360
     assert page.console_errors == []

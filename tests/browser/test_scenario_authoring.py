@@ -10,17 +10,13 @@ from courseware.accounts.models import Role, User
 from courseware.courses.models import Course
 from courseware.db import db
 from courseware.exercises.models import ExerciseRun, PlayTest
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import fits, screenshot, sign_in
 from tests.exercises.conftest import add_exercise, SALT_PANIC
 
 pytestmark = pytest.mark.browser
 
 OLD = "超市的盐被抢光了！听说日本核泄漏"
 NEW = "城东超市门口排起长队，有人说盐要涨价"
-
-
-def fits(page, width=360) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= width
 
 
 def test_an_instructor_starts_a_scenario_from_a_shipped_one_and_play_tests_it(
