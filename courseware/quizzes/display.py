@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+import secrets
+from dataclasses import dataclass, replace
 
+from flask import render_template, request
+from flask_babel import get_locale
 from markupsafe import escape, Markup
 
-from courseware import i18n
+from courseware import caching, i18n
 from courseware.i18n import text
 from courseware.quizzes.grading import feedback_for, grade_response, response_problem
 from courseware.quizzes.models import Answer
@@ -125,3 +129,44 @@ def shown_questions(answers: list[Answer]) -> list[ShownQuestion]:
             )
         )
     return shown
+
+
+# A question's block on an attempt or result page, rendered once per process and kept. A class
+# that starts one quiz draws its questions from one bank, so the same blocks are asked for again
+# and again, and rendering them was most of the attempt page's cost. Only the block's position and
+# number differ from one attempt to the next: the block is rendered with these marks in their
+# place (unguessable, so no text of a question or an answer can hold them) and they are filled in
+# for each attempt. Rule 1 of courseware/caching.py: the key holds everything else the block is
+# rendered from (the question's content hash, the option order, the saved response, the points,
+# whether it is numbered or shown disabled, the language and the script root).
+_BLOCKS = caching.Cache("question_blocks", max_size=4096)
+_POSITION_MARK = f"position{secrets.token_hex(8)}"
+_NUMBER_MARK = f"number{secrets.token_hex(8)}"
+
+
+def question_block(q: ShownQuestion, disabled: bool = False) -> Markup:
+    """The question's fieldset as quizzes/_question.html's question_block macro renders it."""
+    answer = q.answer
+    key = (
+        request.script_root,
+        str(get_locale()),
+        answer.question_hash,
+        tuple(q.order),
+        json.dumps(answer.response, sort_keys=True, default=str),
+        answer.points,
+        q.number is not None,
+        bool(disabled),
+    )
+
+    def build() -> str:
+        marked = replace(
+            q, position=_POSITION_MARK, number=None if q.number is None else _NUMBER_MARK
+        )
+        return render_template(
+            "quizzes/_question_block.html", q=marked, disabled=disabled, html=html
+        )
+
+    block = _BLOCKS.get_or_build(key, build)
+    return Markup(
+        block.replace(_POSITION_MARK, str(q.position)).replace(_NUMBER_MARK, str(q.number))
+    )

@@ -76,6 +76,7 @@ def _page(attempt: Attempt) -> dict:
         course=attempt.quiz.course,
         shown=display.shown_questions(attempt.answers),
         html=display.html,
+        kept_block=display.question_block,
     )
 
 
