@@ -4,6 +4,7 @@ downloads the PDF; then a stranger checks the code on the public page."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot
 from tests.browser.test_lessons import sign_in
@@ -31,9 +32,9 @@ def test_a_learner_gets_the_certificate_and_a_stranger_verifies_it(
     learner.wait_for_load_state()
     assert learner.url.endswith(f"/certificates/{issued.certificate_id}")
     certificate = learner.locator(".certificate")
-    assert certificate.get_by_text("张伟").is_visible()
-    assert certificate.get_by_text("浙江省 / 杭州市").is_visible()
-    assert learner.locator("svg.qr").is_visible()
+    expect(certificate.get_by_text("张伟")).to_be_visible()
+    expect(certificate.get_by_text("浙江省 / 杭州市")).to_be_visible()
+    expect(learner.locator("svg.qr")).to_be_visible()
     code = learner.locator(".certificate-verify .certificate-code").inner_text()
     assert code.replace("-", "") == issued.code
     screenshot(learner, "certificate")
@@ -62,8 +63,8 @@ def test_a_learner_gets_the_certificate_and_a_stranger_verifies_it(
     stranger.get_by_role("button", name="Verify").click()
     stranger.wait_for_load_state()
     assert stranger.url.endswith(f"/verify/{issued.code}")
-    assert stranger.get_by_text("This certificate is valid.").is_visible()
-    assert stranger.get_by_text("张伟").is_visible()
+    expect(stranger.get_by_text("This certificate is valid.")).to_be_visible()
+    expect(stranger.get_by_text("张伟")).to_be_visible()
     assert stranger.get_by_text("杭州市").count() == 0
     screenshot(stranger, "certificate-verified")
 
@@ -84,7 +85,7 @@ def test_an_administrator_revokes_a_certificate_and_takes_back_its_hours(
     assert admin.evaluate(
         "(() => { const w = document.querySelector('.table-wrap'); return w.scrollWidth <= w.clientWidth; })()"
     )
-    assert admin.locator("td[data-label='用户名']").first.is_visible()
+    expect(admin.locator("td[data-label='用户名']").first).to_be_visible()
     admin.locator("details.revoke summary").focus()
     admin.keyboard.press("Enter")
     admin.get_by_label("撤销理由").fill("考试作弊，经核实")
@@ -92,10 +93,10 @@ def test_an_administrator_revokes_a_certificate_and_takes_back_its_hours(
     screenshot(admin, "certificate-revoke-zh")
     admin.get_by_role("button", name="撤销", exact=True).press("Enter")
     admin.wait_for_load_state()
-    assert admin.get_by_text("已撤销。").is_visible()
-    assert admin.get_by_text("学时。").first.is_visible()
+    expect(admin.get_by_text("已撤销。")).to_be_visible()
+    expect(admin.get_by_text("学时。").first).to_be_visible()
     assert "已从学员的学时台账中冲减" in admin.content()
 
     stranger = browser.new_context(locale="en-US").new_page()
     stranger.goto(f"{live_server}/verify/{issued.code}")
-    assert stranger.get_by_text("no longer valid").is_visible()
+    expect(stranger.get_by_text("no longer valid")).to_be_visible()

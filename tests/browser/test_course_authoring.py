@@ -8,6 +8,7 @@ import re
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from courseware.accounts.models import Role
 from tests.browser.conftest import fits, loaded_width, screenshot, sign_in
@@ -60,7 +61,7 @@ def test_an_instructor_builds_a_course_in_the_browser_and_a_learner_reads_it(
     )
     page.get_by_role("button", name="创建课程").click()
     page.get_by_text("课程已创建").wait_for()
-    assert page.get_by_role("heading", name="政务微博实务").is_visible()
+    expect(page.get_by_role("heading", name="政务微博实务")).to_be_visible()
 
     # The first lesson, with an image uploaded from the editor and inserted at the cursor.
     write_lesson(page, live_server, "first-post", "第一条微博", "开头一段。\n\n结尾一段。")

@@ -3,6 +3,7 @@ and the lesson completes only once both are answered."""
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from courseware.db import db
 from courseware.progress.models import LessonCheckAnswer, LessonProgress
@@ -41,11 +42,11 @@ def test_a_learner_answers_the_checks_inside_a_lesson_on_a_phone(
     first.get_by_label("错的").check()
     first.get_by_role("button", name="提交答案").click()
     first.get_by_text("还不对。").wait_for()
-    assert first.get_by_text("不对。", exact=True).is_visible()  # the option's own feedback
+    expect(first.get_by_text("不对。", exact=True)).to_be_visible()  # the option's own feedback
     first.get_by_label("对的").check()
     first.get_by_role("button", name="提交答案").click()
     first.get_by_text("回答正确。").wait_for()
-    assert first.get_by_text("见第一课。").is_visible()
+    expect(first.get_by_text("见第一课。")).to_be_visible()
 
     second = page.locator("#check-2")
     second.scroll_into_view_if_needed()

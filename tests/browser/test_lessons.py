@@ -66,7 +66,7 @@ def test_instructor_publishes_and_an_english_learner_reads_it(
     beside = opened.value
     beside.wait_for_load_state()
     assert beside.url.endswith("/courses/test-course/second")
-    assert beside.get_by_role("heading", name="第二课").first.is_visible()
+    expect(beside.get_by_role("heading", name="第二课").first).to_be_visible()
     beside.close()
     # The editor kept the text: it was not left.
     assert "newly published" in body_en.input_value()
@@ -91,7 +91,7 @@ def test_instructor_publishes_and_an_english_learner_reads_it(
     assert "newly published" in body_en.input_value()
     screenshot(teacher, "lesson-editor")
     teacher.get_by_role("button", name="发布").click()
-    assert teacher.get_by_text(re.compile("修订版 2 已发布")).is_visible()
+    expect(teacher.get_by_text(re.compile("修订版 2 已发布"))).to_be_visible()
 
     learner = browser.new_context(viewport={"width": 360, "height": 780}, locale="en-US").new_page()
     sign_in(learner, live_server, "reader")
@@ -126,8 +126,8 @@ def test_progress_survives_a_reload(app, live_server, browser, make_user, lesson
         row = db.session.scalar(sa.select(LessonProgress))
         assert row.active_seconds > before
     page.goto(f"{live_server}/courses/test-course")
-    assert page.get_by_text("学习中").is_visible()
-    assert page.get_by_role("button", name=re.compile("继续学习：第一课")).is_visible()
+    expect(page.get_by_text("学习中")).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile("继续学习：第一课"))).to_be_visible()
 
 
 def test_the_worst_payloads_run_no_script(app, live_server, page, make_user, lessons_dir, sync):

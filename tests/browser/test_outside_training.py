@@ -2,6 +2,7 @@
 row of an imported sheet that matched no cadre."""
 
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from courseware.accounts.models import Role
 from courseware.db import db
@@ -38,7 +39,7 @@ def test_outside_training_and_the_unmatched_queue_on_a_phone(app, live_server, p
     page.get_by_label("说明", exact=True).fill("中青班")
     page.get_by_role("button", name="添加").click()
     page.wait_for_url("**q=zhang")
-    assert page.get_by_role("cell", name="脱产培训").is_visible()
+    expect(page.get_by_role("cell", name="脱产培训")).to_be_visible()
     assert page_width(page) <= 360
     page.screenshot(path="/tmp/rec16c-credits.png", full_page=True)
     page.goto(f"{live_server}/admin/credits/unmatched")
@@ -47,7 +48,7 @@ def test_outside_training_and_the_unmatched_queue_on_a_phone(app, live_server, p
     page.locator("#username-1").fill("zhang")
     page.get_by_role("button", name="匹配并计入").click()
     page.wait_for_url("**/admin/credits/unmatched")
-    assert page.get_by_text("没有待匹配的记录。").is_visible()
+    expect(page.get_by_text("没有待匹配的记录。")).to_be_visible()
     with app.app_context():
         hours = sorted(
             db.session.scalars(sa.select(CreditEntry.hours).where(CreditEntry.user_id == learner))

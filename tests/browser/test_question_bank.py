@@ -4,6 +4,7 @@ category. Checked on a desktop and on a 360-px phone."""
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from courseware.accounts.models import Role, User
 from courseware.courses.models import Course
@@ -69,7 +70,7 @@ def test_an_instructor_writes_five_questions_of_five_types_in_chinese(
 
     page.goto(f"{live_server}/author/test-course/")
     page.get_by_role("link", name="题库").click()
-    assert page.get_by_role("heading", name="题库", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="题库", exact=True)).to_be_visible()
     for number, (label, fields) in enumerate(QUESTIONS):
         if number:
             page.get_by_role("link", name="题库").click()
@@ -90,7 +91,7 @@ def test_an_instructor_writes_five_questions_of_five_types_in_chinese(
             screenshot(page, "bank-new-question-desktop")
         page.get_by_role("button", name="保存", exact=True).click()
         page.get_by_text("已加入题库").wait_for()
-        assert page.get_by_text(fields["f-text-zh"]).first.is_visible()
+        expect(page.get_by_text(fields["f-text-zh"]).first).to_be_visible()
     assert errors == []
     # A bad one: the problem is named at its field, in Chinese, and nothing is saved.
     page.get_by_role("link", name="题库").click()
@@ -102,13 +103,13 @@ def test_an_instructor_writes_five_questions_of_five_types_in_chinese(
     page.locator("#f-options-0-text-zh").fill("甲")
     page.locator("#f-options-1-text-zh").fill("乙")
     page.get_by_role("button", name="保存", exact=True).click()
-    assert page.locator(".form-problems").get_by_text("没有标为正确的选项").is_visible()
+    expect(page.locator(".form-problems").get_by_text("没有标为正确的选项")).to_be_visible()
 
     page.goto(f"{live_server}/author/test-course/bank")
     tree = page.get_by_role("navigation", name="分类")
-    assert tree.get_by_role("link", name="政务微博").is_visible()
+    expect(tree.get_by_role("link", name="政务微博")).to_be_visible()
     tree.get_by_role("link", name="三讲").click()
-    assert page.get_by_role("heading", name="5 道题").is_visible()
+    expect(page.get_by_role("heading", name="5 道题")).to_be_visible()
     screenshot(page, "bank-desktop")
     # The refused save answered 400, which the browser logs; nothing else went wrong.
     assert [e for e in errors if "400" not in e] == []

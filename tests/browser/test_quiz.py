@@ -119,14 +119,14 @@ def test_timed_quiz_survives_reload_and_lost_connection_and_a_double_hand_in(
     # Start the timed quiz.
     page.goto(live_server + timed_quiz)
     assert page.locator("html").get_attribute("lang") == "en"
-    assert page.get_by_text("Time limit: 10 minutes").is_visible()
+    expect(page.get_by_text("Time limit: 10 minutes")).to_be_visible()
     page.get_by_role("button", name="Start the quiz").click()
     page.wait_for_url(re.compile(r"/quizzes/attempts/\d+$"))
     attempt_id = int(page.url.rsplit("/", 1)[1])
     assert page.locator("fieldset.question").count() == 9
 
     # The script shows the countdown as m:ss from about ten minutes, and it goes down.
-    assert page.locator("#countdown[role=timer]").is_visible()
+    expect(page.locator("#countdown[role=timer]")).to_be_visible()
     page.wait_for_function(
         "() => /\\d+:\\d\\d$/.test(document.getElementById('countdown').textContent.trim())"
     )
@@ -297,14 +297,14 @@ def test_the_attempt_page_renders_in_chinese(app, live_server, browser, make_use
     page.wait_for_url(re.compile(r"/quizzes/attempts/\d+$"))
     assert page.locator("html").get_attribute("lang") == "zh-CN"
     assert page.locator("fieldset.question").count() == 9
-    assert page.get_by_text("哪一项正确？").is_visible()
+    expect(page.get_by_text("哪一项正确？")).to_be_visible()
     assert page.locator("#q0 input[type=radio]").count() == 2
-    assert page.locator("#countdown[role=timer]").is_visible()
+    expect(page.locator("#countdown[role=timer]")).to_be_visible()
     page.wait_for_function(
         "() => /\\d+:\\d\\d$/.test(document.getElementById('countdown').textContent.trim())"
     )
-    assert page.locator("#save-state[role=status]").is_visible()
-    assert page.locator("#submit-button[data-confirm]").is_visible()
+    expect(page.locator("#save-state[role=status]")).to_be_visible()
+    expect(page.locator("#submit-button[data-confirm]")).to_be_visible()
     page.locator("#q0 input[type=radio]").first.check()
     wait_saved(page)
     screenshot(page, "quiz-attempt-zh")

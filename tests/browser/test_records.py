@@ -5,6 +5,7 @@ import io
 
 import openpyxl
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import page_width, screenshot
 from tests.browser.test_lessons import sign_in
@@ -51,7 +52,7 @@ def test_a_learner_reads_their_record_and_an_administrator_downloads_the_units(
     admin.locator("#record-q").fill("rare1")
     admin.keyboard.press("Enter")
     admin.wait_for_url("**/records?q=rare1")
-    assert admin.get_by_role("link", name="Training record: 𠮷祥 (rare1)").is_visible()
+    expect(admin.get_by_role("link", name="Training record: 𠮷祥 (rare1)")).to_be_visible()
     screenshot(admin, "training-records-en-360")
     admin.get_by_role("button", name="浙江省 / 杭州市 (XLSX").click()
     admin.wait_for_url("**/records/exports/*")

@@ -4,6 +4,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from courseware.accounts.models import Role, User
 from courseware.db import db
@@ -48,8 +49,8 @@ def test_admin_imports_a_roster_and_a_new_learner_changes_the_password(
     screenshot(page, "roster-imported")
 
     page.get_by_role("link", name="前往用户列表").click()
-    assert page.get_by_role("link", name="zj101").is_visible()
-    assert page.get_by_text("王䶮").is_visible()
+    expect(page.get_by_role("link", name="zj101")).to_be_visible()
+    expect(page.get_by_text("王䶮")).to_be_visible()
 
     open_menu(page)
     page.get_by_role("button", name="退出登录").click()
@@ -60,7 +61,7 @@ def test_admin_imports_a_roster_and_a_new_learner_changes_the_password(
     page.get_by_label("确认新密码").fill("my-own-secret-1")
     page.get_by_role("button", name="修改密码").click()
     page.wait_for_url(re.compile(r"/$"))
-    assert page.get_by_role("heading", name=re.compile("张𠮷")).is_visible()
+    expect(page.get_by_role("heading", name=re.compile("张𠮷"))).to_be_visible()
     screenshot(page, "learner-home")
     assert page.console_errors == []
     with app.app_context():
@@ -74,15 +75,15 @@ def test_language_switch_and_keyboard(app, live_server, page):
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip-link"
     page.get_by_role("button", name="English").click()
-    assert page.get_by_role("heading", name="Sign in").is_visible()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     assert page.locator("html").get_attribute("lang") == "en"
     page.reload()
-    assert page.get_by_role("heading", name="Sign in").is_visible()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     # Nothing is wider than a 360-px phone screen.
     assert page_width(page) <= 360
     screenshot(page, "login-en")
     page.get_by_role("button", name="中文").click()
-    assert page.get_by_role("heading", name="登录").is_visible()
+    expect(page.get_by_role("heading", name="登录")).to_be_visible()
 
 
 def test_a_large_roster_shows_its_progress_in_english(
@@ -116,7 +117,7 @@ def test_a_large_roster_shows_its_progress_in_english(
         assert page.get_by_text(re.compile(f"of {rows} rows imported")).count() == 1
         screenshot(page, "roster-import-progress-en")
     page.wait_for_url(re.compile(r"/done$"), timeout=60_000)
-    assert page.get_by_role("status").filter(has_text=f"Accounts created: {rows};").is_visible()
+    expect(page.get_by_role("status").filter(has_text=f"Accounts created: {rows};")).to_be_visible()
     assert page.locator("#credentials tbody tr").count() == rows
     assert page_width(page) <= 360
     screenshot(page, "roster-import-done-en")

@@ -5,6 +5,7 @@ nothing is recorded as a run. Every page checked on a 360-px phone."""
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from courseware.accounts.models import Role, User
 from courseware.courses.models import Course
@@ -52,7 +53,7 @@ def test_an_instructor_starts_a_scenario_from_a_shipped_one_and_play_tests_it(
     page.get_by_role("button", name="检查").click()
     problem = page.get_by_role("button", name=f"第 {wrong} 行")
     problem.wait_for()
-    assert page.get_by_text("人物列表（personas）中没有“nobody”").is_visible()
+    expect(page.get_by_text("人物列表（personas）中没有“nobody”")).to_be_visible()
     problem.click()
     line = page.evaluate(
         "(() => { const t = document.getElementById('text');"
@@ -74,7 +75,7 @@ def test_an_instructor_starts_a_scenario_from_a_shipped_one_and_play_tests_it(
     # The play-test: the changed inject is there; the clock moves on to the next inject.
     page.get_by_role("button", name="以学员身份试玩第 2 版").click()
     page.get_by_role("heading", name="试玩").wait_for()
-    assert page.get_by_text(NEW).first.is_visible()
+    expect(page.get_by_text(NEW).first).to_be_visible()
     page.get_by_role("button", name="时钟拨快 5 分钟").click()
     page.get_by_text("第 5 分钟").first.wait_for()
     page.get_by_role("button", name="快进到下一个事件").click()
@@ -83,8 +84,8 @@ def test_an_instructor_starts_a_scenario_from_a_shipped_one_and_play_tests_it(
     page.wait_for_load_state()
     page.get_by_role("button", name="结束并查看复盘报告").click()
     page.get_by_role("heading", name="试玩报告").wait_for()
-    assert page.get_by_text("总分").first.is_visible()
-    assert page.get_by_role("heading", name="改进计划").is_visible()
+    expect(page.get_by_text("总分").first).to_be_visible()
+    expect(page.get_by_role("heading", name="改进计划")).to_be_visible()
     screenshot(page, "scenario-playtest-report-desktop")
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(ExerciseRun.id))) == 0
