@@ -144,7 +144,7 @@ def test_an_instructor_builds_a_course_in_the_browser_and_a_learner_reads_it(
     assert "2 课" in card.inner_text()
     assert loaded_width(card.locator("img")) == 120
     card.get_by_role("link", name="政务微博实务").click()
-    assert reader.locator("ol.lesson-list > li").count() == 2
+    expect(reader.locator("ol.lesson-list > li")).to_have_count(2)
     reader.get_by_role("link", name="第一条微博").click()
     image = reader.get_by_role("img", name="示意图")
     assert loaded_width(image) == 120

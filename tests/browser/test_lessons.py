@@ -102,7 +102,7 @@ def test_instructor_publishes_and_an_english_learner_reads_it(
     expect(learner.get_by_text("newly published")).to_be_visible()
     assert learner.locator("#lesson").get_attribute("lang") == "en"
     # The wide table scrolls in its own box: the page stays as wide as the phone.
-    assert learner.locator(".table-scroll table").count() == 1
+    expect(learner.locator(".table-scroll table")).to_have_count(1)
     assert page_width(learner) <= 360
     screenshot(learner, "lesson-english")
 

@@ -123,7 +123,7 @@ def test_timed_quiz_survives_reload_and_lost_connection_and_a_double_hand_in(
     page.get_by_role("button", name="Start the quiz").click()
     page.wait_for_url(re.compile(r"/quizzes/attempts/\d+$"))
     attempt_id = int(page.url.rsplit("/", 1)[1])
-    assert page.locator("fieldset.question").count() == 9
+    expect(page.locator("fieldset.question")).to_have_count(9)
 
     # The script shows the countdown as m:ss from about ten minutes, and it goes down.
     expect(page.locator("#countdown[role=timer]")).to_be_visible()
@@ -227,7 +227,7 @@ def test_timed_quiz_survives_reload_and_lost_connection_and_a_double_hand_in(
 
     # The quiz page lists that one attempt.
     page.goto(live_server + timed_quiz)
-    assert page.locator("table tbody tr").count() == 1
+    expect(page.locator("table tbody tr")).to_have_count(1)
     page.context.close()
 
 
@@ -296,9 +296,9 @@ def test_the_attempt_page_renders_in_chinese(app, live_server, browser, make_use
     page.locator('form[action$="/start"] button[type="submit"]').click()
     page.wait_for_url(re.compile(r"/quizzes/attempts/\d+$"))
     assert page.locator("html").get_attribute("lang") == "zh-CN"
-    assert page.locator("fieldset.question").count() == 9
+    expect(page.locator("fieldset.question")).to_have_count(9)
     expect(page.get_by_text("哪一项正确？")).to_be_visible()
-    assert page.locator("#q0 input[type=radio]").count() == 2
+    expect(page.locator("#q0 input[type=radio]")).to_have_count(2)
     expect(page.locator("#countdown[role=timer]")).to_be_visible()
     page.wait_for_function(
         "() => /\\d+:\\d\\d$/.test(document.getElementById('countdown').textContent.trim())"

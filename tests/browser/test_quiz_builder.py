@@ -6,6 +6,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from courseware.accounts.models import Role, User
 from courseware.courses.models import Course
@@ -54,7 +55,7 @@ def test_an_instructor_builds_previews_and_publishes_a_quiz_and_a_learner_takes_
     screenshot(page, "quiz-builder-desktop")
 
     page.get_by_role("link", name="以学员身份预览").click()
-    assert page.locator("fieldset.question").count() == 3
+    expect(page.locator("fieldset.question")).to_have_count(3)
     page.get_by_role("button", name="核对答案").click()
     page.get_by_text("得分").first.wait_for()
     with app.app_context():
@@ -84,7 +85,7 @@ def test_an_instructor_builds_previews_and_publishes_a_quiz_and_a_learner_takes_
     reader.get_by_role("link", name="随机三题").click()
     reader.get_by_role("button", name="开始测验").click()
     reader.wait_for_url(re.compile(r"/quizzes/attempts/\d+$"))
-    assert reader.locator("fieldset.question").count() == 3
+    expect(reader.locator("fieldset.question")).to_have_count(3)
     assert fits(reader)
     reader.once("dialog", lambda dialog: dialog.accept())
     reader.get_by_role("button", name="交卷").click()

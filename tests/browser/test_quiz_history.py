@@ -3,6 +3,7 @@
 course and puts it back, all by the page's own links and buttons."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import fits, screenshot, sign_in
 from tests.courses.conftest import signed_in
@@ -34,8 +35,8 @@ def test_an_instructor_compares_reverts_takes_out_and_puts_back_a_quiz(
     assert fits(page)
     page.get_by_role("button", name="比较所选的两个版本").click()
     page.get_by_role("heading", name="从第 1 版到第 2 版的改动").wait_for()
-    assert page.locator("ins", has_text="80").count() == 1
-    assert page.locator("del", has_text="pick-two").count() == 1
+    expect(page.locator("ins", has_text="80")).to_have_count(1)
+    expect(page.locator("del", has_text="pick-two")).to_have_count(1)
     assert fits(page)
     screenshot(page, "quiz-version-diff-phone")
 
@@ -53,5 +54,5 @@ def test_an_instructor_compares_reverts_takes_out_and_puts_back_a_quiz(
     screenshot(page, "quiz-taken-out-phone")
     page.get_by_role("button", name="把“小测”放回").click()
     page.get_by_text("测验已放回课程").wait_for()
-    assert page.locator("#item-quiz-check").count() == 1
+    expect(page.locator("#item-quiz-check")).to_have_count(1)
     assert page.console_errors == []

@@ -41,7 +41,7 @@ def test_admin_imports_a_roster_and_a_new_learner_changes_the_password(
     page.get_by_label(re.compile("花名册文件")).set_input_files(str(roster_file))
     page.get_by_role("button", name="检查文件").click()
     page.wait_for_url(re.compile(r"/admin/import/\d+$"))
-    assert page.locator("#creates tbody tr").count() == 2
+    expect(page.locator("#creates tbody tr")).to_have_count(2)
     screenshot(page, "roster-preview")
     page.get_by_role("button", name=re.compile("导入 2")).click()
     password = page.locator("#credentials tbody tr").first.locator("td.secret").inner_text().strip()
@@ -114,11 +114,11 @@ def test_a_large_roster_shows_its_progress_in_english(
     # The bar is labelled with the rows done; it may already be gone when the machine is quick.
     if bar.count():
         assert bar.get_attribute("max") == str(rows)
-        assert page.get_by_text(re.compile(f"of {rows} rows imported")).count() == 1
+        expect(page.get_by_text(re.compile(f"of {rows} rows imported"))).to_have_count(1)
         screenshot(page, "roster-import-progress-en")
     page.wait_for_url(re.compile(r"/done$"), timeout=60_000)
     expect(page.get_by_role("status").filter(has_text=f"Accounts created: {rows};")).to_be_visible()
-    assert page.locator("#credentials tbody tr").count() == rows
+    expect(page.locator("#credentials tbody tr")).to_have_count(rows)
     assert page_width(page) <= 360
     screenshot(page, "roster-import-done-en")
     assert page.console_errors == []
