@@ -113,14 +113,18 @@ def roster_commit(upload_id):
 @bp.route("/import/<int:upload_id>/progress")
 @admin_only
 def roster_progress(upload_id):
-    """The import's progress; the page asks again every second, and moves on to the result when done."""
+    """The import's progress; the page asks again every second, and moves on to the result when done
+    (at once, when the import was done before the page was opened: a small file often is)."""
     jobs.reap_now_and_then()  # a job whose worker stopped is sent again (or failed) from here too
     upload = _own_upload(upload_id)
+    done = url_for("admin.roster_done", upload_id=upload.id)
     if request.headers.get("HX-Request"):
         response = make_response(render_template("admin/_import_job.html", upload=upload))
         if upload.succeeded:
-            response.headers["HX-Redirect"] = url_for("admin.roster_done", upload_id=upload.id)
+            response.headers["HX-Redirect"] = done
         return response
+    if upload.succeeded:
+        return redirect(done)
     return render_template("admin/import_progress.html", upload=upload)
 
 
