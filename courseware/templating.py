@@ -1,6 +1,7 @@
 """Helpers available in every template."""
 
 import secrets
+from collections.abc import Callable
 
 from flask import current_app, g, has_request_context, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
@@ -101,7 +102,10 @@ _signed_csrf = caching.Cache("signed_csrf", max_size=4096, ttl=CSRF_REUSE_SECOND
 
 
 def csrf_token() -> str:
-    """This request's signed CSRF token, as flask_wtf's generate_csrf() gives it."""
+    """This request's signed CSRF token, as flask_wtf's generate_csrf() gives it (or, while a kept
+    part is rendered, the mark that stands for it: see kept_part)."""
+    if g.get("csrf_as_mark"):
+        return _CSRF_MARK
     field = current_app.config["WTF_CSRF_FIELD_NAME"]
     token = g.get(field)
     if token is not None:  # a page's every form after the first: already signed for this request
@@ -117,6 +121,24 @@ def csrf_token() -> str:
     token = generate_csrf()
     _signed_csrf.set(key, token)
     return token
+
+
+def kept_part(cache: caching.Cache, key: tuple, render: Callable[[], str]) -> Markup:
+    """HTML that is the same for every user in one language, forms and all, rendered once per
+    process by render() and kept in `cache` under `key` with the script root and the language.
+
+    It is rendered with a mark where a CSRF token goes, and each request fills in its own token:
+    the key must hold everything else the HTML is rendered from (rule 1 of caching.py)."""
+
+    def build() -> str:
+        g.csrf_as_mark = True
+        try:
+            return str(render())
+        finally:
+            g.csrf_as_mark = False
+
+    html = cache.get_or_build((request.script_root, html_lang(), *key), build)
+    return Markup(html.replace(_CSRF_MARK, str(escape(csrf_token()))))
 
 
 def navigation() -> Markup:

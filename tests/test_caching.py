@@ -20,6 +20,8 @@ POLICY = {
     "scenarios",
     "course_content",
     "course_page_parts",
+    "question_blocks",
+    "outline_rows",
 }
 
 
@@ -105,6 +107,7 @@ def test_every_cache_of_the_policy_is_registered():
     import courseware.courses.models  # noqa: F401
     import courseware.exercises.models  # noqa: F401
     import courseware.i18n  # noqa: F401
+    import courseware.lessons.outline_parts  # noqa: F401
     import courseware.lessons.reading  # noqa: F401
     import courseware.progress.course_page  # noqa: F401
     import courseware.quizzes.display  # noqa: F401

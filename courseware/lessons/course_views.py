@@ -19,6 +19,7 @@ from courseware.db import db
 from courseware.formfields import row_id
 from courseware.forms import ActionForm
 from courseware.i18n import text
+from courseware.lessons import outline_parts
 from courseware.lessons.author_blueprint import bp, editable_course, refusal_message, staff_only
 from courseware.lessons.media_uses import item_exists, media_uses
 from courseware.lessons.outline import archived_lessons, follow_outline, outline_rows
@@ -108,6 +109,7 @@ def course(course_slug):
         action=ActionForm(),
         image_form=ImageForm(),
         media=course_authoring.media_of(course),
+        outline_row=outline_parts.outline_row,
     )
 
 

@@ -497,3 +497,41 @@ def test_quizzes_and_exercises_are_named_in_the_outline_and_move_like_lessons(
     assert 'aria-label="上移“小测”"' in page
     move(auth, "quiz:check", "up")
     assert outline_of(app)[1:3] == [["quiz", "check"], ["lesson", "second"]]
+
+
+def test_kept_outline_rows_carry_each_editors_own_token_and_the_outline_as_it_is(
+    app, make_user, lessons_dir, sync
+):
+    """The outline's rows are rendered once per process and kept (lessons/outline_parts.py): a
+    second editor's page must still carry that editor's CSRF token in every row's form, the
+    rows must follow a move, and the language is the reader's."""
+    sync()
+    first, second = signed_in(app, make_user, "t1"), signed_in(app, make_user, "t2")
+    english = signed_in(app, make_user, "t3", locale="en")
+    row_tokens = re.compile(
+        r'class="inline outline-move">\s*<input type="hidden" name="csrf_token" value="([^"]+)"'
+    )
+    pages = [auth.client.get(COURSE).get_data(as_text=True) for auth in (first, second)]
+    tokens = [set(row_tokens.findall(page)) for page in pages]
+    assert all(len(found) == 1 for found in tokens) and tokens[0] != tokens[1]
+    assert all(token == token_of_page(page) for page, (token,) in zip(pages, tokens, strict=True))
+    # The second editor moves an item with the token of a kept row: accepted.
+    (token,) = tokens[1]
+    data = {
+        "csrf_token": token,
+        "item": "lesson:second",
+        "direction": "up",
+        "base_revision_id": BASE.search(pages[1]).group(1),
+    }
+    assert second.client.post(OUTLINE, data=data).status_code == 302
+    assert outline_of(app) == [["lesson", "second"], ["lesson", "first"]]
+    # Every editor's next page shows the new order, based on the new revision.
+    page = first.client.get(COURSE).get_data(as_text=True)
+    assert page.index('id="item-lesson-second"') < page.index('id="item-lesson-first"')
+    assert set(BASE.findall(page)) == {BASE.search(page).group(1)} != {data["base_revision_id"]}
+    assert 'aria-label="上移“第二课”" disabled' in page
+    in_english = english.client.get(COURSE).get_data(as_text=True)
+    # The lessons have Chinese titles only; the labels around them are in the reader's language.
+    assert (
+        'aria-label="Move “第二课” up" disabled' in in_english and ">+ lesson after<" in in_english
+    )
