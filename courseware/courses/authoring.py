@@ -74,6 +74,17 @@ def latest_revision(course: Course) -> CourseRevision | None:
     )
 
 
+def latest_revision_id(course: Course) -> int | None:
+    """The id of latest_revision(course), without loading its settings (the whole course's
+    pages and glossary): the outline's move buttons need only the id."""
+    return db.session.scalar(
+        sa.select(CourseRevision.id)
+        .where(CourseRevision.course_id == course.id, CourseRevision.status == SAVED)
+        .order_by(CourseRevision.number.desc())
+        .limit(1)
+    )
+
+
 def revisions_of(course: Course) -> list[CourseRevision]:
     """Every revision of a course, newest first."""
     return list(

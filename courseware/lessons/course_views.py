@@ -96,7 +96,7 @@ def course(course_slug):
     """A course as its editors see it: the outline with buttons to order it, its lessons'
     states, what learners count, and the course's own actions."""
     course = editable_course(course_slug)
-    base = course_authoring.latest_revision(course)
+    base_id = course_authoring.latest_revision_id(course)
     return render_template(
         "author/course.html",
         course=course,
@@ -105,7 +105,7 @@ def course(course_slug):
         taken_out=archived_lessons(course),
         items_taken_out=outline.taken_out_items(course),
         title_of=lesson_title,
-        base=base,
+        base_id=base_id or "",
         action=ActionForm(),
         image_form=ImageForm(),
         media=course_authoring.media_of(course),
