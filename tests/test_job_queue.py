@@ -343,13 +343,15 @@ def test_a_job_that_progresses_keeps_its_heartbeat_however_long_it_runs(
 ):
     """Rows written more often than JOBS_STALL_SECONDS keep the heartbeat beating, however long
     the work takes in all; the heartbeat's own writes are not progress, so it stops with it."""
-    app.config.update(JOBS_STALE_SECONDS=1.0, JOBS_STALL_SECONDS=1.5)
+    # A beat every 0.5 s, and 2 s before a job is stale: a gap of four beats, which a busy machine
+    # running the other tests in parallel does not reach.
+    app.config.update(JOBS_STALE_SECONDS=2.0, JOBS_STALL_SECONDS=3.0)
     completions(2)
     job_id = export_row(app, start_export(client, "csv")).id
     with app.app_context():
         assert jobs.claim(ExportJob, job_id) == 1
         with jobs.heartbeat(app, ExportJob, job_id, 1):
-            for done in range(1, 11):  # 2.5 s in all, longer than the stall
+            for done in range(1, 15):  # 3.5 s in all, longer than the stall
                 time.sleep(0.25)
                 # Only `done` moves: the heartbeat_at the reaper reads is the thread's.
                 db.session.execute(
@@ -357,7 +359,8 @@ def test_a_job_that_progresses_keeps_its_heartbeat_however_long_it_runs(
                 )
                 db.session.commit()
                 assert jobs.reap_stale() == []
-            time.sleep(3.5)  # no progress: the heartbeat stops, and the job goes stale
+            # No progress: after the stall the heartbeat stops, and the job goes stale.
+            time.sleep(3.0 + 2.0 + 1.5)
             assert jobs.reap_stale() == [("export", job_id)]
 
 
