@@ -9,7 +9,7 @@ from flask_login import current_user
 from courseware import permissions
 from courseware.accounts import operations
 from courseware.accounts.forms import AddMembersForm, CohortForm
-from courseware.accounts.models import Cohort
+from courseware.accounts.models import Cohort, unit_paths_of
 from courseware.admin.blueprint import (
     admin_only,
     bp,
@@ -72,6 +72,7 @@ def _cohort_page(cohort, members_form=None):
         cohort=cohort,
         members_form=members_form or AddMembersForm(formdata=None, scope=scope()),
         action=ActionForm(),
+        unit_paths=unit_paths_of(u.unit_id for u in cohort.members) if cohort else {},
     ), (400 if members_form is not None else 200)
 
 

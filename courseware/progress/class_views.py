@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from courseware import permissions
 from courseware.access import roles
-from courseware.accounts.models import Cohort
+from courseware.accounts.models import Cohort, unit_paths_of
 from courseware.db import db
 
 bp = Blueprint("classes", __name__)
@@ -27,4 +27,8 @@ def class_detail(cohort_id):
     cohort = db.session.get(Cohort, cohort_id)
     if cohort is None or not permissions.may_teach(current_user, cohort):
         abort(404)
-    return render_template("progress/teach/class_detail.html", cohort=cohort)
+    return render_template(
+        "progress/teach/class_detail.html",
+        cohort=cohort,
+        unit_paths=unit_paths_of(u.unit_id for u in cohort.members),
+    )

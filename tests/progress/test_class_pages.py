@@ -63,3 +63,30 @@ def test_the_grid_shows_a_failed_quiz_and_drill_as_not_passed(app, make_user, fu
     grid = english.get(f"/teach/classes/{cohort_id}/progress").get_data(as_text=True)
     row = grid.split("<tbody>")[1].split("</tr>")[0]
     assert row.count(">not passed</mark>") == 2 and "in progress" not in row
+
+
+def test_a_class_lists_each_member_with_the_full_path_of_their_unit(
+    app, client, auth, make_user, make_unit, make_class
+):
+    """The instructor's class page and the administrator's class form name each member's unit
+    from the root (read for all members at once, not unit by unit)."""
+    city = make_unit("浙江省", "杭州市", "西湖区")
+    office = make_unit("浙江省", "省委组织部")
+    members = [
+        make_user(username="m1", name="甲", unit_id=city),
+        make_user(username="m2", name="乙", unit_id=office),
+        make_user(username="m3", name="丙"),
+    ]
+    teacher = make_user(Role.INSTRUCTOR, username="t1")
+    make_user(Role.ADMIN, username="boss")
+    cohort_id = make_class(instructors=[teacher], members=members)
+    for username, path in (
+        ("t1", f"/classes/{cohort_id}"),
+        ("boss", f"/admin/classes/{cohort_id}"),
+    ):
+        auth.login(username)
+        page = client.get(path).get_data(as_text=True)
+        assert "<td>浙江省 / 杭州市 / 西湖区</td>" in page, username
+        assert "<td>浙江省 / 省委组织部</td>" in page, username
+        assert re.search(r"<td>丙</td><td>m3</td><td></td>", page), username
+        auth.logout()
