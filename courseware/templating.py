@@ -124,21 +124,26 @@ def csrf_token() -> str:
 
 
 def kept_part(cache: caching.Cache, key: tuple, render: Callable[[], str]) -> Markup:
-    """HTML that is the same for every user in one language, forms and all, rendered once per
-    process by render() and kept in `cache` under `key` with the script root and the language.
+    """HTML that is the same for every user in one language, rendered once per process by
+    render() and kept in `cache` under `key` with the script root and the language: the key must
+    hold everything else the HTML is rendered from (rule 1 of caching.py).
 
-    It is rendered with a mark where a CSRF token goes, and each request fills in its own token:
-    the key must hold everything else the HTML is rendered from (rule 1 of caching.py)."""
+    A part may hold forms: it is rendered with a mark where a CSRF token goes, and each request
+    fills in its own token."""
 
-    def build() -> str:
+    def build() -> Markup:
         g.csrf_as_mark = True
         try:
-            return str(render())
+            return Markup(render())
         finally:
             g.csrf_as_mark = False
 
-    html = cache.get_or_build((request.script_root, html_lang(), *key), build)
-    return Markup(html.replace(_CSRF_MARK, str(escape(csrf_token()))))
+    where = g.get("kept_part_where")
+    if where is None:  # a page may show dozens of parts: the script root and language once
+        where = g.kept_part_where = (request.script_root, html_lang())
+    html = cache.get_or_build((*where, *key), build)
+    # Markup.replace escapes the token it puts in.
+    return html.replace(_CSRF_MARK, csrf_token()) if _CSRF_MARK in html else html
 
 
 def navigation() -> Markup:

@@ -64,25 +64,25 @@ def edited_since_sync(course: Course) -> bool:
     return course.file_hash is None or fingerprint(settings_of(course)) != course.file_hash
 
 
-def latest_revision(course: Course) -> CourseRevision | None:
-    """The newest saved revision: the base for the next change. Conflict copies are nobody's."""
-    return db.session.scalar(
-        sa.select(CourseRevision)
+def _newest_saved(course: Course, *columns) -> sa.Select:
+    """The newest saved revision of a course (conflict copies are nobody's), as `columns`."""
+    return (
+        sa.select(*columns)
         .where(CourseRevision.course_id == course.id, CourseRevision.status == SAVED)
         .order_by(CourseRevision.number.desc())
         .limit(1)
     )
+
+
+def latest_revision(course: Course) -> CourseRevision | None:
+    """The newest saved revision: the base for the next change."""
+    return db.session.scalar(_newest_saved(course, CourseRevision))
 
 
 def latest_revision_id(course: Course) -> int | None:
     """The id of latest_revision(course), without loading its settings (the whole course's
     pages and glossary): the outline's move buttons need only the id."""
-    return db.session.scalar(
-        sa.select(CourseRevision.id)
-        .where(CourseRevision.course_id == course.id, CourseRevision.status == SAVED)
-        .order_by(CourseRevision.number.desc())
-        .limit(1)
-    )
+    return db.session.scalar(_newest_saved(course, CourseRevision.id))
 
 
 def revisions_of(course: Course) -> list[CourseRevision]:

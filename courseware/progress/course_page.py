@@ -8,14 +8,14 @@ is the key), with the interface language and the script root, so a changed title
 another language makes a new key.
 """
 
-from flask import get_template_attribute, render_template, request
-from flask_babel import get_locale
+from flask import get_template_attribute, render_template
 from markupsafe import Markup
 
 from courseware import caching
 from courseware.courses.models import Course
 from courseware.lessons.reading import LessonRow
 from courseware.progress import ledger
+from courseware.templating import kept_part
 
 PARTS = "lessons/_course_parts.html"
 _PARTS = caching.Cache("course_page_parts", max_size=4096)
@@ -29,14 +29,8 @@ def _pair(value: dict | None) -> tuple:
 class Parts:
     """The kept parts of one request's course page (the template calls these)."""
 
-    def __init__(self):
-        self._where = (request.script_root, str(get_locale()))
-
     def _part(self, key: tuple, macro: str, *args) -> Markup:
-        return _PARTS.get_or_build(
-            (*self._where, macro, *key),
-            lambda: Markup(get_template_attribute(PARTS, macro)(*args)),
-        )
+        return kept_part(_PARTS, (macro, *key), lambda: get_template_attribute(PARTS, macro)(*args))
 
     def head(self, course: Course) -> Markup:
         """Breadcrumb, title, summary, credit hours and audience."""
@@ -80,13 +74,5 @@ def glossary_body(course: Course) -> Markup:
 
     if not course.settings_hash:
         return build()
-    key = (
-        request.script_root,
-        str(get_locale()),
-        "glossary",
-        course.id,
-        course.slug,
-        course.settings_hash,
-        _pair(course.title),
-    )
-    return _PARTS.get_or_build(key, build)
+    key = ("glossary", course.id, course.slug, course.settings_hash, _pair(course.title))
+    return kept_part(_PARTS, key, build)

@@ -6,8 +6,7 @@ import json
 import secrets
 from dataclasses import dataclass, replace
 
-from flask import render_template, request
-from flask_babel import get_locale
+from flask import render_template
 from markupsafe import escape, Markup
 
 from courseware import caching, i18n
@@ -16,6 +15,7 @@ from courseware.quizzes.grading import feedback_for, grade_response, response_pr
 from courseware.quizzes.models import Answer
 from courseware.quizzes.questions import BLANK, Question
 from courseware.quizzes.types import question_type
+from courseware.templating import kept_part
 
 # Where a fill-in question's blank is, when the text is shown whole (previews, analysis).
 SHOWN_BLANK = "＿＿＿"
@@ -138,7 +138,7 @@ def shown_questions(answers: list[Answer]) -> list[ShownQuestion]:
 # place (unguessable, so no text of a question or an answer can hold them) and they are filled in
 # for each attempt. Rule 1 of courseware/caching.py: the key holds everything else the block is
 # rendered from (the question's content hash, the option order, the saved response, the points,
-# whether it is numbered or shown disabled, the language and the script root).
+# whether it is numbered or shown disabled; kept_part adds the language and the script root).
 _BLOCKS = caching.Cache("question_blocks", max_size=4096)
 _POSITION_MARK = f"position{secrets.token_hex(8)}"
 _NUMBER_MARK = f"number{secrets.token_hex(8)}"
@@ -148,8 +148,7 @@ def question_block(q: ShownQuestion, disabled: bool = False) -> Markup:
     """The question's fieldset as quizzes/_question.html's question_block macro renders it."""
     answer = q.answer
     key = (
-        request.script_root,
-        str(get_locale()),
+        "question_block",
         answer.question_hash,
         tuple(q.order),
         json.dumps(answer.response, sort_keys=True, default=str),
@@ -166,7 +165,7 @@ def question_block(q: ShownQuestion, disabled: bool = False) -> Markup:
             "quizzes/_question_block.html", q=marked, disabled=disabled, html=html
         )
 
-    block = _BLOCKS.get_or_build(key, build)
+    block = str(kept_part(_BLOCKS, key, build))
     return Markup(
         block.replace(_POSITION_MARK, str(q.position)).replace(_NUMBER_MARK, str(q.number))
     )
