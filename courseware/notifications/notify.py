@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from courseware import permissions
+from courseware.accounts import sessions
 from courseware.accounts.models import Cohort, cohort_member, User
 from courseware.db import db
 from courseware.notifications.models import Kind, MailState, Notification
@@ -38,6 +39,7 @@ def notify(user_ids, kind: Kind, key: str, **fields) -> int:
         )
     )
     state = MailState.PENDING if mail_configured() else MailState.NONE
+    sessions.forget_read_along(UNREAD)
     written = 0
     for user_id in sorted(user_ids - have):
         try:
@@ -191,9 +193,21 @@ UNREAD_COUNT = (
     .select_from(Notification)
     .where(Notification.user_id == sa.bindparam("user_id"), Notification.read_at.is_(None))
 )
+# The same count for the signed-in user, read with their session's row (sessions.read_along).
+UNREAD = "unread_notifications"
+UNREAD_ALONG = (
+    sa.select(sa.func.count())
+    .where(Notification.user_id == User.id, Notification.read_at.is_(None))
+    .scalar_subquery()
+)
 
 
 def unread_count(user) -> int:
+    """The user's unread notices: as read with this request's session row when it is theirs
+    and nothing in this request changed their notices since, else from the database."""
+    kept = sessions.value_read_along(UNREAD, user)
+    if kept is not None:
+        return kept
     return db.session.connection().execute(UNREAD_COUNT, {"user_id": user.id}).scalar_one()
 
 
@@ -215,4 +229,5 @@ def mark_read(user_id: int, notification_id: int | None = None) -> int:
     )
     if notification_id is not None:
         query = query.where(Notification.id == notification_id)
+    sessions.forget_read_along(UNREAD)
     return db.session.execute(query.values(read_at=utcnow())).rowcount

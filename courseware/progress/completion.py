@@ -48,12 +48,14 @@ def chosen_items(rule_value, available: list[str]) -> list[str]:
     return []
 
 
-def standing(course: Course, user_id: int, quizzes=None, exercises=None) -> Standing:
-    """Where a learner stands against the course's completion rule, part by part; `quizzes` and
-    `exercises` are quiz_statuses() and best_runs() when the caller has read them already."""
+def standing(course: Course, user_id: int, quizzes=None, exercises=None, lessons=None) -> Standing:
+    """Where a learner stands against the course's completion rule, part by part; `quizzes`,
+    `exercises` and `lessons` are quiz_statuses(), best_runs() and reading.lesson_rows() when the
+    caller has read them already."""
     rule = course.completion or {"lessons": "all"}
-    # The readable lessons' ids and slugs, without loading each lesson.
-    lessons = reading.lesson_rows(course)
+    if lessons is None:
+        # The readable lessons' ids and slugs, without loading each lesson.
+        lessons = reading.lesson_rows(course)
     rows = tracking.statuses(user_id, [lesson.id for lesson in lessons])
     parts = []
     wanted = chosen_items(rule.get("lessons", "all"), [lesson.slug for lesson in lessons])

@@ -48,10 +48,11 @@ def explain_rule(course: Course, user_id: int) -> RuleSummary:
     rule = course.completion or {"lessons": "all"}
     quizzes = quiz_statuses(course.id, user_id)
     exercises = best_runs(course.id, user_id)
-    result = standing(course, user_id, quizzes, exercises)
+    lessons = reading.lesson_rows(course)
+    result = standing(course, user_id, quizzes, exercises, lessons)
     parts = {part.kind: part for part in result.parts}
     # The titles of the items standing() weighs (classes.course_items() would read them again).
-    titles = {("lesson", row.slug): row.title for row in reading.lesson_rows(course)}
+    titles = {("lesson", row.slug): row.title for row in lessons}
     titles.update({("quiz", s): text(q.quiz.title) or s for s, q in quizzes.items()})
     titles.update({("exercise", s): text(run[0].title) or s for s, run in exercises.items()})
 

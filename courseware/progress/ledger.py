@@ -227,14 +227,25 @@ def _quota_rules():
     return sa.select(QuotaRule)
 
 
-def quotas() -> dict[str, tuple[float, int]]:
-    stored = {q.rank_level: (q.hours, q.years) for q in db.session.scalars(_quota_rules())}
+def quota_rules() -> list[QuotaRule]:
+    """The stored quota rules, for a caller that needs both quotas() and required_minimums()."""
+    return list(db.session.scalars(_quota_rules()))
+
+
+def quotas(rules: list[QuotaRule] | None = None) -> dict[str, tuple[float, int]]:
+    """Per rank level, the 学时 due and the years they are due over; `rules` are quota_rules()
+    when the caller has read them."""
+    if rules is None:
+        rules = quota_rules()
+    stored = {q.rank_level: (q.hours, q.years) for q in rules}
     return {level: stored.get(level, default) for level, default in DEFAULT_QUOTAS.items()}
 
 
-def required_minimums() -> dict[str, float]:
+def required_minimums(rules: list[QuotaRule] | None = None) -> dict[str, float]:
     """Per rank level, the 学时 of the quota that must come from required (必修) courses."""
-    stored = {q.rank_level: q.min_required or 0.0 for q in db.session.scalars(_quota_rules())}
+    if rules is None:
+        rules = quota_rules()
+    stored = {q.rank_level: q.min_required or 0.0 for q in rules}
     return {level: float(stored.get(level, 0.0)) for level in DEFAULT_QUOTAS}
 
 
@@ -390,7 +401,8 @@ def quota_standing(user: User, today: dt.date, entries=None) -> QuotaStanding:
     """Where a user stands against their rank's quota; `entries` are all of the user's ledger
     entries (entries_of) when the caller has read them, else the totals are summed by the
     database."""
-    rules = quotas()
+    stored = quota_rules()
+    rules = quotas(stored)
     level = user.rank_level if user.rank_level in rules else None
     required, years = rules[level] if level else (None, 1)
     start = period_start(today, years)
@@ -428,7 +440,7 @@ def quota_standing(user: User, today: dt.date, entries=None) -> QuotaStanding:
         start,
         in_person,
         required_totals(start, today, [user.id]).get(user.id, 0.0),
-        required_minimums()[level] if level else 0.0,
+        required_minimums(stored)[level] if level else 0.0,
         carried,
     )
 

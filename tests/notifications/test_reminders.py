@@ -328,3 +328,30 @@ def test_a_notice_already_written_elsewhere_is_not_written_again(
         ).all()
     assert written == 1
     assert sorted(owners) == sorted([people["zh"], people["en"]])
+
+
+def test_the_count_read_with_the_session_follows_changes_made_in_the_same_request(app, make_user):
+    """The header's count comes with the session's row; a notice written or read later in the
+    same request makes the next count come from the database."""
+    from courseware.accounts import sessions
+    from courseware.accounts.models import UserSession
+    from courseware.notifications import notify
+
+    user_id = make_user()
+    other_id = make_user()
+    with app.app_context():
+        db.session.add(UserSession(token="tok-count", user_id=user_id))
+        db.session.add(Notification(user_id=user_id, kind="reminder", key="r-1"))
+        db.session.commit()
+    with app.test_request_context("/"):
+        user = sessions.load_user("tok-count")
+        assert sessions.value_read_along(notify.UNREAD, user) == 1
+        assert notify.unread_count(user) == 1
+        # Not this request's user: read from the database.
+        other = db.session.get(User, other_id)
+        assert sessions.value_read_along(notify.UNREAD, other) is None
+        assert notify.unread_count(other) == 0
+        assert notify.notify([user_id], notify.Kind.REMINDER, "r-2") == 1
+        assert notify.unread_count(user) == 2
+        notify.mark_read(user_id)
+        assert notify.unread_count(user) == 0
