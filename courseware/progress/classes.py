@@ -18,8 +18,8 @@ from courseware.exercises.runs import best_runs_for
 from courseware.i18n import text
 from courseware.lessons import reading
 from courseware.progress import tracking
-from courseware.progress.completion import completions_by_user, completions_for
-from courseware.progress.models import CourseAssignment
+from courseware.progress.completion import completions_by_user
+from courseware.progress.models import CourseAssignment, CourseCompletion
 from courseware.quizzes.attempts import quiz_statuses_for
 from courseware.quizzes.models import Quiz
 
@@ -71,12 +71,27 @@ def assignments_of_cohort(cohort_id: int) -> list[CourseAssignment]:
     )
 
 
+@dataclass(frozen=True)
+class AssignedCourse:
+    """What a list of assigned courses shows of a course."""
+
+    id: int
+    slug: str
+    title: dict
+
+
+@dataclass(frozen=True)
+class AssigningCohort:
+    id: int
+    name: str
+
+
 @dataclass
 class Assigned:
-    course: Course
+    course: AssignedCourse
     due_on: dt.date
     starts_on: dt.date
-    cohort: Cohort
+    cohort: AssigningCohort
     completed: bool
 
     def overdue(self, today: dt.date) -> bool:
@@ -85,8 +100,27 @@ class Assigned:
 
 @built_once
 def _assignments_of_user():
+    # Columns, not whole rows: the home page, My learning and the catalogue show these on every
+    # view, and a course's row carries its outline and rule.
+    completed = (
+        sa.select(CourseCompletion.id)
+        .where(
+            CourseCompletion.user_id == sa.bindparam("user_id"),
+            CourseCompletion.course_id == Course.id,
+        )
+        .exists()
+    )
     return (
-        sa.select(CourseAssignment, Course, Cohort)
+        sa.select(
+            CourseAssignment.due_on,
+            CourseAssignment.starts_on,
+            Course.id,
+            Course.slug,
+            Course.title,
+            Cohort.id,
+            Cohort.name,
+            completed,
+        )
         .join(cohort_member, cohort_member.c.cohort_id == CourseAssignment.cohort_id)
         .join(Course, Course.id == CourseAssignment.course_id)
         .join(Cohort, Cohort.id == CourseAssignment.cohort_id)
@@ -97,15 +131,20 @@ def _assignments_of_user():
 
 def assigned_to(user_id: int) -> list[Assigned]:
     """The courses a learner's classes assign, soonest due first (the earliest due date wins)."""
-    rows = db.session.execute(_assignments_of_user(), {"user_id": user_id}).all()
-    done = completions_for(user_id)
+    rows = db.session.execute(_assignments_of_user(), {"user_id": user_id})
     seen, result = set(), []
-    for assignment, course, cohort in rows:
-        if course.id in seen:
+    for due_on, starts_on, course_id, slug, title, cohort_id, cohort_name, completed in rows:
+        if course_id in seen:
             continue
-        seen.add(course.id)
+        seen.add(course_id)
         result.append(
-            Assigned(course, assignment.due_on, assignment.starts_on, cohort, course.id in done)
+            Assigned(
+                AssignedCourse(course_id, slug, title),
+                due_on,
+                starts_on,
+                AssigningCohort(cohort_id, cohort_name),
+                bool(completed),
+            )
         )
     return result
 

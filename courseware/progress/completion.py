@@ -179,11 +179,6 @@ def _completions_of_users():
     )
 
 
-def completions_for(user_id: int) -> dict[int, CourseCompletion]:
-    """The learner's completions, by course id."""
-    return completions_by_user([user_id])[user_id]
-
-
 def completions_by_user(
     user_ids, course_id: int | None = None
 ) -> dict[int, dict[int, CourseCompletion]]:
