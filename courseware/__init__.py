@@ -82,6 +82,7 @@ def _init_extensions(app: Flask) -> None:
     security.init_app(app)
     templating.init_app(app)
     forms.use_fast_html_params()
+    forms.use_kept_wtforms_translations()
     permissions.init_app(app)
 
 

@@ -1,11 +1,18 @@
 """Forms every package shares."""
 
+import flask_wtf.i18n
 import wtforms.widgets.core
+from babel import support
+from flask import current_app, has_request_context
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import escape, Markup
 from wtforms import SubmitField
+from wtforms.i18n import messages_path
 from wtforms.widgets.core import clean_key
+
+from courseware import caching
 
 
 class ActionForm(FlaskForm):
@@ -44,3 +51,29 @@ def use_fast_html_params() -> None:
     wtforms.widgets.html_params = html_params
     for widget in (wtforms.widgets.core.Input, wtforms.widgets.core.Button):
         widget.html_params = staticmethod(html_params)
+
+
+# --- WTForms' own messages ---------------------------------------------------------------------
+
+
+@caching.memoize("wtforms_translations", max_size=16)
+def _wtforms_catalog(locale: str) -> support.Translations:
+    """WTForms' messages ("This field is required." and the like) in one language.
+
+    Kept per process (rule 2 of caching.py: the catalogue is a file of the installed WTForms).
+    Flask-WTF reads it from disk again in every request that builds a form, because each field's
+    label goes through it; on a page with a form that was a tenth of the time spent."""
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+def _kept_wtforms_translations():
+    """flask_wtf.i18n._get_translations, from the kept catalogue of the request's language."""
+    if not has_request_context() or "babel" not in current_app.extensions:
+        return None
+    return _wtforms_catalog(str(get_locale()))
+
+
+def use_kept_wtforms_translations() -> None:
+    """Have Flask-WTF's translations (which it looks up by this module attribute on every
+    message) come from the kept catalogues."""
+    flask_wtf.i18n._get_translations = _kept_wtforms_translations

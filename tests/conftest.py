@@ -17,6 +17,7 @@ import textwrap
 import jinja2
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, settings
 from werkzeug.routing.rules import Rule
 from werkzeug.security import generate_password_hash
 
@@ -27,6 +28,11 @@ from courseware.db import db
 
 PASSWORD = "correct-horse-battery"
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+# The property tests check what is drawn, not how fast: on a machine busy with the parallel browser
+# tests (and in a fresh clone, before Hypothesis has built its tables) one draw can take a second.
+settings.register_profile("courseware", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("courseware")
 
 
 # --- one app per test, cheaply -------------------------------------------------------------------

@@ -22,6 +22,7 @@ POLICY = {
     "course_page_parts",
     "question_blocks",
     "outline_rows",
+    "wtforms_translations",
 }
 
 

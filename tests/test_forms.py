@@ -30,3 +30,31 @@ def test_widgets_render_with_the_faster_attributes(app):
 
     assert wtforms.widgets.core.html_params is html_params
     assert wtforms.widgets.core.Input.html_params is html_params
+
+
+def test_wtforms_messages_speak_each_requests_language_from_the_kept_catalogue(app):
+    """WTForms' own messages follow the reader's language, request after request, although its
+    catalogues are read from disk once per process."""
+    from flask_wtf import FlaskForm
+    from wtforms import IntegerField
+
+    from courseware import forms
+
+    class Form(FlaskForm):
+        class Meta:
+            csrf = False
+
+        number = IntegerField()
+
+    def error(language):
+        headers = {"Accept-Language": language}
+        with app.test_request_context("/", method="POST", data={"number": "x"}, headers=headers):
+            form = Form()
+            assert not form.validate()
+            return form.number.errors[0]
+
+    forms._wtforms_catalog.cache_clear()
+    assert error("zh-CN") == "不是有效的整数。"
+    assert error("en") == "Not a valid integer value."
+    assert error("zh-CN") == "不是有效的整数。"
+    assert len(forms._wtforms_catalog.cache) == 2
