@@ -35,7 +35,9 @@ The caches (name: what, keyed by, how long, how dropped):
 - "question_html" (quizzes/display.py): a question text's HTML by text and format (rule 1).
 - "outline_rows" (lessons/outline_parts.py): a row of a course's outline in its editor by the
   course, the item and its title and state, the outline revision, its place (first, last), the
-  language and the script root, with a mark for the CSRF token (templating.kept_part) (rule 1).
+  language and the script root, with a mark for the CSRF token (templating.kept_part); and a row
+  of the authoring index by the course, the item, its title and published revision's number
+  (rule 1).
 - "question_blocks" (quizzes/display.py): a question's block on the attempt and result pages by
   the question's content hash, option order, saved response, points, language and script root,
   with marks where the position and number go (rule 1: everything else it shows is in the key).

@@ -38,26 +38,20 @@ def get_course(slug: str) -> Course:
     return course
 
 
-def unarchived_courses() -> list[Course]:
-    """Every course not archived, published or still being written, by slug, with its editors
-    (the authoring pages show a user the courses they edit)."""
-    return list(db.session.scalars(_courses_by_state(archived=False)))
-
-
-def archived_courses() -> list[Course]:
-    """The archived courses, by slug, with their editors."""
-    return list(db.session.scalars(_courses_by_state(archived=True)))
+def courses_with_editors() -> tuple[list[Course], list[Course]]:
+    """Every course, by slug, with its editors (the authoring pages show a user the courses they
+    edit): those not archived, published or still being written, and the archived ones, read
+    in one query."""
+    courses = list(db.session.scalars(_courses_with_editors()))
+    return (
+        [course for course in courses if course.archived_at is None],
+        [course for course in courses if course.archived_at is not None],
+    )
 
 
 @built_once
-def _courses_by_state(archived: bool):
-    archived_at = Course.archived_at.is_not(None) if archived else Course.archived_at.is_(None)
-    return (
-        sa.select(Course)
-        .where(archived_at)
-        .order_by(Course.slug)
-        .options(sa.orm.selectinload(Course.editors))
-    )
+def _courses_with_editors():
+    return sa.select(Course).order_by(Course.slug).options(sa.orm.selectinload(Course.editors))
 
 
 @built_once

@@ -16,7 +16,7 @@ from courseware.db import db
 from courseware.formfields import row_id
 from courseware.forms import ActionForm
 from courseware.i18n import text
-from courseware.lessons import authoring
+from courseware.lessons import authoring, outline_parts
 from courseware.lessons.author_blueprint import (
     bp,
     editable_course,
@@ -37,17 +37,15 @@ __all__ = ["bp"]
 def index():
     """The courses the user edits, with their lessons and links to edit; archived ones to
     restore."""
-    courses = [
-        c for c in catalogue.unarchived_courses() if permissions.edits_course(current_user, c)
-    ]
-    archived = [
-        c for c in catalogue.archived_courses() if permissions.edits_course(current_user, c)
-    ]
+    unarchived, archived = catalogue.courses_with_editors()
+    courses = [c for c in unarchived if permissions.edits_course(current_user, c)]
+    archived = [c for c in archived if permissions.edits_course(current_user, c)]
     return render_template(
         "author/index.html",
         courses=courses,
         archived=archived,
         rows_of=outline_rows,
+        index_row=outline_parts.index_row,
         title_of=lesson_title,
         action=ActionForm(),
     )

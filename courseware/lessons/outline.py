@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from courseware.courses.models import Course
 from courseware.courses.outline import item_titles
-from courseware.db import db
+from courseware.db import built_once, db
 from courseware.lessons.models import Lesson, LessonRevision, RevisionStatus
 
 
@@ -38,15 +38,9 @@ class OutlineRow:
         return f"{self.kind}:{self.slug}"
 
 
-def _lesson_titles(lessons: list[Lesson]) -> dict[int, tuple[dict, int | None]]:
-    """Each lesson's title (from its published revision, else its newest draft) and the number of
-    its published revision, read in one query of the revisions' short columns: loading whole
-    revisions, with their texts and HTML, cost more than the rest of an outline page."""
-    found: dict[int, tuple[dict, int | None]] = {}
-    if not lessons:
-        return found
-    published = {lesson.published_revision_id for lesson in lessons}
-    rows = db.session.execute(
+@built_once
+def _revision_titles():
+    return (
         sa.select(
             LessonRevision.id,
             LessonRevision.lesson_id,
@@ -55,11 +49,22 @@ def _lesson_titles(lessons: list[Lesson]) -> dict[int, tuple[dict, int | None]]:
             LessonRevision.number,
         )
         .where(
-            LessonRevision.lesson_id.in_([lesson.id for lesson in lessons]),
+            LessonRevision.lesson_id.in_(sa.bindparam("lesson_ids", expanding=True)),
             LessonRevision.status != RevisionStatus.CONFLICT,
         )
         .order_by(LessonRevision.number)
     )
+
+
+def _lesson_titles(lessons: list[Lesson]) -> dict[int, tuple[dict, int | None]]:
+    """Each lesson's title (from its published revision, else its newest draft) and the number of
+    its published revision, read in one query of the revisions' short columns: loading whole
+    revisions, with their texts and HTML, cost more than the rest of an outline page."""
+    found: dict[int, tuple[dict, int | None]] = {}
+    if not lessons:
+        return found
+    published = {lesson.published_revision_id for lesson in lessons}
+    rows = db.session.execute(_revision_titles(), {"lesson_ids": [lesson.id for lesson in lessons]})
     for revision_id, lesson_id, title_zh, title_en, number in rows:
         if lesson_id in found and found[lesson_id][1] is not None:
             continue  # the published revision names the lesson

@@ -1,4 +1,5 @@
-"""The rows of a course's outline in its editor, rendered once per process and kept.
+"""The rows of a course's outline in its editor and on the authoring index, rendered once per
+process and kept.
 
 A row is the same for every editor in one language: its links, its buttons to move it and take it
 out, and their forms (whose CSRF token each request fills in: templating.kept_part). Rendering the
@@ -36,3 +37,21 @@ def outline_row(course_slug: str, row: OutlineRow, base_id, first: bool, last: b
     )
     macro = get_template_attribute("author/_outline_row.html", "outline_row")
     return kept_part(_ROWS, key, lambda: macro(course_slug, row, base_id, first, last))
+
+
+def index_row(course_slug: str, row: OutlineRow) -> Markup:
+    """One row of a course's table on the authoring index, as author/_index_row.html renders it.
+
+    Kept by everything it is rendered from (rule 1): the course, the item and its title, whether
+    it is a lesson, and the number of its published revision."""
+    key = (
+        "index_row",
+        course_slug,
+        row.kind,
+        row.slug,
+        tuple(sorted(row.title.items())),
+        row.lesson is not None,
+        row.published_number,
+    )
+    macro = get_template_attribute("author/_index_row.html", "index_row")
+    return kept_part(_ROWS, key, lambda: macro(course_slug, row))

@@ -4,18 +4,21 @@ import sqlalchemy as sa
 
 from courseware.content import steps
 from courseware.courses import outline
-from courseware.db import db
+from courseware.db import built_once, db
 from courseware.quizzes import sync
 from courseware.quizzes.models import Quiz
 
 
+@built_once
+def _quiz_titles():
+    return sa.select(Quiz.slug, Quiz.title).where(
+        Quiz.course_id == sa.bindparam("course_id"), Quiz.archived_at.is_(None)
+    )
+
+
 def quiz_titles(course_id: int) -> dict[str, dict]:
     """The course's quizzes by slug, for the outline editor."""
-    rows = db.session.execute(
-        sa.select(Quiz.slug, Quiz.title).where(
-            Quiz.course_id == course_id, Quiz.archived_at.is_(None)
-        )
-    )
+    rows = db.session.execute(_quiz_titles(), {"course_id": course_id})
     return {slug: title for slug, title in rows}
 
 

@@ -344,3 +344,28 @@ def test_two_saves_sent_at_the_same_moment_end_as_one_revision_and_one_conflict_
         )
     assert [s for s, _ in statuses] == ["conflict", "published"]
     assert {body for _, body in statuses} == {"甲的修改。\n", "乙的修改。\n"}
+
+
+def index_row_of(client, slug="second") -> str:
+    """The authoring index's row of a lesson, its tags taken out and its spaces joined."""
+    page = client.get("/author/").get_data(as_text=True)
+    row = next(r for r in page.split("<tr>") if f"/author/test-course/{slug}/edit" in r)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row.split("</tr>")[0])).strip()
+
+
+def test_the_index_rows_follow_each_publication_in_each_language(app, make_user, lessons_dir, sync):
+    """The index's rows are kept rendered: a new title, a new published revision and the
+    reader's language each show at once."""
+    sync()
+    teacher = staff(app, make_user, "t1")
+    assert index_row_of(teacher) == "第二课 修订版 1 — 编辑 修订历史"
+    teacher.set_cookie("locale", "en")
+    assert index_row_of(teacher) == "第二课 revision 1 — Edit History"
+    teacher.post(
+        EDIT,
+        data=form_of(teacher)
+        | {"title_zh": "第二课（修订）", "title_en": "Two", "body_en": "Text.", "publish": "1"},
+    )
+    assert index_row_of(teacher) == "Two revision 2 ✓ Edit History"
+    teacher.set_cookie("locale", "zh")
+    assert index_row_of(teacher) == "第二课（修订） 修订版 2 ✓ 编辑 修订历史"
