@@ -20,7 +20,7 @@ from courseware.accounts import audit
 from courseware.content.files import course_settings, fingerprint
 from courseware.courses.images import CleanImage
 from courseware.courses.models import Course, CourseMedia, CourseRevision
-from courseware.db import db
+from courseware.db import built_once, db
 from courseware.timeutil import utcnow
 
 SAVED, CONFLICT = "saved", "conflict"
@@ -64,11 +64,14 @@ def edited_since_sync(course: Course) -> bool:
     return course.file_hash is None or fingerprint(settings_of(course)) != course.file_hash
 
 
-def _newest_saved(course: Course, *columns) -> sa.Select:
+@built_once
+def _newest_saved(*columns) -> sa.Select:
     """The newest saved revision of a course (conflict copies are nobody's), as `columns`."""
     return (
         sa.select(*columns)
-        .where(CourseRevision.course_id == course.id, CourseRevision.status == SAVED)
+        .where(
+            CourseRevision.course_id == sa.bindparam("course_id"), CourseRevision.status == SAVED
+        )
         .order_by(CourseRevision.number.desc())
         .limit(1)
     )
@@ -76,13 +79,13 @@ def _newest_saved(course: Course, *columns) -> sa.Select:
 
 def latest_revision(course: Course) -> CourseRevision | None:
     """The newest saved revision: the base for the next change."""
-    return db.session.scalar(_newest_saved(course, CourseRevision))
+    return db.session.scalar(_newest_saved(CourseRevision), {"course_id": course.id})
 
 
 def latest_revision_id(course: Course) -> int | None:
     """The id of latest_revision(course), without loading its settings (the whole course's
     pages and glossary): the outline's move buttons need only the id."""
-    return db.session.scalar(_newest_saved(course, CourseRevision.id))
+    return db.session.scalar(_newest_saved(CourseRevision.id), {"course_id": course.id})
 
 
 def revisions_of(course: Course) -> list[CourseRevision]:
@@ -285,15 +288,18 @@ def set_archived(course: Course, archived: bool, *, author) -> None:
 # --- media ------------------------------------------------------------------------------------
 
 
+@built_once
+def _media_of_course():
+    return (
+        sa.select(CourseMedia)
+        .where(CourseMedia.course_id == sa.bindparam("course_id"))
+        .order_by(CourseMedia.created_at.desc(), CourseMedia.id.desc())
+    )
+
+
 def media_of(course: Course) -> list[CourseMedia]:
     """The course's images, newest first (without their bytes)."""
-    return list(
-        db.session.scalars(
-            sa.select(CourseMedia)
-            .where(CourseMedia.course_id == course.id)
-            .order_by(CourseMedia.created_at.desc(), CourseMedia.id.desc())
-        )
-    )
+    return list(db.session.scalars(_media_of_course(), {"course_id": course.id}))
 
 
 def find_media(course: Course, name: str) -> CourseMedia | None:

@@ -17,7 +17,7 @@ from courseware.accounts import audit
 from courseware.content.textdiff import Block, diff_text
 from courseware.courses import authoring as course_authoring
 from courseware.courses import outline
-from courseware.db import db
+from courseware.db import built_once, db
 from courseware.quizzes import versions
 from courseware.quizzes.building import bank_of, FieldProblem, source_of
 from courseware.quizzes.files import slot_problems
@@ -76,15 +76,18 @@ def put_back(quiz: Quiz, *, author) -> list[str]:
     return sorted(restored)
 
 
+@built_once
+def _archived_quizzes():
+    return (
+        sa.select(Quiz)
+        .where(Quiz.course_id == sa.bindparam("course_id"), Quiz.archived_at.is_not(None))
+        .order_by(Quiz.slug)
+    )
+
+
 def archived_quizzes(course_id: int) -> list[Quiz]:
     """The course's quizzes taken out, which may be put back."""
-    return list(
-        db.session.scalars(
-            sa.select(Quiz)
-            .where(Quiz.course_id == course_id, Quiz.archived_at.is_not(None))
-            .order_by(Quiz.slug)
-        )
-    )
+    return list(db.session.scalars(_archived_quizzes(), {"course_id": course_id}))
 
 
 # --- comparing two versions -------------------------------------------------------------------
