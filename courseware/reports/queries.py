@@ -22,7 +22,7 @@ from flask_babel import lazy_gettext as _l
 
 from courseware.accounts.models import Cohort, cohort_member, Role, Unit, User
 from courseware.courses.models import Course
-from courseware.db import db
+from courseware.db import built_once, db
 from courseware.progress.models import CourseAssignment, CourseCompletion, CreditEntry
 
 GROUPINGS = ("unit", "class", "course")
@@ -55,8 +55,55 @@ class Line:
         return round(sum(self.scores) / len(self.scores), 1) if self.scores else None
 
 
+# The report's statements are built once (courseware/db.py: built_once): building a select and
+# working out its cache key costs more than running a small one.
+@built_once
+def _all_units():
+    return sa.select(Unit)
+
+
+@built_once
+def _learners():
+    return sa.select(User).where(User.role == Role.LEARNER.value)
+
+
+@built_once
+def _all_courses():
+    return sa.select(Course)
+
+
+@built_once
+def _all_completions():
+    return sa.select(CourseCompletion)
+
+
+@built_once
+def _enrolments():
+    return sa.select(
+        cohort_member.c.user_id,
+        CourseAssignment.course_id,
+        CourseAssignment.due_on,
+        CourseAssignment.cohort_id,
+    ).join(CourseAssignment, CourseAssignment.cohort_id == cohort_member.c.cohort_id)
+
+
+@built_once
+def _credit_totals(group: tuple, since: bool, until: bool):
+    query = sa.select(*group, sa.func.sum(CreditEntry.hours)).group_by(*group)
+    if since:
+        query = query.where(CreditEntry.earned_on >= sa.bindparam("start"))
+    if until:
+        query = query.where(CreditEntry.earned_on <= sa.bindparam("end"))
+    return query
+
+
+@built_once
+def _cohort_names():
+    return sa.select(Cohort.id, Cohort.name)
+
+
 def unit_tree() -> tuple[dict[int, Unit], dict[int | None, list[int]]]:
-    units = {u.id: u for u in db.session.scalars(sa.select(Unit))}
+    units = {u.id: u for u in db.session.scalars(_all_units())}
     children: dict[int | None, list[int]] = {}
     for unit in units.values():
         children.setdefault(unit.parent_id, []).append(unit.id)
@@ -81,14 +128,7 @@ def _in_range(day: dt.date, filters: Filters) -> bool:
 
 def enrolments() -> dict[tuple[int, int], tuple[dt.date, list[int]]]:
     """(learner, course) -> (earliest due date, the classes assigning it)."""
-    rows = db.session.execute(
-        sa.select(
-            cohort_member.c.user_id,
-            CourseAssignment.course_id,
-            CourseAssignment.due_on,
-            CourseAssignment.cohort_id,
-        ).join(CourseAssignment, CourseAssignment.cohort_id == cohort_member.c.cohort_id)
-    )
+    rows = db.session.execute(_enrolments())
     result: dict = {}
     for user_id, course_id, due_on, cohort_id in rows:
         due, cohorts = result.get((user_id, course_id), (due_on, []))
@@ -99,16 +139,12 @@ def enrolments() -> dict[tuple[int, int], tuple[dt.date, list[int]]]:
 def report(filters: Filters, today: dt.date) -> list[Line]:
     """One line per unit (with its sub-units), class or course."""
     units, children = unit_tree()
-    users = {
-        u.id: u for u in db.session.scalars(sa.select(User).where(User.role == Role.LEARNER.value))
-    }
+    users = {u.id: u for u in db.session.scalars(_learners())}
     if filters.unit_id is not None:
         allowed = subtree(filters.unit_id, children)
         users = {i: u for i, u in users.items() if u.unit_id in allowed}
-    courses = {c.id: c for c in db.session.scalars(sa.select(Course))}
-    completions = {
-        (c.user_id, c.course_id): c for c in db.session.scalars(sa.select(CourseCompletion))
-    }
+    courses = {c.id: c for c in db.session.scalars(_all_courses())}
+    completions = {(c.user_id, c.course_id): c for c in db.session.scalars(_all_completions())}
     enrolled = {k: v for k, v in enrolments().items() if k[0] in users}
 
     def line_keys(user_id: int, course_id: int, cohort_ids: list[int]) -> list[int]:
@@ -157,12 +193,9 @@ def report(filters: Filters, today: dt.date) -> list[Line]:
 
 def credit_totals(filters: Filters, *group) -> dict[tuple, float]:
     """Ledger hours dated within the range, summed by the given columns."""
-    query = sa.select(*group, sa.func.sum(CreditEntry.hours)).group_by(*group)
-    if filters.start:
-        query = query.where(CreditEntry.earned_on >= filters.start)
-    if filters.end:
-        query = query.where(CreditEntry.earned_on <= filters.end)
-    return {tuple(row[:-1]): float(row[-1] or 0) for row in db.session.execute(query)}
+    query = _credit_totals(group, bool(filters.start), bool(filters.end))
+    params = {"start": filters.start, "end": filters.end}
+    return {tuple(row[:-1]): float(row[-1] or 0) for row in db.session.execute(query, params)}
 
 
 def _labels(by: str, units: dict, courses: dict):
@@ -170,7 +203,7 @@ def _labels(by: str, units: dict, courses: dict):
         return lambda key: units[key].path()
     if by == "course":
         return lambda key: (courses[key].title or {}).get("zh", courses[key].slug)
-    names = dict(db.session.execute(sa.select(Cohort.id, Cohort.name)).all())
+    names = dict(db.session.execute(_cohort_names()).all())
     return lambda key: names.get(key, str(key))
 
 
