@@ -17,26 +17,39 @@ from courseware.templating import kept_part
 _ROWS = caching.Cache("outline_rows", max_size=4096)
 
 
+def _kept_row(template: str, course_slug: str, row: OutlineRow, *shown, args=()) -> Markup:
+    """A row rendered by `template`'s macro of the same name, kept by the course, the item, its
+    title, whether it is a lesson, and `shown`: the rest of what the macro renders from."""
+    name = template.rsplit("/_", 1)[1].removesuffix(".html")
+    key = (
+        name,
+        course_slug,
+        row.kind,
+        row.slug,
+        tuple(sorted(row.title.items())),
+        row.lesson is not None,
+        *shown,
+    )
+    macro = get_template_attribute(template, name)
+    return kept_part(_ROWS, key, lambda: macro(course_slug, row, *args))
+
+
 def outline_row(course_slug: str, row: OutlineRow, base_id, first: bool, last: bool) -> Markup:
     """One row of the outline as author/_outline_row.html renders it.
 
     Kept by everything it is rendered from (rule 1 of courseware/caching.py): the course, the
     item and its title, whether it is a lesson and published, the outline revision its move
     buttons are based on, and whether it is first or last."""
-    key = (
-        "outline_row",
+    return _kept_row(
+        "author/_outline_row.html",
         course_slug,
-        row.kind,
-        row.slug,
-        tuple(sorted(row.title.items())),
-        row.lesson is not None,
+        row,
         bool(row.published_number),
         base_id,
         first,
         last,
+        args=(base_id, first, last),
     )
-    macro = get_template_attribute("author/_outline_row.html", "outline_row")
-    return kept_part(_ROWS, key, lambda: macro(course_slug, row, base_id, first, last))
 
 
 def index_row(course_slug: str, row: OutlineRow) -> Markup:
@@ -44,14 +57,4 @@ def index_row(course_slug: str, row: OutlineRow) -> Markup:
 
     Kept by everything it is rendered from (rule 1): the course, the item and its title, whether
     it is a lesson, and the number of its published revision."""
-    key = (
-        "index_row",
-        course_slug,
-        row.kind,
-        row.slug,
-        tuple(sorted(row.title.items())),
-        row.lesson is not None,
-        row.published_number,
-    )
-    macro = get_template_attribute("author/_index_row.html", "index_row")
-    return kept_part(_ROWS, key, lambda: macro(course_slug, row))
+    return _kept_row("author/_index_row.html", course_slug, row, row.published_number)
