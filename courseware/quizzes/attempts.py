@@ -308,19 +308,48 @@ def close_if_overdue(attempt: Attempt, now: dt.datetime) -> bool:
     return False
 
 
+# A save's statements are built once (courseware/db.py: built_once): a classroom saves every few
+# seconds, and building a statement and its cache key cost more than running it on SQLite.
+# Core, not ORM, updates: the ORM makes an annotated copy of its statements on every execution.
+@built_once
+def _claim_statement():
+    attempt = Attempt.__table__
+    return (
+        sa.update(attempt)
+        .where(
+            attempt.c.id == sa.bindparam("attempt_id"),
+            attempt.c.status == AttemptStatus.OPEN,
+            attempt.c.sequence < sa.bindparam("new_sequence"),
+        )
+        .values(sequence=sa.bindparam("new_sequence"))
+    )
+
+
 def _claim(attempt: Attempt, sequence: int) -> bool:
     """Raise the attempt's sequence to `sequence` unless a newer save or the hand-in got there first."""
-    return bool(
-        db.session.execute(
-            sa.update(Attempt)
-            .where(
-                Attempt.id == attempt.id,
-                Attempt.status == AttemptStatus.OPEN,
-                Attempt.sequence < sequence,
-            )
-            .values(sequence=sequence)
-            .execution_options(synchronize_session=False)
-        ).rowcount
+    params = {"attempt_id": attempt.id, "new_sequence": sequence}
+    return bool(db.session.execute(_claim_statement(), params).rowcount)
+
+
+@built_once
+def _answer_rows():
+    return (
+        sa.select(
+            Answer.id, Answer.position, Answer.response, Answer.question_id, Answer.question_hash
+        )
+        .where(Answer.attempt_id == sa.bindparam("attempt_id"))
+        .order_by(Answer.position)
+    )
+
+
+@built_once
+def _update_answers():
+    """Answers' responses by id, run as one executemany ("answer_id", "new_response", "saved")."""
+    answer = Answer.__table__
+    return (
+        sa.update(answer)
+        .where(answer.c.id == sa.bindparam("answer_id"))
+        .values(response=sa.bindparam("new_response"), saved_at=sa.bindparam("saved"))
     )
 
 
@@ -329,13 +358,7 @@ def answer_rows(attempt_id: int) -> list[sa.Row]:
 
     A save reads them so, not as ORM objects: a classroom saves every few seconds, and 25 objects
     per save were a third of its work."""
-    rows = db.session.execute(
-        sa.select(
-            Answer.id, Answer.position, Answer.response, Answer.question_id, Answer.question_hash
-        )
-        .where(Answer.attempt_id == attempt_id)
-        .order_by(Answer.position)
-    ).all()
+    rows = db.session.execute(_answer_rows(), {"attempt_id": attempt_id}).all()
     parse_versions((r.question_id, r.question_hash) for r in rows)
     return rows
 
@@ -392,13 +415,13 @@ def save_and_check(
         )
     set_committed_value(attempt, "sequence", sequence)  # _claim wrote it already
     changed = [
-        dict(id=r.id, response=response, saved_at=now)
+        dict(answer_id=r.id, new_response=response, saved=now)
         for r, response in zip(rows, responses)
         if r.response != response
     ]
     if changed:
         # By primary key, as one executemany; answers loaded as objects would not see it, and none are.
-        db.session.execute(sa.update(Answer), changed)
+        db.session.execute(_update_answers(), changed)
     return sequence, problems
 
 

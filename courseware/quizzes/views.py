@@ -43,14 +43,23 @@ def get_quiz(course_slug: str, quiz_slug: str) -> Quiz:
     return quiz
 
 
+@built_once
+def _attempt_by_id(page: bool):
+    # Not db.session.get(), which builds its statement anew on every call: a classroom saves
+    # every few seconds.
+    statement = sa.select(Attempt).where(Attempt.id == sa.bindparam("attempt_id"))
+    if page:
+        statement = statement.options(joinedload(Attempt.quiz).joinedload(Quiz.course))
+    return statement
+
+
 def own_attempt(attempt_id: int, page: bool = True) -> Attempt:
     """An attempt is its learner's alone; anyone else is told it does not exist.
 
     A page also needs the quiz, its course and the answers with their questions: the quiz and course
     come with the attempt, the answers with their questions' versions in one more query
     (load_attempt_answers). A save or a hand-in reads the answers itself."""
-    options = [joinedload(Attempt.quiz).joinedload(Quiz.course)] if page else []
-    attempt = db.session.get(Attempt, attempt_id, options=options)
+    attempt = db.session.scalar(_attempt_by_id(page), {"attempt_id": attempt_id})
     if attempt is None or attempt.user_id != current_user.id:
         abort(404)
     if page:
