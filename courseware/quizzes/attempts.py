@@ -149,25 +149,32 @@ def availability(quiz: Quiz, user_id: int, now: dt.datetime) -> Availability:
 # --- starting ---------------------------------------------------------------------------------
 
 
+@built_once
+def _slot_records():
+    return sa.select(
+        QuestionRecord.id,
+        QuestionRecord.name,
+        QuestionRecord.category,
+        QuestionRecord.type,
+        QuestionRecord.content_hash,
+    ).where(
+        QuestionRecord.course_id == sa.bindparam("course_id"),
+        QuestionRecord.archived_at.is_(None),
+        sa.or_(
+            QuestionRecord.name.in_(sa.bindparam("names", expanding=True)),
+            QuestionRecord.category.in_(sa.bindparam("categories", expanding=True)),
+        ),
+    )
+
+
 def _records_for(course_id: int, slots: list) -> dict[str, sa.Row]:
     """The questions slots name and those of the categories they draw from, by name: rows of id,
     name, category, type and content_hash (ORM objects of a whole bank would cost more than the rest
     of a start), each parsed once per process."""
     names = [slot["question"] for slot in slots if "question" in slot]
     categories = [slot["category"] for slot in slots if "draw" in slot]
-    rows = db.session.execute(
-        sa.select(
-            QuestionRecord.id,
-            QuestionRecord.name,
-            QuestionRecord.category,
-            QuestionRecord.type,
-            QuestionRecord.content_hash,
-        ).where(
-            QuestionRecord.course_id == course_id,
-            QuestionRecord.archived_at.is_(None),
-            sa.or_(QuestionRecord.name.in_(names), QuestionRecord.category.in_(categories)),
-        )
-    ).all()
+    params = {"course_id": course_id, "names": names, "categories": categories}
+    rows = db.session.execute(_slot_records(), params).all()
     parse_versions((r.id, r.content_hash) for r in rows)
     return {r.name: r for r in rows}
 
@@ -232,6 +239,11 @@ def deadline_for(
     return min(candidates) if candidates else None
 
 
+@built_once
+def _insert_answers():
+    return sa.insert(Answer.__table__)
+
+
 def start_attempt(quiz: Quiz, user_id: int, now: dt.datetime) -> Attempt:
     """Start an attempt, or return the one already open (a double click starts one)."""
     state = availability(quiz, user_id, now)
@@ -276,7 +288,7 @@ def start_attempt(quiz: Quiz, user_id: int, now: dt.datetime) -> Attempt:
     # One executemany with a short statement: as ORM objects the rows would go as one long INSERT
     # with every value inlined, which the driver parses anew each time (a few ms per start).
     db.session.execute(
-        sa.insert(Answer),
+        _insert_answers(),
         [
             dict(
                 attempt_id=attempt.id,
@@ -451,14 +463,24 @@ def total(attempt: Attempt) -> None:
         )
 
 
+@built_once
+def _hand_in():
+    attempt = Attempt.__table__
+    return (
+        sa.update(attempt)
+        .where(attempt.c.id == sa.bindparam("attempt_id"), attempt.c.status == AttemptStatus.OPEN)
+        .values(
+            status=AttemptStatus.SUBMITTED,
+            submitted_at=sa.bindparam("now"),
+            closed_by=sa.bindparam("closed_by"),
+        )
+    )
+
+
 def submit_attempt(attempt: Attempt, now: dt.datetime, closed_by: str = ClosedBy.LEARNER) -> bool:
     """Hand in and grade; True if this call did it, False if it was already handed in."""
-    handed_in = db.session.execute(
-        sa.update(Attempt)
-        .where(Attempt.id == attempt.id, Attempt.status == AttemptStatus.OPEN)
-        .values(status=AttemptStatus.SUBMITTED, submitted_at=now, closed_by=closed_by)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    params = {"attempt_id": attempt.id, "now": now, "closed_by": closed_by}
+    handed_in = db.session.execute(_hand_in(), params).rowcount
     # Only the row's own columns: the answers loaded with the attempt stay loaded.
     db.session.refresh(attempt, ["status", "submitted_at", "closed_by", "sequence"])
     if not handed_in:

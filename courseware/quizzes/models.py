@@ -10,7 +10,7 @@ from sqlalchemy.orm import column_property, Mapped, mapped_column, relationship
 from sqlalchemy.orm.attributes import set_committed_value
 
 from courseware import caching
-from courseware.db import db
+from courseware.db import built_once, db
 from courseware.quizzes import questions
 from courseware.timeutil import utcnow
 
@@ -40,18 +40,21 @@ def parse_versions(versions) -> None:
             _parsed(content_hash, data)
 
 
+@built_once
+def _answers_of_attempt():
+    return (
+        sa.select(Answer)
+        .where(Answer.attempt_id == sa.bindparam("attempt_id"))
+        .order_by(Answer.position)
+        .execution_options(populate_existing=True)
+    )
+
+
 def load_attempt_answers(attempt) -> list:
     """Load an attempt's answers, each with the version of its question parsed, in at most two
     queries: loading the question records as ORM objects would cost more than the rest of an
     attempt page."""
-    answers = list(
-        db.session.scalars(
-            sa.select(Answer)
-            .where(Answer.attempt_id == attempt.id)
-            .order_by(Answer.position)
-            .execution_options(populate_existing=True)
-        )
-    )
+    answers = list(db.session.scalars(_answers_of_attempt(), {"attempt_id": attempt.id}))
     parse_versions((a.question_id, a.question_hash) for a in answers)
     set_committed_value(attempt, "answers", answers)
     return answers
