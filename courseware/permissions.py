@@ -29,7 +29,7 @@ from courseware.accounts.models import (
     unit_subtree_ids,
     User,
 )
-from courseware.db import db
+from courseware.db import built_once, db
 from courseware.roles import Role
 
 # The roles that teach: instructors, and administrators who may do whatever an instructor may.
@@ -209,12 +209,24 @@ def visible_cohorts(user) -> sa.Select:
     return stmt.where(sa.false())
 
 
-def member_cohorts(user) -> sa.Select:
-    """The classes the user is a learner in."""
-    return sa.select(Cohort).where(
-        Cohort.id.in_(
-            sa.select(cohort_member.c.cohort_id).where(cohort_member.c.user_id == user.id)
+def member_cohorts(user) -> list[Cohort]:
+    """The classes the user is a learner in, by name."""
+    return list(db.session.scalars(_member_cohorts(), {"user_id": user.id}))
+
+
+@built_once
+def _member_cohorts():
+    # Built once: every learner's home page asks.
+    return (
+        sa.select(Cohort)
+        .where(
+            Cohort.id.in_(
+                sa.select(cohort_member.c.cohort_id).where(
+                    cohort_member.c.user_id == sa.bindparam("user_id")
+                )
+            )
         )
+        .order_by(Cohort.name)
     )
 
 

@@ -22,16 +22,14 @@ def index():
     """Introduce Courseware to visitors; show each signed-in user where to go next."""
     cohorts, assigned = [], []
     if current_user.is_authenticated:
-        learner = permissions.is_learner(current_user)
         # A learner's classes are those they are in; staff see here the classes they teach.
-        stmt = (
-            permissions.member_cohorts(current_user)
-            if learner
-            else sa.select(Cohort).where(Cohort.id.in_(permissions.taught_cohort_ids(current_user)))
-        )
-        cohorts = db.session.scalars(stmt.order_by(Cohort.name)).all()
-        if learner:
+        if permissions.is_learner(current_user):
+            cohorts = permissions.member_cohorts(current_user)
             assigned = assigned_to(current_user.id)
+        else:
+            taught = permissions.taught_cohort_ids(current_user)
+            stmt = sa.select(Cohort).where(Cohort.id.in_(taught)).order_by(Cohort.name)
+            cohorts = db.session.scalars(stmt).all()
     return render_template(
         "main/index.html", cohorts=cohorts, assigned=assigned, today=local_today()
     )

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from courseware import permissions
 from courseware.accounts import sessions
 from courseware.accounts.models import Cohort, cohort_member, User
-from courseware.db import db
+from courseware.db import built_once, db
 from courseware.notifications.models import Kind, MailState, Notification
 from courseware.progress.models import CourseAssignment, CourseCompletion
 from courseware.roles import Role
@@ -211,15 +211,19 @@ def unread_count(user) -> int:
     return db.session.connection().execute(UNREAD_COUNT, {"user_id": user.id}).scalar_one()
 
 
-def page_of(user_id: int, limit: int = 100) -> list[Notification]:
-    return list(
-        db.session.scalars(
-            sa.select(Notification)
-            .where(Notification.user_id == user_id)
-            .order_by(Notification.read_at.is_not(None), Notification.id.desc())
-            .limit(limit)
-        )
+@built_once
+def _page_of():
+    return (
+        sa.select(Notification)
+        .where(Notification.user_id == sa.bindparam("user_id"))
+        .order_by(Notification.read_at.is_not(None), Notification.id.desc())
+        .limit(sa.bindparam("limit"))
     )
+
+
+def page_of(user_id: int, limit: int = 100) -> list[Notification]:
+    """The user's notices, unread first, newest first."""
+    return list(db.session.scalars(_page_of(), {"user_id": user_id, "limit": limit}))
 
 
 def mark_read(user_id: int, notification_id: int | None = None) -> int:

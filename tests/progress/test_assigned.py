@@ -63,3 +63,17 @@ def test_a_course_two_classes_assign_is_listed_once_with_its_earliest_due_date(
     assert assigned_items(client.client) == ["Test course — completed (Class A)"]
     catalogue = client.client.get("/courses/").get_data(as_text=True)
     assert "status-completed" in catalogue
+
+
+def test_the_home_page_lists_the_learners_own_classes_by_name(app, make_user, make_class):
+    teacher = make_user(Role.INSTRUCTOR, username="teacher")
+    learner = make_user(username="li", locale="en")
+    other = make_user(username="wang")
+    make_class([teacher], [learner], name="Class B")
+    make_class([teacher], [learner, other], name="Class A")
+    make_class([teacher], [other], name="Class C")
+    client = Auth(app.test_client())
+    assert client.login("li").status_code == 302
+    page = client.client.get("/").get_data(as_text=True)
+    section = page.split('id="classes-heading"', 1)[1].split("</ul>", 1)[0]
+    assert re.findall(r"<li>\s*([^<]+?)\s*<span", section) == ["Class A", "Class B"]
