@@ -26,6 +26,7 @@ The caches (name: what, keyed by, how long, how dropped):
 - "signed_csrf" (templating.py): a signed CSRF token by secret key and session secret, 60 s
   (rule 3: a reused token only carries a signing time up to a minute older).
 - "locales" (i18n.py): parsed Babel locales by code (rule 2).
+- "role_names" (templating.py): a role's name by role and language (rule 2).
 - "wtforms_translations" (forms.py): WTForms' own message catalogue by locale (rule 2: a file of
   the installed WTForms).
 - "rendered_markdown" (content/markdown.py): rendered previews by text, media URL and base

@@ -21,9 +21,15 @@ ROLE_LABELS = {
 }
 
 
+# Role names by role and language, per process (rule 2 of caching.py: the catalogues are part of
+# the deployment): the users list names a role on every row, and each lazy string looks its
+# catalogue up again.
+_ROLE_NAMES = caching.Cache("role_names", max_size=16)
+
+
 def role_label(role: str) -> str:
     """The role's name in the user's language."""
-    return str(ROLE_LABELS.get(role, role))
+    return _ROLE_NAMES.get_or_build((role, html_lang()), lambda: str(ROLE_LABELS.get(role, role)))
 
 
 def dict_without_page(args: dict) -> dict:

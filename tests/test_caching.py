@@ -23,6 +23,7 @@ POLICY = {
     "question_blocks",
     "outline_rows",
     "wtforms_translations",
+    "role_names",
 }
 
 
@@ -107,6 +108,7 @@ def test_every_cache_of_the_policy_is_registered():
     import courseware.accounts.sessions  # noqa: F401
     import courseware.courses.models  # noqa: F401
     import courseware.exercises.models  # noqa: F401
+    import courseware.forms  # noqa: F401
     import courseware.i18n  # noqa: F401
     import courseware.lessons.outline_parts  # noqa: F401
     import courseware.lessons.reading  # noqa: F401
@@ -148,3 +150,16 @@ def test_templates_links_are_the_links_url_for_builds(app):
                 first = cached_url_for(endpoint, **values)
                 assert first == cached_url_for(endpoint, **values) == url_for(endpoint, **values)
             assert cached_url_for("main.index").startswith(root + "/")
+
+
+def test_role_names_are_kept_per_language(app):
+    """The users list names roles from a kept copy; each language keeps its own."""
+    from courseware.templating import role_label
+
+    def names(language):
+        with app.test_request_context("/", headers={"Accept-Language": language}):
+            return [role_label(role) for role in ("learner", "admin", "learner")]
+
+    assert names("zh-CN") == ["学员", "管理员", "学员"]
+    assert names("en") == ["Learner", "Administrator", "Learner"]
+    assert names("zh-CN") == ["学员", "管理员", "学员"]
