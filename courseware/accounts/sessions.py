@@ -46,7 +46,8 @@ _LIVE_SESSION = (
         User.active.is_(True),
     )
 )
-LIVE_SESSION_ROW = _LIVE_SESSION
+# The statement load_user runs: _LIVE_SESSION with the values read along (read_along()).
+_live_session_row = _LIVE_SESSION
 
 # Values every signed-in page shows (the unread-notifications count), read by the same statement
 # as the session's row: one round trip per request instead of one each. Registered by the package
@@ -57,9 +58,9 @@ _read_along: dict[str, sa.ScalarSelect] = {}
 def read_along(name: str, value: sa.ScalarSelect) -> None:
     """Read `value` (a scalar subquery on the user's columns) with the session's row on every
     signed-in request; `value_read_along(name, user)` then gives it for this request."""
-    global LIVE_SESSION_ROW
+    global _live_session_row
     _read_along[name] = value
-    LIVE_SESSION_ROW = _LIVE_SESSION.add_columns(
+    _live_session_row = _LIVE_SESSION.add_columns(
         *(subquery.label(key) for key, subquery in _read_along.items())
     )
 
@@ -93,7 +94,7 @@ _users = caching.Cache("session_users", max_size=4096)
 @login_manager.user_loader
 def load_user(token: str) -> User | None:
     """Return the user of a live session on an active account, or None."""
-    row = db.session.connection().execute(LIVE_SESSION_ROW, {"token": token}).first()
+    row = db.session.connection().execute(_live_session_row, {"token": token}).first()
     if row is None:
         _users.pop(token, None)
         return None

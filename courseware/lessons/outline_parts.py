@@ -17,20 +17,21 @@ from courseware.templating import kept_part
 _ROWS = caching.Cache("outline_rows", max_size=4096)
 
 
-def _kept_row(template: str, course_slug: str, row: OutlineRow, *shown, args=()) -> Markup:
-    """A row rendered by `template`'s macro of the same name, kept by the course, the item, its
-    title, whether it is a lesson, and `shown`: the rest of what the macro renders from."""
-    name = template.rsplit("/_", 1)[1].removesuffix(".html")
+def _kept_row(macro_name: str, course_slug: str, row: OutlineRow, *args, shown=()) -> Markup:
+    """A row as the macro `macro_name` of author/_<macro_name>.html renders it from the course,
+    the row and `args`, kept by the course, the item, its title, whether it is a lesson, `shown`
+    (what else of the row the macro shows) and `args`."""
     key = (
-        name,
+        macro_name,
         course_slug,
         row.kind,
         row.slug,
         tuple(sorted(row.title.items())),
         row.lesson is not None,
         *shown,
+        *args,
     )
-    macro = get_template_attribute(template, name)
+    macro = get_template_attribute(f"author/_{macro_name}.html", macro_name)
     return kept_part(_ROWS, key, lambda: macro(course_slug, row, *args))
 
 
@@ -41,14 +42,7 @@ def outline_row(course_slug: str, row: OutlineRow, base_id, first: bool, last: b
     item and its title, whether it is a lesson and published, the outline revision its move
     buttons are based on, and whether it is first or last."""
     return _kept_row(
-        "author/_outline_row.html",
-        course_slug,
-        row,
-        bool(row.published_number),
-        base_id,
-        first,
-        last,
-        args=(base_id, first, last),
+        "outline_row", course_slug, row, base_id, first, last, shown=(bool(row.published_number),)
     )
 
 
@@ -57,4 +51,4 @@ def index_row(course_slug: str, row: OutlineRow) -> Markup:
 
     Kept by everything it is rendered from (rule 1): the course, the item and its title, whether
     it is a lesson, and the number of its published revision."""
-    return _kept_row("author/_index_row.html", course_slug, row, row.published_number)
+    return _kept_row("index_row", course_slug, row, shown=(row.published_number,))
