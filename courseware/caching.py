@@ -57,6 +57,9 @@ The caches (name: what, keyed by, how long, how dropped):
   (rule 1: every request reads the session's row and the user's columns with one Core query and
   uses the kept object only when they are equal, so a logout, deactivation, password reset or role
   change on any worker counts from the next request).
+- "verified_cookies" (security.py): a session cookie's contents and signing time by the signing
+  keys and the cookie's text, kept only after its signature was checked (rule 1: the text is the
+  key; its age is checked on every request).
 """
 
 from __future__ import annotations

@@ -1,10 +1,15 @@
 """Security headers on every response, session cookies that follow the request's scheme, and
 numbers in addresses kept within what the database can store."""
 
+import time
+
 from flask import abort, request, session
 from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import BadSignature
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
+
+from courseware import caching
 
 # The largest id either database stores (a signed 64-bit integer). A larger number in a URL or a
 # query string used to reach the database and fail there with a 500.
@@ -28,19 +33,61 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+# Session cookies whose signature was checked, by the signing keys and the cookie's exact text,
+# with their signing time and contents. Checking a signature (a key derivation, an HMAC and the
+# tagged-JSON decoding) was the dearest part of opening a request; a browser sends the same cookie
+# with every request until the session changes. Only a cookie that passed the check is kept, so
+# finding the same text again is as good as checking it; its age is still checked on every request.
+_verified_cookies = caching.Cache("verified_cookies", max_size=4096)
+# Values a kept session may hold: a request gets a fresh dict of them, so it cannot change the
+# kept copy. A session holding anything else (flashed messages are a list) is decoded each time.
+_IMMUTABLE = (str, int, float, bool, type(None))
+
+
 class SessionInterface(SecureCookieSessionInterface):
-    """Mark the session cookie Secure whenever the request came over HTTPS."""
+    """Mark the session cookie Secure whenever the request came over HTTPS, and check each
+    distinct cookie's signature once per process."""
 
     def __init__(self):
         self._serializers = {}
 
+    def _keys(self, app) -> tuple:
+        return (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+
     def get_signing_serializer(self, app):
         """Flask's serializer, built once per set of keys rather than on every request."""
-        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        keys = self._keys(app)
         serializer = self._serializers.get(keys)
         if serializer is None:
             serializer = self._serializers[keys] = super().get_signing_serializer(app)
         return serializer
+
+    def open_session(self, app, request):
+        """Flask's session from the cookie, as SecureCookieSessionInterface opens it: empty when
+        the cookie is missing, forged or older than the session lifetime."""
+        serializer = self.get_signing_serializer(app)
+        if serializer is None:
+            return None
+        text = request.cookies.get(self.get_cookie_name(app))
+        if not text:
+            return self.session_class()
+        max_age = int(app.permanent_session_lifetime.total_seconds())
+        key = (self._keys(app), text)
+        kept = _verified_cookies.get(key)
+        if kept is None:
+            try:
+                data, signed_at = serializer.loads(text, max_age=max_age, return_timestamp=True)
+            except BadSignature:
+                return self.session_class()
+            if not all(isinstance(value, _IMMUTABLE) for value in data.values()):
+                return self.session_class(data)
+            kept = (int(signed_at.timestamp()), tuple(data.items()))
+            _verified_cookies.set(key, kept)
+        signed_at, items = kept
+        if not 0 <= int(time.time()) - signed_at <= max_age:  # itsdangerous's own rule
+            _verified_cookies.pop(key)
+            return self.session_class()
+        return self.session_class(items)
 
     def get_cookie_secure(self, app):
         configured = app.config["SESSION_COOKIE_SECURE"]

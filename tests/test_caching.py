@@ -24,6 +24,7 @@ POLICY = {
     "outline_rows",
     "wtforms_translations",
     "role_names",
+    "verified_cookies",
 }
 
 

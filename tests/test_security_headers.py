@@ -1,7 +1,11 @@
 """Security headers and cookie flags on every response."""
 
-import pytest
+import time
 
+import pytest
+from flask import request
+
+from courseware import security
 from tests.conftest import Auth
 
 
@@ -40,3 +44,51 @@ def test_no_page_loads_anything_from_another_site(client, auth, admin):
     for path in ["/", "/admin/", "/admin/users", "/admin/import", "/admin/units", "/admin/audit"]:
         page = client.get(path).get_data(as_text=True)
         assert 'src="http' not in page and 'href="http' not in page, path
+
+
+def _opened(app, cookie: str):
+    """The session Flask opens for a request that carries `cookie`."""
+    name = app.config["SESSION_COOKIE_NAME"]
+    with app.test_request_context(headers={"Cookie": f"{name}={cookie}"}):
+        return app.session_interface.open_session(app, request)
+
+
+def _signed(app, data: dict) -> str:
+    return app.session_interface.get_signing_serializer(app).dumps(data)
+
+
+def test_a_kept_session_cookie_opens_as_a_fresh_copy(app):
+    cookie = _signed(app, {"_user_id": "token-1", "csrf_token": "abc"})
+    first = _opened(app, cookie)
+    assert dict(first) == {"_user_id": "token-1", "csrf_token": "abc"}
+    first["_user_id"] = "someone-else"  # a request changing its own session
+    first["locale"] = "en"
+    assert dict(_opened(app, cookie)) == {"_user_id": "token-1", "csrf_token": "abc"}
+
+
+def test_a_session_holding_a_list_is_never_shared_between_requests(app):
+    cookie = _signed(app, {"_flashes": [["info", "Saved."]]})
+    _opened(app, cookie)["_flashes"].append(["info", "Again."])
+    assert _opened(app, cookie)["_flashes"] == [["info", "Saved."]]
+
+
+def test_a_forged_or_expired_cookie_opens_empty_even_after_the_real_one_was_kept(app, monkeypatch):
+    cookie = _signed(app, {"_user_id": "token-1"})
+    assert _opened(app, cookie)["_user_id"] == "token-1"
+    forged = cookie[:-1] + ("A" if cookie[-1] != "A" else "B")
+    assert dict(_opened(app, forged)) == {}
+    lifetime = app.permanent_session_lifetime.total_seconds()
+    later = time.time() + lifetime + 5
+    monkeypatch.setattr(security.time, "time", lambda: later)
+    assert dict(_opened(app, cookie)) == {}
+    # Dropped, not merely refused: back at the signing time it is checked again, and still good.
+    monkeypatch.undo()
+    assert _opened(app, cookie)["_user_id"] == "token-1"
+
+
+def test_a_cookie_signed_with_another_key_opens_empty(app):
+    other = app.session_interface.get_signing_serializer(app)
+    cookie = other.dumps({"_user_id": "token-1"})
+    assert _opened(app, cookie)["_user_id"] == "token-1"
+    app.secret_key = "another-key"
+    assert dict(_opened(app, cookie)) == {}
