@@ -29,6 +29,7 @@ from courseware.accounts.models import (
     unit_subtree_ids,
     User,
 )
+from courseware.courses.models import course_editor
 from courseware.db import built_once, db
 from courseware.roles import Role
 
@@ -289,7 +290,20 @@ def edits_course(user, course) -> bool:
         return True
     if not is_staff(user) or course is None:
         return False
-    return any(editor.id == user.id for editor in getattr(course, "editors", ()))
+    if "editors" not in sa.inspect(course).unloaded:  # read already (the authoring index)
+        return any(editor.id == user.id for editor in course.editors)
+    # One row asked for, instead of loading every editor's account to look for one id.
+    return db.session.scalar(_is_editor(), {"course_id": course.id, "user_id": user.id})
+
+
+@built_once
+def _is_editor():
+    editor = course_editor.c
+    return sa.select(
+        sa.exists().where(
+            editor.course_id == sa.bindparam("course_id"), editor.user_id == sa.bindparam("user_id")
+        )
+    )
 
 
 def may_create_course(user) -> bool:

@@ -89,3 +89,42 @@ def test_templates_ask_by_name_and_an_unknown_question_is_an_error(app, tree):
         assert permissions.can("teach", db.session.get(Cohort, tree["class"]))
         with pytest.raises(ValueError):
             permissions.can("fly")
+
+
+def test_a_course_is_edited_by_its_editors_and_province_administrators(app, tree, make_user):
+    from courseware.courses.models import Course
+
+    editor_id = make_user(Role.INSTRUCTOR)
+    with app.app_context():
+        course = Course(
+            slug="edited",
+            title={"zh": "课程", "en": "Course"},
+            summary={},
+            audience={},
+            credit_hours=1,
+            items=[],
+            completion={},
+            settings_hash="x",
+        )
+        course.editors.append(db.session.get(User, editor_id))
+        db.session.add(course)
+        db.session.commit()
+        course_id = course.id
+    for loaded in (False, True):
+        with app.app_context():
+            course = db.session.get(Course, course_id)
+            if loaded:
+                assert [editor.id for editor in course.editors] == [editor_id]
+            assert ("editors" in sa.inspect(course).unloaded) is not loaded
+            may = {
+                name: permissions.edits_course(db.session.get(User, tree[name]), course)
+                for name in ("prov", "teacher", "city_admin", "town_learner")
+            }
+            assert may == {
+                "prov": True,
+                "teacher": False,
+                "city_admin": False,
+                "town_learner": False,
+            }
+            assert permissions.edits_course(db.session.get(User, editor_id), course)
+            assert not permissions.edits_course(db.session.get(User, editor_id), None)
