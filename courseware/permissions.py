@@ -19,6 +19,7 @@ that domain, built from these. No other module compares role strings.
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import g
 from flask_login import current_user
 
 from courseware.accounts.models import (
@@ -292,8 +293,13 @@ def edits_course(user, course) -> bool:
         return False
     if "editors" not in sa.inspect(course).unloaded:  # read already (the authoring index)
         return any(editor.id == user.id for editor in course.editors)
-    # One row asked for, instead of loading every editor's account to look for one id.
-    return db.session.scalar(_is_editor(), {"course_id": course.id, "user_id": user.id})
+    # One row asked for, instead of loading every editor's account to look for one id; and once
+    # per request, since a page asks again for each link it offers.
+    known = g.setdefault("edits_course", {})
+    key = (user.id, course.id)
+    if key not in known:
+        known[key] = db.session.scalar(_is_editor(), {"course_id": course.id, "user_id": user.id})
+    return known[key]
 
 
 @built_once
