@@ -46,7 +46,8 @@ def index(live_form=None, live_exercise_id=None):
             .where(Exercise.archived_at.is_(None))
             .order_by(Exercise.course_id, Exercise.id)
             # The scenario comes from the per-process cache by its hash; the JSON is read on a miss.
-            .options(sa.orm.defer(Exercise.data))
+            # The courses in the same query: each exercise links to its course's pages.
+            .options(sa.orm.defer(Exercise.data), sa.orm.joinedload(Exercise.course))
         )
     )
     lives = list(
