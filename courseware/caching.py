@@ -49,8 +49,9 @@ The caches (name: what, keyed by, how long, how dropped):
 - "course_content" (courses/models.py): a course's pages and glossary by course id and settings
   hash, the fingerprint of its settings with the pages and glossary (rule 1).
 - "course_page_parts" (progress/course_page.py): the parts of a course page and its glossary
-  page that every reader in one language sees, by the values they are rendered from (titles,
-  minutes, the settings hash for the glossary), the language and the script root (rule 1).
+  page, by the values they are rendered from (titles, minutes, the settings hash for the
+  glossary; for the list of items, each item's status and best score, so readers who stand alike
+  share it), the language and the script root (rule 1).
 - "scenarios" (exercises/models.py): parsed exercise scenarios by content hash, the hash of the
   stored scenario (rule 1); a miss reads the scenario from the database.
 - "session_users" (accounts/sessions.py): the signed-in user by session token, until evicted

@@ -13,8 +13,7 @@ from markupsafe import Markup
 
 from courseware import caching
 from courseware.courses.models import Course
-from courseware.lessons.reading import LessonRow
-from courseware.progress import ledger
+from courseware.progress import ledger, tracking
 from courseware.templating import kept_part
 
 PARTS = "lessons/_course_parts.html"
@@ -45,19 +44,34 @@ class Parts:
         has_glossary = bool(course.content.glossary)
         return self._part((course.slug, has_glossary), "links", course.slug, has_glossary)
 
-    def badge(self, status: str | None) -> Markup:
-        """A reader's status in an item: done, not passed, in progress or not started."""
-        return self._part((status,), "badge", status)
+    def item_list(self, course_slug: str, entries: tuple) -> Markup:
+        """The list of the course's items with the reader's status in each: kept whole, under
+        every value it shows (item_entries), so readers who stand alike share it."""
+        return self._part((course_slug, entries), "item_list", course_slug, entries)
 
-    def lesson_link(self, course_slug: str, lesson: LessonRow) -> Markup:
-        return self._part((course_slug, lesson), "lesson_link", course_slug, lesson)
 
-    def quiz_link(self, course_slug: str, slug: str, title: dict) -> Markup:
-        return self._part((course_slug, slug, _pair(title)), "quiz_link", course_slug, slug, title)
-
-    def exercise_link(self, course_slug: str, slug: str, title: dict) -> Markup:
-        key = (course_slug, slug, _pair(title))
-        return self._part(key, "exercise_link", course_slug, slug, title)
+def item_entries(items, rows: dict, quizzes: dict, exercises: dict) -> tuple:
+    """Each item of a course page's list as the values its row shows: (kind, the lesson's row or
+    the slug, the title as a key, the best score in percent or None, the reader's status)."""
+    entries = []
+    for kind, item in items:
+        if kind == "lesson":
+            entries.append((kind, item, None, None, tracking.status_of(rows, item.id)))
+        elif kind == "exercise" and item in exercises:
+            exercise, best, status = exercises[item]
+            score = int(round(best.score, 0)) if best else None
+            entries.append((kind, item, _pair(exercise.title), score, status))
+        elif kind == "quiz" and item in quizzes:
+            quiz = quizzes[item]
+            counted, score = quiz.counted, None
+            if counted:
+                score = (
+                    int(round(100 * counted.score / counted.max_score, 0))
+                    if counted.max_score
+                    else 100
+                )
+            entries.append((kind, item, _pair(quiz.quiz.title), score, quiz.status))
+    return tuple(entries)
 
 
 def glossary_body(course: Course) -> Markup:

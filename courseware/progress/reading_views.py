@@ -70,17 +70,19 @@ def course(course_slug):
     course = get_course(course_slug)
     lessons = reading.lesson_rows(course)
     rows = tracking.statuses(current_user.id, [lesson.id for lesson in lessons])
+    entries = course_page.item_entries(
+        course_items(course, lessons),
+        rows,
+        quiz_statuses(course.id, current_user.id),
+        best_runs(course.id, current_user.id),
+    )
     return render_template(
         "lessons/course.html",
         parts=course_page.Parts(),
         course=course,
         lessons=lessons,
-        items=course_items(course, lessons),
-        quizzes=quiz_statuses(course.id, current_user.id),
-        exercises=best_runs(course.id, current_user.id),
+        entries=entries,
         completion=completion_of(course.id, current_user.id),
-        rows=rows,
-        status_of=tracking.status_of,
         resume=tracking.resume_lesson(lessons, rows) if rows else None,
         has_guide="guide" in course.content.pages
         and course_info.teaches_course(current_user, course),
