@@ -49,9 +49,12 @@ The caches (name: what, keyed by, how long, how dropped):
 - "course_content" (courses/models.py): a course's pages and glossary by course id and settings
   hash, the fingerprint of its settings with the pages and glossary (rule 1).
 - "course_page_parts" (progress/course_page.py): the parts of a course page and its glossary
-  page, by the values they are rendered from (titles, minutes, the settings hash for the
-  glossary; for the list of items, each item's status and best score, so readers who stand alike
-  share it), the language and the script root (rule 1).
+  page that every reader in one language sees, by the values they are rendered from (titles,
+  minutes, the settings hash for the glossary), the language and the script root (rule 1).
+- "course_item_lists" (progress/course_page.py): a course page's list of items as one reader
+  stands in them, by every value a row shows (the lesson's row or the item's title, the best
+  score, the status), the language and the script root (rule 1); readers who stand alike share
+  one.
 - "scenarios" (exercises/models.py): parsed exercise scenarios by content hash, the hash of the
   stored scenario (rule 1); a miss reads the scenario from the database.
 - "session_users" (accounts/sessions.py): the signed-in user by session token, until evicted

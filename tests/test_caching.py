@@ -20,6 +20,7 @@ POLICY = {
     "scenarios",
     "course_content",
     "course_page_parts",
+    "course_item_lists",
     "question_blocks",
     "outline_rows",
     "wtforms_translations",
@@ -115,6 +116,7 @@ def test_every_cache_of_the_policy_is_registered():
     import courseware.lessons.reading  # noqa: F401
     import courseware.progress.course_page  # noqa: F401
     import courseware.quizzes.display  # noqa: F401
+    import courseware.security  # noqa: F401
     import courseware.templating  # noqa: F401
 
     assert POLICY <= set(caching.registry())

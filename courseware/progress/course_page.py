@@ -18,6 +18,9 @@ from courseware.templating import kept_part
 
 PARTS = "lessons/_course_parts.html"
 _PARTS = caching.Cache("course_page_parts", max_size=4096)
+# Lists of a course's items as readers stand in them: a few kilobytes each and as many as there
+# are distinct standings, so fewer are kept than of the small parts above.
+_ITEM_LISTS = caching.Cache("course_item_lists", max_size=512)
 
 
 def _pair(value: dict | None) -> tuple:
@@ -28,8 +31,8 @@ def _pair(value: dict | None) -> tuple:
 class Parts:
     """The kept parts of one request's course page (the template calls these)."""
 
-    def _part(self, key: tuple, macro: str, *args) -> Markup:
-        return kept_part(_PARTS, (macro, *key), lambda: get_template_attribute(PARTS, macro)(*args))
+    def _part(self, key: tuple, macro: str, *args, cache: caching.Cache = _PARTS) -> Markup:
+        return kept_part(cache, (macro, *key), lambda: get_template_attribute(PARTS, macro)(*args))
 
     def head(self, course: Course) -> Markup:
         """Breadcrumb, title, summary, credit hours and audience."""
@@ -47,7 +50,8 @@ class Parts:
     def item_list(self, course_slug: str, entries: tuple) -> Markup:
         """The list of the course's items with the reader's status in each: kept whole, under
         every value it shows (item_entries), so readers who stand alike share it."""
-        return self._part((course_slug, entries), "item_list", course_slug, entries)
+        key = (course_slug, entries)
+        return self._part(key, "item_list", course_slug, entries, cache=_ITEM_LISTS)
 
 
 def item_entries(items, rows: dict, quizzes: dict, exercises: dict) -> tuple:
