@@ -61,6 +61,10 @@ The caches (name: what, keyed by, how long, how dropped):
   (rule 1: every request reads the session's row and the user's columns with one Core query and
   uses the kept object only when they are equal, so a logout, deactivation, password reset or role
   change on any worker counts from the next request).
+- "course_lessons" (lessons/reading.py), "course_quizzes" (quizzes/attempts.py) and
+  "course_exercises" (exercises/runs.py): the short columns of a course's readable lessons, its
+  published quizzes and its exercises, by course id and course version (rule 1: writing a lesson,
+  quiz or exercise makes a new version in the same transaction; courses/models.py).
 - "verified_cookies" (security.py): a session cookie's contents and signing time by the signing
   keys and the cookie's text, kept only after its signature was checked (rule 1: the text is the
   key; its age is checked on every request).

@@ -26,6 +26,9 @@ POLICY = {
     "wtforms_translations",
     "role_names",
     "verified_cookies",
+    "course_lessons",
+    "course_quizzes",
+    "course_exercises",
 }
 
 
@@ -110,11 +113,13 @@ def test_every_cache_of_the_policy_is_registered():
     import courseware.accounts.sessions  # noqa: F401
     import courseware.courses.models  # noqa: F401
     import courseware.exercises.models  # noqa: F401
+    import courseware.exercises.runs  # noqa: F401
     import courseware.forms  # noqa: F401
     import courseware.i18n  # noqa: F401
     import courseware.lessons.outline_parts  # noqa: F401
     import courseware.lessons.reading  # noqa: F401
     import courseware.progress.course_page  # noqa: F401
+    import courseware.quizzes.attempts  # noqa: F401
     import courseware.quizzes.display  # noqa: F401
     import courseware.security  # noqa: F401
     import courseware.templating  # noqa: F401

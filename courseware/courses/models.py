@@ -153,3 +153,58 @@ class CourseMedia(db.Model):
         sa.ForeignKey("user.id", ondelete="SET NULL")
     )
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+# --- the course version --------------------------------------------------------------------------
+
+# `course.updated_at` is the course's version: it changes whenever the course's settings or any of
+# its lessons, quizzes or exercises change, in the same transaction. Pages keep what they read of
+# a course's content per process under (course id, version) (rule 1 of courseware/caching.py), and
+# every request reads the course's row, so a change counts on every worker at once.
+#
+# The models of that content set `changes_course_version = True` (and have a course_id): the
+# session bumps the version whenever it writes one of them, so no writer has to remember to.
+
+
+@sa.event.listens_for(sa.orm.Session, "before_flush")
+def _bump_course_versions(session, flush_context, instances) -> None:
+    changed = set()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if not getattr(obj, "changes_course_version", False):
+            continue
+        if obj in session.dirty and not session.is_modified(obj, include_collections=False):
+            continue
+        changed.add(_course_id_of(obj))
+    changed.discard(None)
+    if not changed:
+        return
+    now = utcnow()
+    with session.no_autoflush:
+        for course_id in changed:
+            course = session.get(Course, course_id)
+            if course is not None:
+                # Always a new value, even when the clock has not moved since the last one.
+                last = course.updated_at or now
+                course.updated_at = max(now, last + dt.timedelta(microseconds=1))
+
+
+def _course_id_of(obj) -> int | None:
+    """The course of a content row, also when it was given its course as an object not yet
+    flushed (quiz.course = course)."""
+    if obj.course_id is not None:
+        return obj.course_id
+    if "course" not in sa.inspect(obj).unloaded and obj.course is not None:
+        return obj.course.id
+    return None
+
+
+def course_version(course: Course) -> tuple:
+    """The key a course's content is kept under: its id and version. Changes still pending in the
+    session are flushed first, so they make the new version before it is read."""
+    db.session.flush()
+    return (course.id, course.updated_at)
+
+
+def kept_content(cache: caching.Cache, course: Course, read):
+    """What read() gives for this version of the course, read once per process (see above)."""
+    return cache.get_or_build(course_version(course), read)

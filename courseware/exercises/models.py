@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -31,6 +32,8 @@ class Exercise(db.Model):
 
     __tablename__ = "exercise"
     __table_args__ = (sa.UniqueConstraint("course_id", "slug", name="uq_exercise_course_slug"),)
+    # Writing one makes a new course version (courses/models.py), which pages' kept content follows.
+    changes_course_version = True
 
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(sa.ForeignKey("course.id"), index=True)
@@ -63,6 +66,27 @@ class Exercise(db.Model):
             cached = (self.content_hash, scenario)
             self._scenario = cached
         return cached[1]
+
+
+@dataclass(frozen=True)
+class ExerciseItem:
+    """An exercise as a course's pages list it, without its scenario's text: kept per process by
+    course version (exercises/runs.py), so it is plain data, not a row of a database session."""
+
+    id: int
+    slug: str
+    title: dict
+    content_hash: str
+
+    @property
+    def scenario(self) -> Scenario:
+        """The parsed scenario, from the per-process cache by its hash; read on a miss."""
+        return _SCENARIOS.get_or_build(
+            self.content_hash,
+            lambda: Scenario.from_dict(
+                db.session.scalar(sa.select(Exercise.data).where(Exercise.id == self.id))
+            ),
+        )
 
 
 class ScenarioRevisionStatus(enum.StrEnum):

@@ -10,13 +10,15 @@ import secrets
 
 import sqlalchemy as sa
 
-from courseware import signals
+from courseware import caching, signals
 from courseware.accounts.audit import record
 from courseware.accounts.models import cohort_member
+from courseware.courses.models import Course, kept_content
 from courseware.db import built_once, db, read_rows
 from courseware.exercises import engine
 from courseware.exercises.models import (
     Exercise,
+    ExerciseItem,
     ExerciseRun,
     LiveSession,
     LiveStatus,
@@ -389,18 +391,31 @@ def _runs_by_learner(rows, users) -> dict[int, list]:
     return result
 
 
-def best_runs(course_id: int, user_id: int) -> dict[str, tuple[Exercise, ExerciseRun | None, str]]:
+def best_runs(course: Course, user_id: int) -> dict[str, tuple[ExerciseItem, sa.Row | None, str]]:
     """Each exercise of a course with the learner's best finished run and its status for the course page."""
-    return best_runs_for(course_id, [user_id])[user_id]
+    return best_runs_for(course, [user_id])[user_id]
 
 
 @built_once
 def _course_exercises():
-    return (
-        sa.select(Exercise)
-        .where(Exercise.course_id == sa.bindparam("course_id"), Exercise.archived_at.is_(None))
-        # The scenario comes from the per-process cache by its hash; the JSON is read on a miss.
-        .options(sa.orm.defer(Exercise.data))
+    exercise = Exercise.__table__
+    return sa.select(
+        exercise.c.id, exercise.c.slug, exercise.c.title, exercise.c.content_hash
+    ).where(exercise.c.course_id == sa.bindparam("course_id"), exercise.c.archived_at.is_(None))
+
+
+# A course's exercises as its pages list them, by course version (courses/models.py), per process.
+_COURSE_EXERCISES = caching.Cache("course_exercises", max_size=256)
+
+
+def course_exercises(course: Course) -> tuple[ExerciseItem, ...]:
+    """The course's exercises not taken out, kept by course version."""
+    return kept_content(
+        _COURSE_EXERCISES,
+        course,
+        lambda: tuple(
+            ExerciseItem(*row) for row in read_rows(_course_exercises(), {"course_id": course.id})
+        ),
     )
 
 
@@ -430,13 +445,13 @@ def _runs_in_exercises():
 
 
 def best_runs_for(
-    course_id: int, user_ids
-) -> dict[int, dict[str, tuple[Exercise, sa.Row | None, str]]]:
+    course: Course, user_ids
+) -> dict[int, dict[str, tuple[ExerciseItem, sa.Row | None, str]]]:
     """Each exercise of a course with each learner's best finished run (its columns) and status,
     by user id then exercise slug: the exercises and the runs are read once, however many
     learners."""
     users = list(user_ids)
-    exercises = list(db.session.scalars(_course_exercises(), {"course_id": course_id}))
+    exercises = course_exercises(course)
     rows = read_rows(
         _runs_in_exercises(), {"user_ids": users, "exercise_ids": [e.id for e in exercises]}
     )
@@ -460,7 +475,7 @@ def _has_passed(run) -> bool:
     return db.session.get(ExerciseRun, run.id).has_passed()
 
 
-def best_run(exercise: Exercise, runs: list) -> tuple[Exercise, sa.Row | None, str]:
+def best_run(exercise: ExerciseItem, runs: list) -> tuple[ExerciseItem, sa.Row | None, str]:
     """A learner's best finished run of an exercise, of their runs of it, and their status in it:
     the best run that passed, else the best of all."""
     done = [r for r in runs if r.status == RunStatus.FINISHED and r.score is not None]

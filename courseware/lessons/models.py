@@ -18,6 +18,8 @@ class Lesson(db.Model):
 
     __tablename__ = "lesson"
     __table_args__ = (sa.UniqueConstraint("course_id", "slug", name="uq_lesson_course_slug"),)
+    # Writing one makes a new course version (courses/models.py), which pages' kept content follows.
+    changes_course_version = True
 
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(sa.ForeignKey("course.id"), index=True)

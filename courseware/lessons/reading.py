@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from courseware import caching
 from courseware.content.markdown import render_cached
-from courseware.courses.models import Course
+from courseware.courses.models import Course, kept_content
 from courseware.db import built_once, db
 from courseware.i18n import language, marked, text
 from courseware.lessons.models import Lesson, LessonRevision
@@ -194,10 +194,21 @@ def _lesson_rows():
     )
 
 
+# The readable lessons' short columns by course version (courses/models.py), per process: a
+# course's pages list them on every view, and they change only with the course's version.
+_COURSE_LESSONS = caching.Cache("course_lessons", max_size=256)
+
+
 def lesson_rows(course: Course) -> list[LessonRow]:
     """The lessons readable_lessons() gives, in the same order, read in one query without their
     text (the course page's list)."""
-    rows = db.session.execute(_lesson_rows(), {"course_id": course.id})
+    rows = kept_content(
+        _COURSE_LESSONS,
+        course,
+        lambda: tuple(
+            tuple(row) for row in db.session.execute(_lesson_rows(), {"course_id": course.id})
+        ),
+    )
     english = language() == "en"
     by_slug = {
         slug: LessonRow(

@@ -219,8 +219,8 @@ def class_grid(
     load_units(members)
     user_ids = [user.id for user in members]
     progress = tracking.statuses_for(user_ids, [lesson.id for lesson in lessons.values()])
-    quizzes = quiz_statuses_for(course.id, user_ids)
-    exercises = best_runs_for(course.id, user_ids)
+    quizzes = quiz_statuses_for(course, user_ids)
+    exercises = best_runs_for(course, user_ids)
     completed = completions_by_user(user_ids, course.id)
     rows = []
     for user in members:

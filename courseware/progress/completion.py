@@ -74,7 +74,7 @@ def standing(course: Course, user_id: int, quizzes=None, exercises=None, lessons
     )
 
     if quizzes is None:
-        quizzes = quiz_statuses(course.id, user_id)
+        quizzes = quiz_statuses(course, user_id)
     course_quizzes = [slug for slug in course.item_slugs("quiz") if slug in quizzes]
     wanted = chosen_items(rule.get("quizzes"), course_quizzes)
     if wanted:
@@ -84,7 +84,7 @@ def standing(course: Course, user_id: int, quizzes=None, exercises=None, lessons
         )
 
     if exercises is None:
-        exercises = best_runs(course.id, user_id)
+        exercises = best_runs(course, user_id)
     course_exercises = [slug for slug in course.item_slugs("exercise") if slug in exercises]
     wanted = chosen_items(rule.get("exercises"), course_exercises)
     if wanted:

@@ -46,8 +46,8 @@ def explain_rule(course: Course, user_id: int) -> RuleSummary:
     """The course's completion rule as course.yaml (or its editors) set it, item by item, for the
     course's introduction page: titles, pass marks, and what the learner has done."""
     rule = course.completion or {"lessons": "all"}
-    quizzes = quiz_statuses(course.id, user_id)
-    exercises = best_runs(course.id, user_id)
+    quizzes = quiz_statuses(course, user_id)
+    exercises = best_runs(course, user_id)
     lessons = reading.lesson_rows(course)
     result = standing(course, user_id, quizzes, exercises, lessons)
     parts = {part.kind: part for part in result.parts}

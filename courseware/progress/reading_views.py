@@ -73,8 +73,8 @@ def course(course_slug):
     entries = course_page.item_entries(
         course_items(course, lessons),
         rows,
-        quiz_statuses(course.id, current_user.id),
-        best_runs(course.id, current_user.id),
+        quiz_statuses(course, current_user.id),
+        best_runs(course, current_user.id),
     )
     return render_template(
         "lessons/course.html",

@@ -17,8 +17,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
-from courseware import signals
-from courseware.courses.models import Course
+from courseware import caching, signals
+from courseware.courses.models import Course, kept_content
 from courseware.db import built_once, db, read_rows
 from courseware.quizzes.grading import grade_response, is_blank, response_problem
 from courseware.quizzes.models import (
@@ -567,9 +567,23 @@ class QuizStatus:
     passed: bool
 
 
-def quiz_statuses(course_id: int, user_id: int) -> dict[str, QuizStatus]:
+def quiz_statuses(course: Course, user_id: int) -> dict[str, QuizStatus]:
     """Each quiz of a course with the learner's standing: done once an attempt passed."""
-    return quiz_statuses_for(course_id, [user_id])[user_id]
+    return quiz_statuses_for(course, [user_id])[user_id]
+
+
+# The published quizzes' columns a standing reads (id, slug, title, settings), by course version
+# (courses/models.py), per process. Rows are shared between requests: never change their values.
+_COURSE_QUIZZES = caching.Cache("course_quizzes", max_size=256)
+
+
+def course_quizzes(course: Course) -> tuple:
+    """The course's published quizzes (id, slug, title, settings), kept by course version."""
+    return kept_content(
+        _COURSE_QUIZZES,
+        course,
+        lambda: tuple(read_rows(_course_quizzes(), {"course_id": course.id})),
+    )
 
 
 @built_once
@@ -614,11 +628,11 @@ def _attempts_of_users():
     )
 
 
-def quiz_statuses_for(course_id: int, user_ids) -> dict[int, dict[str, QuizStatus]]:
+def quiz_statuses_for(course: Course, user_ids) -> dict[int, dict[str, QuizStatus]]:
     """Each quiz of a course with each learner's standing, by user id then quiz slug: the quizzes
     and every learner's attempts at them are read once, however many learners."""
     users = list(user_ids)
-    quizzes = read_rows(_course_quizzes(), {"course_id": course_id})
+    quizzes = course_quizzes(course)
     by_learner: dict[tuple[int, int], list[sa.Row]] = {}
     if users and quizzes:
         rows = read_rows(

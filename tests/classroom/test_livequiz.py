@@ -196,8 +196,8 @@ def test_a_live_quiz_counts_as_a_graded_attempt_of_the_chosen_course_quiz(app, c
             "unanswered",
         ]
         # The quiz counts as done for completion for the learner who passed.
-        assert quiz_statuses(quiz.course_id, room.learners[0])["check"].status == "completed"
-        assert quiz_statuses(quiz.course_id, room.learners[1])["check"].status == "in_progress"
+        assert quiz_statuses(quiz.course, room.learners[0])["check"].status == "completed"
+        assert quiz_statuses(quiz.course, room.learners[1])["check"].status == "in_progress"
         # Finishing twice records nothing twice.
         with pytest.raises(sessions.ClassroomError) as again:
             livequiz.finish(live, teacher, T0 + 60 * S)

@@ -244,7 +244,7 @@ def test_start_a_new_scenario_from_another_in_one_click(app, editor, make_user, 
             ["exercise", "drill-copy"],
         ]
         # Learners, class grids and the files do not see a scenario never published.
-        assert "drill-copy" not in best_runs(course.id, 1)
+        assert "drill-copy" not in best_runs(course, 1)
         assert ("exercise", "drill-copy") not in {(k, s) for k, s, _t in course_items(course)}
         assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "scenario.copy"))
     outline = editor.client.get("/author/test-course/").get_data(as_text=True)
@@ -408,7 +408,7 @@ def test_a_play_test_records_no_run_and_shows_the_report(app, editor):
         assert db.session.scalar(sa.select(sa.func.count(RunAction.id))) == 0
         course = db.session.scalar(sa.select(Course))
         user_id = db.session.scalar(sa.select(PlayTest.user_id))
-        assert best_runs(course.id, user_id)["drill"][1:] == (None, "not_started")
+        assert best_runs(course, user_id)["drill"][1:] == (None, "not_started")
         assert OLD_INJECT in str(exercise_row().data)  # the draft is still a draft
 
 

@@ -165,3 +165,53 @@ def test_a_quota_summed_from_the_entries_read_equals_the_databases_sum(app, make
         read = ledger.quota_standing(user, today, ledger.entries_of(county))
         assert read == summed
         assert (read.year_total, read.period_total) == (248.25, 548.5)
+
+
+def test_writing_a_lesson_a_quiz_or_an_exercise_makes_a_new_course_version_and_nothing_else_does(
+    app, full_course, make_user
+):
+    from courseware.courses.models import Course
+    from courseware.exercises.models import Exercise
+    from courseware.lessons.models import Lesson
+    from courseware.quizzes.models import Quiz
+
+    zhang = make_user(username="zhang")
+
+    def version():
+        with app.app_context():
+            return db.session.scalar(sa.select(Course.updated_at))
+
+    def changes_version(write) -> bool:
+        before = version()
+        with app.app_context():
+            write(lambda model: db.session.scalars(sa.select(model)).first())
+            db.session.commit()
+        return version() > before
+
+    assert changes_version(lambda first: setattr(first(Quiz), "title", {"zh": "改", "en": "New"}))
+    assert changes_version(lambda first: setattr(first(Exercise), "title", {"zh": "改", "en": "X"}))
+    assert changes_version(lambda first: setattr(first(Lesson), "position", 9))
+    assert not changes_version(lambda first: setattr(db.session.get(User, zhang), "name", "张三"))
+    assert not changes_version(lambda first: first(Quiz))  # read, not written
+
+
+def test_a_quiz_or_exercise_taken_out_in_the_browser_leaves_the_course_page_at_once(
+    app, full_course, make_user
+):
+    from courseware.exercises.models import Exercise
+    from courseware.quizzes.models import Quiz
+    from courseware.timeutil import utcnow
+
+    make_user(username="zhang")
+    client = signed_in(app, "zhang")
+    page = client.get(COURSE).get_data(as_text=True)
+    assert "小测" in page and "演练：抢盐" in page
+    with app.app_context():
+        # As the authoring pages do: through the ORM, with no word about the course.
+        db.session.scalar(sa.select(Quiz)).archived_at = utcnow()
+        db.session.scalar(sa.select(Exercise)).archived_at = utcnow()
+        db.session.commit()
+    page = client.get(COURSE).get_data(as_text=True)
+    assert "小测" not in page and "演练：抢盐" not in page
+    about = client.get(f"{COURSE}/about").get_data(as_text=True)
+    assert "小测" not in about and "演练：抢盐" not in about
