@@ -2,8 +2,10 @@
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
+import flask_babel
 from babel import Locale
 from flask import current_app, g, has_request_context, request
 from flask_babel import Babel, get_locale, get_translations
@@ -151,11 +153,28 @@ def html(pair: dict, fmt: str = "markdown") -> Markup:
 
 
 def request_translations():
-    """The catalog for this request, looked up once: a page makes dozens of gettext calls."""
+    """The catalog for this request, looked up once: a page makes dozens of gettext calls.
+    (force_locale below sets it aside while another language is in force.)"""
     translations = g.get("translations")
     if translations is None:
         translations = g.translations = get_translations()
     return translations
+
+
+@contextmanager
+def force_locale(code: str) -> Iterator[None]:
+    """flask_babel.force_locale, which every module uses instead: a mail, an export or a PDF in
+    its reader's language while the request or job speaks another. The catalogue kept for the
+    request (request_translations) is set aside inside and put back after; otherwise templates
+    would go on speaking the first language they were rendered in."""
+    kept = g.pop("translations", None)
+    try:
+        with flask_babel.force_locale(code):
+            yield
+    finally:
+        g.pop("translations", None)
+        if kept is not None:
+            g.translations = kept
 
 
 @pass_eval_context

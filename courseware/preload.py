@@ -10,9 +10,9 @@ import datetime as dt
 
 import sqlalchemy as sa
 from flask import Flask
-from flask_babel import force_locale, format_datetime, get_translations
+from flask_babel import format_datetime, get_translations
 
-from courseware.i18n import parsed_locale
+from courseware.i18n import force_locale, parsed_locale
 
 
 def prepare_to_fork(app: Flask) -> None:

@@ -48,3 +48,25 @@ def test_every_message_is_translated_with_its_placeholders():
         assert msgstr, f"messages.po:{line}: {msgid!r} has no translation"
         wanted = sorted(re.findall(r"%\(\w+\)[sd]", msgid))
         assert sorted(re.findall(r"%\(\w+\)[sd]", msgstr)) == wanted, f"messages.po:{line}"
+
+
+def test_force_locale_changes_the_language_of_templates_after_the_first_render(app):
+    """A job or request that renders in one language, then mails or exports in another."""
+    from flask import render_template_string
+
+    from courseware.i18n import force_locale
+
+    def courses() -> str:
+        return render_template_string("{{ _('Courses') }}|{{ gettext('Courses') }}")
+
+    with app.app_context():
+        said = []
+        for code in ("en", "zh_CN", "en"):
+            with force_locale(code):
+                said.append(courses())
+        assert said == ["Courses|Courses", "课程|课程", "Courses|Courses"]
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        assert courses() == "课程|课程"
+        with force_locale("en"):
+            assert courses() == "Courses|Courses"
+        assert courses() == "课程|课程"  # the request's own language again

@@ -13,12 +13,12 @@ import time
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import force_locale
 
 from courseware import jobs
 from courseware.accounts import operations, roster
 from courseware.accounts.models import RosterUpload, User
 from courseware.db import db
+from courseware.i18n import force_locale
 from courseware.jobs import JobStatus, set_state
 from courseware.netutil import client_ip
 from courseware.timeutil import utcnow

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -17,6 +16,7 @@ from courseware import jobs
 from courseware.accounts.models import Cohort, cohort_member
 from courseware.certificates.models import Certificate
 from courseware.db import db
+from courseware.i18n import force_locale
 from courseware.jobs import FileJob, set_state
 from courseware.progress.models import CourseAssignment
 

@@ -20,13 +20,13 @@ import re
 from dataclasses import dataclass, field
 
 import yaml
-from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from courseware import exports
 from courseware.content.files import SLUG
 from courseware.exercises.files import METRICS, parse_scenario
 from courseware.exercises.scenario import CHANNELS, EXPECTS, MAIN, Scenario, TRIGGERS
+from courseware.i18n import force_locale
 from courseware.textsafety import FORMULA_TRIGGERS
 
 # The columns in order: (key, header in the reader's language).

@@ -10,13 +10,12 @@ from email.utils import formatdate, make_msgid
 
 import sqlalchemy as sa
 from flask import current_app, render_template
-from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from courseware.accounts.models import User
 from courseware.courses.models import Course
 from courseware.db import db
-from courseware.i18n import text
+from courseware.i18n import force_locale, text
 from courseware.notifications.models import Kind, MailState, Notification
 from courseware.timeutil import utcnow
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import force_locale
 
 from courseware import jobs
 from courseware.accounts.models import User
 from courseware.db import db
+from courseware.i18n import force_locale
 from courseware.jobs import JobStatus, set_state
 from courseware.reports import export, queries
 from courseware.reports.models import ExportJob

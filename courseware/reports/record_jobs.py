@@ -8,11 +8,11 @@ import tempfile
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask_babel import force_locale
 from sqlalchemy.orm import Mapped, mapped_column
 
 from courseware import exports, jobs
 from courseware.db import db
+from courseware.i18n import force_locale
 from courseware.jobs import FileJob, set_state
 from courseware.reports import record_files, records
 from courseware.timeutil import utcnow
