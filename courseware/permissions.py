@@ -312,6 +312,23 @@ def _is_editor():
     )
 
 
+def edited_courses(user, courses: list) -> list:
+    """Those of `courses` the user may change (edits_course), asking the database once for all of
+    them instead of once per course."""
+    if is_province_admin(user):
+        return list(courses)
+    if not is_staff(user):
+        return []
+    mine = set(db.session.scalars(_courses_edited_by(), {"user_id": user.id}))
+    return [course for course in courses if course.id in mine]
+
+
+@built_once
+def _courses_edited_by():
+    editor = course_editor.c
+    return sa.select(editor.course_id).where(editor.user_id == sa.bindparam("user_id"))
+
+
 def may_create_course(user) -> bool:
     """Instructors and administrators may start a course; they become its first editor."""
     return is_staff(user)

@@ -128,3 +128,9 @@ def test_a_course_is_edited_by_its_editors_and_province_administrators(app, tree
             }
             assert permissions.edits_course(db.session.get(User, editor_id), course)
             assert not permissions.edits_course(db.session.get(User, editor_id), None)
+            listed = {
+                name: permissions.edited_courses(db.session.get(User, tree[name]), [course])
+                for name in ("prov", "teacher", "town_learner")
+            }
+            assert listed == {"prov": [course], "teacher": [], "town_learner": []}
+            assert permissions.edited_courses(db.session.get(User, editor_id), [course]) == [course]

@@ -38,11 +38,10 @@ def get_course(slug: str) -> Course:
     return course
 
 
-def courses_with_editors() -> tuple[list[Course], list[Course]]:
-    """Every course, by slug, with its editors (the authoring pages show a user the courses they
-    edit): those not archived, published or still being written, and the archived ones, read
-    in one query."""
-    courses = list(db.session.scalars(_courses_with_editors()))
+def all_courses() -> tuple[list[Course], list[Course]]:
+    """Every course, by slug: those not archived, published or still being written, and the
+    archived ones, read in one query."""
+    courses = list(db.session.scalars(_all_courses()))
     return (
         [course for course in courses if course.archived_at is None],
         [course for course in courses if course.archived_at is not None],
@@ -50,8 +49,8 @@ def courses_with_editors() -> tuple[list[Course], list[Course]]:
 
 
 @built_once
-def _courses_with_editors():
-    return sa.select(Course).order_by(Course.slug).options(sa.orm.selectinload(Course.editors))
+def _all_courses():
+    return sa.select(Course).order_by(Course.slug)
 
 
 @built_once

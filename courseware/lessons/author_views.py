@@ -37,9 +37,9 @@ __all__ = ["bp"]
 def index():
     """The courses the user edits, with their lessons and links to edit; archived ones to
     restore."""
-    unarchived, archived = catalogue.courses_with_editors()
-    courses = [c for c in unarchived if permissions.edits_course(current_user, c)]
-    archived = [c for c in archived if permissions.edits_course(current_user, c)]
+    unarchived, archived = catalogue.all_courses()
+    courses = permissions.edited_courses(current_user, unarchived)
+    archived = permissions.edited_courses(current_user, archived)
     return render_template(
         "author/index.html",
         courses=courses,
