@@ -80,6 +80,12 @@ def unit_paths_of(unit_ids) -> dict[int, str]:
             _units_and_ancestors(), {"unit_ids": sorted(ids)}
         )
     }
+    return unit_paths_from(rows, ids)
+
+
+def unit_paths_from(rows: dict[int, tuple[int | None, str]], unit_ids) -> dict[int, str]:
+    """Unit.path() of each of `unit_ids`, from rows {id: (parent id, name)} that hold every
+    ancestor: no query, each ancestor's path worked out once."""
     paths: dict[int, str] = {}
 
     def path(unit_id: int) -> str:
@@ -88,7 +94,7 @@ def unit_paths_of(unit_ids) -> dict[int, str]:
             paths[unit_id] = name if parent_id not in rows else f"{path(parent_id)} / {name}"
         return paths[unit_id]
 
-    return {unit_id: path(unit_id) for unit_id in ids if unit_id in rows}
+    return {unit_id: path(unit_id) for unit_id in unit_ids if unit_id in rows}
 
 
 def unit_path(unit_id: int | None) -> str:

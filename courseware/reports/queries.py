@@ -20,9 +20,9 @@ from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from courseware.accounts.models import Cohort, cohort_member, Role, Unit, User
+from courseware.accounts.models import Cohort, cohort_member, Role, Unit, unit_paths_from, User
 from courseware.courses.models import Course
-from courseware.db import built_once, db
+from courseware.db import built_once, db, read_rows
 from courseware.progress.models import CourseAssignment, CourseCompletion, CreditEntry
 
 GROUPINGS = ("unit", "class", "course")
@@ -57,24 +57,33 @@ class Line:
 
 # The report's statements are built once (courseware/db.py: built_once): building a select and
 # working out its cache key costs more than running a small one.
+# Columns, not ORM objects: the report reads every learner, course and completion, and building
+# an object for each row cost more than the rest of the page.
 @built_once
 def _all_units():
-    return sa.select(Unit)
+    return sa.select(Unit.id, Unit.name, Unit.parent_id)
 
 
 @built_once
 def _learners():
-    return sa.select(User).where(User.role == Role.LEARNER.value)
+    return sa.select(User.id, User.username, User.name, User.unit_id).where(
+        User.role == Role.LEARNER.value
+    )
 
 
 @built_once
 def _all_courses():
-    return sa.select(Course)
+    return sa.select(Course.id, Course.slug, Course.title)
 
 
 @built_once
 def _all_completions():
-    return sa.select(CourseCompletion)
+    return sa.select(
+        CourseCompletion.user_id,
+        CourseCompletion.course_id,
+        CourseCompletion.completed_at,
+        CourseCompletion.score,
+    )
 
 
 @built_once
@@ -102,8 +111,9 @@ def _cohort_names():
     return sa.select(Cohort.id, Cohort.name)
 
 
-def unit_tree() -> tuple[dict[int, Unit], dict[int | None, list[int]]]:
-    units = {u.id: u for u in db.session.scalars(_all_units())}
+def unit_tree() -> tuple[dict[int, sa.Row], dict[int | None, list[int]]]:
+    """Every unit's row (id, name, parent_id) by id, and the ids of each unit's children."""
+    units = {u.id: u for u in read_rows(_all_units(), {})}
     children: dict[int | None, list[int]] = {}
     for unit in units.values():
         children.setdefault(unit.parent_id, []).append(unit.id)
@@ -139,12 +149,12 @@ def enrolments() -> dict[tuple[int, int], tuple[dt.date, list[int]]]:
 def report(filters: Filters, today: dt.date) -> list[Line]:
     """One line per unit (with its sub-units), class or course."""
     units, children = unit_tree()
-    users = {u.id: u for u in db.session.scalars(_learners())}
+    users = {u.id: u for u in read_rows(_learners(), {})}
     if filters.unit_id is not None:
         allowed = subtree(filters.unit_id, children)
         users = {i: u for i, u in users.items() if u.unit_id in allowed}
-    courses = {c.id: c for c in db.session.scalars(_all_courses())}
-    completions = {(c.user_id, c.course_id): c for c in db.session.scalars(_all_completions())}
+    courses = {c.id: c for c in read_rows(_all_courses(), {})}
+    completions = {(c.user_id, c.course_id): c for c in read_rows(_all_completions(), {})}
     enrolled = {k: v for k, v in enrolments().items() if k[0] in users}
 
     def line_keys(user_id: int, course_id: int, cohort_ids: list[int]) -> list[int]:
@@ -200,7 +210,9 @@ def credit_totals(filters: Filters, *group) -> dict[tuple, float]:
 
 def _labels(by: str, units: dict, courses: dict):
     if by == "unit":
-        return lambda key: units[key].path()
+        # Each unit's full name from the root, from the rows already read: no query.
+        rows = {u.id: (u.parent_id, u.name) for u in units.values()}
+        return unit_paths_from(rows, units).__getitem__
     if by == "course":
         return lambda key: (courses[key].title or {}).get("zh", courses[key].slug)
     names = dict(db.session.execute(_cohort_names()).all())

@@ -5,6 +5,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import tracemalloc
 from pathlib import Path
 
@@ -135,6 +136,11 @@ def test_units_roll_up_their_sub_units(app, organisation):
 def test_the_page_and_the_downloads_show_the_same_numbers(app, client, admin, organisation):
     page = client.get("/reports/?by=unit").get_data(as_text=True)
     assert "浙江省 / 组织部 / 干部一处" in page and "50%" in page
+    # The unit filter offers every unit by its full name, in order of that name.
+    picker = page.split('<select name="unit">', 1)[1].split("</select>", 1)[0]
+    offered = re.findall(r'<option value="\d+">([^<]+)</option>', picker)
+    assert offered == sorted(offered) and "浙江省 / 组织部 / 干部一处" in offered
+    assert offered[0] == "浙江省"
     csv_text = client.get("/reports/summary.csv?by=unit").get_data(as_text=True)
     assert csv_text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(csv_text.lstrip("\ufeff"))))
