@@ -26,6 +26,7 @@ POLICY = {
     "wtforms_translations",
     "role_names",
     "verified_cookies",
+    "user_rows",
     "course_lessons",
     "course_quizzes",
     "course_exercises",
@@ -111,6 +112,7 @@ def test_memoize_calls_the_function_once_per_arguments():
 def test_every_cache_of_the_policy_is_registered():
     """A cache added without the registry, or dropped from the policy, fails here."""
     import courseware.accounts.sessions  # noqa: F401
+    import courseware.admin.users  # noqa: F401
     import courseware.courses.models  # noqa: F401
     import courseware.exercises.models  # noqa: F401
     import courseware.exercises.runs  # noqa: F401

@@ -8,6 +8,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    get_template_attribute,
     redirect,
     render_template,
     request,
@@ -18,16 +19,22 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from courseware import permissions
+from courseware import caching, permissions
 from courseware.accounts import audit, credentials, operations, roster
 from courseware.accounts.forms import UserFilterForm, UserForm
 from courseware.accounts.models import Role, unit_paths_of, User
 from courseware.admin.blueprint import admin_only, bp, int_or_none, managed_user, scope
 from courseware.db import db
 from courseware.forms import ActionForm
+from courseware.templating import kept_part
 
 # Hashing one password takes several milliseconds: a thousand is a few seconds' wait.
 BULK_PASSWORDS_LIMIT = 1000
+
+# Rows of the users list, rendered once per process for the values they show (rule 1 of
+# courseware/caching.py: the values are the key): a page of fifty rows rendered each time was
+# most of the list's cost.
+_ROWS = caching.Cache("user_rows", max_size=4096)
 
 
 @bp.route("/users")
@@ -35,16 +42,57 @@ BULK_PASSWORDS_LIMIT = 1000
 def users():
     """List users, filtered by name, role, whether they are active and whether they ever signed in."""
     form = UserFilterForm(request.args)
+    stmt = _filtered_users(form)
     page = db.paginate(
-        _filtered_users(form), per_page=current_app.config["USERS_PER_PAGE"], error_out=False
+        stmt.options(sa.orm.load_only(*_LISTED)),
+        per_page=current_app.config["USERS_PER_PAGE"],
+        error_out=False,
+        count=False,
     )
+    # Counted as count(user.id) with the list's conditions: Flask-SQLAlchemy counts the rows of
+    # the whole select (every column) wrapped as a subquery.
+    page.total = db.session.scalar(stmt.with_only_columns(sa.func.count(User.id)).order_by(None))
+    paths = unit_paths_of(u.unit_id for u in page.items)
     return render_template(
         "admin/users.html",
         page=page,
         form=form,
         action=ActionForm(),
         bulk_limit=BULK_PASSWORDS_LIMIT,
-        unit_paths=unit_paths_of(u.unit_id for u in page.items),
+        rows=[user_row(user, paths.get(user.unit_id, "")) for user in page.items],
+    )
+
+
+# The columns a row shows: the list loads no others (password hashes, identity numbers …).
+_LISTED = (
+    User.username,
+    User.name,
+    User.role,
+    User.unit_id,
+    User.position,
+    User.active,
+    User.must_change_password,
+    User.is_demo,
+)
+
+
+def user_row(user: User, unit_path: str):
+    """A user's row of the list, kept by every value it shows."""
+    key = (
+        user.id,
+        user.username,
+        user.name,
+        user.role,
+        unit_path,
+        user.position,
+        user.active,
+        user.must_change_password,
+        user.is_demo,
+    )
+    return kept_part(
+        _ROWS,
+        key,
+        lambda: get_template_attribute("admin/_user_row.html", "user_row")(user, unit_path),
     )
 
 

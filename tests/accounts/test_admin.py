@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from courseware.accounts.models import AuditEvent, Cohort, Role, Unit, User
 from courseware.db import db
-from tests.conftest import Auth
+from tests.conftest import Auth, csrf_token
 
 
 def audit_actions(app):
@@ -328,3 +328,30 @@ def test_a_units_path_by_id_reads_as_its_path_from_the_root(app, make_unit):
             leaf: "浙江省 / 杭州市 / 西湖区 / 北山街道",
             other: "浙江省 / 宁波市",
         }
+
+
+def test_the_users_list_follows_each_change_of_a_row_in_each_language(
+    app, client, admin, make_user, make_unit
+):
+    """The list's rows are kept rendered; every value a row shows is part of its key."""
+    unit = make_unit("浙江省", "杭州市")
+    wang = make_user(username="wang", name="王五", unit_id=unit, position="科员")
+
+    def row() -> str:
+        page = client.get("/admin/users").get_data(as_text=True)
+        found = re.search(r"<tr>\s*<td><a href=\"/admin/users/\d+\">wang</a>.*?</tr>", page, re.S)
+        return " ".join(re.sub(r"<[^>]+>", " ", found.group(0)).split())
+
+    assert row() == "wang 王五 学员 浙江省 / 杭州市 科员 正常"
+    with app.app_context():
+        user = db.session.get(User, wang)
+        user.name, user.position, user.role = "王六", "副科长", Role.INSTRUCTOR
+        db.session.commit()
+    assert row() == "wang 王六 教师 浙江省 / 杭州市 副科长 正常"
+    token = csrf_token(client, "/")
+    client.post("/language", data={"locale": "en", "next": "/", "csrf_token": token})
+    assert row() == "wang 王六 Instructor 浙江省 / 杭州市 副科长 active"
+    with app.app_context():
+        db.session.get(User, wang).must_change_password = True
+        db.session.commit()
+    assert row() == "wang 王六 Instructor 浙江省 / 杭州市 副科长 must change password"
