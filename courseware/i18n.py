@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 import flask_babel
 from babel import Locale
-from flask import current_app, g, has_request_context, request
+from flask import current_app, g, has_app_context, has_request_context, request
 from flask_babel import Babel, get_locale, get_translations
 from flask_login import current_user
 from jinja2 import pass_eval_context
@@ -63,15 +63,26 @@ def remember_locale(response, locale: str) -> None:
         db.session.commit()
 
 
+def current_locale() -> Locale | None:
+    """flask_babel.get_locale(), read straight from where flask_babel keeps it for the context
+    once chosen (force_locale sets it there too). A page asks for its language dozens of times,
+    and get_locale() looks the context up three times each: a tenth of a small page's time."""
+    if has_app_context():
+        chosen = getattr(g.get("_flask_babel"), "babel_locale", None)
+        if chosen is not None:
+            return chosen
+    return get_locale()
+
+
 def html_lang() -> str:
     """The BCP 47 tag for <html lang>: zh-CN or en."""
-    locale = get_locale()
+    locale = current_locale()
     return "zh-CN" if locale.language == "zh" else locale.language
 
 
 def language() -> str:
     """The reader's language for bilingual content: "en" or "zh"."""
-    return "en" if get_locale().language == "en" else "zh"
+    return "en" if current_locale().language == "en" else "zh"
 
 
 def text(pair: dict) -> str:

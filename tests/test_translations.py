@@ -54,10 +54,13 @@ def test_force_locale_changes_the_language_of_templates_after_the_first_render(a
     """A job or request that renders in one language, then mails or exports in another."""
     from flask import render_template_string
 
-    from courseware.i18n import force_locale
+    from courseware.i18n import force_locale, html_lang, language
 
     def courses() -> str:
-        return render_template_string("{{ _('Courses') }}|{{ gettext('Courses') }}")
+        said = render_template_string("{{ _('Courses') }}|{{ gettext('Courses') }}")
+        # The language bilingual content is shown in follows too.
+        assert (language(), html_lang()) == (("en", "en") if said[0] == "C" else ("zh", "zh-CN"))
+        return said
 
     with app.app_context():
         said = []
