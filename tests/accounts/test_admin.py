@@ -355,3 +355,20 @@ def test_the_users_list_follows_each_change_of_a_row_in_each_language(
         db.session.get(User, wang).must_change_password = True
         db.session.commit()
     assert row() == "wang 王六 Instructor 浙江省 / 杭州市 副科长 must change password"
+
+
+def test_the_users_list_counts_and_pages_what_its_search_finds(app, client, admin, make_user):
+    for number in range(5):
+        make_user(username=f"li{number}", name=f"李{number}")
+    make_user(username="zhao", name="赵")
+    app.config["USERS_PER_PAGE"] = 2
+
+    def names(page: str) -> list[str]:
+        return re.findall(r'<a href="/admin/users/\d+">([^<]+)</a>', page)
+
+    first = client.get("/admin/users?q=li").get_data(as_text=True)
+    assert "共 5 个用户" in first and "第 1 页，共 3 页" in first
+    assert names(first) == ["li0", "li1"]
+    last = client.get("/admin/users?q=li&page=3").get_data(as_text=True)
+    assert names(last) == ["li4"] and "共 5 个用户" in last
+    assert "共 7 个用户" in client.get("/admin/users").get_data(as_text=True)  # with boss, zhao
