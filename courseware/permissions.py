@@ -291,7 +291,8 @@ def edits_course(user, course) -> bool:
         return True
     if not is_staff(user) or course is None:
         return False
-    if "editors" not in sa.inspect(course).unloaded:  # read already (the authoring index)
+    # Read already, and perhaps changed in this request (the course's editors page).
+    if "editors" not in sa.inspect(course).unloaded:
         return any(editor.id == user.id for editor in course.editors)
     # One row asked for, instead of loading every editor's account to look for one id; and once
     # per request, since a page asks again for each link it offers.

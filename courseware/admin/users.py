@@ -35,6 +35,17 @@ BULK_PASSWORDS_LIMIT = 1000
 # courseware/caching.py: the values are the key): a page of fifty rows rendered each time was
 # most of the list's cost.
 _ROWS = caching.Cache("user_rows", max_size=4096)
+# The columns a row shows: the list loads no others (password hashes, identity numbers …).
+_LISTED = (
+    User.username,
+    User.name,
+    User.role,
+    User.unit_id,
+    User.position,
+    User.active,
+    User.must_change_password,
+    User.is_demo,
+)
 
 
 @bp.route("/users")
@@ -61,19 +72,6 @@ def users():
         bulk_limit=BULK_PASSWORDS_LIMIT,
         rows=[user_row(user, paths.get(user.unit_id, "")) for user in page.items],
     )
-
-
-# The columns a row shows: the list loads no others (password hashes, identity numbers …).
-_LISTED = (
-    User.username,
-    User.name,
-    User.role,
-    User.unit_id,
-    User.position,
-    User.active,
-    User.must_change_password,
-    User.is_demo,
-)
 
 
 def user_row(user: User, unit_path: str):

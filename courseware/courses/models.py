@@ -198,13 +198,9 @@ def _course_id_of(obj) -> int | None:
     return None
 
 
-def course_version(course: Course) -> tuple:
-    """The key a course's content is kept under: its id and version. Changes still pending in the
-    session are flushed first, so they make the new version before it is read."""
-    db.session.flush()
-    return (course.id, course.updated_at)
-
-
 def kept_content(cache: caching.Cache, course: Course, read):
-    """What read() gives for this version of the course, read once per process (see above)."""
-    return cache.get_or_build(course_version(course), read)
+    """What read() gives for this version of the course, read once per process (see above).
+    Changes still pending in the session are flushed first, so they make the new version before
+    it is read."""
+    db.session.flush()
+    return cache.get_or_build((course.id, course.updated_at), read)

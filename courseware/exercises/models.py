@@ -24,6 +24,11 @@ from courseware.timeutil import utcnow
 _SCENARIOS = caching.Cache("scenarios", max_size=256)
 
 
+def scenario_by_hash(content_hash: str, read_data) -> Scenario:
+    """The parsed scenario of this hash, from the cache; on a miss read_data() gives its JSON."""
+    return _SCENARIOS.get_or_build(content_hash, lambda: Scenario.from_dict(read_data()))
+
+
 class Exercise(db.Model):
     """A scenario of a course, synced from exercises/<course>/<slug>.yaml or written in the browser.
 
@@ -60,9 +65,7 @@ class Exercise(db.Model):
         cached = getattr(self, "_scenario", None)
         if cached is None or cached[0] != self.content_hash:
             # `data` is read only when the hash is new to this process (it may be deferred).
-            scenario = _SCENARIOS.get_or_build(
-                self.content_hash, lambda: Scenario.from_dict(self.data)
-            )
+            scenario = scenario_by_hash(self.content_hash, lambda: self.data)
             cached = (self.content_hash, scenario)
             self._scenario = cached
         return cached[1]
@@ -81,11 +84,9 @@ class ExerciseItem:
     @property
     def scenario(self) -> Scenario:
         """The parsed scenario, from the per-process cache by its hash; read on a miss."""
-        return _SCENARIOS.get_or_build(
+        return scenario_by_hash(
             self.content_hash,
-            lambda: Scenario.from_dict(
-                db.session.scalar(sa.select(Exercise.data).where(Exercise.id == self.id))
-            ),
+            lambda: db.session.scalar(sa.select(Exercise.data).where(Exercise.id == self.id)),
         )
 
 

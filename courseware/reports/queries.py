@@ -56,9 +56,9 @@ class Line:
 
 
 # The report's statements are built once (courseware/db.py: built_once): building a select and
-# working out its cache key costs more than running a small one.
-# Columns, not ORM objects: the report reads every learner, course and completion, and building
-# an object for each row cost more than the rest of the page.
+# working out its cache key costs more than running a small one. They read columns, not ORM
+# objects: the report reads every learner, course and completion, and building an object for each
+# row cost more than the rest of the page.
 @built_once
 def _all_units():
     return sa.select(Unit.id, Unit.name, Unit.parent_id)
