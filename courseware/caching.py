@@ -39,6 +39,9 @@ The caches (name: what, keyed by, how long, how dropped):
   language and the script root, with a mark for the CSRF token (templating.kept_part); and a row
   of the authoring index by the course, the item, its title and published revision's number
   (rule 1).
+- "editor_fields" (lessons/author_views.py): the lesson editor's fields as they open on a
+  revision, by the course, the revision and the names of the course's images, the language and
+  the script root, with a mark for the CSRF token (rule 1: a saved revision never changes).
 - "question_blocks" (quizzes/display.py): a question's block on the attempt and result pages by
   the question's content hash, option order, saved response, points, language and script root,
   with marks where the position and number go (rule 1: everything else it shows is in the key).

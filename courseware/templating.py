@@ -129,20 +129,30 @@ def csrf_token() -> str:
     return token
 
 
-def kept_part(cache: caching.Cache, key: tuple, render: Callable[[], str]) -> Markup:
+def kept_part(
+    cache: caching.Cache, key: tuple, render: Callable[[], str], forms: tuple = ()
+) -> Markup:
     """HTML that is the same for every user in one language, rendered once per process by
     render() and kept in `cache` under `key` with the script root and the language: the key must
     hold everything else the HTML is rendered from (rule 1 of caching.py).
 
     A part may hold forms: it is rendered with a mark where a CSRF token goes, and each request
-    fills in its own token."""
+    fills in its own token. `forms` are the Flask-WTF forms render() shows whole (hidden_tag()):
+    each signed its token when it was built, so while the part is rendered their CSRF fields
+    show the mark too."""
 
     def build() -> Markup:
         g.csrf_as_mark = True
+        fields = [form.csrf_token for form in forms]
+        tokens = [field.current_token for field in fields]
+        for field in fields:
+            field.current_token = _CSRF_MARK
         try:
             return Markup(render())
         finally:
             g.csrf_as_mark = False
+            for field, token in zip(fields, tokens, strict=True):
+                field.current_token = token
 
     where = g.get("kept_part_where")
     if where is None:  # a page may show dozens of parts: the script root and language once

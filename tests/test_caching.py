@@ -23,6 +23,7 @@ POLICY = {
     "course_item_lists",
     "question_blocks",
     "outline_rows",
+    "editor_fields",
     "wtforms_translations",
     "role_names",
     "verified_cookies",
@@ -118,6 +119,7 @@ def test_every_cache_of_the_policy_is_registered():
     import courseware.exercises.runs  # noqa: F401
     import courseware.forms  # noqa: F401
     import courseware.i18n  # noqa: F401
+    import courseware.lessons.author_views  # noqa: F401
     import courseware.lessons.outline_parts  # noqa: F401
     import courseware.lessons.reading  # noqa: F401
     import courseware.progress.course_page  # noqa: F401

@@ -1,12 +1,12 @@
 """Instructors' lesson editor: edit with live preview, images, drafts, publish, history, diff,
 revert; a new lesson placed in the outline; a lesson taken out of its course and put back."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, get_template_attribute, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from courseware import permissions
+from courseware import caching, permissions
 from courseware.content.folders import content_dir
 from courseware.content.markdown import removals, render_cached
 from courseware.courses import authoring as course_authoring
@@ -28,6 +28,7 @@ from courseware.lessons.forms import DiffForm, LessonForm, NewLessonForm, Previe
 from courseware.lessons.outline import outline_rows
 from courseware.lessons.reading import lesson_title
 from courseware.lessons.revisions import latest_revision, MEDIA_URL
+from courseware.templating import kept_part
 
 __all__ = ["bp"]
 
@@ -133,6 +134,28 @@ def _report(revision, course, media) -> list[tuple[str, list[str]]]:
 
 # --- editing ----------------------------------------------------------------------------------
 
+_EDITOR_FIELDS = caching.Cache("editor_fields", max_size=256)
+
+
+def kept_fields(form, lesson, latest, media) -> Markup:
+    """The editor's fields as they open on a revision (author/_fields.html: lesson_fields), kept.
+
+    Both languages' titles, objectives and texts with their labels and hints were two thirds of
+    the editor's time. A revision's text never changes once saved, so the fields are kept by
+    everything they are rendered from (rule 1 of courseware/caching.py): the course, the revision
+    (its text, and the base of the next save) and the names of the course's images; the form's
+    CSRF token is filled in per request."""
+    course = lesson.course
+    preview_url = url_for("author.preview", course_slug=course.slug)
+    macro = get_template_attribute("author/_fields.html", "lesson_fields")
+    key = (course.slug, latest.id, tuple(m.name for m in media))
+    return kept_part(
+        _EDITOR_FIELDS,
+        key,
+        lambda: macro(form, preview_url, course, ImageForm(), media),
+        forms=(form,),
+    )
+
 
 @bp.route("/<course_slug>/<lesson_slug>/edit", methods=["GET", "POST"])
 @staff_only
@@ -172,6 +195,7 @@ def edit(course_slug, lesson_slug):
         form.fill_from(latest)
         form.base_revision_id.data = str(latest.id)
     media = course_authoring.media_of(lesson.course)
+    opened = request.method == "GET" and latest is not None
     return render_template(
         "author/edit.html",
         form=form,
@@ -182,6 +206,7 @@ def edit(course_slug, lesson_slug):
         report=_report(latest, lesson.course, media) if latest and not conflict else [],
         image_form=ImageForm(),
         media=media,
+        fields=kept_fields(form, lesson, latest, media) if opened else None,
     )
 
 

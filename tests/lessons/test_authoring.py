@@ -369,3 +369,28 @@ def test_the_index_rows_follow_each_publication_in_each_language(app, make_user,
     assert index_row_of(teacher) == "Two revision 2 ✓ Edit History"
     teacher.set_cookie("locale", "zh")
     assert index_row_of(teacher) == "第二课（修订） 修订版 2 ✓ 编辑 修订历史"
+
+
+def test_the_editor_opens_on_the_newest_revision_with_each_editors_own_token(
+    app, make_user, lessons_dir, sync
+):
+    """The editor's fields are kept rendered: each editor's page carries that editor's CSRF
+    token, a new draft opens at once, and the labels follow the reader's language."""
+    sync()
+    first, second = staff(app, make_user, "t1"), staff(app, make_user, "t2")
+    token = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+    meta = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+    pages = [client.get(EDIT).get_data(as_text=True) for client in (first, second)]
+    tokens = [token.search(page).group(1) for page in pages]
+    assert tokens[0] != tokens[1]
+    assert [meta.search(page).group(1) for page in pages] == tokens
+    first.post(EDIT, data=form_of(first) | {"body_zh": "新的草稿段落。", "save_draft": "1"})
+    page = second.get(EDIT).get_data(as_text=True)
+    assert "新的草稿段落。" in page and token.search(page).group(1) == tokens[1]
+    assert "课文（中文，Markdown）" in page
+    second.set_cookie("locale", "en")
+    page = second.get(EDIT).get_data(as_text=True)
+    assert "Lesson text (Chinese, Markdown)" in page and "新的草稿段落。" in page
+    # The draft saved from the kept page by the other editor goes through with their token.
+    saved = second.post(EDIT, data=form_of(second) | {"body_zh": "乙的草稿。", "save_draft": "1"})
+    assert saved.status_code == 302
