@@ -34,11 +34,10 @@ The caches (name: what, keyed by, how long, how dropped):
 - "sanitiser_reports" (content/markdown.py): what the sanitiser removes from a text, by text, media
   URL and the course's media names (rule 1: the text and the names are the key).
 - "question_html" (quizzes/display.py): a question text's HTML by text and format (rule 1).
-- "outline_rows" (lessons/outline_parts.py): a row of a course's outline in its editor by the
-  course, the item and its title and state, the outline revision, its place (first, last), the
-  language and the script root, with a mark for the CSRF token (templating.kept_part); and a row
-  of the authoring index by the course, the item, its title and published revision's number
-  (rule 1).
+- "outline_rows" (lessons/outline_parts.py): the rows of a course's outline in its editor, kept
+  whole, by the course, each item with its title and state, the outline revision, the language
+  and the script root, with a mark for the CSRF token (templating.kept_part); and a row of the
+  authoring index by the course, the item, its title and published revision's number (rule 1).
 - "editor_fields" (lessons/author_views.py): the lesson editor's fields as they open on a
   revision, by the course, the revision and the names of the course's images, the language and
   the script root, with a mark for the CSRF token (rule 1: a saved revision never changes).
@@ -58,6 +57,9 @@ The caches (name: what, keyed by, how long, how dropped):
   stands in them, by every value a row shows (the lesson's row or the item's title, the best
   score, the status), the language and the script root (rule 1); readers who stand alike share
   one.
+- "course_item_titles" (courses/outline.py): the titles of a course's quizzes and exercises for
+  its outline, by course id and course version (rule 1: writing a quiz or an exercise bumps the
+  version; courses/models.py: kept_content).
 - "scenarios" (exercises/models.py): parsed exercise scenarios by content hash, the hash of the
   stored scenario (rule 1); a miss reads the scenario from the database.
 - "session_users" (accounts/sessions.py): the signed-in user by session token, until evicted

@@ -31,6 +31,7 @@ POLICY = {
     "course_lessons",
     "course_quizzes",
     "course_exercises",
+    "course_item_titles",
 }
 
 
@@ -115,6 +116,7 @@ def test_every_cache_of_the_policy_is_registered():
     import courseware.accounts.sessions  # noqa: F401
     import courseware.admin.users  # noqa: F401
     import courseware.courses.models  # noqa: F401
+    import courseware.courses.outline  # noqa: F401
     import courseware.exercises.models  # noqa: F401
     import courseware.exercises.runs  # noqa: F401
     import courseware.forms  # noqa: F401

@@ -11,6 +11,9 @@ from collections.abc import Callable
 
 from flask import current_app
 
+from courseware import caching
+from courseware.courses.models import kept_content
+
 ITEM_KINDS = ("lesson", "quiz", "exercise")
 TITLES = "courseware.outline_titles"
 DRAFTS = "courseware.outline_drafts"
@@ -96,13 +99,21 @@ def register_titles(app, kind: str, titles: Callable[[int], dict[str, dict]]) ->
     app.extensions.setdefault(TITLES, {})[kind] = titles
 
 
-def item_titles(course_id: int) -> dict[tuple[str, str], dict]:
-    """Every registered kind's items of a course, by (kind, slug)."""
-    found = {}
-    for kind, titles in current_app.extensions.get(TITLES, {}).items():
-        for slug, title in titles(course_id).items():
-            found[(kind, slug)] = title
-    return found
+_TITLES = caching.Cache("course_item_titles", max_size=256)
+
+
+def item_titles(course) -> dict[tuple[str, str], dict]:
+    """Every registered kind's items of a course, by (kind, slug), read once per version of the
+    course (kept_content: the quizzes and exercises they come from bump it when they change)."""
+
+    def read() -> dict[tuple[str, str], dict]:
+        found = {}
+        for kind, titles in current_app.extensions.get(TITLES, {}).items():
+            for slug, title in titles(course.id).items():
+                found[(kind, slug)] = title
+        return found
+
+    return kept_content(_TITLES, course, read)
 
 
 def register_drafts(app, kind: str, drafts: Callable[[int], set[str]]) -> None:

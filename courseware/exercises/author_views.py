@@ -60,7 +60,7 @@ def revision_of(exercise: Exercise, revision_id: int) -> ExerciseRevision:
 
 
 def _position_choices(course: Course) -> list[tuple[str, str]]:
-    titles = outline.item_titles(course.id)
+    titles = outline.item_titles(course)
     choices = [("end", _("At the end of the course")), ("start", _("At the start of the course"))]
     for kind, slug in course.items:
         title = titles.get((kind, slug))

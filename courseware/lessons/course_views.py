@@ -106,10 +106,7 @@ def course(course_slug):
         items_taken_out=outline.taken_out_items(course),
         title_of=lesson_title,
         base_id=base_id or "",
-        action=ActionForm(),
-        image_form=ImageForm(),
-        media=course_authoring.media_of(course),
-        outline_row=outline_parts.outline_row,
+        outline_items=outline_parts.outline_items,
     )
 
 

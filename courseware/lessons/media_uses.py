@@ -55,7 +55,7 @@ def item_exists(course: Course):
     """exists(kind, slug) for an outline's items: lessons of the course not taken out, and the
     quizzes and exercises their domains name."""
     found = {("lesson", lesson.slug) for lesson in course.lessons if lesson.archived_at is None}
-    found |= set(item_titles(course.id))
+    found |= set(item_titles(course))
 
     def exists(kind: str, slug: str) -> bool:
         return (kind, slug) in found

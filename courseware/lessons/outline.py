@@ -78,7 +78,7 @@ def outline_rows(course: Course) -> list[OutlineRow]:
     newest draft)."""
     lessons = {lesson.slug: lesson for lesson in course.lessons if lesson.archived_at is None}
     heads = _lesson_titles(list(lessons.values()))
-    titles = item_titles(course.id)
+    titles = item_titles(course)
     rows = []
     for kind, slug in course.items:
         if kind == "lesson":

@@ -1,10 +1,11 @@
 """The rows of a course's outline in its editor and on the authoring index, rendered once per
 process and kept.
 
-A row is the same for every editor in one language: its links, its buttons to move it and take it
-out, and their forms (whose CSRF token each request fills in: templating.kept_part). Rendering the
-rows was half the cost of the outline page, whose every row carries a form, two buttons and
-several translated labels.
+The rows are the same for every editor in one language: their links, their buttons to move an
+item and take it out, and their forms (whose CSRF token each request fills in:
+templating.kept_part). Rendering the rows was half the cost of the outline page, whose every row
+carries a form, two buttons and several translated labels; the editor's rows are kept as one
+part, which a move (a new outline revision) or a new title replaces.
 """
 
 from flask import get_template_attribute
@@ -35,14 +36,35 @@ def _kept_row(macro_name: str, course_slug: str, row: OutlineRow, *args, shown=(
     return kept_part(_ROWS, key, lambda: macro(course_slug, row, *args))
 
 
-def outline_row(course_slug: str, row: OutlineRow, base_id, first: bool, last: bool) -> Markup:
-    """One row of the outline as author/_outline_row.html renders it.
+def outline_items(course_slug: str, rows: list[OutlineRow], base_id) -> Markup:
+    """The outline's rows in its editor, each as author/_outline_row.html renders it, kept whole.
 
-    Kept by everything it is rendered from (rule 1 of courseware/caching.py): the course, the
-    item and its title, whether it is a lesson and published, the outline revision its move
-    buttons are based on, and whether it is first or last."""
-    return _kept_row(
-        "outline_row", course_slug, row, base_id, first, last, shown=(bool(row.published_number),)
+    Kept by everything they are rendered from (rule 1 of courseware/caching.py): the course, each
+    item with its title, whether it is a lesson and published (and so which rows are first and
+    last), and the outline revision the move buttons are based on."""
+    key = (
+        "outline_items",
+        course_slug,
+        base_id,
+        *(
+            (
+                row.kind,
+                row.slug,
+                tuple(sorted(row.title.items())),
+                row.lesson is not None,
+                bool(row.published_number),
+            )
+            for row in rows
+        ),
+    )
+    macro = get_template_attribute("author/_outline_row.html", "outline_row")
+    last = len(rows) - 1
+    return kept_part(
+        _ROWS,
+        key,
+        lambda: "".join(
+            macro(course_slug, row, base_id, i == 0, i == last) for i, row in enumerate(rows)
+        ),
     )
 
 

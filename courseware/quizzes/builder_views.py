@@ -185,7 +185,7 @@ def find_questions(course_slug):
 
 
 def _position_choices(course: Course) -> list[tuple[str, str]]:
-    titles = item_titles(course.id)
+    titles = item_titles(course)
     choices = [("end", _("At the end of the course")), ("start", _("At the start of the course"))]
     for kind, slug in course.items:
         title = titles.get((kind, slug))

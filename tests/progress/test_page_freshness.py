@@ -10,6 +10,7 @@ from courseware.accounts.models import User
 from courseware.db import db
 from courseware.roles import Role
 from tests.conftest import csrf_token, lesson_text
+from tests.lessons.test_authoring import staff
 from tests.progress.test_completion import complete_lessons, play_exercise
 from tests.progress.test_course_pages import add_pages, GLOSSARY, signed_in
 
@@ -120,6 +121,9 @@ def test_new_titles_of_a_lesson_a_quiz_and_an_exercise_show_at_once(
     client = signed_in(app, "zhang")
     page = client.get(COURSE).get_data(as_text=True)
     assert "第一课" in page and "小测" in page and "演练：抢盐" in page
+    editor = staff(app, make_user, "t1")
+    outline = editor.get("/author/test-course/").get_data(as_text=True)
+    assert "小测" in outline and "演练：抢盐" in outline
 
     first = lessons_dir / "01-first.md"
     first.write_text(first.read_text("utf-8").replace("title: 第一课", "title: 新第一课"), "utf-8")
@@ -131,6 +135,9 @@ def test_new_titles_of_a_lesson_a_quiz_and_an_exercise_show_at_once(
     page = client.get(COURSE).get_data(as_text=True)
     assert "新第一课" in page and "新小测" in page and "新演练" in page
     assert "演练：抢盐" not in page
+    outline = editor.get("/author/test-course/").get_data(as_text=True)
+    assert "新第一课" in outline and "新小测" in outline and "新演练" in outline
+    assert "演练：抢盐" not in outline
 
 
 def test_a_quota_summed_from_the_entries_read_equals_the_databases_sum(app, make_user):
