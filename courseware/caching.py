@@ -19,9 +19,9 @@ Policy (docs/caching.md says the same at more length):
 
 The caches (name: what, keyed by, how long, how dropped):
 
-- "navigation" (templating.py): the page header's HTML, by user, role, name, demo flag and
-  language; kept until evicted; a change of name or role makes a new key (rule 1). The unread
-  notifications count is not part of it: it is read and filled in on every request.
+- "navigation" (templating.py): the page header's HTML, by role, demo flag and language; kept
+  until evicted; a change of role makes a new key (rule 1). The user's name and the unread
+  notifications count are not part of it: they are filled in on every request.
 - "static_urls" (templating.py): url_for("static", ...) by script root and file name (rule 2).
 - "signed_csrf" (templating.py): a signed CSRF token by secret key and session secret, 60 s
   (rule 3: a reused token only carries a signing time up to a minute older).

@@ -48,6 +48,7 @@ def hours(value) -> str:
 _CSRF_MARK = f"csrf-{secrets.token_hex(8)}"
 _NEXT_MARK = f"next-{secrets.token_hex(8)}"
 _COUNT_MARK = f"count-{secrets.token_hex(8)}"
+_NAME_MARK = f"name-{secrets.token_hex(8)}"
 _NAV_CACHE = caching.Cache("navigation", max_size=4096)
 HEADER_COUNT = "courseware.header_count"
 
@@ -163,30 +164,37 @@ def kept_part(
 
 
 def navigation() -> Markup:
-    """The page header: links for the user's role, their name, sign-out and the language switch."""
+    """The page header: links for the user's role, their name, sign-out and the language switch.
+
+    Kept per role, demo or not, and language, with marks where the user's name, the CSRF token,
+    the page to come back to and the unread count go: a class's learners share one header, so the
+    first page each of them opens (the attempt page, when a whole class starts a quiz) does not
+    render it anew."""
     language = html_lang()
-    if current_user.is_authenticated:
-        key = (
-            current_user.id,
-            current_user.role,
-            current_user.name,
-            current_user.is_demo,
-            language,
-        )
+    signed_in = current_user.is_authenticated
+    if signed_in:
+        key = (True, current_user.role, current_user.is_demo, language)
     else:
-        key = (None, language)
+        key = (False, language)
     html = _NAV_CACHE.get_or_build(
         key,
         lambda: render_template(
-            "_nav.html", csrf_mark=_CSRF_MARK, next_mark=_NEXT_MARK, count_mark=_COUNT_MARK
+            "_nav.html",
+            csrf_mark=_CSRF_MARK,
+            next_mark=_NEXT_MARK,
+            count_mark=_COUNT_MARK,
+            name_mark=_NAME_MARK,
         ),
     )
     back = request.full_path if request.method == "GET" else url_for("main.index")
-    return Markup(
+    html = (
         html.replace(_CSRF_MARK, str(escape(csrf_token())))
         .replace(_NEXT_MARK, str(escape(back)))
         .replace(_COUNT_MARK, header_count())
     )
+    if signed_in:
+        html = html.replace(_NAME_MARK, str(escape(current_user.name)))
+    return Markup(html)
 
 
 def init_app(app):
