@@ -44,6 +44,15 @@ def read_rows(statement, params: dict) -> list[sa.Row]:
     return session.connection().execute(statement, params).all()
 
 
+def upsert(table: sa.Table):
+    """INSERT … ON CONFLICT for the database in use (SQLite and PostgreSQL spell it alike)."""
+    if db.engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)
+
+
 def status_type(statuses: type[enum.StrEnum], length: int = 16) -> sa.Enum:
     """A column type for a status enum: stored as the members' values in a plain VARCHAR (no
     database enum, no CHECK), read back as members; a value outside the enum is refused on write."""

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from flask import abort, current_app
 
 from courseware.courses.models import Course
-from courseware.db import built_once, db, read_rows
+from courseware.db import built_once, db, read_rows, upsert
 from courseware.lessons.models import Lesson, LessonRevision, RevisionStatus
 from courseware.lessons.reading import LessonKey
 from courseware.progress import checks
@@ -120,15 +120,6 @@ def open_visit_for(user_id: int, lesson_id: int, revision_id: int) -> int:
     return open_visit(user_id, lesson_id, revision_id)
 
 
-def _upsert(table):
-    """INSERT … ON CONFLICT for the database in use (SQLite and PostgreSQL spell it alike)."""
-    if db.engine.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table)
-
-
 @dataclass(frozen=True)
 class BeatResult:
     status: str
@@ -199,7 +190,7 @@ def record_beat(
         CREDIT_VISIT, {"visit": visit_id, "credit": credit, "now": now, "end": reached_end}
     )
     table = LessonProgress.__table__
-    insert = _upsert(table).values(
+    insert = upsert(table).values(
         user_id=user_id,
         lesson_id=visit.lesson_id,
         status=IN_PROGRESS,

@@ -49,6 +49,35 @@ def test_concurrent_double_submit_makes_one_graded_attempt(app, make_user, quiz_
         assert attempts[0].status == "submitted" and attempts[0].score == 8
 
 
+def test_a_start_that_finds_its_attempt_number_taken_takes_that_attempt(
+    app, make_user, quiz_course, monkeypatch
+):
+    """Two starts at the same moment (a double click) both see no attempt yet: the second to
+    insert finds the number taken and goes to the first one's attempt, with its questions once."""
+    from courseware.quizzes import attempts
+    from courseware.quizzes.models import Answer
+
+    user_id = make_user(Role.LEARNER, username="learner-a")
+    with app.app_context():
+        quiz = db.session.scalar(sa.select(Quiz))
+        now = utcnow()
+        before_either = attempts.availability(quiz, user_id, now)
+        first = start_attempt(quiz, user_id, now)
+        first_id = first.id
+        assert first.number == 1 and first.is_open and first.score is None
+        db.session.commit()
+        monkeypatch.setattr(attempts, "availability", lambda *args: before_either)
+        second = start_attempt(quiz, user_id, now)
+        assert second.id == first_id
+        db.session.commit()
+        assert db.session.scalar(sa.select(sa.func.count(Attempt.id))) == 1
+        answers = db.session.scalars(
+            sa.select(Answer.position).where(Answer.attempt_id == first_id)
+        )
+        positions = sorted(answers)
+        assert positions == list(range(len(positions))) and positions
+
+
 def set_review(app, review, closes=None):
     with app.app_context():
         quiz = db.session.scalar(sa.select(Quiz))
