@@ -25,12 +25,6 @@ def create_app(test_config=None):
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
     app.config["SQLALCHEMY_DATABASE_URI"] = _database_url(app)
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        # A server connection can drop between requests; a local file cannot.
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
-            "pool_pre_ping": True,
-            **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
-        }
 
     _init_extensions(app)
     _register_blueprints(app)
@@ -66,10 +60,14 @@ def _init_extensions(app: Flask) -> None:
     from courseware import access, forms, i18n, jobs, permissions, security, templating, uploads
     from courseware.accounts import sessions
     from courseware.content import markdown
-    from courseware.db import db
+    from courseware.db import db, ping_when_idle
     from courseware.extensions import csrf, defer_migrate
 
     db.init_app(app)
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A server's connection can drop between requests; a local file cannot.
+        with app.app_context():
+            ping_when_idle(db.engine)
     defer_migrate(app)
     # Access is checked before CSRF, so a stranger is sent to sign in, not told the token is bad.
     access.init_app(app)

@@ -1,0 +1,66 @@
+"""A server's connections: one that dropped while it waited in the pool is replaced before a
+request uses it; one used a moment ago is not tried first (a round trip on every request)."""
+
+import pytest
+import sqlalchemy as sa
+
+from courseware import db as database
+from courseware.db import db
+from tests.conftest import Auth, postgresql_url
+
+
+@pytest.fixture
+def server_app(app, backend):
+    if backend != "postgresql":
+        pytest.skip("only a database server's connections drop; SQLite is a file")
+    return app
+
+
+def signed_in(app, make_user):
+    make_user(username="zhang")
+    helper = Auth(app.test_client())
+    assert helper.login("zhang").status_code == 302
+    return helper.client
+
+
+def end_every_other_connection(app):
+    """End, on the server, every connection of the app's pool, as a restart would."""
+    with app.app_context():
+        name = db.engine.url.database
+    other = sa.create_engine(postgresql_url(), poolclass=sa.pool.NullPool)
+    with other.connect() as connection:
+        ended = connection.execute(
+            sa.text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = :name AND pid <> pg_backend_pid()"
+            ),
+            {"name": name},
+        ).scalar()
+    other.dispose()
+    return ended
+
+
+def test_a_connection_dropped_while_it_waited_is_replaced(server_app, make_user, monkeypatch):
+    client = signed_in(server_app, make_user)
+    assert client.get("/my-learning").status_code == 200
+    assert end_every_other_connection(server_app) >= 1
+    monkeypatch.setattr(database, "IDLE_PING_SECONDS", 0.0)
+    assert client.get("/my-learning").status_code == 200
+    assert client.get("/my-learning").status_code == 200
+
+
+def test_a_connection_used_a_moment_ago_is_not_tried_first(server_app, make_user, monkeypatch):
+    client = signed_in(server_app, make_user)
+    with server_app.app_context():
+        dialect = db.engine.dialect
+    tried = []
+    real_ping = dialect.do_ping
+    monkeypatch.setattr(
+        dialect, "do_ping", lambda connection: tried.append(1) or real_ping(connection)
+    )
+    for _ in range(3):
+        assert client.get("/my-learning").status_code == 200
+    assert tried == []
+    monkeypatch.setattr(database, "IDLE_PING_SECONDS", -1.0)  # every connection has waited too long
+    assert client.get("/my-learning").status_code == 200
+    assert tried
