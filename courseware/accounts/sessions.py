@@ -86,9 +86,11 @@ def forget_read_along(name: str) -> None:
 
 
 # Signed-in users by session token, kept in each process so that a page view builds no ORM object
-# to learn who is asking. Every request still reads the session's row: a session ended, or an
+# to learn who is asking, each with the user's columns as read: the next request's row is compared
+# with them as one tuple. Every request still reads the session's row: a session ended, or an
 # account deactivated or changed, by any worker or app server counts from the next request on.
 _users = caching.Cache("session_users", max_size=4096)
+_USER_KEYS = [column.key for column in _USER_COLUMNS]
 
 
 @login_manager.user_loader
@@ -98,35 +100,35 @@ def load_user(token: str) -> User | None:
     if row is None:
         _users.pop(token, None)
         return None
-    values = row._mapping
+    columns = row[: len(_USER_KEYS)]
     if _read_along:
+        values = row._mapping
         g.read_along = (values[_USER_ID], {name: values[name] for name in _read_along})
-    cached = _users.get(token)
-    if cached is None or any(
-        getattr(cached, column.key) != values[column] for column in _USER_COLUMNS
-    ):
-        cached = _detached_user(values)
-        _users.set(token, cached)
+    kept = _users.get(token)
+    if kept is None or kept[0] != columns:
+        kept = (columns, _detached_user(columns))
+        _users.set(token, kept)
     # A copy in this request's database session, so changes to it are saved as usual.
-    user = db.session.merge(cached, load=False)
+    user = db.session.merge(kept[1], load=False)
     user.session_token = token
     return user
 
 
-def _detached_user(values) -> User:
-    """A user made from a row's columns that belongs to no database session and never expires."""
+def _detached_user(columns: tuple) -> User:
+    """A user made from a row's columns (in _USER_COLUMNS' order) that belongs to no database
+    session and never expires."""
     # A worker's first request may come before any query has configured the mappers.
     sa.orm.configure_mappers()
     user = User.__mapper__.class_manager.new_instance()
-    for column in _USER_COLUMNS:
-        setattr(user, column.key, values[column])
+    for key, value in zip(_USER_KEYS, columns, strict=True):
+        setattr(user, key, value)
     make_transient_to_detached(user)
     return user
 
 
 def forget_user(user_id: int) -> None:
     """Drop every cached session of a user, so the next request reads the database."""
-    _users.discard_where(lambda token, user: user.id == user_id)
+    _users.discard_where(lambda token, kept: kept[1].id == user_id)
 
 
 @event.listens_for(User, "after_update")
