@@ -32,6 +32,7 @@ POLICY = {
     "course_quizzes",
     "course_exercises",
     "course_item_titles",
+    "course_banks",
 }
 
 

@@ -158,12 +158,14 @@ class CourseMedia(db.Model):
 # --- the course version --------------------------------------------------------------------------
 
 # `course.updated_at` is the course's version: it changes whenever the course's settings or any of
-# its lessons, quizzes or exercises change, in the same transaction. Pages keep what they read of
-# a course's content per process under (course id, version) (rule 1 of courseware/caching.py), and
-# every request reads the course's row, so a change counts on every worker at once.
+# its lessons, quizzes, questions or exercises change, in the same transaction. Pages keep what
+# they read of a course's content per process under (course id, version) (rule 1 of
+# courseware/caching.py), and every request reads the course's row, so a change counts on every
+# worker at once.
 #
 # The models of that content set `changes_course_version = True` (and have a course_id): the
-# session bumps the version whenever it writes one of them, so no writer has to remember to.
+# session bumps the version whenever it writes one of them, so no writer has to remember to; a
+# Core statement that writes them calls new_course_version itself.
 
 
 @sa.event.listens_for(sa.orm.Session, "before_flush")
@@ -176,16 +178,20 @@ def _bump_course_versions(session, flush_context, instances) -> None:
             continue
         changed.add(_course_id_of(obj))
     changed.discard(None)
-    if not changed:
-        return
-    now = utcnow()
     with session.no_autoflush:
         for course_id in changed:
-            course = session.get(Course, course_id)
-            if course is not None:
-                # Always a new value, even when the clock has not moved since the last one.
-                last = course.updated_at or now
-                course.updated_at = max(now, last + dt.timedelta(microseconds=1))
+            new_course_version(session, course_id)
+
+
+def new_course_version(session, course_id: int) -> None:
+    """Give the course a new version, for a change the session's flush does not see (a Core
+    statement that writes its content)."""
+    course = session.get(Course, course_id)
+    if course is not None:
+        # Always a new value, even when the clock has not moved since the last one.
+        now = utcnow()
+        last = course.updated_at or now
+        course.updated_at = max(now, last + dt.timedelta(microseconds=1))
 
 
 def _course_id_of(obj) -> int | None:
@@ -193,7 +199,7 @@ def _course_id_of(obj) -> int | None:
     flushed (quiz.course = course)."""
     if obj.course_id is not None:
         return obj.course_id
-    if "course" not in sa.inspect(obj).unloaded and obj.course is not None:
+    if "course" not in sa.inspect(obj).unloaded and getattr(obj, "course", None) is not None:
         return obj.course.id
     return None
 

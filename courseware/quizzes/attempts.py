@@ -150,7 +150,7 @@ def availability(quiz: Quiz, user_id: int, now: dt.datetime) -> Availability:
 
 
 @built_once
-def _slot_records():
+def _bank_records():
     return sa.select(
         QuestionRecord.id,
         QuestionRecord.name,
@@ -160,21 +160,27 @@ def _slot_records():
     ).where(
         QuestionRecord.course_id == sa.bindparam("course_id"),
         QuestionRecord.archived_at.is_(None),
-        sa.or_(
-            QuestionRecord.name.in_(sa.bindparam("names", expanding=True)),
-            QuestionRecord.category.in_(sa.bindparam("categories", expanding=True)),
-        ),
     )
 
 
-def _records_for(course_id: int, slots: list) -> dict[str, sa.Row]:
+_BANKS = caching.Cache("course_banks", max_size=64)
+
+
+def _records_for(course: Course, slots: list) -> dict[str, sa.Row]:
     """The questions slots name and those of the categories they draw from, by name: rows of id,
     name, category, type and content_hash (ORM objects of a whole bank would cost more than the rest
-    of a start), each parsed once per process."""
-    names = [slot["question"] for slot in slots if "question" in slot]
-    categories = [slot["category"] for slot in slots if "draw" in slot]
-    params = {"course_id": course_id, "names": names, "categories": categories}
-    rows = db.session.execute(_slot_records(), params).all()
+    of a start), each parsed once per process.
+
+    The course's bank is read once per course version (kept_content: writing a question bumps
+    it), not on every start: a whole class starts a quiz within seconds."""
+    bank = kept_content(
+        _BANKS,
+        course,
+        lambda: tuple(db.session.execute(_bank_records(), {"course_id": course.id}).all()),
+    )
+    names = {slot["question"] for slot in slots if "question" in slot}
+    categories = {slot["category"] for slot in slots if "draw" in slot}
+    rows = [r for r in bank if r.name in names or r.category in categories]
     parse_versions((r.id, r.content_hash) for r in rows)
     return {r.name: r for r in rows}
 
@@ -191,7 +197,7 @@ def build_layout(
     drawn and ordered by its seed: the same seed, the same page."""
     plan = version or quiz
     rng = random.Random(seed)
-    records = _records_for(quiz.course_id, plan.slots)
+    records = _records_for(quiz.course, plan.slots)
     chosen: list[sa.Row] = []
     used: set[str] = set()
     for slot in plan.slots:

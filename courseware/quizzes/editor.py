@@ -22,6 +22,7 @@ from flask_babel import lazy_gettext as _l
 
 from courseware.accounts.audit import record as audit
 from courseware.content.files import SLUG
+from courseware.courses.models import new_course_version
 from courseware.db import db
 from courseware.quizzes.attempts import regrade_question
 from courseware.quizzes.files import parse_question, Reader
@@ -491,6 +492,7 @@ def save_question(
     )
     if done.rowcount != 1:
         return Saved(record, conflict=True)
+    new_course_version(db.session, record.course_id)  # the bank changed: new attempts draw anew
     db.session.refresh(record)
     if before_hash == loaded:
         _ensure_first_revision(record, before_data, before_hash)

@@ -78,6 +78,8 @@ class QuestionRecord(db.Model):
     """A question of a course, from a quiz file or a bank; `data` is questions.Question as a dict."""
 
     __tablename__ = "question"
+    # The course's bank is part of its version: starts draw from the bank kept per version.
+    changes_course_version = True
     __table_args__ = (sa.UniqueConstraint("course_id", "name", name="uq_question_course_name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -80,3 +80,43 @@ def test_a_kept_question_block_is_the_macros_own_at_every_position_and_answer(
                             assert str(display.question_block(moved, disabled)) == expected  # kept
     # One entry for each question, answer, language and state; the moved copies came from them.
     assert len(blocks._entries) == 9 * 2 * 2 * 2
+
+
+def test_a_start_draws_from_the_bank_as_it_is_now(app, quiz_course):
+    """The bank a start draws from is kept per course version: a question archived, or moved to
+    another category in the bank editor (one UPDATE, not the ORM), is not drawn by the next start."""
+    from types import SimpleNamespace
+
+    from courseware.quizzes import editor
+    from courseware.quizzes.attempts import build_layout
+    from courseware.quizzes.models import QuestionRecord, Quiz
+    from courseware.quizzes.types import question_type
+
+    def drawn(quiz, category) -> set[str]:
+        plan = SimpleNamespace(slots=[{"draw": 100, "category": category}], settings={})
+        return {record.name for record, _ in build_layout(quiz, 1, plan)}
+
+    with app.app_context():
+        quiz = db.session.scalar(sa.select(Quiz))
+        records = db.session.scalars(
+            sa.select(QuestionRecord).where(QuestionRecord.course_id == quiz.course_id)
+        ).all()
+        scored = [r for r in records if question_type(r.type).scored]
+        category = scored[0].category
+        pool = {r.name for r in scored if r.category == category}
+        assert len(pool) >= 3 and drawn(quiz, category) == pool
+        first, second = sorted(pool)[:2]
+
+        by_name = {r.name: r for r in records}
+        assert editor.set_archived(quiz.course, by_name[first], True, user_id=None)
+        db.session.commit()
+        assert drawn(quiz, category) == pool - {first}
+
+        record = by_name[second]
+        moved = record.question
+        moved.category = "elsewhere"
+        saved = editor.save_question(quiz.course, record, moved, record.content_hash, None)
+        assert not saved.conflict
+        db.session.commit()
+        assert drawn(quiz, category) == pool - {first, second}
+        assert drawn(quiz, "elsewhere") == {second}
