@@ -41,6 +41,10 @@ The caches (name: what, keyed by, how long, how dropped):
 - "editor_fields" (lessons/author_views.py): the lesson editor's fields as they open on a
   revision, by the course, the revision and the names of the course's images, the language and
   the script root, with a mark for the CSRF token (rule 1: a saved revision never changes).
+- "exercise_articles" (exercises/teach_views.py): an exercise with its form to prepare a live run
+  on the instructors' exercise page, by the exercise, its title and scenario hash, its course,
+  whether the reader edits the course, the classes offered, the language and the script root,
+  with a mark for the CSRF token (rule 1).
 - "question_blocks" (quizzes/display.py): a question's block on the attempt and result pages by
   the question's content hash, option order, saved response, points, language and script root,
   with marks where the position and number go (rule 1: everything else it shows is in the key).

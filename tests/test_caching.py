@@ -24,6 +24,7 @@ POLICY = {
     "question_blocks",
     "outline_rows",
     "editor_fields",
+    "exercise_articles",
     "wtforms_translations",
     "role_names",
     "verified_cookies",
@@ -120,6 +121,7 @@ def test_every_cache_of_the_policy_is_registered():
     import courseware.courses.outline  # noqa: F401
     import courseware.exercises.models  # noqa: F401
     import courseware.exercises.runs  # noqa: F401
+    import courseware.exercises.teach_views  # noqa: F401
     import courseware.forms  # noqa: F401
     import courseware.i18n  # noqa: F401
     import courseware.lessons.author_views  # noqa: F401

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, Blueprint, flash, redirect, render_template, Response, url_for
+from flask import (
+    abort,
+    Blueprint,
+    flash,
+    get_template_attribute,
+    redirect,
+    render_template,
+    Response,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from courseware import permissions
+from courseware import caching, permissions
 from courseware.access import roles
 from courseware.accounts.audit import record
 from courseware.accounts.models import Cohort, User
@@ -24,6 +33,7 @@ from courseware.exercises.models import (
     RunStatus,
 )
 from courseware.formfields import row_id
+from courseware.templating import kept_part
 from courseware.timeutil import utcnow
 
 bp = Blueprint("teach_exercises", __name__, url_prefix="/teach/exercises")
@@ -35,6 +45,37 @@ def get_live(live_id: int) -> LiveSession:
     if live is None or not scope.may_control_live(current_user, live):
         abort(404)
     return live
+
+
+# An exercise on the instructors' exercise page with its form to prepare a live run, kept by
+# everything it is rendered from (rule 1 of courseware/caching.py): the exercise, its title and
+# scenario, its course, whether the reader edits the course, and the classes the form offers.
+# Each request fills in its CSRF token; a refused form that comes back is rendered anew.
+_ARTICLES = caching.Cache("exercise_articles", max_size=512)
+
+
+def exercise_articles(cohorts, live_form=None, live_exercise_id=None):
+    """A function of an exercise that gives its article on the page (the template's
+    exercises/teach/_exercise_article.html), kept unless `live_form` was refused for it."""
+    macro = get_template_attribute("exercises/teach/_exercise_article.html", "exercise_article")
+    offered = tuple((cohort.id, cohort.name) for cohort in cohorts)
+
+    def article(exercise):
+        may_edit = permissions.edits_course(current_user, exercise.course)
+        if live_form is not None and live_exercise_id == exercise.id:
+            return macro(exercise, cohorts, live_form, may_edit)
+        key = (
+            exercise.id,
+            exercise.slug,
+            exercise.content_hash,
+            tuple(sorted(exercise.title.items())),
+            exercise.course.slug,
+            may_edit,
+            offered,
+        )
+        return kept_part(_ARTICLES, key, lambda: macro(exercise, cohorts, None, may_edit))
+
+    return article
 
 
 @bp.route("/")
@@ -97,9 +138,7 @@ def index(live_form=None, live_exercise_id=None):
         lives=lives,
         recent=recent,
         users=users,
-        cohorts=cohorts,
-        live_form=live_form,
-        live_exercise_id=live_exercise_id,
+        exercise_article=exercise_articles(cohorts, live_form, live_exercise_id),
     )
 
 

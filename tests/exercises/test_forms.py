@@ -202,3 +202,34 @@ def test_an_over_long_post_is_refused_not_cut(
     ) in (follow)
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(RunAction)) == 0
+
+
+def test_the_exercise_page_offers_the_classes_as_they_are_now(
+    app, make_user, exercise_course, teacher
+):
+    """Each exercise's form is kept rendered: a new class, a renamed class and a refused form
+    each show at once, and the refused form's values do not stay in the page after it."""
+    first = a_class(app, make_user)
+    client = teacher(ZH)
+    page = client.client.get("/teach/exercises/").get_data(as_text=True)
+    assert f'<option value="{first}">2026 春季班</option>' in page
+    with app.app_context():
+        db.session.get(Cohort, first).name = "2026 秋季班"
+        db.session.add(Cohort(name="2027 春季班"))
+        db.session.commit()
+    teach_every_class(app)
+    page = client.client.get("/teach/exercises/").get_data(as_text=True)
+    assert "2026 秋季班" in page and "2027 春季班" in page and "2026 春季班" not in page
+    refused = client.post(
+        f"/teach/exercises/{exercise_id(app)}/live",
+        data={"cohort": first, "teams": "40", "speed": "1"},
+    )
+    assert refused.status_code == 400 and 'value="40"' in refused.get_data(as_text=True)
+    page = client.client.get("/teach/exercises/").get_data(as_text=True)
+    assert 'value="40"' not in page and 'class="field-error"' not in page
+    # Each page's form carries that page's own CSRF token, as its header does.
+    token = page.split('name="csrf-token" content="', 1)[1].split('"', 1)[0]
+    assert (
+        f'action="/teach/exercises/{exercise_id(app)}/live" class="grid">\n    <input type="hidden" name="csrf_token" value="{token}">'
+        in page
+    )
