@@ -8,7 +8,7 @@ from flask import abort, Blueprint, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from courseware import exports, permissions
 from courseware.access import roles
@@ -39,7 +39,13 @@ def index():
         db.session.scalars(
             sa.select(Quiz)
             .join(Course, Course.id == Quiz.course_id)
-            .options(joinedload(Quiz.course))
+            # What the list shows and sorts by; a quiz's settings and slots are not read here.
+            .options(
+                load_only(Quiz.id, Quiz.slug, Quiz.title, Quiz.course_id),
+                joinedload(Quiz.course).load_only(
+                    Course.id, Course.slug, Course.title, Course.items
+                ),
+            )
             .where(Quiz.archived_at.is_(None))
         ),
         key=course_order,
