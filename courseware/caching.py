@@ -79,6 +79,8 @@ The caches (name: what, keyed by, how long, how dropped):
   quiz or exercise makes a new version in the same transaction; courses/models.py).
 - "user_rows" (admin/users.py): a row of the users list by every value it shows (id, username,
   name, role, unit path, position, status flags), the language and the script root (rule 1).
+- "user_filters" (admin/users.py): the users list's filter form by the values set in it (search
+  text, role, the two checkboxes), the language and the script root (rule 1).
 - "verified_cookies" (security.py): a session cookie's contents and signing time by the signing
   keys and the cookie's text, kept only after its signature was checked (rule 1: the text is the
   key; its age is checked on every request).

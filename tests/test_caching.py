@@ -29,6 +29,7 @@ POLICY = {
     "role_names",
     "verified_cookies",
     "user_rows",
+    "user_filters",
     "course_lessons",
     "course_quizzes",
     "course_exercises",

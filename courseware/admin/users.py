@@ -35,6 +35,9 @@ BULK_PASSWORDS_LIMIT = 1000
 # courseware/caching.py: the values are the key): a page of fifty rows rendered each time was
 # most of the list's cost.
 _ROWS = caching.Cache("user_rows", max_size=4096)
+# The filter form above the list, by the values set in it (rule 1): four fields with their labels
+# rendered on every page of the list.
+_FILTERS = caching.Cache("user_filters", max_size=256)
 # The columns a row shows: the list loads no others (password hashes, identity numbers …).
 _LISTED = (
     User.username,
@@ -68,9 +71,27 @@ def users():
         "admin/users.html",
         page=page,
         form=form,
-        action=ActionForm(),
+        # Only the list of accounts that never signed in offers its button.
+        action=ActionForm() if form.never_signed_in.data else None,
         bulk_limit=BULK_PASSWORDS_LIMIT,
+        filters=user_filters(form),
         rows=[user_row(user, paths.get(user.unit_id, "")) for user in page.items],
+    )
+
+
+def user_filters(form: UserFilterForm):
+    """The list's filters as set, kept by their values (the form is never validated, so it has
+    no errors to show)."""
+    key = (
+        form.q.data or "",
+        form.role.data or "",
+        bool(form.show_inactive.data),
+        bool(form.never_signed_in.data),
+    )
+    return kept_part(
+        _FILTERS,
+        key,
+        lambda: get_template_attribute("admin/_user_filters.html", "user_filters")(form),
     )
 
 

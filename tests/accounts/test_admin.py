@@ -372,3 +372,22 @@ def test_the_users_list_counts_and_pages_what_its_search_finds(app, client, admi
     last = client.get("/admin/users?q=li&page=3").get_data(as_text=True)
     assert names(last) == ["li4"] and "共 5 个用户" in last
     assert "共 7 个用户" in client.get("/admin/users").get_data(as_text=True)  # with boss, zhao
+
+
+def test_the_users_filters_show_what_was_set_in_each_language(client, auth, admin, make_user):
+    """The filter form is kept rendered by its values: each search shows its own."""
+    make_user(Role.INSTRUCTOR, username="wang")
+    page = client.get("/admin/users?q=wang&role=instructor&show_inactive=y").get_data(as_text=True)
+    assert 'name="q" type="text" value="wang"' in page
+    assert '<option selected value="instructor">' in page
+    assert 'checked id="show_inactive"' in page and 'checked id="never_signed_in"' not in page
+    page = client.get("/admin/users?q=li").get_data(as_text=True)
+    assert 'value="li"' in page and 'value="wang"' not in page
+    assert "selected" not in page.split('<select id="role"', 1)[1].split("</select>", 1)[0]
+    assert 'checked id="show_inactive"' not in page
+    assert "按姓名或用户名搜索" in page
+    page = client.get("/admin/users?q=zhang").get_data(as_text=True)
+    assert 'value="zhang"' in page and 'value="li"' not in page
+    client.set_cookie("locale", "en")
+    page = client.get("/admin/users?q=li").get_data(as_text=True)
+    assert "Search by name or username" in page and 'value="li"' in page
