@@ -11,7 +11,6 @@ from courseware.content.folders import content_dir
 from courseware.content.markdown import removals, render_cached
 from courseware.courses import authoring as course_authoring
 from courseware.courses import catalogue, outline
-from courseware.courses.forms import ImageForm
 from courseware.db import db
 from courseware.formfields import row_id
 from courseware.forms import ActionForm
@@ -137,8 +136,9 @@ def _report(revision, course, media) -> list[tuple[str, list[str]]]:
 _EDITOR_FIELDS = caching.Cache("editor_fields", max_size=256)
 
 
-def kept_fields(form, lesson, latest, media) -> Markup:
-    """The editor's fields as they open on a revision (author/_fields.html: lesson_fields), kept.
+def editor_fields(form, lesson, opened_on, media) -> Markup:
+    """The editor's fields (author/_fields.html: lesson_fields). As they open on a revision
+    (`opened_on`, None when the form shows what was sent), they are kept.
 
     Both languages' titles, objectives and texts with their labels and hints were two thirds of
     the editor's time. A revision's text never changes once saved, so the fields are kept by
@@ -148,12 +148,11 @@ def kept_fields(form, lesson, latest, media) -> Markup:
     course = lesson.course
     preview_url = url_for("author.preview", course_slug=course.slug)
     macro = get_template_attribute("author/_fields.html", "lesson_fields")
-    key = (course.slug, latest.id, tuple(m.name for m in media))
+    if opened_on is None:
+        return macro(form, preview_url, course, media)
+    key = (course.slug, opened_on.id, tuple(m.name for m in media))
     return kept_part(
-        _EDITOR_FIELDS,
-        key,
-        lambda: macro(form, preview_url, course, ImageForm(), media),
-        forms=(form,),
+        _EDITOR_FIELDS, key, lambda: macro(form, preview_url, course, media), forms=(form,)
     )
 
 
@@ -195,7 +194,7 @@ def edit(course_slug, lesson_slug):
         form.fill_from(latest)
         form.base_revision_id.data = str(latest.id)
     media = course_authoring.media_of(lesson.course)
-    opened = request.method == "GET" and latest is not None
+    opened_on = latest if request.method == "GET" else None
     return render_template(
         "author/edit.html",
         form=form,
@@ -204,9 +203,8 @@ def edit(course_slug, lesson_slug):
         title=lesson_title(latest) if latest else lesson.slug,
         conflict=conflict,
         report=_report(latest, lesson.course, media) if latest and not conflict else [],
-        image_form=ImageForm(),
         media=media,
-        fields=kept_fields(form, lesson, latest, media) if opened else None,
+        fields=editor_fields(form, lesson, opened_on, media),
     )
 
 
@@ -265,7 +263,6 @@ def new(course_slug):
         "author/new.html",
         form=form,
         course=course,
-        image_form=ImageForm(),
         media=course_authoring.media_of(course),
     ), (400 if form.errors else 200)
 

@@ -250,7 +250,16 @@ def _insert_answers():
     return sa.insert(Answer.__table__)
 
 
-_insert_attempt_by_dialect: dict[str, sa.Insert] = {}
+@built_once
+def _insert_attempt_statement(dialect: str) -> sa.Insert:
+    # Built per dialect: INSERT … ON CONFLICT is spelled by each database's own construct, and
+    # the tests run one process against SQLite and PostgreSQL.
+    table = Attempt.__table__
+    return (
+        upsert(table)
+        .on_conflict_do_nothing(index_elements=[table.c.quiz_id, table.c.user_id, table.c.number])
+        .returning(table.c.id)
+    )
 
 
 def _insert_attempt(values: dict) -> int | None:
@@ -260,17 +269,7 @@ def _insert_attempt(values: dict) -> int | None:
     One statement, INSERT … ON CONFLICT DO NOTHING RETURNING id: the ORM's flush in a savepoint,
     which let the duplicate fail without ending the transaction, took three statements and a
     sixth of a start, and a whole class starts a quiz within seconds."""
-    dialect = db.engine.dialect.name
-    statement = _insert_attempt_by_dialect.get(dialect)
-    if statement is None:
-        table = Attempt.__table__
-        statement = _insert_attempt_by_dialect[dialect] = (
-            upsert(table)
-            .on_conflict_do_nothing(
-                index_elements=[table.c.quiz_id, table.c.user_id, table.c.number]
-            )
-            .returning(table.c.id)
-        )
+    statement = _insert_attempt_statement(db.engine.dialect.name)
     return db.session.execute(statement, values).scalar()
 
 
