@@ -87,7 +87,12 @@ def language() -> str:
 
 def text(pair: dict) -> str:
     """A {"zh", "en"} text in the reader's language, falling back to Chinese."""
-    return (pair or {}).get(language()) or (pair or {}).get("zh", "")
+    return text_in(pair, language())
+
+
+def text_in(pair: dict, lang: str) -> str:
+    """A {"zh", "en"} text in `lang`, falling back to Chinese."""
+    return (pair or {}).get(lang) or (pair or {}).get("zh", "")
 
 
 # A run of Chinese: a Han character, then Han characters, CJK punctuation and full-width forms.

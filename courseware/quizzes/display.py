@@ -54,6 +54,8 @@ class ShownQuestion:
     question: Question
     answer: Answer
     order: list[int]
+    # True while a block is rendered to be kept for every order (question_block).
+    marks_slots: bool = False
 
     @property
     def kind(self) -> str:
@@ -68,6 +70,13 @@ class ShownQuestion:
     def text_in_inputs(self) -> bool:
         """The inputs show the question's text themselves, around its blank."""
         return question_type(self.kind).blank_in_text
+
+    def slot(self, index: int | None) -> Markup:
+        """Where choice `index` begins, or (None) where the last choice ends: a mark while the
+        block is rendered to be kept (question_block), nothing otherwise."""
+        if not self.marks_slots:
+            return Markup("")
+        return Markup(f"{_SLOT_MARK}{'' if index is None else index}{_SLOT_END}")
 
     @property
     def real_pairs(self) -> list[int]:
@@ -139,18 +148,27 @@ def shown_questions(answers: list[Answer]) -> list[ShownQuestion]:
 # for each attempt. Rule 1 of courseware/caching.py: the key holds everything else the block is
 # rendered from (the question's content hash, the option order, the saved response, the points,
 # whether it is numbered or shown disabled; kept_part adds the language and the script root).
+#
+# Shuffled choices give each attempt its own order, and a block kept per order was built again
+# for most new orders: in a class of a thousand, some two thousand blocks a worker. A type whose
+# choices sit in slots (QuestionType.choices_in_slots) is rendered once in the question's own
+# order with a mark before each choice, and the choices are put in the attempt's order when it
+# is shown; so its key holds the set of choices shown, not their order.
 _BLOCKS = caching.Cache("question_blocks", max_size=4096)
 _POSITION_MARK = f"position{secrets.token_hex(8)}"
 _NUMBER_MARK = f"number{secrets.token_hex(8)}"
+_SLOT_MARK = f"slot{secrets.token_hex(8)}:"
+_SLOT_END = ";"
 
 
 def question_block(q: ShownQuestion, disabled: bool = False) -> Markup:
     """The question's fieldset as quizzes/_question.html's question_block macro renders it."""
     answer = q.answer
+    slotted = question_type(q.kind).slots_choices(q.question)
     key = (
         "question_block",
         answer.question_hash,
-        tuple(q.order),
+        ("slots", *sorted(q.order)) if slotted else tuple(q.order),
         json.dumps(answer.response, sort_keys=True, default=str),
         answer.points,
         q.number is not None,
@@ -159,13 +177,37 @@ def question_block(q: ShownQuestion, disabled: bool = False) -> Markup:
 
     def build() -> str:
         marked = replace(
-            q, position=_POSITION_MARK, number=None if q.number is None else _NUMBER_MARK
+            q,
+            position=_POSITION_MARK,
+            number=None if q.number is None else _NUMBER_MARK,
+            order=sorted(q.order) if slotted else q.order,
+            marks_slots=slotted,
         )
         return render_template(
             "quizzes/_question_block.html", q=marked, disabled=disabled, html=html
         )
 
     block = str(kept_part(_BLOCKS, key, build))
+    if slotted:
+        block = in_order(block, q.order)
     return Markup(
         block.replace(_POSITION_MARK, str(q.position)).replace(_NUMBER_MARK, str(q.number))
     )
+
+
+def in_order(block: str, order: list[int]) -> str:
+    """A block rendered with its choices in slots, the choices of each loop put in `order` and
+    the marks taken out; a block without slots (a typed fill-in) as it is."""
+    pieces = block.split(_SLOT_MARK)
+    if len(pieces) == 1:
+        return block
+    shown, choices = [pieces[0]], {}
+    for piece in pieces[1:]:
+        index, _, html_ = piece.partition(_SLOT_END)
+        if index:
+            choices[int(index)] = html_
+        else:  # a loop ends: its choices in the attempt's order, then what follows it
+            shown.extend(choices[i] for i in order)
+            shown.append(html_)
+            choices = {}
+    return "".join(shown)

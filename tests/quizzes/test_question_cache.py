@@ -12,6 +12,7 @@ from courseware.accounts.models import Role
 from courseware.db import db
 from courseware.quizzes import display
 from courseware.quizzes.models import Answer
+from courseware.quizzes.types import question_type
 from tests.conftest import csrf_token
 from tests.quizzes.conftest import RIGHT
 from tests.quizzes.test_attempts import save, start
@@ -45,7 +46,8 @@ def test_a_kept_question_block_is_the_macros_own_at_every_position_and_answer(
     app, client, auth, make_user, quiz_course
 ):
     """Blocks are kept with marks for the position and number: each attempt's copy must read as
-    if rendered for it, whatever the question type, saved answer, language or disabled state."""
+    if rendered for it, whatever the question type, saved answer, language, disabled state or
+    order of its choices. A type whose choices sit in slots keeps one block for every order."""
     make_user(Role.LEARNER, username="learner-a")
     auth.login("learner-a")
     attempt_id = start(auth)
@@ -73,13 +75,24 @@ def test_a_kept_question_block_is_the_macros_own_at_every_position_and_answer(
                             position=q.position + 7,
                             number=(q.number or 0) + 3 if q.number else None,
                         ),
+                        replace(q, order=q.order[::-1]),
+                        replace(q, order=q.order[1:] + q.order[:1]),
                     ):
                         for disabled in (False, True):
                             expected = _macro_block(moved, disabled)
                             assert str(display.question_block(moved, disabled)) == expected
                             assert str(display.question_block(moved, disabled)) == expected  # kept
-    # One entry for each question, answer, language and state; the moved copies came from them.
-    assert len(blocks._entries) == 9 * 2 * 2 * 2
+    # One entry for each question, answer, language and state, and for each other order of a type
+    # whose choices are not in slots; the moved and slotted reordered copies came from them.
+    orders = {
+        q.kind: len({tuple(q.order), tuple(q.order[::-1]), tuple(q.order[1:] + q.order[:1])})
+        for q in shown
+    }
+    slotted = {q.kind for q in shown if question_type(q.kind).slots_choices(q.question)}
+    assert {"single", "multiple", "ordering", "matching"} <= slotted
+    assert all(orders[kind] >= 2 for kind in ("single", "multiple", "ordering", "matching"))
+    others = sum(count - 1 for kind, count in orders.items() if kind not in slotted)
+    assert len(blocks._entries) == (9 + others) * 2 * 2 * 2
 
 
 def test_a_start_draws_from_the_bank_as_it_is_now(app, quiz_course):
@@ -120,3 +133,20 @@ def test_a_start_draws_from_the_bank_as_it_is_now(app, quiz_course):
         db.session.commit()
         assert drawn(quiz, category) == pool - {first, second}
         assert drawn(quiz, "elsewhere") == {second}
+
+
+def test_a_matching_question_whose_right_texts_repeat_keeps_a_block_per_order():
+    """A right-hand text shown twice is offered once, as the first in the attempt's order: the
+    choice then depends on its place, so such a question's block is kept per order."""
+    from courseware.quizzes.questions import Pair, Question
+    from courseware.quizzes.types import question_type
+
+    def matching(rights):
+        pairs = [Pair({"zh": f"左{i}", "en": f"left {i}"}, right) for i, right in enumerate(rights)]
+        return Question(type="matching", name="m", text={"zh": "配对"}, pairs=pairs)
+
+    kind = question_type("matching")
+    assert kind.slots_choices(matching([{"zh": "甲", "en": "A"}, {"zh": "乙", "en": "B"}]))
+    # The same in English only, or in Chinese where English falls back to it.
+    assert not kind.slots_choices(matching([{"zh": "甲", "en": "A"}, {"zh": "乙", "en": "A"}]))
+    assert not kind.slots_choices(matching([{"zh": "甲"}, {"zh": "甲", "en": "A"}]))

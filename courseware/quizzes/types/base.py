@@ -90,8 +90,16 @@ class QuestionType:
     blank_in_text = False  # True: the text holds BLANK where the answer goes (fill)
     # The macro `inputs(q, disabled)` that shows the question's inputs in an attempt and a review.
     template = ""
+    # True: the macro shows the choices in the attempt's order (q.order) in loops, each choice
+    # begun with q.slot(i) and each loop ended with q.slot(None), and a choice's HTML does not
+    # depend on its place; so a kept block serves every order (courseware/quizzes/display.py).
+    choices_in_slots = False
     # The parts of its edit form beyond the common fields, as types/editing.py describes them.
     editor_parts: tuple = ()
+
+    def slots_choices(self, question: Question) -> bool:
+        """This question's choices sit in slots (choices_in_slots) when shown."""
+        return self.choices_in_slots
 
     # --- files -------------------------------------------------------------------------------
 
@@ -166,6 +174,8 @@ class TypedAnswers(QuestionType):
 
 class Choices(QuestionType):
     """Types answered by picking options: item analysis counts each option."""
+
+    choices_in_slots = True
 
     def shown_order(self, question: Question, rng: random.Random, shuffle: bool) -> list[int]:
         order = list(range(len(question.options)))

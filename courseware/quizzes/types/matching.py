@@ -6,6 +6,7 @@ import random
 
 from flask_babel import lazy_gettext as _l
 
+from courseware.i18n import text_in
 from courseware.quizzes.gift_syntax import (
     Block,
     check_no_lead,
@@ -82,6 +83,16 @@ class Matching(QuestionType):
     template = "quizzes/types/matching.html"
     editor_parts = (PAIRS, DISTRACTORS)
     in_gift = True
+    choices_in_slots = True
+
+    def slots_choices(self, question: Question) -> bool:
+        """Right-hand texts shown twice, in either language, are offered once, as the first in
+        the attempt's order (ShownQuestion.rights): then a choice depends on its place."""
+        for lang in ("zh", "en"):
+            labels = [text_in(pair.right, lang) for pair in question.pairs]
+            if len(set(labels)) != len(labels):
+                return False
+        return True
 
     def read_yaml(self, reader, data, key, question: Question) -> None:
         question.pairs = read_pairs(reader, data, key)

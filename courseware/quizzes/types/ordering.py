@@ -17,6 +17,7 @@ class Ordering(QuestionType):
     label = _l("ordering")
     yaml_fields = frozenset({"items"})
     template = "quizzes/types/ordering.html"
+    choices_in_slots = True
     editor_parts = (ITEMS,)
     in_gift = False
 
