@@ -42,8 +42,8 @@ save answered whose row differs from what their untouched fields give (must be 0
 any request that failed to connect or time out, or answered other than: start 302 to the attempt,
 attempt page 200, save 200 with ok and the same sequence, hand-in 302 to the result.
 
-Prints a table per database and a summary; the goal is zero lost, zero errors and p99 of a save
-under 0.5 s on both. Also prints gunicorn's own time per save (from its access log, without the
+Prints a table per database and a summary; the goal is zero lost, zero errors and p99 of a save,
+a start and an attempt page under 0.5 s on both. Also prints gunicorn's own time per save (from its access log, without the
 time a request waited for a free worker thread) and the CPU the server, PostgreSQL's processes (all of
 the local server's, so run nothing else against it) and the client processes used, to see where
 the time goes: client, server and database share the machine's cores.
@@ -756,7 +756,18 @@ def run(
 def report(r: dict, learners: int, saves: int) -> bool:
     c = r["checked"]
     lost = r["saved"] - c["found"]
-    ok = lost == 0 and not r["errors"] and r["p99"] < GOAL_P99
+    # The goal holds the burst too: a learner waits for the start and the attempt page.
+    burst_p99 = {
+        name: percentile(r["others"][name], 0.99)
+        for name in ("start", "attempt page")
+        if r["others"].get(name)
+    }
+    ok = (
+        lost == 0
+        and not r["errors"]
+        and r["p99"] < GOAL_P99
+        and all(p99 < GOAL_P99 for p99 in burst_p99.values())
+    )
     print(
         f"\n{r['label']}   (machine load average before: {r['load']:.1f}; "
         f"{learners} sign-ins took {r['signed_in']:.1f} s)"
@@ -793,8 +804,10 @@ def report(r: dict, learners: int, saves: int) -> bool:
     for name in ("start", "attempt page", "hand-in"):
         values = r["others"].get(name, [])
         if values:
+            goal = f"   (goal p99 < {GOAL_P99 * 1000:.0f} ms)" if name in burst_p99 else ""
             print(
-                f"  {name + ', storm':26} p50 {ms(percentile(values, 0.5))}   p99 {ms(percentile(values, 0.99))}"
+                f"  {name + ', storm':26} p50 {ms(percentile(values, 0.5))}   "
+                f"p99 {ms(percentile(values, 0.99))}{goal}"
             )
     print(
         f"  storm took {r['storm']:.1f} s, {r['n_saves'] / r['storm']:.0f} saves/s; CPU used: server "
@@ -807,7 +820,8 @@ def report(r: dict, learners: int, saves: int) -> bool:
         f"{'–'.join(map(str, r['threads_each']))} learner threads each"
     )
     print(
-        f"  {'PASS' if ok else 'FAIL'}: zero lost, zero errors, p99 save < {GOAL_P99 * 1000:.0f} ms"
+        f"  {'PASS' if ok else 'FAIL'}: zero lost, zero errors, p99 of save, start and attempt "
+        f"page < {GOAL_P99 * 1000:.0f} ms"
     )
     return ok
 
