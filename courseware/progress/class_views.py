@@ -5,8 +5,9 @@ from flask_login import current_user
 
 from courseware import permissions
 from courseware.access import roles
-from courseware.accounts.models import Cohort, unit_paths_of
+from courseware.accounts.models import Cohort
 from courseware.db import db
+from courseware.progress.classes import class_people
 
 bp = Blueprint("classes", __name__)
 
@@ -28,7 +29,5 @@ def class_detail(cohort_id):
     if cohort is None or not permissions.may_teach(current_user, cohort):
         abort(404)
     return render_template(
-        "progress/teach/class_detail.html",
-        cohort=cohort,
-        unit_paths=unit_paths_of(u.unit_id for u in cohort.members),
+        "progress/teach/class_detail.html", cohort=cohort, people=class_people(cohort.id)
     )

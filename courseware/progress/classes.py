@@ -9,7 +9,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 
 from courseware import signals
-from courseware.accounts.models import Cohort, cohort_member, Unit, User
+from courseware.accounts.models import (
+    Cohort,
+    cohort_instructor,
+    cohort_member,
+    Unit,
+    unit_paths_of,
+    User,
+)
 from courseware.courses.models import Course
 from courseware.courses.outline import draft_items
 from courseware.db import built_once, db
@@ -147,6 +154,34 @@ def assigned_to(user_id: int) -> list[Assigned]:
             )
         )
     return result
+
+
+@dataclass(frozen=True)
+class ClassPeople:
+    """Who a class's page lists: its instructors' names, and its learners by username."""
+
+    instructors: list[str]
+    members: list[sa.Row]  # name, username, unit_id, position
+    unit_paths: dict[int, str]
+
+
+@built_once
+def _people_of(table: sa.Table):
+    return (
+        sa.select(User.name, User.username, User.unit_id, User.position)
+        .join(table, table.c.user_id == User.id)
+        .where(table.c.cohort_id == sa.bindparam("cohort_id"))
+        .order_by(User.username)
+    )
+
+
+def class_people(cohort_id: int) -> ClassPeople:
+    """The class's instructors and learners with their units' paths, as columns: users as ORM
+    objects, with every column of each, were most of the page's time."""
+    values = {"cohort_id": cohort_id}
+    instructors = [row.name for row in db.session.execute(_people_of(cohort_instructor), values)]
+    members = db.session.execute(_people_of(cohort_member), values).all()
+    return ClassPeople(instructors, members, unit_paths_of(row.unit_id for row in members))
 
 
 def unit_and_below(unit_id: int) -> set[int]:

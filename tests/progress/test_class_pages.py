@@ -69,7 +69,8 @@ def test_a_class_lists_each_member_with_the_full_path_of_their_unit(
     app, client, auth, make_user, make_unit, make_class
 ):
     """The instructor's class page and the administrator's class form name each member's unit
-    from the root (read for all members at once, not unit by unit)."""
+    from the root (read for all members at once, not unit by unit); the class page names its
+    instructors and lists its learners by username."""
     city = make_unit("浙江省", "杭州市", "西湖区")
     office = make_unit("浙江省", "省委组织部")
     members = [
@@ -77,9 +78,10 @@ def test_a_class_lists_each_member_with_the_full_path_of_their_unit(
         make_user(username="m2", name="乙", unit_id=office),
         make_user(username="m3", name="丙"),
     ]
-    teacher = make_user(Role.INSTRUCTOR, username="t1")
+    teacher = make_user(Role.INSTRUCTOR, username="t1", name="王老师")
+    other = make_user(Role.INSTRUCTOR, username="t2", name="李老师")
     make_user(Role.ADMIN, username="boss")
-    cohort_id = make_class(instructors=[teacher], members=members)
+    cohort_id = make_class(instructors=[other, teacher], members=members[::-1])
     for username, path in (
         ("t1", f"/classes/{cohort_id}"),
         ("boss", f"/admin/classes/{cohort_id}"),
@@ -89,4 +91,8 @@ def test_a_class_lists_each_member_with_the_full_path_of_their_unit(
         assert "<td>浙江省 / 杭州市 / 西湖区</td>" in page, username
         assert "<td>浙江省 / 省委组织部</td>" in page, username
         assert re.search(r"<td>丙</td><td>m3</td><td></td>", page), username
+        if username == "t1":
+            assert "王老师, 李老师" in page
+            assert "(3)" in page
+            assert page.index("<td>m1</td>") < page.index("<td>m2</td>") < page.index("<td>m3</td>")
         auth.logout()
