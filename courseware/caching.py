@@ -65,7 +65,7 @@ The caches (name: what, keyed by, how long, how dropped):
   its outline, by course id and course version (rule 1: writing a quiz or an exercise bumps the
   version; courses/models.py: kept_content).
 - "course_banks" (quizzes/attempts.py): a course's question bank as the rows a quiz start draws
-  from (id, name, category, type, content hash), by course id and course version (rule 1:
+  from (id, name, category, type, content hash), by name and by category, by course id and course version (rule 1:
   writing a question bumps the version; courses/models.py: kept_content).
 - "scenarios" (exercises/models.py): parsed exercise scenarios by content hash, the hash of the
   stored scenario (rule 1); a miss reads the scenario from the database.

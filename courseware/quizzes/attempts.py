@@ -166,23 +166,30 @@ def _bank_records():
 _BANKS = caching.Cache("course_banks", max_size=64)
 
 
-def _records_for(course: Course, slots: list) -> dict[str, sa.Row]:
-    """The questions slots name and those of the categories they draw from, by name: rows of id,
-    name, category, type and content_hash (ORM objects of a whole bank would cost more than the rest
-    of a start), each parsed once per process.
+@dataclass(frozen=True)
+class Bank:
+    """A course's question bank as starts draw from it: rows of id, name, category, type and
+    content_hash (ORM objects of a whole bank would cost more than the rest of a start)."""
 
-    The course's bank is read once per course version (kept_content: writing a question bumps
-    it), not on every start: a whole class starts a quiz within seconds."""
-    bank = kept_content(
-        _BANKS,
-        course,
-        lambda: tuple(db.session.execute(_bank_records(), {"course_id": course.id}).all()),
+    by_name: dict[str, sa.Row]
+    # The questions of each category, by name: the pools a quiz draws from.
+    pools: dict[str, tuple[sa.Row, ...]]
+
+
+def _read_bank(course_id: int) -> Bank:
+    rows = sorted(
+        db.session.execute(_bank_records(), {"course_id": course_id}).all(), key=lambda r: r.name
     )
-    names = {slot["question"] for slot in slots if "question" in slot}
-    categories = {slot["category"] for slot in slots if "draw" in slot}
-    rows = [r for r in bank if r.name in names or r.category in categories]
-    parse_versions((r.id, r.content_hash) for r in rows)
-    return {r.name: r for r in rows}
+    pools: dict[str, list[sa.Row]] = {}
+    for row in rows:
+        pools.setdefault(row.category, []).append(row)
+    return Bank({r.name: r for r in rows}, {c: tuple(p) for c, p in pools.items()})
+
+
+def course_bank(course: Course) -> Bank:
+    """The course's bank, read once per course version (kept_content: writing a question bumps
+    it), not on every start: a whole class starts a quiz within seconds."""
+    return kept_content(_BANKS, course, lambda: _read_bank(course.id))
 
 
 def shown_order(question: Question, rng: random.Random, shuffle_options: bool) -> list[int]:
@@ -197,31 +204,27 @@ def build_layout(
     drawn and ordered by its seed: the same seed, the same page."""
     plan = version or quiz
     rng = random.Random(seed)
-    records = _records_for(quiz.course, plan.slots)
+    bank = course_bank(quiz.course)
     chosen: list[sa.Row] = []
     used: set[str] = set()
     for slot in plan.slots:
         if "question" in slot:
-            record = records.get(slot["question"])
+            record = bank.by_name.get(slot["question"])
             if record is not None and record.name not in used:
                 chosen.append(record)
                 used.add(record.name)
             continue
-        pool = sorted(
-            (
-                r
-                for r in records.values()
-                if r.category == slot["category"]
-                and question_type(r.type).scored
-                and r.name not in used
-            ),
-            key=lambda r: r.name,
-        )
+        pool = [
+            r
+            for r in bank.pools.get(slot["category"], ())
+            if r.name not in used and question_type(r.type).scored
+        ]
         for record in rng.sample(pool, min(slot["draw"], len(pool))):
             chosen.append(record)
             used.add(record.name)
     if plan.settings.get("shuffle_questions"):
         rng.shuffle(chosen)
+    parse_versions((r.id, r.content_hash) for r in chosen)  # each parsed once per process
     shuffle_options = plan.settings.get("shuffle_options", True)
     return [(r, shown_order(parsed_question(r.content_hash), rng, shuffle_options)) for r in chosen]
 
