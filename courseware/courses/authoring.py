@@ -302,6 +302,17 @@ def media_of(course: Course) -> list[CourseMedia]:
     return list(db.session.scalars(_media_of_course(), {"course_id": course.id}))
 
 
+@built_once
+def _media_names_of_course():
+    return _media_of_course().with_only_columns(CourseMedia.name)
+
+
+def media_names_of(course: Course) -> list[sa.Row]:
+    """The course's images as the lesson editors list them, newest first: rows of their names
+    alone (images as ORM objects were a tenth of an editor's page)."""
+    return db.session.execute(_media_names_of_course(), {"course_id": course.id}).all()
+
+
 def find_media(course: Course, name: str) -> CourseMedia | None:
     return db.session.scalar(
         sa.select(CourseMedia).where(CourseMedia.course_id == course.id, CourseMedia.name == name)

@@ -70,7 +70,7 @@ def removal_messages(text: str, course, names: frozenset | None = None) -> list[
 def media_names(course, media=None) -> frozenset[str]:
     """The images a lesson of the course may show: its stored media (`media`, when the caller has
     read them), and files not yet synced."""
-    media = course_authoring.media_of(course) if media is None else media
+    media = course_authoring.media_names_of(course) if media is None else media
     names = {m.name for m in media}
     folder = content_dir("lessons") / course.slug / "media"
     if folder.is_dir():
@@ -193,7 +193,7 @@ def edit(course_slug, lesson_slug):
     elif request.method == "GET" and latest is not None:
         form.fill_from(latest)
         form.base_revision_id.data = str(latest.id)
-    media = course_authoring.media_of(lesson.course)
+    media = course_authoring.media_names_of(lesson.course)
     opened_on = latest if request.method == "GET" else None
     return render_template(
         "author/edit.html",
@@ -263,7 +263,7 @@ def new(course_slug):
         "author/new.html",
         form=form,
         course=course,
-        media=course_authoring.media_of(course),
+        media=course_authoring.media_names_of(course),
     ), (400 if form.errors else 200)
 
 
