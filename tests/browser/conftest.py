@@ -10,7 +10,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 from werkzeug.serving import make_server
 
 CHROMIUM = "/usr/bin/chromium"
@@ -90,10 +90,15 @@ def screenshot(page, name):
 
 
 def open_menu(page):
-    """On a phone the signed-in menu is folded behind its button: unfold it (wider pages show it)."""
+    """On a phone the signed-in menu is folded behind its button: unfold it (wider pages show it).
+
+    The button shows, and the menu folds, only once app.js (deferred) has run: asked earlier, a
+    page looks unfolded with no button, and is folded a moment later."""
+    page.wait_for_load_state("load")
     toggle = page.locator("header .nav-toggle")
     if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
         toggle.click()
+        expect(toggle).to_have_attribute("aria-expanded", "true")
 
 
 def page_width(page) -> int:
