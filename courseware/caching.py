@@ -46,8 +46,10 @@ The caches (name: what, keyed by, how long, how dropped):
   whether the reader edits the course, the classes offered, the language and the script root,
   with a mark for the CSRF token (rule 1).
 - "question_blocks" (quizzes/display.py): a question's block on the attempt and result pages by
-  the question's content hash, option order, saved response, points, language and script root,
-  with marks where the position and number go (rule 1: everything else it shows is in the key).
+  the question's content hash, option order (for a type whose choices sit in slots, the set of
+  choices shown: the attempt's order is applied to the kept block), saved response, points,
+  language and script root, with marks where the position and number go (rule 1: everything
+  else it shows is in the key).
 - "parsed_questions" (quizzes/models.py): parsed questions by content hash (rule 1); a miss is
   loaded from the database.
 - "lesson_pages" (lessons/reading.py): a lesson page's shared HTML by revision, language and
@@ -65,8 +67,8 @@ The caches (name: what, keyed by, how long, how dropped):
   its outline, by course id and course version (rule 1: writing a quiz or an exercise bumps the
   version; courses/models.py: kept_content).
 - "course_banks" (quizzes/attempts.py): a course's question bank as the rows a quiz start draws
-  from (id, name, category, type, content hash), by name and by category, by course id and course version (rule 1:
-  writing a question bumps the version; courses/models.py: kept_content).
+  from (id, name, category, type, content hash), by name and by category, by course id and
+  course version (rule 1: writing a question bumps the version; courses/models.py: kept_content).
 - "scenarios" (exercises/models.py): parsed exercise scenarios by content hash, the hash of the
   stored scenario (rule 1); a miss reads the scenario from the database.
 - "session_users" (accounts/sessions.py): the signed-in user by session token, until evicted
