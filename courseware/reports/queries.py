@@ -146,9 +146,10 @@ def enrolments() -> dict[tuple[int, int], tuple[dt.date, list[int]]]:
     return result
 
 
-def report(filters: Filters, today: dt.date) -> list[Line]:
-    """One line per unit (with its sub-units), class or course."""
-    units, children = unit_tree()
+def report(filters: Filters, today: dt.date, tree: tuple | None = None) -> list[Line]:
+    """One line per unit (with its sub-units), class or course. `tree` is unit_tree()'s result
+    when the caller has read it already."""
+    units, children = tree or unit_tree()
     users = {u.id: u for u in read_rows(_learners(), {})}
     if filters.unit_id is not None:
         allowed = subtree(filters.unit_id, children)
@@ -156,49 +157,56 @@ def report(filters: Filters, today: dt.date) -> list[Line]:
     courses = {c.id: c for c in read_rows(_all_courses(), {})}
     completions = {(c.user_id, c.course_id): c for c in read_rows(_all_completions(), {})}
     enrolled = {k: v for k, v in enrolments().items() if k[0] in users}
+    ancestry: dict[int | None, list[int]] = {None: []}
+
+    def unit_and_ancestors(unit_id: int | None) -> list[int]:
+        # A unit's figures include its sub-units: a learner counts in every ancestor of their
+        # unit. Each unit's chain is worked out once, not once per enrolment.
+        if unit_id not in ancestry:
+            ancestry[unit_id] = [unit_id, *unit_and_ancestors(units[unit_id].parent_id)]
+        return ancestry[unit_id]
 
     def line_keys(user_id: int, course_id: int, cohort_ids: list[int]) -> list[int]:
         if filters.by == "course":
             return [course_id]
         if filters.by == "class":
             return cohort_ids
-        unit_id = users[user_id].unit_id
-        keys = []
-        while (
-            unit_id is not None
-        ):  # a unit's figures include its sub-units: count in every ancestor
-            keys.append(unit_id)
-            unit_id = units[unit_id].parent_id
-        return keys
+        return unit_and_ancestors(users[user_id].unit_id)
 
     lines: dict[int, Line] = {}
     labels = _labels(filters.by, units, courses)
+
+    def line(key: int) -> Line:
+        if key not in lines:
+            lines[key] = Line(key, labels(key))
+        return lines[key]
+
     for (user_id, course_id), (due_on, cohort_ids) in enrolled.items():
         completion = completions.get((user_id, course_id))
         done = completion is not None and _in_range(completion.completed_at.date(), filters)
         for key in line_keys(user_id, course_id, cohort_ids):
-            line = lines.setdefault(key, Line(key, labels(key)))
-            line.enrolled += 1
+            counted = line(key)
+            counted.enrolled += 1
             if done:
-                line.completed += 1
+                counted.completed += 1
                 if completion.score is not None:
-                    line.scores.append(completion.score)
+                    counted.scores.append(completion.score)
             elif completion is None and due_on < today:
-                line.overdue.append((users[user_id], courses[course_id], due_on))
+                counted.overdue.append((users[user_id], courses[course_id], due_on))
     if filters.by == "unit":
         for (user_id,), hours in credit_totals(filters, CreditEntry.user_id).items():
             if user_id in users:
                 for key in line_keys(user_id, 0, []):
-                    lines.setdefault(key, Line(key, labels(key))).hours += hours
+                    line(key).hours += hours
     else:
         # Classes and courses count the 学时 of their own courses, every entry in one query.
         by_course = credit_totals(filters, CreditEntry.user_id, CreditEntry.course_id)
         for (user_id, course_id), (_, cohort_ids) in enrolled.items():
             for key in line_keys(user_id, course_id, cohort_ids):
                 lines[key].hours += by_course.get((user_id, course_id), 0.0)
-    for line in lines.values():
-        line.hours = round(line.hours, 2)
-    return sorted(lines.values(), key=lambda line: line.label)
+    for counted in lines.values():
+        counted.hours = round(counted.hours, 2)
+    return sorted(lines.values(), key=lambda counted: counted.label)
 
 
 def credit_totals(filters: Filters, *group) -> dict[tuple, float]:
@@ -210,20 +218,24 @@ def credit_totals(filters: Filters, *group) -> dict[tuple, float]:
 
 def _labels(by: str, units: dict, courses: dict):
     if by == "unit":
-        # Each unit's full name from the root, from the rows already read: no query.
-        rows = {u.id: (u.parent_id, u.name) for u in units.values()}
-        return unit_paths_from(rows, units).__getitem__
+        return paths_of_units(units, units).__getitem__
     if by == "course":
         return lambda key: (courses[key].title or {}).get("zh", courses[key].slug)
     names = dict(db.session.execute(_cohort_names()).all())
     return lambda key: names.get(key, str(key))
 
 
-def monthly_completions(filters: Filters) -> list[tuple[str, int]]:
+def paths_of_units(units: dict[int, sa.Row], unit_ids) -> dict[int, str]:
+    """Each unit's full name from the root, from unit_tree()'s rows: no query."""
+    rows = {u.id: (u.parent_id, u.name) for u in units.values()}
+    return unit_paths_from(rows, unit_ids)
+
+
+def monthly_completions(filters: Filters, tree: tuple | None = None) -> list[tuple[str, int]]:
     """Completions per month in the range: the chart of completion over time."""
     query = sa.select(CourseCompletion.completed_at)
     if filters.unit_id is not None:
-        _, children = unit_tree()
+        _, children = tree or unit_tree()
         query = query.join(User, User.id == CourseCompletion.user_id).where(
             User.unit_id.in_(subtree(filters.unit_id, children))
         )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-import sqlalchemy as sa
 from babel.dates import format_skeleton
 from flask import (
     abort,
@@ -22,7 +21,7 @@ from courseware import exports, permissions
 from courseware import jobs as job_queue
 from courseware.access import roles
 from courseware.accounts.audit import record
-from courseware.accounts.models import Role, Unit, unit_paths_of
+from courseware.accounts.models import Role
 from courseware.db import db
 from courseware.reports import export, jobs, queries
 from courseware.reports.forms import ExportForm, ReportFilterForm
@@ -47,14 +46,15 @@ def read_filters(form: ReportFilterForm | None = None) -> tuple[queries.Filters,
     return filters, [str(e) for errors in form.errors.values() for e in errors]
 
 
-def visible_lines(filters: queries.Filters) -> list[queries.Line]:
+def visible_lines(filters: queries.Filters, tree: tuple | None = None) -> list[queries.Line]:
     """The report's lines the reader may see: an instructor's classes, an administrator's units."""
-    lines = queries.report(filters, local_today())
+    tree = tree or queries.unit_tree()
+    lines = queries.report(filters, local_today(), tree)
     if not permissions.is_admin(current_user):
         taught = set(db.session.scalars(permissions.taught_cohort_ids(current_user)))
         lines = [line for line in lines if line.key in taught]
     elif filters.by == "unit" and permissions.is_unit_admin(current_user):
-        managed = permissions.managed_unit_set(current_user)
+        managed = queries.subtree(current_user.admin_unit_id, tree[1])
         lines = [line for line in lines if line.key in managed]
     return lines
 
@@ -89,19 +89,27 @@ def month_label(month: str) -> str:
     return format_skeleton("yMMM", dt.date(year, number, 1), locale=get_locale())
 
 
+def unit_choices(tree: tuple) -> list[tuple[int, str]]:
+    """The units the reader may pick, as (id, path) by path, from the unit rows already read."""
+    units, children = tree
+    if permissions.is_province_admin(current_user):
+        ids = units.keys()
+    elif permissions.is_admin(current_user):
+        ids = queries.subtree(current_user.admin_unit_id, children)
+    else:
+        return []
+    return sorted(queries.paths_of_units(units, ids).items(), key=lambda unit: unit[1])
+
+
 @bp.route("/")
 @roles(*permissions.STAFF)
 def index(export_form=None):
     form = ReportFilterForm(request.args)
     filters, errors = read_filters(form)
-    lines = [] if errors else visible_lines(filters)
-    # The units the reader may pick, as (id, path) by path: the paths of all of them in one query.
-    paths = unit_paths_of(
-        db.session.scalars(sa.select(Unit.id).where(permissions.unit_clause(current_user, Unit.id)))
-    )
-    units = sorted(paths.items(), key=lambda unit: unit[1])
+    tree = queries.unit_tree()
+    lines = [] if errors else visible_lines(filters, tree)
     months = (
-        queries.monthly_completions(filters)
+        queries.monthly_completions(filters, tree)
         if not errors and permissions.is_admin(current_user)
         else []
     )
@@ -112,7 +120,7 @@ def index(export_form=None):
         export_form=export_form or ExportForm(formdata=None),
         errors=errors,
         lines=lines,
-        units=units,
+        units=unit_choices(tree),
         months=[(month_label(month), count) for month, count in every_month(months)],
         params=_params(filters),
         top=max((m[1] for m in months), default=0),
