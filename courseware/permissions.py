@@ -18,10 +18,13 @@ that domain, built from these. No other module compares role strings.
 
 from __future__ import annotations
 
+import functools
+
 import sqlalchemy as sa
 from flask import g
 from flask_login import current_user
 
+from courseware import caching
 from courseware.accounts.models import (
     Cohort,
     cohort_instructor,
@@ -73,6 +76,31 @@ def is_province_admin(user) -> bool:
 def is_unit_admin(user) -> bool:
     """The user is an administrator scoped to a unit and its sub-units (单位管理员)."""
     return is_admin(user) and user.admin_unit_id is not None
+
+
+def viewer_key(user) -> tuple:
+    """What the query helpers below read of a user: a statement built from them for one user
+    serves every request of a user with the same key."""
+    return (user.id, user.role, user.admin_unit_id) if _signed_in(user) else (None,)
+
+
+# Statements narrowed to one viewer, by the function that builds them and the viewer's key.
+_VIEWER_STATEMENTS = caching.Cache("viewer_statements", max_size=4096)
+
+
+def built_per_viewer(build):
+    """Decorate a function build(user) whose statement depends on the user only through
+    viewer_key(user) (their id, role and unit scope, through the query helpers below), so that it is
+    built on a viewer's first request and reused after: like db.built_once, for the lists staff
+    pages show. The statement holds the viewer's ids as values; what it selects is still read from
+    the database on every request, so a class taught since is in the list at once."""
+
+    @functools.wraps(build)
+    def built(user):
+        key = (build.__module__, build.__qualname__, *viewer_key(user))
+        return _VIEWER_STATEMENTS.get_or_build(key, lambda: build(user))
+
+    return built
 
 
 # --- units ------------------------------------------------------------------------------------

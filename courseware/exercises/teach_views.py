@@ -20,7 +20,7 @@ from courseware import caching, permissions
 from courseware.access import roles
 from courseware.accounts.audit import record
 from courseware.accounts.models import Cohort, User
-from courseware.db import db
+from courseware.db import built_once, db
 from courseware.exercises import engine, messages, projection, report, runs, scope
 from courseware.exercises import teams as team_work
 from courseware.exercises.forms import CommandForm, LiveForm, ReviewForm
@@ -78,58 +78,58 @@ def exercise_articles(cohorts, live_form=None, live_exercise_id=None):
     return article
 
 
+@permissions.built_per_viewer
+def _index_statements(user) -> dict[str, sa.Select]:
+    """The exercise list's queries for one viewer: what they may control, see and observe."""
+    return {
+        "exercises": sa.select(Exercise)
+        .where(Exercise.archived_at.is_(None))
+        .order_by(Exercise.course_id, Exercise.id)
+        # The scenario comes from the per-process cache by its hash; the JSON is read on a miss.
+        # The courses in the same query: each exercise links to its course's pages.
+        .options(sa.orm.defer(Exercise.data), sa.orm.joinedload(Exercise.course)),
+        "lives": scope.visible_lives(user).order_by(LiveSession.id.desc()).limit(20),
+        "recent": sa.select(ExerciseRun)
+        .where(
+            ExerciseRun.live_id.is_(None),
+            ExerciseRun.status == RunStatus.FINISHED,
+            permissions.learner_clause(user, ExerciseRun.user_id),
+        )
+        .order_by(ExerciseRun.finished_at.desc())
+        .limit(50),
+        "cohorts": permissions.visible_cohorts(user).order_by(Cohort.name),
+        "observed": sa.select(LiveSession)
+        .join(LiveObserver, LiveObserver.live_id == LiveSession.id)
+        .where(LiveObserver.user_id == user.id)
+        .order_by(LiveSession.id.desc())
+        .limit(20),
+    }
+
+
+@built_once
+def _users_by_id():
+    return sa.select(User).where(User.id.in_(sa.bindparam("user_ids", expanding=True)))
+
+
 @bp.route("/")
 @roles(*permissions.STAFF)
 def index(live_form=None, live_exercise_id=None):
-    exercises = list(
-        db.session.scalars(
-            sa.select(Exercise)
-            .where(Exercise.archived_at.is_(None))
-            .order_by(Exercise.course_id, Exercise.id)
-            # The scenario comes from the per-process cache by its hash; the JSON is read on a miss.
-            # The courses in the same query: each exercise links to its course's pages.
-            .options(sa.orm.defer(Exercise.data), sa.orm.joinedload(Exercise.course))
-        )
-    )
-    lives = list(
-        db.session.scalars(
-            scope.visible_lives(current_user).order_by(LiveSession.id.desc()).limit(20)
-        )
-    )
-    recent = list(
-        db.session.scalars(
-            sa.select(ExerciseRun)
-            .where(
-                ExerciseRun.live_id.is_(None),
-                ExerciseRun.status == RunStatus.FINISHED,
-                permissions.learner_clause(current_user, ExerciseRun.user_id),
-            )
-            .order_by(ExerciseRun.finished_at.desc())
-            .limit(50)
-        )
-    )
+    statements = _index_statements(current_user)
+    exercises = list(db.session.scalars(statements["exercises"]))
+    lives = list(db.session.scalars(statements["lives"]))
+    recent = list(db.session.scalars(statements["recent"]))
     users = (
         {
             u.id: u
             for u in db.session.scalars(
-                sa.select(User).where(User.id.in_({r.user_id for r in recent}))
+                _users_by_id(), {"user_ids": sorted({r.user_id for r in recent})}
             )
         }
         if recent
         else {}
     )
-    cohorts = list(
-        db.session.scalars(permissions.visible_cohorts(current_user).order_by(Cohort.name))
-    )
-    observed = list(
-        db.session.scalars(
-            sa.select(LiveSession)
-            .join(LiveObserver, LiveObserver.live_id == LiveSession.id)
-            .where(LiveObserver.user_id == current_user.id)
-            .order_by(LiveSession.id.desc())
-            .limit(20)
-        )
-    )
+    cohorts = list(db.session.scalars(statements["cohorts"]))
+    observed = list(db.session.scalars(statements["observed"]))
     return render_template(
         "exercises/teach/index.html",
         observed=observed,

@@ -15,7 +15,7 @@ from courseware.access import roles
 from courseware.accounts.audit import record
 from courseware.accounts.models import User
 from courseware.courses.models import Course
-from courseware.db import db
+from courseware.db import built_once, db
 from courseware.quizzes import analysis, bank, bank_views, display, manual, scope
 from courseware.quizzes.attempts import regrade_question
 from courseware.quizzes.forms import ExportPartForm, GradeForm, ImportForm, OverrideForm, QueueForm
@@ -32,42 +32,42 @@ def get_quiz(quiz_id: int) -> Quiz:
     return db.get_or_404(Quiz, quiz_id)
 
 
+@built_once
+def _quiz_list():
+    return (
+        sa.select(Quiz)
+        .join(Course, Course.id == Quiz.course_id)
+        # What the list shows and sorts by; a quiz's settings and slots are not read here.
+        .options(
+            load_only(Quiz.id, Quiz.slug, Quiz.title, Quiz.course_id),
+            joinedload(Quiz.course).load_only(Course.id, Course.slug, Course.title, Course.items),
+        )
+        .where(Quiz.archived_at.is_(None))
+    )
+
+
+@permissions.built_per_viewer
+def _attempt_counts(user) -> tuple[sa.Select, sa.Select]:
+    """The attempts handed in per quiz, and those waiting for grading, of the learners the user
+    may see."""
+    visible = permissions.learner_clause(user, Attempt.user_id)
+    return (
+        sa.select(Attempt.quiz_id, sa.func.count())
+        .where(Attempt.status == "submitted", visible)
+        .group_by(Attempt.quiz_id),
+        sa.select(sa.func.count())
+        .select_from(Attempt)
+        .where(Attempt.needs_grading.is_(True), visible),
+    )
+
+
 @bp.route("/")
 @roles(*permissions.STAFF)
 def index():
-    quizzes = sorted(
-        db.session.scalars(
-            sa.select(Quiz)
-            .join(Course, Course.id == Quiz.course_id)
-            # What the list shows and sorts by; a quiz's settings and slots are not read here.
-            .options(
-                load_only(Quiz.id, Quiz.slug, Quiz.title, Quiz.course_id),
-                joinedload(Quiz.course).load_only(
-                    Course.id, Course.slug, Course.title, Course.items
-                ),
-            )
-            .where(Quiz.archived_at.is_(None))
-        ),
-        key=course_order,
-    )
-    counts = dict(
-        db.session.execute(
-            sa.select(Attempt.quiz_id, sa.func.count())
-            .where(
-                Attempt.status == "submitted",
-                permissions.learner_clause(current_user, Attempt.user_id),
-            )
-            .group_by(Attempt.quiz_id)
-        ).all()
-    )
-    waiting = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Attempt)
-        .where(
-            Attempt.needs_grading.is_(True),
-            permissions.learner_clause(current_user, Attempt.user_id),
-        )
-    )
+    quizzes = sorted(db.session.scalars(_quiz_list()), key=course_order)
+    counts, waiting = _attempt_counts(current_user)
+    counts = dict(db.session.execute(counts).all())
+    waiting = db.session.scalar(waiting)
     return render_template(
         "quizzes/teach/index.html", quizzes=quizzes, counts=counts, waiting=waiting
     )
