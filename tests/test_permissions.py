@@ -134,3 +134,34 @@ def test_a_course_is_edited_by_its_editors_and_province_administrators(app, tree
             }
             assert listed == {"prov": [course], "teacher": [], "town_learner": []}
             assert permissions.edited_courses(db.session.get(User, editor_id), [course]) == [course]
+
+
+@permissions.built_per_viewer
+def _viewer_classes(user):
+    return permissions.visible_cohorts(user).order_by(Cohort.id)
+
+
+def test_a_statement_built_per_viewer_serves_that_viewer_only_and_reads_fresh_rows(
+    app, tree, make_class
+):
+    with app.app_context():
+        teacher = db.session.get(User, tree["teacher"])
+        county = db.session.get(User, tree["county_admin"])
+        first = _viewer_classes(teacher)
+        # The same viewer in a later request (another object, same id, role and unit): kept.
+        db.session.expunge_all()
+        again = db.session.get(User, tree["teacher"])
+        assert again is not teacher and _viewer_classes(again) is first
+        assert _viewer_classes(county) is not first
+        assert [c.id for c in db.session.scalars(first)] == [tree["class"]]
+        # A class taught since is in the kept statement's list at once: rows are read anew.
+        later = make_class([tree["teacher"]], [], unit_id=tree["other"])
+        assert [c.id for c in db.session.scalars(_viewer_classes(again))] == [tree["class"], later]
+        # A viewer whose role or unit changed gets a statement of their own.
+        county = db.session.get(User, tree["county_admin"])
+        scoped = _viewer_classes(county)
+        county.admin_unit_id = tree["other"]
+        widened = _viewer_classes(county)
+        assert widened is not scoped
+        assert [c.id for c in db.session.scalars(widened)] == [later]
+        assert [c.id for c in db.session.scalars(scoped)] == [tree["class"]]
