@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 from courseware.accounts.credentials import normalise_username
 from courseware.accounts.models import User
 from courseware.certificates.models import Certificate
-from courseware.db import built_once, db
+from courseware.db import built_once, db, read_rows
 
 # Anything typed longer than this is not a code; it is not looked up.
 MAX_TYPED_CODE = 64
@@ -41,15 +41,23 @@ def by_code(raw: str | None) -> Certificate | None:
 @built_once
 def _certificates_of_user():
     return (
-        sa.select(Certificate)
+        sa.select(
+            Certificate.id,
+            Certificate.course_title,
+            Certificate.issued_at,
+            Certificate.code,
+            Certificate.revoked_at.is_(None).label("valid"),
+        )
         .where(Certificate.user_id == sa.bindparam("user_id"))
         .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
     )
 
 
-def of_user(user_id: int) -> list[Certificate]:
-    """A learner's certificates, newest first, revoked ones included."""
-    return db.session.scalars(_certificates_of_user(), {"user_id": user_id}).all()
+def of_user(user_id: int) -> list[sa.Row]:
+    """A learner's certificates, newest first, revoked ones included: the columns their lists show
+    (id, course_title, issued_at, code, valid), read as rows, which cost a list shown on every
+    My learning page less than objects."""
+    return read_rows(_certificates_of_user(), {"user_id": user_id})
 
 
 def for_course(course_id: int, user_id: int) -> Certificate | None:
