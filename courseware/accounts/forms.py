@@ -30,8 +30,8 @@ from wtforms.validators import (
 
 from courseware.accounts import identity
 from courseware.accounts.credentials import normalise_username, password_problem
-from courseware.accounts.models import Cohort, RankLevel, Role, Unit, User
-from courseware.db import db
+from courseware.accounts.models import Cohort, RankLevel, Role, Unit, unit_paths_from, User
+from courseware.db import built_once, db, read_rows
 from courseware.forms import ActionForm as ActionForm  # shared; still importable from here
 from courseware.templating import ROLE_LABELS
 
@@ -61,16 +61,19 @@ def rank_choices():
     ]
 
 
+@built_once
+def _units():
+    return sa.select(Unit.id, Unit.parent_id, Unit.name)
+
+
 def unit_choices(blank_label=None, scope: set[int] | None = None):
     """Units as (id, full path), sorted by path, for select boxes.
 
     With a `scope` (a unit administrator's unit ids) only those units, and no blank choice: what a
     unit administrator saves always lands inside their units."""
-    units = db.session.scalars(sa.select(Unit)).all()
-    choices = sorted(
-        ((str(u.id), u.path()) for u in units if scope is None or u.id in scope),
-        key=lambda c: c[1],
-    )
+    rows = {unit_id: (parent_id, name) for unit_id, parent_id, name in read_rows(_units(), {})}
+    paths = unit_paths_from(rows, rows if scope is None else scope)
+    choices = sorted(((str(unit_id), path) for unit_id, path in paths.items()), key=lambda c: c[1])
     if scope is not None:
         return choices
     return [("", blank_label or _l("No unit"))] + choices
