@@ -22,15 +22,20 @@ from courseware.db import db
 from courseware.forms import ActionForm
 
 
+@permissions.built_per_viewer
+def _managed_classes(user):
+    return (
+        sa.select(Cohort)
+        .where(permissions.unit_clause(user, Cohort.unit_id))
+        .order_by(Cohort.start_date.desc(), Cohort.name)
+    )
+
+
 @bp.route("/classes")
 @admin_only
 def cohorts():
     """List every class the administrator manages."""
-    rows = db.session.scalars(
-        sa.select(Cohort)
-        .where(permissions.unit_clause(current_user, Cohort.unit_id))
-        .order_by(Cohort.start_date.desc(), Cohort.name)
-    ).all()
+    rows = db.session.scalars(_managed_classes(current_user)).all()
     return render_template("admin/cohorts.html", cohorts=rows)
 
 

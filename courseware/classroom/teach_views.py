@@ -18,7 +18,7 @@ from courseware.accounts.models import Cohort, User
 from courseware.classroom import activities, address, codes, live, messages, panel, sessions
 from courseware.classroom.forms import CorrectForm, DecideForm, ReasonForm, SessionForm
 from courseware.classroom.models import ClassSession, LeaveRequest
-from courseware.db import db
+from courseware.db import built_once, db
 from courseware.forms import ActionForm
 from courseware.timeutil import utcnow
 
@@ -33,8 +33,23 @@ def get_session(session_id: int) -> ClassSession:
     return session
 
 
+@permissions.built_per_viewer
+def _cohorts_by_name(user):
+    return permissions.visible_cohorts(user).order_by(Cohort.name)
+
+
+@built_once
+def _sessions_of_classes():
+    return (
+        sa.select(ClassSession)
+        .where(ClassSession.cohort_id.in_(sa.bindparam("cohort_ids", expanding=True)))
+        .order_by(ClassSession.starts_at.desc())
+        .limit(50)
+    )
+
+
 def _cohorts() -> list[Cohort]:
-    return list(db.session.scalars(permissions.visible_cohorts(current_user).order_by(Cohort.name)))
+    return list(db.session.scalars(_cohorts_by_name(current_user)))
 
 
 def _local_now() -> dt.datetime:
@@ -53,14 +68,7 @@ def index(form=None):
         form.date.data, form.time.data = now.date(), now.time().replace(second=0, microsecond=0)
         form.planned_hours.data = 3
     listed = (
-        list(
-            db.session.scalars(
-                sa.select(ClassSession)
-                .where(ClassSession.cohort_id.in_([c.id for c in cohorts]))
-                .order_by(ClassSession.starts_at.desc())
-                .limit(50)
-            )
-        )
+        list(db.session.scalars(_sessions_of_classes(), {"cohort_ids": [c.id for c in cohorts]}))
         if cohorts
         else []
     )

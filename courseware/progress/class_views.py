@@ -12,12 +12,16 @@ from courseware.progress.classes import class_people
 bp = Blueprint("classes", __name__)
 
 
+@permissions.built_per_viewer
+def _classes_by_date(user):
+    return permissions.visible_cohorts(user).order_by(Cohort.start_date.desc(), Cohort.name)
+
+
 @bp.route("/classes")
 @roles(*permissions.STAFF)
 def my_classes():
     """List the classes an instructor teaches (administrators: every class of their units)."""
-    stmt = permissions.visible_cohorts(current_user).order_by(Cohort.start_date.desc(), Cohort.name)
-    cohorts = db.session.scalars(stmt).all()
+    cohorts = db.session.scalars(_classes_by_date(current_user)).all()
     return render_template("progress/teach/classes.html", cohorts=cohorts)
 
 
