@@ -86,6 +86,9 @@ The caches (name: what, keyed by, how long, how dropped):
 - "verified_cookies" (security.py): a session cookie's contents and signing time by the signing
   keys and the cookie's text, kept only after its signature was checked (rule 1: the text is the
   key; its age is checked on every request).
+- "viewer_statements" (permissions.py): a staff list's SQL statement narrowed to one viewer, by
+  the function that builds it and the viewer's id, role and administered unit (rule 1: those are
+  all it is built from; it holds no rows, which are read on every request).
 """
 
 from __future__ import annotations

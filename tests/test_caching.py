@@ -35,6 +35,7 @@ POLICY = {
     "course_exercises",
     "course_item_titles",
     "course_banks",
+    "viewer_statements",
 }
 
 
