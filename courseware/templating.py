@@ -131,7 +131,10 @@ def csrf_token() -> str:
 
 
 def kept_part(
-    cache: caching.Cache, key: tuple, render: Callable[[], str], forms: tuple = ()
+    cache: caching.Cache,
+    key: tuple,
+    render: Callable[..., str],
+    forms: tuple | Callable[[], tuple] = (),
 ) -> Markup:
     """HTML that is the same for every user in one language, rendered once per process by
     render() and kept in `cache` under `key` with the script root and the language: the key must
@@ -140,16 +143,19 @@ def kept_part(
     A part may hold forms: it is rendered with a mark where a CSRF token goes, and each request
     fills in its own token. `forms` are the Flask-WTF forms render() shows whole (hidden_tag()):
     each signed its token when it was built, so while the part is rendered their CSRF fields
-    show the mark too."""
+    show the mark too. `forms` may instead be a function that builds them, and render() then
+    takes them as its arguments: a request that finds the part kept builds no form (a form of a
+    dozen fields costs as much as a query)."""
 
     def build() -> Markup:
+        shown = forms() if callable(forms) else forms
         g.csrf_as_mark = True
-        fields = [form.csrf_token for form in forms]
+        fields = [form.csrf_token for form in shown]
         tokens = [field.current_token for field in fields]
         for field in fields:
             field.current_token = _CSRF_MARK
         try:
-            return Markup(render())
+            return Markup(render(*shown) if callable(forms) else render())
         finally:
             g.csrf_as_mark = False
             for field, token in zip(fields, tokens, strict=True):

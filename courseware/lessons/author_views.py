@@ -138,7 +138,8 @@ _EDITOR_FIELDS = caching.Cache("editor_fields", max_size=256)
 
 def editor_fields(form, lesson, opened_on, media) -> Markup:
     """The editor's fields (author/_fields.html: lesson_fields). As they open on a revision
-    (`opened_on`, None when the form shows what was sent), they are kept.
+    (`opened_on`, None when the form shows what was sent), they are kept; `form` may be a function
+    that builds the form, called only when the fields are rendered.
 
     Both languages' titles, objectives and texts with their labels and hints were two thirds of
     the editor's time. A revision's text never changes once saved, so the fields are kept by
@@ -149,10 +150,14 @@ def editor_fields(form, lesson, opened_on, media) -> Markup:
     preview_url = url_for("author.preview", course_slug=course.slug)
     macro = get_template_attribute("author/_fields.html", "lesson_fields")
     if opened_on is None:
-        return macro(form, preview_url, course, media)
+        return macro(form() if callable(form) else form, preview_url, course, media)
     key = (course.slug, opened_on.id, tuple(m.name for m in media))
+    make_forms = (lambda: (form(),)) if callable(form) else (lambda: (form,))
     return kept_part(
-        _EDITOR_FIELDS, key, lambda: macro(form, preview_url, course, media), forms=(form,)
+        _EDITOR_FIELDS,
+        key,
+        lambda built: macro(built, preview_url, course, media),
+        forms=make_forms,
     )
 
 
@@ -161,8 +166,11 @@ def editor_fields(form, lesson, opened_on, media) -> Markup:
 def edit(course_slug, lesson_slug):
     """Edit a lesson; save a draft or publish. A stale save is refused and both texts kept."""
     lesson = editable_lesson(course_slug, lesson_slug)
-    form = LessonForm()
     latest = latest_revision(lesson)
+    if request.method == "GET":
+        # The form is built only if the editor's fields are not kept for this revision.
+        return _editor_page(lesson, latest, lambda: _opening_form(latest), opened_on=latest)
+    form = LessonForm()
     conflict = None
     if form.validate_on_submit():
         result = authoring.save_lesson(
@@ -190,14 +198,24 @@ def edit(course_slug, lesson_slug):
             "error",
         )
         form.base_revision_id.data = str(result.conflict_with.id)
-    elif request.method == "GET" and latest is not None:
+    return _editor_page(lesson, latest, form, conflict=conflict)
+
+
+def _opening_form(latest) -> LessonForm:
+    """The form as the editor opens: the newest revision's text, and that revision as the base
+    of the next save."""
+    form = LessonForm()
+    if latest is not None:
         form.fill_from(latest)
         form.base_revision_id.data = str(latest.id)
+    return form
+
+
+def _editor_page(lesson, latest, form, opened_on=None, conflict=None):
+    """The lesson editor; `form` is the form or a function that builds it (editor_fields)."""
     media = course_authoring.media_names_of(lesson.course)
-    opened_on = latest if request.method == "GET" else None
     return render_template(
         "author/edit.html",
-        form=form,
         lesson=lesson,
         latest=latest,
         title=lesson_title(latest) if latest else lesson.slug,

@@ -401,3 +401,28 @@ def test_the_editor_opens_on_the_newest_revision_with_each_editors_own_token(
     # The draft saved from the kept page by the other editor goes through with their token.
     saved = second.post(EDIT, data=form_of(second) | {"body_zh": "乙的草稿。", "save_draft": "1"})
     assert saved.status_code == 302
+
+
+def test_the_editor_builds_its_form_only_when_its_fields_are_rendered(
+    app, make_user, lessons_dir, sync, monkeypatch
+):
+    """A second opening of the same revision finds the fields kept and builds no form; a save
+    that is refused shows the form as sent."""
+    from courseware.lessons import author_views
+
+    sync()
+    built = []
+
+    class CountedForm(author_views.LessonForm):
+        def __init__(self, *args, **kwargs):
+            built.append(1)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(author_views, "LessonForm", CountedForm)
+    first, second = staff(app, make_user, "t1"), staff(app, make_user, "t2")
+    assert first.get(EDIT).status_code == 200 and len(built) == 1
+    page = second.get(EDIT).get_data(as_text=True)
+    assert len(built) == 1 and "第二课正文" in page
+    refused = second.post(EDIT, data=form_of(second) | {"body_zh": "", "save_draft": "1"})
+    assert refused.status_code == 200 and len(built) == 2
+    assert "请填写中文课文。" in refused.get_data(as_text=True)
