@@ -40,9 +40,8 @@ def my_learning(user_id: int) -> Summary:
         by_course.setdefault(row.course_id, []).append(row)
     started = set(by_course) | _courses_with_quizzes_or_exercises(user_id)
     lines = []
-    for course in catalogue.active_courses():
-        if course.id not in started:
-            continue
+    # Only the courses begun: a province's catalogue may hold hundreds.
+    for course in catalogue.active_courses_among(started):
         progress = by_course.get(course.id, [])
         lines.append(
             CourseLine(

@@ -211,16 +211,20 @@ def reverse(entry: CreditEntry, reason: str, entered_by: User, today: dt.date) -
 
 @built_once
 def _entries_of_user():
+    # With each entry whether it counts as a required course's (required_totals), so that a
+    # standing summed from the entries needs no query of its own.
+    required = _required_course_clause(CreditEntry.user_id).label("required")
     return (
-        sa.select(*CreditEntry.__table__.c)
+        sa.select(*CreditEntry.__table__.c, required)
         .where(CreditEntry.user_id == sa.bindparam("user_id"))
         .order_by(CreditEntry.earned_on.desc(), CreditEntry.id.desc())
     )
 
 
 def entries_of(user_id: int) -> list[sa.Row]:
-    """A user's ledger entries, newest first, as rows with the entry's columns: the pages only
-    show them, and building an object for each cost more than reading it."""
+    """A user's ledger entries, newest first, as rows with the entry's columns and `required`
+    (whether the entry counts as a required course's): the pages only show them, and building an
+    object for each cost more than reading it."""
     return read_rows(_entries_of_user(), {"user_id": user_id})
 
 
@@ -340,6 +344,10 @@ def in_person_between(user_id: int, start: dt.date, end: dt.date) -> float:
     return round(float(value or 0), 2)
 
 
+# The entries that count towards the required (必修) 学时: courses completed, and their reversals.
+REQUIRED_KINDS = ("course", "reversal")
+
+
 def _required_course_clause(user_id_column):
     """Entries of a course that some class of the learner's assigns as required (必修)."""
     return sa.exists(
@@ -372,7 +380,7 @@ def _required_totals():
         sa.select(CreditEntry.user_id, sa.func.sum(CreditEntry.hours))
         .where(
             CreditEntry.course_id.is_not(None),
-            CreditEntry.kind.in_(("course", "reversal")),
+            CreditEntry.kind.in_(REQUIRED_KINDS),
             CreditEntry.earned_on >= sa.bindparam("start"),
             CreditEntry.earned_on <= sa.bindparam("end"),
             _required_course_clause(CreditEntry.user_id),
@@ -431,6 +439,23 @@ def quota_standing(user: User, today: dt.date, entries=None) -> QuotaStanding:
             ),
             2,
         )
+    if entries is None:
+        required_done = required_totals(start, today, [user.id]).get(user.id, 0.0)
+    else:
+        # The entries required_totals() sums, from the rows in hand.
+        required_done = round(
+            float(
+                sum(
+                    e.hours
+                    for e in entries
+                    if e.required
+                    and e.course_id is not None
+                    and e.kind in REQUIRED_KINDS
+                    and start <= e.earned_on <= today
+                )
+            ),
+            2,
+        )
     carried = 0.0
     if required is not None and current_app.config.get("CREDIT_CARRY_OVER"):
         carried = carried_over(total_between(user.id, *previous_period(start, years)), required)
@@ -442,7 +467,7 @@ def quota_standing(user: User, today: dt.date, entries=None) -> QuotaStanding:
         years,
         start,
         in_person,
-        required_totals(start, today, [user.id]).get(user.id, 0.0),
+        required_done,
         required_minimums(stored)[level] if level else 0.0,
         carried,
     )

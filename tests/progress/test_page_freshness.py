@@ -222,3 +222,80 @@ def test_a_quiz_or_exercise_taken_out_in_the_browser_leaves_the_course_page_at_o
     assert "小测" not in page and "演练：抢盐" not in page
     about = client.get(f"{COURSE}/about").get_data(as_text=True)
     assert "小测" not in about and "演练：抢盐" not in about
+
+
+def test_the_required_hours_summed_from_the_entries_read_equal_the_databases_sum(
+    app, make_user, make_class
+):
+    """The entries carry whether a class of the learner's requires their course (必修): a
+    course required by one class and elective in another counts, an elective one does not, a
+    reversal of a required one is deducted, and other learners' classes change nothing."""
+    import datetime as dt
+
+    from courseware.courses.models import Course
+    from courseware.progress import ledger
+    from courseware.progress.models import CourseAssignment, CreditEntry
+
+    today = dt.date(2026, 11, 27)
+    county = make_user(username="county", rank_level="county")
+    other = make_user(username="other")
+    mine, second = make_class([], [county]), make_class([], [county])
+    theirs = make_class([], [other])
+    with app.app_context():
+        courses = []
+        for slug in ("required-one", "elective-one", "required-elsewhere"):
+            course = Course(
+                slug=slug,
+                title={"zh": slug},
+                summary={},
+                audience={},
+                credit_hours=2.0,
+                items=[],
+                completion={},
+                settings_hash=slug,
+            )
+            db.session.add(course)
+            courses.append(course)
+        db.session.flush()
+        required, elective, elsewhere = courses
+        for cohort, course, requirement in [
+            (mine, required, "elective"),
+            (second, required, "required"),
+            (mine, elective, "elective"),
+            (theirs, elsewhere, "required"),
+            (mine, elsewhere, "elective"),
+        ]:
+            db.session.add(
+                CourseAssignment(
+                    cohort_id=cohort,
+                    course_id=course.id,
+                    starts_on=today,
+                    due_on=today,
+                    requirement=requirement,
+                )
+            )
+        for hours, course, kind in [
+            (8.0, required, "course"),
+            (-3.0, required, "reversal"),
+            (5.0, elective, "course"),
+            (4.0, elsewhere, "course"),
+            (6.0, None, "external"),
+        ]:
+            db.session.add(
+                CreditEntry(
+                    user_id=county,
+                    hours=hours,
+                    earned_on=dt.date(2026, 3, 1),
+                    kind=kind,
+                    course_id=course.id if course else None,
+                    note="x",
+                    entered_by_id=county,
+                )
+            )
+        db.session.commit()
+        user = db.session.get(User, county)
+        summed = ledger.quota_standing(user, today)
+        read = ledger.quota_standing(user, today, ledger.entries_of(county))
+        assert read == summed
+        assert read.required_total == 5.0
+        assert read.period_total == 20.0
