@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from courseware import signals
 from courseware.accounts.audit import record
 from courseware.courses.models import Course
-from courseware.db import built_once, db
+from courseware.db import built_once, db, read_rows
 from courseware.exercises.runs import best_runs
 from courseware.lessons import reading
 from courseware.progress import tracking
@@ -124,6 +124,21 @@ def _completion_of():
 
 def completion_of(course_id: int, user_id: int) -> CourseCompletion | None:
     return db.session.scalar(_completion_of(), {"course_id": course_id, "user_id": user_id})
+
+
+@built_once
+def _completion_row_of():
+    return sa.select(CourseCompletion.id, CourseCompletion.completed_at).where(
+        CourseCompletion.course_id == sa.bindparam("course_id"),
+        CourseCompletion.user_id == sa.bindparam("user_id"),
+    )
+
+
+def completion_shown(course_id: int, user_id: int) -> sa.Row | None:
+    """The learner's completion of the course as its pages show it (id, completed_at), or None:
+    read as a row, which costs a course page less than the object completion_of() builds."""
+    rows = read_rows(_completion_row_of(), {"course_id": course_id, "user_id": user_id})
+    return rows[0] if rows else None
 
 
 def check_completion(course_id: int, user_id: int, now: dt.datetime) -> CourseCompletion | None:

@@ -26,7 +26,7 @@ from courseware.exercises.runs import best_runs
 from courseware.lessons import reading
 from courseware.progress import course_info, course_page, tracking
 from courseware.progress.classes import assigned_to
-from courseware.progress.completion import completion_of
+from courseware.progress.completion import completion_shown
 from courseware.progress.tracking import find_lesson
 from courseware.quizzes.attempts import quiz_statuses
 from courseware.timeutil import local_today
@@ -82,7 +82,7 @@ def course(course_slug):
         course=course,
         lessons=lessons,
         entries=entries,
-        completion=completion_of(course.id, current_user.id),
+        completion=completion_shown(course.id, current_user.id),
         resume=tracking.resume_lesson(lessons, rows) if rows else None,
         has_guide="guide" in course.content.pages
         and course_info.teaches_course(current_user, course),
@@ -100,7 +100,7 @@ def about(course_slug):
         course=course,
         page=reading.course_page_view(course, "intro"),
         rule=course_info.explain_rule(course, current_user.id),
-        completion=completion_of(course.id, current_user.id),
+        completion=completion_shown(course.id, current_user.id),
     )
 
 

@@ -140,11 +140,34 @@ def test_new_titles_of_a_lesson_a_quiz_and_an_exercise_show_at_once(
     assert "演练：抢盐" not in outline
 
 
+def add_entry(user_id, hours, on, kind="external", course_id=None):
+    from courseware.progress.models import CreditEntry
+
+    db.session.add(
+        CreditEntry(
+            user_id=user_id,
+            hours=hours,
+            earned_on=on,
+            kind=kind,
+            course_id=course_id,
+            note="x",
+            entered_by_id=user_id,
+        )
+    )
+
+
+def standing_both_ways(user_id, today):
+    """The learner's standing summed by the database and from the entries read: they agree."""
+    from courseware.progress import ledger
+
+    user = db.session.get(User, user_id)
+    read = ledger.quota_standing(user, today, ledger.entries_of(user_id))
+    assert read == ledger.quota_standing(user, today)
+    return read
+
+
 def test_a_quota_summed_from_the_entries_read_equals_the_databases_sum(app, make_user):
     import datetime as dt
-
-    from courseware.progress import ledger
-    from courseware.progress.models import CreditEntry
 
     today = dt.date(2026, 11, 27)
     county = make_user(username="county", rank_level="county")
@@ -156,21 +179,9 @@ def test_a_quota_summed_from_the_entries_read_equals_the_databases_sum(app, make
             (100, dt.date(2021, 12, 31)),  # before the period
             (7, dt.date(2026, 11, 28)),  # after today
         ]:
-            db.session.add(
-                CreditEntry(
-                    user_id=county,
-                    hours=hours,
-                    earned_on=on,
-                    kind="external",
-                    note="x",
-                    entered_by_id=county,
-                )
-            )
+            add_entry(county, hours, on)
         db.session.commit()
-        user = db.session.get(User, county)
-        summed = ledger.quota_standing(user, today)
-        read = ledger.quota_standing(user, today, ledger.entries_of(county))
-        assert read == summed
+        read = standing_both_ways(county, today)
         assert (read.year_total, read.period_total) == (248.25, 548.5)
 
 
@@ -233,8 +244,7 @@ def test_the_required_hours_summed_from_the_entries_read_equal_the_databases_sum
     import datetime as dt
 
     from courseware.courses.models import Course
-    from courseware.progress import ledger
-    from courseware.progress.models import CourseAssignment, CreditEntry
+    from courseware.progress.models import CourseAssignment
 
     today = dt.date(2026, 11, 27)
     county = make_user(username="county", rank_level="county")
@@ -281,21 +291,8 @@ def test_the_required_hours_summed_from_the_entries_read_equal_the_databases_sum
             (4.0, elsewhere, "course"),
             (6.0, None, "external"),
         ]:
-            db.session.add(
-                CreditEntry(
-                    user_id=county,
-                    hours=hours,
-                    earned_on=dt.date(2026, 3, 1),
-                    kind=kind,
-                    course_id=course.id if course else None,
-                    note="x",
-                    entered_by_id=county,
-                )
-            )
+            add_entry(county, hours, dt.date(2026, 3, 1), kind, course.id if course else None)
         db.session.commit()
-        user = db.session.get(User, county)
-        summed = ledger.quota_standing(user, today)
-        read = ledger.quota_standing(user, today, ledger.entries_of(county))
-        assert read == summed
+        read = standing_both_ways(county, today)
         assert read.required_total == 5.0
         assert read.period_total == 20.0
