@@ -230,10 +230,10 @@ def main():
                         )
             # Each round measures every page once, so a page's measurements lie minutes apart and
             # a passing burst of other work on the machine disturbs one of them, not all.
-            ratios: dict[str, list[float]] = {}
+            ratios: dict[tuple[str, str], list[float]] = {}
             for _ in range(args.repeat):
                 for role, cookie, path, goal in pages:
-                    ratios.setdefault(role + path, []).append(
+                    ratios.setdefault((role, path), []).append(
                         measure_page(
                             role,
                             path,
@@ -249,7 +249,7 @@ def main():
             if args.repeat > 1:
                 print(f"median of {args.repeat} rounds:")
             for role, _cookie, path, goal in pages:
-                ratio = statistics.median(ratios[role + path])
+                ratio = statistics.median(ratios[(role, path)])
                 if args.repeat > 1:
                     print(
                         f"{role:11} {short(path):58} {'median':>17} {ratio:6.3f}  ≥ {goal:.2f} "

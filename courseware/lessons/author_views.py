@@ -136,10 +136,11 @@ def _report(revision, course, media) -> list[tuple[str, list[str]]]:
 _EDITOR_FIELDS = caching.Cache("editor_fields", max_size=256)
 
 
-def editor_fields(form, lesson, opened_on, media) -> Markup:
-    """The editor's fields (author/_fields.html: lesson_fields). As they open on a revision
-    (`opened_on`, None when the form shows what was sent), they are kept; `form` may be a function
-    that builds the form, called only when the fields are rendered.
+def editor_fields(make_form, lesson, opened_on, media) -> Markup:
+    """The editor's fields (author/_fields.html: lesson_fields), with the form make_form()
+    gives, called only when the fields are rendered. As they open on a revision (`opened_on`,
+    None when the form shows what was sent), they are kept, and a request that finds them kept
+    builds no form.
 
     Both languages' titles, objectives and texts with their labels and hints were two thirds of
     the editor's time. A revision's text never changes once saved, so the fields are kept by
@@ -150,14 +151,13 @@ def editor_fields(form, lesson, opened_on, media) -> Markup:
     preview_url = url_for("author.preview", course_slug=course.slug)
     macro = get_template_attribute("author/_fields.html", "lesson_fields")
     if opened_on is None:
-        return macro(form() if callable(form) else form, preview_url, course, media)
+        return macro(make_form(), preview_url, course, media)
     key = (course.slug, opened_on.id, tuple(m.name for m in media))
-    make_forms = (lambda: (form(),)) if callable(form) else (lambda: (form,))
     return kept_part(
         _EDITOR_FIELDS,
         key,
-        lambda built: macro(built, preview_url, course, media),
-        forms=make_forms,
+        lambda form: macro(form, preview_url, course, media),
+        forms=lambda: (make_form(),),
     )
 
 
@@ -198,7 +198,7 @@ def edit(course_slug, lesson_slug):
             "error",
         )
         form.base_revision_id.data = str(result.conflict_with.id)
-    return _editor_page(lesson, latest, form, conflict=conflict)
+    return _editor_page(lesson, latest, lambda: form, conflict=conflict)
 
 
 def _opening_form(latest) -> LessonForm:
@@ -211,8 +211,8 @@ def _opening_form(latest) -> LessonForm:
     return form
 
 
-def _editor_page(lesson, latest, form, opened_on=None, conflict=None):
-    """The lesson editor; `form` is the form or a function that builds it (editor_fields)."""
+def _editor_page(lesson, latest, make_form, opened_on=None, conflict=None):
+    """The lesson editor; make_form() gives its form (editor_fields)."""
     media = course_authoring.media_names_of(lesson.course)
     return render_template(
         "author/edit.html",
@@ -222,7 +222,7 @@ def _editor_page(lesson, latest, form, opened_on=None, conflict=None):
         conflict=conflict,
         report=_report(latest, lesson.course, media) if latest and not conflict else [],
         media=media,
-        fields=editor_fields(form, lesson, opened_on, media),
+        fields=editor_fields(make_form, lesson, opened_on, media),
     )
 
 

@@ -128,10 +128,7 @@ def completion_of(course_id: int, user_id: int) -> CourseCompletion | None:
 
 @built_once
 def _completion_row_of():
-    return sa.select(CourseCompletion.id, CourseCompletion.completed_at).where(
-        CourseCompletion.course_id == sa.bindparam("course_id"),
-        CourseCompletion.user_id == sa.bindparam("user_id"),
-    )
+    return _completion_of().with_only_columns(CourseCompletion.id, CourseCompletion.completed_at)
 
 
 def completion_shown(course_id: int, user_id: int) -> sa.Row | None:

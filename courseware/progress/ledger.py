@@ -239,7 +239,7 @@ def quota_rules() -> list[sa.Row]:
     return read_rows(_quota_rules(), {})
 
 
-def quotas(rules: list[QuotaRule] | None = None) -> dict[str, tuple[float, int]]:
+def quotas(rules: list[sa.Row] | None = None) -> dict[str, tuple[float, int]]:
     """Per rank level, the 学时 due and the years they are due over; `rules` are quota_rules()
     when the caller has read them."""
     if rules is None:
@@ -248,7 +248,7 @@ def quotas(rules: list[QuotaRule] | None = None) -> dict[str, tuple[float, int]]
     return {level: stored.get(level, default) for level, default in DEFAULT_QUOTAS.items()}
 
 
-def required_minimums(rules: list[QuotaRule] | None = None) -> dict[str, float]:
+def required_minimums(rules: list[sa.Row] | None = None) -> dict[str, float]:
     """Per rank level, the 学时 of the quota that must come from required (必修) courses."""
     if rules is None:
         rules = quota_rules()

@@ -65,9 +65,9 @@ def _attempt_counts(user) -> tuple[sa.Select, sa.Select]:
 @roles(*permissions.STAFF)
 def index():
     quizzes = sorted(db.session.scalars(_quiz_list()), key=course_order)
-    counts, waiting = _attempt_counts(current_user)
-    counts = dict(db.session.execute(counts).all())
-    waiting = db.session.scalar(waiting)
+    handed_in, to_grade = _attempt_counts(current_user)
+    counts = dict(db.session.execute(handed_in).all())
+    waiting = db.session.scalar(to_grade)
     return render_template(
         "quizzes/teach/index.html", quizzes=quizzes, counts=counts, waiting=waiting
     )
