@@ -60,7 +60,7 @@ def _init_extensions(app: Flask) -> None:
     from courseware import access, forms, i18n, jobs, permissions, security, templating, uploads
     from courseware.accounts import sessions
     from courseware.content import markdown
-    from courseware.db import db, ping_when_idle
+    from courseware.db import db, end_reads_with_commit, ping_when_idle
     from courseware.extensions import csrf, defer_migrate
 
     db.init_app(app)
@@ -68,6 +68,7 @@ def _init_extensions(app: Flask) -> None:
         # A server's connection can drop between requests; a local file cannot.
         with app.app_context():
             ping_when_idle(db.engine)
+            end_reads_with_commit(app, db.engine)
     defer_migrate(app)
     # Access is checked before CSRF, so a stranger is sent to sign in, not told the token is bad.
     access.init_app(app)

@@ -81,6 +81,43 @@ def ping_when_idle(engine: Engine) -> None:
             raise sa.exc.DisconnectionError(str(error)) from error
 
 
+# psycopg prepares a statement on the server once a connection has run it five times, which spares
+# PostgreSQL parsing and planning it again: a third to three quarters of a small query's time (the
+# classroom's live poll: 1.0 ms unprepared, 0.24 ms prepared). But psycopg forgets every prepared
+# statement on ROLLBACK, because a rolled-back DROP or ALTER may leave its plans pointing at
+# nothing, and a request that only read ends its transaction with a ROLLBACK, so none was ever
+# kept. A request that wrote nothing ends with COMMIT instead: for the data it is the same, as the
+# transaction changed nothing, and the connection keeps what it has prepared.
+_WROTE = "courseware.wrote"
+
+
+def end_reads_with_commit(app, engine: Engine) -> None:
+    """End each request's transaction with COMMIT when it sent only SELECTs and left nothing
+    unsaved in the session; every other transaction (a write, an error) is rolled back as before."""
+
+    @event.listens_for(engine, "begin")
+    def _begun(conn) -> None:
+        conn.info[_WROTE] = False
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _note_writes(conn, cursor, statement, parameters, context, executemany) -> None:
+        if not statement.startswith("SELECT "):
+            conn.info[_WROTE] = True
+
+    @app.teardown_appcontext
+    def _commit_reads(error) -> None:
+        # Registered after Flask-SQLAlchemy's own teardown, so it runs before the session is removed.
+        if error is not None or not db.session.registry.has():
+            return
+        session = db.session()
+        if not session.in_transaction() or session.new or session.deleted or session.dirty:
+            return
+        if not session.connection().info.get(_WROTE, True):
+            # The session is removed next; what was read stays readable, as after a rollback.
+            session.expire_on_commit = False
+            session.commit()
+
+
 def status_type(statuses: type[enum.StrEnum], length: int = 16) -> sa.Enum:
     """A column type for a status enum: stored as the members' values in a plain VARCHAR (no
     database enum, no CHECK), read back as members; a value outside the enum is refused on write."""

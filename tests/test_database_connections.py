@@ -1,10 +1,14 @@
 """A server's connections: one that dropped while it waited in the pool is replaced before a
-request uses it; one used a moment ago is not tried first (a round trip on every request)."""
+request uses it; one used a moment ago is not tried first (a round trip on every request); a
+request that only read keeps the statements its connection prepared, and one that changed rows
+without committing changes nothing."""
 
 import pytest
 import sqlalchemy as sa
 
 from courseware import db as database
+from courseware.access import public
+from courseware.accounts.models import User
 from courseware.db import db
 from tests.conftest import Auth, postgresql_url
 
@@ -12,7 +16,7 @@ from tests.conftest import Auth, postgresql_url
 @pytest.fixture
 def server_app(app, backend):
     if backend != "postgresql":
-        pytest.skip("only a database server's connections drop; SQLite is a file")
+        pytest.skip("about a database server's connections; SQLite is a file")
     return app
 
 
@@ -64,3 +68,43 @@ def test_a_connection_used_a_moment_ago_is_not_tried_first(server_app, make_user
     monkeypatch.setattr(database, "IDLE_PING_SECONDS", -1.0)  # every connection has waited too long
     assert client.get("/my-learning").status_code == 200
     assert tried
+
+
+def prepared_on_the_pooled_connection(app) -> int:
+    """How many statements PostgreSQL holds prepared for the one connection in the app's pool."""
+    with app.app_context():
+        engine = db.engine
+        assert engine.pool.checkedin() == 1  # the requests ran one after another, on one connection
+        with engine.connect() as connection:
+            return connection.exec_driver_sql(
+                "SELECT count(*) FROM pg_prepared_statements"
+            ).scalar()
+
+
+def test_a_connection_keeps_its_prepared_statements_across_reading_requests(server_app, make_user):
+    client = signed_in(server_app, make_user)
+    # The driver prepares a statement once a connection has run it five times.
+    for _ in range(7):
+        assert client.get("/my-learning").status_code == 200
+    assert prepared_on_the_pooled_connection(server_app) > 0
+
+
+def test_a_request_that_changed_rows_without_committing_leaves_them_unchanged(
+    server_app, make_user
+):
+    user_id = make_user(username="zhang", name="张三")
+
+    @server_app.route("/_test/rename-unsaved/<how>")
+    @public
+    def rename_unsaved(how):
+        if how == "statement":  # sent to the database, never committed
+            db.session.execute(sa.update(User).where(User.id == user_id).values(name="李四"))
+        else:  # changed in the session only
+            db.session.get(User, user_id).name = "王五"
+        return "renamed"
+
+    client = server_app.test_client()
+    for how in ("statement", "object"):
+        assert client.get(f"/_test/rename-unsaved/{how}").status_code == 200
+        with server_app.app_context():
+            assert db.session.get(User, user_id).name == "张三"
