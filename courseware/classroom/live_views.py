@@ -339,20 +339,29 @@ def answer(session_id, question_id):
         abort(400)
     error = None
     try:
-        livequiz.answer(room, lq, user_id, livequiz.response_from_form(lq, request.form), utcnow())
-        db.session.commit()
+        response = livequiz.response_from_form(lq, request.form)
+        livequiz.answer(room, lq, user_id, response, utcnow(), present=room.present)
     except sessions.ClassroomError as refused:
         db.session.rollback()
         error = messages.error_message(refused)
-    if request.headers.get("HX-Request"):
-        now = utcnow()
-        room, state = phone.room_and_live_state(room.id, user_id, now)
-        context = phone.phone_context(room, now, state)
-        return render_template("classroom/live/_phone.html", error=error, **context), (
-            409 if error else 200
-        )
+    # The phone's part is drawn before the commit, which would expire the signed-in user and cost
+    # a reload of it: the answers of a whole room come within seconds. It shows the answer as
+    # saved, and is sent only once the commit has succeeded.
+    reply = _phone_part(room.id, user_id, error) if request.headers.get("HX-Request") else None
+    db.session.commit()
+    if reply is not None:
+        return reply
     flash(error or _("Your answer is saved."), "error" if error else "success")
     return redirect(url_for("classroom.session_page", session_id=room.id) + "#live")
+
+
+def _phone_part(session_id: int, user_id: int, error: str | None):
+    now = utcnow()
+    room, state = phone.room_and_live_state(session_id, user_id, now)
+    context = phone.phone_context(room, now, state)
+    return render_template("classroom/live/_phone.html", error=error, **context), (
+        409 if error else 200
+    )
 
 
 @bp.route("/<int:session_id>/questions")

@@ -337,13 +337,19 @@ def response_from_form(lq: LiveQuestion, form):
 
 
 def answer(
-    session: ClassSession, lq: LiveQuestion, user_id: int, response, now: dt.datetime
+    session: ClassSession,
+    lq: LiveQuestion,
+    user_id: int,
+    response,
+    now: dt.datetime,
+    present: bool | None = None,
 ) -> LiveAnswer:
-    """Save a learner's answer, or change it, while the question is open; graded at once."""
+    """Save a learner's answer, or change it, while the question is open; graded at once.
+    `present`: whether the learner is in the room, when the caller has read it already."""
     live = db.session.get(LiveQuiz, lq.live_quiz_id)
     if live.session_id != session.id:
         raise ClassroomError("question")
-    if not is_present(session.id, user_id):
+    if not (present if present is not None else is_present(session.id, user_id)):
         raise ClassroomError("not_present")
     if live.finished_at is not None or now > lq.closes_at + grace():
         raise ClassroomError("question_closed")
