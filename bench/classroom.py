@@ -7,7 +7,7 @@ For each database (a temporary SQLite file; on PostgreSQL a throwaway database
 courseware_classroom_<pid> on 127.0.0.1:5432, user postgres, dropped afterwards) it migrates, syncs
 the course files, inserts an instructor and `phones` learners in one class assigned the course
 microblogging-and-leadership, opens a class session and starts a live quiz on the course's bank,
-then serves the app as `make run` does (gunicorn, 2 workers × 4 threads). Then, in one run:
+then serves the app as `make run` does (gunicorn, two workers a core × 4 threads). Then, in one run:
   1. every phone signs in through the real form (not measured);
   2. the phones, in several client processes (as in bench/quiz_storm.py: a real class is separate
      browsers), open the session page and check in with the code on the projector, each at a
@@ -61,6 +61,7 @@ from bench.quiz_storm import (  # noqa: E402
     percentile,
     PG_SERVER,
     postgres_database,
+    SERVER_WORKERS,
     start_server,
 )
 from bench.quiz_storm import sign_in as storm_sign_in  # noqa: E402
@@ -540,7 +541,8 @@ def main():
     phones = int(numbers[0]) if numbers else 200
     print(
         f"{phones} phones check in within {CHECKIN_SPREAD:g} s and answer {QUESTIONS} live questions "
-        f"(one every {QUESTION_EVERY:g} s), polling as the page does; gunicorn 2 workers × 4 threads"
+        f"(one every {QUESTION_EVERY:g} s), polling as the page does; "
+        f"gunicorn {SERVER_WORKERS} workers × 4 threads"
     )
     ok = True
     largest = {}

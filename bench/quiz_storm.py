@@ -5,8 +5,8 @@ Run: .venv/bin/python bench/quiz_storm.py [learners] [saves] [think-seconds] [th
 
 For each database it creates a throwaway database (a temporary SQLite file; on PostgreSQL a database
 courseware_bench_<pid> on 127.0.0.1:5432, user postgres, dropped afterwards), migrates it, syncs the
-course files, inserts the learners' accounts directly, and starts gunicorn (2 workers, each with
-`threads` threads as `make run` serves; 1 means sync workers). Then, in one run:
+course files, inserts the learners' accounts directly, and starts gunicorn (as `make run` does,
+two workers a core, each with `threads` threads; 1 means sync workers). Then, in one run:
   1. signs every learner in through the real form, in parallel, before anything is measured;
   2. idle server: a few learners, one after the other, each take the quiz as in the storm (start,
      open the attempt page, `saves` saves, hand in) with no pause: the p50 of a single save;
@@ -573,12 +573,16 @@ def server_save_times(log: Path, skip: int) -> list[float]:
     ]
 
 
+# As `make run` serves: two workers a core (see the Makefile).
+SERVER_WORKERS = 2 * len(os.sched_getaffinity(0))
+
+
 def start_server(env, port: int, threads: int, log: Path):
     server = subprocess.Popen(
         [
             BIN / "gunicorn",
             "--workers",
-            "2",
+            str(SERVER_WORKERS),
             "--threads",
             str(threads),
             "--bind",
@@ -853,9 +857,10 @@ def main():
     threads = int(sys.argv[4]) if len(sys.argv) > 4 else 4
     databases = (sys.argv[5] if len(sys.argv) > 5 else "sqlite,postgresql").split(",")
     kind = "sync workers" if threads == 1 else f"workers × {threads} threads"
+    kind = f"{SERVER_WORKERS} {kind}"
     print(
         f"{learners} learners start quiz {QUIZ!r} within {START_SPREAD:g} s, each saves {saves} answers "
-        f"(pause 0–{2 * think:g} s before each) and hands in; gunicorn 2 {kind}"
+        f"(pause 0–{2 * think:g} s before each) and hands in; gunicorn {kind}"
     )
     results = []
     for database in databases:
