@@ -97,14 +97,18 @@ def test_a_request_that_changed_rows_without_committing_leaves_them_unchanged(
     @server_app.route("/_test/rename-unsaved/<how>")
     @public
     def rename_unsaved(how):
-        if how == "statement":  # sent to the database, never committed
-            db.session.execute(sa.update(User).where(User.id == user_id).values(name="李四"))
-        else:  # changed in the session only
+        if how == "object":  # changed in the session only
             db.session.get(User, user_id).name = "王五"
+            return "renamed"
+        # Sent to the database, never committed.
+        db.session.execute(sa.update(User).where(User.id == user_id).values(name="李四"))
+        if how == "failed":
+            raise RuntimeError("the request failed after its change")
         return "renamed"
 
     client = server_app.test_client()
-    for how in ("statement", "object"):
-        assert client.get(f"/_test/rename-unsaved/{how}").status_code == 200
+    server_app.testing = False  # a failing view answers 500 instead of raising into the test
+    for how, status in (("statement", 200), ("object", 200), ("failed", 500)):
+        assert client.get(f"/_test/rename-unsaved/{how}").status_code == status
         with server_app.app_context():
             assert db.session.get(User, user_id).name == "张三"
