@@ -110,7 +110,11 @@ def end_reads_with_commit(app, engine: Engine) -> None:
         if error is not None or not db.session.registry.has():
             return
         session = db.session()
-        if not session.in_transaction() or session.new or session.deleted or session.dirty:
+        transaction = session.get_transaction()
+        # Inactive: a flush failed and the view went on without rolling back.
+        if transaction is None or not transaction.is_active:
+            return
+        if session.new or session.deleted or session.dirty:
             return
         if not session.connection().info.get(_WROTE, True):
             # The session is removed next; what was read stays readable, as after a rollback.

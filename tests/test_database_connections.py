@@ -112,3 +112,20 @@ def test_a_request_that_changed_rows_without_committing_leaves_them_unchanged(
         assert client.get(f"/_test/rename-unsaved/{how}").status_code == status
         with server_app.app_context():
             assert db.session.get(User, user_id).name == "张三"
+
+
+def test_a_request_whose_flush_failed_and_was_caught_still_answers(server_app, make_user):
+    make_user(username="zhang")
+
+    @server_app.route("/_test/duplicate-caught")
+    @public
+    def duplicate_caught():
+        db.session.add(User(username="zhang", name="another", role="learner", password_hash="x"))
+        try:
+            db.session.flush()
+        except sa.exc.IntegrityError:
+            return "refused"  # the view forgot to roll back
+        return "added"
+
+    response = server_app.test_client().get("/_test/duplicate-caught")
+    assert (response.status_code, response.get_data(as_text=True)) == (200, "refused")
