@@ -856,8 +856,9 @@ def main():
     think = float(sys.argv[3]) if len(sys.argv) > 3 else 5.0
     threads = int(sys.argv[4]) if len(sys.argv) > 4 else 4
     databases = (sys.argv[5] if len(sys.argv) > 5 else "sqlite,postgresql").split(",")
-    kind = "sync workers" if threads == 1 else f"workers × {threads} threads"
-    kind = f"{SERVER_WORKERS} {kind}"
+    kind = f"{SERVER_WORKERS} " + (
+        "sync workers" if threads == 1 else f"workers × {threads} threads"
+    )
     print(
         f"{learners} learners start quiz {QUIZ!r} within {START_SPREAD:g} s, each saves {saves} answers "
         f"(pause 0–{2 * think:g} s before each) and hands in; gunicorn {kind}"
