@@ -26,6 +26,8 @@ The caches (name: what, keyed by, how long, how dropped):
 - "signed_csrf" (templating.py): a signed CSRF token by secret key and session secret, 60 s
   (rule 3: a reused token only carries a signing time up to a minute older).
 - "locales" (i18n.py): parsed Babel locales by code (rule 2).
+- "browser_locales" (i18n.py): the interface language chosen for an Accept-Language header, by
+  the header and the languages offered (rule 1: the header is the key).
 - "role_names" (templating.py): a role's name by role and language (rule 2).
 - "wtforms_translations" (forms.py): WTForms' own message catalogue by locale (rule 2: a file of
   the installed WTForms).

@@ -12,6 +12,8 @@ from flask_babel import Babel, get_locale, get_translations
 from flask_login import current_user
 from jinja2 import pass_eval_context
 from markupsafe import escape, Markup
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 from courseware import caching
 from courseware.db import db
@@ -49,8 +51,27 @@ def _locale_code() -> str | None:
     if request.cookies.get(COOKIE) in languages:
         return request.cookies[COOKIE]
     return (
-        request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+        _browser_locale(request.headers.get("Accept-Language", ""), tuple(languages))
+        or (current_app.config["BABEL_DEFAULT_LOCALE"])
     )
+
+
+# The language chosen for each Accept-Language header, per process: a class's browsers send a few
+# distinct headers, and parsing one costs more than the rest of choosing the language. Browsers
+# send a few dozen characters; a longer header is parsed each time rather than kept.
+_BROWSER_LOCALES = caching.Cache("browser_locales", max_size=1024)
+_KEPT_HEADER_LENGTH = 200
+
+
+def _browser_locale(header: str, languages: tuple[str, ...]) -> str | None:
+    """Of `languages`, the best match for an Accept-Language header, as Werkzeug picks it."""
+
+    def choose() -> str | None:
+        return parse_accept_header(header, LanguageAccept).best_match(languages)
+
+    if len(header) > _KEPT_HEADER_LENGTH:
+        return choose()
+    return _BROWSER_LOCALES.get_or_build((header, languages), choose)
 
 
 def remember_locale(response, locale: str) -> None:

@@ -11,6 +11,7 @@ POLICY = {
     "urls",
     "signed_csrf",
     "locales",
+    "browser_locales",
     "rendered_markdown",
     "sanitiser_reports",
     "question_html",
@@ -182,3 +183,24 @@ def test_role_names_are_kept_per_language(app):
     assert names("zh-CN") == ["学员", "管理员", "学员"]
     assert names("en") == ["Learner", "Administrator", "Learner"]
     assert names("zh-CN") == ["学员", "管理员", "学员"]
+
+
+def test_the_browser_language_kept_per_header_is_the_one_werkzeug_picks(app):
+    from courseware import i18n
+
+    headers = {
+        "en-US,en;q=0.9": "en",
+        "zh-CN,zh;q=0.9,en;q=0.8": "zh_CN",
+        "en;q=0.4,zh-CN;q=0.6": "zh_CN",
+        "fr": None,
+    }
+    for _round in range(2):  # the second round reads what the first kept
+        for header, expected in headers.items():
+            with app.test_request_context("/", headers={"Accept-Language": header}):
+                assert i18n._locale_code() == (expected or app.config["BABEL_DEFAULT_LOCALE"])
+    kept = caching.registry()["browser_locales"]
+    assert len(kept) == len(headers)
+    long_header = "en;q=0.9," + ",".join(f"x-{n}" for n in range(60))
+    with app.test_request_context("/", headers={"Accept-Language": long_header}):
+        assert i18n._locale_code() == "en"
+    assert len(kept) == len(headers)  # a header longer than browsers send is not kept

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import current_app, g, has_request_context, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, LoginManager, logout_user
+from flask_login.signals import user_accessed
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import event
 from sqlalchemy.orm import make_transient_to_detached
@@ -16,7 +17,24 @@ from courseware.db import db
 from courseware.netutil import client_ip
 from courseware.timeutil import utcnow
 
-login_manager = LoginManager()
+
+class SessionLoginManager(LoginManager):
+    """Flask-Login's manager, loading the user from the session cookie's token alone.
+
+    This app signs in with no remember-me cookie and no request or header loader, and it checks
+    every session against the database instead of Flask-Login's session protection, which is off.
+    Flask-Login's own loader still worked out that protection's identifier (a SHA-512 of the
+    address and the browser) on every request, only to ignore it, and looked for a remember-me
+    cookie whenever no one was signed in."""
+
+    def _load_user(self):
+        user_accessed.send(current_app._get_current_object())
+        token = session.get("_user_id")
+        user = self._user_callback(token) if token is not None else None
+        return self._update_request_context_with_user(user)
+
+
+login_manager = SessionLoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = _l("Please sign in to see this page.")
 login_manager.login_message_category = "info"

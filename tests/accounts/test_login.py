@@ -272,3 +272,31 @@ def test_common_passwords_are_refused(client, auth, make_user):
         data={"current_password": PASSWORD, "new_password": "12345678", "confirm": "12345678"},
     )
     assert response.status_code == 200 and "猜到" in response.get_data(as_text=True)
+
+
+def test_only_the_session_cookie_signs_in_not_a_remember_me_cookie(client, auth, make_user, app):
+    # A Flask-Login remember-me cookie holding a live session's token, signed with the app's key:
+    # the app never sets one, so it must not sign anyone in (a logout clears the session cookie
+    # only).
+    from flask_login.utils import encode_cookie
+
+    make_user(username="zhang")
+    auth.login("zhang")
+    with app.app_context():
+        token = db.session.scalar(sa.select(UserSession.token))
+        remember = encode_cookie(token)
+    client.delete_cookie("session")
+    client.set_cookie("remember_token", remember)
+    assert client.get("/password").status_code == 302
+
+
+def test_the_session_works_from_another_address_and_browser(client, auth, make_user):
+    # Sessions are checked against the database, not against the address and browser they began in.
+    make_user(username="zhang")
+    auth.login("zhang")
+    moved = client.get(
+        "/password",
+        headers={"User-Agent": "another browser"},
+        environ_base={"REMOTE_ADDR": "198.51.100.9"},
+    )
+    assert moved.status_code == 200
