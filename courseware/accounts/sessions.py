@@ -13,7 +13,7 @@ from sqlalchemy.orm import make_transient_to_detached
 
 from courseware import caching
 from courseware.accounts.models import User, UserSession
-from courseware.db import db
+from courseware.db import db, first_row_on_driver
 from courseware.netutil import client_ip
 from courseware.timeutil import utcnow
 
@@ -54,7 +54,6 @@ ALLOWED_BEFORE_PASSWORD_CHANGE = {
 # running it on SQLite. Core, not ORM: the row is compared with the copy kept below, and an ORM
 # object is made only when they differ.
 _USER_COLUMNS = [column for column in User.__table__.columns]
-_USER_ID = User.__table__.c.id
 _LIVE_SESSION = (
     sa.select(*_USER_COLUMNS)
     .join(UserSession, UserSession.user_id == User.id)
@@ -109,19 +108,20 @@ def forget_read_along(name: str) -> None:
 # account deactivated or changed, by any worker or app server counts from the next request on.
 _users = caching.Cache("session_users", max_size=4096)
 _USER_KEYS = [column.key for column in _USER_COLUMNS]
+_ID_INDEX = _USER_KEYS.index("id")
 
 
 @login_manager.user_loader
 def load_user(token: str) -> User | None:
     """Return the user of a live session on an active account, or None."""
-    row = db.session.connection().execute(_live_session_row, {"token": token}).first()
+    row = first_row_on_driver(_live_session_row, {"token": token})
     if row is None:
         _users.pop(token, None)
         return None
     columns = row[: len(_USER_KEYS)]
     if _read_along:
-        values = row._mapping
-        g.read_along = (values[_USER_ID], {name: values[name] for name in _read_along})
+        values = dict(zip(_read_along, row[len(_USER_KEYS) :], strict=True))
+        g.read_along = (columns[_ID_INDEX], values)
     kept = _users.get(token)
     if kept is None or kept[0] != columns:
         kept = (columns, _detached_user(columns))
