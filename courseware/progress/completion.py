@@ -56,7 +56,7 @@ def standing(course: Course, user_id: int, quizzes=None, exercises=None, lessons
     if lessons is None:
         # The readable lessons' ids and slugs, without loading each lesson.
         lessons = reading.lesson_rows(course)
-    rows = tracking.statuses(user_id, [lesson.id for lesson in lessons])
+    rows = tracking.statuses(user_id, course.id, [lesson.id for lesson in lessons])
     parts = []
     wanted = chosen_items(rule.get("lessons", "all"), [lesson.slug for lesson in lessons])
     done = {

@@ -45,7 +45,7 @@ def catalogue():
     rows = []
     for course in courses:
         lessons = reading.lesson_rows(course)
-        done = tracking.statuses(current_user.id, [lesson.id for lesson in lessons])
+        done = tracking.statuses(current_user.id, course.id, [lesson.id for lesson in lessons])
         completed = sum(1 for row in done.values() if row.status == tracking.COMPLETED)
         rows.append((course, len(lessons), completed))
     # Courses a learner's classes assign come first, soonest due first.
@@ -69,7 +69,7 @@ def course(course_slug):
     """Show a course's lessons with each one's status, and where to go on."""
     course = get_course(course_slug)
     lessons = reading.lesson_rows(course)
-    rows = tracking.statuses(current_user.id, [lesson.id for lesson in lessons])
+    rows = tracking.statuses(current_user.id, course.id, [lesson.id for lesson in lessons])
     entries = course_page.item_entries(
         course_items(course, lessons),
         rows,
