@@ -22,18 +22,6 @@ def active_courses() -> list[Course]:
 
 
 @built_once
-def _active_courses_among():
-    return _active_courses().where(Course.id.in_(sa.bindparam("course_ids", expanding=True)))
-
-
-def active_courses_among(course_ids) -> list[Course]:
-    """Those of the courses with these ids that are in the catalogue, by slug; none asked, no
-    query."""
-    ids = sorted(set(course_ids))
-    return list(db.session.scalars(_active_courses_among(), {"course_ids": ids})) if ids else []
-
-
-@built_once
 def _course_by_slug():
     return sa.select(Course).where(
         Course.slug == sa.bindparam("slug"),

@@ -4,9 +4,8 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from courseware.courses import catalogue
 from courseware.courses.models import Course
-from courseware.db import built_once, db, read_rows
+from courseware.db import built_once, read_rows
 from courseware.exercises.models import Exercise, ExerciseRun
 from courseware.lessons import reading
 from courseware.lessons.models import Lesson, LessonRevision
@@ -17,7 +16,8 @@ from courseware.quizzes.models import Attempt, Quiz
 
 @dataclass
 class CourseLine:
-    course: Course
+    # The course's id, slug, title, items and version (what its line and lesson_rows() read).
+    course: sa.Row
     total: int
     completed: int
     seconds: int
@@ -38,10 +38,9 @@ def my_learning(user_id: int) -> Summary:
     by_course: dict[int, list] = {}
     for row in rows:
         by_course.setdefault(row.course_id, []).append(row)
-    started = set(by_course) | _courses_with_quizzes_or_exercises(user_id)
     lines = []
     # Only the courses begun: a province's catalogue may hold hundreds.
-    for course in catalogue.active_courses_among(started):
+    for course in read_rows(_courses_begun(), {"user_id": user_id}):
         progress = by_course.get(course.id, [])
         lines.append(
             CourseLine(
@@ -84,20 +83,30 @@ def _progress_rows():
 
 
 @built_once
-def _courses_begun_elsewhere():
-    quizzes = (
+def _courses_begun():
+    """The catalogue's courses a learner began, by a lesson, a quiz or an exercise, by slug: one
+    statement, where a list of the courses' ids would be rendered again on every view."""
+    course = Course.__table__
+    user_id = sa.bindparam("user_id")
+    begun = sa.union(
+        sa.select(Lesson.course_id)
+        .join(LessonProgress, LessonProgress.lesson_id == Lesson.id)
+        .where(LessonProgress.user_id == user_id),
         sa.select(Quiz.course_id)
         .join(Attempt, Attempt.quiz_id == Quiz.id)
-        .where(Attempt.user_id == sa.bindparam("user_id"))
-    )
-    exercises = (
+        .where(Attempt.user_id == user_id),
         sa.select(Exercise.course_id)
         .join(ExerciseRun, ExerciseRun.exercise_id == Exercise.id)
-        .where(ExerciseRun.user_id == sa.bindparam("user_id"))
+        .where(ExerciseRun.user_id == user_id),
     )
-    return quizzes.union(exercises)
-
-
-def _courses_with_quizzes_or_exercises(user_id: int) -> set[int]:
-    """Courses a learner began with a quiz or an exercise rather than a lesson: begun all the same."""
-    return set(db.session.scalars(_courses_begun_elsewhere(), {"user_id": user_id}))
+    return (
+        sa.select(
+            course.c.id, course.c.slug, course.c.title, course.c["items"], course.c.updated_at
+        )
+        .where(
+            course.c.archived_at.is_(None),
+            course.c.published_at.is_not(None),
+            course.c.id.in_(begun),
+        )
+        .order_by(course.c.slug)
+    )

@@ -1,5 +1,6 @@
 """One learner's standings in a course (lessons, quizzes, exercises), read by the course, equal
-the same learner's standings read for a whole class by lists of items."""
+the same learner's standings read for a whole class by lists of items; the courses a learner
+began, read in one statement, are those begun by any of the three."""
 
 import datetime as dt
 
@@ -114,3 +115,24 @@ def test_an_item_taken_out_leaves_the_learners_standing_at_once(app, full_course
         course = db.session.scalar(sa.select(Course))
         assert quiz_statuses(course, learner) == {}
         assert best_runs(course, learner) == {}
+
+
+def test_a_course_begun_with_an_exercise_alone_is_in_my_learning_until_archived(
+    app, full_course, make_user
+):
+    from courseware.progress.learning import my_learning
+
+    learner, other = make_user(username="zhang"), make_user(username="li")
+    with app.app_context():
+        exercise = db.session.scalar(sa.select(Exercise))
+        db.session.add(run(exercise, learner, 50.0, 0))
+        db.session.commit()
+    with app.test_request_context():
+        lines = my_learning(learner).courses
+        assert [(line.course.slug, line.completed, line.total) for line in lines] == [
+            ("test-course", 0, 2)
+        ]
+        assert my_learning(other).courses == []
+        db.session.scalar(sa.select(Course)).archived_at = utcnow()
+        db.session.commit()
+        assert my_learning(learner).courses == []
