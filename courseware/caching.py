@@ -56,6 +56,9 @@ The caches (name: what, keyed by, how long, how dropped):
   loaded from the database.
 - "lesson_pages" (lessons/reading.py): a lesson page's shared HTML by revision, language and
   course version (rule 1: publishing, moving or archiving a lesson bumps the course version).
+- "reading_courses" (courses/catalogue.py): a course as the reading pages show it (its columns
+  but the pages and glossary), by id and version; each request takes a copy into its session
+  (rule 1: a change to the course or its content makes a new version).
 - "course_content" (courses/models.py): a course's pages and glossary by course id and settings
   hash, the fingerprint of its settings with the pages and glossary (rule 1).
 - "course_page_parts" (progress/course_page.py): the parts of a course page and its glossary

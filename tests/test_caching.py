@@ -20,6 +20,7 @@ POLICY = {
     "session_users",
     "scenarios",
     "course_content",
+    "reading_courses",
     "course_page_parts",
     "course_item_lists",
     "question_blocks",
