@@ -56,11 +56,12 @@ def unit_subtree_ids(unit_id: int, name: str = "unit_subtree") -> sa.Select:
     return sa.select(tree.c.id)
 
 
-@built_once
-def _units_and_ancestors() -> sa.Select:
+def _ancestors(start) -> sa.Select:
+    """The units `start` picks and all their ancestors (id, parent id, name), in one recursive
+    query."""
     up = (
         sa.select(Unit.id, Unit.parent_id, Unit.name)
-        .where(Unit.id.in_(sa.bindparam("unit_ids", expanding=True)))
+        .where(start)
         .cte("unit_ancestors", recursive=True)
     )
     up = up.union_all(
@@ -69,18 +70,30 @@ def _units_and_ancestors() -> sa.Select:
     return sa.select(up.c.id, up.c.parent_id, up.c.name).distinct()
 
 
+@built_once
+def _units_and_ancestors() -> sa.Select:
+    return _ancestors(Unit.id.in_(sa.bindparam("unit_ids", expanding=True)))
+
+
+@built_once
+def _unit_and_ancestors() -> sa.Select:
+    # One unit's without a list of values, which would be rendered again on every execution.
+    return _ancestors(Unit.id == sa.bindparam("unit_id"))
+
+
+def _ancestor_rows(statement: sa.Select, params: dict) -> dict[int, tuple[int | None, str]]:
+    return {
+        unit_id: (parent_id, name)
+        for unit_id, parent_id, name in db.session.execute(statement, params)
+    }
+
+
 def unit_paths_of(unit_ids) -> dict[int, str]:
     """Unit.path() of each of some units, by id, from one query (not one per unit and level)."""
     ids = {unit_id for unit_id in unit_ids if unit_id is not None}
     if not ids:
         return {}
-    rows = {
-        unit_id: (parent_id, name)
-        for unit_id, parent_id, name in db.session.execute(
-            _units_and_ancestors(), {"unit_ids": sorted(ids)}
-        )
-    }
-    return unit_paths_from(rows, ids)
+    return unit_paths_from(_ancestor_rows(_units_and_ancestors(), {"unit_ids": sorted(ids)}), ids)
 
 
 def unit_paths_from(rows: dict[int, tuple[int | None, str]], unit_ids) -> dict[int, str]:
@@ -99,7 +112,10 @@ def unit_paths_from(rows: dict[int, tuple[int | None, str]], unit_ids) -> dict[i
 
 def unit_path(unit_id: int | None) -> str:
     """Unit.path() of a unit by its id, in one query."""
-    return unit_paths_of([unit_id]).get(unit_id, "")
+    if unit_id is None:
+        return ""
+    rows = _ancestor_rows(_unit_and_ancestors(), {"unit_id": unit_id})
+    return unit_paths_from(rows, [unit_id]).get(unit_id, "")
 
 
 class User(UserMixin, db.Model):

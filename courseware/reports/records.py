@@ -24,7 +24,7 @@ from courseware.accounts.models import (
     unit_subtree_ids,
     User,
 )
-from courseware.db import built_once, db
+from courseware.db import built_once, db, read_rows
 from courseware.progress import ledger
 from courseware.progress.models import CourseAssignment, CourseCompletion, CreditEntry
 
@@ -99,8 +99,9 @@ class TrainingRecord:
     long_period: Period
 
 
-def kind_of(entry: CreditEntry) -> str:
-    """Which kind of training an entry counts as; a reversal counts as what it reversed."""
+def kind_of(entry) -> str:
+    """Which kind of training an entry (or its row) counts as; a reversal counts as what it
+    reversed."""
     if entry.kind == "course" or (entry.kind == "reversal" and entry.course_id is not None):
         return ONLINE
     if entry.kind == "in_person" or (entry.kind == "reversal" and entry.source is not None):
@@ -120,15 +121,21 @@ def _required_courses_of_user():
     )
 
 
-def _required_courses(user_id: int) -> set[int]:
-    """The courses some class of the user's assigns as required."""
-    return set(db.session.scalars(_required_courses_of_user(), {"user_id": user_id}))
-
-
 @built_once
 def _entries_between():
+    # Columns, not entries: building each entry as an ORM object cost more than the query. Whether
+    # a class of the user's requires the entry's course is read along, in the same statement.
     return (
-        sa.select(CreditEntry, CourseCompletion.completed_at)
+        sa.select(
+            CreditEntry.earned_on,
+            CreditEntry.kind,
+            CreditEntry.note,
+            CreditEntry.hours,
+            CreditEntry.source,
+            CreditEntry.course_id,
+            CourseCompletion.completed_at,
+            CreditEntry.course_id.in_(_required_courses_of_user()).label("required_course"),
+        )
         .outerjoin(CourseCompletion, CourseCompletion.id == CreditEntry.completion_id)
         .where(
             CreditEntry.user_id == sa.bindparam("user_id"),
@@ -140,23 +147,20 @@ def _entries_between():
 
 
 def _lines(user_id: int, start: dt.date, end: dt.date) -> list[Line]:
-    required = _required_courses(user_id)
-    rows = db.session.execute(_entries_between(), {"user_id": user_id, "start": start, "end": end})
-    lines = []
-    for entry, completed_at in rows:
-        lines.append(
-            Line(
-                earned_on=entry.earned_on,
-                kind=kind_of(entry),
-                title=entry.note or "",
-                hours=round(entry.hours, 2),
-                note=entry.source or "",
-                reversal=entry.kind == "reversal",
-                completed_at=completed_at,
-                required=kind_of(entry) == ONLINE and entry.course_id in required,
-            )
+    rows = read_rows(_entries_between(), {"user_id": user_id, "start": start, "end": end})
+    return [
+        Line(
+            earned_on=entry.earned_on,
+            kind=kind_of(entry),
+            title=entry.note or "",
+            hours=round(entry.hours, 2),
+            note=entry.source or "",
+            reversal=entry.kind == "reversal",
+            completed_at=entry.completed_at,
+            required=kind_of(entry) == ONLINE and bool(entry.required_course),
         )
-    return lines
+        for entry in rows
+    ]
 
 
 def record_of(user: User, year: int) -> TrainingRecord:
