@@ -224,6 +224,8 @@ def translate(eval_ctx, message: str, **variables) -> str:
     text = request_translations().ugettext(message)
     if eval_ctx.autoescape:
         text = Markup(text)
+    if not variables and "%" not in text:
+        return text  # what formatting would give, without its cost (a page makes dozens of calls)
     return text % variables
 
 

@@ -89,6 +89,19 @@ class SessionInterface(SecureCookieSessionInterface):
             return self.session_class()
         return self.session_class(items)
 
+    def save_session(self, app, session, response):
+        """Flask's, with a shortcut for the common case: a session that was read but not changed,
+        and is not renewed on every request, only adds "Vary: Cookie" (Flask works out every
+        cookie setting first, and parses the Vary header to add to it)."""
+        if session and not session.modified and not self.should_set_cookie(app, session):
+            if session.accessed:
+                if "Vary" in response.headers:
+                    response.vary.add("Cookie")
+                else:
+                    response.headers["Vary"] = "Cookie"
+            return
+        super().save_session(app, session, response)
+
     def get_cookie_secure(self, app):
         configured = app.config["SESSION_COOKIE_SECURE"]
         if configured is None:
@@ -96,13 +109,24 @@ class SessionInterface(SecureCookieSessionInterface):
         return bool(configured)
 
 
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+)
+_SECURITY_HEADER_KEYS = [(name.lower(), name, value) for name, value in SECURITY_HEADERS]
+
+
 def add_security_headers(response):
-    """Set CSP, nosniff and framing rules; keep pages with personal data out of caches."""
+    """Set CSP, nosniff and framing rules, unless the view set its own; keep pages with personal
+    data out of caches."""
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "same-origin")
+    # The response's headers read once: Headers.setdefault() looks through them all for each name.
+    present = {name.lower() for name in headers.keys()}
+    for key, name, value in _SECURITY_HEADER_KEYS:
+        if key not in present:
+            headers.add(name, value)
     # Read the session, not current_user: the view may have committed, and touching the user
     # object again would reload it from the database.
     signed_in = "_user_id" in session
@@ -120,6 +144,8 @@ class BoundedIntegerConverter(IntegerConverter):
 
 def refuse_numbers_out_of_range():
     """Answer 400 to a page number that is not from 1 to MAX_PAGE, or any number past MAX_NUMBER."""
+    if not request.environ.get("QUERY_STRING"):
+        return  # most requests have no query, and parsing an empty one still costs
     for name, value in request.args.items(multi=True):
         digits = value.strip().lstrip("+-")
         if name in PAGE_ARGS and value:

@@ -94,3 +94,31 @@ def test_a_cookie_signed_with_another_key_opens_empty(app):
     assert _opened(app, cookie)["_user_id"] == "token-1"
     app.secret_key = "another-key"
     assert dict(_opened(app, cookie)) == {}
+
+
+def test_a_header_a_view_sets_is_kept_and_each_is_sent_once(app, client):
+    from flask import Response, session
+
+    from courseware.access import public
+
+    @public
+    def own_policy():
+        session["seen"] = True  # the session is read and changed: Vary and the cookie as usual
+        response = Response("x", headers={"content-security-policy": "default-src 'none'"})
+        response.headers["Vary"] = "Accept-Language"
+        return response
+
+    app.add_url_rule("/own-policy", "own_policy", own_policy)
+    response = client.get("/own-policy")
+    assert response.headers.getlist("Content-Security-Policy") == ["default-src 'none'"]
+    assert response.headers.getlist("X-Frame-Options") == ["DENY"]
+    assert response.headers.getlist("Vary") == ["Accept-Language, Cookie"]
+
+
+def test_a_page_that_reads_an_unchanged_session_varies_on_the_cookie_once(client, make_user):
+    make_user(username="zhang")
+    Auth(client).login("zhang")
+    client.get("/password")  # the page after sign-in may still add the CSRF secret
+    response = client.get("/password")
+    assert response.headers.getlist("Vary") == ["Cookie"]
+    assert "Set-Cookie" not in response.headers  # not renewed: nothing to send again
