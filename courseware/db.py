@@ -45,20 +45,20 @@ def read_rows(statement, params: dict) -> list[sa.Row]:
     return session.connection().execute(statement, params).all()
 
 
-# The statement every signed-in request runs (the session's row) is read on the driver's own cursor:
-# SQLAlchemy's execution of a compiled statement (the compiled cache's lookup, an execution
-# context, a result object and its rows) cost three times the query itself on SQLite (21 against
-# 6 µs), a sixteenth of a lesson page. Its SQL is compiled once for each connection, and its values
-# are converted by the result processors SQLAlchemy itself would apply. Only columns whose
-# conversion does not depend on what the driver reports are allowed (a number with decimals's
-# does), and only parameters the driver takes as they are (a time on SQLite is made text first).
+# The statements every page of a kind runs (the session's row on every signed-in request, the
+# lesson on a lesson page) are read on the driver's own cursor: SQLAlchemy's execution of a
+# compiled statement (the compiled cache's lookup, an execution context, a result object and its
+# rows) cost three times the query itself on SQLite (21 against 6 µs), a sixteenth of a lesson
+# page. The SQL is compiled once for each connection, and the values are converted by the result
+# processors SQLAlchemy itself would apply, chosen as it chooses them: by each column's type and
+# the type the driver reports for it; parameters are converted as SQLAlchemy converts them.
 _DRIVER_READS = "courseware.driver_reads"
 
 
 def first_row_on_driver(statement: sa.Select, params: dict) -> tuple | None:
     """The first row of a SELECT, as a tuple of its columns' values converted as SQLAlchemy would,
     or None; run on the session's connection, in its transaction, with the SQL compiled once per
-    connection. For a statement run on every request whose columns are plain (no decimals)."""
+    connection. For a statement that every page of a kind runs."""
     connection = db.session.connection()
     pooled = connection.connection
     reads = pooled.info.setdefault(_DRIVER_READS, {})
@@ -69,47 +69,68 @@ def first_row_on_driver(statement: sa.Select, params: dict) -> tuple | None:
     try:
         cursor.execute(read.sql, read.parameters(params))
         row = cursor.fetchone()
+        conversions = read.conversions(cursor.description)
     finally:
         cursor.close()
-    if row is None or not read.conversions:
+    if row is None or not conversions:
         return row if row is None else tuple(row)
     values = list(row)
-    for index, convert in read.conversions:
+    for index, convert in conversions:
         values[index] = convert(values[index])
     return tuple(values)
 
 
 class _DriverRead:
     """A SELECT compiled for one dialect: its SQL, how its parameters are passed, and how each
-    column's value is converted (as (index, processor) pairs, for the columns that need it)."""
+    column's value is converted."""
 
     def __init__(self, statement: sa.Select, dialect) -> None:
         compiled = statement.compile(dialect=dialect)
-        binds = compiled.binds.values()
-        if any(bind.expanding for bind in binds):
-            raise ValueError("a list of values (IN) is rendered anew for each execution")
-        for bind in binds:
-            if bind.type.dialect_impl(dialect).bind_processor(dialect) is not None:
-                raise TypeError(f"{bind.key}: its value is converted before it is sent")
         self.sql = str(compiled)
-        self._compiled = compiled
         self._positions = compiled.positiontup
-        # Values written into the statement (x == 5) are filled in by construct_params; a
-        # statement whose every value is a named parameter is passed the caller's own.
-        self._fixed = any(bind.value is not None or bind.callable for bind in binds)
-        self.conversions = []
-        for index, column in enumerate(statement.selected_columns):
-            if isinstance(column.type, sa.Numeric):
-                raise TypeError(f"{column}: its conversion depends on the type the driver reports")
-            convert = column.type.dialect_impl(dialect).result_processor(dialect, None)
-            if convert is not None:
-                self.conversions.append((index, convert))
+        # By the name each parameter has in the SQL: the caller's key for each value to pass, and
+        # values written into the statement (x == 0.5), converted once.
+        self._given: list[tuple[str, str, object]] = []
+        self._constants: dict[str, object] = {}
+        for name, bind in compiled.binds.items():
+            if bind.expanding or bind.callable:
+                raise ValueError(f"{bind.key}: its SQL or value is made anew for each execution")
+            convert = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            if bind.required:
+                self._given.append((name, bind.key, convert))
+            else:
+                self._constants[name] = convert(bind.value) if convert else bind.value
+        self._plain = not self._constants and all(
+            name == key and convert is None for name, key, convert in self._given
+        )
+        self._dialect = dialect
+        self._types = [column.type for column in statement.selected_columns]
+        self._conversions: list[tuple[int, object]] | None = None
 
     def parameters(self, params: dict):
-        values = self._compiled.construct_params(params) if self._fixed else params
+        """The parameters in the form the driver takes: by position or by name, converted as
+        SQLAlchemy converts them."""
+        if self._plain:
+            values = params
+        else:
+            values = dict(self._constants)
+            for name, key, convert in self._given:
+                values[name] = params[key] if convert is None else convert(params[key])
         if self._positions is None:
             return values
         return tuple(values[name] for name in self._positions)
+
+    def conversions(self, description) -> list[tuple[int, object]]:
+        """(index, processor) for each column whose value is converted, worked out on the first
+        execution from the types the driver reports (a statement's columns keep their types)."""
+        if self._conversions is None:
+            dialect, found = self._dialect, []
+            for index, (type_, column) in enumerate(zip(self._types, description, strict=True)):
+                convert = type_.dialect_impl(dialect).result_processor(dialect, column[1])
+                if convert is not None:
+                    found.append((index, convert))
+            self._conversions = found
+        return self._conversions
 
 
 def upsert(table: sa.Table):

@@ -35,18 +35,35 @@ def test_the_session_row_reads_as_sqlalchemy_reads_it(app, make_user):
     assert missing is None
 
 
-def test_a_statement_it_cannot_run_as_sqlalchemy_would_is_refused(app):
+def test_a_list_of_values_is_refused_and_values_are_sent_as_sqlalchemy_sends_them(app, make_user):
+    user_id = make_user(username="zhang")
     user = User.__table__
     in_a_list = sa.select(user.c.id).where(user.c.id.in_(sa.bindparam("ids", expanding=True)))
-    with_decimals = sa.select(sa.cast(user.c.id, sa.Numeric(10, 2)))
-    a_time_sent = sa.select(user.c.id).where(
-        user.c.created_at < sa.bindparam("t", type_=sa.DateTime)
+    # SQLite stores times as text: a time passed is made text first, as SQLAlchemy makes it.
+    created_before = sa.select(user.c.id, sa.literal(dt.datetime(2000, 1, 1)) < user.c.created_at)
+    created_before = created_before.where(
+        user.c.created_at < sa.bindparam("t", type_=sa.DateTime), user.c.id == sa.bindparam("id")
     )
     with app.app_context():
         with pytest.raises(ValueError):
             first_row_on_driver(in_a_list, {"ids": [1]})
-        with pytest.raises(TypeError):
-            first_row_on_driver(with_decimals, {})
-        if db.engine.dialect.name == "sqlite":  # SQLite stores times as text, made before sending
-            with pytest.raises(TypeError):
-                first_row_on_driver(a_time_sent, {"t": dt.datetime(2026, 1, 1)})
+        params = {"t": dt.datetime(2999, 1, 1), "id": user_id}
+        assert first_row_on_driver(created_before, params) == (user_id, True)
+        assert first_row_on_driver(created_before, {**params, "t": dt.datetime(2000, 1, 1)}) is None
+
+
+def test_numbers_are_converted_by_the_type_the_driver_reports(app, make_user):
+    # A number's conversion depends on what the database sends (PostgreSQL: a double or a numeric).
+    user_id = make_user(username="zhang")
+    user = User.__table__
+    numbers = sa.select(
+        sa.cast(user.c.id, sa.Numeric(10, 2)),
+        sa.cast(user.c.id, sa.Float),
+        sa.func.coalesce(sa.cast(None, sa.Float), 0.5),
+        sa.cast(user.c.id, sa.Numeric(10, 2, asdecimal=False)),
+    ).where(user.c.id == sa.bindparam("id"))
+    with app.app_context():
+        expected = tuple(db.session.execute(numbers, {"id": user_id}).one())
+        found = first_row_on_driver(numbers, {"id": user_id})
+    assert found == expected
+    assert [type(value) for value in found] == [type(value) for value in expected]

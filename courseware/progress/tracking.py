@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from flask import abort, current_app
 
 from courseware.courses.models import Course
-from courseware.db import built_once, db, read_rows, upsert
+from courseware.db import built_once, db, first_row_on_driver, read_rows, upsert
 from courseware.lessons.models import Lesson, LessonRevision, RevisionStatus
 from courseware.lessons.reading import LessonKey
 from courseware.progress import checks
@@ -364,9 +364,9 @@ FIND_LESSON = (
 
 def find_lesson(course_slug: str, lesson_slug: str, user_id: int) -> LessonKey:
     """Locate a readable lesson by its slugs, and the reader's progress on it, without its text."""
-    row = db.session.execute(
+    row = first_row_on_driver(
         FIND_LESSON, {"course": course_slug, "lesson": lesson_slug, "user": user_id}
-    ).first()
+    )
     if row is None:
         abort(404)
     return LessonKey(*row)
