@@ -22,6 +22,9 @@ The caches (name: what, keyed by, how long, how dropped):
 - "navigation" (templating.py): the page header's HTML, by role, demo flag and language; kept
   until evicted; a change of role makes a new key (rule 1). The user's name and the unread
   notifications count are not part of it: they are filled in on every request.
+- "head_parts" (templating.py): the parts of every page's head around its title (the language,
+  the stylesheets and scripts, the app's name), by part, script root and language, with a mark
+  for the CSRF token (rule 2).
 - "static_urls" (templating.py): url_for("static", ...) by script root and file name (rule 2).
 - "signed_csrf" (templating.py): a signed CSRF token by secret key and session secret, 60 s
   (rule 3: a reused token only carries a signing time up to a minute older).

@@ -169,6 +169,19 @@ def kept_part(
     return html.replace(_CSRF_MARK, csrf_token()) if _CSRF_MARK in html else html
 
 
+# The parts of every page's head around its title (base.html), by part, script root and language: a dozen
+# calls of the template (the language, the static files' URLs, the app's name) the same on every
+# page. Filled in per request: the CSRF token (kept_part).
+_HEAD_PARTS = caching.Cache("head_parts", max_size=64)
+_HEAD_PART_TEMPLATES = {"opening": "_page_opening.html", "rest": "_page_head_rest.html"}
+
+
+def head_part(part: str) -> Markup:
+    """The page's opening up to its <title> ("opening"), or what follows the title up to the
+    page's own additions to the head ("rest")."""
+    return kept_part(_HEAD_PARTS, (part,), lambda: render_template(_HEAD_PART_TEMPLATES[part]))
+
+
 def navigation() -> Markup:
     """The page header: links for the user's role, their name, sign-out and the language switch.
 
@@ -210,6 +223,7 @@ def init_app(app):
     app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.globals["url_for"] = cached_url_for
     app.jinja_env.globals["navigation"] = navigation
+    app.jinja_env.globals["head_part"] = head_part
     app.jinja_env.globals["role_label"] = role_label
     app.jinja_env.filters["dict_without_page"] = dict_without_page
     app.jinja_env.filters["hours"] = hours

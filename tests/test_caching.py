@@ -7,6 +7,7 @@ from courseware import caching
 # Every per-process cache the policy (courseware/caching.py, docs/caching.md) describes.
 POLICY = {
     "navigation",
+    "head_parts",
     "static_urls",
     "urls",
     "signed_csrf",
