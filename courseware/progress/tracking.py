@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import abort, current_app
 
-from courseware.courses.models import Course
+from courseware.courses.models import Course, learner_rows_in_course
 from courseware.db import built_once, db, first_row_on_driver, read_rows, upsert
 from courseware.lessons.models import Lesson, LessonRevision, RevisionStatus
 from courseware.lessons.reading import LessonKey
@@ -257,11 +257,9 @@ def complete_after_checks(user_id: int, lesson: Lesson, now: dt.datetime) -> boo
 
 
 def statuses(user_id: int, course_id: int, lesson_ids) -> dict[int, sa.Row]:
-    """The learner's summary rows for the given lessons of a course, by lesson id.
-
-    One learner's rows are read by the course, not by a list of lessons: a statement with a list
-    of values is rendered again for each execution, which took twice as long as running it
-    (42 against 17 µs), and the course page, its introduction and the catalogue each run one."""
+    """The learner's summary rows for the given lessons of a course, by lesson id, read by the
+    course (learner_rows_in_course: 17 µs, against 42 by the list of lessons); the course page,
+    its introduction and the catalogue each run one."""
     wanted = set(lesson_ids)
     return {
         row.lesson_id: row
@@ -293,14 +291,8 @@ def _progress_of_users():
 
 @built_once
 def _progress_in_course():
-    progress, lesson = LessonProgress.__table__, Lesson.__table__
-    return (
-        sa.select(*_progress_columns())
-        .join(lesson, lesson.c.id == progress.c.lesson_id)
-        .where(
-            progress.c.user_id == sa.bindparam("user_id"),
-            lesson.c.course_id == sa.bindparam("course_id"),
-        )
+    return learner_rows_in_course(
+        _progress_columns(), LessonProgress.__table__, Lesson.__table__, "lesson_id"
     )
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from courseware import caching, signals
-from courseware.courses.models import Course, kept_content
+from courseware.courses.models import Course, kept_content, learner_rows_in_course
 from courseware.db import built_once, db, read_rows, upsert
 from courseware.quizzes.grading import grade_response, is_blank, response_problem
 from courseware.quizzes.models import (
@@ -603,10 +603,9 @@ class QuizStatus:
 
 
 def quiz_statuses(course: Course, user_id: int) -> dict[str, QuizStatus]:
-    """Each quiz of a course with the learner's standing: done once an attempt passed.
-
-    One learner's attempts are read by the course, not by a list of quizzes: a statement with a
-    list of values is rendered again for each execution (51 against 18 µs)."""
+    """Each quiz of a course with the learner's standing: done once an attempt passed. The
+    learner's attempts are read by the course (learner_rows_in_course: 18 µs, against 51 by the
+    list of quizzes)."""
     quizzes = course_quizzes(course)
     by_quiz: dict[int, list[sa.Row]] = {}
     if quizzes:
@@ -618,15 +617,9 @@ def quiz_statuses(course: Course, user_id: int) -> dict[str, QuizStatus]:
 
 @built_once
 def _attempts_in_course():
-    attempt, quiz = Attempt.__table__, Quiz.__table__
-    return (
-        sa.select(*_standing_columns())
-        .join(quiz, quiz.c.id == attempt.c.quiz_id)
-        .where(
-            attempt.c.user_id == sa.bindparam("user_id"),
-            quiz.c.course_id == sa.bindparam("course_id"),
-        )
-        .order_by(attempt.c.number)
+    attempt = Attempt.__table__
+    return learner_rows_in_course(_standing_columns(), attempt, Quiz.__table__, "quiz_id").order_by(
+        attempt.c.number
     )
 
 
