@@ -58,7 +58,8 @@ _DRIVER_READS = "courseware.driver_reads"
 def first_row_on_driver(statement: sa.Select, params: dict) -> tuple | None:
     """The first row of a SELECT, as a tuple of its columns' values converted as SQLAlchemy would,
     or None; run on the session's connection, in its transaction, with the SQL compiled once per
-    connection. For a statement that every page of a kind runs."""
+    connection. For a statement that every page of a kind runs before it changes anything: unlike
+    the ORM's queries, it does not flush changes pending in the session first."""
     connection = db.session.connection()
     pooled = connection.connection
     reads = pooled.info.setdefault(_DRIVER_READS, {})
