@@ -398,11 +398,7 @@ def best_runs(course: Course, user_id: int) -> dict[str, tuple[ExerciseItem, sa.
     list of values is rendered again for each execution (44 against 19 µs)."""
     exercises = course_exercises(course)
     rows = read_rows(_runs_in_course(), {"user_id": user_id, "course_id": course.id})
-    mine = _runs_by_learner(rows, [user_id])[user_id]
-    return {
-        exercise.slug: best_run(exercise, [r for r in mine if r.exercise_id == exercise.id])
-        for exercise in exercises
-    }
+    return _best_of_each(exercises, _runs_by_learner(rows, [user_id])[user_id])
 
 
 @built_once
@@ -487,12 +483,14 @@ def best_runs_for(
         _runs_in_exercises(), {"user_ids": users, "exercise_ids": [e.id for e in exercises]}
     )
     runs = _runs_by_learner(rows, users)
+    return {user_id: _best_of_each(exercises, mine) for user_id, mine in runs.items()}
+
+
+def _best_of_each(exercises, mine: list) -> dict[str, tuple[ExerciseItem, sa.Row | None, str]]:
+    """For each exercise, by slug, best_run() of one learner's runs (`mine`) of it."""
     return {
-        user_id: {
-            exercise.slug: best_run(exercise, [r for r in mine if r.exercise_id == exercise.id])
-            for exercise in exercises
-        }
-        for user_id, mine in runs.items()
+        exercise.slug: best_run(exercise, [r for r in mine if r.exercise_id == exercise.id])
+        for exercise in exercises
     }
 
 
