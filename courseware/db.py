@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import event, MetaData
 from sqlalchemy.engine import Engine
 
@@ -43,6 +44,27 @@ def read_rows(statement, params: dict) -> list[sa.Row]:
     session = db.session()
     session.flush()
     return session.connection().execute(statement, params).all()
+
+
+class RowPagination(Pagination):
+    """A page of a select's rows, read as columns, not as ORM objects.
+
+    Flask-SQLAlchemy's paginate() builds an object per row; a list of fifty accounts spent a
+    quarter of its time on that. Its Pagination is made for subclasses that say how to read the
+    items and the total, which are here a select of columns and a select of the count."""
+
+    def _query_items(self) -> list[sa.Row]:
+        select = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
+        return read_rows(select, {})
+
+    def _query_count(self) -> int:
+        return db.session.scalar(self._query_args["total"])
+
+
+def paginate_rows(select: sa.Select, total: sa.Select, per_page: int) -> RowPagination:
+    """The request's page (its `page` argument; past the end, an empty page) of `select`'s rows,
+    with `total` (a select of one number) as the total."""
+    return RowPagination(per_page=per_page, error_out=False, select=select, total=total)
 
 
 # The statements every page of a kind runs (the session's row on every signed-in request, the

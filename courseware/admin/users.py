@@ -24,7 +24,7 @@ from courseware.accounts import audit, credentials, operations, roster
 from courseware.accounts.forms import UserFilterForm, UserForm
 from courseware.accounts.models import Role, unit_paths_of, User
 from courseware.admin.blueprint import admin_only, bp, int_or_none, managed_user, scope
-from courseware.db import db
+from courseware.db import db, paginate_rows
 from courseware.forms import ActionForm
 from courseware.templating import kept_part
 
@@ -38,7 +38,8 @@ _ROWS = caching.Cache("user_rows", max_size=4096)
 # The filter form above the list, by the values set in it (rule 1): four fields with their labels
 # rendered on every page of the list.
 _FILTERS = caching.Cache("user_filters", max_size=256)
-# The columns a row shows: the list loads no others (password hashes, identity numbers …).
+# The columns a row shows, read as columns: the list loads no others (password hashes, identity
+# numbers …).
 _LISTED = (
     User.username,
     User.name,
@@ -57,15 +58,12 @@ def users():
     """List users, filtered by name, role, whether they are active and whether they ever signed in."""
     form = UserFilterForm(request.args)
     stmt = _filtered_users(form)
-    page = db.paginate(
-        stmt.options(sa.orm.load_only(*_LISTED)),
+    page = paginate_rows(
+        stmt.with_only_columns(User.id, *_LISTED),
+        # count(user.id) with the list's conditions, not the rows of the whole select.
+        stmt.with_only_columns(sa.func.count(User.id)).order_by(None),
         per_page=current_app.config["USERS_PER_PAGE"],
-        error_out=False,
-        count=False,
     )
-    # Counted as count(user.id) with the list's conditions: Flask-SQLAlchemy counts the rows of
-    # the whole select (every column) wrapped as a subquery.
-    page.total = db.session.scalar(stmt.with_only_columns(sa.func.count(User.id)).order_by(None))
     paths = unit_paths_of(u.unit_id for u in page.items)
     return render_template(
         "admin/users.html",
@@ -95,7 +93,7 @@ def user_filters(form: UserFilterForm):
     )
 
 
-def user_row(user: User, unit_path: str):
+def user_row(user: sa.Row, unit_path: str):
     """A user's row of the list, kept by every value it shows."""
     key = (
         user.id,
