@@ -45,7 +45,7 @@ def index():
         courses=courses,
         archived=archived,
         rows_of=outline_rows,
-        index_row=outline_parts.index_row,
+        index_rows=outline_parts.index_rows,
         title_of=lesson_title,
         action=ActionForm(),
     )

@@ -18,24 +18,6 @@ from courseware.templating import kept_part
 _ROWS = caching.Cache("outline_rows", max_size=4096)
 
 
-def _kept_row(macro_name: str, course_slug: str, row: OutlineRow, *args, shown=()) -> Markup:
-    """A row as the macro `macro_name` of author/_<macro_name>.html renders it from the course,
-    the row and `args`, kept by the course, the item, its title, whether it is a lesson, `shown`
-    (what else of the row the macro shows) and `args`."""
-    key = (
-        macro_name,
-        course_slug,
-        row.kind,
-        row.slug,
-        tuple(sorted(row.title.items())),
-        row.lesson is not None,
-        *shown,
-        *args,
-    )
-    macro = get_template_attribute(f"author/_{macro_name}.html", macro_name)
-    return kept_part(_ROWS, key, lambda: macro(course_slug, row, *args))
-
-
 def outline_items(course_slug: str, rows: list[OutlineRow], base_id) -> Markup:
     """The outline's rows in its editor, each as author/_outline_row.html renders it, kept whole.
 
@@ -68,9 +50,21 @@ def outline_items(course_slug: str, rows: list[OutlineRow], base_id) -> Markup:
     )
 
 
-def index_row(course_slug: str, row: OutlineRow) -> Markup:
-    """One row of a course's table on the authoring index, as author/_index_row.html renders it.
-
-    Kept by everything it is rendered from (rule 1): the course, the item and its title, whether
-    it is a lesson, and the number of its published revision."""
-    return _kept_row("index_row", course_slug, row, shown=(row.published_number,))
+def index_rows(course_slug: str, rows: list[OutlineRow]) -> Markup:
+    """A course's rows on the authoring index, as author/_index_row.html renders each, kept whole:
+    one lookup for the table instead of one for each row. Kept by what each row is rendered from
+    (rule 1): the course, and each item with its title, whether it is a lesson and the number of
+    its published revision."""
+    key = (
+        "index_rows",
+        course_slug,
+        *(
+            (row.kind, row.slug, tuple(sorted(row.title.items())), row.lesson is not None)
+            + (row.published_number,)
+            for row in rows
+        ),
+    )
+    macro = get_template_attribute("author/_index_row.html", "index_row")
+    return kept_part(
+        _ROWS, key, lambda: "".join(f"\n{macro(course_slug, row)}\n    " for row in rows)
+    )
