@@ -41,8 +41,9 @@ The caches (name: what, keyed by, how long, how dropped):
 - "question_html" (quizzes/display.py): a question text's HTML by text and format (rule 1).
 - "outline_rows" (lessons/outline_parts.py): the rows of a course's outline in its editor, kept
   whole, by the course, each item with its title and state, the outline revision, the language
-  and the script root, with a mark for the CSRF token (templating.kept_part); and a row of the
-  authoring index by the course, the item, its title and published revision's number (rule 1).
+  and the script root, with a mark for the CSRF token (templating.kept_part); and a course's
+  table on the authoring index, kept whole, by the course and each item with its title and
+  published revision's number (rule 1).
 - "editor_fields" (lessons/author_views.py): the lesson editor's fields as they open on a
   revision, by the course, the revision and the names of the course's images, the language and
   the script root, with a mark for the CSRF token (rule 1: a saved revision never changes).
