@@ -169,9 +169,9 @@ def kept_part(
     return html.replace(_CSRF_MARK, csrf_token()) if _CSRF_MARK in html else html
 
 
-# The parts of every page's head around its title (base.html), by part, script root and language: a dozen
-# calls of the template (the language, the static files' URLs, the app's name) the same on every
-# page. Filled in per request: the CSRF token (kept_part).
+# The parts of every page's head around its title (base.html), by part, script root and language:
+# a dozen calls of the template (the language, the static files' URLs, the app's name) the same on
+# every page. Filled in per request: the CSRF token (kept_part).
 _HEAD_PARTS = caching.Cache("head_parts", max_size=64)
 _HEAD_PART_TEMPLATES = {"opening": "_page_opening.html", "rest": "_page_head_rest.html"}
 

@@ -59,8 +59,13 @@ def index_rows(course_slug: str, rows: list[OutlineRow]) -> Markup:
         "index_rows",
         course_slug,
         *(
-            (row.kind, row.slug, tuple(sorted(row.title.items())), row.lesson is not None)
-            + (row.published_number,)
+            (
+                row.kind,
+                row.slug,
+                tuple(sorted(row.title.items())),
+                row.lesson is not None,
+                row.published_number,
+            )
             for row in rows
         ),
     )
