@@ -5,9 +5,8 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app courseware
 HOST ?= 127.0.0.1
 PORT ?= 5000
-# Two gunicorn workers a core: a worker's threads share one interpreter lock, so a worker uses at
-# most one core; with two, one runs while the other waits on the database or a slow phone.
-# (bench/classroom.py 200 on PostgreSQL: poll p99 130 ms with 2 workers, 56 ms with 4.)
+# Two gunicorn workers a core, each serving one request at a time (courseware/serving.py, named
+# in gunicorn.conf.py): one runs while the other waits on the database or a phone.
 WORKERS ?= $(shell echo $$(( 2 * $$(nproc) )))
 JOB_WORKERS ?= 2
 
@@ -56,7 +55,7 @@ run: serve-setup
 	  else echo "No LAN address found: set COURSEWARE_CLASSROOM_BASE_URL for the projector's QR code"; fi; fi
 	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
 	$(FLASK) jobs worker --workers $(JOB_WORKERS) & worker=$$!; \
-	$(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) --access-logfile - 'courseware:create_app()'
+	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - 'courseware:create_app()'
 
 # Browser tests drive Debian's Chromium; the fonts make Chinese readable in screenshots. The
 # accessibility test checks every page with the Nu HTML checker (vnu.jar, from npm), which runs on Java.

@@ -8,6 +8,9 @@ import gunicorn.http.wsgi
 # gunicorn has no setting for it; its responses read this module attribute.
 gunicorn.http.wsgi.SERVER = "-"
 
+# The sync worker, fitted to phones on a classroom's Wi-Fi: courseware/serving.py says why.
+worker_class = "courseware.serving.Worker"
+
 # Load the app once in the master and fork the workers from it: the modules, the app and its
 # templates are then pages the workers share (copy-on-write) instead of each holding its own copy.
 preload_app = True

@@ -7,7 +7,7 @@ For each database (a temporary SQLite file; on PostgreSQL a throwaway database
 courseware_classroom_<pid> on 127.0.0.1:5432, user postgres, dropped afterwards) it migrates, syncs
 the course files, inserts an instructor and `phones` learners in one class assigned the course
 microblogging-and-leadership, opens a class session and starts a live quiz on the course's bank,
-then serves the app as `make run` does (gunicorn, two workers a core × 4 threads). Then, in one run:
+then serves the app as `make run` does (gunicorn, two workers a core, courseware/serving.py). Then, in one run:
   1. every phone signs in through the real form (not measured);
   2. the phones, in several client processes (as in bench/quiz_storm.py: a real class is separate
      browsers), open the session page and check in with the code on the projector, each at a
@@ -359,7 +359,7 @@ def run(label: str, env, phones: int, folder: Path) -> dict:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = start_server(env, port, 4, folder / f"access-{label}.log")
+    server = start_server(env, port, 1, folder / f"access-{label}.log")
     run_seconds = FIRST_QUESTION + QUESTIONS * QUESTION_EVERY + 2
     pushes = []
     try:
@@ -542,7 +542,7 @@ def main():
     print(
         f"{phones} phones check in within {CHECKIN_SPREAD:g} s and answer {QUESTIONS} live questions "
         f"(one every {QUESTION_EVERY:g} s), polling as the page does; "
-        f"gunicorn {SERVER_WORKERS} workers × 4 threads"
+        f"gunicorn {SERVER_WORKERS} workers (courseware.serving)"
     )
     ok = True
     largest = {}

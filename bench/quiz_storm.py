@@ -1,12 +1,13 @@
 """A classroom starts the same quiz at once, saves answers and hands in: on SQLite and on PostgreSQL.
 
 Run: .venv/bin/python bench/quiz_storm.py [learners] [saves] [think-seconds] [threads] [databases]
-     defaults:                            300        20      5               4         sqlite,postgresql
+     defaults:                            300        20      5               1         sqlite,postgresql
 
 For each database it creates a throwaway database (a temporary SQLite file; on PostgreSQL a database
 courseware_bench_<pid> on 127.0.0.1:5432, user postgres, dropped afterwards), migrates it, syncs the
 course files, inserts the learners' accounts directly, and starts gunicorn (as `make run` does,
-two workers a core, each with `threads` threads; 1 means sync workers). Then, in one run:
+two workers a core, of the kind `make run` serves with, courseware/serving.py; with `threads`
+above 1, gunicorn's threaded worker with that many threads instead, to compare). Then, in one run:
   1. signs every learner in through the real form, in parallel, before anything is measured;
   2. idle server: a few learners, one after the other, each take the quiz as in the storm (start,
      open the attempt page, `saves` saves, hand in) with no pause: the p50 of a single save;
@@ -583,8 +584,7 @@ def start_server(env, port: int, threads: int, log: Path):
             BIN / "gunicorn",
             "--workers",
             str(SERVER_WORKERS),
-            "--threads",
-            str(threads),
+            *(["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else []),
             "--bind",
             f"127.0.0.1:{port}",
             "--backlog",
@@ -854,10 +854,10 @@ def main():
     learners = int(sys.argv[1]) if len(sys.argv) > 1 else 300
     saves = int(sys.argv[2]) if len(sys.argv) > 2 else 20
     think = float(sys.argv[3]) if len(sys.argv) > 3 else 5.0
-    threads = int(sys.argv[4]) if len(sys.argv) > 4 else 4
+    threads = int(sys.argv[4]) if len(sys.argv) > 4 else 1
     databases = (sys.argv[5] if len(sys.argv) > 5 else "sqlite,postgresql").split(",")
     kind = f"{SERVER_WORKERS} " + (
-        "sync workers" if threads == 1 else f"workers × {threads} threads"
+        "workers (courseware.serving)" if threads == 1 else f"threaded workers × {threads} threads"
     )
     print(
         f"{learners} learners start quiz {QUIZ!r} within {START_SPREAD:g} s, each saves {saves} answers "
