@@ -574,8 +574,8 @@ def server_save_times(log: Path, skip: int) -> list[float]:
     ]
 
 
-# As `make run` serves: two workers a core (see the Makefile).
-SERVER_WORKERS = 2 * len(os.sched_getaffinity(0))
+# As `make run`: two a core, or WORKERS from the environment (make run WORKERS=…).
+SERVER_WORKERS = int(os.environ.get("WORKERS") or 2 * len(os.sched_getaffinity(0)))
 
 
 def start_server(env, port: int, threads: int, log: Path):
