@@ -11,6 +11,9 @@ share, and serves it to the end.
 
 What a sync worker lacks, this one adds:
 
+- A connection is handed to a worker only once its request has begun to arrive (TCP_DEFER_ACCEPT,
+  as nginx's `deferred`): browsers open connections ahead of need (a preconnect) and may send
+  nothing on them for seconds, which would hold a worker that reads one connection at a time.
 - A phone that stalls in the middle of its request (it walked out of the Wi-Fi's reach) frees the
   worker after READ_TIMEOUT seconds, not after the arbiter's 30 s, which would also kill the worker.
 - A page goes into the kernel's send buffer whole (SEND_BUFFER), so the worker does not wait while
@@ -21,10 +24,16 @@ What a sync worker lacks, this one adds:
   lingers, a round trip of the room's Wi-Fi for every request. Here the unread rest of the request
   body is read first (bounded, as gunicorn bounds it), and the close waits only when bytes the
   request did not announce have arrived.
+
+What it cannot do: like any sync worker, it tells the arbiter it is alive only between requests, so
+a response that takes longer than gunicorn's timeout (30 s) to reach a slow client is cut off. The
+largest downloads (a province's exports) are for servers behind a buffering proxy (README, "Deployment
+on PostgreSQL with gunicorn"), which takes a response at once.
 """
 
 from __future__ import annotations
 
+import logging
 import socket
 import time
 
@@ -35,6 +44,9 @@ READ_TIMEOUT = 10.0  # seconds a client may let pass between two packets of its 
 # Bytes; the kernel caps it at net.core.wmem_max. Without it a new connection starts with 16 kB
 # (net.ipv4.tcp_wmem) and the worker waits for the phone to acknowledge the rest of a page.
 SEND_BUFFER = 1 << 20
+# Seconds the kernel holds back a connection on which nothing has arrived; a browser drops an
+# unused preconnected connection sooner.
+DEFER_ACCEPT = 30
 DRAIN_BYTES = 65_536  # at most this much of an unread request body is read before the close
 DRAIN_SECONDS = 2.0  # and for at most this long
 
@@ -80,14 +92,39 @@ def close_promptly(
         util.close(sock)
 
 
+class StalledClientNote(logging.Filter):
+    """gunicorn logs a client that stalled past READ_TIMEOUT (in its request, or taking in the
+    response) as a socket error with a traceback. It is a phone that left the Wi-Fi's reach: worth
+    a line in the log, not an error."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], TimeoutError):
+            record.msg = "A client's connection stalled for %g s; closed it."
+            record.args = (READ_TIMEOUT,)
+            record.exc_info, record.exc_text = None, None
+            record.levelno, record.levelname = logging.INFO, "INFO"
+        return True
+
+
+def defer_accept(listener) -> None:
+    """Have the kernel hand over a TCP listener's connections only once data has arrived on them
+    (Linux; elsewhere, and for a Unix socket, nothing changes)."""
+    option = getattr(socket, "TCP_DEFER_ACCEPT", None)
+    if option is not None and listener.family in (socket.AF_INET, socket.AF_INET6):
+        listener.setsockopt(socket.IPPROTO_TCP, option, DEFER_ACCEPT)
+
+
 class Worker(SyncWorker):
-    """gunicorn's sync worker with a read timeout, a send buffer for a whole page and a prompt
-    close (see the module's text)."""
+    """gunicorn's sync worker with deferred accepts, a read timeout, a send buffer for a whole page
+    and a prompt close (see the module's text)."""
 
     def init_process(self):
         # gunicorn's sync worker closes each connection through util.close_graceful, looked up when
         # it is called: this worker's process closes promptly instead.
         util.close_graceful = close_promptly
+        for listener in self.sockets:
+            defer_accept(listener)
+        self.log.error_log.addFilter(StalledClientNote())
         super().init_process()
 
     def accept(self, listener):

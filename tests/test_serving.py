@@ -32,8 +32,9 @@ def read_response(conn: socket.socket) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def port(tmp_path_factory):
-    """gunicorn started as `make run` starts it (the project's gunicorn.conf.py), with one worker."""
+def server(tmp_path_factory):
+    """gunicorn started as `make run` starts it (the project's gunicorn.conf.py), with one worker:
+    its port and its log."""
     folder = tmp_path_factory.mktemp("serving")
     port = free_port()
     env = dict(
@@ -60,10 +61,15 @@ def port(tmp_path_factory):
                 time.sleep(0.1)
         else:
             pytest.fail("gunicorn did not answer: " + (folder / "server.log").read_text())
-        yield port
+        yield port, folder / "server.log"
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+@pytest.fixture
+def port(server):
+    return server[0]
 
 
 def test_the_project_serves_with_its_worker(port):
@@ -90,7 +96,25 @@ def test_the_worker_serves_the_next_client_while_the_last_keeps_its_end_open(por
         first.close()
 
 
-def test_a_stalled_client_frees_the_worker_after_the_read_timeout(port):
+def test_a_connection_that_sends_nothing_yet_holds_no_worker(port):
+    """Browsers open connections ahead of need; the kernel keeps them from the worker until a
+    request arrives on them."""
+    idle = socket.create_connection(("127.0.0.1", port), timeout=30)
+    try:
+        time.sleep(0.2)
+        began = time.monotonic()
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as busy:
+            busy.sendall(b"GET /login HTTP/1.1\r\nHost: t\r\n\r\n")
+            assert read_response(busy).startswith(b"HTTP/1.1 200")
+        assert time.monotonic() - began < 2.0
+        idle.sendall(b"GET /login HTTP/1.1\r\nHost: t\r\n\r\n")  # used at last: served
+        assert read_response(idle).startswith(b"HTTP/1.1 200")
+    finally:
+        idle.close()
+
+
+def test_a_stalled_client_frees_the_worker_after_the_read_timeout(server):
+    port, log = server
     stalled = socket.create_connection(("127.0.0.1", port), timeout=30)
     try:
         stalled.sendall(b"GET /login HTTP/1.1\r\nHost: t\r\n")  # and the rest never comes
@@ -102,6 +126,9 @@ def test_a_stalled_client_frees_the_worker_after_the_read_timeout(port):
         waited = time.monotonic() - began
         assert serving.READ_TIMEOUT - 1 < waited < serving.READ_TIMEOUT + 5
         assert read_response(stalled) == b""  # the stalled client was let go, unanswered
+        logged = log.read_text()
+        assert "A client's connection stalled for 10 s; closed it." in logged
+        assert "Traceback" not in logged
     finally:
         stalled.close()
 
