@@ -27,8 +27,8 @@ What a sync worker lacks, this one adds:
 
 What it cannot do: like any sync worker, it tells the arbiter it is alive only between requests, so
 a response that takes longer than gunicorn's timeout (30 s) to reach a slow client is cut off. The
-largest downloads (a province's exports) are for servers behind a buffering proxy (README, "Deployment
-on PostgreSQL with gunicorn"), which takes a response at once.
+largest downloads (a province's exports) are for servers behind a buffering proxy (README,
+"Deployment on PostgreSQL with gunicorn"), which takes a response at once.
 """
 
 from __future__ import annotations
