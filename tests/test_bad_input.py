@@ -14,6 +14,7 @@ from courseware.accounts.models import Role
 from courseware.db import db
 from tests.api.conftest import make_token  # noqa: F401  (a fixture)
 from tests.conftest import Auth, csrf_token, make_app
+from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -96,12 +97,6 @@ def test_a_locked_sqlite_database_answers_503_with_retry_after(tmp_path):
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "2"
     assert "busy" in response.get_data(as_text=True)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_gunicorn_names_no_server_software(tmp_path):

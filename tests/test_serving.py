@@ -4,23 +4,13 @@ whole response when the app left the request body unread."""
 
 import os
 import socket
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
 from courseware import serving
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.servers import ROOT, start_gunicorn
 
 
 def read_response(conn: socket.socket) -> bytes:
@@ -36,20 +26,12 @@ def server(tmp_path_factory):
     """gunicorn started as `make run` starts it (the project's gunicorn.conf.py), with one worker:
     its port and its log."""
     folder = tmp_path_factory.mktemp("serving")
-    port = free_port()
     env = dict(
         os.environ,
         SECRET_KEY="serving",
         DATABASE_URL=f"sqlite:///{folder / 'db.sqlite3'}",
     )
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{port}"]
-        + ["courseware:create_app()"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=(folder / "server.log").open("w"),
-    )
+    server, port = start_gunicorn(env, workers=1, stderr=(folder / "server.log").open("w"))
     try:
         for _ in range(200):
             try:

@@ -9,7 +9,6 @@ import io
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -26,6 +25,7 @@ from courseware.accounts.models import Cohort, Role, RosterUpload, User
 from courseware.db import db
 from tests.conftest import PASSWORD
 from tests.exercises.conftest import add_exercise, DRILL
+from tests.servers import free_port
 from tests.test_job_queue import (
     KILL_ROWS,
     redis_is_up,
@@ -37,12 +37,6 @@ from tests.test_job_queue import (
 
 ROOT = Path(__file__).resolve().parents[1]
 CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Browser:

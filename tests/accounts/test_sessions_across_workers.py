@@ -4,24 +4,18 @@ cookie replayed right after logout, deactivation and a password change."""
 import http.client
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 
+from tests.servers import start_gunicorn
+
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "a-long-enough-password"
 REPLAYS = 40
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def flask(env, *args):
@@ -46,21 +40,7 @@ def server(tmp_path):
     flask(env, "db", "upgrade")
     flask(env, "user", "create", "zhang")
     flask(env, "user", "create", "boss", "--role", "admin")
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}"]
-        + ["courseware:create_app()"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(200):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
+    process, port = start_gunicorn(env, workers=2)
     yield port
     process.terminate()
     process.wait(timeout=10)

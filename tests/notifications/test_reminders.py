@@ -7,7 +7,6 @@ import datetime as dt
 import email
 import email.policy
 import re
-import socket
 import threading
 
 import pytest
@@ -27,6 +26,7 @@ from courseware.progress.models import CourseAssignment
 from courseware.timeutil import utcnow
 from tests.conftest import Auth
 from tests.progress.test_completion import complete_lessons
+from tests.servers import free_port
 
 
 class Inbox:
@@ -44,12 +44,6 @@ class Inbox:
 
     def to(self, address):
         return [m for rcpt, m in self.messages if address in rcpt]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
