@@ -160,8 +160,8 @@ def main():
                 BIN / "gunicorn",
                 "--workers",
                 "2",
-                "--threads",
-                str(threads),
+                # Above 1, gunicorn's threaded worker; else the project's (gunicorn.conf.py).
+                *(["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else []),
                 "--bind",
                 f"127.0.0.1:{port}",
                 "bench.bare_app:app",
@@ -193,7 +193,11 @@ def main():
                     beat,
                 ),
             }
-            kind = "sync workers" if threads == 1 else f"workers × {threads} threads"
+            kind = (
+                "workers (courseware.serving)"
+                if threads == 1
+                else f"threaded workers × {threads} threads"
+            )
             print(
                 f"wrk, {rounds} rounds of {seconds:g} s each, {connections} connections; gunicorn 2 {kind}; SQLite"
             )
