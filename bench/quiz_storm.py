@@ -7,7 +7,8 @@ For each database it creates a throwaway database (a temporary SQLite file; on P
 courseware_bench_<pid> on 127.0.0.1:5432, user postgres, dropped afterwards), migrates it, syncs the
 course files, inserts the learners' accounts directly, and starts gunicorn (as `make run` does,
 two workers a core, of the kind `make run` serves with, courseware/serving.py; with `threads`
-above 1, gunicorn's threaded worker with that many threads instead, to compare). Then, in one run:
+above 1, gunicorn's threaded worker with that many threads instead, to compare; WORKERS in the
+environment sets the number of workers, as for `make run`). Then, in one run:
   1. signs every learner in through the real form, in parallel, before anything is measured;
   2. idle server: a few learners, one after the other, each take the quiz as in the storm (start,
      open the attempt page, `saves` saves, hand in) with no pause: the p50 of a single save;
