@@ -46,7 +46,7 @@ attempt page 200, save 200 with ok and the same sequence, hand-in 302 to the res
 
 Prints a table per database and a summary; the goal is zero lost, zero errors and p99 of a save,
 a start and an attempt page under 0.5 s on both. Also prints gunicorn's own time per save (from its access log, without the
-time a request waited for a free worker thread) and the CPU the server, PostgreSQL's processes (all of
+time a request waited for a free worker) and the CPU the server, PostgreSQL's processes (all of
 the local server's, so run nothing else against it) and the client processes used, to see where
 the time goes: client, server and database share the machine's cores.
 """
@@ -804,7 +804,7 @@ def report(r: dict, learners: int, saves: int) -> bool:
     )
     print(
         f"  save, storm, gunicorn's    p50 {ms(r['server_p50'])}   p99 {ms(r['server_p99'])}   "
-        "(without waiting for a free worker thread)"
+        "(without waiting for a free worker)"
     )
     for name in ("start", "attempt page", "hand-in"):
         values = r["others"].get(name, [])

@@ -54,7 +54,7 @@ def port(server):
     return server[0]
 
 
-def test_the_project_serves_with_its_worker(port):
+def test_the_project_serves_with_its_worker():
     """gunicorn.conf.py names the worker, so `make run` and the benchmarks use it."""
     config = {}
     exec((ROOT / "gunicorn.conf.py").read_text(), config)

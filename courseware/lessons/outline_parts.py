@@ -18,6 +18,12 @@ from courseware.templating import kept_part
 _ROWS = caching.Cache("outline_rows", max_size=4096)
 
 
+def _item_key(row: OutlineRow, published) -> tuple:
+    """What both tables render a row from: the item, its title, whether it is a lesson, and what
+    the table shows of its publication (`published`)."""
+    return (row.kind, row.slug, tuple(sorted(row.title.items())), row.lesson is not None, published)
+
+
 def outline_items(course_slug: str, rows: list[OutlineRow], base_id) -> Markup:
     """The outline's rows in its editor, each as author/_outline_row.html renders it, kept whole.
 
@@ -28,16 +34,7 @@ def outline_items(course_slug: str, rows: list[OutlineRow], base_id) -> Markup:
         "outline_items",
         course_slug,
         base_id,
-        *(
-            (
-                row.kind,
-                row.slug,
-                tuple(sorted(row.title.items())),
-                row.lesson is not None,
-                bool(row.published_number),
-            )
-            for row in rows
-        ),
+        *(_item_key(row, bool(row.published_number)) for row in rows),
     )
     macro = get_template_attribute("author/_outline_row.html", "outline_row")
     last = len(rows) - 1
@@ -55,21 +52,9 @@ def index_rows(course_slug: str, rows: list[OutlineRow]) -> Markup:
     one lookup for the table instead of one for each row. Kept by what each row is rendered from
     (rule 1): the course, and each item with its title, whether it is a lesson and the number of
     its published revision."""
-    key = (
-        "index_rows",
-        course_slug,
-        *(
-            (
-                row.kind,
-                row.slug,
-                tuple(sorted(row.title.items())),
-                row.lesson is not None,
-                row.published_number,
-            )
-            for row in rows
-        ),
-    )
+    key = ("index_rows", course_slug, *(_item_key(row, row.published_number) for row in rows))
     macro = get_template_attribute("author/_index_row.html", "index_row")
+    # Each row between the whitespace the template's loop put around it before.
     return kept_part(
         _ROWS, key, lambda: "".join(f"\n{macro(course_slug, row)}\n    " for row in rows)
     )
